@@ -1,0 +1,63 @@
+package io.repostream.schemas;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What happened to one action, on {@code github.audit.v1}, keyed by repo. Carries GitHub's
+ * rate-limit headers back to Flink.
+ *
+ * @param auditId unique per audit record ({@code action_id} + attempt or rollback)
+ * @param actionId the action audited
+ * @param repo lowercase {@code owner/repo}
+ * @param target issue/PR number or run id
+ * @param actionType the action's type
+ * @param outcome what happened
+ * @param before state read before the mutation (null when nothing was read)
+ * @param after state after the mutation (null when nothing changed)
+ * @param githubStatus the HTTP status of GitHub's answer to the mutation, when one was sent
+ * @param rateLimit the rate-limit headers of that answer
+ * @param error why it failed or was skipped, in words
+ * @param producedBy the rule that proposed the action
+ * @param causedBy the event ids behind the action
+ * @param metadata confidence, reason and evidence of the action
+ * @param startedAt when the executor started on it
+ * @param finishedAt when it finished
+ */
+public record AuditRecord(
+        String auditId,
+        String actionId,
+        String repo,
+        long target,
+        ActionType actionType,
+        AuditOutcome outcome,
+        TargetState before,
+        TargetState after,
+        Integer githubStatus,
+        RateLimit rateLimit,
+        String error,
+        String producedBy,
+        List<String> causedBy,
+        ActionMetadata metadata,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    public AuditRecord {
+        Require.text(auditId, "audit_id");
+        Require.text(actionId, "action_id");
+        repo = Require.repo(repo, "repo");
+        Require.present(actionType, "action_type");
+        Require.present(outcome, "outcome");
+        Require.text(producedBy, "produced_by");
+        causedBy = Require.list(causedBy);
+        Require.present(startedAt, "started_at");
+        Require.present(finishedAt, "finished_at");
+    }
+
+    /** Derived from the outcome; written out so that consumers need not know every outcome. */
+    @JsonProperty("success")
+    public boolean success() {
+        return outcome.success();
+    }
+}

@@ -1,0 +1,198 @@
+package io.repostream.schemas;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per-repository policy, on {@code github.config.v1} (compacted by repo). Every field has a sane
+ * default, so a repo without a policy record behaves as {@link #defaults(String)}.
+ *
+ * @param repo lowercase {@code owner/repo}
+ * @param triageLabel label given to new issues that arrive without any
+ * @param enabledActions action types the rules may emit for this repo
+ * @param dryRun audit would-be changes instead of making them
+ * @param actionBudgetPerHour most actions per hour for this repo
+ * @param sla response and resolution targets
+ * @param calendar business hours, for SLA clocks that run in working time only
+ * @param ignoreUsers logins (bots, automation) whose activity rules ignore
+ * @param failurePatterns CI failure class name to regular expressions (RE2 syntax)
+ * @param retry how failed CI is re-run
+ * @param updatedAt when this policy was written
+ */
+public record RepoPolicy(
+        String repo,
+        String triageLabel,
+        Set<ActionType> enabledActions,
+        boolean dryRun,
+        int actionBudgetPerHour,
+        Sla sla,
+        BusinessCalendar calendar,
+        List<String> ignoreUsers,
+        Map<String, List<String>> failurePatterns,
+        Retry retry,
+        Instant updatedAt) {
+
+    public static final String DEFAULT_TRIAGE_LABEL = "needs-triage";
+
+    public RepoPolicy {
+        repo = Require.repo(repo, "repo");
+        triageLabel = triageLabel == null ? DEFAULT_TRIAGE_LABEL : triageLabel;
+        enabledActions =
+                enabledActions == null ? defaultEnabledActions() : Set.copyOf(enabledActions);
+        if (actionBudgetPerHour < 0) {
+            throw new IllegalArgumentException(
+                    "action_budget_per_hour must be >= 0, got " + actionBudgetPerHour);
+        }
+        sla = sla == null ? Sla.defaults() : sla;
+        calendar = calendar == null ? BusinessCalendar.always() : calendar;
+        ignoreUsers = Require.list(ignoreUsers);
+        failurePatterns = Require.map(failurePatterns);
+        retry = retry == null ? Retry.defaults() : retry;
+        updatedAt = updatedAt == null ? Instant.EPOCH : updatedAt;
+    }
+
+    /** The policy of a repo that has none. */
+    public static RepoPolicy defaults(String repo) {
+        return new RepoPolicy(repo, null, null, false, 300, null, null, null, null, null, null);
+    }
+
+    /** Every reversible action type; merges and cancellations need an explicit opt-in. */
+    public static Set<ActionType> defaultEnabledActions() {
+        EnumSet<ActionType> set = EnumSet.noneOf(ActionType.class);
+        for (ActionType t : ActionType.values()) {
+            if (t.reversible()) {
+                set.add(t);
+            }
+        }
+        return Set.copyOf(set);
+    }
+
+    public boolean enables(ActionType type) {
+        return enabledActions.contains(type);
+    }
+
+    /**
+     * SLA targets by priority and how priority is read from labels.
+     *
+     * @param targets priority ({@code P0}..{@code P3}) to targets
+     * @param priorityLabels label name to priority (e.g. {@code priority/critical} to P0)
+     * @param defaultPriority priority of items without a priority label
+     * @param warnFraction emit a warning at this fraction of a target (0 = no warning)
+     * @param businessHoursOnly whether SLA clocks stop outside the business calendar
+     */
+    public record Sla(
+            Map<String, SlaTarget> targets,
+            Map<String, String> priorityLabels,
+            String defaultPriority,
+            double warnFraction,
+            boolean businessHoursOnly) {
+
+        public Sla {
+            targets = targets == null ? defaultTargets() : Require.map(targets);
+            priorityLabels =
+                    priorityLabels == null ? defaultPriorityLabels() : Require.map(priorityLabels);
+            defaultPriority = defaultPriority == null ? "P2" : defaultPriority;
+            if (warnFraction < 0 || warnFraction >= 1) {
+                throw new IllegalArgumentException(
+                        "sla.warn_fraction must be within [0, 1), got " + warnFraction);
+            }
+        }
+
+        public static Sla defaults() {
+            return new Sla(null, null, null, 0.8, false);
+        }
+
+        static Map<String, SlaTarget> defaultTargets() {
+            Map<String, SlaTarget> m = new LinkedHashMap<>();
+            m.put("P0", new SlaTarget(Duration.ofMinutes(5), Duration.ofHours(4)));
+            m.put("P1", new SlaTarget(Duration.ofMinutes(30), Duration.ofHours(24)));
+            m.put("P2", new SlaTarget(Duration.ofHours(2), Duration.ofDays(5)));
+            m.put("P3", new SlaTarget(Duration.ofHours(24), Duration.ofDays(30)));
+            return Require.map(m);
+        }
+
+        static Map<String, String> defaultPriorityLabels() {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (int p = 0; p <= 3; p++) {
+                m.put("P" + p, "P" + p);
+            }
+            m.put("priority/critical", "P0");
+            m.put("priority/high", "P1");
+            m.put("priority/medium", "P2");
+            m.put("priority/low", "P3");
+            return Require.map(m);
+        }
+    }
+
+    /** First-response and resolution targets of one priority. */
+    public record SlaTarget(Duration firstResponse, Duration resolution) {
+        public SlaTarget {
+            Require.present(firstResponse, "first_response");
+            Require.present(resolution, "resolution");
+        }
+    }
+
+    /**
+     * Working time, for SLA clocks that run in business hours only.
+     *
+     * @param timeZone an IANA zone id, e.g. {@code Europe/Berlin}
+     * @param workingDays days on which the clock runs
+     * @param start start of the working day, local time
+     * @param end end of the working day, local time
+     * @param holidays days on which the clock stops
+     */
+    public record BusinessCalendar(
+            String timeZone,
+            List<DayOfWeek> workingDays,
+            LocalTime start,
+            LocalTime end,
+            List<LocalDate> holidays) {
+
+        public BusinessCalendar {
+            timeZone = timeZone == null ? "UTC" : timeZone;
+            try {
+                ZoneId.of(timeZone);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "calendar.time_zone '" + timeZone + "' is not a known time zone", e);
+            }
+            workingDays =
+                    workingDays == null ? List.of(DayOfWeek.values()) : List.copyOf(workingDays);
+            start = start == null ? LocalTime.MIN : start;
+            end = end == null ? LocalTime.MAX : end;
+            holidays = Require.list(holidays);
+        }
+
+        /** A clock that always runs. */
+        public static BusinessCalendar always() {
+            return new BusinessCalendar(null, null, null, null, null);
+        }
+    }
+
+    /**
+     * How failed CI is re-run: exponential backoff with jitter, at most {@code maxAttempts} runs.
+     */
+    public record Retry(int maxAttempts, Duration baseDelay, Duration maxDelay) {
+        public Retry {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException(
+                        "retry.max_attempts must be >= 1, got " + maxAttempts);
+            }
+            baseDelay = baseDelay == null ? Duration.ofMinutes(1) : baseDelay;
+            maxDelay = maxDelay == null ? Duration.ofMinutes(30) : maxDelay;
+        }
+
+        public static Retry defaults() {
+            return new Retry(3, null, null);
+        }
+    }
+}

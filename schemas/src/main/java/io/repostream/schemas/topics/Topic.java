@@ -1,0 +1,73 @@
+package io.repostream.schemas.topics;
+
+import io.repostream.schemas.json.JsonCodec;
+import io.repostream.schemas.json.JsonSerde;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * One Kafka topic: its name, serdes and layout. Nobody spells a topic name twice; they refer to the
+ * constants in {@link Topics}.
+ *
+ * @param name the topic name
+ * @param keySerde serde of the record key (lowercase {@code owner/repo}, or the compaction key)
+ * @param valueCodec JSON codec of the record value, with its schema
+ * @param defaultPartitions partitions when repostream creates the topic
+ * @param compacted whether the topic is compacted (the latest value per key wins)
+ */
+public record Topic<K, V>(
+        String name,
+        Serde<K> keySerde,
+        JsonCodec<V> valueCodec,
+        int defaultPartitions,
+        boolean compacted) {
+
+    public Topic {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("topic name is required");
+        }
+        if (defaultPartitions < 1) {
+            throw new IllegalArgumentException(name + ": partitions must be >= 1");
+        }
+    }
+
+    static <V> Topic<String, V> keyedByString(
+            String name, JsonCodec<V> codec, int partitions, boolean compacted) {
+        return new Topic<>(name, Serdes.String(), codec, partitions, compacted);
+    }
+
+    public JsonSerde<V> valueSerde() {
+        return new JsonSerde<>(valueCodec);
+    }
+
+    public Class<V> valueType() {
+        return valueCodec.type();
+    }
+
+    /** The topic's configuration when repostream creates it. */
+    public Map<String, String> configs() {
+        return compacted
+                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    }
+
+    /**
+     * The admin request that creates this topic.
+     *
+     * @param partitions overrides {@link #defaultPartitions()} when present
+     * @param replicationFactor 1 on a laptop, 3 in production
+     */
+    public NewTopic newTopic(Optional<Integer> partitions, short replicationFactor) {
+        return new NewTopic(name, partitions.orElse(defaultPartitions), replicationFactor)
+                .configs(configs());
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

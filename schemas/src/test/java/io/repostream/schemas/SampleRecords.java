@@ -1,0 +1,215 @@
+package io.repostream.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.repostream.schemas.json.Json;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One fully populated, valid record of every type, for table-driven tests. */
+final class SampleRecords {
+    static final Instant T0 = Instant.parse("2026-11-21T10:15:30Z");
+
+    private SampleRecords() {}
+
+    static JsonNode json(String text) {
+        try {
+            return Json.mapper().readTree(text);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static GitHubEvent event() {
+        return new GitHubEvent(
+                "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+                EventSource.WEBHOOK,
+                "issues",
+                "opened",
+                "Octo-Org/Hello-World",
+                "octo-org",
+                2L,
+                T0,
+                T0.plusMillis(250),
+                json(
+                        "{\"action\":\"opened\",\"issue\":{\"number\":12,\"score\":1.50},\"repository\":{\"full_name\":\"Octo-Org/Hello-World\"}}"));
+    }
+
+    static ActionRecord action() {
+        ObjectNode params = Json.mapper().createObjectNode();
+        params.putArray("labels").add("needs-triage");
+        return new ActionRecord(
+                "triage-label@1:octo-org/hello-world#12",
+                "octo-org/hello-world",
+                12,
+                ActionType.ADD_LABELS,
+                params,
+                "issue opened without labels",
+                List.of("event 72d3162e"),
+                1.0,
+                "triage-label@1",
+                List.of("72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+                2L,
+                T0,
+                T0.plusSeconds(1),
+                T0.plusSeconds(3600),
+                false);
+    }
+
+    static TargetState state() {
+        return new TargetState(
+                "issue",
+                "open",
+                null,
+                List.of("bug"),
+                List.of("octocat"),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                T0);
+    }
+
+    static Snapshot snapshot() {
+        return new Snapshot(
+                "triage-label@1:octo-org/hello-world#12",
+                "octo-org/hello-world",
+                12,
+                ActionType.ADD_LABELS,
+                "triage-label@1",
+                T0,
+                state());
+    }
+
+    static AuditRecord audit() {
+        return new AuditRecord(
+                "triage-label@1:octo-org/hello-world#12/apply",
+                "triage-label@1:octo-org/hello-world#12",
+                "octo-org/hello-world",
+                12,
+                ActionType.ADD_LABELS,
+                AuditOutcome.APPLIED,
+                state(),
+                TargetState.issue("open", List.of("bug", "needs-triage"), List.of("octocat")),
+                200,
+                new RateLimit(5000, 4999, 1, 1763720130L, "core", null),
+                null,
+                "triage-label@1",
+                List.of("72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+                new ActionMetadata(1.0, "issue opened without labels", List.of("event 72d3162e")),
+                T0,
+                T0.plusMillis(42));
+    }
+
+    static RepoPolicy policy() {
+        return new RepoPolicy(
+                "octo-org/hello-world",
+                "triage",
+                Set.of(ActionType.ADD_LABELS, ActionType.CREATE_COMMENT),
+                true,
+                120,
+                new RepoPolicy.Sla(
+                        Map.of(
+                                "P0",
+                                new RepoPolicy.SlaTarget(
+                                        Duration.ofMinutes(5), Duration.ofHours(4))),
+                        Map.of("priority/critical", "P0"),
+                        "P0",
+                        0.8,
+                        true),
+                new RepoPolicy.BusinessCalendar(
+                        "Europe/Berlin",
+                        List.of(DayOfWeek.MONDAY, DayOfWeek.FRIDAY),
+                        LocalTime.of(9, 0),
+                        LocalTime.of(17, 30),
+                        List.of(LocalDate.of(2026, 12, 25))),
+                List.of("dependabot[bot]"),
+                Map.of("transient", List.of("(?i)timed out", "runner.*lost")),
+                new RepoPolicy.Retry(4, Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                T0);
+    }
+
+    static Prediction prediction() {
+        Map<String, Double> features = new LinkedHashMap<>();
+        features.put("hour_of_day", 10.0);
+        features.put("run_attempt", 1.0);
+        return new Prediction(
+                "ci-success:octo-org/hello-world:workflow_run:30433642",
+                "octo-org/hello-world",
+                "workflow_run",
+                30433642,
+                "acb5820ced9479c074f688cc328bf03f341a511d",
+                0.93,
+                RiskLevel.LOW,
+                "20261121T100000Z-3f2a",
+                features,
+                T0,
+                T0.plusMillis(5),
+                List.of("72d3162e-cc78-11e3-81ab-4c9367dc0958"));
+    }
+
+    static TrainingExample trainingExample() {
+        Map<String, Double> features = new LinkedHashMap<>();
+        features.put("hour_of_day", 10.0);
+        features.put("prev_failed", 0.0);
+        return new TrainingExample(
+                "octo-org/hello-world:workflow_run:30433642",
+                "octo-org/hello-world",
+                "workflow_run",
+                30433642,
+                "ci-features@1",
+                features,
+                false,
+                "failure",
+                T0,
+                T0.plusSeconds(600));
+    }
+
+    static ModelVersion model() {
+        return new ModelVersion(
+                "ci-success",
+                "20261121T100000Z-3f2a",
+                T0,
+                "dl4j-multilayer-zip",
+                "ci-features@1",
+                List.of("hour_of_day", "prev_failed"),
+                List.of(11.5, 0.2),
+                List.of(6.9, 0.4),
+                "UEsDBBQAAAAIAA==",
+                "3f2a9c0d6e1b4a5f8c7d2e9b0a1f3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b",
+                Map.of("roc_auc", 0.91),
+                "travistorrent 3 projects, 4549 builds",
+                false);
+    }
+
+    static RepoMetrics metrics() {
+        return new RepoMetrics(
+                "octo-org/hello-world",
+                "events_total",
+                Map.of("type", "issues"),
+                42,
+                T0,
+                T0.plusSeconds(60));
+    }
+
+    static DeadLetter deadLetter() {
+        return new DeadLetter(
+                "malformed JSON: Unexpected end-of-input",
+                "webhook",
+                "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+                "issues",
+                Map.of("x-github-event", "issues"),
+                "{\"action\":",
+                T0);
+    }
+}

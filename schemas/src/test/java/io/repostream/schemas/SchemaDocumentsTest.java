@@ -1,0 +1,49 @@
+package io.repostream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SpecVersion;
+import io.repostream.schemas.topics.Topic;
+import io.repostream.schemas.topics.Topics;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SchemaDocumentsTest {
+
+    @Test
+    void everySchemaIsAValidDraft202012Document() {
+        var metaSchema =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                        .getSchema(
+                                SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+
+        for (Topic<String, ?> topic : Topics.all()) {
+            var document = topic.valueCodec().schema().document();
+            assertThat(metaSchema.validate(document)).as(topic.name()).isEmpty();
+            assertThat(document.get("$schema").asText())
+                    .isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        }
+    }
+
+    @Test
+    void topicNamesAreUniqueAndVersioned() {
+        Set<String> names = new HashSet<>();
+        for (Topic<String, ?> topic : Topics.all()) {
+            assertThat(names.add(topic.name())).as(topic.name()).isTrue();
+            assertThat(topic.name()).startsWith("github.").endsWith(".v1");
+        }
+        assertThat(names).hasSize(10);
+    }
+
+    @Test
+    void onlySnapshotsConfigAndModelsAreCompacted() {
+        assertThat(Topics.all().stream().filter(Topic::compacted).map(Topic::name))
+                .containsExactlyInAnyOrder(
+                        "github.snapshots.v1", "github.config.v1", "github.models.v1");
+        assertThat(Topics.CONFIG.configs()).containsEntry("cleanup.policy", "compact");
+        assertThat(Topics.EVENTS.configs()).containsEntry("cleanup.policy", "delete");
+    }
+}
