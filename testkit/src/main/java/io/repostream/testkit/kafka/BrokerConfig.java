@@ -1,0 +1,97 @@
+package io.repostream.testkit.kafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+
+/**
+ * The configuration of the single-node KRaft broker: combined roles, two loopback ports, and
+ * internal topics sized for one node. Ports are chosen once and kept, so a restart comes back on
+ * the same address.
+ */
+record BrokerConfig(Path logDir, int brokerPort, int controllerPort) {
+    static final int NODE_ID = 1;
+    static final String BROKER_LISTENER = "PLAINTEXT";
+    static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String HOST = "127.0.0.1";
+
+    static BrokerConfig onFreePorts(Path logDir) {
+        return new BrokerConfig(logDir, freeLoopbackPort(), freeLoopbackPort());
+    }
+
+    String bootstrapServers() {
+        return HOST + ":" + brokerPort;
+    }
+
+    KafkaConfig kafkaConfig() {
+        return KafkaConfig.fromProps(properties(), false);
+    }
+
+    Properties properties() {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", String.valueOf(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("inter.broker.listener.name", BROKER_LISTENER);
+        p.put(
+                "listeners",
+                BROKER_LISTENER
+                        + "://"
+                        + HOST
+                        + ":"
+                        + brokerPort
+                        + ","
+                        + CONTROLLER_LISTENER
+                        + "://"
+                        + HOST
+                        + ":"
+                        + controllerPort);
+        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        p.put(
+                "listener.security.protocol.map",
+                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        p.put("metadata.log.dir", logDir.toString());
+
+        // One node: every internal topic must accept replication factor and min ISR 1, or
+        // consumer groups, transactions and share groups never become available.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+
+        // Tests create their topics explicitly; a typo must fail, not create a new topic.
+        p.put("auto.create.topics.enable", "false");
+        // Consumer groups start at once instead of waiting 3 s for more members.
+        p.put("group.initial.rebalance.delay.ms", "0");
+
+        // A small footprint on a shared 2-core machine.
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+        p.put("num.recovery.threads.per.data.dir", "1");
+        p.put("log.cleaner.threads", "1");
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+        p.put("log.index.size.max.bytes", String.valueOf(1024 * 1024));
+        return p;
+    }
+
+    private static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+}
