@@ -1,0 +1,157 @@
+package io.repostream.flink;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Entry point of the Flink application. Options come from {@code --name value} arguments, else from
+ * {@code REPOSTREAM_*} environment variables, else defaults. State backend and checkpoint storage
+ * are deployment settings (Flink configuration / Helm values), except with {@code
+ * --local-checkpoint-dir}, which runs the local RocksDB setup for demos.
+ */
+public final class FlinkMain {
+    static final String USAGE =
+            """
+            Usage: flink run repostream-flink-jobs.jar [options]
+              --bootstrap-servers <host:port,...>   Kafka (env REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS; required)
+              --group-id <id>                       consumer group prefix (env REPOSTREAM_FLINK_GROUP_ID; default repostream-flink)
+              --transactional-id-prefix <prefix>    unique per job (env REPOSTREAM_FLINK_TRANSACTIONAL_ID_PREFIX; default repostream-flink)
+              --checkpoint-interval <ISO duration>  e.g. PT10S (env REPOSTREAM_FLINK_CHECKPOINT_INTERVAL; default PT2S)
+              --parallelism <n>                     (env REPOSTREAM_FLINK_PARALLELISM; default 2)
+              --max-out-of-orderness <ISO duration> (env REPOSTREAM_FLINK_MAX_OUT_OF_ORDERNESS; default PT30S)
+              --source-idleness <ISO duration>      (env REPOSTREAM_FLINK_SOURCE_IDLENESS; default PT10S)
+              --local-checkpoint-dir <path>         run with local RocksDB + checkpoints in <path> (demo)
+              --help                                print this and exit
+            """;
+
+    private static final Map<String, String> ENV_NAMES =
+            Map.of(
+                    "bootstrap-servers", "REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS",
+                    "group-id", "REPOSTREAM_FLINK_GROUP_ID",
+                    "transactional-id-prefix", "REPOSTREAM_FLINK_TRANSACTIONAL_ID_PREFIX",
+                    "checkpoint-interval", "REPOSTREAM_FLINK_CHECKPOINT_INTERVAL",
+                    "parallelism", "REPOSTREAM_FLINK_PARALLELISM",
+                    "max-out-of-orderness", "REPOSTREAM_FLINK_MAX_OUT_OF_ORDERNESS",
+                    "source-idleness", "REPOSTREAM_FLINK_SOURCE_IDLENESS",
+                    "local-checkpoint-dir", "REPOSTREAM_FLINK_LOCAL_CHECKPOINT_DIR");
+
+    private FlinkMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Map<String, String> options;
+        JobConfig config;
+        try {
+            options = options(args, System.getenv());
+            config = jobConfig(options);
+        } catch (IllegalArgumentException e) {
+            usageError(System.err, e.getMessage());
+            System.exit(2);
+            return;
+        }
+        String localDir = options.get("local-checkpoint-dir");
+        StreamExecutionEnvironment env =
+                localDir == null
+                        ? StreamExecutionEnvironment.getExecutionEnvironment()
+                        : StreamExecutionEnvironment.getExecutionEnvironment(
+                                RepostreamJob.localConfiguration(
+                                        Path.of(localDir), config.checkpointInterval()));
+        env.setParallelism(config.parallelism());
+        env.enableCheckpointing(
+                config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        RepostreamJob.fromKafka(config).build(env);
+        env.execute(RepostreamJob.JOB_NAME);
+    }
+
+    /** Merges {@code --name value} arguments over the environment; unknown options are errors. */
+    static Map<String, String> options(String[] args, Map<String, String> env) {
+        Map<String, String> options = new HashMap<>();
+        ENV_NAMES.forEach(
+                (name, envName) -> {
+                    String value = env.get(envName);
+                    if (value != null && !value.isBlank()) {
+                        options.put(name, value.trim());
+                    }
+                });
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || !ENV_NAMES.containsKey(arg.substring(2))) {
+                throw new IllegalArgumentException("unknown option '" + arg + "'");
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option '" + arg + "' needs a value");
+            }
+            options.put(arg.substring(2), args[++i]);
+        }
+        return options;
+    }
+
+    static JobConfig jobConfig(Map<String, String> options) {
+        String servers = options.get("bootstrap-servers");
+        if (servers == null) {
+            throw new IllegalArgumentException(
+                    "--bootstrap-servers (or REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS) is required");
+        }
+        JobConfig config = JobConfig.defaults(servers);
+        if (options.containsKey("group-id")) {
+            config = config.withGroupId(options.get("group-id"));
+        }
+        if (options.containsKey("transactional-id-prefix")) {
+            config = config.withTransactionalIdPrefix(options.get("transactional-id-prefix"));
+        }
+        if (options.containsKey("checkpoint-interval")) {
+            config =
+                    config.withCheckpointInterval(
+                            duration("checkpoint-interval", options.get("checkpoint-interval")));
+        }
+        if (options.containsKey("parallelism")) {
+            config = config.withParallelism(integer("parallelism", options.get("parallelism")));
+        }
+        Duration outOfOrderness =
+                options.containsKey("max-out-of-orderness")
+                        ? duration("max-out-of-orderness", options.get("max-out-of-orderness"))
+                        : config.maxOutOfOrderness();
+        Duration idleness =
+                options.containsKey("source-idleness")
+                        ? duration("source-idleness", options.get("source-idleness"))
+                        : config.sourceIdleness();
+        return config.withEventTime(outOfOrderness, idleness);
+    }
+
+    private static Duration duration(String name, String value) {
+        try {
+            return Duration.parse(value.toUpperCase(Locale.ROOT));
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "--"
+                            + name
+                            + " must be an ISO-8601 duration such as PT10S, got '"
+                            + value
+                            + "'");
+        }
+    }
+
+    private static int integer(String name, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--" + name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static void usageError(PrintStream err, String message) {
+        err.println("error: " + message);
+        err.print(USAGE);
+    }
+}

@@ -1,0 +1,146 @@
+package io.repostream.flink;
+
+import io.repostream.flink.functions.ItemEvents;
+import io.repostream.flink.functions.ItemKey;
+import io.repostream.flink.functions.Policies;
+import io.repostream.flink.functions.TriageLabelFunction;
+import io.repostream.flink.kafka.KafkaConnectors;
+import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.topics.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The repostream Flink application. It takes its sources and sinks in the constructor, so tests
+ * build exactly the production graph over finite sources and collecting sinks; {@link
+ * #fromKafka(JobConfig)} plugs in Kafka.
+ */
+public final class RepostreamJob {
+    public static final String JOB_NAME = "repostream";
+
+    private final Source<GitHubEvent, ?, ?> events;
+    private final Source<RepoPolicy, ?, ?> policies;
+    private final Sink<ActionRecord> actions;
+    private final Duration maxOutOfOrderness;
+    private final Duration sourceIdleness;
+
+    public RepostreamJob(
+            Source<GitHubEvent, ?, ?> events,
+            Source<RepoPolicy, ?, ?> policies,
+            Sink<ActionRecord> actions) {
+        this(
+                events,
+                policies,
+                actions,
+                JobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS,
+                JobConfig.DEFAULT_SOURCE_IDLENESS);
+    }
+
+    private RepostreamJob(
+            Source<GitHubEvent, ?, ?> events,
+            Source<RepoPolicy, ?, ?> policies,
+            Sink<ActionRecord> actions,
+            Duration maxOutOfOrderness,
+            Duration sourceIdleness) {
+        this.events = Objects.requireNonNull(events, "events");
+        this.policies = Objects.requireNonNull(policies, "policies");
+        this.actions = Objects.requireNonNull(actions, "actions");
+        this.maxOutOfOrderness = maxOutOfOrderness;
+        this.sourceIdleness = sourceIdleness;
+    }
+
+    /** The same job with other event-time settings. */
+    public RepostreamJob withEventTime(Duration outOfOrderness, Duration idleness) {
+        return new RepostreamJob(events, policies, actions, outOfOrderness, idleness);
+    }
+
+    /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
+    public static RepostreamJob fromKafka(JobConfig config) {
+        return new RepostreamJob(
+                        KafkaConnectors.source(config, Topics.EVENTS),
+                        KafkaConnectors.source(config, Topics.CONFIG),
+                        KafkaConnectors.exactlyOnceSink(config, Topics.ACTIONS, ActionRecord::repo))
+                .withEventTime(config.maxOutOfOrderness(), config.sourceIdleness());
+    }
+
+    /** Adds the pipeline to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<GitHubEvent> githubEvents =
+                env.fromSource(
+                                events,
+                                EventTime.events(maxOutOfOrderness, sourceIdleness),
+                                "github-events",
+                                JsonTypeInfo.of(GitHubEvent.class))
+                        .uid("github-events-source");
+
+        BroadcastStream<RepoPolicy> repoPolicies =
+                env.fromSource(
+                                policies,
+                                EventTime.policies(),
+                                "repo-policies",
+                                JsonTypeInfo.of(RepoPolicy.class))
+                        .uid("repo-policies-source")
+                        .broadcast(Policies.DESCRIPTOR);
+
+        DataStream<ActionRecord> triage =
+                githubEvents
+                        .filter(new ItemEvents())
+                        .name("issue-and-pr-events")
+                        .keyBy(new ItemKey())
+                        .connect(repoPolicies)
+                        .process(new TriageLabelFunction(), JsonTypeInfo.of(ActionRecord.class))
+                        .uid("triage-label")
+                        .name("triage-label");
+
+        triage.sinkTo(actions).uid("github-actions-sink").name("github-actions");
+    }
+
+    /**
+     * Settings for running locally (tests, the demo): RocksDB with incremental checkpoints into
+     * {@code checkpointDir}, exactly-once checkpoints every {@code checkpointInterval}, checkpoints
+     * kept on cancellation (to restart from), and a bounded restart strategy — with checkpointing
+     * on, Flink would otherwise restart a failing job forever.
+     */
+    public static Configuration localConfiguration(
+            Path checkpointDir, Duration checkpointInterval) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        // every record type has explicit type information; a Kryo fallback would be a bug
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    /** {@link #localConfiguration(Path, Duration)} with the default 2 s checkpoint interval. */
+    public static Configuration localConfiguration(Path checkpointDir) {
+        return localConfiguration(checkpointDir, JobConfig.DEFAULT_CHECKPOINT_INTERVAL);
+    }
+}

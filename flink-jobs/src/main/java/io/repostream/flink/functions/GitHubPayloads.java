@@ -1,0 +1,64 @@
+package io.repostream.flink.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.schemas.GitHubEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/** Reads the few fields the rules need from GitHub's webhook payloads, tolerating their absence. */
+public final class GitHubPayloads {
+    private GitHubPayloads() {}
+
+    /** The issue or pull request the event is about, if any. */
+    public static JsonNode item(GitHubEvent event) {
+        JsonNode payload = event.payload();
+        JsonNode issue = payload.path("issue");
+        if (issue.isObject()) {
+            return issue;
+        }
+        return payload.path("pull_request");
+    }
+
+    /** The issue or pull request number, when the event is about one. */
+    public static OptionalLong itemNumber(GitHubEvent event) {
+        JsonNode number = item(event).path("number");
+        return number.canConvertToLong() && number.asLong() > 0
+                ? OptionalLong.of(number.asLong())
+                : OptionalLong.empty();
+    }
+
+    /** Label names of the issue or pull request, in payload order. */
+    public static List<String> labels(GitHubEvent event) {
+        List<String> names = new ArrayList<>();
+        for (JsonNode label : item(event).path("labels")) {
+            String name = label.path("name").asText("");
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** Login of whoever opened the issue or pull request, lowercase; empty when unknown. */
+    public static String author(GitHubEvent event) {
+        return login(item(event).path("user"));
+    }
+
+    /** Login of whoever caused the event, lowercase; empty when unknown. */
+    public static String sender(GitHubEvent event) {
+        return login(event.payload().path("sender"));
+    }
+
+    /** Whether the event's sender is a GitHub App or other bot account. */
+    public static boolean senderIsBot(GitHubEvent event) {
+        JsonNode sender = event.payload().path("sender");
+        return "Bot".equals(sender.path("type").asText())
+                || sender.path("login").asText("").endsWith("[bot]");
+    }
+
+    private static String login(JsonNode user) {
+        return user.path("login").asText("").toLowerCase(Locale.ROOT);
+    }
+}

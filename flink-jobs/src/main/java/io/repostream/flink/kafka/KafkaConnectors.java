@@ -1,0 +1,64 @@
+package io.repostream.flink.kafka;
+
+import io.repostream.flink.JobConfig;
+import io.repostream.schemas.flink.FlinkJson;
+import io.repostream.schemas.topics.Topic;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Kafka sources and sinks of the job, configured the one way the architecture's safety rules need.
+ */
+public final class KafkaConnectors {
+    /**
+     * Below the broker's {@code transaction.max.timeout.ms} (15 min by default); the sink's own
+     * default of 1 h fails at {@code InitProducerId}.
+     */
+    public static final String TRANSACTION_TIMEOUT_MS = "60000";
+
+    private KafkaConnectors() {}
+
+    /**
+     * Reads {@code topic} {@code read_committed}, from the group's committed offsets or else from
+     * the beginning. Flink's checkpoints hold the real positions; committed offsets are for
+     * monitoring and a first start.
+     */
+    public static <V> KafkaSource<V> source(JobConfig config, Topic<String, V> topic) {
+        return KafkaSource.<V>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(topic.name())
+                .setGroupId(config.groupId() + "." + topic.name())
+                .setClientIdPrefix(config.groupId() + "." + topic.name())
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new SkippingDeserializer<>(topic))
+                .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
+                .build();
+    }
+
+    /**
+     * Writes to {@code topic} exactly once: records become visible to {@code read_committed}
+     * readers when the checkpoint that covers them completes.
+     */
+    public static <V> KafkaSink<V> exactlyOnceSink(
+            JobConfig config, Topic<String, V> topic, FlinkJson.SerializableKey<V> key) {
+        return KafkaSink.<V>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setRecordSerializer(
+                        KafkaRecordSerializationSchema.<V>builder()
+                                .setTopic(topic.name())
+                                .setKeySerializationSchema(FlinkJson.keyWriter(key))
+                                .setValueSerializationSchema(FlinkJson.valueWriter(topic))
+                                .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.transactionalIdPrefix() + "." + topic.name())
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+}

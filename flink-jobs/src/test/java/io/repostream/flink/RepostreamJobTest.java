@@ -1,0 +1,62 @@
+package io.repostream.flink;
+
+import static io.repostream.flink.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The production graph on a MiniCluster at parallelism 2, over finite sources. */
+class RepostreamJobTest {
+
+    @TempDir Path checkpoints;
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void triagesEveryUnlabelledIssueOnceAcrossParallelSubtasks() throws Exception {
+        List<GitHubEvent> events = new ArrayList<>();
+        for (int n = 1; n <= 40; n++) {
+            String repo = "octo-org/repo-" + (n % 4);
+            List<String> labels = n % 5 == 0 ? List.of("bug") : List.of();
+            GitHubEvent opened = Events.issue("opened", repo, n, labels, T0.plusSeconds(n));
+            events.add(opened);
+            if (n % 3 == 0) {
+                events.add(Events.redelivered(opened, "poll-" + n));
+            }
+        }
+        CollectingSink<ActionRecord> actions = new CollectingSink<>();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        RepostreamJob.localConfiguration(checkpoints, Duration.ofMillis(500)));
+        env.setParallelism(2);
+
+        new RepostreamJob(
+                        FiniteSource.of(GitHubEvent.class, events),
+                        FiniteSource.of(
+                                RepoPolicy.class,
+                                List.of(RepoPolicy.defaults("octo-org/unrelated"))),
+                        actions)
+                .build(env);
+        env.execute("repostream-minicluster-test");
+
+        List<String> expected = new ArrayList<>();
+        for (int n = 1; n <= 40; n++) {
+            if (n % 5 != 0) {
+                expected.add("triage-label@1:octo-org/repo-" + (n % 4) + "#" + n);
+            }
+        }
+        assertThat(actions.collected())
+                .extracting(ActionRecord::actionId)
+                .containsExactlyInAnyOrderElementsOf(expected);
+    }
+}
