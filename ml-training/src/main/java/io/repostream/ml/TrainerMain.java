@@ -1,0 +1,411 @@
+package io.repostream.ml;
+
+import io.repostream.ml.data.CsvOptions;
+import io.repostream.ml.data.DataFormatException;
+import io.repostream.ml.data.Dataset;
+import io.repostream.ml.data.TrainingExampleLoader;
+import io.repostream.ml.data.TravisTorrent;
+import io.repostream.ml.eval.ChampionDecision;
+import io.repostream.ml.publish.ModelRegistry;
+import io.repostream.ml.publish.TopicSnapshot;
+import io.repostream.ml.train.EpochProgress;
+import io.repostream.ml.train.TrainingConfig;
+import io.repostream.schemas.TrainingExample;
+import io.repostream.schemas.json.Json;
+import io.repostream.schemas.topics.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The command line of the batch trainer: read builds, train, evaluate, publish. */
+@Command(
+        name = "repostream-train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Trains the CI success-prediction network on historical builds, evaluates it on the"
+                    + " latest builds (time-ordered split) against trivial baselines, and publishes"
+                    + " it to github.models.v1 if it beats the current champion.",
+            "Writes to --out: model.zip (DL4J), model-version.json, evaluation.json,"
+                    + " evaluation.txt."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:trained (and published, if --bootstrap-servers was given)",
+            "2:bad options or bad input (the message names file, line and column)",
+            "3:trained but not published: the champion is at least as good",
+            "4:Kafka did not answer in time"
+        })
+public final class TrainerMain implements Callable<Integer> {
+    static final int REFUSED = 3;
+    static final int KAFKA_TIMEOUT = 4;
+
+    static final class Input {
+        @Option(
+                names = "--csv",
+                paramLabel = "FILE",
+                description =
+                        "CSV of historical builds, one row per build (or job, see --dedupe-column)")
+        Path csv;
+
+        @Option(
+                names = "--training-examples",
+                paramLabel = "FILE",
+                description = "JSONL export of github.training-examples.v1, one record per line")
+        Path trainingExamples;
+
+        @Option(
+                names = "--training-topic",
+                description = "read github.training-examples.v1 from --bootstrap-servers")
+        boolean trainingTopic;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "Input (one of):%n")
+    Input input;
+
+    @Option(
+            names = "--preset",
+            description =
+                    "column roles of a known export: ${COMPLETION-CANDIDATES} (travistorrent: label"
+                            + " tr_status, leakage-free feature columns, one row per tr_build_id,"
+                            + " history per project and per branch)")
+    Preset preset;
+
+    @Option(
+            names = "--label-column",
+            description = "outcome column (0/1, true/false, pass/fail ...)")
+    String labelColumn;
+
+    @Option(
+            names = "--timestamp-column",
+            description = "when each build started; defines time order")
+    String timestampColumn;
+
+    @Option(
+            names = "--duration-column",
+            description =
+                    "seconds until the outcome was known (only decides which outcomes later builds may see)")
+    String durationColumn;
+
+    @Option(names = "--dedupe-column", description = "rows with the same value are one build")
+    String dedupeColumn;
+
+    @Option(
+            names = "--feature-columns",
+            split = ",",
+            description =
+                    "numeric feature columns (default: every numeric or true/false column not otherwise used)")
+    List<String> featureColumns;
+
+    @Option(
+            names = "--exclude-columns",
+            split = ",",
+            description = "never features (ids, outcome-derived)")
+    List<String> excludeColumns;
+
+    @Option(
+            names = "--one-hot",
+            split = ",",
+            description = "categorical columns, one 0/1 feature per value")
+    List<String> oneHotColumns;
+
+    @Option(
+            names = "--age-columns",
+            split = ",",
+            description = "timestamps before the build; each adds <col>_log_age_hours")
+    List<String> ageColumns;
+
+    @Option(
+            names = "--history",
+            paramLabel = "NAME=COL[+COL...]",
+            description =
+                    "add history features (previous outcome, failure rates, time since previous build) per group, e.g. branch=gh_project_name+git_branch; the first also drives the previous-outcome baseline")
+    List<String> history;
+
+    @Option(names = "--success-values", split = ",", description = "label values meaning passed")
+    Set<String> successValues;
+
+    @Option(names = "--failure-values", split = ",", description = "label values meaning failed")
+    Set<String> failureValues;
+
+    @Option(
+            names = "--skip-unknown-labels",
+            description = "skip (and count) rows with other labels instead of failing")
+    boolean skipUnknownLabels;
+
+    @Option(
+            names = "--model-name",
+            defaultValue = "ci-success",
+            description = "key on github.models.v1 (default: ${DEFAULT-VALUE})")
+    String modelName;
+
+    @Option(
+            names = "--feature-set",
+            description = "name of the feature definitions (default: from the input)")
+    String featureSet;
+
+    @Option(
+            names = "--out",
+            defaultValue = "ml-out",
+            description = "output directory (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(
+            names = "--bootstrap-servers",
+            description =
+                    "Kafka to compare with the champion and publish to; without it, only evaluate")
+    String bootstrapServers;
+
+    @Option(
+            names = "--kafka-property",
+            paramLabel = "KEY=VALUE",
+            description = "extra Kafka client setting (e.g. security); never logged")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(names = "--force", description = "publish even if the champion is better")
+    boolean force;
+
+    @Option(
+            names = "--min-gain",
+            defaultValue = "0.0",
+            description =
+                    "ROC-AUC the challenger must add over the champion (default: ${DEFAULT-VALUE})")
+    double minGain;
+
+    @Option(
+            names = "--train-fraction",
+            defaultValue = "0.7",
+            description = "oldest share of builds to train on (default: ${DEFAULT-VALUE})")
+    double trainFraction;
+
+    @Option(
+            names = "--validation-fraction",
+            defaultValue = "0.15",
+            description =
+                    "next share, for early stopping; the newest rest is the test set (default: ${DEFAULT-VALUE})")
+    double validationFraction;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--max-epochs", defaultValue = "200")
+    int maxEpochs;
+
+    @Option(
+            names = "--patience",
+            defaultValue = "15",
+            description =
+                    "epochs without a better validation ROC-AUC before stopping (default: ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--batch-size", defaultValue = "64")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001")
+    double learningRate;
+
+    @Option(names = "--l2", defaultValue = "0.0001")
+    double l2;
+
+    @Option(
+            names = "--kafka-timeout",
+            defaultValue = "PT30S",
+            description = "bound on each Kafka read or write (default: ${DEFAULT-VALUE})")
+    Duration kafkaTimeout;
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    enum Preset {
+        travistorrent
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command and returns its exit code (for tests and {@link #main}). */
+    public static int run(String... args) {
+        return new CommandLine(new TrainerMain())
+                .setExecutionExceptionHandler(TrainerMain::handle)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof DataFormatException || e instanceof IllegalArgumentException) {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        if (e instanceof java.util.concurrent.TimeoutException) {
+            cmd.getErr().println("error: " + e.getMessage());
+            return KAFKA_TIMEOUT;
+        }
+        throw new IllegalStateException(e);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
+        Optional<ModelRegistry> registry =
+                bootstrapServers == null
+                        ? Optional.empty()
+                        : Optional.of(new ModelRegistry(kafkaProps(), kafkaTimeout));
+        Dataset data = readData();
+        TrainingConfig config =
+                new TrainingConfig(seed, maxEpochs, patience, batchSize, learningRate, l2);
+        TrainingJob job =
+                new TrainingJob(
+                        config,
+                        trainFraction,
+                        validationFraction,
+                        p -> err.println(progressLine(p)),
+                        Clock.systemUTC());
+        TrainingJob.Result result = job.run(data, modelName, registry, force, minGain);
+        write(result);
+        stdout.print(result.report().toText());
+        stdout.println("Written to " + out.toAbsolutePath());
+        stdout.flush();
+        ChampionDecision decision = result.report().champion();
+        return decision != null && !decision.outcome().publishes() ? REFUSED : 0;
+    }
+
+    static String progressLine(EpochProgress p) {
+        return String.format(
+                Locale.ROOT,
+                "epoch %3d/%d  train loss %.4f  validation ROC-AUC %.4f  log-loss %.4f%s",
+                p.epoch(),
+                p.maxEpochs(),
+                p.trainLoss(),
+                p.validationAuc(),
+                p.validationLogLoss(),
+                p.improved() ? "  *best" : "");
+    }
+
+    private Dataset readData() throws Exception {
+        if (input.trainingExamples != null) {
+            return Dataset.fromTrainingExamples(TrainingExampleLoader.load(input.trainingExamples));
+        }
+        if (input.trainingTopic) {
+            if (bootstrapServers == null) {
+                throw new IllegalArgumentException("--training-topic needs --bootstrap-servers");
+            }
+            List<TrainingExample> examples = new ArrayList<>();
+            List<String> refs = new ArrayList<>();
+            for (TopicSnapshot.Entry<TrainingExample> e :
+                    TopicSnapshot.read(Topics.TRAINING_EXAMPLES, kafkaProps(), kafkaTimeout)) {
+                if (e.value() != null) {
+                    examples.add(e.value());
+                    refs.add(
+                            Topics.TRAINING_EXAMPLES.name()
+                                    + " partition "
+                                    + e.partition()
+                                    + " offset "
+                                    + e.offset());
+                }
+            }
+            if (examples.isEmpty()) {
+                throw new IllegalArgumentException(
+                        Topics.TRAINING_EXAMPLES.name() + " holds no training examples");
+            }
+            return Dataset.fromTrainingExamples(
+                    new TrainingExampleLoader.Result(
+                            TrainingExampleLoader.toTable(
+                                    Topics.TRAINING_EXAMPLES.name(), examples, refs),
+                            examples.get(0).featureSet()));
+        }
+        CsvOptions options = csvOptions();
+        String set =
+                featureSet != null
+                        ? featureSet
+                        : preset == Preset.travistorrent
+                                ? "travistorrent-v1"
+                                : "csv:" + input.csv.getFileName();
+        return Dataset.fromCsv(input.csv, options, set);
+    }
+
+    /** The preset's roles (if any), overridden by every option given explicitly. */
+    CsvOptions csvOptions() {
+        CsvOptions base = preset == Preset.travistorrent ? TravisTorrent.options() : null;
+        String label = labelColumn != null ? labelColumn : base == null ? null : base.labelColumn();
+        String time =
+                timestampColumn != null
+                        ? timestampColumn
+                        : base == null ? null : base.timestampColumn();
+        if (label == null || time == null) {
+            throw new IllegalArgumentException(
+                    "--csv needs --label-column and --timestamp-column (or --preset)");
+        }
+        CsvOptions o = base != null ? base : CsvOptions.of(label, time);
+        o =
+                new CsvOptions(
+                        label,
+                        time,
+                        durationColumn != null ? durationColumn : o.durationColumn(),
+                        dedupeColumn != null ? dedupeColumn : o.dedupeColumn(),
+                        featureColumns != null ? featureColumns : o.featureColumns(),
+                        excludeColumns != null ? excludeColumns : o.excludeColumns(),
+                        oneHotColumns != null ? oneHotColumns : o.oneHotColumns(),
+                        ageColumns != null ? ageColumns : o.ageColumns(),
+                        history != null ? parseHistory(history) : o.historyGroupings(),
+                        successValues != null ? successValues : o.successValues(),
+                        failureValues != null ? failureValues : o.failureValues(),
+                        skipUnknownLabels || o.skipUnknownLabels());
+        return o;
+    }
+
+    static Map<String, List<String>> parseHistory(List<String> specs) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String spec : specs) {
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw new IllegalArgumentException(
+                        "--history '" + spec + "' must look like NAME=COL[+COL...]");
+            }
+            out.put(spec.substring(0, eq), List.of(spec.substring(eq + 1).split("\\+")));
+        }
+        return out;
+    }
+
+    private Map<String, Object> kafkaProps() {
+        Map<String, Object> props = new HashMap<>(kafkaProperties);
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "repostream-ml-training");
+        return props;
+    }
+
+    private void write(TrainingJob.Result result) throws IOException {
+        Files.createDirectories(out);
+        Files.write(
+                out.resolve("model.zip"),
+                Base64.getDecoder().decode(result.model().artifactBase64()));
+        Files.writeString(
+                out.resolve("model-version.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.model()),
+                StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("evaluation.json"), result.report().toJson(), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("evaluation.txt"), result.report().toText(), StandardCharsets.UTF_8);
+    }
+}

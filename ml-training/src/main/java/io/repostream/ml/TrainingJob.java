@@ -1,0 +1,180 @@
+package io.repostream.ml;
+
+import io.repostream.ml.data.BuildTable;
+import io.repostream.ml.data.Dataset;
+import io.repostream.ml.eval.Baselines;
+import io.repostream.ml.eval.ChampionDecision;
+import io.repostream.ml.eval.ClassifierMetrics;
+import io.repostream.ml.eval.EvaluationReport;
+import io.repostream.ml.publish.ChampionChallenger;
+import io.repostream.ml.publish.ModelRegistry;
+import io.repostream.ml.publish.ModelVersions;
+import io.repostream.ml.train.EpochProgress;
+import io.repostream.ml.train.TimeSplit;
+import io.repostream.ml.train.TrainedModel;
+import io.repostream.ml.train.Trainer;
+import io.repostream.ml.train.TrainingConfig;
+import io.repostream.schemas.ModelVersion;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Train, evaluate against baselines, and publish if the model beats the champion: the whole batch
+ * job, independent of where data comes from and where results are written.
+ */
+public final class TrainingJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
+
+    /** The probability of failure at which the model flags a build (training is balanced). */
+    public static final double THRESHOLD = 0.5;
+
+    /**
+     * @param model the trained model's record (published or not)
+     * @param report its evaluation, including the champion decision when a registry was given
+     * @param published whether it was written to the models topic
+     */
+    public record Result(ModelVersion model, EvaluationReport report, boolean published) {}
+
+    private final TrainingConfig config;
+    private final double trainFraction;
+    private final double validationFraction;
+    private final Consumer<EpochProgress> progress;
+    private final Clock clock;
+
+    public TrainingJob(
+            TrainingConfig config,
+            double trainFraction,
+            double validationFraction,
+            Consumer<EpochProgress> progress,
+            Clock clock) {
+        this.config = config;
+        this.trainFraction = trainFraction;
+        this.validationFraction = validationFraction;
+        this.progress = progress;
+        this.clock = clock;
+    }
+
+    /**
+     * @param registry where to compare against the champion and publish; empty to only evaluate
+     * @param force publish even if the champion is better
+     * @param minGain ROC-AUC the challenger must add over the champion
+     */
+    public Result run(
+            Dataset data,
+            String modelName,
+            Optional<ModelRegistry> registry,
+            boolean force,
+            double minGain)
+            throws TimeoutException {
+        BuildTable table = data.table();
+        TimeSplit split = TimeSplit.of(table, trainFraction, validationFraction);
+        requireBothOutcomes(split.test(), "test");
+        LOG.info(
+                "training {} on {} builds ({} train, {} validation, {} test), {} features",
+                modelName,
+                table.size(),
+                split.train().size(),
+                split.validation().size(),
+                split.test().size(),
+                table.featureNames().size());
+        TrainedModel trained =
+                new Trainer(config, progress).train(split.train(), split.validation());
+
+        ModelScorer challenger = trained.scorer("challenger");
+        boolean[] failed = split.test().failed();
+        double[] pFailure = failureProbabilities(challenger, split.test());
+        ClassifierMetrics metrics = ClassifierMetrics.of(pFailure, failed, THRESHOLD);
+
+        ChampionDecision decision = null;
+        if (registry.isPresent()) {
+            decision =
+                    new ChampionChallenger(minGain)
+                            .decide(
+                                    challenger,
+                                    registry.get().champion(modelName),
+                                    split.test(),
+                                    force);
+        }
+        Instant now = clock.instant();
+        boolean forced = decision != null && decision.outcome() == ChampionDecision.Outcome.FORCED;
+        ModelVersion model =
+                ModelVersions.of(
+                        trained,
+                        modelName,
+                        data.featureSet(),
+                        metrics.asMap(),
+                        table.source() + " (" + split.train().size() + " training builds)",
+                        forced,
+                        now);
+        boolean published = decision != null && decision.outcome().publishes();
+        if (published) {
+            registry.get().publish(model);
+            LOG.info("published {} {}: {}", modelName, model.version(), decision.reason());
+        } else if (decision != null) {
+            LOG.warn("not published: {}", decision.reason());
+        }
+        EvaluationReport report =
+                new EvaluationReport(
+                        modelName,
+                        model.version(),
+                        now,
+                        new EvaluationReport.DataSummary(
+                                table.source(),
+                                data.rowsRead(),
+                                table.size(),
+                                data.duplicateRowsMerged(),
+                                data.skippedUnknownLabels(),
+                                table.featureNames(),
+                                data.ignoredColumns(),
+                                table.historyGroupings()),
+                        new EvaluationReport.SplitSummary(
+                                part(split.train()), part(split.validation()), part(split.test())),
+                        new EvaluationReport.TrainingSummary(
+                                trained.bestEpoch(),
+                                trained.epochsRun(),
+                                trained.bestValidationAuc(),
+                                config.seed(),
+                                config.batchSize(),
+                                config.learningRate(),
+                                "minority class oversampled to balance each epoch"),
+                        metrics,
+                        Baselines.evaluate(table, split.test()),
+                        decision);
+        return new Result(model, report, published);
+    }
+
+    static double[] failureProbabilities(ModelScorer scorer, BuildTable builds) {
+        double[] p = scorer.successProbabilities(builds.featureMatrix());
+        for (int i = 0; i < p.length; i++) {
+            p[i] = 1 - p[i];
+        }
+        return p;
+    }
+
+    private static void requireBothOutcomes(BuildTable part, String name) {
+        long failures = part.failures();
+        if (failures == 0 || failures == part.size()) {
+            throw new IllegalArgumentException(
+                    "the "
+                            + name
+                            + " builds of "
+                            + part.source()
+                            + " are all "
+                            + (failures == 0 ? "passed" : "failed")
+                            + "; cannot evaluate (use more data or other split fractions)");
+        }
+    }
+
+    private static EvaluationReport.SplitPart part(BuildTable t) {
+        return new EvaluationReport.SplitPart(
+                t.size(),
+                t.failures(),
+                t.builds().get(0).startedAt(),
+                t.builds().get(t.size() - 1).startedAt());
+    }
+}

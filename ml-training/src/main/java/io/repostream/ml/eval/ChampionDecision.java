@@ -1,0 +1,33 @@
+package io.repostream.ml.eval;
+
+/**
+ * Whether a challenger replaces the champion, judged on the same held-out builds.
+ *
+ * @param outcome {@link Outcome}
+ * @param championVersion the current champion's version, or null if there is none
+ * @param championRocAuc its ROC-AUC on the challenger's test builds, or null if not comparable
+ * @param challengerRocAuc the challenger's ROC-AUC on them
+ * @param reason a sentence for people
+ */
+public record ChampionDecision(
+        Outcome outcome,
+        String championVersion,
+        Double championRocAuc,
+        double challengerRocAuc,
+        String reason) {
+
+    public enum Outcome {
+        /** No champion yet: the challenger becomes the first. */
+        FIRST_MODEL,
+        /** Beat the champion. */
+        BEATS_CHAMPION,
+        /** Did not beat the champion (or could not be compared): not published. */
+        REFUSED,
+        /** Published with {@code --force} although it did not beat the champion. */
+        FORCED;
+
+        public boolean publishes() {
+            return this != REFUSED;
+        }
+    }
+}
