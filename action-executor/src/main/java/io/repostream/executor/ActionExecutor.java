@@ -1,0 +1,362 @@
+package io.repostream.executor;
+
+import io.repostream.executor.admin.AdminServer;
+import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.HubGitHubClient;
+import io.repostream.executor.github.RequestGate;
+import io.repostream.executor.handlers.Handlers;
+import io.repostream.executor.ledger.Ledger;
+import io.repostream.executor.ledger.RecordWriteException;
+import io.repostream.executor.ledger.RecordWriter;
+import io.repostream.executor.ledger.TopicTail;
+import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.policy.PolicyStore;
+import io.repostream.executor.rollback.RollbackService;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.json.RecordValidationException;
+import io.repostream.schemas.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running executor: consumes {@code github.actions.v1} ({@code read_committed}, manual commits)
+ * on a thread of its own and hands each action to the {@link ActionProcessor}. Offsets are
+ * committed only after an action's audit record is in Kafka.
+ *
+ * <pre>{@code
+ * try (ActionExecutor executor = ActionExecutor.start(ExecutorConfig.defaults(kafka, api, token))) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class ActionExecutor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ActionExecutor.class);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration WRITE_FAILURE_PAUSE = Duration.ofSeconds(1);
+
+    private final ExecutorConfig config;
+    private final ExecutorMetrics metrics = new ExecutorMetrics();
+    private final Ledger ledger = new Ledger();
+    private final PolicyStore policies = new PolicyStore();
+    private final AtomicBoolean killSwitch;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final RecordWriter writer;
+    private final TopicTail tail;
+    private final ActionProcessor processor;
+    private final RollbackService rollbacks;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<TopicPartition, Instant> deferred = new HashMap<>();
+    private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
+
+    /** Next offset to handle per partition of the batch in hand. */
+    private final Map<TopicPartition, Long> pending = new HashMap<>();
+
+    private final Thread loop;
+    private volatile boolean assigned;
+    private AdminServer admin;
+
+    private ActionExecutor(ExecutorConfig config) {
+        this.config = config;
+        this.killSwitch = new AtomicBoolean(config.killSwitch());
+        RequestGate gate = new RequestGate(config, metrics);
+        GitHubClient github = new HubGitHubClient(config, gate, metrics);
+        Handlers handlers = Handlers.standard();
+        this.tail = new TopicTail(config.bootstrapServers(), ledger, policies);
+        this.writer =
+                new RecordWriter(config.bootstrapServers(), config.groupId() + "-writer", ledger);
+        this.processor =
+                new ActionProcessor(
+                        github,
+                        handlers,
+                        ledger,
+                        policies,
+                        writer,
+                        metrics,
+                        killSwitch::get,
+                        Clock.systemUTC());
+        this.rollbacks =
+                new RollbackService(github, handlers, ledger, writer, metrics, Clock.systemUTC());
+        this.consumer =
+                new KafkaConsumer<>(
+                        consumerProps(config),
+                        new StringDeserializer(),
+                        new ByteArrayDeserializer());
+        this.loop = new Thread(this::run, "action-executor");
+    }
+
+    /**
+     * Reads the audit, snapshot and config history, then starts consuming actions (and the admin
+     * API when configured).
+     *
+     * @throws IllegalStateException when Kafka or the topics are not there
+     */
+    public static ActionExecutor start(ExecutorConfig config) {
+        LOG.info("starting action executor with {}", config);
+        ActionExecutor executor = new ActionExecutor(config);
+        try {
+            executor.tail.catchUp(CATCH_UP_TIMEOUT);
+            LOG.info("ledger rebuilt: {} actions with audit records", executor.ledger.size());
+            if (config.adminEnabled()) {
+                executor.admin = AdminServer.start(config, executor);
+            }
+            executor.loop.start();
+            return executor;
+        } catch (RuntimeException e) {
+            executor.closeResources();
+            throw e;
+        }
+    }
+
+    /** Stops consuming after the action in hand, commits, and closes every client. */
+    @Override
+    public void close() {
+        if (!running.getAndSet(false)) {
+            return;
+        }
+        consumer.wakeup();
+        try {
+            if (loop.isAlive() && !stopped.await(60, TimeUnit.SECONDS)) {
+                LOG.warn("executor loop did not stop within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        writer.close();
+    }
+
+    public ExecutorMetrics metrics() {
+        return metrics;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public RollbackService rollbacks() {
+        return rollbacks;
+    }
+
+    public void killSwitch(boolean on) {
+        LOG.warn("global kill switch turned {}", on ? "on" : "off");
+        killSwitch.set(on);
+    }
+
+    public boolean killSwitch() {
+        return killSwitch.get();
+    }
+
+    /** Whether the consume loop is running. */
+    public boolean healthy() {
+        return loop.isAlive() && running.get();
+    }
+
+    /** Whether the loop runs and has its share of the actions topic. */
+    public boolean ready() {
+        return healthy() && assigned;
+    }
+
+    /** The admin API's port, or -1 when it is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.ACTIONS.name()), new Rebalance());
+            while (running.get()) {
+                try {
+                    tail.pollOnce(Duration.ZERO);
+                    resumeDuePartitions();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
+                    handle(records);
+                    commit();
+                    updateLag();
+                } catch (RecordWriteException e) {
+                    LOG.warn(
+                            "Kafka did not take a write, retrying the actions in hand: {}",
+                            e.getMessage());
+                    rewind();
+                    pause(WRITE_FAILURE_PAUSE);
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop
+        } catch (RuntimeException e) {
+            LOG.error("executor loop stopped by an unexpected error", e);
+        } finally {
+            try {
+                commit();
+            } catch (RuntimeException e) {
+                LOG.warn("could not commit offsets while stopping: {}", e.getMessage());
+            }
+            closeResources();
+            stopped.countDown();
+        }
+    }
+
+    private void handle(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            pending.put(partition, records.records(partition).get(0).offset());
+        }
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                if (!running.get()) {
+                    // stopping: what was not handled is fetched again by whoever comes next
+                    return;
+                }
+                ActionRecord action = decode(record);
+                if (action != null
+                        && action.notBefore() != null
+                        && Instant.now().isBefore(action.notBefore())) {
+                    // not due yet: wait for it without dropping it, and keep the repo's order
+                    consumer.seek(partition, record.offset());
+                    consumer.pause(List.of(partition));
+                    deferred.put(partition, action.notBefore());
+                    break;
+                }
+                if (action != null) {
+                    processor.process(action);
+                }
+                pending.put(partition, record.offset() + 1);
+                uncommitted.put(partition, record.offset() + 1);
+            }
+        }
+        pending.clear();
+    }
+
+    /** After a failed write: fetch again from the first action not yet handled. */
+    private void rewind() {
+        for (Map.Entry<TopicPartition, Long> next : pending.entrySet()) {
+            if (!deferred.containsKey(next.getKey())) {
+                consumer.seek(next.getKey(), next.getValue());
+            }
+        }
+        pending.clear();
+    }
+
+    private ActionRecord decode(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            LOG.error(
+                    "skipping empty record {}-{}@{}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset());
+            return null;
+        }
+        try {
+            return Topics.ACTIONS.valueCodec().decode(record.value());
+        } catch (RecordValidationException e) {
+            // the record stays on the topic for whoever fixes its producer; it cannot be audited
+            // without an action id, so it is logged with its coordinates
+            LOG.error(
+                    "skipping unreadable action {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private void resumeDuePartitions() {
+        Instant now = Instant.now();
+        for (Iterator<Map.Entry<TopicPartition, Instant>> it = deferred.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<TopicPartition, Instant> entry = it.next();
+            if (!now.isBefore(entry.getValue())) {
+                consumer.resume(List.of(entry.getKey()));
+                it.remove();
+            }
+        }
+    }
+
+    private void commit() {
+        if (uncommitted.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        uncommitted.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+        consumer.commitSync(offsets);
+        uncommitted.clear();
+    }
+
+    private void updateLag() {
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        metrics.lag(lag);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeResources() {
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warn("closing the actions consumer: {}", e.getMessage());
+        }
+        try {
+            tail.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the ledger consumer: {}", e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> consumerProps(ExecutorConfig config) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        return props;
+    }
+
+    /** Commits what was handled before partitions move to another executor. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commit();
+            partitions.forEach(deferred::remove);
+            assigned = !consumer.assignment().isEmpty();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            assigned = true;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package io.repostream.executor;
+
+import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.GitHubException;
+import io.repostream.executor.github.GitHubResponse;
+import io.repostream.executor.handlers.ActionHandler;
+import io.repostream.executor.handlers.Handlers;
+import io.repostream.executor.handlers.Mutation;
+import io.repostream.executor.ledger.Ledger;
+import io.repostream.executor.ledger.RecordWriteException;
+import io.repostream.executor.ledger.RecordWriter;
+import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.policy.PolicyStore;
+import io.repostream.schemas.ActionMetadata;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.RateLimit;
+import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.Snapshot;
+import io.repostream.schemas.TargetState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides and applies one action: skip it (duplicate, kill switch, expired, disabled, dry run), or
+ * read the target, write the snapshot and wait for Kafka, mutate, and audit the outcome.
+ *
+ * <p>The order is what makes a crash harmless. Nothing is mutated before its snapshot is durable;
+ * an action with an audit decision is never applied again; and an action with a snapshot but no
+ * audit (a crash in between) is first checked for its effect on GitHub, which each handler can
+ * recognise (a comment by its hidden marker), before anything is sent again.
+ */
+public final class ActionProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(ActionProcessor.class);
+
+    private final GitHubClient github;
+    private final Handlers handlers;
+    private final Ledger ledger;
+    private final PolicyStore policies;
+    private final RecordWriter writer;
+    private final ExecutorMetrics metrics;
+    private final BooleanSupplier killSwitch;
+    private final Clock clock;
+
+    public ActionProcessor(
+            GitHubClient github,
+            Handlers handlers,
+            Ledger ledger,
+            PolicyStore policies,
+            RecordWriter writer,
+            ExecutorMetrics metrics,
+            BooleanSupplier killSwitch,
+            Clock clock) {
+        this.github = github;
+        this.handlers = handlers;
+        this.ledger = ledger;
+        this.policies = policies;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.killSwitch = killSwitch;
+        this.clock = clock;
+    }
+
+    /**
+     * Handles one action and writes its audit record.
+     *
+     * @throws RecordWriteException when Kafka does not take the snapshot or audit; the action is
+     *     then to be retried (it is not lost, and the ledger keeps a retry from mutating twice)
+     */
+    public AuditRecord process(ActionRecord action) {
+        Instant started = clock.instant();
+        AuditRecord audit = decide(action, started);
+        writer.write(audit);
+        metrics.action(action.type(), action.repo(), audit.outcome());
+        LOG.info(
+                "{} {} ({}): {}{}",
+                action.type().wireName(),
+                action.targetRef(),
+                action.actionId(),
+                audit.outcome().wireName(),
+                audit.error() == null ? "" : " - " + audit.error());
+        return audit;
+    }
+
+    private AuditRecord decide(ActionRecord action, Instant started) {
+        if (ledger.decided(action.actionId())) {
+            return audit(
+                    action,
+                    AuditOutcome.SKIPPED_DUPLICATE,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "action " + action.actionId() + " was decided before",
+                    started);
+        }
+        if (killSwitch.getAsBoolean()) {
+            return audit(
+                    action,
+                    AuditOutcome.SKIPPED_DISABLED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "the global kill switch is on",
+                    started);
+        }
+        if (action.expiresAt() != null && !clock.instant().isBefore(action.expiresAt())) {
+            return audit(
+                    action,
+                    AuditOutcome.SKIPPED_EXPIRED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "expired at " + action.expiresAt() + " before it could be applied",
+                    started);
+        }
+        RepoPolicy policy = policies.of(action.repo());
+        if (!policy.enables(action.type())) {
+            return audit(
+                    action,
+                    AuditOutcome.SKIPPED_DISABLED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    action.type().wireName() + " is not enabled by the policy of " + action.repo(),
+                    started);
+        }
+        ActionHandler handler = handlers.of(action.type());
+        try {
+            handler.validate(action);
+        } catch (IllegalArgumentException e) {
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "invalid action: " + e.getMessage(),
+                    started);
+        }
+        try {
+            return applyOrPreview(action, handler, policy, started);
+        } catch (GitHubException e) {
+            RateLimit rateLimit = e.response().map(GitHubResponse::rateLimit).orElse(null);
+            Integer status = e.status() == 0 ? null : e.status();
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    null,
+                    null,
+                    status,
+                    rateLimit,
+                    e.getMessage(),
+                    started);
+        } catch (RecordWriteException e) {
+            throw e; // Kafka did not take a write: retry the action, do not audit it as failed
+        } catch (RuntimeException e) {
+            // a handler bug must not stop the executor: count it, audit it, go on
+            metrics.handlerFailed(action.type(), action.repo());
+            LOG.error("handler {} failed on {}", action.type().wireName(), action.targetRef(), e);
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "handler failed on " + action.targetRef() + ": " + e,
+                    started);
+        }
+    }
+
+    private AuditRecord applyOrPreview(
+            ActionRecord action, ActionHandler handler, RepoPolicy policy, Instant started) {
+        TargetState current = handler.read(github, action.repo(), action.target());
+        if (action.dryRun() || policy.dryRun()) {
+            String why =
+                    action.dryRun()
+                            ? "the action is a dry run"
+                            : action.repo() + " is in dry-run mode";
+            return audit(
+                    action,
+                    AuditOutcome.DRY_RUN,
+                    current,
+                    handler.intended(current, action),
+                    null,
+                    rateLimit(),
+                    why + "; nothing was sent",
+                    started);
+        }
+        Optional<Snapshot> earlier = ledger.snapshot(action.actionId());
+        TargetState before = earlier.map(Snapshot::before).orElse(current);
+        Optional<TargetState> effect =
+                handler.existingEffect(github, action, before, current, earlier.isPresent());
+        if (effect.isPresent()) {
+            String note =
+                    earlier.isPresent()
+                            ? "found applied by an earlier attempt; nothing sent again"
+                            : "already in the wanted state; nothing sent";
+            return audit(
+                    action,
+                    AuditOutcome.APPLIED,
+                    before,
+                    effect.get(),
+                    null,
+                    rateLimit(),
+                    note,
+                    started);
+        }
+        Optional<String> refusal = handler.refusal(current, action);
+        if (refusal.isPresent()) {
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    before,
+                    null,
+                    null,
+                    rateLimit(),
+                    refusal.get(),
+                    started);
+        }
+        if (earlier.isEmpty()) {
+            writer.write(
+                    new Snapshot(
+                            action.actionId(),
+                            action.repo(),
+                            action.target(),
+                            action.type(),
+                            action.producedBy(),
+                            clock.instant(),
+                            current));
+        }
+        Mutation mutation = handler.apply(github, action, before);
+        Optional<GitHubResponse> response = github.lastResponse();
+        TargetState after = handler.read(github, action.repo(), action.target());
+        if (mutation.commentId() != null) {
+            after = after.withCommentId(mutation.commentId());
+        }
+        return audit(
+                action,
+                AuditOutcome.APPLIED,
+                before,
+                after,
+                response.map(GitHubResponse::status).orElse(null),
+                response.map(GitHubResponse::rateLimit).orElse(null),
+                null,
+                started);
+    }
+
+    private RateLimit rateLimit() {
+        return github.lastResponse().map(GitHubResponse::rateLimit).orElse(null);
+    }
+
+    private AuditRecord audit(
+            ActionRecord action,
+            AuditOutcome outcome,
+            TargetState before,
+            TargetState after,
+            Integer status,
+            RateLimit rateLimit,
+            String error,
+            Instant started) {
+        return new AuditRecord(
+                action.actionId() + "/" + outcome.wireName() + "/" + UUID.randomUUID(),
+                action.actionId(),
+                action.repo(),
+                action.target(),
+                action.type(),
+                outcome,
+                before,
+                after,
+                status,
+                rateLimit,
+                error,
+                action.producedBy(),
+                action.causedBy(),
+                ActionMetadata.of(action),
+                started,
+                clock.instant());
+    }
+}

@@ -1,0 +1,250 @@
+package io.repostream.executor;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything the executor needs to run. Secrets ({@code githubToken}, {@code adminToken}) never
+ * leave this record in clear text: {@link #toString()} masks them.
+ *
+ * @param bootstrapServers Kafka {@code bootstrap.servers}
+ * @param groupId consumer group of the actions topic
+ * @param githubApiUrl GitHub REST base URL ({@code https://api.github.com}, or the simulator's)
+ * @param githubToken token sent to GitHub; never logged
+ * @param pollTimeout how long one poll of the actions topic blocks
+ * @param githubTimeout connect/read timeout of one GitHub request
+ * @param writeSpacing minimum gap between two writes of one installation (GitHub asks for 1 s)
+ * @param contentCreationsPerMinute most comments (content creations) per minute
+ * @param maxConcurrentRequests most GitHub requests in flight
+ * @param maxAttempts attempts of one GitHub request on 5xx, network errors and rate limits
+ * @param backoffBase first backoff after a 5xx; doubles per attempt, with full jitter
+ * @param maxRateLimitWait longest wait for a rate-limit reset before the request fails
+ * @param adminPort port of the admin HTTP API on 127.0.0.1 ({@code 0} = any free port, {@code -1} =
+ *     no admin API)
+ * @param adminToken bearer token the admin API requires; never logged
+ * @param killSwitch when on, every action is skipped (and audited) instead of applied
+ */
+public record ExecutorConfig(
+        String bootstrapServers,
+        String groupId,
+        String githubApiUrl,
+        String githubToken,
+        Duration pollTimeout,
+        Duration githubTimeout,
+        Duration writeSpacing,
+        int contentCreationsPerMinute,
+        int maxConcurrentRequests,
+        int maxAttempts,
+        Duration backoffBase,
+        Duration maxRateLimitWait,
+        int adminPort,
+        String adminToken,
+        boolean killSwitch) {
+
+    public static final String DEFAULT_GROUP_ID = "repostream-action-executor";
+
+    public ExecutorConfig {
+        requireText(bootstrapServers, "bootstrap servers");
+        requireText(groupId, "consumer group id");
+        requireText(githubApiUrl, "GitHub API URL");
+        requireText(githubToken, "GitHub token");
+        Objects.requireNonNull(pollTimeout, "poll timeout");
+        Objects.requireNonNull(githubTimeout, "GitHub timeout");
+        Objects.requireNonNull(writeSpacing, "write spacing");
+        Objects.requireNonNull(backoffBase, "backoff base");
+        Objects.requireNonNull(maxRateLimitWait, "max rate-limit wait");
+        if (contentCreationsPerMinute < 1 || maxConcurrentRequests < 1 || maxAttempts < 1) {
+            throw new IllegalArgumentException(
+                    "content creations per minute, concurrent requests and attempts must be >= 1");
+        }
+        githubApiUrl =
+                githubApiUrl.endsWith("/")
+                        ? githubApiUrl.substring(0, githubApiUrl.length() - 1)
+                        : githubApiUrl;
+    }
+
+    /**
+     * GitHub's documented limits (writes 1 s apart, 80 content creations a minute, 100 concurrent
+     * requests), no admin API, kill switch off.
+     */
+    public static ExecutorConfig defaults(
+            String bootstrapServers, String githubApiUrl, String token) {
+        return new ExecutorConfig(
+                bootstrapServers,
+                DEFAULT_GROUP_ID,
+                githubApiUrl,
+                token,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                80,
+                100,
+                5,
+                Duration.ofMillis(500),
+                Duration.ofMinutes(15),
+                -1,
+                null,
+                false);
+    }
+
+    public ExecutorConfig withGroupId(String id) {
+        return new ExecutorConfig(
+                bootstrapServers,
+                id,
+                githubApiUrl,
+                githubToken,
+                pollTimeout,
+                githubTimeout,
+                writeSpacing,
+                contentCreationsPerMinute,
+                maxConcurrentRequests,
+                maxAttempts,
+                backoffBase,
+                maxRateLimitWait,
+                adminPort,
+                adminToken,
+                killSwitch);
+    }
+
+    /** GitHub's pacing turned off: for tests and benchmarks against the simulator. */
+    public ExecutorConfig withoutPacing() {
+        return new ExecutorConfig(
+                bootstrapServers,
+                groupId,
+                githubApiUrl,
+                githubToken,
+                pollTimeout,
+                githubTimeout,
+                Duration.ZERO,
+                Integer.MAX_VALUE,
+                maxConcurrentRequests,
+                maxAttempts,
+                backoffBase,
+                maxRateLimitWait,
+                adminPort,
+                adminToken,
+                killSwitch);
+    }
+
+    public ExecutorConfig withPacing(Duration spacing, int creationsPerMinute) {
+        return new ExecutorConfig(
+                bootstrapServers,
+                groupId,
+                githubApiUrl,
+                githubToken,
+                pollTimeout,
+                githubTimeout,
+                spacing,
+                creationsPerMinute,
+                maxConcurrentRequests,
+                maxAttempts,
+                backoffBase,
+                maxRateLimitWait,
+                adminPort,
+                adminToken,
+                killSwitch);
+    }
+
+    public ExecutorConfig withRetries(int attempts, Duration base, Duration maxWait) {
+        return new ExecutorConfig(
+                bootstrapServers,
+                groupId,
+                githubApiUrl,
+                githubToken,
+                pollTimeout,
+                githubTimeout,
+                writeSpacing,
+                contentCreationsPerMinute,
+                maxConcurrentRequests,
+                attempts,
+                base,
+                maxWait,
+                adminPort,
+                adminToken,
+                killSwitch);
+    }
+
+    /** Serves the admin API on 127.0.0.1:{@code port} behind {@code token}. */
+    public ExecutorConfig withAdmin(int port, String token) {
+        requireText(token, "admin token");
+        return new ExecutorConfig(
+                bootstrapServers,
+                groupId,
+                githubApiUrl,
+                githubToken,
+                pollTimeout,
+                githubTimeout,
+                writeSpacing,
+                contentCreationsPerMinute,
+                maxConcurrentRequests,
+                maxAttempts,
+                backoffBase,
+                maxRateLimitWait,
+                port,
+                token,
+                killSwitch);
+    }
+
+    public ExecutorConfig withKillSwitch(boolean on) {
+        return new ExecutorConfig(
+                bootstrapServers,
+                groupId,
+                githubApiUrl,
+                githubToken,
+                pollTimeout,
+                githubTimeout,
+                writeSpacing,
+                contentCreationsPerMinute,
+                maxConcurrentRequests,
+                maxAttempts,
+                backoffBase,
+                maxRateLimitWait,
+                adminPort,
+                adminToken,
+                on);
+    }
+
+    public boolean adminEnabled() {
+        return adminPort >= 0 && adminToken != null;
+    }
+
+    @Override
+    public String toString() {
+        return "ExecutorConfig[bootstrapServers="
+                + bootstrapServers
+                + ", groupId="
+                + groupId
+                + ", githubApiUrl="
+                + githubApiUrl
+                + ", githubToken=****"
+                + ", pollTimeout="
+                + pollTimeout
+                + ", githubTimeout="
+                + githubTimeout
+                + ", writeSpacing="
+                + writeSpacing
+                + ", contentCreationsPerMinute="
+                + contentCreationsPerMinute
+                + ", maxConcurrentRequests="
+                + maxConcurrentRequests
+                + ", maxAttempts="
+                + maxAttempts
+                + ", backoffBase="
+                + backoffBase
+                + ", maxRateLimitWait="
+                + maxRateLimitWait
+                + ", adminPort="
+                + adminPort
+                + ", adminToken="
+                + (adminToken == null ? "none" : "****")
+                + ", killSwitch="
+                + killSwitch
+                + "]";
+    }
+
+    private static void requireText(String value, String what) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(what + " is required");
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.repostream.executor;
+
+import io.repostream.executor.github.HubGitHubClient;
+import io.repostream.executor.github.RequestGate;
+import io.repostream.executor.handlers.Handlers;
+import io.repostream.executor.ledger.Ledger;
+import io.repostream.executor.ledger.RecordWriter;
+import io.repostream.executor.ledger.TopicTail;
+import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.policy.PolicyStore;
+import io.repostream.executor.rollback.RollbackResult;
+import io.repostream.executor.rollback.RollbackService;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code repostream-executor run} serves; {@code repostream-executor rollback} undoes. Secrets come
+ * from environment variables or files, never from the command line, where {@code ps} shows them.
+ */
+@Command(
+        name = "repostream-executor",
+        mixinStandardHelpOptions = true,
+        version = "repostream action-executor 0.1.0",
+        description =
+                "Applies repostream actions to GitHub at most once, snapshot first, audit always; rolls them back on request.",
+        subcommands = {ExecutorMain.Run.class, ExecutorMain.Rollback.class})
+public final class ExecutorMain implements Runnable {
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, for tests and embedding. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new ExecutorMain());
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where Kafka and GitHub are, and how to authenticate to GitHub. */
+    static final class Connection {
+        @Option(
+                names = "--bootstrap-servers",
+                defaultValue = "${env:REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+                description =
+                        "Kafka bootstrap servers (env REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE})")
+        String bootstrapServers;
+
+        @Option(
+                names = "--github-api-url",
+                defaultValue = "${env:REPOSTREAM_GITHUB_API_URL:-https://api.github.com}",
+                description =
+                        "GitHub REST base URL (env REPOSTREAM_GITHUB_API_URL; default ${DEFAULT-VALUE})")
+        String githubApiUrl;
+
+        @Option(
+                names = "--github-token-file",
+                description =
+                        "file holding the GitHub token; otherwise the env var GITHUB_TOKEN is read")
+        Path githubTokenFile;
+
+        @Option(
+                names = "--group-id",
+                defaultValue =
+                        "${env:REPOSTREAM_EXECUTOR_GROUP_ID:-"
+                                + ExecutorConfig.DEFAULT_GROUP_ID
+                                + "}",
+                description = "consumer group of the actions topic (default ${DEFAULT-VALUE})")
+        String groupId;
+
+        ExecutorConfig config() {
+            String token = secret(githubTokenFile, "GITHUB_TOKEN", "GitHub token");
+            return ExecutorConfig.defaults(bootstrapServers, githubApiUrl, token)
+                    .withGroupId(groupId);
+        }
+    }
+
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = "Consume actions and apply them until stopped (SIGTERM).")
+    static final class Run implements java.util.concurrent.Callable<Integer> {
+        @Mixin Connection connection = new Connection();
+
+        @Option(
+                names = "--admin-port",
+                defaultValue = "${env:REPOSTREAM_ADMIN_PORT:-8081}",
+                description = "admin API port on 127.0.0.1, -1 for none (default ${DEFAULT-VALUE})")
+        int adminPort;
+
+        @Option(
+                names = "--admin-token-file",
+                description =
+                        "file holding the admin API token; otherwise the env var REPOSTREAM_ADMIN_TOKEN is read")
+        Path adminTokenFile;
+
+        @Option(
+                names = "--write-spacing",
+                defaultValue = "PT1S",
+                description =
+                        "minimum gap between two writes to GitHub, ISO-8601 (default ${DEFAULT-VALUE})")
+        Duration writeSpacing;
+
+        @Option(
+                names = "--content-creations-per-minute",
+                defaultValue = "80",
+                description = "most comments per minute (default ${DEFAULT-VALUE})")
+        int creationsPerMinute;
+
+        @Option(
+                names = "--kill-switch",
+                description = "start with every action skipped (audited as skipped_disabled)")
+        boolean killSwitch;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ExecutorConfig config =
+                    connection
+                            .config()
+                            .withPacing(writeSpacing, creationsPerMinute)
+                            .withKillSwitch(killSwitch);
+            if (adminPort >= 0) {
+                config =
+                        config.withAdmin(
+                                adminPort,
+                                secret(adminTokenFile, "REPOSTREAM_ADMIN_TOKEN", "admin token"));
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            AtomicReference<ActionExecutor> running = new AtomicReference<>();
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        ActionExecutor executor = running.get();
+                                        if (executor != null) {
+                                            executor.close();
+                                        }
+                                        stop.countDown();
+                                    },
+                                    "executor-shutdown"));
+            running.set(ActionExecutor.start(config));
+            stop.await();
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "rollback",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Undo applied actions: one by --action-id, or all of a rule with --produced-by (and optionally --repo, --from, --to). Targets changed since are reported as conflicts and left alone.")
+    static final class Rollback implements java.util.concurrent.Callable<Integer> {
+        @Mixin Connection connection = new Connection();
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Selection selection;
+
+        static final class Selection {
+            @Option(names = "--action-id", description = "the action to undo")
+            String actionId;
+
+            @Option(
+                    names = "--produced-by",
+                    description = "undo every applied action of this rule, e.g. triage-label@1")
+            String producedBy;
+        }
+
+        @Option(names = "--repo", description = "with --produced-by: only this owner/repo")
+        String repo;
+
+        @Option(
+                names = "--from",
+                description = "with --produced-by: applied at or after this instant (ISO-8601)")
+        Instant from;
+
+        @Option(
+                names = "--to",
+                description = "with --produced-by: applied before this instant (ISO-8601)")
+        Instant to;
+
+        @Option(
+                names = "--dry-run",
+                description = "print what would be undone; send and audit nothing")
+        boolean dryRun;
+
+        @Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ExecutorConfig config = connection.config();
+            ExecutorMetrics metrics = new ExecutorMetrics();
+            Ledger ledger = new Ledger();
+            PrintWriter out = spec.commandLine().getOut();
+            try (TopicTail tail =
+                            new TopicTail(config.bootstrapServers(), ledger, new PolicyStore());
+                    RecordWriter writer =
+                            new RecordWriter(
+                                    config.bootstrapServers(), "repostream-rollback-cli", ledger)) {
+                tail.catchUp(Duration.ofMinutes(5));
+                RollbackService service =
+                        new RollbackService(
+                                new HubGitHubClient(
+                                        config, new RequestGate(config, metrics), metrics),
+                                Handlers.standard(),
+                                ledger,
+                                writer,
+                                metrics,
+                                Clock.systemUTC());
+                List<RollbackResult> results =
+                        selection.actionId != null
+                                ? List.of(service.rollback(selection.actionId, dryRun))
+                                : service.rollbackAll(selection.producedBy, repo, from, to, dryRun);
+                for (RollbackResult r : results) {
+                    out.printf(
+                            "%-20s %-40s %s  %s%n",
+                            r.status(),
+                            r.actionId(),
+                            r.target() == null ? "-" : r.target(),
+                            r.detail());
+                }
+                out.printf(
+                        "%d action(s)%s%n",
+                        results.size(), dryRun ? " (dry run: nothing sent)" : "");
+                out.flush();
+                boolean failed =
+                        results.stream().anyMatch(r -> r.status() == RollbackResult.Status.FAILED);
+                return failed ? 1 : 0;
+            }
+        }
+    }
+
+    /** Reads a secret from a file, or else from an environment variable; never from argv. */
+    static String secret(Path file, String envVar, String what) {
+        if (file != null) {
+            try {
+                String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (value.isEmpty()) {
+                    throw new CommandLine.ParameterException(
+                            new CommandLine(new ExecutorMain()),
+                            what + " file " + file + " is empty");
+                }
+                return value;
+            } catch (IOException e) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(new ExecutorMain()),
+                        "cannot read the " + what + " file " + file + ": " + e.getMessage());
+            }
+        }
+        String value = System.getenv(envVar);
+        if (value == null || value.isBlank()) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(new ExecutorMain()),
+                    "no " + what + ": set " + envVar + " or pass the file option");
+        }
+        return value.strip();
+    }
+}

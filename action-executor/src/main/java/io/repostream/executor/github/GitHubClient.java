@@ -1,0 +1,62 @@
+package io.repostream.executor.github;
+
+import io.repostream.schemas.TargetState;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The part of GitHub's REST API the executor uses. Handlers talk to this interface only, so the
+ * real client and any other implementation are interchangeable.
+ *
+ * <p>Every method either succeeds or throws {@link GitHubException} whose message names the target
+ * ({@code owner/repo#12}). {@link #lastResponse()} tells the status and rate-limit headers of the
+ * last answer the calling thread received.
+ */
+public interface GitHubClient {
+
+    /** An issue (or a pull request seen as an issue): state, state reason, labels, assignees. */
+    TargetState issue(String repo, long number);
+
+    /** A pull request: state, labels, assignees, requested reviewers, head SHA, merged. */
+    TargetState pullRequest(String repo, long number);
+
+    /** A workflow run: status, conclusion, attempt, head SHA. */
+    TargetState workflowRun(String repo, long runId);
+
+    void addLabels(String repo, long number, List<String> labels);
+
+    void removeLabel(String repo, long number, String label);
+
+    /** Creates a comment and returns its id. */
+    long createComment(String repo, long number, String body);
+
+    /** The id of a comment on the issue whose body contains {@code marker}, if any. */
+    Optional<Long> findComment(String repo, long number, String marker);
+
+    void deleteComment(String repo, long number, long commentId);
+
+    /** Closes with {@code stateReason} ({@code completed} or {@code not_planned}). */
+    void closeIssue(String repo, long number, String stateReason);
+
+    void reopenIssue(String repo, long number);
+
+    void addAssignees(String repo, long number, List<String> logins);
+
+    void removeAssignees(String repo, long number, List<String> logins);
+
+    void requestReviewers(String repo, long number, List<String> logins);
+
+    void removeRequestedReviewers(String repo, long number, List<String> logins);
+
+    /** Merges only if the head is still {@code headSha}; GitHub answers 409 otherwise. */
+    void mergePullRequest(String repo, long number, String headSha, String mergeMethod);
+
+    void rerunFailedJobs(String repo, long runId);
+
+    void rerunWorkflow(String repo, long runId);
+
+    void cancelWorkflowRun(String repo, long runId);
+
+    /** Status and rate-limit headers of the last answer this thread received, if any. */
+    Optional<GitHubResponse> lastResponse();
+}

@@ -1,0 +1,451 @@
+package io.repostream.executor.github;
+
+import io.repostream.executor.ExecutorConfig;
+import io.repostream.executor.github.RequestGate.Kind;
+import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.schemas.TargetState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.kohsuke.github.GHIssue;
+import org.kohsuke.github.GHIssueComment;
+import org.kohsuke.github.GHIssueStateReason;
+import org.kohsuke.github.GHLabel;
+import org.kohsuke.github.GHPerson;
+import org.kohsuke.github.GHPullRequest;
+import org.kohsuke.github.GHRepository;
+import org.kohsuke.github.GHWorkflowRun;
+import org.kohsuke.github.GitHub;
+import org.kohsuke.github.GitHubAbuseLimitHandler;
+import org.kohsuke.github.GitHubBuilder;
+import org.kohsuke.github.GitHubRateLimitHandler;
+import org.kohsuke.github.HttpException;
+import org.kohsuke.github.extras.HttpClientGitHubConnector;
+
+/**
+ * {@link GitHubClient} over hub4j's {@code github-api}, pointed at the configured endpoint. Rate
+ * limits make hub4j fail instead of sleeping inside the library, so that {@link RequestGate}
+ * decides (and counts) every wait and retry.
+ */
+public final class HubGitHubClient implements GitHubClient {
+    /** One token means one write budget; GitHub App installations would each have their own. */
+    private static final String TOKEN_INSTALLATION = "token";
+
+    private final GitHub github;
+    private final ResponseRecorder recorder;
+    private final RestCalls rest;
+    private final RequestGate gate;
+    private final ExecutorMetrics metrics;
+    private final Map<String, GHRepository> repositories = new ConcurrentHashMap<>();
+
+    public HubGitHubClient(ExecutorConfig config, RequestGate gate, ExecutorMetrics metrics) {
+        this.gate = gate;
+        this.metrics = metrics;
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .connectTimeout(config.githubTimeout())
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .build();
+        this.recorder = new ResponseRecorder(new HttpClientGitHubConnector(http));
+        this.rest =
+                new RestCalls(
+                        http,
+                        config.githubApiUrl(),
+                        config.githubToken(),
+                        config.githubTimeout(),
+                        recorder);
+        try {
+            this.github =
+                    new GitHubBuilder()
+                            .withEndpoint(config.githubApiUrl())
+                            .withOAuthToken(config.githubToken())
+                            .withConnector(recorder)
+                            .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
+                            .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
+                            .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot set up the GitHub client for " + config.githubApiUrl(), e);
+        }
+    }
+
+    @Override
+    public TargetState issue(String repo, long number) {
+        return call(repo, number, Kind.READ, "get_issue", () -> issueState(issueOf(repo, number)));
+    }
+
+    @Override
+    public TargetState pullRequest(String repo, long number) {
+        return call(
+                repo,
+                number,
+                Kind.READ,
+                "get_pull_request",
+                () -> {
+                    GHPullRequest pr = repository(repo).getPullRequest((int) number);
+                    return new TargetState(
+                            "pull_request",
+                            lower(pr.getState()),
+                            null,
+                            pr.getLabels().stream().map(GHLabel::getName).toList(),
+                            pr.getAssignees().stream().map(GHPerson::getLogin).toList(),
+                            pr.getRequestedReviewers().stream().map(GHPerson::getLogin).toList(),
+                            pr.getHead() == null ? null : pr.getHead().getSha(),
+                            pr.isMerged(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            instant(pr.getUpdatedAt()));
+                });
+    }
+
+    @Override
+    public TargetState workflowRun(String repo, long runId) {
+        return call(
+                repo,
+                runId,
+                Kind.READ,
+                "get_workflow_run",
+                () -> {
+                    GHWorkflowRun run = repository(repo).getWorkflowRun(runId);
+                    return new TargetState(
+                            "workflow_run",
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            run.getHeadSha(),
+                            null,
+                            lower(run.getStatus()),
+                            run.getConclusion() == null ? null : lower(run.getConclusion()),
+                            (int) Math.max(1, run.getRunAttempt()),
+                            null,
+                            instant(run.getUpdatedAt()));
+                });
+    }
+
+    @Override
+    public void addLabels(String repo, long number, List<String> labels) {
+        call(
+                repo,
+                number,
+                Kind.WRITE,
+                "add_labels",
+                () -> issueOf(repo, number).addLabels(labels.toArray(String[]::new)));
+    }
+
+    @Override
+    public void removeLabel(String repo, long number, String label) {
+        call(
+                repo,
+                number,
+                Kind.WRITE,
+                "remove_label",
+                () -> issueOf(repo, number).removeLabel(label));
+    }
+
+    @Override
+    public long createComment(String repo, long number, String body) {
+        return call(
+                repo,
+                number,
+                Kind.CREATION,
+                "create_comment",
+                () -> issueOf(repo, number).comment(body).getId());
+    }
+
+    @Override
+    public Optional<Long> findComment(String repo, long number, String marker) {
+        return call(
+                repo,
+                number,
+                Kind.READ,
+                "list_comments",
+                () -> {
+                    for (GHIssueComment comment : issueOf(repo, number).listComments()) {
+                        if (comment.getBody() != null && comment.getBody().contains(marker)) {
+                            return Optional.of(comment.getId());
+                        }
+                    }
+                    return Optional.<Long>empty();
+                });
+    }
+
+    @Override
+    public void deleteComment(String repo, long number, long commentId) {
+        raw(
+                repo,
+                number,
+                "delete_comment",
+                "DELETE",
+                "/repos/" + repo + "/issues/comments/" + commentId,
+                null);
+    }
+
+    @Override
+    public void closeIssue(String repo, long number, String stateReason) {
+        GHIssueStateReason reason =
+                "not_planned".equals(stateReason)
+                        ? GHIssueStateReason.NOT_PLANNED
+                        : GHIssueStateReason.COMPLETED;
+        call(repo, number, Kind.WRITE, "close_issue", () -> issueOf(repo, number).close(reason));
+    }
+
+    @Override
+    public void reopenIssue(String repo, long number) {
+        call(repo, number, Kind.WRITE, "reopen_issue", () -> issueOf(repo, number).reopen());
+    }
+
+    @Override
+    public void addAssignees(String repo, long number, List<String> logins) {
+        raw(
+                repo,
+                number,
+                "add_assignees",
+                "POST",
+                issuePath(repo, number) + "/assignees",
+                RestCalls.namesBody("assignees", logins));
+    }
+
+    @Override
+    public void removeAssignees(String repo, long number, List<String> logins) {
+        raw(
+                repo,
+                number,
+                "remove_assignees",
+                "DELETE",
+                issuePath(repo, number) + "/assignees",
+                RestCalls.namesBody("assignees", logins));
+    }
+
+    @Override
+    public void requestReviewers(String repo, long number, List<String> logins) {
+        raw(
+                repo,
+                number,
+                "request_reviewers",
+                "POST",
+                "/repos/" + repo + "/pulls/" + number + "/requested_reviewers",
+                RestCalls.namesBody("reviewers", logins));
+    }
+
+    @Override
+    public void removeRequestedReviewers(String repo, long number, List<String> logins) {
+        raw(
+                repo,
+                number,
+                "remove_requested_reviewers",
+                "DELETE",
+                "/repos/" + repo + "/pulls/" + number + "/requested_reviewers",
+                RestCalls.namesBody("reviewers", logins));
+    }
+
+    @Override
+    public void mergePullRequest(String repo, long number, String headSha, String mergeMethod) {
+        GHPullRequest.MergeMethod method =
+                mergeMethod == null
+                        ? GHPullRequest.MergeMethod.MERGE
+                        : GHPullRequest.MergeMethod.valueOf(mergeMethod.toUpperCase(Locale.ROOT));
+        call(
+                repo,
+                number,
+                Kind.WRITE,
+                "merge_pull_request",
+                () -> {
+                    repository(repo).getPullRequest((int) number).merge(null, headSha, method);
+                    return null;
+                });
+    }
+
+    @Override
+    public void rerunFailedJobs(String repo, long runId) {
+        raw(
+                repo,
+                runId,
+                "rerun_failed_jobs",
+                "POST",
+                "/repos/" + repo + "/actions/runs/" + runId + "/rerun-failed-jobs",
+                null);
+    }
+
+    @Override
+    public void rerunWorkflow(String repo, long runId) {
+        call(
+                repo,
+                runId,
+                Kind.WRITE,
+                "rerun_workflow",
+                () -> {
+                    repository(repo).getWorkflowRun(runId).rerun();
+                    return null;
+                });
+    }
+
+    @Override
+    public void cancelWorkflowRun(String repo, long runId) {
+        call(
+                repo,
+                runId,
+                Kind.WRITE,
+                "cancel_workflow_run",
+                () -> {
+                    repository(repo).getWorkflowRun(runId).cancel();
+                    return null;
+                });
+    }
+
+    @Override
+    public Optional<GitHubResponse> lastResponse() {
+        return recorder.last();
+    }
+
+    private GHIssue issueOf(String repo, long number) throws IOException {
+        return repository(repo).getIssue((int) number);
+    }
+
+    private GHRepository repository(String repo) throws IOException {
+        GHRepository cached = repositories.get(repo);
+        if (cached != null) {
+            return cached;
+        }
+        GHRepository fetched = github.getRepository(repo);
+        repositories.put(repo, fetched);
+        return fetched;
+    }
+
+    private static TargetState issueState(GHIssue issue) throws IOException {
+        return new TargetState(
+                issue.isPullRequest() ? "pull_request" : "issue",
+                lower(issue.getState()),
+                issue.getStateReason() == null
+                                || issue.getStateReason() == GHIssueStateReason.UNKNOWN
+                        ? null
+                        : lower(issue.getStateReason()),
+                issue.getLabels().stream().map(GHLabel::getName).toList(),
+                issue.getAssignees().stream().map(GHPerson::getLogin).toList(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                instant(issue.getUpdatedAt()));
+    }
+
+    private static String issuePath(String repo, long number) {
+        return "/repos/" + repo + "/issues/" + number;
+    }
+
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private void call(String repo, long number, Kind kind, String operation, IoAction action) {
+        call(
+                repo,
+                number,
+                kind,
+                operation,
+                () -> {
+                    action.run();
+                    return null;
+                });
+    }
+
+    private <T> T call(String repo, long number, Kind kind, String operation, IoCall<T> call) {
+        String ref = repo + "#" + number;
+        return gate.send(
+                TOKEN_INSTALLATION,
+                kind,
+                ref,
+                () -> {
+                    recorder.clear();
+                    long started = System.nanoTime();
+                    try {
+                        return call.call();
+                    } catch (IOException e) {
+                        throw translate(e, operation, ref);
+                    } finally {
+                        observe(operation, started);
+                    }
+                });
+    }
+
+    private void raw(
+            String repo,
+            long number,
+            String operation,
+            String method,
+            String path,
+            com.fasterxml.jackson.databind.JsonNode body) {
+        String ref = repo + "#" + number;
+        Kind kind = Kind.WRITE;
+        gate.send(
+                TOKEN_INSTALLATION,
+                kind,
+                ref,
+                () -> {
+                    recorder.clear();
+                    long started = System.nanoTime();
+                    try {
+                        rest.send(method, path, body, ref);
+                        return null;
+                    } finally {
+                        observe(operation, started);
+                    }
+                });
+    }
+
+    private void observe(String operation, long startedNanos) {
+        metrics.githubRequest(operation, (System.nanoTime() - startedNanos) / 1e9);
+        recorder.last().map(r -> r.rateLimit().remaining()).ifPresent(metrics::quotaRemaining);
+    }
+
+    private GitHubException translate(IOException e, String operation, String ref) {
+        GitHubResponse seen = recorder.last().orElse(null);
+        int status = 0;
+        if (e instanceof HttpException http && http.getResponseCode() > 0) {
+            status = http.getResponseCode();
+        } else if (seen != null && seen.status() >= 300) {
+            status = seen.status();
+        }
+        String what = status == 0 ? "got no usable answer" : "GitHub answered " + status;
+        return new GitHubException(
+                operation + " for " + ref + ": " + what + " (" + summary(e) + ")",
+                status,
+                status == 0 ? null : seen,
+                e);
+    }
+
+    /** hub4j's messages can hold a whole response body: keep the first line, briefly. */
+    private static String summary(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value == null ? null : value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Instant instant(Date date) {
+        return date == null ? null : date.toInstant();
+    }
+}

@@ -1,0 +1,174 @@
+package io.repostream.executor.github;
+
+import io.repostream.executor.ExecutorConfig;
+import io.repostream.executor.metrics.ExecutorMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every GitHub request passes here: it keeps GitHub's pacing rules (writes spaced per installation,
+ * a cap on content creations per minute, a cap on concurrent requests) and retries what may succeed
+ * later (5xx and network errors with exponential backoff and jitter; rate limits after {@code
+ * retry-after} or the reset). Final answers (404, 410, 422, ...) are never retried.
+ */
+public final class RequestGate {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
+
+    /** GitHub asks to wait at least a minute after a secondary limit that names no delay. */
+    private static final Duration SECONDARY_LIMIT_DEFAULT_WAIT = Duration.ofSeconds(60);
+
+    private final ExecutorConfig config;
+    private final ExecutorMetrics metrics;
+    private final Semaphore inFlight;
+    private final Map<String, Long> lastWriteNanos = new HashMap<>();
+    private final Deque<Long> recentCreationsNanos = new ArrayDeque<>();
+
+    public RequestGate(ExecutorConfig config, ExecutorMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.inFlight = new Semaphore(config.maxConcurrentRequests(), true);
+    }
+
+    /** What kind of request this is, for pacing. */
+    public enum Kind {
+        READ,
+        WRITE,
+        /** A write that creates content (a comment): also counted against the per-minute cap. */
+        CREATION
+    }
+
+    /**
+     * Runs {@code call}, paced and retried.
+     *
+     * @param installation whose write budget the request uses (installation id, or "token")
+     * @param ref the target, {@code owner/repo#12}, for messages
+     */
+    public <T> T send(String installation, Kind kind, String ref, Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            pace(installation, kind);
+            GitHubException failure;
+            try {
+                acquire(ref);
+                try {
+                    return call.get();
+                } finally {
+                    inFlight.release();
+                }
+            } catch (GitHubException e) {
+                failure = e;
+            }
+            if (failure.isFinal() || attempt >= config.maxAttempts()) {
+                throw failure;
+            }
+            Duration wait = waitBefore(attempt, failure);
+            if (wait.compareTo(config.maxRateLimitWait()) > 0) {
+                throw new GitHubException(
+                        failure.getMessage()
+                                + "; rate limited for "
+                                + wait.toSeconds()
+                                + " s, longer than the configured maximum wait",
+                        failure.status(),
+                        failure.response().orElse(null),
+                        failure);
+            }
+            String reason =
+                    failure.isRateLimited()
+                            ? "rate_limit"
+                            : failure.status() == 0 ? "network" : "server_error";
+            metrics.retried(reason);
+            LOG.info(
+                    "GitHub request for {} failed ({}), attempt {} of {}, retrying in {} ms",
+                    ref,
+                    failure.getMessage(),
+                    attempt,
+                    config.maxAttempts(),
+                    wait.toMillis());
+            sleep(wait, ref);
+        }
+    }
+
+    Duration waitBefore(int attempt, GitHubException failure) {
+        if (!failure.isRateLimited()) {
+            return backoff(attempt);
+        }
+        GitHubResponse response = failure.response().orElseThrow();
+        Integer retryAfter = response.rateLimit().retryAfterSeconds();
+        if (retryAfter != null) {
+            return Duration.ofSeconds(Math.max(0, retryAfter));
+        }
+        Long reset = response.rateLimit().resetEpochSeconds();
+        if (response.primaryLimitExhausted() && reset != null) {
+            long millis = Instant.ofEpochSecond(reset).toEpochMilli() - System.currentTimeMillis();
+            // GitHub's clock and ours differ a little: wait a second past the reset
+            return Duration.ofMillis(Math.max(0, millis) + 1000);
+        }
+        return SECONDARY_LIMIT_DEFAULT_WAIT;
+    }
+
+    /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
+    private Duration backoff(int attempt) {
+        long base = config.backoffBase().toMillis() << Math.min(attempt - 1, 16);
+        long half = Math.max(1, base / 2);
+        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+    }
+
+    private void pace(String installation, Kind kind) {
+        if (kind == Kind.READ) {
+            return;
+        }
+        long waitNanos;
+        synchronized (this) {
+            long now = System.nanoTime();
+            long next = now;
+            Long last = lastWriteNanos.get(installation);
+            if (last != null) {
+                next = Math.max(next, last + config.writeSpacing().toNanos());
+            }
+            if (kind == Kind.CREATION) {
+                long minute = Duration.ofMinutes(1).toNanos();
+                while (!recentCreationsNanos.isEmpty()
+                        && recentCreationsNanos.peekFirst() <= now - minute) {
+                    recentCreationsNanos.pollFirst();
+                }
+                if (recentCreationsNanos.size() >= config.contentCreationsPerMinute()) {
+                    next = Math.max(next, recentCreationsNanos.peekFirst() + minute);
+                }
+                recentCreationsNanos.addLast(next);
+            }
+            // reserve the slot now, so concurrent callers queue behind each other
+            lastWriteNanos.put(installation, next);
+            waitNanos = next - now;
+        }
+        if (waitNanos > 0) {
+            sleep(Duration.ofNanos(waitNanos), installation);
+        }
+    }
+
+    private void acquire(String ref) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitHubException("interrupted before calling GitHub for " + ref, 0, null, e);
+        }
+    }
+
+    private static void sleep(Duration wait, String ref) {
+        try {
+            Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitHubException(
+                    "interrupted while waiting to call GitHub for " + ref, 0, null, e);
+        }
+    }
+}

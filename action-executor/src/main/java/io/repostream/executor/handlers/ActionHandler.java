@@ -1,0 +1,61 @@
+package io.repostream.executor.handlers;
+
+import io.repostream.executor.github.GitHubClient;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.TargetState;
+import java.util.Optional;
+
+/**
+ * Applies one action type through {@link GitHubClient} and declares how it is undone. Handlers are
+ * stateless; the {@link io.repostream.executor.ActionProcessor} owns ordering (snapshot before
+ * mutation, audit after).
+ */
+public interface ActionHandler {
+
+    ActionType type();
+
+    /**
+     * Checks the action's parameters.
+     *
+     * @throws IllegalArgumentException naming the parameter and the target when they are unusable
+     */
+    void validate(ActionRecord action);
+
+    /** Reads the current state of the target. */
+    TargetState read(GitHubClient github, String repo, long target);
+
+    /** The state the action would leave behind, for dry runs. */
+    TargetState intended(TargetState before, ActionRecord action);
+
+    /** Why the action must not be applied to a target in this state, if it must not. */
+    default Optional<String> refusal(TargetState current, ActionRecord action) {
+        return Optional.empty();
+    }
+
+    /**
+     * The state after the action if its effect is already there, so that no request is sent: the
+     * target may already be as wanted, or an attempt before a crash may have applied it.
+     *
+     * @param before the state recorded in the action's snapshot (or the current state when none)
+     * @param earlierAttempt whether a snapshot of an earlier attempt exists (so a mutation may have
+     *     been sent before a crash)
+     */
+    Optional<TargetState> existingEffect(
+            GitHubClient github,
+            ActionRecord action,
+            TargetState before,
+            TargetState current,
+            boolean earlierAttempt);
+
+    /** Sends the mutation. */
+    Mutation apply(GitHubClient github, ActionRecord action, TargetState before);
+
+    /**
+     * How to undo the action, given the state before it, right after it, and now. Only the part of
+     * the target the action changed is looked at: if that part changed since, the plan is a
+     * conflict and the change is left alone.
+     */
+    UndoPlan planUndo(
+            String repo, long target, TargetState before, TargetState after, TargetState current);
+}

@@ -1,0 +1,101 @@
+package io.repostream.executor.handlers;
+
+import io.repostream.executor.github.GitHubClient;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.TargetState;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code merge_pull_request} with {@code params.head_sha} and optional {@code params.merge_method}
+ * ({@code merge}, {@code squash}, {@code rebase}). Merges only while the head is still the commit
+ * the rule looked at. Irreversible, which is why policies must enable it explicitly.
+ */
+public final class MergePullRequestHandler implements ActionHandler {
+    private static final Set<String> METHODS = Set.of("merge", "squash", "rebase");
+
+    @Override
+    public ActionType type() {
+        return ActionType.MERGE_PULL_REQUEST;
+    }
+
+    @Override
+    public void validate(ActionRecord action) {
+        Params.text(action, "head_sha");
+        String method = Params.optionalText(action, "merge_method", "merge");
+        if (!METHODS.contains(method)) {
+            throw Params.invalid(
+                    action,
+                    "params.merge_method must be merge, squash or rebase, got '" + method + "'");
+        }
+    }
+
+    @Override
+    public TargetState read(GitHubClient github, String repo, long target) {
+        return github.pullRequest(repo, target);
+    }
+
+    @Override
+    public TargetState intended(TargetState before, ActionRecord action) {
+        return States.merged(before);
+    }
+
+    @Override
+    public Optional<String> refusal(TargetState current, ActionRecord action) {
+        String wanted = Params.text(action, "head_sha");
+        if (Boolean.TRUE.equals(current.merged())) {
+            return Optional.empty();
+        }
+        if (!"open".equals(current.state())) {
+            return Optional.of(
+                    "pull request "
+                            + action.targetRef()
+                            + " is "
+                            + current.state()
+                            + "; only open pull requests are merged");
+        }
+        if (!wanted.equals(current.headSha())) {
+            return Optional.of(
+                    "head of "
+                            + action.targetRef()
+                            + " moved from "
+                            + wanted
+                            + " to "
+                            + current.headSha()
+                            + "; not merging a commit the rule did not see");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<TargetState> existingEffect(
+            GitHubClient github,
+            ActionRecord action,
+            TargetState before,
+            TargetState current,
+            boolean earlierAttempt) {
+        return Boolean.TRUE.equals(current.merged()) ? Optional.of(current) : Optional.empty();
+    }
+
+    @Override
+    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
+        github.mergePullRequest(
+                action.repo(),
+                action.target(),
+                Params.text(action, "head_sha"),
+                Params.optionalText(action, "merge_method", "merge"));
+        return Mutation.DONE;
+    }
+
+    @Override
+    public UndoPlan planUndo(
+            String repo, long target, TargetState before, TargetState after, TargetState current) {
+        return new UndoPlan.Irreversible(
+                "a merge cannot be undone by the executor ("
+                        + repo
+                        + "#"
+                        + target
+                        + "); revert it by hand");
+    }
+}

@@ -1,0 +1,133 @@
+package io.repostream.executor.handlers;
+
+import io.repostream.executor.github.GitHubClient;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.TargetState;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Adds names to, or removes names from, one set of a target: labels, assignees or requested
+ * reviewers. Undo reverses exactly the names the action changed, unless one of them changed again
+ * since.
+ */
+abstract class NameSetHandler implements ActionHandler {
+    private final ActionType type;
+    private final String param;
+    private final String noun;
+    private final boolean adds;
+
+    NameSetHandler(ActionType type, String param, String noun, boolean adds) {
+        this.type = type;
+        this.param = param;
+        this.noun = noun;
+        this.adds = adds;
+    }
+
+    @Override
+    public ActionType type() {
+        return type;
+    }
+
+    /** The names of the action, from its params. */
+    List<String> names(ActionRecord action) {
+        return Params.names(action, param);
+    }
+
+    abstract List<String> current(TargetState state);
+
+    abstract TargetState with(TargetState state, List<String> names);
+
+    abstract void add(GitHubClient github, String repo, long target, List<String> names);
+
+    abstract void remove(GitHubClient github, String repo, long target, List<String> names);
+
+    @Override
+    public void validate(ActionRecord action) {
+        names(action);
+    }
+
+    @Override
+    public TargetState read(GitHubClient github, String repo, long target) {
+        return github.issue(repo, target);
+    }
+
+    @Override
+    public TargetState intended(TargetState before, ActionRecord action) {
+        List<String> names = names(action);
+        return with(
+                before,
+                adds ? States.union(current(before), names) : States.minus(current(before), names));
+    }
+
+    @Override
+    public Optional<TargetState> existingEffect(
+            GitHubClient github,
+            ActionRecord action,
+            TargetState before,
+            TargetState current,
+            boolean earlierAttempt) {
+        return pending(action, current).isEmpty() ? Optional.of(current) : Optional.empty();
+    }
+
+    @Override
+    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
+        // only what is still missing (or still present): GitHub would accept the rest, but the
+        // request would then claim changes that did not happen
+        List<String> pending = pending(action, before);
+        if (adds) {
+            add(github, action.repo(), action.target(), pending);
+        } else {
+            remove(github, action.repo(), action.target(), pending);
+        }
+        return Mutation.DONE;
+    }
+
+    private List<String> pending(ActionRecord action, TargetState state) {
+        List<String> names = names(action);
+        return adds
+                ? States.minus(names, current(state))
+                : States.intersection(names, current(state));
+    }
+
+    @Override
+    public UndoPlan planUndo(
+            String repo, long target, TargetState before, TargetState after, TargetState current) {
+        List<String> changed =
+                adds
+                        ? States.minus(current(after), current(before))
+                        : States.minus(current(before), current(after));
+        if (changed.isEmpty()) {
+            return new UndoPlan.NothingToUndo(
+                    "the action changed no " + noun + " on " + repo + "#" + target);
+        }
+        List<String> changedAgain =
+                adds
+                        ? States.minus(changed, current(current))
+                        : States.intersection(changed, current(current));
+        if (!changedAgain.isEmpty()) {
+            return new UndoPlan.Conflict(
+                    noun
+                            + " "
+                            + changedAgain
+                            + (adds
+                                    ? " added by the action were removed"
+                                    : " removed by the action were added back")
+                            + " on "
+                            + repo
+                            + "#"
+                            + target
+                            + " since; now "
+                            + current(current));
+        }
+        if (adds) {
+            return new UndoPlan.Restore(
+                    "remove " + noun + " " + changed + " from " + repo + "#" + target,
+                    gh -> remove(gh, repo, target, changed));
+        }
+        return new UndoPlan.Restore(
+                "add " + noun + " " + changed + " back to " + repo + "#" + target,
+                gh -> add(gh, repo, target, changed));
+    }
+}

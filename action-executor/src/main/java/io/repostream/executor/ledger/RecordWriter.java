@@ -1,0 +1,76 @@
+package io.repostream.executor.ledger;
+
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.Snapshot;
+import io.repostream.schemas.topics.Topic;
+import io.repostream.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes snapshots and audit records and waits for Kafka's acknowledgement ({@code acks=all},
+ * idempotent), so that "written" means durable before the executor goes on.
+ */
+public final class RecordWriter implements AutoCloseable {
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final Ledger ledger;
+
+    public RecordWriter(String bootstrapServers, String clientId, Ledger ledger) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.producer =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.ledger = ledger;
+    }
+
+    /** Writes the snapshot keyed by action id and waits until Kafka has it. */
+    public void write(Snapshot snapshot) {
+        send(
+                Topics.SNAPSHOTS,
+                snapshot.actionId(),
+                snapshot,
+                snapshot.repo() + "#" + snapshot.target());
+        ledger.add(snapshot);
+    }
+
+    /** Writes the audit record keyed by repo and waits until Kafka has it. */
+    public void write(AuditRecord audit) {
+        send(Topics.AUDIT, audit.repo(), audit, audit.repo() + "#" + audit.target());
+        ledger.add(audit);
+    }
+
+    private <V> void send(Topic<String, V> topic, String key, V value, String ref) {
+        byte[] bytes = topic.valueCodec().encode(value);
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key, bytes))
+                    .get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RecordWriteException(
+                    "interrupted writing to " + topic.name() + " for " + ref, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RecordWriteException(
+                    "Kafka did not acknowledge the write to " + topic.name() + " for " + ref, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

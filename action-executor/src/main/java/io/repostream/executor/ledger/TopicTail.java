@@ -1,0 +1,120 @@
+package io.repostream.executor.ledger;
+
+import io.repostream.executor.policy.PolicyStore;
+import io.repostream.schemas.json.RecordValidationException;
+import io.repostream.schemas.topics.Topic;
+import io.repostream.schemas.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the audit, snapshot and config topics from the beginning into the {@link Ledger} and the
+ * {@link PolicyStore}, then keeps following them. Not thread-safe: one thread polls it.
+ */
+public final class TopicTail implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicTail.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Ledger ledger;
+    private final PolicyStore policies;
+
+    public TopicTail(String bootstrapServers, Ledger ledger, PolicyStore policies) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        this.consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.ledger = ledger;
+        this.policies = policies;
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Topic<String, ?> topic : List.of(Topics.AUDIT, Topics.SNAPSHOTS, Topics.CONFIG)) {
+            List<PartitionInfo> infos =
+                    consumer.partitionsFor(topic.name(), Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException(
+                        "topic " + topic.name() + " does not exist on " + bootstrapServers);
+            }
+            infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** Reads until every partition's end offset as of now: the ledger then knows all history. */
+    public void catchUp(Duration timeout) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!reached(ends)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "could not read the audit, snapshot and config topics within " + timeout);
+            }
+            pollOnce(Duration.ofMillis(200));
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Applies whatever arrived since the last call. */
+    public int pollOnce(Duration timeout) {
+        int count = 0;
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+            apply(record);
+            count++;
+        }
+        return count;
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record) {
+        String topic = record.topic();
+        try {
+            if (topic.equals(Topics.CONFIG.name())) {
+                if (record.value() == null) {
+                    policies.remove(record.key());
+                } else {
+                    policies.put(Topics.CONFIG.valueCodec().decode(record.value()));
+                }
+            } else if (record.value() == null) {
+                // a tombstone on the compacted snapshot topic: nothing to remember
+            } else if (topic.equals(Topics.AUDIT.name())) {
+                ledger.add(Topics.AUDIT.valueCodec().decode(record.value()));
+            } else if (topic.equals(Topics.SNAPSHOTS.name())) {
+                ledger.add(Topics.SNAPSHOTS.valueCodec().decode(record.value()));
+            }
+        } catch (RecordValidationException e) {
+            // someone else's bad record must not stop the executor; it stays on the topic
+            LOG.error(
+                    "skipping unreadable record {}-{}@{}: {}",
+                    topic,
+                    record.partition(),
+                    record.offset(),
+                    e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,121 @@
+package io.repostream.executor.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditOutcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The executor's Prometheus metrics, in a registry of its own so that several executors (or an
+ * executor next to other services) in one JVM do not collide. Labels never hold a token.
+ */
+public final class ExecutorMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    private final Counter actions =
+            Counter.builder()
+                    .name("repostream_executor_actions_total")
+                    .help("Actions handled, by type, repo and outcome")
+                    .labelNames("action_type", "repo", "outcome")
+                    .register(registry);
+
+    private final Counter handlerFailures =
+            Counter.builder()
+                    .name("repostream_executor_handler_failures_total")
+                    .help("Handler calls that failed, by type and repo")
+                    .labelNames("action_type", "repo")
+                    .register(registry);
+
+    private final Histogram githubLatency =
+            Histogram.builder()
+                    .name("repostream_executor_github_request_seconds")
+                    .help("Latency of GitHub requests, by operation")
+                    .labelNames("operation")
+                    .register(registry);
+
+    private final Gauge quotaRemaining =
+            Gauge.builder()
+                    .name("repostream_executor_github_quota_remaining")
+                    .help("x-ratelimit-remaining of the last GitHub answer")
+                    .register(registry);
+
+    private final Counter retries =
+            Counter.builder()
+                    .name("repostream_executor_github_retries_total")
+                    .help("GitHub requests retried, by reason")
+                    .labelNames("reason")
+                    .register(registry);
+
+    private final Counter rollbacks =
+            Counter.builder()
+                    .name("repostream_executor_rollbacks_total")
+                    .help("Rollbacks, by action type and outcome")
+                    .labelNames("action_type", "outcome")
+                    .register(registry);
+
+    private final Gauge lag =
+            Gauge.builder()
+                    .name("repostream_executor_actions_lag")
+                    .help("Records on the actions topic not yet handled by this executor")
+                    .register(registry);
+
+    public void action(ActionType type, String repo, AuditOutcome outcome) {
+        actions.labelValues(type.wireName(), repo, outcome.wireName()).inc();
+    }
+
+    public void handlerFailed(ActionType type, String repo) {
+        handlerFailures.labelValues(type.wireName(), repo).inc();
+    }
+
+    public void githubRequest(String operation, double seconds) {
+        githubLatency.labelValues(operation).observe(seconds);
+    }
+
+    public void quotaRemaining(Integer remaining) {
+        if (remaining != null) {
+            quotaRemaining.set(remaining);
+        }
+    }
+
+    public void retried(String reason) {
+        retries.labelValues(reason).inc();
+    }
+
+    public void rollback(ActionType type, AuditOutcome outcome) {
+        rollbacks.labelValues(type.wireName(), outcome.wireName()).inc();
+    }
+
+    public void lag(long records) {
+        lag.set(records);
+    }
+
+    public double actionCount(ActionType type, String repo, AuditOutcome outcome) {
+        return actions.labelValues(type.wireName(), repo, outcome.wireName()).get();
+    }
+
+    public double handlerFailureCount(ActionType type, String repo) {
+        return handlerFailures.labelValues(type.wireName(), repo).get();
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render metrics", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    public static String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+}

@@ -1,0 +1,268 @@
+package io.repostream.executor.rollback;
+
+import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.GitHubException;
+import io.repostream.executor.github.GitHubResponse;
+import io.repostream.executor.handlers.ActionHandler;
+import io.repostream.executor.handlers.Handlers;
+import io.repostream.executor.handlers.UndoPlan;
+import io.repostream.executor.ledger.Ledger;
+import io.repostream.executor.ledger.RecordWriter;
+import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.rollback.RollbackResult.Status;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.RateLimit;
+import io.repostream.schemas.Snapshot;
+import io.repostream.schemas.TargetState;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Undoes applied actions, one by id or in bulk by rule, repo and time range. Each undo touches only
+ * what its action changed, and only if that is still as the action left it; otherwise it reports a
+ * conflict and leaves the newer change alone. Every rollback is audited; asking twice sends nothing
+ * the second time.
+ */
+public final class RollbackService {
+    private static final Logger LOG = LoggerFactory.getLogger(RollbackService.class);
+
+    private final GitHubClient github;
+    private final Handlers handlers;
+    private final Ledger ledger;
+    private final RecordWriter writer;
+    private final ExecutorMetrics metrics;
+    private final Clock clock;
+
+    public RollbackService(
+            GitHubClient github,
+            Handlers handlers,
+            Ledger ledger,
+            RecordWriter writer,
+            ExecutorMetrics metrics,
+            Clock clock) {
+        this.github = github;
+        this.handlers = handlers;
+        this.ledger = ledger;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * Rolls back one action.
+     *
+     * @param preview only report the plan; send and audit nothing
+     */
+    public synchronized RollbackResult rollback(String actionId, boolean preview) {
+        Optional<AuditRecord> appliedAudit = ledger.applied(actionId);
+        if (appliedAudit.isEmpty()) {
+            return new RollbackResult(
+                    actionId,
+                    null,
+                    Status.NOT_APPLIED,
+                    "no applied action " + actionId + " is known");
+        }
+        AuditRecord applied = appliedAudit.get();
+        String ref = applied.repo() + "#" + applied.target();
+        if (ledger.rolledBack(actionId)) {
+            return new RollbackResult(
+                    actionId, ref, Status.ALREADY_ROLLED_BACK, "rolled back before; nothing sent");
+        }
+        TargetState before =
+                applied.before() != null
+                        ? applied.before()
+                        : ledger.snapshot(actionId).map(Snapshot::before).orElse(null);
+        if (before == null) {
+            return new RollbackResult(
+                    actionId,
+                    ref,
+                    Status.FAILED,
+                    "no snapshot of " + ref + " for action " + actionId);
+        }
+        Instant started = clock.instant();
+        ActionHandler handler = handlers.of(applied.actionType());
+        TargetState current;
+        try {
+            current = handler.read(github, applied.repo(), applied.target());
+        } catch (GitHubException e) {
+            return finish(
+                    applied,
+                    preview,
+                    Status.FAILED,
+                    null,
+                    null,
+                    e,
+                    "cannot read " + ref + ": " + e.getMessage(),
+                    started);
+        }
+        UndoPlan plan =
+                handler.planUndo(
+                        applied.repo(), applied.target(), before, applied.after(), current);
+        if (preview) {
+            return new RollbackResult(actionId, ref, previewStatus(plan), plan.description());
+        }
+        if (plan instanceof UndoPlan.Restore restore) {
+            return restore(applied, handler, restore, current, started);
+        }
+        if (plan instanceof UndoPlan.NothingToUndo) {
+            return finish(
+                    applied,
+                    false,
+                    Status.NOTHING_TO_UNDO,
+                    current,
+                    current,
+                    null,
+                    plan.description(),
+                    started);
+        }
+        Status status =
+                plan instanceof UndoPlan.Irreversible ? Status.IRREVERSIBLE : Status.CONFLICT;
+        return finish(applied, false, status, current, null, null, plan.description(), started);
+    }
+
+    private static Status previewStatus(UndoPlan plan) {
+        if (plan instanceof UndoPlan.Restore) {
+            return Status.PREVIEW;
+        }
+        if (plan instanceof UndoPlan.NothingToUndo) {
+            return Status.NOTHING_TO_UNDO;
+        }
+        return plan instanceof UndoPlan.Irreversible ? Status.IRREVERSIBLE : Status.CONFLICT;
+    }
+
+    /**
+     * Rolls back every applied action of rule {@code producedBy} on {@code repo} (null = every
+     * repo) applied within {@code [from, to)} (null = open), newest first so that stacked actions
+     * unwind in reverse.
+     */
+    public List<RollbackResult> rollbackAll(
+            String producedBy, String repo, Instant from, Instant to, boolean preview) {
+        if (producedBy == null || producedBy.isBlank()) {
+            throw new IllegalArgumentException("a bulk rollback needs the rule (produced_by)");
+        }
+        List<AuditRecord> matching =
+                new ArrayList<>(ledger.appliedMatching(producedBy, repo, from, to));
+        java.util.Collections.reverse(matching);
+        List<RollbackResult> results = new ArrayList<>();
+        for (AuditRecord applied : matching) {
+            results.add(rollback(applied.actionId(), preview));
+        }
+        return results;
+    }
+
+    private RollbackResult restore(
+            AuditRecord applied,
+            ActionHandler handler,
+            UndoPlan.Restore plan,
+            TargetState current,
+            Instant started) {
+        try {
+            plan.steps().accept(github);
+        } catch (GitHubException e) {
+            // gone or refused: somebody changed the target under us, which is a conflict
+            Status status =
+                    e.status() == 404 || e.status() == 410 || e.status() == 422
+                            ? Status.CONFLICT
+                            : Status.FAILED;
+            return finish(
+                    applied,
+                    false,
+                    status,
+                    current,
+                    null,
+                    e,
+                    plan.description() + " failed: " + e.getMessage(),
+                    started);
+        }
+        Optional<GitHubResponse> response = github.lastResponse();
+        TargetState after = handler.read(github, applied.repo(), applied.target());
+        AuditRecord audit =
+                audit(
+                        applied,
+                        AuditOutcome.ROLLED_BACK,
+                        current,
+                        after,
+                        response.map(GitHubResponse::status).orElse(null),
+                        response.map(GitHubResponse::rateLimit).orElse(null),
+                        plan.description(),
+                        started);
+        writer.write(audit);
+        metrics.rollback(applied.actionType(), AuditOutcome.ROLLED_BACK);
+        LOG.info(
+                "rolled back {} on {}#{}: {}",
+                applied.actionId(),
+                applied.repo(),
+                applied.target(),
+                plan.description());
+        return new RollbackResult(
+                applied.actionId(),
+                applied.repo() + "#" + applied.target(),
+                Status.ROLLED_BACK,
+                plan.description());
+    }
+
+    private RollbackResult finish(
+            AuditRecord applied,
+            boolean preview,
+            Status status,
+            TargetState current,
+            TargetState after,
+            GitHubException error,
+            String detail,
+            Instant started) {
+        String ref = applied.repo() + "#" + applied.target();
+        if (preview) {
+            return new RollbackResult(applied.actionId(), ref, status, detail);
+        }
+        // "nothing to undo" counts as rolled back, so that asking again is a no-op
+        AuditOutcome outcome =
+                switch (status) {
+                    case NOTHING_TO_UNDO -> AuditOutcome.ROLLED_BACK;
+                    case FAILED -> AuditOutcome.FAILED;
+                    default -> AuditOutcome.ROLLBACK_CONFLICT;
+                };
+        Integer githubStatus = error == null || error.status() == 0 ? null : error.status();
+        RateLimit rateLimit =
+                error == null ? null : error.response().map(GitHubResponse::rateLimit).orElse(null);
+        writer.write(
+                audit(applied, outcome, current, after, githubStatus, rateLimit, detail, started));
+        metrics.rollback(applied.actionType(), outcome);
+        LOG.info("rollback of {} on {}: {} - {}", applied.actionId(), ref, status, detail);
+        return new RollbackResult(applied.actionId(), ref, status, detail);
+    }
+
+    private AuditRecord audit(
+            AuditRecord applied,
+            AuditOutcome outcome,
+            TargetState before,
+            TargetState after,
+            Integer status,
+            RateLimit rateLimit,
+            String detail,
+            Instant started) {
+        return new AuditRecord(
+                applied.actionId() + Ledger.ROLLBACK_MARK + UUID.randomUUID(),
+                applied.actionId(),
+                applied.repo(),
+                applied.target(),
+                applied.actionType(),
+                outcome,
+                before,
+                after,
+                status,
+                rateLimit,
+                detail,
+                applied.producedBy(),
+                applied.causedBy(),
+                applied.metadata(),
+                started,
+                clock.instant());
+    }
+}
