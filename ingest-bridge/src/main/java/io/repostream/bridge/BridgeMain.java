@@ -1,0 +1,133 @@
+package io.repostream.bridge;
+
+import io.repostream.bridge.config.BridgeConfigLoader;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the ingest bridge as a service. Settings come from the defaults, then the YAML file, then
+ * environment variables, then these options. Secrets are read from files or the environment, never
+ * from the command line (where {@code ps} would show them).
+ */
+@Command(
+        name = "ingest-bridge",
+        mixinStandardHelpOptions = true,
+        version = "repostream ingest-bridge 0.1.0",
+        description =
+                "Receives GitHub webhooks and writes them durably to Kafka (github.events.v1).",
+        footer = {
+            "",
+            "Environment variables:",
+            "  REPOSTREAM_CONFIG                   YAML config file (like --config)",
+            "  REPOSTREAM_BRIDGE_HOST / _PORT      where to listen",
+            "  REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS  Kafka bootstrap servers",
+            "  REPOSTREAM_WEBHOOK_SECRET           a global webhook secret",
+            "  REPOSTREAM_WEBHOOK_SECRET_FILE      file with global secrets, one per line",
+            "  REPOSTREAM_WEBHOOK_ALLOW_SHA1       true to accept X-Hub-Signature (SHA-1)",
+            "  REPOSTREAM_KAFKA_TIMEOUT            e.g. 5s: past it a delivery gets 503",
+            "  REPOSTREAM_MAX_IN_FLIGHT            concurrent deliveries before 503",
+            "  REPOSTREAM_DEDUPE_WINDOW            e.g. 24h; 0s turns deduplication off",
+            "  REPOSTREAM_EVENT_LOOPS              HTTP event loops",
+            "Per-org and per-repo secrets, filters and Kafka client properties: see the YAML"
+                    + " file in README.md."
+        })
+public final class BridgeMain implements Callable<Integer> {
+
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "YAML configuration file")
+    Path configFile;
+
+    @Option(names = "--host", description = "address to listen on (default 127.0.0.1)")
+    String host;
+
+    @Option(names = "--port", description = "port to listen on; 0 = any free port (default 0)")
+    Integer port;
+
+    @Option(
+            names = "--kafka-bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka bootstrap servers (default 127.0.0.1:9092)")
+    String kafkaBootstrapServers;
+
+    @Option(
+            names = "--webhook-secret-file",
+            paramLabel = "FILE",
+            description = "file with global webhook secrets, one per line")
+    Path secretFile;
+
+    @Option(names = "--allow-sha1", description = "accept X-Hub-Signature (SHA-1) signatures")
+    Boolean allowSha1;
+
+    private final Map<String, String> env;
+
+    public BridgeMain() {
+        this(System.getenv());
+    }
+
+    BridgeMain(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new BridgeMain()).execute(args));
+    }
+
+    /** The command line, printing a start failure as one clear line instead of a stack trace. */
+    static CommandLine commandLine(BridgeMain main) {
+        return new CommandLine(main)
+                .setExecutionExceptionHandler(
+                        (error, cmd, parsed) -> {
+                            cmd.getErr().println("ingest-bridge: " + error.getMessage());
+                            return 1;
+                        });
+    }
+
+    /** The configuration these options, the file and the environment describe. */
+    BridgeConfig config() {
+        Path file = configFile;
+        if (file == null && env.get(BridgeConfigLoader.ENV_CONFIG_FILE) != null) {
+            file = Path.of(env.get(BridgeConfigLoader.ENV_CONFIG_FILE));
+        }
+        java.util.Map<String, String> merged = new java.util.HashMap<>(env);
+        if (secretFile != null) {
+            merged.put(BridgeConfigLoader.ENV_SECRET_FILE, secretFile.toString());
+        }
+        BridgeConfig config = BridgeConfigLoader.load(file, merged);
+        if (host != null) {
+            config = config.withHost(host);
+        }
+        if (port != null) {
+            config = config.withPort(port);
+        }
+        if (kafkaBootstrapServers != null) {
+            config = config.withKafkaBootstrapServers(kafkaBootstrapServers);
+        }
+        if (allowSha1 != null) {
+            config = config.withAllowSha1Signatures(allowSha1);
+        }
+        return config;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        IngestBridge bridge = IngestBridge.start(config());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    bridge.close();
+                                    stopped.countDown();
+                                },
+                                "repostream-bridge-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

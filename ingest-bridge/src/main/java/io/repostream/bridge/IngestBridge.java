@@ -1,0 +1,212 @@
+package io.repostream.bridge;
+
+import io.repostream.bridge.kafka.DeliveryTail;
+import io.repostream.bridge.kafka.EventLog;
+import io.repostream.bridge.kafka.KafkaHealth;
+import io.repostream.bridge.kafka.SeenDeliveries;
+import io.repostream.bridge.metrics.BridgeMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest bridge: receives GitHub webhooks and writes them to {@code github.events.v1}.
+ *
+ * <pre>{@code
+ * try (IngestBridge bridge = IngestBridge.start(BridgeConfig.defaults()
+ *         .withKafkaBootstrapServers(kafka.bootstrapServers())
+ *         .withWebhookSecret(secret))) {
+ *     // POST http://127.0.0.1:<bridge.port()>/webhooks/github
+ * }
+ * }</pre>
+ */
+public final class IngestBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestBridge.class);
+    private static final Duration MIN_STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final BridgeConfig config;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Vertx vertx;
+    private int port = -1;
+
+    private IngestBridge(BridgeConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Starts the bridge and returns once it listens.
+     *
+     * @throws IllegalStateException saying why, when it cannot start (no secret, Kafka unreachable
+     *     for the dedupe window, port taken, ...)
+     */
+    public static IngestBridge start(BridgeConfig config) {
+        IngestBridge bridge = new IngestBridge(config);
+        try {
+            bridge.startUp();
+            return bridge;
+        } catch (RuntimeException e) {
+            bridge.close();
+            throw e;
+        }
+    }
+
+    /** The port the bridge listens on (the actual one when the config said 0). */
+    public int port() {
+        return port;
+    }
+
+    public BridgeConfig config() {
+        return config;
+    }
+
+    private void startUp() {
+        if (config.secrets().isEmpty()) {
+            throw new IllegalStateException(
+                    "no webhook secret configured: every delivery would be refused; set"
+                            + " REPOSTREAM_WEBHOOK_SECRET or webhook.secrets in the config file");
+        }
+        Duration startupTimeout =
+                config.kafkaTimeout().compareTo(MIN_STARTUP_TIMEOUT) > 0
+                        ? config.kafkaTimeout()
+                        : MIN_STARTUP_TIMEOUT;
+        Clock clock = Clock.systemUTC();
+        SeenDeliveries seen =
+                new SeenDeliveries(config.dedupeWindow(), config.dedupeCapacity(), clock);
+        EventLog log =
+                remember(
+                        new EventLog(
+                                config.kafkaBootstrapServers(),
+                                config.kafkaTimeout(),
+                                config.kafkaProperties()));
+        KafkaHealth health =
+                remember(
+                        new KafkaHealth(
+                                config.kafkaBootstrapServers(),
+                                config.kafkaProperties(),
+                                Duration.ofSeconds(2)));
+        if (!config.dedupeWindow().isZero()) {
+            DeliveryTail tail =
+                    remember(
+                            new DeliveryTail(
+                                    config.kafkaBootstrapServers(),
+                                    config.kafkaProperties(),
+                                    seen,
+                                    config.dedupeWindow(),
+                                    clock));
+            tail.startAndCatchUp(startupTimeout);
+        }
+        AtomicInteger inFlight = new AtomicInteger();
+        BridgeMetrics metrics = new BridgeMetrics(inFlight::get);
+        WebhookEndpoint webhooks = new WebhookEndpoint(config, log, seen, metrics, inFlight, clock);
+
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+        port = listen(webhooks, health, metrics, startupTimeout);
+        LOG.info("ingest bridge listening on http://{}:{} ({})", config.host(), port, config);
+    }
+
+    /**
+     * One deployment of several instances: Vert.x binds the socket once and spreads connections
+     * over the instances' event loops. Instances only share an explicit port, so port 0 becomes a
+     * free port found first; should another process take it meanwhile, another one is tried.
+     */
+    private int listen(
+            WebhookEndpoint webhooks, KafkaHealth health, BridgeMetrics metrics, Duration timeout) {
+        for (int attempt = 1; ; attempt++) {
+            int chosen = config.port() != 0 ? config.port() : freePort(config.host());
+            try {
+                deploy(
+                        () -> new BridgeVerticle(config.host(), chosen, webhooks, health, metrics),
+                        config.eventLoops(),
+                        timeout);
+                return chosen;
+            } catch (IllegalStateException e) {
+                if (config.port() != 0 || attempt >= 3 || !isBindFailure(e)) {
+                    throw e;
+                }
+                LOG.info("port {} was taken meanwhile, trying another", chosen);
+            }
+        }
+    }
+
+    private static int freePort(String host) {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.bind(new java.net.InetSocketAddress(host, 0));
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot find a free port on " + host, e);
+        }
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void deploy(
+            java.util.function.Supplier<BridgeVerticle> verticle, int instances, Duration timeout) {
+        try {
+            vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
+                    .await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(
+                    "HTTP server on "
+                            + config.host()
+                            + ":"
+                            + config.port()
+                            + " did not start in "
+                            + timeout.toSeconds()
+                            + " s",
+                    e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot listen on "
+                            + config.host()
+                            + ":"
+                            + config.port()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private <T extends AutoCloseable> T remember(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** Stops listening, then flushes and closes the Kafka clients. */
+    @Override
+    public void close() {
+        if (vertx != null) {
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
+            }
+            vertx = null;
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn(
+                        "could not close {}: {}",
+                        resources.get(i).getClass().getSimpleName(),
+                        e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

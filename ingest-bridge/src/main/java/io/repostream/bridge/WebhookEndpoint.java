@@ -1,0 +1,455 @@
+package io.repostream.bridge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.bridge.kafka.EventLog;
+import io.repostream.bridge.kafka.SeenDeliveries;
+import io.repostream.bridge.metrics.BridgeMetrics;
+import io.repostream.bridge.webhook.EventNormalizer;
+import io.repostream.bridge.webhook.MalformedDeliveryException;
+import io.repostream.bridge.webhook.SignatureVerifier;
+import io.repostream.schemas.DeadLetter;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.topics.Topics;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/github}: checks, normalises and durably writes one GitHub delivery. The
+ * answer is 202 only once Kafka acknowledged the event; every refusal says what was wrong, and
+ * nothing refused reaches {@code github.events.v1}.
+ */
+final class WebhookEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookEndpoint.class);
+
+    /** Never copied into dead letters: they carry or protect secrets. */
+    private static final Set<String> SECRET_HEADERS =
+            Set.of(
+                    "x-hub-signature",
+                    "x-hub-signature-256",
+                    "authorization",
+                    "proxy-authorization",
+                    "cookie");
+
+    private final BridgeConfig config;
+    private final SignatureVerifier verifier;
+    private final EventLog log;
+    private final SeenDeliveries seen;
+    private final BridgeMetrics metrics;
+    private final AtomicInteger inFlight;
+    private final Clock clock;
+
+    WebhookEndpoint(
+            BridgeConfig config,
+            EventLog log,
+            SeenDeliveries seen,
+            BridgeMetrics metrics,
+            AtomicInteger inFlight,
+            Clock clock) {
+        this.config = config;
+        this.verifier = new SignatureVerifier(config.allowSha1Signatures());
+        this.log = log;
+        this.seen = seen;
+        this.metrics = metrics;
+        this.inFlight = inFlight;
+        this.clock = clock;
+    }
+
+    /** One delivery: admission, body, then {@link #process}. */
+    void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String event = request.getHeader("X-GitHub-Event");
+        String delivery = request.getHeader("X-GitHub-Delivery");
+        Reply reply = new Reply(ctx, event, delivery);
+        if (inFlight.incrementAndGet() > config.maxInFlight()) {
+            inFlight.decrementAndGet();
+            reply.unavailable("overloaded", "too many deliveries in flight; retry later");
+            return;
+        }
+        ctx.addEndHandler(done -> inFlight.decrementAndGet());
+        long timer =
+                ctx.vertx()
+                        .setTimer(
+                                config.requestTimeout().toMillis(),
+                                id ->
+                                        reply.unavailable(
+                                                "timeout",
+                                                "the delivery could not be stored within "
+                                                        + config.requestTimeout().toMillis()
+                                                        + " ms; retry later"));
+        ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
+
+        Optional<BodyFormat> format = BodyFormat.of(request.getHeader("Content-Type"));
+        if (format.isEmpty()) {
+            reply.error(
+                    415,
+                    "unsupported_media_type",
+                    "Content-Type must be application/json (or"
+                            + " application/x-www-form-urlencoded with a payload field), got '"
+                            + abbreviate(request.getHeader("Content-Type"))
+                            + "'");
+            return;
+        }
+        String length = request.getHeader("Content-Length");
+        if (length != null && parseLong(length) > config.maxBodyBytes()) {
+            reply.tooLarge(config.maxBodyBytes());
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(
+                chunk -> {
+                    if (reply.done()) {
+                        return;
+                    }
+                    if ((long) body.length() + chunk.length() > config.maxBodyBytes()) {
+                        reply.tooLarge(config.maxBodyBytes());
+                        return;
+                    }
+                    body.appendBuffer(chunk);
+                });
+        request.endHandler(
+                end -> {
+                    if (!reply.done()) {
+                        process(reply, request, format.get(), body.getBytes());
+                    }
+                });
+        request.exceptionHandler(error -> LOG.debug("delivery {} aborted", delivery));
+    }
+
+    private void process(Reply reply, HttpServerRequest request, BodyFormat format, byte[] body) {
+        Instant receivedAt = clock.instant();
+        byte[] json = format == BodyFormat.JSON ? body : formPayload(body);
+        // Per-org and per-repo secrets depend on what the payload claims; it is parsed first,
+        // and trusted only once the signature matches.
+        JsonNode tree = null;
+        List<String> secrets = config.secrets().global();
+        if (config.secrets().scoped() && json != null) {
+            tree = EventNormalizer.tryParse(json);
+            secrets = secretsFor(tree);
+        }
+        SignatureVerifier.Failure failure =
+                verifier.verify(
+                        body,
+                        request.getHeader("X-Hub-Signature-256"),
+                        request.getHeader("X-Hub-Signature"),
+                        secrets);
+        if (failure != null) {
+            metrics.signatureFailure(failure.label());
+            LOG.warn(
+                    "refused delivery {} ({}): {}", reply.delivery, reply.event, failure.message());
+            reply.error(401, "unauthorized", failure.message());
+            return;
+        }
+        GitHubEvent event;
+        try {
+            if (json == null) {
+                throw new MalformedDeliveryException(
+                        "form-encoded body has no 'payload' field with the event JSON");
+            }
+            if (tree == null) {
+                tree = EventNormalizer.parse(json);
+            }
+            event = EventNormalizer.normalize(reply.delivery, reply.event, tree, receivedAt);
+        } catch (MalformedDeliveryException | IllegalArgumentException e) {
+            deadLetter(reply, request, body, e.getMessage(), receivedAt);
+            return;
+        }
+        Optional<String> dropped = config.filter().dropReason(event);
+        if (dropped.isPresent()) {
+            metrics.filtered(event.type(), dropped.get());
+            reply.ok(200, "filtered", "event not ingested: " + dropped.get(), event);
+            return;
+        }
+        write(reply, event);
+    }
+
+    private List<String> secretsFor(JsonNode tree) {
+        if (tree == null) {
+            return config.secrets().global();
+        }
+        String repo;
+        try {
+            repo = EventNormalizer.repoOf(tree);
+        } catch (MalformedDeliveryException e) {
+            repo = null;
+        }
+        return config.secrets().candidatesFor(repo, EventNormalizer.orgOf(tree));
+    }
+
+    private void write(Reply reply, GitHubEvent event) {
+        if (config.dedupeWindow().isZero()) {
+            store(reply, event, null);
+            return;
+        }
+        SeenDeliveries.Claim claim = seen.claim(event.eventId());
+        if (claim instanceof SeenDeliveries.Seen) {
+            duplicate(reply, event);
+            return;
+        }
+        if (claim instanceof SeenDeliveries.Pending pending) {
+            Context context = reply.ctx.vertx().getOrCreateContext();
+            pending.written()
+                    .whenComplete(
+                            (written, error) ->
+                                    context.runOnContext(
+                                            v -> {
+                                                if (Boolean.TRUE.equals(written)) {
+                                                    duplicate(reply, event);
+                                                } else {
+                                                    reply.unavailable(
+                                                            "kafka_unavailable",
+                                                            "an earlier copy of this delivery"
+                                                                    + " could not be stored;"
+                                                                    + " retry later");
+                                                }
+                                            }));
+            return;
+        }
+        store(reply, event, seen);
+    }
+
+    private void duplicate(Reply reply, GitHubEvent event) {
+        metrics.dedupeHit();
+        reply.ok(200, "duplicate", "delivery already received", event);
+    }
+
+    private void store(Reply reply, GitHubEvent event, SeenDeliveries claimed) {
+        long started = System.nanoTime();
+        Context context = reply.ctx.vertx().getOrCreateContext();
+        CompletableFuture<?> acked = log.write(event);
+        armKafkaTimeout(reply);
+        acked.whenComplete(
+                (metadata, error) -> {
+                    metrics.kafkaWrite(
+                            Topics.EVENTS.name(), error == null, System.nanoTime() - started);
+                    if (claimed != null) {
+                        claimed.finished(event.eventId(), error == null);
+                    }
+                    context.runOnContext(
+                            v -> {
+                                if (error == null) {
+                                    reply.ok(202, "accepted", "event stored", event);
+                                    return;
+                                }
+                                kafkaFailed(
+                                        reply, error, event.qualifiedType() + " of " + event.key());
+                            });
+                });
+    }
+
+    private void deadLetter(
+            Reply reply,
+            HttpServerRequest request,
+            byte[] body,
+            String reason,
+            Instant receivedAt) {
+        DeadLetter letter =
+                new DeadLetter(
+                        reason,
+                        "webhook",
+                        reply.delivery,
+                        reply.event,
+                        safeHeaders(request.headers()),
+                        new String(body, StandardCharsets.UTF_8),
+                        receivedAt);
+        long started = System.nanoTime();
+        Context context = reply.ctx.vertx().getOrCreateContext();
+        CompletableFuture<?> acked = log.write(letter);
+        armKafkaTimeout(reply);
+        acked.whenComplete(
+                (metadata, error) -> {
+                    metrics.kafkaWrite(
+                            Topics.EVENTS_DLQ.name(), error == null, System.nanoTime() - started);
+                    context.runOnContext(
+                            v -> {
+                                if (error == null) {
+                                    LOG.warn(
+                                            "delivery {} ({}) dead-lettered: {}",
+                                            reply.delivery,
+                                            reply.event,
+                                            reason);
+                                    reply.error(400, "dead_lettered", reason);
+                                    return;
+                                }
+                                kafkaFailed(reply, error, "dead letter");
+                            });
+                });
+    }
+
+    private void armKafkaTimeout(Reply reply) {
+        long timer =
+                reply.ctx
+                        .vertx()
+                        .setTimer(
+                                config.kafkaTimeout().toMillis(),
+                                id ->
+                                        reply.unavailable(
+                                                "kafka_timeout",
+                                                "Kafka did not acknowledge within "
+                                                        + config.kafkaTimeout().toMillis()
+                                                        + " ms; retry later"));
+        reply.ctx.addEndHandler(done -> reply.ctx.vertx().cancelTimer(timer));
+    }
+
+    private void kafkaFailed(Reply reply, Throwable error, String what) {
+        Throwable cause =
+                error instanceof java.util.concurrent.CompletionException
+                                && error.getCause() != null
+                        ? error.getCause()
+                        : error;
+        if (cause instanceof RecordTooLargeException) {
+            reply.error(
+                    413,
+                    "too_large_for_kafka",
+                    "the event is larger than the Kafka topic accepts (max.message.bytes)");
+            return;
+        }
+        LOG.warn(
+                "delivery {} ({}) not stored, Kafka failed: {}",
+                reply.delivery,
+                what,
+                cause.toString());
+        reply.unavailable("kafka_unavailable", "Kafka is unavailable; retry later");
+    }
+
+    private static Map<String, String> safeHeaders(MultiMap headers) {
+        Map<String, String> safe = new TreeMap<>();
+        for (String name : headers.names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!SECRET_HEADERS.contains(lower)) {
+                safe.put(lower, String.join(",", headers.getAll(name)));
+            }
+        }
+        return safe;
+    }
+
+    /** The {@code payload} field of a form-encoded delivery, or null when there is none. */
+    private static byte[] formPayload(byte[] body) {
+        String form = new String(body, StandardCharsets.US_ASCII);
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals("payload")) {
+                try {
+                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)
+                            .getBytes(StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long parseLong(String text) {
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String abbreviate(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= 80 ? text : text.substring(0, 80) + "...";
+    }
+
+    /** The two body encodings GitHub can be configured to send. */
+    enum BodyFormat {
+        JSON,
+        FORM;
+
+        static Optional<BodyFormat> of(String contentType) {
+            if (contentType == null) {
+                return Optional.empty();
+            }
+            String mime = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+            return switch (mime) {
+                case "application/json" -> Optional.of(JSON);
+                case "application/x-www-form-urlencoded" -> Optional.of(FORM);
+                default -> Optional.empty();
+            };
+        }
+    }
+
+    /** Answers one request exactly once, counting the outcome. */
+    private final class Reply {
+        final RoutingContext ctx;
+        final String event;
+        final String delivery;
+        private boolean answered;
+
+        Reply(RoutingContext ctx, String event, String delivery) {
+            this.ctx = ctx;
+            this.event = event;
+            this.delivery = delivery;
+        }
+
+        boolean done() {
+            return answered || ctx.response().ended() || ctx.response().closed();
+        }
+
+        void ok(int status, String outcome, String message, GitHubEvent stored) {
+            JsonObject body = body(outcome, message).put("event_id", stored.eventId());
+            body.put("key", stored.key());
+            send(status, outcome, body, null);
+        }
+
+        void error(int status, String outcome, String message) {
+            send(status, outcome, body(outcome, message), null);
+        }
+
+        void unavailable(String outcome, String message) {
+            send(503, outcome, body(outcome, message), config.retryAfter());
+        }
+
+        void tooLarge(long limit) {
+            ctx.response().putHeader("Connection", "close");
+            error(
+                    413,
+                    "too_large",
+                    "body is larger than " + limit + " bytes (GitHub's payload limit is 25 MB)");
+        }
+
+        private JsonObject body(String outcome, String message) {
+            JsonObject body = new JsonObject().put("outcome", outcome).put("message", message);
+            if (delivery != null) {
+                body.put("delivery", abbreviate(delivery));
+            }
+            return body;
+        }
+
+        private void send(int status, String outcome, JsonObject body, java.time.Duration retry) {
+            if (done()) {
+                return;
+            }
+            answered = true;
+            metrics.delivery(event == null ? null : event.toLowerCase(Locale.ROOT), outcome);
+            var response = ctx.response().setStatusCode(status);
+            response.putHeader("Content-Type", "application/json");
+            if (retry != null) {
+                response.putHeader("Retry-After", Long.toString(retry.toSeconds()));
+            }
+            response.end(body.encode());
+        }
+    }
+}

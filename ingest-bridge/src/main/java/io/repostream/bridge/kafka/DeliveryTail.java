@@ -1,0 +1,192 @@
+package io.repostream.bridge.kafka;
+
+import io.repostream.schemas.json.Json;
+import io.repostream.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@link SeenDeliveries} in step with {@code github.events.v1}: on start it reads the last
+ * dedupe window of events (so a restarted bridge still knows what it wrote), then follows the topic
+ * (so replicas learn each other's writes). Kafka is the dedupe store; nothing lives only in memory.
+ */
+public final class DeliveryTail implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryTail.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final SeenDeliveries seen;
+    private final Duration window;
+    private final Clock clock;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean started;
+    private volatile RuntimeException failure;
+
+    public DeliveryTail(
+            String bootstrapServers,
+            Map<String, String> extra,
+            SeenDeliveries seen,
+            Duration window,
+            Clock clock) {
+        Map<String, Object> props = new HashMap<>(extra);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "repostream-ingest-bridge-dedupe");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        this.seen = seen;
+        this.window = window;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "repostream-bridge-dedupe-tail");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts following and waits until the window up to now has been read.
+     *
+     * @throws IllegalStateException when that does not happen within {@code timeout}
+     */
+    public void startAndCatchUp(Duration timeout) {
+        started = true;
+        thread.start();
+        try {
+            if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(
+                        "could not read the dedupe window from "
+                                + Topics.EVENTS.name()
+                                + " within "
+                                + timeout.toSeconds()
+                                + " s: is Kafka reachable?");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the dedupe window", e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void run() {
+        try {
+            Map<TopicPartition, Long> end = seekToWindow();
+            int loaded = 0;
+            while (running && !reached(end)) {
+                loaded += poll();
+            }
+            LOG.info(
+                    "dedupe window loaded: {} delivery ids from {} partitions of {}",
+                    loaded,
+                    end.size(),
+                    Topics.EVENTS.name());
+            caughtUp.countDown();
+            while (running) {
+                poll();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            failure = new IllegalStateException("dedupe tail failed: " + e.getMessage(), e);
+            LOG.error("dedupe tail of {} stopped", Topics.EVENTS.name(), e);
+        } finally {
+            caughtUp.countDown();
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private Map<TopicPartition, Long> seekToWindow() {
+        List<PartitionInfo> infos =
+                consumer.partitionsFor(Topics.EVENTS.name(), Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + Topics.EVENTS.name() + " does not exist");
+        }
+        List<TopicPartition> partitions =
+                infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        long from = clock.millis() - window.toMillis();
+        Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(p -> query.put(p, from));
+        Map<TopicPartition, OffsetAndTimestamp> offsets =
+                consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        for (TopicPartition p : partitions) {
+            OffsetAndTimestamp start = offsets.get(p);
+            consumer.seek(p, start == null ? end.get(p) : start.offset());
+        }
+        return end;
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int poll() {
+        int n = 0;
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            String id = eventIdOf(record);
+            if (id != null) {
+                seen.add(id, record.timestamp());
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static String eventIdOf(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(EventLog.EVENT_ID_HEADER);
+        if (header != null) {
+            return new String(header.value(), StandardCharsets.UTF_8);
+        }
+        if (record.value() == null) {
+            return null;
+        }
+        // Written by something other than a bridge: read the id from the record itself.
+        try {
+            var id = Json.mapper().readTree(record.value()).path("event_id");
+            return id.isTextual() ? id.asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (!started) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

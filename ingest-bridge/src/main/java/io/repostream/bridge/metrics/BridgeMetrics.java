@@ -1,0 +1,170 @@
+package io.repostream.bridge.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.function.IntSupplier;
+
+/**
+ * The bridge's Prometheus metrics, in a registry of its own (several bridges may share a JVM in
+ * tests and in the local stack). Labels never carry secrets, and unknown event names are folded
+ * into {@code other} so a sender cannot grow the label set without bound.
+ */
+public final class BridgeMetrics {
+    private static final Set<String> KNOWN_EVENTS =
+            Set.of(
+                    "branch_protection_rule",
+                    "check_run",
+                    "check_suite",
+                    "code_scanning_alert",
+                    "commit_comment",
+                    "create",
+                    "delete",
+                    "dependabot_alert",
+                    "deploy_key",
+                    "deployment",
+                    "deployment_review",
+                    "deployment_status",
+                    "discussion",
+                    "discussion_comment",
+                    "fork",
+                    "github_app_authorization",
+                    "gollum",
+                    "installation",
+                    "installation_repositories",
+                    "issue_comment",
+                    "issues",
+                    "label",
+                    "marketplace_purchase",
+                    "member",
+                    "membership",
+                    "merge_group",
+                    "meta",
+                    "milestone",
+                    "organization",
+                    "org_block",
+                    "package",
+                    "page_build",
+                    "ping",
+                    "project",
+                    "project_card",
+                    "project_column",
+                    "projects_v2_item",
+                    "public",
+                    "pull_request",
+                    "pull_request_review",
+                    "pull_request_review_comment",
+                    "pull_request_review_thread",
+                    "push",
+                    "release",
+                    "repository_dispatch",
+                    "repository",
+                    "repository_import",
+                    "repository_vulnerability_alert",
+                    "security_advisory",
+                    "sponsorship",
+                    "star",
+                    "status",
+                    "team",
+                    "team_add",
+                    "watch",
+                    "workflow_dispatch",
+                    "workflow_job",
+                    "workflow_run");
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter deliveries;
+    private final Counter signatureFailures;
+    private final Counter dedupeHits;
+    private final Counter filtered;
+    private final Histogram kafkaWrite;
+
+    public BridgeMetrics(IntSupplier inFlight) {
+        deliveries =
+                Counter.builder()
+                        .name("repostream_bridge_deliveries")
+                        .help("Webhook deliveries by event type and outcome")
+                        .labelNames("event", "outcome")
+                        .register(registry);
+        signatureFailures =
+                Counter.builder()
+                        .name("repostream_bridge_signature_failures")
+                        .help("Deliveries refused because of their signature, by reason")
+                        .labelNames("reason")
+                        .register(registry);
+        dedupeHits =
+                Counter.builder()
+                        .name("repostream_bridge_dedupe_hits")
+                        .help("Redelivered events answered without writing them again")
+                        .register(registry);
+        filtered =
+                Counter.builder()
+                        .name("repostream_bridge_filtered")
+                        .help("Authenticated events not written because of the ingest filter")
+                        .labelNames("event", "reason")
+                        .register(registry);
+        kafkaWrite =
+                Histogram.builder()
+                        .name("repostream_bridge_kafka_write_seconds")
+                        .help("Time from send to Kafka's acknowledgement, by topic and result")
+                        .labelNames("topic", "result")
+                        .classicOnly()
+                        .classicUpperBounds(
+                                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+                                10)
+                        .register(registry);
+        GaugeWithCallback.builder()
+                .name("repostream_bridge_in_flight_requests")
+                .help("Webhook requests being handled right now")
+                .callback(callback -> callback.call(inFlight.getAsInt()))
+                .register(registry);
+    }
+
+    public void delivery(String event, String outcome) {
+        deliveries.labelValues(eventLabel(event), outcome).inc();
+    }
+
+    public void signatureFailure(String reason) {
+        signatureFailures.labelValues(reason).inc();
+    }
+
+    public void dedupeHit() {
+        dedupeHits.inc();
+    }
+
+    public void filtered(String event, String reason) {
+        filtered.labelValues(eventLabel(event), reason).inc();
+    }
+
+    public void kafkaWrite(String topic, boolean ok, long nanos) {
+        kafkaWrite.labelValues(topic, ok ? "ok" : "error").observe(nanos / 1e9);
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write metrics", e);
+        }
+        return out.toByteArray();
+    }
+
+    public static String contentType() {
+        return PrometheusTextFormatWriter.CONTENT_TYPE;
+    }
+
+    static String eventLabel(String event) {
+        if (event == null) {
+            return "none";
+        }
+        return KNOWN_EVENTS.contains(event) ? event : "other";
+    }
+}

@@ -1,0 +1,157 @@
+package io.repostream.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.repostream.bridge.config.BridgeConfigLoader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class BridgeMainTest {
+    @TempDir Path dir;
+
+    @Test
+    void helpListsTheOptionsAndTheEnvironmentVariables() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = BridgeMain.commandLine(new BridgeMain(Map.of()));
+        cli.setOut(new PrintWriter(out));
+
+        int exit = cli.execute("--help");
+
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .contains(
+                        "--config", "--port", "--kafka-bootstrap-servers", "--webhook-secret-file")
+                .contains(BridgeConfigLoader.ENV_SECRET, BridgeConfigLoader.ENV_KAFKA);
+    }
+
+    @Test
+    void optionsOverrideTheEnvironmentWhichOverridesTheFile() throws Exception {
+        Path file = dir.resolve("bridge.yaml");
+        Files.writeString(
+                file,
+                """
+                host: 0.0.0.0
+                port: 8080
+                kafka:
+                  bootstrap_servers: from-file:9092
+                  timeout: 3s
+                webhook:
+                  secrets: [file-secret]
+                dedupe:
+                  window: 2h
+                """);
+        BridgeMain main =
+                new BridgeMain(
+                        Map.of(
+                                BridgeConfigLoader.ENV_CONFIG_FILE, file.toString(),
+                                BridgeConfigLoader.ENV_KAFKA, "from-env:9092",
+                                BridgeConfigLoader.ENV_PORT, "9090"));
+        new CommandLine(main).parseArgs("--port", "7070");
+
+        BridgeConfig config = main.config();
+
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(7070);
+        assertThat(config.kafkaBootstrapServers()).isEqualTo("from-env:9092");
+        assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.dedupeWindow()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.secrets().global()).containsExactly("file-secret");
+    }
+
+    @Test
+    void aSecretFileGivesSeveralGlobalSecretsForRotation() throws Exception {
+        Path secrets = dir.resolve("secrets");
+        Files.writeString(secrets, "old-secret\nnew-secret\n\n");
+        BridgeMain main = new BridgeMain(Map.of());
+        new CommandLine(main).parseArgs("--webhook-secret-file", secrets.toString());
+
+        assertThat(main.config().secrets().global()).containsExactly("old-secret", "new-secret");
+    }
+
+    @Test
+    void aStartFailureIsOneClearLineAndExitCodeOne() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = BridgeMain.commandLine(new BridgeMain(Map.of()));
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("--port", "0");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("ingest-bridge: no webhook secret configured");
+    }
+
+    @Test
+    void anUnknownSettingInTheFileIsNamed() throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "webhook:\n  secretz: [x]\n");
+
+        assertThatThrownBy(() -> BridgeConfigLoader.load(file, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown setting 'secretz'");
+    }
+
+    @Test
+    void perOrgAndPerRepoSecretsAndFiltersComeFromTheFile() throws Exception {
+        Path file = dir.resolve("scoped.yaml");
+        Files.writeString(
+                file,
+                """
+                webhook:
+                  secrets: [global]
+                  org_secrets:
+                    Octo-Org: [org-old, org-new]
+                  repo_secrets:
+                    octo-org/Special: [repo-only]
+                  allow_sha1: true
+                filter:
+                  owners: [octo-org]
+                  ignored_events: [watch]
+                """);
+
+        BridgeConfig config = BridgeConfigLoader.load(file, Map.of());
+
+        assertThat(config.secrets().candidatesFor("octo-org/special", "octo-org"))
+                .containsExactly("repo-only");
+        assertThat(config.secrets().candidatesFor("octo-org/other", "octo-org"))
+                .containsExactly("org-old", "org-new");
+        assertThat(config.secrets().candidatesFor("someone/else", null)).containsExactly("global");
+        assertThat(config.allowSha1Signatures()).isTrue();
+        assertThat(config.filter().owners()).containsExactly("octo-org");
+        assertThat(config.filter().ignoredEvents()).isEqualTo(java.util.Set.of("watch"));
+    }
+
+    @Test
+    void aBadDurationSaysWhichSettingAndWhatItExpects() {
+        assertThatThrownBy(
+                        () ->
+                                BridgeConfigLoader.load(
+                                        null, Map.of(BridgeConfigLoader.ENV_KAFKA_TIMEOUT, "soon")))
+                .hasMessageContaining(BridgeConfigLoader.ENV_KAFKA_TIMEOUT)
+                .hasMessageContaining("5s");
+    }
+
+    @Test
+    void theConfigNeverPrintsASecret() {
+        BridgeConfig config =
+                BridgeConfig.defaults()
+                        .withSecrets(
+                                WebhookSecrets.global("g-secret-1")
+                                        .withOrg("org", "o-secret-2")
+                                        .withRepo("org/repo", "r-secret-3"))
+                        .withKafkaProperties(Map.of("sasl.jaas.config", "password=k-secret-4"));
+
+        assertThat(config.toString())
+                .doesNotContain("g-secret-1", "o-secret-2", "r-secret-3", "k-secret-4")
+                .contains("org/repo");
+        assertThat(List.of(config.secrets().toString())).noneMatch(s -> s.contains("secret-"));
+    }
+}

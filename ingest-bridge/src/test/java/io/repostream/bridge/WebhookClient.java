@@ -1,0 +1,96 @@
+package io.repostream.bridge;
+
+import io.repostream.testkit.fixtures.WebhookDelivery;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Posts deliveries to a bridge over real HTTP on loopback, as GitHub would. */
+final class WebhookClient implements AutoCloseable {
+    private final HttpClient http;
+    private final int port;
+
+    WebhookClient(Vertx vertx, int port) {
+        this.http =
+                vertx.createHttpClient(
+                        new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+                        new PoolOptions().setHttp1MaxSize(16));
+        this.port = port;
+    }
+
+    record Reply(int status, MultiMap headers, String body) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+
+        String message() {
+            return json().getString("message");
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+    }
+
+    Reply post(WebhookDelivery delivery) {
+        return post(delivery.headers(), Buffer.buffer(delivery.body()));
+    }
+
+    Reply post(Map<String, String> headers, Buffer body) {
+        return await(postAsync(headers, body));
+    }
+
+    io.vertx.core.Future<Reply> postAsync(Map<String, String> headers, Buffer body) {
+        return http.request(HttpMethod.POST, port, "127.0.0.1", "/webhooks/github")
+                .compose(
+                        request -> {
+                            headers.forEach(request::putHeader);
+                            return request.send(body);
+                        })
+                .compose(
+                        response ->
+                                response.body()
+                                        .map(
+                                                b ->
+                                                        new Reply(
+                                                                response.statusCode(),
+                                                                response.headers(),
+                                                                b.toString())));
+    }
+
+    Reply get(String path) {
+        return await(
+                http.request(HttpMethod.GET, port, "127.0.0.1", path)
+                        .compose(request -> request.send())
+                        .compose(
+                                response ->
+                                        response.body()
+                                                .map(
+                                                        b ->
+                                                                new Reply(
+                                                                        response.statusCode(),
+                                                                        response.headers(),
+                                                                        b.toString()))));
+    }
+
+    static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.await(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer from the bridge within 30 s", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}
