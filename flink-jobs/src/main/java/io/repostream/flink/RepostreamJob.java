@@ -3,6 +3,7 @@ package io.repostream.flink;
 import io.repostream.flink.functions.ItemEvents;
 import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.Policies;
+import io.repostream.flink.functions.SlaDeadlineFunction;
 import io.repostream.flink.functions.TriageLabelFunction;
 import io.repostream.flink.kafka.KafkaConnectors;
 import io.repostream.flink.serialization.JsonTypeInfo;
@@ -24,6 +25,8 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -98,17 +101,25 @@ public final class RepostreamJob {
                         .uid("repo-policies-source")
                         .broadcast(Policies.DESCRIPTOR);
 
-        DataStream<ActionRecord> triage =
+        KeyedStream<GitHubEvent, String> items =
                 githubEvents
                         .filter(new ItemEvents())
                         .name("issue-and-pr-events")
-                        .keyBy(new ItemKey())
-                        .connect(repoPolicies)
+                        .keyBy(new ItemKey());
+
+        DataStream<ActionRecord> triage =
+                items.connect(repoPolicies)
                         .process(new TriageLabelFunction(), JsonTypeInfo.of(ActionRecord.class))
                         .uid("triage-label")
                         .name("triage-label");
 
-        triage.sinkTo(actions).uid("github-actions-sink").name("github-actions");
+        SingleOutputStreamOperator<ActionRecord> sla =
+                items.connect(repoPolicies)
+                        .process(new SlaDeadlineFunction(), JsonTypeInfo.of(ActionRecord.class))
+                        .uid("sla-monitor")
+                        .name("sla-monitor");
+
+        triage.union(sla).sinkTo(actions).uid("github-actions-sink").name("github-actions");
     }
 
     /**

@@ -43,6 +43,24 @@ public final class Events {
                 "issues-" + action + "-" + repo + "#" + number);
     }
 
+    /** A comment on {@code repo#number} by {@code login} ({@code userType} User or Bot). */
+    public static GitHubEvent comment(
+            String repo, long number, String login, String userType, Instant at) {
+        ObjectNode payload = example("issue_comment", "created");
+        ((ObjectNode) payload.get("issue")).put("number", number);
+        ObjectNode user = (ObjectNode) payload.get("comment").get("user");
+        user.put("login", login);
+        user.put("type", userType);
+        ((ObjectNode) payload.get("repository")).put("full_name", repo);
+        return event(
+                "issue_comment",
+                "created",
+                repo,
+                payload,
+                at,
+                "comment-" + repo + "#" + number + "-" + login + "-" + at.toEpochMilli());
+    }
+
     /** The same event under another delivery id, as the poller would deliver it. */
     public static GitHubEvent redelivered(GitHubEvent event, String eventId) {
         return new GitHubEvent(

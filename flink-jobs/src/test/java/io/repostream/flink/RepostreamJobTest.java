@@ -23,7 +23,8 @@ class RepostreamJobTest {
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void triagesEveryUnlabelledIssueOnceAcrossParallelSubtasks() throws Exception {
+    void triagesEveryUnlabelledIssueAndActsOnEverySlaBreachOnceAcrossParallelSubtasks()
+            throws Exception {
         List<GitHubEvent> events = new ArrayList<>();
         for (int n = 1; n <= 40; n++) {
             String repo = "octo-org/repo-" + (n % 4);
@@ -56,7 +57,16 @@ class RepostreamJobTest {
             }
         }
         assertThat(actions.collected())
+                .filteredOn(a -> a.producedBy().equals("triage-label@1"))
                 .extracting(ActionRecord::actionId)
                 .containsExactlyInAnyOrderElementsOf(expected);
+        // the end of the finite input moves event time to the end of time: every open issue
+        // breaches both targets, and each breach yields one label and one comment
+        List<String> breaches =
+                actions.collected().stream()
+                        .filter(a -> a.producedBy().equals("sla-monitor@1"))
+                        .map(ActionRecord::actionId)
+                        .toList();
+        assertThat(breaches).hasSize(40 * 4).doesNotHaveDuplicates();
     }
 }

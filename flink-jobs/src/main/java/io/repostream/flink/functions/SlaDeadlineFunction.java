@@ -1,0 +1,354 @@
+package io.repostream.flink.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoMetrics;
+import io.repostream.schemas.RepoPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Rule {@code sla-monitor@1}, keyed by issue or pull request ({@code owner/repo#12}).
+ *
+ * <p>Tracks when an item was opened, its first response (a comment or review by someone other than
+ * the author, not a bot or ignored user) and its end (closed, merged, deleted, transferred).
+ * Deadlines come from the repository's policy and the item's priority labels; a priority change
+ * re-targets them. Event-time timers fire warnings (a metric) and breaches (a label and one
+ * comment), each once. All state and timers go when the item's life ends.
+ */
+public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
+    private static final long serialVersionUID = 1L;
+
+    public static final String RULE = "sla-monitor@1";
+    public static final String RESPONSE_BREACHED_LABEL = "sla/response-breached";
+    public static final String RESOLUTION_BREACHED_LABEL = "sla/resolution-breached";
+
+    /** SLA signals for the analytics windows: warnings, breaches, items closed in time or late. */
+    public static final OutputTag<RepoMetrics> SIGNALS =
+            new OutputTag<>("sla-signals", JsonTypeInfo.of(RepoMetrics.class));
+
+    /** Garbage collection for items whose end we never see; not a business rule. */
+    private static final Duration STATE_RETENTION = Duration.ofDays(400);
+
+    private transient ValueState<SlaState> items;
+
+    @Override
+    public void open(OpenContext openContext) {
+        ValueStateDescriptor<SlaState> descriptor =
+                new ValueStateDescriptor<>("sla-item", JsonTypeInfo.of(SlaState.class));
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
+        items = getRuntimeContext().getState(descriptor);
+    }
+
+    @Override
+    public void processElement(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        String action = event.action() == null ? "" : event.action();
+        SlaState state = items.value();
+        switch (event.type() + "." + action) {
+            case "issues.opened",
+                    "issues.reopened",
+                    "pull_request.opened",
+                    "pull_request.reopened" -> {
+                if (state == null) {
+                    start(event, ctx);
+                }
+            }
+            case "issues.labeled",
+                    "issues.unlabeled",
+                    "pull_request.labeled",
+                    "pull_request.unlabeled" -> {
+                if (state != null) {
+                    reprioritise(state, event, ctx);
+                }
+            }
+            case "issue_comment.created",
+                    "pull_request_review.submitted",
+                    "pull_request_review_comment.created" -> {
+                if (state != null && state.firstResponseAt() == null) {
+                    maybeFirstResponse(state, event, ctx);
+                }
+            }
+            case "issues.closed", "issues.deleted", "issues.transferred", "pull_request.closed" -> {
+                if (state != null) {
+                    end(state, event, ctx);
+                }
+            }
+            default -> {}
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        SlaState state = items.value();
+        if (state == null) {
+            return;
+        }
+        RepoPolicy policy = policy(ctx, state.repo());
+        SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
+        Instant now = Instant.ofEpochMilli(timestamp);
+        boolean responseOpen = state.firstResponseAt() == null;
+
+        boolean responseWarned = state.responseWarned();
+        if (responseOpen && !responseWarned && reached(due.responseWarn(), now)) {
+            responseWarned = true;
+            ctx.output(SIGNALS, signal(state, "sla_warnings", "response", now));
+        }
+        boolean responseBreached = state.responseBreached();
+        if (responseOpen && !responseBreached && reached(due.responseDue(), now)) {
+            responseBreached = true;
+            ctx.output(SIGNALS, signal(state, "sla_breaches", "response", now));
+            breach(state, policy, "response", RESPONSE_BREACHED_LABEL, due.responseDue(), out);
+        }
+        boolean resolutionWarned = state.resolutionWarned();
+        if (!resolutionWarned && reached(due.resolutionWarn(), now)) {
+            resolutionWarned = true;
+            ctx.output(SIGNALS, signal(state, "sla_warnings", "resolution", now));
+        }
+        boolean resolutionBreached = state.resolutionBreached();
+        if (!resolutionBreached && reached(due.resolutionDue(), now)) {
+            resolutionBreached = true;
+            ctx.output(SIGNALS, signal(state, "sla_breaches", "resolution", now));
+            breach(
+                    state,
+                    policy,
+                    "resolution",
+                    RESOLUTION_BREACHED_LABEL,
+                    due.resolutionDue(),
+                    out);
+        }
+        SlaState next =
+                state.withFlags(
+                        responseWarned, responseBreached, resolutionWarned, resolutionBreached);
+        // a relaxed policy may have moved deadlines past this timer: arm the new ones
+        items.update(retarget(next, policy, ctx, timestamp));
+    }
+
+    private void start(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        RepoPolicy policy = policy(ctx, event.repo());
+        if (ignored(policy, GitHubPayloads.author(event))) {
+            return;
+        }
+        SlaState state =
+                new SlaState(
+                        event.repo(),
+                        GitHubPayloads.itemNumber(event).orElseThrow(),
+                        GitHubPayloads.author(event),
+                        "pull_request".equals(event.type()),
+                        event.eventId(),
+                        event.occurredAt(),
+                        SlaDeadlines.priority(policy, GitHubPayloads.labels(event)),
+                        null,
+                        false,
+                        false,
+                        false,
+                        false,
+                        List.of());
+        items.update(retarget(state, policy, ctx, Long.MIN_VALUE));
+    }
+
+    private void reprioritise(SlaState state, GitHubEvent event, ReadOnlyContext ctx)
+            throws Exception {
+        RepoPolicy policy = policy(ctx, state.repo());
+        String priority = SlaDeadlines.priority(policy, GitHubPayloads.labels(event));
+        if (priority.equals(state.priority())) {
+            return;
+        }
+        items.update(retarget(state.withPriority(priority), policy, ctx, Long.MIN_VALUE));
+    }
+
+    private void maybeFirstResponse(SlaState state, GitHubEvent event, ReadOnlyContext ctx)
+            throws Exception {
+        JsonNode responder =
+                "pull_request_review".equals(event.type())
+                        ? event.payload().path("review").path("user")
+                        : event.payload().path("comment").path("user");
+        String login = responder.path("login").asText("").toLowerCase(Locale.ROOT);
+        boolean bot = "Bot".equals(responder.path("type").asText()) || login.endsWith("[bot]");
+        RepoPolicy policy = policy(ctx, state.repo());
+        if (login.isEmpty() || bot || login.equals(state.author()) || ignored(policy, login)) {
+            return;
+        }
+        SlaState answered = state.withFirstResponse(event.occurredAt());
+        items.update(retarget(answered, policy, ctx, Long.MIN_VALUE));
+    }
+
+    private void end(SlaState state, GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        for (long timer : state.timers()) {
+            ctx.timerService().deleteEventTimeTimer(timer);
+        }
+        items.clear();
+        RepoPolicy policy = policy(ctx, state.repo());
+        SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
+        boolean responseMet =
+                state.firstResponseAt() != null
+                        && !state.firstResponseAt().isAfter(due.responseDue());
+        boolean resolutionMet = !event.occurredAt().isAfter(due.resolutionDue());
+        RepoMetrics closed =
+                new RepoMetrics(
+                        state.repo(),
+                        "sla_items_closed",
+                        Map.of(
+                                "priority", state.priority(),
+                                "met", String.valueOf(responseMet && resolutionMet)),
+                        1,
+                        event.occurredAt(),
+                        event.occurredAt());
+        ctx.output(SIGNALS, closed);
+    }
+
+    /**
+     * Re-registers the timers of every deadline still pending; deadlines at or before {@code
+     * firedAt} (a timer being handled now) are already settled.
+     */
+    private SlaState retarget(
+            SlaState state, RepoPolicy policy, ReadOnlyContext ctx, long firedAt) {
+        for (long timer : state.timers()) {
+            if (timer != firedAt) {
+                ctx.timerService().deleteEventTimeTimer(timer);
+            }
+        }
+        SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
+        TreeSet<Long> pending = new TreeSet<>();
+        boolean responseOpen = state.firstResponseAt() == null;
+        if (responseOpen && !state.responseWarned()) {
+            add(pending, due.responseWarn());
+        }
+        if (responseOpen && !state.responseBreached()) {
+            add(pending, due.responseDue());
+        }
+        if (!state.resolutionWarned()) {
+            add(pending, due.resolutionWarn());
+        }
+        if (!state.resolutionBreached()) {
+            add(pending, due.resolutionDue());
+        }
+        pending.remove(firedAt);
+        for (long timer : pending) {
+            ctx.timerService().registerEventTimeTimer(timer);
+        }
+        return state.withTimers(new ArrayList<>(pending));
+    }
+
+    private void breach(
+            SlaState state,
+            RepoPolicy policy,
+            String kind,
+            String label,
+            Instant due,
+            Collector<ActionRecord> out) {
+        String id = RULE + ":" + state.ref() + ":" + kind + "-breach";
+        String reason =
+                String.format(
+                        Locale.ROOT,
+                        "%s %s missed its %s %s target (due %s)",
+                        state.ref(),
+                        state.priority(),
+                        kind,
+                        state.pullRequest() ? "pull request" : "issue",
+                        due);
+        if (policy.enables(ActionType.ADD_LABELS)) {
+            ObjectNode labels = JsonNodeFactory.instance.objectNode();
+            labels.putArray("labels").add(label);
+            out.collect(
+                    action(
+                            id + ":label",
+                            state,
+                            ActionType.ADD_LABELS,
+                            labels,
+                            reason,
+                            due,
+                            policy));
+        }
+        if (policy.enables(ActionType.CREATE_COMMENT)) {
+            ObjectNode comment = JsonNodeFactory.instance.objectNode();
+            comment.put(
+                    "body",
+                    "This "
+                            + (state.pullRequest() ? "pull request" : "issue")
+                            + " ("
+                            + state.priority()
+                            + ") has passed its "
+                            + kind
+                            + " target of "
+                            + due
+                            + ". Could a maintainer take a look?");
+            out.collect(
+                    action(
+                            id + ":comment",
+                            state,
+                            ActionType.CREATE_COMMENT,
+                            comment,
+                            reason,
+                            due,
+                            policy));
+        }
+    }
+
+    private static ActionRecord action(
+            String id,
+            SlaState state,
+            ActionType type,
+            ObjectNode params,
+            String reason,
+            Instant due,
+            RepoPolicy policy) {
+        return new ActionRecord(
+                id,
+                state.repo(),
+                state.number(),
+                type,
+                params,
+                reason,
+                List.of("opened " + state.openedAt() + ", priority " + state.priority()),
+                1.0,
+                RULE,
+                List.of(state.openedBy()),
+                null,
+                due,
+                null,
+                null,
+                policy.dryRun());
+    }
+
+    private static RepoMetrics signal(SlaState state, String metric, String kind, Instant at) {
+        return new RepoMetrics(
+                state.repo(),
+                metric,
+                Map.of("kind", kind, "priority", state.priority()),
+                1,
+                at,
+                at);
+    }
+
+    private static boolean ignored(RepoPolicy policy, String login) {
+        return policy.ignoreUsers().stream().anyMatch(u -> u.equalsIgnoreCase(login));
+    }
+
+    private static boolean reached(Instant deadline, Instant now) {
+        return deadline != null && !now.isBefore(deadline);
+    }
+
+    private static void add(TreeSet<Long> timers, Instant at) {
+        if (at != null) {
+            timers.add(at.toEpochMilli());
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.repostream.flink.functions;
+
+import static io.repostream.flink.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.flink.Events;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoMetrics;
+import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.RepoPolicy.BusinessCalendar;
+import io.repostream.schemas.RepoPolicy.Sla;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SlaDeadlineFunctionTest {
+    private static final String REPO = "octo-org/widgets";
+
+    private KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
+            harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new SlaDeadlineFunction(),
+                        new ItemKey(),
+                        Types.STRING,
+                        Policies.DESCRIPTOR);
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void breachesResponseSlaWhenNoMaintainerAnswersInTime() throws Exception {
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+
+        watermark(T0.plus(Duration.ofMinutes(29)));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(T0.plus(Duration.ofMinutes(30)));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactly(
+                        "sla-monitor@1:octo-org/widgets#7:response-breach:label",
+                        "sla-monitor@1:octo-org/widgets#7:response-breach:comment");
+        ActionRecord label = harness.extractOutputValues().get(0);
+        assertThat(label.type()).isEqualTo(ActionType.ADD_LABELS);
+        assertThat(label.params().get("labels").get(0).asText()).isEqualTo("sla/response-breached");
+        assertThat(label.createdAt()).isEqualTo(T0.plus(Duration.ofMinutes(30)));
+        assertThat(harness.extractOutputValues().get(1).type())
+                .isEqualTo(ActionType.CREATE_COMMENT);
+        assertThat(signals())
+                .extracting(RepoMetrics::metric)
+                .containsExactly("sla_warnings", "sla_breaches");
+    }
+
+    @Test
+    void aMaintainersFirstCommentStopsTheResponseClock() throws Exception {
+        send(Events.issue("opened", REPO, 8, List.of("P1"), T0));
+        send(Events.comment(REPO, 8, "maintainer", "User", T0.plus(Duration.ofMinutes(10))));
+
+        watermark(T0.plus(Duration.ofHours(2)));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void commentsByTheAuthorOrByBotsAreNotAResponse() throws Exception {
+        GitHubEvent opened = Events.issue("opened", REPO, 9, List.of("P1"), T0);
+        String author = GitHubPayloads.author(opened);
+        send(opened);
+        send(Events.comment(REPO, 9, author, "User", T0.plusSeconds(60)));
+        send(Events.comment(REPO, 9, "helper-app[bot]", "Bot", T0.plusSeconds(120)));
+
+        watermark(T0.plus(Duration.ofMinutes(31)));
+
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void raisingThePriorityRetargetsTheDeadlines() throws Exception {
+        send(Events.issue("opened", REPO, 10, List.of(), T0)); // default P2: 2 h
+        send(Events.issue("labeled", REPO, 10, List.of("priority/critical"), T0.plusSeconds(60)));
+
+        watermark(T0.plus(Duration.ofMinutes(5)));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::reason)
+                .allSatisfy(reason -> assertThat(reason).contains("P0"))
+                .hasSize(2);
+    }
+
+    @Test
+    void actsOnEachBreachOnlyOnce() throws Exception {
+        send(Events.issue("opened", REPO, 11, List.of("P0"), T0));
+
+        watermark(T0.plus(Duration.ofMinutes(6)));
+        send(
+                Events.issue(
+                        "labeled", REPO, 11, List.of("P0", "bug"), T0.plus(Duration.ofMinutes(7))));
+        watermark(T0.plus(Duration.ofHours(3)));
+        watermark(T0.plus(Duration.ofHours(5)));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactly(
+                        "sla-monitor@1:octo-org/widgets#11:response-breach:label",
+                        "sla-monitor@1:octo-org/widgets#11:response-breach:comment",
+                        "sla-monitor@1:octo-org/widgets#11:resolution-breach:label",
+                        "sla-monitor@1:octo-org/widgets#11:resolution-breach:comment");
+    }
+
+    @Test
+    void clearsTimersAndStateWhenTheItemCloses() throws Exception {
+        send(Events.issue("opened", REPO, 12, List.of("P1"), T0));
+        send(Events.issue("opened", REPO, 13, List.of("P2"), T0));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(8);
+        assertThat(KeyedStates.entries(harness, "sla-item")).isEqualTo(2);
+
+        send(Events.comment(REPO, 12, "maintainer", "User", T0.plusSeconds(60)));
+        send(Events.issue("closed", REPO, 12, List.of("P1"), T0.plusSeconds(120)));
+        send(Events.issue("closed", REPO, 13, List.of("P2"), T0.plusSeconds(180)));
+
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(KeyedStates.entries(harness, "sla-item")).isZero();
+        assertThat(signals())
+                .filteredOn(m -> m.metric().equals("sla_items_closed"))
+                .extracting(m -> m.labels().get("met"))
+                .containsExactly("true", "false");
+        watermark(T0.plus(Duration.ofDays(30)));
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void countsOnlyBusinessHoursWhenThePolicySaysSo() throws Exception {
+        BusinessCalendar weekdays =
+                new BusinessCalendar(
+                        "UTC",
+                        List.of(
+                                DayOfWeek.MONDAY,
+                                DayOfWeek.TUESDAY,
+                                DayOfWeek.WEDNESDAY,
+                                DayOfWeek.THURSDAY,
+                                DayOfWeek.FRIDAY),
+                        LocalTime.of(9, 0),
+                        LocalTime.of(17, 0),
+                        null);
+        harness.processBroadcastElement(
+                new RepoPolicy(
+                        REPO,
+                        null,
+                        null,
+                        false,
+                        300,
+                        new Sla(null, null, null, 0, true),
+                        weekdays,
+                        null,
+                        null,
+                        null,
+                        T0),
+                0);
+        Instant fridayEvening = Instant.parse("2026-03-06T16:50:00Z");
+        send(Events.issue("opened", REPO, 14, List.of("P1"), fridayEvening));
+
+        watermark(Instant.parse("2026-03-09T09:19:00Z"));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(Instant.parse("2026-03-09T09:20:00Z"));
+
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(signals()).extracting(RepoMetrics::metric).containsExactly("sla_breaches");
+    }
+
+    private void send(GitHubEvent event) throws Exception {
+        harness.processElement(event, event.occurredAt().toEpochMilli());
+    }
+
+    private void watermark(Instant at) throws Exception {
+        // both inputs: the broadcast side would otherwise hold event time back
+        harness.watermark(at.toEpochMilli());
+    }
+
+    private List<RepoMetrics> signals() {
+        return harness.getSideOutput(SlaDeadlineFunction.SIGNALS).stream()
+                .map(StreamRecord::getValue)
+                .toList();
+    }
+}
