@@ -1,0 +1,118 @@
+{{/* Chart name, overridable. */}}
+{{- define "repostream.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Release-scoped base name of every resource. */}}
+{{- define "repostream.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else if contains (include "repostream.name" .) .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "repostream.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels on every resource. Call with (dict "ctx" . "component" "bridge"). */}}
+{{- define "repostream.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+app.kubernetes.io/part-of: repostream
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+{{ include "repostream.selectorLabels" . }}
+{{- end -}}
+
+{{/* Labels that select one component's pods. */}}
+{{- define "repostream.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "repostream.name" .ctx }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Image reference. Call with (dict "ctx" . "image" .Values.bridge.image). */}}
+{{- define "repostream.image" -}}
+{{- $tag := .image.tag | default .ctx.Values.image.tag | default .ctx.Chart.AppVersion -}}
+{{- if .ctx.Values.image.registry -}}
+{{- printf "%s/%s:%s" (trimSuffix "/" .ctx.Values.image.registry) .image.repository $tag -}}
+{{- else -}}
+{{- printf "%s:%s" .image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Names of the Secrets the chart reads (never creates). */}}
+{{- define "repostream.githubSecret" -}}
+{{- .Values.github.existingSecret | default (printf "%s-github" (include "repostream.fullname" .)) -}}
+{{- end -}}
+{{- define "repostream.webhookSecret" -}}
+{{- .Values.bridge.webhook.existingSecret | default (printf "%s-webhook" (include "repostream.fullname" .)) -}}
+{{- end -}}
+{{- define "repostream.adminSecret" -}}
+{{- .Values.executor.admin.existingSecret | default (printf "%s-executor-admin" (include "repostream.fullname" .)) -}}
+{{- end -}}
+
+{{- define "repostream.flinkServiceAccount" -}}
+{{- if .Values.flink.serviceAccount.create -}}
+{{- .Values.flink.serviceAccount.name | default (printf "%s-flink" (include "repostream.fullname" .)) -}}
+{{- else -}}
+{{- .Values.flink.serviceAccount.name | default "flink" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Kafka settings shared by every service. */}}
+{{- define "repostream.kafkaEnv" -}}
+- name: REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS
+  value: {{ .Values.kafka.bootstrapServers | quote }}
+{{- if or .Values.kafka.clientProperties .Values.kafka.existingSecret }}
+- name: REPOSTREAM_KAFKA_PROPERTIES_FILES
+  value: {{ include "repostream.kafkaPropertiesFiles" . | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "repostream.kafkaPropertiesFiles" -}}
+{{- $files := list -}}
+{{- if .Values.kafka.clientProperties -}}{{- $files = append $files "/etc/repostream/kafka/client.properties" -}}{{- end -}}
+{{- if .Values.kafka.existingSecret -}}{{- $files = append $files "/etc/repostream/kafka-credentials/credentials.properties" -}}{{- end -}}
+{{- join "," $files -}}
+{{- end -}}
+
+{{/* Volumes for the Kafka client properties: the ConfigMap (plain settings) and the Secret (credentials). */}}
+{{- define "repostream.kafkaVolumes" -}}
+{{- if .Values.kafka.clientProperties }}
+- name: kafka-client
+  configMap:
+    name: {{ include "repostream.fullname" . }}-kafka-client
+{{- end }}
+{{- if .Values.kafka.existingSecret }}
+- name: kafka-credentials
+  secret:
+    secretName: {{ .Values.kafka.existingSecret }}
+    items:
+      - key: credentials.properties
+        path: credentials.properties
+{{- end }}
+{{- end -}}
+
+{{- define "repostream.kafkaVolumeMounts" -}}
+{{- if .Values.kafka.clientProperties }}
+- name: kafka-client
+  mountPath: /etc/repostream/kafka
+  readOnly: true
+{{- end }}
+{{- if .Values.kafka.existingSecret }}
+- name: kafka-credentials
+  mountPath: /etc/repostream/kafka-credentials
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* GitHub API URL and token, the token only by reference to a Secret. */}}
+{{- define "repostream.githubEnv" -}}
+- name: REPOSTREAM_GITHUB_API_URL
+  value: {{ .Values.github.apiUrl | quote }}
+- name: REPOSTREAM_GITHUB_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "repostream.githubSecret" . }}
+      key: {{ .Values.github.tokenKey }}
+{{- end -}}
