@@ -408,6 +408,14 @@ public record BridgeConfig(
                 + "]";
     }
 
+    /**
+     * How long {@link IngestBridge#start} may wait for Kafka (to load the dedupe window) and for
+     * the HTTP server: six Kafka timeouts, 30 s by default.
+     */
+    public Duration startupTimeout() {
+        return kafkaTimeout.multipliedBy(6);
+    }
+
     private static boolean positive(Duration d) {
         return d != null && !d.isNegative() && !d.isZero();
     }

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestBridge.class);
-    private static final Duration MIN_STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
     private final BridgeConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -73,10 +72,7 @@ public final class IngestBridge implements AutoCloseable {
                     "no webhook secret configured: every delivery would be refused; set"
                             + " REPOSTREAM_WEBHOOK_SECRET or webhook.secrets in the config file");
         }
-        Duration startupTimeout =
-                config.kafkaTimeout().compareTo(MIN_STARTUP_TIMEOUT) > 0
-                        ? config.kafkaTimeout()
-                        : MIN_STARTUP_TIMEOUT;
+        Duration startupTimeout = config.startupTimeout();
         Clock clock = Clock.systemUTC();
         SeenDeliveries seen =
                 new SeenDeliveries(config.dedupeWindow(), config.dedupeCapacity(), clock);

@@ -39,6 +39,7 @@ public final class DeliveryTail implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean started;
+    private volatile Duration timeout = Duration.ofSeconds(30);
     private volatile RuntimeException failure;
 
     public DeliveryTail(
@@ -68,6 +69,7 @@ public final class DeliveryTail implements AutoCloseable {
      * @throws IllegalStateException when that does not happen within {@code timeout}
      */
     public void startAndCatchUp(Duration timeout) {
+        this.timeout = timeout;
         started = true;
         thread.start();
         try {
@@ -107,7 +109,13 @@ public final class DeliveryTail implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            failure = new IllegalStateException("dedupe tail failed: " + e.getMessage(), e);
+            failure =
+                    new IllegalStateException(
+                            "cannot read the dedupe window from "
+                                    + Topics.EVENTS.name()
+                                    + " (is Kafka reachable?): "
+                                    + e.getMessage(),
+                            e);
             LOG.error("dedupe tail of {} stopped", Topics.EVENTS.name(), e);
         } finally {
             caughtUp.countDown();
@@ -116,8 +124,7 @@ public final class DeliveryTail implements AutoCloseable {
     }
 
     private Map<TopicPartition, Long> seekToWindow() {
-        List<PartitionInfo> infos =
-                consumer.partitionsFor(Topics.EVENTS.name(), Duration.ofSeconds(30));
+        List<PartitionInfo> infos = consumer.partitionsFor(Topics.EVENTS.name(), timeout);
         if (infos == null || infos.isEmpty()) {
             throw new IllegalStateException("topic " + Topics.EVENTS.name() + " does not exist");
         }
@@ -127,9 +134,8 @@ public final class DeliveryTail implements AutoCloseable {
         long from = clock.millis() - window.toMillis();
         Map<TopicPartition, Long> query = new HashMap<>();
         partitions.forEach(p -> query.put(p, from));
-        Map<TopicPartition, OffsetAndTimestamp> offsets =
-                consumer.offsetsForTimes(query, Duration.ofSeconds(30));
-        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query, timeout);
+        Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
         for (TopicPartition p : partitions) {
             OffsetAndTimestamp start = offsets.get(p);
             consumer.seek(p, start == null ? end.get(p) : start.offset());

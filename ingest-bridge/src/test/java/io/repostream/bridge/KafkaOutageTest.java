@@ -1,0 +1,179 @@
+package io.repostream.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.fixtures.WebhookDelivery;
+import io.repostream.testkit.fixtures.WebhookExample;
+import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** When Kafka is gone or slow, the bridge answers 503 and never a 2xx for an unstored event. */
+@ExtendWith(VertxExtension.class)
+@Timeout(120)
+class KafkaOutageTest {
+    private static final String SECRET = "outage-secret";
+
+    private static EmbeddedKafkaBroker kafka;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @BeforeEach
+    void kafkaRuns() {
+        if (!kafka.isRunning()) {
+            kafka.restart();
+        }
+    }
+
+    private static BridgeConfig config() {
+        return BridgeConfig.defaults()
+                .withKafkaBootstrapServers(kafka.bootstrapServers())
+                .withWebhookSecret(SECRET)
+                .withKafkaTimeout(Duration.ofSeconds(1))
+                .withRetryAfter(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void whileKafkaIsDownDeliveriesGet503WithRetryAfterAndARedeliveryLaterIsStoredOnce(
+            Vertx vertx) {
+        try (IngestBridge bridge = IngestBridge.start(config());
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            WebhookDelivery delivery =
+                    WebhookDelivery.builder()
+                            .example(WebhookExamples.first("issues", "opened"))
+                            .secret(SECRET)
+                            .build();
+            kafka.stop();
+
+            WebhookClient.Reply refused = client.post(delivery);
+
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+            assertThat(refused.headers().get("Retry-After")).isEqualTo("7");
+            assertThat(refused.message()).contains("Kafka").contains("retry later");
+
+            kafka.restart();
+            WebhookClient.Reply stored = client.post(delivery);
+
+            assertThat(stored.status()).as(stored.toString()).isIn(200, 202);
+            assertThat(eventIds()).containsOnlyOnce(delivery.deliveryId());
+        }
+    }
+
+    @Test
+    void readinessFollowsKafkaWhileHealthOnlySaysTheProcessIsUp(Vertx vertx) {
+        try (IngestBridge bridge = IngestBridge.start(config());
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            assertThat(client.get("/readyz").status()).isEqualTo(200);
+
+            kafka.stop();
+
+            WebhookClient.Reply notReady = client.get("/readyz");
+            assertThat(notReady.status()).isEqualTo(503);
+            assertThat(notReady.message()).contains("Kafka");
+            assertThat(client.get("/healthz").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void startingWithoutKafkaFailsWithAClearMessage() {
+        kafka.stop();
+
+        assertThatThrownBy(
+                        () -> IngestBridge.start(config().withKafkaTimeout(Duration.ofMillis(500))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("dedupe window")
+                .hasMessageContaining("Kafka");
+    }
+
+    /**
+     * The crash test: the broker goes away in the middle of a load of deliveries and comes back.
+     * Every delivery answered 2xx must be in Kafka afterwards.
+     */
+    @Test
+    void killingTheBrokerMidLoadNeverLeavesA2xxForAnEventThatIsNotInKafka(Vertx vertx)
+            throws Exception {
+        List<WebhookExample> examples = WebhookExamples.all();
+        int total = 400;
+        int concurrency = 16;
+        Map<String, Integer> answers = new ConcurrentHashMap<>();
+        try (IngestBridge bridge = IngestBridge.start(config());
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<Future<?>> window = new ArrayList<>();
+            for (int i = 0; i < total && System.nanoTime() < deadline; i++) {
+                if (i == total / 3) {
+                    kafka.stop();
+                }
+                if (i == 2 * total / 3) {
+                    kafka.restart();
+                }
+                WebhookDelivery delivery =
+                        WebhookDelivery.builder()
+                                .example(examples.get(i % examples.size()))
+                                .secret(SECRET)
+                                .build();
+                window.add(
+                        client.postAsync(delivery.headers(), Buffer.buffer(delivery.body()))
+                                .onSuccess(r -> answers.put(delivery.deliveryId(), r.status()))
+                                .otherwise(e -> null));
+                if (window.size() >= concurrency) {
+                    Future.join(window).await(30, TimeUnit.SECONDS);
+                    window.clear();
+                }
+            }
+            Future.join(window).await(30, TimeUnit.SECONDS);
+        }
+        if (!kafka.isRunning()) {
+            kafka.restart();
+        }
+
+        Set<String> acknowledged =
+                answers.entrySet().stream()
+                        .filter(e -> e.getValue() / 100 == 2)
+                        .map(Map.Entry::getKey)
+                        .collect(Collectors.toSet());
+        Set<Integer> statuses = Set.copyOf(answers.values());
+        assertThat(statuses)
+                .as("answers seen")
+                .contains(202, 503)
+                .allMatch(s -> s == 202 || s == 503);
+        assertThat(eventIds()).containsAll(acknowledged);
+    }
+
+    private static List<String> eventIds() {
+        return TopicContents.values(kafka, Topics.EVENTS).stream()
+                .map(GitHubEvent::eventId)
+                .toList();
+    }
+}

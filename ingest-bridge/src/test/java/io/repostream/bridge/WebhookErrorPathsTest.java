@@ -1,0 +1,272 @@
+package io.repostream.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.schemas.DeadLetter;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.fixtures.WebhookDelivery;
+import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every refusal says what was wrong, and nothing refused reaches github.events.v1. */
+@ExtendWith(VertxExtension.class)
+@Timeout(90)
+class WebhookErrorPathsTest {
+    private static final String SECRET = "error-paths-secret";
+
+    private static EmbeddedKafkaBroker kafka;
+    private static IngestBridge bridge;
+    private WebhookClient client;
+
+    @BeforeAll
+    static void startKafkaAndBridge() {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+        bridge = IngestBridge.start(config());
+    }
+
+    static BridgeConfig config() {
+        return BridgeConfig.defaults()
+                .withKafkaBootstrapServers(kafka.bootstrapServers())
+                .withWebhookSecret(SECRET);
+    }
+
+    @AfterAll
+    static void stopBridgeAndKafka() {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @BeforeEach
+    void connect(Vertx vertx) {
+        client = new WebhookClient(vertx, bridge.port());
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    @Test
+    void aWrongContentTypeIsRefusedWith415AndNothingReachesKafka() {
+        WebhookDelivery delivery = signed("issues", "opened");
+        Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
+        headers.put("Content-Type", "text/plain");
+
+        WebhookClient.Reply reply = client.post(headers, Buffer.buffer(delivery.body()));
+
+        assertThat(reply.status()).isEqualTo(415);
+        assertThat(reply.message()).contains("application/json").contains("text/plain");
+        assertNothingInKafkaFor(delivery.deliveryId());
+    }
+
+    @Test
+    void aBodyOverGitHubs25MegabyteLimitIsRefusedWith413AndNothingReachesKafka() {
+        byte[] huge = new byte[(int) BridgeConfig.GITHUB_MAX_PAYLOAD_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        WebhookDelivery delivery =
+                WebhookDelivery.builder().event("issues").body(huge).secret(SECRET).build();
+
+        WebhookClient.Reply reply = client.post(delivery);
+
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.message()).contains("larger than 26214400 bytes");
+        assertNothingInKafkaFor(delivery.deliveryId());
+    }
+
+    @Test
+    void aChunkedBodyGrowingPastTheLimitIsRefusedWith413(Vertx vertx) throws Exception {
+        try (IngestBridge small = IngestBridge.start(config().withMaxBodyBytes(64 * 1024))) {
+            HttpClient http = vertx.createHttpClient();
+            HttpClientRequest request =
+                    http.request(HttpMethod.POST, small.port(), "127.0.0.1", "/webhooks/github")
+                            .await(10, TimeUnit.SECONDS);
+            request.setChunked(true)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("X-GitHub-Event", "issues")
+                    .putHeader("X-GitHub-Delivery", "chunked-too-large")
+                    .putHeader("X-Hub-Signature-256", "sha256=" + "0".repeat(64));
+            var answer =
+                    request.response().compose(r -> r.body().map(b -> r.statusCode() + " " + b));
+            byte[] chunk = new byte[16 * 1024];
+            for (int i = 0; i < 8 && !answer.isComplete(); i++) {
+                request.write(Buffer.buffer(chunk));
+            }
+            request.end();
+
+            assertThat(answer.await(10, TimeUnit.SECONDS))
+                    .startsWith("413 ")
+                    .contains("larger than 65536 bytes");
+            http.close();
+        }
+        assertNothingInKafkaFor("chunked-too-large");
+    }
+
+    @Test
+    void malformedJsonWithAValidSignatureGoesToTheDeadLetterTopicWith400() {
+        WebhookDelivery delivery =
+                WebhookDelivery.builder()
+                        .event("issues")
+                        .body("{\"action\": \"opened\", \"issue\": ")
+                        .secret(SECRET)
+                        .build();
+
+        WebhookClient.Reply reply = client.post(delivery);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.message()).startsWith("body is not valid JSON");
+        DeadLetter letter = deadLetterFor(delivery.deliveryId());
+        assertThat(letter.reason()).isEqualTo(reply.message());
+        assertThat(letter.source()).isEqualTo("webhook");
+        assertThat(letter.eventType()).isEqualTo("issues");
+        assertThat(letter.body()).isEqualTo(new String(delivery.body(), StandardCharsets.UTF_8));
+        assertThat(letter.headers())
+                .containsEntry("x-github-event", "issues")
+                .doesNotContainKeys("x-hub-signature-256", "x-hub-signature");
+        assertThat(TopicContents.values(kafka, Topics.EVENTS))
+                .extracting(GitHubEvent::eventId)
+                .doesNotContain(delivery.deliveryId());
+    }
+
+    @Test
+    void aJsonArrayIsNotAnEventAndIsDeadLettered() {
+        WebhookDelivery delivery =
+                WebhookDelivery.builder().event("push").body("[1, 2]").secret(SECRET).build();
+
+        WebhookClient.Reply reply = client.post(delivery);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.message()).contains("expected a JSON object");
+        assertThat(deadLetterFor(delivery.deliveryId()).reason()).isEqualTo(reply.message());
+    }
+
+    @Test
+    void aMissingEventHeaderWithAValidSignatureIsDeadLetteredWithTheReason() {
+        WebhookDelivery delivery = signed("issues", "opened");
+        Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
+        headers.remove("X-GitHub-Event");
+
+        WebhookClient.Reply reply = client.post(headers, Buffer.buffer(delivery.body()));
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.message()).contains("missing X-GitHub-Event");
+        assertThat(deadLetterFor(delivery.deliveryId()).reason()).contains("X-GitHub-Event");
+        assertThat(TopicContents.values(kafka, Topics.EVENTS))
+                .extracting(GitHubEvent::eventId)
+                .doesNotContain(delivery.deliveryId());
+    }
+
+    @Test
+    void anUnknownEventNameIsAcceptedBecauseGitHubAddsNewOnes() {
+        WebhookDelivery delivery =
+                WebhookDelivery.builder()
+                        .event("brand_new_event")
+                        .body(
+                                "{\"action\":\"happened\",\"repository\":{\"full_name\":\"Octo/Repo\"}}")
+                        .secret(SECRET)
+                        .build();
+
+        WebhookClient.Reply reply = client.post(delivery);
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        GitHubEvent event =
+                TopicContents.values(kafka, Topics.EVENTS).stream()
+                        .filter(e -> e.eventId().equals(delivery.deliveryId()))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(event.type()).isEqualTo("brand_new_event");
+        assertThat(event.action()).isEqualTo("happened");
+        assertThat(event.repo()).isEqualTo("octo/repo");
+        assertThat(event.occurredAt()).isEqualTo(event.receivedAt());
+    }
+
+    @Test
+    void aGetOnTheWebhookPathSaysToUsePost() {
+        WebhookClient.Reply reply = client.get("/webhooks/github");
+
+        assertThat(reply.status()).isEqualTo(405);
+        assertThat(reply.message()).contains("POST");
+    }
+
+    @Test
+    void beyondTheInFlightBoundDeliveriesGet503WithRetryAfter(Vertx vertx) throws Exception {
+        try (IngestBridge one = IngestBridge.start(config().withMaxInFlight(1))) {
+            HttpClient http = vertx.createHttpClient();
+            WebhookDelivery held = signed("issues", "opened");
+            HttpClientRequest holding =
+                    http.request(HttpMethod.POST, one.port(), "127.0.0.1", "/webhooks/github")
+                            .await(10, TimeUnit.SECONDS);
+            holding.setChunked(true);
+            held.headers().forEach(holding::putHeader);
+            byte[] body = held.body();
+            holding.write(Buffer.buffer(body).slice(0, 10)).await(10, TimeUnit.SECONDS);
+            WebhookDelivery second = signed("issues", "reopened");
+            try (WebhookClient other = new WebhookClient(vertx, one.port())) {
+                // The held request is in flight once the bridge saw its headers.
+                WebhookClient.Reply refused = null;
+                for (int i = 0; i < 50; i++) {
+                    refused = other.post(second);
+                    if (refused.status() == 503) {
+                        break;
+                    }
+                    Thread.sleep(20);
+                }
+
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+                assertThat(refused.headers().get("Retry-After")).isEqualTo("10");
+                assertThat(refused.message()).contains("too many deliveries in flight");
+
+                holding.end(Buffer.buffer(body).slice(10, body.length));
+                assertThat(holding.response().await(10, TimeUnit.SECONDS).statusCode())
+                        .isEqualTo(202);
+                assertThat(other.post(second).status()).isEqualTo(202);
+            }
+            http.close();
+        }
+    }
+
+    private static WebhookDelivery signed(String event, String action) {
+        return WebhookDelivery.builder()
+                .example(WebhookExamples.first(event, action))
+                .secret(SECRET)
+                .build();
+    }
+
+    private DeadLetter deadLetterFor(String id) {
+        return TopicContents.values(kafka, Topics.EVENTS_DLQ).stream()
+                .filter(d -> id.equals(d.deliveryId()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no dead letter for " + id));
+    }
+
+    private void assertNothingInKafkaFor(String id) {
+        assertThat(TopicContents.values(kafka, Topics.EVENTS))
+                .extracting(GitHubEvent::eventId)
+                .doesNotContain(id);
+        assertThat(TopicContents.values(kafka, Topics.EVENTS_DLQ))
+                .extracting(DeadLetter::deliveryId)
+                .doesNotContain(id);
+    }
+}
