@@ -1,0 +1,110 @@
+package io.repostream.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@Timeout(120)
+class ActionExecutorTest {
+    private static final String NAME = "-action-executor";
+
+    @ParameterizedTest
+    @EnumSource(ValueSet.class)
+    void everyReplicaJoinsTheOneConsumerGroup(ValueSet values) {
+        Deployment executor = Chart.render(values).one(Deployment.class, NAME);
+        Container container = executor.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(env(container, "REPOSTREAM_EXECUTOR_GROUP_ID"))
+                .isEqualTo("repostream-action-executor");
+        assertThat(executor.getSpec().getReplicas()).isPositive();
+    }
+
+    @Test
+    void runsTheReplicasAskedFor() {
+        Deployment executor =
+                Chart.render(ValueSet.DEFAULTS, Map.of("executor.replicas", 4))
+                        .one(Deployment.class, NAME);
+
+        assertThat(executor.getSpec().getReplicas()).isEqualTo(4);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ValueSet.class)
+    void servesTheAdminApiOnAServiceWithProbesOnTheSamePort(ValueSet values) {
+        Manifests manifests = Chart.render(values);
+        Container container =
+                manifests
+                        .one(Deployment.class, NAME)
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+        Service service = manifests.one(Service.class, NAME);
+
+        assertThat(service.getSpec().getPorts())
+                .singleElement()
+                .satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("admin"));
+        assertThat(container.getPorts())
+                .singleElement()
+                .satisfies(
+                        p -> {
+                            assertThat(p.getName()).isEqualTo("admin");
+                            assertThat(p.getContainerPort())
+                                    .isEqualTo(service.getSpec().getPorts().get(0).getPort());
+                            assertThat(env(container, "REPOSTREAM_EXECUTOR_ADMIN_PORT"))
+                                    .isEqualTo(String.valueOf(p.getContainerPort()));
+                        });
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        // inside a pod the admin API must listen beyond loopback for the Service to reach it
+        assertThat(env(container, "REPOSTREAM_EXECUTOR_ADMIN_HOST")).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void readsTheAdminTokenFromAnExistingSecret() {
+        Container defaults = container(Chart.render(ValueSet.DEFAULTS));
+        Container production = container(Chart.render(ValueSet.PRODUCTION));
+
+        assertThat(IngestBridgeTest.secretRef(defaults, "REPOSTREAM_EXECUTOR_ADMIN_TOKEN"))
+                .isEqualTo(Map.entry("repostream-executor-admin", "token"));
+        assertThat(IngestBridgeTest.secretRef(production, "REPOSTREAM_EXECUTOR_ADMIN_TOKEN"))
+                .isEqualTo(Map.entry("platform-executor-admin", "token"));
+        assertThat(IngestBridgeTest.secretRef(production, "REPOSTREAM_GITHUB_TOKEN"))
+                .isEqualTo(Map.entry("platform-github-app-token", "token"));
+    }
+
+    @Test
+    void passesTheKillSwitchThrough() {
+        Container container =
+                container(Chart.render(ValueSet.DEFAULTS, Map.of("executor.killSwitch", true)));
+
+        assertThat(env(container, "REPOSTREAM_EXECUTOR_KILL_SWITCH")).isEqualTo("true");
+    }
+
+    private static Container container(Manifests manifests) {
+        return manifests
+                .one(Deployment.class, NAME)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+    }
+
+    static String env(Container container, String name) {
+        return container.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(container.getName() + " has no env " + name));
+    }
+}
