@@ -1,0 +1,509 @@
+package io.repostream.testkit.github;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stateful, in-memory GitHub REST API on a loopback port: repositories, issues, labels, comments,
+ * assignees, pull requests, workflow runs and the event feed, with GitHub's status codes, JSON
+ * shapes, ETags and rate limits. Point any GitHub client at {@link #baseUrl()}, e.g. hub4j's {@code
+ * new GitHubBuilder().withEndpoint(sim.baseUrl()).withOAuthToken(token)}.
+ *
+ * <pre>{@code
+ * try (GitHubSimulator github = GitHubSimulator.start()) {
+ *     github.createRepo("octo/widgets");
+ *     int issue = github.createIssue("octo/widgets", "Crash on start", "...", "alice");
+ *     ... run the code under test with GitHubSimulator.DEFAULT_TOKEN ...
+ *     assertThat(github.mutations()).containsExactly("octo/widgets#1:+label:bug");
+ * }
+ * }</pre>
+ *
+ * <p>Changes made through the API are recorded in {@link #mutations()}; changes made with the
+ * {@code ...AsHuman} methods are not, but like API changes they update {@code updated_at} and the
+ * event feed, so code under test sees them as it would see a person's. Thread-safe.
+ */
+public final class GitHubSimulator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubSimulator.class);
+
+    /** A token registered by {@link #start()}, belonging to {@link #DEFAULT_LOGIN}. */
+    public static final String DEFAULT_TOKEN = "ghp_repostreamSimulatorToken0000000000";
+
+    public static final String DEFAULT_LOGIN = "repostream-bot";
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final String baseUrl;
+    private final SimulatedGitHub state;
+    private final RateLimiter limiter;
+    private final FaultInjector faults;
+    private final RequestPipeline pipeline;
+    private final IssueChanges changes;
+
+    private GitHubSimulator(
+            Vertx vertx,
+            HttpServer server,
+            String baseUrl,
+            SimulatedGitHub state,
+            RateLimiter limiter,
+            FaultInjector faults,
+            RequestPipeline pipeline,
+            IssueChanges changes) {
+        this.vertx = vertx;
+        this.server = server;
+        this.baseUrl = baseUrl;
+        this.state = state;
+        this.limiter = limiter;
+        this.faults = faults;
+        this.pipeline = pipeline;
+        this.changes = changes;
+    }
+
+    /** Starts a simulator on a free port of 127.0.0.1 with {@link #DEFAULT_TOKEN} registered. */
+    public static GitHubSimulator start() {
+        long started = System.nanoTime();
+        Clock clock = Clock.systemUTC();
+        SimulatedGitHub state = new SimulatedGitHub(clock);
+        RateLimiter limiter = new RateLimiter(clock);
+        FaultInjector faults = new FaultInjector();
+        RequestPipeline pipeline = new RequestPipeline(state, limiter, faults);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        Router router = Router.router(vertx);
+        // The routes need the base URL (GitHub's answers link to themselves), known only once
+        // the server is bound; nobody can send a request before start() returns it.
+        HttpServer server = vertx.createHttpServer().requestHandler(router);
+        try {
+            server.listen(0, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            vertx.close();
+            throw new IllegalStateException("interrupted while starting the GitHub simulator", e);
+        } catch (ExecutionException | TimeoutException e) {
+            vertx.close();
+            throw new IllegalStateException("cannot start the GitHub simulator", e);
+        }
+        String baseUrl = "http://127.0.0.1:" + server.actualPort();
+        GitHubJson json = new GitHubJson(baseUrl, state);
+        IssueChanges changes = new IssueChanges(state, json);
+        mount(router, SimulatorRoutes.declare(state, json, changes, limiter), pipeline);
+        GitHubSimulator simulator =
+                new GitHubSimulator(
+                        vertx, server, baseUrl, state, limiter, faults, pipeline, changes);
+        simulator.addToken(DEFAULT_TOKEN, DEFAULT_LOGIN);
+        LOG.info(
+                "GitHub simulator on {} in {} ms",
+                baseUrl,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return simulator;
+    }
+
+    private static void mount(Router router, RouteTable table, RequestPipeline pipeline) {
+        router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
+        for (RouteTable.Route route : table.routes()) {
+            router.route(HttpMethod.valueOf(route.method()), route.vertxPath())
+                    .handler(ctx -> pipeline.handle(ctx, route));
+        }
+        // Anything else, whatever the method, is GitHub's plain 404.
+        RouteTable.Route notFound =
+                new RouteTable.Route(
+                        "GET",
+                        "*",
+                        request -> {
+                            throw ApiError.notFound();
+                        },
+                        false);
+        router.route().handler(ctx -> pipeline.handle(ctx, notFound));
+    }
+
+    /**
+     * {@code http://127.0.0.1:<port>}, the API root (GitHub's is {@code https://api.github.com}).
+     */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("GitHub simulator on {} did not stop cleanly", baseUrl, e);
+        }
+    }
+
+    // ---- accounts ------------------------------------------------------------------------
+
+    /** Registers a token; requests with any other token get {@code 401 Bad credentials}. */
+    public void addToken(String token, String login) {
+        synchronized (state) {
+            state.addToken(token, login);
+        }
+    }
+
+    // ---- seeding -------------------------------------------------------------------------
+
+    /** Creates {@code owner/repo}; its owner becomes a known account. */
+    public void createRepo(String fullName) {
+        String[] parts = fullName.split("/", -1);
+        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new IllegalArgumentException("expected owner/repo, got " + fullName);
+        }
+        synchronized (state) {
+            state.createRepo(parts[0], parts[1]);
+        }
+    }
+
+    /** Defines a label in a repository (adding an undefined label defines it as well). */
+    public void createLabel(String repo, String name, String color) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            if (r.label(name).isEmpty()) {
+                changes.defineLabel(r, name, color);
+            }
+        }
+    }
+
+    /** Opens an issue as {@code author}, as a person would; returns its number. */
+    public int createIssue(
+            String repo, String title, String body, String author, String... labels) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            SimulatedIssue issue = changes.open(r, title, body, author, null, false);
+            for (String label : labels) {
+                changes.addLabel(r, issue, label, author, false);
+            }
+            return issue.number;
+        }
+    }
+
+    /**
+     * Opens a pull request from branch {@code headRef} at commit {@code headSha} into the default
+     * branch; returns its number (issues and pull requests share numbers).
+     */
+    public int createPullRequest(
+            String repo, String title, String body, String author, String headRef, String headSha) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            SimulatedPull pull =
+                    new SimulatedPull(headRef, headSha, r.defaultBranch, "0".repeat(40));
+            return changes.open(r, title, body, author, pull, false).number;
+        }
+    }
+
+    /** Marks a pull request as conflicting (merge then answers 405) or clean again. */
+    public void setMergeable(String repo, int number, boolean mergeable) {
+        synchronized (state) {
+            pullOf(repo, number).mergeable = mergeable;
+        }
+    }
+
+    /** Moves a pull request's head, as a push would; a merge naming the old sha then gets 409. */
+    public void pushToPullRequest(String repo, int number, String headSha) {
+        synchronized (state) {
+            SimulatedIssue issue = state.seededIssue(repo, number);
+            pullOf(repo, number).headSha = headSha;
+            changes.changed(state.seededRepo(repo), issue);
+        }
+    }
+
+    /**
+     * Creates a workflow run of workflow {@code workflowId} for commit {@code headSha}, with one
+     * job named {@code build} in the same status and conclusion; returns the run id.
+     *
+     * @param status {@code queued}, {@code in_progress} or {@code completed}
+     * @param conclusion for completed runs: {@code success}, {@code failure}, {@code cancelled},
+     *     ...; ignored otherwise
+     */
+    public long createWorkflowRun(
+            String repo, long workflowId, String headSha, String status, String conclusion) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            SimulatedWorkflowRun run =
+                    new SimulatedWorkflowRun(
+                            state.nextId(),
+                            workflowId,
+                            "CI",
+                            r.nextRunNumber(),
+                            r.defaultBranch,
+                            headSha,
+                            r.owner,
+                            state.now());
+            run.setOutcome(status, conclusion, state.now());
+            run.jobs.add(
+                    new SimulatedJob(state.nextId(), "build", status, conclusion, state.now()));
+            r.runs.put(run.id, run);
+            return run.id;
+        }
+    }
+
+    /** Adds a job to a run; returns the job id. */
+    public long addJob(String repo, long runId, String name, String status, String conclusion) {
+        synchronized (state) {
+            SimulatedJob job =
+                    new SimulatedJob(state.nextId(), name, status, conclusion, state.now());
+            runOf(repo, runId).jobs.add(job);
+            return job.id;
+        }
+    }
+
+    /**
+     * Finishes a (re-)run: every job not yet completed, and the run, end with {@code conclusion}.
+     */
+    public void completeWorkflowRun(String repo, long runId, String conclusion) {
+        synchronized (state) {
+            SimulatedWorkflowRun run = runOf(repo, runId);
+            run.jobs.stream()
+                    .filter(j -> !"completed".equals(j.status))
+                    .forEach(j -> j.setOutcome("completed", conclusion, state.now()));
+            boolean anyFailed = run.jobs.stream().anyMatch(SimulatedJob::failed);
+            run.setOutcome("completed", anyFailed ? "failure" : conclusion, state.now());
+        }
+    }
+
+    // ---- changes made by people (not recorded as mutations) --------------------------------
+
+    public void addLabelAsHuman(String repo, int number, String label, String login) {
+        synchronized (state) {
+            changes.addLabel(
+                    state.seededRepo(repo), state.seededIssue(repo, number), label, login, false);
+        }
+    }
+
+    public void removeLabelAsHuman(String repo, int number, String label, String login) {
+        synchronized (state) {
+            changes.removeLabel(
+                    state.seededRepo(repo), state.seededIssue(repo, number), label, login, false);
+        }
+    }
+
+    /** Returns the new comment's id. */
+    public long commentAsHuman(String repo, int number, String login, String body) {
+        synchronized (state) {
+            return changes.comment(
+                            state.seededRepo(repo),
+                            state.seededIssue(repo, number),
+                            body,
+                            login,
+                            false)
+                    .id;
+        }
+    }
+
+    public void closeAsHuman(String repo, int number, String login) {
+        synchronized (state) {
+            changes.setState(
+                    state.seededRepo(repo),
+                    state.seededIssue(repo, number),
+                    "closed",
+                    null,
+                    login,
+                    false);
+        }
+    }
+
+    public void reopenAsHuman(String repo, int number, String login) {
+        synchronized (state) {
+            changes.setState(
+                    state.seededRepo(repo),
+                    state.seededIssue(repo, number),
+                    "open",
+                    null,
+                    login,
+                    false);
+        }
+    }
+
+    public void assignAsHuman(String repo, int number, String assignee, String login) {
+        synchronized (state) {
+            changes.addAssignee(
+                    state.seededRepo(repo),
+                    state.seededIssue(repo, number),
+                    assignee,
+                    login,
+                    false);
+        }
+    }
+
+    // ---- reading state -------------------------------------------------------------------
+
+    public IssueView issue(String repo, int number) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            SimulatedIssue i = state.seededIssue(repo, number);
+            return new IssueView(
+                    r.fullName(),
+                    i.number,
+                    i.title,
+                    i.body,
+                    i.author,
+                    i.state,
+                    i.stateReason,
+                    i.labelNames(),
+                    List.copyOf(i.assignees),
+                    i.comments,
+                    i.isPullRequest(),
+                    i.isPullRequest() && i.pull.merged,
+                    i.isPullRequest() ? List.copyOf(i.pull.requestedReviewers) : List.of(),
+                    i.createdAt,
+                    i.updatedAt,
+                    i.closedAt);
+        }
+    }
+
+    /** The issue's label names, in the order they were added. */
+    public List<String> labels(String repo, int number) {
+        synchronized (state) {
+            return state.seededIssue(repo, number).labelNames();
+        }
+    }
+
+    /** The issue's comments, oldest first. */
+    public List<CommentView> comments(String repo, int number) {
+        synchronized (state) {
+            state.seededIssue(repo, number);
+            return state.seededRepo(repo).comments.values().stream()
+                    .filter(c -> c.issueNumber == number)
+                    .map(
+                            c ->
+                                    new CommentView(
+                                            c.id,
+                                            c.issueNumber,
+                                            c.author,
+                                            c.body,
+                                            c.createdAt,
+                                            c.updatedAt))
+                    .toList();
+        }
+    }
+
+    public WorkflowRunView workflowRun(String repo, long runId) {
+        synchronized (state) {
+            SimulatedWorkflowRun run = runOf(repo, runId);
+            return new WorkflowRunView(
+                    run.id,
+                    run.workflowId,
+                    run.headSha,
+                    run.status,
+                    run.conclusion,
+                    run.runAttempt,
+                    run.jobs.stream()
+                            .map(
+                                    j ->
+                                            new WorkflowRunView.Job(
+                                                    j.id,
+                                                    j.name,
+                                                    j.status,
+                                                    j.conclusion,
+                                                    j.runAttempt))
+                            .toList());
+        }
+    }
+
+    /**
+     * Every change made through the API, in order: {@code owner/repo#12:+label:bug}, {@code
+     * -label:bug}, {@code +comment:<id>}, {@code ~comment:<id>} (edited), {@code -comment:<id>},
+     * {@code state:closed}, {@code state:open}, {@code +assignee:<login>}, {@code
+     * -assignee:<login>}, {@code title}, {@code body}, {@code created}, {@code +reviewer:<login>},
+     * {@code -reviewer:<login>}, {@code merged}; for runs {@code owner/repo#run/99:rerun}, {@code
+     * rerun-failed-jobs}, {@code cancel}.
+     */
+    public List<String> mutations() {
+        synchronized (state) {
+            return state.mutations();
+        }
+    }
+
+    public void clearMutations() {
+        synchronized (state) {
+            state.clearMutations();
+        }
+    }
+
+    /** Requests received, including refused and failed ones. */
+    public long requestCount() {
+        return pipeline.requestCount();
+    }
+
+    /** The latest requests (up to 10,000) as {@code "GET /repos/o/r/issues/1 200"}. */
+    public List<String> requests() {
+        return pipeline.requestLog();
+    }
+
+    // ---- limits and faults ---------------------------------------------------------------
+
+    /** Off: requests are still counted in the headers but never refused (for benchmarks). */
+    public void setLimitsEnabled(boolean enabled) {
+        limiter.setEnabled(enabled);
+    }
+
+    /** Requests per hour per token (GitHub: 5000 for a user, 15000 for some apps). */
+    public void setPrimaryLimit(int perHour) {
+        limiter.setPrimaryLimit(perHour);
+    }
+
+    /** Content-creating requests per minute per token (GitHub: 80). */
+    public void setSecondaryLimit(int perMinute) {
+        limiter.setSecondaryLimit(perMinute);
+    }
+
+    /** 403 (default) or 429 for an exhausted primary quota. */
+    public void setPrimaryLimitStatus(int status) {
+        limiter.setPrimaryLimitStatus(status);
+    }
+
+    /** 403 (default) or 429 for the secondary limit. */
+    public void setSecondaryLimitStatus(int status) {
+        limiter.setSecondaryLimitStatus(status);
+    }
+
+    /** Uses up the token's hourly quota at once: its next counted request is refused. */
+    public void exhaustQuota(String token) {
+        limiter.exhaust(token);
+    }
+
+    /** Every token starts a fresh hour and minute. */
+    public void resetQuotas() {
+        limiter.reset();
+    }
+
+    public int remainingQuota(String token) {
+        return limiter.quota(token).remaining();
+    }
+
+    /** The next {@code count} requests fail with {@code status} (a 5xx), whatever they are. */
+    public void setFailNext(int status, int count) {
+        faults.failNext(status, count);
+    }
+
+    private SimulatedPull pullOf(String repo, int number) {
+        SimulatedIssue issue = state.seededIssue(repo, number);
+        if (!issue.isPullRequest()) {
+            throw new IllegalArgumentException(repo + "#" + number + " is not a pull request");
+        }
+        return issue.pull;
+    }
+
+    private SimulatedWorkflowRun runOf(String repo, long runId) {
+        SimulatedWorkflowRun run = state.seededRepo(repo).runs.get(runId);
+        if (run == null) {
+            throw new IllegalArgumentException("no workflow run " + repo + "#run/" + runId);
+        }
+        return run;
+    }
+}

@@ -1,0 +1,237 @@
+package io.repostream.testkit.github;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What happens to every request before and after its route handler, in GitHub's order: injected
+ * faults, authentication, rate limits, the handler (under the state's lock), then conditional
+ * requests ({@code If-None-Match} → 304, free of charge) and the headers GitHub always sends.
+ */
+final class RequestPipeline {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int MAX_LOGGED_REQUESTS = 10_000;
+    private static final String PRIMARY_LIMIT_DOCS =
+            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api";
+    private static final String SECONDARY_LIMIT_DOCS =
+            "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
+
+    private final SimulatedGitHub state;
+    private final RateLimiter limiter;
+    private final FaultInjector faults;
+    private final AtomicLong requests = new AtomicLong();
+    private final Deque<String> requestLog = new ArrayDeque<>();
+
+    RequestPipeline(SimulatedGitHub state, RateLimiter limiter, FaultInjector faults) {
+        this.state = state;
+        this.limiter = limiter;
+        this.faults = faults;
+    }
+
+    long requestCount() {
+        return requests.get();
+    }
+
+    List<String> requestLog() {
+        synchronized (requestLog) {
+            return List.copyOf(requestLog);
+        }
+    }
+
+    void handle(RoutingContext ctx, RouteTable.Route route) {
+        requests.incrementAndGet();
+        HttpServerRequest http = ctx.request();
+        ApiResponse response;
+        RateLimiter.Quota quota = null;
+        int fault = faults.take();
+        if (fault != 0) {
+            response = error(ApiError.of(fault, "Server Error"));
+        } else {
+            String token = null;
+            try {
+                token = token(http.getHeader("Authorization"));
+                String login = token == null ? null : state.loginForToken(token);
+                if (token != null && login == null) {
+                    throw ApiError.badCredentials();
+                }
+                String quotaKey = token == null ? RateLimiter.ANONYMOUS : token;
+                ApiRequest request = request(ctx, route, login, quotaKey);
+                response = serve(route, request, http.getHeader("If-None-Match"));
+                quota =
+                        response.status == 304 || route.free()
+                                ? limiter.quota(quotaKey)
+                                : limiter.charge(quotaKey);
+            } catch (ApiError e) {
+                response = error(e);
+                quota = limiter.quota(token == null ? RateLimiter.ANONYMOUS : token);
+            }
+        }
+        write(ctx.response(), response, quota);
+        log(http.method().name() + " " + http.path() + " " + response.status);
+    }
+
+    private ApiResponse serve(RouteTable.Route route, ApiRequest request, String ifNoneMatch) {
+        String quotaKey = request.token();
+        if (route.free()) {
+            return run(route, request);
+        }
+        if (!route.createsContent()) {
+            // Reads have no side effects, so the answer can be computed before deciding
+            // whether it is a free 304 or a charged (or refused) request.
+            ApiResponse response = run(route, request);
+            if (response.status == 200 && ETags.matches(ifNoneMatch, etag(response))) {
+                return ApiResponse.of(304, null).header("ETag", etag(response));
+            }
+            if (limiter.blocksPrimary(quotaKey)) {
+                throw primaryLimitExceeded(request);
+            }
+            return response;
+        }
+        if (request.login() == null) {
+            throw ApiError.requiresAuthentication();
+        }
+        if (limiter.blocksPrimary(quotaKey)) {
+            throw primaryLimitExceeded(request);
+        }
+        OptionalLong retryAfter = limiter.noteContentCreation(quotaKey);
+        if (retryAfter.isPresent()) {
+            throw ApiError.of(
+                            limiter.secondaryStatus(),
+                            "You have exceeded a secondary rate limit. Please wait a few minutes"
+                                    + " before you try again.")
+                    .withDocs(SECONDARY_LIMIT_DOCS)
+                    .withHeader("Retry-After", String.valueOf(retryAfter.getAsLong()));
+        }
+        return run(route, request);
+    }
+
+    private ApiResponse run(RouteTable.Route route, ApiRequest request) {
+        try {
+            synchronized (state) {
+                return route.handler().handle(request);
+            }
+        } catch (ApiError e) {
+            return error(e);
+        }
+    }
+
+    private ApiError primaryLimitExceeded(ApiRequest request) {
+        String who =
+                request.login() == null
+                        ? "127.0.0.1. (But here's the good news: Authenticated requests get a"
+                                + " higher rate limit.)"
+                        : "user ID " + state.user(request.login()).id() + ".";
+        return ApiError.of(limiter.primaryStatus(), "API rate limit exceeded for " + who)
+                .withDocs(PRIMARY_LIMIT_DOCS);
+    }
+
+    private static ApiRequest request(
+            RoutingContext ctx, RouteTable.Route route, String login, String quotaKey) {
+        Map<String, String> query = new LinkedHashMap<>();
+        MultiMap params = ctx.queryParams();
+        params.names().forEach(name -> query.put(name, params.get(name)));
+        return new ApiRequest(
+                route.method(),
+                ctx.request().path(),
+                Map.copyOf(ctx.pathParams()),
+                query,
+                body(ctx),
+                login,
+                quotaKey);
+    }
+
+    private static JsonNode body(RoutingContext ctx) {
+        Buffer buffer = ctx.body() == null ? null : ctx.body().buffer();
+        if (buffer == null || buffer.length() == 0) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(buffer.getBytes());
+        } catch (IOException e) {
+            throw ApiError.problemsParsingJson();
+        }
+    }
+
+    /** {@code token X} (classic) and {@code Bearer X} (apps, fine-grained) are both accepted. */
+    private static String token(String authorization) {
+        if (authorization == null || authorization.isBlank()) {
+            return null;
+        }
+        String[] parts = authorization.trim().split("\\s+", 2);
+        if (parts.length == 2
+                && (parts[0].equalsIgnoreCase("token") || parts[0].equalsIgnoreCase("bearer"))) {
+            return parts[1];
+        }
+        throw ApiError.badCredentials();
+    }
+
+    private static ApiResponse error(ApiError e) {
+        ApiResponse response = ApiResponse.of(e.status, e.body);
+        e.headers.forEach(response::header);
+        return response;
+    }
+
+    private static void write(
+            HttpServerResponse http, ApiResponse response, RateLimiter.Quota quota) {
+        http.setStatusCode(response.status);
+        http.putHeader("Server", "github.com");
+        http.putHeader("X-GitHub-Api-Version-Selected", "2022-11-28");
+        http.putHeader("X-GitHub-Media-Type", "github.v3; format=json");
+        http.putHeader("X-GitHub-Request-Id", Long.toHexString(System.nanoTime()).toUpperCase());
+        if (quota != null) {
+            http.putHeader("x-ratelimit-limit", String.valueOf(quota.limit()));
+            http.putHeader("x-ratelimit-remaining", String.valueOf(quota.remaining()));
+            http.putHeader("x-ratelimit-used", String.valueOf(quota.used()));
+            http.putHeader("x-ratelimit-reset", String.valueOf(quota.resetEpochSeconds()));
+            http.putHeader("x-ratelimit-resource", "core");
+        }
+        response.headers.forEach(http::putHeader);
+        if (response.body == null) {
+            http.end();
+            return;
+        }
+        byte[] bytes = bytes(response.body);
+        // GitHub tags successful answers only: hub4j retries a 404 that carries an ETag,
+        // taking it for a stale cache entry.
+        if (response.status < 300 && !response.headers.containsKey("ETag")) {
+            http.putHeader("ETag", ETags.of(bytes));
+        }
+        http.putHeader("Content-Type", "application/json; charset=utf-8");
+        http.end(Buffer.buffer(bytes));
+    }
+
+    private static String etag(ApiResponse response) {
+        return response.body == null ? null : ETags.of(bytes(response.body));
+    }
+
+    private static byte[] bytes(JsonNode body) {
+        try {
+            return MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a response", e);
+        }
+    }
+
+    private void log(String line) {
+        synchronized (requestLog) {
+            requestLog.addLast(line);
+            if (requestLog.size() > MAX_LOGGED_REQUESTS) {
+                requestLog.removeFirst();
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.repostream.testkit.github;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The simulator's routes, declared with GitHub's own path templates ({@code
+ * /repos/{owner}/{repo}/issues/{issue_number}}), so the declaration reads like GitHub's docs and
+ * the conformance test can look each one up in GitHub's OpenAPI description.
+ */
+final class RouteTable {
+    /** Answers one request; runs under the state's lock. */
+    @FunctionalInterface
+    interface Handler {
+        ApiResponse handle(ApiRequest request);
+    }
+
+    /**
+     * @param free true for requests that never count against the quota ({@code /rate_limit})
+     */
+    record Route(String method, String template, Handler handler, boolean free) {
+        /** {@code GET /repos/{owner}/{repo}}, the key of the operation in GitHub's description. */
+        String operation() {
+            return method + " " + template;
+        }
+
+        String vertxPath() {
+            return template.replaceAll("\\{([a-z_]+)}", ":$1");
+        }
+
+        boolean createsContent() {
+            return !"GET".equals(method);
+        }
+    }
+
+    private final List<Route> routes = new ArrayList<>();
+
+    RouteTable get(String template, Handler handler) {
+        return add("GET", template, handler, false);
+    }
+
+    /** A read that GitHub does not count against the rate limit. */
+    RouteTable getFree(String template, Handler handler) {
+        return add("GET", template, handler, true);
+    }
+
+    RouteTable post(String template, Handler handler) {
+        return add("POST", template, handler, false);
+    }
+
+    RouteTable patch(String template, Handler handler) {
+        return add("PATCH", template, handler, false);
+    }
+
+    RouteTable put(String template, Handler handler) {
+        return add("PUT", template, handler, false);
+    }
+
+    RouteTable delete(String template, Handler handler) {
+        return add("DELETE", template, handler, false);
+    }
+
+    List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    private RouteTable add(String method, String template, Handler handler, boolean free) {
+        routes.add(new Route(method, template, handler, free));
+        return this;
+    }
+}

@@ -1,0 +1,78 @@
+package io.repostream.testkit.github;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** One repository and everything in it. Mutable; guarded by the simulator's lock. */
+final class SimulatedRepo {
+    /** GitHub's feed holds the latest 300 events. */
+    static final int MAX_EVENTS = 300;
+
+    final long id;
+    final String owner;
+    final String name;
+    final Instant createdAt;
+    final String defaultBranch = "main";
+    Instant updatedAt;
+
+    final Map<String, SimulatedLabel> labels = new LinkedHashMap<>();
+    final TreeMap<Integer, SimulatedIssue> issues = new TreeMap<>();
+    final Map<Long, SimulatedComment> comments = new LinkedHashMap<>();
+    final TreeMap<Long, SimulatedWorkflowRun> runs = new TreeMap<>();
+
+    /** Newest first, as the API returns them. */
+    final Deque<RepoEvent> events = new ArrayDeque<>();
+
+    private int lastNumber;
+    private int lastRunNumber;
+
+    SimulatedRepo(long id, String owner, String name, Instant createdAt) {
+        this.id = id;
+        this.owner = owner;
+        this.name = name;
+        this.createdAt = createdAt;
+        this.updatedAt = createdAt;
+    }
+
+    static String key(String owner, String name) {
+        return (owner + "/" + name).toLowerCase(Locale.ROOT);
+    }
+
+    String fullName() {
+        return owner + "/" + name;
+    }
+
+    /** Issues and pull requests share one sequence of numbers, as on GitHub. */
+    int nextNumber() {
+        return ++lastNumber;
+    }
+
+    int nextRunNumber() {
+        return ++lastRunNumber;
+    }
+
+    Optional<SimulatedLabel> label(String name) {
+        return Optional.ofNullable(labels.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    void putLabel(SimulatedLabel label) {
+        labels.put(label.name().toLowerCase(Locale.ROOT), label);
+    }
+
+    void addEvent(RepoEvent event) {
+        events.addFirst(event);
+        while (events.size() > MAX_EVENTS) {
+            events.removeLast();
+        }
+    }
+
+    long openIssues() {
+        return issues.values().stream().filter(SimulatedIssue::isOpen).count();
+    }
+}

@@ -1,0 +1,58 @@
+package io.repostream.testkit.github;
+
+/** Every route the simulator serves, in one place, with GitHub's path templates. */
+final class SimulatorRoutes {
+    private SimulatorRoutes() {}
+
+    static RouteTable declare(
+            SimulatedGitHub state, GitHubJson json, IssueChanges changes, RateLimiter limiter) {
+        MetaRoutes meta = new MetaRoutes(json, limiter);
+        RepoRoutes repos = new RepoRoutes(state, json);
+        IssueRoutes issues = new IssueRoutes(state, json, changes);
+        LabelRoutes labels = new LabelRoutes(state, json, changes);
+        CommentRoutes comments = new CommentRoutes(state, json, changes);
+        PullRoutes pulls = new PullRoutes(state, json, changes);
+        ActionsRoutes actions = new ActionsRoutes(state, json);
+        String repo = "/repos/{owner}/{repo}";
+        String issue = repo + "/issues/{issue_number}";
+        String comment = repo + "/issues/comments/{comment_id}";
+        String pull = repo + "/pulls/{pull_number}";
+        String run = repo + "/actions/runs/{run_id}";
+        return new RouteTable()
+                .get("/", meta::root)
+                .getFree("/rate_limit", meta::rateLimit)
+                .get("/user", meta::user)
+                .get(repo, repos::get)
+                .get(repo + "/events", repos::events)
+                .get(repo + "/labels", labels::listForRepo)
+                .get(comment, comments::get)
+                .patch(comment, comments::update)
+                .delete(comment, comments::delete)
+                .get(repo + "/issues", issues::list)
+                .post(repo + "/issues", issues::create)
+                .get(issue, issues::get)
+                .patch(issue, issues::update)
+                .get(issue + "/labels", labels::list)
+                .post(issue + "/labels", labels::add)
+                .put(issue + "/labels", labels::set)
+                .delete(issue + "/labels", labels::removeAll)
+                .delete(issue + "/labels/{name}", labels::remove)
+                .get(issue + "/comments", comments::list)
+                .post(issue + "/comments", comments::create)
+                .post(issue + "/assignees", issues::addAssignees)
+                .delete(issue + "/assignees", issues::removeAssignees)
+                .get(repo + "/pulls", pulls::list)
+                .get(pull, pulls::get)
+                .get(pull + "/merge", pulls::checkMerged)
+                .put(pull + "/merge", pulls::merge)
+                .get(pull + "/requested_reviewers", pulls::listReviewers)
+                .post(pull + "/requested_reviewers", pulls::requestReviewers)
+                .delete(pull + "/requested_reviewers", pulls::removeReviewers)
+                .get(repo + "/actions/runs", actions::list)
+                .get(run, actions::get)
+                .post(run + "/rerun", actions::rerun)
+                .post(run + "/rerun-failed-jobs", actions::rerunFailedJobs)
+                .post(run + "/cancel", actions::cancel)
+                .get(run + "/jobs", actions::jobs);
+    }
+}
