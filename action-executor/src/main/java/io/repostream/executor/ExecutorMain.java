@@ -48,7 +48,18 @@ public final class ExecutorMain implements Runnable {
 
     /** The command line, for tests and embedding. */
     public static CommandLine commandLine() {
-        return new CommandLine(new ExecutorMain());
+        return new CommandLine(new ExecutorMain())
+                .setExecutionExceptionHandler(
+                        (e, cli, parsed) -> {
+                            // configuration mistakes and unreachable Kafka: a message, no trace
+                            if (e instanceof IllegalArgumentException
+                                    || e instanceof IllegalStateException) {
+                                cli.getErr().println("error: " + e.getMessage());
+                                cli.getErr().flush();
+                                return 2;
+                            }
+                            throw e;
+                        });
     }
 
     @Override
@@ -254,21 +265,17 @@ public final class ExecutorMain implements Runnable {
             try {
                 String value = Files.readString(file, StandardCharsets.UTF_8).strip();
                 if (value.isEmpty()) {
-                    throw new CommandLine.ParameterException(
-                            new CommandLine(new ExecutorMain()),
-                            what + " file " + file + " is empty");
+                    throw new IllegalArgumentException(what + " file " + file + " is empty");
                 }
                 return value;
             } catch (IOException e) {
-                throw new CommandLine.ParameterException(
-                        new CommandLine(new ExecutorMain()),
+                throw new IllegalArgumentException(
                         "cannot read the " + what + " file " + file + ": " + e.getMessage());
             }
         }
         String value = System.getenv(envVar);
         if (value == null || value.isBlank()) {
-            throw new CommandLine.ParameterException(
-                    new CommandLine(new ExecutorMain()),
+            throw new IllegalArgumentException(
                     "no " + what + ": set " + envVar + " or pass the file option");
         }
         return value.strip();

@@ -1,0 +1,65 @@
+package io.repostream.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ExecutorMainTest {
+
+    private static String run(String... args) {
+        CommandLine cli = ExecutorMain.commandLine();
+        StringWriter out = new StringWriter();
+        PrintWriter writer = new PrintWriter(out);
+        cli.setOut(writer);
+        cli.setErr(writer);
+        int code = cli.execute(args);
+        writer.flush();
+        return code + "\n" + out;
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        assertThat(run("--help")).startsWith("0\n").contains("run").contains("rollback");
+    }
+
+    @Test
+    void runHelpTakesSecretsFromEnvironmentOrFilesOnly() {
+        String help = run("run", "--help");
+        assertThat(help)
+                .contains("--github-token-file")
+                .contains("GITHUB_TOKEN")
+                .contains("--admin-token-file")
+                .contains("REPOSTREAM_ADMIN_TOKEN")
+                .contains("REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS")
+                .doesNotContain("--github-token ")
+                .doesNotContain("--token");
+    }
+
+    @Test
+    void rollbackHelpOffersADryRunAndBothSelections() {
+        assertThat(run("rollback", "--help"))
+                .contains("--dry-run")
+                .contains("--action-id")
+                .contains("--produced-by")
+                .contains("--from")
+                .contains("--to");
+    }
+
+    @Test
+    void rollbackNeedsAnActionIdOrARule() {
+        String output = run("rollback", "--dry-run");
+        assertThat(output).startsWith("2\n").contains("--action-id").contains("--produced-by");
+    }
+
+    @Test
+    void aMissingTokenFileIsAClearError() {
+        String output =
+                run("rollback", "--action-id", "a1", "--github-token-file", "/nonexistent/token");
+        assertThat(output)
+                .startsWith("2\n")
+                .contains("cannot read the GitHub token file /nonexistent/token");
+    }
+}

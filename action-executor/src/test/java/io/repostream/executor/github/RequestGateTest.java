@@ -1,0 +1,200 @@
+package io.repostream.executor.github;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.repostream.executor.ExecutorConfig;
+import io.repostream.executor.github.RequestGate.Kind;
+import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.schemas.RateLimit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class RequestGateTest {
+    private final ExecutorMetrics metrics = new ExecutorMetrics();
+
+    private static ExecutorConfig config() {
+        return ExecutorConfig.defaults("127.0.0.1:1", "http://127.0.0.1:1", "t")
+                .withoutPacing()
+                .withRetries(4, Duration.ofMillis(10), Duration.ofMinutes(1));
+    }
+
+    private static GitHubException failure(int status, RateLimit rateLimit) {
+        return new GitHubException(
+                "add_labels for acme/widgets#1: GitHub answered " + status,
+                status,
+                new GitHubResponse(status, rateLimit),
+                null);
+    }
+
+    private static RateLimit none() {
+        return new RateLimit(5000, 4000, 1000, null, "core", null);
+    }
+
+    @Test
+    void retriesServerErrorsWithBackoffAndGivesUpAfterTheLastAttempt() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(
+                        () ->
+                                gate.send(
+                                        "token",
+                                        Kind.WRITE,
+                                        "acme/widgets#1",
+                                        () -> {
+                                            calls.incrementAndGet();
+                                            throw failure(502, none());
+                                        }))
+                .isInstanceOf(GitHubException.class)
+                .hasMessageContaining("acme/widgets#1");
+        assertThat(calls).hasValue(4);
+        assertThat(metrics.scrape())
+                .contains("repostream_executor_github_retries_total{reason=\"server_error\"} 3.0");
+    }
+
+    @Test
+    void succeedsWhenGitHubRecoversBeforeTheLastAttempt() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        AtomicInteger calls = new AtomicInteger();
+        String result =
+                gate.send(
+                        "token",
+                        Kind.WRITE,
+                        "acme/widgets#1",
+                        () -> {
+                            if (calls.incrementAndGet() < 3) {
+                                throw failure(503, none());
+                            }
+                            return "ok";
+                        });
+        assertThat(result).isEqualTo("ok");
+        assertThat(calls).hasValue(3);
+    }
+
+    @ParameterizedTest(name = "{0} is final")
+    @ValueSource(ints = {401, 404, 409, 410, 422})
+    void neverRetriesAFinalAnswer(int status) {
+        RequestGate gate = new RequestGate(config(), metrics);
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(
+                        () ->
+                                gate.send(
+                                        "token",
+                                        Kind.WRITE,
+                                        "acme/widgets#1",
+                                        () -> {
+                                            calls.incrementAndGet();
+                                            throw failure(status, none());
+                                        }))
+                .isInstanceOf(GitHubException.class)
+                .satisfies(e -> assertThat(((GitHubException) e).status()).isEqualTo(status));
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void backoffGrowsExponentiallyWithJitter() {
+        RequestGate gate =
+                new RequestGate(
+                        config().withRetries(5, Duration.ofMillis(100), Duration.ofMinutes(1)),
+                        metrics);
+        GitHubException serverError = failure(500, none());
+        for (int i = 0; i < 20; i++) {
+            assertThat(gate.waitBefore(1, serverError).toMillis()).isBetween(50L, 100L);
+            assertThat(gate.waitBefore(3, serverError).toMillis()).isBetween(200L, 400L);
+        }
+    }
+
+    @Test
+    void waitsAsLongAsRetryAfterSaysOnASecondaryLimit() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        GitHubException secondary = failure(403, new RateLimit(5000, 4000, 1000, null, "core", 7));
+        assertThat(secondary.isRateLimited()).isTrue();
+        assertThat(secondary.isFinal()).isFalse();
+        assertThat(gate.waitBefore(1, secondary)).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void waitsUntilTheResetWhenThePrimaryLimitIsExhausted() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        long reset = Instant.now().plusSeconds(30).getEpochSecond();
+        GitHubException exhausted = failure(403, new RateLimit(5000, 0, 5000, reset, "core", null));
+        assertThat(gate.waitBefore(1, exhausted).toSeconds()).isBetween(29L, 32L);
+    }
+
+    @Test
+    void failsRatherThanWaitLongerThanTheConfiguredMaximum() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        long reset = Instant.now().plusSeconds(3600).getEpochSecond();
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(
+                        () ->
+                                gate.send(
+                                        "token",
+                                        Kind.WRITE,
+                                        "acme/widgets#2",
+                                        () -> {
+                                            calls.incrementAndGet();
+                                            throw failure(
+                                                    429,
+                                                    new RateLimit(
+                                                            5000, 0, 5000, reset, "core", null));
+                                        }))
+                .hasMessageContaining("longer than the configured maximum wait")
+                .hasMessageContaining("acme/widgets#1");
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void spacesWritesOfOneInstallationButNotReads() {
+        RequestGate gate =
+                new RequestGate(config().withPacing(Duration.ofMillis(150), 80), metrics);
+        long started = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            gate.send("token", Kind.READ, "acme/widgets#1", () -> "read");
+        }
+        long readsMillis = (System.nanoTime() - started) / 1_000_000;
+        started = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            gate.send("token", Kind.WRITE, "acme/widgets#1", () -> "write");
+        }
+        long writesMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(readsMillis).isLessThan(150);
+        assertThat(writesMillis).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void holdsBackContentCreationsBeyondThePerMinuteCap() throws Exception {
+        RequestGate gate = new RequestGate(config().withPacing(Duration.ZERO, 2), metrics);
+        gate.send("token", Kind.CREATION, "acme/widgets#1", () -> 1);
+        gate.send("token", Kind.CREATION, "acme/widgets#1", () -> 2);
+        AtomicInteger third = new AtomicInteger();
+        Thread creator =
+                new Thread(
+                        () -> {
+                            try {
+                                gate.send(
+                                        "token",
+                                        Kind.CREATION,
+                                        "acme/widgets#1",
+                                        () -> third.incrementAndGet());
+                            } catch (GitHubException e) {
+                                // interrupted while held back, as intended
+                            }
+                        });
+        creator.start();
+        CompletableFuture.runAsync(() -> {}).get();
+        creator.join(500);
+        assertThat(creator.isAlive()).isTrue();
+        creator.interrupt();
+        creator.join(2000);
+        assertThat(third).hasValue(0);
+    }
+}
