@@ -245,7 +245,17 @@ public final class TrainerMain implements Callable<Integer> {
 
     /** Runs the command and returns its exit code (for tests and {@link #main}). */
     public static int run(String... args) {
+        return run(
+                new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+                args);
+    }
+
+    /** Runs the command with its report and progress going to the given writers. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         return new CommandLine(new TrainerMain())
+                .setOut(out)
+                .setErr(err)
                 .setExecutionExceptionHandler(TrainerMain::handle)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .execute(args);

@@ -1,0 +1,134 @@
+package io.repostream.ml.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.ml.ModelScorer;
+import io.repostream.ml.TestData;
+import io.repostream.ml.data.BuildTable;
+import io.repostream.ml.eval.ChampionDecision;
+import io.repostream.ml.eval.ChampionDecision.Outcome;
+import io.repostream.ml.train.Standardizer;
+import io.repostream.ml.train.SuccessNetwork;
+import io.repostream.schemas.ModelVersion;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ChampionChallengerTest {
+    private final BuildTable test = TestData.split().test();
+
+    private static ModelVersion trainedChampion() {
+        return ModelVersions.of(
+                TestData.model(), "ci-success", "s", Map.of(), "t", false, Instant.EPOCH);
+    }
+
+    /** An untrained network: ranks builds by chance. */
+    private static ModelScorer untrained() {
+        var m = TestData.model();
+        return new ModelScorer(
+                SuccessNetwork.create(m.featureNames().size(), 99, 1e-3, 0),
+                m.standardizer(),
+                m.featureNames(),
+                "untrained");
+    }
+
+    @Test
+    void theFirstModelOfANameIsAcceptedWithoutComparison() {
+        ChampionDecision d =
+                new ChampionChallenger(0).decide(untrained(), Optional.empty(), test, false);
+        assertThat(d.outcome()).isEqualTo(Outcome.FIRST_MODEL);
+        assertThat(d.outcome().publishes()).isTrue();
+    }
+
+    @Test
+    void refusesAChallengerThatDoesWorseOnTheSameTestBuilds() {
+        ChampionDecision d =
+                new ChampionChallenger(0)
+                        .decide(untrained(), Optional.of(trainedChampion()), test, false);
+        assertThat(d.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(d.championRocAuc()).isGreaterThan(d.challengerRocAuc());
+        assertThat(d.reason()).contains("champion kept");
+    }
+
+    @Test
+    void forcePublishesAWorseChallengerAndSaysSo() {
+        ChampionDecision d =
+                new ChampionChallenger(0)
+                        .decide(untrained(), Optional.of(trainedChampion()), test, true);
+        assertThat(d.outcome()).isEqualTo(Outcome.FORCED);
+        assertThat(d.outcome().publishes()).isTrue();
+    }
+
+    @Test
+    void acceptsAChallengerThatBeatsTheChampion() {
+        ModelVersion weakChampion =
+                ModelVersions.of(
+                        new io.repostream.ml.train.TrainedModel(
+                                SuccessNetwork.create(
+                                        TestData.model().featureNames().size(), 99, 1e-3, 0),
+                                TestData.model().standardizer(),
+                                TestData.model().featureNames(),
+                                0,
+                                0,
+                                0.5),
+                        "ci-success",
+                        "s",
+                        Map.of(),
+                        "t",
+                        false,
+                        Instant.EPOCH);
+        ChampionDecision d =
+                new ChampionChallenger(0)
+                        .decide(
+                                TestData.model().scorer("good"),
+                                Optional.of(weakChampion),
+                                test,
+                                false);
+        assertThat(d.outcome()).isEqualTo(Outcome.BEATS_CHAMPION);
+        assertThat(d.challengerRocAuc()).isGreaterThan(d.championRocAuc());
+    }
+
+    @Test
+    void aTieIsNotEnoughToReplaceTheChampion() {
+        ChampionDecision d =
+                new ChampionChallenger(0)
+                        .decide(
+                                TestData.model().scorer("same"),
+                                Optional.of(trainedChampion()),
+                                test,
+                                false);
+        assertThat(d.outcome()).isEqualTo(Outcome.REFUSED);
+    }
+
+    @Test
+    void refusesToReplaceAChampionThatNeedsFeaturesTheDataLacks() {
+        ModelVersion champion = trainedChampion();
+        Standardizer s = new Standardizer(new double[] {0}, new double[] {1});
+        ModelVersion other =
+                new ModelVersion(
+                        "ci-success",
+                        "v-other",
+                        Instant.EPOCH,
+                        ModelScorer.FORMAT,
+                        "other-set",
+                        List.of("queue_depth"),
+                        s.meanList(),
+                        s.stdList(),
+                        Base64.getEncoder().encodeToString(new byte[] {1}),
+                        champion.artifactSha256(),
+                        Map.of(),
+                        "t",
+                        false);
+        ChampionDecision d =
+                new ChampionChallenger(0)
+                        .decide(TestData.model().scorer("good"), Optional.of(other), test, false);
+        assertThat(d.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(d.reason()).contains("[queue_depth]").contains("cannot be compared");
+    }
+}
