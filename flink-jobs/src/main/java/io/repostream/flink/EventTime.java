@@ -1,5 +1,6 @@
 package io.repostream.flink;
 
+import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import java.time.Duration;
@@ -25,6 +26,14 @@ public final class EventTime {
      * the rules it is connected to, so it declares all of its time passed.
      */
     public static WatermarkStrategy<RepoPolicy> policies() {
+        return WatermarkStrategy.forGenerator(ctx -> new NeverHoldBack<>());
+    }
+
+    /**
+     * Audit records are feedback about rate limits, read in processing time: like policies, they
+     * must not hold back event time.
+     */
+    public static WatermarkStrategy<AuditRecord> audits() {
         return WatermarkStrategy.forGenerator(ctx -> new NeverHoldBack<>());
     }
 

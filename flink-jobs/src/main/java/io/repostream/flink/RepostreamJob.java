@@ -1,19 +1,27 @@
 package io.repostream.flink;
 
+import io.repostream.flink.functions.ActionRateGovernor;
+import io.repostream.flink.functions.GovernorInput;
 import io.repostream.flink.functions.ItemEvents;
 import io.repostream.flink.functions.ItemKey;
+import io.repostream.flink.functions.MetricSignals;
+import io.repostream.flink.functions.MetricWindowAggregate;
 import io.repostream.flink.functions.Policies;
 import io.repostream.flink.functions.SlaDeadlineFunction;
 import io.repostream.flink.functions.TriageLabelFunction;
 import io.repostream.flink.kafka.KafkaConnectors;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -28,6 +36,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
  * The repostream Flink application. It takes its sources and sinks in the constructor, so tests
@@ -37,20 +46,46 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class RepostreamJob {
     public static final String JOB_NAME = "repostream";
 
+    /** Width of the analytics windows on {@code github.metrics.v1}. */
+    public static final Duration METRICS_WINDOW = Duration.ofMinutes(1);
+
     private final Source<GitHubEvent, ?, ?> events;
     private final Source<RepoPolicy, ?, ?> policies;
+    private final Source<AuditRecord, ?, ?> audits;
     private final Sink<ActionRecord> actions;
+    private final Sink<RepoMetrics> metrics;
     private final Duration maxOutOfOrderness;
     private final Duration sourceIdleness;
 
+    /**
+     * The rules over events and policies, writing actions; no rate-limit feedback from audit
+     * records and no metrics.
+     */
     public RepostreamJob(
             Source<GitHubEvent, ?, ?> events,
             Source<RepoPolicy, ?, ?> policies,
             Sink<ActionRecord> actions) {
+        this(events, policies, null, actions, null);
+    }
+
+    /**
+     * The whole application.
+     *
+     * @param audits audit records, whose rate-limit headers the governor learns from; may be null
+     * @param metrics windowed analytics; may be null to leave them out
+     */
+    public RepostreamJob(
+            Source<GitHubEvent, ?, ?> events,
+            Source<RepoPolicy, ?, ?> policies,
+            Source<AuditRecord, ?, ?> audits,
+            Sink<ActionRecord> actions,
+            Sink<RepoMetrics> metrics) {
         this(
                 events,
                 policies,
+                audits,
                 actions,
+                metrics,
                 JobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS,
                 JobConfig.DEFAULT_SOURCE_IDLENESS);
     }
@@ -58,19 +93,24 @@ public final class RepostreamJob {
     private RepostreamJob(
             Source<GitHubEvent, ?, ?> events,
             Source<RepoPolicy, ?, ?> policies,
+            Source<AuditRecord, ?, ?> audits,
             Sink<ActionRecord> actions,
+            Sink<RepoMetrics> metrics,
             Duration maxOutOfOrderness,
             Duration sourceIdleness) {
         this.events = Objects.requireNonNull(events, "events");
         this.policies = Objects.requireNonNull(policies, "policies");
+        this.audits = audits;
         this.actions = Objects.requireNonNull(actions, "actions");
+        this.metrics = metrics;
         this.maxOutOfOrderness = maxOutOfOrderness;
         this.sourceIdleness = sourceIdleness;
     }
 
     /** The same job with other event-time settings. */
     public RepostreamJob withEventTime(Duration outOfOrderness, Duration idleness) {
-        return new RepostreamJob(events, policies, actions, outOfOrderness, idleness);
+        return new RepostreamJob(
+                events, policies, audits, actions, metrics, outOfOrderness, idleness);
     }
 
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
@@ -78,7 +118,9 @@ public final class RepostreamJob {
         return new RepostreamJob(
                         KafkaConnectors.source(config, Topics.EVENTS),
                         KafkaConnectors.source(config, Topics.CONFIG),
-                        KafkaConnectors.exactlyOnceSink(config, Topics.ACTIONS, ActionRecord::repo))
+                        KafkaConnectors.source(config, Topics.AUDIT),
+                        KafkaConnectors.exactlyOnceSink(config, Topics.ACTIONS, ActionRecord::repo),
+                        KafkaConnectors.exactlyOnceSink(config, Topics.METRICS, RepoMetrics::repo))
                 .withEventTime(config.maxOutOfOrderness(), config.sourceIdleness());
     }
 
@@ -119,7 +161,55 @@ public final class RepostreamJob {
                         .uid("sla-monitor")
                         .name("sla-monitor");
 
-        triage.union(sla).sinkTo(actions).uid("github-actions-sink").name("github-actions");
+        TypeInformation<GovernorInput> governorInput = JsonTypeInfo.of(GovernorInput.class);
+        DataStream<GovernorInput> proposed =
+                triage.union(sla).map(GovernorInput::of, governorInput).name("proposed-actions");
+        if (audits != null) {
+            DataStream<GovernorInput> feedback =
+                    env.fromSource(
+                                    audits,
+                                    EventTime.audits(),
+                                    "github-audit",
+                                    JsonTypeInfo.of(AuditRecord.class))
+                            .uid("github-audit-source")
+                            .map(GovernorInput::of, governorInput)
+                            .name("rate-limit-feedback");
+            proposed = proposed.union(feedback);
+        }
+
+        SingleOutputStreamOperator<ActionRecord> governed =
+                proposed.keyBy(GovernorInput::repo, Types.STRING)
+                        .connect(repoPolicies)
+                        .process(new ActionRateGovernor(), JsonTypeInfo.of(ActionRecord.class))
+                        .uid("action-rate-governor")
+                        .name("action-rate-governor");
+
+        governed.sinkTo(actions).uid("github-actions-sink").name("github-actions");
+
+        if (metrics == null) {
+            return;
+        }
+        TypeInformation<RepoMetrics> metricType = JsonTypeInfo.of(RepoMetrics.class);
+        DataStream<RepoMetrics> signals =
+                githubEvents
+                        .map(new MetricSignals.EventCount(), metricType)
+                        .name("event-counts")
+                        .union(
+                                sla.getSideOutput(SlaDeadlineFunction.SIGNALS),
+                                governed.getSideOutput(ActionRateGovernor.SIGNALS));
+        signals.keyBy(new MetricSignals.SeriesKey(), Types.STRING)
+                .window(TumblingEventTimeWindows.of(METRICS_WINDOW))
+                .aggregate(
+                        new MetricWindowAggregate(),
+                        new MetricWindowAggregate.ToMetric(),
+                        JsonTypeInfo.of(MetricWindowAggregate.Acc.class),
+                        JsonTypeInfo.of(MetricWindowAggregate.Acc.class),
+                        metricType)
+                .uid("repo-metrics-windows")
+                .name("repo-metrics-windows")
+                .sinkTo(metrics)
+                .uid("github-metrics-sink")
+                .name("github-metrics");
     }
 
     /**

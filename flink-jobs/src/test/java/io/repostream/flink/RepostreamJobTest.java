@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,12 +42,15 @@ class RepostreamJobTest {
                         RepostreamJob.localConfiguration(checkpoints, Duration.ofMillis(500)));
         env.setParallelism(2);
 
+        CollectingSink<RepoMetrics> metrics = new CollectingSink<>();
         new RepostreamJob(
                         FiniteSource.of(GitHubEvent.class, events),
                         FiniteSource.of(
                                 RepoPolicy.class,
                                 List.of(RepoPolicy.defaults("octo-org/unrelated"))),
-                        actions)
+                        null,
+                        actions,
+                        metrics)
                 .build(env);
         env.execute("repostream-minicluster-test");
 
@@ -68,5 +72,26 @@ class RepostreamJobTest {
                         .map(ActionRecord::actionId)
                         .toList();
         assertThat(breaches).hasSize(40 * 4).doesNotHaveDuplicates();
+
+        // analytics: per-repo, per-minute windows that add up to what went through
+        assertThat(sum(metrics.collected(), "events")).isEqualTo(events.size());
+        assertThat(sum(metrics.collected(), "sla_breaches")).isEqualTo(40 * 2);
+        assertThat(sum(metrics.collected(), "actions_proposed"))
+                .isEqualTo(actions.collected().size());
+        assertThat(metrics.collected())
+                .filteredOn(m -> m.metric().equals("events"))
+                .allSatisfy(
+                        m -> {
+                            assertThat(m.repo()).startsWith("octo-org/repo-");
+                            assertThat(Duration.between(m.windowStart(), m.windowEnd()))
+                                    .isEqualTo(RepostreamJob.METRICS_WINDOW);
+                        });
+    }
+
+    private static double sum(List<RepoMetrics> metrics, String name) {
+        return metrics.stream()
+                .filter(m -> m.metric().equals(name))
+                .mapToDouble(RepoMetrics::value)
+                .sum();
     }
 }

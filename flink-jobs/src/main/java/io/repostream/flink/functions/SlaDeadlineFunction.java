@@ -212,6 +212,15 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                         event.occurredAt(),
                         event.occurredAt());
         ctx.output(SIGNALS, closed);
+        ctx.output(
+                SIGNALS,
+                new RepoMetrics(
+                        state.repo(),
+                        "sla_compliance_ratio",
+                        Map.of("priority", state.priority()),
+                        responseMet && resolutionMet ? 1 : 0,
+                        event.occurredAt(),
+                        event.occurredAt()));
     }
 
     /**

@@ -1,0 +1,211 @@
+package io.repostream.flink.functions;
+
+import static io.repostream.flink.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.RateLimit;
+import io.repostream.schemas.RepoMetrics;
+import io.repostream.schemas.RepoPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ActionRateGovernorTest {
+    private static final String REPO = "octo-org/widgets";
+    private static final long NOW = T0.toEpochMilli();
+
+    private KeyedBroadcastOperatorTestHarness<String, GovernorInput, RepoPolicy, ActionRecord>
+            harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new ActionRateGovernor(),
+                        (KeySelector<GovernorInput, String>) GovernorInput::repo,
+                        Types.STRING,
+                        Policies.DESCRIPTOR);
+        harness.setProcessingTime(NOW);
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void passesActionsThroughUntouchedWhileWithinBudget() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            propose(action("label-" + i, ActionType.ADD_LABELS, "triage-label@1", null));
+        }
+
+        assertThat(harness.extractOutputValues())
+                .hasSize(3)
+                .allSatisfy(a -> assertThat(a.notBefore()).isNull());
+    }
+
+    @Test
+    void delaysInsteadOfDroppingWhenTheRepoBudgetIsSpent() throws Exception {
+        budget(10); // routine actions may fill 7 of 10
+        for (int i = 0; i < 8; i++) {
+            propose(action("label-" + i, ActionType.ADD_LABELS, "triage-label@1", null));
+        }
+
+        List<ActionRecord> out = harness.extractOutputValues();
+        assertThat(out).hasSize(8);
+        assertThat(out.subList(0, 7)).allSatisfy(a -> assertThat(a.notBefore()).isNull());
+        assertThat(out.get(7).notBefore()).isEqualTo(T0.plus(Duration.ofHours(1)));
+        assertThat(metrics("actions_delayed")).hasSize(1);
+        assertThat(metrics("actions_dropped")).isEmpty();
+    }
+
+    @Test
+    void keepsBudgetHeadroomForSlaBreaches() throws Exception {
+        budget(10);
+        for (int i = 0; i < 8; i++) {
+            propose(action("label-" + i, ActionType.ADD_LABELS, "triage-label@1", null));
+        }
+        propose(action("breach", ActionType.ADD_LABELS, "sla-monitor@1", null));
+
+        ActionRecord breach = harness.extractOutputValues().get(8);
+        assertThat(breach.actionId()).isEqualTo("breach");
+        assertThat(breach.notBefore()).isNull();
+    }
+
+    @Test
+    void dropsAnActionOnlyWhenItsDelayWouldPassItsExpiry() throws Exception {
+        budget(1);
+        propose(action("first", ActionType.ADD_LABELS, "triage-label@1", null));
+        propose(action("expiring", ActionType.ADD_LABELS, "triage-label@1", T0.plusSeconds(600)));
+        propose(action("patient", ActionType.ADD_LABELS, "triage-label@1", null));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactly("first", "patient");
+        assertThat(metrics("actions_dropped"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.labels()).containsEntry("action_type", "add_labels"));
+    }
+
+    @Test
+    void spacesCommentsToGitHubsContentCreationLimitOf80PerMinute() throws Exception {
+        budget(10_000);
+        for (int i = 0; i < 81; i++) {
+            propose(action("comment-" + i, ActionType.CREATE_COMMENT, "sla-monitor@1", null));
+        }
+
+        List<ActionRecord> out = harness.extractOutputValues();
+        assertThat(out.subList(0, 80)).allSatisfy(a -> assertThat(a.notBefore()).isNull());
+        assertThat(out.get(80).notBefore()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void waitsForTheQuotaResetWhenGitHubReportsFewRequestsLeft() throws Exception {
+        Instant reset = T0.plus(Duration.ofMinutes(20));
+        harness.processElement(GovernorInput.of(audit(12, reset)), NOW);
+
+        propose(action("label", ActionType.ADD_LABELS, "triage-label@1", null));
+
+        assertThat(harness.extractOutputValues().get(0).notBefore()).isEqualTo(reset);
+    }
+
+    @Test
+    void letsDryRunActionsPassWithoutSpendingBudget() throws Exception {
+        budget(1);
+        ActionRecord dry = action("dry", ActionType.ADD_LABELS, "triage-label@1", null);
+        dry =
+                new ActionRecord(
+                        dry.actionId(),
+                        dry.repo(),
+                        dry.target(),
+                        dry.type(),
+                        dry.params(),
+                        dry.reason(),
+                        dry.evidence(),
+                        1,
+                        dry.producedBy(),
+                        dry.causedBy(),
+                        null,
+                        dry.createdAt(),
+                        null,
+                        null,
+                        true);
+        propose(dry);
+        propose(action("real", ActionType.ADD_LABELS, "triage-label@1", null));
+
+        assertThat(harness.extractOutputValues())
+                .allSatisfy(a -> assertThat(a.notBefore()).isNull())
+                .hasSize(2);
+    }
+
+    private void propose(ActionRecord action) throws Exception {
+        harness.processElement(GovernorInput.of(action), NOW);
+    }
+
+    private void budget(int perHour) throws Exception {
+        harness.processBroadcastElement(
+                new RepoPolicy(REPO, null, null, false, perHour, null, null, null, null, null, T0),
+                0);
+    }
+
+    private List<RepoMetrics> metrics(String name) {
+        return harness.getSideOutput(ActionRateGovernor.SIGNALS).stream()
+                .map(StreamRecord::getValue)
+                .filter(m -> m.metric().equals(name))
+                .toList();
+    }
+
+    private static ActionRecord action(
+            String id, ActionType type, String producedBy, Instant expiresAt) {
+        return new ActionRecord(
+                id,
+                REPO,
+                1,
+                type,
+                JsonNodeFactory.instance.objectNode(),
+                "test",
+                List.of(),
+                1,
+                producedBy,
+                List.of("ev"),
+                null,
+                T0,
+                null,
+                expiresAt,
+                false);
+    }
+
+    private static AuditRecord audit(int remaining, Instant reset) {
+        return new AuditRecord(
+                "audit-1",
+                "a-1",
+                REPO,
+                1,
+                ActionType.ADD_LABELS,
+                AuditOutcome.APPLIED,
+                null,
+                null,
+                200,
+                new RateLimit(
+                        5000, remaining, 5000 - remaining, reset.getEpochSecond(), "core", null),
+                null,
+                "triage-label@1",
+                List.of(),
+                null,
+                T0,
+                T0);
+    }
+}
