@@ -59,60 +59,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
-{{/* Kafka settings shared by every service. */}}
-{{- define "repostream.kafkaEnv" -}}
-- name: REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS
-  value: {{ .Values.kafka.bootstrapServers | quote }}
-{{- if or .Values.kafka.clientProperties .Values.kafka.existingSecret }}
-- name: REPOSTREAM_KAFKA_PROPERTIES_FILES
-  value: {{ include "repostream.kafkaPropertiesFiles" . | quote }}
-{{- end }}
+{{/* The bridge's YAML configuration file (BridgeConfigLoader's format): no secrets in it. */}}
+{{- define "repostream.bridgeConfig" -}}
+{{- $config := deepCopy .Values.bridge.config -}}
+{{- if .Values.kafka.clientProperties -}}
+{{- $_ := set $config "kafka" (dict "properties" .Values.kafka.clientProperties) -}}
 {{- end -}}
-
-{{- define "repostream.kafkaPropertiesFiles" -}}
-{{- $files := list -}}
-{{- if .Values.kafka.clientProperties -}}{{- $files = append $files "/etc/repostream/kafka/client.properties" -}}{{- end -}}
-{{- if .Values.kafka.existingSecret -}}{{- $files = append $files "/etc/repostream/kafka-credentials/credentials.properties" -}}{{- end -}}
-{{- join "," $files -}}
-{{- end -}}
-
-{{/* Volumes for the Kafka client properties: the ConfigMap (plain settings) and the Secret (credentials). */}}
-{{- define "repostream.kafkaVolumes" -}}
-{{- if .Values.kafka.clientProperties }}
-- name: kafka-client
-  configMap:
-    name: {{ include "repostream.fullname" . }}-kafka-client
-{{- end }}
-{{- if .Values.kafka.existingSecret }}
-- name: kafka-credentials
-  secret:
-    secretName: {{ .Values.kafka.existingSecret }}
-    items:
-      - key: credentials.properties
-        path: credentials.properties
-{{- end }}
-{{- end -}}
-
-{{- define "repostream.kafkaVolumeMounts" -}}
-{{- if .Values.kafka.clientProperties }}
-- name: kafka-client
-  mountPath: /etc/repostream/kafka
-  readOnly: true
-{{- end }}
-{{- if .Values.kafka.existingSecret }}
-- name: kafka-credentials
-  mountPath: /etc/repostream/kafka-credentials
-  readOnly: true
-{{- end }}
-{{- end -}}
-
-{{/* GitHub API URL and token, the token only by reference to a Secret. */}}
-{{- define "repostream.githubEnv" -}}
-- name: REPOSTREAM_GITHUB_API_URL
-  value: {{ .Values.github.apiUrl | quote }}
-- name: REPOSTREAM_GITHUB_TOKEN
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "repostream.githubSecret" . }}
-      key: {{ .Values.github.tokenKey }}
+{{- toYaml $config -}}
 {{- end -}}

@@ -60,13 +60,13 @@ class ActionExecutorTest {
                             assertThat(p.getName()).isEqualTo("admin");
                             assertThat(p.getContainerPort())
                                     .isEqualTo(service.getSpec().getPorts().get(0).getPort());
-                            assertThat(env(container, "REPOSTREAM_EXECUTOR_ADMIN_PORT"))
+                            assertThat(env(container, "REPOSTREAM_ADMIN_PORT"))
                                     .isEqualTo(String.valueOf(p.getContainerPort()));
                         });
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         // inside a pod the admin API must listen beyond loopback for the Service to reach it
-        assertThat(env(container, "REPOSTREAM_EXECUTOR_ADMIN_HOST")).isEqualTo("0.0.0.0");
+        assertThat(env(container, "REPOSTREAM_ADMIN_HOST")).isEqualTo("0.0.0.0");
     }
 
     @Test
@@ -74,20 +74,22 @@ class ActionExecutorTest {
         Container defaults = container(Chart.render(ValueSet.DEFAULTS));
         Container production = container(Chart.render(ValueSet.PRODUCTION));
 
-        assertThat(IngestBridgeTest.secretRef(defaults, "REPOSTREAM_EXECUTOR_ADMIN_TOKEN"))
+        assertThat(IngestBridgeTest.secretRef(defaults, "REPOSTREAM_ADMIN_TOKEN"))
                 .isEqualTo(Map.entry("repostream-executor-admin", "token"));
-        assertThat(IngestBridgeTest.secretRef(production, "REPOSTREAM_EXECUTOR_ADMIN_TOKEN"))
+        assertThat(IngestBridgeTest.secretRef(production, "REPOSTREAM_ADMIN_TOKEN"))
                 .isEqualTo(Map.entry("platform-executor-admin", "token"));
-        assertThat(IngestBridgeTest.secretRef(production, "REPOSTREAM_GITHUB_TOKEN"))
+        assertThat(IngestBridgeTest.secretRef(production, "GITHUB_TOKEN"))
                 .isEqualTo(Map.entry("platform-github-app-token", "token"));
     }
 
     @Test
-    void passesTheKillSwitchThrough() {
-        Container container =
+    void runsTheRunCommandAndStartsWithTheKillSwitchOnlyWhenAskedTo() {
+        Container normal = container(Chart.render(ValueSet.DEFAULTS));
+        Container stopped =
                 container(Chart.render(ValueSet.DEFAULTS, Map.of("executor.killSwitch", true)));
 
-        assertThat(env(container, "REPOSTREAM_EXECUTOR_KILL_SWITCH")).isEqualTo("true");
+        assertThat(normal.getArgs()).containsExactly("run");
+        assertThat(stopped.getArgs()).containsExactly("run", "--kill-switch");
     }
 
     private static Container container(Manifests manifests) {

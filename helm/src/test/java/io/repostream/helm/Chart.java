@@ -25,7 +25,7 @@ final class Chart {
     static final String NAMESPACE = "automation";
     // the oldest Kubernetes the chart supports (Chart.yaml kubeVersion), so its APIs are checked
     // there
-    static final String KUBE_VERSION = "1.25.0";
+    static final String KUBE_VERSION = "1.26.0";
 
     private static final ObjectMapper YAML = new YAMLMapper();
 

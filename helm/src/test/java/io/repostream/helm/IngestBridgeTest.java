@@ -2,6 +2,7 @@ package io.repostream.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Service;
@@ -57,23 +58,74 @@ class IngestBridgeTest {
     }
 
     @Test
-    void readsTheWebhookSecretAndGitHubTokenFromSecretsNamedAfterTheRelease() {
-        Container bridge = container(Chart.render(ValueSet.DEFAULTS));
+    void readsTheWebhookSecretsFromAFileMountedFromTheSecretNamedAfterTheRelease() {
+        Deployment bridge = Chart.render(ValueSet.DEFAULTS).one(Deployment.class, NAME);
 
-        assertThat(secretRef(bridge, "REPOSTREAM_WEBHOOK_SECRET"))
-                .isEqualTo(Map.entry("repostream-webhook", "secret"));
-        assertThat(secretRef(bridge, "REPOSTREAM_GITHUB_TOKEN"))
-                .isEqualTo(Map.entry("repostream-github", "token"));
+        assertThat(webhookSecretFile(bridge)).isEqualTo(Map.entry("repostream-webhook", "secret"));
     }
 
     @Test
-    void acceptsExistingSecretNamesAndKeys() {
+    void acceptsAnExistingWebhookSecretNameAndKey() {
+        Deployment bridge = Chart.render(ValueSet.PRODUCTION).one(Deployment.class, NAME);
+
+        assertThat(webhookSecretFile(bridge))
+                .isEqualTo(Map.entry("platform-webhook-secrets", "github-webhook-secret"));
+    }
+
+    @Test
+    void holdsNoGitHubCredentialBecauseItNeverCallsGitHub() {
         Container bridge = container(Chart.render(ValueSet.PRODUCTION));
 
-        assertThat(secretRef(bridge, "REPOSTREAM_WEBHOOK_SECRET"))
-                .isEqualTo(Map.entry("platform-webhook-secrets", "github-webhook-secret"));
-        assertThat(secretRef(bridge, "REPOSTREAM_GITHUB_TOKEN"))
-                .isEqualTo(Map.entry("platform-github-app-token", "token"));
+        assertThat(bridge.getEnv())
+                .extracting(EnvVar::getName)
+                .noneMatch(n -> n.contains("GITHUB"));
+    }
+
+    @Test
+    void writesKafkaClientPropertiesAndBridgeSettingsIntoItsConfigFile() throws Exception {
+        Manifests manifests = Chart.render(ValueSet.PRODUCTION);
+        Container bridge = container(manifests);
+        ConfigMap config = manifests.one(ConfigMap.class, NAME);
+
+        String path = ActionExecutorTest.env(bridge, "REPOSTREAM_CONFIG");
+        assertThat(path).startsWith(mountPath(bridge, "config") + "/");
+        var yaml =
+                new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                        .readTree(config.getData().get(path.substring(path.lastIndexOf('/') + 1)));
+        assertThat(yaml.at("/kafka/properties/security.protocol").asText()).isEqualTo("SSL");
+        assertThat(yaml.at("/filter/owners/0").asText()).isEqualTo("example-org");
+        assertThat(yaml.at("/dedupe/window").asText()).isEqualTo("48h");
+    }
+
+    /** The Secret name and key behind REPOSTREAM_WEBHOOK_SECRET_FILE. */
+    private static Map.Entry<String, String> webhookSecretFile(Deployment deployment) {
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        Container bridge = pod.getContainers().get(0);
+        String file = ActionExecutorTest.env(bridge, "REPOSTREAM_WEBHOOK_SECRET_FILE");
+        var mount =
+                bridge.getVolumeMounts().stream()
+                        .filter(m -> file.startsWith(m.getMountPath() + "/"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("nothing mounted at " + file));
+        var volume =
+                pod.getVolumes().stream()
+                        .filter(v -> v.getName().equals(mount.getName()))
+                        .findFirst()
+                        .orElseThrow();
+        var item =
+                volume.getSecret().getItems().stream()
+                        .filter(i -> file.endsWith("/" + i.getPath()))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError(file + " is not a Secret key"));
+        return Map.entry(volume.getSecret().getSecretName(), item.getKey());
+    }
+
+    private static String mountPath(Container container, String volume) {
+        return container.getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(volume))
+                .findFirst()
+                .orElseThrow()
+                .getMountPath();
     }
 
     @Test
