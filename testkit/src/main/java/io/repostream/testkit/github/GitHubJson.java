@@ -385,12 +385,8 @@ final class GitHubJson {
         commit.put("tree_id", run.headSha);
         commit.put("message", "Commit " + run.headSha);
         commit.put("timestamp", ts(run.createdAt));
-        commit.putObject("author")
-                .put("name", run.actor)
-                .put("email", run.actor + "@users.noreply");
-        commit.putObject("committer")
-                .put("name", run.actor)
-                .put("email", run.actor + "@users.noreply");
+        commit.putObject("author").put("name", run.actor).put("email", noreplyEmail(run.actor));
+        commit.putObject("committer").put("name", run.actor).put("email", noreplyEmail(run.actor));
         json.set("repository", repository(repo));
         json.set("head_repository", repository(repo));
         json.put("head_repository_id", repo.id);
@@ -495,6 +491,13 @@ final class GitHubJson {
 
     private static String association(SimulatedRepo repo, String login) {
         return repo.owner.equalsIgnoreCase(login) ? "OWNER" : "CONTRIBUTOR";
+    }
+
+    /** GitHub's no-reply address, {@code <id>+<login>@users.noreply.github.com}. */
+    private String noreplyEmail(String login) {
+        SimulatedUser user = state.user(login);
+        String local = user.login().replaceAll("[^A-Za-z0-9-]", "-");
+        return user.id() + "+" + local + "@users.noreply.github.com";
     }
 
     static String ts(Instant instant) {

@@ -1,0 +1,357 @@
+package io.repostream.testkit.github;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Drives every route the simulator declares, through its success and error answers, and checks each
+ * answer's status and body against GitHub's OpenAPI description (the committed fixture), so a
+ * simulator whose shapes drift from GitHub's fails here.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GitHubSimulatorConformanceTest {
+    private static final String REPO = "/repos/octo/widgets";
+
+    private final OpenApiFixture openApi = OpenApiFixture.load();
+    private final Set<String> exercised = new LinkedHashSet<>();
+    private GitHubSimulator simulator;
+    private SimulatorHttp http;
+    private long runId;
+    private long commentId;
+
+    @BeforeAll
+    void seed() {
+        simulator = GitHubSimulator.start();
+        simulator.createRepo("octo/widgets");
+        simulator.addToken("ghp_bob", "bob");
+        simulator.createIssue("octo/widgets", "Crash on start", "It crashes.", "alice", "triage");
+        simulator.createPullRequest(
+                "octo/widgets", "Fix crash", "Fixes #1", "alice", "fix-crash", "a".repeat(40));
+        commentId = simulator.commentAsHuman("octo/widgets", 1, "bob", "Same here.");
+        runId =
+                simulator.createWorkflowRun(
+                        "octo/widgets", 7, "a".repeat(40), "completed", "failure");
+        simulator.addJob("octo/widgets", runId, "lint", "completed", "success");
+        http = new SimulatorHttp(simulator.baseUrl(), GitHubSimulator.DEFAULT_TOKEN);
+    }
+
+    @AfterAll
+    void stop() {
+        simulator.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyAnswerMatchesGitHubsDescription() {
+        String issue = REPO + "/issues/1";
+        String pull = REPO + "/pulls/2";
+        String run = REPO + "/actions/runs/" + runId;
+        String comment = REPO + "/issues/comments/" + commentId;
+        return Stream.of(
+                step("GET /", 200, () -> http.get("/")),
+                step("GET /rate_limit", 200, () -> http.get("/rate_limit")),
+                step("GET /user", 200, () -> http.get("/user")),
+                step("GET /user", 401, () -> http.withToken(null).get("/user")),
+                step("GET /repos/{owner}/{repo}", 200, () -> http.get(REPO)),
+                step("GET /repos/{owner}/{repo}", 404, () -> http.get("/repos/octo/nothing")),
+                step("GET /repos/{owner}/{repo}/labels", 200, () -> http.get(REPO + "/labels")),
+                step(
+                        "GET /repos/{owner}/{repo}/issues",
+                        200,
+                        () -> http.get(REPO + "/issues?state=all&per_page=1")),
+                step(
+                        "GET /repos/{owner}/{repo}/issues",
+                        404,
+                        () -> http.get("/repos/octo/nothing/issues")),
+                step(
+                        "GET /repos/{owner}/{repo}/issues",
+                        422,
+                        () -> http.get(REPO + "/issues?state=bogus")),
+                step(
+                        "POST /repos/{owner}/{repo}/issues",
+                        201,
+                        () ->
+                                http.post(
+                                        REPO + "/issues",
+                                        "{\"title\":\"New\",\"labels\":[\"bug\"],\"assignees\":[\"bob\"]}")),
+                step(
+                        "POST /repos/{owner}/{repo}/issues",
+                        422,
+                        () -> http.post(REPO + "/issues", "{\"body\":\"no title\"}")),
+                step(
+                        "POST /repos/{owner}/{repo}/issues",
+                        404,
+                        () -> http.post("/repos/octo/nothing/issues", "{\"title\":\"x\"}")),
+                step("GET /repos/{owner}/{repo}/issues/{issue_number}", 200, () -> http.get(issue)),
+                step(
+                        "GET /repos/{owner}/{repo}/issues/{issue_number}",
+                        200,
+                        () -> http.get(REPO + "/issues/2")),
+                step(
+                        "GET /repos/{owner}/{repo}/issues/{issue_number}",
+                        404,
+                        () -> http.get(REPO + "/issues/999")),
+                step(
+                        "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+                        200,
+                        () ->
+                                http.patch(
+                                        issue,
+                                        "{\"title\":\"Crash on start (macOS)\",\"assignees\":[\"bob\"]}")),
+                step(
+                        "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+                        422,
+                        () -> http.patch(issue, "{\"state\":\"bogus\"}")),
+                step(
+                        "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+                        404,
+                        () -> http.patch(REPO + "/issues/999", "{}")),
+                step(
+                        "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+                        200,
+                        () -> http.get(issue + "/labels")),
+                step(
+                        "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
+                        200,
+                        () -> http.post(issue + "/labels", "{\"labels\":[\"bug\",\"p1\"]}")),
+                step(
+                        "POST /repos/{owner}/{repo}/issues/{issue_number}/labels",
+                        422,
+                        () -> http.post(issue + "/labels", "{}")),
+                step(
+                        "PUT /repos/{owner}/{repo}/issues/{issue_number}/labels",
+                        200,
+                        () -> http.put(issue + "/labels", "{\"labels\":[\"bug\",\"p2\"]}")),
+                step(
+                        "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
+                        200,
+                        () -> http.delete(issue + "/labels/p2", null)),
+                step(
+                        "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}",
+                        404,
+                        () -> http.delete(issue + "/labels/p2", null)),
+                step(
+                        "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels",
+                        204,
+                        () -> http.delete(REPO + "/issues/3/labels", null)),
+                step(
+                        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+                        200,
+                        () -> http.get(issue + "/comments")),
+                step(
+                        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+                        201,
+                        () -> http.post(issue + "/comments", "{\"body\":\"Looking into it.\"}")),
+                step(
+                        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+                        422,
+                        () -> http.post(issue + "/comments", "{}")),
+                step(
+                        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+                        404,
+                        () -> http.post(REPO + "/issues/999/comments", "{\"body\":\"x\"}")),
+                step(
+                        "GET /repos/{owner}/{repo}/issues/comments/{comment_id}",
+                        200,
+                        () -> http.get(comment)),
+                step(
+                        "GET /repos/{owner}/{repo}/issues/comments/{comment_id}",
+                        404,
+                        () -> http.get(REPO + "/issues/comments/1")),
+                step(
+                        "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+                        200,
+                        () -> http.patch(comment, "{\"body\":\"Same here!\"}")),
+                step(
+                        "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+                        422,
+                        () -> http.patch(comment, "{\"body\":\"\"}")),
+                step(
+                        "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}",
+                        204,
+                        () -> http.delete(comment, null)),
+                step(
+                        "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees",
+                        201,
+                        () -> http.post(issue + "/assignees", "{\"assignees\":[\"alice\"]}")),
+                step(
+                        "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees",
+                        200,
+                        () -> http.delete(issue + "/assignees", "{\"assignees\":[\"alice\"]}")),
+                step("GET /repos/{owner}/{repo}/pulls", 200, () -> http.get(REPO + "/pulls")),
+                step(
+                        "GET /repos/{owner}/{repo}/pulls",
+                        422,
+                        () -> http.get(REPO + "/pulls?state=bogus")),
+                step("GET /repos/{owner}/{repo}/pulls/{pull_number}", 200, () -> http.get(pull)),
+                step(
+                        "GET /repos/{owner}/{repo}/pulls/{pull_number}",
+                        404,
+                        () -> http.get(REPO + "/pulls/1")),
+                step(
+                        "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+                        200,
+                        () -> http.get(pull + "/requested_reviewers")),
+                step(
+                        "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+                        201,
+                        () ->
+                                http.post(
+                                        pull + "/requested_reviewers",
+                                        "{\"reviewers\":[\"bob\"]}")),
+                step(
+                        "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+                        422,
+                        () ->
+                                http.post(
+                                        pull + "/requested_reviewers",
+                                        "{\"reviewers\":[\"alice\"]}")),
+                step(
+                        "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+                        200,
+                        () ->
+                                http.delete(
+                                        pull + "/requested_reviewers",
+                                        "{\"reviewers\":[\"bob\"]}")),
+                step(
+                        "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+                        422,
+                        () -> http.delete(pull + "/requested_reviewers", "{}")),
+                step(
+                        "GET /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+                        404,
+                        () -> http.get(pull + "/merge")),
+                step(
+                        "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+                        409,
+                        () -> http.put(pull + "/merge", "{\"sha\":\"" + "b".repeat(40) + "\"}")),
+                step(
+                        "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+                        422,
+                        () -> http.put(pull + "/merge", "{\"merge_method\":\"octopus\"}")),
+                step(
+                        "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+                        200,
+                        () ->
+                                http.put(
+                                        pull + "/merge",
+                                        "{\"sha\":\""
+                                                + "a".repeat(40)
+                                                + "\",\"merge_method\":\"squash\"}")),
+                step(
+                        "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+                        405,
+                        () -> http.put(pull + "/merge", "{}")),
+                step(
+                        "PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+                        404,
+                        () -> http.put(REPO + "/pulls/1/merge", "{}")),
+                step(
+                        "GET /repos/{owner}/{repo}/pulls/{pull_number}/merge",
+                        204,
+                        () -> http.get(pull + "/merge")),
+                step("GET /repos/{owner}/{repo}/pulls/{pull_number}", 200, () -> http.get(pull)),
+                step(
+                        "GET /repos/{owner}/{repo}/actions/runs",
+                        200,
+                        () -> http.get(REPO + "/actions/runs")),
+                step("GET /repos/{owner}/{repo}/actions/runs/{run_id}", 200, () -> http.get(run)),
+                step(
+                        "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+                        200,
+                        () -> http.get(run + "/jobs")),
+                step(
+                        "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs",
+                        201,
+                        () -> http.post(run + "/rerun-failed-jobs", null)),
+                step(
+                        "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel",
+                        202,
+                        () -> http.post(run + "/cancel", null)),
+                step(
+                        "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel",
+                        409,
+                        () -> http.post(run + "/cancel", null)),
+                step(
+                        "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun",
+                        201,
+                        () -> http.post(run + "/rerun", null)),
+                step("GET /repos/{owner}/{repo}/actions/runs/{run_id}", 200, () -> http.get(run)),
+                step(
+                        "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+                        200,
+                        () ->
+                                http.patch(
+                                        issue,
+                                        "{\"state\":\"closed\",\"state_reason\":\"not_planned\"}")),
+                step(
+                        "GET /repos/{owner}/{repo}/events",
+                        200,
+                        () -> http.get(REPO + "/events?per_page=100")));
+    }
+
+    @Test
+    void everyDeclaredRouteIsAnOperationGitHubDescribes() {
+        List<String> undocumented = new ArrayList<>();
+        for (RouteTable.Route route : declaredRoutes()) {
+            if (!openApi.hasOperation(route.operation())) {
+                undocumented.add(route.operation());
+            }
+        }
+        assertThat(undocumented).as("routes missing from " + OpenApiFixture.RESOURCE).isEmpty();
+        assertThat(openApi.source().path("version").asText()).isEqualTo("23.0.2");
+    }
+
+    @AfterAll
+    void everyDeclaredRouteWasExercised() {
+        List<String> missed =
+                declaredRoutes().stream()
+                        .map(RouteTable.Route::operation)
+                        .filter(op -> !exercised.contains(op))
+                        .toList();
+        assertThat(missed).as("declared routes the conformance test never called").isEmpty();
+    }
+
+    private DynamicTest step(
+            String operation, int expectedStatus, Supplier<SimulatorHttp.Response> call) {
+        return DynamicTest.dynamicTest(
+                operation + " answers " + expectedStatus + " as GitHub describes",
+                () -> {
+                    SimulatorHttp.Response response = call.get();
+                    exercised.add(operation);
+                    assertThat(response.status()).as(response.toString()).isEqualTo(expectedStatus);
+                    assertThat(openApi.documents(operation, expectedStatus))
+                            .as("GitHub documents %s for %s", expectedStatus, operation)
+                            .isTrue();
+                    assertThat(openApi.violations(operation, response.status(), response.json()))
+                            .as("%s %s", operation, response)
+                            .isEmpty();
+                });
+    }
+
+    private static List<RouteTable.Route> declaredRoutes() {
+        SimulatedGitHub state = new SimulatedGitHub(Clock.systemUTC());
+        GitHubJson json = new GitHubJson("http://127.0.0.1:1", state);
+        return SimulatorRoutes.declare(
+                        state,
+                        json,
+                        new IssueChanges(state, json),
+                        new RateLimiter(Clock.systemUTC()))
+                .routes();
+    }
+}
