@@ -1,0 +1,138 @@
+package io.repostream.ml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.schemas.ModelVersion;
+import io.repostream.schemas.TrainingExample;
+import io.repostream.schemas.json.Json;
+import io.repostream.schemas.topics.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TrainerMainTest {
+    @TempDir Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return TrainerMain.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void printsUsageWithEveryInputOptionOnHelp() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString())
+                .contains("repostream-train")
+                .contains("--csv")
+                .contains("--training-examples")
+                .contains("--training-topic")
+                .contains("--preset")
+                .contains("--force");
+    }
+
+    @Test
+    void trainsOnACsvAndWritesTheModelAndBothReports() throws IOException {
+        Path csv = TestData.writeCsv(dir, 800, 21, 1.0);
+        Path outDir = dir.resolve("out");
+        int code =
+                run(
+                        "--csv", csv.toString(),
+                        "--preset", "travistorrent",
+                        "--max-epochs", "12",
+                        "--patience", "4",
+                        "--learning-rate", "0.003",
+                        "--out", outDir.toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("epoch   1/12").contains("validation ROC-AUC");
+        assertThat(out.toString()).contains("always-pass").contains("previous-build-outcome");
+
+        JsonNode report = Json.mapper().readTree(outDir.resolve("evaluation.json").toFile());
+        assertThat(report.at("/model/roc_auc").asDouble()).isGreaterThan(0.7);
+        assertThat(report.at("/baselines/always-pass/roc_auc").asDouble()).isEqualTo(0.5);
+        assertThat(report.at("/data/builds").asInt()).isEqualTo(800);
+        assertThat(report.at("/model/calibration").size()).isPositive();
+        assertThat(report.path("champion").isMissingNode() || report.path("champion").isNull())
+                .as("no champion decision without Kafka")
+                .isTrue();
+        assertThat(Files.readString(outDir.resolve("evaluation.txt"))).contains("Calibration");
+
+        ModelVersion model =
+                Topics.MODELS
+                        .valueCodec()
+                        .decode(Files.readAllBytes(outDir.resolve("model-version.json")));
+        assertThat(model.featureSet()).isEqualTo("travistorrent-v1");
+        assertThat(model.metrics()).containsKeys("roc_auc", "recall_failed", "precision_failed");
+        assertThat(ModelArtifact.sha256(Files.readAllBytes(outDir.resolve("model.zip"))))
+                .isEqualTo(model.artifactSha256());
+        assertThat(ModelScorer.load(model).featureNames()).contains("branch_prev_failed");
+    }
+
+    @Test
+    void exitsWithTwoAndNamesFileLineAndColumnOfBadCsvInput() throws IOException {
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(
+                csv,
+                "started,churn,status\n2020-01-01T00:00:00,1,passed\n2020-01-02T00:00:00,2,maybe\n");
+        int code =
+                run(
+                        "--csv",
+                        csv.toString(),
+                        "--label-column",
+                        "status",
+                        "--timestamp-column",
+                        "started",
+                        "--out",
+                        dir.resolve("out").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(csv + " line 3, column status").contains("'maybe'");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void refusesACsvWithoutLabelAndTimestampColumns() throws IOException {
+        Path csv = TestData.writeCsv(dir, 50, 1, 1.0);
+        assertThat(run("--csv", csv.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--label-column and --timestamp-column");
+    }
+
+    @Test
+    void trainsOnTheTrainingExamplesExportOfThePipeline() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (TrainingExample e : TestData.trainingExamples(900)) {
+            lines.add(
+                    new String(
+                            Topics.TRAINING_EXAMPLES.valueCodec().encode(e),
+                            StandardCharsets.UTF_8));
+        }
+        Path jsonl = dir.resolve("examples.jsonl");
+        Files.write(jsonl, lines);
+        Path outDir = dir.resolve("out");
+        int code =
+                run(
+                        "--training-examples", jsonl.toString(),
+                        "--max-epochs", "10",
+                        "--patience", "4",
+                        "--learning-rate", "0.003",
+                        "--out", outDir.toString());
+        assertThat(code).as(err.toString()).isZero();
+        ModelVersion model =
+                Topics.MODELS
+                        .valueCodec()
+                        .decode(Files.readAllBytes(outDir.resolve("model-version.json")));
+        assertThat(model.featureSet()).isEqualTo("pipeline-v1");
+        assertThat(model.metrics().get("roc_auc")).isGreaterThan(0.7);
+    }
+}

@@ -1,0 +1,179 @@
+package io.repostream.ml.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.ml.ModelScorer;
+import io.repostream.ml.TestData;
+import io.repostream.ml.TrainerMain;
+import io.repostream.ml.TrainingJob;
+import io.repostream.ml.eval.ChampionDecision.Outcome;
+import io.repostream.ml.train.TrainingConfig;
+import io.repostream.schemas.ModelVersion;
+import io.repostream.schemas.TrainingExample;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Champion/challenger through a real Kafka broker: what is on github.models.v1 afterwards. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ModelPublishingKafkaTest {
+    private static EmbeddedKafkaBroker kafka;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private static ModelRegistry registry() {
+        return new ModelRegistry(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()), Duration.ofSeconds(30));
+    }
+
+    private static TrainingJob.Result train(TrainingConfig config, String name, boolean force)
+            throws Exception {
+        return new TrainingJob(config, 0.7, 0.15, p -> {}, Clock.systemUTC())
+                .run(TestData.dataset(), name, Optional.of(registry()), force, 0.0);
+    }
+
+    /** One epoch at a tiny learning rate: barely better than its random start. */
+    private static TrainingConfig barelyTrained(long seed) {
+        return new TrainingConfig(seed, 1, 1, 64, 1e-6, 0);
+    }
+
+    private static List<ModelVersion> published(String name, int atLeast) {
+        return kafka.consume(Topics.MODELS, atLeast, Duration.ofSeconds(30)).stream()
+                .filter(r -> name.equals(r.key()))
+                .map(ConsumerRecord::value)
+                .toList();
+    }
+
+    @Test
+    void publishesTheFirstModelThenOnlyChallengersThatBeatTheChampion() throws Exception {
+        String name = "ci-success-cc";
+        TrainingJob.Result weak = train(barelyTrained(5), name, false);
+        assertThat(weak.report().champion().outcome()).isEqualTo(Outcome.FIRST_MODEL);
+        assertThat(weak.published()).isTrue();
+        assertThat(registry().champion(name)).contains(weak.model());
+
+        TrainingJob.Result good = train(TestData.quickConfig(), name, false);
+        assertThat(good.report().champion().outcome()).isEqualTo(Outcome.BEATS_CHAMPION);
+        assertThat(good.report().champion().championVersion()).isEqualTo(weak.model().version());
+        assertThat(registry().champion(name)).contains(good.model());
+
+        TrainingJob.Result worse = train(barelyTrained(6), name, false);
+        assertThat(worse.report().champion().outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(worse.published()).isFalse();
+        assertThat(registry().champion(name)).contains(good.model());
+        assertThat(published(name, 2))
+                .extracting(ModelVersion::version)
+                .containsExactly(weak.model().version(), good.model().version());
+
+        TrainingJob.Result forced = train(barelyTrained(7), name, true);
+        assertThat(forced.report().champion().outcome()).isEqualTo(Outcome.FORCED);
+        ModelVersion champion = registry().champion(name).orElseThrow();
+        assertThat(champion.version()).isEqualTo(forced.model().version());
+        assertThat(champion.forced()).isTrue();
+        // what the Flink job will load from the topic scores builds
+        assertThat(
+                        ModelScorer.load(champion)
+                                .successProbabilities(
+                                        new double[][] {
+                                            new double[champion.featureNames().size()]
+                                        }))
+                .hasSize(1);
+    }
+
+    @Test
+    void theCliPublishesAndThenKeepsTheChampionWhenTheChallengerIsNoBetter() {
+        Path csv = TestData.writeCsv(dir, 700, 33, 1.0);
+        String[] args = {
+            "--csv", csv.toString(),
+            "--preset", "travistorrent",
+            "--model-name", "ci-success-cli",
+            "--bootstrap-servers", kafka.bootstrapServers(),
+            "--max-epochs", "8",
+            "--patience", "3",
+            "--learning-rate", "0.003",
+            "--out", dir.resolve("out").toString()
+        };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(TrainerMain.run(new PrintWriter(out, true), new PrintWriter(err, true), args))
+                .as(err.toString())
+                .isZero();
+        assertThat(out.toString()).contains("FIRST_MODEL");
+
+        String[] again = java.util.Arrays.copyOf(args, args.length + 2);
+        again[args.length] = "--min-gain";
+        again[args.length + 1] = "0.05";
+        assertThat(TrainerMain.run(new PrintWriter(out, true), new PrintWriter(err, true), again))
+                .isEqualTo(3);
+        assertThat(out.toString()).contains("REFUSED").contains("champion kept");
+        assertThat(published("ci-success-cli", 1)).hasSize(1);
+    }
+
+    @Test
+    void trainsFromTheTrainingExamplesTopic() throws Exception {
+        List<TrainingExample> examples = TestData.trainingExamples(900);
+        try (KafkaProducer<String, TrainingExample> producer =
+                new KafkaProducer<>(
+                        kafka.producerProps(),
+                        new StringSerializer(),
+                        Topics.TRAINING_EXAMPLES.valueSerde().serializer())) {
+            for (TrainingExample e : examples) {
+                producer.send(new ProducerRecord<>(Topics.TRAINING_EXAMPLES.name(), e.repo(), e));
+            }
+            producer.flush();
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code =
+                TrainerMain.run(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        "--training-topic",
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--model-name",
+                        "ci-success-topic",
+                        "--max-epochs",
+                        "8",
+                        "--patience",
+                        "3",
+                        "--learning-rate",
+                        "0.003",
+                        "--out",
+                        dir.resolve("out").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("900 builds");
+        ModelVersion model = registry().champion("ci-success-topic").orElseThrow();
+        assertThat(model.featureSet()).isEqualTo("pipeline-v1");
+    }
+}
