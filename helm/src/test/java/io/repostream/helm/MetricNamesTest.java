@@ -1,0 +1,273 @@
+package io.repostream.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.Rule;
+import io.repostream.bridge.BridgeConfig;
+import io.repostream.bridge.IngestBridge;
+import io.repostream.executor.ActionExecutor;
+import io.repostream.executor.ExecutorConfig;
+import io.repostream.flink.JobConfig;
+import io.repostream.flink.RepostreamJob;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.fixtures.WebhookDelivery;
+import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every metric the alerts and the dashboard read is one that something really exports. Both sides
+ * are read for real: the names come from the rendered PrometheusRule and the dashboard JSON; the
+ * exports come from scraping {@code /metrics} of a running ingest bridge and action executor (on an
+ * in-process Kafka broker, after real deliveries and actions), and of Flink's Prometheus reporter
+ * while the repostream job runs on a MiniCluster with RocksDB and checkpoints.
+ */
+@Timeout(240)
+class MetricNamesTest {
+    private static final String WEBHOOK_SECRET = "metric-names-test-secret";
+    private static final String ADMIN_TOKEN = "metric-names-test-admin";
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir static Path tmp;
+
+    private static EmbeddedKafkaBroker kafka;
+    private static IngestBridge bridge;
+    private static ActionExecutor executor;
+    private static JobClient flinkJob;
+    private static int flinkMetricsPort;
+    private static final Set<String> exported = new TreeSet<>();
+
+    @BeforeAll
+    static void runEverythingAndScrape() throws Exception {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+        flinkMetricsPort = freePort();
+        flinkJob = startFlinkJob();
+
+        bridge =
+                IngestBridge.start(
+                        BridgeConfig.defaults()
+                                .withKafkaBootstrapServers(kafka.bootstrapServers())
+                                .withWebhookSecret(WEBHOOK_SECRET));
+        deliver(WEBHOOK_SECRET);
+        deliver("a secret GitHub does not know");
+        exported.addAll(Exposition.names(Exposition.scrape(bridgeUrl("/metrics"))));
+
+        executor =
+                ActionExecutor.start(
+                        ExecutorConfig.defaults(
+                                        kafka.bootstrapServers(),
+                                        "http://127.0.0.1:9",
+                                        "ghp_unused")
+                                .withGroupId("metric-names")
+                                .withRetries(1, Duration.ofMillis(10), Duration.ofSeconds(1))
+                                .withAdmin(0, ADMIN_TOKEN));
+        sendActions();
+        String executorMetrics = executorUrl("/metrics");
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                Exposition.scrape(executorMetrics)
+                                        .contains("repostream_executor_actions_total{"));
+        exported.addAll(Exposition.names(Exposition.scrape(executorMetrics)));
+
+        String flinkMetrics = "http://127.0.0.1:" + flinkMetricsPort + "/metrics";
+        // task metrics appear once the job runs; checkpoint counters once one has completed
+        await().atMost(WAIT)
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            String text = Exposition.scrape(flinkMetrics);
+                            return text.contains("flink_taskmanager_job_task_operator_")
+                                    && completedCheckpoints(text) > 0;
+                        });
+        exported.addAll(Exposition.names(Exposition.scrape(flinkMetrics)));
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (flinkJob != null) {
+            flinkJob.cancel().get();
+        }
+        if (executor != null) {
+            executor.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void everyMetricTheAlertsUseIsExported() {
+        Set<String> used = new TreeSet<>();
+        PrometheusRule rule = Chart.render(ValueSet.PRODUCTION).of(PrometheusRule.class).get(0);
+        for (var group : rule.getSpec().getGroups()) {
+            for (Rule alert : group.getRules()) {
+                used.addAll(PromQl.metricNames(alert.getExpr().getStrVal()));
+            }
+        }
+
+        assertThat(used).as("metrics the alerts read").isNotEmpty();
+        assertThat(exported).containsAll(used);
+    }
+
+    @Test
+    void everyMetricTheDashboardShowsIsExported() throws IOException {
+        JsonNode dashboard =
+                new ObjectMapper()
+                        .readTree(
+                                Files.readString(Chart.DIR.resolve("dashboards/repostream.json")));
+        Set<String> used = new TreeSet<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                used.addAll(PromQl.metricNames(target.get("expr").asText()));
+            }
+        }
+
+        assertThat(used).as("metrics the dashboard reads").isNotEmpty();
+        assertThat(exported).containsAll(used);
+    }
+
+    @Test
+    void theScrapesCoverTheBridgeTheExecutorAndTheFlinkJob() {
+        Set<String> prefixes = new HashSet<>();
+        exported.forEach(name -> prefixes.add(name.split("_")[0] + "_" + name.split("_")[1]));
+
+        assertThat(prefixes)
+                .contains(
+                        "repostream_bridge",
+                        "repostream_executor",
+                        "flink_jobmanager",
+                        "flink_taskmanager");
+    }
+
+    private static JobClient startFlinkJob() throws Exception {
+        Configuration conf =
+                RepostreamJob.localConfiguration(tmp.resolve("checkpoints"), Duration.ofSeconds(1));
+        // the reporter the FlinkDeployment enables, on a free loopback port instead of 9249
+        conf.setString(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString("metrics.reporter.prom.port", String.valueOf(flinkMetricsPort));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        JobConfig job =
+                JobConfig.defaults(kafka.bootstrapServers())
+                        .withCheckpointInterval(Duration.ofSeconds(1))
+                        .withTransactionalIdPrefix("metric-names-" + System.nanoTime());
+        RepostreamJob.fromKafka(job).build(env);
+        return env.executeAsync(RepostreamJob.JOB_NAME);
+    }
+
+    private static long completedCheckpoints(String exposition) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith("flink_jobmanager_job_numberOfCompletedCheckpoints")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    private static void deliver(String secret) throws Exception {
+        WebhookDelivery delivery =
+                WebhookDelivery.builder()
+                        .example(WebhookExamples.first("issues", "opened"))
+                        .secret(secret)
+                        .build();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(bridgeUrl("/webhooks/github")))
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()));
+        delivery.headers().forEach(request::header);
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isIn(202, 401);
+    }
+
+    /** One action past its expiry (audited as skipped) and one GitHub cannot take (fails). */
+    private static void sendActions() throws Exception {
+        Map<String, Object> props = kafka.producerProps();
+        try (var producer =
+                new KafkaProducer<>(
+                        props,
+                        Topics.ACTIONS.keySerde().serializer(),
+                        Topics.ACTIONS.valueSerde().serializer())) {
+            for (ActionRecord action :
+                    List.of(
+                            action("expired", Instant.now().minusSeconds(60)),
+                            action("fails", null))) {
+                producer.send(new ProducerRecord<>(Topics.ACTIONS.name(), action.repo(), action))
+                        .get();
+            }
+        }
+    }
+
+    private static ActionRecord action(String id, Instant expiresAt) {
+        var params = io.repostream.schemas.json.Json.mapper().createObjectNode();
+        params.putArray("labels").add("triage");
+        return new ActionRecord(
+                "metric-names-" + id,
+                "acme/metrics",
+                7,
+                ActionType.ADD_LABELS,
+                params,
+                "metric names test",
+                List.of(),
+                1.0,
+                "metric-names-test@1",
+                List.of(),
+                null,
+                Instant.now(),
+                null,
+                expiresAt,
+                false);
+    }
+
+    private static String bridgeUrl(String path) {
+        return "http://127.0.0.1:" + bridge.port() + path;
+    }
+
+    private static String executorUrl(String path) {
+        return "http://127.0.0.1:" + executor.adminPort() + path;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket =
+                new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
