@@ -1,0 +1,133 @@
+package io.repostream.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.Rule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class MonitoringTest {
+    @Test
+    void scrapesTheBridgeAndTheExecutorThroughTheirServicesNamedPorts() {
+        Manifests manifests = Chart.render(ValueSet.PRODUCTION);
+        List<ServiceMonitor> monitors = manifests.of(ServiceMonitor.class);
+
+        assertThat(monitors).hasSize(2);
+        for (ServiceMonitor monitor : monitors) {
+            Map<String, String> selector = monitor.getSpec().getSelector().getMatchLabels();
+            Service service =
+                    manifests.of(Service.class).stream()
+                            .filter(
+                                    s ->
+                                            s.getMetadata()
+                                                    .getLabels()
+                                                    .entrySet()
+                                                    .containsAll(selector.entrySet()))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError("no Service for " + selector));
+            var endpoint = monitor.getSpec().getEndpoints().get(0);
+            assertThat(endpoint.getPath()).isEqualTo("/metrics");
+            assertThat(service.getSpec().getPorts())
+                    .extracting(ServicePort::getName)
+                    .contains(endpoint.getPort());
+            assertThat(monitor.getMetadata().getLabels())
+                    .containsEntry("release", "kube-prometheus-stack");
+        }
+    }
+
+    @Test
+    void scrapesFlinksPrometheusReporterOnEveryJobManagerAndTaskManagerPod() {
+        Manifests manifests = Chart.render(ValueSet.PRODUCTION);
+        PodMonitor monitor = manifests.of(PodMonitor.class).get(0);
+        JsonNode podTemplate =
+                manifests.oneOfKind("FlinkDeployment").tree().at("/spec/podTemplate");
+
+        monitor.getSpec()
+                .getSelector()
+                .getMatchLabels()
+                .forEach(
+                        (key, value) ->
+                                assertThat(podTemplate.at("/metadata/labels").get(key).asText())
+                                        .as(key)
+                                        .isEqualTo(value));
+        assertThat(monitor.getSpec().getPodMetricsEndpoints().get(0).getPort())
+                .isEqualTo("metrics");
+        assertThat(podTemplate.at("/spec/containers/0/ports/0/name").asText()).isEqualTo("metrics");
+    }
+
+    @Test
+    void alertsOnErrorRateLagQuotaAndCheckpointFailures() {
+        PrometheusRule rule = Chart.render(ValueSet.PRODUCTION).of(PrometheusRule.class).get(0);
+        Map<String, String> exprByAlert = new java.util.TreeMap<>();
+        for (var group : rule.getSpec().getGroups()) {
+            for (Rule alert : group.getRules()) {
+                exprByAlert.put(alert.getAlert(), alert.getExpr().getStrVal());
+                assertThat(alert.getLabels()).as(alert.getAlert()).containsKey("severity");
+                assertThat(alert.getAnnotations()).as(alert.getAlert()).containsKey("summary");
+            }
+        }
+
+        assertThat(exprByAlert)
+                .containsKeys(
+                        "RepostreamWebhookErrorRateHigh",
+                        "RepostreamActionErrorRateHigh",
+                        "RepostreamExecutorConsumerLag",
+                        "RepostreamFlinkConsumerLag",
+                        "RepostreamGitHubQuotaNearlyExhausted",
+                        "RepostreamFlinkCheckpointFailures");
+        assertThat(exprByAlert.get("RepostreamGitHubQuotaNearlyExhausted")).endsWith("< 500");
+    }
+
+    @Test
+    void takesAlertThresholdsFromValues() {
+        PrometheusRule rule =
+                Chart.render(
+                                ValueSet.PRODUCTION,
+                                Map.of(
+                                        "monitoring.prometheusRule.quotaRemainingThreshold", 1234,
+                                        "monitoring.prometheusRule.executorLagThreshold", 77))
+                        .of(PrometheusRule.class)
+                        .get(0);
+        String all =
+                rule.getSpec().getGroups().stream()
+                        .flatMap(g -> g.getRules().stream())
+                        .map(r -> r.getExpr().getStrVal())
+                        .reduce("", String::concat);
+
+        assertThat(all).contains("< 1234").contains("> 77");
+    }
+
+    @Test
+    void shipsTheDashboardJsonUnchangedForGrafanasSidecar() throws Exception {
+        ConfigMap dashboard = Chart.render(ValueSet.PRODUCTION).one(ConfigMap.class, "-dashboard");
+        ObjectMapper json = new ObjectMapper();
+
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        assertThat(json.readTree(dashboard.getData().get("repostream.json")))
+                .isEqualTo(
+                        json.readTree(
+                                Files.readString(Chart.DIR.resolve("dashboards/repostream.json"))));
+    }
+
+    @Test
+    void rendersNoMonitoringResourcesByDefaultBecauseTheyNeedTheOperatorsCrds() {
+        Manifests manifests = Chart.render(ValueSet.DEFAULTS);
+
+        assertThat(manifests.of(ServiceMonitor.class)).isEmpty();
+        assertThat(manifests.of(PodMonitor.class)).isEmpty();
+        assertThat(manifests.of(PrometheusRule.class)).isEmpty();
+        assertThat(manifests.all()).noneMatch(r -> r.name().endsWith("-dashboard"));
+    }
+}
