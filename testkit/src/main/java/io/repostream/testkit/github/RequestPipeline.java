@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -191,7 +192,9 @@ final class RequestPipeline {
         http.putHeader("Server", "github.com");
         http.putHeader("X-GitHub-Api-Version-Selected", "2022-11-28");
         http.putHeader("X-GitHub-Media-Type", "github.v3; format=json");
-        http.putHeader("X-GitHub-Request-Id", Long.toHexString(System.nanoTime()).toUpperCase());
+        http.putHeader(
+                "X-GitHub-Request-Id",
+                Long.toHexString(System.nanoTime()).toUpperCase(Locale.ROOT));
         if (quota != null) {
             http.putHeader("x-ratelimit-limit", String.valueOf(quota.limit()));
             http.putHeader("x-ratelimit-remaining", String.valueOf(quota.remaining()));

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread-safe: start, stop and restart are serialised; the client helpers open their own
- * clients.
+ * clients. Starting a broker makes Kafka's {@code Exit} throw instead of ending the JVM (see {@link
+ * KafkaExitGuard}).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
@@ -221,6 +222,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private synchronized void firstStart() {
+        KafkaExitGuard.install();
         KRaftStorage.formatIfNeeded(logDir, BrokerConfig.NODE_ID, BrokerConfig.CONTROLLER_LISTENER);
         for (int attempt = 1; ; attempt++) {
             config = BrokerConfig.onFreePorts(logDir);

@@ -166,6 +166,14 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void aFatalBrokerFaultThrowsInsteadOfEndingTheTestJvm() {
+        // Without the guard this would halt the surefire fork and fail the whole build.
+        assertThatThrownBy(() -> org.apache.kafka.common.utils.Exit.halt(1, "simulated fault"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("simulated fault");
+    }
+
+    @Test
     void closeDeletesTheTemporaryLogDirectoryItCreated() {
         Path logDir;
         try (EmbeddedKafkaBroker own = EmbeddedKafkaBroker.start()) {
