@@ -1,0 +1,146 @@
+package io.repostream.localstack;
+
+import io.repostream.bridge.BridgeConfig;
+import io.repostream.bridge.IngestBridge;
+import io.repostream.executor.ActionExecutor;
+import io.repostream.executor.ExecutorConfig;
+import io.repostream.flink.JobConfig;
+import io.repostream.flink.RepostreamJob;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline in one JVM: an in-process KRaft broker, the GitHub simulator, the ingest
+ * bridge, the Flink job on a MiniCluster (RocksDB, exactly-once) and the action executor. The same
+ * production classes as in a deployment; only GitHub is simulated.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    static final String GITHUB_TOKEN_LOGIN = "repostream-demo[bot]";
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Path workDir;
+    private final String webhookSecret;
+    private EmbeddedKafkaBroker kafka;
+    private GitHubSimulator github;
+    private IngestBridge bridge;
+    private JobClient flinkJob;
+
+    private LocalStack(Path workDir) {
+        this.workDir = workDir;
+        this.webhookSecret = randomHex(32);
+    }
+
+    /** Starts every part, in dependency order; on failure stops what was started and rethrows. */
+    public static LocalStack start(Path workDir) throws Exception {
+        LocalStack stack = new LocalStack(workDir);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Files.createDirectories(workDir);
+        kafka = remember(EmbeddedKafkaBroker.start(workDir.resolve("kafka")));
+        kafka.createTopics(Topics.all());
+        LOG.info("Kafka (KRaft, in-process) at {}", kafka.bootstrapServers());
+
+        github = remember(GitHubSimulator.start());
+        String token = randomHex(20);
+        github.addToken(token, GITHUB_TOKEN_LOGIN);
+        LOG.info("GitHub simulator at {}", github.baseUrl());
+
+        bridge =
+                remember(
+                        IngestBridge.start(
+                                BridgeConfig.defaults()
+                                        .withKafkaBootstrapServers(kafka.bootstrapServers())
+                                        .withWebhookSecret(webhookSecret)));
+        LOG.info("ingest bridge at {}", webhookUrl());
+
+        flinkJob = startFlinkJob(kafka.bootstrapServers(), workDir.resolve("flink-checkpoints"));
+        started.push(() -> flinkJob.cancel().get());
+        LOG.info("Flink job {} submitted to a local MiniCluster", flinkJob.getJobID());
+
+        remember(
+                ActionExecutor.start(
+                        ExecutorConfig.defaults(
+                                kafka.bootstrapServers(), github.baseUrl(), token)));
+        LOG.info("action executor started");
+    }
+
+    private static JobClient startFlinkJob(String bootstrapServers, Path checkpoints)
+            throws Exception {
+        Configuration conf = RepostreamJob.localConfiguration(checkpoints);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+        RepostreamJob.fromKafka(JobConfig.defaults(bootstrapServers)).build(env);
+        return env.executeAsync("repostream (local)");
+    }
+
+    private <T extends AutoCloseable> T remember(T part) {
+        started.push(part);
+        return part;
+    }
+
+    public EmbeddedKafkaBroker kafka() {
+        return kafka;
+    }
+
+    public GitHubSimulator github() {
+        return github;
+    }
+
+    /** The bridge's webhook endpoint, as GitHub would be configured with it. */
+    public String webhookUrl() {
+        return "http://127.0.0.1:" + bridge.port() + "/webhooks/github";
+    }
+
+    /** The generated webhook secret; handed to the replayer only, never printed. */
+    String webhookSecret() {
+        return webhookSecret;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable part = started.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static Path tempWorkDir() {
+        try {
+            return Files.createTempDirectory("repostream-local-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
