@@ -33,6 +33,10 @@ final class TopicReader {
                     consumer.partitionsFor(topic.name(), timeout).stream()
                             .map(p -> new TopicPartition(p.topic(), p.partition()))
                             .collect(Collectors.toList());
+            if (partitions.isEmpty()) {
+                throw new AssertionError(
+                        "topic " + topic.name() + " does not exist; create it with createTopics");
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();

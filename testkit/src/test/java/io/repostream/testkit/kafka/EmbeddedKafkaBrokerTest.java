@@ -130,6 +130,21 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void consumingATopicThatWasNeverCreatedSaysSo() {
+        Topic<String, GitHubEvent> missing =
+                new Topic<>(
+                        "testkit.never-created",
+                        Topics.EVENTS.keySerde(),
+                        Topics.EVENTS.valueCodec(),
+                        1,
+                        false);
+
+        assertThatThrownBy(() -> kafka.consume(missing, 1, Duration.ofSeconds(2)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("testkit.never-created does not exist");
+    }
+
+    @Test
     void writingToAnUnknownTopicFailsInsteadOfCreatingIt() throws Exception {
         Map<String, Object> props = kafka.producerProps();
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
