@@ -1,6 +1,8 @@
 package io.repostream.flink;
 
 import io.repostream.flink.functions.ActionRateGovernor;
+import io.repostream.flink.functions.CiEvents;
+import io.repostream.flink.functions.CiRetryPlanner;
 import io.repostream.flink.functions.GovernorInput;
 import io.repostream.flink.functions.ItemEvents;
 import io.repostream.flink.functions.ItemKey;
@@ -161,9 +163,21 @@ public final class RepostreamJob {
                         .uid("sla-monitor")
                         .name("sla-monitor");
 
+        SingleOutputStreamOperator<ActionRecord> ci =
+                githubEvents
+                        .filter(new CiEvents())
+                        .name("ci-completions")
+                        .keyBy(new CiEvents.Key())
+                        .connect(repoPolicies)
+                        .process(new CiRetryPlanner(), JsonTypeInfo.of(ActionRecord.class))
+                        .uid("ci-retry-planner")
+                        .name("ci-retry-planner");
+
         TypeInformation<GovernorInput> governorInput = JsonTypeInfo.of(GovernorInput.class);
         DataStream<GovernorInput> proposed =
-                triage.union(sla).map(GovernorInput::of, governorInput).name("proposed-actions");
+                triage.union(sla, ci)
+                        .map(GovernorInput::of, governorInput)
+                        .name("proposed-actions");
         if (audits != null) {
             DataStream<GovernorInput> feedback =
                     env.fromSource(
@@ -196,6 +210,7 @@ public final class RepostreamJob {
                         .name("event-counts")
                         .union(
                                 sla.getSideOutput(SlaDeadlineFunction.SIGNALS),
+                                ci.getSideOutput(CiRetryPlanner.SIGNALS),
                                 governed.getSideOutput(ActionRateGovernor.SIGNALS));
         signals.keyBy(new MetricSignals.SeriesKey(), Types.STRING)
                 .window(TumblingEventTimeWindows.of(METRICS_WINDOW))

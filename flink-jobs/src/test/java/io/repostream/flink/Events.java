@@ -61,6 +61,68 @@ public final class Events {
                 "comment-" + repo + "#" + number + "-" + login + "-" + at.toEpochMilli());
     }
 
+    /** A completed workflow run; {@code pr} 0 for a run without a pull request. */
+    public static GitHubEvent workflowRun(
+            String repo,
+            String workflow,
+            long runId,
+            String sha,
+            String conclusion,
+            int attempt,
+            long pr,
+            Instant at) {
+        ObjectNode payload = example("workflow_run", "completed");
+        ObjectNode run = (ObjectNode) payload.get("workflow_run");
+        run.put("id", runId);
+        run.put("name", workflow);
+        run.put("head_sha", sha);
+        run.put("conclusion", conclusion);
+        run.put("status", "completed");
+        run.put("run_attempt", attempt);
+        ArrayNode prs = run.putArray("pull_requests");
+        if (pr > 0) {
+            prs.addObject().put("number", pr);
+        }
+        ((ObjectNode) payload.get("repository")).put("full_name", repo);
+        return event(
+                "workflow_run",
+                "completed",
+                repo,
+                payload,
+                at,
+                "run-" + runId + "-" + attempt + "-" + conclusion);
+    }
+
+    /** A completed workflow job of run {@code runId}, with the named steps failed. */
+    public static GitHubEvent workflowJob(
+            String repo,
+            String workflow,
+            long runId,
+            String job,
+            String conclusion,
+            List<String> failedSteps,
+            Instant at) {
+        ObjectNode payload = example("workflow_job", "completed");
+        ObjectNode wj = (ObjectNode) payload.get("workflow_job");
+        wj.put("run_id", runId);
+        wj.put("workflow_name", workflow);
+        wj.put("name", job);
+        wj.put("conclusion", conclusion);
+        ArrayNode steps = wj.putArray("steps");
+        steps.addObject().put("name", "Set up job").put("conclusion", "success");
+        for (String step : failedSteps) {
+            steps.addObject().put("name", step).put("conclusion", "failure");
+        }
+        ((ObjectNode) payload.get("repository")).put("full_name", repo);
+        return event(
+                "workflow_job",
+                "completed",
+                repo,
+                payload,
+                at,
+                "job-" + runId + "-" + job + "-" + at);
+    }
+
     /** The same event under another delivery id, as the poller would deliver it. */
     public static GitHubEvent redelivered(GitHubEvent event, String eventId) {
         return new GitHubEvent(

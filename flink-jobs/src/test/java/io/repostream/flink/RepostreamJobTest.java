@@ -9,6 +9,7 @@ import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,12 @@ class RepostreamJobTest {
                 events.add(Events.redelivered(opened, "poll-" + n));
             }
         }
+        // a re-run expires six hours after its planned time, and the governor drops expired
+        // actions: this failure must be recent
+        Instant recent = Instant.now().minusSeconds(60);
+        events.add(
+                Events.workflowRun("octo-org/repo-1", "CI", 900, "abc", "timed_out", 1, 0, recent));
+        events.add(Events.workflowRun("octo-org/repo-2", "CI", 901, "def", "success", 1, 0, T0));
         CollectingSink<ActionRecord> actions = new CollectingSink<>();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
@@ -73,9 +80,15 @@ class RepostreamJobTest {
                         .toList();
         assertThat(breaches).hasSize(40 * 4).doesNotHaveDuplicates();
 
+        assertThat(actions.collected())
+                .filteredOn(a -> a.producedBy().equals("ci-retry@1"))
+                .extracting(ActionRecord::actionId)
+                .containsExactly("ci-retry@1:octo-org/repo-1:run-900:attempt-2");
+
         // analytics: per-repo, per-minute windows that add up to what went through
         assertThat(sum(metrics.collected(), "events")).isEqualTo(events.size());
         assertThat(sum(metrics.collected(), "sla_breaches")).isEqualTo(40 * 2);
+        assertThat(sum(metrics.collected(), "ci_failures")).isEqualTo(1);
         assertThat(sum(metrics.collected(), "actions_proposed"))
                 .isEqualTo(actions.collected().size());
         assertThat(metrics.collected())

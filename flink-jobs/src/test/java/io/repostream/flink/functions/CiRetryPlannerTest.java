@@ -1,0 +1,182 @@
+package io.repostream.flink.functions;
+
+import static io.repostream.flink.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.flink.Events;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoMetrics;
+import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.RepoPolicy.Retry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CiRetryPlannerTest {
+    private static final String REPO = "octo-org/widgets";
+    private static final String CI = "CI";
+
+    private KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
+            harness;
+
+    @BeforeEach
+    void openHarness() throws Exception {
+        harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new CiRetryPlanner(),
+                        new CiEvents.Key(),
+                        Types.STRING,
+                        Policies.DESCRIPTOR);
+    }
+
+    @AfterEach
+    void closeHarness() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void rerunsATransientFailureWithBackoffAndJitter() throws Exception {
+        send(Events.workflowJob(REPO, CI, 100, "build", "failure", List.of("Checkout"), T0));
+        send(Events.workflowRun(REPO, CI, 100, "sha1", "timed_out", 1, 5, T0.plusSeconds(10)));
+
+        ActionRecord rerun = harness.extractOutputValues().get(0);
+        assertThat(rerun.actionId()).isEqualTo("ci-retry@1:octo-org/widgets:run-100:attempt-2");
+        assertThat(rerun.type()).isEqualTo(ActionType.RERUN_FAILED_JOBS);
+        assertThat(rerun.target()).isEqualTo(100);
+        assertThat(rerun.params().get("failure_class").asText()).isEqualTo("transient");
+        Duration delay = Duration.between(T0.plusSeconds(10), rerun.notBefore());
+        // base 1 min, first attempt, ±20 %
+        assertThat(delay).isBetween(Duration.ofSeconds(48), Duration.ofSeconds(72));
+        assertThat(rerun.expiresAt()).isAfter(rerun.notBefore());
+    }
+
+    @Test
+    void backsOffExponentiallyAndStopsAtMaxAttempts() {
+        Retry retry = new Retry(3, Duration.ofMinutes(1), Duration.ofMinutes(30));
+        assertThat(Backoff.delay(retry, 7, 2))
+                .isBetween(Duration.ofSeconds(96), Duration.ofSeconds(144));
+        assertThat(Backoff.delay(retry, 7, 10)).isLessThanOrEqualTo(Duration.ofMinutes(30));
+        assertThat(Backoff.delay(retry, 7, 2)).isEqualTo(Backoff.delay(retry, 7, 2));
+        assertThat(Backoff.delay(retry, 7, 2)).isNotEqualTo(Backoff.delay(retry, 8, 2));
+    }
+
+    @Test
+    void doesNotRerunOnceTheRunHasUsedItsAttempts() throws Exception {
+        send(Events.workflowRun(REPO, CI, 101, "sha2", "timed_out", 3, 5, T0));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(signals("ci_failures"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.labels()).containsEntry("class", "transient"));
+    }
+
+    @Test
+    void explainsAPermanentFailureOnceOnThePullRequestInsteadOfRerunning() throws Exception {
+        send(Events.workflowJob(REPO, CI, 102, "test", "failure", List.of("Run unit tests"), T0));
+        send(Events.workflowRun(REPO, CI, 102, "sha3", "failure", 1, 42, T0.plusSeconds(5)));
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.type()).isEqualTo(ActionType.CREATE_COMMENT);
+                            assertThat(a.target()).isEqualTo(42);
+                            assertThat(a.actionId())
+                                    .isEqualTo("ci-classifier@1:octo-org/widgets#42:run-102");
+                            assertThat(a.params().get("body").asText()).contains("Run unit tests");
+                        });
+    }
+
+    @Test
+    void neverPlansMoreThanTheHourlyRerunCapForOneWorkflow() throws Exception {
+        for (int i = 0; i < CiRetryPlanner.MAX_RERUNS_PER_HOUR + 5; i++) {
+            send(
+                    Events.workflowRun(
+                            REPO, CI, 200 + i, "sha-" + i, "timed_out", 1, 0, T0.plusSeconds(i)));
+        }
+
+        assertThat(harness.extractOutputValues()).hasSize(CiRetryPlanner.MAX_RERUNS_PER_HOUR);
+        send(
+                Events.workflowRun(
+                        REPO, CI, 300, "sha-x", "timed_out", 1, 0, T0.plus(Duration.ofHours(2))));
+        assertThat(harness.extractOutputValues()).hasSize(CiRetryPlanner.MAX_RERUNS_PER_HOUR + 1);
+    }
+
+    @Test
+    void labelsThePullRequestWhenTheWorkflowFlakesRepeatedly() throws Exception {
+        Instant t = T0;
+        for (int i = 0; i < 3; i++) {
+            String sha = "flaky-" + i;
+            send(Events.workflowRun(REPO, CI, 400 + i, sha, "failure", 1, 9, t));
+            send(Events.workflowRun(REPO, CI, 400 + i, sha, "success", 2, 9, t.plusSeconds(60)));
+            t = t.plusSeconds(600);
+        }
+
+        assertThat(signals("ci_flaky_runs")).hasSize(3);
+        assertThat(harness.extractOutputValues())
+                .filteredOn(a -> a.type() == ActionType.ADD_LABELS)
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.target()).isEqualTo(9);
+                            assertThat(a.params().get("labels").get(0).asText())
+                                    .isEqualTo("ci/flaky");
+                        });
+        assertThat(signals("flake_rate_ratio"))
+                .last()
+                .extracting(RepoMetrics::value)
+                .isEqualTo(0.5);
+    }
+
+    @Test
+    void treatsUnexplainedFailuresOfAFlakyWorkflowAsFlakyAndReruns() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            send(Events.workflowRun(REPO, CI, 500 + i, "f-" + i, "failure", 2, 0, T0));
+            send(Events.workflowRun(REPO, CI, 500 + i, "f-" + i, "success", 3, 0, T0));
+        }
+        send(Events.workflowRun(REPO, CI, 600, "new", "failure", 1, 0, T0.plusSeconds(60)));
+
+        assertThat(harness.extractOutputValues())
+                .filteredOn(a -> a.type() == ActionType.RERUN_FAILED_JOBS)
+                .singleElement()
+                .satisfies(
+                        a ->
+                                assertThat(a.params().get("failure_class").asText())
+                                        .isEqualTo("flaky"));
+    }
+
+    @Test
+    void forgetsTheFailedJobsOfARunWhenItCompletes() throws Exception {
+        send(Events.workflowJob(REPO, CI, 700, "build", "failure", List.of("Compile"), T0));
+        assertThat(KeyedStates.entries(harness, "ci-workflow")).isEqualTo(1);
+        send(Events.workflowRun(REPO, CI, 700, "s", "cancelled", 1, 0, T0));
+
+        GitHubEvent sameRunLater = Events.workflowRun(REPO, CI, 700, "s", "failure", 1, 0, T0);
+        send(sameRunLater);
+        // the cancelled run took its job text along: nothing left to classify by
+        assertThat(signals("ci_failures"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.labels()).containsEntry("class", "unknown"));
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    private void send(GitHubEvent event) throws Exception {
+        harness.processElement(event, event.occurredAt().toEpochMilli());
+    }
+
+    private List<RepoMetrics> signals(String name) {
+        return harness.getSideOutput(CiRetryPlanner.SIGNALS).stream()
+                .map(StreamRecord::getValue)
+                .filter(m -> m.metric().equals(name))
+                .toList();
+    }
+}
