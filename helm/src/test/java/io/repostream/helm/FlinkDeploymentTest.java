@@ -64,7 +64,8 @@ class FlinkDeploymentTest {
         FlinkDeploymentSpec spec = deployment.getSpec();
 
         assertThat(spec.getJob()).as("application mode: the job is part of the spec").isNotNull();
-        assertThat(spec.getJob().getJarURI()).startsWith("local:///opt/flink/usrlib/");
+        // the image puts the job's jars in /opt/flink/usrlib, Flink's user classpath
+        assertThat(spec.getJob().getJarURI()).isNull();
         assertThat(spec.getJob().getEntryClass()).isEqualTo("io.repostream.flink.FlinkMain");
         assertThat(spec.getJob().getUpgradeMode()).isEqualTo(UpgradeMode.SAVEPOINT);
         assertThat(spec.getJob().getAllowNonRestoredState()).isFalse();
@@ -184,6 +185,18 @@ class FlinkDeploymentTest {
         assertThat(spec.getJob().getParallelism()).isEqualTo(4);
         assertThat(spec.getTaskManager().getResource().getCpu()).isEqualTo(3.0);
         assertThat(spec.getTaskManager().getResource().getMemory()).isEqualTo("6144m");
+    }
+
+    @Test
+    void runsAJobJarFromAUriWhenOneIsGiven() {
+        FlinkDeploymentSpec spec =
+                typed(
+                                Chart.render(
+                                        ValueSet.DEFAULTS,
+                                        Map.of("flink.jarURI", "local:///opt/flink/job.jar")))
+                        .getSpec();
+
+        assertThat(spec.getJob().getJarURI()).isEqualTo("local:///opt/flink/job.jar");
     }
 
     @Test
