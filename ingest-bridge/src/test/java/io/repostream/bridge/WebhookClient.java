@@ -17,12 +17,26 @@ final class WebhookClient implements AutoCloseable {
     private final HttpClient http;
     private final int port;
 
+    /**
+     * Requests are built on one event loop: a chain built on the test thread could attach the body
+     * handler after the response already arrived and read an empty body.
+     */
+    private final io.vertx.core.Context context;
+
     WebhookClient(Vertx vertx, int port) {
         this.http =
                 vertx.createHttpClient(
                         new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
                         new PoolOptions().setHttp1MaxSize(16));
         this.port = port;
+        this.context = vertx.getOrCreateContext();
+    }
+
+    private <T> io.vertx.core.Future<T> onContext(
+            java.util.function.Supplier<io.vertx.core.Future<T>> call) {
+        io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> call.get().onComplete(promise));
+        return promise.future();
     }
 
     record Reply(int status, MultiMap headers, String body) {
@@ -49,6 +63,10 @@ final class WebhookClient implements AutoCloseable {
     }
 
     io.vertx.core.Future<Reply> postAsync(Map<String, String> headers, Buffer body) {
+        return onContext(() -> post0(headers, body));
+    }
+
+    private io.vertx.core.Future<Reply> post0(Map<String, String> headers, Buffer body) {
         return http.request(HttpMethod.POST, port, "127.0.0.1", "/webhooks/github")
                 .compose(
                         request -> {
@@ -67,18 +85,21 @@ final class WebhookClient implements AutoCloseable {
     }
 
     Reply get(String path) {
-        return await(
-                http.request(HttpMethod.GET, port, "127.0.0.1", path)
-                        .compose(request -> request.send())
-                        .compose(
-                                response ->
-                                        response.body()
-                                                .map(
-                                                        b ->
-                                                                new Reply(
-                                                                        response.statusCode(),
-                                                                        response.headers(),
-                                                                        b.toString()))));
+        return await(onContext(() -> get0(path)));
+    }
+
+    private io.vertx.core.Future<Reply> get0(String path) {
+        return (http.request(HttpMethod.GET, port, "127.0.0.1", path)
+                .compose(request -> request.send())
+                .compose(
+                        response ->
+                                response.body()
+                                        .map(
+                                                b ->
+                                                        new Reply(
+                                                                response.statusCode(),
+                                                                response.headers(),
+                                                                b.toString()))));
     }
 
     static <T> T await(io.vertx.core.Future<T> future) {
