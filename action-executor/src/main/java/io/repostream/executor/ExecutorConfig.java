@@ -23,6 +23,9 @@ import java.util.Objects;
  *     no admin API)
  * @param adminToken bearer token the admin API requires; never logged
  * @param killSwitch when on, every action is skipped (and audited) instead of applied
+ * @param instanceId Kafka static group membership ({@code group.instance.id}, e.g. the pod name): a
+ *     restarted executor takes its partitions back at once instead of after the session timeout;
+ *     null for dynamic membership
  */
 public record ExecutorConfig(
         String bootstrapServers,
@@ -39,7 +42,8 @@ public record ExecutorConfig(
         Duration maxRateLimitWait,
         int adminPort,
         String adminToken,
-        boolean killSwitch) {
+        boolean killSwitch,
+        String instanceId) {
 
     public static final String DEFAULT_GROUP_ID = "repostream-action-executor";
 
@@ -84,7 +88,8 @@ public record ExecutorConfig(
                 Duration.ofMinutes(15),
                 -1,
                 null,
-                false);
+                false,
+                null);
     }
 
     public ExecutorConfig withGroupId(String id) {
@@ -103,7 +108,8 @@ public record ExecutorConfig(
                 maxRateLimitWait,
                 adminPort,
                 adminToken,
-                killSwitch);
+                killSwitch,
+                instanceId);
     }
 
     /** GitHub's pacing turned off: for tests and benchmarks against the simulator. */
@@ -123,7 +129,8 @@ public record ExecutorConfig(
                 maxRateLimitWait,
                 adminPort,
                 adminToken,
-                killSwitch);
+                killSwitch,
+                instanceId);
     }
 
     public ExecutorConfig withPacing(Duration spacing, int creationsPerMinute) {
@@ -142,7 +149,8 @@ public record ExecutorConfig(
                 maxRateLimitWait,
                 adminPort,
                 adminToken,
-                killSwitch);
+                killSwitch,
+                instanceId);
     }
 
     public ExecutorConfig withRetries(int attempts, Duration base, Duration maxWait) {
@@ -161,7 +169,8 @@ public record ExecutorConfig(
                 maxWait,
                 adminPort,
                 adminToken,
-                killSwitch);
+                killSwitch,
+                instanceId);
     }
 
     /** Serves the admin API on 127.0.0.1:{@code port} behind {@code token}. */
@@ -182,7 +191,8 @@ public record ExecutorConfig(
                 maxRateLimitWait,
                 port,
                 token,
-                killSwitch);
+                killSwitch,
+                instanceId);
     }
 
     public ExecutorConfig withKillSwitch(boolean on) {
@@ -201,7 +211,28 @@ public record ExecutorConfig(
                 maxRateLimitWait,
                 adminPort,
                 adminToken,
-                on);
+                on,
+                instanceId);
+    }
+
+    public ExecutorConfig withInstanceId(String id) {
+        return new ExecutorConfig(
+                bootstrapServers,
+                groupId,
+                githubApiUrl,
+                githubToken,
+                pollTimeout,
+                githubTimeout,
+                writeSpacing,
+                contentCreationsPerMinute,
+                maxConcurrentRequests,
+                maxAttempts,
+                backoffBase,
+                maxRateLimitWait,
+                adminPort,
+                adminToken,
+                killSwitch,
+                id);
     }
 
     public boolean adminEnabled() {
@@ -239,6 +270,8 @@ public record ExecutorConfig(
                 + (adminToken == null ? "none" : "****")
                 + ", killSwitch="
                 + killSwitch
+                + ", instanceId="
+                + instanceId
                 + "]";
     }
 

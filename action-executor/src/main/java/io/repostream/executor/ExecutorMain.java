@@ -98,10 +98,18 @@ public final class ExecutorMain implements Runnable {
                 description = "consumer group of the actions topic (default ${DEFAULT-VALUE})")
         String groupId;
 
+        @Option(
+                names = "--instance-id",
+                defaultValue = "${env:REPOSTREAM_EXECUTOR_INSTANCE_ID}",
+                description =
+                        "stable id of this executor (e.g. the pod name) for Kafka static membership: a restart takes its partitions back at once (env REPOSTREAM_EXECUTOR_INSTANCE_ID)")
+        String instanceId;
+
         ExecutorConfig config() {
             String token = secret(githubTokenFile, "GITHUB_TOKEN", "GitHub token");
             return ExecutorConfig.defaults(bootstrapServers, githubApiUrl, token)
-                    .withGroupId(groupId);
+                    .withGroupId(groupId)
+                    .withInstanceId(instanceId);
         }
     }
 

@@ -77,6 +77,14 @@ public final class KafkaTopics implements AutoCloseable {
         write(Topics.ACTIONS.name(), repo, value);
     }
 
+    /** A snapshot as an earlier attempt (before a crash) would have left it. */
+    public void send(Snapshot snapshot) {
+        write(
+                Topics.SNAPSHOTS.name(),
+                snapshot.actionId(),
+                Topics.SNAPSHOTS.valueCodec().encode(snapshot));
+    }
+
     public void send(RepoPolicy policy) {
         write(Topics.CONFIG.name(), policy.repo(), Topics.CONFIG.valueCodec().encode(policy));
     }
@@ -142,6 +150,13 @@ public final class KafkaTopics implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             poll();
         }
+    }
+
+    /** Every action id with at least one audit record of {@code outcome}, among {@code ids}. */
+    public long countWith(Collection<String> ids, AuditOutcome outcome) {
+        return ids.stream()
+                .filter(id -> audits(id).stream().anyMatch(a -> a.outcome() == outcome))
+                .count();
     }
 
     public List<AuditRecord> audits(String actionId) {

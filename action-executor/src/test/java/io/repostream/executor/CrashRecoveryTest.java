@@ -1,0 +1,223 @@
+package io.repostream.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.executor.handlers.CreateCommentHandler;
+import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorProcess;
+import io.repostream.executor.support.KafkaTopics;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.Snapshot;
+import io.repostream.schemas.TargetState;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * At most once across crashes: an attempt that died between its snapshot and its audit is
+ * recognised on GitHub, and an executor killed with SIGKILL again and again loses nothing and
+ * mutates nothing twice.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class CrashRecoveryTest {
+    private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryTest.class);
+    private static final String REPO = "acme/crashes";
+
+    private static EmbeddedKafkaBroker kafka;
+    private static GitHubSimulator github;
+    private static KafkaTopics topics;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+        github = GitHubSimulator.start();
+        github.setLimitsEnabled(false);
+        github.createRepo(REPO);
+        topics = new KafkaTopics(kafka);
+    }
+
+    @AfterAll
+    static void stop() {
+        topics.close();
+        github.close();
+        kafka.close();
+    }
+
+    private static ExecutorConfig config(String group) {
+        return ExecutorConfig.defaults(
+                        kafka.bootstrapServers(), github.baseUrl(), GitHubSimulator.DEFAULT_TOKEN)
+                .withGroupId(group)
+                .withoutPacing();
+    }
+
+    private static Snapshot snapshotOf(ActionRecord action, TargetState before) {
+        return new Snapshot(
+                action.actionId(),
+                action.repo(),
+                action.target(),
+                action.type(),
+                action.producedBy(),
+                Instant.now(),
+                before);
+    }
+
+    @Test
+    void findsItsOwnCommentFromAnAttemptThatCrashedAndPostsNoSecond() {
+        int number = github.createIssue(REPO, "Crashed comment", "", "alice");
+        ActionRecord action =
+                Actions.of(
+                        ActionType.CREATE_COMMENT,
+                        REPO,
+                        number,
+                        Actions.params().put("body", "Closing as stale."));
+        // what a crash right after GitHub created the comment leaves behind: the snapshot and the
+        // comment, but no audit record and no committed offset
+        topics.send(snapshotOf(action, TargetState.issue("open", List.of(), List.of())));
+        long earlier =
+                github.commentAsHuman(
+                        REPO,
+                        number,
+                        GitHubSimulator.DEFAULT_LOGIN,
+                        "Closing as stale.\n\n" + CreateCommentHandler.marker(action.actionId()));
+        github.clearMutations();
+
+        try (ActionExecutor executor = ActionExecutor.start(config("crash-comment"))) {
+            topics.send(action);
+            AuditRecord audit =
+                    topics.awaitAudit(
+                            action.actionId(), AuditOutcome.APPLIED, Duration.ofSeconds(30));
+            assertThat(audit.after().commentId()).isEqualTo(earlier);
+            assertThat(audit.error()).contains("earlier attempt");
+        }
+        assertThat(github.comments(REPO, number)).hasSize(1);
+        assertThat(github.mutations()).noneMatch(m -> m.startsWith(REPO + "#" + number + ":"));
+    }
+
+    @Test
+    void appliesAnActionWhoseEarlierAttemptCrashedBeforeTheMutationAndKeepsTheFirstSnapshot() {
+        int number = github.createIssue(REPO, "Crashed before mutation", "", "alice");
+        ActionRecord action = Actions.addLabels(REPO, number, "late");
+        topics.send(snapshotOf(action, TargetState.issue("open", List.of(), List.of())));
+
+        try (ActionExecutor executor = ActionExecutor.start(config("crash-label"))) {
+            topics.send(action);
+            AuditRecord audit =
+                    topics.awaitAudit(
+                            action.actionId(), AuditOutcome.APPLIED, Duration.ofSeconds(30));
+            assertThat(audit.after().labels()).containsExactly("late");
+            assertThat(audit.githubStatus()).isEqualTo(200);
+        }
+        assertThat(github.labels(REPO, number)).containsExactly("late");
+        topics.drain(Duration.ofMillis(300));
+        assertThat(topics.snapshots(action.actionId())).hasSize(1);
+    }
+
+    @Test
+    void losesNothingAndMutatesNothingTwiceWhenKilledAtRandomPoints() throws IOException {
+        int cycles = 10;
+        int actionsCount = 10_000;
+        int issues = 200;
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        LOG.info("crash test seed {}", seed);
+        String repo = "acme/kill9";
+        github.createRepo(repo);
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < issues; i++) {
+            numbers.add(github.createIssue(repo, "Issue " + i, "", "alice"));
+        }
+        List<ActionRecord> actions = new ArrayList<>();
+        for (int i = 0; i < actionsCount; i++) {
+            actions.add(
+                    Actions.builder(
+                                    ActionType.ADD_LABELS,
+                                    repo,
+                                    numbers.get(i % issues),
+                                    Actions.names("labels", "k-" + i))
+                            .id("kill9-" + i)
+                            .build());
+        }
+        topics.sendAll(actions);
+
+        Path tokenFile = Files.createTempFile("gh-token", ".txt");
+        Files.writeString(tokenFile, GitHubSimulator.DEFAULT_TOKEN);
+        Path log = Path.of("target", "crash-test-executor.log");
+        List<String> args =
+                List.of(
+                        "--bootstrap-servers", kafka.bootstrapServers(),
+                        "--github-api-url", github.baseUrl(),
+                        "--github-token-file", tokenFile.toString(),
+                        "--group-id", "kill9",
+                        "--instance-id", "kill9-executor-0",
+                        "--admin-port", "-1",
+                        "--write-spacing", "PT0S",
+                        "--content-creations-per-minute", "1000000");
+        List<String> ids = actions.stream().map(ActionRecord::actionId).toList();
+        for (int cycle = 1; cycle <= cycles; cycle++) {
+            long appliedBefore = topics.countWith(ids, AuditOutcome.APPLIED);
+            ExecutorProcess process = ExecutorProcess.start(args, log);
+            // kill while it applies actions, not while the JVM boots: wait for its first one
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (topics.countWith(ids, AuditOutcome.APPLIED) == appliedBefore
+                    && System.nanoTime() < deadline) {
+                topics.drain(Duration.ofMillis(20));
+            }
+            long lifetime = random.nextInt(1500);
+            topics.drain(Duration.ofMillis(lifetime));
+            process.kill();
+            LOG.info(
+                    "cycle {}: killed {} ms into applying, {} of {} applied",
+                    cycle,
+                    lifetime,
+                    topics.countWith(ids, AuditOutcome.APPLIED),
+                    actionsCount);
+        }
+        try (ExecutorProcess last = ExecutorProcess.start(args, log)) {
+            topics.awaitAudited(ids, Duration.ofSeconds(120));
+        }
+
+        // 0 lost: every action applied (an audit of the application exists)
+        assertThat(topics.countWith(ids, AuditOutcome.APPLIED)).isEqualTo(actionsCount);
+        // 0 duplicates: GitHub saw each label added exactly once
+        Map<String, Long> added =
+                github.mutations().stream()
+                        .filter(m -> m.startsWith(repo + "#"))
+                        .collect(
+                                Collectors.groupingBy(
+                                        m -> m.substring(m.indexOf(':') + 1),
+                                        HashMap::new,
+                                        Collectors.counting()));
+        for (int i = 0; i < actionsCount; i++) {
+            assertThat(added.get("+label:k-" + i))
+                    .as("mutations adding k-%d (seed %d)", i, seed)
+                    .isEqualTo(1L);
+        }
+        assertThat(added.values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(actionsCount);
+        for (int i = 0; i < issues; i++) {
+            assertThat(github.labels(repo, numbers.get(i))).hasSize(actionsCount / issues);
+        }
+    }
+}

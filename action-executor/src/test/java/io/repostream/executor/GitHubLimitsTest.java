@@ -1,0 +1,130 @@
+package io.repostream.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.KafkaTopics;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * GitHub's rate limits as the simulator enforces them: the executor reads the limit headers, waits
+ * when the wait is bounded, and otherwise fails the action with the reason and the headers in the
+ * audit record, instead of retrying without end.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GitHubLimitsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String REPO = "acme/limits";
+
+    private static EmbeddedKafkaBroker kafka;
+    private static GitHubSimulator github;
+    private static KafkaTopics topics;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+        github = GitHubSimulator.start();
+        github.createRepo(REPO);
+        topics = new KafkaTopics(kafka);
+    }
+
+    @AfterEach
+    void freshQuotas() {
+        github.resetQuotas();
+        github.setSecondaryLimit(80);
+        github.setPrimaryLimitStatus(403);
+    }
+
+    @AfterAll
+    static void stop() {
+        topics.close();
+        github.close();
+        kafka.close();
+    }
+
+    private static ActionExecutor executor() {
+        return ActionExecutor.start(
+                ExecutorConfig.defaults(
+                                kafka.bootstrapServers(),
+                                github.baseUrl(),
+                                GitHubSimulator.DEFAULT_TOKEN)
+                        .withGroupId("limits-" + System.nanoTime())
+                        .withoutPacing()
+                        .withRetries(3, Duration.ofMillis(20), Duration.ofSeconds(2)));
+    }
+
+    @ParameterizedTest(name = "answered with {0}")
+    @ValueSource(ints = {403, 429})
+    void failsWithTheResetTimeWhenTheHourlyQuotaIsGoneForLongerThanItMayWait(int status) {
+        int number = github.createIssue(REPO, "Quota", "", "alice");
+        github.setPrimaryLimitStatus(status);
+        try (ActionExecutor executor = executor()) {
+            github.exhaustQuota(GitHubSimulator.DEFAULT_TOKEN);
+            ActionRecord action = Actions.addLabels(REPO, number, "bug");
+            topics.send(action);
+            AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.FAILED, WAIT);
+            assertThat(audit.githubStatus()).isEqualTo(status);
+            assertThat(audit.error())
+                    .contains(REPO + "#" + number)
+                    .contains("longer than the configured maximum wait");
+            assertThat(audit.rateLimit().remaining()).isZero();
+            assertThat(audit.rateLimit().resetEpochSeconds())
+                    .isGreaterThan(System.currentTimeMillis() / 1000);
+        }
+        assertThat(github.labels(REPO, number)).isEmpty();
+    }
+
+    @Test
+    void failsWithRetryAfterWhenTheSecondaryLimitAsksForALongerPause() {
+        int first = github.createIssue(REPO, "First", "", "alice");
+        int second = github.createIssue(REPO, "Second", "", "alice");
+        github.setSecondaryLimit(1);
+        try (ActionExecutor executor = executor()) {
+            ActionRecord allowed = Actions.addLabels(REPO, first, "one");
+            ActionRecord limited = Actions.addLabels(REPO, second, "two");
+            topics.send(allowed);
+            topics.awaitAudit(allowed.actionId(), AuditOutcome.APPLIED, WAIT);
+            topics.send(limited);
+            AuditRecord audit = topics.awaitAudit(limited.actionId(), AuditOutcome.FAILED, WAIT);
+            assertThat(audit.githubStatus()).isEqualTo(403);
+            assertThat(audit.rateLimit().retryAfterSeconds()).isPositive();
+            assertThat(audit.error()).contains(REPO + "#" + second);
+            // the snapshot was written, the write refused: the audit says so, nothing changed
+            assertThat(github.labels(REPO, second)).isEmpty();
+        }
+    }
+
+    @Test
+    void reportsTheRemainingQuotaAsAMetric() {
+        int number = github.createIssue(REPO, "Metric", "", "alice");
+        try (ActionExecutor executor = executor()) {
+            ActionRecord action = Actions.addLabels(REPO, number, "measured");
+            topics.send(action);
+            AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(executor.metrics().scrape())
+                    .contains("repostream_executor_github_quota_remaining")
+                    .contains(
+                            "repostream_executor_github_request_seconds_count{operation=\"add_labels\"} 1")
+                    .contains(
+                            "repostream_executor_actions_total{action_type=\"add_labels\",outcome=\"applied\",repo=\""
+                                    + REPO
+                                    + "\"} 1.0");
+            assertThat(audit.rateLimit().remaining()).isLessThan(audit.rateLimit().limit());
+        }
+    }
+}

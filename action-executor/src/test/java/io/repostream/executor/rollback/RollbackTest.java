@@ -1,0 +1,341 @@
+package io.repostream.executor.rollback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.executor.ActionExecutor;
+import io.repostream.executor.ExecutorConfig;
+import io.repostream.executor.ExecutorMain;
+import io.repostream.executor.rollback.RollbackResult.Status;
+import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.KafkaTopics;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.json.Json;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Undoing applied actions against the simulator: by id, in bulk, over HTTP and from the CLI. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class RollbackTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String REPO = "acme/undo";
+    private static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
+
+    private static EmbeddedKafkaBroker kafka;
+    private static GitHubSimulator github;
+    private static KafkaTopics topics;
+    private static ActionExecutor executor;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+        github = GitHubSimulator.start();
+        github.setLimitsEnabled(false);
+        github.createRepo(REPO);
+        topics = new KafkaTopics(kafka);
+        topics.send(
+                new RepoPolicy(
+                        REPO,
+                        null,
+                        EnumSet.allOf(ActionType.class),
+                        false,
+                        100_000,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
+        executor =
+                ActionExecutor.start(
+                        ExecutorConfig.defaults(
+                                        kafka.bootstrapServers(),
+                                        github.baseUrl(),
+                                        GitHubSimulator.DEFAULT_TOKEN)
+                                .withGroupId("rollback")
+                                .withoutPacing()
+                                .withAdmin(0, ADMIN_TOKEN));
+    }
+
+    @AfterAll
+    static void stop() {
+        executor.close();
+        topics.close();
+        github.close();
+        kafka.close();
+    }
+
+    private static AuditRecord apply(ActionRecord action) {
+        topics.send(action);
+        AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.APPLIED, WAIT);
+        // the executor's ledger takes the audit a moment after Kafka acknowledged it
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> executor.ledger().applied(action.actionId()).isPresent());
+        return audit;
+    }
+
+    private static List<String> mutationsOf(int number) {
+        return github.mutations().stream()
+                .filter(m -> m.startsWith(REPO + "#" + number + ":"))
+                .toList();
+    }
+
+    @Test
+    void removesTheLabelItAddedAuditsItAndDoesNothingWhenAskedAgain() {
+        int number = github.createIssue(REPO, "Undo a label", "", "alice", "p2");
+        ActionRecord action = Actions.addLabels(REPO, number, "bug");
+        apply(action);
+
+        RollbackResult result = executor.rollbacks().rollback(action.actionId(), false);
+        assertThat(result.status()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(github.labels(REPO, number)).containsExactly("p2");
+        AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.ROLLED_BACK, WAIT);
+        assertThat(audit.before().labels()).containsExactly("bug", "p2");
+        assertThat(audit.after().labels()).containsExactly("p2");
+
+        RollbackResult again = executor.rollbacks().rollback(action.actionId(), false);
+        assertThat(again.status()).isEqualTo(Status.ALREADY_ROLLED_BACK);
+        assertThat(mutationsOf(number))
+                .containsExactly(
+                        REPO + "#" + number + ":+label:bug", REPO + "#" + number + ":-label:bug");
+    }
+
+    @Test
+    void leavesAHumansChangeAloneAndRecordsTheConflict() {
+        int number = github.createIssue(REPO, "Human took over", "", "alice");
+        ActionRecord action = Actions.addLabels(REPO, number, "wontfix");
+        apply(action);
+        github.removeLabelAsHuman(REPO, number, "wontfix", "alice");
+        github.addLabelAsHuman(REPO, number, "needs-info", "alice");
+
+        RollbackResult result = executor.rollbacks().rollback(action.actionId(), false);
+        assertThat(result.status()).isEqualTo(Status.CONFLICT);
+        assertThat(result.detail())
+                .contains("[wontfix] added by the action were removed")
+                .contains(REPO + "#" + number);
+        assertThat(github.labels(REPO, number)).containsExactly("needs-info");
+        AuditRecord audit =
+                topics.awaitAudit(action.actionId(), AuditOutcome.ROLLBACK_CONFLICT, WAIT);
+        assertThat(audit.error()).isEqualTo(result.detail());
+        assertThat(mutationsOf(number)).containsExactly(REPO + "#" + number + ":+label:wontfix");
+    }
+
+    @Test
+    void deletesTheCommentItCreated() {
+        int number = github.createIssue(REPO, "Undo a comment", "", "alice");
+        ActionRecord action =
+                Actions.of(
+                        ActionType.CREATE_COMMENT,
+                        REPO,
+                        number,
+                        Actions.params().put("body", "Automated hello"));
+        long commentId = apply(action).after().commentId();
+        assertThat(executor.rollbacks().rollback(action.actionId(), false).status())
+                .isEqualTo(Status.ROLLED_BACK);
+        assertThat(github.comments(REPO, number)).isEmpty();
+        assertThat(mutationsOf(number)).contains(REPO + "#" + number + ":-comment:" + commentId);
+    }
+
+    @Test
+    void reopensAnIssueItClosedButNotOneAHumanReopenedAndClosedAgain() {
+        int number = github.createIssue(REPO, "Undo a close", "", "alice");
+        ActionRecord action = Actions.of(ActionType.CLOSE_ISSUE, REPO, number, Actions.params());
+        apply(action);
+        assertThat(executor.rollbacks().rollback(action.actionId(), false).status())
+                .isEqualTo(Status.ROLLED_BACK);
+        assertThat(github.issue(REPO, number).state()).isEqualTo("open");
+
+        int other = github.createIssue(REPO, "Reopened by a human", "", "alice");
+        ActionRecord close = Actions.of(ActionType.CLOSE_ISSUE, REPO, other, Actions.params());
+        apply(close);
+        github.reopenAsHuman(REPO, other, "alice");
+        assertThat(executor.rollbacks().rollback(close.actionId(), false).status())
+                .isEqualTo(Status.CONFLICT);
+        assertThat(github.issue(REPO, other).state()).isEqualTo("open");
+    }
+
+    @Test
+    void saysThatAMergeCannotBeUndone() {
+        String sha = "e".repeat(40);
+        int pr = github.createPullRequest(REPO, "Merge me", "", "alice", "merge-me", sha);
+        ActionRecord merge =
+                Actions.of(
+                        ActionType.MERGE_PULL_REQUEST,
+                        REPO,
+                        pr,
+                        Actions.params().put("head_sha", sha));
+        apply(merge);
+        RollbackResult result = executor.rollbacks().rollback(merge.actionId(), false);
+        assertThat(result.status()).isEqualTo(Status.IRREVERSIBLE);
+        assertThat(github.issue(REPO, pr).merged()).isTrue();
+        topics.awaitAudit(merge.actionId(), AuditOutcome.ROLLBACK_CONFLICT, WAIT);
+    }
+
+    @Test
+    void previewsARollbackWithoutSendingOrAuditingAnything() {
+        int number = github.createIssue(REPO, "Preview", "", "alice");
+        ActionRecord action = Actions.addLabels(REPO, number, "preview-me");
+        apply(action);
+        RollbackResult preview = executor.rollbacks().rollback(action.actionId(), true);
+        assertThat(preview.status()).isEqualTo(Status.PREVIEW);
+        assertThat(preview.detail()).contains("remove labels [preview-me]");
+        assertThat(github.labels(REPO, number)).containsExactly("preview-me");
+        topics.drain(Duration.ofMillis(300));
+        assertThat(topics.audits(action.actionId()))
+                .extracting(AuditRecord::outcome)
+                .containsExactly(AuditOutcome.APPLIED);
+    }
+
+    @Test
+    void rollsBackFromTheCommandLine() throws Exception {
+        int number = github.createIssue(REPO, "CLI", "", "alice");
+        ActionRecord action = Actions.addLabels(REPO, number, "from-cli");
+        apply(action);
+        Path tokenFile = Files.createTempFile("gh-token", ".txt");
+        Files.writeString(tokenFile, GitHubSimulator.DEFAULT_TOKEN);
+        String[] common = {
+            "--action-id",
+            action.actionId(),
+            "--bootstrap-servers",
+            kafka.bootstrapServers(),
+            "--github-api-url",
+            github.baseUrl(),
+            "--github-token-file",
+            tokenFile.toString()
+        };
+
+        String preview = cli(concat(new String[] {"rollback", "--dry-run"}, common));
+        assertThat(preview).startsWith("0\n").contains("PREVIEW").contains("dry run: nothing sent");
+        assertThat(github.labels(REPO, number)).containsExactly("from-cli");
+
+        String done = cli(concat(new String[] {"rollback"}, common));
+        assertThat(done).startsWith("0\n").contains("ROLLED_BACK").contains(REPO + "#" + number);
+        assertThat(github.labels(REPO, number)).isEmpty();
+        assertThat(done).doesNotContain(GitHubSimulator.DEFAULT_TOKEN);
+    }
+
+    @Test
+    void bulkRollbackOfARulesThousandActionsRestoresUntouchedTargetsAndReportsTouchedOnes()
+            throws Exception {
+        String rule = "bulk-triage@3";
+        int count = 1000;
+        List<Integer> numbers = new ArrayList<>();
+        List<ActionRecord> actions = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int number =
+                    github.createIssue(
+                            REPO,
+                            "Bulk " + i,
+                            "",
+                            "alice",
+                            i % 3 == 0 ? new String[] {"kept"} : new String[0]);
+            numbers.add(number);
+            actions.add(
+                    Actions.builder(
+                                    ActionType.ADD_LABELS,
+                                    REPO,
+                                    number,
+                                    Actions.names("labels", "auto-triaged"))
+                            .producedBy(rule)
+                            .build());
+        }
+        topics.sendAll(actions);
+        topics.awaitAudited(
+                actions.stream().map(ActionRecord::actionId).toList(), Duration.ofSeconds(90));
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(
+                        () ->
+                                executor.ledger().appliedMatching(rule, REPO, null, null).size()
+                                        == count);
+
+        // people change 100 of the targets: the label the rule added is taken off again
+        Set<Integer> touched = new HashSet<>();
+        for (int i = 0; i < count; i += 10) {
+            github.removeLabelAsHuman(REPO, numbers.get(i), "auto-triaged", "alice");
+            touched.add(numbers.get(i));
+        }
+
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + executor.adminPort()
+                                                                + "/rollback/bulk"))
+                                        .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                                        .timeout(Duration.ofSeconds(120))
+                                        .POST(
+                                                HttpRequest.BodyPublishers.ofString(
+                                                        "{\"produced_by\":\""
+                                                                + rule
+                                                                + "\",\"repo\":\""
+                                                                + REPO
+                                                                + "\"}"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = Json.mapper().readTree(response.body());
+        assertThat(body.at("/counts/rolled_back").asInt()).isEqualTo(count - touched.size());
+        assertThat(body.at("/counts/conflict").asInt()).isEqualTo(touched.size());
+
+        for (int i = 0; i < count; i++) {
+            int number = numbers.get(i);
+            List<String> expected = i % 3 == 0 ? List.of("kept") : List.of();
+            assertThat(github.labels(REPO, number)).as("labels of #%d", number).isEqualTo(expected);
+        }
+        for (JsonNode result : body.get("results")) {
+            int number =
+                    Integer.parseInt(result.get("target").asText().substring(REPO.length() + 1));
+            assertThat(result.get("status").asText())
+                    .isEqualTo(touched.contains(number) ? "CONFLICT" : "ROLLED_BACK");
+        }
+    }
+
+    private static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        PrintWriter writer = new PrintWriter(out);
+        picocli.CommandLine cli = ExecutorMain.commandLine();
+        cli.setOut(writer);
+        cli.setErr(writer);
+        int code = cli.execute(args);
+        writer.flush();
+        return code + "\n" + out;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
