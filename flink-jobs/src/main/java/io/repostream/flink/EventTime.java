@@ -4,7 +4,6 @@ import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -22,28 +21,30 @@ public final class EventTime {
     }
 
     /**
-     * Policies are configuration, not events: their stream must never hold back the event time of
-     * the rules it is connected to, so it declares all of its time passed.
+     * Policies are configuration, not events: their stream must neither hold back nor drive the
+     * event time of the rules it is connected to. It stays idle, so a two-input operator follows
+     * the events alone. (Declaring its time passed instead would fire every timer as soon as the
+     * events go idle.)
      */
     public static WatermarkStrategy<RepoPolicy> policies() {
-        return WatermarkStrategy.forGenerator(ctx -> new NeverHoldBack<>());
+        return WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle<>());
     }
 
     /**
      * Audit records are feedback about rate limits, read in processing time: like policies, they
-     * must not hold back event time.
+     * stay idle and leave event time to the events.
      */
     public static WatermarkStrategy<AuditRecord> audits() {
-        return WatermarkStrategy.forGenerator(ctx -> new NeverHoldBack<>());
+        return WatermarkStrategy.forGenerator(ctx -> new AlwaysIdle<>());
     }
 
-    private static final class NeverHoldBack<T> implements WatermarkGenerator<T> {
+    private static final class AlwaysIdle<T> implements WatermarkGenerator<T> {
         @Override
         public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 }
