@@ -124,18 +124,21 @@ class KafkaOutageTest {
     void killingTheBrokerMidLoadNeverLeavesA2xxForAnEventThatIsNotInKafka(Vertx vertx)
             throws Exception {
         List<WebhookExample> examples = WebhookExamples.all();
-        int total = 400;
+        int total = 300;
         int concurrency = 16;
         Map<String, Integer> answers = new ConcurrentHashMap<>();
         try (IngestBridge bridge = IngestBridge.start(config());
                 WebhookClient client = new WebhookClient(vertx, bridge.port())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             List<Future<?>> window = new ArrayList<>();
+            Thread stopping = new Thread(kafka::stop, "stop-kafka-mid-load");
             for (int i = 0; i < total && System.nanoTime() < deadline; i++) {
                 if (i == total / 3) {
-                    kafka.stop();
+                    // The broker goes down while deliveries keep coming.
+                    stopping.start();
                 }
                 if (i == 2 * total / 3) {
+                    stopping.join(TimeUnit.SECONDS.toMillis(30));
                     kafka.restart();
                 }
                 WebhookDelivery delivery =
