@@ -9,6 +9,7 @@ import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.MetricSignals;
 import io.repostream.flink.functions.MetricWindowAggregate;
 import io.repostream.flink.functions.Policies;
+import io.repostream.flink.functions.RuleFields;
 import io.repostream.flink.functions.SlaDeadlineFunction;
 import io.repostream.flink.functions.TriageLabelFunction;
 import io.repostream.flink.kafka.KafkaConnectors;
@@ -134,7 +135,10 @@ public final class RepostreamJob {
                                 EventTime.events(maxOutOfOrderness, sourceIdleness),
                                 "github-events",
                                 JsonTypeInfo.of(GitHubEvent.class))
-                        .uid("github-events-source");
+                        .uid("github-events-source")
+                        // the ML features will read the full payloads before this projection
+                        .map(new RuleFields(), JsonTypeInfo.of(GitHubEvent.class))
+                        .name("rule-fields");
 
         BroadcastStream<RepoPolicy> repoPolicies =
                 env.fromSource(
