@@ -373,15 +373,20 @@ public final class TrainerMain implements Callable<Integer> {
                         time,
                         durationColumn != null ? durationColumn : o.durationColumn(),
                         dedupeColumn != null ? dedupeColumn : o.dedupeColumn(),
-                        featureColumns != null ? featureColumns : o.featureColumns(),
-                        excludeColumns != null ? excludeColumns : o.excludeColumns(),
-                        oneHotColumns != null ? oneHotColumns : o.oneHotColumns(),
-                        ageColumns != null ? ageColumns : o.ageColumns(),
+                        featureColumns != null ? nonBlank(featureColumns) : o.featureColumns(),
+                        excludeColumns != null ? nonBlank(excludeColumns) : o.excludeColumns(),
+                        oneHotColumns != null ? nonBlank(oneHotColumns) : o.oneHotColumns(),
+                        ageColumns != null ? nonBlank(ageColumns) : o.ageColumns(),
                         history != null ? parseHistory(history) : o.historyGroupings(),
                         successValues != null ? successValues : o.successValues(),
                         failureValues != null ? failureValues : o.failureValues(),
                         skipUnknownLabels || o.skipUnknownLabels());
         return o;
+    }
+
+    /** {@code --one-hot ""} means none: picocli hands over one empty string. */
+    private static List<String> nonBlank(List<String> values) {
+        return values.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
     }
 
     static Map<String, List<String>> parseHistory(List<String> specs) {

@@ -36,8 +36,7 @@ public final class BuildHistory {
                 grouping + "_prev_failed",
                 grouping + "_fail_rate_" + SHORT_WINDOW,
                 grouping + "_fail_rate_" + LONG_WINDOW,
-                grouping + "_log_hours_since_prev",
-                grouping + "_log_prior_builds");
+                grouping + "_log_hours_since_prev");
     }
 
     /** The table with the history features of every grouping appended to each build's features. */
@@ -98,7 +97,6 @@ public final class BuildHistory {
                 new PriorityQueue<>((a, b) -> a.outcomeKnownAt().compareTo(b.outcomeKnownAt()));
         private final List<Boolean> knownFailures = new ArrayList<>();
         private LabeledBuild lastStarted;
-        private int started;
 
         void learnOutcomesKnownBefore(LabeledBuild b) {
             while (!running.isEmpty() && running.peek().outcomeKnownAt().isBefore(b.startedAt())) {
@@ -120,8 +118,7 @@ public final class BuildHistory {
                 prevFailed,
                 failRate(SHORT_WINDOW),
                 failRate(LONG_WINDOW),
-                Double.isNaN(sinceHours) ? Double.NaN : Math.log1p(Math.max(0, sinceHours)),
-                Math.log1p(started)
+                Double.isNaN(sinceHours) ? Double.NaN : Math.log1p(Math.max(0, sinceHours))
             };
         }
 
@@ -140,7 +137,6 @@ public final class BuildHistory {
         void started(LabeledBuild b) {
             running.add(b);
             lastStarted = b;
-            started++;
         }
     }
 }

@@ -60,6 +60,8 @@ class LeakageTest {
         }
         assertThat(TravisTorrent.FEATURE_COLUMNS)
                 .doesNotContainAnyElementsOf(TravisTorrent.EXCLUDED_COLUMNS);
+        assertThat(TravisTorrent.MORE_PRE_BUILD_COLUMNS)
+                .doesNotContainAnyElementsOf(TravisTorrent.EXCLUDED_COLUMNS);
     }
 
     @Test
@@ -83,14 +85,15 @@ class LeakageTest {
                                 .table());
         int prev = table.featureIndex("branch_prev_failed");
         int rate = table.featureIndex("branch_fail_rate_5");
-        int builds = table.featureIndex("branch_log_prior_builds");
+        int since = table.featureIndex("branch_log_hours_since_prev");
         List<Double> prevFailed = new ArrayList<>();
         for (LabeledBuild b : table.builds()) {
             prevFailed.add(b.feature(prev));
         }
         assertThat(prevFailed).containsExactly(Double.NaN, Double.NaN, Double.NaN, 0.0, 0.0);
         assertThat(table.builds().get(3).feature(rate)).isEqualTo(0.5);
-        assertThat(table.builds().get(3).feature(builds)).isEqualTo(Math.log1p(2));
+        // D started 15 minutes after B, the previous build of main, whatever their outcomes
+        assertThat(table.builds().get(3).feature(since)).isEqualTo(Math.log1p(0.25));
         assertThat(BuildHistory.previousFailed(table.builds(), 0))
                 .containsExactly(Double.NaN, Double.NaN, Double.NaN, 0.0, 0.0);
     }
