@@ -18,6 +18,7 @@ import io.repostream.schemas.ActionType;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -49,19 +50,22 @@ import org.junit.jupiter.api.io.TempDir;
  * Every metric the alerts and the dashboard read is one that something really exports. Both sides
  * are read for real: the names come from the rendered PrometheusRule and the dashboard JSON; the
  * exports come from scraping {@code /metrics} of a running ingest bridge and action executor (on an
- * in-process Kafka broker, after real deliveries and actions), and of Flink's Prometheus reporter
- * while the repostream job runs on a MiniCluster with RocksDB and checkpoints.
+ * in-process Kafka broker and testkit's GitHub simulator, after real deliveries, actions and a
+ * rollback), and of Flink's Prometheus reporter while the repostream job runs on a MiniCluster with
+ * RocksDB and checkpoints.
  */
 @Timeout(240)
 class MetricNamesTest {
     private static final String WEBHOOK_SECRET = "metric-names-test-secret";
     private static final String ADMIN_TOKEN = "metric-names-test-admin";
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String REPO = "acme/metrics";
 
     @TempDir static Path tmp;
 
     private static EmbeddedKafkaBroker kafka;
     private static IngestBridge bridge;
+    private static GitHubSimulator github;
     private static ActionExecutor executor;
     private static JobClient flinkJob;
     private static int flinkMetricsPort;
@@ -83,22 +87,28 @@ class MetricNamesTest {
         deliver("a secret GitHub does not know");
         exported.addAll(Exposition.names(Exposition.scrape(bridgeUrl("/metrics"))));
 
+        github = GitHubSimulator.start();
+        github.createRepo(REPO);
+        int issue = github.createIssue(REPO, "metrics", "for the metric names test", "octocat");
         executor =
                 ActionExecutor.start(
                         ExecutorConfig.defaults(
                                         kafka.bootstrapServers(),
-                                        "http://127.0.0.1:9",
-                                        "ghp_unused")
+                                        github.baseUrl(),
+                                        GitHubSimulator.DEFAULT_TOKEN)
                                 .withGroupId("metric-names")
+                                .withoutPacing()
                                 .withRetries(1, Duration.ofMillis(10), Duration.ofSeconds(1))
                                 .withAdmin(0, ADMIN_TOKEN));
-        sendActions();
+        sendActions(
+                action("applied", issue, null),
+                action("expired", issue, Instant.now().minusSeconds(60)),
+                action("missing-issue", 999_999, null));
         String executorMetrics = executorUrl("/metrics");
         await().atMost(WAIT)
-                .until(
-                        () ->
-                                Exposition.scrape(executorMetrics)
-                                        .contains("repostream_executor_actions_total{"));
+                .until(() -> Exposition.scrape(executorMetrics).contains("outcome=\"applied\""));
+        // an applied action can be rolled back through the admin API, as an operator would
+        await().atMost(WAIT).until(() -> rollBack("metric-names-applied") == 200);
         exported.addAll(Exposition.names(Exposition.scrape(executorMetrics)));
 
         String flinkMetrics = "http://127.0.0.1:" + flinkMetricsPort + "/metrics";
@@ -138,6 +148,9 @@ class MetricNamesTest {
         }
         if (executor != null) {
             executor.close();
+        }
+        if (github != null) {
+            github.close();
         }
         if (bridge != null) {
             bridge.close();
@@ -245,31 +258,27 @@ class MetricNamesTest {
         assertThat(response.statusCode()).as(response.body()).isIn(202, 401);
     }
 
-    /** One action past its expiry (audited as skipped) and one GitHub cannot take (fails). */
-    private static void sendActions() throws Exception {
+    private static void sendActions(ActionRecord... actions) throws Exception {
         Map<String, Object> props = kafka.producerProps();
         try (var producer =
                 new KafkaProducer<>(
                         props,
                         Topics.ACTIONS.keySerde().serializer(),
                         Topics.ACTIONS.valueSerde().serializer())) {
-            for (ActionRecord action :
-                    List.of(
-                            action("expired", Instant.now().minusSeconds(60)),
-                            action("fails", null))) {
+            for (ActionRecord action : actions) {
                 producer.send(new ProducerRecord<>(Topics.ACTIONS.name(), action.repo(), action))
                         .get();
             }
         }
     }
 
-    private static ActionRecord action(String id, Instant expiresAt) {
+    private static ActionRecord action(String id, long issue, Instant expiresAt) {
         var params = io.repostream.schemas.json.Json.mapper().createObjectNode();
         params.putArray("labels").add("triage");
         return new ActionRecord(
                 "metric-names-" + id,
-                "acme/metrics",
-                7,
+                REPO,
+                issue,
                 ActionType.ADD_LABELS,
                 params,
                 "metric names test",
@@ -282,6 +291,18 @@ class MetricNamesTest {
                 null,
                 expiresAt,
                 false);
+    }
+
+    private static int rollBack(String actionId) throws Exception {
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(executorUrl("/rollback/actions/" + actionId)))
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build();
+        return HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static String bridgeUrl(String path) {
