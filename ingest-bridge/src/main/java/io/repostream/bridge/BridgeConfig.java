@@ -23,6 +23,7 @@ import java.util.Map;
  * @param filter which events are written
  * @param eventLoops HTTP event loops (verticle instances)
  * @param kafkaProperties extra producer/consumer properties (security settings, ...)
+ * @param poll which repositories to poll through GitHub's REST API (none by default)
  */
 public record BridgeConfig(
         String host,
@@ -39,7 +40,8 @@ public record BridgeConfig(
         int dedupeCapacity,
         IngestFilter filter,
         int eventLoops,
-        Map<String, String> kafkaProperties) {
+        Map<String, String> kafkaProperties,
+        PollConfig poll) {
 
     /** GitHub does not send payloads larger than 25 MB. */
     public static final long GITHUB_MAX_PAYLOAD_BYTES = 25L * 1024 * 1024;
@@ -61,6 +63,7 @@ public record BridgeConfig(
         filter = filter == null ? IngestFilter.acceptAll() : filter;
         require(eventLoops > 0, "event loops must be positive, got " + eventLoops);
         kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
+        poll = poll == null ? PollConfig.disabled() : poll;
     }
 
     /** Loopback, a free port, Kafka on localhost:9092, no secret yet (every delivery gets 401). */
@@ -80,7 +83,8 @@ public record BridgeConfig(
                 1_000_000,
                 IngestFilter.acceptAll(),
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
-                Map.of());
+                Map.of(),
+                PollConfig.disabled());
     }
 
     public BridgeConfig withHost(String value) {
@@ -99,7 +103,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withPort(int value) {
@@ -118,7 +123,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withKafkaBootstrapServers(String value) {
@@ -137,7 +143,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withSecrets(WebhookSecrets value) {
@@ -156,7 +163,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     /** One global webhook secret. */
@@ -180,7 +188,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withRequestTimeout(Duration value) {
@@ -199,7 +208,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withKafkaTimeout(Duration value) {
@@ -218,7 +228,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withMaxInFlight(int value) {
@@ -237,7 +248,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withMaxBodyBytes(long value) {
@@ -256,7 +268,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withRetryAfter(Duration value) {
@@ -275,7 +288,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withDedupeWindow(Duration value) {
@@ -294,7 +308,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withDedupeCapacity(int value) {
@@ -313,7 +328,8 @@ public record BridgeConfig(
                 value,
                 filter,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withFilter(IngestFilter value) {
@@ -332,7 +348,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 value,
                 eventLoops,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withEventLoops(int value) {
@@ -351,7 +368,8 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 value,
-                kafkaProperties);
+                kafkaProperties,
+                poll);
     }
 
     public BridgeConfig withKafkaProperties(Map<String, String> value) {
@@ -370,6 +388,27 @@ public record BridgeConfig(
                 dedupeCapacity,
                 filter,
                 eventLoops,
+                value,
+                poll);
+    }
+
+    public BridgeConfig withPoll(PollConfig value) {
+        return new BridgeConfig(
+                host,
+                port,
+                kafkaBootstrapServers,
+                secrets,
+                allowSha1Signatures,
+                requestTimeout,
+                kafkaTimeout,
+                maxInFlight,
+                maxBodyBytes,
+                retryAfter,
+                dedupeWindow,
+                dedupeCapacity,
+                filter,
+                eventLoops,
+                kafkaProperties,
                 value);
     }
 
@@ -405,6 +444,8 @@ public record BridgeConfig(
                 + eventLoops
                 + ", kafkaProperties="
                 + kafkaProperties.keySet()
+                + ", poll="
+                + poll
                 + "]";
     }
 

@@ -5,6 +5,9 @@ import io.repostream.bridge.kafka.EventLog;
 import io.repostream.bridge.kafka.KafkaHealth;
 import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
+import io.repostream.bridge.poll.EventsFeed;
+import io.repostream.bridge.poll.PollCursors;
+import io.repostream.bridge.poll.RepoPoller;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,6 +37,7 @@ public final class IngestBridge implements AutoCloseable {
     private final BridgeConfig config;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Vertx vertx;
+    private RepoPoller poller;
     private int port = -1;
 
     private IngestBridge(BridgeConfig config) {
@@ -60,6 +64,19 @@ public final class IngestBridge implements AutoCloseable {
     /** The port the bridge listens on (the actual one when the config said 0). */
     public int port() {
         return port;
+    }
+
+    /**
+     * Polls every configured repository once, now, besides the schedule (e.g. after an outage).
+     *
+     * @return the number of new events written
+     * @throws IllegalStateException when no repository is configured for polling
+     */
+    public int pollNow() {
+        if (poller == null) {
+            throw new IllegalStateException("polling is off: no poll.repos configured");
+        }
+        return poller.pollAll();
     }
 
     public BridgeConfig config() {
@@ -103,8 +120,28 @@ public final class IngestBridge implements AutoCloseable {
         BridgeMetrics metrics = new BridgeMetrics(inFlight::get);
         WebhookEndpoint webhooks = new WebhookEndpoint(config, log, seen, metrics, inFlight, clock);
 
+        if (config.poll().enabled()) {
+            PollConfig poll = config.poll();
+            poller =
+                    remember(
+                            new RepoPoller(
+                                    poll.repos(),
+                                    poll.interval(),
+                                    config.kafkaTimeout(),
+                                    new EventsFeed(
+                                            poll.apiUrl(), poll.token(), config.kafkaTimeout()),
+                                    new PollCursors(poll.stateFile()),
+                                    log,
+                                    seen,
+                                    !config.dedupeWindow().isZero(),
+                                    metrics,
+                                    clock));
+        }
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         port = listen(webhooks, health, metrics, startupTimeout);
+        if (poller != null) {
+            poller.start();
+        }
         LOG.info("ingest bridge listening on http://{}:{} ({})", config.host(), port, config);
     }
 

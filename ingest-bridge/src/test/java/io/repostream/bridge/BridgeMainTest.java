@@ -130,6 +130,41 @@ class BridgeMainTest {
     }
 
     @Test
+    void pollingComesFromTheFileWithItsTokenFromTheEnvironment() throws Exception {
+        Path file = dir.resolve("poll.yaml");
+        Files.writeString(
+                file,
+                """
+                webhook:
+                  secrets: [s]
+                poll:
+                  repos: [Octo/Widgets]
+                  interval: 2m
+                  state_file: /var/lib/bridge/cursors.json
+                """);
+
+        BridgeConfig config =
+                BridgeConfigLoader.load(
+                        file, Map.of(BridgeConfigLoader.ENV_GITHUB_TOKEN, "ghs_token-value"));
+
+        assertThat(config.poll().enabled()).isTrue();
+        assertThat(config.poll().repos()).containsExactly("octo/widgets");
+        assertThat(config.poll().apiUrl()).isEqualTo("https://api.github.com");
+        assertThat(config.poll().interval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.poll().token()).isEqualTo("ghs_token-value");
+        assertThat(config.toString()).doesNotContain("ghs_token-value");
+    }
+
+    @Test
+    void pollingWithoutATokenIsRefusedWithTheReason() throws Exception {
+        Path file = dir.resolve("poll.yaml");
+        Files.writeString(file, "poll:\n  repos: [octo/widgets]\n");
+
+        assertThatThrownBy(() -> BridgeConfigLoader.load(file, Map.of()))
+                .hasMessageContaining("poll.token is required");
+    }
+
+    @Test
     void aBadDurationSaysWhichSettingAndWhatItExpects() {
         assertThatThrownBy(
                         () ->

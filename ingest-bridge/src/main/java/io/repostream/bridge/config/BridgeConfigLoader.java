@@ -39,7 +39,10 @@ public final class BridgeConfigLoader {
     public static final String ENV_EVENT_LOOPS = "REPOSTREAM_EVENT_LOOPS";
 
     private static final Set<String> TOP_KEYS =
-            Set.of("host", "port", "event_loops", "kafka", "webhook", "dedupe", "filter");
+            Set.of("host", "port", "event_loops", "kafka", "webhook", "dedupe", "filter", "poll");
+    private static final Set<String> POLL_KEYS =
+            Set.of("api_url", "token_file", "repos", "interval", "state_file");
+    public static final String ENV_GITHUB_TOKEN = "REPOSTREAM_GITHUB_TOKEN";
     private static final Set<String> KAFKA_KEYS =
             Set.of("bootstrap_servers", "timeout", "properties");
     private static final Set<String> WEBHOOK_KEYS =
@@ -66,7 +69,7 @@ public final class BridgeConfigLoader {
     public static BridgeConfig load(Path file, Map<String, String> env) {
         BridgeConfig config = BridgeConfig.defaults();
         if (file != null) {
-            config = applyYaml(config, read(file), file.toString());
+            config = applyYaml(config, read(file), file.toString(), env);
         }
         return applyEnv(config, env);
     }
@@ -87,7 +90,8 @@ public final class BridgeConfigLoader {
         }
     }
 
-    static BridgeConfig applyYaml(BridgeConfig config, JsonNode root, String where) {
+    static BridgeConfig applyYaml(
+            BridgeConfig config, JsonNode root, String where, Map<String, String> env) {
         known(root, TOP_KEYS, where);
         if (root.has("host")) {
             config = config.withHost(text(root, "host", where));
@@ -135,6 +139,27 @@ public final class BridgeConfigLoader {
         }
         if (dedupe.has("capacity")) {
             config = config.withDedupeCapacity(integer(dedupe, "capacity", where));
+        }
+        JsonNode poll = section(root, "poll", POLL_KEYS, where);
+        if (poll.size() > 0) {
+            // The token comes from a file or the environment, never from the YAML itself.
+            String token = present(env, ENV_GITHUB_TOKEN) ? env.get(ENV_GITHUB_TOKEN) : null;
+            if (poll.has("token_file")) {
+                List<String> lines = secretFile(text(poll, "token_file", where), "poll.token_file");
+                token = lines.isEmpty() ? null : lines.get(0);
+            }
+            config =
+                    config.withPoll(
+                            new io.repostream.bridge.PollConfig(
+                                    poll.has("api_url")
+                                            ? text(poll, "api_url", where)
+                                            : "https://api.github.com",
+                                    token,
+                                    strings(poll, "repos", where),
+                                    poll.has("interval") ? duration(poll, "interval", where) : null,
+                                    poll.has("state_file")
+                                            ? Path.of(text(poll, "state_file", where))
+                                            : null));
         }
         JsonNode filter = section(root, "filter", FILTER_KEYS, where);
         if (filter.size() > 0) {
@@ -193,6 +218,19 @@ public final class BridgeConfigLoader {
             config =
                     config.withEventLoops(
                             parseInt(env.get(ENV_EVENT_LOOPS), ENV_EVENT_LOOPS, where));
+        }
+        if (present(env, ENV_GITHUB_TOKEN)) {
+            var poll = config.poll();
+            config =
+                    config.withPoll(
+                            new io.repostream.bridge.PollConfig(
+                                    poll.apiUrl() == null
+                                            ? "https://api.github.com"
+                                            : poll.apiUrl(),
+                                    env.get(ENV_GITHUB_TOKEN),
+                                    poll.repos(),
+                                    poll.interval(),
+                                    poll.stateFile()));
         }
         return config;
     }

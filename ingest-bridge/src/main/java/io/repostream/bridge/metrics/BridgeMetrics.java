@@ -84,6 +84,10 @@ public final class BridgeMetrics {
     private final Counter dedupeHits;
     private final Counter filtered;
     private final Histogram kafkaWrite;
+    private final Counter pollRequests;
+    private final Counter polledEvents;
+    private final java.util.concurrent.atomic.AtomicLong quotaRemaining =
+            new java.util.concurrent.atomic.AtomicLong(-1);
 
     public BridgeMetrics(IntSupplier inFlight) {
         deliveries =
@@ -119,6 +123,23 @@ public final class BridgeMetrics {
                                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
                                 10)
                         .register(registry);
+        pollRequests =
+                Counter.builder()
+                        .name("repostream_bridge_poll_requests")
+                        .help("Requests to GitHub's event feed, by HTTP status (304 = free)")
+                        .labelNames("status")
+                        .register(registry);
+        polledEvents =
+                Counter.builder()
+                        .name("repostream_bridge_polled_events")
+                        .help("Events read by polling, by outcome")
+                        .labelNames("outcome")
+                        .register(registry);
+        GaugeWithCallback.builder()
+                .name("repostream_bridge_github_quota_remaining")
+                .help("x-ratelimit-remaining of the last GitHub answer (-1 before the first)")
+                .callback(callback -> callback.call(quotaRemaining.get()))
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("repostream_bridge_in_flight_requests")
                 .help("Webhook requests being handled right now")
@@ -144,6 +165,18 @@ public final class BridgeMetrics {
 
     public void kafkaWrite(String topic, boolean ok, long nanos) {
         kafkaWrite.labelValues(topic, ok ? "ok" : "error").observe(nanos / 1e9);
+    }
+
+    public void pollRequest(String status) {
+        pollRequests.labelValues(status).inc();
+    }
+
+    public void polledEvent(String outcome) {
+        polledEvents.labelValues(outcome).inc();
+    }
+
+    public void quotaRemaining(long remaining) {
+        quotaRemaining.set(remaining);
     }
 
     /** The Prometheus text exposition of every metric. */

@@ -1,0 +1,72 @@
+package io.repostream.bridge;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Polling of repositories through GitHub's REST API, for repositories without webhooks and to fill
+ * gaps. {@link #toString()} never shows the token.
+ *
+ * @param apiUrl the API root ({@code https://api.github.com}, or a simulator's)
+ * @param token the token sent as {@code Authorization: Bearer}
+ * @param repos lowercase {@code owner/repo} to poll; empty = polling off
+ * @param interval the least time between two polls of one repository; GitHub's {@code
+ *     X-Poll-Interval} lengthens it
+ * @param stateFile where cursors (ETag and last event id per repository) survive restarts; null
+ *     keeps them in memory only (then a restart re-reads the first page, and the dedupe window
+ *     keeps it from writing anything twice)
+ */
+public record PollConfig(
+        String apiUrl, String token, List<String> repos, Duration interval, Path stateFile) {
+
+    public PollConfig {
+        repos =
+                repos == null
+                        ? List.of()
+                        : repos.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList();
+        interval = interval == null ? Duration.ofSeconds(60) : interval;
+        if (!repos.isEmpty()) {
+            if (apiUrl == null || apiUrl.isBlank()) {
+                throw new IllegalArgumentException("poll.api_url is required to poll " + repos);
+            }
+            if (token == null || token.isBlank()) {
+                throw new IllegalArgumentException("poll.token is required to poll " + repos);
+            }
+            for (String repo : repos) {
+                if (!repo.matches("[a-z0-9][a-z0-9._-]*/[a-z0-9._-]+")) {
+                    throw new IllegalArgumentException(
+                            "poll.repos: '" + repo + "' is not owner/repo");
+                }
+            }
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("poll.interval must be positive");
+        }
+        apiUrl = apiUrl == null ? null : apiUrl.replaceAll("/+$", "");
+    }
+
+    public static PollConfig disabled() {
+        return new PollConfig(null, null, List.of(), Duration.ofSeconds(60), null);
+    }
+
+    public boolean enabled() {
+        return !repos.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "PollConfig[apiUrl="
+                + apiUrl
+                + ", token="
+                + (token == null ? "none" : "***")
+                + ", repos="
+                + repos
+                + ", interval="
+                + interval
+                + ", stateFile="
+                + stateFile
+                + "]";
+    }
+}

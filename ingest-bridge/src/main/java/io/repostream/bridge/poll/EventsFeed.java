@@ -1,0 +1,88 @@
+package io.repostream.bridge.poll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.schemas.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Reads {@code GET /repos/{owner}/{repo}/events} with a conditional request: given the last ETag,
+ * GitHub answers 304 when nothing happened, and a 304 costs no quota.
+ *
+ * <p>Plain HTTP rather than hub4j: hub4j 1.x exposes neither {@code If-None-Match} nor the raw
+ * event JSON, and the bridge must store the payload exactly as GitHub sent it.
+ */
+public final class EventsFeed {
+    private final HttpClient http;
+    private final String apiUrl;
+    private final String token;
+    private final Duration timeout;
+
+    public EventsFeed(String apiUrl, String token, Duration timeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.apiUrl = apiUrl;
+        this.token = token;
+        this.timeout = timeout;
+    }
+
+    /**
+     * @param repo lowercase {@code owner/repo}
+     * @param etag the previous answer's ETag, or null
+     * @throws IOException when GitHub cannot be reached; the message names the repo, never the
+     *     token
+     */
+    public FeedPage fetch(String repo, String etag) throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(
+                                URI.create(apiUrl + "/repos/" + repo + "/events?per_page=100"))
+                        .timeout(timeout)
+                        .header("Accept", "application/vnd.github+json")
+                        .header("X-GitHub-Api-Version", "2022-11-28")
+                        .header("User-Agent", "repostream-ingest-bridge")
+                        .header("Authorization", "Bearer " + token)
+                        .GET();
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IOException("cannot poll events of " + repo + ": " + e.getMessage(), e);
+        }
+        JsonNode events = null;
+        if (response.statusCode() == 200) {
+            events = Json.mapper().readTree(response.body());
+            if (events == null || !events.isArray()) {
+                throw new IOException("events of " + repo + ": expected a JSON array");
+            }
+        }
+        return new FeedPage(
+                response.statusCode(),
+                response.headers().firstValue("ETag").orElse(etag),
+                events,
+                seconds(response, "X-Poll-Interval").map(Duration::ofSeconds).orElse(null),
+                seconds(response, "Retry-After").map(Duration::ofSeconds).orElse(null),
+                seconds(response, "x-ratelimit-remaining").orElse(null),
+                seconds(response, "x-ratelimit-reset").map(Instant::ofEpochSecond).orElse(null));
+    }
+
+    private static Optional<Long> seconds(HttpResponse<?> response, String header) {
+        return response.headers()
+                .firstValue(header)
+                .flatMap(
+                        value -> {
+                            try {
+                                return Optional.of(Long.parseLong(value.trim()));
+                            } catch (NumberFormatException e) {
+                                return Optional.empty();
+                            }
+                        });
+    }
+}

@@ -1,0 +1,207 @@
+package io.repostream.bridge.poll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.bridge.kafka.EventLog;
+import io.repostream.bridge.kafka.SeenDeliveries;
+import io.repostream.bridge.metrics.BridgeMetrics;
+import io.repostream.schemas.GitHubEvent;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls each configured repository's event feed and writes new events like webhook deliveries
+ * ({@code source: poll}): through the dedupe window, acknowledged by Kafka before the cursor moves.
+ * A failed write leaves the cursor where it was, so the next poll retries; the dedupe window keeps
+ * the retry from writing anything twice.
+ */
+public final class RepoPoller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RepoPoller.class);
+
+    private final List<String> repos;
+    private final Duration interval;
+    private final Duration kafkaTimeout;
+    private final EventsFeed feed;
+    private final PollCursors cursors;
+    private final EventLog log;
+    private final SeenDeliveries seen;
+    private final boolean dedupe;
+    private final BridgeMetrics metrics;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "repostream-bridge-poller");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
+    public RepoPoller(
+            List<String> repos,
+            Duration interval,
+            Duration kafkaTimeout,
+            EventsFeed feed,
+            PollCursors cursors,
+            EventLog log,
+            SeenDeliveries seen,
+            boolean dedupe,
+            BridgeMetrics metrics,
+            Clock clock) {
+        this.repos = List.copyOf(repos);
+        this.interval = interval;
+        this.kafkaTimeout = kafkaTimeout;
+        this.feed = feed;
+        this.cursors = cursors;
+        this.log = log;
+        this.seen = seen;
+        this.dedupe = dedupe;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /** Polls every repository now, then each again as GitHub and the interval allow. */
+    public void start() {
+        repos.forEach(repo -> scheduler.execute(() -> scheduled(repo)));
+    }
+
+    /** One round over every repository, right now, on this thread; returns events written. */
+    public int pollAll() {
+        int written = 0;
+        for (String repo : repos) {
+            written += pollOnce(repo).written();
+        }
+        return written;
+    }
+
+    /** What one poll of one repository did. */
+    public record Outcome(FeedPage page, int written) {}
+
+    private void scheduled(String repo) {
+        Duration delay = interval;
+        try {
+            Outcome outcome = pollOnce(repo);
+            if (outcome.page() != null) {
+                delay = outcome.page().nextDelay(interval, clock.instant());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("polling {} failed: {}", repo, e.toString());
+        }
+        if (!scheduler.isShutdown()) {
+            scheduler.schedule(() -> scheduled(repo), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Polls {@code repo} once and writes what is new. */
+    public synchronized Outcome pollOnce(String repo) {
+        PollCursors.Cursor cursor = cursors.get(repo);
+        FeedPage page;
+        try {
+            page = feed.fetch(repo, cursor.etag());
+        } catch (IOException e) {
+            metrics.pollRequest("error");
+            LOG.warn("{}", e.getMessage());
+            return new Outcome(null, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(null, 0);
+        }
+        metrics.pollRequest(String.valueOf(page.status()));
+        if (page.rateRemaining() != null) {
+            metrics.quotaRemaining(page.rateRemaining());
+        }
+        if (page.status() == 304) {
+            return new Outcome(page, 0);
+        }
+        if (page.status() != 200) {
+            LOG.warn("polling events of {}: GitHub answered {}", repo, page.status());
+            return new Outcome(page, 0);
+        }
+        List<JsonNode> fresh = new ArrayList<>();
+        long newest = cursor.lastEventId();
+        for (JsonNode entry : page.events()) {
+            long id = PolledEvents.numericId(entry);
+            if (id > cursor.lastEventId()) {
+                fresh.add(entry);
+                newest = Math.max(newest, id);
+            }
+        }
+        fresh.sort(Comparator.comparingLong(PolledEvents::numericId));
+        int written = write(repo, fresh);
+        if (written < 0) {
+            return new Outcome(page, 0);
+        }
+        cursors.put(repo, new PollCursors.Cursor(page.etag(), newest));
+        if (written > 0) {
+            LOG.info("polled {} new events of {}", written, repo);
+        }
+        return new Outcome(page, written);
+    }
+
+    /** Writes oldest first; the number written, or -1 when Kafka did not take them all. */
+    private int write(String repo, List<JsonNode> entries) {
+        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
+        int written = 0;
+        for (JsonNode entry : entries) {
+            GitHubEvent event;
+            try {
+                event = PolledEvents.toEvent(entry, clock.instant());
+            } catch (RuntimeException e) {
+                LOG.warn("skipping an unreadable event of {}: {}", repo, e.getMessage());
+                metrics.polledEvent("unreadable");
+                continue;
+            }
+            acks.add(store(event));
+            written++;
+        }
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                    .get(kafkaTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            for (CompletableFuture<Boolean> ack : acks) {
+                if (!ack.get()) {
+                    return -1;
+                }
+            }
+            return written;
+        } catch (Exception e) {
+            LOG.warn("polled events of {} not stored, will retry: {}", repo, e.toString());
+            return -1;
+        }
+    }
+
+    private CompletableFuture<Boolean> store(GitHubEvent event) {
+        if (dedupe) {
+            SeenDeliveries.Claim claim = seen.claim(event.eventId());
+            if (claim instanceof SeenDeliveries.Seen) {
+                metrics.polledEvent("duplicate");
+                return CompletableFuture.completedFuture(true);
+            }
+            if (claim instanceof SeenDeliveries.Pending pending) {
+                return pending.written();
+            }
+        }
+        return log.write(event)
+                .handle(
+                        (metadata, error) -> {
+                            boolean ok = error == null;
+                            if (dedupe) {
+                                seen.finished(event.eventId(), ok);
+                            }
+                            metrics.polledEvent(ok ? "written" : "failed");
+                            return ok;
+                        });
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,199 @@
+package io.repostream.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.schemas.EventSource;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Polling the repository event feed of the GitHub simulator into the real broker. */
+@ExtendWith(VertxExtension.class)
+@Timeout(90)
+class RepoPollingTest {
+    private static final java.util.concurrent.atomic.AtomicInteger REPO_NUMBERS =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    @TempDir Path dir;
+    private static EmbeddedKafkaBroker kafka;
+    private static GitHubSimulator github;
+
+    /** Each test polls a repository of its own, so tests share the broker and the simulator. */
+    private String repo;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+        github = GitHubSimulator.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (github != null) {
+            github.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @BeforeEach
+    void createRepo() {
+        repo = "octo/widgets-" + REPO_NUMBERS.incrementAndGet();
+        github.createRepo(repo);
+        github.resetQuotas();
+    }
+
+    /** The bridge polls once as it starts; wait for that, so pollNow() results are exact. */
+    private IngestBridge startBridge(Path stateFile) {
+        long before = eventRequests();
+        IngestBridge bridge = IngestBridge.start(config(stateFile));
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> eventRequests() > before);
+        return bridge;
+    }
+
+    private long eventRequests() {
+        return github.requests().stream()
+                .filter(r -> r.contains("/repos/" + repo + "/events"))
+                .count();
+    }
+
+    private BridgeConfig config(Path stateFile) {
+        return BridgeConfig.defaults()
+                .withKafkaBootstrapServers(kafka.bootstrapServers())
+                .withWebhookSecret("poll-test-secret")
+                .withEventLoops(1)
+                .withPoll(
+                        new PollConfig(
+                                github.baseUrl(),
+                                GitHubSimulator.DEFAULT_TOKEN,
+                                List.of(repo),
+                                // long, so only pollNow() polls after the first round
+                                Duration.ofHours(1),
+                                stateFile));
+    }
+
+    @Test
+    void newIssuesArePolledIntoKafkaOnceWithStableIdsAndSourcePoll() {
+        github.createIssue(repo, "first", "body", "alice");
+        github.createIssue(repo, "second", "body", "bob");
+        try (IngestBridge bridge = startBridge((dir.resolve("cursors.json")))) {
+            bridge.pollNow();
+            List<GitHubEvent> events = polled();
+
+            assertThat(events).hasSize(2);
+            assertThat(events).allMatch(e -> e.source() == EventSource.POLL);
+            assertThat(events).extracting(GitHubEvent::type).containsOnly("issues");
+            assertThat(events).extracting(GitHubEvent::action).containsOnly("opened");
+            assertThat(events).extracting(GitHubEvent::repo).containsOnly(repo);
+            assertThat(events).allMatch(e -> e.eventId().startsWith("github-event-"));
+            assertThat(events.get(0).payload().at("/payload/issue/title").asText())
+                    .isIn("first", "second");
+
+            github.createIssue(repo, "third", "body", "carol");
+            assertThat(bridge.pollNow()).isEqualTo(1);
+        }
+        assertThat(polled()).hasSize(3);
+    }
+
+    @Test
+    void anUnchangedFeedIsAskedWithIfNoneMatchAndCostsNoQuota() {
+        github.createIssue(repo, "first", "body", "alice");
+        try (IngestBridge bridge = startBridge((null))) {
+            bridge.pollNow();
+            int quota = github.remainingQuota(GitHubSimulator.DEFAULT_TOKEN);
+
+            assertThat(bridge.pollNow()).isZero();
+            assertThat(bridge.pollNow()).isZero();
+
+            assertThat(github.remainingQuota(GitHubSimulator.DEFAULT_TOKEN)).isEqualTo(quota);
+            assertThat(github.requests()).anyMatch(r -> r.contains("events") && r.endsWith("304"));
+        }
+        assertThat(polled()).hasSize(1);
+    }
+
+    @Test
+    void cursorsSurviveARestartSoNothingIsWrittenTwice() throws Exception {
+        Path cursors = dir.resolve("cursors.json");
+        github.createIssue(repo, "first", "body", "alice");
+        try (IngestBridge bridge = startBridge((cursors))) {
+            bridge.pollNow();
+        }
+        assertThat(Files.readString(cursors)).contains(repo).contains("etag");
+        int quota = github.remainingQuota(GitHubSimulator.DEFAULT_TOKEN);
+
+        try (IngestBridge restarted = startBridge((cursors))) {
+            assertThat(restarted.pollNow()).isZero();
+        }
+
+        assertThat(github.remainingQuota(GitHubSimulator.DEFAULT_TOKEN)).isEqualTo(quota);
+        assertThat(polled()).hasSize(1);
+    }
+
+    @Test
+    void withoutCursorsTheDedupeWindowStillKeepsEventsFromBeingWrittenTwice() {
+        github.createIssue(repo, "first", "body", "alice");
+        try (IngestBridge bridge = startBridge((null))) {
+            bridge.pollNow();
+        }
+        try (IngestBridge restarted = startBridge((null))) {
+            restarted.pollNow();
+        }
+        assertThat(polled()).hasSize(1);
+    }
+
+    @Test
+    void pollRequestsByStatusAndTheQuotaShowInTheMetrics(Vertx vertx) {
+        github.createIssue(repo, "first", "body", "alice");
+        try (IngestBridge bridge = startBridge((null));
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            bridge.pollNow();
+            bridge.pollNow();
+
+            String metrics = client.get("/metrics").body();
+
+            assertThat(metrics)
+                    .contains("repostream_bridge_poll_requests_total{status=\"200\"}")
+                    .contains("repostream_bridge_poll_requests_total{status=\"304\"}")
+                    .contains("repostream_bridge_polled_events_total{outcome=\"written\"} 1.0")
+                    .containsPattern("repostream_bridge_github_quota_remaining [1-9]");
+        }
+    }
+
+    @Test
+    void aFailingGitHubLeavesTheCursorSoTheNextPollCatchesUp() {
+        github.createIssue(repo, "first", "body", "alice");
+        try (IngestBridge bridge = startBridge((null))) {
+            bridge.pollNow();
+            github.createIssue(repo, "second", "body", "bob");
+            github.setFailNext(502, 1);
+
+            assertThat(bridge.pollNow()).isZero();
+            assertThat(bridge.pollNow()).isEqualTo(1);
+        }
+        assertThat(polled()).hasSize(2);
+    }
+
+    private List<GitHubEvent> polled() {
+        return TopicContents.values(kafka, Topics.EVENTS).stream()
+                .filter(e -> e.source() == EventSource.POLL && repo.equals(e.repo()))
+                .toList();
+    }
+}
