@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
             "0:trained (and published, if --bootstrap-servers was given)",
             "2:bad options or bad input (the message names file, line and column)",
             "3:trained but not published: the champion is at least as good",
-            "4:Kafka did not answer in time"
+            "4:Kafka failed or did not answer in time"
         })
 public final class TrainerMain implements Callable<Integer> {
     static final int REFUSED = 3;
@@ -266,8 +266,13 @@ public final class TrainerMain implements Callable<Integer> {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;
         }
-        if (e instanceof java.util.concurrent.TimeoutException) {
-            cmd.getErr().println("error: " + e.getMessage());
+        if (e instanceof java.util.concurrent.TimeoutException
+                || e instanceof org.apache.kafka.common.errors.TimeoutException) {
+            cmd.getErr().println("error: Kafka did not answer in time: " + e.getMessage());
+            return KAFKA_TIMEOUT;
+        }
+        if (e instanceof org.apache.kafka.common.KafkaException) {
+            cmd.getErr().println("error: Kafka: " + e.getMessage());
             return KAFKA_TIMEOUT;
         }
         throw new IllegalStateException(e);

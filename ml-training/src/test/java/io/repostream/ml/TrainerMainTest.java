@@ -109,6 +109,33 @@ class TrainerMainTest {
     }
 
     @Test
+    void readingTheTrainingTopicNeedsBootstrapServers() {
+        assertThat(run("--training-topic", "--out", dir.resolve("out").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--training-topic needs --bootstrap-servers");
+    }
+
+    @Test
+    void exitsWithFourAndAClearMessageWhenKafkaDoesNotAnswer() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        int code =
+                run(
+                        "--training-topic",
+                        "--bootstrap-servers",
+                        "127.0.0.1:" + closedPort,
+                        "--kafka-timeout",
+                        "PT2S",
+                        "--out",
+                        dir.resolve("out").toString());
+        assertThat(code).isEqualTo(4);
+        assertThat(err.toString()).contains("error: Kafka");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void trainsOnTheTrainingExamplesExportOfThePipeline() throws IOException {
         List<String> lines = new ArrayList<>();
         for (TrainingExample e : TestData.trainingExamples(900)) {
