@@ -60,6 +60,21 @@ class KafkaTopicsTest {
     }
 
     @Test
+    void usesTheStrimziApiVersionAskedFor() {
+        Manifests manifests =
+                Chart.render(
+                        ValueSet.PRODUCTION,
+                        Map.of("kafka.strimzi.apiVersion", "kafka.strimzi.io/v1"));
+
+        assertThat(manifests.ofKind("KafkaTopic"))
+                .isNotEmpty()
+                .allSatisfy(
+                        t ->
+                                assertThat(t.typed().getApiVersion())
+                                        .isEqualTo("kafka.strimzi.io/v1"));
+    }
+
+    @Test
     void declaresNoTopicsUnlessStrimziIsEnabled() {
         assertThat(Chart.render(ValueSet.DEFAULTS).ofKind("KafkaTopic")).isEmpty();
     }
