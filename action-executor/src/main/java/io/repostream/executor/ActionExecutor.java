@@ -18,12 +18,17 @@ import io.repostream.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -70,8 +75,13 @@ public final class ActionExecutor implements AutoCloseable {
     private final Map<TopicPartition, Instant> deferred = new HashMap<>();
     private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
 
-    /** Next offset to handle per partition of the batch in hand. */
-    private final Map<TopicPartition, Long> pending = new HashMap<>();
+    private final ExecutorService workers =
+            Executors.newCachedThreadPool(
+                    runnable -> {
+                        Thread thread = new Thread(runnable, "action-worker");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
 
     private final Thread loop;
     private volatile boolean assigned;
@@ -200,7 +210,6 @@ public final class ActionExecutor implements AutoCloseable {
                     LOG.warn(
                             "Kafka did not take a write, retrying the actions in hand: {}",
                             e.getMessage());
-                    rewind();
                     pause(WRITE_FAILURE_PAUSE);
                 }
             }
@@ -219,44 +228,82 @@ public final class ActionExecutor implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands each partition's records to a worker of its own: partitions (and so repos) are applied
+     * in parallel, each one strictly in order. Seeks, pauses and commits stay on this thread, which
+     * owns the consumer.
+     */
     private void handle(ConsumerRecords<String, byte[]> records) {
+        List<Future<PartitionRun>> runs = new ArrayList<>();
         for (TopicPartition partition : records.partitions()) {
-            pending.put(partition, records.records(partition).get(0).offset());
+            List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
+            runs.add(workers.submit(() -> run(partition, batch)));
         }
-        for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+        RecordWriteException failure = null;
+        for (Future<PartitionRun> future : runs) {
+            PartitionRun run = await(future);
+            List<ConsumerRecord<String, byte[]>> batch = records.records(run.partition());
+            if (run.nextOffset() > batch.get(0).offset()) {
+                uncommitted.put(run.partition(), run.nextOffset());
+            }
+            if (run.nextOffset() <= batch.get(batch.size() - 1).offset()) {
+                // stopped early (not due, Kafka failed, shutting down): fetch the rest again
+                consumer.seek(run.partition(), run.nextOffset());
+            }
+            if (run.deferUntil() != null) {
+                consumer.pause(List.of(run.partition()));
+                deferred.put(run.partition(), run.deferUntil());
+            }
+            if (run.failure() != null) {
+                failure = run.failure();
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** What one worker did with its partition's share of a poll. */
+    private record PartitionRun(
+            TopicPartition partition,
+            long nextOffset,
+            Instant deferUntil,
+            RecordWriteException failure) {}
+
+    private PartitionRun run(TopicPartition partition, List<ConsumerRecord<String, byte[]>> batch) {
+        long next = batch.get(0).offset();
+        try {
+            for (ConsumerRecord<String, byte[]> record : batch) {
                 if (!running.get()) {
-                    // stopping: what was not handled is fetched again by whoever comes next
-                    return;
+                    break;
                 }
                 ActionRecord action = decode(record);
                 if (action != null
                         && action.notBefore() != null
                         && Instant.now().isBefore(action.notBefore())) {
                     // not due yet: wait for it without dropping it, and keep the repo's order
-                    consumer.seek(partition, record.offset());
-                    consumer.pause(List.of(partition));
-                    deferred.put(partition, action.notBefore());
-                    break;
+                    return new PartitionRun(partition, record.offset(), action.notBefore(), null);
                 }
                 if (action != null) {
                     processor.process(action);
                 }
-                pending.put(partition, record.offset() + 1);
-                uncommitted.put(partition, record.offset() + 1);
+                next = record.offset() + 1;
             }
+            return new PartitionRun(partition, next, null, null);
+        } catch (RecordWriteException e) {
+            return new PartitionRun(partition, next, null, e);
         }
-        pending.clear();
     }
 
-    /** After a failed write: fetch again from the first action not yet handled. */
-    private void rewind() {
-        for (Map.Entry<TopicPartition, Long> next : pending.entrySet()) {
-            if (!deferred.containsKey(next.getKey())) {
-                consumer.seek(next.getKey(), next.getValue());
-            }
+    private static PartitionRun await(Future<PartitionRun> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while actions were being applied", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("an action worker failed", e.getCause());
         }
-        pending.clear();
     }
 
     private ActionRecord decode(ConsumerRecord<String, byte[]> record) {
@@ -322,6 +369,7 @@ public final class ActionExecutor implements AutoCloseable {
     }
 
     private void closeResources() {
+        workers.shutdown();
         try {
             consumer.close(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
@@ -341,7 +389,17 @@ public final class ActionExecutor implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // small fetches per partition, so that one poll holds several partitions' records and
+        // the workers run side by side instead of draining one partition's backlog at a time
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 32 * 1024);
+        // a worker may wait out a rate limit before the next poll; Kafka must not evict us then
+        long maxPollInterval =
+                Math.max(
+                        Duration.ofMinutes(5).toMillis(), 4 * config.maxRateLimitWait().toMillis());
+        props.put(
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                (int) Math.min(Integer.MAX_VALUE, maxPollInterval));
         if (config.instanceId() != null) {
             props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId());
         }

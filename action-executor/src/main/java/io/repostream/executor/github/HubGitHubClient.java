@@ -45,6 +45,12 @@ public final class HubGitHubClient implements GitHubClient {
     private final ExecutorMetrics metrics;
     private final Map<String, GHRepository> repositories = new ConcurrentHashMap<>();
 
+    /**
+     * The issue this thread read last. A handler reads its target and then writes to it; hub4j
+     * needs the issue object for the write, and fetching it a second time would cost a request.
+     */
+    private final ThreadLocal<GHIssue> lastIssueRead = new ThreadLocal<>();
+
     public HubGitHubClient(ExecutorConfig config, RequestGate gate, ExecutorMetrics metrics) {
         this.gate = gate;
         this.metrics = metrics;
@@ -78,7 +84,16 @@ public final class HubGitHubClient implements GitHubClient {
 
     @Override
     public TargetState issue(String repo, long number) {
-        return call(repo, number, Kind.READ, "get_issue", () -> issueState(issueOf(repo, number)));
+        return call(
+                repo,
+                number,
+                Kind.READ,
+                "get_issue",
+                () -> {
+                    GHIssue issue = repository(repo).getIssue((int) number);
+                    lastIssueRead.set(issue);
+                    return issueState(issue);
+                });
     }
 
     @Override
@@ -309,6 +324,13 @@ public final class HubGitHubClient implements GitHubClient {
     }
 
     private GHIssue issueOf(String repo, long number) throws IOException {
+        GHIssue last = lastIssueRead.get();
+        if (last != null
+                && last.getNumber() == number
+                && last.getRepository() != null
+                && repo.equalsIgnoreCase(last.getRepository().getFullName())) {
+            return last;
+        }
         return repository(repo).getIssue((int) number);
     }
 

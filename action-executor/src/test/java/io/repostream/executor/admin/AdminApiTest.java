@@ -125,8 +125,13 @@ class AdminApiTest {
                         .build();
         topics.send(action);
         topics.awaitAudit(action.actionId(), AuditOutcome.SKIPPED_EXPIRED, Duration.ofSeconds(20));
-        HttpResponse<String> lookup =
-                send("GET", "/actions/" + action.actionId(), ADMIN_TOKEN, null);
+        // the ledger takes the audit a moment after Kafka acknowledged it to the executor
+        HttpResponse<String> lookup = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (lookup == null || (lookup.statusCode() == 404 && System.nanoTime() < deadline)) {
+            lookup = send("GET", "/actions/" + action.actionId(), ADMIN_TOKEN, null);
+            Thread.sleep(20);
+        }
         assertThat(lookup.statusCode()).isEqualTo(200);
         JsonNode body = Json.mapper().readTree(lookup.body());
         assertThat(body.get("audits")).hasSize(1);

@@ -1,0 +1,120 @@
+package io.repostream.executor.bench;
+
+import io.repostream.executor.ActionExecutor;
+import io.repostream.executor.ExecutorConfig;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.json.Json;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Throughput of the executor with snapshot and audit: a backlog of {@code add_labels} actions on
+ * the real in-process broker, applied to the GitHub simulator with its limits off. Prints the
+ * actions per second from the executor's start until the last audit record is in Kafka.
+ *
+ * <p>Arguments: {@code [actions] [repos]}, default 20000 actions over 12 repos.
+ */
+public final class ExecutorBench {
+
+    public static void main(String[] args) throws Exception {
+        int actions = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int repos = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+        int issuesPerRepo = 50;
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
+                GitHubSimulator github = GitHubSimulator.start()) {
+            kafka.createTopics(Topics.all());
+            github.setLimitsEnabled(false);
+            for (int r = 0; r < repos; r++) {
+                github.createRepo("bench/repo-" + r);
+                for (int i = 0; i < issuesPerRepo; i++) {
+                    github.createIssue("bench/repo-" + r, "Issue " + i, "", "alice");
+                }
+            }
+            produce(kafka, actions, repos, issuesPerRepo);
+            System.out.printf("%d actions over %d repos on the actions topic%n", actions, repos);
+
+            ExecutorConfig config =
+                    ExecutorConfig.defaults(kafka.bootstrapServers(), github.baseUrl(), GitHubSimulator.DEFAULT_TOKEN)
+                            .withGroupId("bench")
+                            .withoutPacing();
+            long started = System.nanoTime();
+            long applied;
+            try (ActionExecutor executor = ActionExecutor.start(config)) {
+                applied = awaitAudits(kafka, actions, Duration.ofMinutes(10));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long mutations = github.mutations().size();
+            System.out.printf(
+                    "applied %d of %d actions in %.1f s: %.0f actions/s (snapshot + mutation + audit each); GitHub saw %d mutations, %d requests%n",
+                    applied, actions, seconds, applied / seconds, mutations, github.requestCount());
+        }
+    }
+
+    private static void produce(EmbeddedKafkaBroker kafka, int actions, int repos, int issuesPerRepo) throws Exception {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(kafka.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < actions; i++) {
+                String repo = "bench/repo-" + (i % repos);
+                long issue = 1 + (i / repos) % issuesPerRepo;
+                var params = Json.mapper().createObjectNode();
+                params.putArray("labels").add("bench-" + i);
+                ActionRecord action =
+                        new ActionRecord("bench-" + i, repo, issue, ActionType.ADD_LABELS, params, "benchmark", List.of(), 1.0,
+                                "bench@1", List.of(), null, Instant.now(), null, null, false);
+                sent.add(producer.send(new ProducerRecord<>(Topics.ACTIONS.name(), repo, Topics.ACTIONS.valueCodec().encode(action))));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                f.get();
+            }
+        }
+    }
+
+    private static long awaitAudits(EmbeddedKafkaBroker kafka, int expected, Duration timeout) {
+        Map<String, Object> props = kafka.consumerProps("unused");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        long applied = 0;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(Topics.AUDIT.name()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long seen = 0;
+            while (seen < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    AuditRecord audit = Topics.AUDIT.valueCodec().decode(record.value());
+                    seen++;
+                    if (audit.outcome() == AuditOutcome.APPLIED) {
+                        applied++;
+                    }
+                }
+            }
+        }
+        return applied;
+    }
+}
