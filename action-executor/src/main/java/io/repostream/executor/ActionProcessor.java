@@ -240,9 +240,13 @@ public final class ActionProcessor {
                             clock.instant(),
                             current));
         }
-        Mutation mutation = handler.apply(github, action, before);
+        // the mutation is computed against what GitHub shows now, not the (maybe older) snapshot
+        Mutation mutation = handler.apply(github, action, current);
         Optional<GitHubResponse> response = github.lastResponse();
-        TargetState after = handler.read(github, action.repo(), action.target());
+        TargetState after =
+                mutation.after() != null
+                        ? mutation.after()
+                        : handler.read(github, action.repo(), action.target());
         if (mutation.commentId() != null) {
             after = after.withCommentId(mutation.commentId());
         }

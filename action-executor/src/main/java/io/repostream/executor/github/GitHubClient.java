@@ -23,9 +23,11 @@ public interface GitHubClient {
     /** A workflow run: status, conclusion, attempt, head SHA. */
     TargetState workflowRun(String repo, long runId);
 
-    void addLabels(String repo, long number, List<String> labels);
+    /** Adds labels and returns every label the issue has now. */
+    List<String> addLabels(String repo, long number, List<String> labels);
 
-    void removeLabel(String repo, long number, String label);
+    /** Removes a label and returns the labels the issue has left. */
+    List<String> removeLabel(String repo, long number, String label);
 
     /** Creates a comment and returns its id. */
     long createComment(String repo, long number, String body);

@@ -149,23 +149,23 @@ public final class HubGitHubClient implements GitHubClient {
     }
 
     @Override
-    public void addLabels(String repo, long number, List<String> labels) {
-        call(
+    public List<String> addLabels(String repo, long number, List<String> labels) {
+        return call(
                 repo,
                 number,
                 Kind.WRITE,
                 "add_labels",
-                () -> issueOf(repo, number).addLabels(labels.toArray(String[]::new)));
+                () -> names(issueOf(repo, number).addLabels(labels.toArray(String[]::new))));
     }
 
     @Override
-    public void removeLabel(String repo, long number, String label) {
-        call(
+    public List<String> removeLabel(String repo, long number, String label) {
+        return call(
                 repo,
                 number,
                 Kind.WRITE,
                 "remove_label",
-                () -> issueOf(repo, number).removeLabel(label));
+                () -> names(issueOf(repo, number).removeLabel(label)));
     }
 
     @Override
@@ -362,6 +362,10 @@ public final class HubGitHubClient implements GitHubClient {
                 null,
                 null,
                 instant(issue.getUpdatedAt()));
+    }
+
+    private static List<String> names(List<GHLabel> labels) {
+        return labels.stream().map(GHLabel::getName).toList();
     }
 
     private static String issuePath(String repo, long number) {

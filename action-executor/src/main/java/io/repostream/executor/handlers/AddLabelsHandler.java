@@ -22,14 +22,16 @@ public final class AddLabelsHandler extends NameSetHandler {
     }
 
     @Override
-    void add(GitHubClient github, String repo, long target, List<String> names) {
-        github.addLabels(repo, target, names);
+    List<String> add(GitHubClient github, String repo, long target, List<String> names) {
+        return github.addLabels(repo, target, names);
     }
 
     @Override
-    void remove(GitHubClient github, String repo, long target, List<String> names) {
+    List<String> remove(GitHubClient github, String repo, long target, List<String> names) {
+        List<String> left = null;
         for (String label : names) {
-            github.removeLabel(repo, target, label);
+            left = github.removeLabel(repo, target, label);
         }
+        return left;
     }
 }

@@ -58,7 +58,7 @@ public final class CreateCommentHandler implements ActionHandler {
     @Override
     public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
         String body = Params.text(action, "body") + "\n\n" + marker(action.actionId());
-        return new Mutation(github.createComment(action.repo(), action.target(), body));
+        return Mutation.comment(github.createComment(action.repo(), action.target(), body));
     }
 
     @Override

@@ -39,9 +39,11 @@ abstract class NameSetHandler implements ActionHandler {
 
     abstract TargetState with(TargetState state, List<String> names);
 
-    abstract void add(GitHubClient github, String repo, long target, List<String> names);
+    /** Sends the addition; returns the whole set afterwards when GitHub's answer shows it. */
+    abstract List<String> add(GitHubClient github, String repo, long target, List<String> names);
 
-    abstract void remove(GitHubClient github, String repo, long target, List<String> names);
+    /** Sends the removal; returns the whole set afterwards when GitHub's answer shows it. */
+    abstract List<String> remove(GitHubClient github, String repo, long target, List<String> names);
 
     @Override
     public void validate(ActionRecord action) {
@@ -76,12 +78,11 @@ abstract class NameSetHandler implements ActionHandler {
         // only what is still missing (or still present): GitHub would accept the rest, but the
         // request would then claim changes that did not happen
         List<String> pending = pending(action, before);
-        if (adds) {
-            add(github, action.repo(), action.target(), pending);
-        } else {
-            remove(github, action.repo(), action.target(), pending);
-        }
-        return Mutation.DONE;
+        List<String> now =
+                adds
+                        ? add(github, action.repo(), action.target(), pending)
+                        : remove(github, action.repo(), action.target(), pending);
+        return now == null ? Mutation.DONE : Mutation.answered(with(before, now));
     }
 
     private List<String> pending(ActionRecord action, TargetState state) {

@@ -22,12 +22,14 @@ public final class RemoveAssigneesHandler extends NameSetHandler {
     }
 
     @Override
-    void add(GitHubClient github, String repo, long target, List<String> names) {
+    List<String> add(GitHubClient github, String repo, long target, List<String> names) {
         github.addAssignees(repo, target, names);
+        return null;
     }
 
     @Override
-    void remove(GitHubClient github, String repo, long target, List<String> names) {
+    List<String> remove(GitHubClient github, String repo, long target, List<String> names) {
         github.removeAssignees(repo, target, names);
+        return null;
     }
 }

@@ -30,12 +30,14 @@ public final class RequestReviewersHandler extends NameSetHandler {
     }
 
     @Override
-    void add(GitHubClient github, String repo, long target, List<String> names) {
+    List<String> add(GitHubClient github, String repo, long target, List<String> names) {
         github.requestReviewers(repo, target, names);
+        return null;
     }
 
     @Override
-    void remove(GitHubClient github, String repo, long target, List<String> names) {
+    List<String> remove(GitHubClient github, String repo, long target, List<String> names) {
         github.removeRequestedReviewers(repo, target, names);
+        return null;
     }
 }
