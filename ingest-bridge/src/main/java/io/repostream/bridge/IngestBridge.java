@@ -6,6 +6,8 @@ import io.repostream.bridge.kafka.KafkaHealth;
 import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
 import io.repostream.bridge.poll.EventsFeed;
+import io.repostream.bridge.poll.GapFiller;
+import io.repostream.bridge.poll.HookDeliveries;
 import io.repostream.bridge.poll.PollCursors;
 import io.repostream.bridge.poll.RepoPoller;
 import io.vertx.core.DeploymentOptions;
@@ -38,6 +40,7 @@ public final class IngestBridge implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Vertx vertx;
     private RepoPoller poller;
+    private GapFiller gapFiller;
     private int port = -1;
 
     private IngestBridge(BridgeConfig config) {
@@ -77,6 +80,20 @@ public final class IngestBridge implements AutoCloseable {
             throw new IllegalStateException("polling is off: no poll.repos configured");
         }
         return poller.pollAll();
+    }
+
+    /**
+     * Asks GitHub to redeliver every recent delivery of the configured hooks that failed and is not
+     * in Kafka (GitHub never redelivers by itself).
+     *
+     * @return how many redeliveries were asked for
+     * @throws IllegalStateException when no hook is configured
+     */
+    public int gapFill() {
+        if (gapFiller == null) {
+            throw new IllegalStateException("gap fill is off: no poll.hooks configured");
+        }
+        return gapFiller.fill();
     }
 
     public BridgeConfig config() {
@@ -141,6 +158,18 @@ public final class IngestBridge implements AutoCloseable {
         port = listen(webhooks, health, metrics, startupTimeout);
         if (poller != null) {
             poller.start();
+        }
+        if (config.poll().fillsGaps()) {
+            PollConfig poll = config.poll();
+            gapFiller =
+                    new GapFiller(
+                            poll.hooks(),
+                            new HookDeliveries(poll.apiUrl(), poll.token(), config.kafkaTimeout()),
+                            seen);
+            // Now that the bridge listens, GitHub's redeliveries can reach it.
+            Thread fill = new Thread(gapFiller::fill, "repostream-bridge-gap-fill");
+            fill.setDaemon(true);
+            fill.start();
         }
         LOG.info("ingest bridge listening on http://{}:{} ({})", config.host(), port, config);
     }

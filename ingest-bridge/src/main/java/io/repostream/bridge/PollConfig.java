@@ -17,9 +17,22 @@ import java.util.Locale;
  * @param stateFile where cursors (ETag and last event id per repository) survive restarts; null
  *     keeps them in memory only (then a restart re-reads the first page, and the dedupe window
  *     keeps it from writing anything twice)
+ * @param hooks webhooks whose failed deliveries are redelivered on start and by {@link
+ *     IngestBridge#gapFill()}: {@code owner/repo#<hook id>} or {@code org:<login>#<hook id>}
  */
 public record PollConfig(
-        String apiUrl, String token, List<String> repos, Duration interval, Path stateFile) {
+        String apiUrl,
+        String token,
+        List<String> repos,
+        Duration interval,
+        Path stateFile,
+        List<String> hooks) {
+
+    /** Polling only, no gap fill. */
+    public PollConfig(
+            String apiUrl, String token, List<String> repos, Duration interval, Path stateFile) {
+        this(apiUrl, token, repos, interval, stateFile, List.of());
+    }
 
     public PollConfig {
         repos =
@@ -27,12 +40,15 @@ public record PollConfig(
                         ? List.of()
                         : repos.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList();
         interval = interval == null ? Duration.ofSeconds(60) : interval;
-        if (!repos.isEmpty()) {
+        hooks = hooks == null ? List.of() : List.copyOf(hooks);
+        if (!repos.isEmpty() || !hooks.isEmpty()) {
             if (apiUrl == null || apiUrl.isBlank()) {
-                throw new IllegalArgumentException("poll.api_url is required to poll " + repos);
+                throw new IllegalArgumentException(
+                        "poll.api_url is required to poll " + repos + " or fill gaps of " + hooks);
             }
             if (token == null || token.isBlank()) {
-                throw new IllegalArgumentException("poll.token is required to poll " + repos);
+                throw new IllegalArgumentException(
+                        "poll.token is required to poll " + repos + " or fill gaps of " + hooks);
             }
             for (String repo : repos) {
                 if (!repo.matches("[a-z0-9][a-z0-9._-]*/[a-z0-9._-]+")) {
@@ -48,11 +64,17 @@ public record PollConfig(
     }
 
     public static PollConfig disabled() {
-        return new PollConfig(null, null, List.of(), Duration.ofSeconds(60), null);
+        return new PollConfig(null, null, List.of(), Duration.ofSeconds(60), null, List.of());
     }
 
+    /** Whether any repository is polled. */
     public boolean enabled() {
         return !repos.isEmpty();
+    }
+
+    /** Whether any hook's failed deliveries are redelivered. */
+    public boolean fillsGaps() {
+        return !hooks.isEmpty();
     }
 
     @Override

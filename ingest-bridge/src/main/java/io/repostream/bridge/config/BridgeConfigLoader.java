@@ -41,7 +41,7 @@ public final class BridgeConfigLoader {
     private static final Set<String> TOP_KEYS =
             Set.of("host", "port", "event_loops", "kafka", "webhook", "dedupe", "filter", "poll");
     private static final Set<String> POLL_KEYS =
-            Set.of("api_url", "token_file", "repos", "interval", "state_file");
+            Set.of("api_url", "token_file", "repos", "interval", "state_file", "hooks");
     public static final String ENV_GITHUB_TOKEN = "REPOSTREAM_GITHUB_TOKEN";
     private static final Set<String> KAFKA_KEYS =
             Set.of("bootstrap_servers", "timeout", "properties");
@@ -159,7 +159,8 @@ public final class BridgeConfigLoader {
                                     poll.has("interval") ? duration(poll, "interval", where) : null,
                                     poll.has("state_file")
                                             ? Path.of(text(poll, "state_file", where))
-                                            : null));
+                                            : null,
+                                    strings(poll, "hooks", where)));
         }
         JsonNode filter = section(root, "filter", FILTER_KEYS, where);
         if (filter.size() > 0) {
@@ -230,7 +231,8 @@ public final class BridgeConfigLoader {
                                     env.get(ENV_GITHUB_TOKEN),
                                     poll.repos(),
                                     poll.interval(),
-                                    poll.stateFile()));
+                                    poll.stateFile(),
+                                    poll.hooks()));
         }
         return config;
     }
