@@ -8,6 +8,7 @@ import io.repostream.flink.functions.ItemEvents;
 import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.MetricSignals;
 import io.repostream.flink.functions.MetricWindowAggregate;
+import io.repostream.flink.functions.OpenItemsGauge;
 import io.repostream.flink.functions.Policies;
 import io.repostream.flink.functions.RuleFields;
 import io.repostream.flink.functions.SlaDeadlineFunction;
@@ -216,7 +217,17 @@ public final class RepostreamJob {
                                 sla.getSideOutput(SlaDeadlineFunction.SIGNALS),
                                 ci.getSideOutput(CiRetryPlanner.SIGNALS),
                                 governed.getSideOutput(ActionRateGovernor.SIGNALS));
-        signals.keyBy(new MetricSignals.SeriesKey(), Types.STRING)
+        DataStream<RepoMetrics> openItems =
+                signals.filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                        .name("open-item-changes")
+                        .keyBy(new MetricSignals.SeriesKey(), Types.STRING)
+                        .process(new OpenItemsGauge(), metricType)
+                        .uid("open-items-gauge")
+                        .name("open-items-gauge");
+        signals.filter(m -> !m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                .name("window-signals")
+                .union(openItems)
+                .keyBy(new MetricSignals.SeriesKey(), Types.STRING)
                 .window(TumblingEventTimeWindows.of(METRICS_WINDOW))
                 .aggregate(
                         new MetricWindowAggregate(),

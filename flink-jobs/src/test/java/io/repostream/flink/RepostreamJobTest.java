@@ -91,6 +91,17 @@ class RepostreamJobTest {
         assertThat(sum(metrics.collected(), "ci_failures")).isEqualTo(1);
         assertThat(sum(metrics.collected(), "actions_proposed"))
                 .isEqualTo(actions.collected().size());
+        for (int r = 0; r < 4; r++) {
+            String repo = "octo-org/repo-" + r;
+            assertThat(
+                            metrics.collected().stream()
+                                    .filter(m -> m.metric().equals("open_items"))
+                                    .filter(m -> m.repo().equals(repo))
+                                    .mapToDouble(RepoMetrics::value)
+                                    .max())
+                    .as("open items of %s", repo)
+                    .hasValue(10);
+        }
         assertThat(metrics.collected())
                 .filteredOn(m -> m.metric().equals("events"))
                 .allSatisfy(

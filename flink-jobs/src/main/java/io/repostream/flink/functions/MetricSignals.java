@@ -18,12 +18,17 @@ public final class MetricSignals {
     public enum Aggregation {
         SUM,
         MAX,
-        MEAN
+        MEAN,
+        /** The latest sample by time: levels such as {@code open_items}. */
+        LAST
     }
 
     public static Aggregation aggregationOf(String metric) {
         if (metric.endsWith("_ratio")) {
             return Aggregation.MEAN;
+        }
+        if (metric.equals(OpenItemsGauge.METRIC)) {
+            return Aggregation.LAST;
         }
         if (metric.equals("action_budget_used")) {
             return Aggregation.MAX;

@@ -18,12 +18,15 @@ public final class MetricWindowAggregate
      * @param sum sum of values
      * @param max largest value
      * @param count number of samples
+     * @param last the sample that arrived last: a gauge's samples of one series come from one
+     *     subtask in order, so that is its current level (event time would not be: sources
+     *     interleave)
      */
-    public record Acc(RepoMetrics sample, double sum, double max, long count) {}
+    public record Acc(RepoMetrics sample, double sum, double max, long count, RepoMetrics last) {}
 
     @Override
     public Acc createAccumulator() {
-        return new Acc(null, 0, Double.NEGATIVE_INFINITY, 0);
+        return new Acc(null, 0, Double.NEGATIVE_INFINITY, 0, null);
     }
 
     @Override
@@ -32,7 +35,8 @@ public final class MetricWindowAggregate
                 acc.sample() == null ? value : acc.sample(),
                 acc.sum() + value.value(),
                 Math.max(acc.max(), value.value()),
-                acc.count() + 1);
+                acc.count() + 1,
+                value);
     }
 
     @Override
@@ -46,7 +50,8 @@ public final class MetricWindowAggregate
                 a.sample() != null ? a.sample() : b.sample(),
                 a.sum() + b.sum(),
                 Math.max(a.max(), b.max()),
-                a.count() + b.count());
+                a.count() + b.count(),
+                b.last() != null ? b.last() : a.last());
     }
 
     /** Turns a window's accumulator into the metric record, with the window's bounds. */
@@ -67,6 +72,7 @@ public final class MetricWindowAggregate
                             case SUM -> acc.sum();
                             case MAX -> acc.max();
                             case MEAN -> acc.sum() / acc.count();
+                            case LAST -> acc.last().value();
                         };
                 out.collect(
                         new RepoMetrics(

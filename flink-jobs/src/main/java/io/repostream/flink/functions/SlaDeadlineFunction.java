@@ -162,6 +162,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                         false,
                         List.of());
         items.update(retarget(state, policy, ctx, Long.MIN_VALUE));
+        ctx.output(SIGNALS, openItems(state, +1, event.occurredAt()));
     }
 
     private void reprioritise(SlaState state, GitHubEvent event, ReadOnlyContext ctx)
@@ -172,6 +173,8 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             return;
         }
         items.update(retarget(state.withPriority(priority), policy, ctx, Long.MIN_VALUE));
+        ctx.output(SIGNALS, openItems(state, -1, event.occurredAt()));
+        ctx.output(SIGNALS, openItems(state.withPriority(priority), +1, event.occurredAt()));
     }
 
     private void maybeFirstResponse(SlaState state, GitHubEvent event, ReadOnlyContext ctx)
@@ -195,6 +198,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             ctx.timerService().deleteEventTimeTimer(timer);
         }
         items.clear();
+        ctx.output(SIGNALS, openItems(state, -1, event.occurredAt()));
         RepoPolicy policy = policy(ctx, state.repo());
         SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
         boolean responseMet =
@@ -343,6 +347,17 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 metric,
                 Map.of("kind", kind, "priority", state.priority()),
                 1,
+                at,
+                at);
+    }
+
+    /** A change of the number of open items of the item's priority, for {@link OpenItemsGauge}. */
+    private static RepoMetrics openItems(SlaState state, int delta, Instant at) {
+        return new RepoMetrics(
+                state.repo(),
+                OpenItemsGauge.DELTA_METRIC,
+                Map.of("priority", state.priority()),
+                delta,
                 at,
                 at);
     }

@@ -3,6 +3,7 @@ package io.repostream.flink.kafka;
 import io.repostream.flink.JobConfig;
 import io.repostream.schemas.flink.FlinkJson;
 import io.repostream.schemas.topics.Topic;
+import io.repostream.schemas.topics.Topics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -37,7 +38,7 @@ public final class KafkaConnectors {
                 .setClientIdPrefix(config.groupId() + "." + topic.name())
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new SkippingDeserializer<>(topic))
+                .setDeserializer(new SkippingDeserializer<>(topic, topic != Topics.EVENTS))
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .build();
     }

@@ -1,19 +1,30 @@
 package io.repostream.flink.kafka;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.schemas.json.Json;
 import io.repostream.schemas.json.JsonCodec;
 import io.repostream.schemas.topics.Topic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a topic's JSON values. A record that breaks its schema must not stop the job (it would fail
- * and restart on the same record forever): it is logged with its coordinates and skipped; the
- * record itself stays in Kafka, so nothing is lost.
+ * Reads a topic's JSON values. A record that cannot be read must not stop the job (it would fail
+ * and restart on the same record forever): it is logged with its coordinates, counted in the {@code
+ * undecodableRecords} metric and skipped; the record itself stays in Kafka, so nothing is lost.
+ *
+ * <p>Low-volume topics (policies, audit) are checked against their JSON Schema. The events topic is
+ * not: the bridge validated every event before writing it, and schema validation of multi-kilobyte
+ * payloads would cost more than everything else the job does per event; the records' own
+ * constructors still reject events that break an invariant.
  */
 public final class SkippingDeserializer<V> implements KafkaRecordDeserializationSchema<V> {
     private static final long serialVersionUID = 1L;
@@ -21,10 +32,19 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
 
     private final JsonCodec<V> codec;
     private final Class<V> type;
+    private final boolean validate;
+    private transient ObjectReader reader;
+    private transient Counter undecodable;
 
-    public SkippingDeserializer(Topic<String, V> topic) {
+    public SkippingDeserializer(Topic<String, V> topic, boolean validate) {
         this.codec = topic.valueCodec();
         this.type = topic.valueType();
+        this.validate = validate;
+    }
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        undecodable = context.getMetricGroup().counter("undecodableRecords");
     }
 
     @Override
@@ -34,8 +54,11 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
         }
         V value;
         try {
-            value = codec.decode(record.value());
-        } catch (RuntimeException e) {
+            value = validate ? codec.decode(record.value()) : reader().readValue(record.value());
+        } catch (IOException | RuntimeException e) {
+            if (undecodable != null) {
+                undecodable.inc();
+            }
             LOG.warn(
                     "skipping undecodable record {}-{}@{} (key {}): {}",
                     record.topic(),
@@ -43,8 +66,8 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
                     record.offset(),
                     record.key() == null
                             ? "none"
-                            : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8),
-                    e.getMessage());
+                            : new String(record.key(), StandardCharsets.UTF_8),
+                    firstLine(e.getMessage()));
             return;
         }
         out.collect(value);
@@ -53,5 +76,20 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
     @Override
     public TypeInformation<V> getProducedType() {
         return JsonTypeInfo.of(type);
+    }
+
+    private ObjectReader reader() {
+        if (reader == null) {
+            reader = Json.mapper().readerFor(type);
+        }
+        return reader;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 }

@@ -103,6 +103,7 @@ class SlaDeadlineFunctionTest {
                 .extracting(ActionRecord::reason)
                 .allSatisfy(reason -> assertThat(reason).contains("P0"))
                 .hasSize(2);
+        assertThat(openItemChanges()).containsExactly("P2+", "P2-", "P0+");
     }
 
     @Test
@@ -142,6 +143,7 @@ class SlaDeadlineFunctionTest {
                 .filteredOn(m -> m.metric().equals("sla_items_closed"))
                 .extracting(m -> m.labels().get("met"))
                 .containsExactly("true", "false");
+        assertThat(openItemChanges()).containsExactly("P1+", "P2+", "P1-", "P2-");
         watermark(T0.plus(Duration.ofDays(30)));
         assertThat(harness.extractOutputValues()).isEmpty();
     }
@@ -197,6 +199,15 @@ class SlaDeadlineFunctionTest {
     private List<RepoMetrics> signals() {
         return harness.getSideOutput(SlaDeadlineFunction.SIGNALS).stream()
                 .map(StreamRecord::getValue)
+                .filter(m -> !m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                .toList();
+    }
+
+    private List<String> openItemChanges() {
+        return harness.getSideOutput(SlaDeadlineFunction.SIGNALS).stream()
+                .map(StreamRecord::getValue)
+                .filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                .map(m -> m.labels().get("priority") + (m.value() > 0 ? "+" : "-"))
                 .toList();
     }
 }

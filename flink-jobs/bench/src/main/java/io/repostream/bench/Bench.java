@@ -1,0 +1,149 @@
+package io.repostream.bench;
+
+import io.repostream.flink.JobConfig;
+import io.repostream.flink.RepostreamJob;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Kafka → job → Kafka on one machine: writes a realistic event mix to {@code github.events.v1}
+ * first (not timed), then starts the job (RocksDB, incremental checkpoints, exactly-once sinks,
+ * parallelism 2) and times how long it takes until the action caused by the very last event is
+ * committed. Then estimates state per open issue from the checkpoint's size.
+ *
+ * <p>Usage: {@code Bench <events> <repos>}.
+ */
+public final class Bench {
+    private static final Duration MAX_WAIT = Duration.ofMinutes(20);
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int repos = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        Path work = Files.createTempDirectory("repostream-bench");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"))) {
+            broker.createTopics(Topics.all());
+            EventMix mix = new EventMix(repos, Instant.now().minus(Duration.ofHours(2)));
+            long bytes = produce(broker, mix, events);
+            System.out.printf(
+                    "wrote %d events (%d MB of JSON, %d open issues/PRs) over %d repos%n",
+                    events + 1, bytes >> 20, mix.opened - mix.closed, repos);
+
+            Path checkpoints = work.resolve("checkpoints");
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(
+                            RepostreamJob.localConfiguration(checkpoints, Duration.ofSeconds(2)));
+            env.setParallelism(2);
+            RepostreamJob.fromKafka(
+                            JobConfig.defaults(broker.bootstrapServers())
+                                    .withTransactionalIdPrefix("bench-" + System.nanoTime()))
+                    .build(env);
+            long start = System.nanoTime();
+            JobClient job = env.executeAsync("repostream-bench");
+            long actions = awaitMarker(broker);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf(
+                    "job read %d events in %.1f s (including job start and the last checkpoint):"
+                            + " %.0f events/s; %d actions committed%n",
+                    events + 1, seconds, (events + 1) / seconds, actions);
+
+            Thread.sleep(5_000); // one more checkpoint with everything in it
+            long stateBytes = size(checkpoints.resolve(job.getJobID().toString()));
+            int open = mix.opened - mix.closed;
+            System.out.printf(
+                    "checkpointed state %d KB (all operators, incl. windows and offsets):"
+                            + " %.0f bytes per open issue/PR%n",
+                    stateBytes >> 10, (double) stateBytes / Math.max(open, 1));
+            job.cancel().get();
+        }
+    }
+
+    private static long produce(EmbeddedKafkaBroker broker, EventMix mix, int events)
+            throws Exception {
+        Map<String, Object> props = broker.producerProps();
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 120_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        long bytes = 0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            Future<?> last = null;
+            for (int i = 0; i <= events; i++) {
+                GitHubEvent event = i == events ? mix.marker() : mix.next();
+                byte[] value = Topics.EVENTS.valueCodec().encode(event);
+                bytes += value.length;
+                last =
+                        producer.send(
+                                new ProducerRecord<>(Topics.EVENTS.name(), event.key(), value));
+            }
+            last.get();
+        }
+        return bytes;
+    }
+
+    /** Waits for the marker's triage action; returns how many actions were committed by then. */
+    private static long awaitMarker(EmbeddedKafkaBroker broker) {
+        Map<String, Object> props = broker.consumerProps("bench-reader");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+        long count = 0;
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(Topics.ACTIONS.name());
+            consumer.assign(
+                    partitions.stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList());
+            consumer.seekToBeginning(consumer.assignment());
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    count++;
+                    if ("bench-org/marker".equals(r.key())) {
+                        return count;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("the marker's action did not arrive within " + MAX_WAIT);
+    }
+
+    private static long size(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(
+                            f -> {
+                                try {
+                                    return Files.size(f);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            })
+                    .sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
