@@ -63,7 +63,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "repostream.bridgeConfig" -}}
 {{- $config := deepCopy .Values.bridge.config -}}
 {{- if .Values.kafka.clientProperties -}}
-{{- $_ := set $config "kafka" (dict "properties" .Values.kafka.clientProperties) -}}
+{{- $kafka := get $config "kafka" | default dict -}}
+{{- $_ := set $kafka "properties" .Values.kafka.clientProperties -}}
+{{- $_ := set $config "kafka" $kafka -}}
 {{- end -}}
 {{- toYaml $config -}}
 {{- end -}}

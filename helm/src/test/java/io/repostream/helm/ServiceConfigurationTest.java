@@ -91,6 +91,7 @@ class ServiceConfigurationTest {
         assertThat(config.filter().owners()).containsExactly("example-org");
         assertThat(config.dedupeWindow()).isEqualTo(Duration.ofHours(48));
         assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
+        assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test

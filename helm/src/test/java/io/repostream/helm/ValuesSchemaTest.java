@@ -34,6 +34,18 @@ class ValuesSchemaTest {
     }
 
     @Test
+    void refusesWebhookSecretsWrittenIntoTheBridgesSettingsFile() {
+        assertThatThrownBy(
+                        () ->
+                                Chart.render(
+                                        ValueSet.DEFAULTS,
+                                        Map.of("bridge.config.webhook.secrets[0]", PLAIN_SECRET)))
+                .hasMessageContaining("/bridge/config/webhook")
+                .message()
+                .doesNotContain(PLAIN_SECRET);
+    }
+
+    @Test
     void refusesASingleBridgeReplica() {
         assertThatThrownBy(() -> Chart.render(ValueSet.DEFAULTS, Map.of("bridge.replicas", 1)))
                 .hasMessageContaining("/bridge/replicas");
