@@ -4,6 +4,8 @@ import io.repostream.flink.functions.ActionRateGovernor;
 import io.repostream.flink.functions.CiEvents;
 import io.repostream.flink.functions.CiRetryPlanner;
 import io.repostream.flink.functions.GovernorInput;
+import io.repostream.flink.functions.GovernorSignals;
+import io.repostream.flink.functions.InstallationRateGovernor;
 import io.repostream.flink.functions.ItemEvents;
 import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.MetricSignals;
@@ -196,12 +198,19 @@ public final class RepostreamJob {
             proposed = proposed.union(feedback);
         }
 
-        SingleOutputStreamOperator<ActionRecord> governed =
+        SingleOutputStreamOperator<GovernorInput> perRepo =
                 proposed.keyBy(GovernorInput::repo, Types.STRING)
                         .connect(repoPolicies)
-                        .process(new ActionRateGovernor(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new ActionRateGovernor(), governorInput)
                         .uid("action-rate-governor")
-                        .name("action-rate-governor");
+                        .name("repo-action-budget");
+
+        SingleOutputStreamOperator<ActionRecord> governed =
+                perRepo.keyBy(GovernorInput::installationKey, Types.STRING)
+                        .process(
+                                new InstallationRateGovernor(), JsonTypeInfo.of(ActionRecord.class))
+                        .uid("installation-rate-governor")
+                        .name("installation-rate-limits");
 
         governed.sinkTo(actions).uid("github-actions-sink").name("github-actions");
 
@@ -216,7 +225,8 @@ public final class RepostreamJob {
                         .union(
                                 sla.getSideOutput(SlaDeadlineFunction.SIGNALS),
                                 ci.getSideOutput(CiRetryPlanner.SIGNALS),
-                                governed.getSideOutput(ActionRateGovernor.SIGNALS));
+                                perRepo.getSideOutput(GovernorSignals.TAG),
+                                governed.getSideOutput(GovernorSignals.TAG));
         DataStream<RepoMetrics> openItems =
                 signals.filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
                         .name("open-item-changes")

@@ -160,7 +160,8 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                         false,
                         false,
                         false,
-                        List.of());
+                        List.of(),
+                        event.installationId());
         items.update(retarget(state, policy, ctx, Long.MIN_VALUE));
         ctx.output(SIGNALS, openItems(state, +1, event.occurredAt()));
     }
@@ -334,7 +335,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 1.0,
                 RULE,
                 List.of(state.openedBy()),
-                null,
+                state.installationId(),
                 due,
                 null,
                 null,

@@ -19,6 +19,7 @@ import java.util.List;
  * @param resolutionWarned whether the resolution warning was emitted
  * @param resolutionBreached whether the resolution breach was acted on
  * @param timers event-time timers currently registered for this item
+ * @param installationId the GitHub App installation of the repository, when known
  */
 public record SlaState(
         String repo,
@@ -33,7 +34,8 @@ public record SlaState(
         boolean responseBreached,
         boolean resolutionWarned,
         boolean resolutionBreached,
-        List<Long> timers) {
+        List<Long> timers,
+        Long installationId) {
 
     public SlaState {
         timers = timers == null ? List.of() : List.copyOf(timers);
@@ -57,7 +59,8 @@ public record SlaState(
                 responseBreached,
                 resolutionWarned,
                 resolutionBreached,
-                timers);
+                timers,
+                installationId);
     }
 
     SlaState withFirstResponse(Instant at) {
@@ -74,7 +77,8 @@ public record SlaState(
                 responseBreached,
                 resolutionWarned,
                 resolutionBreached,
-                timers);
+                timers,
+                installationId);
     }
 
     SlaState withFlags(boolean rWarned, boolean rBreached, boolean resWarned, boolean resBreached) {
@@ -91,7 +95,8 @@ public record SlaState(
                 rBreached,
                 resWarned,
                 resBreached,
-                timers);
+                timers,
+                installationId);
     }
 
     SlaState withTimers(List<Long> value) {
@@ -108,6 +113,7 @@ public record SlaState(
                 responseBreached,
                 resolutionWarned,
                 resolutionBreached,
-                value);
+                value,
+                installationId);
     }
 }

@@ -27,7 +27,7 @@ class ActionRateGovernorTest {
     private static final String REPO = "octo-org/widgets";
     private static final long NOW = T0.toEpochMilli();
 
-    private KeyedBroadcastOperatorTestHarness<String, GovernorInput, RepoPolicy, ActionRecord>
+    private KeyedBroadcastOperatorTestHarness<String, GovernorInput, RepoPolicy, GovernorInput>
             harness;
 
     @BeforeEach
@@ -52,9 +52,7 @@ class ActionRateGovernorTest {
             propose(action("label-" + i, ActionType.ADD_LABELS, "triage-label@1", null));
         }
 
-        assertThat(harness.extractOutputValues())
-                .hasSize(3)
-                .allSatisfy(a -> assertThat(a.notBefore()).isNull());
+        assertThat(actions()).hasSize(3).allSatisfy(a -> assertThat(a.notBefore()).isNull());
     }
 
     @Test
@@ -64,7 +62,7 @@ class ActionRateGovernorTest {
             propose(action("label-" + i, ActionType.ADD_LABELS, "triage-label@1", null));
         }
 
-        List<ActionRecord> out = harness.extractOutputValues();
+        List<ActionRecord> out = actions();
         assertThat(out).hasSize(8);
         assertThat(out.subList(0, 7)).allSatisfy(a -> assertThat(a.notBefore()).isNull());
         assertThat(out.get(7).notBefore()).isEqualTo(T0.plus(Duration.ofHours(1)));
@@ -80,7 +78,7 @@ class ActionRateGovernorTest {
         }
         propose(action("breach", ActionType.ADD_LABELS, "sla-monitor@1", null));
 
-        ActionRecord breach = harness.extractOutputValues().get(8);
+        ActionRecord breach = actions().get(8);
         assertThat(breach.actionId()).isEqualTo("breach");
         assertThat(breach.notBefore()).isNull();
     }
@@ -92,34 +90,12 @@ class ActionRateGovernorTest {
         propose(action("expiring", ActionType.ADD_LABELS, "triage-label@1", T0.plusSeconds(600)));
         propose(action("patient", ActionType.ADD_LABELS, "triage-label@1", null));
 
-        assertThat(harness.extractOutputValues())
+        assertThat(actions())
                 .extracting(ActionRecord::actionId)
                 .containsExactly("first", "patient");
         assertThat(metrics("actions_dropped"))
                 .singleElement()
                 .satisfies(m -> assertThat(m.labels()).containsEntry("action_type", "add_labels"));
-    }
-
-    @Test
-    void spacesCommentsToGitHubsContentCreationLimitOf80PerMinute() throws Exception {
-        budget(10_000);
-        for (int i = 0; i < 81; i++) {
-            propose(action("comment-" + i, ActionType.CREATE_COMMENT, "sla-monitor@1", null));
-        }
-
-        List<ActionRecord> out = harness.extractOutputValues();
-        assertThat(out.subList(0, 80)).allSatisfy(a -> assertThat(a.notBefore()).isNull());
-        assertThat(out.get(80).notBefore()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
-    }
-
-    @Test
-    void waitsForTheQuotaResetWhenGitHubReportsFewRequestsLeft() throws Exception {
-        Instant reset = T0.plus(Duration.ofMinutes(20));
-        harness.processElement(GovernorInput.of(audit(12, reset)), NOW);
-
-        propose(action("label", ActionType.ADD_LABELS, "triage-label@1", null));
-
-        assertThat(harness.extractOutputValues().get(0).notBefore()).isEqualTo(reset);
     }
 
     @Test
@@ -146,9 +122,42 @@ class ActionRateGovernorTest {
         propose(dry);
         propose(action("real", ActionType.ADD_LABELS, "triage-label@1", null));
 
-        assertThat(harness.extractOutputValues())
-                .allSatisfy(a -> assertThat(a.notBefore()).isNull())
-                .hasSize(2);
+        assertThat(actions()).allSatisfy(a -> assertThat(a.notBefore()).isNull()).hasSize(2);
+    }
+
+    @Test
+    void forwardsRateLimitFeedbackToTheInstallationItsActionsBelongTo() throws Exception {
+        ActionRecord withInstallation =
+                new ActionRecord(
+                        "a",
+                        REPO,
+                        1,
+                        ActionType.ADD_LABELS,
+                        JsonNodeFactory.instance.objectNode(),
+                        "test",
+                        List.of(),
+                        1,
+                        "triage-label@1",
+                        List.of("ev"),
+                        99L,
+                        T0,
+                        null,
+                        null,
+                        false);
+        propose(withInstallation);
+        harness.processElement(GovernorInput.of(audit(12, T0.plusSeconds(600))), NOW);
+
+        List<GovernorInput> out = harness.extractOutputValues();
+        assertThat(out.get(0).installationKey()).isEqualTo("installation:99");
+        assertThat(out.get(1).audit()).isNotNull();
+        assertThat(out.get(1).installationKey()).isEqualTo("installation:99");
+    }
+
+    private List<ActionRecord> actions() {
+        return harness.extractOutputValues().stream()
+                .filter(i -> i.action() != null)
+                .map(GovernorInput::action)
+                .toList();
     }
 
     private void propose(ActionRecord action) throws Exception {
@@ -162,7 +171,7 @@ class ActionRateGovernorTest {
     }
 
     private List<RepoMetrics> metrics(String name) {
-        return harness.getSideOutput(ActionRateGovernor.SIGNALS).stream()
+        return harness.getSideOutput(GovernorSignals.TAG).stream()
                 .map(StreamRecord::getValue)
                 .filter(m -> m.metric().equals(name))
                 .toList();

@@ -1,0 +1,54 @@
+package io.repostream.flink.functions;
+
+import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.RepoMetrics;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.util.OutputTag;
+
+/** Metric signals of both governors: proposed, delayed and dropped actions, budget records. */
+public final class GovernorSignals {
+    private GovernorSignals() {}
+
+    public static final OutputTag<RepoMetrics> TAG =
+            new OutputTag<>("governor-signals", JsonTypeInfo.of(RepoMetrics.class));
+
+    static RepoMetrics of(ActionRecord action, String metric, Instant at) {
+        return new RepoMetrics(
+                action.repo(),
+                metric,
+                Map.of(
+                        "action_type", action.type().wireName(),
+                        "priority", ActionPriority.of(action).name().toLowerCase(Locale.ROOT)),
+                1,
+                at,
+                at);
+    }
+
+    /** Rebuilds {@code a} with another {@code not_before}. */
+    static ActionRecord withNotBefore(ActionRecord a, long notBeforeMs) {
+        return new ActionRecord(
+                a.actionId(),
+                a.repo(),
+                a.target(),
+                a.type(),
+                a.params(),
+                a.reason(),
+                a.evidence(),
+                a.confidence(),
+                a.producedBy(),
+                a.causedBy(),
+                a.installationId(),
+                a.createdAt(),
+                Instant.ofEpochMilli(notBeforeMs),
+                a.expiresAt(),
+                a.dryRun());
+    }
+
+    static boolean expiredAt(ActionRecord a, long slot) {
+        return slot == Long.MAX_VALUE
+                || (a.expiresAt() != null && slot > a.expiresAt().toEpochMilli());
+    }
+}
