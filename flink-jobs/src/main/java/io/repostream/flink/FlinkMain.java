@@ -19,7 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class FlinkMain {
     static final String USAGE =
             """
-            Usage: flink run repostream-flink-jobs.jar [options]
+            Usage: flink run flink-jobs-<version>-job.jar [options]
               --bootstrap-servers <host:port,...>   Kafka (env REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS; required)
               --group-id <id>                       consumer group prefix (env REPOSTREAM_FLINK_GROUP_ID; default repostream-flink)
               --transactional-id-prefix <prefix>    unique per job (env REPOSTREAM_FLINK_TRANSACTIONAL_ID_PREFIX; default repostream-flink)
