@@ -7,6 +7,7 @@ import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
 import io.repostream.bridge.poll.EventsFeed;
 import io.repostream.bridge.poll.GapFiller;
+import io.repostream.bridge.poll.GitHubAuth;
 import io.repostream.bridge.poll.HookDeliveries;
 import io.repostream.bridge.poll.PollCursors;
 import io.repostream.bridge.poll.RepoPoller;
@@ -137,6 +138,8 @@ public final class IngestBridge implements AutoCloseable {
         BridgeMetrics metrics = new BridgeMetrics(inFlight::get);
         WebhookEndpoint webhooks = new WebhookEndpoint(config, log, seen, metrics, inFlight, clock);
 
+        GitHubAuth auth =
+                config.poll().enabled() || config.poll().fillsGaps() ? config.poll().auth() : null;
         if (config.poll().enabled()) {
             PollConfig poll = config.poll();
             poller =
@@ -145,8 +148,7 @@ public final class IngestBridge implements AutoCloseable {
                                     poll.repos(),
                                     poll.interval(),
                                     config.kafkaTimeout(),
-                                    new EventsFeed(
-                                            poll.apiUrl(), poll.token(), config.kafkaTimeout()),
+                                    new EventsFeed(poll.apiUrl(), auth, config.kafkaTimeout()),
                                     new PollCursors(poll.stateFile()),
                                     log,
                                     seen,
@@ -164,7 +166,7 @@ public final class IngestBridge implements AutoCloseable {
             gapFiller =
                     new GapFiller(
                             poll.hooks(),
-                            new HookDeliveries(poll.apiUrl(), poll.token(), config.kafkaTimeout()),
+                            new HookDeliveries(poll.apiUrl(), auth, config.kafkaTimeout()),
                             seen);
             // Now that the bridge listens, GitHub's redeliveries can reach it.
             Thread fill = new Thread(gapFiller::fill, "repostream-bridge-gap-fill");

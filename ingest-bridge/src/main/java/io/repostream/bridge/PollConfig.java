@@ -19,6 +19,7 @@ import java.util.Locale;
  *     keeps it from writing anything twice)
  * @param hooks webhooks whose failed deliveries are redelivered on start and by {@link
  *     IngestBridge#gapFill()}: {@code owner/repo#<hook id>} or {@code org:<login>#<hook id>}
+ * @param app authenticate as this GitHub App installation instead of with {@code token}
  */
 public record PollConfig(
         String apiUrl,
@@ -26,12 +27,24 @@ public record PollConfig(
         List<String> repos,
         Duration interval,
         Path stateFile,
-        List<String> hooks) {
+        List<String> hooks,
+        GitHubApp app) {
 
-    /** Polling only, no gap fill. */
+    /** Polling only, no gap fill, with a token. */
     public PollConfig(
             String apiUrl, String token, List<String> repos, Duration interval, Path stateFile) {
-        this(apiUrl, token, repos, interval, stateFile, List.of());
+        this(apiUrl, token, repos, interval, stateFile, List.of(), null);
+    }
+
+    /** With a token. */
+    public PollConfig(
+            String apiUrl,
+            String token,
+            List<String> repos,
+            Duration interval,
+            Path stateFile,
+            List<String> hooks) {
+        this(apiUrl, token, repos, interval, stateFile, hooks, null);
     }
 
     public PollConfig {
@@ -46,9 +59,12 @@ public record PollConfig(
                 throw new IllegalArgumentException(
                         "poll.api_url is required to poll " + repos + " or fill gaps of " + hooks);
             }
-            if (token == null || token.isBlank()) {
+            if ((token == null || token.isBlank()) && app == null) {
                 throw new IllegalArgumentException(
-                        "poll.token is required to poll " + repos + " or fill gaps of " + hooks);
+                        "poll.token (or poll.app) is required to poll "
+                                + repos
+                                + " or fill gaps of "
+                                + hooks);
             }
             for (String repo : repos) {
                 if (!repo.matches("[a-z0-9][a-z0-9._-]*/[a-z0-9._-]+")) {
@@ -64,7 +80,14 @@ public record PollConfig(
     }
 
     public static PollConfig disabled() {
-        return new PollConfig(null, null, List.of(), Duration.ofSeconds(60), null, List.of());
+        return new PollConfig(null, null, List.of(), Duration.ofSeconds(60), null, List.of(), null);
+    }
+
+    /** The Authorization header source: the app installation when configured, else the token. */
+    public io.repostream.bridge.poll.GitHubAuth auth() {
+        return app != null
+                ? io.repostream.bridge.poll.GitHubAuth.app(apiUrl, app)
+                : io.repostream.bridge.poll.GitHubAuth.token(token);
     }
 
     /** Whether any repository is polled. */

@@ -41,7 +41,9 @@ public final class BridgeConfigLoader {
     private static final Set<String> TOP_KEYS =
             Set.of("host", "port", "event_loops", "kafka", "webhook", "dedupe", "filter", "poll");
     private static final Set<String> POLL_KEYS =
-            Set.of("api_url", "token_file", "repos", "interval", "state_file", "hooks");
+            Set.of("api_url", "token_file", "repos", "interval", "state_file", "hooks", "app");
+    private static final Set<String> APP_KEYS =
+            Set.of("app_id", "installation_id", "private_key_file");
     public static final String ENV_GITHUB_TOKEN = "REPOSTREAM_GITHUB_TOKEN";
     private static final Set<String> KAFKA_KEYS =
             Set.of("bootstrap_servers", "timeout", "properties");
@@ -160,7 +162,8 @@ public final class BridgeConfigLoader {
                                     poll.has("state_file")
                                             ? Path.of(text(poll, "state_file", where))
                                             : null,
-                                    strings(poll, "hooks", where)));
+                                    strings(poll, "hooks", where),
+                                    app(poll, where)));
         }
         JsonNode filter = section(root, "filter", FILTER_KEYS, where);
         if (filter.size() > 0) {
@@ -232,9 +235,26 @@ public final class BridgeConfigLoader {
                                     poll.repos(),
                                     poll.interval(),
                                     poll.stateFile(),
-                                    poll.hooks()));
+                                    poll.hooks(),
+                                    poll.app()));
         }
         return config;
+    }
+
+    private static io.repostream.bridge.GitHubApp app(JsonNode poll, String where) {
+        JsonNode app = section(poll, "app", APP_KEYS, where + ": poll");
+        if (app.size() == 0) {
+            return null;
+        }
+        for (String key : APP_KEYS) {
+            if (!app.has(key)) {
+                throw new IllegalArgumentException(where + ": poll.app." + key + " is required");
+            }
+        }
+        return new io.repostream.bridge.GitHubApp(
+                app.get("app_id").asLong(),
+                app.get("installation_id").asLong(),
+                Path.of(text(app, "private_key_file", where)));
     }
 
     private static WebhookSecrets secrets(JsonNode webhook, WebhookSecrets current, String where) {

@@ -21,13 +21,13 @@ import java.util.Optional;
 public final class EventsFeed {
     private final HttpClient http;
     private final String apiUrl;
-    private final String token;
+    private final GitHubAuth auth;
     private final Duration timeout;
 
-    public EventsFeed(String apiUrl, String token, Duration timeout) {
+    public EventsFeed(String apiUrl, GitHubAuth auth, Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
         this.apiUrl = apiUrl;
-        this.token = token;
+        this.auth = auth;
         this.timeout = timeout;
     }
 
@@ -45,7 +45,7 @@ public final class EventsFeed {
                         .header("Accept", "application/vnd.github+json")
                         .header("X-GitHub-Api-Version", "2022-11-28")
                         .header("User-Agent", "repostream-ingest-bridge")
-                        .header("Authorization", "Bearer " + token)
+                        .header("Authorization", auth.authorization())
                         .GET();
         if (etag != null) {
             request.header("If-None-Match", etag);

@@ -20,7 +20,7 @@ import java.util.Locale;
 public final class HookDeliveries {
     private final HttpClient http;
     private final String apiUrl;
-    private final String token;
+    private final GitHubAuth auth;
     private final Duration timeout;
 
     /** One delivery attempt as GitHub lists it. */
@@ -30,10 +30,10 @@ public final class HookDeliveries {
         }
     }
 
-    public HookDeliveries(String apiUrl, String token, Duration timeout) {
+    public HookDeliveries(String apiUrl, GitHubAuth auth, Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
         this.apiUrl = apiUrl;
-        this.token = token;
+        this.auth = auth;
         this.timeout = timeout;
     }
 
@@ -100,13 +100,13 @@ public final class HookDeliveries {
         }
     }
 
-    private HttpRequest.Builder request(String path) {
+    private HttpRequest.Builder request(String path) throws IOException {
         return HttpRequest.newBuilder(URI.create(apiUrl + path))
                 .timeout(timeout)
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")
                 .header("User-Agent", "repostream-ingest-bridge")
-                .header("Authorization", "Bearer " + token);
+                .header("Authorization", auth.authorization());
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder request, String hook)
