@@ -161,7 +161,7 @@ class BridgeMainTest {
         Files.writeString(file, "poll:\n  repos: [octo/widgets]\n");
 
         assertThatThrownBy(() -> BridgeConfigLoader.load(file, Map.of()))
-                .hasMessageContaining("poll.token is required");
+                .hasMessageContaining("poll.token (or poll.app) is required");
     }
 
     @Test
