@@ -67,5 +67,19 @@ app.kubernetes.io/component: {{ .component }}
 {{- $_ := set $kafka "properties" .Values.kafka.clientProperties -}}
 {{- $_ := set $config "kafka" $kafka -}}
 {{- end -}}
+{{- if include "repostream.bridgePolls" . -}}
+{{- $_ := set $config "poll" (dict
+  "api_url" .Values.github.apiUrl
+  "token_file" "/etc/repostream/github/token"
+  "repos" .Values.bridge.poll.repos
+  "interval" .Values.bridge.poll.interval
+  "state_file" "/var/lib/repostream/poll/state.json"
+  "hooks" .Values.bridge.poll.hooks) -}}
+{{- end -}}
 {{- toYaml $config -}}
+{{- end -}}
+
+{{/* Non-empty when the bridge polls GitHub (and so needs the GitHub token). */}}
+{{- define "repostream.bridgePolls" -}}
+{{- if or .Values.bridge.poll.repos .Values.bridge.poll.hooks -}}true{{- end -}}
 {{- end -}}

@@ -73,12 +73,24 @@ class IngestBridgeTest {
     }
 
     @Test
-    void holdsNoGitHubCredentialBecauseItNeverCallsGitHub() {
-        Container bridge = container(Chart.render(ValueSet.PRODUCTION));
+    void holdsNoGitHubCredentialWhenItDoesNotPoll() {
+        Manifests manifests = Chart.render(ValueSet.DEFAULTS);
+        Container bridge = container(manifests);
 
         assertThat(bridge.getEnv())
                 .extracting(EnvVar::getName)
                 .noneMatch(n -> n.contains("GITHUB"));
+        assertThat(
+                        manifests
+                                .one(Deployment.class, NAME)
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getVolumes())
+                .noneMatch(
+                        v ->
+                                v.getSecret() != null
+                                        && v.getSecret().getSecretName().endsWith("-github"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.repostream.bridge.BridgeConfig;
 import io.repostream.bridge.IngestBridge;
+import io.repostream.bridge.PollConfig;
 import io.repostream.executor.ActionExecutor;
 import io.repostream.executor.ExecutorConfig;
 import io.repostream.flink.JobConfig;
@@ -78,17 +79,29 @@ class MetricNamesTest {
         flinkMetricsPort = freePort();
         flinkJob = startFlinkJob();
 
+        github = GitHubSimulator.start();
+        github.createRepo(REPO);
         bridge =
                 IngestBridge.start(
                         BridgeConfig.defaults()
                                 .withKafkaBootstrapServers(kafka.bootstrapServers())
-                                .withWebhookSecret(WEBHOOK_SECRET));
+                                .withWebhookSecret(WEBHOOK_SECRET)
+                                .withPoll(
+                                        new PollConfig(
+                                                github.baseUrl(),
+                                                GitHubSimulator.DEFAULT_TOKEN,
+                                                List.of(REPO),
+                                                Duration.ofSeconds(1),
+                                                null)));
         deliver(WEBHOOK_SECRET);
         deliver("a secret GitHub does not know");
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                Exposition.scrape(bridgeUrl("/metrics"))
+                                        .contains("repostream_bridge_poll_requests_total{"));
         exported.addAll(Exposition.names(Exposition.scrape(bridgeUrl("/metrics"))));
 
-        github = GitHubSimulator.start();
-        github.createRepo(REPO);
         int issue = github.createIssue(REPO, "metrics", "for the metric names test", "octocat");
         executor =
                 ActionExecutor.start(

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -53,45 +54,41 @@ class ServiceConfigurationTest {
     @EnumSource(ValueSet.class)
     void theBridgeLoadsItsRenderedSettingsFileAndEnvironment(ValueSet values) throws IOException {
         Manifests manifests = Chart.render(values);
-        Container bridge =
-                manifests
-                        .one(Deployment.class, "-ingest-bridge")
-                        .getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0);
-        ConfigMap settings = manifests.one(ConfigMap.class, "-ingest-bridge");
-        Map<String, String> env = literalEnv(bridge);
-        // what the kubelet mounts: the settings file, and the Secret's key as the secrets file
-        Path file = tmp.resolve("bridge.yaml");
-        Files.writeString(file, settings.getData().get("bridge.yaml"));
-        Path secrets = tmp.resolve("secrets");
-        Files.writeString(secrets, "first-secret\nrotated-secret\n");
-        env.put(BridgeConfigLoader.ENV_SECRET_FILE, secrets.toString());
+        Container bridge = bridge(manifests);
 
-        BridgeConfig config = BridgeConfigLoader.load(file, env);
+        BridgeConfig config = loadAsThePodWould(manifests);
 
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.port()).isEqualTo(bridge.getPorts().get(0).getContainerPort());
-        assertThat(config.kafkaBootstrapServers()).isEqualTo(env.get(BridgeConfigLoader.ENV_KAFKA));
-        assertThat(config.secrets().global()).hasSize(2);
+        assertThat(config.kafkaBootstrapServers())
+                .isEqualTo(literalEnv(bridge).get(BridgeConfigLoader.ENV_KAFKA));
+        assertThat(config.secrets().global()).containsExactly("first-secret", "rotated-secret");
     }
 
     @Test
-    void theBridgeTakesFilterDedupeAndKafkaPropertiesFromValues() throws IOException {
-        Manifests manifests = Chart.render(ValueSet.PRODUCTION);
-        Path file = tmp.resolve("bridge.yaml");
-        Files.writeString(
-                file,
-                manifests.one(ConfigMap.class, "-ingest-bridge").getData().get("bridge.yaml"));
-
-        BridgeConfig config = BridgeConfigLoader.load(file, Map.of());
+    void theBridgeTakesFilterDedupeAndKafkaSettingsFromValues() throws IOException {
+        BridgeConfig config = loadAsThePodWould(Chart.render(ValueSet.PRODUCTION));
 
         assertThat(config.filter().owners()).containsExactly("example-org");
         assertThat(config.dedupeWindow()).isEqualTo(Duration.ofHours(48));
         assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
         assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void theBridgePollsWithTheTokenFromTheGitHubSecretOnlyWhenAskedTo() throws IOException {
+        Manifests production = Chart.render(ValueSet.PRODUCTION);
+
+        var poll = loadAsThePodWould(production).poll();
+
+        assertThat(poll.repos()).containsExactly("example-org/no-webhooks");
+        assertThat(poll.hooks()).containsExactly("org:example-org#12345");
+        assertThat(poll.token()).isEqualTo("github-token");
+        assertThat(poll.apiUrl()).isEqualTo("https://api.github.com");
+        assertThat(secretVolumes(production)).contains("platform-github-app-token");
+        assertThat(loadAsThePodWould(Chart.render(ValueSet.DEFAULTS)).poll().repos()).isEmpty();
+        assertThat(secretVolumes(Chart.render(ValueSet.DEFAULTS)))
+                .noneMatch(n -> n.endsWith("-github"));
     }
 
     @Test
@@ -152,6 +149,59 @@ class ServiceConfigurationTest {
 
         // TrainerMain takes options, not environment variables
         assertThat(repostreamVariables(trainer)).isEmpty();
+    }
+
+    private static Container bridge(Manifests manifests) {
+        return manifests
+                .one(Deployment.class, "-ingest-bridge")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+    }
+
+    private static List<String> secretVolumes(Manifests manifests) {
+        return manifests
+                .one(Deployment.class, "-ingest-bridge")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes()
+                .stream()
+                .filter(v -> v.getSecret() != null)
+                .map(v -> v.getSecret().getSecretName())
+                .toList();
+    }
+
+    /**
+     * Loads the bridge's configuration from its rendered settings file and environment, with what
+     * the kubelet would mount (the ConfigMap, the webhook secrets and the GitHub token) placed
+     * under a temporary root.
+     */
+    private BridgeConfig loadAsThePodWould(Manifests manifests) throws IOException {
+        Path root = Files.createTempDirectory(tmp, "pod");
+        String mounts = "/etc/repostream/";
+        String relocated = root + mounts;
+        Map<String, String> env = new HashMap<>();
+        literalEnv(bridge(manifests)).forEach((k, v) -> env.put(k, v.replace(mounts, relocated)));
+        String yaml =
+                manifests
+                        .one(ConfigMap.class, "-ingest-bridge")
+                        .getData()
+                        .get("bridge.yaml")
+                        .replace(mounts, relocated);
+        write(Path.of(env.get(BridgeConfigLoader.ENV_CONFIG_FILE)), yaml);
+        write(
+                Path.of(env.get(BridgeConfigLoader.ENV_SECRET_FILE)),
+                "first-secret\nrotated-secret\n");
+        write(root.resolve("etc/repostream/github/token"), "github-token\n");
+        return BridgeConfigLoader.load(Path.of(env.get(BridgeConfigLoader.ENV_CONFIG_FILE)), env);
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
     }
 
     private static Map<String, String> literalEnv(Container container) {
