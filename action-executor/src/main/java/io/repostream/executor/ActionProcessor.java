@@ -135,6 +135,9 @@ public final class ActionProcessor {
                     started);
         }
         ActionHandler handler = handlers.of(action.type());
+        if (action.installationId() != null) {
+            github.installationOf(action.repo(), action.installationId());
+        }
         try {
             handler.validate(action);
         } catch (IllegalArgumentException e) {

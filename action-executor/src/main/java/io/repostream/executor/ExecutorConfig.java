@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param instanceId Kafka static group membership ({@code group.instance.id}, e.g. the pod name): a
  *     restarted executor takes its partitions back at once instead of after the session timeout;
  *     null for dynamic membership
+ * @param githubApp authenticate as this GitHub App (an installation token per repo) instead of with
+ *     {@code githubToken}; null for token authentication
  */
 public record ExecutorConfig(
         String bootstrapServers,
@@ -43,7 +45,8 @@ public record ExecutorConfig(
         int adminPort,
         String adminToken,
         boolean killSwitch,
-        String instanceId) {
+        String instanceId,
+        GitHubAppKey githubApp) {
 
     public static final String DEFAULT_GROUP_ID = "repostream-action-executor";
 
@@ -51,7 +54,9 @@ public record ExecutorConfig(
         requireText(bootstrapServers, "bootstrap servers");
         requireText(groupId, "consumer group id");
         requireText(githubApiUrl, "GitHub API URL");
-        requireText(githubToken, "GitHub token");
+        if (githubApp == null) {
+            requireText(githubToken, "GitHub token");
+        }
         Objects.requireNonNull(pollTimeout, "poll timeout");
         Objects.requireNonNull(githubTimeout, "GitHub timeout");
         Objects.requireNonNull(writeSpacing, "write spacing");
@@ -89,6 +94,7 @@ public record ExecutorConfig(
                 -1,
                 null,
                 false,
+                null,
                 null);
     }
 
@@ -109,7 +115,8 @@ public record ExecutorConfig(
                 adminPort,
                 adminToken,
                 killSwitch,
-                instanceId);
+                instanceId,
+                githubApp);
     }
 
     /** GitHub's pacing turned off: for tests and benchmarks against the simulator. */
@@ -130,7 +137,8 @@ public record ExecutorConfig(
                 adminPort,
                 adminToken,
                 killSwitch,
-                instanceId);
+                instanceId,
+                githubApp);
     }
 
     public ExecutorConfig withPacing(Duration spacing, int creationsPerMinute) {
@@ -150,7 +158,8 @@ public record ExecutorConfig(
                 adminPort,
                 adminToken,
                 killSwitch,
-                instanceId);
+                instanceId,
+                githubApp);
     }
 
     public ExecutorConfig withRetries(int attempts, Duration base, Duration maxWait) {
@@ -170,7 +179,8 @@ public record ExecutorConfig(
                 adminPort,
                 adminToken,
                 killSwitch,
-                instanceId);
+                instanceId,
+                githubApp);
     }
 
     /** Serves the admin API on 127.0.0.1:{@code port} behind {@code token}. */
@@ -192,7 +202,8 @@ public record ExecutorConfig(
                 port,
                 token,
                 killSwitch,
-                instanceId);
+                instanceId,
+                githubApp);
     }
 
     public ExecutorConfig withKillSwitch(boolean on) {
@@ -212,7 +223,8 @@ public record ExecutorConfig(
                 adminPort,
                 adminToken,
                 on,
-                instanceId);
+                instanceId,
+                githubApp);
     }
 
     public ExecutorConfig withInstanceId(String id) {
@@ -232,7 +244,50 @@ public record ExecutorConfig(
                 adminPort,
                 adminToken,
                 killSwitch,
-                id);
+                id,
+                githubApp);
+    }
+
+    /**
+     * Authenticates as GitHub App {@code appId} with its PEM private key: each repo's requests use
+     * an installation token of the installation that owns the repo.
+     */
+    public static ExecutorConfig forGitHubApp(
+            String bootstrapServers, String githubApiUrl, long appId, String privateKeyPem) {
+        ExecutorConfig token = defaults(bootstrapServers, githubApiUrl, "unused");
+        return new ExecutorConfig(
+                token.bootstrapServers,
+                token.groupId,
+                token.githubApiUrl,
+                null,
+                token.pollTimeout,
+                token.githubTimeout,
+                token.writeSpacing,
+                token.contentCreationsPerMinute,
+                token.maxConcurrentRequests,
+                token.maxAttempts,
+                token.backoffBase,
+                token.maxRateLimitWait,
+                token.adminPort,
+                token.adminToken,
+                token.killSwitch,
+                token.instanceId,
+                new GitHubAppKey(appId, privateKeyPem));
+    }
+
+    /** A GitHub App's id and private key; the key never appears in {@link #toString()}. */
+    public record GitHubAppKey(long appId, String privateKeyPem) {
+        public GitHubAppKey {
+            if (appId <= 0) {
+                throw new IllegalArgumentException("GitHub App id must be positive");
+            }
+            requireText(privateKeyPem, "GitHub App private key");
+        }
+
+        @Override
+        public String toString() {
+            return "GitHubApp[appId=" + appId + ", privateKey=****]";
+        }
     }
 
     public boolean adminEnabled() {
@@ -247,7 +302,10 @@ public record ExecutorConfig(
                 + groupId
                 + ", githubApiUrl="
                 + githubApiUrl
-                + ", githubToken=****"
+                + ", githubToken="
+                + (githubToken == null ? "none" : "****")
+                + ", githubApp="
+                + (githubApp == null ? "none" : githubApp)
                 + ", pollTimeout="
                 + pollTimeout
                 + ", githubTimeout="

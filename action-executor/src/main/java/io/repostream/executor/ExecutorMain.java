@@ -105,11 +105,35 @@ public final class ExecutorMain implements Runnable {
                         "stable id of this executor (e.g. the pod name) for Kafka static membership: a restart takes its partitions back at once (env REPOSTREAM_EXECUTOR_INSTANCE_ID)")
         String instanceId;
 
+        @Option(
+                names = "--github-app-id",
+                defaultValue = "${env:REPOSTREAM_GITHUB_APP_ID}",
+                description =
+                        "authenticate as this GitHub App (installation token per repo) instead of with a token (env REPOSTREAM_GITHUB_APP_ID)")
+        Long githubAppId;
+
+        @Option(
+                names = "--github-app-key-file",
+                description =
+                        "with --github-app-id: the app's PEM private key file; otherwise the env var GITHUB_APP_PRIVATE_KEY is read")
+        Path githubAppKeyFile;
+
         ExecutorConfig config() {
-            String token = secret(githubTokenFile, "GITHUB_TOKEN", "GitHub token");
-            return ExecutorConfig.defaults(bootstrapServers, githubApiUrl, token)
-                    .withGroupId(groupId)
-                    .withInstanceId(instanceId);
+            ExecutorConfig base;
+            if (githubAppId != null) {
+                String key =
+                        secret(
+                                githubAppKeyFile,
+                                "GITHUB_APP_PRIVATE_KEY",
+                                "GitHub App private key");
+                base =
+                        ExecutorConfig.forGitHubApp(
+                                bootstrapServers, githubApiUrl, githubAppId, key);
+            } else {
+                String token = secret(githubTokenFile, "GITHUB_TOKEN", "GitHub token");
+                base = ExecutorConfig.defaults(bootstrapServers, githubApiUrl, token);
+            }
+            return base.withGroupId(groupId).withInstanceId(instanceId);
         }
     }
 

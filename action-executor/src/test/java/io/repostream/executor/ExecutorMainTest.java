@@ -34,6 +34,9 @@ class ExecutorMainTest {
                 .contains("--admin-token-file")
                 .contains("REPOSTREAM_ADMIN_TOKEN")
                 .contains("REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS")
+                .contains("--github-app-id")
+                .contains("--github-app-key-file")
+                .contains("GITHUB_APP_PRIVATE_KEY")
                 .doesNotContain("--github-token ")
                 .doesNotContain("--token");
     }
@@ -61,5 +64,21 @@ class ExecutorMainTest {
         assertThat(output)
                 .startsWith("2\n")
                 .contains("cannot read the GitHub token file /nonexistent/token");
+    }
+
+    @Test
+    void aGitHubAppNeedsItsKey() {
+        String output =
+                run(
+                        "rollback",
+                        "--action-id",
+                        "a1",
+                        "--github-app-id",
+                        "42",
+                        "--github-app-key-file",
+                        "/nonexistent/key.pem");
+        assertThat(output)
+                .startsWith("2\n")
+                .contains("cannot read the GitHub App private key file /nonexistent/key.pem");
     }
 }

@@ -59,6 +59,12 @@ public interface GitHubClient {
 
     void cancelWorkflowRun(String repo, long runId);
 
+    /**
+     * Tells the client which GitHub App installation owns {@code repo} (actions carry it), so that
+     * it need not look it up. Clients that authenticate with one token ignore it.
+     */
+    default void installationOf(String repo, long installationId) {}
+
     /** Status and rate-limit headers of the last answer this thread received, if any. */
     Optional<GitHubResponse> lastResponse();
 }

@@ -7,6 +7,7 @@ import io.repostream.schemas.TargetState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -35,14 +36,16 @@ import org.kohsuke.github.extras.HttpClientGitHubConnector;
  * decides (and counts) every wait and retry.
  */
 public final class HubGitHubClient implements GitHubClient {
-    /** One token means one write budget; GitHub App installations would each have their own. */
-    private static final String TOKEN_INSTALLATION = "token";
-
     private final GitHub github;
     private final ResponseRecorder recorder;
     private final RestCalls rest;
     private final RequestGate gate;
     private final ExecutorMetrics metrics;
+    private final Credentials credentials;
+
+    /** The repo the calling thread's request is about, for the credentials to pick its token. */
+    private final ThreadLocal<String> currentRepo = new ThreadLocal<>();
+
     private final Map<String, GHRepository> repositories = new ConcurrentHashMap<>();
 
     /**
@@ -51,27 +54,43 @@ public final class HubGitHubClient implements GitHubClient {
      */
     private final ThreadLocal<GHIssue> lastIssueRead = new ThreadLocal<>();
 
+    /** With the token or the GitHub App of {@code config}. */
     public HubGitHubClient(ExecutorConfig config, RequestGate gate, ExecutorMetrics metrics) {
+        this(config, gate, metrics, http(config));
+    }
+
+    private HubGitHubClient(
+            ExecutorConfig config, RequestGate gate, ExecutorMetrics metrics, HttpClient http) {
+        this(config, credentials(config, http), gate, metrics, http);
+    }
+
+    public HubGitHubClient(
+            ExecutorConfig config,
+            Credentials credentials,
+            RequestGate gate,
+            ExecutorMetrics metrics) {
+        this(config, credentials, gate, metrics, http(config));
+    }
+
+    private HubGitHubClient(
+            ExecutorConfig config,
+            Credentials credentials,
+            RequestGate gate,
+            ExecutorMetrics metrics,
+            HttpClient http) {
         this.gate = gate;
         this.metrics = metrics;
-        HttpClient http =
-                HttpClient.newBuilder()
-                        .connectTimeout(config.githubTimeout())
-                        .followRedirects(HttpClient.Redirect.NORMAL)
-                        .build();
+        this.credentials = credentials;
         this.recorder = new ResponseRecorder(new HttpClientGitHubConnector(http));
         this.rest =
                 new RestCalls(
-                        http,
-                        config.githubApiUrl(),
-                        config.githubToken(),
-                        config.githubTimeout(),
-                        recorder);
+                        http, config.githubApiUrl(), credentials, config.githubTimeout(), recorder);
         try {
             this.github =
                     new GitHubBuilder()
                             .withEndpoint(config.githubApiUrl())
-                            .withOAuthToken(config.githubToken())
+                            .withAuthorizationProvider(
+                                    () -> credentials.authorization(currentRepo.get()))
                             .withConnector(recorder)
                             .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
                             .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
@@ -79,6 +98,33 @@ public final class HubGitHubClient implements GitHubClient {
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot set up the GitHub client for " + config.githubApiUrl(), e);
+        }
+    }
+
+    private static HttpClient http(ExecutorConfig config) {
+        return HttpClient.newBuilder()
+                .connectTimeout(config.githubTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    private static Credentials credentials(ExecutorConfig config, HttpClient http) {
+        if (config.githubApp() == null) {
+            return Credentials.token(config.githubToken());
+        }
+        return new GitHubApp(
+                config.githubApp().appId(),
+                GitHubApp.privateKey(config.githubApp().privateKeyPem()),
+                config.githubApiUrl(),
+                http,
+                config.githubTimeout(),
+                Clock.systemUTC());
+    }
+
+    @Override
+    public void installationOf(String repo, long installationId) {
+        if (credentials instanceof GitHubApp app) {
+            app.knowInstallation(repo, installationId);
         }
     }
 
@@ -397,10 +443,11 @@ public final class HubGitHubClient implements GitHubClient {
     private <T> T call(String repo, long number, Kind kind, String operation, IoCall<T> call) {
         String ref = repo + "#" + number;
         return gate.send(
-                TOKEN_INSTALLATION,
+                budget(repo),
                 kind,
                 ref,
                 () -> {
+                    currentRepo.set(repo);
                     recorder.clear();
                     long started = System.nanoTime();
                     try {
@@ -423,19 +470,24 @@ public final class HubGitHubClient implements GitHubClient {
         String ref = repo + "#" + number;
         Kind kind = Kind.WRITE;
         gate.send(
-                TOKEN_INSTALLATION,
+                budget(repo),
                 kind,
                 ref,
                 () -> {
+                    currentRepo.set(repo);
                     recorder.clear();
                     long started = System.nanoTime();
                     try {
-                        rest.send(method, path, body, ref);
+                        rest.send(repo, method, path, body, ref);
                         return null;
                     } finally {
                         observe(operation, started);
                     }
                 });
+    }
+
+    private String budget(String repo) {
+        return credentials.budget(repo);
     }
 
     private void observe(String operation, long startedNanos) {

@@ -16,25 +16,25 @@ import java.time.Duration;
 final class RestCalls {
     private final HttpClient http;
     private final String baseUrl;
-    private final String authorization;
+    private final Credentials credentials;
     private final Duration timeout;
     private final ResponseRecorder recorder;
 
     RestCalls(
             HttpClient http,
             String baseUrl,
-            String token,
+            Credentials credentials,
             Duration timeout,
             ResponseRecorder recorder) {
         this.http = http;
         this.baseUrl = baseUrl;
-        this.authorization = "Bearer " + token;
+        this.credentials = credentials;
         this.timeout = timeout;
         this.recorder = recorder;
     }
 
     /** Sends {@code method path} with an optional JSON body; fails on any status >= 300. */
-    void send(String method, String path, JsonNode body, String ref) {
+    void send(String repo, String method, String path, JsonNode body, String ref) {
         HttpRequest.BodyPublisher publisher =
                 body == null
                         ? HttpRequest.BodyPublishers.noBody()
@@ -42,7 +42,7 @@ final class RestCalls {
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create(baseUrl + path))
                         .timeout(timeout)
-                        .header("Authorization", authorization)
+                        .header("Authorization", credentials.authorization(repo))
                         .header("Accept", "application/vnd.github+json")
                         .header("X-GitHub-Api-Version", "2022-11-28")
                         .header("Content-Type", "application/json")

@@ -47,6 +47,11 @@ public final class Ledger {
         audits.computeIfAbsent(audit.actionId(), id -> new CopyOnWriteArrayList<>()).add(audit);
     }
 
+    /** Whether an audit record with this audit id is known already. */
+    public boolean knowsAudit(String auditId) {
+        return auditIds.contains(auditId);
+    }
+
     public Optional<Snapshot> snapshot(String actionId) {
         return Optional.ofNullable(snapshots.get(actionId));
     }

@@ -21,7 +21,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * idempotent), so that "written" means durable before the executor goes on.
  */
 public final class RecordWriter implements AutoCloseable {
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+    /** Kafka gives up on a record within this time... */
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * ...and we wait a little longer, so that a write we report as failed has really failed and
+     * cannot turn up later next to the retry's record.
+     */
+    private static final Duration ACK_TIMEOUT = DELIVERY_TIMEOUT.plusSeconds(5);
 
     private final KafkaProducer<String, byte[]> producer;
     private final Ledger ledger;
@@ -33,6 +40,8 @@ public final class RecordWriter implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
         this.producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.ledger = ledger;

@@ -1,9 +1,12 @@
 package io.repostream.executor.ledger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.executor.policy.PolicyStore;
+import io.repostream.schemas.json.Json;
 import io.repostream.schemas.json.RecordValidationException;
 import io.repostream.schemas.topics.Topic;
 import io.repostream.schemas.topics.Topics;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,9 +101,14 @@ public final class TopicTail implements AutoCloseable {
             } else if (record.value() == null) {
                 // a tombstone on the compacted snapshot topic: nothing to remember
             } else if (topic.equals(Topics.AUDIT.name())) {
-                ledger.add(Topics.AUDIT.valueCodec().decode(record.value()));
+                if (!ownAudit(record.value())) {
+                    ledger.add(Topics.AUDIT.valueCodec().decode(record.value()));
+                }
             } else if (topic.equals(Topics.SNAPSHOTS.name())) {
-                ledger.add(Topics.SNAPSHOTS.valueCodec().decode(record.value()));
+                // keyed by action id; the executor's own snapshots are in the ledger already
+                if (record.key() == null || ledger.snapshot(record.key()).isEmpty()) {
+                    ledger.add(Topics.SNAPSHOTS.valueCodec().decode(record.value()));
+                }
             }
         } catch (RecordValidationException e) {
             // someone else's bad record must not stop the executor; it stays on the topic
@@ -110,6 +118,19 @@ public final class TopicTail implements AutoCloseable {
                     record.partition(),
                     record.offset(),
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Whether this is an audit record the executor wrote itself (and so has in its ledger): a cheap
+     * look at the audit id spares validating and binding each of our own records again.
+     */
+    private boolean ownAudit(byte[] value) {
+        try {
+            JsonNode id = Json.mapper().readTree(value).get("audit_id");
+            return id != null && id.isTextual() && ledger.knowsAudit(id.asText());
+        } catch (IOException e) {
+            return false; // the full decode reports what is wrong with it
         }
     }
 
