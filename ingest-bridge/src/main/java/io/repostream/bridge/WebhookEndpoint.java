@@ -1,6 +1,7 @@
 package io.repostream.bridge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.bridge.kafka.EventFingerprint;
 import io.repostream.bridge.kafka.EventLog;
 import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
@@ -199,6 +200,12 @@ final class WebhookEndpoint {
             store(reply, event, null);
             return;
         }
+        Optional<String> fingerprint = EventFingerprint.of(event);
+        // Already polled from the event feed: the same happening under another id.
+        if (fingerprint.isPresent() && seen.contains(fingerprint.get())) {
+            duplicate(reply, event);
+            return;
+        }
         SeenDeliveries.Claim claim = seen.claim(event.eventId());
         if (claim instanceof SeenDeliveries.Seen) {
             duplicate(reply, event);
@@ -241,6 +248,10 @@ final class WebhookEndpoint {
                     metrics.kafkaWrite(
                             Topics.EVENTS.name(), error == null, System.nanoTime() - started);
                     if (claimed != null) {
+                        if (error == null) {
+                            EventFingerprint.of(event)
+                                    .ifPresent(f -> claimed.add(f, System.currentTimeMillis()));
+                        }
                         claimed.finished(event.eventId(), error == null);
                     }
                     context.runOnContext(

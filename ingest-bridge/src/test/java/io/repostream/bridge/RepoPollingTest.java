@@ -191,6 +191,71 @@ class RepoPollingTest {
         assertThat(polled()).hasSize(2);
     }
 
+    @Test
+    void anIssueAlreadyPolledIsNotWrittenAgainWhenItsWebhookArrives(Vertx vertx) {
+        github.createIssue(repo, "seen twice", "body", "alice");
+        try (IngestBridge bridge = startBridge(null);
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            bridge.pollNow();
+            GitHubEvent polled = polled().get(0);
+
+            WebhookClient.Reply reply = client.post(webhookFor(polled.payload()));
+
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.json().getString("outcome")).isEqualTo("duplicate");
+        }
+        assertThat(eventsOfRepo()).hasSize(1);
+    }
+
+    @Test
+    void anIssueAlreadyReceivedAsAWebhookIsNotWrittenAgainWhenPolled(Vertx vertx) throws Exception {
+        try (IngestBridge bridge = startBridge(null);
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            github.createIssue(repo, "seen twice", "body", "alice");
+            com.fasterxml.jackson.databind.JsonNode entry = feed().get(0);
+            assertThat(client.post(webhookFor(entry)).status()).isEqualTo(202);
+
+            assertThat(bridge.pollNow()).isZero();
+        }
+        assertThat(eventsOfRepo())
+                .singleElement()
+                .extracting(GitHubEvent::source)
+                .isEqualTo(EventSource.WEBHOOK);
+    }
+
+    /** The webhook GitHub sends for the happening a feed entry describes. */
+    private io.repostream.testkit.fixtures.WebhookDelivery webhookFor(
+            com.fasterxml.jackson.databind.JsonNode entry) {
+        var body = io.repostream.schemas.json.Json.mapper().createObjectNode();
+        body.set("action", entry.at("/payload/action"));
+        body.set("issue", entry.at("/payload/issue"));
+        body.putObject("repository").put("full_name", repo);
+        return io.repostream.testkit.fixtures.WebhookDelivery.builder()
+                .event("issues")
+                .body(body.toString())
+                .secret("poll-test-secret")
+                .build();
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode feed() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var response =
+                http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(
+                                                github.baseUrl() + "/repos/" + repo + "/events"))
+                                .header("Authorization", "Bearer " + GitHubSimulator.DEFAULT_TOKEN)
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        return io.repostream.schemas.json.Json.mapper().readTree(response.body());
+    }
+
+    private List<GitHubEvent> eventsOfRepo() {
+        return TopicContents.values(kafka, Topics.EVENTS).stream()
+                .filter(e -> repo.equals(e.repo()))
+                .toList();
+    }
+
     private List<GitHubEvent> polled() {
         return TopicContents.values(kafka, Topics.EVENTS).stream()
                 .filter(e -> e.source() == EventSource.POLL && repo.equals(e.repo()))

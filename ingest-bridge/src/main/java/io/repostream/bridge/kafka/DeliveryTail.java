@@ -155,6 +155,12 @@ public final class DeliveryTail implements AutoCloseable {
     private int poll() {
         int n = 0;
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            Header fingerprint = record.headers().lastHeader(EventLog.FINGERPRINT_HEADER);
+            if (fingerprint != null) {
+                seen.add(
+                        new String(fingerprint.value(), StandardCharsets.UTF_8),
+                        record.timestamp());
+            }
             String id = eventIdOf(record);
             if (id != null) {
                 seen.add(id, record.timestamp());

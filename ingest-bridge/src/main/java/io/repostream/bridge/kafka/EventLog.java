@@ -29,6 +29,9 @@ public final class EventLog implements AutoCloseable {
     /** Carries the event id, so the dedupe window can be rebuilt without parsing payloads. */
     public static final String EVENT_ID_HEADER = "repostream.event_id";
 
+    /** Carries the {@link EventFingerprint}, so webhook and poll copies are recognised. */
+    public static final String FINGERPRINT_HEADER = "repostream.fingerprint";
+
     private static final int MAX_RECORD_BYTES = 27 * 1024 * 1024;
 
     private final KafkaProducer<String, byte[]> producer;
@@ -62,6 +65,9 @@ public final class EventLog implements AutoCloseable {
         byte[] value = Topics.EVENTS.valueCodec().encode(event);
         RecordHeaders headers = new RecordHeaders();
         headers.add(EVENT_ID_HEADER, event.eventId().getBytes(StandardCharsets.UTF_8));
+        EventFingerprint.of(event)
+                .ifPresent(
+                        f -> headers.add(FINGERPRINT_HEADER, f.getBytes(StandardCharsets.UTF_8)));
         return send(new ProducerRecord<>(Topics.EVENTS.name(), null, event.key(), value, headers));
     }
 

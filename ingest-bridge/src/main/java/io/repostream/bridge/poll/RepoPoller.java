@@ -146,10 +146,16 @@ public final class RepoPoller implements AutoCloseable {
         return new Outcome(page, written);
     }
 
+    /** What became of one polled event. */
+    private enum Stored {
+        WRITTEN,
+        DUPLICATE,
+        FAILED
+    }
+
     /** Writes oldest first; the number written, or -1 when Kafka did not take them all. */
     private int write(String repo, List<JsonNode> entries) {
-        List<CompletableFuture<Boolean>> acks = new ArrayList<>();
-        int written = 0;
+        List<CompletableFuture<Stored>> acks = new ArrayList<>();
         for (JsonNode entry : entries) {
             GitHubEvent event;
             try {
@@ -160,15 +166,17 @@ public final class RepoPoller implements AutoCloseable {
                 continue;
             }
             acks.add(store(event));
-            written++;
         }
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .get(kafkaTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
-            for (CompletableFuture<Boolean> ack : acks) {
-                if (!ack.get()) {
+            int written = 0;
+            for (CompletableFuture<Stored> ack : acks) {
+                Stored stored = ack.get();
+                if (stored == Stored.FAILED) {
                     return -1;
                 }
+                written += stored == Stored.WRITTEN ? 1 : 0;
             }
             return written;
         } catch (Exception e) {
@@ -177,15 +185,22 @@ public final class RepoPoller implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Boolean> store(GitHubEvent event) {
+    private CompletableFuture<Stored> store(GitHubEvent event) {
+        java.util.Optional<String> fingerprint =
+                io.repostream.bridge.kafka.EventFingerprint.of(event);
+        if (dedupe && fingerprint.isPresent() && seen.contains(fingerprint.get())) {
+            // Already received as a webhook under its delivery id.
+            metrics.polledEvent("duplicate");
+            return CompletableFuture.completedFuture(Stored.DUPLICATE);
+        }
         if (dedupe) {
             SeenDeliveries.Claim claim = seen.claim(event.eventId());
             if (claim instanceof SeenDeliveries.Seen) {
                 metrics.polledEvent("duplicate");
-                return CompletableFuture.completedFuture(true);
+                return CompletableFuture.completedFuture(Stored.DUPLICATE);
             }
             if (claim instanceof SeenDeliveries.Pending pending) {
-                return pending.written();
+                return pending.written().thenApply(ok -> ok ? Stored.DUPLICATE : Stored.FAILED);
             }
         }
         return log.write(event)
@@ -193,10 +208,13 @@ public final class RepoPoller implements AutoCloseable {
                         (metadata, error) -> {
                             boolean ok = error == null;
                             if (dedupe) {
+                                if (ok) {
+                                    fingerprint.ifPresent(f -> seen.add(f, clock.millis()));
+                                }
                                 seen.finished(event.eventId(), ok);
                             }
                             metrics.polledEvent(ok ? "written" : "failed");
-                            return ok;
+                            return ok ? Stored.WRITTEN : Stored.FAILED;
                         });
     }
 

@@ -1,0 +1,79 @@
+package io.repostream.bridge.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.schemas.EventSource;
+import io.repostream.schemas.GitHubEvent;
+import java.util.Optional;
+
+/**
+ * What makes one GitHub happening the same whether it arrived as a webhook (keyed by its delivery
+ * id) or through the event feed (keyed by the feed's event id): e.g. {@code issues octo/app#12
+ * opened @2026-01-01T10:00:00Z}. Both paths remember it next to the event id, so the second copy is
+ * recognised as a duplicate. Only kinds that both sources describe with the same fields have one;
+ * others are deduplicated by event id alone.
+ */
+public final class EventFingerprint {
+    private EventFingerprint() {}
+
+    public static Optional<String> of(GitHubEvent event) {
+        if (event.repo() == null) {
+            return Optional.empty();
+        }
+        // The feed wraps the webhook-like payload in an entry; a webhook payload is the payload.
+        JsonNode payload =
+                event.source() == EventSource.POLL
+                        ? event.payload().path("payload")
+                        : event.payload();
+        String action = payload.path("action").asText("");
+        return switch (event.type()) {
+            case "issues" -> itemChange(event, "issue", payload.path("issue"), action);
+            case "pull_request" ->
+                    itemChange(event, "pull_request", payload.path("pull_request"), action);
+            case "issue_comment" -> {
+                JsonNode comment = payload.path("comment");
+                yield comment.path("id").isIntegralNumber()
+                                && comment.path("updated_at").isTextual()
+                        ? Optional.of(
+                                "issue_comment "
+                                        + event.repo()
+                                        + " comment/"
+                                        + comment.path("id").asLong()
+                                        + " "
+                                        + action
+                                        + " @"
+                                        + comment.path("updated_at").asText())
+                        : Optional.empty();
+            }
+            case "push" -> {
+                // The webhook names the new head "after", the feed "head".
+                String head =
+                        payload.path(event.source() == EventSource.POLL ? "head" : "after")
+                                .asText("");
+                String ref = payload.path("ref").asText("");
+                yield head.isEmpty() || ref.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of("push " + event.repo() + " " + ref + " @" + head);
+            }
+            default -> Optional.empty();
+        };
+    }
+
+    private static Optional<String> itemChange(
+            GitHubEvent event, String kind, JsonNode item, String action) {
+        if (action.isEmpty()
+                || !item.path("number").isIntegralNumber()
+                || !item.path("updated_at").isTextual()) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                kind
+                        + " "
+                        + event.repo()
+                        + "#"
+                        + item.path("number").asLong()
+                        + " "
+                        + action
+                        + " @"
+                        + item.path("updated_at").asText());
+    }
+}
