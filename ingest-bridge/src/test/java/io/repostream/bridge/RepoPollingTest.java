@@ -192,6 +192,25 @@ class RepoPollingTest {
     }
 
     @Test
+    void eachStateOfAWorkflowRunIsPolledOnceAsAWorkflowRunEvent() {
+        try (IngestBridge bridge = startBridge(null)) {
+            long run = github.createWorkflowRun(repo, 9, "abc123", "in_progress", null);
+            assertThat(bridge.pollNow()).isEqualTo(1);
+            assertThat(bridge.pollNow()).isZero();
+
+            github.completeWorkflowRun(repo, run, "failure");
+            assertThat(bridge.pollNow()).isEqualTo(1);
+        }
+        List<GitHubEvent> runs =
+                polled().stream().filter(e -> e.type().equals("workflow_run")).toList();
+        assertThat(runs)
+                .extracting(GitHubEvent::action)
+                .containsExactly("in_progress", "completed");
+        assertThat(runs.get(1).payload().path("conclusion").asText()).isEqualTo("failure");
+        assertThat(runs).allMatch(e -> e.eventId().startsWith("github-run-"));
+    }
+
+    @Test
     void anIssueAlreadyPolledIsNotWrittenAgainWhenItsWebhookArrives(Vertx vertx) {
         github.createIssue(repo, "seen twice", "body", "alice");
         try (IngestBridge bridge = startBridge(null);

@@ -38,9 +38,22 @@ public final class EventsFeed {
      *     token
      */
     public FeedPage fetch(String repo, String etag) throws IOException, InterruptedException {
+        return get(repo, "/events?per_page=100", etag, null);
+    }
+
+    /**
+     * Reads {@code GET /repos/{owner}/{repo}/actions/runs} (the newest 50 runs) the same way: the
+     * event feed does not show workflow runs, which CI automation needs.
+     */
+    public FeedPage fetchWorkflowRuns(String repo, String etag)
+            throws IOException, InterruptedException {
+        return get(repo, "/actions/runs?per_page=50", etag, "workflow_runs");
+    }
+
+    private FeedPage get(String repo, String path, String etag, String listField)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(
-                                URI.create(apiUrl + "/repos/" + repo + "/events?per_page=100"))
+                HttpRequest.newBuilder(URI.create(apiUrl + "/repos/" + repo + path))
                         .timeout(timeout)
                         .header("Accept", "application/vnd.github+json")
                         .header("X-GitHub-Api-Version", "2022-11-28")
@@ -54,13 +67,16 @@ public final class EventsFeed {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new IOException("cannot poll events of " + repo + ": " + e.getMessage(), e);
+            throw new IOException("cannot poll " + path + " of " + repo + ": " + e.getMessage(), e);
         }
         JsonNode events = null;
         if (response.statusCode() == 200) {
             events = Json.mapper().readTree(response.body());
+            if (events != null && listField != null) {
+                events = events.path(listField);
+            }
             if (events == null || !events.isArray()) {
-                throw new IOException("events of " + repo + ": expected a JSON array");
+                throw new IOException(path + " of " + repo + ": expected a JSON array");
             }
         }
         return new FeedPage(

@@ -41,6 +41,38 @@ public final class PolledEvents {
                 entry);
     }
 
+    /**
+     * A workflow run as {@code /actions/runs} lists it, as a {@code workflow_run} event whose id
+     * names the run and the state seen ({@code github-run-<id>-<status>-<updated_at>}): each change
+     * of a run is one event, and seeing the same state again is a duplicate.
+     */
+    public static GitHubEvent workflowRun(String repo, JsonNode run, Instant receivedAt) {
+        long id = run.path("id").asLong(-1);
+        String status = run.path("status").asText("");
+        String updatedAt = run.path("updated_at").asText("");
+        if (id < 0 || status.isEmpty() || updatedAt.isEmpty()) {
+            throw new IllegalArgumentException("workflow run without id, status or updated_at");
+        }
+        Instant updated = OffsetDateTime.parse(updatedAt).toInstant();
+        String action =
+                switch (status) {
+                    case "completed" -> "completed";
+                    case "in_progress" -> "in_progress";
+                    default -> "requested";
+                };
+        return new GitHubEvent(
+                "github-run-" + id + "-" + status + "-" + updated.getEpochSecond(),
+                EventSource.POLL,
+                "workflow_run",
+                action,
+                repo,
+                null,
+                null,
+                updated,
+                receivedAt,
+                run);
+    }
+
     /** The feed's {@code IssueCommentEvent} is the webhook's {@code issue_comment}, and so on. */
     public static String webhookName(String feedType) {
         String base =

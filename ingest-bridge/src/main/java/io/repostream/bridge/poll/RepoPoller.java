@@ -100,8 +100,62 @@ public final class RepoPoller implements AutoCloseable {
         }
     }
 
-    /** Polls {@code repo} once and writes what is new. */
+    /** Polls {@code repo}'s event feed and workflow runs once and writes what is new. */
     public synchronized Outcome pollOnce(String repo) {
+        Outcome feedOutcome = pollFeed(repo);
+        Outcome runs = pollWorkflowRuns(repo);
+        // The feed's answer governs the schedule (it carries X-Poll-Interval).
+        return new Outcome(
+                feedOutcome.page() != null ? feedOutcome.page() : runs.page(),
+                feedOutcome.written() + runs.written());
+    }
+
+    private Outcome pollWorkflowRuns(String repo) {
+        String key = repo + "/actions/runs";
+        PollCursors.Cursor cursor = cursors.get(key);
+        FeedPage page;
+        try {
+            page = feed.fetchWorkflowRuns(repo, cursor.etag());
+        } catch (IOException e) {
+            metrics.pollRequest("error");
+            LOG.warn("{}", e.getMessage());
+            return new Outcome(null, 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(null, 0);
+        }
+        metrics.pollRequest(String.valueOf(page.status()));
+        if (page.rateRemaining() != null) {
+            metrics.quotaRemaining(page.rateRemaining());
+        }
+        if (page.status() != 200) {
+            if (page.status() != 304) {
+                LOG.warn("polling workflow runs of {}: GitHub answered {}", repo, page.status());
+            }
+            return new Outcome(page, 0);
+        }
+        List<GitHubEvent> fresh = new ArrayList<>();
+        for (JsonNode run : page.events()) {
+            try {
+                GitHubEvent event = PolledEvents.workflowRun(repo, run, clock.instant());
+                if (!seen.contains(event.eventId())) {
+                    fresh.add(event);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("skipping an unreadable workflow run of {}: {}", repo, e.getMessage());
+                metrics.polledEvent("unreadable");
+            }
+        }
+        fresh.sort(Comparator.comparing(GitHubEvent::occurredAt));
+        int written = awaitStored(repo, fresh.stream().map(this::store).toList());
+        if (written < 0) {
+            return new Outcome(page, 0);
+        }
+        cursors.put(key, new PollCursors.Cursor(page.etag(), 0));
+        return new Outcome(page, written);
+    }
+
+    private Outcome pollFeed(String repo) {
         PollCursors.Cursor cursor = cursors.get(repo);
         FeedPage page;
         try {
@@ -167,6 +221,11 @@ public final class RepoPoller implements AutoCloseable {
             }
             acks.add(store(event));
         }
+        return awaitStored(repo, acks);
+    }
+
+    /** Waits for Kafka; the number written, or -1 when Kafka did not take them all. */
+    private int awaitStored(String repo, List<CompletableFuture<Stored>> acks) {
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
                     .get(kafkaTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
