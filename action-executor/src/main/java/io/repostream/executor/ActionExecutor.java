@@ -31,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,6 +39,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -211,6 +213,11 @@ public final class ActionExecutor implements AutoCloseable {
                             "Kafka did not take a write, retrying the actions in hand: {}",
                             e.getMessage());
                     pause(WRITE_FAILURE_PAUSE);
+                } catch (CommitFailedException | RetriableException e) {
+                    // a rebalance took partitions away before the commit: their actions come
+                    // back to whoever owns them now, and the ledger keeps them from applying twice
+                    LOG.warn("could not commit offsets, going on: {}", e.getMessage());
+                    uncommitted.clear();
                 }
             }
         } catch (WakeupException e) {

@@ -455,7 +455,7 @@ public final class HubGitHubClient implements GitHubClient {
                     } catch (IOException e) {
                         throw translate(e, operation, ref);
                     } finally {
-                        observe(operation, started);
+                        observe(repo, operation, started);
                     }
                 });
     }
@@ -481,7 +481,7 @@ public final class HubGitHubClient implements GitHubClient {
                         rest.send(repo, method, path, body, ref);
                         return null;
                     } finally {
-                        observe(operation, started);
+                        observe(repo, operation, started);
                     }
                 });
     }
@@ -490,9 +490,15 @@ public final class HubGitHubClient implements GitHubClient {
         return credentials.budget(repo);
     }
 
-    private void observe(String operation, long startedNanos) {
+    private void observe(String repo, String operation, long startedNanos) {
         metrics.githubRequest(operation, (System.nanoTime() - startedNanos) / 1e9);
-        recorder.last().map(r -> r.rateLimit().remaining()).ifPresent(metrics::quotaRemaining);
+        recorder.last()
+                .map(GitHubResponse::rateLimit)
+                .ifPresent(
+                        rateLimit -> {
+                            metrics.quotaRemaining(rateLimit.remaining());
+                            gate.observed(budget(repo), rateLimit);
+                        });
     }
 
     private GitHubException translate(IOException e, String operation, String ref) {

@@ -2,6 +2,7 @@ package io.repostream.executor.github;
 
 import io.repostream.executor.ExecutorConfig;
 import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.schemas.RateLimit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -32,6 +33,9 @@ public final class RequestGate {
     private final Map<String, Long> lastWriteNanos = new HashMap<>();
     private final Deque<Long> recentCreationsNanos = new ArrayDeque<>();
 
+    /** Per budget: no request before this instant, because the quota is used up until its reset. */
+    private final Map<String, Instant> exhaustedUntil = new HashMap<>();
+
     public RequestGate(ExecutorConfig config, ExecutorMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
@@ -54,6 +58,7 @@ public final class RequestGate {
      */
     public <T> T send(String installation, Kind kind, String ref, Supplier<T> call) {
         for (int attempt = 1; ; attempt++) {
+            awaitQuota(installation, ref);
             pace(installation, kind);
             GitHubException failure;
             try {
@@ -119,6 +124,53 @@ public final class RequestGate {
         long base = config.backoffBase().toMillis() << Math.min(attempt - 1, 16);
         long half = Math.max(1, base / 2);
         return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+    }
+
+    /**
+     * Notes the rate-limit headers of an answer: when they say the quota is used up, requests of
+     * that budget wait for the reset instead of being sent only to be refused.
+     */
+    public void observed(String installation, RateLimit rateLimit) {
+        if (rateLimit == null
+                || rateLimit.remaining() == null
+                || rateLimit.remaining() > 0
+                || rateLimit.resetEpochSeconds() == null) {
+            return;
+        }
+        synchronized (this) {
+            exhaustedUntil.put(installation, Instant.ofEpochSecond(rateLimit.resetEpochSeconds()));
+        }
+    }
+
+    /** Waits out a quota known to be used up, or fails when that takes too long. */
+    private void awaitQuota(String installation, String ref) {
+        Instant until;
+        synchronized (this) {
+            until = exhaustedUntil.get(installation);
+        }
+        if (until == null) {
+            return;
+        }
+        Duration wait = Duration.between(Instant.now(), until.plusSeconds(1));
+        if (wait.isNegative() || wait.isZero()) {
+            synchronized (this) {
+                exhaustedUntil.remove(installation, until);
+            }
+            return;
+        }
+        if (wait.compareTo(config.maxRateLimitWait()) > 0) {
+            throw new GitHubException(
+                    "GitHub quota used up until "
+                            + until
+                            + "; not calling GitHub for "
+                            + ref
+                            + " before then, longer than the configured maximum wait",
+                    429,
+                    null,
+                    null);
+        }
+        metrics.retried("quota_exhausted");
+        sleep(wait, ref);
     }
 
     private void pace(String installation, Kind kind) {

@@ -197,4 +197,37 @@ class RequestGateTest {
         creator.join(2000);
         assertThat(third).hasValue(0);
     }
+
+    @Test
+    void sendsNothingWhileTheLastAnswerSaidTheQuotaIsUsedUp() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        long reset = Instant.now().plusSeconds(3600).getEpochSecond();
+        gate.observed("token", new RateLimit(5000, 0, 5000, reset, "core", null));
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(
+                        () ->
+                                gate.send(
+                                        "token",
+                                        Kind.READ,
+                                        "acme/widgets#3",
+                                        calls::incrementAndGet))
+                .isInstanceOf(GitHubException.class)
+                .hasMessageContaining("quota used up until")
+                .hasMessageContaining("acme/widgets#3");
+        assertThat(calls).hasValue(0);
+        // another installation's budget is not affected
+        assertThat(gate.send("installation-2", Kind.READ, "acme/other#1", calls::incrementAndGet))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void waitsForAResetThatIsNearThenSends() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        gate.observed(
+                "token",
+                new RateLimit(5000, 0, 5000, Instant.now().getEpochSecond(), "core", null));
+        long started = System.nanoTime();
+        assertThat(gate.send("token", Kind.READ, "acme/widgets#4", () -> "sent")).isEqualTo("sent");
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(2_500);
+    }
 }

@@ -1,6 +1,5 @@
 package io.repostream.executor.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -80,9 +79,5 @@ public final class ExecutorProcess implements AutoCloseable {
                 process.destroyForcibly();
             }
         }
-    }
-
-    static String pathSeparator() {
-        return File.pathSeparator;
     }
 }
