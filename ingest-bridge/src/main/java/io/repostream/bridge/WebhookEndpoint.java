@@ -179,7 +179,7 @@ final class WebhookEndpoint {
             reply.ok(200, "filtered", "event not ingested: " + dropped.get(), event);
             return;
         }
-        write(reply, event);
+        write(reply, event, json);
     }
 
     private List<String> secretsFor(JsonNode tree) {
@@ -195,12 +195,12 @@ final class WebhookEndpoint {
         return config.secrets().candidatesFor(repo, EventNormalizer.orgOf(tree));
     }
 
-    private void write(Reply reply, GitHubEvent event) {
+    private void write(Reply reply, GitHubEvent event, byte[] json) {
         if (config.dedupeWindow().isZero()) {
-            store(reply, event, null);
+            store(reply, event, null, json);
             return;
         }
-        Optional<String> fingerprint = EventFingerprint.of(event);
+        Optional<String> fingerprint = EventFingerprint.otherSourceKey(event);
         // Already polled from the event feed: the same happening under another id.
         if (fingerprint.isPresent() && seen.contains(fingerprint.get())) {
             duplicate(reply, event);
@@ -230,7 +230,7 @@ final class WebhookEndpoint {
                                             }));
             return;
         }
-        store(reply, event, seen);
+        store(reply, event, seen, json);
     }
 
     private void duplicate(Reply reply, GitHubEvent event) {
@@ -238,10 +238,10 @@ final class WebhookEndpoint {
         reply.ok(200, "duplicate", "delivery already received", event);
     }
 
-    private void store(Reply reply, GitHubEvent event, SeenDeliveries claimed) {
+    private void store(Reply reply, GitHubEvent event, SeenDeliveries claimed, byte[] json) {
         long started = System.nanoTime();
         Context context = reply.ctx.vertx().getOrCreateContext();
-        CompletableFuture<?> acked = log.write(event);
+        CompletableFuture<?> acked = log.writeWithRawPayload(event, json);
         armKafkaTimeout(reply);
         acked.whenComplete(
                 (metadata, error) -> {
@@ -249,7 +249,7 @@ final class WebhookEndpoint {
                             Topics.EVENTS.name(), error == null, System.nanoTime() - started);
                     if (claimed != null) {
                         if (error == null) {
-                            EventFingerprint.of(event)
+                            EventFingerprint.recordedKey(event)
                                     .ifPresent(f -> claimed.add(f, System.currentTimeMillis()));
                         }
                         claimed.finished(event.eventId(), error == null);

@@ -15,6 +15,26 @@ import java.util.Optional;
 public final class EventFingerprint {
     private EventFingerprint() {}
 
+    /**
+     * The key under which {@code event} is remembered: its source and its fingerprint. Only copies
+     * from the other source count as duplicates: two webhook deliveries with the same fingerprint
+     * (e.g. from a repository hook and an organisation hook) stay two deliveries.
+     */
+    public static Optional<String> recordedKey(GitHubEvent event) {
+        return of(event).map(f -> key(event.source(), f));
+    }
+
+    /** The key a copy of {@code event} from the other source was remembered under. */
+    public static Optional<String> otherSourceKey(GitHubEvent event) {
+        EventSource other =
+                event.source() == EventSource.POLL ? EventSource.WEBHOOK : EventSource.POLL;
+        return of(event).map(f -> key(other, f));
+    }
+
+    private static String key(EventSource source, String fingerprint) {
+        return "fingerprint:" + source.wireName() + " " + fingerprint;
+    }
+
     public static Optional<String> of(GitHubEvent event) {
         if (event.repo() == null) {
             return Optional.empty();

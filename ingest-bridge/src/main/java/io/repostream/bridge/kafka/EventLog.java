@@ -62,10 +62,23 @@ public final class EventLog implements AutoCloseable {
 
     /** Writes {@code event} keyed by {@link GitHubEvent#key()}. */
     public CompletableFuture<RecordMetadata> write(GitHubEvent event) {
-        byte[] value = Topics.EVENTS.valueCodec().encode(event);
+        return write(event, Topics.EVENTS.valueCodec().encode(event));
+    }
+
+    /**
+     * Writes {@code event} with its payload as the exact bytes GitHub sent ({@code rawPayload}, the
+     * JSON {@code event.payload()} was parsed from): byte for byte the original, and no
+     * re-serialisation of a large tree on the hot path.
+     */
+    public CompletableFuture<RecordMetadata> writeWithRawPayload(
+            GitHubEvent event, byte[] rawPayload) {
+        return write(event, RawPayloadEncoding.encode(event, rawPayload));
+    }
+
+    private CompletableFuture<RecordMetadata> write(GitHubEvent event, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EVENT_ID_HEADER, event.eventId().getBytes(StandardCharsets.UTF_8));
-        EventFingerprint.of(event)
+        EventFingerprint.recordedKey(event)
                 .ifPresent(
                         f -> headers.add(FINGERPRINT_HEADER, f.getBytes(StandardCharsets.UTF_8)));
         return send(new ProducerRecord<>(Topics.EVENTS.name(), null, event.key(), value, headers));

@@ -245,9 +245,11 @@ public final class RepoPoller implements AutoCloseable {
     }
 
     private CompletableFuture<Stored> store(GitHubEvent event) {
+        java.util.Optional<String> webhookCopy =
+                io.repostream.bridge.kafka.EventFingerprint.otherSourceKey(event);
         java.util.Optional<String> fingerprint =
-                io.repostream.bridge.kafka.EventFingerprint.of(event);
-        if (dedupe && fingerprint.isPresent() && seen.contains(fingerprint.get())) {
+                io.repostream.bridge.kafka.EventFingerprint.recordedKey(event);
+        if (dedupe && webhookCopy.isPresent() && seen.contains(webhookCopy.get())) {
             // Already received as a webhook under its delivery id.
             metrics.polledEvent("duplicate");
             return CompletableFuture.completedFuture(Stored.DUPLICATE);
