@@ -12,12 +12,19 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 public final class EventTime {
     private EventTime() {}
 
-    /** Bounded out-of-orderness; a silent partition stops holding event time back. */
+    /**
+     * Bounded out-of-orderness; a partition silent for {@code idleness} is caught up, and event
+     * time follows the wall clock there (see {@link CaughtUpWatermarks}).
+     */
     public static WatermarkStrategy<GitHubEvent> events(
             Duration outOfOrderness, Duration idleness) {
-        return WatermarkStrategy.<GitHubEvent>forBoundedOutOfOrderness(outOfOrderness)
-                .withTimestampAssigner((event, kafkaTime) -> event.occurredAt().toEpochMilli())
-                .withIdleness(idleness);
+        return WatermarkStrategy.<GitHubEvent>forGenerator(
+                        ctx ->
+                                new CaughtUpWatermarks<>(
+                                        outOfOrderness,
+                                        idleness,
+                                        new CaughtUpWatermarks.WallClock()))
+                .withTimestampAssigner((event, kafkaTime) -> event.occurredAt().toEpochMilli());
     }
 
     /**

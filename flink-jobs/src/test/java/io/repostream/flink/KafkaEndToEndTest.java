@@ -1,23 +1,30 @@
 package io.repostream.flink;
 
-import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.RepoPolicy.Sla;
+import io.repostream.schemas.RepoPolicy.SlaTarget;
 import io.repostream.schemas.topics.Topic;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaEndToEndTest {
     private static final String REPO = "octo-org/widgets";
+
+    /**
+     * Events happen now: the job's event time follows the wall clock once its sources are quiet,
+     * and old events would then breach every SLA at once.
+     */
+    private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     @TempDir Path checkpoints;
 
@@ -57,13 +70,13 @@ class KafkaEndToEndTest {
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void turnsIssueEventsFromKafkaIntoCommittedActionsAndFollowsAPolicyChangeWithoutRestart()
             throws Exception {
-        send(Topics.EVENTS, REPO, Events.issue("opened", REPO, 1, List.of(), T0));
-        send(Topics.EVENTS, REPO, Events.issue("opened", REPO, 2, List.of("bug"), T0));
+        send(Topics.EVENTS, REPO, Events.issue("opened", REPO, 1, List.of(), NOW));
+        send(Topics.EVENTS, REPO, Events.issue("opened", REPO, 2, List.of("bug"), NOW));
         producer.send(
                         new ProducerRecord<>(
                                 Topics.EVENTS.name(), REPO, "{\"this is\": \"not an event\"}"))
                 .get();
-        send(Topics.EVENTS, REPO, Events.issue("opened", REPO, 3, List.of(), T0.plusSeconds(5)));
+        send(Topics.EVENTS, REPO, Events.issue("opened", REPO, 3, List.of(), NOW.plusSeconds(5)));
         job = startJob();
 
         List<ConsumerRecord<String, ActionRecord>> first =
@@ -81,7 +94,7 @@ class KafkaEndToEndTest {
 
         RepoPolicy policy =
                 new RepoPolicy(
-                        REPO, "triage/new", null, true, 300, null, null, null, null, null, T0);
+                        REPO, "triage/new", null, true, 300, null, null, null, null, null, NOW);
         send(Topics.CONFIG, REPO, policy);
         ActionRecord underPolicy = null;
         // the policy and the events travel on different topics: open issues until one is seen
@@ -90,12 +103,13 @@ class KafkaEndToEndTest {
             send(
                     Topics.EVENTS,
                     REPO,
-                    Events.issue("opened", REPO, n, List.of(), T0.plusSeconds(n)));
+                    Events.issue("opened", REPO, n, List.of(), NOW.plusSeconds(n)));
             List<ConsumerRecord<String, ActionRecord>> all =
                     broker.consume(Topics.ACTIONS, first.size() + n - 9, Duration.ofSeconds(30));
             underPolicy =
                     all.stream()
                             .map(ConsumerRecord::value)
+                            .filter(a -> a.producedBy().equals("triage-label@1"))
                             .filter(
                                     a ->
                                             a.params()
@@ -110,14 +124,76 @@ class KafkaEndToEndTest {
         assertThat(underPolicy.dryRun()).isTrue();
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void firesAnSlaBreachWhileNoEventsArriveBecauseEventTimeFollowsTheWallClockWhenCaughtUp()
+            throws Exception {
+        Sla fast =
+                new Sla(
+                        Map.of("P0", new SlaTarget(Duration.ofSeconds(20), Duration.ofHours(1))),
+                        null,
+                        null,
+                        0,
+                        false);
+        send(
+                Topics.CONFIG,
+                REPO,
+                new RepoPolicy(REPO, null, null, false, 300, fast, null, null, null, null, NOW));
+        job = startJob(Duration.ofSeconds(2), Duration.ofSeconds(2));
+
+        // the policy may reach the rule after the first openings: open ten P0 issues, one a
+        // second, then stay quiet. Event time from the events alone would stop 2 s before the
+        // last opening, short of every 20 s deadline: only a clock that runs on while the sources
+        // are caught up can fire a breach.
+        for (int n = 100; n < 110; n++) {
+            send(
+                    Topics.EVENTS,
+                    REPO,
+                    Events.issue("opened", REPO, n, List.of("P0"), Instant.now()));
+            Thread.sleep(1_000);
+        }
+        String breach = null;
+        try (KafkaConsumer<String, String> reader = actionsReader()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (breach == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(500))) {
+                    if (r.value().contains("response-breach")) {
+                        breach = r.value();
+                    }
+                }
+            }
+        }
+        assertThat(breach).as("a response breach while the sources were quiet").isNotNull();
+        assertThat(breach).contains("\"produced_by\":\"sla-monitor@1\"");
+    }
+
+    private KafkaConsumer<String, String> actionsReader() {
+        Map<String, Object> props = broker.consumerProps("e2e-reader");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(Topics.ACTIONS.name()).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
     private JobClient startJob() throws Exception {
+        return startJob(JobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS, JobConfig.DEFAULT_SOURCE_IDLENESS);
+    }
+
+    private JobClient startJob(Duration outOfOrderness, Duration idleness) throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         RepostreamJob.localConfiguration(checkpoints, Duration.ofMillis(500)));
         env.setParallelism(2);
         JobConfig config =
                 JobConfig.defaults(broker.bootstrapServers())
-                        .withTransactionalIdPrefix("e2e-" + System.nanoTime());
+                        .withTransactionalIdPrefix("e2e-" + System.nanoTime())
+                        .withEventTime(outOfOrderness, idleness);
         RepostreamJob.fromKafka(config).build(env);
         return env.executeAsync("repostream-e2e");
     }

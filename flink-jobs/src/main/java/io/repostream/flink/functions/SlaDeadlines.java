@@ -5,6 +5,7 @@ import io.repostream.schemas.RepoPolicy.Sla;
 import io.repostream.schemas.RepoPolicy.SlaTarget;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Map;
 
@@ -59,6 +60,9 @@ public record SlaDeadlines(
     }
 
     private static Instant after(BusinessClock clock, Instant from, Duration d) {
-        return clock == null ? from.plus(d) : clock.plus(from, d);
+        Instant due = clock == null ? from.plus(d) : clock.plus(from, d);
+        // timers have millisecond resolution: a deadline between two milliseconds would never
+        // be reached by the timer set for it
+        return due.truncatedTo(ChronoUnit.MILLIS);
     }
 }

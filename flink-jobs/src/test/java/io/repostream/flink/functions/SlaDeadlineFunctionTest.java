@@ -70,6 +70,18 @@ class SlaDeadlineFunctionTest {
     }
 
     @Test
+    void breachesDeadlinesThatFallBetweenTwoMilliseconds() throws Exception {
+        Instant opened = T0.plusNanos(123_456); // pollers and bridges stamp events with nanos
+        send(Events.issue("opened", REPO, 30, List.of("P0"), opened));
+
+        watermark(
+                opened.plus(Duration.ofMinutes(5))
+                        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
     void aMaintainersFirstCommentStopsTheResponseClock() throws Exception {
         send(Events.issue("opened", REPO, 8, List.of("P1"), T0));
         send(Events.comment(REPO, 8, "maintainer", "User", T0.plus(Duration.ofMinutes(10))));
