@@ -113,6 +113,8 @@ public final class ExecutorBench {
                     seen++;
                     if (audit.outcome() == AuditOutcome.APPLIED) {
                         applied++;
+                    } else if (seen - applied <= 3) {
+                        System.out.printf("not applied: %s %s%n", audit.outcome().wireName(), audit.error());
                     }
                 }
             }
