@@ -261,7 +261,9 @@ class GitHubAppAuthTest {
 
         assertThat(github.refused).isEmpty();
         assertThat(github.tokensIssued.get()).isGreaterThanOrEqualTo(2);
-        assertThat(github.feedAuthorizations).contains("token ghs_installation_2");
+        assertThat(github.feedAuthorizations)
+                .hasSizeGreaterThanOrEqualTo(2)
+                .doesNotHaveDuplicates();
     }
 
     @Test

@@ -123,39 +123,24 @@ class KafkaOutageTest {
     @Test
     void killingTheBrokerMidLoadNeverLeavesA2xxForAnEventThatIsNotInKafka(Vertx vertx)
             throws Exception {
-        List<WebhookExample> examples = WebhookExamples.all();
-        int total = 300;
-        int concurrency = 16;
         Map<String, Integer> answers = new ConcurrentHashMap<>();
         try (IngestBridge bridge = IngestBridge.start(config());
                 WebhookClient client = new WebhookClient(vertx, bridge.port())) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            List<Future<?>> window = new ArrayList<>();
+            Load load = new Load(client, answers);
+            load.send(96);
+            // The broker goes down while deliveries keep coming...
             Thread stopping = new Thread(kafka::stop, "stop-kafka-mid-load");
-            for (int i = 0; i < total && System.nanoTime() < deadline; i++) {
-                if (i == total / 3) {
-                    // The broker goes down while deliveries keep coming.
-                    stopping.start();
-                }
-                if (i == 2 * total / 3) {
-                    stopping.join(TimeUnit.SECONDS.toMillis(30));
-                    kafka.restart();
-                }
-                WebhookDelivery delivery =
-                        WebhookDelivery.builder()
-                                .example(examples.get(i % examples.size()))
-                                .secret(SECRET)
-                                .build();
-                window.add(
-                        client.postAsync(delivery.headers(), Buffer.buffer(delivery.body()))
-                                .onSuccess(r -> answers.put(delivery.deliveryId(), r.status()))
-                                .otherwise(e -> null));
-                if (window.size() >= concurrency) {
-                    Future.join(window).await(30, TimeUnit.SECONDS);
-                    window.clear();
-                }
+            stopping.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (stopping.isAlive() && System.nanoTime() < deadline) {
+                load.send(16);
             }
-            Future.join(window).await(30, TimeUnit.SECONDS);
+            stopping.join(TimeUnit.SECONDS.toMillis(30));
+            // ...stays down for a while...
+            load.send(48);
+            // ...and comes back.
+            kafka.restart();
+            load.send(96);
         }
         if (!kafka.isRunning()) {
             kafka.restart();
@@ -172,6 +157,39 @@ class KafkaOutageTest {
                 .contains(202, 503)
                 .allMatch(s -> s == 202 || s == 503);
         assertThat(eventIds()).containsAll(acknowledged);
+    }
+
+    /** Signed example deliveries, 16 in flight at a time. */
+    private static final class Load {
+        private final List<WebhookExample> examples = WebhookExamples.all();
+        private final WebhookClient client;
+        private final Map<String, Integer> answers;
+        private int next;
+
+        Load(WebhookClient client, Map<String, Integer> answers) {
+            this.client = client;
+            this.answers = answers;
+        }
+
+        void send(int count) {
+            List<Future<?>> window = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                WebhookDelivery delivery =
+                        WebhookDelivery.builder()
+                                .example(examples.get(next++ % examples.size()))
+                                .secret(SECRET)
+                                .build();
+                window.add(
+                        client.postAsync(delivery.headers(), Buffer.buffer(delivery.body()))
+                                .onSuccess(r -> answers.put(delivery.deliveryId(), r.status()))
+                                .otherwise(e -> null));
+                if (window.size() >= 16) {
+                    WebhookClient.await(Future.join(window));
+                    window.clear();
+                }
+            }
+            WebhookClient.await(Future.join(window));
+        }
     }
 
     private static List<String> eventIds() {
