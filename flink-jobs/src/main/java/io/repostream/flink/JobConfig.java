@@ -13,7 +13,9 @@ import java.util.Objects;
  * @param checkpointInterval how often state is checkpointed, and so how often actions commit
  * @param parallelism default operator parallelism
  * @param maxOutOfOrderness how late an event may arrive (by event time) and still count on time
- * @param sourceIdleness after this long without events a partition stops holding back event time
+ * @param sourceIdleness after this long without events a partition counts as caught up: its event
+ *     time follows the wall clock (less the out-of-orderness), so quiet periods still fire SLA
+ *     deadlines
  */
 public record JobConfig(
         String bootstrapServers,
