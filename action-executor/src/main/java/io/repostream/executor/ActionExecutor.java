@@ -279,6 +279,9 @@ public final class ActionExecutor implements AutoCloseable {
 
     private PartitionRun run(TopicPartition partition, List<ConsumerRecord<String, byte[]>> batch) {
         long next = batch.get(0).offset();
+        Instant deferUntil = null;
+        RecordWriteException failure = null;
+        List<Map.Entry<Long, RecordWriter.PendingAudit>> inFlight = new ArrayList<>();
         try {
             for (ConsumerRecord<String, byte[]> record : batch) {
                 if (!running.get()) {
@@ -289,17 +292,29 @@ public final class ActionExecutor implements AutoCloseable {
                         && action.notBefore() != null
                         && Instant.now().isBefore(action.notBefore())) {
                     // not due yet: wait for it without dropping it, and keep the repo's order
-                    return new PartitionRun(partition, record.offset(), action.notBefore(), null);
+                    deferUntil = action.notBefore();
+                    break;
                 }
                 if (action != null) {
-                    processor.process(action);
+                    inFlight.add(Map.entry(record.offset(), processor.processLater(action)));
                 }
                 next = record.offset() + 1;
             }
-            return new PartitionRun(partition, next, null, null);
         } catch (RecordWriteException e) {
-            return new PartitionRun(partition, next, null, e);
+            failure = e;
         }
+        // an offset is committed only once Kafka has the audit of its action
+        for (Map.Entry<Long, RecordWriter.PendingAudit> pending : inFlight) {
+            try {
+                pending.getValue().await();
+            } catch (RecordWriteException e) {
+                if (pending.getKey() < next) {
+                    next = pending.getKey();
+                    failure = e;
+                }
+            }
+        }
+        return new PartitionRun(partition, next, failure == null ? deferUntil : null, failure);
     }
 
     private static PartitionRun await(Future<PartitionRun> future) {

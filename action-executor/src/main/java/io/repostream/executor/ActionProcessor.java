@@ -74,9 +74,17 @@ public final class ActionProcessor {
      *     then to be retried (it is not lost, and the ledger keeps a retry from mutating twice)
      */
     public AuditRecord process(ActionRecord action) {
+        return processLater(action).await();
+    }
+
+    /**
+     * Like {@link #process} but does not wait for Kafka to take the audit record: the caller awaits
+     * it before it commits the action's offset. The snapshot is still awaited before any mutation.
+     */
+    public RecordWriter.PendingAudit processLater(ActionRecord action) {
         Instant started = clock.instant();
         AuditRecord audit = decide(action, started);
-        writer.write(audit);
+        RecordWriter.PendingAudit pending = writer.writeLater(audit);
         metrics.action(action.type(), action.repo(), audit.outcome());
         LOG.info(
                 "{} {} ({}): {}{}",
@@ -85,7 +93,7 @@ public final class ActionProcessor {
                 action.actionId(),
                 audit.outcome().wireName(),
                 audit.error() == null ? "" : " - " + audit.error());
-        return audit;
+        return pending;
     }
 
     private AuditRecord decide(ActionRecord action, Instant started) {

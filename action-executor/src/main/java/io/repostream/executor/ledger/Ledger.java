@@ -47,6 +47,17 @@ public final class Ledger {
         audits.computeIfAbsent(audit.actionId(), id -> new CopyOnWriteArrayList<>()).add(audit);
     }
 
+    /** Takes back an audit record that Kafka refused, so that the action is tried again. */
+    public void forget(AuditRecord audit) {
+        if (!auditIds.remove(audit.auditId())) {
+            return;
+        }
+        List<AuditRecord> trail = audits.get(audit.actionId());
+        if (trail != null) {
+            trail.removeIf(a -> a.auditId().equals(audit.auditId()));
+        }
+    }
+
     /** Whether an audit record with this audit id is known already. */
     public boolean knowsAudit(String auditId) {
         return auditIds.contains(auditId);

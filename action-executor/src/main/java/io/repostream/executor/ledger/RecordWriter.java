@@ -8,11 +8,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -61,6 +63,55 @@ public final class RecordWriter implements AutoCloseable {
     public void write(AuditRecord audit) {
         send(Topics.AUDIT, audit.repo(), audit, audit.repo() + "#" + audit.target());
         ledger.add(audit);
+    }
+
+    /**
+     * Sends the audit record without waiting. The ledger counts it at once, so that a duplicate
+     * later in the same batch is recognised; {@link PendingAudit#await()} takes it back out if
+     * Kafka refuses it.
+     */
+    public PendingAudit writeLater(AuditRecord audit) {
+        byte[] bytes = Topics.AUDIT.valueCodec().encode(audit);
+        ledger.add(audit);
+        return new PendingAudit(
+                audit,
+                producer.send(new ProducerRecord<>(Topics.AUDIT.name(), audit.repo(), bytes)));
+    }
+
+    /** An audit record on its way to Kafka. */
+    public final class PendingAudit {
+        private final AuditRecord audit;
+        private final Future<RecordMetadata> ack;
+
+        private PendingAudit(AuditRecord audit, Future<RecordMetadata> ack) {
+            this.audit = audit;
+            this.ack = ack;
+        }
+
+        public AuditRecord audit() {
+            return audit;
+        }
+
+        /**
+         * Waits until Kafka has the record.
+         *
+         * @throws RecordWriteException when it refused it; the ledger then forgets the record
+         */
+        public AuditRecord await() {
+            String ref = audit.repo() + "#" + audit.target();
+            try {
+                ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return audit;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ledger.forget(audit);
+                throw new RecordWriteException("interrupted writing the audit of " + ref, e);
+            } catch (ExecutionException | TimeoutException e) {
+                ledger.forget(audit);
+                throw new RecordWriteException(
+                        "Kafka did not acknowledge the audit record of " + ref, e);
+            }
+        }
     }
 
     private <V> void send(Topic<String, V> topic, String key, V value, String ref) {
