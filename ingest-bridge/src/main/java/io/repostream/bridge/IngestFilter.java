@@ -12,16 +12,24 @@ import java.util.stream.Collectors;
  *
  * @param owners only events of these organisations or users (by repo owner or org); empty = all
  * @param ignoredEvents event types not written at all (e.g. {@code watch})
+ * @param labels events about an issue or pull request are written only when it carries one of these
+ *     labels (case-insensitive); other events are not affected; empty = all
  */
-public record IngestFilter(Set<String> owners, Set<String> ignoredEvents) {
+public record IngestFilter(Set<String> owners, Set<String> ignoredEvents, Set<String> labels) {
 
     public IngestFilter {
         owners = lower(owners);
         ignoredEvents = lower(ignoredEvents);
+        labels = lower(labels);
+    }
+
+    /** Owners and ignored event types, no label filter. */
+    public IngestFilter(Set<String> owners, Set<String> ignoredEvents) {
+        this(owners, ignoredEvents, Set.of());
     }
 
     public static IngestFilter acceptAll() {
-        return new IngestFilter(Set.of(), Set.of());
+        return new IngestFilter(Set.of(), Set.of(), Set.of());
     }
 
     /**
@@ -31,6 +39,9 @@ public record IngestFilter(Set<String> owners, Set<String> ignoredEvents) {
     public Optional<String> dropReason(GitHubEvent event) {
         if (ignoredEvents.contains(event.type())) {
             return Optional.of("event_ignored");
+        }
+        if (!labels.isEmpty() && !carriesWantedLabel(event)) {
+            return Optional.of("label_not_matched");
         }
         if (owners.isEmpty()) {
             return Optional.empty();
@@ -43,6 +54,23 @@ public record IngestFilter(Set<String> owners, Set<String> ignoredEvents) {
             return Optional.empty();
         }
         return Optional.of("owner_not_allowed");
+    }
+
+    /** True for events not about an issue or pull request, and for those carrying a label. */
+    private boolean carriesWantedLabel(GitHubEvent event) {
+        com.fasterxml.jackson.databind.JsonNode item = event.payload().path("issue");
+        if (item.isMissingNode()) {
+            item = event.payload().path("pull_request");
+        }
+        if (item.isMissingNode() || !item.isObject()) {
+            return true;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode label : item.path("labels")) {
+            if (labels.contains(label.path("name").asText("").toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Set<String> lower(Set<String> names) {

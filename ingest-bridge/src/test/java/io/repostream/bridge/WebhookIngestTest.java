@@ -12,7 +12,6 @@ import io.repostream.testkit.fixtures.WebhookExamples;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,9 +189,5 @@ class WebhookIngestTest {
         assertThat(TopicContents.values(kafka, Topics.EVENTS_DLQ))
                 .extracting(io.repostream.schemas.DeadLetter::deliveryId)
                 .doesNotContain(id);
-    }
-
-    static Duration timeout() {
-        return Duration.ofSeconds(20);
     }
 }

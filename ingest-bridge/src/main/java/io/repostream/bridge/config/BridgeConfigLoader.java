@@ -59,7 +59,7 @@ public final class BridgeConfigLoader {
                     "request_timeout",
                     "retry_after");
     private static final Set<String> DEDUPE_KEYS = Set.of("window", "capacity");
-    private static final Set<String> FILTER_KEYS = Set.of("owners", "ignored_events");
+    private static final Set<String> FILTER_KEYS = Set.of("owners", "ignored_events", "labels");
 
     private BridgeConfigLoader() {}
 
@@ -171,7 +171,8 @@ public final class BridgeConfigLoader {
                     config.withFilter(
                             new IngestFilter(
                                     new LinkedHashSet<>(strings(filter, "owners", where)),
-                                    new LinkedHashSet<>(strings(filter, "ignored_events", where))));
+                                    new LinkedHashSet<>(strings(filter, "ignored_events", where)),
+                                    new LinkedHashSet<>(strings(filter, "labels", where))));
         }
         return config;
     }
