@@ -180,11 +180,36 @@ public final class RepostreamJob {
                         .uid("ci-retry-planner")
                         .name("ci-retry-planner");
 
+        Governed governed = govern(env, triage.union(sla, ci), repoPolicies);
+        governed.actions().sinkTo(actions).uid("github-actions-sink").name("github-actions");
+
+        if (metrics != null) {
+            analytics(
+                    githubEvents,
+                    sla.getSideOutput(SlaDeadlineFunction.SIGNALS)
+                            .union(
+                                    ci.getSideOutput(CiRetryPlanner.SIGNALS),
+                                    governed.perRepo().getSideOutput(GovernorSignals.TAG),
+                                    governed.actions().getSideOutput(GovernorSignals.TAG)));
+        }
+    }
+
+    /** The two governors' outputs: repo-governed inputs and the final, governed actions. */
+    private record Governed(
+            SingleOutputStreamOperator<GovernorInput> perRepo,
+            SingleOutputStreamOperator<ActionRecord> actions) {}
+
+    /**
+     * Every proposed action passes the per-repo budget, then GitHub's limits per installation;
+     * audit records feed the rate limits GitHub reported back.
+     */
+    private Governed govern(
+            StreamExecutionEnvironment env,
+            DataStream<ActionRecord> proposedActions,
+            BroadcastStream<RepoPolicy> repoPolicies) {
         TypeInformation<GovernorInput> governorInput = JsonTypeInfo.of(GovernorInput.class);
         DataStream<GovernorInput> proposed =
-                triage.union(sla, ci)
-                        .map(GovernorInput::of, governorInput)
-                        .name("proposed-actions");
+                proposedActions.map(GovernorInput::of, governorInput).name("proposed-actions");
         if (audits != null) {
             DataStream<GovernorInput> feedback =
                     env.fromSource(
@@ -211,22 +236,18 @@ public final class RepostreamJob {
                                 new InstallationRateGovernor(), JsonTypeInfo.of(ActionRecord.class))
                         .uid("installation-rate-governor")
                         .name("installation-rate-limits");
+        return new Governed(perRepo, governed);
+    }
 
-        governed.sinkTo(actions).uid("github-actions-sink").name("github-actions");
-
-        if (metrics == null) {
-            return;
-        }
+    /** Per-repo windowed metrics for dashboards, from the events and the rules' signals. */
+    private void analytics(
+            DataStream<GitHubEvent> githubEvents, DataStream<RepoMetrics> ruleSignals) {
         TypeInformation<RepoMetrics> metricType = JsonTypeInfo.of(RepoMetrics.class);
         DataStream<RepoMetrics> signals =
                 githubEvents
                         .map(new MetricSignals.EventCount(), metricType)
                         .name("event-counts")
-                        .union(
-                                sla.getSideOutput(SlaDeadlineFunction.SIGNALS),
-                                ci.getSideOutput(CiRetryPlanner.SIGNALS),
-                                perRepo.getSideOutput(GovernorSignals.TAG),
-                                governed.getSideOutput(GovernorSignals.TAG));
+                        .union(ruleSignals);
         DataStream<RepoMetrics> openItems =
                 signals.filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
                         .name("open-item-changes")
