@@ -136,7 +136,11 @@ public final class ActionExecutor implements AutoCloseable {
             executor.loop.start();
             return executor;
         } catch (RuntimeException e) {
+            if (executor.admin != null) {
+                executor.admin.close();
+            }
             executor.closeResources();
+            executor.writer.close();
             throw e;
         }
     }
