@@ -93,6 +93,9 @@ public final class PredictionPipeline {
                                         .name("policy-updates-for-prediction"));
         SingleOutputStreamOperator<Prediction> predictions =
                 events.flatMap(new BuildSignals(), JsonTypeInfo.of(BuildSignal.class))
+                        // chained to the source: no full payload on the wire, and no rebalance
+                        // that could put a run's outcome before its trigger
+                        .setParallelism(events.getParallelism())
                         .uid(SIGNALS_UID)
                         .name(SIGNALS_UID)
                         .keyBy(BuildSignal::repo, Types.STRING)

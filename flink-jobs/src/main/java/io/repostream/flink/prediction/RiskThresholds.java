@@ -10,7 +10,8 @@ import io.repostream.schemas.RiskLevel;
  * balances classes, so 0.5 is its failure threshold (HIGH); 0.3 flags builds worth watching and
  * 0.75 builds that will very likely fail.
  */
-public record RiskThresholds(double medium, double high, double critical) {
+public record RiskThresholds(double medium, double high, double critical)
+        implements java.io.Serializable {
     public static final RiskThresholds DEFAULTS = new RiskThresholds(0.3, 0.5, 0.75);
 
     public RiskThresholds {
