@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -281,6 +283,43 @@ class CiSuccessPredictorTest {
                                     .contains("octo-org/widgets#12")
                                     .contains("CRITICAL");
                         });
+    }
+
+    @Test
+    void resumesFromACheckpointWithItsModelAndPendingBuilds() throws Exception {
+        publish(TestModels.constant("v1", T0, 2));
+        send(BuildEvents.started(REPO, 1, "s1", "mona", 0, T0));
+        OperatorSubtaskState checkpoint = harness.snapshot(1L, T0.toEpochMilli());
+        Map<String, Double> predicted = harness.extractOutputValues().get(0).features();
+        harness.close();
+
+        harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new CiSuccessPredictor(),
+                                List.of(CiSuccessPredictor.MODELS, Policies.DESCRIPTOR)),
+                        BY_REPO,
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
+        harness.setup();
+        harness.initializeState(checkpoint);
+        harness.open();
+        send(BuildEvents.completed(REPO, 1, "s1", "mona", 0, "failure", T0.plusSeconds(60)));
+        send(BuildEvents.started(REPO, 2, "s2", "mona", 0, T0.plusSeconds(120)));
+
+        assertThat(examples())
+                .singleElement()
+                .satisfies(
+                        e -> {
+                            assertThat(e.features()).isEqualTo(predicted);
+                            assertThat(e.success()).isFalse();
+                        });
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .extracting(Prediction::modelVersion)
+                .isEqualTo("v1");
     }
 
     private KeyedBroadcastOperatorTestHarness<String, BuildSignal, PredictionControl, Prediction>
