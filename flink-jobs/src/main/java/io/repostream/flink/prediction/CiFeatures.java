@@ -16,6 +16,23 @@ import java.util.Map;
  *
  * <p>The names and their order are versioned by {@link #FEATURE_SET}: change a definition, bump the
  * version, and models trained on the old set stop being loaded.
+ *
+ * <ul>
+ *   <li>{@code hour_of_day} (0–23), {@code day_of_week} (1 = Monday) of the trigger, UTC
+ *   <li>{@code is_pull_request}: 1 for a pull request push, 0 for a workflow run
+ *   <li>{@code run_attempt}, {@code workflow_id}: runs only
+ *   <li>{@code commits}, {@code additions}, {@code deletions}, {@code changed_files}, {@code
+ *       log_diff_size} = ln(1 + additions + deletions): from the pull request payload, or for a run
+ *       from the last pull_request event of the PR it builds
+ *   <li>{@code log_author_builds} = ln(1 + known outcomes of the triggering actor), {@code
+ *       author_recent_failure_rate} (last 10), {@code author_failure_rate} (all known)
+ *   <li>{@code repo_recent_failure_rate} (last 10), {@code repo_failure_rate}, {@code
+ *       workflow_recent_failure_rate} (runs only)
+ *   <li>{@code previous_build_failed}, {@code log_hours_since_last_build} = ln(1 + hours since the
+ *       repo's latest known outcome), {@code same_committer_as_last_build}
+ *   <li>{@code review_count} (reviews submitted so far), {@code hours_to_approval} (opened to first
+ *       approval, when approved before the trigger)
+ * </ul>
  */
 public final class CiFeatures {
     /** Names the definitions below; written to every prediction and training example. */

@@ -2,8 +2,10 @@ package io.repostream.flink.prediction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.Events;
 import io.repostream.flink.prediction.BuildSignal.Kind;
+import io.repostream.schemas.GitHubEvent;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -80,5 +82,13 @@ class BuildSignalsTest {
                                 BuildEvents.pullRequest(
                                         "labeled", REPO, 12, "def", "hubot", 1, 1, T, T)))
                 .isNull();
+    }
+
+    @Test
+    void skipsARunThatLacksItsIdInsteadOfFailing() {
+        GitHubEvent event = BuildEvents.started(REPO, 5, "abc", "mona", 0, T);
+        ((ObjectNode) event.payload().get("workflow_run")).remove("id");
+
+        assertThat(BuildSignals.of(event)).isNull();
     }
 }
