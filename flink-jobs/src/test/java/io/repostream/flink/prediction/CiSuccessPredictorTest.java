@@ -116,30 +116,28 @@ class CiSuccessPredictorTest {
 
     /** A build after a passing one; its own outcome is also written into its trigger's payload. */
     private Scenario scenario(String conclusion) throws Exception {
-        try (var h = newHarness()) {
-            harness = h;
-            send(BuildEvents.started(REPO, 1, "s1", "mona", 0, T0));
-            send(BuildEvents.completed(REPO, 1, "s1", "mona", 0, "success", T0.plusSeconds(600)));
-            send(
-                    BuildEvents.run(
-                            "requested",
-                            REPO,
-                            2,
-                            1,
-                            "s2",
-                            "mona",
-                            0,
-                            conclusion,
-                            T0.plusSeconds(3600)));
-            send(BuildEvents.completed(REPO, 2, "s2", "mona", 0, conclusion, T0.plusSeconds(4000)));
-            send(BuildEvents.started(REPO, 3, "s3", "mona", 0, T0.plusSeconds(7200)));
-            List<Prediction> p = harness.extractOutputValues();
-            TrainingExample example =
-                    examples().stream().filter(e -> e.subjectId() == 2).findFirst().orElseThrow();
-            return new Scenario(p.get(1).features(), example, p.get(2).features());
-        } finally {
-            harness = newHarness();
-        }
+        // a fresh operator per scenario; @AfterEach closes the last one
+        harness.close();
+        harness = newHarness();
+        send(BuildEvents.started(REPO, 1, "s1", "mona", 0, T0));
+        send(BuildEvents.completed(REPO, 1, "s1", "mona", 0, "success", T0.plusSeconds(600)));
+        send(
+                BuildEvents.run(
+                        "requested",
+                        REPO,
+                        2,
+                        1,
+                        "s2",
+                        "mona",
+                        0,
+                        conclusion,
+                        T0.plusSeconds(3600)));
+        send(BuildEvents.completed(REPO, 2, "s2", "mona", 0, conclusion, T0.plusSeconds(4000)));
+        send(BuildEvents.started(REPO, 3, "s3", "mona", 0, T0.plusSeconds(7200)));
+        List<Prediction> p = harness.extractOutputValues();
+        TrainingExample example =
+                examples().stream().filter(e -> e.subjectId() == 2).findFirst().orElseThrow();
+        return new Scenario(p.get(1).features(), example, p.get(2).features());
     }
 
     @Test
