@@ -16,12 +16,17 @@ import io.repostream.flink.functions.RuleFields;
 import io.repostream.flink.functions.SlaDeadlineFunction;
 import io.repostream.flink.functions.TriageLabelFunction;
 import io.repostream.flink.kafka.KafkaConnectors;
+import io.repostream.flink.prediction.PredictionPipeline;
+import io.repostream.flink.prediction.PredictionStreams;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.ModelVersion;
+import io.repostream.schemas.Prediction;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.TrainingExample;
 import io.repostream.schemas.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +67,25 @@ public final class RepostreamJob {
     private final Sink<RepoMetrics> metrics;
     private final Duration maxOutOfOrderness;
     private final Duration sourceIdleness;
+    private final PredictionIo prediction;
+
+    /**
+     * Where the CI success predictor reads models and writes predictions and training examples.
+     *
+     * @param models published models ({@code github.models.v1})
+     * @param predictions one per workflow run attempt or pull request head
+     * @param trainingExamples the prediction's feature vector joined with the outcome
+     */
+    public record PredictionIo(
+            Source<ModelVersion, ?, ?> models,
+            Sink<Prediction> predictions,
+            Sink<TrainingExample> trainingExamples) {
+        public PredictionIo {
+            Objects.requireNonNull(models, "models");
+            Objects.requireNonNull(predictions, "predictions");
+            Objects.requireNonNull(trainingExamples, "trainingExamples");
+        }
+    }
 
     /**
      * The rules over events and policies, writing actions; no rate-limit feedback from audit
@@ -93,7 +117,8 @@ public final class RepostreamJob {
                 actions,
                 metrics,
                 JobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS,
-                JobConfig.DEFAULT_SOURCE_IDLENESS);
+                JobConfig.DEFAULT_SOURCE_IDLENESS,
+                null);
     }
 
     private RepostreamJob(
@@ -103,7 +128,8 @@ public final class RepostreamJob {
             Sink<ActionRecord> actions,
             Sink<RepoMetrics> metrics,
             Duration maxOutOfOrderness,
-            Duration sourceIdleness) {
+            Duration sourceIdleness,
+            PredictionIo prediction) {
         this.events = Objects.requireNonNull(events, "events");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.audits = audits;
@@ -111,12 +137,26 @@ public final class RepostreamJob {
         this.metrics = metrics;
         this.maxOutOfOrderness = maxOutOfOrderness;
         this.sourceIdleness = sourceIdleness;
+        this.prediction = prediction;
     }
 
     /** The same job with other event-time settings. */
     public RepostreamJob withEventTime(Duration outOfOrderness, Duration idleness) {
         return new RepostreamJob(
-                events, policies, audits, actions, metrics, outOfOrderness, idleness);
+                events, policies, audits, actions, metrics, outOfOrderness, idleness, prediction);
+    }
+
+    /** The same job with the CI success predictor (see {@link PredictionPipeline}). */
+    public RepostreamJob withPredictions(PredictionIo io) {
+        return new RepostreamJob(
+                events,
+                policies,
+                audits,
+                actions,
+                metrics,
+                maxOutOfOrderness,
+                sourceIdleness,
+                Objects.requireNonNull(io, "io"));
     }
 
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
@@ -127,30 +167,39 @@ public final class RepostreamJob {
                         KafkaConnectors.source(config, Topics.AUDIT),
                         KafkaConnectors.exactlyOnceSink(config, Topics.ACTIONS, ActionRecord::repo),
                         KafkaConnectors.exactlyOnceSink(config, Topics.METRICS, RepoMetrics::repo))
-                .withEventTime(config.maxOutOfOrderness(), config.sourceIdleness());
+                .withEventTime(config.maxOutOfOrderness(), config.sourceIdleness())
+                .withPredictions(
+                        new PredictionIo(
+                                PredictionPipeline.modelSource(config),
+                                KafkaConnectors.exactlyOnceSink(
+                                        config, Topics.PREDICTIONS, Prediction::repo),
+                                KafkaConnectors.exactlyOnceSink(
+                                        config, Topics.TRAINING_EXAMPLES, TrainingExample::repo)));
     }
 
     /** Adds the pipeline to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<GitHubEvent> githubEvents =
+        DataStream<GitHubEvent> fullEvents =
                 env.fromSource(
                                 events,
                                 EventTime.events(maxOutOfOrderness, sourceIdleness),
                                 "github-events",
                                 JsonTypeInfo.of(GitHubEvent.class))
-                        .uid("github-events-source")
-                        // the ML features will read the full payloads before this projection
+                        .uid("github-events-source");
+        // the rules read a few fields; the prediction features read the full payloads
+        DataStream<GitHubEvent> githubEvents =
+                fullEvents
                         .map(new RuleFields(), JsonTypeInfo.of(GitHubEvent.class))
                         .name("rule-fields");
 
-        BroadcastStream<RepoPolicy> repoPolicies =
+        DataStream<RepoPolicy> policyStream =
                 env.fromSource(
                                 policies,
                                 EventTime.policies(),
                                 "repo-policies",
                                 JsonTypeInfo.of(RepoPolicy.class))
-                        .uid("repo-policies-source")
-                        .broadcast(Policies.DESCRIPTOR);
+                        .uid("repo-policies-source");
+        BroadcastStream<RepoPolicy> repoPolicies = policyStream.broadcast(Policies.DESCRIPTOR);
 
         KeyedStream<GitHubEvent, String> items =
                 githubEvents
@@ -179,6 +228,10 @@ public final class RepostreamJob {
                         .process(new CiRetryPlanner(), JsonTypeInfo.of(ActionRecord.class))
                         .uid("ci-retry-planner")
                         .name("ci-retry-planner");
+
+        if (prediction != null) {
+            predict(env, fullEvents, policyStream);
+        }
 
         Governed governed = govern(env, triage.union(sla, ci), repoPolicies);
         governed.actions().sinkTo(actions).uid("github-actions-sink").name("github-actions");
@@ -271,6 +324,30 @@ public final class RepostreamJob {
                 .sinkTo(metrics)
                 .uid("github-metrics-sink")
                 .name("github-metrics");
+    }
+
+    /**
+     * CI success predictions and training examples. The predictor's optional {@code ci/high-risk}
+     * label actions are not sent to GitHub yet: RepoPolicy has no opt-in for them, and an
+     * unrequested label on most pull requests would be noise.
+     */
+    private void predict(
+            StreamExecutionEnvironment env,
+            DataStream<GitHubEvent> fullEvents,
+            DataStream<RepoPolicy> policyStream) {
+        PredictionStreams streams =
+                PredictionPipeline.attach(
+                        fullEvents,
+                        PredictionPipeline.models(env, prediction.models()),
+                        policyStream);
+        streams.predictions()
+                .sinkTo(prediction.predictions())
+                .uid("github-predictions-sink")
+                .name("github-predictions");
+        streams.trainingExamples()
+                .sinkTo(prediction.trainingExamples())
+                .uid("github-training-examples-sink")
+                .name("github-training-examples");
     }
 
     /**
