@@ -68,13 +68,21 @@ app.kubernetes.io/component: {{ .component }}
 {{- $_ := set $config "kafka" $kafka -}}
 {{- end -}}
 {{- if include "repostream.bridgePolls" . -}}
-{{- $_ := set $config "poll" (dict
+{{- $poll := dict
   "api_url" .Values.github.apiUrl
-  "token_file" "/etc/repostream/github/token"
   "repos" .Values.bridge.poll.repos
   "interval" .Values.bridge.poll.interval
   "state_file" "/var/lib/repostream/poll/state.json"
-  "hooks" .Values.bridge.poll.hooks) -}}
+  "hooks" .Values.bridge.poll.hooks -}}
+{{- if eq .Values.github.auth "app" -}}
+{{- $_ := set $poll "app" (dict
+  "app_id" (int64 .Values.github.app.id)
+  "installation_id" (int64 .Values.github.app.installationId)
+  "private_key_file" (include "repostream.githubCredentialFile" .)) -}}
+{{- else -}}
+{{- $_ := set $poll "token_file" (include "repostream.githubCredentialFile" .) -}}
+{{- end -}}
+{{- $_ := set $config "poll" $poll -}}
 {{- end -}}
 {{- toYaml $config -}}
 {{- end -}}
@@ -82,4 +90,23 @@ app.kubernetes.io/component: {{ .component }}
 {{/* Non-empty when the bridge polls GitHub (and so needs the GitHub token). */}}
 {{- define "repostream.bridgePolls" -}}
 {{- if or .Values.bridge.poll.repos .Values.bridge.poll.hooks -}}true{{- end -}}
+{{- end -}}
+
+{{/* Where the GitHub credential (token or App private key) is mounted, and from which key. */}}
+{{- define "repostream.githubCredentialKey" -}}
+{{- if eq .Values.github.auth "app" -}}{{ .Values.github.app.privateKeyKey }}{{- else -}}{{ .Values.github.tokenKey }}{{- end -}}
+{{- end -}}
+{{- define "repostream.githubCredentialFile" -}}
+{{- if eq .Values.github.auth "app" -}}/etc/repostream/github/private-key.pem{{- else -}}/etc/repostream/github/token{{- end -}}
+{{- end -}}
+
+{{/* The volume with the GitHub credential, as a file. */}}
+{{- define "repostream.githubCredentialVolume" -}}
+- name: github-credential
+  secret:
+    secretName: {{ include "repostream.githubSecret" . }}
+    defaultMode: 0400
+    items:
+      - key: {{ include "repostream.githubCredentialKey" . }}
+        path: {{ base (include "repostream.githubCredentialFile" .) }}
 {{- end -}}

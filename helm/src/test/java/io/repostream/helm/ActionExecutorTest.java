@@ -78,8 +78,59 @@ class ActionExecutorTest {
                 .isEqualTo(Map.entry("repostream-executor-admin", "token"));
         assertThat(IngestBridgeTest.secretRef(production, "REPOSTREAM_ADMIN_TOKEN"))
                 .isEqualTo(Map.entry("platform-executor-admin", "token"));
-        assertThat(IngestBridgeTest.secretRef(production, "GITHUB_TOKEN"))
-                .isEqualTo(Map.entry("platform-github-app-token", "token"));
+    }
+
+    @Test
+    void authenticatesWithTheTokenFromTheGitHubSecretByDefault() {
+        Container container = container(Chart.render(ValueSet.DEFAULTS));
+
+        assertThat(IngestBridgeTest.secretRef(container, "GITHUB_TOKEN"))
+                .isEqualTo(Map.entry("repostream-github", "token"));
+        assertThat(container.getArgs()).doesNotContain("--github-app-key-file");
+    }
+
+    @Test
+    void authenticatesAsAGitHubAppWithItsPrivateKeyMountedAsAFile() {
+        Deployment executor = Chart.render(ValueSet.PRODUCTION).one(Deployment.class, NAME);
+        var pod = executor.getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+
+        assertThat(env(container, "REPOSTREAM_GITHUB_APP_ID")).isEqualTo("123456");
+        assertThat(container.getEnv()).noneMatch(e -> e.getName().equals("GITHUB_TOKEN"));
+        int option = container.getArgs().indexOf("--github-app-key-file");
+        assertThat(option).isPositive();
+        String keyFile = container.getArgs().get(option + 1);
+        var mount =
+                container.getVolumeMounts().stream()
+                        .filter(m -> keyFile.startsWith(m.getMountPath() + "/"))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("nothing mounted at " + keyFile));
+        var secret =
+                pod.getVolumes().stream()
+                        .filter(v -> v.getName().equals(mount.getName()))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSecret();
+        assertThat(secret.getSecretName()).isEqualTo("platform-github-app");
+        assertThat(secret.getItems())
+                .singleElement()
+                .satisfies(
+                        item -> {
+                            assertThat(item.getKey()).isEqualTo("private-key.pem");
+                            assertThat(keyFile).endsWith("/" + item.getPath());
+                        });
+    }
+
+    @Test
+    void namesEachReplicaAfterItsPodForKafkaStaticMembership() {
+        Container container = container(Chart.render(ValueSet.DEFAULTS));
+
+        EnvVar instance =
+                container.getEnv().stream()
+                        .filter(e -> e.getName().equals("REPOSTREAM_EXECUTOR_INSTANCE_ID"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(instance.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
     }
 
     @Test

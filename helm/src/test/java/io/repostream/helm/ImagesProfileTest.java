@@ -78,8 +78,10 @@ class ImagesProfileTest {
 
         assertThat(text(flink, "jib.from.image")).isEqualTo("flink:2.2.1-java17");
         assertThat(text(flink, "jib.container.entrypoint")).isEqualTo("INHERIT");
-        assertThat(text(flink, "jib.container.appRoot")).startsWith("/opt/flink/usrlib/");
-        assertThat(text(flink, "jib.containerizingMode")).isEqualTo("packaged");
+        // the shaded job jar, alone, in Flink's user library folder
+        assertThat(text(flink, "image.extraInto")).isEqualTo("/opt/flink/usrlib");
+        assertThat(text(flink, "image.extraIncludes")).endsWith("-job.jar");
+        assertThat(text(flink, "image.filterRoot")).isEqualTo(text(flink, "jib.container.appRoot"));
         assertThat(Files.readString(ROOT.resolve("pom.xml")))
                 .contains("<flink.version>2.2.1</flink.version>");
     }

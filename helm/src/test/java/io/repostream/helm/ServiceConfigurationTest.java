@@ -76,19 +76,34 @@ class ServiceConfigurationTest {
     }
 
     @Test
-    void theBridgePollsWithTheTokenFromTheGitHubSecretOnlyWhenAskedTo() throws IOException {
+    void theBridgePollsAsTheGitHubAppWithItsMountedPrivateKey() throws IOException {
         Manifests production = Chart.render(ValueSet.PRODUCTION);
 
         var poll = loadAsThePodWould(production).poll();
 
         assertThat(poll.repos()).containsExactly("example-org/no-webhooks");
         assertThat(poll.hooks()).containsExactly("org:example-org#12345");
-        assertThat(poll.token()).isEqualTo("github-token");
         assertThat(poll.apiUrl()).isEqualTo("https://api.github.com");
-        assertThat(secretVolumes(production)).contains("platform-github-app-token");
-        assertThat(loadAsThePodWould(Chart.render(ValueSet.DEFAULTS)).poll().repos()).isEmpty();
-        assertThat(secretVolumes(Chart.render(ValueSet.DEFAULTS)))
-                .noneMatch(n -> n.endsWith("-github"));
+        assertThat(poll.app().appId()).isEqualTo(123456);
+        assertThat(poll.app().installationId()).isEqualTo(7654321);
+        assertThat(poll.app().privateKeyFile().toString())
+                .endsWith("/etc/repostream/github/private-key.pem");
+        assertThat(secretVolumes(production)).contains("platform-github-app");
+    }
+
+    @Test
+    void theBridgePollsWithTheTokenFromTheGitHubSecretOnlyWhenAskedTo() throws IOException {
+        Manifests polling =
+                Chart.render(ValueSet.DEFAULTS, Map.of("bridge.poll.repos[0]", "acme/widgets"));
+        Manifests notPolling = Chart.render(ValueSet.DEFAULTS);
+
+        var poll = loadAsThePodWould(polling).poll();
+
+        assertThat(poll.repos()).containsExactly("acme/widgets");
+        assertThat(poll.token()).isEqualTo("github-token");
+        assertThat(secretVolumes(polling)).contains("repostream-github");
+        assertThat(loadAsThePodWould(notPolling).poll().repos()).isEmpty();
+        assertThat(secretVolumes(notPolling)).noneMatch(n -> n.endsWith("-github"));
     }
 
     @Test
@@ -107,6 +122,14 @@ class ServiceConfigurationTest {
 
     @Test
     void everyVariableSetForTheExecutorIsOneTheExecutorReads() throws IOException {
+        Container withToken =
+                Chart.render(ValueSet.DEFAULTS)
+                        .one(Deployment.class, "-action-executor")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
         Container executor =
                 Chart.render(ValueSet.PRODUCTION)
                         .one(Deployment.class, "-action-executor")
@@ -118,7 +141,29 @@ class ServiceConfigurationTest {
         Set<String> read = variablesNamedBy(ExecutorMain.class);
         read.addAll(AWAITED_BY_THE_EXECUTOR);
 
-        assertThat(repostreamVariables(executor)).isSubsetOf(read).contains("GITHUB_TOKEN");
+        assertThat(repostreamVariables(withToken)).isSubsetOf(read).contains("GITHUB_TOKEN");
+        assertThat(repostreamVariables(executor))
+                .isSubsetOf(read)
+                .contains("REPOSTREAM_GITHUB_APP_ID", "REPOSTREAM_EXECUTOR_INSTANCE_ID");
+    }
+
+    @Test
+    void everyOptionPassedToTheExecutorIsOneItDeclares() throws IOException {
+        Container executor =
+                Chart.render(ValueSet.PRODUCTION, Map.of("executor.killSwitch", true))
+                        .one(Deployment.class, "-action-executor")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+        Set<String> declared =
+                stringsNamedBy(ExecutorMain.class, Pattern.compile("--[a-z][a-z-]+"));
+
+        assertThat(executor.getArgs().get(0)).isEqualTo("run");
+        assertThat(executor.getArgs().stream().filter(a -> a.startsWith("--")).toList())
+                .containsExactly("--kill-switch", "--github-app-key-file")
+                .allSatisfy(option -> assertThat(declared).contains(option));
     }
 
     @Test
@@ -196,6 +241,7 @@ class ServiceConfigurationTest {
                 Path.of(env.get(BridgeConfigLoader.ENV_SECRET_FILE)),
                 "first-secret\nrotated-secret\n");
         write(root.resolve("etc/repostream/github/token"), "github-token\n");
+        write(root.resolve("etc/repostream/github/private-key.pem"), "not a real key\n");
         return BridgeConfigLoader.load(Path.of(env.get(BridgeConfigLoader.ENV_CONFIG_FILE)), env);
     }
 
@@ -229,6 +275,14 @@ class ServiceConfigurationTest {
      * anchor}.
      */
     private static Set<String> variablesNamedBy(Class<?> anchor) throws IOException {
+        return stringsNamedBy(anchor, ENV_NAME);
+    }
+
+    /**
+     * Strings matching {@code pattern} in any class of the jar (or classes folder) of {@code
+     * anchor}.
+     */
+    private static Set<String> stringsNamedBy(Class<?> anchor, Pattern pattern) throws IOException {
         Path location;
         try {
             location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -239,7 +293,7 @@ class ServiceConfigurationTest {
         if (Files.isDirectory(location)) {
             try (Stream<Path> files = Files.walk(location)) {
                 for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-                    collect(Files.readAllBytes(file), names);
+                    collect(Files.readAllBytes(file), pattern, names);
                 }
             }
             return names;
@@ -248,7 +302,7 @@ class ServiceConfigurationTest {
             for (var entry : java.util.Collections.list(jar.entries())) {
                 if (entry.getName().endsWith(".class")) {
                     try (InputStream in = jar.getInputStream(entry)) {
-                        collect(in.readAllBytes(), names);
+                        collect(in.readAllBytes(), pattern, names);
                     }
                 }
             }
@@ -256,11 +310,11 @@ class ServiceConfigurationTest {
         return names;
     }
 
-    private static void collect(byte[] classFile, Set<String> names) {
+    private static void collect(byte[] classFile, Pattern pattern, Set<String> names) {
         // string constants sit in the class file as (modified) UTF-8, readable byte for byte
-        Matcher m = ENV_NAME.matcher(new String(classFile, StandardCharsets.ISO_8859_1));
+        Matcher m = pattern.matcher(new String(classFile, StandardCharsets.ISO_8859_1));
         while (m.find()) {
-            names.add(m.group(1));
+            names.add(m.group());
         }
     }
 }

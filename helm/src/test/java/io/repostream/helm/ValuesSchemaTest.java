@@ -46,6 +46,12 @@ class ValuesSchemaTest {
     }
 
     @Test
+    void refusesGitHubAppAuthenticationWithoutTheAppsId() {
+        assertThatThrownBy(() -> Chart.render(ValueSet.DEFAULTS, Map.of("github.auth", "app")))
+                .hasMessageContaining("/github/app");
+    }
+
+    @Test
     void refusesASingleBridgeReplica() {
         assertThatThrownBy(() -> Chart.render(ValueSet.DEFAULTS, Map.of("bridge.replicas", 1)))
                 .hasMessageContaining("/bridge/replicas");
