@@ -8,6 +8,7 @@ import com.networknt.schema.SpecVersion;
 import io.repostream.schemas.topics.Topic;
 import io.repostream.schemas.topics.Topics;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +46,16 @@ class SchemaDocumentsTest {
                         "github.snapshots.v1", "github.config.v1", "github.models.v1");
         assertThat(Topics.CONFIG.configs()).containsEntry("cleanup.policy", "compact");
         assertThat(Topics.EVENTS.configs()).containsEntry("cleanup.policy", "delete");
+    }
+
+    @Test
+    void topicsThatCarryWebhookPayloadsAcceptGitHubsLargestDelivery() {
+        int githubLimit = 25 * 1024 * 1024;
+        for (Topic<String, ?> topic : List.of(Topics.EVENTS, Topics.EVENTS_DLQ)) {
+            assertThat(Integer.parseInt(topic.configs().get("max.message.bytes")))
+                    .as(topic.name())
+                    .isGreaterThan(githubLimit);
+        }
+        assertThat(Topics.ACTIONS.configs()).doesNotContainKey("max.message.bytes");
     }
 }

@@ -18,13 +18,21 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param valueCodec JSON codec of the record value, with its schema
  * @param defaultPartitions partitions when repostream creates the topic
  * @param compacted whether the topic is compacted (the latest value per key wins)
+ * @param maxMessageBytes the topic's {@code max.message.bytes}, or 0 for the broker's default
  */
 public record Topic<K, V>(
         String name,
         Serde<K> keySerde,
         JsonCodec<V> valueCodec,
         int defaultPartitions,
-        boolean compacted) {
+        boolean compacted,
+        int maxMessageBytes) {
+
+    /**
+     * Room for the largest webhook GitHub sends (25 MB) plus the envelope. Kafka's default of about
+     * 1 MB would turn a large but valid delivery into a refusal, i.e. a lost event.
+     */
+    public static final int WEBHOOK_MAX_MESSAGE_BYTES = 27 * 1024 * 1024;
 
     public Topic {
         if (name == null || name.isBlank()) {
@@ -33,11 +41,19 @@ public record Topic<K, V>(
         if (defaultPartitions < 1) {
             throw new IllegalArgumentException(name + ": partitions must be >= 1");
         }
+        if (maxMessageBytes < 0) {
+            throw new IllegalArgumentException(name + ": max message bytes must be >= 0");
+        }
     }
 
     static <V> Topic<String, V> keyedByString(
             String name, JsonCodec<V> codec, int partitions, boolean compacted) {
-        return new Topic<>(name, Serdes.String(), codec, partitions, compacted);
+        return new Topic<>(name, Serdes.String(), codec, partitions, compacted, 0);
+    }
+
+    /** The same topic, accepting records up to {@code bytes}. */
+    Topic<K, V> withMaxMessageBytes(int bytes) {
+        return new Topic<>(name, keySerde, valueCodec, defaultPartitions, compacted, bytes);
     }
 
     public JsonSerde<V> valueSerde() {
@@ -50,9 +66,14 @@ public record Topic<K, V>(
 
     /** The topic's configuration when repostream creates it. */
     public Map<String, String> configs() {
-        return compacted
-                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                : Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        Map<String, String> configs = new java.util.TreeMap<>();
+        configs.put(
+                TopicConfig.CLEANUP_POLICY_CONFIG,
+                compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+        if (maxMessageBytes > 0) {
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxMessageBytes));
+        }
+        return Map.copyOf(configs);
     }
 
     /**

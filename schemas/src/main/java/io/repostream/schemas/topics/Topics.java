@@ -21,12 +21,20 @@ public final class Topics {
     /** Normalised GitHub events, keyed by repo. Written by the bridge, read by Flink. */
     public static final Topic<String, GitHubEvent> EVENTS =
             Topic.keyedByString(
-                    "github.events.v1", codec(GitHubEvent.class, "github-event.v1"), 6, false);
+                            "github.events.v1",
+                            codec(GitHubEvent.class, "github-event.v1"),
+                            6,
+                            false)
+                    .withMaxMessageBytes(Topic.WEBHOOK_MAX_MESSAGE_BYTES);
 
     /** Authenticated input the bridge could not normalise, with the reason. */
     public static final Topic<String, DeadLetter> EVENTS_DLQ =
             Topic.keyedByString(
-                    "github.events.dlq.v1", codec(DeadLetter.class, "dead-letter.v1"), 1, false);
+                            "github.events.dlq.v1",
+                            codec(DeadLetter.class, "dead-letter.v1"),
+                            1,
+                            false)
+                    .withMaxMessageBytes(Topic.WEBHOOK_MAX_MESSAGE_BYTES);
 
     /** Proposed actions, keyed by repo. Written exactly once by Flink, applied by the executor. */
     public static final Topic<String, ActionRecord> ACTIONS =

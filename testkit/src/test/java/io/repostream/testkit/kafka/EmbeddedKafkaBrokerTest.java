@@ -137,7 +137,8 @@ class EmbeddedKafkaBrokerTest {
                         Topics.EVENTS.keySerde(),
                         Topics.EVENTS.valueCodec(),
                         1,
-                        false);
+                        false,
+                        0);
 
         assertThatThrownBy(() -> kafka.consume(missing, 1, Duration.ofSeconds(2)))
                 .isInstanceOf(AssertionError.class)
