@@ -30,9 +30,14 @@ class KafkaTopicsTest {
                     .as(topic.name())
                     .isEqualTo(topic.defaultPartitions());
             Map<?, ?> config = (Map<?, ?>) spec.get("config");
-            assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG))
-                    .as(topic.name())
-                    .isEqualTo(topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG));
+            // every setting repostream gives the topic when it creates it (cleanup.policy,
+            // max.message.bytes, ...) is the chart's too
+            topic.configs()
+                    .forEach(
+                            (key, value) ->
+                                    assertThat(String.valueOf(config.get(key)))
+                                            .as("%s %s", topic.name(), key)
+                                            .isEqualTo(value));
             if (!topic.compacted()) {
                 assertThat(((Number) config.get(TopicConfig.RETENTION_MS_CONFIG)).longValue())
                         .as(topic.name())
