@@ -12,6 +12,7 @@ import io.repostream.bridge.BridgeMain;
 import io.repostream.bridge.config.BridgeConfigLoader;
 import io.repostream.executor.ExecutorMain;
 import io.repostream.flink.FlinkMain;
+import io.repostream.ml.TrainerMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +164,25 @@ class ServiceConfigurationTest {
         assertThat(executor.getArgs().get(0)).isEqualTo("run");
         assertThat(executor.getArgs().stream().filter(a -> a.startsWith("--")).toList())
                 .containsExactly("--kill-switch", "--github-app-key-file")
+                .allSatisfy(option -> assertThat(declared).contains(option));
+    }
+
+    @Test
+    void everyOptionPassedToTheTrainerIsOneItDeclares() throws IOException {
+        Container trainer =
+                Chart.render(ValueSet.PRODUCTION)
+                        .one(CronJob.class, "-ml-training")
+                        .getSpec()
+                        .getJobTemplate()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+        Set<String> declared = stringsNamedBy(TrainerMain.class, Pattern.compile("--[a-z][a-z-]+"));
+
+        assertThat(trainer.getArgs().stream().filter(a -> a.startsWith("--")).toList())
+                .contains("--training-topic", "--bootstrap-servers", "--kafka-property")
                 .allSatisfy(option -> assertThat(declared).contains(option));
     }
 
