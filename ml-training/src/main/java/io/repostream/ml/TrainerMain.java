@@ -57,7 +57,6 @@ import picocli.CommandLine.Spec;
             "4:Kafka failed or did not answer in time"
         })
 public final class TrainerMain implements Callable<Integer> {
-    static final int REFUSED = 3;
     static final int KAFKA_TIMEOUT = 4;
 
     static final class Input {
@@ -186,6 +185,15 @@ public final class TrainerMain implements Callable<Integer> {
     boolean force;
 
     @Option(
+            names = "--exit-code-when-kept",
+            defaultValue = "3",
+            description =
+                    "exit code when the champion is kept and nothing is published (default:"
+                            + " ${DEFAULT-VALUE}); 0 suits schedulers such as Kubernetes CronJobs"
+                            + " that count any other code as a failed run")
+    int exitCodeWhenKept;
+
+    @Option(
             names = "--min-gain",
             defaultValue = "0.0",
             description =
@@ -302,7 +310,7 @@ public final class TrainerMain implements Callable<Integer> {
         stdout.println("Written to " + out.toAbsolutePath());
         stdout.flush();
         ChampionDecision decision = result.report().champion();
-        return decision != null && !decision.outcome().publishes() ? REFUSED : 0;
+        return decision != null && !decision.outcome().publishes() ? exitCodeWhenKept : 0;
     }
 
     static String progressLine(EpochProgress p) {

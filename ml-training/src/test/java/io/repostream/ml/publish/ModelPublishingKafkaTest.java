@@ -137,6 +137,16 @@ class ModelPublishingKafkaTest {
                 .isEqualTo(3);
         assertThat(out.toString()).contains("REFUSED").contains("champion kept");
         assertThat(published("ci-success-cli", 1)).hasSize(1);
+
+        // a scheduler that counts any non-zero exit as a failed run can ask for 0 instead
+        String[] scheduled = java.util.Arrays.copyOf(again, again.length + 2);
+        scheduled[again.length] = "--exit-code-when-kept";
+        scheduled[again.length + 1] = "0";
+        assertThat(
+                        TrainerMain.run(
+                                new PrintWriter(out, true), new PrintWriter(err, true), scheduled))
+                .isZero();
+        assertThat(published("ci-success-cli", 1)).hasSize(1);
     }
 
     @Test
