@@ -28,7 +28,7 @@ class MlTrainingTest {
     }
 
     @Test
-    void doesNotRetryARunThatTheChampionModelWon() {
+    void countsAKeptChampionAsSuccessAndDoesNotRetryBadInput() {
         var policy =
                 Chart.render(ValueSet.DEFAULTS)
                         .one(CronJob.class, "-ml-training")
@@ -42,8 +42,20 @@ class MlTrainingTest {
                 .satisfies(
                         rule -> {
                             assertThat(rule.getAction()).isEqualTo("FailJob");
-                            assertThat(rule.getOnExitCodes().getValues()).containsExactly(2, 3);
+                            assertThat(rule.getOnExitCodes().getValues()).containsExactly(2);
                         });
+        var args =
+                Chart.render(ValueSet.DEFAULTS)
+                        .one(CronJob.class, "-ml-training")
+                        .getSpec()
+                        .getJobTemplate()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getArgs();
+        assertThat(args).containsSubsequence("--exit-code-when-kept", "0");
     }
 
     @Test

@@ -182,7 +182,11 @@ class ServiceConfigurationTest {
         Set<String> declared = stringsNamedBy(TrainerMain.class, Pattern.compile("--[a-z][a-z-]+"));
 
         assertThat(trainer.getArgs().stream().filter(a -> a.startsWith("--")).toList())
-                .contains("--training-topic", "--bootstrap-servers", "--kafka-property")
+                .contains(
+                        "--training-topic",
+                        "--bootstrap-servers",
+                        "--kafka-property",
+                        "--exit-code-when-kept")
                 .allSatisfy(option -> assertThat(declared).contains(option));
     }
 
