@@ -19,13 +19,15 @@ import java.util.Objects;
  * @param maxAttempts attempts of one GitHub request on 5xx, network errors and rate limits
  * @param backoffBase first backoff after a 5xx; doubles per attempt, with full jitter
  * @param maxRateLimitWait longest wait for a rate-limit reset before the request fails
- * @param adminPort port of the admin HTTP API on 127.0.0.1 ({@code 0} = any free port, {@code -1} =
- *     no admin API)
+ * @param adminPort port of the admin HTTP API on {@code adminHost} ({@code 0} = any free port,
+ *     {@code -1} = no admin API)
  * @param adminToken bearer token the admin API requires; never logged
  * @param killSwitch when on, every action is skipped (and audited) instead of applied
  * @param instanceId Kafka static group membership ({@code group.instance.id}, e.g. the pod name): a
  *     restarted executor takes its partitions back at once instead of after the session timeout;
  *     null for dynamic membership
+ * @param adminHost address the admin API binds ({@code 127.0.0.1} by default; {@code 0.0.0.0} in a
+ *     pod, so that probes and Prometheus reach it)
  * @param githubApp authenticate as this GitHub App (an installation token per repo) instead of with
  *     {@code githubToken}; null for token authentication
  */
@@ -46,14 +48,17 @@ public record ExecutorConfig(
         String adminToken,
         boolean killSwitch,
         String instanceId,
-        GitHubAppKey githubApp) {
+        GitHubAppKey githubApp,
+        String adminHost) {
 
     public static final String DEFAULT_GROUP_ID = "repostream-action-executor";
+    public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
 
     public ExecutorConfig {
         requireText(bootstrapServers, "bootstrap servers");
         requireText(groupId, "consumer group id");
         requireText(githubApiUrl, "GitHub API URL");
+        adminHost = adminHost == null || adminHost.isBlank() ? DEFAULT_ADMIN_HOST : adminHost;
         if (githubApp == null) {
             requireText(githubToken, "GitHub token");
         }
@@ -95,7 +100,31 @@ public record ExecutorConfig(
                 null,
                 false,
                 null,
-                null);
+                null,
+                DEFAULT_ADMIN_HOST);
+    }
+
+    /** The same config with the admin API bound to {@code host} (e.g. {@code 0.0.0.0} in a pod). */
+    public ExecutorConfig withAdminHost(String host) {
+        return new ExecutorConfig(
+                bootstrapServers,
+                groupId,
+                githubApiUrl,
+                githubToken,
+                pollTimeout,
+                githubTimeout,
+                writeSpacing,
+                contentCreationsPerMinute,
+                maxConcurrentRequests,
+                maxAttempts,
+                backoffBase,
+                maxRateLimitWait,
+                adminPort,
+                adminToken,
+                killSwitch,
+                instanceId,
+                githubApp,
+                host);
     }
 
     public ExecutorConfig withGroupId(String id) {
@@ -116,7 +145,8 @@ public record ExecutorConfig(
                 adminToken,
                 killSwitch,
                 instanceId,
-                githubApp);
+                githubApp,
+                adminHost);
     }
 
     /** GitHub's pacing turned off: for tests and benchmarks against the simulator. */
@@ -138,7 +168,8 @@ public record ExecutorConfig(
                 adminToken,
                 killSwitch,
                 instanceId,
-                githubApp);
+                githubApp,
+                adminHost);
     }
 
     public ExecutorConfig withPacing(Duration spacing, int creationsPerMinute) {
@@ -159,7 +190,8 @@ public record ExecutorConfig(
                 adminToken,
                 killSwitch,
                 instanceId,
-                githubApp);
+                githubApp,
+                adminHost);
     }
 
     public ExecutorConfig withRetries(int attempts, Duration base, Duration maxWait) {
@@ -180,7 +212,8 @@ public record ExecutorConfig(
                 adminToken,
                 killSwitch,
                 instanceId,
-                githubApp);
+                githubApp,
+                adminHost);
     }
 
     /** Serves the admin API on 127.0.0.1:{@code port} behind {@code token}. */
@@ -203,7 +236,8 @@ public record ExecutorConfig(
                 token,
                 killSwitch,
                 instanceId,
-                githubApp);
+                githubApp,
+                adminHost);
     }
 
     public ExecutorConfig withKillSwitch(boolean on) {
@@ -224,7 +258,8 @@ public record ExecutorConfig(
                 adminToken,
                 on,
                 instanceId,
-                githubApp);
+                githubApp,
+                adminHost);
     }
 
     public ExecutorConfig withInstanceId(String id) {
@@ -245,7 +280,8 @@ public record ExecutorConfig(
                 adminToken,
                 killSwitch,
                 id,
-                githubApp);
+                githubApp,
+                adminHost);
     }
 
     /**
@@ -272,7 +308,8 @@ public record ExecutorConfig(
                 token.adminToken,
                 token.killSwitch,
                 token.instanceId,
-                new GitHubAppKey(appId, privateKeyPem));
+                new GitHubAppKey(appId, privateKeyPem),
+                DEFAULT_ADMIN_HOST);
     }
 
     /** A GitHub App's id and private key; the key never appears in {@link #toString()}. */

@@ -147,8 +147,16 @@ public final class ExecutorMain implements Runnable {
         @Option(
                 names = "--admin-port",
                 defaultValue = "${env:REPOSTREAM_ADMIN_PORT:-8081}",
-                description = "admin API port on 127.0.0.1, -1 for none (default ${DEFAULT-VALUE})")
+                description = "admin API port, -1 for none (default ${DEFAULT-VALUE})")
         int adminPort;
+
+        @Option(
+                names = "--admin-host",
+                defaultValue = "${env:REPOSTREAM_ADMIN_HOST:-127.0.0.1}",
+                description =
+                        "address the admin API (health, metrics, rollback) binds; 0.0.0.0 in a pod"
+                                + " (default ${DEFAULT-VALUE})")
+        String adminHost;
 
         @Option(
                 names = "--admin-token-file",
@@ -180,7 +188,8 @@ public final class ExecutorMain implements Runnable {
                     connection
                             .config()
                             .withPacing(writeSpacing, creationsPerMinute)
-                            .withKillSwitch(killSwitch);
+                            .withKillSwitch(killSwitch)
+                            .withAdminHost(adminHost);
             if (adminPort >= 0) {
                 config =
                         config.withAdmin(

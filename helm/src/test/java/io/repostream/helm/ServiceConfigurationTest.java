@@ -43,12 +43,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ServiceConfigurationTest {
     private static final Pattern ENV_NAME = Pattern.compile("(REPOSTREAM_[A-Z0-9_]+|GITHUB_TOKEN)");
 
-    /**
-     * Set by the chart although the executor does not read it yet: its admin API binds 127.0.0.1
-     * only, which no probe or Service can reach inside a pod (see helm/README.md, "Limits today").
-     */
-    private static final Set<String> AWAITED_BY_THE_EXECUTOR = Set.of("REPOSTREAM_ADMIN_HOST");
-
     @TempDir Path tmp;
 
     @ParameterizedTest
@@ -140,12 +134,14 @@ class ServiceConfigurationTest {
                         .getContainers()
                         .get(0);
         Set<String> read = variablesNamedBy(ExecutorMain.class);
-        read.addAll(AWAITED_BY_THE_EXECUTOR);
 
         assertThat(repostreamVariables(withToken)).isSubsetOf(read).contains("GITHUB_TOKEN");
         assertThat(repostreamVariables(executor))
                 .isSubsetOf(read)
-                .contains("REPOSTREAM_GITHUB_APP_ID", "REPOSTREAM_EXECUTOR_INSTANCE_ID");
+                .contains(
+                        "REPOSTREAM_GITHUB_APP_ID",
+                        "REPOSTREAM_EXECUTOR_INSTANCE_ID",
+                        "REPOSTREAM_ADMIN_HOST");
     }
 
     @Test

@@ -53,20 +53,21 @@ public final class AdminServer implements AutoCloseable {
                     admin.vertx
                             .createHttpServer()
                             .requestHandler(admin.router())
-                            .listen(config.adminPort(), "127.0.0.1")
+                            .listen(config.adminPort(), config.adminHost())
                             .toCompletionStage()
                             .toCompletableFuture()
                             .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             admin.close();
             throw new IllegalStateException(
-                    "admin API cannot listen on 127.0.0.1:" + config.adminPort(), e);
+                    "admin API cannot listen on " + config.adminHost() + ":" + config.adminPort(),
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             admin.close();
             throw new IllegalStateException("interrupted starting the admin API", e);
         }
-        LOG.info("admin API on http://127.0.0.1:{}", admin.port());
+        LOG.info("admin API on http://{}:{}", config.adminHost(), admin.port());
         return admin;
     }
 
