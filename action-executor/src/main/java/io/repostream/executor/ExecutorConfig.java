@@ -106,117 +106,40 @@ public record ExecutorConfig(
 
     /** The same config with the admin API bound to {@code host} (e.g. {@code 0.0.0.0} in a pod). */
     public ExecutorConfig withAdminHost(String host) {
-        return new ExecutorConfig(
-                bootstrapServers,
-                groupId,
-                githubApiUrl,
-                githubToken,
-                pollTimeout,
-                githubTimeout,
-                writeSpacing,
-                contentCreationsPerMinute,
-                maxConcurrentRequests,
-                maxAttempts,
-                backoffBase,
-                maxRateLimitWait,
-                adminPort,
-                adminToken,
-                killSwitch,
-                instanceId,
-                githubApp,
-                host);
+        return copy(b -> b.adminHost = host);
     }
 
     public ExecutorConfig withGroupId(String id) {
-        return new ExecutorConfig(
-                bootstrapServers,
-                id,
-                githubApiUrl,
-                githubToken,
-                pollTimeout,
-                githubTimeout,
-                writeSpacing,
-                contentCreationsPerMinute,
-                maxConcurrentRequests,
-                maxAttempts,
-                backoffBase,
-                maxRateLimitWait,
-                adminPort,
-                adminToken,
-                killSwitch,
-                instanceId,
-                githubApp,
-                adminHost);
+        return copy(b -> b.groupId = id);
     }
 
     /** GitHub's pacing turned off: for tests and benchmarks against the simulator. */
     public ExecutorConfig withoutPacing() {
-        return new ExecutorConfig(
-                bootstrapServers,
-                groupId,
-                githubApiUrl,
-                githubToken,
-                pollTimeout,
-                githubTimeout,
-                Duration.ZERO,
-                Integer.MAX_VALUE,
-                maxConcurrentRequests,
-                maxAttempts,
-                backoffBase,
-                maxRateLimitWait,
-                adminPort,
-                adminToken,
-                killSwitch,
-                instanceId,
-                githubApp,
-                adminHost);
+        return copy(
+                b -> {
+                    b.writeSpacing = Duration.ZERO;
+                    b.contentCreationsPerMinute = Integer.MAX_VALUE;
+                });
     }
 
     public ExecutorConfig withPacing(Duration spacing, int creationsPerMinute) {
-        return new ExecutorConfig(
-                bootstrapServers,
-                groupId,
-                githubApiUrl,
-                githubToken,
-                pollTimeout,
-                githubTimeout,
-                spacing,
-                creationsPerMinute,
-                maxConcurrentRequests,
-                maxAttempts,
-                backoffBase,
-                maxRateLimitWait,
-                adminPort,
-                adminToken,
-                killSwitch,
-                instanceId,
-                githubApp,
-                adminHost);
+        return copy(
+                b -> {
+                    b.writeSpacing = spacing;
+                    b.contentCreationsPerMinute = creationsPerMinute;
+                });
     }
 
     public ExecutorConfig withRetries(int attempts, Duration base, Duration maxWait) {
-        return new ExecutorConfig(
-                bootstrapServers,
-                groupId,
-                githubApiUrl,
-                githubToken,
-                pollTimeout,
-                githubTimeout,
-                writeSpacing,
-                contentCreationsPerMinute,
-                maxConcurrentRequests,
-                attempts,
-                base,
-                maxWait,
-                adminPort,
-                adminToken,
-                killSwitch,
-                instanceId,
-                githubApp,
-                adminHost);
+        return copy(
+                b -> {
+                    b.maxAttempts = attempts;
+                    b.backoffBase = base;
+                    b.maxRateLimitWait = maxWait;
+                });
     }
 
-    /** Serves the admin API on 127.0.0.1:{@code port} behind {@code token}. */
+    /** Serves the admin API on {@code adminHost}:{@code port} behind {@code token}. */
     public ExecutorConfig withAdmin(int port, String token) {
         requireText(token, "admin token");
         return new ExecutorConfig(
@@ -241,47 +164,11 @@ public record ExecutorConfig(
     }
 
     public ExecutorConfig withKillSwitch(boolean on) {
-        return new ExecutorConfig(
-                bootstrapServers,
-                groupId,
-                githubApiUrl,
-                githubToken,
-                pollTimeout,
-                githubTimeout,
-                writeSpacing,
-                contentCreationsPerMinute,
-                maxConcurrentRequests,
-                maxAttempts,
-                backoffBase,
-                maxRateLimitWait,
-                adminPort,
-                adminToken,
-                on,
-                instanceId,
-                githubApp,
-                adminHost);
+        return copy(b -> b.killSwitch = on);
     }
 
     public ExecutorConfig withInstanceId(String id) {
-        return new ExecutorConfig(
-                bootstrapServers,
-                groupId,
-                githubApiUrl,
-                githubToken,
-                pollTimeout,
-                githubTimeout,
-                writeSpacing,
-                contentCreationsPerMinute,
-                maxConcurrentRequests,
-                maxAttempts,
-                backoffBase,
-                maxRateLimitWait,
-                adminPort,
-                adminToken,
-                killSwitch,
-                id,
-                githubApp,
-                adminHost);
+        return copy(b -> b.instanceId = id);
     }
 
     /**
@@ -373,6 +260,77 @@ public record ExecutorConfig(
     private static void requireText(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(what + " is required");
+        }
+    }
+
+    /** Applies one change to a mutable copy, so that each copier names only what it changes. */
+    private ExecutorConfig copy(java.util.function.Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    private static final class Copy {
+        String bootstrapServers;
+        String groupId;
+        String githubApiUrl;
+        String githubToken;
+        Duration pollTimeout;
+        Duration githubTimeout;
+        Duration writeSpacing;
+        int contentCreationsPerMinute;
+        int maxConcurrentRequests;
+        int maxAttempts;
+        Duration backoffBase;
+        Duration maxRateLimitWait;
+        int adminPort;
+        String adminToken;
+        boolean killSwitch;
+        String instanceId;
+        GitHubAppKey githubApp;
+        String adminHost;
+
+        Copy(ExecutorConfig config) {
+            bootstrapServers = config.bootstrapServers;
+            groupId = config.groupId;
+            githubApiUrl = config.githubApiUrl;
+            githubToken = config.githubToken;
+            pollTimeout = config.pollTimeout;
+            githubTimeout = config.githubTimeout;
+            writeSpacing = config.writeSpacing;
+            contentCreationsPerMinute = config.contentCreationsPerMinute;
+            maxConcurrentRequests = config.maxConcurrentRequests;
+            maxAttempts = config.maxAttempts;
+            backoffBase = config.backoffBase;
+            maxRateLimitWait = config.maxRateLimitWait;
+            adminPort = config.adminPort;
+            adminToken = config.adminToken;
+            killSwitch = config.killSwitch;
+            instanceId = config.instanceId;
+            githubApp = config.githubApp;
+            adminHost = config.adminHost;
+        }
+
+        ExecutorConfig build() {
+            return new ExecutorConfig(
+                    bootstrapServers,
+                    groupId,
+                    githubApiUrl,
+                    githubToken,
+                    pollTimeout,
+                    githubTimeout,
+                    writeSpacing,
+                    contentCreationsPerMinute,
+                    maxConcurrentRequests,
+                    maxAttempts,
+                    backoffBase,
+                    maxRateLimitWait,
+                    adminPort,
+                    adminToken,
+                    killSwitch,
+                    instanceId,
+                    githubApp,
+                    adminHost);
         }
     }
 }

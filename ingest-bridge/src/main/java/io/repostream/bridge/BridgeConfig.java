@@ -88,83 +88,19 @@ public record BridgeConfig(
     }
 
     public BridgeConfig withHost(String value) {
-        return new BridgeConfig(
-                value,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.host = value);
     }
 
     public BridgeConfig withPort(int value) {
-        return new BridgeConfig(
-                host,
-                value,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.port = value);
     }
 
     public BridgeConfig withKafkaBootstrapServers(String value) {
-        return new BridgeConfig(
-                host,
-                port,
-                value,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.kafkaBootstrapServers = value);
     }
 
     public BridgeConfig withSecrets(WebhookSecrets value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                value,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.secrets = value);
     }
 
     /** One global webhook secret. */
@@ -173,243 +109,51 @@ public record BridgeConfig(
     }
 
     public BridgeConfig withAllowSha1Signatures(boolean value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                value,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.allowSha1Signatures = value);
     }
 
     public BridgeConfig withRequestTimeout(Duration value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                value,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.requestTimeout = value);
     }
 
     public BridgeConfig withKafkaTimeout(Duration value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                value,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.kafkaTimeout = value);
     }
 
     public BridgeConfig withMaxInFlight(int value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                value,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.maxInFlight = value);
     }
 
     public BridgeConfig withMaxBodyBytes(long value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                value,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.maxBodyBytes = value);
     }
 
     public BridgeConfig withRetryAfter(Duration value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                value,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.retryAfter = value);
     }
 
     public BridgeConfig withDedupeWindow(Duration value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                value,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.dedupeWindow = value);
     }
 
     public BridgeConfig withDedupeCapacity(int value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                value,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.dedupeCapacity = value);
     }
 
     public BridgeConfig withFilter(IngestFilter value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                value,
-                eventLoops,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.filter = value);
     }
 
     public BridgeConfig withEventLoops(int value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                value,
-                kafkaProperties,
-                poll);
+        return copy(b -> b.eventLoops = value);
     }
 
     public BridgeConfig withKafkaProperties(Map<String, String> value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                value,
-                poll);
+        return copy(b -> b.kafkaProperties = value);
     }
 
     public BridgeConfig withPoll(PollConfig value) {
-        return new BridgeConfig(
-                host,
-                port,
-                kafkaBootstrapServers,
-                secrets,
-                allowSha1Signatures,
-                requestTimeout,
-                kafkaTimeout,
-                maxInFlight,
-                maxBodyBytes,
-                retryAfter,
-                dedupeWindow,
-                dedupeCapacity,
-                filter,
-                eventLoops,
-                kafkaProperties,
-                value);
+        return copy(b -> b.poll = value);
     }
 
     @Override
@@ -464,6 +208,71 @@ public record BridgeConfig(
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Applies one change to a mutable copy, so that each copier names only what it changes. */
+    private BridgeConfig copy(java.util.function.Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    private static final class Copy {
+        String host;
+        int port;
+        String kafkaBootstrapServers;
+        WebhookSecrets secrets;
+        boolean allowSha1Signatures;
+        Duration requestTimeout;
+        Duration kafkaTimeout;
+        int maxInFlight;
+        long maxBodyBytes;
+        Duration retryAfter;
+        Duration dedupeWindow;
+        int dedupeCapacity;
+        IngestFilter filter;
+        int eventLoops;
+        Map<String, String> kafkaProperties;
+        PollConfig poll;
+
+        Copy(BridgeConfig config) {
+            host = config.host;
+            port = config.port;
+            kafkaBootstrapServers = config.kafkaBootstrapServers;
+            secrets = config.secrets;
+            allowSha1Signatures = config.allowSha1Signatures;
+            requestTimeout = config.requestTimeout;
+            kafkaTimeout = config.kafkaTimeout;
+            maxInFlight = config.maxInFlight;
+            maxBodyBytes = config.maxBodyBytes;
+            retryAfter = config.retryAfter;
+            dedupeWindow = config.dedupeWindow;
+            dedupeCapacity = config.dedupeCapacity;
+            filter = config.filter;
+            eventLoops = config.eventLoops;
+            kafkaProperties = config.kafkaProperties;
+            poll = config.poll;
+        }
+
+        BridgeConfig build() {
+            return new BridgeConfig(
+                    host,
+                    port,
+                    kafkaBootstrapServers,
+                    secrets,
+                    allowSha1Signatures,
+                    requestTimeout,
+                    kafkaTimeout,
+                    maxInFlight,
+                    maxBodyBytes,
+                    retryAfter,
+                    dedupeWindow,
+                    dedupeCapacity,
+                    filter,
+                    eventLoops,
+                    kafkaProperties,
+                    poll);
         }
     }
 }
