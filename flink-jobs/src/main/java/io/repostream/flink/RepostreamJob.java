@@ -13,6 +13,7 @@ import io.repostream.flink.functions.MetricWindowAggregate;
 import io.repostream.flink.functions.OpenItemsGauge;
 import io.repostream.flink.functions.Policies;
 import io.repostream.flink.functions.RuleFields;
+import io.repostream.flink.functions.SignalCounters;
 import io.repostream.flink.functions.SlaDeadlineFunction;
 import io.repostream.flink.functions.TriageLabelFunction;
 import io.repostream.flink.kafka.KafkaConnectors;
@@ -300,7 +301,11 @@ public final class RepostreamJob {
                 githubEvents
                         .map(new MetricSignals.EventCount(), metricType)
                         .name("event-counts")
-                        .union(ruleSignals);
+                        .union(
+                                ruleSignals
+                                        .process(new SignalCounters(), metricType)
+                                        .uid("rule-signal-counters")
+                                        .name("rule-signal-counters"));
         DataStream<RepoMetrics> openItems =
                 signals.filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
                         .name("open-item-changes")

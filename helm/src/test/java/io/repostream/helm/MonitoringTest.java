@@ -68,7 +68,7 @@ class MonitoringTest {
     }
 
     @Test
-    void alertsOnErrorRateLagQuotaAndCheckpointFailures() {
+    void alertsOnErrorRateLagQuotaSlaBreachesAndCheckpointFailures() {
         PrometheusRule rule = Chart.render(ValueSet.PRODUCTION).of(PrometheusRule.class).get(0);
         Map<String, String> exprByAlert = new java.util.TreeMap<>();
         for (var group : rule.getSpec().getGroups()) {
@@ -86,8 +86,14 @@ class MonitoringTest {
                         "RepostreamExecutorConsumerLag",
                         "RepostreamFlinkConsumerLag",
                         "RepostreamGitHubQuotaNearlyExhausted",
-                        "RepostreamFlinkCheckpointFailures");
+                        "RepostreamFlinkCheckpointFailures",
+                        "RepostreamSlaBreachRateHigh",
+                        "RepostreamActionsDropped");
         assertThat(exprByAlert.get("RepostreamGitHubQuotaNearlyExhausted")).endsWith("< 500");
+        assertThat(exprByAlert.get("RepostreamSlaBreachRateHigh"))
+                .contains("kind_repostream_sla_breaches")
+                .contains("met_repostream_sla_items_closed{met=\"true\"}")
+                .endsWith("> 0.1\n");
     }
 
     @Test
@@ -97,7 +103,9 @@ class MonitoringTest {
                                 ValueSet.PRODUCTION,
                                 Map.of(
                                         "monitoring.prometheusRule.quotaRemainingThreshold", 1234,
-                                        "monitoring.prometheusRule.executorLagThreshold", 77))
+                                        "monitoring.prometheusRule.executorLagThreshold", 77,
+                                        // --set reads 1 as a number; a fraction would stay a string
+                                        "monitoring.prometheusRule.slaBreachRateThreshold", 1))
                         .of(PrometheusRule.class)
                         .get(0);
         String all =
@@ -106,7 +114,44 @@ class MonitoringTest {
                         .map(r -> r.getExpr().getStrVal())
                         .reduce("", String::concat);
 
-        assertThat(all).contains("< 1234").contains("> 77");
+        assertThat(all).contains("< 1234").contains("> 77").contains("\n  > 1\n");
+    }
+
+    @Test
+    void theDashboardShowsEventsActionsSlaCiQuotaAndLag() throws Exception {
+        JsonNode dashboard =
+                new ObjectMapper()
+                        .readTree(
+                                Files.readString(Chart.DIR.resolve("dashboards/repostream.json")));
+        Map<String, String> exprsByTitle = new java.util.TreeMap<>();
+        for (JsonNode panel : dashboard.path("panels")) {
+            StringBuilder exprs = new StringBuilder();
+            panel.path("targets").forEach(t -> exprs.append(t.path("expr").asText()).append('\n'));
+            exprsByTitle.put(panel.path("title").asText(), exprs.toString());
+        }
+
+        assertThat(exprsByTitle.get("Events accepted per second"))
+                .contains("repostream_bridge_deliveries_total");
+        assertThat(exprsByTitle.get("Actions by outcome"))
+                .contains("repostream_executor_actions_total");
+        assertThat(exprsByTitle.get("SLA compliance")).contains("met_repostream_sla_items_closed");
+        assertThat(exprsByTitle.get("SLA breaches by kind"))
+                .contains("kind_repostream_sla_breaches");
+        assertThat(exprsByTitle.get("CI success and flake rate"))
+                .contains("outcome_repostream_ci_runs{outcome=\"success\"}")
+                .contains("repostream_ci_flaky_runs");
+        assertThat(exprsByTitle.get("CI failures by class"))
+                .contains("failure_class_repostream_ci_failures");
+        assertThat(exprsByTitle.get("Governed actions"))
+                .contains("action_type_repostream_actions_delayed")
+                .contains("action_type_repostream_actions_dropped");
+        assertThat(exprsByTitle.get("GitHub quota remaining")).contains("quota_remaining");
+        assertThat(exprsByTitle.get("Consumer lag"))
+                .contains("repostream_executor_actions_lag")
+                .contains("pendingRecords");
+        assertThat(dashboard.path("panels"))
+                .extracting(p -> p.path("id").asInt())
+                .doesNotHaveDuplicates();
     }
 
     @Test
