@@ -13,18 +13,35 @@ import kafka.server.KafkaConfig;
  * internal topics sized for one node. Ports are chosen once and kept, so a restart comes back on
  * the same address.
  */
-record BrokerConfig(Path logDir, int brokerPort, int controllerPort) {
+record BrokerConfig(Path logDir, int brokerPort, int controllerPort, SaslPlain sasl) {
     static final int NODE_ID = 1;
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String SASL_LISTENER = "SASL";
     static final String HOST = "127.0.0.1";
 
-    static BrokerConfig onFreePorts(Path logDir) {
-        return new BrokerConfig(logDir, freeLoopbackPort(), freeLoopbackPort());
+    /** An extra {@code SASL_PLAINTEXT} listener that accepts one PLAIN user. */
+    record SaslPlain(int port, String user, String password) {}
+
+    static BrokerConfig onFreePorts(Path logDir, String saslUser, String saslPassword) {
+        return new BrokerConfig(
+                logDir,
+                freeLoopbackPort(),
+                freeLoopbackPort(),
+                saslUser == null
+                        ? null
+                        : new SaslPlain(freeLoopbackPort(), saslUser, saslPassword));
     }
 
     String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    String saslBootstrapServers() {
+        if (sasl == null) {
+            throw new IllegalStateException("this broker has no SASL listener");
+        }
+        return HOST + ":" + sasl.port();
     }
 
     KafkaConfig kafkaConfig() {
@@ -54,7 +71,25 @@ record BrokerConfig(Path logDir, int brokerPort, int controllerPort) {
         p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
         p.put(
                 "listener.security.protocol.map",
-                BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+                BROKER_LISTENER
+                        + ":PLAINTEXT,"
+                        + CONTROLLER_LISTENER
+                        + ":PLAINTEXT,"
+                        + SASL_LISTENER
+                        + ":SASL_PLAINTEXT");
+        if (sasl != null) {
+            String endpoint = SASL_LISTENER + "://" + HOST + ":" + sasl.port();
+            p.put("listeners", p.getProperty("listeners") + "," + endpoint);
+            p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + endpoint);
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put(
+                    "listener.name.sasl.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                            + sasl.user()
+                            + "=\""
+                            + sasl.password()
+                            + "\";");
+        }
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
 

@@ -55,13 +55,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path logDir;
     private final boolean ownsLogDir;
+    private final String saslUser;
+    private final String saslPassword;
     private BrokerConfig config;
     private KafkaRaftServer server;
     private Duration lastStartupTime = Duration.ZERO;
 
-    private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir) {
+    private EmbeddedKafkaBroker(
+            Path logDir, boolean ownsLogDir, String saslUser, String saslPassword) {
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
+        this.saslUser = saslUser;
+        this.saslPassword = saslPassword;
     }
 
     /** Starts a broker on a fresh temporary directory, which {@link #close()} deletes. */
@@ -78,11 +83,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * KRaft node. {@link #close()} leaves the directory in place.
      */
     public static EmbeddedKafkaBroker start(Path logDir) {
-        return startOn(logDir, false);
+        return startOn(logDir, false, null, null);
+    }
+
+    /**
+     * Starts a broker that, besides its plaintext listener, has a {@code SASL_PLAINTEXT} listener
+     * ({@link #saslBootstrapServers()}) accepting the PLAIN mechanism for this one user: for
+     * testing that clients take their credentials from configuration. Temporary log directory.
+     */
+    public static EmbeddedKafkaBroker startWithSaslPlain(String user, String password) {
+        if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("a SASL user and password are required");
+        }
+        try {
+            return startOn(Files.createTempDirectory("repostream-kafka-"), true, user, password);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary Kafka log directory", e);
+        }
     }
 
     private static EmbeddedKafkaBroker startOn(Path logDir, boolean ownsLogDir) {
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, ownsLogDir);
+        return startOn(logDir, ownsLogDir, null, null);
+    }
+
+    private static EmbeddedKafkaBroker startOn(
+            Path logDir, boolean ownsLogDir, String saslUser, String saslPassword) {
+        EmbeddedKafkaBroker broker =
+                new EmbeddedKafkaBroker(logDir, ownsLogDir, saslUser, saslPassword);
         try {
             broker.firstStart();
             return broker;
@@ -95,6 +122,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** {@code 127.0.0.1:port} of the client listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return config.bootstrapServers();
+    }
+
+    /**
+     * {@code 127.0.0.1:port} of the {@code SASL_PLAINTEXT} listener of a broker started with {@link
+     * #startWithSaslPlain}; clients there need {@code security.protocol=SASL_PLAINTEXT}, {@code
+     * sasl.mechanism=PLAIN} and a {@code PlainLoginModule} JAAS config.
+     */
+    public String saslBootstrapServers() {
+        return config.saslBootstrapServers();
     }
 
     /** How long the last start or restart took until the broker answered an admin request. */
@@ -225,7 +261,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         KafkaExitGuard.install();
         KRaftStorage.formatIfNeeded(logDir, BrokerConfig.NODE_ID, BrokerConfig.CONTROLLER_LISTENER);
         for (int attempt = 1; ; attempt++) {
-            config = BrokerConfig.onFreePorts(logDir);
+            config = BrokerConfig.onFreePorts(logDir, saslUser, saslPassword);
             try {
                 startServer();
                 return;
