@@ -95,9 +95,8 @@ public final class ActionExecutor implements AutoCloseable {
         RequestGate gate = new RequestGate(config, metrics);
         GitHubClient github = new HubGitHubClient(config, gate, metrics);
         Handlers handlers = Handlers.standard();
-        this.tail = new TopicTail(config.bootstrapServers(), ledger, policies);
-        this.writer =
-                new RecordWriter(config.bootstrapServers(), config.groupId() + "-writer", ledger);
+        this.tail = new TopicTail(config.kafkaClient(), ledger, policies);
+        this.writer = new RecordWriter(config.kafkaClient(), config.groupId() + "-writer", ledger);
         this.processor =
                 new ActionProcessor(
                         github,
@@ -409,8 +408,7 @@ public final class ActionExecutor implements AutoCloseable {
     }
 
     private static Map<String, Object> consumerProps(ExecutorConfig config) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = new HashMap<>(config.kafkaClient());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,7 +1,10 @@
 package io.repostream.executor;
 
+import io.repostream.schemas.topics.KafkaClientProperties;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * Everything the executor needs to run. Secrets ({@code githubToken}, {@code adminToken}) never
@@ -30,6 +33,9 @@ import java.util.Objects;
  *     pod, so that probes and Prometheus reach it)
  * @param githubApp authenticate as this GitHub App (an installation token per repo) instead of with
  *     {@code githubToken}; null for token authentication
+ * @param kafkaProperties extra Kafka client properties for every consumer and producer (security
+ *     settings such as {@code sasl.jaas.config}; see {@link KafkaClientProperties}); never logged,
+ *     only their names
  */
 public record ExecutorConfig(
         String bootstrapServers,
@@ -49,7 +55,8 @@ public record ExecutorConfig(
         boolean killSwitch,
         String instanceId,
         GitHubAppKey githubApp,
-        String adminHost) {
+        String adminHost,
+        Map<String, String> kafkaProperties) {
 
     public static final String DEFAULT_GROUP_ID = "repostream-action-executor";
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
@@ -59,6 +66,7 @@ public record ExecutorConfig(
         requireText(groupId, "consumer group id");
         requireText(githubApiUrl, "GitHub API URL");
         adminHost = adminHost == null || adminHost.isBlank() ? DEFAULT_ADMIN_HOST : adminHost;
+        kafkaProperties = KafkaClientProperties.check(kafkaProperties, "Kafka properties");
         if (githubApp == null) {
             requireText(githubToken, "GitHub token");
         }
@@ -101,7 +109,8 @@ public record ExecutorConfig(
                 false,
                 null,
                 null,
-                DEFAULT_ADMIN_HOST);
+                DEFAULT_ADMIN_HOST,
+                Map.of());
     }
 
     /** The same config with the admin API bound to {@code host} (e.g. {@code 0.0.0.0} in a pod). */
@@ -142,25 +151,26 @@ public record ExecutorConfig(
     /** Serves the admin API on {@code adminHost}:{@code port} behind {@code token}. */
     public ExecutorConfig withAdmin(int port, String token) {
         requireText(token, "admin token");
-        return new ExecutorConfig(
-                bootstrapServers,
-                groupId,
-                githubApiUrl,
-                githubToken,
-                pollTimeout,
-                githubTimeout,
-                writeSpacing,
-                contentCreationsPerMinute,
-                maxConcurrentRequests,
-                maxAttempts,
-                backoffBase,
-                maxRateLimitWait,
-                port,
-                token,
-                killSwitch,
-                instanceId,
-                githubApp,
-                adminHost);
+        return copy(
+                b -> {
+                    b.adminPort = port;
+                    b.adminToken = token;
+                });
+    }
+
+    /** Extra Kafka client properties (security settings) for every consumer and producer. */
+    public ExecutorConfig withKafkaProperties(Map<String, String> properties) {
+        return copy(b -> b.kafkaProperties = properties);
+    }
+
+    /**
+     * Client properties for a consumer, producer or admin client: the extra properties, then {@code
+     * bootstrap.servers} (callers add the settings their guarantees need on top).
+     */
+    public Map<String, Object> kafkaClient() {
+        return KafkaClientProperties.under(
+                kafkaProperties,
+                Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
     public ExecutorConfig withKillSwitch(boolean on) {
@@ -177,26 +187,13 @@ public record ExecutorConfig(
      */
     public static ExecutorConfig forGitHubApp(
             String bootstrapServers, String githubApiUrl, long appId, String privateKeyPem) {
-        ExecutorConfig token = defaults(bootstrapServers, githubApiUrl, "unused");
-        return new ExecutorConfig(
-                token.bootstrapServers,
-                token.groupId,
-                token.githubApiUrl,
-                null,
-                token.pollTimeout,
-                token.githubTimeout,
-                token.writeSpacing,
-                token.contentCreationsPerMinute,
-                token.maxConcurrentRequests,
-                token.maxAttempts,
-                token.backoffBase,
-                token.maxRateLimitWait,
-                token.adminPort,
-                token.adminToken,
-                token.killSwitch,
-                token.instanceId,
-                new GitHubAppKey(appId, privateKeyPem),
-                DEFAULT_ADMIN_HOST);
+        GitHubAppKey app = new GitHubAppKey(appId, privateKeyPem);
+        return defaults(bootstrapServers, githubApiUrl, "unused")
+                .copy(
+                        b -> {
+                            b.githubToken = null;
+                            b.githubApp = app;
+                        });
     }
 
     /** A GitHub App's id and private key; the key never appears in {@link #toString()}. */
@@ -254,6 +251,8 @@ public record ExecutorConfig(
                 + killSwitch
                 + ", instanceId="
                 + instanceId
+                + ", kafkaProperties="
+                + KafkaClientProperties.describe(kafkaProperties)
                 + "]";
     }
 
@@ -289,6 +288,7 @@ public record ExecutorConfig(
         String instanceId;
         GitHubAppKey githubApp;
         String adminHost;
+        Map<String, String> kafkaProperties;
 
         Copy(ExecutorConfig config) {
             bootstrapServers = config.bootstrapServers;
@@ -309,6 +309,7 @@ public record ExecutorConfig(
             instanceId = config.instanceId;
             githubApp = config.githubApp;
             adminHost = config.adminHost;
+            kafkaProperties = config.kafkaProperties;
         }
 
         ExecutorConfig build() {
@@ -330,7 +331,8 @@ public record ExecutorConfig(
                     killSwitch,
                     instanceId,
                     githubApp,
-                    adminHost);
+                    adminHost,
+                    kafkaProperties);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.rollback.RollbackResult;
 import io.repostream.executor.rollback.RollbackService;
+import io.repostream.schemas.topics.KafkaClientProperties;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
@@ -77,6 +79,16 @@ public final class ExecutorMain implements Runnable {
         String bootstrapServers;
 
         @Option(
+                names = "--kafka-properties-file",
+                defaultValue = "${env:REPOSTREAM_KAFKA_PROPERTIES_FILE}",
+                description =
+                        "Kafka client.properties with security settings (security.protocol,"
+                                + " sasl.*, ssl.*) for every consumer and producer; settings the"
+                                + " delivery guarantees rest on (acks, isolation.level, ...) are"
+                                + " refused (env REPOSTREAM_KAFKA_PROPERTIES_FILE)")
+        Path kafkaPropertiesFile;
+
+        @Option(
                 names = "--github-api-url",
                 defaultValue = "${env:REPOSTREAM_GITHUB_API_URL:-https://api.github.com}",
                 description =
@@ -133,7 +145,12 @@ public final class ExecutorMain implements Runnable {
                 String token = secret(githubTokenFile, "GITHUB_TOKEN", "GitHub token");
                 base = ExecutorConfig.defaults(bootstrapServers, githubApiUrl, token);
             }
-            return base.withGroupId(groupId).withInstanceId(instanceId);
+            return base.withGroupId(groupId)
+                    .withInstanceId(instanceId)
+                    .withKafkaProperties(
+                            kafkaPropertiesFile == null
+                                    ? Map.of()
+                                    : KafkaClientProperties.load(kafkaPropertiesFile));
         }
     }
 
@@ -262,11 +279,10 @@ public final class ExecutorMain implements Runnable {
             ExecutorMetrics metrics = new ExecutorMetrics();
             Ledger ledger = new Ledger();
             PrintWriter out = spec.commandLine().getOut();
-            try (TopicTail tail =
-                            new TopicTail(config.bootstrapServers(), ledger, new PolicyStore());
+            try (TopicTail tail = new TopicTail(config.kafkaClient(), ledger, new PolicyStore());
                     RecordWriter writer =
                             new RecordWriter(
-                                    config.bootstrapServers(), "repostream-rollback-cli", ledger)) {
+                                    config.kafkaClient(), "repostream-rollback-cli", ledger)) {
                 tail.catchUp(Duration.ofMinutes(5));
                 RollbackService service =
                         new RollbackService(

@@ -36,8 +36,15 @@ public final class RecordWriter implements AutoCloseable {
     private final Ledger ledger;
 
     public RecordWriter(String bootstrapServers, String clientId, Ledger ledger) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), clientId, ledger);
+    }
+
+    /**
+     * @param client Kafka client properties with {@code bootstrap.servers} (and any security
+     *     settings); the writer's acknowledgement and idempotence settings go on top
+     */
+    public RecordWriter(Map<String, Object> client, String clientId, Ledger ledger) {
+        Map<String, Object> props = new HashMap<>(client);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -34,8 +34,16 @@ public final class TopicTail implements AutoCloseable {
     private final PolicyStore policies;
 
     public TopicTail(String bootstrapServers, Ledger ledger, PolicyStore policies) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), ledger, policies);
+    }
+
+    /**
+     * @param client Kafka client properties with {@code bootstrap.servers} (and any security
+     *     settings); the tail adds its own consumer settings on top
+     */
+    public TopicTail(Map<String, Object> client, Ledger ledger, PolicyStore policies) {
+        Map<String, Object> props = new HashMap<>(client);
+        Object bootstrapServers = client.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
