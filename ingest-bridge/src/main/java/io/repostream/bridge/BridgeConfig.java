@@ -62,7 +62,9 @@ public record BridgeConfig(
         require(dedupeCapacity > 0, "dedupe capacity must be positive, got " + dedupeCapacity);
         filter = filter == null ? IngestFilter.acceptAll() : filter;
         require(eventLoops > 0, "event loops must be positive, got " + eventLoops);
-        kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
+        kafkaProperties =
+                io.repostream.schemas.topics.KafkaClientProperties.check(
+                        kafkaProperties, "Kafka properties");
         poll = poll == null ? PollConfig.disabled() : poll;
     }
 
@@ -187,7 +189,7 @@ public record BridgeConfig(
                 + ", eventLoops="
                 + eventLoops
                 + ", kafkaProperties="
-                + kafkaProperties.keySet()
+                + io.repostream.schemas.topics.KafkaClientProperties.describe(kafkaProperties)
                 + ", poll="
                 + poll
                 + "]";

@@ -26,6 +26,8 @@ import picocli.CommandLine.Option;
             "  REPOSTREAM_CONFIG                   YAML config file (like --config)",
             "  REPOSTREAM_BRIDGE_HOST / _PORT      where to listen",
             "  REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS  Kafka bootstrap servers",
+            "  REPOSTREAM_KAFKA_PROPERTIES_FILE    Kafka client.properties (security.protocol,",
+            "                                      sasl.*, ssl.*), added to kafka.properties",
             "  REPOSTREAM_WEBHOOK_SECRET           a global webhook secret",
             "  REPOSTREAM_WEBHOOK_SECRET_FILE      file with global secrets, one per line",
             "  REPOSTREAM_WEBHOOK_ALLOW_SHA1       true to accept X-Hub-Signature (SHA-1)",

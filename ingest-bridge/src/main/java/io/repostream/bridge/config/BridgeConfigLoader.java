@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.repostream.bridge.BridgeConfig;
 import io.repostream.bridge.IngestFilter;
 import io.repostream.bridge.WebhookSecrets;
+import io.repostream.schemas.topics.KafkaClientProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -187,6 +188,12 @@ public final class BridgeConfigLoader {
         }
         if (present(env, ENV_KAFKA)) {
             config = config.withKafkaBootstrapServers(env.get(ENV_KAFKA));
+        }
+        if (present(env, KafkaClientProperties.ENV_FILE)) {
+            // the file (a mounted Secret: credentials) adds to the settings file's properties
+            Map<String, String> props = new LinkedHashMap<>(config.kafkaProperties());
+            props.putAll(KafkaClientProperties.fromEnvironment(env));
+            config = config.withKafkaProperties(props);
         }
         List<String> secrets = new ArrayList<>();
         if (present(env, ENV_SECRET)) {
