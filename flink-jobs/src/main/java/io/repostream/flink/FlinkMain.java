@@ -1,5 +1,6 @@
 package io.repostream.flink;
 
+import io.repostream.schemas.topics.KafkaClientProperties;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,9 @@ public final class FlinkMain {
               --parallelism <n>                     (env REPOSTREAM_FLINK_PARALLELISM; default 2)
               --max-out-of-orderness <ISO duration> (env REPOSTREAM_FLINK_MAX_OUT_OF_ORDERNESS; default PT30S)
               --source-idleness <ISO duration>      (env REPOSTREAM_FLINK_SOURCE_IDLENESS; default PT10S)
+              --kafka-properties-file <path>        Kafka client.properties with security settings
+                                                    (security.protocol, sasl.*, ssl.*) for every source
+                                                    and sink (env REPOSTREAM_KAFKA_PROPERTIES_FILE)
               --local-checkpoint-dir <path>         run with local RocksDB + checkpoints in <path> (demo)
               --help                                print this and exit
             """;
@@ -40,6 +44,7 @@ public final class FlinkMain {
                     "parallelism", "REPOSTREAM_FLINK_PARALLELISM",
                     "max-out-of-orderness", "REPOSTREAM_FLINK_MAX_OUT_OF_ORDERNESS",
                     "source-idleness", "REPOSTREAM_FLINK_SOURCE_IDLENESS",
+                    "kafka-properties-file", KafkaClientProperties.ENV_FILE,
                     "local-checkpoint-dir", "REPOSTREAM_FLINK_LOCAL_CHECKPOINT_DIR");
 
     private FlinkMain() {}
@@ -125,6 +130,12 @@ public final class FlinkMain {
                 options.containsKey("source-idleness")
                         ? duration("source-idleness", options.get("source-idleness"))
                         : config.sourceIdleness();
+        if (options.containsKey("kafka-properties-file")) {
+            config =
+                    config.withKafkaProperties(
+                            KafkaClientProperties.load(
+                                    Path.of(options.get("kafka-properties-file"))));
+        }
         return config.withEventTime(outOfOrderness, idleness);
     }
 

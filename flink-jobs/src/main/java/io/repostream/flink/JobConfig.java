@@ -1,6 +1,8 @@
 package io.repostream.flink;
 
+import io.repostream.schemas.topics.KafkaClientProperties;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +18,8 @@ import java.util.Objects;
  * @param sourceIdleness after this long without events a partition counts as caught up: its event
  *     time follows the wall clock (less the out-of-orderness), so quiet periods still fire SLA
  *     deadlines
+ * @param kafkaProperties extra Kafka client properties for every source and sink (security
+ *     settings; see {@link KafkaClientProperties}); only their names are ever shown
  */
 public record JobConfig(
         String bootstrapServers,
@@ -24,7 +28,8 @@ public record JobConfig(
         Duration checkpointInterval,
         int parallelism,
         Duration maxOutOfOrderness,
-        Duration sourceIdleness) {
+        Duration sourceIdleness,
+        Map<String, String> kafkaProperties) {
 
     public static final String DEFAULT_GROUP_ID = "repostream-flink";
     public static final String DEFAULT_TRANSACTIONAL_ID_PREFIX = "repostream-flink";
@@ -46,6 +51,7 @@ public record JobConfig(
                     "max out-of-orderness must not be negative, got " + maxOutOfOrderness);
         }
         requirePositive(sourceIdleness, "source idleness");
+        kafkaProperties = KafkaClientProperties.check(kafkaProperties, "Kafka properties");
     }
 
     /** Local settings: 2 s checkpoints, parallelism 2. */
@@ -57,62 +63,96 @@ public record JobConfig(
                 DEFAULT_CHECKPOINT_INTERVAL,
                 2,
                 DEFAULT_MAX_OUT_OF_ORDERNESS,
-                DEFAULT_SOURCE_IDLENESS);
+                DEFAULT_SOURCE_IDLENESS,
+                Map.of());
     }
 
     public JobConfig withGroupId(String value) {
-        return new JobConfig(
-                bootstrapServers,
-                value,
-                transactionalIdPrefix,
-                checkpointInterval,
-                parallelism,
-                maxOutOfOrderness,
-                sourceIdleness);
+        return copy(b -> b.groupId = value);
     }
 
     public JobConfig withTransactionalIdPrefix(String value) {
-        return new JobConfig(
-                bootstrapServers,
-                groupId,
-                value,
-                checkpointInterval,
-                parallelism,
-                maxOutOfOrderness,
-                sourceIdleness);
+        return copy(b -> b.transactionalIdPrefix = value);
     }
 
     public JobConfig withCheckpointInterval(Duration value) {
-        return new JobConfig(
-                bootstrapServers,
-                groupId,
-                transactionalIdPrefix,
-                value,
-                parallelism,
-                maxOutOfOrderness,
-                sourceIdleness);
+        return copy(b -> b.checkpointInterval = value);
     }
 
     public JobConfig withParallelism(int value) {
-        return new JobConfig(
-                bootstrapServers,
-                groupId,
-                transactionalIdPrefix,
-                checkpointInterval,
-                value,
-                maxOutOfOrderness,
-                sourceIdleness);
+        return copy(b -> b.parallelism = value);
     }
 
     public JobConfig withEventTime(Duration outOfOrderness, Duration idleness) {
+        return copy(
+                b -> {
+                    b.maxOutOfOrderness = outOfOrderness;
+                    b.sourceIdleness = idleness;
+                });
+    }
+
+    /** Extra Kafka client properties (security settings) for every source and sink. */
+    public JobConfig withKafkaProperties(Map<String, String> value) {
+        return copy(b -> b.kafkaProperties = value);
+    }
+
+    /** Names only: {@code kafkaProperties} may hold credentials. */
+    @Override
+    public String toString() {
+        return "JobConfig[bootstrapServers="
+                + bootstrapServers
+                + ", groupId="
+                + groupId
+                + ", transactionalIdPrefix="
+                + transactionalIdPrefix
+                + ", checkpointInterval="
+                + checkpointInterval
+                + ", parallelism="
+                + parallelism
+                + ", maxOutOfOrderness="
+                + maxOutOfOrderness
+                + ", sourceIdleness="
+                + sourceIdleness
+                + ", kafkaProperties="
+                + KafkaClientProperties.describe(kafkaProperties)
+                + "]";
+    }
+
+    private JobConfig copy(java.util.function.Consumer<Copy> change) {
+        Copy b = new Copy(this);
+        change.accept(b);
         return new JobConfig(
-                bootstrapServers,
-                groupId,
-                transactionalIdPrefix,
-                checkpointInterval,
-                parallelism,
-                outOfOrderness,
-                idleness);
+                b.bootstrapServers,
+                b.groupId,
+                b.transactionalIdPrefix,
+                b.checkpointInterval,
+                b.parallelism,
+                b.maxOutOfOrderness,
+                b.sourceIdleness,
+                b.kafkaProperties);
+    }
+
+    /** A mutable copy, so that each wither names only what it changes. */
+    private static final class Copy {
+        String bootstrapServers;
+        String groupId;
+        String transactionalIdPrefix;
+        Duration checkpointInterval;
+        int parallelism;
+        Duration maxOutOfOrderness;
+        Duration sourceIdleness;
+        Map<String, String> kafkaProperties;
+
+        Copy(JobConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            groupId = c.groupId;
+            transactionalIdPrefix = c.transactionalIdPrefix;
+            checkpointInterval = c.checkpointInterval;
+            parallelism = c.parallelism;
+            maxOutOfOrderness = c.maxOutOfOrderness;
+            sourceIdleness = c.sourceIdleness;
+            kafkaProperties = c.kafkaProperties;
+        }
     }
 
     private static void requireText(String value, String what) {

@@ -119,7 +119,8 @@ class RestartFromCheckpointTest {
                                 config.checkpointInterval(),
                                 2,
                                 config.maxOutOfOrderness(),
-                                config.sourceIdleness()))
+                                config.sourceIdleness(),
+                                config.kafkaProperties()))
                 .build(env);
         return env.executeAsync("repostream-restart-test");
     }

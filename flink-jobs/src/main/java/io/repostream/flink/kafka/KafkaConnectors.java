@@ -7,7 +7,9 @@ import io.repostream.schemas.topics.Topics;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -31,8 +33,9 @@ public final class KafkaConnectors {
      * monitoring and a first start.
      */
     public static <V> KafkaSource<V> source(JobConfig config, Topic<String, V> topic) {
-        return KafkaSource.<V>builder()
-                .setBootstrapServers(config.bootstrapServers())
+        KafkaSourceBuilder<V> builder = KafkaSource.builder();
+        config.kafkaProperties().forEach(builder::setProperty);
+        return builder.setBootstrapServers(config.bootstrapServers())
                 .setTopics(topic.name())
                 .setGroupId(config.groupId() + "." + topic.name())
                 .setClientIdPrefix(config.groupId() + "." + topic.name())
@@ -49,8 +52,9 @@ public final class KafkaConnectors {
      */
     public static <V> KafkaSink<V> exactlyOnceSink(
             JobConfig config, Topic<String, V> topic, FlinkJson.SerializableKey<V> key) {
-        return KafkaSink.<V>builder()
-                .setBootstrapServers(config.bootstrapServers())
+        KafkaSinkBuilder<V> builder = KafkaSink.builder();
+        config.kafkaProperties().forEach(builder::setProperty);
+        return builder.setBootstrapServers(config.bootstrapServers())
                 .setRecordSerializer(
                         KafkaRecordSerializationSchema.<V>builder()
                                 .setTopic(topic.name())
