@@ -12,6 +12,7 @@ import io.repostream.ml.train.EpochProgress;
 import io.repostream.ml.train.TrainingConfig;
 import io.repostream.schemas.TrainingExample;
 import io.repostream.schemas.json.Json;
+import io.repostream.schemas.topics.KafkaClientProperties;
 import io.repostream.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -180,6 +181,15 @@ public final class TrainerMain implements Callable<Integer> {
             paramLabel = "KEY=VALUE",
             description = "extra Kafka client setting (e.g. security); never logged")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    @Option(
+            names = "--kafka-properties-file",
+            defaultValue = "${env:REPOSTREAM_KAFKA_PROPERTIES_FILE}",
+            description =
+                    "Kafka client.properties with security settings (security.protocol, sasl.*,"
+                            + " ssl.*), e.g. a mounted Secret; --kafka-property adds to it"
+                            + " (env REPOSTREAM_KAFKA_PROPERTIES_FILE)")
+    Path kafkaPropertiesFile;
 
     @Option(names = "--force", description = "publish even if the champion is better")
     boolean force;
@@ -416,7 +426,13 @@ public final class TrainerMain implements Callable<Integer> {
     }
 
     private Map<String, Object> kafkaProps() {
-        Map<String, Object> props = new HashMap<>(kafkaProperties);
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (kafkaPropertiesFile != null) {
+            extra.putAll(KafkaClientProperties.load(kafkaPropertiesFile));
+        }
+        extra.putAll(kafkaProperties);
+        Map<String, Object> props =
+                new HashMap<>(KafkaClientProperties.check(extra, "Kafka properties"));
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "repostream-ml-training");
         return props;

@@ -115,6 +115,25 @@ class TrainerMainTest {
     }
 
     @Test
+    void refusesKafkaSettingsThePublishingGuaranteesRestOn() throws IOException {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SSL\n");
+        int code =
+                run(
+                        "--training-topic",
+                        "--bootstrap-servers",
+                        "127.0.0.1:9",
+                        "--kafka-properties-file",
+                        file.toString(),
+                        "--kafka-property",
+                        "acks=0",
+                        "--out",
+                        dir.resolve("out").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("Kafka properties sets acks");
+    }
+
+    @Test
     void exitsWithFourAndAClearMessageWhenKafkaDoesNotAnswer() throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket =

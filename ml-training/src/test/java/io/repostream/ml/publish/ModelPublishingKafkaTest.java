@@ -34,13 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** Champion/challenger through a real Kafka broker: what is on github.models.v1 afterwards. */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ModelPublishingKafkaTest {
+    private static final String KAFKA_PASSWORD = "ml-training-kafka-password";
+
     private static EmbeddedKafkaBroker kafka;
 
     @TempDir Path dir;
 
     @BeforeAll
     static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
+        // with a SASL listener too, for the run that authenticates like a secured cluster wants
+        kafka = EmbeddedKafkaBroker.startWithSaslPlain("repostream", KAFKA_PASSWORD);
         kafka.createTopics(Topics.all());
     }
 
@@ -150,7 +153,17 @@ class ModelPublishingKafkaTest {
     }
 
     @Test
-    void trainsFromTheTrainingExamplesTopic() throws Exception {
+    void trainsFromTheTrainingExamplesTopicAndPublishesThroughAnAuthenticatedListener()
+            throws Exception {
+        Path credentials = dir.resolve("client.properties");
+        java.nio.file.Files.writeString(
+                credentials,
+                "security.protocol=SASL_PLAINTEXT\n"
+                        + "sasl.mechanism=PLAIN\n"
+                        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required username=\"repostream\" password=\""
+                        + KAFKA_PASSWORD
+                        + "\";\n");
         List<TrainingExample> examples = TestData.trainingExamples(900);
         try (KafkaProducer<String, TrainingExample> producer =
                 new KafkaProducer<>(
@@ -170,7 +183,9 @@ class ModelPublishingKafkaTest {
                         new PrintWriter(err, true),
                         "--training-topic",
                         "--bootstrap-servers",
-                        kafka.bootstrapServers(),
+                        kafka.saslBootstrapServers(),
+                        "--kafka-properties-file",
+                        credentials.toString(),
                         "--model-name",
                         "ci-success-topic",
                         "--max-epochs",
@@ -182,7 +197,7 @@ class ModelPublishingKafkaTest {
                         "--out",
                         dir.resolve("out").toString());
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("900 builds");
+        assertThat(out.toString() + err).contains("900 builds").doesNotContain(KAFKA_PASSWORD);
         ModelVersion model = registry().champion("ci-success-topic").orElseThrow();
         assertThat(model.featureSet()).isEqualTo("pipeline-v1");
     }
