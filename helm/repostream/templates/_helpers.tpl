@@ -110,3 +110,34 @@ app.kubernetes.io/component: {{ .component }}
       - key: {{ include "repostream.githubCredentialKey" . }}
         path: {{ base (include "repostream.githubCredentialFile" .) }}
 {{- end -}}
+
+{{/*
+Kafka credentials for a secured cluster: an existing Secret holding a Kafka client.properties
+(security.protocol, sasl.*, ssl.*) and any trust/key stores it names, mounted read-only at
+/etc/repostream/kafka/ in every component; REPOSTREAM_KAFKA_PROPERTIES_FILE points at the file.
+*/}}
+{{- define "repostream.kafkaCredentialsDir" -}}/etc/repostream/kafka{{- end -}}
+
+{{- define "repostream.kafkaCredentialEnv" -}}
+{{- if .Values.kafka.credentials.existingSecret -}}
+- name: REPOSTREAM_KAFKA_PROPERTIES_FILE
+  value: {{ printf "%s/%s" (include "repostream.kafkaCredentialsDir" .) .Values.kafka.credentials.propertiesKey | quote }}
+{{- end -}}
+{{- end -}}
+
+{{- define "repostream.kafkaCredentialMount" -}}
+{{- if .Values.kafka.credentials.existingSecret -}}
+- name: kafka-credentials
+  mountPath: {{ include "repostream.kafkaCredentialsDir" . }}
+  readOnly: true
+{{- end -}}
+{{- end -}}
+
+{{- define "repostream.kafkaCredentialVolume" -}}
+{{- if .Values.kafka.credentials.existingSecret -}}
+- name: kafka-credentials
+  secret:
+    secretName: {{ .Values.kafka.credentials.existingSecret }}
+    defaultMode: 0440
+{{- end -}}
+{{- end -}}

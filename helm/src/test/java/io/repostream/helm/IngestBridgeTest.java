@@ -104,7 +104,8 @@ class IngestBridgeTest {
         var yaml =
                 new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
                         .readTree(config.getData().get(path.substring(path.lastIndexOf('/') + 1)));
-        assertThat(yaml.at("/kafka/properties/security.protocol").asText()).isEqualTo("SSL");
+        assertThat(yaml.at("/kafka/properties/client.dns.lookup").asText())
+                .isEqualTo("use_all_dns_ips");
         assertThat(yaml.at("/filter/owners/0").asText()).isEqualTo("example-org");
         assertThat(yaml.at("/dedupe/window").asText()).isEqualTo("48h");
     }

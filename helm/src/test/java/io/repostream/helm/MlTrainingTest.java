@@ -72,7 +72,7 @@ class MlTrainingTest {
                         .get(0);
 
         assertThat(container.getArgs())
-                .containsSubsequence("--kafka-property", "security.protocol=SSL");
+                .containsSubsequence("--kafka-property", "client.dns.lookup=use_all_dns_ips");
     }
 
     @Test

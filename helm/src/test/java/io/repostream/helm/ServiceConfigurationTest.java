@@ -13,6 +13,7 @@ import io.repostream.bridge.config.BridgeConfigLoader;
 import io.repostream.executor.ExecutorMain;
 import io.repostream.flink.FlinkMain;
 import io.repostream.ml.TrainerMain;
+import io.repostream.schemas.topics.KafkaClientProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,11 @@ class ServiceConfigurationTest {
 
         assertThat(config.filter().owners()).containsExactly("example-org");
         assertThat(config.dedupeWindow()).isEqualTo(Duration.ofHours(48));
-        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
+        // non-secret settings from values, security settings from the mounted credentials Secret
+        assertThat(config.kafkaProperties())
+                .containsEntry("client.dns.lookup", "use_all_dns_ips")
+                .containsEntry("security.protocol", "SSL")
+                .containsKey("ssl.truststore.location");
         assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(4));
     }
 
@@ -187,6 +192,79 @@ class ServiceConfigurationTest {
     }
 
     @Test
+    void everyComponentReadsTheKafkaCredentialsSecretThroughOneMountedFile() {
+        Manifests manifests = Chart.render(ValueSet.PRODUCTION);
+        var flinkPod = FlinkDeploymentTest.typed(manifests).getSpec().getPodTemplate().getSpec();
+        var trainerPod =
+                manifests
+                        .one(CronJob.class, "-ml-training")
+                        .getSpec()
+                        .getJobTemplate()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec();
+        Map<String, io.fabric8.kubernetes.api.model.PodSpec> pods =
+                Map.of(
+                        "ingest-bridge",
+                        manifests
+                                .one(
+                                        io.fabric8.kubernetes.api.model.apps.Deployment.class,
+                                        "-ingest-bridge")
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec(),
+                        "action-executor",
+                        manifests
+                                .one(
+                                        io.fabric8.kubernetes.api.model.apps.Deployment.class,
+                                        "-action-executor")
+                                .getSpec()
+                                .getTemplate()
+                                .getSpec(),
+                        "flink",
+                        flinkPod,
+                        "ml-training",
+                        trainerPod);
+
+        pods.forEach(
+                (component, pod) -> {
+                    Container c = pod.getContainers().get(0);
+                    String file = literalEnv(c).get(KafkaClientProperties.ENV_FILE);
+                    assertThat(file)
+                            .as(component)
+                            .isEqualTo("/etc/repostream/kafka/client.properties");
+                    var mount =
+                            c.getVolumeMounts().stream()
+                                    .filter(m -> file.startsWith(m.getMountPath() + "/"))
+                                    .findFirst()
+                                    .orElseThrow(
+                                            () -> new AssertionError(component + ": no mount"));
+                    assertThat(mount.getReadOnly()).as(component).isTrue();
+                    var volume =
+                            pod.getVolumes().stream()
+                                    .filter(v -> v.getName().equals(mount.getName()))
+                                    .findFirst()
+                                    .orElseThrow();
+                    assertThat(volume.getSecret().getSecretName())
+                            .as(component)
+                            .isEqualTo("platform-kafka-client");
+                });
+
+        // without credentials nothing is mounted and the variable is not set
+        Manifests minimal = Chart.render(ValueSet.MINIMAL);
+        Container executor =
+                minimal.one(
+                                io.fabric8.kubernetes.api.model.apps.Deployment.class,
+                                "-action-executor")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+        assertThat(literalEnv(executor)).doesNotContainKey(KafkaClientProperties.ENV_FILE);
+    }
+
+    @Test
     void everyVariableSetForTheFlinkJobIsOneTheJobReads() throws IOException {
         var template =
                 FlinkDeploymentTest.typed(Chart.render(ValueSet.PRODUCTION))
@@ -200,7 +278,7 @@ class ServiceConfigurationTest {
     }
 
     @Test
-    void theTrainerGetsNoVariableItWouldIgnore() {
+    void theTrainerGetsNoVariableItWouldIgnore() throws IOException {
         Container trainer =
                 Chart.render(ValueSet.PRODUCTION)
                         .one(CronJob.class, "-ml-training")
@@ -212,8 +290,10 @@ class ServiceConfigurationTest {
                         .getContainers()
                         .get(0);
 
-        // TrainerMain takes options, not environment variables
-        assertThat(repostreamVariables(trainer)).isEmpty();
+        // TrainerMain takes options; the one variable is the Kafka credentials file
+        assertThat(repostreamVariables(trainer))
+                .containsExactly(KafkaClientProperties.ENV_FILE)
+                .isSubsetOf(variablesNamedBy(TrainerMain.class));
     }
 
     private static Container bridge(Manifests manifests) {
@@ -262,6 +342,9 @@ class ServiceConfigurationTest {
                 "first-secret\nrotated-secret\n");
         write(root.resolve("etc/repostream/github/token"), "github-token\n");
         write(root.resolve("etc/repostream/github/private-key.pem"), "not a real key\n");
+        write(
+                root.resolve("etc/repostream/kafka/client.properties"),
+                "security.protocol=SSL\nssl.truststore.location=/etc/repostream/kafka/ca.p12\n");
         return BridgeConfigLoader.load(Path.of(env.get(BridgeConfigLoader.ENV_CONFIG_FILE)), env);
     }
 
