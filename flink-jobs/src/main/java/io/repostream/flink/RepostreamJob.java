@@ -230,11 +230,12 @@ public final class RepostreamJob {
                         .uid("ci-retry-planner")
                         .name("ci-retry-planner");
 
+        DataStream<ActionRecord> proposed = triage.union(sla, ci);
         if (prediction != null) {
-            predict(env, fullEvents, policyStream);
+            proposed = proposed.union(predict(env, fullEvents, policyStream));
         }
 
-        Governed governed = govern(env, triage.union(sla, ci), repoPolicies);
+        Governed governed = govern(env, proposed, repoPolicies);
         governed.actions().sinkTo(actions).uid("github-actions-sink").name("github-actions");
 
         if (metrics != null) {
@@ -332,11 +333,12 @@ public final class RepostreamJob {
     }
 
     /**
-     * CI success predictions and training examples. The predictor's optional {@code ci/high-risk}
-     * label actions are not sent to GitHub yet: RepoPolicy has no opt-in for them, and an
-     * unrequested label on most pull requests would be noise.
+     * CI success predictions and training examples.
+     *
+     * @return the predictor's {@code ci/high-risk} label actions (only for repos whose policy asks
+     *     for them), to go through the rate governor like every other action
      */
-    private void predict(
+    private DataStream<ActionRecord> predict(
             StreamExecutionEnvironment env,
             DataStream<GitHubEvent> fullEvents,
             DataStream<RepoPolicy> policyStream) {
@@ -353,6 +355,7 @@ public final class RepostreamJob {
                 .sinkTo(prediction.trainingExamples())
                 .uid("github-training-examples-sink")
                 .name("github-training-examples");
+        return streams.highRiskLabels();
     }
 
     /**

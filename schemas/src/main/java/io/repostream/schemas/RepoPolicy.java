@@ -27,6 +27,8 @@ import java.util.Set;
  * @param failurePatterns CI failure class name to regular expressions (RE2 syntax)
  * @param retry how failed CI is re-run
  * @param updatedAt when this policy was written
+ * @param ciRisk how CI success predictions turn into risk levels, and whether high risk labels the
+ *     pull request
  */
 public record RepoPolicy(
         String repo,
@@ -39,7 +41,8 @@ public record RepoPolicy(
         List<String> ignoreUsers,
         Map<String, List<String>> failurePatterns,
         Retry retry,
-        Instant updatedAt) {
+        Instant updatedAt,
+        CiRisk ciRisk) {
 
     public static final String DEFAULT_TRIAGE_LABEL = "needs-triage";
 
@@ -58,11 +61,41 @@ public record RepoPolicy(
         failurePatterns = Require.map(failurePatterns);
         retry = retry == null ? Retry.defaults() : retry;
         updatedAt = updatedAt == null ? Instant.EPOCH : updatedAt;
+        ciRisk = ciRisk == null ? CiRisk.defaults() : ciRisk;
+    }
+
+    /** A policy with the default {@link CiRisk}. */
+    public RepoPolicy(
+            String repo,
+            String triageLabel,
+            Set<ActionType> enabledActions,
+            boolean dryRun,
+            int actionBudgetPerHour,
+            Sla sla,
+            BusinessCalendar calendar,
+            List<String> ignoreUsers,
+            Map<String, List<String>> failurePatterns,
+            Retry retry,
+            Instant updatedAt) {
+        this(
+                repo,
+                triageLabel,
+                enabledActions,
+                dryRun,
+                actionBudgetPerHour,
+                sla,
+                calendar,
+                ignoreUsers,
+                failurePatterns,
+                retry,
+                updatedAt,
+                null);
     }
 
     /** The policy of a repo that has none. */
     public static RepoPolicy defaults(String repo) {
-        return new RepoPolicy(repo, null, null, false, 300, null, null, null, null, null, null);
+        return new RepoPolicy(
+                repo, null, null, false, 300, null, null, null, null, null, null, null);
     }
 
     /** Every reversible action type; merges and cancellations need an explicit opt-in. */
@@ -88,13 +121,26 @@ public record RepoPolicy(
      * @param defaultPriority priority of items without a priority label
      * @param warnFraction emit a warning at this fraction of a target (0 = no warning)
      * @param businessHoursOnly whether SLA clocks stop outside the business calendar
+     * @param escalateTo logins assigned to an issue or pull request when a deadline is breached
+     *     (with {@code add_assignees} enabled); empty: no escalation
      */
     public record Sla(
             Map<String, SlaTarget> targets,
             Map<String, String> priorityLabels,
             String defaultPriority,
             double warnFraction,
-            boolean businessHoursOnly) {
+            boolean businessHoursOnly,
+            List<String> escalateTo) {
+
+        /** Targets without escalation. */
+        public Sla(
+                Map<String, SlaTarget> targets,
+                Map<String, String> priorityLabels,
+                String defaultPriority,
+                double warnFraction,
+                boolean businessHoursOnly) {
+            this(targets, priorityLabels, defaultPriority, warnFraction, businessHoursOnly, null);
+        }
 
         public Sla {
             targets = targets == null ? defaultTargets() : Require.map(targets);
@@ -104,6 +150,13 @@ public record RepoPolicy(
             if (warnFraction < 0 || warnFraction >= 1) {
                 throw new IllegalArgumentException(
                         "sla.warn_fraction must be within [0, 1), got " + warnFraction);
+            }
+            escalateTo = Require.list(escalateTo);
+            for (String login : escalateTo) {
+                if (login == null || !login.matches("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")) {
+                    throw new IllegalArgumentException(
+                            "sla.escalate_to: '" + login + "' is not a GitHub login");
+                }
             }
         }
 
@@ -175,6 +228,39 @@ public record RepoPolicy(
         /** A clock that always runs. */
         public static BusinessCalendar always() {
             return new BusinessCalendar(null, null, null, null, null);
+        }
+    }
+
+    /**
+     * Risk levels of CI success predictions: a predicted failure probability of at least {@code
+     * medium} is MEDIUM, at least {@code high} HIGH, at least {@code critical} CRITICAL, below
+     * {@code medium} LOW.
+     *
+     * @param medium failure probability from which a build is MEDIUM risk (default 0.3)
+     * @param high ... HIGH risk (default 0.5: the trainer balances classes, so 0.5 is its
+     *     threshold)
+     * @param critical ... CRITICAL risk (default 0.75)
+     * @param labelHighRisk label pull requests predicted HIGH or CRITICAL with {@code ci/high-risk}
+     *     (with {@code add_labels} enabled); off unless asked for
+     */
+    public record CiRisk(Double medium, Double high, Double critical, boolean labelHighRisk) {
+        public CiRisk {
+            medium = medium == null ? 0.3 : medium;
+            high = high == null ? 0.5 : high;
+            critical = critical == null ? 0.75 : critical;
+            if (!(0 < medium && medium <= high && high <= critical && critical <= 1)) {
+                throw new IllegalArgumentException(
+                        "ci_risk thresholds must satisfy 0 < medium <= high <= critical <= 1, got "
+                                + medium
+                                + ", "
+                                + high
+                                + ", "
+                                + critical);
+            }
+        }
+
+        public static CiRisk defaults() {
+            return new CiRisk(null, null, null, false);
         }
     }
 

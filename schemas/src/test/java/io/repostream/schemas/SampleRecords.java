@@ -126,7 +126,8 @@ final class SampleRecords {
                         Map.of("priority/critical", "P0"),
                         "P0",
                         0.8,
-                        true),
+                        true,
+                        List.of("octo-lead")),
                 new RepoPolicy.BusinessCalendar(
                         "Europe/Berlin",
                         List.of(DayOfWeek.MONDAY, DayOfWeek.FRIDAY),
@@ -136,7 +137,8 @@ final class SampleRecords {
                 List.of("dependabot[bot]"),
                 Map.of("transient", List.of("(?i)timed out", "runner.*lost")),
                 new RepoPolicy.Retry(4, Duration.ofSeconds(30), Duration.ofMinutes(10)),
-                T0);
+                T0,
+                new RepoPolicy.CiRisk(0.2, 0.6, 0.9, true));
     }
 
     static Prediction prediction() {

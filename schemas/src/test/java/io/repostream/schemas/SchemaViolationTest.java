@@ -78,6 +78,16 @@ class SchemaViolationTest {
                         r -> ((ObjectNode) r.get("sla")).put("warn_fraction", 1.0),
                         "warn_fraction"),
                 broken(
+                        Topics.CONFIG,
+                        SampleRecords.policy(),
+                        r -> ((ObjectNode) r.get("ci_risk")).put("high", 1.5),
+                        "high"),
+                broken(
+                        Topics.CONFIG,
+                        SampleRecords.policy(),
+                        r -> ((ObjectNode) r.get("sla")).putArray("escalate_to").add("not a login"),
+                        "escalate_to"),
+                broken(
                         Topics.PREDICTIONS,
                         SampleRecords.prediction(),
                         r -> r.put("risk", "SCARY"),

@@ -30,7 +30,8 @@ import org.apache.flink.util.OutputTag;
  * the author, not a bot or ignored user) and its end (closed, merged, deleted, transferred).
  * Deadlines come from the repository's policy and the item's priority labels; a priority change
  * re-targets them. Event-time timers fire warnings (a metric) and breaches (a label and one
- * comment), each once. All state and timers go when the item's life ends.
+ * comment), each once; at an item's first breach, the policy's {@code sla.escalate_to} logins are
+ * assigned (once per item). All state and timers go when the item's life ends.
  */
 public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
     private static final long serialVersionUID = 1L;
@@ -115,7 +116,14 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         if (responseOpen && !responseBreached && reached(due.responseDue(), now)) {
             responseBreached = true;
             ctx.output(SIGNALS, signal(state, "sla_breaches", "response", now));
-            breach(state, policy, "response", RESPONSE_BREACHED_LABEL, due.responseDue(), out);
+            breach(
+                    state,
+                    policy,
+                    "response",
+                    RESPONSE_BREACHED_LABEL,
+                    due.responseDue(),
+                    !state.resolutionBreached(),
+                    out);
         }
         boolean resolutionWarned = state.resolutionWarned();
         if (!resolutionWarned && reached(due.resolutionWarn(), now)) {
@@ -132,6 +140,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                     "resolution",
                     RESOLUTION_BREACHED_LABEL,
                     due.resolutionDue(),
+                    !responseBreached,
                     out);
         }
         SlaState next =
@@ -267,6 +276,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             String kind,
             String label,
             Instant due,
+            boolean firstBreach,
             Collector<ActionRecord> out) {
         String id = RULE + ":" + state.ref() + ":" + kind + "-breach";
         String reason =
@@ -311,6 +321,21 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                             ActionType.CREATE_COMMENT,
                             comment,
                             reason,
+                            due,
+                            policy));
+        }
+        List<String> escalateTo = policy.sla().escalateTo();
+        if (firstBreach && !escalateTo.isEmpty() && policy.enables(ActionType.ADD_ASSIGNEES)) {
+            // once per item: at its first breach, whichever deadline that is
+            ObjectNode assignees = JsonNodeFactory.instance.objectNode();
+            escalateTo.forEach(assignees.putArray("assignees")::add);
+            out.collect(
+                    action(
+                            RULE + ":" + state.ref() + ":escalate",
+                            state,
+                            ActionType.ADD_ASSIGNEES,
+                            assignees,
+                            reason + "; escalated to " + String.join(", ", escalateTo),
                             due,
                             policy));
         }

@@ -52,9 +52,10 @@ import org.slf4j.LoggerFactory;
  *       arrive as broadcast state: a new model replaces the running one between two events, with no
  *       restart. A model of another feature set, an older one (compacted topics replay), or one
  *       that fails to load is refused with a log line and the current one kept.
- *   <li>For HIGH and CRITICAL predictions about a pull request it proposes the {@value
- *       #HIGH_RISK_LABEL} label on {@link #HIGH_RISK_ACTIONS}, when the repo's policy enables
- *       {@code add_labels} (dry-run as the policy says).
+ *   <li>Risk levels come from the repo policy's {@code ci_risk} thresholds. For HIGH and CRITICAL
+ *       predictions about a pull request it proposes the {@value #HIGH_RISK_LABEL} label on {@link
+ *       #HIGH_RISK_ACTIONS}, when the policy asks for it ({@code ci_risk.label_high_risk}) and
+ *       enables {@code add_labels} (dry-run as the policy says).
  * </ul>
  */
 public final class CiSuccessPredictor
@@ -100,7 +101,6 @@ public final class CiSuccessPredictor
     static final String PULL_REQUEST_STATE = "pull-requests";
 
     private final String modelName;
-    private final RiskThresholds thresholds;
     private final Duration pendingTtl;
 
     private transient MapState<String, PendingBuild> pending;
@@ -116,12 +116,11 @@ public final class CiSuccessPredictor
     private transient String failedVersion;
 
     public CiSuccessPredictor() {
-        this(DEFAULT_MODEL_NAME, RiskThresholds.DEFAULTS, DEFAULT_PENDING_TTL);
+        this(DEFAULT_MODEL_NAME, DEFAULT_PENDING_TTL);
     }
 
-    public CiSuccessPredictor(String modelName, RiskThresholds thresholds, Duration pendingTtl) {
+    public CiSuccessPredictor(String modelName, Duration pendingTtl) {
         this.modelName = Objects.requireNonNull(modelName, "modelName");
-        this.thresholds = Objects.requireNonNull(thresholds, "thresholds");
         if (pendingTtl == null || pendingTtl.isNegative() || pendingTtl.isZero()) {
             throw new IllegalArgumentException("pending TTL must be positive, got " + pendingTtl);
         }
@@ -216,7 +215,8 @@ public final class CiSuccessPredictor
         Map<String, Double> features = CiFeatures.of(trigger, known);
         SuccessModel current = currentModel(ctx);
         Double probability = current == null ? null : score(current, features, trigger);
-        RiskLevel risk = thresholds.of(probability);
+        RepoPolicy policy = Policies.of(ctx.getBroadcastState(Policies.DESCRIPTOR), trigger.repo());
+        RiskLevel risk = RiskThresholds.of(policy.ciRisk()).of(probability);
         out.collect(
                 new Prediction(
                         predictionId,
@@ -249,8 +249,9 @@ public final class CiSuccessPredictor
         if (previous != null) {
             dropTimerIfUnused(previous.expiresAt(), ctx);
         }
-        if (risk == RiskLevel.HIGH || risk == RiskLevel.CRITICAL) {
-            proposeLabel(trigger, predictionId, probability, risk, current.version(), ctx);
+        if ((risk == RiskLevel.HIGH || risk == RiskLevel.CRITICAL)
+                && policy.ciRisk().labelHighRisk()) {
+            proposeLabel(trigger, predictionId, probability, risk, current.version(), policy, ctx);
         }
     }
 
@@ -273,10 +274,9 @@ public final class CiSuccessPredictor
             double probability,
             RiskLevel risk,
             String version,
-            ReadOnlyContext ctx)
-            throws Exception {
+            RepoPolicy policy,
+            ReadOnlyContext ctx) {
         Long number = trigger.pullRequest();
-        RepoPolicy policy = Policies.of(ctx.getBroadcastState(Policies.DESCRIPTOR), trigger.repo());
         if (number == null || !policy.enables(ActionType.ADD_LABELS)) {
             return;
         }

@@ -70,6 +70,70 @@ class SlaDeadlineFunctionTest {
     }
 
     @Test
+    void escalatesToThePolicysAssigneesOnceAtTheFirstBreach() throws Exception {
+        harness.processBroadcastElement(
+                new RepoPolicy(
+                        REPO,
+                        null,
+                        null,
+                        false,
+                        300,
+                        new Sla(null, null, null, 0, false, List.of("oncall-lead", "octocat")),
+                        null,
+                        null,
+                        null,
+                        null,
+                        T0),
+                0);
+        send(Events.issue("opened", REPO, 12, List.of("P0"), T0));
+
+        watermark(T0.plus(Duration.ofMinutes(5))); // response breached
+        watermark(T0.plus(Duration.ofHours(4))); // resolution breached too
+
+        List<ActionRecord> escalations =
+                harness.extractOutputValues().stream()
+                        .filter(a -> a.type() == ActionType.ADD_ASSIGNEES)
+                        .toList();
+        assertThat(escalations)
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.actionId())
+                                    .isEqualTo("sla-monitor@1:octo-org/widgets#12:escalate");
+                            assertThat(a.params().get("assignees"))
+                                    .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                                    .containsExactly("oncall-lead", "octocat");
+                            assertThat(a.reason()).contains("response").contains("oncall-lead");
+                        });
+        assertThat(harness.extractOutputValues()).hasSize(5); // 2 labels, 2 comments, 1 escalation
+    }
+
+    @Test
+    void escalatesOnlyWhenThePolicyEnablesAssignees() throws Exception {
+        harness.processBroadcastElement(
+                new RepoPolicy(
+                        REPO,
+                        null,
+                        java.util.Set.of(ActionType.ADD_LABELS),
+                        false,
+                        300,
+                        new Sla(null, null, null, 0, false, List.of("oncall-lead")),
+                        null,
+                        null,
+                        null,
+                        null,
+                        T0),
+                0);
+        send(Events.issue("opened", REPO, 13, List.of("P0"), T0));
+
+        watermark(T0.plus(Duration.ofHours(5)));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::type)
+                .containsOnly(ActionType.ADD_LABELS);
+    }
+
+    @Test
     void breachesDeadlinesThatFallBetweenTwoMilliseconds() throws Exception {
         Instant opened = T0.plusNanos(123_456); // pollers and bridges stamp events with nanos
         send(Events.issue("opened", REPO, 30, List.of("P0"), opened));

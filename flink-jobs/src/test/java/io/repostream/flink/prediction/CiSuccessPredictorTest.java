@@ -241,24 +241,14 @@ class CiSuccessPredictorTest {
     }
 
     @Test
-    void proposesTheHighRiskLabelOnAPullRequestWhenPolicyEnablesLabels() throws Exception {
+    void proposesTheHighRiskLabelOnlyWhereThePolicyAsksForItAndEnablesLabels() throws Exception {
         publish(TestModels.constant("v1", T0, -3));
         String quiet = "octo-org/quiet";
-        harness.processBroadcastElement(
-                PredictionControl.of(
-                        new RepoPolicy(
-                                quiet,
-                                null,
-                                Set.of(ActionType.CREATE_COMMENT),
-                                false,
-                                300,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                T0)),
-                0);
+        String unasked = "octo-org/unasked";
+        RepoPolicy.CiRisk label = new RepoPolicy.CiRisk(null, null, null, true);
+        policy(REPO, null, label);
+        policy(quiet, Set.of(ActionType.CREATE_COMMENT), label);
+        send(BuildEvents.pullRequest("opened", unasked, 14, "abcdef9012", "hubot", 1, 1, T0, T0));
         send(BuildEvents.pullRequest("opened", REPO, 12, "abcdef1234", "hubot", 1, 1, T0, T0));
         send(BuildEvents.pullRequest("opened", quiet, 13, "abcdef5678", "hubot", 1, 1, T0, T0));
         send(BuildEvents.started(REPO, 99, "s9", "mona", 0, T0)); // no pull request to label
@@ -328,6 +318,32 @@ class CiSuccessPredictorTest {
                 Types.STRING,
                 CiSuccessPredictor.MODELS,
                 Policies.DESCRIPTOR);
+    }
+
+    @Test
+    void readsRiskLevelsFromEachReposPolicy() throws Exception {
+        publish(TestModels.constant("v1", T0, 0)); // P(success) 0.5: failure probability 0.5
+        String strict = "octo-org/strict";
+        policy(strict, null, new RepoPolicy.CiRisk(0.1, 0.2, 0.4, false));
+
+        send(BuildEvents.started(REPO, 1, "s1", "mona", 0, T0));
+        send(BuildEvents.started(strict, 2, "s2", "mona", 0, T0));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(p -> p.repo() + "=" + p.risk())
+                .containsExactly(REPO + "=HIGH", strict + "=CRITICAL");
+        // no label without label_high_risk, even at CRITICAL
+        assertThat(harness.getSideOutput(CiSuccessPredictor.HIGH_RISK_ACTIONS)).isNullOrEmpty();
+    }
+
+    private void policy(String repo, Set<ActionType> enabled, RepoPolicy.CiRisk risk)
+            throws Exception {
+        harness.processBroadcastElement(
+                PredictionControl.of(
+                        new RepoPolicy(
+                                repo, null, enabled, false, 300, null, null, null, null, null, T0,
+                                risk)),
+                0);
     }
 
     private void send(GitHubEvent event) throws Exception {

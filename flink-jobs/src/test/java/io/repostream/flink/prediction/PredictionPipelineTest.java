@@ -192,8 +192,7 @@ class PredictionPipelineTest {
      * The events at {@value #EVENTS_PER_SECOND} per second, so the job runs long enough for the
      * model (on its own source) to arrive in the middle of them.
      */
-    private static DataGeneratorSource<GitHubEvent> paced(List<GitHubEvent> events)
-            throws Exception {
+    static DataGeneratorSource<GitHubEvent> paced(List<GitHubEvent> events) throws Exception {
         List<String> json = new ArrayList<>();
         for (GitHubEvent e : events) {
             json.add(Json.mapper().writeValueAsString(e));
