@@ -40,7 +40,11 @@ import picocli.CommandLine.Spec;
         version = "repostream action-executor 0.1.0",
         description =
                 "Applies repostream actions to GitHub at most once, snapshot first, audit always; rolls them back on request.",
-        subcommands = {ExecutorMain.Run.class, ExecutorMain.Rollback.class})
+        subcommands = {
+            ExecutorMain.Run.class,
+            ExecutorMain.Rollback.class,
+            io.repostream.executor.policy.PolicyCommand.class
+        })
 public final class ExecutorMain implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
 
