@@ -69,6 +69,8 @@ const OPERATIONS = [
   "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs",
   "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel",
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/installation",
+  "POST /app/installations/{installation_id}/access_tokens",
 ];
 
 const DROPPED = new Set(["description", "example", "examples", "externalDocs", "summary"]);

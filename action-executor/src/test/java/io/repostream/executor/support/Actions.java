@@ -49,6 +49,7 @@ public final class Actions {
         private Instant notBefore;
         private Instant expiresAt;
         private boolean dryRun;
+        private Long installationId;
 
         Builder(ActionType type, String repo, long target, ObjectNode params) {
             this.type = type;
@@ -77,6 +78,11 @@ public final class Actions {
             return this;
         }
 
+        public Builder installationId(Long id) {
+            this.installationId = id;
+            return this;
+        }
+
         public Builder dryRun(boolean on) {
             this.dryRun = on;
             return this;
@@ -94,7 +100,7 @@ public final class Actions {
                     0.9,
                     producedBy,
                     List.of("event-" + actionId),
-                    null,
+                    installationId,
                     Instant.now(),
                     notBefore,
                     expiresAt,

@@ -127,6 +127,7 @@ public final class GitHubSimulator implements AutoCloseable {
                         request -> {
                             throw ApiError.notFound();
                         },
+                        false,
                         false);
         router.route().handler(ctx -> pipeline.handle(ctx, notFound));
     }
@@ -156,6 +157,52 @@ public final class GitHubSimulator implements AutoCloseable {
     public void addToken(String token, String login) {
         synchronized (state) {
             state.addToken(token, login);
+        }
+    }
+
+    /**
+     * Registers GitHub App {@code appId} (slug {@code app-<id>}): requests to the app endpoints
+     * must carry a JWT signed (RS256) with the private half of {@code publicKey}.
+     */
+    public void registerApp(long appId, java.security.PublicKey publicKey) {
+        if (appId <= 0 || publicKey == null) {
+            throw new IllegalArgumentException("an app id > 0 and a public key are required");
+        }
+        synchronized (state) {
+            state.registerApp(new SimulatedApp(appId, "app-" + appId, publicKey));
+        }
+    }
+
+    /**
+     * Installs app {@code appId} on the owner of {@code repos} as installation {@code
+     * installationId}: its installation tokens see exactly these repositories (others answer 404).
+     */
+    public void installApp(long appId, long installationId, String... repos) {
+        if (repos.length == 0) {
+            throw new IllegalArgumentException("an installation covers at least one repository");
+        }
+        synchronized (state) {
+            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+            String account = null;
+            for (String fullName : repos) {
+                SimulatedRepo repo = state.seededRepo(fullName);
+                keys.add(SimulatedRepo.key(repo.owner, repo.name));
+                account = repo.owner;
+            }
+            state.install(
+                    new SimulatedApp.Installation(
+                            installationId,
+                            appId,
+                            account,
+                            java.util.Set.copyOf(keys),
+                            state.now()));
+        }
+    }
+
+    /** Installation tokens handed out so far, per installation id. */
+    public java.util.Map<Long, Long> installationTokensIssued() {
+        synchronized (state) {
+            return state.installationTokenCounts();
         }
     }
 

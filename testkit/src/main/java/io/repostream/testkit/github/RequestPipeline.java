@@ -65,11 +65,30 @@ final class RequestPipeline {
             String token = null;
             try {
                 token = token(http.getHeader("Authorization"));
-                String login = token == null ? null : state.loginForToken(token);
+                if (route.app()) {
+                    // GitHub App endpoints: the app's JWT, its own quota, no token logins
+                    SimulatedApp app;
+                    synchronized (state) {
+                        app = AppJwt.verify(token, state, state.now());
+                    }
+                    String appKey = "app:" + app.id();
+                    response = run(route, request(ctx, route, appKey, appKey));
+                    write(ctx.response(), response, limiter.charge(appKey));
+                    log(http.method().name() + " " + http.path() + " " + response.status);
+                    return;
+                }
+                String login;
+                synchronized (state) {
+                    login = token == null ? null : state.loginForToken(token);
+                }
                 if (token != null && login == null) {
                     throw ApiError.badCredentials();
                 }
                 String quotaKey = token == null ? RateLimiter.ANONYMOUS : token;
+                if (token != null && !coveredByToken(ctx, token)) {
+                    // an installation token sees only its installation's repositories
+                    throw ApiError.notFound();
+                }
                 ApiRequest request = request(ctx, route, login, quotaKey);
                 response = serve(route, request, http.getHeader("If-None-Match"));
                 quota =
@@ -83,6 +102,17 @@ final class RequestPipeline {
         }
         write(ctx.response(), response, quota);
         log(http.method().name() + " " + http.path() + " " + response.status);
+    }
+
+    private boolean coveredByToken(RoutingContext ctx, String token) {
+        String owner = ctx.pathParam("owner");
+        String repo = ctx.pathParam("repo");
+        if (owner == null || repo == null) {
+            return true;
+        }
+        synchronized (state) {
+            return state.tokenCovers(token, owner, repo);
+        }
     }
 
     private ApiResponse serve(RouteTable.Route route, ApiRequest request, String ifNoneMatch) {

@@ -17,8 +17,9 @@ final class RouteTable {
 
     /**
      * @param free true for requests that never count against the quota ({@code /rate_limit})
+     * @param app true for GitHub App endpoints, authenticated by the app's JWT instead of a token
      */
-    record Route(String method, String template, Handler handler, boolean free) {
+    record Route(String method, String template, Handler handler, boolean free, boolean app) {
         /** {@code GET /repos/{owner}/{repo}}, the key of the operation in GitHub's description. */
         String operation() {
             return method + " " + template;
@@ -48,6 +49,18 @@ final class RouteTable {
         return add("POST", template, handler, false);
     }
 
+    /** A GitHub App endpoint: the request carries the app's JWT, not a token. */
+    RouteTable getAsApp(String template, Handler handler) {
+        routes.add(new Route("GET", template, handler, false, true));
+        return this;
+    }
+
+    /** A GitHub App endpoint: the request carries the app's JWT, not a token. */
+    RouteTable postAsApp(String template, Handler handler) {
+        routes.add(new Route("POST", template, handler, false, true));
+        return this;
+    }
+
     RouteTable patch(String template, Handler handler) {
         return add("PATCH", template, handler, false);
     }
@@ -65,7 +78,7 @@ final class RouteTable {
     }
 
     private RouteTable add(String method, String template, Handler handler, boolean free) {
-        routes.add(new Route(method, template, handler, free));
+        routes.add(new Route(method, template, handler, free, false));
         return this;
     }
 }

@@ -22,6 +22,9 @@ final class SimulatedGitHub {
     private final Map<String, String> tokens = new HashMap<>();
     private final Map<String, SimulatedRepo> repos = new LinkedHashMap<>();
     private final List<String> mutations = new ArrayList<>();
+    private final Map<Long, SimulatedApp> apps = new HashMap<>();
+    private final Map<Long, SimulatedApp.Installation> installations = new LinkedHashMap<>();
+    private final Map<String, SimulatedApp.InstallationToken> installationTokens = new HashMap<>();
 
     /** One sequence for every id, so no two objects of any kind share one. */
     private long lastId = 1_000;
@@ -53,9 +56,86 @@ final class SimulatedGitHub {
         tokens.put(token, login);
     }
 
-    /** The login a token belongs to, or null for an unknown token. */
+    /**
+     * The login a token belongs to ({@code <app-slug>[bot]} for an installation token), or null for
+     * an unknown or expired token.
+     */
     String loginForToken(String token) {
-        return tokens.get(token);
+        String login = tokens.get(token);
+        if (login != null) {
+            return login;
+        }
+        SimulatedApp.InstallationToken t = installationTokens.get(token);
+        if (t == null || !now().isBefore(t.expiresAt())) {
+            return null;
+        }
+        SimulatedApp.Installation installation = installations.get(t.installationId());
+        return apps.get(installation.appId()).slug() + "[bot]";
+    }
+
+    /**
+     * Whether {@code token} may see {@code owner/name}: an installation token only the repos of its
+     * installation, any other token every repo.
+     */
+    boolean tokenCovers(String token, String owner, String name) {
+        SimulatedApp.InstallationToken t = token == null ? null : installationTokens.get(token);
+        if (t == null) {
+            return true;
+        }
+        return installations
+                .get(t.installationId())
+                .repoKeys()
+                .contains(SimulatedRepo.key(owner, name));
+    }
+
+    void registerApp(SimulatedApp app) {
+        if (apps.putIfAbsent(app.id(), app) != null) {
+            throw new IllegalArgumentException("app " + app.id() + " exists");
+        }
+        user(app.slug() + "[bot]");
+    }
+
+    SimulatedApp app(long id) {
+        return apps.get(id);
+    }
+
+    void install(SimulatedApp.Installation installation) {
+        if (!apps.containsKey(installation.appId())) {
+            throw new IllegalArgumentException(
+                    "no app " + installation.appId() + "; registerApp it first");
+        }
+        if (installations.putIfAbsent(installation.id(), installation) != null) {
+            throw new IllegalArgumentException("installation " + installation.id() + " exists");
+        }
+        user(installation.account());
+    }
+
+    SimulatedApp.Installation installation(long id) {
+        return installations.get(id);
+    }
+
+    /** The installation of app {@code appId} that covers {@code repo}, or null. */
+    SimulatedApp.Installation installationFor(long appId, SimulatedRepo repo) {
+        String key = SimulatedRepo.key(repo.owner, repo.name);
+        for (SimulatedApp.Installation i : installations.values()) {
+            if (i.appId() == appId && i.repoKeys().contains(key)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    void addInstallationToken(
+            String token, SimulatedApp.Installation installation, Instant expiresAt) {
+        installationTokens.put(
+                token, new SimulatedApp.InstallationToken(installation.id(), expiresAt));
+    }
+
+    /** How many installation tokens were handed out, per installation id. */
+    Map<Long, Long> installationTokenCounts() {
+        Map<Long, Long> counts = new java.util.TreeMap<>();
+        installationTokens.values().forEach(t -> counts.merge(t.installationId(), 1L, Long::sum));
+        return counts;
     }
 
     SimulatedRepo createRepo(String owner, String name) {

@@ -13,6 +13,7 @@ final class SimulatorRoutes {
         CommentRoutes comments = new CommentRoutes(state, json, changes);
         PullRoutes pulls = new PullRoutes(state, json, changes);
         ActionsRoutes actions = new ActionsRoutes(state, json);
+        AppRoutes app = new AppRoutes(state, json);
         String repo = "/repos/{owner}/{repo}";
         String issue = repo + "/issues/{issue_number}";
         String comment = repo + "/issues/comments/{comment_id}";
@@ -53,6 +54,10 @@ final class SimulatorRoutes {
                 .post(run + "/rerun", actions::rerun)
                 .post(run + "/rerun-failed-jobs", actions::rerunFailedJobs)
                 .post(run + "/cancel", actions::cancel)
-                .get(run + "/jobs", actions::jobs);
+                .get(run + "/jobs", actions::jobs)
+                .getAsApp(repo + "/installation", app::repoInstallation)
+                .postAsApp(
+                        "/app/installations/{installation_id}/access_tokens",
+                        app::createAccessToken);
     }
 }

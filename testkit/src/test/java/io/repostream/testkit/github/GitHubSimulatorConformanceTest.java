@@ -34,6 +34,7 @@ class GitHubSimulatorConformanceTest {
     private SimulatorHttp http;
     private long runId;
     private long commentId;
+    private String appJwt;
 
     @BeforeAll
     void seed() {
@@ -49,6 +50,10 @@ class GitHubSimulatorConformanceTest {
                         "octo/widgets", 7, "a".repeat(40), "completed", "failure");
         simulator.addJob("octo/widgets", runId, "lint", "completed", "success");
         http = new SimulatorHttp(simulator.baseUrl(), GitHubSimulator.DEFAULT_TOKEN);
+        java.security.KeyPair app = AppKeys.generate();
+        simulator.registerApp(77, app.getPublic());
+        simulator.installApp(77, 7_700, "octo/widgets");
+        appJwt = AppKeys.jwt(77, app.getPrivate());
     }
 
     @AfterAll
@@ -64,6 +69,32 @@ class GitHubSimulatorConformanceTest {
         String comment = REPO + "/issues/comments/" + commentId;
         return Stream.of(
                 step("GET /", 200, () -> http.get("/")),
+                step(
+                        "GET /repos/{owner}/{repo}/installation",
+                        200,
+                        () -> http.withToken(appJwt).get(REPO + "/installation")),
+                step(
+                        "GET /repos/{owner}/{repo}/installation",
+                        404,
+                        () -> http.withToken(appJwt).get("/repos/octo/nothing/installation")),
+                step(
+                        "POST /app/installations/{installation_id}/access_tokens",
+                        201,
+                        () ->
+                                http.withToken(appJwt)
+                                        .post("/app/installations/7700/access_tokens", null)),
+                step(
+                        "POST /app/installations/{installation_id}/access_tokens",
+                        404,
+                        () ->
+                                http.withToken(appJwt)
+                                        .post("/app/installations/1/access_tokens", null)),
+                step(
+                        "POST /app/installations/{installation_id}/access_tokens",
+                        401,
+                        () ->
+                                http.withToken("not.a.jwt")
+                                        .post("/app/installations/7700/access_tokens", null)),
                 step("GET /rate_limit", 200, () -> http.get("/rate_limit")),
                 step("GET /user", 200, () -> http.get("/user")),
                 step("GET /user", 401, () -> http.withToken(null).get("/user")),

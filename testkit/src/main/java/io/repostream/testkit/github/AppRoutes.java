@@ -1,0 +1,103 @@
+package io.repostream.testkit.github;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The two GitHub App endpoints an installation-token client needs, answered for the app whose JWT
+ * authenticated the request ({@link ApiRequest#login()} is {@code app:<id>} on these routes).
+ */
+final class AppRoutes {
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
+    private static final String ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final SimulatedGitHub state;
+    private final GitHubJson json;
+    private final SecureRandom random = new SecureRandom();
+
+    AppRoutes(SimulatedGitHub state, GitHubJson json) {
+        this.state = state;
+        this.json = json;
+    }
+
+    /** {@code GET /repos/{owner}/{repo}/installation}: the app's installation covering it. */
+    ApiResponse repoInstallation(ApiRequest request) {
+        long appId = appId(request);
+        SimulatedRepo repo = state.repo(request.owner(), request.repo());
+        SimulatedApp.Installation installation = state.installationFor(appId, repo);
+        if (installation == null) {
+            throw ApiError.notFound();
+        }
+        return ApiResponse.of(200, installation(installation));
+    }
+
+    /** {@code POST /app/installations/{installation_id}/access_tokens}: a one-hour token. */
+    ApiResponse createAccessToken(ApiRequest request) {
+        long appId = appId(request);
+        SimulatedApp.Installation installation =
+                state.installation(request.number("installation_id"));
+        if (installation == null || installation.appId() != appId) {
+            throw ApiError.notFound();
+        }
+        StringBuilder token = new StringBuilder("ghs_");
+        for (int i = 0; i < 36; i++) {
+            token.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        Instant expiresAt = state.now().plus(TOKEN_LIFETIME);
+        state.addInstallationToken(token.toString(), installation, expiresAt);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("token", token.toString());
+        body.put("expires_at", GitHubJson.ts(expiresAt));
+        body.set("permissions", permissions());
+        body.put("repository_selection", "selected");
+        return ApiResponse.of(201, body);
+    }
+
+    private ObjectNode installation(SimulatedApp.Installation installation) {
+        SimulatedApp app = state.app(installation.appId());
+        String api = json.api();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("id", installation.id());
+        body.set("account", json.user(installation.account()));
+        body.put("repository_selection", "selected");
+        body.put(
+                "access_tokens_url",
+                api + "/app/installations/" + installation.id() + "/access_tokens");
+        body.put("repositories_url", api + "/installation/repositories");
+        body.put("html_url", api + "/settings/installations/" + installation.id());
+        body.put("app_id", app.id());
+        body.put("app_slug", app.slug());
+        body.put("target_id", state.user(installation.account()).id());
+        body.put("target_type", "Organization");
+        body.set("permissions", permissions());
+        body.putArray("events").add("issues").add("issue_comment").add("workflow_run");
+        body.put("created_at", GitHubJson.ts(installation.at()));
+        body.put("updated_at", GitHubJson.ts(installation.at()));
+        body.putNull("single_file_name");
+        body.putNull("suspended_by");
+        body.putNull("suspended_at");
+        return body;
+    }
+
+    private static ObjectNode permissions() {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("actions", "write");
+        p.put("issues", "write");
+        p.put("metadata", "read");
+        p.put("pull_requests", "write");
+        return p;
+    }
+
+    private static long appId(ApiRequest request) {
+        String login = request.login();
+        if (login == null || !login.startsWith("app:")) {
+            // not reachable through the pipeline, which authenticates app routes by JWT
+            throw ApiError.of(401, "A JSON web token could not be decoded");
+        }
+        return Long.parseLong(login.substring(4));
+    }
+}
