@@ -104,8 +104,12 @@ class RepoPollingTest {
             assertThat(events).extracting(GitHubEvent::action).containsOnly("opened");
             assertThat(events).extracting(GitHubEvent::repo).containsOnly(repo);
             assertThat(events).allMatch(e -> e.eventId().startsWith("github-event-"));
-            assertThat(events.get(0).payload().at("/payload/issue/title").asText())
-                    .isIn("first", "second");
+            // webhook-shaped, as every consumer of the topic reads it
+            assertThat(events.get(0).payload().at("/issue/title").asText()).isIn("first", "second");
+            assertThat(events.get(0).payload().at("/action").asText()).isEqualTo("opened");
+            assertThat(events.get(0).payload().at("/repository/full_name").asText())
+                    .isEqualToIgnoringCase(repo);
+            assertThat(events.get(0).payload().at("/sender/login").asText()).isIn("alice", "bob");
 
             github.createIssue(repo, "third", "body", "carol");
             assertThat(bridge.pollNow()).isEqualTo(1);
@@ -193,8 +197,9 @@ class RepoPollingTest {
 
     @Test
     void eachStateOfAWorkflowRunIsPolledOnceAsAWorkflowRunEvent() {
+        long run;
         try (IngestBridge bridge = startBridge(null)) {
-            long run = github.createWorkflowRun(repo, 9, "abc123", "in_progress", null);
+            run = github.createWorkflowRun(repo, 9, "abc123", "in_progress", null);
             assertThat(bridge.pollNow()).isEqualTo(1);
             assertThat(bridge.pollNow()).isZero();
 
@@ -206,7 +211,10 @@ class RepoPollingTest {
         assertThat(runs)
                 .extracting(GitHubEvent::action)
                 .containsExactly("in_progress", "completed");
-        assertThat(runs.get(1).payload().path("conclusion").asText()).isEqualTo("failure");
+        assertThat(runs.get(1).payload().at("/workflow_run/conclusion").asText())
+                .isEqualTo("failure");
+        assertThat(runs.get(1).payload().at("/action").asText()).isEqualTo("completed");
+        assertThat(runs.get(1).payload().at("/workflow_run/id").asLong()).isEqualTo(run);
         assertThat(runs).allMatch(e -> e.eventId().startsWith("github-run-"));
     }
 
@@ -218,7 +226,11 @@ class RepoPollingTest {
             bridge.pollNow();
             GitHubEvent polled = polled().get(0);
 
-            WebhookClient.Reply reply = client.post(webhookFor(polled.payload()));
+            WebhookClient.Reply reply =
+                    client.post(
+                            webhookFor(
+                                    polled.payload().path("action"),
+                                    polled.payload().path("issue")));
 
             assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
             assertThat(reply.json().getString("outcome")).isEqualTo("duplicate");
@@ -232,7 +244,13 @@ class RepoPollingTest {
                 WebhookClient client = new WebhookClient(vertx, bridge.port())) {
             github.createIssue(repo, "seen twice", "body", "alice");
             com.fasterxml.jackson.databind.JsonNode entry = feed().get(0);
-            assertThat(client.post(webhookFor(entry)).status()).isEqualTo(202);
+            assertThat(
+                            client.post(
+                                            webhookFor(
+                                                    entry.at("/payload/action"),
+                                                    entry.at("/payload/issue")))
+                                    .status())
+                    .isEqualTo(202);
 
             assertThat(bridge.pollNow()).isZero();
         }
@@ -242,12 +260,13 @@ class RepoPollingTest {
                 .isEqualTo(EventSource.WEBHOOK);
     }
 
-    /** The webhook GitHub sends for the happening a feed entry describes. */
+    /** The webhook GitHub sends for this change of an issue. */
     private io.repostream.testkit.fixtures.WebhookDelivery webhookFor(
-            com.fasterxml.jackson.databind.JsonNode entry) {
+            com.fasterxml.jackson.databind.JsonNode action,
+            com.fasterxml.jackson.databind.JsonNode issue) {
         var body = io.repostream.schemas.json.Json.mapper().createObjectNode();
-        body.set("action", entry.at("/payload/action"));
-        body.set("issue", entry.at("/payload/issue"));
+        body.set("action", action);
+        body.set("issue", issue);
         body.putObject("repository").put("full_name", repo);
         return io.repostream.testkit.fixtures.WebhookDelivery.builder()
                 .event("issues")

@@ -2,6 +2,7 @@ package io.repostream.localstack;
 
 import io.repostream.bridge.BridgeConfig;
 import io.repostream.bridge.IngestBridge;
+import io.repostream.bridge.PollConfig;
 import io.repostream.executor.ActionExecutor;
 import io.repostream.executor.ExecutorConfig;
 import io.repostream.flink.JobConfig;
@@ -14,9 +15,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -38,16 +41,26 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedKafkaBroker kafka;
     private GitHubSimulator github;
     private IngestBridge bridge;
+    private final List<String> polledRepos;
     private JobClient flinkJob;
 
-    private LocalStack(Path workDir) {
+    private LocalStack(Path workDir, List<String> polledRepos) {
         this.workDir = workDir;
         this.webhookSecret = randomHex(32);
+        this.polledRepos = List.copyOf(polledRepos);
     }
 
     /** Starts every part, in dependency order; on failure stops what was started and rethrows. */
     public static LocalStack start(Path workDir) throws Exception {
-        LocalStack stack = new LocalStack(workDir);
+        return start(workDir, List.of());
+    }
+
+    /**
+     * The same, with the bridge also polling these repositories of the simulator every second (for
+     * repositories without webhooks); create them in {@link #github()} before their first event.
+     */
+    public static LocalStack start(Path workDir, List<String> polledRepos) throws Exception {
+        LocalStack stack = new LocalStack(workDir, polledRepos);
         try {
             stack.startAll();
             return stack;
@@ -73,7 +86,17 @@ public final class LocalStack implements AutoCloseable {
                         IngestBridge.start(
                                 BridgeConfig.defaults()
                                         .withKafkaBootstrapServers(kafka.bootstrapServers())
-                                        .withWebhookSecret(webhookSecret)));
+                                        .withWebhookSecret(webhookSecret)
+                                        .withPoll(
+                                                polledRepos.isEmpty()
+                                                        ? PollConfig.disabled()
+                                                        : new PollConfig(
+                                                                github.baseUrl(),
+                                                                token,
+                                                                polledRepos,
+                                                                Duration.ofSeconds(1),
+                                                                workDir.resolve(
+                                                                        "poll-cursors.json")))));
         LOG.info("ingest bridge at {}", webhookUrl());
 
         flinkJob = startFlinkJob(kafka.bootstrapServers(), workDir.resolve("flink-checkpoints"));

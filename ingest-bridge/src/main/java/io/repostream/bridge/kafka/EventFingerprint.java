@@ -39,11 +39,8 @@ public final class EventFingerprint {
         if (event.repo() == null) {
             return Optional.empty();
         }
-        // The feed wraps the webhook-like payload in an entry; a webhook payload is the payload.
-        JsonNode payload =
-                event.source() == EventSource.POLL
-                        ? event.payload().path("payload")
-                        : event.payload();
+        // polled events carry webhook-shaped payloads too (see PolledEvents)
+        JsonNode payload = event.payload();
         String action = payload.path("action").asText("");
         return switch (event.type()) {
             case "issues" -> itemChange(event, "issue", payload.path("issue"), action);
@@ -65,10 +62,7 @@ public final class EventFingerprint {
                         : Optional.empty();
             }
             case "push" -> {
-                // The webhook names the new head "after", the feed "head".
-                String head =
-                        payload.path(event.source() == EventSource.POLL ? "head" : "after")
-                                .asText("");
+                String head = payload.path("after").asText("");
                 String ref = payload.path("ref").asText("");
                 yield head.isEmpty() || ref.isEmpty()
                         ? Optional.empty()

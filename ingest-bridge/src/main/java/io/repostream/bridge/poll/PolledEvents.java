@@ -1,13 +1,23 @@
 package io.repostream.bridge.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Locale;
 
-/** Turns an entry of GitHub's event feed into a {@link GitHubEvent} with {@code source: poll}. */
+/**
+ * Turns what polling reads (entries of GitHub's event feed, workflow runs) into {@link
+ * GitHubEvent}s with {@code source: poll} whose {@code payload} has the shape of the webhook of the
+ * same name, so that every consumer of {@code github.events.v1} (the Flink rules, users' own
+ * consumers) reads one shape whatever the source: the feed entry's {@code payload} (action, issue,
+ * comment, pull request, ...) with the entry's {@code repo}, {@code actor} and {@code org} as
+ * {@code repository}, {@code sender} and {@code organization}; a workflow run as {@code {action,
+ * workflow_run, workflow, repository, sender}}.
+ */
 public final class PolledEvents {
     /** Polled ids are GitHub's event ids: stable, so every replica and restart agrees. */
     public static final String ID_PREFIX = "github-event-";
@@ -15,7 +25,7 @@ public final class PolledEvents {
     private PolledEvents() {}
 
     /**
-     * @param entry one element of {@code /repos/{owner}/{repo}/events}, kept whole as the payload
+     * @param entry one element of {@code /repos/{owner}/{repo}/events}
      * @throws IllegalArgumentException naming what is missing
      */
     public static GitHubEvent toEvent(JsonNode entry, Instant receivedAt) {
@@ -38,7 +48,42 @@ public final class PolledEvents {
                 null,
                 OffsetDateTime.parse(entry.path("created_at").asText()).toInstant(),
                 receivedAt,
-                entry);
+                webhookShaped(entry));
+    }
+
+    /** The feed entry's payload, completed with the parts a webhook carries beside it. */
+    static ObjectNode webhookShaped(JsonNode entry) {
+        JsonNode inner = entry.path("payload");
+        ObjectNode payload =
+                inner.isObject()
+                        ? ((ObjectNode) inner).deepCopy()
+                        : JsonNodeFactory.instance.objectNode();
+        JsonNode repo = entry.path("repo");
+        if (!payload.has("repository") && repo.isObject()) {
+            String fullName = repo.path("name").asText();
+            int slash = fullName.indexOf('/');
+            ObjectNode repository = payload.putObject("repository");
+            repository.set("id", repo.path("id"));
+            repository.put("name", slash < 0 ? fullName : fullName.substring(slash + 1));
+            repository.put("full_name", fullName);
+            repository
+                    .putObject("owner")
+                    .put("login", slash < 0 ? "" : fullName.substring(0, slash));
+            repository.set("url", repo.path("url"));
+        }
+        if (!payload.has("sender") && entry.path("actor").isObject()) {
+            payload.set("sender", entry.path("actor").deepCopy());
+        }
+        if (!payload.has("organization") && entry.path("org").isObject()) {
+            payload.set("organization", entry.path("org").deepCopy());
+        }
+        // the feed's PushEvent names the new head "head", the webhook "after"
+        if ("PushEvent".equals(entry.path("type").asText())
+                && !payload.has("after")
+                && payload.path("head").isTextual()) {
+            payload.put("after", payload.path("head").asText());
+        }
+        return payload;
     }
 
     /**
@@ -70,7 +115,28 @@ public final class PolledEvents {
                 null,
                 updated,
                 receivedAt,
-                run);
+                workflowRunPayload(action, run));
+    }
+
+    private static ObjectNode workflowRunPayload(String action, JsonNode run) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("action", action);
+        payload.set("workflow_run", run.deepCopy());
+        ObjectNode workflow = payload.putObject("workflow");
+        workflow.set("id", run.path("workflow_id"));
+        workflow.set("name", run.path("name"));
+        workflow.set("path", run.path("path"));
+        if (run.path("repository").isObject()) {
+            payload.set("repository", run.path("repository").deepCopy());
+        }
+        JsonNode sender =
+                run.path("triggering_actor").isObject()
+                        ? run.path("triggering_actor")
+                        : run.path("actor");
+        if (sender.isObject()) {
+            payload.set("sender", sender.deepCopy());
+        }
+        return payload;
     }
 
     /** The feed's {@code IssueCommentEvent} is the webhook's {@code issue_comment}, and so on. */

@@ -234,11 +234,7 @@ public final class GitHubSimulator implements AutoCloseable {
             String repo, String title, String body, String author, String... labels) {
         synchronized (state) {
             SimulatedRepo r = state.seededRepo(repo);
-            SimulatedIssue issue = changes.open(r, title, body, author, null, false);
-            for (String label : labels) {
-                changes.addLabel(r, issue, label, author, false);
-            }
-            return issue.number;
+            return changes.open(r, title, body, author, null, false, List.of(labels)).number;
         }
     }
 

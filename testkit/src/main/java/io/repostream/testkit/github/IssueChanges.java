@@ -3,6 +3,7 @@ package io.repostream.testkit.github;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,16 +30,44 @@ final class IssueChanges {
             String author,
             SimulatedPull pull,
             boolean viaApi) {
+        return open(repo, title, body, author, pull, viaApi, List.of());
+    }
+
+    /**
+     * Opens an issue that has {@code labels} from the start, as GitHub does when they come with the
+     * create request: the {@code opened} event already shows them, and a {@code labeled} event per
+     * label follows.
+     */
+    SimulatedIssue open(
+            SimulatedRepo repo,
+            String title,
+            String body,
+            String author,
+            SimulatedPull pull,
+            boolean viaApi,
+            List<String> labels) {
         state.user(author);
         Instant now = touch(repo);
         SimulatedIssue issue =
                 new SimulatedIssue(
                         state.nextId(), repo.nextNumber(), title, body, author, now, pull);
         repo.issues.put(issue.number, issue);
+        List<SimulatedLabel> attached = new java.util.ArrayList<>();
+        for (String name : labels) {
+            if (issue.label(name).isEmpty()) {
+                SimulatedLabel label =
+                        repo.label(name).orElseGet(() -> defineLabel(repo, name, null));
+                issue.labels.add(label);
+                attached.add(label);
+            }
+        }
         if (viaApi) {
             state.recordMutation(repo, issue.number, "created");
         }
         event(repo, issue, "opened", author, null);
+        for (SimulatedLabel label : attached) {
+            event(repo, issue, "labeled", author, e -> e.set("label", json.label(repo, label)));
+        }
         return issue;
     }
 

@@ -67,10 +67,15 @@ final class IssueRoutes {
         String text = RequestBodies.optionalText(body, "body", "Issue");
         List<String> labels = RequestBodies.labelNames(body);
         List<String> assignees = RequestBodies.logins(body, "assignees", "Issue");
-        SimulatedIssue issue = changes.open(repo, title, text, request.login(), null, true);
-        if (labels != null) {
-            labels.forEach(l -> changes.addLabel(repo, issue, l, request.login(), false));
-        }
+        SimulatedIssue issue =
+                changes.open(
+                        repo,
+                        title,
+                        text,
+                        request.login(),
+                        null,
+                        true,
+                        labels == null ? List.of() : labels);
         if (assignees != null) {
             assignees.stream()
                     .filter(state::knowsUser)

@@ -213,6 +213,23 @@ class SimulatorIssuesTest {
     }
 
     @Test
+    void anIssueCreatedWithLabelsIsOpenedWithThemThenLabelledOnceEach() {
+        int n = github.createIssue(REPO, "Bug", null, "alice", "bug", "P1");
+        http.post(API + "/issues", "{\"title\":\"Via the API\",\"labels\":[\"docs\"]}");
+
+        JsonNode events = http.get(API + "/events").json();
+
+        assertThat(actions(events))
+                .containsExactly("labeled", "opened", "labeled", "labeled", "opened");
+        JsonNode opened = events.get(4).path("payload").path("issue");
+        assertThat(opened.path("number").asInt()).isEqualTo(n);
+        assertThat(field(opened.path("labels"), "name")).containsExactly("bug", "P1");
+        assertThat(field(events.get(1).path("payload").path("issue").path("labels"), "name"))
+                .containsExactly("docs");
+        assertThat(github.labels(REPO, n)).containsExactly("bug", "P1");
+    }
+
+    @Test
     void changesByPeopleShowInTheFeedButNotInTheMutations() {
         int n = github.createIssue(REPO, "Bug", null, "alice");
         github.addLabelAsHuman(REPO, n, "wontfix", "bob");
