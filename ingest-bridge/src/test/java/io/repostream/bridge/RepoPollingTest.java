@@ -219,6 +219,61 @@ class RepoPollingTest {
     }
 
     @Test
+    void readsOlderPagesOfTheFeedUntilTheLastEventSeen() {
+        for (int i = 0; i < 150; i++) {
+            github.createIssue(repo, "backlog " + i, "body", "alice");
+        }
+        try (IngestBridge bridge = startBridge(null)) {
+            // the first round (at start) reads two pages: the whole feed; pollNow waits for it
+            assertThat(bridge.pollNow()).isZero();
+            assertThat(polled()).hasSize(150);
+
+            for (int i = 0; i < 230; i++) {
+                github.createIssue(repo, "busy " + i, "body", "bob");
+            }
+            assertThat(bridge.pollNow()).isEqualTo(230); // three pages, up to the cursor
+            assertThat(bridge.pollNow()).isZero(); // 304
+        }
+        List<GitHubEvent> events = polled();
+        assertThat(events).hasSize(380);
+        assertThat(events).extracting(GitHubEvent::eventId).doesNotHaveDuplicates();
+        assertThat(
+                        events.stream()
+                                .map(e -> e.payload().at("/issue/title").asText())
+                                .filter(t -> t.startsWith("busy "))
+                                .distinct()
+                                .count())
+                .isEqualTo(230);
+    }
+
+    @Test
+    void moreThanTheFeedKeepsIsReportedAsAGap() throws Exception {
+        try (IngestBridge bridge = startBridge(null)) {
+            github.createIssue(repo, "seen", "body", "alice");
+            assertThat(bridge.pollNow()).isEqualTo(1);
+            for (int i = 0; i < 320; i++) {
+                github.createIssue(repo, "flood " + i, "body", "bob");
+            }
+
+            assertThat(bridge.pollNow()).isEqualTo(300); // all the feed still holds
+
+            var metrics =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + bridge.port()
+                                                                    + "/metrics"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body();
+            assertThat(metrics)
+                    .contains("repostream_bridge_polled_events_total{outcome=\"feed_gap\"} 1");
+        }
+    }
+
+    @Test
     void anIssueAlreadyPolledIsNotWrittenAgainWhenItsWebhookArrives(Vertx vertx) {
         github.createIssue(repo, "seen twice", "body", "alice");
         try (IngestBridge bridge = startBridge(null);

@@ -38,7 +38,21 @@ public final class EventsFeed {
      *     token
      */
     public FeedPage fetch(String repo, String etag) throws IOException, InterruptedException {
-        return get(repo, "/events?per_page=100", etag, null);
+        return get(repo, apiUrl + "/repos/" + repo + "/events?per_page=100", etag, null);
+    }
+
+    /**
+     * Reads an older page of the feed, at the URL the previous page's {@code Link: rel="next"} gave
+     * (unconditionally: an ETag belongs to the first page). Only URLs under the configured API are
+     * followed, so a token never goes elsewhere.
+     */
+    public FeedPage fetchNext(String repo, String nextUrl)
+            throws IOException, InterruptedException {
+        if (!nextUrl.startsWith(apiUrl + "/")) {
+            throw new IOException(
+                    "events of " + repo + ": next page outside the API (" + nextUrl + ")");
+        }
+        return get(repo, nextUrl, null, null);
     }
 
     /**
@@ -47,13 +61,18 @@ public final class EventsFeed {
      */
     public FeedPage fetchWorkflowRuns(String repo, String etag)
             throws IOException, InterruptedException {
-        return get(repo, "/actions/runs?per_page=50", etag, "workflow_runs");
+        return get(
+                repo,
+                apiUrl + "/repos/" + repo + "/actions/runs?per_page=50",
+                etag,
+                "workflow_runs");
     }
 
-    private FeedPage get(String repo, String path, String etag, String listField)
+    private FeedPage get(String repo, String url, String etag, String listField)
             throws IOException, InterruptedException {
+        String path = url.substring(apiUrl.length());
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(apiUrl + "/repos/" + repo + path))
+                HttpRequest.newBuilder(URI.create(url))
                         .timeout(timeout)
                         .header("Accept", "application/vnd.github+json")
                         .header("X-GitHub-Api-Version", "2022-11-28")
@@ -86,7 +105,25 @@ public final class EventsFeed {
                 seconds(response, "X-Poll-Interval").map(Duration::ofSeconds).orElse(null),
                 seconds(response, "Retry-After").map(Duration::ofSeconds).orElse(null),
                 seconds(response, "x-ratelimit-remaining").orElse(null),
-                seconds(response, "x-ratelimit-reset").map(Instant::ofEpochSecond).orElse(null));
+                seconds(response, "x-ratelimit-reset").map(Instant::ofEpochSecond).orElse(null),
+                response.headers().firstValue("Link").map(EventsFeed::nextLink).orElse(null));
+    }
+
+    /** The {@code rel="next"} URL of a {@code Link} header (RFC 8288), or null. */
+    static String nextLink(String link) {
+        for (String part : link.split(",")) {
+            String[] pieces = part.split(";");
+            String target = pieces[0].trim();
+            for (int i = 1; i < pieces.length; i++) {
+                String param = pieces[i].trim().replace(" ", "");
+                if ((param.equals("rel=\"next\"") || param.equals("rel=next"))
+                        && target.startsWith("<")
+                        && target.endsWith(">")) {
+                    return target.substring(1, target.length() - 1);
+                }
+            }
+        }
+        return null;
     }
 
     private static Optional<Long> seconds(HttpResponse<?> response, String header) {

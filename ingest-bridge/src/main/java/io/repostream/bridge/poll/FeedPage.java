@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param retryAfter {@code Retry-After}, when given
  * @param rateRemaining {@code x-ratelimit-remaining}, when given
  * @param rateReset {@code x-ratelimit-reset}, when given
+ * @param next the URL of the next (older) page from the {@code Link} header, or null
  */
 public record FeedPage(
         int status,
@@ -22,7 +23,20 @@ public record FeedPage(
         Duration pollInterval,
         Duration retryAfter,
         Long rateRemaining,
-        Instant rateReset) {
+        Instant rateReset,
+        String next) {
+
+    /** A page without a next one. */
+    public FeedPage(
+            int status,
+            String etag,
+            JsonNode events,
+            Duration pollInterval,
+            Duration retryAfter,
+            Long rateRemaining,
+            Instant rateReset) {
+        this(status, etag, events, pollInterval, retryAfter, rateRemaining, rateReset, null);
+    }
 
     /**
      * How long to wait before polling again: at least {@code configured}, at least GitHub's poll

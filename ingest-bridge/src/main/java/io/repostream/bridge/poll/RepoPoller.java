@@ -179,11 +179,54 @@ public final class RepoPoller implements AutoCloseable {
             LOG.warn("polling events of {}: GitHub answered {}", repo, page.status());
             return new Outcome(page, 0);
         }
+        List<JsonNode> entries = new ArrayList<>();
+        page.events().forEach(entries::add);
+        // More than a page happened since the last poll: read older pages until the last event
+        // seen (GitHub's feed holds 300 events, 3 pages). If an older page cannot be read, write
+        // nothing and keep the cursor: the next poll starts over, and the dedupe window keeps
+        // what was written before out of Kafka.
+        FeedPage current = page;
+        int pages = 1;
+        while (current.next() != null
+                && pages < MAX_FEED_PAGES
+                && oldestId(current.events()) > cursor.lastEventId()) {
+            FeedPage older;
+            try {
+                older = feed.fetchNext(repo, current.next());
+            } catch (IOException e) {
+                metrics.pollRequest("error");
+                LOG.warn("{}", e.getMessage());
+                return new Outcome(page, 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Outcome(page, 0);
+            }
+            metrics.pollRequest(String.valueOf(older.status()));
+            if (older.status() != 200) {
+                LOG.warn(
+                        "polling events of {}: page {} answered {}; retrying the whole feed later",
+                        repo,
+                        pages + 1,
+                        older.status());
+                return new Outcome(older, 0);
+            }
+            older.events().forEach(entries::add);
+            current = older;
+            pages++;
+        }
+        if (cursor.lastEventId() > 0 && oldestId(current.events()) > cursor.lastEventId()) {
+            LOG.warn(
+                    "{}: more events happened since the last poll than GitHub's feed keeps; some"
+                            + " are missing (poll more often, or use webhooks and gap fill)",
+                    repo);
+            metrics.polledEvent("feed_gap");
+        }
         List<JsonNode> fresh = new ArrayList<>();
         long newest = cursor.lastEventId();
-        for (JsonNode entry : page.events()) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (JsonNode entry : entries) {
             long id = PolledEvents.numericId(entry);
-            if (id > cursor.lastEventId()) {
+            if (id > cursor.lastEventId() && ids.add(id)) {
                 fresh.add(entry);
                 newest = Math.max(newest, id);
             }
@@ -198,6 +241,17 @@ public final class RepoPoller implements AutoCloseable {
             LOG.info("polled {} new events of {}", written, repo);
         }
         return new Outcome(page, written);
+    }
+
+    /** GitHub's repository event feed holds 300 events: three pages of 100. */
+    static final int MAX_FEED_PAGES = 3;
+
+    private static long oldestId(JsonNode events) {
+        long oldest = Long.MAX_VALUE;
+        for (JsonNode entry : events) {
+            oldest = Math.min(oldest, PolledEvents.numericId(entry));
+        }
+        return oldest;
     }
 
     /** What became of one polled event. */
