@@ -85,9 +85,9 @@ final class Manifests {
         return found.get(0);
     }
 
-    /** Pod specs of every workload the chart runs directly (Deployments and CronJobs). */
+    /** Pod specs of every workload the chart runs directly (Deployments, CronJobs, Jobs). */
     List<PodSpec> podSpecs() {
-        return Stream.concat(
+        return Stream.of(
                         of(Deployment.class).stream().map(d -> d.getSpec().getTemplate().getSpec()),
                         of(CronJob.class).stream()
                                 .map(
@@ -96,7 +96,10 @@ final class Manifests {
                                                         .getJobTemplate()
                                                         .getSpec()
                                                         .getTemplate()
-                                                        .getSpec()))
+                                                        .getSpec()),
+                        of(io.fabric8.kubernetes.api.model.batch.v1.Job.class).stream()
+                                .map(j -> j.getSpec().getTemplate().getSpec()))
+                .flatMap(s -> s)
                 .toList();
     }
 
