@@ -56,19 +56,8 @@ class KafkaSecurityTest {
         kafka.close();
     }
 
-    private static Path clientProperties(String name, String password) throws Exception {
-        Path file = dir.resolve(name);
-        Files.writeString(
-                file,
-                String.join(
-                        "\n",
-                        "security.protocol=SASL_PLAINTEXT",
-                        "sasl.mechanism=PLAIN",
-                        "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
-                                + " required username=\"repostream\" password=\""
-                                + password
-                                + "\";"));
-        return file;
+    private static Path clientProperties(String name, String password) {
+        return kafka.writeSaslClientProperties(dir.resolve(name), password);
     }
 
     @Test

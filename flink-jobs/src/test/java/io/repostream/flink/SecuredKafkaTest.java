@@ -38,21 +38,14 @@ class SecuredKafkaTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void readsAndWritesExactlyOnceThroughAnAuthenticatedListener() throws Exception {
-        Path file = dir.resolve("client.properties");
-        Files.writeString(
-                file,
-                "security.protocol=SASL_PLAINTEXT\n"
-                        + "sasl.mechanism=PLAIN\n"
-                        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
-                        + " required username=\"repostream\" password=\""
-                        + PASSWORD
-                        + "\";\n");
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         try (EmbeddedKafkaBroker broker =
                         EmbeddedKafkaBroker.startWithSaslPlain("repostream", PASSWORD);
                 KafkaProducer<String, String> producer =
                         new KafkaProducer<>(broker.producerProps())) {
             broker.createTopics(Topics.all());
+            Path file =
+                    broker.writeSaslClientProperties(dir.resolve("client.properties"), PASSWORD);
             String event =
                     new String(
                             Topics.EVENTS

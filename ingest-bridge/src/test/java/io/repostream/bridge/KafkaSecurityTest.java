@@ -62,15 +62,8 @@ class KafkaSecurityTest {
                         + "\n"
                         + "  properties:\n"
                         + "    client.id: secured-bridge\n");
-        Path credentials = dir.resolve("client.properties");
-        Files.writeString(
-                credentials,
-                "security.protocol=SASL_PLAINTEXT\n"
-                        + "sasl.mechanism=PLAIN\n"
-                        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
-                        + " required username=\"repostream\" password=\""
-                        + PASSWORD
-                        + "\";\n");
+        Path credentials =
+                kafka.writeSaslClientProperties(dir.resolve("client.properties"), PASSWORD);
         BridgeConfig config =
                 BridgeConfigLoader.load(
                                 settings,

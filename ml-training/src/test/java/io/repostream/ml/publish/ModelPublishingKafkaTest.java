@@ -155,15 +155,8 @@ class ModelPublishingKafkaTest {
     @Test
     void trainsFromTheTrainingExamplesTopicAndPublishesThroughAnAuthenticatedListener()
             throws Exception {
-        Path credentials = dir.resolve("client.properties");
-        java.nio.file.Files.writeString(
-                credentials,
-                "security.protocol=SASL_PLAINTEXT\n"
-                        + "sasl.mechanism=PLAIN\n"
-                        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
-                        + " required username=\"repostream\" password=\""
-                        + KAFKA_PASSWORD
-                        + "\";\n");
+        Path credentials =
+                kafka.writeSaslClientProperties(dir.resolve("client.properties"), KAFKA_PASSWORD);
         List<TrainingExample> examples = TestData.trainingExamples(900);
         try (KafkaProducer<String, TrainingExample> producer =
                 new KafkaProducer<>(

@@ -133,6 +133,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return config.saslBootstrapServers();
     }
 
+    /**
+     * A Kafka {@code client.properties} file with what a client of {@link #saslBootstrapServers()}
+     * needs ({@code security.protocol}, {@code sasl.mechanism}, a {@code PlainLoginModule} JAAS
+     * config) for the given password (the broker's own, or a wrong one to test refusals).
+     *
+     * @return {@code file}
+     */
+    public Path writeSaslClientProperties(Path file, String password) {
+        if (config.sasl() == null) {
+            throw new IllegalStateException("this broker has no SASL listener");
+        }
+        String text =
+                "security.protocol=SASL_PLAINTEXT\n"
+                        + "sasl.mechanism=PLAIN\n"
+                        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required username=\""
+                        + config.sasl().user()
+                        + "\" password=\""
+                        + password
+                        + "\";\n";
+        try {
+            Files.writeString(file, text);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     /** How long the last start or restart took until the broker answered an admin request. */
     public synchronized Duration lastStartupTime() {
         return lastStartupTime;
