@@ -194,6 +194,10 @@ final class SampleRecords {
                 false);
     }
 
+    static ExecutorControl control() {
+        return new ExecutorControl(true, "rule triage-label@1 misbehaves", "alice", T0);
+    }
+
     static RepoMetrics metrics() {
         return new RepoMetrics(
                 "octo-org/hello-world",

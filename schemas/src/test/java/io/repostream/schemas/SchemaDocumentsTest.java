@@ -36,14 +36,17 @@ class SchemaDocumentsTest {
             assertThat(names.add(topic.name())).as(topic.name()).isTrue();
             assertThat(topic.name()).startsWith("github.").endsWith(".v1");
         }
-        assertThat(names).hasSize(10);
+        assertThat(names).hasSize(11);
     }
 
     @Test
-    void onlySnapshotsConfigAndModelsAreCompacted() {
+    void onlySnapshotsConfigControlAndModelsAreCompacted() {
         assertThat(Topics.all().stream().filter(Topic::compacted).map(Topic::name))
                 .containsExactlyInAnyOrder(
-                        "github.snapshots.v1", "github.config.v1", "github.models.v1");
+                        "github.snapshots.v1",
+                        "github.config.v1",
+                        "github.control.v1",
+                        "github.models.v1");
         assertThat(Topics.CONFIG.configs()).containsEntry("cleanup.policy", "compact");
         assertThat(Topics.EVENTS.configs()).containsEntry("cleanup.policy", "delete");
     }

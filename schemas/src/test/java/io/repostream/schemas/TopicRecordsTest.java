@@ -25,6 +25,7 @@ class TopicRecordsTest {
                 Arguments.of(Topics.AUDIT, SampleRecords.audit()),
                 Arguments.of(Topics.CONFIG, SampleRecords.policy()),
                 Arguments.of(Topics.CONFIG, RepoPolicy.defaults("octo-org/hello-world")),
+                Arguments.of(Topics.CONTROL, SampleRecords.control()),
                 Arguments.of(Topics.PREDICTIONS, SampleRecords.prediction()),
                 Arguments.of(Topics.TRAINING_EXAMPLES, SampleRecords.trainingExample()),
                 Arguments.of(Topics.MODELS, SampleRecords.model()),

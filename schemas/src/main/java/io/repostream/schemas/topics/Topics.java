@@ -3,6 +3,7 @@ package io.repostream.schemas.topics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.DeadLetter;
+import io.repostream.schemas.ExecutorControl;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.Prediction;
@@ -56,6 +57,14 @@ public final class Topics {
             Topic.keyedByString(
                     "github.config.v1", codec(RepoPolicy.class, "repo-policy.v1"), 1, true);
 
+    /** Switches for every action executor at once (the kill switch), compacted, one key. */
+    public static final Topic<String, ExecutorControl> CONTROL =
+            Topic.keyedByString(
+                    "github.control.v1",
+                    codec(ExecutorControl.class, "executor-control.v1"),
+                    1,
+                    true);
+
     /** CI success predictions, keyed by repo. */
     public static final Topic<String, Prediction> PREDICTIONS =
             Topic.keyedByString(
@@ -87,6 +96,7 @@ public final class Topics {
                 SNAPSHOTS,
                 AUDIT,
                 CONFIG,
+                CONTROL,
                 PREDICTIONS,
                 TRAINING_EXAMPLES,
                 MODELS,
