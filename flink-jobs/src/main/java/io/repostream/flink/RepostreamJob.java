@@ -163,7 +163,7 @@ public final class RepostreamJob {
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
     public static RepostreamJob fromKafka(JobConfig config) {
         return new RepostreamJob(
-                        KafkaConnectors.source(config, Topics.EVENTS),
+                        KafkaConnectors.eventSource(config),
                         KafkaConnectors.source(config, Topics.CONFIG),
                         KafkaConnectors.source(config, Topics.AUDIT),
                         KafkaConnectors.exactlyOnceSink(config, Topics.ACTIONS, ActionRecord::repo),
@@ -180,16 +180,17 @@ public final class RepostreamJob {
 
     /** Adds the pipeline to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<GitHubEvent> fullEvents =
+        DataStream<GitHubEvent> sourceEvents =
                 env.fromSource(
                                 events,
                                 EventTime.events(maxOutOfOrderness, sourceIdleness),
                                 "github-events",
                                 JsonTypeInfo.of(GitHubEvent.class))
                         .uid("github-events-source");
-        // the rules read a few fields; the prediction features read the full payloads
+        // the rules read a few fields; the prediction features read a few more (from Kafka the
+        // source already keeps only these, see KafkaConnectors.eventSource)
         DataStream<GitHubEvent> githubEvents =
-                fullEvents
+                sourceEvents
                         .map(new RuleFields(), JsonTypeInfo.of(GitHubEvent.class))
                         .name("rule-fields");
 
@@ -231,7 +232,7 @@ public final class RepostreamJob {
                         .name("ci-retry-planner");
 
         if (prediction != null) {
-            predict(env, fullEvents, policyStream);
+            predict(env, sourceEvents, policyStream);
         }
 
         Governed governed = govern(env, triage.union(sla, ci), repoPolicies);
@@ -338,11 +339,11 @@ public final class RepostreamJob {
      */
     private void predict(
             StreamExecutionEnvironment env,
-            DataStream<GitHubEvent> fullEvents,
+            DataStream<GitHubEvent> sourceEvents,
             DataStream<RepoPolicy> policyStream) {
         PredictionStreams streams =
                 PredictionPipeline.attach(
-                        fullEvents,
+                        sourceEvents,
                         PredictionPipeline.models(env, prediction.models()),
                         policyStream);
         streams.predictions()
