@@ -298,25 +298,29 @@ public final class RepostreamJob {
     private void analytics(
             DataStream<GitHubEvent> githubEvents, DataStream<RepoMetrics> ruleSignals) {
         TypeInformation<RepoMetrics> metricType = JsonTypeInfo.of(RepoMetrics.class);
-        DataStream<RepoMetrics> signals =
-                githubEvents
-                        .map(new MetricSignals.EventCount(), metricType)
-                        .name("event-counts")
-                        .union(
-                                ruleSignals
-                                        .process(new SignalCounters(), metricType)
-                                        .uid("rule-signal-counters")
-                                        .name("rule-signal-counters"));
+        // one "events" sample per event, chained to the source and never an open-item change:
+        // it goes straight to the windows, the one network hop it needs
+        DataStream<RepoMetrics> eventCounts =
+                githubEvents.map(new MetricSignals.EventCount(), metricType).name("event-counts");
+        SingleOutputStreamOperator<RepoMetrics> ruleCounts =
+                ruleSignals
+                        .process(new SignalCounters(), metricType)
+                        .uid("rule-signal-counters")
+                        .name("rule-signal-counters");
         DataStream<RepoMetrics> openItems =
-                signals.filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                ruleCounts
+                        .filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
                         .name("open-item-changes")
                         .keyBy(new MetricSignals.SeriesKey(), Types.STRING)
                         .process(new OpenItemsGauge(), metricType)
                         .uid("open-items-gauge")
                         .name("open-items-gauge");
-        signals.filter(m -> !m.metric().equals(OpenItemsGauge.DELTA_METRIC))
-                .name("window-signals")
-                .union(openItems)
+        eventCounts
+                .union(
+                        ruleCounts
+                                .filter(m -> !m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                                .name("window-signals"),
+                        openItems)
                 .keyBy(new MetricSignals.SeriesKey(), Types.STRING)
                 .window(TumblingEventTimeWindows.of(METRICS_WINDOW))
                 .aggregate(
