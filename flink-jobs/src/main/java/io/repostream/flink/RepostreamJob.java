@@ -163,7 +163,7 @@ public final class RepostreamJob {
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
     public static RepostreamJob fromKafka(JobConfig config) {
         return new RepostreamJob(
-                        KafkaConnectors.source(config, Topics.EVENTS),
+                        KafkaConnectors.eventSource(config),
                         KafkaConnectors.source(config, Topics.CONFIG),
                         KafkaConnectors.source(config, Topics.AUDIT),
                         KafkaConnectors.exactlyOnceSink(config, Topics.ACTIONS, ActionRecord::repo),
@@ -180,16 +180,17 @@ public final class RepostreamJob {
 
     /** Adds the pipeline to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<GitHubEvent> fullEvents =
+        DataStream<GitHubEvent> sourceEvents =
                 env.fromSource(
                                 events,
                                 EventTime.events(maxOutOfOrderness, sourceIdleness),
                                 "github-events",
                                 JsonTypeInfo.of(GitHubEvent.class))
                         .uid("github-events-source");
-        // the rules read a few fields; the prediction features read the full payloads
+        // the rules read a few fields; the prediction features read a few more (from Kafka the
+        // source already keeps only these, see KafkaConnectors.eventSource)
         DataStream<GitHubEvent> githubEvents =
-                fullEvents
+                sourceEvents
                         .map(new RuleFields(), JsonTypeInfo.of(GitHubEvent.class))
                         .name("rule-fields");
 
@@ -232,7 +233,7 @@ public final class RepostreamJob {
 
         DataStream<ActionRecord> proposed = triage.union(sla, ci);
         if (prediction != null) {
-            proposed = proposed.union(predict(env, fullEvents, policyStream));
+            proposed = proposed.union(predict(env, sourceEvents, policyStream));
         }
 
         Governed governed = govern(env, proposed, repoPolicies);
@@ -298,25 +299,29 @@ public final class RepostreamJob {
     private void analytics(
             DataStream<GitHubEvent> githubEvents, DataStream<RepoMetrics> ruleSignals) {
         TypeInformation<RepoMetrics> metricType = JsonTypeInfo.of(RepoMetrics.class);
-        DataStream<RepoMetrics> signals =
-                githubEvents
-                        .map(new MetricSignals.EventCount(), metricType)
-                        .name("event-counts")
-                        .union(
-                                ruleSignals
-                                        .process(new SignalCounters(), metricType)
-                                        .uid("rule-signal-counters")
-                                        .name("rule-signal-counters"));
+        // one "events" sample per event, chained to the source and never an open-item change:
+        // it goes straight to the windows, the one network hop it needs
+        DataStream<RepoMetrics> eventCounts =
+                githubEvents.map(new MetricSignals.EventCount(), metricType).name("event-counts");
+        SingleOutputStreamOperator<RepoMetrics> ruleCounts =
+                ruleSignals
+                        .process(new SignalCounters(), metricType)
+                        .uid("rule-signal-counters")
+                        .name("rule-signal-counters");
         DataStream<RepoMetrics> openItems =
-                signals.filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                ruleCounts
+                        .filter(m -> m.metric().equals(OpenItemsGauge.DELTA_METRIC))
                         .name("open-item-changes")
                         .keyBy(new MetricSignals.SeriesKey(), Types.STRING)
                         .process(new OpenItemsGauge(), metricType)
                         .uid("open-items-gauge")
                         .name("open-items-gauge");
-        signals.filter(m -> !m.metric().equals(OpenItemsGauge.DELTA_METRIC))
-                .name("window-signals")
-                .union(openItems)
+        eventCounts
+                .union(
+                        ruleCounts
+                                .filter(m -> !m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                                .name("window-signals"),
+                        openItems)
                 .keyBy(new MetricSignals.SeriesKey(), Types.STRING)
                 .window(TumblingEventTimeWindows.of(METRICS_WINDOW))
                 .aggregate(
@@ -340,11 +345,11 @@ public final class RepostreamJob {
      */
     private DataStream<ActionRecord> predict(
             StreamExecutionEnvironment env,
-            DataStream<GitHubEvent> fullEvents,
+            DataStream<GitHubEvent> sourceEvents,
             DataStream<RepoPolicy> policyStream) {
         PredictionStreams streams =
                 PredictionPipeline.attach(
-                        fullEvents,
+                        sourceEvents,
                         PredictionPipeline.models(env, prediction.models()),
                         policyStream);
         streams.predictions()

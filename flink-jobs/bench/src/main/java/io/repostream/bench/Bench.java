@@ -7,6 +7,7 @@ import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,13 +61,24 @@ public final class Bench {
                                     .withTransactionalIdPrefix("bench-" + System.nanoTime()))
                     .build(env);
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             JobClient job = env.executeAsync("repostream-bench");
             long actions = awaitMarker(broker);
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             System.out.printf(
                     "job read %d events in %.1f s (including job start and the last checkpoint):"
                             + " %.0f events/s; %d actions committed%n",
                     events + 1, seconds, (events + 1) / seconds, actions);
+            // what the job cost whatever else the machine was doing: this JVM's CPU time (the
+            // job, the in-process broker serving it, and the reader), per event
+            System.out.printf(
+                    "CPU time of this JVM meanwhile: %.1f s on %d cores (%.0f %% of them):"
+                            + " %.0f events per CPU second%n",
+                    cpuSeconds,
+                    Runtime.getRuntime().availableProcessors(),
+                    100 * cpuSeconds / (seconds * Runtime.getRuntime().availableProcessors()),
+                    (events + 1) / cpuSeconds);
 
             Thread.sleep(5_000); // one more checkpoint with everything in it
             long stateBytes = size(checkpoints.resolve(job.getJobID().toString()));
@@ -128,6 +140,12 @@ public final class Bench {
             }
         }
         throw new IllegalStateException("the marker's action did not arrive within " + MAX_WAIT);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long size(Path dir) {

@@ -1,6 +1,5 @@
 package io.repostream.flink.functions;
 
-import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
@@ -35,7 +34,7 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<GovernorState> descriptor =
-                new ValueStateDescriptor<>("repo-governor", JsonTypeInfo.of(GovernorState.class));
+                new ValueStateDescriptor<>("repo-governor", GovernorStateSerializer.INSTANCE);
         // a repo quiet for a day has nothing left in its windows
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
         state = getRuntimeContext().getState(descriptor);

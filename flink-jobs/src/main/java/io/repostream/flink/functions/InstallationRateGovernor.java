@@ -1,6 +1,5 @@
 package io.repostream.flink.functions;
 
-import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditRecord;
@@ -44,7 +43,7 @@ public final class InstallationRateGovernor
     public void open(OpenContext openContext) {
         ValueStateDescriptor<GovernorState> descriptor =
                 new ValueStateDescriptor<>(
-                        "installation-governor", JsonTypeInfo.of(GovernorState.class));
+                        "installation-governor", GovernorStateSerializer.INSTANCE);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
         state = getRuntimeContext().getState(descriptor);
     }

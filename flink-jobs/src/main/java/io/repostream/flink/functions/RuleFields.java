@@ -1,11 +1,8 @@
 package io.repostream.flink.functions;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import static io.repostream.flink.functions.PayloadProjection.fields;
+
 import io.repostream.schemas.GitHubEvent;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.MapFunction;
 
@@ -13,13 +10,15 @@ import org.apache.flink.api.common.functions.MapFunction;
  * Keeps only the payload fields the rules read. Webhook payloads run to tens of kilobytes, mostly
  * URLs and repository metadata; each keyed rule gets its own copy of every event over the network,
  * so the job projects right after the source (chained: no copy) and ships a few hundred bytes
- * instead. Consumers that need the whole payload (the ML features) read the source stream.
+ * instead. The source itself keeps only what the rules and the predictor read (see {@code
+ * GitHubEventDecoder}); the predictor reads a few fields more than the rules, from the source
+ * stream.
  */
 public final class RuleFields implements MapFunction<GitHubEvent, GitHubEvent> {
     private static final long serialVersionUID = 1L;
 
     /** A field kept as it is. */
-    private static final Map<String, Object> LEAF = null;
+    private static final Map<String, Object> LEAF = PayloadProjection.WHOLE;
 
     private static final Map<String, Object> USER = fields("login", LEAF, "type", LEAF);
     private static final Map<String, Object> ITEM =
@@ -31,8 +30,8 @@ public final class RuleFields implements MapFunction<GitHubEvent, GitHubEvent> {
                     "merged", LEAF,
                     "pull_request", fields("url", LEAF));
 
-    /** Field name to its kept sub-fields ({@code null}: keep whole); arrays keep per element. */
-    static final Map<String, Object> KEPT =
+    /** What the rules read, as a {@link PayloadProjection} spec. */
+    public static final Map<String, Object> KEPT =
             fields(
                     "action", LEAF,
                     "issue", ITEM,
@@ -75,40 +74,6 @@ public final class RuleFields implements MapFunction<GitHubEvent, GitHubEvent> {
                 event.installationId(),
                 event.occurredAt(),
                 event.receivedAt(),
-                project(event.payload(), KEPT));
-    }
-
-    /** The parts of {@code node} that {@code kept} names. */
-    @SuppressWarnings("unchecked")
-    static JsonNode project(JsonNode node, Map<String, Object> kept) {
-        if (kept == null) {
-            return node;
-        }
-        if (node.isArray()) {
-            ArrayNode out = JsonNodeFactory.instance.arrayNode(node.size());
-            for (JsonNode element : node) {
-                out.add(project(element, kept));
-            }
-            return out;
-        }
-        if (!node.isObject()) {
-            return node;
-        }
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        for (Map.Entry<String, Object> field : kept.entrySet()) {
-            JsonNode value = node.get(field.getKey());
-            if (value != null) {
-                out.set(field.getKey(), project(value, (Map<String, Object>) field.getValue()));
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, Object> fields(Object... namesAndSpecs) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndSpecs.length; i += 2) {
-            m.put((String) namesAndSpecs[i], namesAndSpecs[i + 1]);
-        }
-        return m;
+                PayloadProjection.project(event.payload(), KEPT));
     }
 }

@@ -23,33 +23,42 @@ public final class SlotSchedule {
         if (sorted.size() < limit) {
             return from;
         }
-        List<Long> candidates = new ArrayList<>();
-        candidates.add(from);
-        for (long r : sorted) {
-            if (r + windowMs > from) {
-                candidates.add(r + windowMs);
+        // candidates, ascending: from, then r + windowMs for each r with r + windowMs > from (the
+        // moments a reservation leaves a window); the first that fits wins. A reservation at t
+        // fits when the window (t - windowMs, t] has room and so has every window that ends at a
+        // later reservation within windowMs: a window's count only grows when its end passes a
+        // reservation, so those are the fullest windows containing t
+        int n = sorted.size();
+        int next = lowerBound(sorted, from - windowMs + 1);
+        int lo = 0; // first r >= t - windowMs + 1
+        int hi = 0; // first r > t
+        long t = from;
+        while (true) {
+            // t only grows, so both ends of the window (t - windowMs, t] only move right
+            while (lo < n && sorted.get(lo) < t - windowMs + 1) {
+                lo++;
             }
-        }
-        Collections.sort(candidates);
-        for (long t : candidates) {
-            if (fits(sorted, t, windowMs, limit)) {
+            while (hi < n && sorted.get(hi) < t + 1) {
+                hi++;
+            }
+            if (hi - lo + 1 <= limit && laterWindowsFit(sorted, hi, t, windowMs, limit)) {
                 return t;
             }
+            if (next >= n) {
+                // after the last reservation leaves its window everything fits
+                return sorted.get(n - 1) + windowMs;
+            }
+            t = sorted.get(next++) + windowMs;
         }
-        // after the last reservation leaves its window everything fits
-        return sorted.get(sorted.size() - 1) + windowMs;
     }
 
-    /** Whether a reservation at {@code t} keeps every window containing it within the limit. */
-    static boolean fits(List<Long> sorted, long t, long windowMs, int limit) {
-        // the windows [s, s + windowMs) that contain t start in (t - windowMs, t]; a window's
-        // count only grows when its end passes a reservation, so the fullest ones start at
-        // t - windowMs + 1 or right where a later reservation enters
-        if (count(sorted, t - windowMs + 1, t + 1) + 1 > limit) {
-            return false;
-        }
-        int from = upperBound(sorted, t);
-        for (int i = from; i < sorted.size() && sorted.get(i) < t + windowMs; i++) {
+    /**
+     * Whether a reservation at {@code t} keeps the windows that end at the reservations after it
+     * ({@code sorted} from index {@code after} on) within the limit.
+     */
+    private static boolean laterWindowsFit(
+            List<Long> sorted, int after, long t, long windowMs, int limit) {
+        for (int i = after; i < sorted.size() && sorted.get(i) < t + windowMs; i++) {
             long start = sorted.get(i) - windowMs + 1;
             if (count(sorted, start, start + windowMs) + 1 > limit) {
                 return false;
@@ -76,11 +85,6 @@ public final class SlotSchedule {
             }
         }
         return lo;
-    }
-
-    /** Index of the first element {@code > value}. */
-    private static int upperBound(List<Long> sorted, long value) {
-        return value == Long.MAX_VALUE ? sorted.size() : lowerBound(sorted, value + 1);
     }
 
     /** Inserts {@code t} keeping the list sorted. */

@@ -1,6 +1,7 @@
 package io.repostream.flink.kafka;
 
 import io.repostream.flink.JobConfig;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.flink.FlinkJson;
 import io.repostream.schemas.topics.Topic;
 import io.repostream.schemas.topics.Topics;
@@ -33,6 +34,23 @@ public final class KafkaConnectors {
      * monitoring and a first start.
      */
     public static <V> KafkaSource<V> source(JobConfig config, Topic<String, V> topic) {
+        return source(config, topic, new SkippingDeserializer<>(topic, topic != Topics.EVENTS));
+    }
+
+    /**
+     * {@code github.events.v1} as the job reads it: like {@link #source(JobConfig, Topic)}, with
+     * each payload cut down to the fields the job reads while it is parsed ({@link
+     * GitHubEventDecoder}).
+     */
+    public static KafkaSource<GitHubEvent> eventSource(JobConfig config) {
+        return source(
+                config,
+                Topics.EVENTS,
+                new SkippingDeserializer<>(Topics.EVENTS, new GitHubEventDecoder()));
+    }
+
+    private static <V> KafkaSource<V> source(
+            JobConfig config, Topic<String, V> topic, SkippingDeserializer<V> deserializer) {
         KafkaSourceBuilder<V> builder = KafkaSource.builder();
         config.kafkaProperties().forEach(builder::setProperty);
         return builder.setBootstrapServers(config.bootstrapServers())
@@ -41,7 +59,7 @@ public final class KafkaConnectors {
                 .setClientIdPrefix(config.groupId() + "." + topic.name())
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new SkippingDeserializer<>(topic, topic != Topics.EVENTS))
+                .setDeserializer(deserializer)
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .build();
     }

@@ -6,7 +6,9 @@ import io.repostream.schemas.json.Json;
 import io.repostream.schemas.json.JsonCodec;
 import io.repostream.schemas.topics.Topic;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -30,9 +32,16 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SkippingDeserializer.class);
 
+    /** Turns a record value into a {@code V}; throws on anything it cannot read. */
+    @FunctionalInterface
+    public interface Decoder<V> extends Serializable {
+        V decode(byte[] value) throws IOException;
+    }
+
     private final JsonCodec<V> codec;
     private final Class<V> type;
     private final boolean validate;
+    private final Decoder<V> decoder;
     private transient ObjectReader reader;
     private transient Counter undecodable;
 
@@ -40,6 +49,15 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
         this.codec = topic.valueCodec();
         this.type = topic.valueType();
         this.validate = validate;
+        this.decoder = null;
+    }
+
+    /** Reads {@code topic} with {@code decoder} instead of the topic's JSON binding. */
+    public SkippingDeserializer(Topic<String, V> topic, Decoder<V> decoder) {
+        this.codec = topic.valueCodec();
+        this.type = topic.valueType();
+        this.validate = false;
+        this.decoder = Objects.requireNonNull(decoder, "decoder");
     }
 
     @Override
@@ -54,7 +72,7 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
         }
         V value;
         try {
-            value = validate ? codec.decode(record.value()) : reader().readValue(record.value());
+            value = decode(record.value());
         } catch (IOException | RuntimeException e) {
             if (undecodable != null) {
                 undecodable.inc();
@@ -76,6 +94,13 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
     @Override
     public TypeInformation<V> getProducedType() {
         return JsonTypeInfo.of(type);
+    }
+
+    private V decode(byte[] value) throws IOException {
+        if (decoder != null) {
+            return decoder.decode(value);
+        }
+        return validate ? codec.decode(value) : reader().readValue(value);
     }
 
     private ObjectReader reader() {

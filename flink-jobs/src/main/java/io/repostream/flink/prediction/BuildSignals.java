@@ -1,6 +1,10 @@
 package io.repostream.flink.prediction;
 
+import static io.repostream.flink.functions.PayloadProjection.WHOLE;
+import static io.repostream.flink.functions.PayloadProjection.fields;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.flink.functions.PayloadProjection;
 import io.repostream.flink.prediction.BuildSignal.Kind;
 import io.repostream.schemas.GitHubEvent;
 import java.time.Instant;
@@ -8,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -21,6 +26,34 @@ import org.slf4j.LoggerFactory;
 public final class BuildSignals implements FlatMapFunction<GitHubEvent, BuildSignal> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(BuildSignals.class);
+
+    private static final Map<String, Object> LOGIN = fields("login", WHOLE);
+
+    /** The payload fields read here, as a {@link PayloadProjection} spec. */
+    public static final Map<String, Object> FIELDS =
+            fields(
+                    "workflow_run",
+                            fields(
+                                    "id", WHOLE,
+                                    "pull_requests", fields("number", WHOLE),
+                                    "actor", LOGIN,
+                                    "triggering_actor", LOGIN,
+                                    "conclusion", WHOLE,
+                                    "run_attempt", WHOLE,
+                                    "workflow_id", WHOLE,
+                                    "head_sha", WHOLE),
+                    "sender", LOGIN,
+                    "pull_request",
+                            fields(
+                                    "number", WHOLE,
+                                    "user", LOGIN,
+                                    "head", fields("sha", WHOLE),
+                                    "commits", WHOLE,
+                                    "additions", WHOLE,
+                                    "deletions", WHOLE,
+                                    "changed_files", WHOLE,
+                                    "created_at", WHOLE),
+                    "review", fields("state", WHOLE, "user", LOGIN));
 
     @Override
     public void flatMap(GitHubEvent event, Collector<BuildSignal> out) {

@@ -26,6 +26,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>{@code
  * DataStream<GitHubEvent> raw = env.fromSource(events, ...).uid("github-events-source");
  * // the predictor reads fields RuleFields drops: give it the stream BEFORE .map(new RuleFields())
+ * // (from Kafka, KafkaConnectors.eventSource keeps both sets of fields)
  * DataStream<RepoPolicy> policyStream = env.fromSource(policies, ...).uid("repo-policies-source");
  * DataStream<ModelVersion> models = PredictionPipeline.models(env, modelSource);
  * PredictionStreams p = PredictionPipeline.attach(raw, models, policyStream);
@@ -73,9 +74,11 @@ public final class PredictionPipeline {
     }
 
     /**
-     * Adds {@code predictor} over the full-payload {@code events}.
+     * Adds {@code predictor} over {@code events}.
      *
-     * @param events GitHub events with their whole payloads (before any projection)
+     * @param events GitHub events with at least the payload fields {@link BuildSignals#FIELDS}
+     *     names (whole payloads, or projected by {@code KafkaConnectors.eventSource}; not the
+     *     stream after {@code RuleFields})
      * @param models published models
      * @param policies repo policies (the same stream the rules broadcast)
      */

@@ -25,6 +25,11 @@ public final class JsonTypeSerializerSnapshot<T> implements TypeSerializerSnapsh
         this.type = type;
     }
 
+    /** Whether the serializer wrote {@code type}: lets a successor serializer migrate its state. */
+    public boolean isFor(Class<?> type) {
+        return type.equals(this.type);
+    }
+
     @Override
     public int getCurrentVersion() {
         return VERSION;

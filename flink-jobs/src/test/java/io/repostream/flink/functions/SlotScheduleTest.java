@@ -44,7 +44,64 @@ class SlotScheduleTest {
     }
 
     @Test
+    void findsTheSameSlotsAsCheckingEveryCandidateOnItsOwn() {
+        Random random = new Random(11);
+        for (int round = 0; round < 200; round++) {
+            long window = 1 + random.nextInt(2_000);
+            int limit = 1 + random.nextInt(12);
+            List<Long> schedule = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                long from = random.nextInt(10_000);
+                long slot = SlotSchedule.earliest(schedule, from, window, limit);
+                assertThat(slot)
+                        .as("round %d, window %d, limit %d, from %d", round, window, limit, from)
+                        .isEqualTo(reference(schedule, from, window, limit));
+                schedule = SlotSchedule.with(schedule, random.nextInt(4) == 0 ? from : slot);
+            }
+        }
+    }
+
+    @Test
     void prunesReservationsThatLeftTheWindow() {
         assertThat(SlotSchedule.prune(List.of(1L, 50L, 150L), 160, 100)).containsExactly(150L);
+    }
+
+    /**
+     * The first version of {@link SlotSchedule#earliest}: sorts every candidate and checks each
+     * window containing it by counting from scratch.
+     */
+    private static long reference(List<Long> sorted, long from, long windowMs, int limit) {
+        if (sorted.size() < limit) {
+            return from;
+        }
+        List<Long> candidates = new ArrayList<>();
+        candidates.add(from);
+        for (long r : sorted) {
+            if (r + windowMs > from) {
+                candidates.add(r + windowMs);
+            }
+        }
+        candidates.sort(null);
+        for (long t : candidates) {
+            if (count(sorted, t - windowMs + 1, t + 1) + 1 > limit) {
+                continue;
+            }
+            boolean fits = true;
+            for (long r : sorted) {
+                if (r > t
+                        && r < t + windowMs
+                        && count(sorted, r - windowMs + 1, r + 1) + 1 > limit) {
+                    fits = false;
+                }
+            }
+            if (fits) {
+                return t;
+            }
+        }
+        return sorted.get(sorted.size() - 1) + windowMs;
+    }
+
+    private static long count(List<Long> sorted, long from, long to) {
+        return sorted.stream().filter(r -> r >= from && r < to).count();
     }
 }

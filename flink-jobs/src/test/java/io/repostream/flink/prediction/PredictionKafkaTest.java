@@ -119,7 +119,7 @@ class PredictionKafkaTest {
                         .withTransactionalIdPrefix("prediction-e2e-" + System.nanoTime());
         DataStream<GitHubEvent> events =
                 env.fromSource(
-                                KafkaConnectors.source(config, Topics.EVENTS),
+                                KafkaConnectors.eventSource(config),
                                 EventTime.events(
                                         config.maxOutOfOrderness(), config.sourceIdleness()),
                                 "github-events",
