@@ -10,6 +10,8 @@ import io.repostream.schemas.json.Json;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,16 +62,25 @@ public final class ExecutorBench {
                     ExecutorConfig.defaults(kafka.bootstrapServers(), github.baseUrl(), GitHubSimulator.DEFAULT_TOKEN)
                             .withGroupId("bench")
                             .withoutPacing();
+            OperatingSystemMXBean os =
+                    (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpuStarted = os.getProcessCpuTime();
             long started = System.nanoTime();
             long applied;
             try (ActionExecutor executor = ActionExecutor.start(config)) {
                 applied = awaitAudits(kafka, actions, Duration.ofMinutes(10));
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            double cpuSeconds = (os.getProcessCpuTime() - cpuStarted) / 1e9;
             long mutations = github.mutations().size();
             System.out.printf(
                     "applied %d of %d actions in %.1f s: %.0f actions/s (snapshot + mutation + audit each); GitHub saw %d mutations, %d requests%n",
                     applied, actions, seconds, applied / seconds, mutations, github.requestCount());
+            // the whole JVM (broker, simulator, executor, this reader): CPU time does not depend on
+            // what else runs on the machine, so it compares runs better than the rate does
+            System.out.printf(
+                    "CPU time of this JVM meanwhile: %.1f s, %.2f ms per action, on %d cores%n",
+                    cpuSeconds, cpuSeconds * 1000 / Math.max(1, applied), os.getAvailableProcessors());
         }
     }
 
