@@ -10,7 +10,10 @@ import io.repostream.schemas.json.Json;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,16 +123,36 @@ public final class ExecutorBench {
             long seen = 0;
             while (seen < expected && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    AuditRecord audit = Topics.AUDIT.valueCodec().decode(record.value());
                     seen++;
-                    if (audit.outcome() == AuditOutcome.APPLIED) {
+                    // the outcome alone, streamed: this reader shares the cores with what it measures
+                    if (AuditOutcome.APPLIED.wireName().equals(outcomeOf(record.value()))) {
                         applied++;
                     } else if (seen - applied <= 3) {
+                        AuditRecord audit = Topics.AUDIT.valueCodec().decode(record.value());
                         System.out.printf("not applied: %s %s%n", audit.outcome().wireName(), audit.error());
                     }
                 }
             }
         }
         return applied;
+    }
+
+    private static String outcomeOf(byte[] audit) {
+        try (JsonParser parser = Json.mapper().getFactory().createParser(audit)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if ("outcome".equals(field)) {
+                    return parser.getValueAsString();
+                }
+                parser.skipChildren();
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 }
