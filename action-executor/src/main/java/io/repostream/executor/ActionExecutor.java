@@ -163,7 +163,10 @@ public final class ActionExecutor implements AutoCloseable {
         }
     }
 
-    /** Stops consuming after the action in hand, commits, and closes every client. */
+    /**
+     * Stops starting actions, lets those in flight finish (up to 30 s), commits, and closes every
+     * client.
+     */
     @Override
     public void close() {
         if (!running.getAndSet(false)) {
