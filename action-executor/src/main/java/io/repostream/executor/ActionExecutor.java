@@ -21,16 +21,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -62,6 +63,24 @@ public final class ActionExecutor implements AutoCloseable {
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration WRITE_FAILURE_PAUSE = Duration.ofSeconds(1);
 
+    /** Longest wait for the actions in flight when stopping or giving partitions away. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Offsets are committed this often (and when stopping or giving partitions away). */
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(200);
+
+    /** A partition with this many actions in flight is paused until half of them are done. */
+    private static final int MAX_IN_FLIGHT_PER_PARTITION = 1000;
+
+    /** Poll timeout while a partition waits for its backlog, so that it resumes promptly. */
+    private static final Duration BACKED_UP_POLL = Duration.ofMillis(10);
+
+    /**
+     * Actions applied at once: each takes one worker from its read to its audit, and one GitHub
+     * request at a time, so more workers than requests allowed in flight would only queue.
+     */
+    private static final int MAX_WORKERS = 32;
+
     private final ExecutorConfig config;
     private final ExecutorMetrics metrics = new ExecutorMetrics();
     private final Ledger ledger = new Ledger();
@@ -74,16 +93,14 @@ public final class ActionExecutor implements AutoCloseable {
     private final ActionProcessor processor;
     private final RollbackService rollbacks;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Map<TopicPartition, Instant> deferred = new HashMap<>();
-    private final Map<TopicPartition, Long> uncommitted = new HashMap<>();
 
-    private final ExecutorService workers =
-            Executors.newCachedThreadPool(
-                    runnable -> {
-                        Thread thread = new Thread(runnable, "action-worker");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+    // consumer thread only
+    private final Map<TopicPartition, PartitionPipeline> pipelines = new HashMap<>();
+    private final Map<TopicPartition, Long> committed = new HashMap<>();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    private long lastCommitNanos;
+
+    private final ExecutorService workers;
 
     private final Thread loop;
     private volatile boolean assigned;
@@ -91,6 +108,7 @@ public final class ActionExecutor implements AutoCloseable {
 
     private ActionExecutor(ExecutorConfig config) {
         this.config = config;
+        this.workers = workers(Math.min(MAX_WORKERS, config.maxConcurrentRequests()));
         this.killSwitch = new AtomicBoolean(config.killSwitch());
         RequestGate gate = new RequestGate(config, metrics);
         GitHubClient github = new HubGitHubClient(config, gate, metrics);
@@ -144,7 +162,10 @@ public final class ActionExecutor implements AutoCloseable {
         }
     }
 
-    /** Stops consuming after the action in hand, commits, and closes every client. */
+    /**
+     * Stops starting actions, lets those in flight finish (up to 30 s), commits, and closes every
+     * client.
+     */
     @Override
     public void close() {
         if (!running.getAndSet(false)) {
@@ -206,21 +227,19 @@ public final class ActionExecutor implements AutoCloseable {
             while (running.get()) {
                 try {
                     tail.pollOnce(Duration.ZERO);
-                    resumeDuePartitions();
-                    ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
-                    handle(records);
-                    commit();
+                    settle();
+                    boolean backedUp = adjustPauses();
+                    ConsumerRecords<String, byte[]> records =
+                            consumer.poll(backedUp ? BACKED_UP_POLL : config.pollTimeout());
+                    dispatch(records);
+                    if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL.toNanos()) {
+                        commit();
+                    }
                     updateLag();
-                } catch (RecordWriteException e) {
-                    LOG.warn(
-                            "Kafka did not take a write, retrying the actions in hand: {}",
-                            e.getMessage());
-                    pause(WRITE_FAILURE_PAUSE);
                 } catch (CommitFailedException | RetriableException e) {
                     // a rebalance took partitions away before the commit: their actions come
                     // back to whoever owns them now, and the ledger keeps them from applying twice
                     LOG.warn("could not commit offsets, going on: {}", e.getMessage());
-                    uncommitted.clear();
                 }
             }
         } catch (WakeupException e) {
@@ -228,6 +247,7 @@ public final class ActionExecutor implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("executor loop stopped by an unexpected error", e);
         } finally {
+            drain(pipelines.values());
             try {
                 commit();
             } catch (RuntimeException e) {
@@ -239,95 +259,121 @@ public final class ActionExecutor implements AutoCloseable {
     }
 
     /**
-     * Hands each partition's records to a worker of its own: partitions (and so repos) are applied
-     * in parallel, each one strictly in order. Seeks, pauses and commits stay on this thread, which
-     * owns the consumer.
+     * Hands each record to its partition's pipeline, which runs it in the lane of its target:
+     * partitions, and targets within a partition, are applied side by side, each target strictly in
+     * order. Seeks, pauses and commits stay on this thread, which owns the consumer.
      */
-    private void handle(ConsumerRecords<String, byte[]> records) {
-        List<Future<PartitionRun>> runs = new ArrayList<>();
+    private void dispatch(ConsumerRecords<String, byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> batch = records.records(partition);
-            runs.add(workers.submit(() -> run(partition, batch)));
-        }
-        RecordWriteException failure = null;
-        for (Future<PartitionRun> future : runs) {
-            PartitionRun run = await(future);
-            List<ConsumerRecord<String, byte[]>> batch = records.records(run.partition());
-            if (run.nextOffset() > batch.get(0).offset()) {
-                uncommitted.put(run.partition(), run.nextOffset());
-            }
-            if (run.nextOffset() <= batch.get(batch.size() - 1).offset()) {
-                // stopped early (not due, Kafka failed, shutting down): fetch the rest again
-                consumer.seek(run.partition(), run.nextOffset());
-            }
-            if (run.deferUntil() != null) {
-                consumer.pause(List.of(run.partition()));
-                deferred.put(run.partition(), run.deferUntil());
-            }
-            if (run.failure() != null) {
-                failure = run.failure();
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /** What one worker did with its partition's share of a poll. */
-    private record PartitionRun(
-            TopicPartition partition,
-            long nextOffset,
-            Instant deferUntil,
-            RecordWriteException failure) {}
-
-    private PartitionRun run(TopicPartition partition, List<ConsumerRecord<String, byte[]>> batch) {
-        long next = batch.get(0).offset();
-        Instant deferUntil = null;
-        RecordWriteException failure = null;
-        List<Map.Entry<Long, RecordWriter.PendingAudit>> inFlight = new ArrayList<>();
-        try {
-            for (ConsumerRecord<String, byte[]> record : batch) {
-                if (!running.get()) {
+            PartitionPipeline pipeline =
+                    pipelines.computeIfAbsent(
+                            partition, tp -> new PartitionPipeline(tp, workers, running::get));
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                if (!running.get() || !pipeline.accepts(record.offset())) {
                     break;
                 }
                 ActionRecord action = decode(record);
-                if (action != null
-                        && action.notBefore() != null
-                        && Instant.now().isBefore(action.notBefore())) {
+                if (action == null) {
+                    pipeline.skip(record.offset());
+                    continue;
+                }
+                if (action.notBefore() != null && Instant.now().isBefore(action.notBefore())) {
                     // not due yet: wait for it without dropping it, and keep the repo's order
-                    deferUntil = action.notBefore();
+                    pipeline.defer(record.offset(), action.notBefore());
+                    consumer.seek(partition, record.offset());
+                    pause(partition);
                     break;
                 }
-                if (action != null) {
-                    inFlight.add(Map.entry(record.offset(), processor.processLater(action)));
-                }
-                next = record.offset() + 1;
-            }
-        } catch (RecordWriteException e) {
-            failure = e;
-        }
-        // an offset is committed only once Kafka has the audit of its action
-        for (Map.Entry<Long, RecordWriter.PendingAudit> pending : inFlight) {
-            try {
-                pending.getValue().await();
-            } catch (RecordWriteException e) {
-                if (pending.getKey() < next) {
-                    next = pending.getKey();
-                    failure = e;
-                }
+                pipeline.dispatch(
+                        record.offset(),
+                        laneOf(action),
+                        () -> processor.processLater(action).acknowledged());
             }
         }
-        return new PartitionRun(partition, next, failure == null ? deferUntil : null, failure);
     }
 
-    private static PartitionRun await(Future<PartitionRun> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while actions were being applied", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("an action worker failed", e.getCause());
+    /** Actions on one issue, pull request or run share a lane; ids of runs and issues differ. */
+    private static String laneOf(ActionRecord action) {
+        return action.repo().toLowerCase(Locale.ROOT) + "#" + action.target();
+    }
+
+    /**
+     * Restarts pipelines that Kafka's refusal of a write halted, once their actions in flight are
+     * done: from the first action not finished, after a pause.
+     */
+    private void settle() {
+        for (PartitionPipeline pipeline : pipelines.values()) {
+            RuntimeException fatal = pipeline.fatal();
+            if (fatal != null) {
+                throw new IllegalStateException(
+                        "an action worker failed on " + pipeline.partition(), fatal);
+            }
+            pipeline.tidy();
+            if (!pipeline.halted() || !pipeline.idle()) {
+                continue;
+            }
+            RecordWriteException why = pipeline.restart();
+            long from = pipeline.committable();
+            LOG.warn(
+                    "Kafka did not take a write, retrying the actions of {} from offset {}: {}",
+                    pipeline.partition(),
+                    from,
+                    why == null ? "(no reason given)" : why.getMessage());
+            consumer.seek(pipeline.partition(), from);
+            pipeline.pauseUntil(Instant.now().plus(WRITE_FAILURE_PAUSE));
+        }
+    }
+
+    /**
+     * Pauses the partitions that are deferred, halted or have too many actions in flight, and
+     * resumes the others. Returns whether a partition waits only for its backlog to shrink.
+     */
+    private boolean adjustPauses() {
+        Instant now = Instant.now();
+        boolean backedUp = false;
+        for (PartitionPipeline pipeline : pipelines.values()) {
+            TopicPartition partition = pipeline.partition();
+            int inFlight = pipeline.inFlight();
+            boolean full =
+                    paused.contains(partition)
+                            ? inFlight > MAX_IN_FLIGHT_PER_PARTITION / 2
+                            : inFlight >= MAX_IN_FLIGHT_PER_PARTITION;
+            boolean hold = pipeline.stillDeferred(now) || pipeline.halted();
+            backedUp |= full && !hold;
+            if (hold || full) {
+                pause(partition);
+            } else if (paused.remove(partition)) {
+                consumer.resume(List.of(partition));
+            }
+        }
+        return backedUp;
+    }
+
+    private void pause(TopicPartition partition) {
+        if (paused.add(partition)) {
+            consumer.pause(List.of(partition));
+        }
+    }
+
+    /** Stops dispatching and waits for the actions in flight (and their audits) to finish. */
+    private void drain(Collection<PartitionPipeline> draining) {
+        draining.forEach(PartitionPipeline::stop);
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        for (PartitionPipeline pipeline : draining) {
+            try {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (!pipeline.awaitIdle(left)) {
+                    LOG.warn(
+                            "{} actions of {} still in flight after {}; their offsets stay"
+                                    + " uncommitted",
+                            pipeline.inFlight(),
+                            pipeline.partition(),
+                            DRAIN_TIMEOUT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -355,26 +401,22 @@ public final class ActionExecutor implements AutoCloseable {
         }
     }
 
-    private void resumeDuePartitions() {
-        Instant now = Instant.now();
-        for (Iterator<Map.Entry<TopicPartition, Instant>> it = deferred.entrySet().iterator();
-                it.hasNext(); ) {
-            Map.Entry<TopicPartition, Instant> entry = it.next();
-            if (!now.isBefore(entry.getValue())) {
-                consumer.resume(List.of(entry.getKey()));
-                it.remove();
+    /** Commits, per partition, the offset before which every action's audit is in Kafka. */
+    private void commit() {
+        lastCommitNanos = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionPipeline pipeline : pipelines.values()) {
+            long offset = pipeline.committable();
+            Long done = committed.get(pipeline.partition());
+            if (offset >= 0 && (done == null || offset > done)) {
+                offsets.put(pipeline.partition(), new OffsetAndMetadata(offset));
             }
         }
-    }
-
-    private void commit() {
-        if (uncommitted.isEmpty()) {
+        if (offsets.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        uncommitted.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
         consumer.commitSync(offsets);
-        uncommitted.clear();
+        offsets.forEach((tp, offset) -> committed.put(tp, offset.offset()));
     }
 
     private void updateLag() {
@@ -383,14 +425,6 @@ public final class ActionExecutor implements AutoCloseable {
             lag += consumer.currentLag(tp).orElse(0);
         }
         metrics.lag(lag);
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void closeResources() {
@@ -405,6 +439,18 @@ public final class ActionExecutor implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("closing the ledger consumer: {}", e.getMessage());
         }
+    }
+
+    private static ExecutorService workers(int count) {
+        AtomicInteger created = new AtomicInteger();
+        return Executors.newFixedThreadPool(
+                count,
+                runnable -> {
+                    Thread thread =
+                            new Thread(runnable, "action-worker-" + created.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     private static Map<String, Object> consumerProps(ExecutorConfig config) {
@@ -430,18 +476,45 @@ public final class ActionExecutor implements AutoCloseable {
         return props;
     }
 
-    /** Commits what was handled before partitions move to another executor. */
+    /** Finishes and commits what was started before partitions move to another executor. */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drain(pipelinesOf(partitions));
             commit();
-            partitions.forEach(deferred::remove);
-            assigned = !consumer.assignment().isEmpty();
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // someone else may own them already: finish what is in flight, commit nothing
+            drain(pipelinesOf(partitions));
+            forget(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             assigned = true;
+        }
+
+        private List<PartitionPipeline> pipelinesOf(Collection<TopicPartition> partitions) {
+            List<PartitionPipeline> of = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                PartitionPipeline pipeline = pipelines.get(partition);
+                if (pipeline != null) {
+                    of.add(pipeline);
+                }
+            }
+            return of;
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                pipelines.remove(partition);
+                committed.remove(partition);
+                paused.remove(partition);
+            }
+            assigned = !consumer.assignment().isEmpty();
         }
     }
 }

@@ -17,6 +17,7 @@ import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +129,53 @@ class ApplyActionsTest {
         assertThat(audit.causedBy()).isEqualTo(action.causedBy());
         assertThat(audit.startedAt()).isBeforeOrEqualTo(audit.finishedAt());
         assertThat(snapshots.get(0).takenAt()).isBetween(audit.startedAt(), audit.finishedAt());
+    }
+
+    @Test
+    void appliesEachIssuesActionsInOrderWhileIssuesAreAppliedSideBySide() {
+        int issues = 6;
+        int perIssue = 25;
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < issues; i++) {
+            numbers.add(issue());
+        }
+        // interleaved as rules would emit them; every issue's actions share the repo's partition
+        List<ActionRecord> actions = new ArrayList<>();
+        for (int k = 0; k < perIssue; k++) {
+            for (int number : numbers) {
+                actions.add(Actions.addLabels(REPO, number, "step-" + number + "-" + k));
+            }
+        }
+        topics.sendAll(actions);
+        topics.awaitAudited(actions.stream().map(ActionRecord::actionId).toList(), WAIT);
+
+        for (int number : numbers) {
+            List<String> inOrder = new ArrayList<>();
+            for (int k = 0; k < perIssue; k++) {
+                inOrder.add("step-" + number + "-" + k);
+            }
+            // the simulator keeps labels in the order they were added
+            assertThat(github.labels(REPO, number)).containsExactlyElementsOf(inOrder);
+        }
+        for (int a = 0; a < actions.size(); a++) {
+            ActionRecord action = actions.get(a);
+            int k = a / issues;
+            assertThat(topics.awaitAudit(action.actionId(), AuditOutcome.APPLIED, WAIT).error())
+                    .isNull();
+            // each snapshot was read after the issue's previous action, not alongside it
+            assertThat(topics.snapshots(action.actionId()))
+                    .singleElement()
+                    .satisfies(
+                            snapshot ->
+                                    assertThat(snapshot.before().labels())
+                                            .hasSize(k)
+                                            .allMatch(
+                                                    label ->
+                                                            label.startsWith(
+                                                                    "step-"
+                                                                            + action.target()
+                                                                            + "-")));
+        }
     }
 
     @Test

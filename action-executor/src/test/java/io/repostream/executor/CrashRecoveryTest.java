@@ -218,8 +218,15 @@ class CrashRecoveryTest {
         }
         assertThat(added.values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(actionsCount);
+        // and in order: an issue's actions are applied one after the other, across crashes too
         for (int i = 0; i < issues; i++) {
-            assertThat(github.labels(repo, numbers.get(i))).hasSize(actionsCount / issues);
+            List<String> inOrder = new ArrayList<>();
+            for (int k = i; k < actionsCount; k += issues) {
+                inOrder.add("k-" + k);
+            }
+            assertThat(github.labels(repo, numbers.get(i)))
+                    .as("labels of issue %d in the order they were added (seed %d)", i, seed)
+                    .containsExactlyElementsOf(inOrder);
         }
     }
 }

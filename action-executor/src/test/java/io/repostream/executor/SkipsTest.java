@@ -129,7 +129,7 @@ class SkipsTest {
     }
 
     @Test
-    void waitsForNotBeforeInsteadOfDroppingTheActionAndKeepsTheRepoOrder() {
+    void waitsForNotBeforeInsteadOfDroppingTheActionAndHoldsBackTheActionsBehindIt() {
         String repo = repo();
         Instant notBefore = Instant.now().plusMillis(2500);
         // merges are disabled by default, so both are decided without GitHub
@@ -155,7 +155,9 @@ class SkipsTest {
             AuditRecord second =
                     topics.awaitAudit(next.actionId(), AuditOutcome.SKIPPED_DISABLED, WAIT);
             assertThat(first.startedAt()).isAfterOrEqualTo(notBefore);
-            assertThat(second.startedAt()).isAfterOrEqualTo(first.finishedAt());
+            // nothing behind it in the partition starts before it is due; once it is, an action
+            // on another target may run alongside it (only one target's actions keep their order)
+            assertThat(second.startedAt()).isAfterOrEqualTo(notBefore);
         }
     }
 

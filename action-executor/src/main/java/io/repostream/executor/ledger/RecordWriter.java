@@ -7,14 +7,15 @@ import io.repostream.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -80,23 +81,56 @@ public final class RecordWriter implements AutoCloseable {
     public PendingAudit writeLater(AuditRecord audit) {
         byte[] bytes = Topics.AUDIT.valueCodec().encode(audit);
         ledger.add(audit);
-        return new PendingAudit(
-                audit,
-                producer.send(new ProducerRecord<>(Topics.AUDIT.name(), audit.repo(), bytes)));
+        CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+        try {
+            producer.send(
+                    new ProducerRecord<>(Topics.AUDIT.name(), audit.repo(), bytes),
+                    (metadata, error) -> {
+                        if (error == null) {
+                            ack.complete(metadata);
+                        } else {
+                            ack.completeExceptionally(error);
+                        }
+                    });
+        } catch (KafkaException e) {
+            ack.completeExceptionally(e);
+        }
+        return new PendingAudit(audit, ack);
     }
 
     /** An audit record on its way to Kafka. */
     public final class PendingAudit {
         private final AuditRecord audit;
-        private final Future<RecordMetadata> ack;
+        private final CompletableFuture<RecordMetadata> ack;
 
-        private PendingAudit(AuditRecord audit, Future<RecordMetadata> ack) {
+        private PendingAudit(AuditRecord audit, CompletableFuture<RecordMetadata> ack) {
             this.audit = audit;
             this.ack = ack;
         }
 
         public AuditRecord audit() {
             return audit;
+        }
+
+        /**
+         * Completes when Kafka has the record, without anyone waiting for it; fails with a {@link
+         * RecordWriteException} when Kafka refused it, and the ledger then forgets the record. Runs
+         * on the producer's I/O thread: what is chained to it must not block.
+         */
+        public CompletableFuture<AuditRecord> acknowledged() {
+            return ack.handle(
+                    (metadata, error) -> {
+                        if (error == null) {
+                            return audit;
+                        }
+                        ledger.forget(audit);
+                        throw new RecordWriteException(
+                                "Kafka did not acknowledge the audit record of "
+                                        + audit.repo()
+                                        + "#"
+                                        + audit.target(),
+                                error);
+                    });
         }
 
         /**

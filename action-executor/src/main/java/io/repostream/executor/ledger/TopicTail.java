@@ -1,6 +1,7 @@
 package io.repostream.executor.ledger;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.schemas.json.Json;
 import io.repostream.schemas.json.RecordValidationException;
@@ -134,9 +135,20 @@ public final class TopicTail implements AutoCloseable {
      * look at the audit id spares validating and binding each of our own records again.
      */
     private boolean ownAudit(byte[] value) {
-        try {
-            JsonNode id = Json.mapper().readTree(value).get("audit_id");
-            return id != null && id.isTextual() && ledger.knowsAudit(id.asText());
+        // a streaming look: the audit id comes first, and the rest is skipped without a tree
+        try (JsonParser parser = Json.mapper().getFactory().createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken token = parser.nextToken();
+                if ("audit_id".equals(field)) {
+                    return token == JsonToken.VALUE_STRING && ledger.knowsAudit(parser.getText());
+                }
+                parser.skipChildren();
+            }
+            return false;
         } catch (IOException e) {
             return false; // the full decode reports what is wrong with it
         }

@@ -124,7 +124,10 @@ final class RequestPipeline {
             // Reads have no side effects, so the answer can be computed before deciding
             // whether it is a free 304 or a charged (or refused) request.
             ApiResponse response = run(route, request);
-            if (response.status == 200 && ETags.matches(ifNoneMatch, etag(response))) {
+            // the tag costs a serialisation and a hash: only a conditional request needs it here
+            if (ifNoneMatch != null
+                    && response.status == 200
+                    && ETags.matches(ifNoneMatch, etag(response))) {
                 return ApiResponse.of(304, null).header("ETag", etag(response));
             }
             if (limiter.blocksPrimary(quotaKey)) {

@@ -1,0 +1,227 @@
+package io.repostream.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.repostream.executor.ledger.RecordWriteException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Lanes per target, side by side across targets, and the offset that may be committed. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PartitionPipelineTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final ExecutorService workers = Executors.newFixedThreadPool(8);
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final PartitionPipeline pipeline =
+            new PartitionPipeline(new TopicPartition("actions", 0), workers, running::get);
+
+    @AfterEach
+    void stopWorkers() {
+        workers.shutdownNow();
+    }
+
+    private static CompletableFuture<Object> acknowledged() {
+        return CompletableFuture.completedFuture("audit");
+    }
+
+    @Test
+    void runsTheActionsOfOneTargetInOffsetOrderOneAtATimeWhateverTheWorkers() throws Exception {
+        List<Long> applied = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger inStep = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        for (long offset = 0; offset < 300; offset++) {
+            long at = offset;
+            pipeline.dispatch(
+                    at,
+                    "acme/widgets#7",
+                    () -> {
+                        mostAtOnce.accumulateAndGet(inStep.incrementAndGet(), Math::max);
+                        applied.add(at);
+                        Thread.yield();
+                        inStep.decrementAndGet();
+                        return acknowledged();
+                    });
+        }
+
+        assertThat(pipeline.awaitIdle(WAIT)).isTrue();
+        assertThat(applied).hasSize(300).isSorted();
+        assertThat(mostAtOnce).hasValue(1);
+        assertThat(pipeline.committable()).isEqualTo(300);
+    }
+
+    @Test
+    void runsActionsOnDifferentTargetsSideBySide() throws Exception {
+        // each action waits for the other: done only if both run at the same time
+        CyclicBarrier both = new CyclicBarrier(2);
+        AtomicInteger met = new AtomicInteger();
+        for (long offset = 0; offset < 2; offset++) {
+            pipeline.dispatch(
+                    offset,
+                    "acme/widgets#" + offset,
+                    () -> {
+                        try {
+                            both.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                            met.incrementAndGet();
+                        } catch (Exception e) {
+                            throw new IllegalStateException("the other action never ran", e);
+                        }
+                        return acknowledged();
+                    });
+        }
+
+        assertThat(pipeline.awaitIdle(WAIT.multipliedBy(2))).isTrue();
+        assertThat(pipeline.fatal()).isNull();
+        assertThat(met).hasValue(2);
+    }
+
+    @Test
+    void commitsOnlyUpToTheFirstActionWhoseAuditKafkaHasNotAcknowledged() throws Exception {
+        List<CompletableFuture<Object>> audits = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            audits.add(new CompletableFuture<>());
+        }
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<Object> audit = audits.get(i);
+            pipeline.dispatch(10 + i, "acme/widgets#" + i, () -> audit);
+        }
+        audits.get(1).complete("audit");
+        audits.get(2).complete("audit");
+        awaitInFlight(1);
+
+        assertThat(pipeline.committable()).isEqualTo(10);
+        audits.get(0).complete("audit");
+        assertThat(pipeline.awaitIdle(WAIT)).isTrue();
+        assertThat(pipeline.committable()).isEqualTo(13);
+    }
+
+    @Test
+    void aRefusedSnapshotHaltsTheLaneSoThatNoLaterActionOnTheTargetOvertakesIt() throws Exception {
+        List<Long> applied = Collections.synchronizedList(new ArrayList<>());
+        RecordWriteException refused = new RecordWriteException("broker down", null);
+        for (long offset = 0; offset < 3; offset++) {
+            long at = offset;
+            pipeline.dispatch(
+                    at,
+                    "acme/widgets#7",
+                    () -> {
+                        if (at == 1) {
+                            throw refused;
+                        }
+                        applied.add(at);
+                        return acknowledged();
+                    });
+        }
+
+        assertThat(pipeline.awaitIdle(WAIT)).isTrue();
+        assertThat(applied).containsExactly(0L);
+        assertThat(pipeline.halted()).isTrue();
+        assertThat(pipeline.accepts(3)).isFalse();
+        assertThat(pipeline.committable()).isEqualTo(1);
+
+        assertThat(pipeline.restart()).isSameAs(refused);
+        assertThat(pipeline.halted()).isFalse();
+        assertThat(pipeline.committable()).isEqualTo(1);
+        assertThat(pipeline.accepts(1)).isTrue();
+        assertThat(pipeline.accepts(0)).isFalse();
+    }
+
+    @Test
+    void aRefusedAuditLeavesItsActionToBeTriedAgain() throws Exception {
+        pipeline.dispatch(
+                4,
+                "acme/widgets#1",
+                () ->
+                        CompletableFuture.failedFuture(
+                                new RecordWriteException("audit refused", null)));
+        pipeline.dispatch(5, "acme/widgets#2", PartitionPipelineTest::acknowledged);
+
+        assertThat(pipeline.awaitIdle(WAIT)).isTrue();
+        assertThat(pipeline.halted()).isTrue();
+        assertThat(pipeline.committable()).isEqualTo(4);
+        assertThat(pipeline.restart()).hasMessage("audit refused");
+    }
+
+    @Test
+    void leavesActionsThatHaveNotStartedWhenStopping() throws Exception {
+        CountDownLatch stopping = new CountDownLatch(1);
+        AtomicInteger started = new AtomicInteger();
+        pipeline.dispatch(
+                0,
+                "acme/widgets#7",
+                () -> {
+                    started.incrementAndGet();
+                    try {
+                        stopping.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return acknowledged();
+                });
+        pipeline.dispatch(
+                1,
+                "acme/widgets#7",
+                () -> {
+                    started.incrementAndGet();
+                    return acknowledged();
+                });
+        awaitStarted(started, 1);
+        running.set(false);
+        stopping.countDown();
+
+        assertThat(pipeline.awaitIdle(WAIT)).isTrue();
+        assertThat(started).hasValue(1);
+        assertThat(pipeline.committable()).isEqualTo(1);
+    }
+
+    @Test
+    void holdsEverythingFromAnActionThatIsNotDueYet() {
+        Instant due = Instant.now().plusSeconds(60);
+        pipeline.dispatch(0, "acme/widgets#1", PartitionPipelineTest::acknowledged);
+        pipeline.defer(1, due);
+
+        assertThat(pipeline.accepts(1)).isFalse();
+        assertThat(pipeline.stillDeferred(due.minusSeconds(1))).isTrue();
+        assertThat(pipeline.stillDeferred(due)).isFalse();
+        assertThat(pipeline.accepts(1)).isTrue();
+    }
+
+    @Test
+    void refusesToRestartWhileActionsAreInFlight() {
+        pipeline.dispatch(0, "acme/widgets#1", CompletableFuture::new);
+
+        assertThatThrownBy(pipeline::restart).isInstanceOf(IllegalStateException.class);
+    }
+
+    private void awaitInFlight(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (pipeline.inFlight() != count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(pipeline.inFlight()).isEqualTo(count);
+    }
+
+    private static void awaitStarted(AtomicInteger started, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (started.get() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(started).hasValue(count);
+    }
+}
