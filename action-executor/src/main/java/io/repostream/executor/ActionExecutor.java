@@ -1,6 +1,8 @@
 package io.repostream.executor;
 
 import io.repostream.executor.admin.AdminServer;
+import io.repostream.executor.control.ControlState;
+import io.repostream.executor.control.ControlWriter;
 import io.repostream.executor.github.GitHubClient;
 import io.repostream.executor.github.HubGitHubClient;
 import io.repostream.executor.github.RequestGate;
@@ -13,6 +15,7 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.rollback.RollbackService;
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ExecutorControl;
 import io.repostream.schemas.json.RecordValidationException;
 import io.repostream.schemas.topics.Topics;
 import java.time.Clock;
@@ -85,7 +88,7 @@ public final class ActionExecutor implements AutoCloseable {
     private final ExecutorMetrics metrics = new ExecutorMetrics();
     private final Ledger ledger = new Ledger();
     private final PolicyStore policies = new PolicyStore();
-    private final AtomicBoolean killSwitch;
+    private final ControlState control;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RecordWriter writer;
@@ -109,11 +112,11 @@ public final class ActionExecutor implements AutoCloseable {
     private ActionExecutor(ExecutorConfig config) {
         this.config = config;
         this.workers = workers(Math.min(MAX_WORKERS, config.maxConcurrentRequests()));
-        this.killSwitch = new AtomicBoolean(config.killSwitch());
+        this.control = new ControlState(config.killSwitch());
         RequestGate gate = new RequestGate(config, metrics);
         GitHubClient github = new HubGitHubClient(config, gate, metrics);
         Handlers handlers = Handlers.standard();
-        this.tail = new TopicTail(config.kafkaClient(), ledger, policies);
+        this.tail = new TopicTail(config.kafkaClient(), ledger, policies, control);
         this.writer = new RecordWriter(config.kafkaClient(), config.groupId() + "-writer", ledger);
         this.processor =
                 new ActionProcessor(
@@ -123,7 +126,7 @@ public final class ActionExecutor implements AutoCloseable {
                         policies,
                         writer,
                         metrics,
-                        killSwitch::get,
+                        control::killSwitchOn,
                         Clock.systemUTC());
         this.rollbacks =
                 new RollbackService(github, handlers, ledger, writer, metrics, Clock.systemUTC());
@@ -197,13 +200,29 @@ public final class ActionExecutor implements AutoCloseable {
         return rollbacks;
     }
 
-    public void killSwitch(boolean on) {
-        LOG.warn("global kill switch turned {}", on ? "on" : "off");
-        killSwitch.set(on);
+    /**
+     * Turns the kill switch on or off for every executor: writes the record to {@code
+     * github.control.v1} and waits for Kafka; each executor (this one at once) follows it.
+     *
+     * @throws IllegalStateException when the control topic is missing or Kafka does not take it
+     */
+    public void killSwitch(boolean on, String reason, String setBy) {
+        if (!tail.followsControl()) {
+            throw new IllegalStateException(
+                    "topic " + Topics.CONTROL.name() + " does not exist: create it first");
+        }
+        ExecutorControl record = new ExecutorControl(on, reason, setBy, Instant.now());
+        control.update(record, ControlWriter.write(config.kafkaClient(), record));
+        LOG.warn("kill switch turned {} for every executor by {}", on ? "on" : "off", setBy);
     }
 
     public boolean killSwitch() {
-        return killSwitch.get();
+        return control.killSwitchOn();
+    }
+
+    /** Where the kill switch stands and why. */
+    public ControlState control() {
+        return control;
     }
 
     /** Whether the consume loop is running. */

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ExecutorMain.Run.class,
             ExecutorMain.Rollback.class,
-            io.repostream.executor.policy.PolicyCommand.class
+            io.repostream.executor.policy.PolicyCommand.class,
+            io.repostream.executor.control.KillSwitchCommand.class
         })
 public final class ExecutorMain implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;

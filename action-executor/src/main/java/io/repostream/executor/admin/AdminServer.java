@@ -8,6 +8,7 @@ import io.repostream.executor.ExecutorConfig;
 import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.rollback.RollbackResult;
 import io.repostream.schemas.json.Json;
+import io.repostream.schemas.topics.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -209,16 +210,39 @@ public final class AdminServer implements AutoCloseable {
             request = null;
         }
         if (request == null || !request.path("on").isBoolean()) {
-            badRequest(ctx, "body must be {\"on\": true} or {\"on\": false}");
+            badRequest(
+                    ctx,
+                    "body must be {\"on\": true|false, \"reason\": \"...\", \"by\": \"...\"}"
+                            + " (reason and by optional)");
             return;
         }
-        executor.killSwitch(request.get("on").asBoolean());
-        getKillSwitch(ctx);
+        boolean on = request.get("on").asBoolean();
+        String reason = request.path("reason").isTextual() ? request.get("reason").asText() : null;
+        String by =
+                request.path("by").isTextual() && !request.get("by").asText().isBlank()
+                        ? request.get("by").asText()
+                        : "admin-api";
+        vertx.<Void>executeBlocking(
+                        () -> {
+                            executor.killSwitch(on, reason, by);
+                            return null;
+                        })
+                .onSuccess(ignored -> getKillSwitch(ctx))
+                .onFailure(
+                        e -> {
+                            ObjectNode error = Json.mapper().createObjectNode();
+                            error.put("error", e.getMessage());
+                            json(ctx, 503, error);
+                        });
     }
 
     private void getKillSwitch(RoutingContext ctx) {
         ObjectNode body = Json.mapper().createObjectNode();
         body.put("on", executor.killSwitch());
+        body.put("started_on", executor.control().startedOn());
+        executor.control()
+                .latest()
+                .ifPresent(c -> body.set("control", Topics.CONTROL.valueCodec().toTree(c)));
         json(ctx, 200, body);
     }
 

@@ -2,7 +2,9 @@ package io.repostream.executor.ledger;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.repostream.executor.control.ControlState;
 import io.repostream.executor.policy.PolicyStore;
+import io.repostream.schemas.ExecutorControl;
 import io.repostream.schemas.json.Json;
 import io.repostream.schemas.json.RecordValidationException;
 import io.repostream.schemas.topics.Topic;
@@ -33,6 +35,7 @@ public final class TopicTail implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Ledger ledger;
     private final PolicyStore policies;
+    private final ControlState control;
 
     public TopicTail(String bootstrapServers, Ledger ledger, PolicyStore policies) {
         this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), ledger, policies);
@@ -43,6 +46,16 @@ public final class TopicTail implements AutoCloseable {
      *     settings); the tail adds its own consumer settings on top
      */
     public TopicTail(Map<String, Object> client, Ledger ledger, PolicyStore policies) {
+        this(client, ledger, policies, new ControlState());
+    }
+
+    /**
+     * @param client Kafka client properties with {@code bootstrap.servers} (and any security
+     *     settings); the tail adds its own consumer settings on top
+     * @param control follows {@code github.control.v1} (the kill switch), when that topic exists
+     */
+    public TopicTail(
+            Map<String, Object> client, Ledger ledger, PolicyStore policies, ControlState control) {
         Map<String, Object> props = new HashMap<>(client);
         Object bootstrapServers = client.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -52,6 +65,7 @@ public final class TopicTail implements AutoCloseable {
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.ledger = ledger;
         this.policies = policies;
+        this.control = control;
         List<TopicPartition> partitions = new ArrayList<>();
         for (Topic<String, ?> topic : List.of(Topics.AUDIT, Topics.SNAPSHOTS, Topics.CONFIG)) {
             List<PartitionInfo> infos =
@@ -62,8 +76,30 @@ public final class TopicTail implements AutoCloseable {
             }
             infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
+        List<PartitionInfo> controlInfos =
+                consumer.partitionsFor(Topics.CONTROL.name(), Duration.ofSeconds(30));
+        if (controlInfos == null || controlInfos.isEmpty()) {
+            // an installation from before the control topic: run, but say what is missing
+            LOG.warn(
+                    "topic {} does not exist on {}: the kill switch works only through"
+                            + " --kill-switch on this executor until it is created",
+                    Topics.CONTROL.name(),
+                    bootstrapServers);
+        } else {
+            controlInfos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+    }
+
+    /** Whether {@code github.control.v1} exists (and so is followed). */
+    public boolean followsControl() {
+        return consumer.assignment().stream()
+                .anyMatch(tp -> tp.topic().equals(Topics.CONTROL.name()));
+    }
+
+    private static String describe(ExecutorControl c) {
+        return "by " + c.setBy() + " at " + c.at() + (c.reason() == null ? "" : ": " + c.reason());
     }
 
     /** Reads until every partition's end offset as of now: the ledger then knows all history. */
@@ -101,7 +137,22 @@ public final class TopicTail implements AutoCloseable {
     private void apply(ConsumerRecord<String, byte[]> record) {
         String topic = record.topic();
         try {
-            if (topic.equals(Topics.CONFIG.name())) {
+            if (topic.equals(Topics.CONTROL.name())) {
+                if (ExecutorControl.KEY.equals(record.key())) {
+                    ExecutorControl next =
+                            record.value() == null
+                                    ? null
+                                    : Topics.CONTROL.valueCodec().decode(record.value());
+                    boolean was = control.killSwitchOn();
+                    control.update(next, record.offset());
+                    if (was != control.killSwitchOn()) {
+                        LOG.warn(
+                                "kill switch {} ({})",
+                                control.killSwitchOn() ? "on" : "off",
+                                next == null ? "record removed" : describe(next));
+                    }
+                }
+            } else if (topic.equals(Topics.CONFIG.name())) {
                 if (record.value() == null) {
                     policies.remove(record.key());
                 } else {

@@ -1,7 +1,7 @@
 package io.repostream.executor.policy;
 
+import io.repostream.executor.KafkaCliOptions;
 import io.repostream.schemas.RepoPolicy;
-import io.repostream.schemas.topics.KafkaClientProperties;
 import io.repostream.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,34 +61,6 @@ public final class PolicyCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Where Kafka is. */
-    static final class KafkaOptions {
-        @Option(
-                names = "--bootstrap-servers",
-                defaultValue = "${env:REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-                description =
-                        "Kafka bootstrap servers (env REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS; default"
-                                + " ${DEFAULT-VALUE})")
-        String bootstrapServers;
-
-        @Option(
-                names = "--kafka-properties-file",
-                defaultValue = "${env:REPOSTREAM_KAFKA_PROPERTIES_FILE}",
-                description =
-                        "Kafka client.properties with security settings (env"
-                                + " REPOSTREAM_KAFKA_PROPERTIES_FILE)")
-        Path kafkaPropertiesFile;
-
-        Map<String, Object> client() {
-            Map<String, String> extra =
-                    kafkaPropertiesFile == null
-                            ? Map.of()
-                            : KafkaClientProperties.load(kafkaPropertiesFile);
-            return KafkaClientProperties.under(
-                    extra, Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-        }
-    }
-
     @Command(
             name = "check",
             mixinStandardHelpOptions = true,
@@ -121,7 +92,7 @@ public final class PolicyCommand implements Runnable {
                     "Validate every policy of the files, then write them all to github.config.v1"
                             + " keyed by repo (nothing is written if any is invalid).")
     static final class Apply implements java.util.concurrent.Callable<Integer> {
-        @Mixin KafkaOptions kafka = new KafkaOptions();
+        @Mixin KafkaCliOptions kafka = new KafkaCliOptions();
 
         @Parameters(arity = "1..*", paramLabel = "FILE", description = "YAML or JSON policy files")
         List<Path> files;
@@ -196,7 +167,7 @@ public final class PolicyCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Print the policies in force (the latest on github.config.v1) as YAML.")
     static final class Show implements java.util.concurrent.Callable<Integer> {
-        @Mixin KafkaOptions kafka = new KafkaOptions();
+        @Mixin KafkaCliOptions kafka = new KafkaCliOptions();
 
         @Option(names = "--repo", description = "only this owner/repo")
         String repo;
