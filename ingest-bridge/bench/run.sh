@@ -17,7 +17,7 @@ node_pid=$!
 trap 'kill $node_pid 2>/dev/null || true' EXIT
 sleep 1
 
-java -Xmx2g -XX:+UseParallelGC -Dlog4j2.configurationFile="$here/log4j2-bench.xml" \
+java -Xmx2g -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} -Dlog4j2.configurationFile="$here/log4j2-bench.xml" \
   -cp "$module/target/classes:$(cat "$here/.classpath")" "$here/BridgeBench.java" \
   --seconds "$seconds" --rate "$rate" --concurrency 64 \
   --compare "http://127.0.0.1:$port/webhooks/github"

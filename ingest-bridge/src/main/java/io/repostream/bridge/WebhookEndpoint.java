@@ -6,7 +6,9 @@ import io.repostream.bridge.kafka.EventLog;
 import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
 import io.repostream.bridge.webhook.EventNormalizer;
+import io.repostream.bridge.webhook.EventTime;
 import io.repostream.bridge.webhook.MalformedDeliveryException;
+import io.repostream.bridge.webhook.PrunedPayload;
 import io.repostream.bridge.webhook.SignatureVerifier;
 import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.GitHubEvent;
@@ -49,6 +51,17 @@ final class WebhookEndpoint {
                     "authorization",
                     "proxy-authorization",
                     "cookie");
+
+    /** Every payload field the endpoint reads, so the rest is checked but not built. */
+    static final PrunedPayload PAYLOAD_READER =
+            new PrunedPayload(
+                    java.util.stream.Stream.of(
+                                    EventNormalizer.PAYLOAD_FIELDS,
+                                    EventTime.allFields(),
+                                    EventFingerprint.WEBHOOK_PAYLOAD_FIELDS,
+                                    IngestFilter.PAYLOAD_FIELDS)
+                            .flatMap(java.util.Collection::stream)
+                            .toList());
 
     private final BridgeConfig config;
     private final SignatureVerifier verifier;
@@ -143,7 +156,7 @@ final class WebhookEndpoint {
         JsonNode tree = null;
         List<String> secrets = config.secrets().global();
         if (config.secrets().scoped() && json != null) {
-            tree = EventNormalizer.tryParse(json);
+            tree = PAYLOAD_READER.tryParse(json);
             secrets = secretsFor(tree);
         }
         SignatureVerifier.Failure failure =
@@ -166,7 +179,7 @@ final class WebhookEndpoint {
                         "form-encoded body has no 'payload' field with the event JSON");
             }
             if (tree == null) {
-                tree = EventNormalizer.parse(json);
+                tree = PAYLOAD_READER.parse(json);
             }
             event = EventNormalizer.normalize(reply.delivery, reply.event, tree, receivedAt);
         } catch (MalformedDeliveryException | IllegalArgumentException e) {

@@ -67,8 +67,8 @@ public final class EventLog implements AutoCloseable {
 
     /**
      * Writes {@code event} with its payload as the exact bytes GitHub sent ({@code rawPayload}, the
-     * JSON {@code event.payload()} was parsed from): byte for byte the original, and no
-     * re-serialisation of a large tree on the hot path.
+     * JSON {@code event.payload()} was parsed from, maybe only in part): byte for byte the
+     * original, and no re-serialisation of a large tree on the hot path.
      */
     public CompletableFuture<RecordMetadata> writeWithRawPayload(
             GitHubEvent event, byte[] rawPayload) {
