@@ -98,7 +98,9 @@ final class WebhookEndpoint {
             reply.unavailable("overloaded", "too many deliveries in flight; retry later");
             return;
         }
-        ctx.addEndHandler(done -> inFlight.decrementAndGet());
+        reply.holdsInFlightSlot = true;
+        // Also when the connection closes without an answer.
+        ctx.addEndHandler(done -> reply.releaseInFlightSlot());
         long timer =
                 ctx.vertx()
                         .setTimer(
@@ -421,11 +423,19 @@ final class WebhookEndpoint {
         final String event;
         final String delivery;
         private boolean answered;
+        private boolean holdsInFlightSlot;
 
         Reply(RoutingContext ctx, String event, String delivery) {
             this.ctx = ctx;
             this.event = event;
             this.delivery = delivery;
+        }
+
+        void releaseInFlightSlot() {
+            if (holdsInFlightSlot) {
+                holdsInFlightSlot = false;
+                inFlight.decrementAndGet();
+            }
         }
 
         boolean done() {
@@ -467,6 +477,8 @@ final class WebhookEndpoint {
                 return;
             }
             answered = true;
+            // Before the answer leaves: a sender that gets it may send its next delivery at once.
+            releaseInFlightSlot();
             metrics.delivery(event == null ? null : event.toLowerCase(Locale.ROOT), outcome);
             var response = ctx.response().setStatusCode(status);
             response.putHeader("Content-Type", "application/json");
