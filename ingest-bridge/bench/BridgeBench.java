@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * @octokit/webhooks Node middleware) with the same payloads and secret.
  *
  * <pre>
- *   java -cp CLASSPATH BridgeBench.java [--seconds 10] [--warmup 10] [--concurrency 64]
+ *   java -cp CLASSPATH BridgeBench.java [--seconds 10] [--warmup 30] [--concurrency 64]
  *        [--rate 5000] [--compare http://127.0.0.1:PORT/webhooks/github]
  * </pre>
  *
@@ -76,7 +76,7 @@ public class BridgeBench {
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
         int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "64"));
         int rate = Integer.parseInt(opts.getOrDefault("rate", "5000"));
-        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "10"));
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "30"));
         String compare = opts.get("compare");
         if (seconds > 120 || warmup > 120 || concurrency > 512 || rate > 50_000) {
             throw new IllegalArgumentException(
@@ -103,8 +103,9 @@ public class BridgeBench {
                                     .withDedupeWindow(java.time.Duration.parse(opts.getOrDefault("dedupe-window", "PT24H"))))) {
                 URI target = URI.create("http://127.0.0.1:" + bridge.port() + "/webhooks/github");
                 List<Result> results = new ArrayList<>();
-                // Both servers are measured warm (the JIT of a JVM with a broker in it takes
-                // 15-20 s of a core on 2 cores); the bridge's phases run back to back.
+                // Both servers are measured warm: in this JVM (bridge, broker, client) the JIT
+                // compiler keeps a third of the CPU busy for the first 20-30 s. The bridge's
+                // phases run back to back.
                 results.add(closedLoop(vertx, "bridge (warm-up)", target, payloads, concurrency, warmup));
                 results.add(closedLoop(vertx, "bridge throughput", target, payloads, concurrency, seconds));
                 results.add(openLoop(vertx, "bridge at " + rate + "/s", target, payloads, rate, seconds));
