@@ -46,8 +46,13 @@ public class BridgeBench {
 
     record Signed(String event, Buffer body, String signature) {}
 
-    /** {@code cpuNanos}: CPU time of this whole JVM (client, bridge, broker, JIT, GC) in the phase. */
-    record Result(String target, long ok, long failed, double seconds, long[] latenciesNanos, long cpuNanos) {
+    /**
+     * {@code cpuNanos}: CPU time of this whole JVM (client, bridge, broker, JIT, GC) in the phase;
+     * {@code waitNanos}: time its threads were runnable but not running (Linux schedstat), i.e. CPU
+     * taken by other processes or by each other.
+     */
+    record Result(String target, long ok, long failed, double seconds, long[] latenciesNanos, long cpuNanos,
+            long waitNanos) {
         double perSecond() {
             return ok / seconds;
         }
@@ -55,6 +60,11 @@ public class BridgeBench {
         /** JVM CPU per answered request; for the octokit phases, only the client's share. */
         String cpuPerRequest() {
             return ok + failed == 0 ? "-" : String.format("%.0f", cpuNanos / 1e3 / (ok + failed));
+        }
+
+        /** Run-queue wait of all this JVM's threads, in ms per second of the phase. */
+        String runQueueWait() {
+            return waitNanos < 0 ? "-" : String.format("%.0f", waitNanos / 1e6 / seconds);
         }
 
         String latency() {
@@ -121,10 +131,11 @@ public class BridgeBench {
                     text.lines().filter(l -> l.startsWith("repostream_bridge_kafka_write_seconds")).forEach(System.out::println);
                 }
                 System.out.println();
-                System.out.println("| run | ok | failed | ok/s | latency | JVM CPU µs/request |");
-                System.out.println("|---|---|---|---|---|---|");
+                System.out.println("| run | ok | failed | ok/s | latency | JVM CPU µs/request | JVM threads runnable, waiting for a CPU (ms/s) |");
+                System.out.println("|---|---|---|---|---|---|---|");
                 for (Result r : results) {
-                    System.out.printf("| %s | %d | %d | %.0f | %s | %s |%n", r.target(), r.ok(), r.failed(), r.perSecond(), r.latency(), r.cpuPerRequest());
+                    System.out.printf("| %s | %d | %d | %.0f | %s | %s | %s |%n", r.target(), r.ok(), r.failed(), r.perSecond(),
+                            r.latency(), r.cpuPerRequest(), r.runQueueWait());
                 }
             }
         } finally {
@@ -166,6 +177,7 @@ public class BridgeBench {
         AtomicInteger running = new AtomicInteger(concurrency);
         long started = System.nanoTime();
         long cpuStarted = processCpuNanos();
+        long waitStarted = runQueueWaitNanos();
         vertx.runOnContext(v -> {
             for (int i = 0; i < concurrency; i++) {
                 loop(http, target, payloads, next, ok, failed, end, running, done);
@@ -174,8 +186,9 @@ public class BridgeBench {
         done.future().await(seconds + 60L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - started) / 1e9;
         long cpu = processCpuNanos() - cpuStarted;
+        long wait = waitDelta(waitStarted);
         http.close();
-        return new Result(name, ok.get(), failed.get(), elapsed, new long[0], cpu);
+        return new Result(name, ok.get(), failed.get(), elapsed, new long[0], cpu, wait);
     }
 
     static void loop(HttpClient http, URI target, List<Signed> payloads, AtomicInteger next, AtomicLong ok,
@@ -210,6 +223,7 @@ public class BridgeBench {
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         double intervalNanos = 1e9 / rate;
         long cpuStarted = processCpuNanos();
+        long waitStarted = runQueueWaitNanos();
         vertx.runOnContext(v -> vertx.setPeriodic(1, timer -> {
             long now = System.nanoTime();
             while (sent.get() < total) {
@@ -239,8 +253,9 @@ public class BridgeBench {
         // From the first due time to the last answer: a server that falls behind shows a lower rate.
         double elapsed = (System.nanoTime() - start) / 1e9;
         long cpu = processCpuNanos() - cpuStarted;
+        long wait = waitDelta(waitStarted);
         http.close();
-        return new Result(name, ok.get(), failed.get(), elapsed, latencies, cpu);
+        return new Result(name, ok.get(), failed.get(), elapsed, latencies, cpu, wait);
     }
 
     static long processCpuNanos() {
@@ -261,6 +276,33 @@ public class BridgeBench {
             System.out.println("bridge kafka properties: " + props);
         }
         return props;
+    }
+
+    /** Sum over this JVM's threads of the time spent runnable but not running; -1 off Linux. */
+    static long runQueueWaitNanos() {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long sum = 0;
+        try (var dirs = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                try {
+                    String[] fields = java.nio.file.Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    sum += Long.parseLong(fields[1]);
+                } catch (java.io.IOException | RuntimeException threadEnded) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return sum;
+    }
+
+    static long waitDelta(long started) {
+        long now = runQueueWaitNanos();
+        return started < 0 || now < 0 ? -1 : now - started;
     }
 
     static Map<String, String> options(String[] args) {
