@@ -98,7 +98,7 @@ final class WebhookEndpoint {
             reply.unavailable("overloaded", "too many deliveries in flight; retry later");
             return;
         }
-        reply.holdsInFlightSlot = true;
+        reply.holdInFlightSlot();
         // Also when the connection closes without an answer.
         ctx.addEndHandler(done -> reply.releaseInFlightSlot());
         long timer =
@@ -429,6 +429,10 @@ final class WebhookEndpoint {
             this.ctx = ctx;
             this.event = event;
             this.delivery = delivery;
+        }
+
+        void holdInFlightSlot() {
+            holdsInFlightSlot = true;
         }
 
         void releaseInFlightSlot() {

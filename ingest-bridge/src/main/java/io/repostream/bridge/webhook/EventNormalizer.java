@@ -62,18 +62,6 @@ public final class EventNormalizer {
         return tree;
     }
 
-    /**
-     * Parses the payload only to learn which repository and organisation it claims, to pick the
-     * webhook secrets; null when it cannot be parsed (then only global secrets can apply).
-     */
-    public static JsonNode tryParse(byte[] json) {
-        try {
-            return parse(json);
-        } catch (MalformedDeliveryException e) {
-            return null;
-        }
-    }
-
     /** Lowercase {@code owner/repo} of {@code repository.full_name}, or null. */
     public static String repoOf(JsonNode payload) {
         JsonNode fullName = payload.path("repository").path("full_name");

@@ -66,7 +66,11 @@ public final class PrunedPayload {
         return EventNormalizer.parse(json);
     }
 
-    /** {@link #parse}, or null when the payload is not a JSON object. */
+    /**
+     * {@link #parse}, or null when the payload is not a JSON object: to learn which repository and
+     * organisation an unverified payload claims, to pick the webhook secrets (then only global
+     * secrets can apply).
+     */
     public JsonNode tryParse(byte[] json) {
         try {
             return parse(json);
