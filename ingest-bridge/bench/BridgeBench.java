@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * @octokit/webhooks Node middleware) with the same payloads and secret.
  *
  * <pre>
- *   java -cp CLASSPATH BridgeBench.java [--seconds 10] [--concurrency 64] [--rate 5000]
- *        [--compare http://127.0.0.1:PORT/webhooks/github]
+ *   java -cp CLASSPATH BridgeBench.java [--seconds 10] [--warmup 30] [--concurrency 64]
+ *        [--rate 5000] [--compare http://127.0.0.1:PORT/webhooks/github]
  * </pre>
  *
  * Phase 1 (throughput): a closed loop with N requests in flight for S seconds; 202/200 count.
@@ -46,9 +46,25 @@ public class BridgeBench {
 
     record Signed(String event, Buffer body, String signature) {}
 
-    record Result(String target, long ok, long failed, double seconds, long[] latenciesNanos) {
+    /**
+     * {@code cpuNanos}: CPU time of this whole JVM (client, bridge, broker, JIT, GC) in the phase;
+     * {@code waitNanos}: time its threads were runnable but not running (Linux schedstat), i.e. CPU
+     * taken by other processes or by each other.
+     */
+    record Result(String target, long ok, long failed, double seconds, long[] latenciesNanos, long cpuNanos,
+            long waitNanos) {
         double perSecond() {
             return ok / seconds;
+        }
+
+        /** JVM CPU per answered request; for the octokit phases, only the client's share. */
+        String cpuPerRequest() {
+            return ok + failed == 0 ? "-" : String.format("%.0f", cpuNanos / 1e3 / (ok + failed));
+        }
+
+        /** Run-queue wait of all this JVM's threads, in ms per second of the phase. */
+        String runQueueWait() {
+            return waitNanos < 0 ? "-" : String.format("%.0f", waitNanos / 1e6 / seconds);
         }
 
         String latency() {
@@ -70,9 +86,11 @@ public class BridgeBench {
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
         int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "64"));
         int rate = Integer.parseInt(opts.getOrDefault("rate", "5000"));
+        int warmup = Integer.parseInt(opts.getOrDefault("warmup", "30"));
         String compare = opts.get("compare");
-        if (seconds > 120 || concurrency > 512 || rate > 50_000) {
-            throw new IllegalArgumentException("bounded harness: seconds <= 120, concurrency <= 512, rate <= 50000");
+        if (seconds > 120 || warmup > 120 || concurrency > 512 || rate > 50_000) {
+            throw new IllegalArgumentException(
+                    "bounded harness: seconds <= 120, warmup <= 120, concurrency <= 512, rate <= 50000");
         }
 
         List<Signed> payloads = new ArrayList<>();
@@ -91,17 +109,21 @@ public class BridgeBench {
                                     .withKafkaBootstrapServers(kafka.bootstrapServers())
                                     .withWebhookSecret(SECRET)
                                     .withMaxInFlight(4096)
+                                    .withKafkaProperties(kafkaProperties(opts.getOrDefault("kafka-properties", "")))
                                     .withDedupeWindow(java.time.Duration.parse(opts.getOrDefault("dedupe-window", "PT24H"))))) {
                 URI target = URI.create("http://127.0.0.1:" + bridge.port() + "/webhooks/github");
                 List<Result> results = new ArrayList<>();
-                results.add(closedLoop(vertx, "bridge (warm-up)", target, payloads, concurrency, Math.min(5, seconds)));
+                // Both servers are measured warm: in this JVM (bridge, broker, client) the JIT
+                // compiler keeps a third of the CPU busy for the first 20-30 s. The bridge's
+                // phases run back to back.
+                results.add(closedLoop(vertx, "bridge (warm-up)", target, payloads, concurrency, warmup));
                 results.add(closedLoop(vertx, "bridge throughput", target, payloads, concurrency, seconds));
+                results.add(openLoop(vertx, "bridge at " + rate + "/s", target, payloads, rate, seconds));
                 if (compare != null) {
                     URI other = URI.create(compare);
-                    results.add(closedLoop(vertx, "octokit (warm-up)", other, payloads, concurrency, Math.min(5, seconds)));
+                    results.add(closedLoop(vertx, "octokit (warm-up)", other, payloads, concurrency, warmup));
                     results.add(closedLoop(vertx, "octokit throughput", other, payloads, concurrency, seconds));
                 }
-                results.add(openLoop(vertx, "bridge at " + rate + "/s", target, payloads, rate, seconds));
                 if (opts.containsKey("metrics")) {
                     HttpClient http = client(vertx, 1);
                     String text = http.request(HttpMethod.GET, bridge.port(), "127.0.0.1", "/metrics")
@@ -109,10 +131,11 @@ public class BridgeBench {
                     text.lines().filter(l -> l.startsWith("repostream_bridge_kafka_write_seconds")).forEach(System.out::println);
                 }
                 System.out.println();
-                System.out.println("| run | ok | failed | ok/s | latency |");
-                System.out.println("|---|---|---|---|---|");
+                System.out.println("| run | ok | failed | ok/s | latency | JVM CPU µs/request | JVM threads runnable, waiting for a CPU (ms/s) |");
+                System.out.println("|---|---|---|---|---|---|---|");
                 for (Result r : results) {
-                    System.out.printf("| %s | %d | %d | %.0f | %s |%n", r.target(), r.ok(), r.failed(), r.perSecond(), r.latency());
+                    System.out.printf("| %s | %d | %d | %.0f | %s | %s | %s |%n", r.target(), r.ok(), r.failed(), r.perSecond(),
+                            r.latency(), r.cpuPerRequest(), r.runQueueWait());
                 }
             }
         } finally {
@@ -153,6 +176,8 @@ public class BridgeBench {
         Promise<Void> done = Promise.promise();
         AtomicInteger running = new AtomicInteger(concurrency);
         long started = System.nanoTime();
+        long cpuStarted = processCpuNanos();
+        long waitStarted = runQueueWaitNanos();
         vertx.runOnContext(v -> {
             for (int i = 0; i < concurrency; i++) {
                 loop(http, target, payloads, next, ok, failed, end, running, done);
@@ -160,8 +185,10 @@ public class BridgeBench {
         });
         done.future().await(seconds + 60L, TimeUnit.SECONDS);
         double elapsed = (System.nanoTime() - started) / 1e9;
+        long cpu = processCpuNanos() - cpuStarted;
+        long wait = waitDelta(waitStarted);
         http.close();
-        return new Result(name, ok.get(), failed.get(), elapsed, new long[0]);
+        return new Result(name, ok.get(), failed.get(), elapsed, new long[0], cpu, wait);
     }
 
     static void loop(HttpClient http, URI target, List<Signed> payloads, AtomicInteger next, AtomicLong ok,
@@ -195,6 +222,8 @@ public class BridgeBench {
         Promise<Void> done = Promise.promise();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         double intervalNanos = 1e9 / rate;
+        long cpuStarted = processCpuNanos();
+        long waitStarted = runQueueWaitNanos();
         vertx.runOnContext(v -> vertx.setPeriodic(1, timer -> {
             long now = System.nanoTime();
             while (sent.get() < total) {
@@ -223,8 +252,57 @@ public class BridgeBench {
         done.future().await(seconds + 60L, TimeUnit.SECONDS);
         // From the first due time to the last answer: a server that falls behind shows a lower rate.
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long cpu = processCpuNanos() - cpuStarted;
+        long wait = waitDelta(waitStarted);
         http.close();
-        return new Result(name, ok.get(), failed.get(), elapsed, latencies);
+        return new Result(name, ok.get(), failed.get(), elapsed, latencies, cpu, wait);
+    }
+
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** {@code key=value,key=value}: producer/consumer settings of the bridge, e.g. compression.type=none. */
+    static Map<String, String> kafkaProperties(String text) {
+        Map<String, String> props = new java.util.TreeMap<>();
+        for (String pair : text.split(",")) {
+            if (!pair.isBlank()) {
+                String[] kv = pair.split("=", 2);
+                props.put(kv[0].trim(), kv[1].trim());
+            }
+        }
+        if (!props.isEmpty()) {
+            System.out.println("bridge kafka properties: " + props);
+        }
+        return props;
+    }
+
+    /** Sum over this JVM's threads of the time spent runnable but not running; -1 off Linux. */
+    static long runQueueWaitNanos() {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long sum = 0;
+        try (var dirs = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                try {
+                    String[] fields = java.nio.file.Files.readString(task.resolve("schedstat")).trim().split(" ");
+                    sum += Long.parseLong(fields[1]);
+                } catch (java.io.IOException | RuntimeException threadEnded) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return sum;
+    }
+
+    static long waitDelta(long started) {
+        long now = runQueueWaitNanos();
+        return started < 0 || now < 0 ? -1 : now - started;
     }
 
     static Map<String, String> options(String[] args) {

@@ -1,6 +1,7 @@
 package io.repostream.bridge;
 
 import io.repostream.schemas.GitHubEvent;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +17,10 @@ import java.util.stream.Collectors;
  *     labels (case-insensitive); other events are not affected; empty = all
  */
 public record IngestFilter(Set<String> owners, Set<String> ignoredEvents, Set<String> labels) {
+
+    /** The payload fields {@link #dropReason} reads. */
+    public static final List<String> PAYLOAD_FIELDS =
+            List.of("/issue/labels", "/pull_request/labels");
 
     public IngestFilter {
         owners = lower(owners);

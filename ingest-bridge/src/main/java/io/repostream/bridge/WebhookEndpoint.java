@@ -6,7 +6,9 @@ import io.repostream.bridge.kafka.EventLog;
 import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
 import io.repostream.bridge.webhook.EventNormalizer;
+import io.repostream.bridge.webhook.EventTime;
 import io.repostream.bridge.webhook.MalformedDeliveryException;
+import io.repostream.bridge.webhook.PrunedPayload;
 import io.repostream.bridge.webhook.SignatureVerifier;
 import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.GitHubEvent;
@@ -50,6 +52,17 @@ final class WebhookEndpoint {
                     "proxy-authorization",
                     "cookie");
 
+    /** Every payload field the endpoint reads, so the rest is checked but not built. */
+    static final PrunedPayload PAYLOAD_READER =
+            new PrunedPayload(
+                    java.util.stream.Stream.of(
+                                    EventNormalizer.PAYLOAD_FIELDS,
+                                    EventTime.allFields(),
+                                    EventFingerprint.WEBHOOK_PAYLOAD_FIELDS,
+                                    IngestFilter.PAYLOAD_FIELDS)
+                            .flatMap(java.util.Collection::stream)
+                            .toList());
+
     private final BridgeConfig config;
     private final SignatureVerifier verifier;
     private final EventLog log;
@@ -85,7 +98,9 @@ final class WebhookEndpoint {
             reply.unavailable("overloaded", "too many deliveries in flight; retry later");
             return;
         }
-        ctx.addEndHandler(done -> inFlight.decrementAndGet());
+        reply.holdInFlightSlot();
+        // Also when the connection closes without an answer.
+        ctx.addEndHandler(done -> reply.releaseInFlightSlot());
         long timer =
                 ctx.vertx()
                         .setTimer(
@@ -143,7 +158,7 @@ final class WebhookEndpoint {
         JsonNode tree = null;
         List<String> secrets = config.secrets().global();
         if (config.secrets().scoped() && json != null) {
-            tree = EventNormalizer.tryParse(json);
+            tree = PAYLOAD_READER.tryParse(json);
             secrets = secretsFor(tree);
         }
         SignatureVerifier.Failure failure =
@@ -166,7 +181,7 @@ final class WebhookEndpoint {
                         "form-encoded body has no 'payload' field with the event JSON");
             }
             if (tree == null) {
-                tree = EventNormalizer.parse(json);
+                tree = PAYLOAD_READER.parse(json);
             }
             event = EventNormalizer.normalize(reply.delivery, reply.event, tree, receivedAt);
         } catch (MalformedDeliveryException | IllegalArgumentException e) {
@@ -408,11 +423,23 @@ final class WebhookEndpoint {
         final String event;
         final String delivery;
         private boolean answered;
+        private boolean holdsInFlightSlot;
 
         Reply(RoutingContext ctx, String event, String delivery) {
             this.ctx = ctx;
             this.event = event;
             this.delivery = delivery;
+        }
+
+        void holdInFlightSlot() {
+            holdsInFlightSlot = true;
+        }
+
+        void releaseInFlightSlot() {
+            if (holdsInFlightSlot) {
+                holdsInFlightSlot = false;
+                inFlight.decrementAndGet();
+            }
         }
 
         boolean done() {
@@ -454,6 +481,8 @@ final class WebhookEndpoint {
                 return;
             }
             answered = true;
+            // Before the answer leaves: a sender that gets it may send its next delivery at once.
+            releaseInFlightSlot();
             metrics.delivery(event == null ? null : event.toLowerCase(Locale.ROOT), outcome);
             var response = ctx.response().setStatusCode(status);
             response.putHeader("Content-Type", "application/json");

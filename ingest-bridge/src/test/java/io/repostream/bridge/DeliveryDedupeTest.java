@@ -86,6 +86,39 @@ class DeliveryDedupeTest {
     }
 
     @Test
+    void anEventWrittenByAnotherProducerWithoutTheIdHeaderStillCountsAsSeen(Vertx vertx)
+            throws Exception {
+        WebhookDelivery delivery = delivery();
+        GitHubEvent event =
+                io.repostream.bridge.webhook.EventNormalizer.normalize(
+                        delivery.deliveryId(),
+                        "workflow_run",
+                        io.repostream.bridge.webhook.EventNormalizer.parse(delivery.body()),
+                        java.time.Instant.now());
+        try (var producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                        kafka.producerProps(),
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(
+                            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                    Topics.EVENTS.name(),
+                                    event.key(),
+                                    Topics.EVENTS.valueCodec().encode(event)))
+                    .get();
+        }
+
+        try (IngestBridge bridge = IngestBridge.start(config());
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            WebhookClient.Reply reply = client.post(delivery);
+
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.json().getString("outcome")).isEqualTo("duplicate");
+        }
+        assertThat(copiesOf(delivery.deliveryId())).isEqualTo(1);
+    }
+
+    @Test
     void aReplicaLearnsWhatAnotherReplicaWrote(Vertx vertx) throws Exception {
         WebhookDelivery delivery = delivery();
         try (IngestBridge first = IngestBridge.start(config());

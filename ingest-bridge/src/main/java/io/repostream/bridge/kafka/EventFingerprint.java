@@ -3,6 +3,7 @@ package io.repostream.bridge.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,19 @@ import java.util.Optional;
  * others are deduplicated by event id alone.
  */
 public final class EventFingerprint {
+    /** The fields of a webhook payload {@link #of} reads. */
+    public static final List<String> WEBHOOK_PAYLOAD_FIELDS =
+            List.of(
+                    "/action",
+                    "/issue/number",
+                    "/issue/updated_at",
+                    "/pull_request/number",
+                    "/pull_request/updated_at",
+                    "/comment/id",
+                    "/comment/updated_at",
+                    "/ref",
+                    "/after");
+
     private EventFingerprint() {}
 
     /**

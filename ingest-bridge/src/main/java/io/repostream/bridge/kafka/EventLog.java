@@ -44,13 +44,18 @@ public final class EventLog implements AutoCloseable {
                     });
 
     public EventLog(String bootstrapServers, Duration timeout, Map<String, String> extra) {
-        Map<String, Object> props = new HashMap<>(extra);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        // Payloads are 10-30 KB: the default 16 KB batch holds one, so every event paid for a
+        // batch of its own (compression frame, CRC, broker-side validation).
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        // Tuning above may be overridden (kafka.properties); what makes a 202 durable may not.
+        props.putAll(extra);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "repostream-ingest-bridge");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         // GitHub payloads go up to 25 MB; the topic's max.message.bytes must allow them too.
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_RECORD_BYTES);
         int timeoutMs = (int) Math.max(1000, timeout.toMillis());
@@ -67,8 +72,8 @@ public final class EventLog implements AutoCloseable {
 
     /**
      * Writes {@code event} with its payload as the exact bytes GitHub sent ({@code rawPayload}, the
-     * JSON {@code event.payload()} was parsed from): byte for byte the original, and no
-     * re-serialisation of a large tree on the hot path.
+     * JSON {@code event.payload()} was parsed from, maybe only in part): byte for byte the
+     * original, and no re-serialisation of a large tree on the hot path.
      */
     public CompletableFuture<RecordMetadata> writeWithRawPayload(
             GitHubEvent event, byte[] rawPayload) {

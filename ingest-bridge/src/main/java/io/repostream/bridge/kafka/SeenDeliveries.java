@@ -67,8 +67,16 @@ public final class SeenDeliveries {
         }
     }
 
-    /** Records an id found in Kafka (e.g. written before a restart, or by another replica). */
+    /**
+     * Records an id found in Kafka (e.g. written before a restart, or by another replica). An id
+     * already known at least as recently is left as it is: the tail reads back every write this
+     * bridge has just recorded.
+     */
     public synchronized void add(String id, long timestampMillis) {
+        Long known = seen.get(id);
+        if (known != null && known >= timestampMillis) {
+            return;
+        }
         seen.remove(id);
         seen.put(id, timestampMillis);
         prune();

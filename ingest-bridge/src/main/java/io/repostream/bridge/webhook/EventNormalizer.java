@@ -9,6 +9,7 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.json.Json;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,18 @@ public final class EventNormalizer {
     private static final Pattern EVENT_TYPE = Pattern.compile("[a-z0-9_.-]{1,100}");
     private static final Pattern DELIVERY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
     private static final Pattern REPO = Pattern.compile("[a-z0-9][a-z0-9._-]*/[a-z0-9._-]+");
+
+    /** The payload fields {@link #normalize} reads (besides {@link EventTime}'s). */
+    public static final List<String> PAYLOAD_FIELDS =
+            List.of(
+                    "/action",
+                    "/repository/full_name",
+                    "/repository/owner/type",
+                    "/repository/owner/login",
+                    "/organization/login",
+                    "/installation/id",
+                    "/installation/account/type",
+                    "/installation/account/login");
 
     private EventNormalizer() {}
 
@@ -47,18 +60,6 @@ public final class EventNormalizer {
                             + "; expected a JSON object");
         }
         return tree;
-    }
-
-    /**
-     * Parses the payload only to learn which repository and organisation it claims, to pick the
-     * webhook secrets; null when it cannot be parsed (then only global secrets can apply).
-     */
-    public static JsonNode tryParse(byte[] json) {
-        try {
-            return parse(json);
-        } catch (MalformedDeliveryException e) {
-            return null;
-        }
     }
 
     /** Lowercase {@code owner/repo} of {@code repository.full_name}, or null. */

@@ -49,6 +49,27 @@ class SeenDeliveriesTest {
     }
 
     @Test
+    void readingBackAnIdAlreadyKnownMoreRecentlyKeepsTheLaterTime() {
+        SeenDeliveries seen = new SeenDeliveries(Duration.ofHours(1), 100, clock);
+        seen.add("a", NOW.toEpochMilli());
+
+        seen.add("a", NOW.minus(Duration.ofHours(2)).toEpochMilli());
+
+        assertThat(seen.contains("a")).isTrue();
+        assertThat(seen.size()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdSeenAgainLaterIsRemembered() {
+        SeenDeliveries seen = new SeenDeliveries(Duration.ofHours(1), 100, clock);
+        seen.add("a", NOW.minus(Duration.ofHours(2)).toEpochMilli());
+
+        seen.add("a", NOW.toEpochMilli());
+
+        assertThat(seen.contains("a")).isTrue();
+    }
+
+    @Test
     void beyondItsCapacityTheOldestIdsAreForgottenFirst() {
         SeenDeliveries seen = new SeenDeliveries(Duration.ofHours(1), 2, clock);
 

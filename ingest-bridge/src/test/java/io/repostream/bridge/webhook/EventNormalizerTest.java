@@ -110,6 +110,53 @@ class EventNormalizerTest {
         }
     }
 
+    static Stream<String> timestamps() {
+        return Stream.of(
+                "2019-05-15T15:20:31Z",
+                "2020-02-29T23:59:59Z",
+                "0000-01-01T00:00:00Z",
+                "9999-12-31T23:59:59Z",
+                "2019-02-29T00:00:00Z",
+                "2019-13-01T00:00:00Z",
+                "2019-00-10T00:00:00Z",
+                "2019-05-32T00:00:00Z",
+                "2019-05-15T24:00:00Z",
+                "2019-05-15T23:60:00Z",
+                "2019-05-15T23:59:60Z",
+                "2019-05-15t15:20:31Z",
+                "2019-05-15T15:20:31z",
+                "2019-05-15 15:20:31Z",
+                "2019-05-15T15:20:3 Z",
+                "2019-05-15T15:20:+1Z",
+                "-019-05-15T15:20:31Z",
+                "\uff12019-05-15T15:20:31Z",
+                "2019-05-15T15:20:31.5Z",
+                "2019-05-15T15:20:31+02:00",
+                "2019-05-15T15:20Z",
+                "2019-05-15");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("timestamps")
+    void timestampsInGitHubsUsualFormAreReadLikeTheGeneralIso8601Parser(String text) {
+        java.util.Optional<Instant> reference;
+        try {
+            reference = java.util.Optional.of(java.time.OffsetDateTime.parse(text).toInstant());
+        } catch (java.time.format.DateTimeParseException notDateTime) {
+            try {
+                reference =
+                        java.util.Optional.of(
+                                java.time.LocalDate.parse(text)
+                                        .atStartOfDay()
+                                        .toInstant(java.time.ZoneOffset.UTC));
+            } catch (java.time.format.DateTimeParseException notDate) {
+                reference = java.util.Optional.empty();
+            }
+        }
+
+        assertThat(EventTime.parse(node("\"" + text + "\""))).isEqualTo(reference);
+    }
+
     @Test
     void trailingGarbageAfterTheJsonIsRefused() {
         assertThatThrownBy(
