@@ -71,35 +71,10 @@ class HighRiskLabelJobTest {
                 }
             }
         }
-        RepoPolicy.CiRisk label = new RepoPolicy.CiRisk(null, null, null, true);
         List<RepoPolicy> policies =
                 List.of(
-                        new RepoPolicy(
-                                ASKS,
-                                null,
-                                null,
-                                false,
-                                100_000,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                now.minusSeconds(60),
-                                label),
-                        new RepoPolicy(
-                                QUIET,
-                                null,
-                                null,
-                                false,
-                                100_000,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                now.minusSeconds(60),
-                                null));
+                        policy(ASKS, new RepoPolicy.CiRisk(null, null, null, true), now),
+                        policy(QUIET, null, now));
         ModelVersion model = TestModels.constant("v1", now.minusSeconds(3600), -3); // CRITICAL
 
         StreamExecutionEnvironment env =
@@ -146,5 +121,22 @@ class HighRiskLabelJobTest {
         long scoredAsks = scored.stream().filter(p -> p.repo().equals(ASKS)).count();
         assertThat((long) labels.size()).isLessThanOrEqualTo(scoredAsks);
         assertThat((long) labels.size()).isGreaterThanOrEqualTo(scoredAsks * 9 / 10).isPositive();
+    }
+
+    /** Big budgets, so that the governor delays nothing; {@code risk} null: the defaults. */
+    private static RepoPolicy policy(String repo, RepoPolicy.CiRisk risk, Instant now) {
+        return new RepoPolicy(
+                repo,
+                null,
+                null,
+                false,
+                100_000,
+                null,
+                null,
+                null,
+                null,
+                null,
+                now.minusSeconds(60),
+                risk);
     }
 }
