@@ -24,13 +24,12 @@ record BrokerConfig(Path logDir, int brokerPort, int controllerPort, SaslPlain s
     record SaslPlain(int port, String user, String password) {}
 
     static BrokerConfig onFreePorts(Path logDir, String saslUser, String saslPassword) {
+        int[] ports = distinctFreeLoopbackPorts(saslUser == null ? 2 : 3);
         return new BrokerConfig(
                 logDir,
-                freeLoopbackPort(),
-                freeLoopbackPort(),
-                saslUser == null
-                        ? null
-                        : new SaslPlain(freeLoopbackPort(), saslUser, saslPassword));
+                ports[0],
+                ports[1],
+                saslUser == null ? null : new SaslPlain(ports[2], saslUser, saslPassword));
     }
 
     String bootstrapServers() {
@@ -122,11 +121,31 @@ record BrokerConfig(Path logDir, int brokerPort, int controllerPort, SaslPlain s
         return p;
     }
 
-    private static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
+    /**
+     * Free loopback ports, all different: every socket stays open until all are found, since a port
+     * just released may be handed out again at once (two listeners on one port fail the start).
+     */
+    static int[] distinctFreeLoopbackPorts(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // closing a listening socket that accepted nothing cannot lose anything
+                    }
+                }
+            }
         }
     }
 }
