@@ -88,6 +88,11 @@ class SchemaViolationTest {
                         r -> ((ObjectNode) r.get("sla")).putArray("escalate_to").add("not a login"),
                         "escalate_to"),
                 broken(
+                        Topics.CONFIG,
+                        SampleRecords.policy(),
+                        r -> ((ObjectNode) r.get("calendar")).putArray("working_days"),
+                        "working_days"),
+                broken(
                         Topics.PREDICTIONS,
                         SampleRecords.prediction(),
                         r -> r.put("risk", "SCARY"),

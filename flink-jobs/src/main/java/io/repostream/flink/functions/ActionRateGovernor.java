@@ -32,7 +32,8 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
     private transient ValueState<GovernorState> state;
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
         ValueStateDescriptor<GovernorState> descriptor =
                 new ValueStateDescriptor<>("repo-governor", GovernorStateSerializer.INSTANCE);
         // a repo quiet for a day has nothing left in its windows

@@ -62,7 +62,8 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
     private transient ValueState<CiWorkflowState> state;
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
         ValueStateDescriptor<CiWorkflowState> descriptor =
                 new ValueStateDescriptor<>("ci-workflow", JsonTypeInfo.of(CiWorkflowState.class));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(30)).build());

@@ -23,6 +23,18 @@ public final class Policies {
     }
 
     /**
+     * Why the rules cannot follow {@code policy}, or null when they can. The record's own checks
+     * (and its JSON Schema, on the topic) catch most mistakes; this catches what would make a rule
+     * fail or never act, for policies that reach the job another way.
+     */
+    public static String problem(RepoPolicy policy) {
+        if (policy.calendar().workingDays().isEmpty()) {
+            return "calendar.working_days is empty: business-hours clocks would never run";
+        }
+        return null;
+    }
+
+    /**
      * Whether {@code incoming} should replace {@code current}: a compacted topic may replay an
      * older record after a newer one arrived (e.g. when the source restarts), so older ones lose.
      */

@@ -1,6 +1,8 @@
 package io.repostream.flink.functions;
 
 import io.repostream.schemas.RepoPolicy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -9,22 +11,46 @@ import org.slf4j.LoggerFactory;
 /**
  * A keyed rule that reads each repository's {@link RepoPolicy} from broadcast state, so a policy
  * published on {@code github.config.v1} changes the running job without a restart.
+ *
+ * <p>A policy the rules cannot follow ({@link Policies#problem}) is refused: logged, counted in the
+ * {@code refusedPolicies} metric, and the policy in force (or the defaults) stays. Subclasses that
+ * override {@link #open} call {@code super.open} first.
  */
 public abstract class PolicyAwareFunction<IN, OUT>
         extends KeyedBroadcastProcessFunction<String, IN, RepoPolicy, OUT> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PolicyAwareFunction.class);
 
+    private transient Counter refused;
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        refused = getRuntimeContext().getMetricGroup().counter("refusedPolicies");
+    }
+
     @Override
     public final void processBroadcastElement(RepoPolicy policy, Context ctx, Collector<OUT> out)
             throws Exception {
+        // every subtask receives the policy; one log line and one count are enough
+        boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+        String problem = Policies.problem(policy);
+        if (problem != null) {
+            if (first) {
+                refused.inc();
+                LOG.warn(
+                        "{}: policy as of {} refused, the one in force stays: {}",
+                        policy.repo(),
+                        policy.updatedAt(),
+                        problem);
+            }
+            return;
+        }
         var state = ctx.getBroadcastState(Policies.DESCRIPTOR);
         if (!Policies.supersedes(policy, state.get(policy.repo()))) {
             return;
         }
         state.put(policy.repo(), policy);
-        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0) {
-            // every subtask receives the policy; one log line is enough
+        if (first) {
             LOG.info("{}: policy updated (as of {})", policy.repo(), policy.updatedAt());
         }
     }
@@ -32,5 +58,10 @@ public abstract class PolicyAwareFunction<IN, OUT>
     /** The policy of {@code repo} as currently known, or its defaults. */
     protected final RepoPolicy policy(ReadOnlyContext ctx, String repo) throws Exception {
         return Policies.of(ctx.getBroadcastState(Policies.DESCRIPTOR), repo);
+    }
+
+    /** Policies refused so far (by the first subtask), for tests. */
+    long refusedPolicies() {
+        return refused == null ? 0 : refused.getCount();
     }
 }

@@ -50,7 +50,8 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     private transient ValueState<SlaState> items;
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
         ValueStateDescriptor<SlaState> descriptor =
                 new ValueStateDescriptor<>("sla-item", JsonTypeInfo.of(SlaState.class));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
@@ -213,8 +214,8 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
         boolean responseMet =
                 state.firstResponseAt() != null
-                        && !state.firstResponseAt().isAfter(due.responseDue());
-        boolean resolutionMet = !event.occurredAt().isAfter(due.resolutionDue());
+                        && !late(state.firstResponseAt(), due.responseDue());
+        boolean resolutionMet = !late(event.occurredAt(), due.resolutionDue());
         RepoMetrics closed =
                 new RepoMetrics(
                         state.repo(),
@@ -394,6 +395,11 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
 
     private static boolean reached(Instant deadline, Instant now) {
         return deadline != null && !now.isBefore(deadline);
+    }
+
+    /** Whether {@code at} is past {@code deadline}; nothing is late for a deadline never due. */
+    private static boolean late(Instant at, Instant deadline) {
+        return deadline != null && at.isAfter(deadline);
     }
 
     private static void add(TreeSet<Long> timers, Instant at) {

@@ -3,6 +3,7 @@ package io.repostream.flink.functions;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Sla;
 import io.repostream.schemas.RepoPolicy.SlaTarget;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,6 +14,10 @@ import java.util.Map;
  * When an item's SLA warnings and breaches fall due, under a repository's policy: targets by
  * priority, an optional warning fraction, and clocks that may run in business hours only.
  *
+ * <p>Any of them may be null: never due. That is so for warnings when the policy has none, and for
+ * a deadline the policy's calendar does not reach (see {@link BusinessClock#plus}) or that lies
+ * beyond what a timer can hold; a policy value never makes this throw.
+ *
  * @param responseWarn null when the policy has no warning
  * @param responseDue first response is late after this
  * @param resolutionWarn null when the policy has no warning
@@ -20,6 +25,9 @@ import java.util.Map;
  */
 public record SlaDeadlines(
         Instant responseWarn, Instant responseDue, Instant resolutionWarn, Instant resolutionDue) {
+
+    /** The latest instant an event-time timer can be set for. */
+    private static final Instant LATEST_TIMER = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     /** Deadlines of an item opened at {@code openedAt} with {@code priority}. */
     public static SlaDeadlines of(RepoPolicy policy, Instant openedAt, String priority) {
@@ -34,9 +42,9 @@ public record SlaDeadlines(
         BusinessClock clock = sla.businessHoursOnly() ? new BusinessClock(policy.calendar()) : null;
         double warn = sla.warnFraction();
         return new SlaDeadlines(
-                warn > 0 ? after(clock, openedAt, scale(target.firstResponse(), warn)) : null,
+                warn > 0 ? warning(clock, openedAt, target.firstResponse(), warn) : null,
                 after(clock, openedAt, target.firstResponse()),
-                warn > 0 ? after(clock, openedAt, scale(target.resolution(), warn)) : null,
+                warn > 0 ? warning(clock, openedAt, target.resolution(), warn) : null,
                 after(clock, openedAt, target.resolution()));
     }
 
@@ -55,14 +63,30 @@ public record SlaDeadlines(
         return best == null ? policy.sla().defaultPriority() : best;
     }
 
+    private static Instant warning(
+            BusinessClock clock, Instant from, Duration target, double fraction) {
+        try {
+            return after(clock, from, scale(target, fraction));
+        } catch (ArithmeticException e) {
+            return null; // a target too long for any clock
+        }
+    }
+
     private static Duration scale(Duration d, double fraction) {
         return Duration.ofMillis((long) (d.toMillis() * fraction));
     }
 
     private static Instant after(BusinessClock clock, Instant from, Duration d) {
-        Instant due = clock == null ? from.plus(d) : clock.plus(from, d);
-        // timers have millisecond resolution: a deadline between two milliseconds would never
-        // be reached by the timer set for it
-        return due.truncatedTo(ChronoUnit.MILLIS);
+        try {
+            Instant due = clock == null ? from.plus(d) : clock.plus(from, d);
+            if (due == null || due.isAfter(LATEST_TIMER)) {
+                return null;
+            }
+            // timers have millisecond resolution: a deadline between two milliseconds would never
+            // be reached by the timer set for it
+            return due.truncatedTo(ChronoUnit.MILLIS);
+        } catch (DateTimeException | ArithmeticException e) {
+            return null; // a target too long for any clock
+        }
     }
 }

@@ -33,7 +33,8 @@ public final class TriageLabelFunction extends PolicyAwareFunction<GitHubEvent, 
     private transient ValueState<Boolean> triaged;
 
     @Override
-    public void open(OpenContext openContext) {
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
         ValueStateDescriptor<Boolean> descriptor =
                 new ValueStateDescriptor<>("triaged", Types.BOOLEAN);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());

@@ -1,7 +1,6 @@
 package io.repostream.flink.functions;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repostream.schemas.RepoPolicy.BusinessCalendar;
 import java.time.DayOfWeek;
@@ -62,10 +61,75 @@ class BusinessClockTest {
     }
 
     @Test
-    void refusesACalendarWithoutWorkingDays() {
+    void runsANightShiftAcrossMidnight() {
+        BusinessClock nights = nightShift(List.of(DayOfWeek.values()));
+        // Monday 23:00: an hour left of Monday's shift before midnight, six after
+        assertThat(nights.plus(Instant.parse("2026-03-02T23:00:00Z"), Duration.ofMinutes(30)))
+                .isEqualTo(Instant.parse("2026-03-02T23:30:00Z"));
+        assertThat(nights.plus(Instant.parse("2026-03-02T23:00:00Z"), Duration.ofHours(3)))
+                .isEqualTo(Instant.parse("2026-03-03T02:00:00Z"));
+        // started during the day: the clock starts with the evening's shift
+        assertThat(nights.plus(Instant.parse("2026-03-02T12:00:00Z"), Duration.ofHours(1)))
+                .isEqualTo(Instant.parse("2026-03-02T23:00:00Z"));
+    }
+
+    @Test
+    void aNightShiftBelongsToTheDayItStartsOn() {
+        BusinessClock mondayNights = nightShift(List.of(DayOfWeek.MONDAY));
+        // Tuesday 05:50 is still Monday's shift: 10 minutes, then next Monday 22:00
+        assertThat(mondayNights.plus(Instant.parse("2026-03-03T05:50:00Z"), Duration.ofMinutes(30)))
+                .isEqualTo(Instant.parse("2026-03-09T22:20:00Z"));
+        // a holiday on Monday 9 March cancels the shift that starts that evening
+        BusinessClock withHoliday =
+                new BusinessClock(
+                        new BusinessCalendar(
+                                "UTC",
+                                List.of(DayOfWeek.MONDAY),
+                                LocalTime.of(22, 0),
+                                LocalTime.of(6, 0),
+                                List.of(LocalDate.of(2026, 3, 9))));
+        assertThat(withHoliday.plus(Instant.parse("2026-03-03T07:00:00Z"), Duration.ofHours(1)))
+                .isEqualTo(Instant.parse("2026-03-16T23:00:00Z"));
+    }
+
+    @Test
+    void equalStartAndEndIsAShiftOfTwentyFourHours() {
+        BusinessClock weekdaysFromNine =
+                new BusinessClock(
+                        new BusinessCalendar(
+                                "UTC", WEEKDAYS, LocalTime.of(9, 0), LocalTime.of(9, 0), null));
+        // Friday 10:00: 23 hours of Friday's shift, then Monday from 09:00
+        assertThat(
+                        weekdaysFromNine.plus(
+                                Instant.parse("2026-03-06T10:00:00Z"), Duration.ofHours(25)))
+                .isEqualTo(Instant.parse("2026-03-09T11:00:00Z"));
+    }
+
+    @Test
+    void aCalendarWithoutWorkingDaysHasNoDeadlineInsteadOfFailing() {
         BusinessClock never =
                 new BusinessClock(new BusinessCalendar("UTC", List.of(), null, null, null));
-        assertThatThrownBy(() -> never.plus(Instant.EPOCH, Duration.ofMinutes(1)))
-                .hasMessageContaining("no working time");
+        assertThat(never.plus(Instant.EPOCH, Duration.ofMinutes(1))).isNull();
+    }
+
+    @Test
+    void aDeadlineBeyondTenYearsOfCalendarIsNone() {
+        // one hour a week: 30 days of working time take almost fourteen years
+        BusinessClock sparse =
+                new BusinessClock(
+                        new BusinessCalendar(
+                                "UTC",
+                                List.of(DayOfWeek.SUNDAY),
+                                LocalTime.of(9, 0),
+                                LocalTime.of(10, 0),
+                                null));
+        assertThat(sparse.plus(Instant.EPOCH, Duration.ofHours(100)))
+                .isEqualTo(Instant.parse("1971-11-28T10:00:00Z"));
+        assertThat(sparse.plus(Instant.EPOCH, Duration.ofDays(30))).isNull();
+    }
+
+    private static BusinessClock nightShift(List<DayOfWeek> days) {
+        return new BusinessClock(
+                new BusinessCalendar("UTC", days, LocalTime.of(22, 0), LocalTime.of(6, 0), null));
     }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 class SlaDeadlineFunctionTest {
     private static final String REPO = "octo-org/widgets";
 
+    private final SlaDeadlineFunction function = new SlaDeadlineFunction();
     private KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
             harness;
 
@@ -34,10 +35,7 @@ class SlaDeadlineFunctionTest {
     void openHarness() throws Exception {
         harness =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        new SlaDeadlineFunction(),
-                        new ItemKey(),
-                        Types.STRING,
-                        Policies.DESCRIPTOR);
+                        function, new ItemKey(), Types.STRING, Policies.DESCRIPTOR);
     }
 
     @AfterEach
@@ -261,6 +259,90 @@ class SlaDeadlineFunctionTest {
 
         assertThat(harness.extractOutputValues()).hasSize(2);
         assertThat(signals()).extracting(RepoMetrics::metric).containsExactly("sla_breaches");
+    }
+
+    @Test
+    void runsTheClockThroughANightShift() throws Exception {
+        BusinessCalendar nights =
+                new BusinessCalendar("UTC", null, LocalTime.of(22, 0), LocalTime.of(6, 0), null);
+        harness.processBroadcastElement(businessHours(nights, T0), 0);
+        Instant evening = Instant.parse("2026-03-02T21:00:00Z");
+        send(Events.issue("opened", REPO, 15, List.of("P1"), evening));
+
+        watermark(Instant.parse("2026-03-02T22:29:00Z"));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(Instant.parse("2026-03-02T22:30:00Z"));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::type)
+                .containsExactly(ActionType.ADD_LABELS, ActionType.CREATE_COMMENT);
+    }
+
+    @Test
+    void refusesACalendarWithoutWorkingDaysAndKeepsThePolicyInForce() throws Exception {
+        harness.processBroadcastElement(businessHours(weekdaysNineToFive(), T0), 0);
+        BusinessCalendar never = new BusinessCalendar("UTC", List.of(), null, null, null);
+        harness.processBroadcastElement(businessHours(never, T0.plusSeconds(60)), 0);
+
+        Instant fridayEvening = Instant.parse("2026-03-06T16:50:00Z");
+        send(Events.issue("opened", REPO, 16, List.of("P1"), fridayEvening));
+        watermark(Instant.parse("2026-03-09T09:19:00Z"));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(Instant.parse("2026-03-09T09:20:00Z"));
+
+        // the weekday calendar still counts: 10 minutes on Friday, 20 on Monday
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(function.refusedPolicies()).isEqualTo(1);
+    }
+
+    @Test
+    void aCalendarWithoutWorkingDaysRestoredFromOldStateMeansNoDeadlineNotAFailure()
+            throws Exception {
+        // a policy that reached the broadcast state before it was refused at the door
+        BusinessCalendar never = new BusinessCalendar("UTC", List.of(), null, null, null);
+        harness.getOperator()
+                .getOperatorStateBackend()
+                .getBroadcastState(Policies.DESCRIPTOR)
+                .put(REPO, businessHours(never, T0));
+        send(Events.issue("opened", REPO, 17, List.of("P1"), T0));
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        watermark(T0.plus(Duration.ofDays(60)));
+        send(Events.issue("closed", REPO, 17, List.of("P1"), T0.plus(Duration.ofDays(61))));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(signals())
+                .extracting(RepoMetrics::metric)
+                .containsExactly("sla_items_closed", "sla_compliance_ratio");
+    }
+
+    private static RepoPolicy businessHours(BusinessCalendar calendar, Instant updatedAt) {
+        return new RepoPolicy(
+                REPO,
+                null,
+                null,
+                false,
+                300,
+                new Sla(null, null, null, 0, true),
+                calendar,
+                null,
+                null,
+                null,
+                updatedAt);
+    }
+
+    private static BusinessCalendar weekdaysNineToFive() {
+        return new BusinessCalendar(
+                "UTC",
+                List.of(
+                        DayOfWeek.MONDAY,
+                        DayOfWeek.TUESDAY,
+                        DayOfWeek.WEDNESDAY,
+                        DayOfWeek.THURSDAY,
+                        DayOfWeek.FRIDAY),
+                LocalTime.of(9, 0),
+                LocalTime.of(17, 0),
+                null);
     }
 
     private void send(GitHubEvent event) throws Exception {
