@@ -21,8 +21,9 @@ import org.apache.flink.util.Collector;
  * earliest time that keeps the budget in every sliding hour. Lower priorities may fill only part of
  * the budget (see {@link ActionPriority}), so SLA breaches find room when labels have used theirs.
  * An action is dropped only when that time is past its {@code expires_at}, and the drop is counted.
- * Dry-run actions never reach GitHub and pass untouched. Audit records pass on to the installation
- * governor, addressed to the installation this repository's actions belong to.
+ * Dry-run actions never reach GitHub and pass untouched. An action this governor delays is marked
+ * so, and counted as delayed by the installation governor, so it counts once. Audit records pass on
+ * to the installation governor, addressed to the installation this repository's actions belong to.
  */
 public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput, GovernorInput> {
     private static final long serialVersionUID = 1L;
@@ -89,9 +90,6 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
                         null,
                         null,
                         pruned.installation()));
-        if (slot > now) {
-            ctx.output(GovernorSignals.TAG, GovernorSignals.of(action, "actions_delayed", at));
-        }
         ctx.output(
                 GovernorSignals.TAG,
                 new RepoMetrics(
@@ -101,7 +99,10 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
                         pruned.sent().size() + 1,
                         at,
                         at));
-        ActionRecord governed = slot > from ? GovernorSignals.withNotBefore(action, slot) : action;
-        out.collect(new GovernorInput(governed, null, installation));
+        // moved past the time it asked for (a rerun's backoff is its own): the installation
+        // governor counts it, once, whatever it does with it next
+        boolean delayed = slot > from;
+        ActionRecord governed = delayed ? GovernorSignals.withNotBefore(action, slot) : action;
+        out.collect(new GovernorInput(governed, null, installation, delayed));
     }
 }

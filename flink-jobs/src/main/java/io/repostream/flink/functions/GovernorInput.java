@@ -11,12 +11,20 @@ import io.repostream.schemas.AuditRecord;
  * @param audit an audit record, or null
  * @param installation the installation key an audit record's quota belongs to, once the repo
  *     governor has learned it from the repo's actions; null otherwise
+ * @param delayed whether the repo governor moved the action past the time it asked for; the
+ *     installation governor, last in line, counts each delayed action once
  */
-public record GovernorInput(ActionRecord action, AuditRecord audit, String installation) {
+public record GovernorInput(
+        ActionRecord action, AuditRecord audit, String installation, boolean delayed) {
     public GovernorInput {
         if ((action == null) == (audit == null)) {
             throw new IllegalArgumentException("exactly one of action and audit is required");
         }
+    }
+
+    /** An input no governor has delayed yet. */
+    public GovernorInput(ActionRecord action, AuditRecord audit, String installation) {
+        this(action, audit, installation, false);
     }
 
     public static GovernorInput of(ActionRecord action) {

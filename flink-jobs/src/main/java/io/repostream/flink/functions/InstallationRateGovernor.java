@@ -20,7 +20,8 @@ import org.apache.flink.util.Collector;
  * GitHub's limits, which apply to the installation's token across all its repositories — content
  * creation (80 per minute, 500 per hour) and the primary quota, learned from the {@code
  * x-ratelimit-*} headers that audit records carry back and counted down per action since. Delays by
- * {@code not_before} like the repo governor; drops only past {@code expires_at}.
+ * {@code not_before} like the repo governor; drops only past {@code expires_at}. Last in line, it
+ * counts an action delayed (once) when either governor moved it past the time it asked for.
  */
 public final class InstallationRateGovernor
         extends KeyedProcessFunction<String, GovernorInput, ActionRecord> {
@@ -86,7 +87,8 @@ public final class InstallationRateGovernor
                         pruned.remaining() == null ? null : pruned.remaining() - 1,
                         pruned.resetAtMs(),
                         null));
-        if (slot > from) {
+        if (input.delayed() || slot > from) {
+            // once per action, by whichever governor moved it past the time it asked for
             ctx.output(GovernorSignals.TAG, GovernorSignals.of(action, "actions_delayed", at));
         }
         out.collect(slot > from ? GovernorSignals.withNotBefore(action, slot) : action);

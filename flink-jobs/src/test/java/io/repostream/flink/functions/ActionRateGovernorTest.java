@@ -66,8 +66,36 @@ class ActionRateGovernorTest {
         assertThat(out).hasSize(8);
         assertThat(out.subList(0, 7)).allSatisfy(a -> assertThat(a.notBefore()).isNull());
         assertThat(out.get(7).notBefore()).isEqualTo(T0.plus(Duration.ofHours(1)));
-        assertThat(metrics("actions_delayed")).hasSize(1);
         assertThat(metrics("actions_dropped")).isEmpty();
+    }
+
+    @Test
+    void aRerunWaitingForItsBackoffIsNotCountedDelayed() throws Exception {
+        Instant backoff = T0.plus(Duration.ofMinutes(5));
+        propose(
+                withNotBefore(
+                        action("rerun", ActionType.RERUN_FAILED_JOBS, "ci-retry@1", null),
+                        backoff));
+
+        assertThat(actions())
+                .singleElement()
+                .satisfies(a -> assertThat(a.notBefore()).isEqualTo(backoff));
+        assertThat(metrics("actions_delayed")).isEmpty();
+        assertThat(harness.extractOutputValues())
+                .allSatisfy(i -> assertThat(i.delayed()).isFalse());
+    }
+
+    @Test
+    void leavesCountingDelaysToTheInstallationGovernorAndMarksWhatItMoved() throws Exception {
+        budget(1);
+        propose(action("first", ActionType.ADD_LABELS, "triage-label@1", null));
+        propose(action("second", ActionType.ADD_LABELS, "triage-label@1", null));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(GovernorInput::delayed)
+                .containsExactly(false, true);
+        // counted once, where the action leaves the last governor
+        assertThat(metrics("actions_delayed")).isEmpty();
     }
 
     @Test
@@ -195,6 +223,10 @@ class ActionRateGovernorTest {
                 null,
                 expiresAt,
                 false);
+    }
+
+    static ActionRecord withNotBefore(ActionRecord a, Instant notBefore) {
+        return GovernorSignals.withNotBefore(a, notBefore.toEpochMilli());
     }
 
     private static AuditRecord audit(int remaining, Instant reset) {

@@ -1,0 +1,191 @@
+package io.repostream.flink.functions;
+
+import static io.repostream.flink.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.RateLimit;
+import io.repostream.schemas.RepoMetrics;
+import io.repostream.schemas.RepoPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both governors in a row, as the job chains them: what leaves the repo governor enters the other.
+ */
+class GovernorChainTest {
+    private static final String REPO = "octo-org/widgets";
+    private static final long NOW = T0.toEpochMilli();
+
+    private KeyedBroadcastOperatorTestHarness<String, GovernorInput, RepoPolicy, GovernorInput>
+            perRepo;
+    private KeyedOneInputStreamOperatorTestHarness<String, GovernorInput, ActionRecord>
+            perInstallation;
+
+    @BeforeEach
+    void openHarnesses() throws Exception {
+        perRepo =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        new ActionRateGovernor(),
+                        (KeySelector<GovernorInput, String>) GovernorInput::repo,
+                        Types.STRING,
+                        Policies.DESCRIPTOR);
+        perRepo.setProcessingTime(NOW);
+        perInstallation =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new InstallationRateGovernor()),
+                        (KeySelector<GovernorInput, String>) GovernorInput::installationKey,
+                        Types.STRING);
+        perInstallation.open();
+        perInstallation.setProcessingTime(NOW);
+    }
+
+    @AfterEach
+    void closeHarnesses() throws Exception {
+        perRepo.close();
+        perInstallation.close();
+    }
+
+    @Test
+    void countsACommentDelayedByBothGovernorsOnce() throws Exception {
+        budget(1);
+        // GitHub reported the installation's quota nearly spent until T0 + 2 h
+        Instant reset = T0.plus(Duration.ofHours(2));
+        perInstallation.processElement(
+                new GovernorInput(null, audit(10, reset), "installation:5"), NOW);
+
+        propose(comment("first")); // the quota holds it until the reset
+        propose(comment("second")); // the repo budget holds it an hour, then the quota too
+
+        assertThat(governed())
+                .extracting(ActionRecord::actionId, ActionRecord::notBefore)
+                .containsExactly(tuple("first", reset), tuple("second", reset));
+        assertThat(signals("actions_delayed"))
+                .hasSize(2)
+                .allSatisfy(
+                        m -> assertThat(m.labels()).containsEntry("action_type", "create_comment"));
+    }
+
+    @Test
+    void countsAnActionOnlyTheInstallationGovernorMovesOnce() throws Exception {
+        for (int i = 0; i < InstallationRateGovernor.CONTENT_PER_MINUTE + 1; i++) {
+            propose(comment("c-" + i));
+        }
+
+        List<ActionRecord> out = governed();
+        assertThat(out.get(InstallationRateGovernor.CONTENT_PER_MINUTE).notBefore())
+                .isEqualTo(T0.plus(Duration.ofMinutes(1)));
+        assertThat(signals("actions_delayed")).hasSize(1);
+    }
+
+    @Test
+    void aRerunThatOnlyWaitsForItsBackoffIsNeverCountedDelayed() throws Exception {
+        Instant backoff = T0.plus(Duration.ofMinutes(3));
+        ActionRecord rerun =
+                GovernorSignals.withNotBefore(
+                        action("rerun", ActionType.RERUN_FAILED_JOBS, "ci-retry@1"),
+                        backoff.toEpochMilli());
+        propose(rerun);
+
+        assertThat(governed())
+                .singleElement()
+                .satisfies(a -> assertThat(a.notBefore()).isEqualTo(backoff));
+        assertThat(signals("actions_delayed")).isEmpty();
+    }
+
+    private void budget(int perHour) throws Exception {
+        perRepo.processBroadcastElement(
+                new RepoPolicy(REPO, null, null, false, perHour, null, null, null, null, null, T0),
+                0);
+    }
+
+    /** Through the repo governor, then whatever it let pass through the installation governor. */
+    private void propose(ActionRecord action) throws Exception {
+        int before = perRepo.extractOutputValues().size();
+        perRepo.processElement(GovernorInput.of(action), NOW);
+        List<GovernorInput> passed = perRepo.extractOutputValues();
+        for (GovernorInput input : passed.subList(before, passed.size())) {
+            perInstallation.processElement(input, NOW);
+        }
+    }
+
+    private List<ActionRecord> governed() {
+        return perInstallation.extractOutputValues();
+    }
+
+    private List<RepoMetrics> signals(String metric) {
+        List<RepoMetrics> all = new ArrayList<>();
+        collect(perRepo.getSideOutput(GovernorSignals.TAG), all);
+        collect(perInstallation.getSideOutput(GovernorSignals.TAG), all);
+        return all.stream().filter(m -> m.metric().equals(metric)).toList();
+    }
+
+    private static void collect(
+            Collection<StreamRecord<RepoMetrics>> records, List<RepoMetrics> into) {
+        if (records != null) { // a harness without side output yet
+            records.stream().map(StreamRecord::getValue).forEach(into::add);
+        }
+    }
+
+    private static AuditRecord audit(int remaining, Instant reset) {
+        return new AuditRecord(
+                "audit-1",
+                "a-1",
+                REPO,
+                1,
+                ActionType.ADD_LABELS,
+                AuditOutcome.APPLIED,
+                null,
+                null,
+                200,
+                new RateLimit(
+                        5000, remaining, 5000 - remaining, reset.getEpochSecond(), "core", null),
+                null,
+                "triage-label@1",
+                List.of(),
+                null,
+                T0,
+                T0);
+    }
+
+    private static ActionRecord comment(String id) {
+        return action(id, ActionType.CREATE_COMMENT, "sla-monitor@1");
+    }
+
+    private static ActionRecord action(String id, ActionType type, String producedBy) {
+        return new ActionRecord(
+                id,
+                REPO,
+                1,
+                type,
+                JsonNodeFactory.instance.objectNode().put("body", "hi"),
+                "test",
+                List.of(),
+                1,
+                producedBy,
+                List.of("ev"),
+                5L,
+                T0,
+                null,
+                null,
+                false);
+    }
+}
