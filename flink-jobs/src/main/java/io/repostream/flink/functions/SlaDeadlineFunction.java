@@ -212,9 +212,11 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         ctx.output(SIGNALS, openItems(state, -1, event.occurredAt()));
         RepoPolicy policy = policy(ctx, state.repo());
         SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
-        boolean responseMet =
-                state.firstResponseAt() != null
-                        && !late(state.firstResponseAt(), due.responseDue());
+        // closed before anyone answered: the response target met if the close came in time
+        // (resolving an item answers it), missed if the deadline passed first
+        Instant answeredAt =
+                state.firstResponseAt() != null ? state.firstResponseAt() : event.occurredAt();
+        boolean responseMet = !late(answeredAt, due.responseDue());
         boolean resolutionMet = !late(event.occurredAt(), due.resolutionDue());
         RepoMetrics closed =
                 new RepoMetrics(

@@ -213,13 +213,42 @@ class SlaDeadlineFunctionTest {
 
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(KeyedStates.entries(harness, "sla-item")).isZero();
+        // #13 closed before its first-response deadline: nothing was late
         assertThat(signals())
                 .filteredOn(m -> m.metric().equals("sla_items_closed"))
                 .extracting(m -> m.labels().get("met"))
-                .containsExactly("true", "false");
+                .containsExactly("true", "true");
         assertThat(openItemChanges()).containsExactly("P1+", "P2+", "P1-", "P2-");
         watermark(T0.plus(Duration.ofDays(30)));
         assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void closingBeforeTheResponseDeadlineWithoutAResponseMeetsTheSla() throws Exception {
+        send(Events.issue("opened", REPO, 21, List.of("P1"), T0));
+        send(Events.issue("closed", REPO, 21, List.of("P1"), T0.plus(Duration.ofMinutes(10))));
+
+        assertThat(closedMet()).containsExactly("true");
+        assertThat(compliance()).containsExactly(1.0);
+    }
+
+    @Test
+    void closingAfterTheResponseDeadlineWithoutAResponseMissesTheSla() throws Exception {
+        send(Events.issue("opened", REPO, 22, List.of("P1"), T0));
+        watermark(T0.plus(Duration.ofMinutes(30)));
+        send(Events.issue("closed", REPO, 22, List.of("P1"), T0.plus(Duration.ofMinutes(40))));
+
+        assertThat(closedMet()).containsExactly("false");
+        assertThat(compliance()).containsExactly(0.0);
+    }
+
+    @Test
+    void closingAfterTheResolutionDeadlineMissesTheSlaEvenWithATimelyResponse() throws Exception {
+        send(Events.issue("opened", REPO, 23, List.of("P0"), T0));
+        send(Events.comment(REPO, 23, "maintainer", "User", T0.plusSeconds(60)));
+        send(Events.issue("closed", REPO, 23, List.of("P0"), T0.plus(Duration.ofHours(5))));
+
+        assertThat(closedMet()).containsExactly("false");
     }
 
     @Test
@@ -358,6 +387,20 @@ class SlaDeadlineFunctionTest {
         return harness.getSideOutput(SlaDeadlineFunction.SIGNALS).stream()
                 .map(StreamRecord::getValue)
                 .filter(m -> !m.metric().equals(OpenItemsGauge.DELTA_METRIC))
+                .toList();
+    }
+
+    private List<String> closedMet() {
+        return signals().stream()
+                .filter(m -> m.metric().equals("sla_items_closed"))
+                .map(m -> m.labels().get("met"))
+                .toList();
+    }
+
+    private List<Double> compliance() {
+        return signals().stream()
+                .filter(m -> m.metric().equals("sla_compliance_ratio"))
+                .map(RepoMetrics::value)
                 .toList();
     }
 
