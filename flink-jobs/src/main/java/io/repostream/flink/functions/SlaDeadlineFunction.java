@@ -11,6 +11,7 @@ import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +21,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -31,7 +33,15 @@ import org.apache.flink.util.OutputTag;
  * Deadlines come from the repository's policy and the item's priority labels; a priority change
  * re-targets them. Event-time timers fire warnings (a metric) and breaches (a label and one
  * comment), each once; at an item's first breach, the policy's {@code sla.escalate_to} logins are
- * assigned (once per item). All state and timers go when the item's life ends.
+ * assigned (once per life of the item).
+ *
+ * <p>An item may live more than once (closed, then reopened). Its action ids name the life, by the
+ * event time of the opening that started it ({@code owner/repo#12@2026-03-02T09:00:00Z}), so a
+ * second life's breach is not taken for a duplicate of the first one's, and a replay from a
+ * checkpoint produces the same ids. When a life ends, its state and timers go; only the end's event
+ * time stays, for {@link #END_MEMORY}, so that an opening redelivered late (a poller catching up)
+ * does not start the clocks again on a closed item. An opening further behind event time than that
+ * is stale whatever is remembered. Then nothing of the item is left.
  */
 public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
     private static final long serialVersionUID = 1L;
@@ -47,7 +57,15 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     /** Garbage collection for items whose end we never see; not a business rule. */
     private static final Duration STATE_RETENTION = Duration.ofDays(400);
 
+    /**
+     * How long (event time) the end of an item's life is remembered; an opening that arrives later
+     * than this after the events around it is stale. Redeliveries and poller catch-ups come within
+     * hours.
+     */
+    static final Duration END_MEMORY = Duration.ofDays(7);
+
     private transient ValueState<SlaState> items;
+    private transient ValueState<Long> ended;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -56,6 +74,9 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 new ValueStateDescriptor<>("sla-item", JsonTypeInfo.of(SlaState.class));
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
         items = getRuntimeContext().getState(descriptor);
+        ValueStateDescriptor<Long> end = new ValueStateDescriptor<>("sla-ended", Types.LONG);
+        end.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
+        ended = getRuntimeContext().getState(end);
     }
 
     @Override
@@ -68,7 +89,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                     "issues.reopened",
                     "pull_request.opened",
                     "pull_request.reopened" -> {
-                if (state == null) {
+                if (state == null && !stale(event, ctx)) {
                     start(event, ctx);
                 }
             }
@@ -88,9 +109,13 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 }
             }
             case "issues.closed", "issues.deleted", "issues.transferred", "pull_request.closed" -> {
-                if (state != null) {
+                if (state == null) {
+                    remember(event, ctx); // its opening may still be on its way
+                } else if (!event.occurredAt().isBefore(state.openedAt())) {
                     end(state, event, ctx);
+                    remember(event, ctx);
                 }
+                // else: the end of an earlier life, delivered late
             }
             default -> {}
         }
@@ -101,6 +126,10 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             throws Exception {
         SlaState state = items.value();
         if (state == null) {
+            Long end = ended.value();
+            if (end != null && timestamp >= end + END_MEMORY.toMillis()) {
+                ended.clear();
+            }
             return;
         }
         RepoPolicy policy = policy(ctx, state.repo());
@@ -151,10 +180,44 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         items.update(retarget(next, policy, ctx, timestamp));
     }
 
+    /**
+     * Whether an opening belongs to a life that has already ended: it is not after the remembered
+     * end, or it is further behind event time than an end is remembered.
+     */
+    private boolean stale(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        long at = event.occurredAt().toEpochMilli();
+        Long end = ended.value();
+        if (end != null && at <= end) {
+            return true;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        return watermark > Long.MIN_VALUE + END_MEMORY.toMillis()
+                && at < watermark - END_MEMORY.toMillis();
+    }
+
+    /** Remembers the latest end of the item's life, for {@link #END_MEMORY}. */
+    private void remember(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        long at = event.occurredAt().toEpochMilli();
+        Long end = ended.value();
+        if (end != null && end >= at) {
+            return;
+        }
+        if (end != null) {
+            ctx.timerService().deleteEventTimeTimer(end + END_MEMORY.toMillis());
+        }
+        ended.update(at);
+        ctx.timerService().registerEventTimeTimer(at + END_MEMORY.toMillis());
+    }
+
     private void start(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
         RepoPolicy policy = policy(ctx, event.repo());
         if (ignored(policy, GitHubPayloads.author(event))) {
             return;
+        }
+        Long end = ended.value();
+        if (end != null) { // a new life: the end of the last one is no longer needed
+            ctx.timerService().deleteEventTimeTimer(end + END_MEMORY.toMillis());
+            ended.clear();
         }
         SlaState state =
                 new SlaState(
@@ -281,7 +344,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             Instant due,
             boolean firstBreach,
             Collector<ActionRecord> out) {
-        String id = RULE + ":" + state.ref() + ":" + kind + "-breach";
+        String id = life(state) + ":" + kind + "-breach";
         String reason =
                 String.format(
                         Locale.ROOT,
@@ -334,7 +397,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             escalateTo.forEach(assignees.putArray("assignees")::add);
             out.collect(
                     action(
-                            RULE + ":" + state.ref() + ":escalate",
+                            life(state) + ":escalate",
                             state,
                             ActionType.ADD_ASSIGNEES,
                             assignees,
@@ -342,6 +405,11 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                             due,
                             policy));
         }
+    }
+
+    /** The rule, the item and which of its lives: the stem of every action id. */
+    private static String life(SlaState state) {
+        return RULE + ":" + state.ref() + "@" + state.openedAt().truncatedTo(ChronoUnit.MILLIS);
     }
 
     private static ActionRecord action(

@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
@@ -54,8 +56,8 @@ class SlaDeadlineFunctionTest {
         assertThat(harness.extractOutputValues())
                 .extracting(ActionRecord::actionId)
                 .containsExactly(
-                        "sla-monitor@1:octo-org/widgets#7:response-breach:label",
-                        "sla-monitor@1:octo-org/widgets#7:response-breach:comment");
+                        "sla-monitor@1:octo-org/widgets#7@2026-03-02T09:00:00Z:response-breach:label",
+                        "sla-monitor@1:octo-org/widgets#7@2026-03-02T09:00:00Z:response-breach:comment");
         ActionRecord label = harness.extractOutputValues().get(0);
         assertThat(label.type()).isEqualTo(ActionType.ADD_LABELS);
         assertThat(label.params().get("labels").get(0).asText()).isEqualTo("sla/response-breached");
@@ -97,7 +99,8 @@ class SlaDeadlineFunctionTest {
                 .satisfies(
                         a -> {
                             assertThat(a.actionId())
-                                    .isEqualTo("sla-monitor@1:octo-org/widgets#12:escalate");
+                                    .isEqualTo(
+                                            "sla-monitor@1:octo-org/widgets#12@2026-03-02T09:00:00Z:escalate");
                             assertThat(a.params().get("assignees"))
                                     .extracting(com.fasterxml.jackson.databind.JsonNode::asText)
                                     .containsExactly("oncall-lead", "octocat");
@@ -194,10 +197,10 @@ class SlaDeadlineFunctionTest {
         assertThat(harness.extractOutputValues())
                 .extracting(ActionRecord::actionId)
                 .containsExactly(
-                        "sla-monitor@1:octo-org/widgets#11:response-breach:label",
-                        "sla-monitor@1:octo-org/widgets#11:response-breach:comment",
-                        "sla-monitor@1:octo-org/widgets#11:resolution-breach:label",
-                        "sla-monitor@1:octo-org/widgets#11:resolution-breach:comment");
+                        "sla-monitor@1:octo-org/widgets#11@2026-03-02T09:00:00Z:response-breach:label",
+                        "sla-monitor@1:octo-org/widgets#11@2026-03-02T09:00:00Z:response-breach:comment",
+                        "sla-monitor@1:octo-org/widgets#11@2026-03-02T09:00:00Z:resolution-breach:label",
+                        "sla-monitor@1:octo-org/widgets#11@2026-03-02T09:00:00Z:resolution-breach:comment");
     }
 
     @Test
@@ -211,8 +214,10 @@ class SlaDeadlineFunctionTest {
         send(Events.issue("closed", REPO, 12, List.of("P1"), T0.plusSeconds(120)));
         send(Events.issue("closed", REPO, 13, List.of("P2"), T0.plusSeconds(180)));
 
-        assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(KeyedStates.entries(harness, "sla-item")).isZero();
+        // what remains is the end of each life, until no redelivery can be that late
+        assertThat(KeyedStates.entries(harness, "sla-ended")).isEqualTo(2);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
         // #13 closed before its first-response deadline: nothing was late
         assertThat(signals())
                 .filteredOn(m -> m.metric().equals("sla_items_closed"))
@@ -221,6 +226,8 @@ class SlaDeadlineFunctionTest {
         assertThat(openItemChanges()).containsExactly("P1+", "P2+", "P1-", "P2-");
         watermark(T0.plus(Duration.ofDays(30)));
         assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(KeyedStates.entries(harness, "sla-item", "sla-ended")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
@@ -249,6 +256,125 @@ class SlaDeadlineFunctionTest {
         send(Events.issue("closed", REPO, 23, List.of("P0"), T0.plus(Duration.ofHours(5))));
 
         assertThat(closedMet()).containsExactly("false");
+    }
+
+    @Test
+    void ignoresAnOpeningRedeliveredAfterTheItemClosed() throws Exception {
+        GitHubEvent opened = Events.issue("opened", REPO, 24, List.of("P1"), T0);
+        send(opened);
+        send(Events.issue("closed", REPO, 24, List.of("P1"), T0.plus(Duration.ofMinutes(10))));
+        // the poller catches up on the feed and delivers the opening again
+        send(Events.redelivered(opened, "poll-" + opened.eventId()));
+
+        assertThat(KeyedStates.entries(harness, "sla-item")).isZero();
+        watermark(T0.plus(Duration.ofDays(6)));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(openItemChanges()).containsExactly("P1+", "P1-");
+
+        // what is remembered of the closed item goes once no redelivery can be that late
+        assertThat(KeyedStates.entries(harness, "sla-ended")).isEqualTo(1);
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        watermark(T0.plus(Duration.ofMinutes(10)).plus(SlaDeadlineFunction.END_MEMORY));
+        assertThat(KeyedStates.entries(harness, "sla-item", "sla-ended")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void ignoresAnOpeningRedeliveredLongAfterTheItemClosed() throws Exception {
+        GitHubEvent opened = Events.issue("opened", REPO, 25, List.of("P1"), T0);
+        send(opened);
+        send(Events.issue("closed", REPO, 25, List.of("P1"), T0.plus(Duration.ofMinutes(10))));
+        watermark(T0.plus(Duration.ofDays(30)));
+        assertThat(KeyedStates.entries(harness, "sla-item", "sla-ended")).isZero();
+
+        // nothing is remembered of #25 now, but an opening this far behind event time is stale
+        send(Events.redelivered(opened, "poll-" + opened.eventId()));
+        watermark(T0.plus(Duration.ofDays(31)));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(KeyedStates.entries(harness, "sla-item")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void anOpeningThatArrivesAfterItsCloseIsIgnored() throws Exception {
+        // delivered out of order: the close first
+        send(Events.issue("closed", REPO, 26, List.of("P1"), T0.plus(Duration.ofMinutes(10))));
+        send(Events.issue("opened", REPO, 26, List.of("P1"), T0));
+
+        watermark(T0.plus(Duration.ofDays(1)));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(KeyedStates.entries(harness, "sla-item")).isZero();
+    }
+
+    @Test
+    void aReopenedItemLivesAgainAndALateCloseOfItsEarlierLifeDoesNotEndIt() throws Exception {
+        GitHubEvent firstClose =
+                Events.issue("closed", REPO, 27, List.of("P1"), T0.plus(Duration.ofMinutes(10)));
+        send(Events.issue("opened", REPO, 27, List.of("P1"), T0));
+        send(firstClose);
+        Instant reopened = T0.plus(Duration.ofDays(2));
+        send(Events.issue("reopened", REPO, 27, List.of("P1"), reopened));
+        assertThat(KeyedStates.entries(harness, "sla-ended")).isZero();
+        send(Events.redelivered(firstClose, "poll-close"));
+
+        watermark(reopened.plus(Duration.ofMinutes(30)));
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::type)
+                .containsExactly(ActionType.ADD_LABELS, ActionType.CREATE_COMMENT);
+    }
+
+    @Test
+    void eachLifeOfAnItemBreachesUnderIdsOfItsOwn() throws Exception {
+        harness.processBroadcastElement(escalatingTo("oncall-lead"), 0);
+        send(Events.issue("opened", REPO, 28, List.of("P0"), T0));
+        watermark(T0.plus(Duration.ofMinutes(5)));
+        send(Events.issue("closed", REPO, 28, List.of("P0"), T0.plus(Duration.ofMinutes(10))));
+        Instant reopened = T0.plus(Duration.ofHours(1));
+        send(Events.issue("reopened", REPO, 28, List.of("P0"), reopened));
+        watermark(reopened.plus(Duration.ofMinutes(5)));
+
+        String first = "sla-monitor@1:octo-org/widgets#28@2026-03-02T09:00:00Z";
+        String second = "sla-monitor@1:octo-org/widgets#28@2026-03-02T10:00:00Z";
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactly(
+                        first + ":response-breach:label",
+                        first + ":response-breach:comment",
+                        first + ":escalate",
+                        second + ":response-breach:label",
+                        second + ":response-breach:comment",
+                        second + ":escalate");
+    }
+
+    @Test
+    void aReplayFromACheckpointBreachesUnderTheSameIds() throws Exception {
+        send(Events.issue("closed", REPO, 29, List.of("P0"), T0.minus(Duration.ofHours(1))));
+        Instant reopened = T0;
+        send(Events.issue("reopened", REPO, 29, List.of("P0"), reopened));
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+        watermark(reopened.plus(Duration.ofMinutes(5)));
+        List<String> before =
+                harness.extractOutputValues().stream().map(ActionRecord::actionId).toList();
+        harness.close();
+
+        harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new SlaDeadlineFunction(), List.of(Policies.DESCRIPTOR)),
+                        new ItemKey(),
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
+        harness.initializeState(checkpoint);
+        harness.open();
+        watermark(reopened.plus(Duration.ofMinutes(5)));
+
+        assertThat(before).hasSize(2);
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactlyElementsOf(before);
     }
 
     @Test
@@ -343,6 +469,21 @@ class SlaDeadlineFunctionTest {
         assertThat(signals())
                 .extracting(RepoMetrics::metric)
                 .containsExactly("sla_items_closed", "sla_compliance_ratio");
+    }
+
+    private static RepoPolicy escalatingTo(String login) {
+        return new RepoPolicy(
+                REPO,
+                null,
+                null,
+                false,
+                300,
+                new Sla(null, null, null, 0, false, List.of(login)),
+                null,
+                null,
+                null,
+                null,
+                T0);
     }
 
     private static RepoPolicy businessHours(BusinessCalendar calendar, Instant updatedAt) {
