@@ -2,8 +2,11 @@ package io.repostream.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.RepoPolicy.Sla;
+import io.repostream.schemas.RepoPolicy.SlaTarget;
+import io.repostream.schemas.topics.Topic;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
@@ -16,13 +19,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -35,10 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Stops the job and starts it again from its last retained checkpoint, on the real broker, and
  * shows that every action reaches {@code read_committed} readers exactly once: none lost (input
  * after the checkpoint is read again), none duplicated (uncommitted output is aborted, keyed state
- * comes back).
+ * comes back), and an SLA deadline set before the stop fires after it, once. The actions topic is
+ * read to its end offsets, so a duplicate cannot go unread.
  */
 class RestartFromCheckpointTest {
     private static final String REPO = "octo-org/widgets";
+    private static final int SLA_ITEM = 41;
+    private static final Duration RESPONSE_TARGET = Duration.ofSeconds(30);
 
     /**
      * Events happen now: the job's event time follows the wall clock once its sources are quiet,
@@ -71,37 +78,104 @@ class RestartFromCheckpointTest {
     }
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
     void restartingFromACheckpointLosesNoActionAndDuplicatesNone() throws Exception {
+        // P0 items of this repo are due an answer in 30 s, so a deadline runs across the restart
+        Sla fast =
+                new Sla(
+                        Map.of("P0", new SlaTarget(RESPONSE_TARGET, Duration.ofHours(1))),
+                        null,
+                        null,
+                        0,
+                        false);
+        send(
+                Topics.CONFIG,
+                REPO,
+                new RepoPolicy(REPO, null, null, false, 300, fast, null, null, null, null, NOW));
         List<GitHubEvent> firstBatch = openings(1, 20);
-        firstBatch.forEach(this::send);
+        firstBatch.forEach(e -> send(Topics.EVENTS, e.repo(), e));
         job = start(null);
-        broker.consume(Topics.ACTIONS, 20, Duration.ofSeconds(90));
+        awaitActions(triaged(1, 20));
+
+        // an SLA clock starts: once triage of #21, behind it on the same partition, is committed,
+        // the checkpoint that committed it holds the item's deadline timers
+        Instant slaOpened = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        GitHubEvent urgent = Events.issue("opened", REPO, SLA_ITEM, List.of("P0"), slaOpened);
+        send(Topics.EVENTS, REPO, urgent);
+        openings(21, 21).forEach(e -> send(Topics.EVENTS, e.repo(), e));
+        awaitActions(triaged(1, 21));
 
         // more input while the job runs, so the stop lands with work after the last checkpoint
-        openings(21, 30).forEach(this::send);
+        openings(22, 30).forEach(e -> send(Topics.EVENTS, e.repo(), e));
         job.cancel().get(30, TimeUnit.SECONDS);
         Path checkpoint = latestCheckpoint(job.getJobID().toString());
         job = null;
 
         // the poller redelivers the first openings: restored keyed state must recognise them
-        firstBatch.forEach(e -> send(Events.redelivered(e, "poll-" + e.eventId())));
-        openings(31, 40).forEach(this::send);
+        firstBatch.forEach(
+                e -> send(Topics.EVENTS, e.repo(), Events.redelivered(e, "poll-" + e.eventId())));
+        send(Topics.EVENTS, REPO, Events.redelivered(urgent, "poll-" + urgent.eventId()));
+        openings(31, 40).forEach(e -> send(Topics.EVENTS, e.repo(), e));
         job = start(checkpoint);
 
-        broker.consume(Topics.ACTIONS, 40, Duration.ofSeconds(90));
-        // let a few more checkpoints commit whatever a duplicate would look like
-        Thread.sleep(3_000);
-        List<ConsumerRecord<String, ActionRecord>> all =
-                broker.consume(Topics.ACTIONS, 40, Duration.ofSeconds(30));
+        List<String> expected = triaged(1, 40);
+        String breach = "sla-monitor@1:" + REPO + "#" + SLA_ITEM + "@" + slaOpened;
+        expected.add(breach + ":response-breach:label");
+        expected.add(breach + ":response-breach:comment");
+        awaitActions(expected);
+        // a duplicate would show once more checkpoints have committed whatever was pending
+        awaitCheckpoints(job.getJobID().toString(), 2);
 
-        List<String> expected = new ArrayList<>();
-        for (int n = 1; n <= 40; n++) {
-            expected.add("triage-label@1:" + REPO + "#" + n);
-        }
-        assertThat(all)
+        assertThat(CommittedRecords.readToEnd(broker, Topics.ACTIONS, Duration.ofSeconds(30)))
                 .extracting(r -> r.value().actionId())
                 .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    /** Waits until every one of {@code ids} is committed on the actions topic. */
+    private void awaitActions(List<String> ids) throws InterruptedException {
+        CommittedRecords.await(
+                broker,
+                Topics.ACTIONS,
+                all ->
+                        all.stream()
+                                .map(r -> r.value().actionId())
+                                .collect(Collectors.toSet())
+                                .containsAll(ids),
+                Duration.ofSeconds(120));
+    }
+
+    /** Waits until the job has completed {@code n} more checkpoints than it has now. */
+    private void awaitCheckpoints(String jobId, int n) throws Exception {
+        long target = latestCheckpointNumber(jobId) + n;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (latestCheckpointNumber(jobId) < target) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + jobId + " completed no checkpoint " + target);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private long latestCheckpointNumber(String jobId) throws IOException {
+        Path dir = checkpoints.resolve(jobId);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> dirs = Files.list(dir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
+                    .filter(d -> Files.exists(d.resolve("_metadata")))
+                    .mapToLong(d -> Long.parseLong(d.getFileName().toString().substring(4)))
+                    .max()
+                    .orElse(0);
+        }
+    }
+
+    private static List<String> triaged(int from, int to) {
+        List<String> ids = new ArrayList<>();
+        for (int n = from; n <= to; n++) {
+            ids.add("triage-label@1:" + REPO + "#" + n);
+        }
+        return ids;
     }
 
     private JobClient start(Path restoreFrom) throws Exception {
@@ -118,8 +192,9 @@ class RestartFromCheckpointTest {
                                 config.transactionalIdPrefix(),
                                 config.checkpointInterval(),
                                 2,
-                                config.maxOutOfOrderness(),
-                                config.sourceIdleness(),
+                                // a quiet job's event time follows the wall clock 2 s behind
+                                Duration.ofSeconds(2),
+                                Duration.ofSeconds(2),
                                 config.kafkaProperties()))
                 .build(env);
         return env.executeAsync("repostream-restart-test");
@@ -139,17 +214,18 @@ class RestartFromCheckpointTest {
     private static List<GitHubEvent> openings(int from, int to) {
         List<GitHubEvent> events = new ArrayList<>();
         for (int n = from; n <= to; n++) {
-            events.add(Events.issue("opened", REPO, n, List.of(), NOW.plusSeconds(n)));
+            // distinct times, none ahead of the wall clock (event time must not run ahead of it)
+            events.add(Events.issue("opened", REPO, n, List.of(), NOW.plusMillis(n)));
         }
         return events;
     }
 
-    private void send(GitHubEvent event) {
-        String json = new String(Topics.EVENTS.valueCodec().encode(event), StandardCharsets.UTF_8);
+    private <V> void send(Topic<String, V> topic, String key, V value) {
+        String json = new String(topic.valueCodec().encode(value), StandardCharsets.UTF_8);
         try {
-            producer.send(new ProducerRecord<>(Topics.EVENTS.name(), event.repo(), json)).get();
+            producer.send(new ProducerRecord<>(topic.name(), key, json)).get();
         } catch (Exception e) {
-            throw new AssertionError("could not send " + event.eventId(), e);
+            throw new AssertionError("could not send to " + topic.name(), e);
         }
     }
 }
