@@ -5,6 +5,7 @@ import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -24,6 +25,8 @@ import org.apache.flink.util.Collector;
  * Dry-run actions never reach GitHub and pass untouched. An action this governor delays is marked
  * so, and counted as delayed by the installation governor, so it counts once. Audit records pass on
  * to the installation governor, addressed to the installation this repository's actions belong to.
+ * Each action also emits {@code action_budget_used}: the actions of the sliding hour it is sent in,
+ * itself included (so never above the budget), labelled with the budget.
  */
 public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput, GovernorInput> {
     private static final long serialVersionUID = 1L;
@@ -83,20 +86,16 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
             state.update(pruned);
             return;
         }
-        state.update(
-                new GovernorState(
-                        SlotSchedule.with(pruned.sent(), slot),
-                        null,
-                        null,
-                        null,
-                        pruned.installation()));
+        List<Long> sent = SlotSchedule.with(pruned.sent(), slot);
+        state.update(new GovernorState(sent, null, null, null, pruned.installation()));
         ctx.output(
                 GovernorSignals.TAG,
                 new RepoMetrics(
                         action.repo(),
                         "action_budget_used",
                         Map.of("budget_per_hour", String.valueOf(policy.actionBudgetPerHour())),
-                        pruned.sent().size() + 1,
+                        // of the hour this action is sent in, so never above the budget
+                        SlotSchedule.inWindowEndingAt(sent, slot, HOUR_MS),
                         at,
                         at));
         // moved past the time it asked for (a rerun's backoff is its own): the installation

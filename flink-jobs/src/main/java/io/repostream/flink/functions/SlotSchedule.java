@@ -67,6 +67,11 @@ public final class SlotSchedule {
         return true;
     }
 
+    /** Reservations in the window that ends at {@code t}: {@code t - windowMs < r <= t}. */
+    public static int inWindowEndingAt(List<Long> sorted, long t, long windowMs) {
+        return count(sorted, t - windowMs + 1, t + 1);
+    }
+
     /** Reservations r with {@code from <= r < to}. */
     private static int count(List<Long> sorted, long from, long to) {
         return lowerBound(sorted, to) - lowerBound(sorted, from);

@@ -112,6 +112,72 @@ class ActionRateGovernorTest {
     }
 
     @Test
+    void rerunsTakePrecedenceOverLabelsAndBreachesOverBoth() throws Exception {
+        budget(10); // labels may fill 7, reruns 8, SLA breaches all 10
+        for (int i = 0; i < 8; i++) {
+            propose(action("label-" + i, ActionType.ADD_LABELS, "triage-label@1", null));
+        }
+        propose(action("rerun-1", ActionType.RERUN_FAILED_JOBS, "ci-retry@1", null));
+        propose(action("rerun-2", ActionType.RERUN_FAILED_JOBS, "ci-retry@1", null));
+        propose(action("breach", ActionType.ADD_LABELS, "sla-monitor@1", null));
+
+        assertThat(actions())
+                .filteredOn(a -> a.notBefore() != null)
+                .extracting(ActionRecord::actionId)
+                .containsExactly("label-7", "rerun-2");
+    }
+
+    @Test
+    void reportsTheBudgetUsedInTheHourEachActionIsSentIn() throws Exception {
+        budget(2);
+        for (int i = 0; i < 3; i++) {
+            propose(action("breach-" + i, ActionType.ADD_LABELS, "sla-monitor@1", null));
+        }
+        // an hour later the first two have left the window; the third is in it
+        harness.setProcessingTime(NOW + Duration.ofMinutes(61).toMillis());
+        harness.processElement(
+                GovernorInput.of(action("breach-3", ActionType.ADD_LABELS, "sla-monitor@1", null)),
+                NOW);
+
+        assertThat(actions())
+                .extracting(ActionRecord::notBefore)
+                .containsExactly(null, null, T0.plus(Duration.ofHours(1)), null);
+        assertThat(metrics("action_budget_used"))
+                .allSatisfy(m -> assertThat(m.labels()).containsEntry("budget_per_hour", "2"))
+                .extracting(RepoMetrics::value)
+                .containsExactly(1.0, 2.0, 1.0, 2.0);
+    }
+
+    @Test
+    void followsABudgetChangedMidStream() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            propose(action("before-" + i, ActionType.ADD_LABELS, "triage-label@1", null));
+        }
+        harness.processBroadcastElement(
+                new RepoPolicy(
+                        REPO,
+                        null,
+                        null,
+                        false,
+                        2,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        T0.plusSeconds(1)),
+                0);
+        propose(action("after", ActionType.ADD_LABELS, "triage-label@1", null));
+
+        assertThat(actions())
+                .extracting(ActionRecord::notBefore)
+                .containsExactly(null, null, null, T0.plus(Duration.ofHours(1)));
+        assertThat(metrics("action_budget_used"))
+                .last()
+                .satisfies(m -> assertThat(m.labels()).containsEntry("budget_per_hour", "2"));
+    }
+
+    @Test
     void dropsAnActionOnlyWhenItsDelayWouldPassItsExpiry() throws Exception {
         budget(1);
         propose(action("first", ActionType.ADD_LABELS, "triage-label@1", null));

@@ -54,6 +54,27 @@ class InstallationRateGovernorTest {
     }
 
     @Test
+    void keepsContentCreationTo500PerHour() throws Exception {
+        // 80 a minute for six minutes and 20 more: 500 within the hour
+        for (int i = 0; i < InstallationRateGovernor.CONTENT_PER_HOUR + 1; i++) {
+            propose(comment("o/a", "c-" + i, 5L));
+        }
+
+        List<ActionRecord> out = harness.extractOutputValues();
+        assertThat(out.get(InstallationRateGovernor.CONTENT_PER_HOUR - 1).notBefore())
+                .isEqualTo(T0.plus(Duration.ofMinutes(6)));
+        // the 501st waits until the first minute's comments have left the hour
+        assertThat(out.get(InstallationRateGovernor.CONTENT_PER_HOUR).notBefore())
+                .isEqualTo(T0.plus(Duration.ofHours(1)));
+        long perHourMax =
+                out.stream()
+                        .map(a -> a.notBefore() == null ? T0 : a.notBefore())
+                        .filter(t -> t.isBefore(T0.plus(Duration.ofHours(1))))
+                        .count();
+        assertThat(perHourMax).isEqualTo(InstallationRateGovernor.CONTENT_PER_HOUR);
+    }
+
+    @Test
     void keepsInstallationsApart() throws Exception {
         for (int i = 0; i < 80; i++) {
             propose(comment("o/a", "a-" + i, 5L));
