@@ -166,7 +166,67 @@ class CiRetryPlannerTest {
         assertThat(signals("ci_failures"))
                 .singleElement()
                 .satisfies(m -> assertThat(m.labels()).containsEntry("class", "unknown"));
-        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void followsARetryPolicyChangedMidStream() throws Exception {
+        send(Events.workflowRun(REPO, CI, 800, "a", "timed_out", 3, 0, T0));
+        assertThat(harness.extractOutputValues()).isEmpty(); // default: 3 attempts
+
+        harness.processBroadcastElement(
+                new RepoPolicy(
+                        REPO,
+                        null,
+                        null,
+                        false,
+                        300,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new Retry(5, Duration.ofMinutes(2), Duration.ofMinutes(30)),
+                        T0),
+                0);
+        send(Events.workflowRun(REPO, CI, 801, "b", "timed_out", 3, 0, T0.plusSeconds(60)));
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.actionId()).endsWith(":run-801:attempt-4");
+                            // 2 min base, fourth attempt: 2 * 2^2 = 8 min, within ±20 %
+                            assertThat(Duration.between(T0.plusSeconds(60), a.notBefore()))
+                                    .isBetween(Duration.ofSeconds(384), Duration.ofSeconds(576));
+                        });
+    }
+
+    @Test
+    void followsFailurePatternsChangedMidStream() throws Exception {
+        send(Events.workflowJob(REPO, CI, 900, "test", "failure", List.of("Quota gremlins"), T0));
+        send(Events.workflowRun(REPO, CI, 900, "c", "failure", 1, 0, T0));
+        harness.processBroadcastElement(
+                new RepoPolicy(
+                        REPO,
+                        null,
+                        null,
+                        false,
+                        300,
+                        null,
+                        null,
+                        null,
+                        java.util.Map.of("transient", List.of("(?i)quota gremlins")),
+                        null,
+                        T0),
+                0);
+        send(Events.workflowJob(REPO, CI, 901, "test", "failure", List.of("Quota gremlins"), T0));
+        send(Events.workflowRun(REPO, CI, 901, "d", "failure", 1, 0, T0));
+
+        assertThat(signals("ci_failures"))
+                .extracting(m -> m.labels().get("class"))
+                .containsExactly("unknown", "transient");
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactly("ci-retry@1:octo-org/widgets:run-901:attempt-2");
     }
 
     private void send(GitHubEvent event) throws Exception {

@@ -184,6 +184,87 @@ class SlaDeadlineFunctionTest {
     }
 
     @Test
+    void warnsAtThePolicysFractionOfTheTarget() throws Exception {
+        // default fraction 0.8: a P1 first response (30 min) warns at 24 min
+        send(Events.issue("opened", REPO, 40, List.of("P1"), T0));
+
+        watermark(T0.plus(Duration.ofMinutes(24)).minusMillis(1));
+        assertThat(signals()).isEmpty();
+        watermark(T0.plus(Duration.ofMinutes(24)));
+
+        assertThat(signals())
+                .singleElement()
+                .satisfies(
+                        m -> {
+                            assertThat(m.metric()).isEqualTo("sla_warnings");
+                            assertThat(m.labels())
+                                    .containsEntry("kind", "response")
+                                    .containsEntry("priority", "P1");
+                        });
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void warnsAtACustomFraction() throws Exception {
+        harness.processBroadcastElement(withSla(new Sla(null, null, null, 0.5, false), T0), 0);
+        send(Events.issue("opened", REPO, 41, List.of("P1"), T0));
+
+        watermark(T0.plus(Duration.ofMinutes(15)).minusMillis(1));
+        assertThat(signals()).isEmpty();
+        watermark(T0.plus(Duration.ofMinutes(15)));
+
+        assertThat(signals()).extracting(RepoMetrics::metric).containsExactly("sla_warnings");
+        // and at half the resolution target (24 h)
+        watermark(T0.plus(Duration.ofHours(12)));
+        assertThat(signals())
+                .filteredOn(m -> m.metric().equals("sla_warnings"))
+                .extracting(m -> m.labels().get("kind"))
+                .containsExactly("response", "resolution");
+    }
+
+    @Test
+    void loweringThePriorityRetargetsTheDeadlines() throws Exception {
+        send(Events.issue("opened", REPO, 42, List.of("P0"), T0)); // 5 min to answer
+        send(Events.issue("unlabeled", REPO, 42, List.of("P3"), T0.plusSeconds(60)));
+
+        watermark(T0.plus(Duration.ofHours(23)));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(T0.plus(Duration.ofHours(24))); // P3: a day to answer
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::reason)
+                .hasSize(2)
+                .allSatisfy(reason -> assertThat(reason).contains("P3"));
+        assertThat(openItemChanges()).containsExactly("P0+", "P0-", "P3+");
+    }
+
+    @Test
+    void aTargetRelaxedMidStreamMovesThePendingDeadline() throws Exception {
+        send(Events.issue("opened", REPO, 43, List.of("P1"), T0));
+        Sla relaxed =
+                new Sla(
+                        java.util.Map.of(
+                                "P1",
+                                new RepoPolicy.SlaTarget(Duration.ofHours(2), Duration.ofDays(2))),
+                        null,
+                        null,
+                        0,
+                        false);
+        harness.processBroadcastElement(withSla(relaxed, T0.plusSeconds(60)), 0);
+
+        watermark(T0.plus(Duration.ofHours(2)).minusMillis(1));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(T0.plus(Duration.ofHours(2)));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::reason)
+                .hasSize(2)
+                .allSatisfy(
+                        reason ->
+                                assertThat(reason).contains("due " + T0.plus(Duration.ofHours(2))));
+    }
+
+    @Test
     void actsOnEachBreachOnlyOnce() throws Exception {
         send(Events.issue("opened", REPO, 11, List.of("P0"), T0));
 
@@ -469,6 +550,10 @@ class SlaDeadlineFunctionTest {
         assertThat(signals())
                 .extracting(RepoMetrics::metric)
                 .containsExactly("sla_items_closed", "sla_compliance_ratio");
+    }
+
+    private static RepoPolicy withSla(Sla sla, Instant updatedAt) {
+        return new RepoPolicy(REPO, null, null, false, 300, sla, null, null, null, null, updatedAt);
     }
 
     private static RepoPolicy escalatingTo(String login) {

@@ -171,8 +171,6 @@ class TriageLabelFunctionTest {
                 Events.issue("deleted", REPO, 20, List.of(), later), later.toEpochMilli());
 
         assertThat(KeyedStates.entries(harness, "triaged")).isZero();
-        assertThat(harness.numEventTimeTimers()).isZero();
-        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     private static RepoPolicy policy(
