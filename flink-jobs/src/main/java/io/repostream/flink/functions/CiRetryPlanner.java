@@ -11,7 +11,6 @@ import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +28,11 @@ import org.apache.flink.util.OutputTag;
  * FailureClassifier}). Transient, dependency and flaky failures get a {@code rerun_failed_jobs}
  * with exponential backoff and jitter ({@code not_before}) until the policy's max attempts; at most
  * {@link #MAX_RERUNS_PER_HOUR} per workflow, so a broken runner fleet does not cause a rerun storm.
- * Permanent failures get one explanatory comment on the pull request. A head SHA that failed and
- * then passed is a flake; a workflow whose recent runs flake repeatedly gets its pull request
- * labelled {@link #FLAKY_LABEL}.
+ * Permanent failures get one explanatory comment on the pull request. A run that passes on a head
+ * SHA that failed before is a flake; a workflow whose recent runs flake repeatedly gets its pull
+ * request labelled {@link #FLAKY_LABEL}. The flake rate is flaky runs over completed runs, counting
+ * each run once whatever its attempts, over the workflow's last {@link #FLAKE_WINDOW} runs; it is
+ * emitted ({@code flake_rate_ratio}) at every completed run, so it falls as well as rises.
  */
 public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
     private static final long serialVersionUID = 1L;
@@ -99,7 +100,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
         String runId = job.path("run_id").asText();
         Map<String, String> jobs = new LinkedHashMap<>(s.failedJobs());
         jobs.merge(runId, text.toString(), (a, b) -> a + "\n" + b);
-        return new CiWorkflowState(bounded(jobs), s.failedShas(), s.outcomes(), s.reruns());
+        return new CiWorkflowState(bounded(jobs), s.failedShas(), s.recentRuns(), s.reruns());
     }
 
     private CiWorkflowState onRun(
@@ -113,7 +114,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
         Map<String, String> jobs = new LinkedHashMap<>(s.failedJobs());
         String jobText = jobs.remove(String.valueOf(runId));
         Map<String, Integer> shas = new LinkedHashMap<>(s.failedShas());
-        List<String> outcomes = new ArrayList<>(s.outcomes());
+        String runKey = "run:" + runId;
         List<Long> reruns =
                 SlotSchedule.prune(s.reruns(), event.occurredAt().toEpochMilli(), 3_600_000);
         RepoPolicy policy = policy(ctx, event.repo());
@@ -122,32 +123,28 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
 
         if ("success".equals(conclusion)) {
             boolean flaky = shas.remove(sha) != null;
-            outcomes.add(flaky ? "flaky" : "ok");
-            CiWorkflowState next = new CiWorkflowState(jobs, shas, window(outcomes), reruns);
+            CiWorkflowState next =
+                    new CiWorkflowState(
+                            jobs, shas, completed(s, runKey, flaky ? "flaky" : "ok"), reruns);
             ctx.output(SIGNALS, metric(event, "ci_success_ratio", Map.of("workflow", workflow), 1));
             if (flaky) {
                 ctx.output(
                         SIGNALS, metric(event, "ci_flaky_runs", Map.of("workflow", workflow), 1));
-                ctx.output(
-                        SIGNALS,
-                        metric(
-                                event,
-                                "flake_rate_ratio",
-                                Map.of("workflow", workflow),
-                                next.flakeRate()));
                 if (pr > 0 && flakyWorkflow(next) && policy.enables(ActionType.ADD_LABELS)) {
                     out.collect(flakyLabel(event, policy, workflow, pr, next));
                 }
             }
+            ctx.output(SIGNALS, flakeRate(event, workflow, next));
             return next;
         }
         if (!failed(conclusion)) {
-            return new CiWorkflowState(jobs, shas, s.outcomes(), reruns); // cancelled, skipped
+            return new CiWorkflowState(jobs, shas, s.recentRuns(), reruns); // cancelled, skipped
         }
 
         shas.put(sha, attempt);
-        outcomes.add("fail");
-        CiWorkflowState next = new CiWorkflowState(jobs, bounded(shas), window(outcomes), reruns);
+        CiWorkflowState next =
+                new CiWorkflowState(jobs, bounded(shas), completed(s, runKey, "fail"), reruns);
+        ctx.output(SIGNALS, flakeRate(event, workflow, next));
         String text = "conclusion " + conclusion + (jobText == null ? "" : "\n" + jobText);
         FailureClass cls =
                 classifier.classify(event.repo(), conclusion, text, policy.failurePatterns());
@@ -171,7 +168,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
                 reruns = SlotSchedule.with(reruns, event.occurredAt().toEpochMilli());
                 next =
                         new CiWorkflowState(
-                                next.failedJobs(), next.failedShas(), next.outcomes(), reruns);
+                                next.failedJobs(), next.failedShas(), next.recentRuns(), reruns);
             }
         } else if (cls == FailureClass.PERMANENT
                 && pr > 0
@@ -188,16 +185,23 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
         String conclusion = check.path("conclusion").asText("");
         String workflow = CiEvents.workflow(event);
         Map<String, Integer> shas = new LinkedHashMap<>(s.failedShas());
-        List<String> outcomes = new ArrayList<>(s.outcomes());
+        // another CI app re-runs a check as a new check run on the same commit
+        String run = "sha:" + sha;
         if ("success".equals(conclusion)) {
             boolean flaky = shas.remove(sha) != null;
-            outcomes.add(flaky ? "flaky" : "ok");
+            CiWorkflowState next =
+                    new CiWorkflowState(
+                            s.failedJobs(),
+                            shas,
+                            completed(s, run, flaky ? "flaky" : "ok"),
+                            s.reruns());
             ctx.output(SIGNALS, metric(event, "ci_success_ratio", Map.of("workflow", workflow), 1));
             if (flaky) {
                 ctx.output(
                         SIGNALS, metric(event, "ci_flaky_runs", Map.of("workflow", workflow), 1));
             }
-            return new CiWorkflowState(s.failedJobs(), shas, window(outcomes), s.reruns());
+            ctx.output(SIGNALS, flakeRate(event, workflow, next));
+            return next;
         }
         if (!failed(conclusion)) {
             return s;
@@ -219,7 +223,10 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
                         text,
                         policy(ctx, event.repo()).failurePatterns());
         shas.put(sha, 1);
-        outcomes.add("fail");
+        CiWorkflowState next =
+                new CiWorkflowState(
+                        s.failedJobs(), bounded(shas), completed(s, run, "fail"), s.reruns());
+        ctx.output(SIGNALS, flakeRate(event, workflow, next));
         ctx.output(SIGNALS, metric(event, "ci_success_ratio", Map.of("workflow", workflow), 0));
         ctx.output(
                 SIGNALS,
@@ -228,7 +235,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
                         "ci_failures",
                         Map.of("workflow", workflow, "class", cls.wireName()),
                         1));
-        return new CiWorkflowState(s.failedJobs(), bounded(shas), window(outcomes), s.reruns());
+        return next;
     }
 
     private static ActionRecord rerun(
@@ -322,7 +329,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
                         event.repo(),
                         pr,
                         s.flakyCount(),
-                        s.outcomes().size()),
+                        s.recentRuns().size()),
                 List.of("flake rate " + s.flakeRate()),
                 0.7,
                 CLASSIFIER_RULE,
@@ -350,9 +357,24 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
         return prs.isArray() && !prs.isEmpty() ? prs.get(0).path("number").asLong(0) : 0;
     }
 
-    private static List<String> window(List<String> outcomes) {
-        int from = Math.max(0, outcomes.size() - FLAKE_WINDOW);
-        return new ArrayList<>(outcomes.subList(from, outcomes.size()));
+    /**
+     * The recent runs with {@code run}'s outcome so far; a re-run's attempt updates its run. Only
+     * the latest {@link #FLAKE_WINDOW} runs stay.
+     */
+    private static Map<String, String> completed(CiWorkflowState s, String run, String outcome) {
+        Map<String, String> runs = new LinkedHashMap<>(s.recentRuns());
+        runs.put(run, outcome);
+        var oldest = runs.keySet().iterator();
+        while (runs.size() > FLAKE_WINDOW) {
+            oldest.next();
+            oldest.remove();
+        }
+        return runs;
+    }
+
+    /** Flaky runs of the workflow's recent completed runs, after each completion. */
+    private static RepoMetrics flakeRate(GitHubEvent event, String workflow, CiWorkflowState s) {
+        return metric(event, "flake_rate_ratio", Map.of("workflow", workflow), s.flakeRate());
     }
 
     private static <V> Map<String, V> bounded(Map<String, V> map) {

@@ -6,33 +6,40 @@ import java.util.Map;
 /**
  * What the CI planner remembers per repository and workflow; every collection is bounded.
  *
+ * <p>State written before {@code recentRuns} existed had {@code outcomes}, one entry per failed
+ * attempt as well as per success; it is not carried over (JSON readers ignore the old field), so
+ * the flake window starts again under the per-run definition while {@code failedShas} still
+ * recognises flakes of runs that failed before.
+ *
  * @param failedJobs run id to the text of its failed jobs (names, failed steps), until the run
  *     completes
  * @param failedShas head SHA of recent failed runs to the run attempt that failed
- * @param outcomes the latest runs' outcomes, oldest first: {@code ok}, {@code fail} or {@code
- *     flaky}
+ * @param recentRuns the workflow's latest completed runs, oldest first, at most {@link
+ *     CiRetryPlanner#FLAKE_WINDOW}: run ({@code run:<id>}, or {@code sha:<head sha>} for other CI
+ *     apps' checks) to its outcome so far, {@code ok}, {@code fail} or {@code flaky}; a re-run
+ *     updates its run's entry
  * @param reruns event times (epoch ms) of re-runs planned in the last hour
  */
 public record CiWorkflowState(
         Map<String, String> failedJobs,
         Map<String, Integer> failedShas,
-        List<String> outcomes,
+        Map<String, String> recentRuns,
         List<Long> reruns) {
 
     public CiWorkflowState {
         failedJobs = failedJobs == null ? Map.of() : failedJobs;
         failedShas = failedShas == null ? Map.of() : failedShas;
-        outcomes = outcomes == null ? List.of() : outcomes;
+        recentRuns = recentRuns == null ? Map.of() : recentRuns;
         reruns = reruns == null ? List.of() : reruns;
     }
 
-    /** Flaky runs among the recent outcomes. */
+    /** Flaky runs among the recent ones. */
     public long flakyCount() {
-        return outcomes.stream().filter("flaky"::equals).count();
+        return recentRuns.values().stream().filter("flaky"::equals).count();
     }
 
-    /** Share of recent runs that were flaky; 0 with no history. */
+    /** Share of the recent completed runs that were flaky; 0 with no history. */
     public double flakeRate() {
-        return outcomes.isEmpty() ? 0 : (double) flakyCount() / outcomes.size();
+        return recentRuns.isEmpty() ? 0 : (double) flakyCount() / recentRuns.size();
     }
 }

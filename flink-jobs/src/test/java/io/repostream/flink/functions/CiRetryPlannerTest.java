@@ -131,10 +131,65 @@ class CiRetryPlannerTest {
                             assertThat(a.params().get("labels").get(0).asText())
                                     .isEqualTo("ci/flaky");
                         });
+        // three runs, each failed then passed: all three flaky
         assertThat(signals("flake_rate_ratio"))
                 .last()
                 .extracting(RepoMetrics::value)
-                .isEqualTo(0.5);
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void aRunThatFailsThenPassesOnRerunIsOneFlakyRunOfOne() throws Exception {
+        send(Events.workflowRun(REPO, CI, 410, "s-410", "failure", 1, 0, T0));
+        send(Events.workflowRun(REPO, CI, 410, "s-410", "success", 2, 0, T0.plusSeconds(60)));
+
+        assertThat(flakeRates()).containsExactly(0.0, 1.0);
+    }
+
+    @Test
+    void emitsTheFlakeRateOnEveryCompletedRunSoItCanFall() throws Exception {
+        send(Events.workflowRun(REPO, CI, 420, "s-420", "failure", 1, 0, T0));
+        send(Events.workflowRun(REPO, CI, 420, "s-420", "success", 2, 0, T0.plusSeconds(60)));
+        send(Events.workflowRun(REPO, CI, 421, "s-421", "success", 1, 0, T0.plusSeconds(120)));
+        send(Events.workflowRun(REPO, CI, 422, "s-422", "failure", 1, 0, T0.plusSeconds(180)));
+        send(Events.workflowRun(REPO, CI, 423, "s-423", "cancelled", 1, 0, T0.plusSeconds(240)));
+
+        // flaky of completed runs: 0/1, 1/1, 1/2, 1/3; a cancelled run is no outcome
+        assertThat(flakeRates()).containsExactly(0.0, 1.0, 0.5, 1.0 / 3);
+        assertThat(signals("flake_rate_ratio"))
+                .allSatisfy(m -> assertThat(m.labels()).containsEntry("workflow", CI));
+    }
+
+    @Test
+    void theFlakeRateCountsOnlyTheLatestRunsOfTheWorkflow() throws Exception {
+        send(Events.workflowRun(REPO, CI, 430, "s-430", "failure", 1, 0, T0));
+        send(Events.workflowRun(REPO, CI, 430, "s-430", "success", 2, 0, T0.plusSeconds(1)));
+        for (int i = 1; i <= CiRetryPlanner.FLAKE_WINDOW; i++) {
+            send(
+                    Events.workflowRun(
+                            REPO,
+                            CI,
+                            430 + i,
+                            "s-" + (430 + i),
+                            "success",
+                            1,
+                            0,
+                            T0.plusSeconds(1 + i)));
+        }
+
+        List<Double> rates = flakeRates();
+        // 49 passing runs after the flaky one: still in the window; the 50th pushes it out
+        assertThat(rates.get(rates.size() - 2)).isEqualTo(1.0 / CiRetryPlanner.FLAKE_WINDOW);
+        assertThat(rates.get(rates.size() - 1)).isEqualTo(0.0);
+    }
+
+    @Test
+    void aCheckRunRerunOnTheSameCommitIsOneRun() throws Exception {
+        send(checkRun("lint", "c-1", "failure"));
+        send(checkRun("lint", "c-1", "success"));
+
+        assertThat(flakeRates()).containsExactly(0.0, 1.0);
+        assertThat(signals("ci_flaky_runs")).hasSize(1);
     }
 
     @Test
@@ -231,6 +286,35 @@ class CiRetryPlannerTest {
 
     private void send(GitHubEvent event) throws Exception {
         harness.processElement(event, event.occurredAt().toEpochMilli());
+    }
+
+    private List<Double> flakeRates() {
+        return signals("flake_rate_ratio").stream().map(RepoMetrics::value).toList();
+    }
+
+    /** A completed check run of another CI app than GitHub Actions. */
+    private static GitHubEvent checkRun(String name, String sha, String conclusion) {
+        com.fasterxml.jackson.databind.node.ObjectNode payload =
+                Events.example("check_run", "completed");
+        com.fasterxml.jackson.databind.node.ObjectNode check =
+                (com.fasterxml.jackson.databind.node.ObjectNode) payload.get("check_run");
+        check.put("name", name);
+        check.put("head_sha", sha);
+        check.put("conclusion", conclusion);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) check.get("app")).put("slug", "circleci");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) payload.get("repository"))
+                .put("full_name", REPO);
+        return new GitHubEvent(
+                "check-" + name + "-" + sha + "-" + conclusion,
+                io.repostream.schemas.EventSource.WEBHOOK,
+                "check_run",
+                "completed",
+                REPO,
+                null,
+                42L,
+                T0,
+                T0,
+                payload);
     }
 
     private List<RepoMetrics> signals(String name) {
