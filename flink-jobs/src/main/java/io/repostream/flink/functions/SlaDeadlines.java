@@ -49,18 +49,41 @@ public record SlaDeadlines(
     }
 
     /**
-     * The highest priority (P0 before P3) that the item's labels map to, else the policy's default.
+     * The most urgent priority that the item's labels map to, else the policy's default. Urgency is
+     * the order of the policy's {@code sla.targets} (most urgent first: P0 before P3 by default),
+     * so custom names rank as the policy lists them; a priority without a target ranks last.
      */
     public static String priority(RepoPolicy policy, Collection<String> labels) {
-        String best = null;
         Map<String, String> byLabel = policy.sla().priorityLabels();
+        String best = null;
+        int bestRank = Integer.MAX_VALUE;
         for (String label : labels) {
             String p = byLabel.get(label);
-            if (p != null && (best == null || p.compareTo(best) < 0)) {
+            if (p == null) {
+                continue;
+            }
+            int rank = rank(policy, p);
+            // equal ranks (priorities without targets) by name, so the choice is deterministic
+            if (best == null || rank < bestRank || (rank == bestRank && p.compareTo(best) < 0)) {
                 best = p;
+                bestRank = rank;
             }
         }
         return best == null ? policy.sla().defaultPriority() : best;
+    }
+
+    /**
+     * Position of {@code priority} among the policy's targets; after all of them if it has none.
+     */
+    private static int rank(RepoPolicy policy, String priority) {
+        int i = 0;
+        for (String p : policy.sla().targets().keySet()) {
+            if (p.equals(priority)) {
+                return i;
+            }
+            i++;
+        }
+        return Integer.MAX_VALUE;
     }
 
     private static Instant warning(

@@ -265,6 +265,33 @@ class SlaDeadlineFunctionTest {
     }
 
     @Test
+    void ranksCustomPrioritiesInThePolicysOrderNotByName() throws Exception {
+        java.util.Map<String, RepoPolicy.SlaTarget> targets = new java.util.LinkedHashMap<>();
+        targets.put("urgent", new RepoPolicy.SlaTarget(Duration.ofMinutes(5), Duration.ofHours(4)));
+        targets.put("normal", new RepoPolicy.SlaTarget(Duration.ofHours(2), Duration.ofDays(5)));
+        targets.put("P2", new RepoPolicy.SlaTarget(Duration.ofHours(8), Duration.ofDays(10)));
+        targets.put("P10", new RepoPolicy.SlaTarget(Duration.ofDays(2), Duration.ofDays(60)));
+        java.util.Map<String, String> labels =
+                java.util.Map.of(
+                        "sev/urgent", "urgent",
+                        "sev/normal", "normal",
+                        "P2", "P2",
+                        "P10", "P10");
+        harness.processBroadcastElement(
+                withSla(new Sla(targets, labels, "normal", 0, false), T0), 0);
+
+        // by name, "normal" < "urgent" and "P10" < "P2"
+        send(Events.issue("opened", REPO, 44, List.of("sev/normal", "sev/urgent"), T0));
+        send(Events.issue("opened", REPO, 45, List.of("P10", "P2"), T0));
+
+        assertThat(openItemChanges()).containsExactly("urgent+", "P2+");
+        watermark(T0.plus(Duration.ofMinutes(5)));
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::target)
+                .containsExactly(44L, 44L);
+    }
+
+    @Test
     void actsOnEachBreachOnlyOnce() throws Exception {
         send(Events.issue("opened", REPO, 11, List.of("P0"), T0));
 
