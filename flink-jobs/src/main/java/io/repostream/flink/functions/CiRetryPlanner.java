@@ -74,13 +74,19 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
     @Override
     public void processElement(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
+        CiWorkflowState stored = state.value();
         CiWorkflowState current =
-                state.value() == null ? new CiWorkflowState(null, null, null, null) : state.value();
-        switch (event.type()) {
-            case "workflow_job" -> state.update(onJob(current, event));
-            case "workflow_run" -> state.update(onRun(current, event, ctx, out));
-            case "check_run" -> state.update(onCheck(current, event, ctx));
-            default -> {}
+                stored == null ? new CiWorkflowState(null, null, null, null) : stored;
+        CiWorkflowState next =
+                switch (event.type()) {
+                    case "workflow_job" -> onJob(current, event);
+                    case "workflow_run" -> onRun(current, event, ctx, out);
+                    case "check_run" -> onCheck(current, event, ctx);
+                    default -> current;
+                };
+        // the handlers return the state they were given when nothing changed
+        if (next != current) {
+            state.update(next);
         }
     }
 
@@ -137,8 +143,10 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
             ctx.output(SIGNALS, flakeRate(event, workflow, next));
             return next;
         }
-        if (!failed(conclusion)) {
-            return new CiWorkflowState(jobs, shas, s.recentRuns(), reruns); // cancelled, skipped
+        if (!failed(conclusion)) { // cancelled, skipped: no outcome
+            return jobText == null && reruns == s.reruns()
+                    ? s
+                    : new CiWorkflowState(jobs, shas, s.recentRuns(), reruns);
         }
 
         shas.put(sha, attempt);

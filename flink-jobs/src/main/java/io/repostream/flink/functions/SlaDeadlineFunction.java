@@ -66,6 +66,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
 
     private transient ValueState<SlaState> items;
     private transient ValueState<Long> ended;
+    private transient BusinessClocks clocks;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -77,6 +78,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         ValueStateDescriptor<Long> end = new ValueStateDescriptor<>("sla-ended", Types.LONG);
         end.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
         ended = getRuntimeContext().getState(end);
+        clocks = new BusinessClocks();
     }
 
     @Override
@@ -133,7 +135,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             return;
         }
         RepoPolicy policy = policy(ctx, state.repo());
-        SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
+        SlaDeadlines due = deadlines(policy, state);
         Instant now = Instant.ofEpochMilli(timestamp);
         boolean responseOpen = state.firstResponseAt() == null;
 
@@ -177,7 +179,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 state.withFlags(
                         responseWarned, responseBreached, resolutionWarned, resolutionBreached);
         // a relaxed policy may have moved deadlines past this timer: arm the new ones
-        items.update(retarget(next, policy, ctx, timestamp));
+        items.update(retarget(next, due, ctx, timestamp));
     }
 
     /**
@@ -274,7 +276,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         items.clear();
         ctx.output(SIGNALS, openItems(state, -1, event.occurredAt()));
         RepoPolicy policy = policy(ctx, state.repo());
-        SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
+        SlaDeadlines due = deadlines(policy, state);
         // closed before anyone answered: the response target met if the close came in time
         // (resolving an item answers it), missed if the deadline passed first
         Instant answeredAt =
@@ -309,12 +311,16 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
      */
     private SlaState retarget(
             SlaState state, RepoPolicy policy, ReadOnlyContext ctx, long firedAt) {
+        return retarget(state, deadlines(policy, state), ctx, firedAt);
+    }
+
+    /** {@link #retarget(SlaState, RepoPolicy, ReadOnlyContext, long)} with the deadlines known. */
+    private SlaState retarget(SlaState state, SlaDeadlines due, ReadOnlyContext ctx, long firedAt) {
         for (long timer : state.timers()) {
             if (timer != firedAt) {
                 ctx.timerService().deleteEventTimeTimer(timer);
             }
         }
-        SlaDeadlines due = SlaDeadlines.of(policy, state.openedAt(), state.priority());
         TreeSet<Long> pending = new TreeSet<>();
         boolean responseOpen = state.firstResponseAt() == null;
         if (responseOpen && !state.responseWarned()) {
@@ -405,6 +411,11 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                             due,
                             policy));
         }
+    }
+
+    /** The item's deadlines under {@code policy}, with the repository's cached business clock. */
+    private SlaDeadlines deadlines(RepoPolicy policy, SlaState state) {
+        return SlaDeadlines.of(policy, clocks, state.openedAt(), state.priority());
     }
 
     /** The rule, the item and which of its lives: the stem of every action id. */

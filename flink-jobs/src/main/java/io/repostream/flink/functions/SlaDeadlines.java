@@ -29,8 +29,12 @@ public record SlaDeadlines(
     /** The latest instant an event-time timer can be set for. */
     private static final Instant LATEST_TIMER = Instant.ofEpochMilli(Long.MAX_VALUE);
 
-    /** Deadlines of an item opened at {@code openedAt} with {@code priority}. */
-    public static SlaDeadlines of(RepoPolicy policy, Instant openedAt, String priority) {
+    /**
+     * Deadlines of an item opened at {@code openedAt} with {@code priority}; business-hours clocks
+     * come from {@code clocks}, so a policy's clock is built once.
+     */
+    public static SlaDeadlines of(
+            RepoPolicy policy, BusinessClocks clocks, Instant openedAt, String priority) {
         Sla sla = policy.sla();
         SlaTarget target = sla.targets().get(priority);
         if (target == null) {
@@ -39,7 +43,8 @@ public record SlaDeadlines(
         if (target == null) {
             target = Sla.defaults().targets().get("P2");
         }
-        BusinessClock clock = sla.businessHoursOnly() ? new BusinessClock(policy.calendar()) : null;
+        BusinessClock clock =
+                sla.businessHoursOnly() ? clocks.of(policy.repo(), policy.calendar()) : null;
         double warn = sla.warnFraction();
         return new SlaDeadlines(
                 warn > 0 ? warning(clock, openedAt, target.firstResponse(), warn) : null,

@@ -128,6 +128,37 @@ class BusinessClockTest {
         assertThat(sparse.plus(Instant.EPOCH, Duration.ofDays(30))).isNull();
     }
 
+    @Test
+    void buildsARepositorysClockOnceUntilItsCalendarChanges() {
+        BusinessClocks clocks = new BusinessClocks();
+        BusinessCalendar calendar =
+                new BusinessCalendar(
+                        "UTC", WEEKDAYS, LocalTime.of(9, 0), LocalTime.of(17, 0), null);
+
+        BusinessClock first = clocks.of("o/a", calendar);
+        assertThat(clocks.of("o/a", calendar)).isSameAs(first);
+        assertThat(
+                        clocks.of(
+                                "o/a",
+                                new BusinessCalendar(
+                                        "UTC",
+                                        WEEKDAYS,
+                                        LocalTime.of(9, 0),
+                                        LocalTime.of(17, 0),
+                                        null)))
+                .as("an equal calendar, as a policy read again")
+                .isSameAs(first);
+        BusinessClock changed =
+                clocks.of(
+                        "o/a",
+                        new BusinessCalendar(
+                                "UTC", WEEKDAYS, LocalTime.of(8, 0), LocalTime.of(17, 0), null));
+        assertThat(changed).isNotSameAs(first);
+        assertThat(changed.plus(Instant.parse("2026-03-02T07:00:00Z"), Duration.ofMinutes(1)))
+                .isEqualTo(Instant.parse("2026-03-02T08:01:00Z"));
+        assertThat(clocks.of("o/b", calendar)).isNotSameAs(first);
+    }
+
     private static BusinessClock nightShift(List<DayOfWeek> days) {
         return new BusinessClock(
                 new BusinessCalendar("UTC", days, LocalTime.of(22, 0), LocalTime.of(6, 0), null));

@@ -224,6 +224,14 @@ class CiRetryPlannerTest {
     }
 
     @Test
+    void writesNoStateForCompletionsThatChangeNothing() throws Exception {
+        send(Events.workflowJob(REPO, CI, 950, "build", "success", List.of(), T0));
+        send(Events.workflowRun(REPO, CI, 950, "e", "cancelled", 1, 0, T0));
+
+        assertThat(KeyedStates.entries(harness, "ci-workflow")).isZero();
+    }
+
+    @Test
     void followsARetryPolicyChangedMidStream() throws Exception {
         send(Events.workflowRun(REPO, CI, 800, "a", "timed_out", 3, 0, T0));
         assertThat(harness.extractOutputValues()).isEmpty(); // default: 3 attempts
