@@ -34,7 +34,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * parallelism 2) and times how long it takes until the action caused by the very last event is
  * committed. Then estimates state per open issue from the checkpoint's size.
  *
- * <p>Usage: {@code Bench <events> <repos>}.
+ * <p>Besides that overall figure, which includes job start-up and the last checkpoint, it measures
+ * the <em>steady</em> rate: the job's source commits its offsets to Kafka with every checkpoint,
+ * and a sampler reads them every 250 ms; the rate (and this JVM's CPU time per event) between the
+ * samples at which 20 % and 80 % of the events were committed leaves start-up and the tail out.
+ *
+ * <p>Usage: {@code Bench <events> <repos> [job|source|keyed]}. {@code job} (the default) runs the
+ * repostream job. The other two are floors that show what any job costs on this machine before its
+ * rules do anything: {@code source} runs only the job's events source (read_committed, payloads
+ * projected while parsed) into a discarding sink; {@code keyed} adds a key-by repo and one RocksDB
+ * value state read and written per event.
  */
 public final class Bench {
     private static final Duration MAX_WAIT = Duration.ofMinutes(20);
@@ -42,6 +51,11 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int repos = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        String mode = args.length > 2 ? args[2] : "job";
+        if (!List.of("job", "source", "keyed").contains(mode)) {
+            throw new IllegalArgumentException(
+                    "mode must be job, source or keyed, not '" + mode + "'");
+        }
         Path work = Files.createTempDirectory("repostream-bench");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(work.resolve("kafka"))) {
             broker.createTopics(Topics.all());
@@ -56,20 +70,34 @@ public final class Bench {
                     StreamExecutionEnvironment.getExecutionEnvironment(
                             RepostreamJob.localConfiguration(checkpoints, Duration.ofSeconds(2)));
             env.setParallelism(2);
-            RepostreamJob.fromKafka(
-                            JobConfig.defaults(broker.bootstrapServers())
-                                    .withTransactionalIdPrefix("bench-" + System.nanoTime()))
-                    .build(env);
+            JobConfig config =
+                    JobConfig.defaults(broker.bootstrapServers())
+                            .withTransactionalIdPrefix("bench-" + System.nanoTime());
+            if (mode.equals("job")) {
+                RepostreamJob.fromKafka(config).build(env);
+            } else {
+                Floors.build(env, config, mode.equals("keyed"));
+            }
+            SourceProgress progress =
+                    new SourceProgress(
+                            broker, config.groupId() + "." + Topics.EVENTS.name(), events + 1);
             long start = System.nanoTime();
             long cpuStart = processCpuNanos();
-            JobClient job = env.executeAsync("repostream-bench");
-            long actions = awaitMarker(broker);
+            JobClient job = env.executeAsync("repostream-bench-" + mode);
+            progress.start();
+            long actions = mode.equals("job") ? awaitMarker(broker) : -1;
+            progress.awaitAll(MAX_WAIT);
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+            progress.close();
             System.out.printf(
-                    "job read %d events in %.1f s (including job start and the last checkpoint):"
-                            + " %.0f events/s; %d actions committed%n",
-                    events + 1, seconds, (events + 1) / seconds, actions);
+                    "%s: read %d events in %.1f s (including job start and the last checkpoint):"
+                            + " %.0f events/s%s%n",
+                    mode,
+                    events + 1,
+                    seconds,
+                    (events + 1) / seconds,
+                    actions >= 0 ? "; " + actions + " actions committed" : "");
             // what the job cost whatever else the machine was doing: this JVM's CPU time (the
             // job, the in-process broker serving it, and the reader), per event
             System.out.printf(
@@ -79,6 +107,7 @@ public final class Bench {
                     Runtime.getRuntime().availableProcessors(),
                     100 * cpuSeconds / (seconds * Runtime.getRuntime().availableProcessors()),
                     (events + 1) / cpuSeconds);
+            System.out.println(progress.steadyState());
 
             Thread.sleep(5_000); // one more checkpoint with everything in it
             long stateBytes = size(checkpoints.resolve(job.getJobID().toString()));
@@ -142,7 +171,7 @@ public final class Bench {
         throw new IllegalStateException("the marker's action did not arrive within " + MAX_WAIT);
     }
 
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
                         ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
