@@ -41,6 +41,15 @@ public final class GitHubException extends RuntimeException {
         return status >= 400;
     }
 
+    /**
+     * Whether GitHub may have applied the request although it failed: a 5xx or no answer at all can
+     * come after the change was made (a proxy or the network failing on the way back). Refusals
+     * (4xx, rate limits) happen before anything is changed.
+     */
+    public boolean mayHaveBeenApplied() {
+        return status == 0 || status >= 500;
+    }
+
     /** A primary (remaining 0) or secondary ({@code retry-after}) rate limit. */
     public boolean isRateLimited() {
         if (response == null || (status != 403 && status != 429)) {

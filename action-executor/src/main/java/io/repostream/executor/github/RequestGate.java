@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -57,6 +58,24 @@ public final class RequestGate {
      * @param ref the target, {@code owner/repo#12}, for messages
      */
     public <T> T send(String installation, Kind kind, String ref, Supplier<T> call) {
+        return send(installation, kind, ref, call, null);
+    }
+
+    /**
+     * Runs a write that must not reach GitHub twice, paced and retried. A 5xx or a missing answer
+     * does not say whether GitHub applied the write (a proxy may fail after GitHub did): before
+     * sending it again, {@code tookEffect} looks on GitHub, and when it finds the effect, its
+     * answer is returned as the call's and nothing is sent again.
+     *
+     * @param tookEffect what {@code call} would have returned, if its effect is on GitHub; null for
+     *     a write that is harmless to repeat
+     */
+    public <T> T send(
+            String installation,
+            Kind kind,
+            String ref,
+            Supplier<T> call,
+            Supplier<Optional<T>> tookEffect) {
         for (int attempt = 1; ; attempt++) {
             awaitQuota(installation, ref);
             pace(installation, kind);
@@ -71,7 +90,12 @@ public final class RequestGate {
             } catch (GitHubException e) {
                 failure = e;
             }
-            if (failure.isFinal() || attempt >= config.maxAttempts()) {
+            if (failure.isFinal()) {
+                throw failure;
+            }
+            boolean lastAttempt = attempt >= config.maxAttempts();
+            boolean check = tookEffect != null && failure.mayHaveBeenApplied();
+            if (lastAttempt && !check) {
                 throw failure;
             }
             Duration wait = waitBefore(attempt, failure);
@@ -85,19 +109,52 @@ public final class RequestGate {
                         failure.response().orElse(null),
                         failure);
             }
-            String reason =
-                    failure.isRateLimited()
-                            ? "rate_limit"
-                            : failure.status() == 0 ? "network" : "server_error";
-            metrics.retried(reason);
             LOG.info(
-                    "GitHub request for {} failed ({}), attempt {} of {}, retrying in {} ms",
+                    "GitHub request for {} failed ({}), attempt {} of {}, {} in {} ms",
                     ref,
                     failure.getMessage(),
                     attempt,
                     config.maxAttempts(),
+                    check ? "checking whether it took effect" : "retrying",
                     wait.toMillis());
             sleep(wait, ref);
+            if (check) {
+                Optional<T> effect = effectOf(tookEffect, failure, ref);
+                if (effect.isPresent()) {
+                    metrics.retried("found_applied");
+                    LOG.info(
+                            "GitHub applied the request for {} although its answer was lost;"
+                                    + " not sending it again",
+                            ref);
+                    return effect.get();
+                }
+                if (lastAttempt) {
+                    throw failure;
+                }
+            }
+            metrics.retried(
+                    failure.isRateLimited()
+                            ? "rate_limit"
+                            : failure.status() == 0 ? "network" : "server_error");
+        }
+    }
+
+    /** Looks for a write's effect; when even that fails, the write is not risked again. */
+    private static <T> Optional<T> effectOf(
+            Supplier<Optional<T>> tookEffect, GitHubException failure, String ref) {
+        try {
+            return tookEffect.get();
+        } catch (GitHubException e) {
+            throw new GitHubException(
+                    failure.getMessage()
+                            + "; it may have been applied, and looking for its effect on "
+                            + ref
+                            + " failed too ("
+                            + e.getMessage()
+                            + "), so it is not sent again",
+                    failure.status(),
+                    failure.response().orElse(null),
+                    failure);
         }
     }
 
