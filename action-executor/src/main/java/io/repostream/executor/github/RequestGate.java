@@ -5,8 +5,6 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.schemas.RateLimit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every GitHub request passes here: it keeps GitHub's pacing rules (writes spaced per installation,
- * a cap on content creations per minute, a cap on concurrent requests) and retries what may succeed
- * later (5xx and network errors with exponential backoff and jitter; rate limits after {@code
- * retry-after} or the reset). Final answers (404, 410, 422, ...) are never retried.
+ * caps on content creations in any minute and any hour per installation, a cap on concurrent
+ * requests) and retries what may succeed later (5xx and network errors with exponential backoff and
+ * jitter; rate limits after {@code retry-after} or the reset). Final answers (404, 410, 422, ...)
+ * are never retried.
  */
 public final class RequestGate {
     private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
@@ -28,11 +27,14 @@ public final class RequestGate {
     /** GitHub asks to wait at least a minute after a secondary limit that names no delay. */
     private static final Duration SECONDARY_LIMIT_DEFAULT_WAIT = Duration.ofSeconds(60);
 
+    private static final long MINUTE = Duration.ofMinutes(1).toNanos();
+    private static final long HOUR = Duration.ofHours(1).toNanos();
+
     private final ExecutorConfig config;
     private final ExecutorMetrics metrics;
     private final Semaphore inFlight;
     private final Map<String, Long> lastWriteNanos = new HashMap<>();
-    private final Deque<Long> recentCreationsNanos = new ArrayDeque<>();
+    private final Map<String, CreationSlots> creations = new HashMap<>();
 
     /** Per budget: no request before this instant, because the quota is used up until its reset. */
     private final Map<String, Instant> exhaustedUntil = new HashMap<>();
@@ -234,31 +236,75 @@ public final class RequestGate {
         if (kind == Kind.READ) {
             return;
         }
-        long waitNanos;
-        synchronized (this) {
-            long now = System.nanoTime();
-            long next = now;
-            Long last = lastWriteNanos.get(installation);
-            if (last != null) {
-                next = Math.max(next, last + config.writeSpacing().toNanos());
-            }
-            if (kind == Kind.CREATION) {
-                long minute = Duration.ofMinutes(1).toNanos();
-                while (!recentCreationsNanos.isEmpty()
-                        && recentCreationsNanos.peekFirst() <= now - minute) {
-                    recentCreationsNanos.pollFirst();
-                }
-                if (recentCreationsNanos.size() >= config.contentCreationsPerMinute()) {
-                    next = Math.max(next, recentCreationsNanos.peekFirst() + minute);
-                }
-                recentCreationsNanos.addLast(next);
-            }
-            // reserve the slot now, so concurrent callers queue behind each other
-            lastWriteNanos.put(installation, next);
-            waitNanos = next - now;
-        }
+        long now = System.nanoTime();
+        long waitNanos = reserve(installation, kind, now) - now;
         if (waitNanos > 0) {
             sleep(Duration.ofNanos(waitNanos), installation);
+        }
+    }
+
+    /**
+     * Reserves the earliest slot, at or after {@code nowNanos}, at which a write of {@code
+     * installation} may be sent, and returns it. Slots are reserved at once, so that concurrent
+     * callers queue behind each other.
+     */
+    synchronized long reserve(String installation, Kind kind, long nowNanos) {
+        long next = nowNanos;
+        Long last = lastWriteNanos.get(installation);
+        if (last != null) {
+            next = Math.max(next, last + config.writeSpacing().toNanos());
+        }
+        if (kind == Kind.CREATION) {
+            CreationSlots slots =
+                    creations.computeIfAbsent(installation, k -> new CreationSlots(slotsKept()));
+            next = Math.max(next, slots.earliestWithin(config.contentCreationsPerMinute(), MINUTE));
+            next = Math.max(next, slots.earliestWithin(config.contentCreationsPerHour(), HOUR));
+            slots.add(next);
+        }
+        lastWriteNanos.put(installation, next);
+        return next;
+    }
+
+    /** Enough of the latest slots to check every cap that is on. */
+    private int slotsKept() {
+        int kept = 1;
+        for (int cap :
+                new int[] {config.contentCreationsPerMinute(), config.contentCreationsPerHour()}) {
+            if (cap < Integer.MAX_VALUE) {
+                kept = Math.max(kept, cap);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * The slots of one installation's latest content creations, in the order reserved (which is the
+     * order of time, as every reservation is at or after the one before).
+     */
+    private static final class CreationSlots {
+        private final long[] ring;
+        private int size;
+        private int next;
+
+        CreationSlots(int kept) {
+            this.ring = new long[kept];
+        }
+
+        /**
+         * The earliest time another creation may go so that no window of {@code windowNanos} holds
+         * more than {@code cap}: the window after the {@code cap}-th latest slot.
+         */
+        long earliestWithin(int cap, long windowNanos) {
+            if (cap == Integer.MAX_VALUE || size < cap) {
+                return Long.MIN_VALUE;
+            }
+            return ring[Math.floorMod(next - cap, ring.length)] + windowNanos;
+        }
+
+        void add(long slot) {
+            ring[next] = slot;
+            next = (next + 1) % ring.length;
+            size = Math.min(size + 1, ring.length);
         }
     }
 

@@ -9,6 +9,8 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.schemas.RateLimit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -196,6 +198,74 @@ class RequestGateTest {
         creator.interrupt();
         creator.join(2000);
         assertThat(third).hasValue(0);
+    }
+
+    /** The most slots in any window of {@code length} that starts at one of them. */
+    private static int mostWithin(List<Long> slots, Duration length) {
+        List<Long> sorted = slots.stream().sorted().toList();
+        int most = 0;
+        int end = 0;
+        for (int start = 0; start < sorted.size(); start++) {
+            while (end < sorted.size() && sorted.get(end) - sorted.get(start) < length.toNanos()) {
+                end++;
+            }
+            most = Math.max(most, end - start);
+        }
+        return most;
+    }
+
+    @Test
+    void aBurstOfCreationsLargerThanTheCapsKeepsEverySlidingMinuteAndHourWithinThem() {
+        RequestGate gate =
+                new RequestGate(
+                        config().withPacing(Duration.ZERO, 80).withContentCreationsPerHour(500),
+                        metrics);
+        long burst = System.nanoTime();
+        List<Long> slots = new ArrayList<>();
+        // 700 comments wanted at the same instant: more than a minute's and an hour's worth
+        for (int i = 0; i < 700; i++) {
+            slots.add(gate.reserve("token", Kind.CREATION, burst));
+        }
+
+        assertThat(mostWithin(slots, Duration.ofMinutes(1))).isEqualTo(80);
+        assertThat(mostWithin(slots, Duration.ofHours(1))).isEqualTo(500);
+        // the first 80 go at once, the next 80 a minute later; the 501st waits for the hour
+        assertThat(slots.get(79)).isEqualTo(burst);
+        assertThat(slots.get(80)).isEqualTo(burst + Duration.ofMinutes(1).toNanos());
+        assertThat(slots.get(500)).isGreaterThanOrEqualTo(burst + Duration.ofHours(1).toNanos());
+    }
+
+    @Test
+    void creationsHeldBackLaterInAMinuteStillKeepEveryWindowWithinTheCap() {
+        RequestGate gate = new RequestGate(config().withPacing(Duration.ZERO, 3), metrics);
+        long t0 = System.nanoTime();
+        long second = Duration.ofSeconds(1).toNanos();
+        List<Long> slots = new ArrayList<>();
+        // creations trickle in over 40 s, then a burst: no 60 s window may hold more than 3
+        slots.add(gate.reserve("token", Kind.CREATION, t0));
+        slots.add(gate.reserve("token", Kind.CREATION, t0 + 20 * second));
+        slots.add(gate.reserve("token", Kind.CREATION, t0 + 40 * second));
+        for (int i = 0; i < 10; i++) {
+            slots.add(gate.reserve("token", Kind.CREATION, t0 + 41 * second));
+        }
+
+        assertThat(mostWithin(slots, Duration.ofMinutes(1))).isEqualTo(3);
+        assertThat(slots.get(3)).isEqualTo(t0 + 60 * second);
+        assertThat(slots.get(4)).isEqualTo(t0 + 80 * second);
+    }
+
+    @Test
+    void eachInstallationHasItsOwnCreationCap() {
+        RequestGate gate = new RequestGate(config().withPacing(Duration.ZERO, 2), metrics);
+        long now = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            gate.reserve("installation-1", Kind.CREATION, now);
+        }
+        // GitHub's secondary limits are per installation (or user): another one is not held back
+        assertThat(gate.reserve("installation-2", Kind.CREATION, now)).isEqualTo(now);
+        assertThat(gate.reserve("installation-2", Kind.CREATION, now)).isEqualTo(now);
+        assertThat(gate.reserve("installation-2", Kind.CREATION, now))
+                .isEqualTo(now + Duration.ofMinutes(1).toNanos());
     }
 
     @Test
