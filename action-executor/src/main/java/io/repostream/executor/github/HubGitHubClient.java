@@ -611,11 +611,14 @@ public final class HubGitHubClient implements GitHubClient {
             status = seen.status();
         }
         String what = status == 0 ? "got no usable answer" : "GitHub answered " + status;
+        // hub4j's message is GitHub's error body, or its own words for a limit it recognised
+        String githubMessage = RestCalls.messageOf(String.valueOf(e.getMessage()));
         return new GitHubException(
                 operation + " for " + ref + ": " + what + " (" + summary(e) + ")",
                 status,
                 status == 0 ? null : seen,
-                e);
+                e,
+                GitHubException.isSecondaryLimitMessage(githubMessage));
     }
 
     /** hub4j's messages can hold a whole response body: keep the first line, briefly. */

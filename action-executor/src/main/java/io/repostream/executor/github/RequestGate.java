@@ -32,6 +32,7 @@ public final class RequestGate {
 
     private final ExecutorConfig config;
     private final ExecutorMetrics metrics;
+    private final Duration secondaryLimitWait;
     private final Semaphore inFlight;
     private final Map<String, Long> lastWriteNanos = new HashMap<>();
     private final Map<String, CreationSlots> creations = new HashMap<>();
@@ -40,8 +41,17 @@ public final class RequestGate {
     private final Map<String, Instant> exhaustedUntil = new HashMap<>();
 
     public RequestGate(ExecutorConfig config, ExecutorMetrics metrics) {
+        this(config, metrics, SECONDARY_LIMIT_DEFAULT_WAIT);
+    }
+
+    /**
+     * @param secondaryLimitWait the first wait after a secondary limit that names no delay (GitHub:
+     *     at least a minute; shorter only in tests)
+     */
+    RequestGate(ExecutorConfig config, ExecutorMetrics metrics, Duration secondaryLimitWait) {
         this.config = config;
         this.metrics = metrics;
+        this.secondaryLimitWait = secondaryLimitWait;
         this.inFlight = new Semaphore(config.maxConcurrentRequests(), true);
     }
 
@@ -78,6 +88,7 @@ public final class RequestGate {
             String ref,
             Supplier<T> call,
             Supplier<Optional<T>> tookEffect) {
+        int unnamedWaits = 0;
         for (int attempt = 1; ; attempt++) {
             awaitQuota(installation, ref);
             pace(installation, kind);
@@ -100,7 +111,10 @@ public final class RequestGate {
             if (lastAttempt && !check) {
                 throw failure;
             }
-            Duration wait = waitBefore(attempt, failure);
+            if (failure.isRateLimited() && namesNoWait(failure)) {
+                unnamedWaits++;
+            }
+            Duration wait = waitBefore(attempt, failure, unnamedWaits);
             if (wait.compareTo(config.maxRateLimitWait()) > 0) {
                 throw new GitHubException(
                         failure.getMessage()
@@ -160,22 +174,41 @@ public final class RequestGate {
         }
     }
 
-    Duration waitBefore(int attempt, GitHubException failure) {
+    /**
+     * How long to wait before trying again.
+     *
+     * @param unnamedWaits how many rate limits that named no wait this request has met so far (this
+     *     one included): GitHub asks for at least a minute, doubling on each repeat
+     */
+    Duration waitBefore(int attempt, GitHubException failure, int unnamedWaits) {
         if (!failure.isRateLimited()) {
             return backoff(attempt);
         }
-        GitHubResponse response = failure.response().orElseThrow();
-        Integer retryAfter = response.rateLimit().retryAfterSeconds();
+        RateLimit rateLimit = failure.response().map(GitHubResponse::rateLimit).orElse(null);
+        Integer retryAfter = rateLimit == null ? null : rateLimit.retryAfterSeconds();
         if (retryAfter != null) {
             return Duration.ofSeconds(Math.max(0, retryAfter));
         }
-        Long reset = response.rateLimit().resetEpochSeconds();
-        if (response.primaryLimitExhausted() && reset != null) {
+        Long reset = rateLimit == null ? null : rateLimit.resetEpochSeconds();
+        if (failure.response().map(GitHubResponse::primaryLimitExhausted).orElse(false)
+                && reset != null) {
             long millis = Instant.ofEpochSecond(reset).toEpochMilli() - System.currentTimeMillis();
             // GitHub's clock and ours differ a little: wait a second past the reset
             return Duration.ofMillis(Math.max(0, millis) + 1000);
         }
-        return SECONDARY_LIMIT_DEFAULT_WAIT;
+        return secondaryLimitWait.multipliedBy(1L << Math.min(Math.max(0, unnamedWaits - 1), 16));
+    }
+
+    /** A rate limit that says neither how long to wait nor when the quota resets. */
+    private static boolean namesNoWait(GitHubException failure) {
+        RateLimit rateLimit = failure.response().map(GitHubResponse::rateLimit).orElse(null);
+        if (rateLimit == null) {
+            return true;
+        }
+        boolean exhausted =
+                failure.response().map(GitHubResponse::primaryLimitExhausted).orElse(false);
+        return rateLimit.retryAfterSeconds() == null
+                && !(exhausted && rateLimit.resetEpochSeconds() != null);
     }
 
     /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */

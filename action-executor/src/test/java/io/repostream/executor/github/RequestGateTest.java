@@ -30,11 +30,27 @@ class RequestGateTest {
     }
 
     private static GitHubException failure(int status, RateLimit rateLimit) {
+        return failure("acme/widgets#1", status, rateLimit);
+    }
+
+    private static GitHubException failure(String ref, int status, RateLimit rateLimit) {
         return new GitHubException(
-                "add_labels for acme/widgets#1: GitHub answered " + status,
+                "add_labels for " + ref + ": GitHub answered " + status,
                 status,
                 new GitHubResponse(status, rateLimit),
                 null);
+    }
+
+    /** A 403 whose message names a secondary limit, without retry-after, with quota left. */
+    private static GitHubException secondaryWithoutRetryAfter() {
+        return new GitHubException(
+                "create_comment for acme/widgets#1: GitHub answered 403",
+                403,
+                new GitHubResponse(403, none()),
+                null,
+                GitHubException.isSecondaryLimitMessage(
+                        "You have exceeded a secondary rate limit. Please wait a few minutes"
+                                + " before you try again."));
     }
 
     private static RateLimit none() {
@@ -109,8 +125,8 @@ class RequestGateTest {
                         metrics);
         GitHubException serverError = failure(500, none());
         for (int i = 0; i < 20; i++) {
-            assertThat(gate.waitBefore(1, serverError).toMillis()).isBetween(50L, 100L);
-            assertThat(gate.waitBefore(3, serverError).toMillis()).isBetween(200L, 400L);
+            assertThat(gate.waitBefore(1, serverError, 0).toMillis()).isBetween(50L, 100L);
+            assertThat(gate.waitBefore(3, serverError, 0).toMillis()).isBetween(200L, 400L);
         }
     }
 
@@ -120,7 +136,57 @@ class RequestGateTest {
         GitHubException secondary = failure(403, new RateLimit(5000, 4000, 1000, null, "core", 7));
         assertThat(secondary.isRateLimited()).isTrue();
         assertThat(secondary.isFinal()).isFalse();
-        assertThat(gate.waitBefore(1, secondary)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(gate.waitBefore(1, secondary, 0)).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void waitsAtLeastAMinuteAfterASecondaryLimitThatNamesNoWaitAndDoublesOnRepeat() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        GitHubException secondary = secondaryWithoutRetryAfter();
+        assertThat(secondary.isRateLimited()).isTrue();
+        assertThat(secondary.isFinal()).isFalse();
+        assertThat(gate.waitBefore(1, secondary, 1)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(gate.waitBefore(2, secondary, 2)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(gate.waitBefore(3, secondary, 3)).isEqualTo(Duration.ofMinutes(4));
+    }
+
+    @Test
+    void recognisesASecondaryLimitByGitHubsWordsOldAndNew() {
+        assertThat(
+                        GitHubException.isSecondaryLimitMessage(
+                                "You have exceeded a secondary rate limit and have been"
+                                        + " temporarily blocked from content creation."))
+                .isTrue();
+        assertThat(
+                        GitHubException.isSecondaryLimitMessage(
+                                "You have triggered an abuse detection mechanism."))
+                .isTrue();
+        assertThat(GitHubException.isSecondaryLimitMessage("Abuse limit reached")).isTrue();
+        assertThat(
+                        GitHubException.isSecondaryLimitMessage(
+                                "Resource not accessible by personal access token"))
+                .isFalse();
+        assertThat(GitHubException.isSecondaryLimitMessage(null)).isFalse();
+    }
+
+    @Test
+    void neverRetriesAPlain403ThatRefusesPermission() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        AtomicInteger calls = new AtomicInteger();
+        GitHubException refused = failure(403, none());
+        assertThat(refused.isRateLimited()).isFalse();
+        assertThatThrownBy(
+                        () ->
+                                gate.send(
+                                        "token",
+                                        Kind.WRITE,
+                                        "acme/widgets#1",
+                                        () -> {
+                                            calls.incrementAndGet();
+                                            throw refused;
+                                        }))
+                .isSameAs(refused);
+        assertThat(calls).hasValue(1);
     }
 
     @Test
@@ -128,7 +194,7 @@ class RequestGateTest {
         RequestGate gate = new RequestGate(config(), metrics);
         long reset = Instant.now().plusSeconds(30).getEpochSecond();
         GitHubException exhausted = failure(403, new RateLimit(5000, 0, 5000, reset, "core", null));
-        assertThat(gate.waitBefore(1, exhausted).toSeconds()).isBetween(29L, 32L);
+        assertThat(gate.waitBefore(1, exhausted, 0).toSeconds()).isBetween(29L, 32L);
     }
 
     @Test
@@ -145,12 +211,13 @@ class RequestGateTest {
                                         () -> {
                                             calls.incrementAndGet();
                                             throw failure(
+                                                    "acme/widgets#2",
                                                     429,
                                                     new RateLimit(
                                                             5000, 0, 5000, reset, "core", null));
                                         }))
                 .hasMessageContaining("longer than the configured maximum wait")
-                .hasMessageContaining("acme/widgets#1");
+                .hasMessageContaining("acme/widgets#2");
         assertThat(calls).hasValue(1);
     }
 
