@@ -11,6 +11,8 @@ import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +51,7 @@ class GitHubLimitsTest {
         github.setSecondaryLimit(80);
         github.setSecondaryLimitRetryAfter(true);
         github.setPrimaryLimitStatus(403);
+        github.setResponseDelay(Duration.ZERO);
     }
 
     @AfterAll
@@ -154,6 +157,36 @@ class GitHubLimitsTest {
         assertThat(github.requests())
                 .filteredOn(r -> r.startsWith("POST /repos/" + REPO + "/issues/" + number + "/"))
                 .hasSize(1);
+    }
+
+    @Test
+    void keepsTheConfiguredCapOnRequestsInFlightWhileApplyingManyActions() {
+        int cap = 3;
+        List<ActionRecord> actions = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            int number = github.createIssue(REPO, "Busy " + i, "", "alice");
+            actions.add(Actions.addLabels(REPO, number, "busy"));
+        }
+        github.setResponseDelay(Duration.ofMillis(100));
+        github.resetMaxConcurrentRequests();
+        try (ActionExecutor executor =
+                ActionExecutor.start(
+                        ExecutorConfig.defaults(
+                                        kafka.bootstrapServers(),
+                                        github.baseUrl(),
+                                        GitHubSimulator.DEFAULT_TOKEN)
+                                .withGroupId("limits-" + System.nanoTime())
+                                .withoutPacing()
+                                .withMaxConcurrentRequests(cap))) {
+            topics.sendAll(actions);
+            topics.awaitAudited(actions.stream().map(ActionRecord::actionId).toList(), WAIT);
+        }
+        assertThat(
+                        topics.countWith(
+                                actions.stream().map(ActionRecord::actionId).toList(),
+                                AuditOutcome.APPLIED))
+                .isEqualTo(actions.size());
+        assertThat(github.maxConcurrentRequests()).isLessThanOrEqualTo(cap).isGreaterThan(1);
     }
 
     @Test
