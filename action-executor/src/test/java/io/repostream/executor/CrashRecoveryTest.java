@@ -119,6 +119,44 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void postsItsCommentWhenOnlyAPersonQuotedItsMarkerAfterAnAttemptThatCrashed() {
+        int number = github.createIssue(REPO, "Quoted marker", "", "alice");
+        ActionRecord action =
+                Actions.of(
+                        ActionType.CREATE_COMMENT,
+                        REPO,
+                        number,
+                        Actions.params().put("body", "Closing as stale."));
+        // a crash left a snapshot but no comment; a person then quoted a comment of ours that
+        // carried this marker (a quote reply copies the raw text, hidden marker included)
+        topics.send(snapshotOf(action, TargetState.issue("open", List.of(), List.of())));
+        long quote =
+                github.commentAsHuman(
+                        REPO,
+                        number,
+                        "alice",
+                        "> Closing as stale.\n> "
+                                + CreateCommentHandler.marker(action.actionId())
+                                + "\n\nPlease don't!");
+
+        try (ActionExecutor executor = ActionExecutor.start(config("crash-quoted"))) {
+            topics.send(action);
+            AuditRecord audit =
+                    topics.awaitAudit(
+                            action.actionId(), AuditOutcome.APPLIED, Duration.ofSeconds(30));
+            assertThat(audit.after().commentId()).isNotEqualTo(quote);
+            assertThat(github.comments(REPO, number))
+                    .extracting(c -> c.author() + ":" + c.id())
+                    .containsExactly(
+                            "alice:" + quote,
+                            GitHubSimulator.DEFAULT_LOGIN + ":" + audit.after().commentId());
+        }
+        assertThat(github.mutations())
+                .filteredOn(m -> m.startsWith(REPO + "#" + number + ":"))
+                .hasSize(1);
+    }
+
+    @Test
     void appliesAnActionWhoseEarlierAttemptCrashedBeforeTheMutationAndKeepsTheFirstSnapshot() {
         int number = github.createIssue(REPO, "Crashed before mutation", "", "alice");
         ActionRecord action = Actions.addLabels(REPO, number, "late");
