@@ -513,6 +513,13 @@ public final class ActionExecutor implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                // the executor that had them may have died just after its last snapshots and
+                // audits, which the tail may not have read yet: an action it applied (offset not
+                // committed) would look new. Read them before any action of these partitions;
+                // failing that, the loop stops rather than apply without its history.
+                tail.catchUp(CATCH_UP_TIMEOUT);
+            }
             assigned = true;
         }
 

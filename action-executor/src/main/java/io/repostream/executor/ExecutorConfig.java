@@ -17,7 +17,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param pollTimeout how long one poll of the actions topic blocks
  * @param githubTimeout connect/read timeout of one GitHub request
  * @param writeSpacing minimum gap between two writes of one installation (GitHub asks for 1 s)
- * @param contentCreationsPerMinute most comments (content creations) per minute
+ * @param contentCreationsPerMinute most comments (content creations) in any 60 s, per installation
  * @param maxConcurrentRequests most GitHub requests in flight
  * @param maxAttempts attempts of one GitHub request on 5xx, network errors and rate limits
  * @param backoffBase first backoff after a 5xx; doubles per attempt, with full jitter
@@ -33,6 +33,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  *     pod, so that probes and Prometheus reach it)
  * @param githubApp authenticate as this GitHub App (an installation token per repo) instead of with
  *     {@code githubToken}; null for token authentication
+ * @param contentCreationsPerHour most comments (content creations) in any hour, per installation
+ *     (GitHub: 500)
  * @param kafkaProperties extra Kafka client properties for every consumer and producer (security
  *     settings such as {@code sasl.jaas.config}; see {@link KafkaClientProperties}); never logged,
  *     only their names
@@ -56,7 +58,8 @@ public record ExecutorConfig(
         String instanceId,
         GitHubAppKey githubApp,
         String adminHost,
-        Map<String, String> kafkaProperties) {
+        Map<String, String> kafkaProperties,
+        int contentCreationsPerHour) {
 
     public static final String DEFAULT_GROUP_ID = "repostream-action-executor";
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
@@ -75,9 +78,13 @@ public record ExecutorConfig(
         Objects.requireNonNull(writeSpacing, "write spacing");
         Objects.requireNonNull(backoffBase, "backoff base");
         Objects.requireNonNull(maxRateLimitWait, "max rate-limit wait");
-        if (contentCreationsPerMinute < 1 || maxConcurrentRequests < 1 || maxAttempts < 1) {
+        if (contentCreationsPerMinute < 1
+                || contentCreationsPerHour < 1
+                || maxConcurrentRequests < 1
+                || maxAttempts < 1) {
             throw new IllegalArgumentException(
-                    "content creations per minute, concurrent requests and attempts must be >= 1");
+                    "content creations per minute and per hour, concurrent requests and attempts"
+                            + " must be >= 1");
         }
         githubApiUrl =
                 githubApiUrl.endsWith("/")
@@ -86,8 +93,8 @@ public record ExecutorConfig(
     }
 
     /**
-     * GitHub's documented limits (writes 1 s apart, 80 content creations a minute, 100 concurrent
-     * requests), no admin API, kill switch off.
+     * GitHub's documented limits (writes 1 s apart, 80 content creations a minute and 500 an hour,
+     * 100 concurrent requests), no admin API, kill switch off.
      */
     public static ExecutorConfig defaults(
             String bootstrapServers, String githubApiUrl, String token) {
@@ -110,7 +117,8 @@ public record ExecutorConfig(
                 null,
                 null,
                 DEFAULT_ADMIN_HOST,
-                Map.of());
+                Map.of(),
+                500);
     }
 
     /** The same config with the admin API bound to {@code host} (e.g. {@code 0.0.0.0} in a pod). */
@@ -128,7 +136,18 @@ public record ExecutorConfig(
                 b -> {
                     b.writeSpacing = Duration.ZERO;
                     b.contentCreationsPerMinute = Integer.MAX_VALUE;
+                    b.contentCreationsPerHour = Integer.MAX_VALUE;
                 });
+    }
+
+    /** At most {@code creations} comments in any hour, per installation (GitHub: 500). */
+    public ExecutorConfig withContentCreationsPerHour(int creations) {
+        return copy(b -> b.contentCreationsPerHour = creations);
+    }
+
+    /** At most {@code requests} GitHub requests in flight at once (GitHub: 100). */
+    public ExecutorConfig withMaxConcurrentRequests(int requests) {
+        return copy(b -> b.maxConcurrentRequests = requests);
     }
 
     public ExecutorConfig withPacing(Duration spacing, int creationsPerMinute) {
@@ -235,6 +254,8 @@ public record ExecutorConfig(
                 + writeSpacing
                 + ", contentCreationsPerMinute="
                 + contentCreationsPerMinute
+                + ", contentCreationsPerHour="
+                + contentCreationsPerHour
                 + ", maxConcurrentRequests="
                 + maxConcurrentRequests
                 + ", maxAttempts="
@@ -289,6 +310,7 @@ public record ExecutorConfig(
         GitHubAppKey githubApp;
         String adminHost;
         Map<String, String> kafkaProperties;
+        int contentCreationsPerHour;
 
         Copy(ExecutorConfig config) {
             bootstrapServers = config.bootstrapServers;
@@ -310,6 +332,7 @@ public record ExecutorConfig(
             githubApp = config.githubApp;
             adminHost = config.adminHost;
             kafkaProperties = config.kafkaProperties;
+            contentCreationsPerHour = config.contentCreationsPerHour;
         }
 
         ExecutorConfig build() {
@@ -332,7 +355,8 @@ public record ExecutorConfig(
                     instanceId,
                     githubApp,
                     adminHost,
-                    kafkaProperties);
+                    kafkaProperties,
+                    contentCreationsPerHour);
         }
     }
 }

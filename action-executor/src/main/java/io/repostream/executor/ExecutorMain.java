@@ -196,8 +196,16 @@ public final class ExecutorMain implements Runnable {
         @Option(
                 names = "--content-creations-per-minute",
                 defaultValue = "80",
-                description = "most comments per minute (default ${DEFAULT-VALUE})")
+                description =
+                        "most comments in any 60 s, per installation (default ${DEFAULT-VALUE})")
         int creationsPerMinute;
+
+        @Option(
+                names = "--content-creations-per-hour",
+                defaultValue = "500",
+                description =
+                        "most comments in any hour, per installation (default ${DEFAULT-VALUE})")
+        int creationsPerHour;
 
         @Option(
                 names = "--kill-switch",
@@ -210,6 +218,7 @@ public final class ExecutorMain implements Runnable {
                     connection
                             .config()
                             .withPacing(writeSpacing, creationsPerMinute)
+                            .withContentCreationsPerHour(creationsPerHour)
                             .withKillSwitch(killSwitch)
                             .withAdminHost(adminHost);
             if (adminPort >= 0) {

@@ -246,7 +246,10 @@ class ApplyActionsTest {
                                 Actions.params().put("state_reason", "not_planned"),
                                 "state:closed",
                                 b -> assertThat(b.state()).isEqualTo("open"),
-                                a -> assertThat(a.state()).isEqualTo("closed")),
+                                a -> {
+                                    assertThat(a.state()).isEqualTo("closed");
+                                    assertThat(a.stateReason()).isEqualTo("not_planned");
+                                }),
                         new Case(
                                 "reopen_issue reopens",
                                 g -> {
@@ -343,7 +346,15 @@ class ApplyActionsTest {
                 c.type().wireName().contains("run")
                         ? REPO + "#run/" + target + ":"
                         : REPO + "#" + target + ":";
-        assertThat(github.mutations()).anyMatch(m -> m.startsWith(prefix + c.mutation()));
+        // exactly the one mutation: "rerun" must not pass for "rerun-failed-jobs", and a
+        // comment's mutation names the comment the audit records
+        String expected =
+                c.type() == ActionType.CREATE_COMMENT
+                        ? prefix + c.mutation() + audit.after().commentId()
+                        : prefix + c.mutation();
+        assertThat(github.mutations())
+                .filteredOn(m -> m.startsWith(prefix))
+                .containsExactly(expected);
         List<Snapshot> snapshots = topics.snapshots(action.actionId());
         assertThat(snapshots).hasSize(1);
         c.before().accept(snapshots.get(0).before());

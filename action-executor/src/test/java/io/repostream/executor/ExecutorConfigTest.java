@@ -26,6 +26,7 @@ class ExecutorConfigTest {
         ExecutorConfig config = ExecutorConfig.defaults("k:1", "https://api.github.com/", "t");
         assertThat(config.writeSpacing()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.contentCreationsPerMinute()).isEqualTo(80);
+        assertThat(config.contentCreationsPerHour()).isEqualTo(500);
         assertThat(config.maxConcurrentRequests()).isEqualTo(100);
         assertThat(config.githubApiUrl()).isEqualTo("https://api.github.com");
         assertThat(config.adminEnabled()).isFalse();

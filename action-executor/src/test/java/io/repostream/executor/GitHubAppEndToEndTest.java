@@ -15,7 +15,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +43,7 @@ class GitHubAppEndToEndTest {
         kafka.createTopics(Topics.all());
         topics = new KafkaTopics(kafka);
         github = GitHubSimulator.start();
-        for (String repo : new String[] {"acme/api", "acme/web", "other/lib"}) {
+        for (String repo : new String[] {"acme/api", "acme/web", "other/lib", "acme/chat"}) {
             github.createRepo(repo);
             github.createIssue(repo, "Needs a label", "body", "alice");
         }
@@ -54,6 +53,7 @@ class GitHubAppEndToEndTest {
         github.registerApp(APP_ID, keys.getPublic());
         github.installApp(APP_ID, 3401, "acme/api");
         github.installApp(APP_ID, 3402, "acme/web");
+        github.installApp(APP_ID, 3403, "acme/chat");
         privateKeyPem =
                 "-----BEGIN PRIVATE KEY-----\n"
                         + Base64.getMimeEncoder(64, "\n".getBytes())
@@ -109,10 +109,44 @@ class GitHubAppEndToEndTest {
                         "acme/web#1:+label:bug")
                 .noneMatch(m -> m.startsWith("other/lib"));
         // cached: one token per installation, however many actions
-        assertThat(github.installationTokensIssued()).isEqualTo(Map.of(3401L, 1L, 3402L, 1L));
+        assertThat(github.installationTokensIssued())
+                .containsEntry(3401L, 1L)
+                .containsEntry(3402L, 1L);
         assertThat(github.requests())
                 .filteredOn(r -> r.startsWith("GET /repos/acme/web/installation"))
                 .as("the action named its installation: no lookup")
                 .isEmpty();
+    }
+
+    @Test
+    void recognisesItsBotsCommentWhenGitHubsAnswerToItIsLost() {
+        ExecutorConfig config =
+                ExecutorConfig.forGitHubApp(
+                                kafka.bootstrapServers(), github.baseUrl(), APP_ID, privateKeyPem)
+                        .withGroupId("app-comment")
+                        .withoutPacing()
+                        .withRetries(3, Duration.ofMillis(10), Duration.ofSeconds(1));
+        int number = github.createIssue("acme/chat", "Comment as the app", "", "alice");
+        // a person quoting the marker would not count: only the app's bot writes our comments
+        ActionRecord action =
+                Actions.of(
+                        ActionType.CREATE_COMMENT,
+                        "acme/chat",
+                        number,
+                        Actions.params().put("body", "Hello from the app"));
+        try (ActionExecutor executor = ActionExecutor.start(config)) {
+            github.setFailNextWritesAfterApplying(502, 1);
+            topics.send(action);
+            AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(github.comments("acme/chat", number))
+                    .singleElement()
+                    .satisfies(
+                            comment -> {
+                                assertThat(comment.author()).isEqualTo("app-" + APP_ID + "[bot]");
+                                assertThat(comment.id()).isEqualTo(audit.after().commentId());
+                            });
+        } finally {
+            github.setFailNextWritesAfterApplying(502, 0);
+        }
     }
 }

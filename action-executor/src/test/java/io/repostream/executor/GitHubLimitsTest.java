@@ -11,6 +11,8 @@ import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +49,9 @@ class GitHubLimitsTest {
     void freshQuotas() {
         github.resetQuotas();
         github.setSecondaryLimit(80);
+        github.setSecondaryLimitRetryAfter(true);
         github.setPrimaryLimitStatus(403);
+        github.setResponseDelay(Duration.ZERO);
     }
 
     @AfterAll
@@ -58,11 +62,12 @@ class GitHubLimitsTest {
     }
 
     private static ActionExecutor executor() {
+        return executor(GitHubSimulator.DEFAULT_TOKEN);
+    }
+
+    private static ActionExecutor executor(String token) {
         return ActionExecutor.start(
-                ExecutorConfig.defaults(
-                                kafka.bootstrapServers(),
-                                github.baseUrl(),
-                                GitHubSimulator.DEFAULT_TOKEN)
+                ExecutorConfig.defaults(kafka.bootstrapServers(), github.baseUrl(), token)
                         .withGroupId("limits-" + System.nanoTime())
                         .withoutPacing()
                         .withRetries(3, Duration.ofMillis(20), Duration.ofSeconds(2)));
@@ -107,6 +112,81 @@ class GitHubLimitsTest {
             // the snapshot was written, the write refused: the audit says so, nothing changed
             assertThat(github.labels(REPO, second)).isEmpty();
         }
+    }
+
+    @Test
+    void takesASecondaryLimitWithoutRetryAfterForALimitThatAsksForAMinuteNotForARefusal() {
+        int first = github.createIssue(REPO, "First", "", "alice");
+        int second = github.createIssue(REPO, "Second", "", "alice");
+        github.setSecondaryLimit(1);
+        github.setSecondaryLimitRetryAfter(false);
+        try (ActionExecutor executor = executor()) {
+            ActionRecord allowed = Actions.addLabels(REPO, first, "one");
+            ActionRecord limited = Actions.addLabels(REPO, second, "two");
+            topics.send(allowed);
+            topics.awaitAudit(allowed.actionId(), AuditOutcome.APPLIED, WAIT);
+            topics.send(limited);
+            AuditRecord audit = topics.awaitAudit(limited.actionId(), AuditOutcome.FAILED, WAIT);
+            assertThat(audit.githubStatus()).isEqualTo(403);
+            assertThat(audit.rateLimit().retryAfterSeconds()).isNull();
+            assertThat(audit.rateLimit().remaining()).isPositive();
+            // GitHub's minute is longer than this executor may wait (2 s): it says so
+            assertThat(audit.error())
+                    .contains(REPO + "#" + second)
+                    .contains("rate limited for 60 s, longer than the configured maximum wait");
+            assertThat(github.labels(REPO, second)).isEmpty();
+        }
+    }
+
+    @Test
+    void failsAPlainPermission403AtOnceWithGitHubsReason() {
+        int number = github.createIssue(REPO, "No permission", "", "alice");
+        github.addReadOnlyToken("read-only-executor-token", "reader");
+        try (ActionExecutor executor = executor("read-only-executor-token")) {
+            ActionRecord action = Actions.addLabels(REPO, number, "bug");
+            topics.send(action);
+            AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.FAILED, WAIT);
+            assertThat(audit.githubStatus()).isEqualTo(403);
+            assertThat(audit.error())
+                    .contains(REPO + "#" + number)
+                    .contains("Resource not accessible")
+                    .doesNotContain("rate limited");
+            assertThat(executor.metrics().scrape())
+                    .doesNotContain("repostream_executor_github_retries_total{");
+        }
+        assertThat(github.requests())
+                .filteredOn(r -> r.startsWith("POST /repos/" + REPO + "/issues/" + number + "/"))
+                .hasSize(1);
+    }
+
+    @Test
+    void keepsTheConfiguredCapOnRequestsInFlightWhileApplyingManyActions() {
+        int cap = 3;
+        List<ActionRecord> actions = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            int number = github.createIssue(REPO, "Busy " + i, "", "alice");
+            actions.add(Actions.addLabels(REPO, number, "busy"));
+        }
+        github.setResponseDelay(Duration.ofMillis(100));
+        github.resetMaxConcurrentRequests();
+        try (ActionExecutor executor =
+                ActionExecutor.start(
+                        ExecutorConfig.defaults(
+                                        kafka.bootstrapServers(),
+                                        github.baseUrl(),
+                                        GitHubSimulator.DEFAULT_TOKEN)
+                                .withGroupId("limits-" + System.nanoTime())
+                                .withoutPacing()
+                                .withMaxConcurrentRequests(cap))) {
+            topics.sendAll(actions);
+            topics.awaitAudited(actions.stream().map(ActionRecord::actionId).toList(), WAIT);
+        }
+        assertThat(
+                        topics.countWith(
+                                actions.stream().map(ActionRecord::actionId).toList(),
+                                AuditOutcome.APPLIED))
+                .isEqualTo(actions.size());
+        assertThat(github.maxConcurrentRequests()).isLessThanOrEqualTo(cap).isGreaterThan(1);
     }
 
     @Test

@@ -39,6 +39,9 @@ public final class GitHubApp implements Credentials {
     private final Map<String, Long> installationByRepo = new ConcurrentHashMap<>();
     private final Map<Long, Token> tokens = new ConcurrentHashMap<>();
 
+    /** The app's slug, learnt from an installation lookup; its bot is {@code <slug>[bot]}. */
+    private volatile String slug;
+
     private record Token(String value, Instant expiresAt) {}
 
     public GitHubApp(
@@ -122,6 +125,7 @@ public final class GitHubApp implements Credentials {
         }
         JsonNode answer =
                 send("GET", "/repos/" + repo + "/installation", "installation of " + repo);
+        rememberSlug(answer);
         long id = answer.path("id").asLong(0);
         if (id <= 0) {
             throw new GitHubException(
@@ -129,6 +133,31 @@ public final class GitHubApp implements Credentials {
         }
         installationByRepo.put(repo, id);
         return id;
+    }
+
+    /**
+     * The login the app's installation tokens write as, {@code <slug>[bot]}: comments by it are the
+     * app's own. The slug comes from the installation of {@code repo}, asked once.
+     */
+    public String botLogin(String repo) {
+        String known = slug;
+        if (known == null) {
+            rememberSlug(
+                    send("GET", "/repos/" + repo + "/installation", "installation of " + repo));
+            known = slug;
+            if (known == null) {
+                throw new GitHubException(
+                        "GitHub named no app slug for the installation on " + repo, 0, null, null);
+            }
+        }
+        return known + "[bot]";
+    }
+
+    private void rememberSlug(JsonNode installation) {
+        String named = installation.path("app_slug").asText("");
+        if (!named.isBlank()) {
+            slug = named;
+        }
     }
 
     private Token token(long installation) {

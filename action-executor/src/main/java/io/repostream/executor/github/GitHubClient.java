@@ -29,10 +29,24 @@ public interface GitHubClient {
     /** Removes a label and returns the labels the issue has left. */
     List<String> removeLabel(String repo, long number, String label);
 
-    /** Creates a comment and returns its id. */
-    long createComment(String repo, long number, String body);
+    /**
+     * Creates a comment and returns its id.
+     *
+     * @param marker text that only this comment carries (an action's hidden marker): when GitHub's
+     *     answer is lost, a comment of ours containing it is this one, and none is created again
+     */
+    long createComment(String repo, long number, String body, String marker);
 
-    /** The id of a comment on the issue whose body contains {@code marker}, if any. */
+    /** Creates a comment whose whole body identifies it (see the four-argument form). */
+    default long createComment(String repo, long number, String body) {
+        return createComment(repo, number, body, body);
+    }
+
+    /**
+     * The id of a comment on the issue whose body contains {@code marker} and that this client's
+     * own identity wrote (the token's user, or the GitHub App's bot), if any: a person quoting the
+     * marker does not count.
+     */
     Optional<Long> findComment(String repo, long number, String marker);
 
     void deleteComment(String repo, long number, long commentId);
@@ -53,9 +67,26 @@ public interface GitHubClient {
     /** Merges only if the head is still {@code headSha}; GitHub answers 409 otherwise. */
     void mergePullRequest(String repo, long number, String headSha, String mergeMethod);
 
-    void rerunFailedJobs(String repo, long runId);
+    /**
+     * Re-runs the failed jobs of a run whose latest attempt is {@code attemptSeen}; a newer attempt
+     * tells, when GitHub's answer is lost, that the re-run was made.
+     */
+    void rerunFailedJobs(String repo, long runId, int attemptSeen);
 
-    void rerunWorkflow(String repo, long runId);
+    /** Re-runs every job of a run whose latest attempt is {@code attemptSeen}. */
+    void rerunWorkflow(String repo, long runId, int attemptSeen);
+
+    default void rerunFailedJobs(String repo, long runId) {
+        rerunFailedJobs(repo, runId, attemptOf(workflowRun(repo, runId)));
+    }
+
+    default void rerunWorkflow(String repo, long runId) {
+        rerunWorkflow(repo, runId, attemptOf(workflowRun(repo, runId)));
+    }
+
+    private static int attemptOf(TargetState run) {
+        return run.runAttempt() == null ? 1 : run.runAttempt();
+    }
 
     void cancelWorkflowRun(String repo, long runId);
 

@@ -11,11 +11,45 @@ public final class GitHubException extends RuntimeException {
 
     private final int status;
     private final transient GitHubResponse response;
+    private final boolean secondaryLimit;
 
     public GitHubException(String message, int status, GitHubResponse response, Throwable cause) {
+        this(message, status, response, cause, false);
+    }
+
+    /**
+     * @param secondaryLimit GitHub's message said a secondary rate limit (or, in its older wording,
+     *     abuse detection) refused the request: see {@link #isSecondaryLimitMessage}
+     */
+    public GitHubException(
+            String message,
+            int status,
+            GitHubResponse response,
+            Throwable cause,
+            boolean secondaryLimit) {
         super(message, cause);
         this.status = status;
         this.response = response;
+        this.secondaryLimit = secondaryLimit && (status == 403 || status == 429);
+    }
+
+    /**
+     * Whether GitHub's error message names a secondary rate limit: "You have exceeded a secondary
+     * rate limit", or "You have triggered an abuse detection mechanism" as it used to say (hub4j
+     * reports such answers as "Abuse limit reached"). GitHub does not always send {@code
+     * retry-after} with one, and then asks clients to wait at least a minute.
+     */
+    public static boolean isSecondaryLimitMessage(String githubMessage) {
+        if (githubMessage == null) {
+            return false;
+        }
+        String text = githubMessage.toLowerCase(java.util.Locale.ROOT);
+        return text.contains("secondary rate limit") || text.contains("abuse");
+    }
+
+    /** Whether GitHub's message said this was a secondary rate limit. */
+    public boolean isSecondaryLimit() {
+        return secondaryLimit;
     }
 
     /** The HTTP status, or 0 when no answer arrived (network error, timeout). */
@@ -41,9 +75,27 @@ public final class GitHubException extends RuntimeException {
         return status >= 400;
     }
 
-    /** A primary (remaining 0) or secondary ({@code retry-after}) rate limit. */
+    /**
+     * Whether GitHub may have applied the request although it failed: a 5xx or no answer at all can
+     * come after the change was made (a proxy or the network failing on the way back). Refusals
+     * (4xx, rate limits) happen before anything is changed.
+     */
+    public boolean mayHaveBeenApplied() {
+        return status == 0 || status >= 500;
+    }
+
+    /**
+     * A primary (remaining 0) or secondary rate limit ({@code retry-after}, a 429, or GitHub's
+     * message naming one), as opposed to a 403 that refuses the request for good (no permission).
+     */
     public boolean isRateLimited() {
-        if (response == null || (status != 403 && status != 429)) {
+        if (status != 403 && status != 429) {
+            return false;
+        }
+        if (secondaryLimit) {
+            return true;
+        }
+        if (response == null) {
             return false;
         }
         return response.primaryLimitExhausted()

@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.kohsuke.github.GHIssue;
 import org.kohsuke.github.GHIssueComment;
 import org.kohsuke.github.GHIssueStateReason;
@@ -47,6 +49,9 @@ public final class HubGitHubClient implements GitHubClient {
     private final ThreadLocal<String> currentRepo = new ThreadLocal<>();
 
     private final Map<String, GHRepository> repositories = new ConcurrentHashMap<>();
+
+    /** The token's user, asked once: only its comments are the executor's own. */
+    private volatile String tokenLogin;
 
     /**
      * The issue this thread read last. A handler reads its target and then writes to it; hub4j
@@ -206,39 +211,67 @@ public final class HubGitHubClient implements GitHubClient {
 
     @Override
     public List<String> removeLabel(String repo, long number, String label) {
+        // removing it again would be GitHub's 404 "Label does not exist"
         return call(
                 repo,
                 number,
                 Kind.WRITE,
                 "remove_label",
-                () -> names(issueOf(repo, number).removeLabel(label)));
+                () -> names(issueOf(repo, number).removeLabel(label)),
+                () -> {
+                    List<String> left = issue(repo, number).labels();
+                    return left.stream().noneMatch(label::equalsIgnoreCase)
+                            ? Optional.of(left)
+                            : Optional.empty();
+                });
     }
 
     @Override
-    public long createComment(String repo, long number, String body) {
+    public long createComment(String repo, long number, String body, String marker) {
         return call(
                 repo,
                 number,
                 Kind.CREATION,
                 "create_comment",
-                () -> issueOf(repo, number).comment(body).getId());
+                () -> issueOf(repo, number).comment(body).getId(),
+                () -> findComment(repo, number, marker));
     }
 
     @Override
     public Optional<Long> findComment(String repo, long number, String marker) {
+        String own = ownLogin(repo, number);
         return call(
                 repo,
                 number,
                 Kind.READ,
                 "list_comments",
                 () -> {
-                    for (GHIssueComment comment : issueOf(repo, number).listComments()) {
-                        if (comment.getBody() != null && comment.getBody().contains(marker)) {
+                    for (GHIssueComment comment :
+                            repository(repo).getIssue((int) number).listComments()) {
+                        if (comment.getBody() != null
+                                && comment.getBody().contains(marker)
+                                && own.equalsIgnoreCase(comment.getUserName())) {
                             return Optional.of(comment.getId());
                         }
                     }
                     return Optional.<Long>empty();
                 });
+    }
+
+    /**
+     * Who this client writes as: the token's user ({@code GET /user}, asked once), or the GitHub
+     * App's bot. Asked before a request, not inside one, so that no request waits for a second.
+     */
+    private String ownLogin(String repo, long number) {
+        if (credentials instanceof GitHubApp app) {
+            return app.botLogin(repo);
+        }
+        String known = tokenLogin;
+        if (known == null) {
+            known = call(repo, number, Kind.READ, "get_user", () -> github.getMyself().getLogin());
+            tokenLogin = known;
+        }
+        return known;
     }
 
     @Override
@@ -249,7 +282,25 @@ public final class HubGitHubClient implements GitHubClient {
                 "delete_comment",
                 "DELETE",
                 "/repos/" + repo + "/issues/comments/" + commentId,
-                null);
+                null,
+                // deleting it again would be GitHub's 404
+                () ->
+                        call(
+                                repo,
+                                number,
+                                Kind.READ,
+                                "list_comments",
+                                () -> {
+                                    for (GHIssueComment comment :
+                                            repository(repo)
+                                                    .getIssue((int) number)
+                                                    .listComments()) {
+                                        if (comment.getId() == commentId) {
+                                            return false;
+                                        }
+                                    }
+                                    return true;
+                                }));
     }
 
     @Override
@@ -316,6 +367,7 @@ public final class HubGitHubClient implements GitHubClient {
                 mergeMethod == null
                         ? GHPullRequest.MergeMethod.MERGE
                         : GHPullRequest.MergeMethod.valueOf(mergeMethod.toUpperCase(Locale.ROOT));
+        // merging again would be GitHub's 405 "Pull Request is not mergeable"
         call(
                 repo,
                 number,
@@ -323,23 +375,26 @@ public final class HubGitHubClient implements GitHubClient {
                 "merge_pull_request",
                 () -> {
                     repository(repo).getPullRequest((int) number).merge(null, headSha, method);
-                    return null;
-                });
+                    return DONE;
+                },
+                tookEffect(() -> Boolean.TRUE.equals(pullRequest(repo, number).merged())));
     }
 
     @Override
-    public void rerunFailedJobs(String repo, long runId) {
+    public void rerunFailedJobs(String repo, long runId, int attemptSeen) {
+        // a second re-run of a run that is running again would be GitHub's 403
         raw(
                 repo,
                 runId,
                 "rerun_failed_jobs",
                 "POST",
                 "/repos/" + repo + "/actions/runs/" + runId + "/rerun-failed-jobs",
-                null);
+                null,
+                () -> newerAttempt(repo, runId, attemptSeen));
     }
 
     @Override
-    public void rerunWorkflow(String repo, long runId) {
+    public void rerunWorkflow(String repo, long runId, int attemptSeen) {
         call(
                 repo,
                 runId,
@@ -347,12 +402,19 @@ public final class HubGitHubClient implements GitHubClient {
                 "rerun_workflow",
                 () -> {
                     repository(repo).getWorkflowRun(runId).rerun();
-                    return null;
-                });
+                    return DONE;
+                },
+                tookEffect(() -> newerAttempt(repo, runId, attemptSeen)));
+    }
+
+    private boolean newerAttempt(String repo, long runId, int attemptSeen) {
+        Integer attempt = workflowRun(repo, runId).runAttempt();
+        return attempt != null && attempt > attemptSeen;
     }
 
     @Override
     public void cancelWorkflowRun(String repo, long runId) {
+        // cancelling a cancelled run would be GitHub's 409
         call(
                 repo,
                 runId,
@@ -360,8 +422,9 @@ public final class HubGitHubClient implements GitHubClient {
                 "cancel_workflow_run",
                 () -> {
                     repository(repo).getWorkflowRun(runId).cancel();
-                    return null;
-                });
+                    return DONE;
+                },
+                tookEffect(() -> "cancelled".equals(workflowRun(repo, runId).runConclusion())));
     }
 
     @Override
@@ -441,6 +504,20 @@ public final class HubGitHubClient implements GitHubClient {
     }
 
     private <T> T call(String repo, long number, Kind kind, String operation, IoCall<T> call) {
+        return call(repo, number, kind, operation, call, null);
+    }
+
+    /**
+     * A write that must not be sent twice: see {@link RequestGate#send(String, Kind, String,
+     * java.util.function.Supplier, java.util.function.Supplier)}.
+     */
+    private <T> T call(
+            String repo,
+            long number,
+            Kind kind,
+            String operation,
+            IoCall<T> call,
+            Supplier<Optional<T>> tookEffect) {
         String ref = repo + "#" + number;
         return gate.send(
                 budget(repo),
@@ -457,7 +534,15 @@ public final class HubGitHubClient implements GitHubClient {
                     } finally {
                         observe(repo, operation, started);
                     }
-                });
+                },
+                tookEffect);
+    }
+
+    /** What a write without an answer returns when its effect is found: nothing but "done". */
+    private static final Object DONE = Boolean.TRUE;
+
+    private static Supplier<Optional<Object>> tookEffect(BooleanSupplier applied) {
+        return () -> applied.getAsBoolean() ? Optional.of(DONE) : Optional.empty();
     }
 
     private void raw(
@@ -467,11 +552,26 @@ public final class HubGitHubClient implements GitHubClient {
             String method,
             String path,
             com.fasterxml.jackson.databind.JsonNode body) {
+        raw(repo, number, operation, method, path, body, null);
+    }
+
+    /**
+     * @param applied for a write that must not be sent twice: whether its effect is on GitHub (see
+     *     {@link RequestGate#send(String, Kind, String, java.util.function.Supplier,
+     *     java.util.function.Supplier)}); null when repeating it is harmless
+     */
+    private void raw(
+            String repo,
+            long number,
+            String operation,
+            String method,
+            String path,
+            com.fasterxml.jackson.databind.JsonNode body,
+            BooleanSupplier applied) {
         String ref = repo + "#" + number;
-        Kind kind = Kind.WRITE;
         gate.send(
                 budget(repo),
-                kind,
+                Kind.WRITE,
                 ref,
                 () -> {
                     currentRepo.set(repo);
@@ -479,11 +579,12 @@ public final class HubGitHubClient implements GitHubClient {
                     long started = System.nanoTime();
                     try {
                         rest.send(repo, method, path, body, ref);
-                        return null;
+                        return DONE;
                     } finally {
                         observe(repo, operation, started);
                     }
-                });
+                },
+                applied == null ? null : tookEffect(applied));
     }
 
     private String budget(String repo) {
@@ -510,11 +611,14 @@ public final class HubGitHubClient implements GitHubClient {
             status = seen.status();
         }
         String what = status == 0 ? "got no usable answer" : "GitHub answered " + status;
+        // hub4j's message is GitHub's error body, or its own words for a limit it recognised
+        String githubMessage = RestCalls.messageOf(String.valueOf(e.getMessage()));
         return new GitHubException(
                 operation + " for " + ref + ": " + what + " (" + summary(e) + ")",
                 status,
                 status == 0 ? null : seen,
-                e);
+                e,
+                GitHubException.isSecondaryLimitMessage(githubMessage));
     }
 
     /** hub4j's messages can hold a whole response body: keep the first line, briefly. */

@@ -5,10 +5,9 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.schemas.RateLimit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -17,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every GitHub request passes here: it keeps GitHub's pacing rules (writes spaced per installation,
- * a cap on content creations per minute, a cap on concurrent requests) and retries what may succeed
- * later (5xx and network errors with exponential backoff and jitter; rate limits after {@code
- * retry-after} or the reset). Final answers (404, 410, 422, ...) are never retried.
+ * caps on content creations in any minute and any hour per installation, a cap on concurrent
+ * requests) and retries what may succeed later (5xx and network errors with exponential backoff and
+ * jitter; rate limits after {@code retry-after} or the reset). Final answers (404, 410, 422, ...)
+ * are never retried.
  */
 public final class RequestGate {
     private static final Logger LOG = LoggerFactory.getLogger(RequestGate.class);
@@ -27,18 +27,31 @@ public final class RequestGate {
     /** GitHub asks to wait at least a minute after a secondary limit that names no delay. */
     private static final Duration SECONDARY_LIMIT_DEFAULT_WAIT = Duration.ofSeconds(60);
 
+    private static final long MINUTE = Duration.ofMinutes(1).toNanos();
+    private static final long HOUR = Duration.ofHours(1).toNanos();
+
     private final ExecutorConfig config;
     private final ExecutorMetrics metrics;
+    private final Duration secondaryLimitWait;
     private final Semaphore inFlight;
     private final Map<String, Long> lastWriteNanos = new HashMap<>();
-    private final Deque<Long> recentCreationsNanos = new ArrayDeque<>();
+    private final Map<String, CreationSlots> creations = new HashMap<>();
 
     /** Per budget: no request before this instant, because the quota is used up until its reset. */
     private final Map<String, Instant> exhaustedUntil = new HashMap<>();
 
     public RequestGate(ExecutorConfig config, ExecutorMetrics metrics) {
+        this(config, metrics, SECONDARY_LIMIT_DEFAULT_WAIT);
+    }
+
+    /**
+     * @param secondaryLimitWait the first wait after a secondary limit that names no delay (GitHub:
+     *     at least a minute; shorter only in tests)
+     */
+    RequestGate(ExecutorConfig config, ExecutorMetrics metrics, Duration secondaryLimitWait) {
         this.config = config;
         this.metrics = metrics;
+        this.secondaryLimitWait = secondaryLimitWait;
         this.inFlight = new Semaphore(config.maxConcurrentRequests(), true);
     }
 
@@ -57,6 +70,25 @@ public final class RequestGate {
      * @param ref the target, {@code owner/repo#12}, for messages
      */
     public <T> T send(String installation, Kind kind, String ref, Supplier<T> call) {
+        return send(installation, kind, ref, call, null);
+    }
+
+    /**
+     * Runs a write that must not reach GitHub twice, paced and retried. A 5xx or a missing answer
+     * does not say whether GitHub applied the write (a proxy may fail after GitHub did): before
+     * sending it again, {@code tookEffect} looks on GitHub, and when it finds the effect, its
+     * answer is returned as the call's and nothing is sent again.
+     *
+     * @param tookEffect what {@code call} would have returned, if its effect is on GitHub; null for
+     *     a write that is harmless to repeat
+     */
+    public <T> T send(
+            String installation,
+            Kind kind,
+            String ref,
+            Supplier<T> call,
+            Supplier<Optional<T>> tookEffect) {
+        int unnamedWaits = 0;
         for (int attempt = 1; ; attempt++) {
             awaitQuota(installation, ref);
             pace(installation, kind);
@@ -71,10 +103,18 @@ public final class RequestGate {
             } catch (GitHubException e) {
                 failure = e;
             }
-            if (failure.isFinal() || attempt >= config.maxAttempts()) {
+            if (failure.isFinal()) {
                 throw failure;
             }
-            Duration wait = waitBefore(attempt, failure);
+            boolean lastAttempt = attempt >= config.maxAttempts();
+            boolean check = tookEffect != null && failure.mayHaveBeenApplied();
+            if (lastAttempt && !check) {
+                throw failure;
+            }
+            if (failure.isRateLimited() && namesNoWait(failure)) {
+                unnamedWaits++;
+            }
+            Duration wait = waitBefore(attempt, failure, unnamedWaits);
             if (wait.compareTo(config.maxRateLimitWait()) > 0) {
                 throw new GitHubException(
                         failure.getMessage()
@@ -85,38 +125,90 @@ public final class RequestGate {
                         failure.response().orElse(null),
                         failure);
             }
-            String reason =
-                    failure.isRateLimited()
-                            ? "rate_limit"
-                            : failure.status() == 0 ? "network" : "server_error";
-            metrics.retried(reason);
             LOG.info(
-                    "GitHub request for {} failed ({}), attempt {} of {}, retrying in {} ms",
+                    "GitHub request for {} failed ({}), attempt {} of {}, {} in {} ms",
                     ref,
                     failure.getMessage(),
                     attempt,
                     config.maxAttempts(),
+                    check ? "checking whether it took effect" : "retrying",
                     wait.toMillis());
             sleep(wait, ref);
+            if (check) {
+                Optional<T> effect = effectOf(tookEffect, failure, ref);
+                if (effect.isPresent()) {
+                    metrics.retried("found_applied");
+                    LOG.info(
+                            "GitHub applied the request for {} although its answer was lost;"
+                                    + " not sending it again",
+                            ref);
+                    return effect.get();
+                }
+                if (lastAttempt) {
+                    throw failure;
+                }
+            }
+            metrics.retried(
+                    failure.isRateLimited()
+                            ? "rate_limit"
+                            : failure.status() == 0 ? "network" : "server_error");
         }
     }
 
-    Duration waitBefore(int attempt, GitHubException failure) {
+    /** Looks for a write's effect; when even that fails, the write is not risked again. */
+    private static <T> Optional<T> effectOf(
+            Supplier<Optional<T>> tookEffect, GitHubException failure, String ref) {
+        try {
+            return tookEffect.get();
+        } catch (GitHubException e) {
+            throw new GitHubException(
+                    failure.getMessage()
+                            + "; it may have been applied, and looking for its effect on "
+                            + ref
+                            + " failed too ("
+                            + e.getMessage()
+                            + "), so it is not sent again",
+                    failure.status(),
+                    failure.response().orElse(null),
+                    failure);
+        }
+    }
+
+    /**
+     * How long to wait before trying again.
+     *
+     * @param unnamedWaits how many rate limits that named no wait this request has met so far (this
+     *     one included): GitHub asks for at least a minute, doubling on each repeat
+     */
+    Duration waitBefore(int attempt, GitHubException failure, int unnamedWaits) {
         if (!failure.isRateLimited()) {
             return backoff(attempt);
         }
-        GitHubResponse response = failure.response().orElseThrow();
-        Integer retryAfter = response.rateLimit().retryAfterSeconds();
+        RateLimit rateLimit = failure.response().map(GitHubResponse::rateLimit).orElse(null);
+        Integer retryAfter = rateLimit == null ? null : rateLimit.retryAfterSeconds();
         if (retryAfter != null) {
             return Duration.ofSeconds(Math.max(0, retryAfter));
         }
-        Long reset = response.rateLimit().resetEpochSeconds();
-        if (response.primaryLimitExhausted() && reset != null) {
+        Long reset = rateLimit == null ? null : rateLimit.resetEpochSeconds();
+        if (failure.response().map(GitHubResponse::primaryLimitExhausted).orElse(false)
+                && reset != null) {
             long millis = Instant.ofEpochSecond(reset).toEpochMilli() - System.currentTimeMillis();
             // GitHub's clock and ours differ a little: wait a second past the reset
             return Duration.ofMillis(Math.max(0, millis) + 1000);
         }
-        return SECONDARY_LIMIT_DEFAULT_WAIT;
+        return secondaryLimitWait.multipliedBy(1L << Math.min(Math.max(0, unnamedWaits - 1), 16));
+    }
+
+    /** A rate limit that says neither how long to wait nor when the quota resets. */
+    private static boolean namesNoWait(GitHubException failure) {
+        RateLimit rateLimit = failure.response().map(GitHubResponse::rateLimit).orElse(null);
+        if (rateLimit == null) {
+            return true;
+        }
+        boolean exhausted =
+                failure.response().map(GitHubResponse::primaryLimitExhausted).orElse(false);
+        return rateLimit.retryAfterSeconds() == null
+                && !(exhausted && rateLimit.resetEpochSeconds() != null);
     }
 
     /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
@@ -177,31 +269,75 @@ public final class RequestGate {
         if (kind == Kind.READ) {
             return;
         }
-        long waitNanos;
-        synchronized (this) {
-            long now = System.nanoTime();
-            long next = now;
-            Long last = lastWriteNanos.get(installation);
-            if (last != null) {
-                next = Math.max(next, last + config.writeSpacing().toNanos());
-            }
-            if (kind == Kind.CREATION) {
-                long minute = Duration.ofMinutes(1).toNanos();
-                while (!recentCreationsNanos.isEmpty()
-                        && recentCreationsNanos.peekFirst() <= now - minute) {
-                    recentCreationsNanos.pollFirst();
-                }
-                if (recentCreationsNanos.size() >= config.contentCreationsPerMinute()) {
-                    next = Math.max(next, recentCreationsNanos.peekFirst() + minute);
-                }
-                recentCreationsNanos.addLast(next);
-            }
-            // reserve the slot now, so concurrent callers queue behind each other
-            lastWriteNanos.put(installation, next);
-            waitNanos = next - now;
-        }
+        long now = System.nanoTime();
+        long waitNanos = reserve(installation, kind, now) - now;
         if (waitNanos > 0) {
             sleep(Duration.ofNanos(waitNanos), installation);
+        }
+    }
+
+    /**
+     * Reserves the earliest slot, at or after {@code nowNanos}, at which a write of {@code
+     * installation} may be sent, and returns it. Slots are reserved at once, so that concurrent
+     * callers queue behind each other.
+     */
+    synchronized long reserve(String installation, Kind kind, long nowNanos) {
+        long next = nowNanos;
+        Long last = lastWriteNanos.get(installation);
+        if (last != null) {
+            next = Math.max(next, last + config.writeSpacing().toNanos());
+        }
+        if (kind == Kind.CREATION) {
+            CreationSlots slots =
+                    creations.computeIfAbsent(installation, k -> new CreationSlots(slotsKept()));
+            next = Math.max(next, slots.earliestWithin(config.contentCreationsPerMinute(), MINUTE));
+            next = Math.max(next, slots.earliestWithin(config.contentCreationsPerHour(), HOUR));
+            slots.add(next);
+        }
+        lastWriteNanos.put(installation, next);
+        return next;
+    }
+
+    /** Enough of the latest slots to check every cap that is on. */
+    private int slotsKept() {
+        int kept = 1;
+        for (int cap :
+                new int[] {config.contentCreationsPerMinute(), config.contentCreationsPerHour()}) {
+            if (cap < Integer.MAX_VALUE) {
+                kept = Math.max(kept, cap);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * The slots of one installation's latest content creations, in the order reserved (which is the
+     * order of time, as every reservation is at or after the one before).
+     */
+    private static final class CreationSlots {
+        private final long[] ring;
+        private int size;
+        private int next;
+
+        CreationSlots(int kept) {
+            this.ring = new long[kept];
+        }
+
+        /**
+         * The earliest time another creation may go so that no window of {@code windowNanos} holds
+         * more than {@code cap}: the window after the {@code cap}-th latest slot.
+         */
+        long earliestWithin(int cap, long windowNanos) {
+            if (cap == Integer.MAX_VALUE || size < cap) {
+                return Long.MIN_VALUE;
+            }
+            return ring[Math.floorMod(next - cap, ring.length)] + windowNanos;
+        }
+
+        void add(long slot) {
+            ring[next] = slot;
+            next = (next + 1) % ring.length;
+            size = Math.min(size + 1, ring.length);
         }
     }
 

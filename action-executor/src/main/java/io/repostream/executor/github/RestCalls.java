@@ -65,6 +65,7 @@ final class RestCalls {
         GitHubResponse seen = GitHubResponse.of(response.statusCode(), response.headers().map());
         recorder.record(seen);
         if (response.statusCode() >= 300) {
+            String message = messageOf(response.body());
             throw new GitHubException(
                     "GitHub answered "
                             + response.statusCode()
@@ -75,10 +76,11 @@ final class RestCalls {
                             + " for "
                             + ref
                             + ": "
-                            + messageOf(response.body()),
+                            + message,
                     response.statusCode(),
                     seen,
-                    null);
+                    null,
+                    GitHubException.isSecondaryLimitMessage(message));
         }
     }
 
@@ -89,7 +91,7 @@ final class RestCalls {
         return node;
     }
 
-    private static String messageOf(String body) {
+    static String messageOf(String body) {
         try {
             JsonNode node = Json.mapper().readTree(body);
             if (node != null && node.hasNonNull("message")) {

@@ -11,7 +11,9 @@ import java.util.Optional;
  *
  * <p>Creating a comment is the one mutation that is not idempotent, so every comment carries a
  * hidden marker with its action id: after a crash between the request and the audit, the next
- * attempt finds the comment by its marker instead of posting a second one.
+ * attempt finds the comment by its marker instead of posting a second one; and when GitHub's answer
+ * to the request is lost, the client looks for the marker before it sends the request again. Only
+ * the executor's own comments count: a person quoting the marker does not.
  */
 public final class CreateCommentHandler implements ActionHandler {
 
@@ -57,8 +59,9 @@ public final class CreateCommentHandler implements ActionHandler {
 
     @Override
     public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
-        String body = Params.text(action, "body") + "\n\n" + marker(action.actionId());
-        return Mutation.comment(github.createComment(action.repo(), action.target(), body));
+        String marker = marker(action.actionId());
+        String body = Params.text(action, "body") + "\n\n" + marker;
+        return Mutation.comment(github.createComment(action.repo(), action.target(), body, marker));
     }
 
     @Override

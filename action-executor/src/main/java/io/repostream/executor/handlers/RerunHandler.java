@@ -81,10 +81,12 @@ public final class RerunHandler implements ActionHandler {
 
     @Override
     public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
+        // the attempt seen tells, when GitHub's answer is lost, whether the re-run was made
+        int attempt = before.runAttempt() == null ? 1 : before.runAttempt();
         if (type == ActionType.RERUN_FAILED_JOBS) {
-            github.rerunFailedJobs(action.repo(), action.target());
+            github.rerunFailedJobs(action.repo(), action.target(), attempt);
         } else {
-            github.rerunWorkflow(action.repo(), action.target());
+            github.rerunWorkflow(action.repo(), action.target(), attempt);
         }
         return Mutation.DONE;
     }

@@ -100,6 +100,10 @@ public final class ExecutorMetrics {
         return actions.labelValues(type.wireName(), repo, outcome.wireName()).get();
     }
 
+    public double rollbackCount(ActionType type, AuditOutcome outcome) {
+        return rollbacks.labelValues(type.wireName(), outcome.wireName()).get();
+    }
+
     public double handlerFailureCount(ActionType type, String repo) {
         return handlerFailures.labelValues(type.wireName(), repo).get();
     }

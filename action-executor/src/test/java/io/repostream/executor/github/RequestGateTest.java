@@ -9,6 +9,8 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.schemas.RateLimit;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,11 +30,27 @@ class RequestGateTest {
     }
 
     private static GitHubException failure(int status, RateLimit rateLimit) {
+        return failure("acme/widgets#1", status, rateLimit);
+    }
+
+    private static GitHubException failure(String ref, int status, RateLimit rateLimit) {
         return new GitHubException(
-                "add_labels for acme/widgets#1: GitHub answered " + status,
+                "add_labels for " + ref + ": GitHub answered " + status,
                 status,
                 new GitHubResponse(status, rateLimit),
                 null);
+    }
+
+    /** A 403 whose message names a secondary limit, without retry-after, with quota left. */
+    private static GitHubException secondaryWithoutRetryAfter() {
+        return new GitHubException(
+                "create_comment for acme/widgets#1: GitHub answered 403",
+                403,
+                new GitHubResponse(403, none()),
+                null,
+                GitHubException.isSecondaryLimitMessage(
+                        "You have exceeded a secondary rate limit. Please wait a few minutes"
+                                + " before you try again."));
     }
 
     private static RateLimit none() {
@@ -107,8 +125,8 @@ class RequestGateTest {
                         metrics);
         GitHubException serverError = failure(500, none());
         for (int i = 0; i < 20; i++) {
-            assertThat(gate.waitBefore(1, serverError).toMillis()).isBetween(50L, 100L);
-            assertThat(gate.waitBefore(3, serverError).toMillis()).isBetween(200L, 400L);
+            assertThat(gate.waitBefore(1, serverError, 0).toMillis()).isBetween(50L, 100L);
+            assertThat(gate.waitBefore(3, serverError, 0).toMillis()).isBetween(200L, 400L);
         }
     }
 
@@ -118,7 +136,57 @@ class RequestGateTest {
         GitHubException secondary = failure(403, new RateLimit(5000, 4000, 1000, null, "core", 7));
         assertThat(secondary.isRateLimited()).isTrue();
         assertThat(secondary.isFinal()).isFalse();
-        assertThat(gate.waitBefore(1, secondary)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(gate.waitBefore(1, secondary, 0)).isEqualTo(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void waitsAtLeastAMinuteAfterASecondaryLimitThatNamesNoWaitAndDoublesOnRepeat() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        GitHubException secondary = secondaryWithoutRetryAfter();
+        assertThat(secondary.isRateLimited()).isTrue();
+        assertThat(secondary.isFinal()).isFalse();
+        assertThat(gate.waitBefore(1, secondary, 1)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(gate.waitBefore(2, secondary, 2)).isEqualTo(Duration.ofMinutes(2));
+        assertThat(gate.waitBefore(3, secondary, 3)).isEqualTo(Duration.ofMinutes(4));
+    }
+
+    @Test
+    void recognisesASecondaryLimitByGitHubsWordsOldAndNew() {
+        assertThat(
+                        GitHubException.isSecondaryLimitMessage(
+                                "You have exceeded a secondary rate limit and have been"
+                                        + " temporarily blocked from content creation."))
+                .isTrue();
+        assertThat(
+                        GitHubException.isSecondaryLimitMessage(
+                                "You have triggered an abuse detection mechanism."))
+                .isTrue();
+        assertThat(GitHubException.isSecondaryLimitMessage("Abuse limit reached")).isTrue();
+        assertThat(
+                        GitHubException.isSecondaryLimitMessage(
+                                "Resource not accessible by personal access token"))
+                .isFalse();
+        assertThat(GitHubException.isSecondaryLimitMessage(null)).isFalse();
+    }
+
+    @Test
+    void neverRetriesAPlain403ThatRefusesPermission() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        AtomicInteger calls = new AtomicInteger();
+        GitHubException refused = failure(403, none());
+        assertThat(refused.isRateLimited()).isFalse();
+        assertThatThrownBy(
+                        () ->
+                                gate.send(
+                                        "token",
+                                        Kind.WRITE,
+                                        "acme/widgets#1",
+                                        () -> {
+                                            calls.incrementAndGet();
+                                            throw refused;
+                                        }))
+                .isSameAs(refused);
+        assertThat(calls).hasValue(1);
     }
 
     @Test
@@ -126,7 +194,7 @@ class RequestGateTest {
         RequestGate gate = new RequestGate(config(), metrics);
         long reset = Instant.now().plusSeconds(30).getEpochSecond();
         GitHubException exhausted = failure(403, new RateLimit(5000, 0, 5000, reset, "core", null));
-        assertThat(gate.waitBefore(1, exhausted).toSeconds()).isBetween(29L, 32L);
+        assertThat(gate.waitBefore(1, exhausted, 0).toSeconds()).isBetween(29L, 32L);
     }
 
     @Test
@@ -143,12 +211,13 @@ class RequestGateTest {
                                         () -> {
                                             calls.incrementAndGet();
                                             throw failure(
+                                                    "acme/widgets#2",
                                                     429,
                                                     new RateLimit(
                                                             5000, 0, 5000, reset, "core", null));
                                         }))
                 .hasMessageContaining("longer than the configured maximum wait")
-                .hasMessageContaining("acme/widgets#1");
+                .hasMessageContaining("acme/widgets#2");
         assertThat(calls).hasValue(1);
     }
 
@@ -196,6 +265,74 @@ class RequestGateTest {
         creator.interrupt();
         creator.join(2000);
         assertThat(third).hasValue(0);
+    }
+
+    /** The most slots in any window of {@code length} that starts at one of them. */
+    private static int mostWithin(List<Long> slots, Duration length) {
+        List<Long> sorted = slots.stream().sorted().toList();
+        int most = 0;
+        int end = 0;
+        for (int start = 0; start < sorted.size(); start++) {
+            while (end < sorted.size() && sorted.get(end) - sorted.get(start) < length.toNanos()) {
+                end++;
+            }
+            most = Math.max(most, end - start);
+        }
+        return most;
+    }
+
+    @Test
+    void aBurstOfCreationsLargerThanTheCapsKeepsEverySlidingMinuteAndHourWithinThem() {
+        RequestGate gate =
+                new RequestGate(
+                        config().withPacing(Duration.ZERO, 80).withContentCreationsPerHour(500),
+                        metrics);
+        long burst = System.nanoTime();
+        List<Long> slots = new ArrayList<>();
+        // 700 comments wanted at the same instant: more than a minute's and an hour's worth
+        for (int i = 0; i < 700; i++) {
+            slots.add(gate.reserve("token", Kind.CREATION, burst));
+        }
+
+        assertThat(mostWithin(slots, Duration.ofMinutes(1))).isEqualTo(80);
+        assertThat(mostWithin(slots, Duration.ofHours(1))).isEqualTo(500);
+        // the first 80 go at once, the next 80 a minute later; the 501st waits for the hour
+        assertThat(slots.get(79)).isEqualTo(burst);
+        assertThat(slots.get(80)).isEqualTo(burst + Duration.ofMinutes(1).toNanos());
+        assertThat(slots.get(500)).isGreaterThanOrEqualTo(burst + Duration.ofHours(1).toNanos());
+    }
+
+    @Test
+    void creationsHeldBackLaterInAMinuteStillKeepEveryWindowWithinTheCap() {
+        RequestGate gate = new RequestGate(config().withPacing(Duration.ZERO, 3), metrics);
+        long t0 = System.nanoTime();
+        long second = Duration.ofSeconds(1).toNanos();
+        List<Long> slots = new ArrayList<>();
+        // creations trickle in over 40 s, then a burst: no 60 s window may hold more than 3
+        slots.add(gate.reserve("token", Kind.CREATION, t0));
+        slots.add(gate.reserve("token", Kind.CREATION, t0 + 20 * second));
+        slots.add(gate.reserve("token", Kind.CREATION, t0 + 40 * second));
+        for (int i = 0; i < 10; i++) {
+            slots.add(gate.reserve("token", Kind.CREATION, t0 + 41 * second));
+        }
+
+        assertThat(mostWithin(slots, Duration.ofMinutes(1))).isEqualTo(3);
+        assertThat(slots.get(3)).isEqualTo(t0 + 60 * second);
+        assertThat(slots.get(4)).isEqualTo(t0 + 80 * second);
+    }
+
+    @Test
+    void eachInstallationHasItsOwnCreationCap() {
+        RequestGate gate = new RequestGate(config().withPacing(Duration.ZERO, 2), metrics);
+        long now = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            gate.reserve("installation-1", Kind.CREATION, now);
+        }
+        // GitHub's secondary limits are per installation (or user): another one is not held back
+        assertThat(gate.reserve("installation-2", Kind.CREATION, now)).isEqualTo(now);
+        assertThat(gate.reserve("installation-2", Kind.CREATION, now)).isEqualTo(now);
+        assertThat(gate.reserve("installation-2", Kind.CREATION, now))
+                .isEqualTo(now + Duration.ofMinutes(1).toNanos());
     }
 
     @Test

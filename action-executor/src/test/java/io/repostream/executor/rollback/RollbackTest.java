@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Timeout;
 class RollbackTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String REPO = "acme/undo";
+    private static final String OTHER_REPO = "acme/undo-other";
     private static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
 
     private static EmbeddedKafkaBroker kafka;
@@ -61,6 +63,7 @@ class RollbackTest {
         // limits off still counts requests in x-ratelimit-remaining, which the executor obeys
         github.setPrimaryLimit(100_000_000);
         github.createRepo(REPO);
+        github.createRepo(OTHER_REPO);
         topics = new KafkaTopics(kafka);
         topics.send(
                 new RepoPolicy(
@@ -116,9 +119,15 @@ class RollbackTest {
         ActionRecord action = Actions.addLabels(REPO, number, "bug");
         apply(action);
 
+        double before =
+                executor.metrics().rollbackCount(ActionType.ADD_LABELS, AuditOutcome.ROLLED_BACK);
         RollbackResult result = executor.rollbacks().rollback(action.actionId(), false);
         assertThat(result.status()).isEqualTo(Status.ROLLED_BACK);
         assertThat(github.labels(REPO, number)).containsExactly("p2");
+        assertThat(
+                        executor.metrics()
+                                .rollbackCount(ActionType.ADD_LABELS, AuditOutcome.ROLLED_BACK))
+                .isEqualTo(before + 1);
         AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.ROLLED_BACK, WAIT);
         assertThat(audit.before().labels()).containsExactly("bug", "p2");
         assertThat(audit.after().labels()).containsExactly("p2");
@@ -138,8 +147,16 @@ class RollbackTest {
         github.removeLabelAsHuman(REPO, number, "wontfix", "alice");
         github.addLabelAsHuman(REPO, number, "needs-info", "alice");
 
+        double conflictsBefore =
+                executor.metrics()
+                        .rollbackCount(ActionType.ADD_LABELS, AuditOutcome.ROLLBACK_CONFLICT);
         RollbackResult result = executor.rollbacks().rollback(action.actionId(), false);
         assertThat(result.status()).isEqualTo(Status.CONFLICT);
+        assertThat(
+                        executor.metrics()
+                                .rollbackCount(
+                                        ActionType.ADD_LABELS, AuditOutcome.ROLLBACK_CONFLICT))
+                .isEqualTo(conflictsBefore + 1);
         assertThat(result.detail())
                 .contains("[wontfix] added by the action were removed")
                 .contains(REPO + "#" + number);
@@ -321,6 +338,206 @@ class RollbackTest {
             assertThat(result.get("status").asText())
                     .isEqualTo(touched.contains(number) ? "CONFLICT" : "ROLLED_BACK");
         }
+    }
+
+    @Test
+    void showsAnAppliedActionWithSnapshotAndAuditAndRollsItBackOverHttp() throws Exception {
+        int number = github.createIssue(REPO, "Over HTTP", "", "alice", "p2");
+        ActionRecord action = Actions.addLabels(REPO, number, "http-bug");
+        AuditRecord applied = apply(action);
+
+        HttpResponse<String> lookup = admin("GET", "/actions/" + action.actionId(), null);
+        assertThat(lookup.statusCode()).isEqualTo(200);
+        JsonNode shown = Json.mapper().readTree(lookup.body());
+        assertThat(shown.at("/snapshot/action_id").asText()).isEqualTo(action.actionId());
+        assertThat(shown.at("/snapshot/produced_by").asText()).isEqualTo(action.producedBy());
+        assertThat(shown.at("/snapshot/before/labels").toString()).isEqualTo("[\"p2\"]");
+        assertThat(shown.get("audits")).hasSize(1);
+        JsonNode audit = shown.get("audits").get(0);
+        assertThat(audit.get("audit_id").asText()).isEqualTo(applied.auditId());
+        assertThat(audit.get("outcome").asText()).isEqualTo("applied");
+        assertThat(audit.at("/before/labels").toString()).isEqualTo("[\"p2\"]");
+        assertThat(audit.at("/after/labels").toString()).isEqualTo("[\"http-bug\",\"p2\"]");
+        assertThat(audit.get("github_status").asInt()).isEqualTo(200);
+
+        HttpResponse<String> preview =
+                admin("POST", "/rollback/actions/" + action.actionId() + "?dry_run=true", null);
+        assertThat(preview.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(preview.body()).get("status").asText())
+                .isEqualTo("PREVIEW");
+        assertThat(github.labels(REPO, number)).containsExactly("p2", "http-bug");
+
+        double rolledBackBefore =
+                executor.metrics().rollbackCount(ActionType.ADD_LABELS, AuditOutcome.ROLLED_BACK);
+        HttpResponse<String> rollback =
+                admin("POST", "/rollback/actions/" + action.actionId(), null);
+        assertThat(rollback.statusCode()).isEqualTo(200);
+        JsonNode result = Json.mapper().readTree(rollback.body());
+        assertThat(result.get("status").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(result.get("target").asText()).isEqualTo(REPO + "#" + number);
+        assertThat(github.labels(REPO, number)).containsExactly("p2");
+        assertThat(
+                        executor.metrics()
+                                .rollbackCount(ActionType.ADD_LABELS, AuditOutcome.ROLLED_BACK))
+                .isEqualTo(rolledBackBefore + 1);
+        assertThat(admin("GET", "/metrics", null).body())
+                .contains(
+                        "repostream_executor_rollbacks_total{action_type=\"add_labels\",outcome=\"rolled_back\"}");
+
+        // the trail now shows the rollback too; asking again sends nothing
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> executor.ledger().history(action.actionId()).size() == 2);
+        JsonNode trail =
+                Json.mapper()
+                        .readTree(admin("GET", "/actions/" + action.actionId(), null).body())
+                        .get("audits");
+        assertThat(trail).hasSize(2);
+        assertThat(trail.get(1).get("outcome").asText()).isEqualTo("rolled_back");
+        assertThat(trail.get(1).at("/after/labels").toString()).isEqualTo("[\"p2\"]");
+        HttpResponse<String> again = admin("POST", "/rollback/actions/" + action.actionId(), null);
+        assertThat(Json.mapper().readTree(again.body()).get("status").asText())
+                .isEqualTo("ALREADY_ROLLED_BACK");
+        assertThat(mutationsOf(number))
+                .containsExactly(
+                        REPO + "#" + number + ":+label:http-bug",
+                        REPO + "#" + number + ":-label:http-bug");
+    }
+
+    /** An issue in {@code repo} labelled {@code label} by an action of {@code rule}, applied. */
+    private static ActionRecord labelled(String repo, String rule, String label) {
+        int number = github.createIssue(repo, "Range " + label, "", "alice");
+        ActionRecord action =
+                Actions.builder(ActionType.ADD_LABELS, repo, number, Actions.names("labels", label))
+                        .producedBy(rule)
+                        .build();
+        apply(action);
+        return action;
+    }
+
+    /**
+     * A rule's actions on {@code REPO} before, within and after a time range, and actions within it
+     * of another rule and on another repo: only the rule's actions on the repo within the range may
+     * be undone.
+     */
+    private record RangeScenario(
+            Instant from, Instant to, List<ActionRecord> inRange, List<ActionRecord> leftAlone) {}
+
+    private static RangeScenario rangeScenario(String rule) throws InterruptedException {
+        List<ActionRecord> leftAlone = new ArrayList<>();
+        leftAlone.add(labelled(REPO, rule, "before-1"));
+        leftAlone.add(labelled(REPO, rule, "before-2"));
+        leftAlone.add(labelled(OTHER_REPO, rule, "other-repo-before"));
+        Instant from = Instant.now();
+        Thread.sleep(5);
+        List<ActionRecord> inRange = new ArrayList<>();
+        inRange.add(labelled(REPO, rule, "in-range-1"));
+        leftAlone.add(labelled(REPO, "another-rule@1", "other-rule"));
+        leftAlone.add(labelled(OTHER_REPO, rule, "other-repo-in-range"));
+        inRange.add(labelled(REPO, rule, "in-range-2"));
+        Thread.sleep(5);
+        Instant to = Instant.now();
+        Thread.sleep(5);
+        leftAlone.add(labelled(REPO, rule, "after"));
+        return new RangeScenario(from, to, inRange, leftAlone);
+    }
+
+    private static void assertOnlyTheRangeWasUndone(RangeScenario scenario) {
+        for (ActionRecord undone : scenario.inRange()) {
+            assertThat(github.labels(undone.repo(), (int) undone.target()))
+                    .as("labels of %s", undone.targetRef())
+                    .isEmpty();
+        }
+        for (ActionRecord kept : scenario.leftAlone()) {
+            assertThat(github.labels(kept.repo(), (int) kept.target()))
+                    .as("labels of %s, outside the rollback", kept.targetRef())
+                    .hasSize(1);
+            assertThat(topics.audits(kept.actionId()))
+                    .extracting(AuditRecord::outcome)
+                    .containsExactly(AuditOutcome.APPLIED);
+        }
+    }
+
+    @Test
+    void bulkRollbackOverHttpUndoesOnlyTheRulesActionsOnTheRepoWithinTheTimeRange()
+            throws Exception {
+        RangeScenario scenario = rangeScenario("range-http@1");
+
+        HttpResponse<String> response =
+                admin(
+                        "POST",
+                        "/rollback/bulk",
+                        "{\"produced_by\":\"range-http@1\",\"repo\":\""
+                                + REPO
+                                + "\",\"from\":\""
+                                + scenario.from()
+                                + "\",\"to\":\""
+                                + scenario.to()
+                                + "\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = Json.mapper().readTree(response.body());
+        assertThat(body.at("/counts/rolled_back").asInt()).isEqualTo(2);
+        assertThat(body.get("counts").size()).isEqualTo(1);
+        List<String> undone = new ArrayList<>();
+        body.get("results").forEach(r -> undone.add(r.get("action_id").asText()));
+        // newest first, so that stacked actions unwind in reverse
+        assertThat(undone)
+                .containsExactly(
+                        scenario.inRange().get(1).actionId(), scenario.inRange().get(0).actionId());
+        assertOnlyTheRangeWasUndone(scenario);
+    }
+
+    @Test
+    void bulkRollbackFromTheCommandLineTakesTheSameRepoAndTimeRange() throws Exception {
+        RangeScenario scenario = rangeScenario("range-cli@1");
+        Path tokenFile = Files.createTempFile("gh-token", ".txt");
+        Files.writeString(tokenFile, GitHubSimulator.DEFAULT_TOKEN);
+
+        String done =
+                cli(
+                        "rollback",
+                        "--produced-by",
+                        "range-cli@1",
+                        "--repo",
+                        REPO,
+                        "--from",
+                        scenario.from().toString(),
+                        "--to",
+                        scenario.to().toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--github-api-url",
+                        github.baseUrl(),
+                        "--github-token-file",
+                        tokenFile.toString());
+
+        assertThat(done).startsWith("0\n").contains("2 action(s)");
+        for (ActionRecord undone : scenario.inRange()) {
+            assertThat(done).contains(undone.actionId());
+        }
+        for (ActionRecord kept : scenario.leftAlone()) {
+            assertThat(done).doesNotContain(kept.actionId());
+        }
+        assertOnlyTheRangeWasUndone(scenario);
+    }
+
+    private static HttpResponse<String> admin(String method, String path, String body)
+            throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://127.0.0.1:" + executor.adminPort() + path))
+                                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                                .timeout(Duration.ofSeconds(60))
+                                .method(
+                                        method,
+                                        body == null
+                                                ? HttpRequest.BodyPublishers.noBody()
+                                                : HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static String cli(String... args) {

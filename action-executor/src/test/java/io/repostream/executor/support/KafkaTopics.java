@@ -169,6 +169,9 @@ public final class KafkaTopics implements AutoCloseable {
 
     private void poll() {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+            if (record.value() == null) {
+                continue; // a tombstone: nothing to remember
+            }
             if (record.topic().equals(Topics.AUDIT.name())) {
                 AuditRecord audit = Topics.AUDIT.valueCodec().decode(record.value());
                 audits.computeIfAbsent(audit.actionId(), id -> new CopyOnWriteArrayList<>())

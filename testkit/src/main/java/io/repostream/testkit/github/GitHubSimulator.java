@@ -161,6 +161,17 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     /**
+     * Registers a token that may read but not write: every write it sends is answered {@code 403
+     * Resource not accessible by personal access token}, GitHub's plain permission refusal (no rate
+     * limit involved).
+     */
+    public void addReadOnlyToken(String token, String login) {
+        synchronized (state) {
+            state.addReadOnlyToken(token, login);
+        }
+    }
+
+    /**
      * Registers GitHub App {@code appId} (slug {@code app-<id>}): requests to the app endpoints
      * must carry a JWT signed (RS256) with the private half of {@code publicKey}.
      */
@@ -486,9 +497,27 @@ public final class GitHubSimulator implements AutoCloseable {
         return pipeline.requestCount();
     }
 
-    /** The latest requests (up to 10,000) as {@code "GET /repos/o/r/issues/1 200"}. */
+    /**
+     * The latest requests (up to 10,000) as {@code "GET /repos/o/r/issues/1 200"}, in the order
+     * they were answered; a request whose answer was dropped ends in {@code dropped}.
+     */
     public List<String> requests() {
         return pipeline.requestLog();
+    }
+
+    /** How often each line of {@link #requests()} occurred, over every request since the start. */
+    public java.util.Map<String, Long> requestCounts() {
+        return pipeline.requestCounts();
+    }
+
+    /** The most requests the simulator held at once: received and not yet answered. */
+    public int maxConcurrentRequests() {
+        return pipeline.maxConcurrentRequests();
+    }
+
+    /** Starts measuring {@link #maxConcurrentRequests()} afresh from the requests held now. */
+    public void resetMaxConcurrentRequests() {
+        pipeline.resetMaxConcurrentRequests();
     }
 
     // ---- limits and faults ---------------------------------------------------------------
@@ -518,6 +547,14 @@ public final class GitHubSimulator implements AutoCloseable {
         limiter.setSecondaryLimitStatus(status);
     }
 
+    /**
+     * Whether a secondary-limit answer carries {@code Retry-After} (default true). GitHub sometimes
+     * sends none: its documentation then asks clients to wait at least a minute.
+     */
+    public void setSecondaryLimitRetryAfter(boolean sent) {
+        limiter.setSecondaryRetryAfter(sent);
+    }
+
     /** Uses up the token's hourly quota at once: its next counted request is refused. */
     public void exhaustQuota(String token) {
         limiter.exhaust(token);
@@ -535,6 +572,21 @@ public final class GitHubSimulator implements AutoCloseable {
     /** The next {@code count} requests fail with {@code status} (a 5xx), whatever they are. */
     public void setFailNext(int status, int count) {
         faults.failNext(status, count);
+    }
+
+    /**
+     * The next {@code count} writes that succeed are applied (and recorded in {@link #mutations()})
+     * but answered with {@code status}, a 5xx, as when a proxy fails on the way back; or, for
+     * {@code status} 0, not answered at all: the connection is closed, as on a network failure.
+     * Clients that simply retry then apply the write twice.
+     */
+    public void setFailNextWritesAfterApplying(int status, int count) {
+        faults.failNextWritesAfterApplying(status, count);
+    }
+
+    /** Every answer leaves this much later (default none), to let requests pile up. */
+    public void setResponseDelay(java.time.Duration delay) {
+        faults.setResponseDelay(delay);
     }
 
     private SimulatedPull pullOf(String repo, int number) {

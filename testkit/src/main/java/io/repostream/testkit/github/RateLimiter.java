@@ -38,6 +38,7 @@ final class RateLimiter {
     private int secondaryPerMinute = 80;
     private int primaryStatus = 403;
     private int secondaryStatus = 403;
+    private boolean secondaryRetryAfter = true;
 
     RateLimiter(Clock clock) {
         this.clock = clock;
@@ -71,6 +72,15 @@ final class RateLimiter {
     synchronized void setSecondaryLimitStatus(int status) {
         require(status == 403 || status == 429, "GitHub answers rate limits with 403 or 429");
         this.secondaryStatus = status;
+    }
+
+    /** Whether a secondary-limit answer says how long to wait ({@code Retry-After}). */
+    synchronized void setSecondaryRetryAfter(boolean sent) {
+        this.secondaryRetryAfter = sent;
+    }
+
+    synchronized boolean secondaryRetryAfter() {
+        return secondaryRetryAfter;
     }
 
     synchronized int primaryStatus() {

@@ -11,17 +11,21 @@ import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What happens to every request before and after its route handler, in GitHub's order: injected
- * faults, authentication, rate limits, the handler (under the state's lock), then conditional
- * requests ({@code If-None-Match} → 304, free of charge) and the headers GitHub always sends.
+ * faults, authentication, permissions, rate limits, the handler (under the state's lock), then
+ * conditional requests ({@code If-None-Match} → 304, free of charge), the headers GitHub always
+ * sends, and faults on the way back (a lost answer, a slow one).
  */
 final class RequestPipeline {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -36,6 +40,9 @@ final class RequestPipeline {
     private final FaultInjector faults;
     private final AtomicLong requests = new AtomicLong();
     private final Deque<String> requestLog = new ArrayDeque<>();
+    private final Map<String, Long> requestCounts = new HashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
 
     RequestPipeline(SimulatedGitHub state, RateLimiter limiter, FaultInjector faults) {
         this.state = state;
@@ -53,8 +60,24 @@ final class RequestPipeline {
         }
     }
 
+    Map<String, Long> requestCounts() {
+        synchronized (requestLog) {
+            return Map.copyOf(requestCounts);
+        }
+    }
+
+    /** The most requests that were in the simulator at once (received, not yet answered). */
+    int maxConcurrentRequests() {
+        return maxInFlight.get();
+    }
+
+    void resetMaxConcurrentRequests() {
+        maxInFlight.set(inFlight.get());
+    }
+
     void handle(RoutingContext ctx, RouteTable.Route route) {
         requests.incrementAndGet();
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         HttpServerRequest http = ctx.request();
         ApiResponse response;
         RateLimiter.Quota quota = null;
@@ -73,35 +96,86 @@ final class RequestPipeline {
                     }
                     String appKey = "app:" + app.id();
                     response = run(route, request(ctx, route, appKey, appKey));
-                    write(ctx.response(), response, limiter.charge(appKey));
-                    log(http.method().name() + " " + http.path() + " " + response.status);
-                    return;
+                    quota = limiter.charge(appKey);
+                } else {
+                    String login;
+                    boolean readOnly;
+                    synchronized (state) {
+                        login = token == null ? null : state.loginForToken(token);
+                        readOnly = token != null && state.readOnly(token);
+                    }
+                    if (token != null && login == null) {
+                        throw ApiError.badCredentials();
+                    }
+                    String quotaKey = token == null ? RateLimiter.ANONYMOUS : token;
+                    if (token != null && !coveredByToken(ctx, token)) {
+                        // an installation token sees only its installation's repositories
+                        throw ApiError.notFound();
+                    }
+                    if (readOnly && route.createsContent()) {
+                        // GitHub's answer to a token without write permission: a plain 403
+                        throw ApiError.of(403, "Resource not accessible by personal access token");
+                    }
+                    ApiRequest request = request(ctx, route, login, quotaKey);
+                    response = serve(route, request, http.getHeader("If-None-Match"));
+                    quota =
+                            response.status == 304 || route.free()
+                                    ? limiter.quota(quotaKey)
+                                    : limiter.charge(quotaKey);
                 }
-                String login;
-                synchronized (state) {
-                    login = token == null ? null : state.loginForToken(token);
-                }
-                if (token != null && login == null) {
-                    throw ApiError.badCredentials();
-                }
-                String quotaKey = token == null ? RateLimiter.ANONYMOUS : token;
-                if (token != null && !coveredByToken(ctx, token)) {
-                    // an installation token sees only its installation's repositories
-                    throw ApiError.notFound();
-                }
-                ApiRequest request = request(ctx, route, login, quotaKey);
-                response = serve(route, request, http.getHeader("If-None-Match"));
-                quota =
-                        response.status == 304 || route.free()
-                                ? limiter.quota(quotaKey)
-                                : limiter.charge(quotaKey);
             } catch (ApiError e) {
                 response = error(e);
                 quota = limiter.quota(token == null ? RateLimiter.ANONYMOUS : token);
             }
         }
-        write(ctx.response(), response, quota);
-        log(http.method().name() + " " + http.path() + " " + response.status);
+        respond(ctx, route, response, quota);
+    }
+
+    /**
+     * Sends the answer, after the configured delay; a write that was applied may instead lose its
+     * answer to an injected fault, as it can on GitHub when a proxy fails on the way back.
+     */
+    private void respond(
+            RoutingContext ctx,
+            RouteTable.Route route,
+            ApiResponse response,
+            RateLimiter.Quota quota) {
+        String line = ctx.request().method().name() + " " + ctx.request().path();
+        OptionalInt lost =
+                !route.app() && route.createsContent() && response.status < 300
+                        ? faults.takeAfterApplying()
+                        : OptionalInt.empty();
+        Runnable answer;
+        if (lost.isPresent() && lost.getAsInt() == FaultInjector.DROP_CONNECTION) {
+            answer =
+                    () -> {
+                        ctx.request().connection().close();
+                        log(line + " dropped");
+                    };
+        } else {
+            ApiResponse sent =
+                    lost.isPresent()
+                            ? error(ApiError.of(lost.getAsInt(), "Server Error"))
+                            : response;
+            answer =
+                    () -> {
+                        write(ctx.response(), sent, quota);
+                        log(line + " " + sent.status);
+                    };
+        }
+        Runnable finish =
+                () -> {
+                    // counted out before the answer leaves, so a client that has its answer
+                    // never sees its own request still held
+                    inFlight.decrementAndGet();
+                    answer.run();
+                };
+        long delayMillis = faults.responseDelay().toMillis();
+        if (delayMillis <= 0) {
+            finish.run();
+        } else {
+            ctx.vertx().setTimer(delayMillis, id -> finish.run());
+        }
     }
 
     private boolean coveredByToken(RoutingContext ctx, String token) {
@@ -143,12 +217,17 @@ final class RequestPipeline {
         }
         OptionalLong retryAfter = limiter.noteContentCreation(quotaKey);
         if (retryAfter.isPresent()) {
-            throw ApiError.of(
-                            limiter.secondaryStatus(),
-                            "You have exceeded a secondary rate limit. Please wait a few minutes"
-                                    + " before you try again.")
-                    .withDocs(SECONDARY_LIMIT_DOCS)
-                    .withHeader("Retry-After", String.valueOf(retryAfter.getAsLong()));
+            ApiError limited =
+                    ApiError.of(
+                                    limiter.secondaryStatus(),
+                                    "You have exceeded a secondary rate limit. Please wait a few"
+                                            + " minutes before you try again.")
+                            .withDocs(SECONDARY_LIMIT_DOCS);
+            // GitHub does not always say how long to wait; clients must then wait a minute
+            if (limiter.secondaryRetryAfter()) {
+                limited.withHeader("Retry-After", String.valueOf(retryAfter.getAsLong()));
+            }
+            throw limited;
         }
         return run(route, request);
     }
@@ -264,6 +343,7 @@ final class RequestPipeline {
 
     private void log(String line) {
         synchronized (requestLog) {
+            requestCounts.merge(line, 1L, Long::sum);
             requestLog.addLast(line);
             if (requestLog.size() > MAX_LOGGED_REQUESTS) {
                 requestLog.removeFirst();

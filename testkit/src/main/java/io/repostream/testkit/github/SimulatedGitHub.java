@@ -20,6 +20,7 @@ final class SimulatedGitHub {
     private final Clock clock;
     private final Map<String, SimulatedUser> users = new HashMap<>();
     private final Map<String, String> tokens = new HashMap<>();
+    private final java.util.Set<String> readOnlyTokens = new java.util.HashSet<>();
     private final Map<String, SimulatedRepo> repos = new LinkedHashMap<>();
     private final List<String> mutations = new ArrayList<>();
     private final Map<Long, SimulatedApp> apps = new HashMap<>();
@@ -54,6 +55,16 @@ final class SimulatedGitHub {
     void addToken(String token, String login) {
         user(login);
         tokens.put(token, login);
+    }
+
+    void addReadOnlyToken(String token, String login) {
+        addToken(token, login);
+        readOnlyTokens.add(token);
+    }
+
+    /** Whether the token may read but not write (a fine-grained token without write access). */
+    boolean readOnly(String token) {
+        return readOnlyTokens.contains(token);
     }
 
     /**

@@ -182,6 +182,109 @@ class SimulatorLimitsTest {
     }
 
     @Test
+    void aWriteCanBeAppliedAndItsAnswerLostOnTheWayBack() {
+        github.setFailNextWritesAfterApplying(502, 1);
+
+        SimulatorHttp.Response lost =
+                http.post(API + "/issues/" + issue + "/comments", "{\"body\":\"once\"}");
+        SimulatorHttp.Response next =
+                http.post(API + "/issues/" + issue + "/comments", "{\"body\":\"twice\"}");
+
+        assertThat(lost.status()).isEqualTo(502);
+        assertThat(next.status()).isEqualTo(201);
+        // the 502 came after GitHub had made the comment: both are there
+        assertThat(github.comments(REPO, issue))
+                .extracting(CommentView::body)
+                .containsExactly("once", "twice");
+        assertThat(github.mutations()).hasSize(2);
+    }
+
+    @Test
+    void aWriteCanBeAppliedAndItsConnectionDroppedWithoutAnAnswer() {
+        github.setFailNextWritesAfterApplying(0, 1);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> http.post(API + "/issues/" + issue + "/labels", "[\"bug\"]"))
+                .isInstanceOf(java.io.UncheckedIOException.class);
+
+        assertThat(github.labels(REPO, issue)).containsExactly("bug");
+        assertThat(github.requests()).containsExactly("POST " + API + "/issues/1/labels dropped");
+        // reads are never touched, and the fault is used up
+        assertThat(http.get(API + "/issues/" + issue).status()).isEqualTo(200);
+        assertThat(http.post(API + "/issues/" + issue + "/labels", "[\"p1\"]").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void aWriteThatFailsIsNotCountedAsAppliedByAFaultAfterApplying() {
+        github.setFailNextWritesAfterApplying(503, 1);
+
+        SimulatorHttp.Response missing = http.post(API + "/issues/999/labels", "[\"bug\"]");
+        SimulatorHttp.Response applied = http.post(API + "/issues/" + issue + "/labels", "[\"a\"]");
+
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(applied.status()).isEqualTo(503);
+        assertThat(github.labels(REPO, issue)).containsExactly("a");
+    }
+
+    @Test
+    void aSecondaryLimitCanComeWithoutRetryAfter() {
+        github.setSecondaryLimit(1);
+        github.setSecondaryLimitRetryAfter(false);
+
+        http.post(API + "/issues/" + issue + "/comments", "{\"body\":\"1\"}");
+        SimulatorHttp.Response limited =
+                http.post(API + "/issues/" + issue + "/comments", "{\"body\":\"2\"}");
+
+        assertThat(limited.status()).isEqualTo(403);
+        assertThat(limited.json().path("message").asText()).contains("secondary rate limit");
+        assertThat(limited.header("Retry-After")).isNull();
+        assertThat(Integer.parseInt(limited.header("x-ratelimit-remaining"))).isPositive();
+    }
+
+    @Test
+    void aReadOnlyTokenReadsButEveryWriteIsAPlain403() {
+        github.addReadOnlyToken("ghp_readOnly", "carol");
+        SimulatorHttp readOnly = http.withToken("ghp_readOnly");
+
+        SimulatorHttp.Response read = readOnly.get(API + "/issues/" + issue);
+        SimulatorHttp.Response write =
+                readOnly.post(API + "/issues/" + issue + "/labels", "[\"bug\"]");
+
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(write.status()).isEqualTo(403);
+        assertThat(write.json().path("message").asText())
+                .isEqualTo("Resource not accessible by personal access token");
+        assertThat(write.header("Retry-After")).isNull();
+        assertThat(Integer.parseInt(write.header("x-ratelimit-remaining"))).isPositive();
+        assertThat(github.labels(REPO, issue)).isEmpty();
+    }
+
+    @Test
+    void slowAnswersLetRequestsPileUpAndTheMostAtOnceIsMeasured() throws Exception {
+        github.setResponseDelay(java.time.Duration.ofMillis(300));
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(5);
+        try {
+            java.util.List<java.util.concurrent.Future<SimulatorHttp.Response>> answers =
+                    new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                answers.add(pool.submit(() -> http.get(API + "/issues/" + issue)));
+            }
+            for (java.util.concurrent.Future<SimulatorHttp.Response> answer : answers) {
+                assertThat(answer.get().status()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // five requests held for 300 ms each: they overlap, and none is still held
+        assertThat(github.maxConcurrentRequests()).isBetween(2, 5);
+        github.resetMaxConcurrentRequests();
+        assertThat(github.maxConcurrentRequests()).isZero();
+        assertThat(github.requestCounts()).containsEntry("GET " + API + "/issues/1 200", 5L);
+    }
+
+    @Test
     void anUnknownTokenIsRejectedAs401BadCredentials() {
         SimulatorHttp.Response response = http.withToken("ghp_stolen").get(API);
 
