@@ -8,10 +8,12 @@ import java.util.Optional;
 
 /**
  * What makes one GitHub happening the same whether it arrived as a webhook (keyed by its delivery
- * id) or through the event feed (keyed by the feed's event id): e.g. {@code issues octo/app#12
- * opened @2026-01-01T10:00:00Z}. Both paths remember it next to the event id, so the second copy is
- * recognised as a duplicate. Only kinds that both sources describe with the same fields have one;
- * others are deduplicated by event id alone.
+ * id), through the event feed (keyed by the feed's event id) or from the issues and pulls lists:
+ * e.g. {@code issues octo/app#12 labeled @2026-01-01T10:00:00Z}. Every path remembers it next to
+ * the event id, so a second copy is recognised as a duplicate. An item opens once, so {@code
+ * opened} needs no time; {@code closed} is keyed by {@code closed_at}, which every copy agrees on
+ * (an item listed later has a newer {@code updated_at} than its webhook had). Only kinds that the
+ * sources describe with the same fields have one; others are deduplicated by event id alone.
  */
 public final class EventFingerprint {
     /** The fields of a webhook payload {@link #of} reads. */
@@ -20,8 +22,10 @@ public final class EventFingerprint {
                     "/action",
                     "/issue/number",
                     "/issue/updated_at",
+                    "/issue/closed_at",
                     "/pull_request/number",
                     "/pull_request/updated_at",
+                    "/pull_request/closed_at",
                     "/comment/id",
                     "/comment/updated_at",
                     "/ref",
@@ -93,15 +97,14 @@ public final class EventFingerprint {
                 || !item.path("updated_at").isTextual()) {
             return Optional.empty();
         }
-        return Optional.of(
-                kind
-                        + " "
-                        + event.repo()
-                        + "#"
-                        + item.path("number").asLong()
-                        + " "
-                        + action
-                        + " @"
-                        + item.path("updated_at").asText());
+        String change =
+                kind + " " + event.repo() + "#" + item.path("number").asLong() + " " + action;
+        if (action.equals("opened")) {
+            return Optional.of(change);
+        }
+        if (action.equals("closed") && item.path("closed_at").isTextual()) {
+            return Optional.of(change + " @" + item.path("closed_at").asText());
+        }
+        return Optional.of(change + " @" + item.path("updated_at").asText());
     }
 }

@@ -68,6 +68,39 @@ public final class EventsFeed {
                 "workflow_runs");
     }
 
+    /**
+     * Reads {@code GET /repos/{owner}/{repo}/issues} (issues and pull requests) updated at or after
+     * {@code since}, oldest change first, 100 a page, conditionally: while nothing changes the URL
+     * stays the same and GitHub answers 304.
+     */
+    public FeedPage fetchIssues(String repo, java.time.Instant since, String etag)
+            throws IOException, InterruptedException {
+        return get(
+                repo,
+                apiUrl
+                        + "/repos/"
+                        + repo
+                        + "/issues?state=all&sort=updated&direction=asc&per_page=100&since="
+                        + since,
+                etag,
+                null);
+    }
+
+    /**
+     * Reads {@code GET /repos/{owner}/{repo}/pulls}, most recently updated first, 100 a page (the
+     * pulls list has no {@code since}), conditionally.
+     */
+    public FeedPage fetchPulls(String repo, String etag) throws IOException, InterruptedException {
+        return get(
+                repo,
+                apiUrl
+                        + "/repos/"
+                        + repo
+                        + "/pulls?state=all&sort=updated&direction=desc&per_page=100",
+                etag,
+                null);
+    }
+
     private FeedPage get(String repo, String url, String etag, String listField)
             throws IOException, InterruptedException {
         String path = url.substring(apiUrl.length());

@@ -139,6 +139,89 @@ public final class PolledEvents {
         return payload;
     }
 
+    /**
+     * What an issue or a pull request from the issues or pulls list says happened since {@code
+     * since}: it was opened (created since) and, if closed since, closed, as {@code issues} or
+     * {@code pull_request} events shaped like their webhooks. Their ids name the item and the
+     * happening ({@code github-issue-<id>-opened}, {@code github-pull-<id>-closed-<closed_at>}),
+     * and {@code EventFingerprint} recognises the feed's and the webhook's copies of the same
+     * happening. Other changes (labels, edits, comments) come from the event feed.
+     *
+     * @param kind {@code issues} for an issue, {@code pull_request} for a pull request
+     */
+    public static java.util.List<GitHubEvent> itemChanges(
+            String repo, String kind, JsonNode item, Instant since, Instant receivedAt) {
+        long id = item.path("id").asLong(-1);
+        long number = item.path("number").asLong(-1);
+        if (id < 0 || number < 0 || !item.path("created_at").isTextual()) {
+            throw new IllegalArgumentException(kind + " item without id, number or created_at");
+        }
+        boolean pull = kind.equals("pull_request");
+        String prefix = pull ? "github-pull-" : "github-issue-";
+        java.util.List<GitHubEvent> events = new java.util.ArrayList<>();
+        Instant created = OffsetDateTime.parse(item.path("created_at").asText()).toInstant();
+        if (!created.isBefore(since)) {
+            events.add(
+                    itemEvent(
+                            prefix + id + "-opened",
+                            repo,
+                            kind,
+                            "opened",
+                            item,
+                            created,
+                            receivedAt,
+                            item.path("user")));
+        }
+        if ("closed".equals(item.path("state").asText()) && item.path("closed_at").isTextual()) {
+            Instant closed = OffsetDateTime.parse(item.path("closed_at").asText()).toInstant();
+            if (!closed.isBefore(since)) {
+                events.add(
+                        itemEvent(
+                                prefix + id + "-closed-" + closed.getEpochSecond(),
+                                repo,
+                                kind,
+                                "closed",
+                                item,
+                                closed,
+                                receivedAt,
+                                null));
+            }
+        }
+        return events;
+    }
+
+    private static GitHubEvent itemEvent(
+            String eventId,
+            String repo,
+            String kind,
+            String action,
+            JsonNode item,
+            Instant at,
+            Instant receivedAt,
+            JsonNode sender) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("action", action);
+        if (kind.equals("pull_request")) {
+            payload.put("number", item.path("number").asLong());
+        }
+        payload.set(kind.equals("pull_request") ? "pull_request" : "issue", item.deepCopy());
+        JsonNode baseRepo = item.path("base").path("repo");
+        if (baseRepo.isObject()) {
+            payload.set("repository", baseRepo.deepCopy());
+        } else {
+            int slash = repo.indexOf('/');
+            ObjectNode repository = payload.putObject("repository");
+            repository.put("name", repo.substring(slash + 1));
+            repository.put("full_name", repo);
+            repository.putObject("owner").put("login", repo.substring(0, slash));
+        }
+        if (sender != null && sender.isObject()) {
+            payload.set("sender", sender.deepCopy());
+        }
+        return new GitHubEvent(
+                eventId, EventSource.POLL, kind, action, repo, null, null, at, receivedAt, payload);
+    }
+
     /** The feed's {@code IssueCommentEvent} is the webhook's {@code issue_comment}, and so on. */
     public static String webhookName(String feedType) {
         String base =

@@ -8,6 +8,7 @@ import io.repostream.schemas.GitHubEvent;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -104,10 +105,12 @@ public final class RepoPoller implements AutoCloseable {
     public synchronized Outcome pollOnce(String repo) {
         Outcome feedOutcome = pollFeed(repo);
         Outcome runs = pollWorkflowRuns(repo);
+        // after the feed, so that its copies of the same openings and closings are known
+        int items = pollItems(repo);
         // The feed's answer governs the schedule (it carries X-Poll-Interval).
         return new Outcome(
                 feedOutcome.page() != null ? feedOutcome.page() : runs.page(),
-                feedOutcome.written() + runs.written());
+                feedOutcome.written() + runs.written() + items);
     }
 
     private Outcome pollWorkflowRuns(String repo) {
@@ -243,6 +246,91 @@ public final class RepoPoller implements AutoCloseable {
         return new Outcome(page, written);
     }
 
+    /**
+     * Issues and pull requests opened or closed since the last poll, from the issues and pulls
+     * lists: what the event feed lost (it keeps 300 events and can lag) still gets in, and copies
+     * of what it did show are recognised by fingerprint. The first poll of a repository only sets
+     * the cursor (its past is the feed's). Returns the events written.
+     */
+    private int pollItems(String repo) {
+        String key = repo + "/items";
+        PollCursors.Cursor cursor = cursors.get(key);
+        if (cursor.lastEventId() <= 0) {
+            cursors.put(key, new PollCursors.Cursor(null, clock.instant().getEpochSecond()));
+            return 0;
+        }
+        Instant since = Instant.ofEpochSecond(cursor.lastEventId());
+        FeedPage issues;
+        FeedPage pulls;
+        PollCursors.Cursor pullsCursor = cursors.get(repo + "/pulls");
+        try {
+            issues = feed.fetchIssues(repo, since, cursor.etag());
+            metrics.pollRequest(String.valueOf(issues.status()));
+            pulls = feed.fetchPulls(repo, pullsCursor.etag());
+            metrics.pollRequest(String.valueOf(pulls.status()));
+        } catch (IOException e) {
+            metrics.pollRequest("error");
+            LOG.warn("{}", e.getMessage());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+        if ((issues.status() != 200 && issues.status() != 304)
+                || (pulls.status() != 200 && pulls.status() != 304)) {
+            LOG.warn(
+                    "polling issues and pulls of {}: GitHub answered {} and {}",
+                    repo,
+                    issues.status(),
+                    pulls.status());
+            return 0;
+        }
+        List<GitHubEvent> fresh = new ArrayList<>();
+        long newest = cursor.lastEventId();
+        if (issues.status() == 200) {
+            for (JsonNode item : issues.events()) {
+                // the issues list holds pull requests too, in issue form: they come from pulls
+                if (!item.has("pull_request")) {
+                    fresh.addAll(itemChanges(repo, "issues", item, since));
+                }
+                newest = Math.max(newest, updatedAt(item));
+            }
+        }
+        if (pulls.status() == 200) {
+            for (JsonNode pull : pulls.events()) {
+                if (updatedAt(pull) >= since.getEpochSecond()) {
+                    fresh.addAll(itemChanges(repo, "pull_request", pull, since));
+                }
+            }
+        }
+        fresh.sort(Comparator.comparing(GitHubEvent::occurredAt));
+        int written = awaitStored(repo, fresh.stream().map(e -> store(e, true)).toList());
+        if (written < 0) {
+            return 0;
+        }
+        cursors.put(key, new PollCursors.Cursor(issues.etag(), newest));
+        cursors.put(repo + "/pulls", new PollCursors.Cursor(pulls.etag(), 0));
+        return written;
+    }
+
+    private List<GitHubEvent> itemChanges(String repo, String kind, JsonNode item, Instant since) {
+        try {
+            return PolledEvents.itemChanges(repo, kind, item, since, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("skipping an unreadable {} item of {}: {}", kind, repo, e.getMessage());
+            metrics.polledEvent("unreadable");
+            return List.of();
+        }
+    }
+
+    private static long updatedAt(JsonNode item) {
+        try {
+            return java.time.OffsetDateTime.parse(item.path("updated_at").asText()).toEpochSecond();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** GitHub's repository event feed holds 300 events: three pages of 100. */
     static final int MAX_FEED_PAGES = 3;
 
@@ -299,12 +387,29 @@ public final class RepoPoller implements AutoCloseable {
     }
 
     private CompletableFuture<Stored> store(GitHubEvent event) {
+        // an opening or closing the issues or pulls list already brought in is not written again
+        return store(
+                event,
+                ("opened".equals(event.action()) || "closed".equals(event.action()))
+                        && ("issues".equals(event.type()) || "pull_request".equals(event.type())));
+    }
+
+    /**
+     * @param fromLists also a copy from the same source (feed or lists) counts as a duplicate: for
+     *     the openings and closings that both the feed and the lists describe
+     */
+    private CompletableFuture<Stored> store(GitHubEvent event, boolean fromLists) {
         java.util.Optional<String> webhookCopy =
                 io.repostream.bridge.kafka.EventFingerprint.otherSourceKey(event);
         java.util.Optional<String> fingerprint =
                 io.repostream.bridge.kafka.EventFingerprint.recordedKey(event);
         if (dedupe && webhookCopy.isPresent() && seen.contains(webhookCopy.get())) {
             // Already received as a webhook under its delivery id.
+            metrics.polledEvent("duplicate");
+            return CompletableFuture.completedFuture(Stored.DUPLICATE);
+        }
+        if (dedupe && fromLists && fingerprint.isPresent() && seen.contains(fingerprint.get())) {
+            // Already read from the event feed, or from the lists.
             metrics.polledEvent("duplicate");
             return CompletableFuture.completedFuture(Stored.DUPLICATE);
         }
