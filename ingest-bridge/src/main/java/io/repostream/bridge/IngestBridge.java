@@ -150,6 +150,7 @@ public final class IngestBridge implements AutoCloseable {
                                     config.kafkaTimeout(),
                                     new EventsFeed(poll.apiUrl(), auth, config.kafkaTimeout()),
                                     new PollCursors(poll.stateFile()),
+                                    config.filter(),
                                     log,
                                     seen,
                                     !config.dedupeWindow().isZero(),
