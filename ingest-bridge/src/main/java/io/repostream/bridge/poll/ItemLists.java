@@ -38,6 +38,8 @@ final class ItemLists {
     /** Pages of one list read in one poll: 10,000 items at most. */
     static final int MAX_PAGES = 10;
 
+    private static final int PER_PAGE = 100;
+
     private final EventsFeed feed;
     private final PollCursors cursors;
     private final BridgeMetrics metrics;
@@ -112,7 +114,10 @@ final class ItemLists {
             newest = Math.max(newest, updatedAt(item));
         }
         if (pages.complete) {
-            moved.put(key, new PollCursors.Cursor(pages.etag, newest));
+            // Oldest first, a change lands at the end of the list: an unchanged first page means
+            // nothing changed only when it was the whole list, short of a full page.
+            String etag = pages.items.size() < PER_PAGE ? pages.etag : null;
+            moved.put(key, new PollCursors.Cursor(etag, newest));
             return;
         }
         bounded(repo, "issues", firstPage, pages.lastPage);
@@ -153,6 +158,7 @@ final class ItemLists {
             newest = Math.max(newest, updated);
         }
         if (pages.complete) {
+            // newest first, any change lands on the first page: its ETag tells
             moved.put(key, new PollCursors.Cursor(pages.etag, newest));
             return;
         }

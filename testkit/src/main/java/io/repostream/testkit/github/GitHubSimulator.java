@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,7 @@ public final class GitHubSimulator implements AutoCloseable {
     private final FaultInjector faults;
     private final RequestPipeline pipeline;
     private final IssueChanges changes;
+    private final SimulatorClock time;
 
     private GitHubSimulator(
             Vertx vertx,
@@ -61,7 +63,8 @@ public final class GitHubSimulator implements AutoCloseable {
             RateLimiter limiter,
             FaultInjector faults,
             RequestPipeline pipeline,
-            IssueChanges changes) {
+            IssueChanges changes,
+            SimulatorClock time) {
         this.vertx = vertx;
         this.server = server;
         this.baseUrl = baseUrl;
@@ -70,13 +73,15 @@ public final class GitHubSimulator implements AutoCloseable {
         this.faults = faults;
         this.pipeline = pipeline;
         this.changes = changes;
+        this.time = time;
     }
 
     /** Starts a simulator on a free port of 127.0.0.1 with {@link #DEFAULT_TOKEN} registered. */
     public static GitHubSimulator start() {
         long started = System.nanoTime();
         Clock clock = Clock.systemUTC();
-        SimulatedGitHub state = new SimulatedGitHub(clock);
+        SimulatorClock time = new SimulatorClock();
+        SimulatedGitHub state = new SimulatedGitHub(time);
         RateLimiter limiter = new RateLimiter(clock);
         FaultInjector faults = new FaultInjector();
         RequestPipeline pipeline = new RequestPipeline(state, limiter, faults);
@@ -104,7 +109,7 @@ public final class GitHubSimulator implements AutoCloseable {
         mount(router, SimulatorRoutes.declare(state, json, changes, limiter), pipeline);
         GitHubSimulator simulator =
                 new GitHubSimulator(
-                        vertx, server, baseUrl, state, limiter, faults, pipeline, changes);
+                        vertx, server, baseUrl, state, limiter, faults, pipeline, changes, time);
         simulator.addToken(DEFAULT_TOKEN, DEFAULT_LOGIN);
         LOG.info(
                 "GitHub simulator on {} in {} ms",
@@ -206,7 +211,42 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    // ---- time ----------------------------------------------------------------------------
+
+    /**
+     * Stops the clock GitHub stamps changes with (not the rate-limit windows) at the current
+     * second: every change until {@link #advanceTime} or {@link #unfreezeTime} shares it, as a
+     * burst of changes does on GitHub, whose timestamps have second precision.
+     *
+     * @return the frozen instant
+     */
+    public Instant freezeTime() {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        time.freeze(now);
+        return now;
+    }
+
+    /** Moves frozen time on by {@code by}. */
+    public void advanceTime(java.time.Duration by) {
+        time.advance(by);
+    }
+
+    /** Lets GitHub's clock follow the system's again. */
+    public void unfreezeTime() {
+        time.unfreeze();
+    }
+
     // ---- seeding -------------------------------------------------------------------------
+
+    /**
+     * Makes {@code login} an organisation: its repositories' owner is typed {@code Organization}
+     * and their event feed names it as {@code org}. Call before {@link #createRepo} for it.
+     */
+    public void createOrganization(String login) {
+        synchronized (state) {
+            state.createOrganization(login);
+        }
+    }
 
     /** Creates {@code owner/repo}; its owner becomes a known account. */
     public void createRepo(String fullName) {
@@ -486,7 +526,10 @@ public final class GitHubSimulator implements AutoCloseable {
         return pipeline.requestCount();
     }
 
-    /** The latest requests (up to 10,000) as {@code "GET /repos/o/r/issues/1 200"}. */
+    /**
+     * The latest requests (up to 10,000) as {@code "GET /repos/o/r/issues/1 200"}, with the query
+     * as sent ({@code "GET /repos/o/r/issues?page=2 200"}).
+     */
     public List<String> requests() {
         return pipeline.requestLog();
     }
@@ -530,6 +573,16 @@ public final class GitHubSimulator implements AutoCloseable {
 
     public int remainingQuota(String token) {
         return limiter.quota(token).remaining();
+    }
+
+    /**
+     * The next request whose path contains {@code pathContains} (e.g. {@code /issues}) runs into
+     * a secondary rate limit: {@code status} (403 or 429) with GitHub's message and {@code
+     * Retry-After: retryAfterSeconds}. GitHub applies secondary limits to reads too (points per
+     * minute, concurrent requests); this makes one happen where a test needs it.
+     */
+    public void limitNext(int status, long retryAfterSeconds, String pathContains) {
+        faults.limitNext(status, retryAfterSeconds, pathContains);
     }
 
     /** The next {@code count} requests fail with {@code status} (a 5xx), whatever they are. */

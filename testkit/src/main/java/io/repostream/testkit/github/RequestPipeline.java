@@ -74,7 +74,7 @@ final class RequestPipeline {
                     String appKey = "app:" + app.id();
                     response = run(route, request(ctx, route, appKey, appKey));
                     write(ctx.response(), response, limiter.charge(appKey));
-                    log(http.method().name() + " " + http.path() + " " + response.status);
+                    log(http.method().name() + " " + http.uri() + " " + response.status);
                     return;
                 }
                 String login;
@@ -89,6 +89,15 @@ final class RequestPipeline {
                     // an installation token sees only its installation's repositories
                     throw ApiError.notFound();
                 }
+                FaultInjector.Limit limit = faults.takeLimit(http.path());
+                if (limit != null) {
+                    throw ApiError.of(
+                                    limit.status(),
+                                    "You have exceeded a secondary rate limit. Please wait a few"
+                                            + " minutes before you try again.")
+                            .withDocs(SECONDARY_LIMIT_DOCS)
+                            .withHeader("Retry-After", String.valueOf(limit.retryAfterSeconds()));
+                }
                 ApiRequest request = request(ctx, route, login, quotaKey);
                 response = serve(route, request, http.getHeader("If-None-Match"));
                 quota =
@@ -101,7 +110,7 @@ final class RequestPipeline {
             }
         }
         write(ctx.response(), response, quota);
-        log(http.method().name() + " " + http.path() + " " + response.status);
+        log(http.method().name() + " " + http.uri() + " " + response.status);
     }
 
     private boolean coveredByToken(RoutingContext ctx, String token) {

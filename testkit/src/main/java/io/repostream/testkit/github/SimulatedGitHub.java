@@ -47,6 +47,16 @@ final class SimulatedGitHub {
                 login.toLowerCase(Locale.ROOT), k -> new SimulatedUser(login, nextId()));
     }
 
+    /** Makes {@code login} an organisation (repositories it owns then show it as {@code org}). */
+    void createOrganization(String login) {
+        String key = login.toLowerCase(Locale.ROOT);
+        SimulatedUser known = users.get(key);
+        if (known != null && !known.organization()) {
+            throw new IllegalArgumentException(login + " is already a user account");
+        }
+        users.put(key, new SimulatedUser(login, known != null ? known.id() : nextId(), true));
+    }
+
     boolean knowsUser(String login) {
         return users.containsKey(login.toLowerCase(Locale.ROOT));
     }
