@@ -195,7 +195,8 @@ class RepoPollingTest {
             // the feed, read again from its unmoved cursor, holds copies of both: not written
             assertThat(bridge.pollNow()).isZero();
 
-            github.setFailNext(502, 3); // now the feed and both lists fail
+            // now every request of the round fails: the feed, the runs, and both lists
+            github.setFailNext(502, 4);
             github.addLabelAsHuman(repo, 2, "bug", "bob");
             assertThat(bridge.pollNow()).isZero();
             assertThat(bridge.pollNow()).isEqualTo(1); // the label, once GitHub answers again

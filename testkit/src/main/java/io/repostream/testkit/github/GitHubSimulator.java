@@ -585,6 +585,18 @@ public final class GitHubSimulator implements AutoCloseable {
         faults.limitNext(status, retryAfterSeconds, pathContains);
     }
 
+    /**
+     * The {@code X-Poll-Interval} the event feed answers with (GitHub: 60 s, more under load).
+     */
+    public void setPollInterval(java.time.Duration interval) {
+        if (interval.toSeconds() < 1) {
+            throw new IllegalArgumentException("X-Poll-Interval is whole seconds, at least 1");
+        }
+        synchronized (state) {
+            state.setPollIntervalSeconds((int) interval.toSeconds());
+        }
+    }
+
     /** The next {@code count} requests fail with {@code status} (a 5xx), whatever they are. */
     public void setFailNext(int status, int count) {
         faults.failNext(status, count);

@@ -26,6 +26,9 @@ final class SimulatedGitHub {
     private final Map<Long, SimulatedApp.Installation> installations = new LinkedHashMap<>();
     private final Map<String, SimulatedApp.InstallationToken> installationTokens = new HashMap<>();
 
+    /** Seconds GitHub asks pollers of the event feed to wait ({@code X-Poll-Interval}). */
+    private int pollIntervalSeconds = 60;
+
     /** One sequence for every id, so no two objects of any kind share one. */
     private long lastId = 1_000;
 
@@ -36,6 +39,14 @@ final class SimulatedGitHub {
     /** GitHub's timestamps have second precision. */
     Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    int pollIntervalSeconds() {
+        return pollIntervalSeconds;
+    }
+
+    void setPollIntervalSeconds(int seconds) {
+        pollIntervalSeconds = seconds;
     }
 
     long nextId() {
