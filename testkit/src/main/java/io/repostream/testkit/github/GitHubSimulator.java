@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stateful, in-memory GitHub REST API on a loopback port: repositories, issues, labels, comments,
- * assignees, pull requests, workflow runs and the event feed, with GitHub's status codes, JSON
+ * assignees, pull requests, workflow runs, the event feed, GitHub Apps and webhook deliveries
+ * (listed, and redelivered for real to the hook's URL), with GitHub's status codes, JSON
  * shapes, ETags and rate limits. Point any GitHub client at {@link #baseUrl()}, e.g. hub4j's {@code
  * new GitHubBuilder().withEndpoint(sim.baseUrl()).withOAuthToken(token)}.
  *
@@ -359,6 +360,124 @@ public final class GitHubSimulator implements AutoCloseable {
                     .forEach(j -> j.setOutcome("completed", conclusion, state.now()));
             boolean anyFailed = run.jobs.stream().anyMatch(SimulatedJob::failed);
             run.setOutcome("completed", anyFailed ? "failure" : conclusion, state.now());
+        }
+    }
+
+    // ---- webhooks and their deliveries ---------------------------------------------------
+
+    /** One delivery of a hook as GitHub lists it; {@code statusCode} 0 = not reached. */
+    public record HookDeliveryView(
+            long id, String guid, Instant deliveredAt, boolean redelivery, int statusCode) {}
+
+    /**
+     * Adds a webhook to {@code repo} that GitHub delivers to {@code url}, signed with {@code
+     * secret}; returns its id.
+     */
+    public long createHook(String repo, String url, String secret) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            return state.addHook(HookRoutes.repoScope(r.owner, r.name), url, secret).id;
+        }
+    }
+
+    /** Adds a webhook to organisation {@code org}; returns its id. */
+    public long createOrgHook(String org, String url, String secret) {
+        synchronized (state) {
+            return state.addHook(HookRoutes.orgScope(org), url, secret).id;
+        }
+    }
+
+    /**
+     * Delivers {@code event} with {@code body} to the hook now, as GitHub would, under a new guid,
+     * and lists the attempt with the receiver's answer (0 when it could not be reached).
+     */
+    public HookDeliveryView deliver(long hookId, String event, String body) {
+        SimulatedHook hook;
+        synchronized (state) {
+            hook = state.seededHook(hookId);
+        }
+        String guid = java.util.UUID.randomUUID().toString();
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long started = System.nanoTime();
+        int status = new HookSender().sendNow(hook, guid, event, bytes);
+        synchronized (state) {
+            return view(
+                    HookRoutes.record(
+                            state,
+                            hook,
+                            guid,
+                            false,
+                            (System.nanoTime() - started) / 1e9,
+                            status,
+                            event,
+                            actionOf(body),
+                            repositoryIdOf(body),
+                            bytes,
+                            state.now()));
+        }
+    }
+
+    /**
+     * Lists an attempt GitHub made at {@code deliveredAt} and what it was answered, without
+     * sending it (e.g. while the receiver was down, or days ago); a redelivery sends {@code body}.
+     */
+    public HookDeliveryView recordDelivery(
+            long hookId,
+            String guid,
+            String event,
+            String body,
+            int statusCode,
+            Instant deliveredAt) {
+        synchronized (state) {
+            return view(
+                    HookRoutes.record(
+                            state,
+                            state.seededHook(hookId),
+                            guid,
+                            false,
+                            0.5,
+                            statusCode,
+                            event,
+                            actionOf(body),
+                            repositoryIdOf(body),
+                            body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            deliveredAt));
+        }
+    }
+
+    /** Every attempt of the hook, oldest first, redeliveries included. */
+    public List<HookDeliveryView> hookDeliveries(long hookId) {
+        synchronized (state) {
+            return state.seededHook(hookId).deliveries.stream()
+                    .map(GitHubSimulator::view)
+                    .toList();
+        }
+    }
+
+    private static HookDeliveryView view(SimulatedHook.Delivery d) {
+        return new HookDeliveryView(d.id(), d.guid(), d.deliveredAt(), d.redelivery(), d.statusCode());
+    }
+
+    private static String actionOf(String body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode json =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            return json.path("action").isTextual() ? json.path("action").asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static Long repositoryIdOf(String body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode id =
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(body)
+                            .path("repository")
+                            .path("id");
+            return id.isIntegralNumber() ? id.asLong() : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

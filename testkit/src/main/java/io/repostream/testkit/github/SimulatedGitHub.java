@@ -25,6 +25,7 @@ final class SimulatedGitHub {
     private final Map<Long, SimulatedApp> apps = new HashMap<>();
     private final Map<Long, SimulatedApp.Installation> installations = new LinkedHashMap<>();
     private final Map<String, SimulatedApp.InstallationToken> installationTokens = new HashMap<>();
+    private final Map<Long, SimulatedHook> hooks = new HashMap<>();
 
     /** Seconds GitHub asks pollers of the event feed to wait ({@code X-Poll-Interval}). */
     private int pollIntervalSeconds = 60;
@@ -133,6 +134,42 @@ final class SimulatedGitHub {
 
     SimulatedApp.Installation installation(long id) {
         return installations.get(id);
+    }
+
+    /** The app's first installation, or null. */
+    SimulatedApp.Installation firstInstallationOf(long appId) {
+        return installations.values().stream()
+                .filter(i -> i.appId() == appId)
+                .findFirst()
+                .orElse(null);
+    }
+
+    int installationCount(long appId) {
+        return (int) installations.values().stream().filter(i -> i.appId() == appId).count();
+    }
+
+    /** Adds a webhook to a repository ({@code owner/repo}) or organisation ({@code org:login}). */
+    SimulatedHook addHook(String scope, String url, String secret) {
+        SimulatedHook hook = new SimulatedHook(nextId(), scope, url, secret);
+        hooks.put(hook.id, hook);
+        return hook;
+    }
+
+    /** For route handlers: a hook of another repository or organisation is GitHub's 404. */
+    SimulatedHook hook(String scope, long id) {
+        SimulatedHook hook = hooks.get(id);
+        if (hook == null || !hook.scope.equals(scope)) {
+            throw ApiError.notFound();
+        }
+        return hook;
+    }
+
+    SimulatedHook seededHook(long id) {
+        SimulatedHook hook = hooks.get(id);
+        if (hook == null) {
+            throw new IllegalArgumentException("no hook " + id + "; createHook it first");
+        }
+        return hook;
     }
 
     /** The installation of app {@code appId} that covers {@code repo}, or null. */
