@@ -3,7 +3,6 @@ package io.repostream.testkit.github;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -11,7 +10,6 @@ import java.time.Instant;
  * authenticated the request ({@link ApiRequest#login()} is {@code app:<id>} on these routes).
  */
 final class AppRoutes {
-    static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
     private static final String ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -80,7 +78,7 @@ final class AppRoutes {
         for (int i = 0; i < 36; i++) {
             token.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
         }
-        Instant expiresAt = state.now().plus(TOKEN_LIFETIME);
+        Instant expiresAt = state.now().plus(state.installationTokenLifetime());
         state.addInstallationToken(token.toString(), installation, expiresAt);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("token", token.toString());

@@ -205,6 +205,26 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the installation tokens handed out from now on work (GitHub: one hour); shorter
+     * lets a test see a client refresh them.
+     */
+    public void setInstallationTokenLifetime(java.time.Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("a token lifetime must be positive");
+        }
+        synchronized (state) {
+            state.setInstallationTokenLifetime(lifetime);
+        }
+    }
+
+    /** The installation tokens handed out so far (to prove that none leaks into logs). */
+    public List<String> issuedInstallationTokens() {
+        synchronized (state) {
+            return state.installationTokens();
+        }
+    }
+
     /** Installation tokens handed out so far, per installation id. */
     public java.util.Map<Long, Long> installationTokensIssued() {
         synchronized (state) {

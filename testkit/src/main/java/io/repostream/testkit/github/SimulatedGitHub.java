@@ -27,6 +27,9 @@ final class SimulatedGitHub {
     private final Map<String, SimulatedApp.InstallationToken> installationTokens = new HashMap<>();
     private final Map<Long, SimulatedHook> hooks = new HashMap<>();
 
+    /** How long an installation token works (GitHub: one hour). */
+    private java.time.Duration installationTokenLifetime = java.time.Duration.ofHours(1);
+
     /** Seconds GitHub asks pollers of the event feed to wait ({@code X-Poll-Interval}). */
     private int pollIntervalSeconds = 60;
 
@@ -40,6 +43,19 @@ final class SimulatedGitHub {
     /** GitHub's timestamps have second precision. */
     Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    java.time.Duration installationTokenLifetime() {
+        return installationTokenLifetime;
+    }
+
+    void setInstallationTokenLifetime(java.time.Duration lifetime) {
+        installationTokenLifetime = lifetime;
+    }
+
+    /** Every installation token handed out, for tests that prove tokens stay secret. */
+    java.util.List<String> installationTokens() {
+        return java.util.List.copyOf(installationTokens.keySet());
     }
 
     int pollIntervalSeconds() {
