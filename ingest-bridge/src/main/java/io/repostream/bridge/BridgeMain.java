@@ -145,16 +145,16 @@ public final class BridgeMain implements Callable<Integer> {
         spec.commandLine()
                 .getOut()
                 .println(
-                "gap fill: asked GitHub to redeliver "
-                        + summary.redelivered()
-                        + " deliveries; "
-                        + summary.inKafka()
-                        + " failed ones are in Kafka already; "
-                        + summary.tooOld()
-                        + " are older than the dedupe window and were left alone (see the log);"
-                        + " "
-                        + summary.failedHooks()
-                        + " hooks could not be read");
+                        "gap fill: asked GitHub to redeliver "
+                                + summary.redelivered()
+                                + " deliveries; "
+                                + summary.inKafka()
+                                + " failed ones are in Kafka already; "
+                                + summary.tooOld()
+                                + " are older than the dedupe window and were left alone (see the log);"
+                                + " "
+                                + summary.failedHooks()
+                                + " hooks could not be read");
         spec.commandLine().getOut().flush();
         return summary.failedHooks() == 0 ? 0 : 1;
     }

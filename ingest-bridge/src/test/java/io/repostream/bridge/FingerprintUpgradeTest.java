@@ -109,7 +109,10 @@ class FingerprintUpgradeTest {
                 "github-event-" + entry.path("id").asText(),
                 EventSource.POLL,
                 issue,
-                "fingerprint:poll issue " + repo + "#1 opened @" + issue.path("updated_at").asText());
+                "fingerprint:poll issue "
+                        + repo
+                        + "#1 opened @"
+                        + issue.path("updated_at").asText());
 
         try (IngestBridge upgraded = IngestBridge.start(config(null));
                 WebhookClient client = new WebhookClient(vertx, upgraded.port())) {
@@ -118,7 +121,10 @@ class FingerprintUpgradeTest {
             assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
             assertThat(reply.json().getString("outcome")).isEqualTo("duplicate");
         }
-        assertThat(eventsOfRepo()).singleElement().extracting(GitHubEvent::source).isEqualTo(EventSource.POLL);
+        assertThat(eventsOfRepo())
+                .singleElement()
+                .extracting(GitHubEvent::source)
+                .isEqualTo(EventSource.POLL);
     }
 
     @Test
@@ -180,7 +186,9 @@ class FingerprintUpgradeTest {
     }
 
     private long feedRequests() {
-        return github.requests().stream().filter(r -> r.contains("/repos/" + repo + "/events")).count();
+        return github.requests().stream()
+                .filter(r -> r.contains("/repos/" + repo + "/events"))
+                .count();
     }
 
     /** A record exactly as a bridge before the lists wrote it. */
@@ -217,7 +225,11 @@ class FingerprintUpgradeTest {
         body.put("action", "opened");
         body.set("issue", issue);
         body.putObject("repository").put("full_name", repo);
-        return WebhookDelivery.builder().event("issues").body(body.toString()).secret(SECRET).build();
+        return WebhookDelivery.builder()
+                .event("issues")
+                .body(body.toString())
+                .secret(SECRET)
+                .build();
     }
 
     private JsonNode feed() throws Exception {
@@ -225,8 +237,14 @@ class FingerprintUpgradeTest {
                 HttpClient.newHttpClient()
                         .send(
                                 HttpRequest.newBuilder(
-                                                URI.create(github.baseUrl() + "/repos/" + repo + "/events"))
-                                        .header("Authorization", "Bearer " + GitHubSimulator.DEFAULT_TOKEN)
+                                                URI.create(
+                                                        github.baseUrl()
+                                                                + "/repos/"
+                                                                + repo
+                                                                + "/events"))
+                                        .header(
+                                                "Authorization",
+                                                "Bearer " + GitHubSimulator.DEFAULT_TOKEN)
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
         return Json.mapper().readTree(response.body());

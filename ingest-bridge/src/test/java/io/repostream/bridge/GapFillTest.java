@@ -3,13 +3,13 @@ package io.repostream.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.bridge.kafka.EventLog;
+import io.repostream.bridge.webhook.EventNormalizer;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.fixtures.WebhookExamples;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
-import io.repostream.bridge.webhook.EventNormalizer;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.io.PrintWriter;
@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Gap fill against the simulator's hook deliveries API, whose redeliveries really post the
- * original signed delivery to the bridge again, as GitHub does.
+ * Gap fill against the simulator's hook deliveries API, whose redeliveries really post the original
+ * signed delivery to the bridge again, as GitHub does.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(120)
@@ -59,7 +59,9 @@ class GapFillTest {
         github = GitHubSimulator.start();
         github.createRepo(REPO);
         bridgePort = freePort();
-        hook = github.createHook(REPO, "http://127.0.0.1:" + bridgePort + "/webhooks/github", SECRET);
+        hook =
+                github.createHook(
+                        REPO, "http://127.0.0.1:" + bridgePort + "/webhooks/github", SECRET);
     }
 
     @AfterEach
@@ -96,11 +98,14 @@ class GapFillTest {
             throws Exception {
         Instant now = Instant.now();
         // GitHub tried while no bridge listened: lost, and the oldest, so on the second page
-        GitHubSimulator.HookDeliveryView lost = github.deliver(hook, "issues", body("issues", "opened"));
+        GitHubSimulator.HookDeliveryView lost =
+                github.deliver(hook, "issues", body("issues", "opened"));
         assertThat(lost.statusCode()).isZero();
         // failed, then redelivered by hand with success
-        github.recordDelivery(hook, "retried-by-hand", "issues", body("issues", "edited"), 503, now);
-        github.recordDelivery(hook, "retried-by-hand", "issues", body("issues", "edited"), 202, now);
+        github.recordDelivery(
+                hook, "retried-by-hand", "issues", body("issues", "edited"), 503, now);
+        github.recordDelivery(
+                hook, "retried-by-hand", "issues", body("issues", "edited"), 202, now);
         // stored by the bridge, but GitHub gave up waiting and lists it as failed
         WebhookDelivery storedButTimedOut =
                 WebhookDelivery.builder()
@@ -166,7 +171,8 @@ class GapFillTest {
     @Test
     void theGapFillCommandRedeliversOnceForTheRunningBridgeAndSaysWhatItDid(Vertx vertx)
             throws Exception {
-        GitHubSimulator.HookDeliveryView lost = github.deliver(hook, "issues", body("issues", "opened"));
+        GitHubSimulator.HookDeliveryView lost =
+                github.deliver(hook, "issues", body("issues", "opened"));
         Path token = dir.resolve("token");
         Files.writeString(token, GitHubSimulator.DEFAULT_TOKEN);
         Path file = dir.resolve("bridge.yaml");
@@ -211,7 +217,10 @@ class GapFillTest {
         cli.setOut(new PrintWriter(out));
 
         assertThat(cli.execute("gap-fill", "--help")).isZero();
-        assertThat(out.toString()).contains("gap-fill").contains("dedupe window").contains("poll.hooks");
+        assertThat(out.toString())
+                .contains("gap-fill")
+                .contains("dedupe window")
+                .contains("poll.hooks");
     }
 
     private List<String> redelivered() {

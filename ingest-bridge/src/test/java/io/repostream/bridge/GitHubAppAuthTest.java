@@ -119,7 +119,9 @@ class GitHubAppAuthTest {
             bridge.pollNow();
         }
 
-        assertThat(feedRequests()).hasSizeGreaterThanOrEqualTo(2).noneMatch(r -> r.endsWith(" 401"));
+        assertThat(feedRequests())
+                .hasSizeGreaterThanOrEqualTo(2)
+                .noneMatch(r -> r.endsWith(" 401"));
         assertThat(github.installationTokensIssued()).containsEntry(installationId, 1L);
         assertThat(
                         TopicContents.values(kafka, Topics.EVENTS).stream()
@@ -152,7 +154,8 @@ class GitHubAppAuthTest {
             assertThat(bridge.pollNow()).isZero();
         }
 
-        assertThat(github.requests()).anyMatch(r -> r.startsWith("GET /app ") && r.endsWith(" 401"));
+        assertThat(github.requests())
+                .anyMatch(r -> r.startsWith("GET /app ") && r.endsWith(" 401"));
         assertThat(github.installationTokensIssued()).doesNotContainKey(installationId);
         assertThat(feedRequests()).isEmpty();
     }

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issues and pulls lists bring in the openings and closings the event feed lost: paginated,
- * bounded a poll and going on at the next (also after a restart), shaped like webhooks, through
- * the ingest filter, and written once whichever of webhook, feed and list shows them first.
+ * bounded a poll and going on at the next (also after a restart), shaped like webhooks, through the
+ * ingest filter, and written once whichever of webhook, feed and list shows them first.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(180)
@@ -87,8 +87,8 @@ class ItemListPollingTest {
     }
 
     /**
-     * Starts a bridge and waits for its first round (which sets the lists' cursors: the past is
-     * the feed's): it holds the poller while it runs, so the first pollNow() waits for it.
+     * Starts a bridge and waits for its first round (which sets the lists' cursors: the past is the
+     * feed's): it holds the poller while it runs, so the first pollNow() waits for it.
      */
     private IngestBridge startBridge(Path stateFile, IngestFilter filter) {
         long before = requestsFor("/events");
@@ -121,9 +121,7 @@ class ItemListPollingTest {
     }
 
     private long requestsFor(String what) {
-        return github.requests().stream()
-                .filter(r -> r.contains("/repos/" + repo + what))
-                .count();
+        return github.requests().stream().filter(r -> r.contains("/repos/" + repo + what)).count();
     }
 
     /** 300 comments on one issue: the feed then holds nothing older. */
@@ -151,7 +149,9 @@ class ItemListPollingTest {
             assertThat(bridge.pollNow()).isEqualTo(350);
             assertThat(bridge.pollNow()).isZero();
         }
-        assertThat(openingsByNumber()).hasSize(700).allSatisfy((n, copies) -> assertThat(copies).isOne());
+        assertThat(openingsByNumber())
+                .hasSize(700)
+                .allSatisfy((n, copies) -> assertThat(copies).isOne());
     }
 
     @Test
@@ -360,7 +360,11 @@ class ItemListPollingTest {
         body.put("action", "opened");
         body.set("issue", issue);
         body.putObject("repository").put("full_name", repo);
-        return WebhookDelivery.builder().event("issues").body(body.toString()).secret(SECRET).build();
+        return WebhookDelivery.builder()
+                .event("issues")
+                .body(body.toString())
+                .secret(SECRET)
+                .build();
     }
 
     private List<GitHubEvent> eventsOfRepo() {

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * GitHub's limits, end to end with the simulator's quota and secondary limits: polling stops at
- * the first limited answer, whichever endpoint gave it, asks nothing before it has passed, and
- * feeds the quota gauge from every answer.
+ * GitHub's limits, end to end with the simulator's quota and secondary limits: polling stops at the
+ * first limited answer, whichever endpoint gave it, asks nothing before it has passed, and feeds
+ * the quota gauge from every answer.
  */
 @ExtendWith(VertxExtension.class)
 @Timeout(90)
@@ -176,7 +176,9 @@ class PollRateLimitTest {
             github.createIssue(repo, "first", "body", "alice");
             bridge.pollNow();
 
-            assertThat(requestsOf(repo)).last().satisfies(r -> assertThat(r).doesNotContain("/events"));
+            assertThat(requestsOf(repo))
+                    .last()
+                    .satisfies(r -> assertThat(r).doesNotContain("/events"));
             assertThat(client.get("/metrics").body())
                     .contains(
                             "repostream_bridge_github_quota_remaining "
@@ -187,7 +189,10 @@ class PollRateLimitTest {
 
     private static List<String> requestsOf(String repo) {
         return github.requests().stream()
-                .filter(r -> r.contains(" /repos/" + repo + "/") || r.contains(" /repos/" + repo + " "))
+                .filter(
+                        r ->
+                                r.contains(" /repos/" + repo + "/")
+                                        || r.contains(" /repos/" + repo + " "))
                 .toList();
     }
 

@@ -16,8 +16,8 @@ import java.util.Optional;
  * the issues and pulls lists, with conditional requests: given the last ETag, GitHub answers 304
  * when nothing happened, and a 304 costs no quota.
  *
- * <p>Plain HTTP rather than hub4j: hub4j 1.x exposes neither {@code If-None-Match} nor the raw
- * JSON (it binds answers to its own classes), and the bridge must store what GitHub sent.
+ * <p>Plain HTTP rather than hub4j: hub4j 1.x exposes neither {@code If-None-Match} nor the raw JSON
+ * (it binds answers to its own classes), and the bridge must store what GitHub sent.
  */
 public final class EventsFeed {
     private final HttpClient http;
@@ -114,8 +114,8 @@ public final class EventsFeed {
     }
 
     /**
-     * Reads {@code GET /repos/{owner}/{repo}/issues/{number}} (also for a pull request): unlike
-     * the lists, it names who closed it ({@code closed_by}).
+     * Reads {@code GET /repos/{owner}/{repo}/issues/{number}} (also for a pull request): unlike the
+     * lists, it names who closed it ({@code closed_by}).
      */
     public FeedPage fetchIssue(String repo, long number) throws IOException, InterruptedException {
         return get(repo, apiUrl + "/repos/" + repo + "/issues/" + number, null, null, false);
@@ -172,9 +172,7 @@ public final class EventsFeed {
         try {
             JsonNode error = Json.mapper().readTree(body);
             String message = error == null ? null : error.path("message").asText(null);
-            return message == null || message.length() <= 200
-                    ? message
-                    : message.substring(0, 200);
+            return message == null || message.length() <= 200 ? message : message.substring(0, 200);
         } catch (IOException e) {
             return null;
         }

@@ -110,9 +110,10 @@ public final class GapFiller {
             if (d.latest == null) {
                 d.latest = attempt;
             }
-            d.first = d.first == null || attempt.deliveredAt().isBefore(d.first)
-                    ? attempt.deliveredAt()
-                    : d.first;
+            d.first =
+                    d.first == null || attempt.deliveredAt().isBefore(d.first)
+                            ? attempt.deliveredAt()
+                            : d.first;
             d.succeeded |= attempt.succeeded();
         }
         Instant recognisable = clock.instant().minus(window).plus(MARGIN);

@@ -26,8 +26,7 @@ public final class HookDeliveries {
     private final Duration timeout;
 
     /** One delivery attempt as GitHub lists it. */
-    public record Attempt(
-            long id, String guid, int statusCode, String event, Instant deliveredAt) {
+    public record Attempt(long id, String guid, int statusCode, String event, Instant deliveredAt) {
         boolean succeeded() {
             return statusCode >= 200 && statusCode < 300;
         }

@@ -120,7 +120,9 @@ final class ItemLists {
             moved.put(key, new PollCursors.Cursor(etag, newest));
             return;
         }
-        bounded(repo, "issues", firstPage, pages.lastPage);
+        if (pages.atBound) {
+            bounded(repo, "issues", firstPage, pages.lastPage);
+        }
         moved.put(key, new PollCursors.Cursor(null, cursor.lastEventId(), pages.lastPage, 0));
     }
 
@@ -162,7 +164,9 @@ final class ItemLists {
             moved.put(key, new PollCursors.Cursor(pages.etag, newest));
             return;
         }
-        bounded(repo, "pulls", firstPage, pages.lastPage);
+        if (pages.atBound) {
+            bounded(repo, "pulls", firstPage, pages.lastPage);
+        }
         moved.put(key, new PollCursors.Cursor(null, since, pages.lastPage, newest));
     }
 
@@ -186,8 +190,12 @@ final class ItemLists {
     }
 
     /** What one poll read of one list. */
+    /**
+     * @param atBound stopped at {@link #MAX_PAGES} (else, when not complete, by a limit or a failed
+     *     page)
+     */
     private record Pages(
-            List<JsonNode> items, String etag, boolean complete, int lastPage) {}
+            List<JsonNode> items, String etag, boolean complete, int lastPage, boolean atBound) {}
 
     /**
      * Reads from the first page on, following {@code Link: rel="next"}, until there is none, an
@@ -206,7 +214,7 @@ final class ItemLists {
             return null;
         }
         if (page.status() == 304) {
-            return new Pages(List.of(), page.etag(), true, 0);
+            return new Pages(List.of(), page.etag(), true, 0, false);
         }
         if (page.status() != 200) {
             LOG.warn("polling the {} of {}: GitHub answered {}", what, repo, page.status());
@@ -223,7 +231,7 @@ final class ItemLists {
             }
             if (ended || current.next() == null) {
                 // an ETag belongs to the first page's URL
-                return new Pages(items, firstPage == 1 ? page.etag() : null, true, 0);
+                return new Pages(items, firstPage == 1 ? page.etag() : null, true, 0, false);
             }
             if (read >= MAX_PAGES) {
                 break;
@@ -244,7 +252,7 @@ final class ItemLists {
             read++;
         }
         // stopped before the end: the next poll goes on from the last page read
-        return new Pages(items, null, false, firstPage + read - 1);
+        return new Pages(items, null, false, firstPage + read - 1, read >= MAX_PAGES);
     }
 
     /** The events the changes describe, or null when what they need could not be read. */
@@ -277,7 +285,11 @@ final class ItemLists {
                                 repository,
                                 closer == null || closer.isMissingNode() ? null : closer));
             } catch (RuntimeException e) {
-                LOG.warn("skipping an unreadable {} item of {}: {}", change.kind(), repo, e.getMessage());
+                LOG.warn(
+                        "skipping an unreadable {} item of {}: {}",
+                        change.kind(),
+                        repo,
+                        e.getMessage());
                 metrics.polledEvent("unreadable");
             }
         }
@@ -307,7 +319,8 @@ final class ItemLists {
      */
     private JsonNode closer(String repo, PollRound round, JsonNode item) {
         long number = item.path("number").asLong();
-        FeedPage page = round.ask("issue " + repo + "#" + number, () -> feed.fetchIssue(repo, number));
+        FeedPage page =
+                round.ask("issue " + repo + "#" + number, () -> feed.fetchIssue(repo, number));
         if (page == null) {
             return null;
         }

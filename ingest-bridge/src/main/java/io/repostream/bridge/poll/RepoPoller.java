@@ -7,7 +7,6 @@ import io.repostream.bridge.kafka.EventLog;
 import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
 import io.repostream.schemas.GitHubEvent;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -33,11 +33,18 @@ class FeedPageTest {
         assertThat(answer(403, null, Duration.ofSeconds(5), 10L, null, null).rateLimited())
                 .isTrue();
         assertThat(
-                        answer(403, null, null, 10L, null, "You have exceeded a secondary rate limit")
+                        answer(
+                                        403,
+                                        null,
+                                        null,
+                                        10L,
+                                        null,
+                                        "You have exceeded a secondary rate limit")
                                 .rateLimited())
                 .isTrue();
-        assertThat(answer(403, null, null, 10L, null, "Resource not accessible by integration")
-                        .rateLimited())
+        assertThat(
+                        answer(403, null, null, 10L, null, "Resource not accessible by integration")
+                                .rateLimited())
                 .as("a permission problem")
                 .isFalse();
         assertThat(answer(200, null, null, 10L, null, null).blockedUntil(NOW)).isNull();
@@ -54,7 +61,9 @@ class FeedPageTest {
         assertThat(answer(403, null, null, 10L, null, "secondary rate limit").blockedUntil(NOW))
                 .as("limited without a time: GitHub's advice, a minute")
                 .isEqualTo(NOW.plus(FeedPage.SECONDARY_LIMIT_WAIT));
-        assertThat(answer(503, null, Duration.ofSeconds(120), null, null, null).nextDelay(CONFIGURED, NOW))
+        assertThat(
+                        answer(503, null, Duration.ofSeconds(120), null, null, null)
+                                .nextDelay(CONFIGURED, NOW))
                 .isEqualTo(Duration.ofSeconds(120));
     }
 

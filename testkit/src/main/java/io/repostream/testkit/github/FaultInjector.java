@@ -22,7 +22,8 @@ final class FaultInjector {
             throw new IllegalArgumentException("GitHub answers rate limits with 403 or 429");
         }
         if (retryAfterSeconds < 1 || pathContains == null) {
-            throw new IllegalArgumentException("a Retry-After of 1 s or more and a path are needed");
+            throw new IllegalArgumentException(
+                    "a Retry-After of 1 s or more and a path are needed");
         }
         limits.add(new Limit(status, retryAfterSeconds, pathContains));
     }

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A stateful, in-memory GitHub REST API on a loopback port: repositories, issues, labels, comments,
  * assignees, pull requests, workflow runs, the event feed, GitHub Apps and webhook deliveries
- * (listed, and redelivered for real to the hook's URL), with GitHub's status codes, JSON
- * shapes, ETags and rate limits. Point any GitHub client at {@link #baseUrl()}, e.g. hub4j's {@code
- * new GitHubBuilder().withEndpoint(sim.baseUrl()).withOAuthToken(token)}.
+ * (listed, and redelivered for real to the hook's URL), with GitHub's status codes, JSON shapes,
+ * ETags and rate limits. Point any GitHub client at {@link #baseUrl()}, e.g. hub4j's {@code new
+ * GitHubBuilder().withEndpoint(sim.baseUrl()).withOAuthToken(token)}.
  *
  * <pre>{@code
  * try (GitHubSimulator github = GitHubSimulator.start()) {
@@ -206,8 +206,8 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     /**
-     * How long the installation tokens handed out from now on work (GitHub: one hour); shorter
-     * lets a test see a client refresh them.
+     * How long the installation tokens handed out from now on work (GitHub: one hour); shorter lets
+     * a test see a client refresh them.
      */
     public void setInstallationTokenLifetime(java.time.Duration lifetime) {
         if (lifetime.isNegative() || lifetime.isZero()) {
@@ -438,8 +438,8 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     /**
-     * Lists an attempt GitHub made at {@code deliveredAt} and what it was answered, without
-     * sending it (e.g. while the receiver was down, or days ago); a redelivery sends {@code body}.
+     * Lists an attempt GitHub made at {@code deliveredAt} and what it was answered, without sending
+     * it (e.g. while the receiver was down, or days ago); a redelivery sends {@code body}.
      */
     public HookDeliveryView recordDelivery(
             long hookId,
@@ -468,14 +468,13 @@ public final class GitHubSimulator implements AutoCloseable {
     /** Every attempt of the hook, oldest first, redeliveries included. */
     public List<HookDeliveryView> hookDeliveries(long hookId) {
         synchronized (state) {
-            return state.seededHook(hookId).deliveries.stream()
-                    .map(GitHubSimulator::view)
-                    .toList();
+            return state.seededHook(hookId).deliveries.stream().map(GitHubSimulator::view).toList();
         }
     }
 
     private static HookDeliveryView view(SimulatedHook.Delivery d) {
-        return new HookDeliveryView(d.id(), d.guid(), d.deliveredAt(), d.redelivery(), d.statusCode());
+        return new HookDeliveryView(
+                d.id(), d.guid(), d.deliveredAt(), d.redelivery(), d.statusCode());
     }
 
     private static String actionOf(String body) {
@@ -715,8 +714,8 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     /**
-     * The next request whose path contains {@code pathContains} (e.g. {@code /issues}) runs into
-     * a secondary rate limit: {@code status} (403 or 429) with GitHub's message and {@code
+     * The next request whose path contains {@code pathContains} (e.g. {@code /issues}) runs into a
+     * secondary rate limit: {@code status} (403 or 429) with GitHub's message and {@code
      * Retry-After: retryAfterSeconds}. GitHub applies secondary limits to reads too (points per
      * minute, concurrent requests); this makes one happen where a test needs it.
      */
@@ -724,9 +723,7 @@ public final class GitHubSimulator implements AutoCloseable {
         faults.limitNext(status, retryAfterSeconds, pathContains);
     }
 
-    /**
-     * The {@code X-Poll-Interval} the event feed answers with (GitHub: 60 s, more under load).
-     */
+    /** The {@code X-Poll-Interval} the event feed answers with (GitHub: 60 s, more under load). */
     public void setPollInterval(java.time.Duration interval) {
         if (interval.toSeconds() < 1) {
             throw new IllegalArgumentException("X-Poll-Interval is whole seconds, at least 1");

@@ -64,14 +64,20 @@ class GitHubSimulatorConformanceTest {
         String payload = "{\"action\":\"opened\",\"repository\":{\"id\":1}}";
         java.time.Instant now = java.time.Instant.now();
         oldDeliveryId =
-                simulator.recordDelivery(hookId, "guid-0", "issues", payload, 503, now.minus(java.time.Duration.ofDays(2)))
+                simulator
+                        .recordDelivery(
+                                hookId,
+                                "guid-0",
+                                "issues",
+                                payload,
+                                503,
+                                now.minus(java.time.Duration.ofDays(2)))
                         .id();
         simulator.recordDelivery(hookId, "guid-1", "issues", payload, 202, now);
         deliveryId = simulator.recordDelivery(hookId, "guid-2", "issues", payload, 503, now).id();
         simulator.createOrganization("acme");
         orgHookId = simulator.createOrgHook("acme", "http://127.0.0.1:1/hook", "s3cret");
-        orgDeliveryId =
-                simulator.recordDelivery(orgHookId, "guid-3", "ping", "{}", 0, now).id();
+        orgDeliveryId = simulator.recordDelivery(orgHookId, "guid-3", "ping", "{}", 0, now).id();
     }
 
     @AfterAll

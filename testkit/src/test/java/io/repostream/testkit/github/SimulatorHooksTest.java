@@ -76,7 +76,13 @@ class SimulatorHooksTest {
 
         SimulatorHttp.Response asked =
                 http.post(
-                        "/repos/" + REPO + "/hooks/" + hook + "/deliveries/" + failed.id() + "/attempts",
+                        "/repos/"
+                                + REPO
+                                + "/hooks/"
+                                + hook
+                                + "/deliveries/"
+                                + failed.id()
+                                + "/attempts",
                         null);
 
         assertThat(asked.status()).isEqualTo(202);
@@ -85,9 +91,11 @@ class SimulatorHooksTest {
         assertThat(received.get(1).signature())
                 .isEqualTo(
                         WebhookSigner.sign(
-                                SECRET, "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8)));
+                                SECRET,
+                                "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8)));
         waitUntil(() -> github.hookDeliveries(hook).size() == 2);
-        SimulatorHttp.Response listed = http.get("/repos/" + REPO + "/hooks/" + hook + "/deliveries");
+        SimulatorHttp.Response listed =
+                http.get("/repos/" + REPO + "/hooks/" + hook + "/deliveries");
         assertThat(listed.json().get(0).path("redelivery").asBoolean()).isTrue();
         assertThat(listed.json().get(0).path("status_code").asInt()).isEqualTo(202);
         assertThat(listed.json().get(0).path("guid").asText()).isEqualTo(failed.guid());
@@ -137,12 +145,13 @@ class SimulatorHooksTest {
                         .id();
 
         SimulatorHttp.Response asked =
-                http.post("/repos/" + REPO + "/hooks/" + hook + "/deliveries/" + old + "/attempts", null);
+                http.post(
+                        "/repos/" + REPO + "/hooks/" + hook + "/deliveries/" + old + "/attempts",
+                        null);
 
         assertThat(asked.status()).isEqualTo(422);
         assertThat(received).isEmpty();
-        assertThat(
-                        http.get("/repos/octo/other/hooks/" + hook + "/deliveries").status())
+        assertThat(http.get("/repos/octo/other/hooks/" + hook + "/deliveries").status())
                 .as("another repository's hook")
                 .isEqualTo(404);
         assertThat(Map.of("hooks", github.hookDeliveries(hook).size())).containsEntry("hooks", 1);
