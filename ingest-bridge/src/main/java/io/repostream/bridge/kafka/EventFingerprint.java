@@ -9,11 +9,11 @@ import java.util.Optional;
 /**
  * What makes one GitHub happening the same whether it arrived as a webhook (keyed by its delivery
  * id), through the event feed (keyed by the feed's event id) or from the issues and pulls lists:
- * e.g. {@code issues octo/app#12 labeled @2026-01-01T10:00:00Z}. Every path remembers it next to
- * the event id, so a second copy is recognised as a duplicate. An item opens once, so {@code
- * opened} needs no time; {@code closed} is keyed by {@code closed_at}, which every copy agrees on
- * (an item listed later has a newer {@code updated_at} than its webhook had). Only kinds that the
- * sources describe with the same fields have one; others are deduplicated by event id alone.
+ * e.g. {@code issue octo/app#12 labeled @2026-01-01T10:00:00Z}. Every path remembers it next to the
+ * event id, so a second copy is recognised as a duplicate. An item opens once, so {@code opened}
+ * needs no time; {@code closed} is keyed by {@code closed_at}, which every copy agrees on (an item
+ * listed later has a newer {@code updated_at} than its webhook had). Only kinds that the sources
+ * describe with the same fields have one; others are deduplicated by event id alone.
  *
  * <p>Bridges before the issues and pulls lists keyed {@code opened} and {@code closed} by {@code
  * updated_at} ({@code ... opened @<updated_at>}). Those keys stay in the dedupe window (24 h) after
