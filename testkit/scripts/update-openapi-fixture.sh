@@ -71,6 +71,12 @@ const OPERATIONS = [
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
   "GET /repos/{owner}/{repo}/installation",
   "POST /app/installations/{installation_id}/access_tokens",
+  "GET /app",
+  "GET /app/installations/{installation_id}",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
 ];
 
 const DROPPED = new Set(["description", "example", "examples", "externalDocs", "summary"]);

@@ -1,6 +1,7 @@
 package io.repostream.bridge;
 
 import io.repostream.bridge.config.BridgeConfigLoader;
+import io.repostream.bridge.poll.GapFiller;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,8 +19,11 @@ import picocli.CommandLine.Option;
         name = "ingest-bridge",
         mixinStandardHelpOptions = true,
         version = "repostream ingest-bridge 0.1.0",
-        description =
-                "Receives GitHub webhooks and writes them durably to Kafka (github.events.v1).",
+        description = {
+            "Receives GitHub webhooks and polls repositories (event feed, workflow runs, issues"
+                    + " and pulls lists), and writes them durably to Kafka (github.events.v1).",
+            "Subcommand gap-fill: redeliver the hooks' failed deliveries once (gap-fill --help)."
+        },
         footer = {
             "",
             "Environment variables:",
@@ -66,6 +70,8 @@ public final class BridgeMain implements Callable<Integer> {
 
     @Option(names = "--allow-sha1", description = "accept X-Hub-Signature (SHA-1) signatures")
     Boolean allowSha1;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private final Map<String, String> env;
 
@@ -115,6 +121,42 @@ public final class BridgeMain implements Callable<Integer> {
             config = config.withAllowSha1Signatures(allowSha1);
         }
         return config;
+    }
+
+    /**
+     * {@code ingest-bridge gap-fill}: one gap fill on demand (e.g. after an outage), with the same
+     * configuration as the running bridges, which receive the redeliveries.
+     */
+    @Command(
+            name = "gap-fill",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Asks GitHub to redeliver the deliveries of poll.hooks whose attempts all failed"
+                        + " and that are not in Kafka, once, then exits. The redeliveries go to"
+                        + " the hooks' URLs (the running bridges), which write each one once.",
+                "Only deliveries first attempted within the dedupe window (less 10 minutes) are"
+                        + " redelivered: an older one may be in Kafka already and is reported"
+                        + " instead.",
+                "Uses the same configuration as the bridge (--config, REPOSTREAM_*); exits 1"
+                        + " when a hook's deliveries could not be read."
+            })
+    int gapFill() {
+        GapFiller.Summary summary = IngestBridge.gapFillOnce(config());
+        spec.commandLine()
+                .getOut()
+                .println(
+                        "gap fill: asked GitHub to redeliver "
+                                + summary.redelivered()
+                                + " deliveries; "
+                                + summary.inKafka()
+                                + " failed ones are in Kafka already; "
+                                + summary.tooOld()
+                                + " are older than the dedupe window and were left alone (see the log);"
+                                + " "
+                                + summary.failedHooks()
+                                + " hooks could not be read");
+        spec.commandLine().getOut().flush();
+        return summary.failedHooks() == 0 ? 0 : 1;
     }
 
     @Override

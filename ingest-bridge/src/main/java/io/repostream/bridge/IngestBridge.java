@@ -94,7 +94,49 @@ public final class IngestBridge implements AutoCloseable {
         if (gapFiller == null) {
             throw new IllegalStateException("gap fill is off: no poll.hooks configured");
         }
-        return gapFiller.fill();
+        return gapFiller.fill().redelivered();
+    }
+
+    /**
+     * One gap fill with {@code config}, without starting a bridge: reads the dedupe window from
+     * Kafka, then asks GitHub to redeliver what the configured hooks failed to deliver (to the
+     * running bridges their hooks point at). For {@code ingest-bridge gap-fill}.
+     *
+     * @throws IllegalStateException when no hook is configured or Kafka cannot be read
+     */
+    public static GapFiller.Summary gapFillOnce(BridgeConfig config) {
+        PollConfig poll = config.poll();
+        if (!poll.fillsGaps()) {
+            throw new IllegalStateException("gap fill is off: no poll.hooks configured");
+        }
+        Clock clock = Clock.systemUTC();
+        SeenDeliveries seen =
+                new SeenDeliveries(config.dedupeWindow(), config.dedupeCapacity(), clock);
+        DeliveryTail tail = null;
+        try {
+            if (!config.dedupeWindow().isZero()) {
+                tail =
+                        new DeliveryTail(
+                                config.kafkaBootstrapServers(),
+                                config.kafkaProperties(),
+                                seen,
+                                config.dedupeWindow(),
+                                clock);
+                tail.startAndCatchUp(config.startupTimeout());
+            }
+            return new GapFiller(
+                            poll.hooks(),
+                            new HookDeliveries(poll.apiUrl(), poll.auth(), config.kafkaTimeout()),
+                            seen,
+                            config.dedupeWindow(),
+                            new BridgeMetrics(() -> 0),
+                            clock)
+                    .fill();
+        } finally {
+            if (tail != null) {
+                tail.close();
+            }
+        }
     }
 
     public BridgeConfig config() {
@@ -150,6 +192,7 @@ public final class IngestBridge implements AutoCloseable {
                                     config.kafkaTimeout(),
                                     new EventsFeed(poll.apiUrl(), auth, config.kafkaTimeout()),
                                     new PollCursors(poll.stateFile()),
+                                    config.filter(),
                                     log,
                                     seen,
                                     !config.dedupeWindow().isZero(),
@@ -167,7 +210,10 @@ public final class IngestBridge implements AutoCloseable {
                     new GapFiller(
                             poll.hooks(),
                             new HookDeliveries(poll.apiUrl(), auth, config.kafkaTimeout()),
-                            seen);
+                            seen,
+                            config.dedupeWindow(),
+                            metrics,
+                            clock);
             // Now that the bridge listens, GitHub's redeliveries can reach it.
             Thread fill = new Thread(gapFiller::fill, "repostream-bridge-gap-fill");
             fill.setDaemon(true);

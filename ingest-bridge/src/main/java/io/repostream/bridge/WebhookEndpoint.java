@@ -215,9 +215,8 @@ final class WebhookEndpoint {
             store(reply, event, null, json);
             return;
         }
-        Optional<String> fingerprint = EventFingerprint.otherSourceKey(event);
-        // Already polled from the event feed: the same happening under another id.
-        if (fingerprint.isPresent() && seen.contains(fingerprint.get())) {
+        // Already polled: the same happening under another id.
+        if (EventFingerprint.otherSourceKeys(event).stream().anyMatch(seen::contains)) {
             duplicate(reply, event);
             return;
         }
@@ -264,8 +263,8 @@ final class WebhookEndpoint {
                             Topics.EVENTS.name(), error == null, System.nanoTime() - started);
                     if (claimed != null) {
                         if (error == null) {
-                            EventFingerprint.recordedKey(event)
-                                    .ifPresent(f -> claimed.add(f, System.currentTimeMillis()));
+                            EventFingerprint.recordedKeys(event)
+                                    .forEach(f -> claimed.add(f, System.currentTimeMillis()));
                         }
                         claimed.finished(event.eventId(), error == null);
                     }

@@ -2,152 +2,261 @@ package io.repostream.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.repostream.bridge.kafka.EventLog;
+import io.repostream.bridge.webhook.EventNormalizer;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
- * Gap fill against a stand-in for GitHub's hook deliveries API (the testkit simulator has no
- * hooks): list deliveries, and on a redelivery request post the original signed delivery to the
- * bridge again, as GitHub does.
+ * Gap fill against the simulator's hook deliveries API, whose redeliveries really post the original
+ * signed delivery to the bridge again, as GitHub does.
  */
 @ExtendWith(VertxExtension.class)
-@Timeout(90)
+@Timeout(120)
 class GapFillTest {
     private static final String SECRET = "gap-fill-secret";
-    private static final String HOOK = "octo/widgets#7";
+    private static final String REPO = "octo/widgets";
 
-    /** The deliveries API of one repository hook, redelivering to {@code bridgePort}. */
-    static final class FakeHookDeliveries {
-        final JsonArray attempts = new JsonArray();
-        final Map<Long, WebhookDelivery> byAttempt = new ConcurrentHashMap<>();
-        final List<Long> redelivered = new CopyOnWriteArrayList<>();
-        volatile int bridgePort;
-        HttpServer server;
+    @TempDir Path dir;
+    private EmbeddedKafkaBroker kafka;
+    private GitHubSimulator github;
+    private int bridgePort;
+    private long hook;
 
-        void attempt(long id, WebhookDelivery delivery, int status) {
-            attempts.add(
-                    new JsonObject()
-                            .put("id", id)
-                            .put("guid", delivery.deliveryId())
-                            .put("status_code", status)
-                            .put("event", delivery.event()));
-            byAttempt.put(id, delivery);
-        }
-
-        int start(Vertx vertx) {
-            Router router = Router.router(vertx);
-            router.get("/repos/octo/widgets/hooks/7/deliveries").handler(ctx -> ctx.json(attempts));
-            router.post("/repos/octo/widgets/hooks/7/deliveries/:id/attempts")
-                    .handler(
-                            ctx -> {
-                                long id = Long.parseLong(ctx.pathParam("id"));
-                                redelivered.add(id);
-                                WebhookDelivery delivery = byAttempt.get(id);
-                                HttpClient http = vertx.createHttpClient();
-                                http.request(
-                                                HttpMethod.POST,
-                                                bridgePort,
-                                                "127.0.0.1",
-                                                "/webhooks/github")
-                                        .compose(
-                                                r -> {
-                                                    delivery.headers().forEach(r::putHeader);
-                                                    return r.send(Buffer.buffer(delivery.body()));
-                                                })
-                                        .onComplete(r -> http.close());
-                                ctx.response().setStatusCode(202).end("{}");
-                            });
-            server = vertx.createHttpServer().requestHandler(router);
-            return server.listen(0, "127.0.0.1").await().actualPort();
-        }
+    @BeforeEach
+    void start() throws Exception {
+        kafka = EmbeddedKafkaBroker.start();
+        kafka.createTopics(Topics.all());
+        github = GitHubSimulator.start();
+        github.createRepo(REPO);
+        bridgePort = freePort();
+        hook =
+                github.createHook(
+                        REPO, "http://127.0.0.1:" + bridgePort + "/webhooks/github", SECRET);
     }
 
-    private static WebhookDelivery delivery(String event, String action) {
-        return WebhookDelivery.builder()
-                .example(WebhookExamples.first(event, action))
-                .secret(SECRET)
-                .build();
+    @AfterEach
+    void stop() {
+        github.close();
+        kafka.close();
+    }
+
+    private BridgeConfig config() {
+        return BridgeConfig.defaults()
+                .withKafkaBootstrapServers(kafka.bootstrapServers())
+                .withWebhookSecret(SECRET)
+                .withEventLoops(1)
+                .withPort(bridgePort);
+    }
+
+    private BridgeConfig withHook(BridgeConfig config) {
+        return config.withPoll(
+                new PollConfig(
+                        github.baseUrl(),
+                        GitHubSimulator.DEFAULT_TOKEN,
+                        List.of(),
+                        Duration.ofHours(1),
+                        null,
+                        List.of(REPO + "#" + hook)));
+    }
+
+    private static String body(String event, String action) {
+        return WebhookExamples.first(event, action).json();
     }
 
     @Test
-    void failedDeliveriesNotInKafkaAreRedeliveredOnceAndOthersAreLeftAlone(Vertx vertx)
+    void failedDeliveriesNotInKafkaAreRedeliveredOnceFromAnyPageAndOthersAreLeftAlone(Vertx vertx)
             throws Exception {
-        FakeHookDeliveries github = new FakeHookDeliveries();
-        WebhookDelivery lost = delivery("issues", "opened");
-        WebhookDelivery retriedByHand = delivery("issues", "edited");
-        WebhookDelivery storedButTimedOut = delivery("issues", "labeled");
-        github.attempt(30, retriedByHand, 202);
-        github.attempt(20, retriedByHand, 503);
-        github.attempt(11, lost, 503);
-        github.attempt(10, lost, 502);
-        github.attempt(5, storedButTimedOut, 0);
-        int apiPort = github.start(vertx);
+        Instant now = Instant.now();
+        // GitHub tried while no bridge listened: lost, and the oldest, so on the second page
+        GitHubSimulator.HookDeliveryView lost =
+                github.deliver(hook, "issues", body("issues", "opened"));
+        assertThat(lost.statusCode()).isZero();
+        // failed, then redelivered by hand with success
+        github.recordDelivery(
+                hook, "retried-by-hand", "issues", body("issues", "edited"), 503, now);
+        github.recordDelivery(
+                hook, "retried-by-hand", "issues", body("issues", "edited"), 202, now);
+        // stored by the bridge, but GitHub gave up waiting and lists it as failed
+        WebhookDelivery storedButTimedOut =
+                WebhookDelivery.builder()
+                        .example(WebhookExamples.first("issues", "labeled"))
+                        .secret(SECRET)
+                        .build();
+        try (IngestBridge earlier = IngestBridge.start(config());
+                WebhookClient client = new WebhookClient(vertx, earlier.port())) {
+            assertThat(client.post(storedButTimedOut).status()).isEqualTo(202);
+        }
+        github.recordDelivery(
+                hook,
+                storedButTimedOut.deliveryId(),
+                "issues",
+                new String(storedButTimedOut.body(), StandardCharsets.UTF_8),
+                0,
+                now);
+        // stored 30 h ago (the window no longer knows it), answered too late
+        String storedLongAgo = "stored-30h-ago";
+        writtenAt(storedLongAgo, now.minus(Duration.ofHours(30)));
+        github.recordDelivery(
+                hook,
+                storedLongAgo,
+                "issues",
+                body("issues", "reopened"),
+                503,
+                now.minus(Duration.ofHours(30)));
+        for (int i = 0; i < 150; i++) {
+            github.recordDelivery(hook, "fine-" + i, "issues", body("issues", "opened"), 202, now);
+        }
 
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
-            kafka.createTopics(Topics.all());
-            BridgeConfig config =
-                    BridgeConfig.defaults()
-                            .withKafkaBootstrapServers(kafka.bootstrapServers())
-                            .withWebhookSecret(SECRET)
-                            .withEventLoops(1);
-            // The bridge stored this one, but GitHub gave up waiting and lists it as failed.
-            try (IngestBridge earlier = IngestBridge.start(config);
-                    WebhookClient client = new WebhookClient(vertx, earlier.port())) {
-                assertThat(client.post(storedButTimedOut).status()).isEqualTo(202);
-            }
-            int port = freePort();
-            github.bridgePort = port;
-            BridgeConfig withHook =
-                    config.withPort(port)
-                            .withPoll(
-                                    new PollConfig(
-                                            "http://127.0.0.1:" + apiPort,
-                                            "a-token",
-                                            List.of(),
-                                            Duration.ofHours(1),
-                                            null,
-                                            List.of(HOOK)));
+        try (IngestBridge bridge = IngestBridge.start(withHook(config()));
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            // the bridge fills gaps as it starts
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> eventIds().contains(lost.guid()));
 
-            try (IngestBridge bridge = IngestBridge.start(withHook)) {
-                // The bridge fills gaps as it starts.
-                Awaitility.await()
-                        .atMost(Duration.ofSeconds(30))
-                        .until(() -> eventIds(kafka).contains(lost.deliveryId()));
+            assertThat(redelivered()).containsExactly(lost.guid());
+            assertThat(bridge.gapFill()).as("nothing left to fill").isZero();
+            // two fills (at start, and now): the 30 h old one is reported by each
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(
+                            () ->
+                                    assertThat(client.get("/metrics").body())
+                                            .contains(
+                                                    "repostream_bridge_gap_fill_deliveries_total{outcome=\"too_old\"}"
+                                                            + " 2.0")
+                                            .contains(
+                                                    "repostream_bridge_gap_fill_deliveries_total{outcome=\"redelivered\"}"
+                                                            + " 1.0")
+                                            .contains(
+                                                    "repostream_bridge_gap_fill_deliveries_total{outcome=\"in_kafka\"}"
+                                                            + " 2.0"));
+        }
+        assertThat(eventIds())
+                .containsOnlyOnce(lost.guid(), storedButTimedOut.deliveryId(), storedLongAgo)
+                .doesNotContain("retried-by-hand");
+        assertThat(redelivered()).containsExactly(lost.guid());
+    }
 
-                assertThat(github.redelivered).containsExactly(11L);
-                assertThat(bridge.gapFill()).as("nothing left to fill").isZero();
-            }
-            assertThat(eventIds(kafka))
-                    .containsOnlyOnce(lost.deliveryId(), storedButTimedOut.deliveryId())
-                    .doesNotContain(retriedByHand.deliveryId());
-        } finally {
-            github.server.close().await(5, TimeUnit.SECONDS);
+    @Test
+    void theGapFillCommandRedeliversOnceForTheRunningBridgeAndSaysWhatItDid(Vertx vertx)
+            throws Exception {
+        GitHubSimulator.HookDeliveryView lost =
+                github.deliver(hook, "issues", body("issues", "opened"));
+        Path token = dir.resolve("token");
+        Files.writeString(token, GitHubSimulator.DEFAULT_TOKEN);
+        Path file = dir.resolve("bridge.yaml");
+        Files.writeString(
+                file,
+                """
+                kafka:
+                  bootstrap_servers: %s
+                poll:
+                  api_url: %s
+                  token_file: %s
+                  hooks: ["%s#%d"]
+                """
+                        .formatted(kafka.bootstrapServers(), github.baseUrl(), token, REPO, hook));
+
+        try (IngestBridge running = IngestBridge.start(config())) {
+            StringWriter out = new StringWriter();
+            CommandLine cli = BridgeMain.commandLine(new BridgeMain(Map.of()));
+            cli.setOut(new PrintWriter(out));
+
+            int exit = cli.execute("--config", file.toString(), "gap-fill");
+
+            assertThat(exit).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("asked GitHub to redeliver 1 deliveries");
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> eventIds().contains(lost.guid()));
+
+            StringWriter again = new StringWriter();
+            CommandLine second = BridgeMain.commandLine(new BridgeMain(Map.of()));
+            second.setOut(new PrintWriter(again));
+            assertThat(second.execute("--config", file.toString(), "gap-fill")).isZero();
+            assertThat(again.toString()).contains("redeliver 0 deliveries");
+        }
+        assertThat(eventIds()).containsOnlyOnce(lost.guid());
+    }
+
+    @Test
+    void theGapFillCommandHasHelp() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = BridgeMain.commandLine(new BridgeMain(Map.of()));
+        cli.setOut(new PrintWriter(out));
+
+        assertThat(cli.execute("gap-fill", "--help")).isZero();
+        assertThat(out.toString())
+                .contains("gap-fill")
+                .contains("dedupe window")
+                .contains("poll.hooks");
+    }
+
+    private List<String> redelivered() {
+        return github.hookDeliveries(hook).stream()
+                .filter(GitHubSimulator.HookDeliveryView::redelivery)
+                .map(GitHubSimulator.HookDeliveryView::guid)
+                .toList();
+    }
+
+    /** A record an earlier bridge wrote at {@code at}, under delivery id {@code id}. */
+    private void writtenAt(String id, Instant at) throws Exception {
+        GitHubEvent event =
+                EventNormalizer.normalize(
+                        id,
+                        "issues",
+                        EventNormalizer.parse(
+                                body("issues", "reopened").getBytes(StandardCharsets.UTF_8)),
+                        at);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EventLog.EVENT_ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(
+                        kafka.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    Topics.EVENTS.name(),
+                                    null,
+                                    at.toEpochMilli(),
+                                    event.key(),
+                                    Topics.EVENTS.valueCodec().encode(event),
+                                    headers))
+                    .get(10, TimeUnit.SECONDS);
         }
     }
 
-    private static List<String> eventIds(EmbeddedKafkaBroker kafka) {
+    private List<String> eventIds() {
         return TopicContents.values(kafka, Topics.EVENTS).stream()
                 .map(GitHubEvent::eventId)
                 .toList();

@@ -60,12 +60,12 @@ class PrunedPayloadTest {
                     .isEqualTo(expected.installationId());
             softly.assertThat(actual.occurredAt()).as(what).isEqualTo(expected.occurredAt());
             softly.assertThat(actual.key()).as(what).isEqualTo(expected.key());
-            softly.assertThat(EventFingerprint.recordedKey(actual))
+            softly.assertThat(EventFingerprint.recordedKeys(actual))
                     .as(what)
-                    .isEqualTo(EventFingerprint.recordedKey(expected));
-            softly.assertThat(EventFingerprint.otherSourceKey(actual))
+                    .isEqualTo(EventFingerprint.recordedKeys(expected));
+            softly.assertThat(EventFingerprint.otherSourceKeys(actual))
                     .as(what)
-                    .isEqualTo(EventFingerprint.otherSourceKey(expected));
+                    .isEqualTo(EventFingerprint.otherSourceKeys(expected));
             for (IngestFilter filter : FILTERS) {
                 softly.assertThat(filter.dropReason(actual))
                         .as("%s with %s", what, filter)
@@ -91,7 +91,7 @@ class PrunedPayloadTest {
                 .filteredOn(e -> !e.occurredAt().equals(RECEIVED))
                 .hasSizeGreaterThan(200);
         assertThat(events)
-                .filteredOn(e -> EventFingerprint.recordedKey(e).isPresent())
+                .filteredOn(e -> !EventFingerprint.recordedKeys(e).isEmpty())
                 .hasSizeGreaterThan(30);
         IngestFilter bugs = FILTERS.get(1);
         assertThat(events).filteredOn(e -> bugs.dropReason(e).isPresent()).isNotEmpty();

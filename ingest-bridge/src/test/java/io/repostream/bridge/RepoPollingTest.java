@@ -187,12 +187,22 @@ class RepoPollingTest {
         try (IngestBridge bridge = startBridge((null))) {
             bridge.pollNow();
             github.createIssue(repo, "second", "body", "bob");
+            github.createIssue(repo, "third", "body", "carol");
             github.setFailNext(502, 1);
 
+            // the feed fails; the issues list still brings both openings in
+            assertThat(bridge.pollNow()).isEqualTo(2);
+            // the feed, read again from its unmoved cursor, holds copies of both: not written
             assertThat(bridge.pollNow()).isZero();
-            assertThat(bridge.pollNow()).isEqualTo(1);
+
+            // now every request of the round fails: the feed, the runs, and both lists
+            github.setFailNext(502, 4);
+            github.addLabelAsHuman(repo, 2, "bug", "bob");
+            assertThat(bridge.pollNow()).isZero();
+            assertThat(bridge.pollNow()).isEqualTo(1); // the label, once GitHub answers again
         }
-        assertThat(polled()).hasSize(2);
+        assertThat(polled()).hasSize(4);
+        assertThat(polled()).extracting(GitHubEvent::eventId).doesNotHaveDuplicates();
     }
 
     @Test
@@ -255,7 +265,8 @@ class RepoPollingTest {
                 github.createIssue(repo, "flood " + i, "body", "bob");
             }
 
-            assertThat(bridge.pollNow()).isEqualTo(300); // all the feed still holds
+            // all the feed still holds, and from the issues list the 20 openings it lost
+            assertThat(bridge.pollNow()).isEqualTo(320);
 
             var metrics =
                     java.net.http.HttpClient.newHttpClient()
@@ -271,6 +282,57 @@ class RepoPollingTest {
             assertThat(metrics)
                     .contains("repostream_bridge_polled_events_total{outcome=\"feed_gap\"} 1");
         }
+    }
+
+    @Test
+    void theIssuesAndPullsListsBringInWhatTheFeedLostAndNothingTwice() {
+        try (IngestBridge bridge = startBridge(null)) {
+            github.createIssue(repo, "seen", "body", "alice");
+            assertThat(bridge.pollNow()).isEqualTo(1); // from the feed; the lists only agree
+            for (int i = 0; i < 340; i++) {
+                github.createIssue(repo, "flood " + i, "body", "bob");
+            }
+            int pr = github.createPullRequest(repo, "Fix", "body", "carol", "fix", "c".repeat(40));
+            github.closeAsHuman(repo, 1, "alice");
+
+            // the feed keeps the newest 300 events of 343; the issues list (oldest change first,
+            // 100 a poll) brings the lost openings in over the next polls, the pulls list the PR
+            int written = 0;
+            for (int round = 0; round < 6; round++) {
+                written += bridge.pollNow();
+            }
+            assertThat(written).isEqualTo(342);
+        }
+        List<GitHubEvent> events = polled();
+        assertThat(events).extracting(GitHubEvent::eventId).doesNotHaveDuplicates();
+        java.util.Map<String, Long> openings =
+                events.stream()
+                        .filter(e -> "opened".equals(e.action()))
+                        .collect(
+                                java.util.stream.Collectors.groupingBy(
+                                        e -> e.type() + "#" + number(e),
+                                        java.util.stream.Collectors.counting()));
+        assertThat(openings).hasSize(342).allSatisfy((item, n) -> assertThat(n).as(item).isOne());
+        assertThat(events)
+                .filteredOn(e -> "closed".equals(e.action()))
+                .singleElement()
+                .satisfies(e -> assertThat(number(e)).isEqualTo(1));
+        // some came from the lists, shaped like their webhooks
+        assertThat(events)
+                .filteredOn(e -> e.eventId().startsWith("github-issue-"))
+                .isNotEmpty()
+                .allSatisfy(
+                        e -> {
+                            assertThat(e.payload().at("/issue/number").isIntegralNumber()).isTrue();
+                            assertThat(e.payload().at("/repository/full_name").asText())
+                                    .isEqualTo(repo);
+                        });
+    }
+
+    private static long number(GitHubEvent e) {
+        return e.type().equals("pull_request")
+                ? e.payload().at("/pull_request/number").asLong()
+                : e.payload().at("/issue/number").asLong();
     }
 
     @Test

@@ -160,6 +160,9 @@ class WebhookErrorPathsTest {
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.message()).contains("expected a JSON object");
         assertThat(deadLetterFor(delivery.deliveryId()).reason()).isEqualTo(reply.message());
+        assertThat(TopicContents.values(kafka, Topics.EVENTS))
+                .extracting(GitHubEvent::eventId)
+                .doesNotContain(delivery.deliveryId());
     }
 
     @Test
@@ -211,6 +214,98 @@ class WebhookErrorPathsTest {
     }
 
     @Test
+    void aSignedDeliveryWithAnotherMethodIsRefusedWith405AndNothingReachesKafka(Vertx vertx)
+            throws Exception {
+        WebhookDelivery delivery = signed("issues", "opened");
+        HttpClient http = vertx.createHttpClient();
+        try {
+            HttpClientRequest put =
+                    http.request(HttpMethod.PUT, bridge.port(), "127.0.0.1", "/webhooks/github")
+                            .await(10, TimeUnit.SECONDS);
+            delivery.headers().forEach(put::putHeader);
+            // the body is read as the answer arrives: later it may be gone
+            WebhookClient.Reply reply =
+                    put.send(Buffer.buffer(delivery.body()))
+                            .compose(
+                                    r ->
+                                            r.body()
+                                                    .map(
+                                                            b ->
+                                                                    new WebhookClient.Reply(
+                                                                            r.statusCode(),
+                                                                            r.headers(),
+                                                                            b.toString())))
+                            .await(10, TimeUnit.SECONDS);
+
+            assertThat(reply.status()).isEqualTo(405);
+            assertThat(reply.message()).contains("POST");
+        } finally {
+            http.close();
+        }
+        assertNothingInKafkaFor(delivery.deliveryId());
+    }
+
+    @Test
+    void aKafkaSlowerThanItsTimeoutGets503AndTheRedeliveryIsWrittenOnce(Vertx vertx) {
+        // every write waits half a second for its batch: slower than kafka.timeout
+        BridgeConfig slow =
+                config().withKafkaTimeout(java.time.Duration.ofMillis(100))
+                        .withKafkaProperties(Map.of("linger.ms", "500"));
+        WebhookDelivery delivery = signed("issues", "opened");
+        try (IngestBridge one = IngestBridge.start(slow);
+                WebhookClient slowClient = new WebhookClient(vertx, one.port())) {
+            WebhookClient.Reply reply = slowClient.post(delivery);
+
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(503);
+            assertThat(reply.headers().get("Retry-After")).isEqualTo("10");
+            assertThat(reply.message()).contains("Kafka did not acknowledge within 100 ms");
+
+            // GitHub redelivers: the first write landed meanwhile, so it is not written again
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> slowClient.post(delivery).status() == 200);
+        }
+        assertThat(TopicContents.values(kafka, Topics.EVENTS))
+                .extracting(GitHubEvent::eventId)
+                .containsOnlyOnce(delivery.deliveryId());
+    }
+
+    @Test
+    void aDeliverySlowerThanTheRequestTimeoutGets503AndNothingReachesKafka(Vertx vertx)
+            throws Exception {
+        WebhookDelivery delivery = signed("issues", "opened");
+        try (IngestBridge one =
+                IngestBridge.start(config().withRequestTimeout(java.time.Duration.ofMillis(300)))) {
+            HttpClient http = vertx.createHttpClient();
+            HttpClientRequest stalled =
+                    http.request(HttpMethod.POST, one.port(), "127.0.0.1", "/webhooks/github")
+                            .await(10, TimeUnit.SECONDS);
+            stalled.setChunked(true);
+            delivery.headers().forEach(stalled::putHeader);
+            // the body never ends
+            stalled.write(Buffer.buffer(delivery.body()).slice(0, 10)).await(10, TimeUnit.SECONDS);
+            WebhookClient.Reply reply =
+                    stalled.response()
+                            .compose(
+                                    r ->
+                                            r.body()
+                                                    .map(
+                                                            b ->
+                                                                    new WebhookClient.Reply(
+                                                                            r.statusCode(),
+                                                                            r.headers(),
+                                                                            b.toString())))
+                            .await(10, TimeUnit.SECONDS);
+            http.close();
+
+            assertThat(reply.status()).isEqualTo(503);
+            assertThat(reply.headers().get("Retry-After")).isEqualTo("10");
+            assertThat(reply.message()).contains("could not be stored within 300 ms");
+        }
+        assertNothingInKafkaFor(delivery.deliveryId());
+    }
+
+    @Test
     void beyondTheInFlightBoundDeliveriesGet503WithRetryAfter(Vertx vertx) throws Exception {
         try (IngestBridge one = IngestBridge.start(config().withMaxInFlight(1))) {
             HttpClient http = vertx.createHttpClient();
@@ -237,6 +332,7 @@ class WebhookErrorPathsTest {
                 assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
                 assertThat(refused.headers().get("Retry-After")).isEqualTo("10");
                 assertThat(refused.message()).contains("too many deliveries in flight");
+                assertNothingInKafkaFor(second.deliveryId());
 
                 holding.end(Buffer.buffer(body).slice(10, body.length));
                 assertThat(holding.response().await(10, TimeUnit.SECONDS).statusCode())

@@ -160,8 +160,7 @@ public final class DeliveryTail implements AutoCloseable {
     private int poll() {
         int n = 0;
         for (ConsumerRecord<Void, String> record : consumer.poll(Duration.ofMillis(200))) {
-            Header fingerprint = record.headers().lastHeader(EventLog.FINGERPRINT_HEADER);
-            if (fingerprint != null) {
+            for (Header fingerprint : record.headers().headers(EventLog.FINGERPRINT_HEADER)) {
                 seen.add(
                         new String(fingerprint.value(), StandardCharsets.UTF_8),
                         record.timestamp());

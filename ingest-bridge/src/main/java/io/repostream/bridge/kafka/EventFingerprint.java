@@ -8,10 +8,17 @@ import java.util.Optional;
 
 /**
  * What makes one GitHub happening the same whether it arrived as a webhook (keyed by its delivery
- * id) or through the event feed (keyed by the feed's event id): e.g. {@code issues octo/app#12
- * opened @2026-01-01T10:00:00Z}. Both paths remember it next to the event id, so the second copy is
- * recognised as a duplicate. Only kinds that both sources describe with the same fields have one;
- * others are deduplicated by event id alone.
+ * id), through the event feed (keyed by the feed's event id) or from the issues and pulls lists:
+ * e.g. {@code issue octo/app#12 labeled @2026-01-01T10:00:00Z}. Every path remembers it next to the
+ * event id, so a second copy is recognised as a duplicate. An item opens once, so {@code opened}
+ * needs no time; {@code closed} is keyed by {@code closed_at}, which every copy agrees on (an item
+ * listed later has a newer {@code updated_at} than its webhook had). Only kinds that the sources
+ * describe with the same fields have one; others are deduplicated by event id alone.
+ *
+ * <p>Bridges before the issues and pulls lists keyed {@code opened} and {@code closed} by {@code
+ * updated_at} ({@code ... opened @<updated_at>}). Those keys stay in the dedupe window (24 h) after
+ * an upgrade, so copies are also looked up under that form ({@link #legacyForms}), and every write
+ * records it too, last, where an older replica of a rolling upgrade reads it.
  */
 public final class EventFingerprint {
     /** The fields of a webhook payload {@link #of} reads. */
@@ -20,8 +27,12 @@ public final class EventFingerprint {
                     "/action",
                     "/issue/number",
                     "/issue/updated_at",
+                    "/issue/closed_at",
+                    "/issue/created_at",
                     "/pull_request/number",
                     "/pull_request/updated_at",
+                    "/pull_request/closed_at",
+                    "/pull_request/created_at",
                     "/comment/id",
                     "/comment/updated_at",
                     "/ref",
@@ -30,23 +41,88 @@ public final class EventFingerprint {
     private EventFingerprint() {}
 
     /**
-     * The key under which {@code event} is remembered: its source and its fingerprint. Only copies
-     * from the other source count as duplicates: two webhook deliveries with the same fingerprint
-     * (e.g. from a repository hook and an organisation hook) stay two deliveries.
+     * The keys under which {@code event} is remembered: its source and its fingerprint, then the
+     * same in the older bridges' form where that differs. Only copies from the other source count
+     * as duplicates of a webhook: two webhook deliveries with the same fingerprint (e.g. from a
+     * repository hook and an organisation hook) stay two deliveries.
      */
-    public static Optional<String> recordedKey(GitHubEvent event) {
-        return of(event).map(f -> key(event.source(), f));
+    public static List<String> recordedKeys(GitHubEvent event) {
+        return keys(event.source(), event, false);
     }
 
-    /** The key a copy of {@code event} from the other source was remembered under. */
-    public static Optional<String> otherSourceKey(GitHubEvent event) {
+    /** The keys a copy of {@code event} from the other source may have been remembered under. */
+    public static List<String> otherSourceKeys(GitHubEvent event) {
         EventSource other =
                 event.source() == EventSource.POLL ? EventSource.WEBHOOK : EventSource.POLL;
-        return of(event).map(f -> key(other, f));
+        return keys(other, event, true);
+    }
+
+    /**
+     * The keys a copy of {@code event} from its own source may have been remembered under: for
+     * polled openings and closings, which both the event feed and the issues and pulls lists show.
+     */
+    public static List<String> sameSourceKeys(GitHubEvent event) {
+        return keys(event.source(), event, true);
+    }
+
+    private static List<String> keys(EventSource source, GitHubEvent event, boolean lookup) {
+        Optional<String> fingerprint = of(event);
+        if (fingerprint.isEmpty()) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
+        keys.add(key(source, fingerprint.get()));
+        List<String> legacy = legacyForms(event);
+        // recorded: the older form this copy had; looked up: every older form a copy may have had
+        for (String form : lookup ? legacy : legacy.subList(0, Math.min(1, legacy.size()))) {
+            keys.add(key(source, form));
+        }
+        return List.copyOf(keys);
     }
 
     private static String key(EventSource source, String fingerprint) {
         return "fingerprint:" + source.wireName() + " " + fingerprint;
+    }
+
+    /**
+     * The fingerprints older bridges gave an opening or closing: {@code @<updated_at>} of their
+     * copy, first the one of this copy; then, as a copy made at the time had, {@code created_at}
+     * for an opening and {@code closed_at} for a closing (a list shows an item as it is now).
+     */
+    static List<String> legacyForms(GitHubEvent event) {
+        JsonNode payload = event.payload();
+        String action = payload.path("action").asText("");
+        if (event.repo() == null || (!action.equals("opened") && !action.equals("closed"))) {
+            return List.of();
+        }
+        String kind;
+        JsonNode item;
+        switch (event.type()) {
+            case "issues" -> {
+                kind = "issue";
+                item = payload.path("issue");
+            }
+            case "pull_request" -> {
+                kind = "pull_request";
+                item = payload.path("pull_request");
+            }
+            default -> {
+                return List.of();
+            }
+        }
+        if (!item.path("number").isIntegralNumber() || !item.path("updated_at").isTextual()) {
+            return List.of();
+        }
+        String change =
+                kind + " " + event.repo() + "#" + item.path("number").asLong() + " " + action;
+        JsonNode atTheTime = item.path(action.equals("opened") ? "created_at" : "closed_at");
+        java.util.LinkedHashSet<String> forms = new java.util.LinkedHashSet<>();
+        forms.add(change + " @" + item.path("updated_at").asText());
+        if (atTheTime.isTextual()) {
+            forms.add(change + " @" + atTheTime.asText());
+        }
+        of(event).ifPresent(forms::remove);
+        return List.copyOf(forms);
     }
 
     public static Optional<String> of(GitHubEvent event) {
@@ -93,15 +169,14 @@ public final class EventFingerprint {
                 || !item.path("updated_at").isTextual()) {
             return Optional.empty();
         }
-        return Optional.of(
-                kind
-                        + " "
-                        + event.repo()
-                        + "#"
-                        + item.path("number").asLong()
-                        + " "
-                        + action
-                        + " @"
-                        + item.path("updated_at").asText());
+        String change =
+                kind + " " + event.repo() + "#" + item.path("number").asLong() + " " + action;
+        if (action.equals("opened")) {
+            return Optional.of(change);
+        }
+        if (action.equals("closed") && item.path("closed_at").isTextual()) {
+            return Optional.of(change + " @" + item.path("closed_at").asText());
+        }
+        return Optional.of(change + " @" + item.path("updated_at").asText());
     }
 }

@@ -29,7 +29,10 @@ public final class EventLog implements AutoCloseable {
     /** Carries the event id, so the dedupe window can be rebuilt without parsing payloads. */
     public static final String EVENT_ID_HEADER = "repostream.event_id";
 
-    /** Carries the {@link EventFingerprint}, so webhook and poll copies are recognised. */
+    /**
+     * Carries the {@link EventFingerprint} keys (one header each), so webhook and poll copies are
+     * recognised.
+     */
     public static final String FINGERPRINT_HEADER = "repostream.fingerprint";
 
     private static final int MAX_RECORD_BYTES = 27 * 1024 * 1024;
@@ -83,9 +86,9 @@ public final class EventLog implements AutoCloseable {
     private CompletableFuture<RecordMetadata> write(GitHubEvent event, byte[] value) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(EVENT_ID_HEADER, event.eventId().getBytes(StandardCharsets.UTF_8));
-        EventFingerprint.recordedKey(event)
-                .ifPresent(
-                        f -> headers.add(FINGERPRINT_HEADER, f.getBytes(StandardCharsets.UTF_8)));
+        // the older bridges' form last: an older replica reads only the last one
+        EventFingerprint.recordedKeys(event)
+                .forEach(f -> headers.add(FINGERPRINT_HEADER, f.getBytes(StandardCharsets.UTF_8)));
         return send(new ProducerRecord<>(Topics.EVENTS.name(), null, event.key(), value, headers));
     }
 

@@ -86,6 +86,8 @@ public final class BridgeMetrics {
     private final Histogram kafkaWrite;
     private final Counter pollRequests;
     private final Counter polledEvents;
+    private final Counter pollBounded;
+    private final Counter gapFill;
     private final java.util.concurrent.atomic.AtomicLong quotaRemaining =
             new java.util.concurrent.atomic.AtomicLong(-1);
 
@@ -126,13 +128,34 @@ public final class BridgeMetrics {
         pollRequests =
                 Counter.builder()
                         .name("repostream_bridge_poll_requests")
-                        .help("Requests to GitHub's event feed, by HTTP status (304 = free)")
+                        .help(
+                                "Polling requests to GitHub (event feed, workflow runs, issues and"
+                                        + " pulls lists), by HTTP status (304 = free)")
                         .labelNames("status")
                         .register(registry);
         polledEvents =
                 Counter.builder()
                         .name("repostream_bridge_polled_events")
-                        .help("Events read by polling, by outcome")
+                        .help(
+                                "Events read by polling, by outcome (written, duplicate, filtered,"
+                                        + " failed, unreadable; feed_gap counts polls that found"
+                                        + " more than the event feed keeps)")
+                        .labelNames("outcome")
+                        .register(registry);
+        pollBounded =
+                Counter.builder()
+                        .name("repostream_bridge_poll_bounded")
+                        .help(
+                                "Polls that read a list to its page bound; the next poll goes on"
+                                        + " where it stopped")
+                        .labelNames("list")
+                        .register(registry);
+        gapFill =
+                Counter.builder()
+                        .name("repostream_bridge_gap_fill_deliveries")
+                        .help(
+                                "Failed hook deliveries seen by gap fill, by outcome (redelivered,"
+                                        + " in_kafka, too_old, redelivery_failed)")
                         .labelNames("outcome")
                         .register(registry);
         GaugeWithCallback.builder()
@@ -173,6 +196,14 @@ public final class BridgeMetrics {
 
     public void polledEvent(String outcome) {
         polledEvents.labelValues(outcome).inc();
+    }
+
+    public void pollBounded(String list) {
+        pollBounded.labelValues(list).inc();
+    }
+
+    public void gapFill(String outcome) {
+        gapFill.labelValues(outcome).inc();
     }
 
     public void quotaRemaining(long remaining) {

@@ -12,11 +12,12 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Reads {@code GET /repos/{owner}/{repo}/events} with a conditional request: given the last ETag,
- * GitHub answers 304 when nothing happened, and a 304 costs no quota.
+ * Reads what polling asks GitHub for: {@code GET /repos/{owner}/{repo}/events}, the workflow runs,
+ * the issues and pulls lists, with conditional requests: given the last ETag, GitHub answers 304
+ * when nothing happened, and a 304 costs no quota.
  *
- * <p>Plain HTTP rather than hub4j: hub4j 1.x exposes neither {@code If-None-Match} nor the raw
- * event JSON, and the bridge must store the payload exactly as GitHub sent it.
+ * <p>Plain HTTP rather than hub4j: hub4j 1.x exposes neither {@code If-None-Match} nor the raw JSON
+ * (it binds answers to its own classes), and the bridge must store what GitHub sent.
  */
 public final class EventsFeed {
     private final HttpClient http;
@@ -38,11 +39,11 @@ public final class EventsFeed {
      *     token
      */
     public FeedPage fetch(String repo, String etag) throws IOException, InterruptedException {
-        return get(repo, apiUrl + "/repos/" + repo + "/events?per_page=100", etag, null);
+        return get(repo, apiUrl + "/repos/" + repo + "/events?per_page=100", etag, null, true);
     }
 
     /**
-     * Reads an older page of the feed, at the URL the previous page's {@code Link: rel="next"} gave
+     * Reads the next page of a list, at the URL the previous page's {@code Link: rel="next"} gave
      * (unconditionally: an ETag belongs to the first page). Only URLs under the configured API are
      * followed, so a token never goes elsewhere.
      */
@@ -50,9 +51,9 @@ public final class EventsFeed {
             throws IOException, InterruptedException {
         if (!nextUrl.startsWith(apiUrl + "/")) {
             throw new IOException(
-                    "events of " + repo + ": next page outside the API (" + nextUrl + ")");
+                    "polling " + repo + ": next page outside the API (" + nextUrl + ")");
         }
-        return get(repo, nextUrl, null, null);
+        return get(repo, nextUrl, null, null, true);
     }
 
     /**
@@ -65,10 +66,62 @@ public final class EventsFeed {
                 repo,
                 apiUrl + "/repos/" + repo + "/actions/runs?per_page=50",
                 etag,
-                "workflow_runs");
+                "workflow_runs",
+                true);
     }
 
-    private FeedPage get(String repo, String url, String etag, String listField)
+    /**
+     * Reads page {@code page} of {@code GET /repos/{owner}/{repo}/issues} (issues and pull
+     * requests) updated at or after {@code since}, oldest change first, 100 a page; page 1
+     * conditionally (while nothing changes the URL stays the same and GitHub answers 304).
+     */
+    public FeedPage fetchIssues(String repo, Instant since, int page, String etag)
+            throws IOException, InterruptedException {
+        return get(
+                repo,
+                apiUrl
+                        + "/repos/"
+                        + repo
+                        + "/issues?state=all&sort=updated&direction=asc&per_page=100&since="
+                        + since
+                        + (page > 1 ? "&page=" + page : ""),
+                page > 1 ? null : etag,
+                null,
+                true);
+    }
+
+    /**
+     * Reads page {@code page} of {@code GET /repos/{owner}/{repo}/pulls}, most recently updated
+     * first, 100 a page (the pulls list has no {@code since}); page 1 conditionally.
+     */
+    public FeedPage fetchPulls(String repo, int page, String etag)
+            throws IOException, InterruptedException {
+        return get(
+                repo,
+                apiUrl
+                        + "/repos/"
+                        + repo
+                        + "/pulls?state=all&sort=updated&direction=desc&per_page=100"
+                        + (page > 1 ? "&page=" + page : ""),
+                page > 1 ? null : etag,
+                null,
+                true);
+    }
+
+    /** Reads {@code GET /repos/{owner}/{repo}}: the repository as webhooks carry it. */
+    public FeedPage fetchRepository(String repo) throws IOException, InterruptedException {
+        return get(repo, apiUrl + "/repos/" + repo, null, null, false);
+    }
+
+    /**
+     * Reads {@code GET /repos/{owner}/{repo}/issues/{number}} (also for a pull request): unlike the
+     * lists, it names who closed it ({@code closed_by}).
+     */
+    public FeedPage fetchIssue(String repo, long number) throws IOException, InterruptedException {
+        return get(repo, apiUrl + "/repos/" + repo + "/issues/" + number, null, null, false);
+    }
+
+    private FeedPage get(String repo, String url, String etag, String listField, boolean array)
             throws IOException, InterruptedException {
         String path = url.substring(apiUrl.length());
         HttpRequest.Builder request =
@@ -89,14 +142,18 @@ public final class EventsFeed {
             throw new IOException("cannot poll " + path + " of " + repo + ": " + e.getMessage(), e);
         }
         JsonNode events = null;
+        String message = null;
         if (response.statusCode() == 200) {
             events = Json.mapper().readTree(response.body());
             if (events != null && listField != null) {
                 events = events.path(listField);
             }
-            if (events == null || !events.isArray()) {
-                throw new IOException(path + " of " + repo + ": expected a JSON array");
+            if (events == null || (array ? !events.isArray() : !events.isObject())) {
+                throw new IOException(
+                        path + " of " + repo + ": expected a JSON " + (array ? "array" : "object"));
             }
+        } else if (response.statusCode() >= 400) {
+            message = errorMessage(response.body());
         }
         return new FeedPage(
                 response.statusCode(),
@@ -106,7 +163,19 @@ public final class EventsFeed {
                 seconds(response, "Retry-After").map(Duration::ofSeconds).orElse(null),
                 seconds(response, "x-ratelimit-remaining").orElse(null),
                 seconds(response, "x-ratelimit-reset").map(Instant::ofEpochSecond).orElse(null),
-                response.headers().firstValue("Link").map(EventsFeed::nextLink).orElse(null));
+                response.headers().firstValue("Link").map(EventsFeed::nextLink).orElse(null),
+                message);
+    }
+
+    /** GitHub's {@code message} of an error body, cut short; null when there is none. */
+    private static String errorMessage(byte[] body) {
+        try {
+            JsonNode error = Json.mapper().readTree(body);
+            String message = error == null ? null : error.path("message").asText(null);
+            return message == null || message.length() <= 200 ? message : message.substring(0, 200);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The {@code rel="next"} URL of a {@code Link} header (RFC 8288), or null. */

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,11 +26,21 @@ public final class HookDeliveries {
     private final Duration timeout;
 
     /** One delivery attempt as GitHub lists it. */
-    public record Attempt(long id, String guid, int statusCode, String event) {
+    public record Attempt(long id, String guid, int statusCode, String event, Instant deliveredAt) {
         boolean succeeded() {
             return statusCode >= 200 && statusCode < 300;
         }
     }
+
+    /**
+     * A hook's attempts, newest first, as far as they were read.
+     *
+     * @param complete false when the listing stopped at {@link #MAX_PAGES}
+     */
+    public record Listing(List<Attempt> attempts, boolean complete) {}
+
+    /** Pages of 100 read a hook at most: GitHub keeps three days of deliveries. */
+    static final int MAX_PAGES = 100;
 
     public HookDeliveries(String apiUrl, GitHubAuth auth, Duration timeout) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -56,28 +68,52 @@ public final class HookDeliveries {
         return "/repos/" + owner + "/hooks/" + id;
     }
 
-    /** The most recent deliveries of {@code hook} (first page, up to 100), newest first. */
-    public List<Attempt> recent(String hook) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response =
-                send(request(hookPath(hook) + "/deliveries?per_page=100").GET(), hook);
-        if (response.statusCode() != 200) {
-            throw new IOException(
-                    "listing deliveries of hook "
-                            + hook
-                            + ": GitHub answered "
-                            + response.statusCode());
-        }
-        JsonNode list = Json.mapper().readTree(response.body());
+    /**
+     * The deliveries of {@code hook}, newest first, page by page (GitHub's cursor pagination: the
+     * {@code Link: rel="next"} URL), at most {@link #MAX_PAGES} pages.
+     */
+    public Listing recent(String hook) throws IOException, InterruptedException {
         List<Attempt> attempts = new ArrayList<>();
-        for (JsonNode d : list) {
-            attempts.add(
-                    new Attempt(
-                            d.path("id").asLong(),
-                            d.path("guid").asText(),
-                            d.path("status_code").asInt(),
-                            d.path("event").asText()));
+        String url = apiUrl + hookPath(hook) + "/deliveries?per_page=100";
+        for (int page = 1; page <= MAX_PAGES; page++) {
+            HttpResponse<byte[]> response = send(request(url).GET(), hook);
+            if (response.statusCode() != 200) {
+                throw new IOException(
+                        "listing deliveries of hook "
+                                + hook
+                                + ": GitHub answered "
+                                + response.statusCode());
+            }
+            for (JsonNode d : Json.mapper().readTree(response.body())) {
+                attempts.add(
+                        new Attempt(
+                                d.path("id").asLong(),
+                                d.path("guid").asText(),
+                                d.path("status_code").asInt(),
+                                d.path("event").asText(),
+                                deliveredAt(d)));
+            }
+            String next =
+                    response.headers().firstValue("Link").map(EventsFeed::nextLink).orElse(null);
+            if (next == null) {
+                return new Listing(attempts, true);
+            }
+            if (!next.startsWith(apiUrl + "/")) {
+                throw new IOException(
+                        "listing deliveries of hook " + hook + ": next page outside the API");
+            }
+            url = next;
         }
-        return attempts;
+        return new Listing(attempts, false);
+    }
+
+    private static Instant deliveredAt(JsonNode delivery) {
+        try {
+            return OffsetDateTime.parse(delivery.path("delivered_at").asText()).toInstant();
+        } catch (RuntimeException e) {
+            // unknown: treated as too old to redeliver safely
+            return Instant.EPOCH;
+        }
     }
 
     /**
@@ -86,7 +122,7 @@ public final class HookDeliveries {
     public void redeliver(String hook, long id) throws IOException, InterruptedException {
         HttpResponse<byte[]> response =
                 send(
-                        request(hookPath(hook) + "/deliveries/" + id + "/attempts")
+                        request(apiUrl + hookPath(hook) + "/deliveries/" + id + "/attempts")
                                 .POST(HttpRequest.BodyPublishers.noBody()),
                         hook);
         if (response.statusCode() / 100 != 2) {
@@ -100,8 +136,8 @@ public final class HookDeliveries {
         }
     }
 
-    private HttpRequest.Builder request(String path) throws IOException {
-        return HttpRequest.newBuilder(URI.create(apiUrl + path))
+    private HttpRequest.Builder request(String url) throws IOException {
+        return HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeout)
                 .header("Accept", "application/vnd.github+json")
                 .header("X-GitHub-Api-Version", "2022-11-28")

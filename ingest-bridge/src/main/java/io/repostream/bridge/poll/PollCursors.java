@@ -11,16 +11,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Where polling stopped, per repository: the feed's ETag and the newest event id written. Kept in a
- * JSON file (replaced atomically) so a restarted bridge asks GitHub "anything since?" instead of
- * starting over.
+ * Where polling stopped, per repository and list ({@code owner/repo} for the event feed, {@code
+ * owner/repo/actions/runs}, {@code owner/repo/issues}, {@code owner/repo/pulls}): the ETag and how
+ * far the list was read. Kept in a JSON file (replaced atomically) so a restarted bridge asks
+ * GitHub "anything since?" instead of starting over; a file of an older bridge (without the newer
+ * fields) reads as scans not under way.
  */
 public final class PollCursors {
     /**
-     * @param etag the last feed ETag @param lastEventId the newest event id written to Kafka
+     * @param etag the last ETag of the list's first page
+     * @param lastEventId the event feed: the newest event id written to Kafka; the issues and pulls
+     *     lists: the {@code since} of the scan, in epoch seconds
+     * @param page the issues and pulls lists: the page a scan that stopped at the page bound goes
+     *     on from (0 = a new scan from page 1)
+     * @param scanNewest the pulls list: the newest {@code updated_at} (epoch seconds) seen by the
+     *     scan under way, the next scan's {@code since}
      */
-    public record Cursor(String etag, long lastEventId) {
+    public record Cursor(String etag, long lastEventId, int page, long scanNewest) {
         static final Cursor START = new Cursor(null, 0);
+
+        public Cursor(String etag, long lastEventId) {
+            this(etag, lastEventId, 0, 0);
+        }
     }
 
     private final Path file;

@@ -7,6 +7,8 @@ import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -77,6 +79,9 @@ public final class PolledEvents {
         if (!payload.has("organization") && entry.path("org").isObject()) {
             payload.set("organization", entry.path("org").deepCopy());
         }
+        if (payload.path("pull_request").isObject()) {
+            withMerged((ObjectNode) payload.path("pull_request"));
+        }
         // the feed's PushEvent names the new head "head", the webhook "after"
         if ("PushEvent".equals(entry.path("type").asText())
                 && !payload.has("after")
@@ -137,6 +142,128 @@ public final class PolledEvents {
             payload.set("sender", sender.deepCopy());
         }
         return payload;
+    }
+
+    /**
+     * What an issue or a pull request from the issues or pulls list says happened since {@code
+     * since}: it was opened (created since) and, if closed since, closed, as {@code issues} or
+     * {@code pull_request} events shaped like their webhooks (see the README for what such a
+     * payload has and lacks). Their ids name the item and the happening ({@code
+     * github-issue-<id>-opened}, {@code github-pull-<id>-closed-<closed_at>}), and {@code
+     * EventFingerprint} recognises the feed's and the webhook's copies of the same happening. Other
+     * changes (labels, edits, comments) come from the event feed.
+     *
+     * @param kind {@code issues} for an issue, {@code pull_request} for a pull request
+     * @param repository the repository as {@code GET /repos/{owner}/{repo}} answers it
+     * @param closer who closed the item ({@code closed_by} of the issue), or null when unknown
+     * @throws IllegalArgumentException naming the item, when it lacks what an event needs
+     */
+    public static List<GitHubEvent> itemChanges(
+            String repo,
+            String kind,
+            JsonNode item,
+            Instant since,
+            Instant receivedAt,
+            JsonNode repository,
+            JsonNode closer) {
+        long id = item.path("id").asLong(-1);
+        long number = item.path("number").asLong(-1);
+        if (id < 0 || number < 0 || !item.path("created_at").isTextual()) {
+            throw new IllegalArgumentException(
+                    kind + " item " + repo + "#" + number + " without id, number or created_at");
+        }
+        String prefix = kind.equals("pull_request") ? "github-pull-" : "github-issue-";
+        List<GitHubEvent> events = new ArrayList<>();
+        Instant created = OffsetDateTime.parse(item.path("created_at").asText()).toInstant();
+        if (!created.isBefore(since)) {
+            events.add(
+                    itemEvent(
+                            prefix + id + "-opened",
+                            repo,
+                            kind,
+                            "opened",
+                            item,
+                            created,
+                            receivedAt,
+                            repository,
+                            item.path("user")));
+        }
+        Instant closed = closedAt(item);
+        if (closed != null && !closed.isBefore(since)) {
+            events.add(
+                    itemEvent(
+                            prefix + id + "-closed-" + closed.getEpochSecond(),
+                            repo,
+                            kind,
+                            "closed",
+                            item,
+                            closed,
+                            receivedAt,
+                            repository,
+                            closer));
+        }
+        return events;
+    }
+
+    /** When a closed item was closed, or null for an open one. */
+    public static Instant closedAt(JsonNode item) {
+        if (!"closed".equals(item.path("state").asText()) || !item.path("closed_at").isTextual()) {
+            return null;
+        }
+        return OffsetDateTime.parse(item.path("closed_at").asText()).toInstant();
+    }
+
+    private static GitHubEvent itemEvent(
+            String eventId,
+            String repo,
+            String kind,
+            String action,
+            JsonNode item,
+            Instant at,
+            Instant receivedAt,
+            JsonNode repository,
+            JsonNode sender) {
+        boolean pull = kind.equals("pull_request");
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("action", action);
+        if (pull) {
+            payload.put("number", item.path("number").asLong());
+        }
+        ObjectNode copy = item.deepCopy();
+        if (pull) {
+            withMerged(copy);
+        }
+        payload.set(pull ? "pull_request" : "issue", copy);
+        if (repository != null && repository.isObject()) {
+            payload.set("repository", repository.deepCopy());
+        } else {
+            int slash = repo.indexOf('/');
+            ObjectNode minimal = payload.putObject("repository");
+            minimal.put("name", repo.substring(slash + 1));
+            minimal.put("full_name", repo);
+            minimal.putObject("owner").put("login", repo.substring(0, slash));
+        }
+        JsonNode owner = payload.path("repository").path("owner");
+        String org = null;
+        if ("Organization".equals(owner.path("type").asText())) {
+            payload.set("organization", owner.deepCopy());
+            org = owner.path("login").asText().toLowerCase(Locale.ROOT);
+        }
+        if (sender != null && sender.isObject()) {
+            payload.set("sender", sender.deepCopy());
+        }
+        return new GitHubEvent(
+                eventId, EventSource.POLL, kind, action, repo, org, null, at, receivedAt, payload);
+    }
+
+    /**
+     * A webhook's pull request says {@code merged}; the pulls list (and older feed entries) only
+     * {@code merged_at}, which GitHub sets exactly when it merges.
+     */
+    static void withMerged(ObjectNode pull) {
+        if (!pull.has("merged") && pull.has("merged_at")) {
+            pull.put("merged", pull.path("merged_at").isTextual());
+        }
     }
 
     /** The feed's {@code IssueCommentEvent} is the webhook's {@code issue_comment}, and so on. */

@@ -1,28 +1,35 @@
 package io.repostream.bridge.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.bridge.IngestFilter;
+import io.repostream.bridge.kafka.EventFingerprint;
 import io.repostream.bridge.kafka.EventLog;
 import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
 import io.repostream.schemas.GitHubEvent;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Polls each configured repository's event feed and writes new events like webhook deliveries
- * ({@code source: poll}): through the dedupe window, acknowledged by Kafka before the cursor moves.
- * A failed write leaves the cursor where it was, so the next poll retries; the dedupe window keeps
- * the retry from writing anything twice.
+ * Polls each configured repository's event feed, workflow runs, and issues and pulls lists, and
+ * writes new events like webhook deliveries ({@code source: poll}): through the ingest filter and
+ * the dedupe window, acknowledged by Kafka before the cursor moves. A failed write leaves the
+ * cursor where it was, so the next poll retries; the dedupe window keeps the retry from writing
+ * anything twice. From GitHub's first limit no request goes out until it has passed ({@link
+ * PollRound}).
  */
 public final class RepoPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RepoPoller.class);
@@ -31,12 +38,18 @@ public final class RepoPoller implements AutoCloseable {
     private final Duration interval;
     private final Duration kafkaTimeout;
     private final EventsFeed feed;
+    private final ItemLists lists;
     private final PollCursors cursors;
+    private final IngestFilter filter;
     private final EventLog log;
     private final SeenDeliveries seen;
     private final boolean dedupe;
     private final BridgeMetrics metrics;
     private final Clock clock;
+
+    /** No request to GitHub before this: the quota belongs to the token, not the repository. */
+    private final AtomicReference<Instant> blockedUntil = new AtomicReference<>(Instant.MIN);
+
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(
                     r -> {
@@ -51,6 +64,7 @@ public final class RepoPoller implements AutoCloseable {
             Duration kafkaTimeout,
             EventsFeed feed,
             PollCursors cursors,
+            IngestFilter filter,
             EventLog log,
             SeenDeliveries seen,
             boolean dedupe,
@@ -60,7 +74,9 @@ public final class RepoPoller implements AutoCloseable {
         this.interval = interval;
         this.kafkaTimeout = kafkaTimeout;
         this.feed = feed;
+        this.lists = new ItemLists(feed, cursors, metrics, clock);
         this.cursors = cursors;
+        this.filter = filter;
         this.log = log;
         this.seen = seen;
         this.dedupe = dedupe;
@@ -82,16 +98,18 @@ public final class RepoPoller implements AutoCloseable {
         return written;
     }
 
-    /** What one poll of one repository did. */
-    public record Outcome(FeedPage page, int written) {}
+    /**
+     * What one poll of one repository did.
+     *
+     * @param nextDelay when to poll it again: the most restrictive of GitHub's answers
+     * @param written events written
+     */
+    public record Outcome(Duration nextDelay, int written) {}
 
     private void scheduled(String repo) {
         Duration delay = interval;
         try {
-            Outcome outcome = pollOnce(repo);
-            if (outcome.page() != null) {
-                delay = outcome.page().nextDelay(interval, clock.instant());
-            }
+            delay = pollOnce(repo).nextDelay();
         } catch (RuntimeException e) {
             LOG.warn("polling {} failed: {}", repo, e.toString());
         }
@@ -100,39 +118,30 @@ public final class RepoPoller implements AutoCloseable {
         }
     }
 
-    /** Polls {@code repo}'s event feed and workflow runs once and writes what is new. */
+    /**
+     * Polls {@code repo}'s event feed, workflow runs, and issues and pulls lists once and writes
+     * what is new; from GitHub's first limit on, asks nothing more.
+     */
     public synchronized Outcome pollOnce(String repo) {
-        Outcome feedOutcome = pollFeed(repo);
-        Outcome runs = pollWorkflowRuns(repo);
-        // The feed's answer governs the schedule (it carries X-Poll-Interval).
-        return new Outcome(
-                feedOutcome.page() != null ? feedOutcome.page() : runs.page(),
-                feedOutcome.written() + runs.written());
+        PollRound round = new PollRound(repo, interval, blockedUntil, metrics, clock);
+        int written = pollFeed(repo, round);
+        written += pollWorkflowRuns(repo, round);
+        // after the feed, so that its copies of the same openings and closings are known
+        written += pollItems(repo, round);
+        return new Outcome(round.delay(), written);
     }
 
-    private Outcome pollWorkflowRuns(String repo) {
+    private int pollWorkflowRuns(String repo, PollRound round) {
         String key = repo + "/actions/runs";
         PollCursors.Cursor cursor = cursors.get(key);
-        FeedPage page;
-        try {
-            page = feed.fetchWorkflowRuns(repo, cursor.etag());
-        } catch (IOException e) {
-            metrics.pollRequest("error");
-            LOG.warn("{}", e.getMessage());
-            return new Outcome(null, 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome(null, 0);
-        }
-        metrics.pollRequest(String.valueOf(page.status()));
-        if (page.rateRemaining() != null) {
-            metrics.quotaRemaining(page.rateRemaining());
+        FeedPage page =
+                round.ask("workflow runs", () -> feed.fetchWorkflowRuns(repo, cursor.etag()));
+        if (page == null || page.status() == 304) {
+            return 0;
         }
         if (page.status() != 200) {
-            if (page.status() != 304) {
-                LOG.warn("polling workflow runs of {}: GitHub answered {}", repo, page.status());
-            }
-            return new Outcome(page, 0);
+            LOG.warn("polling workflow runs of {}: GitHub answered {}", repo, page.status());
+            return 0;
         }
         List<GitHubEvent> fresh = new ArrayList<>();
         for (JsonNode run : page.events()) {
@@ -149,35 +158,21 @@ public final class RepoPoller implements AutoCloseable {
         fresh.sort(Comparator.comparing(GitHubEvent::occurredAt));
         int written = awaitStored(repo, fresh.stream().map(this::store).toList());
         if (written < 0) {
-            return new Outcome(page, 0);
+            return 0;
         }
         cursors.put(key, new PollCursors.Cursor(page.etag(), 0));
-        return new Outcome(page, written);
+        return written;
     }
 
-    private Outcome pollFeed(String repo) {
+    private int pollFeed(String repo, PollRound round) {
         PollCursors.Cursor cursor = cursors.get(repo);
-        FeedPage page;
-        try {
-            page = feed.fetch(repo, cursor.etag());
-        } catch (IOException e) {
-            metrics.pollRequest("error");
-            LOG.warn("{}", e.getMessage());
-            return new Outcome(null, 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Outcome(null, 0);
-        }
-        metrics.pollRequest(String.valueOf(page.status()));
-        if (page.rateRemaining() != null) {
-            metrics.quotaRemaining(page.rateRemaining());
-        }
-        if (page.status() == 304) {
-            return new Outcome(page, 0);
+        FeedPage page = round.ask("event feed", () -> feed.fetch(repo, cursor.etag()));
+        if (page == null || page.status() == 304) {
+            return 0;
         }
         if (page.status() != 200) {
             LOG.warn("polling events of {}: GitHub answered {}", repo, page.status());
-            return new Outcome(page, 0);
+            return 0;
         }
         List<JsonNode> entries = new ArrayList<>();
         page.events().forEach(entries::add);
@@ -190,25 +185,18 @@ public final class RepoPoller implements AutoCloseable {
         while (current.next() != null
                 && pages < MAX_FEED_PAGES
                 && oldestId(current.events()) > cursor.lastEventId()) {
-            FeedPage older;
-            try {
-                older = feed.fetchNext(repo, current.next());
-            } catch (IOException e) {
-                metrics.pollRequest("error");
-                LOG.warn("{}", e.getMessage());
-                return new Outcome(page, 0);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Outcome(page, 0);
-            }
-            metrics.pollRequest(String.valueOf(older.status()));
-            if (older.status() != 200) {
-                LOG.warn(
-                        "polling events of {}: page {} answered {}; retrying the whole feed later",
-                        repo,
-                        pages + 1,
-                        older.status());
-                return new Outcome(older, 0);
+            String next = current.next();
+            FeedPage older = round.ask("event feed", () -> feed.fetchNext(repo, next));
+            if (older == null || older.status() != 200) {
+                if (older != null) {
+                    LOG.warn(
+                            "polling events of {}: page {} answered {}; retrying the whole feed"
+                                    + " later",
+                            repo,
+                            pages + 1,
+                            older.status());
+                }
+                return 0;
             }
             older.events().forEach(entries::add);
             current = older;
@@ -216,8 +204,11 @@ public final class RepoPoller implements AutoCloseable {
         }
         if (cursor.lastEventId() > 0 && oldestId(current.events()) > cursor.lastEventId()) {
             LOG.warn(
-                    "{}: more events happened since the last poll than GitHub's feed keeps; some"
-                            + " are missing (poll more often, or use webhooks and gap fill)",
+                    "{}: more events happened since the last poll than GitHub's feed keeps (300);"
+                            + " openings and closings of issues and pull requests come from their"
+                            + " lists, other events (labels, comments, pushes, ...) older than"
+                            + " the feed's oldest are missing (poll more often, or use webhooks"
+                            + " and gap fill)",
                     repo);
             metrics.polledEvent("feed_gap");
         }
@@ -234,13 +225,32 @@ public final class RepoPoller implements AutoCloseable {
         fresh.sort(Comparator.comparingLong(PolledEvents::numericId));
         int written = write(repo, fresh);
         if (written < 0) {
-            return new Outcome(page, 0);
+            return 0;
         }
         cursors.put(repo, new PollCursors.Cursor(page.etag(), newest));
         if (written > 0) {
             LOG.info("polled {} new events of {}", written, repo);
         }
-        return new Outcome(page, written);
+        return written;
+    }
+
+    /**
+     * Issues and pull requests opened or closed since the last poll, from the issues and pulls
+     * lists ({@link ItemLists}): what the event feed lost still gets in, and copies of what it did
+     * show are recognised by fingerprint. Returns the events written.
+     */
+    private int pollItems(String repo, PollRound round) {
+        ItemLists.Found found = lists.poll(repo, round);
+        List<GitHubEvent> fresh = new ArrayList<>(found.events());
+        fresh.sort(Comparator.comparing(GitHubEvent::occurredAt));
+        int written = awaitStored(repo, fresh.stream().map(this::store).toList());
+        if (written < 0) {
+            return 0;
+        }
+        for (Map.Entry<String, PollCursors.Cursor> moved : found.cursors().entrySet()) {
+            cursors.put(moved.getKey(), moved.getValue());
+        }
+        return written;
     }
 
     /** GitHub's repository event feed holds 300 events: three pages of 100. */
@@ -258,6 +268,7 @@ public final class RepoPoller implements AutoCloseable {
     private enum Stored {
         WRITTEN,
         DUPLICATE,
+        FILTERED,
         FAILED
     }
 
@@ -299,12 +310,19 @@ public final class RepoPoller implements AutoCloseable {
     }
 
     private CompletableFuture<Stored> store(GitHubEvent event) {
-        java.util.Optional<String> webhookCopy =
-                io.repostream.bridge.kafka.EventFingerprint.otherSourceKey(event);
-        java.util.Optional<String> fingerprint =
-                io.repostream.bridge.kafka.EventFingerprint.recordedKey(event);
-        if (dedupe && webhookCopy.isPresent() && seen.contains(webhookCopy.get())) {
-            // Already received as a webhook under its delivery id.
+        Optional<String> dropped = filter.dropReason(event);
+        if (dropped.isPresent()) {
+            // counted like a filtered webhook; the cursor moves past it
+            metrics.filtered(event.type(), dropped.get());
+            metrics.polledEvent("filtered");
+            return CompletableFuture.completedFuture(Stored.FILTERED);
+        }
+        List<String> copies = new ArrayList<>(EventFingerprint.otherSourceKeys(event));
+        if (openingOrClosing(event)) {
+            // the event feed and the lists both show openings and closings
+            copies.addAll(EventFingerprint.sameSourceKeys(event));
+        }
+        if (dedupe && copies.stream().anyMatch(seen::contains)) {
             metrics.polledEvent("duplicate");
             return CompletableFuture.completedFuture(Stored.DUPLICATE);
         }
@@ -324,13 +342,19 @@ public final class RepoPoller implements AutoCloseable {
                             boolean ok = error == null;
                             if (dedupe) {
                                 if (ok) {
-                                    fingerprint.ifPresent(f -> seen.add(f, clock.millis()));
+                                    EventFingerprint.recordedKeys(event)
+                                            .forEach(f -> seen.add(f, clock.millis()));
                                 }
                                 seen.finished(event.eventId(), ok);
                             }
                             metrics.polledEvent(ok ? "written" : "failed");
                             return ok ? Stored.WRITTEN : Stored.FAILED;
                         });
+    }
+
+    private static boolean openingOrClosing(GitHubEvent event) {
+        return ("opened".equals(event.action()) || "closed".equals(event.action()))
+                && ("issues".equals(event.type()) || "pull_request".equals(event.type()));
     }
 
     @Override

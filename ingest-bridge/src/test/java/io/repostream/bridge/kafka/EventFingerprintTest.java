@@ -61,12 +61,41 @@ class EventFingerprintTest {
 
     @Test
     void anotherChangeOfTheSameIssueHasAnotherFingerprint() {
-        GitHubEvent opened = webhook(WebhookExamples.first("issues", "opened"));
-        ObjectNode later = ((ObjectNode) opened.payload()).deepCopy();
+        GitHubEvent labeled = webhook(WebhookExamples.first("issues", "labeled"));
+        ObjectNode later = ((ObjectNode) labeled.payload()).deepCopy();
         ((ObjectNode) later.get("issue")).put("updated_at", "2031-01-01T00:00:00Z");
-        GitHubEvent edited = EventNormalizer.normalize("d-2", "issues", later, NOW);
+        GitHubEvent labeledAgain = EventNormalizer.normalize("d-2", "issues", later, NOW);
 
-        assertThat(EventFingerprint.of(edited)).isNotEqualTo(EventFingerprint.of(opened));
+        assertThat(EventFingerprint.of(labeledAgain)).isNotEqualTo(EventFingerprint.of(labeled));
+    }
+
+    @Test
+    void anItemOpensOnceAndClosesAtItsClosedAtWhateverItsUpdatedAtSaysLater() {
+        GitHubEvent opened = webhook(WebhookExamples.first("issues", "opened"));
+        ObjectNode listedLater = ((ObjectNode) opened.payload()).deepCopy();
+        ((ObjectNode) listedLater.get("issue")).put("updated_at", "2031-01-01T00:00:00Z");
+        assertThat(
+                        EventFingerprint.of(
+                                EventNormalizer.normalize("d-3", "issues", listedLater, NOW)))
+                .isEqualTo(EventFingerprint.of(opened))
+                .hasValueSatisfying(f -> assertThat(f).endsWith(" opened"));
+
+        ObjectNode closed = ((ObjectNode) opened.payload()).deepCopy();
+        closed.put("action", "closed");
+        ((ObjectNode) closed.get("issue")).put("closed_at", "2030-06-01T00:00:00Z");
+        ObjectNode closedListedLater = closed.deepCopy();
+        ((ObjectNode) closedListedLater.get("issue")).put("updated_at", "2031-01-01T00:00:00Z");
+        ObjectNode reopenedAndClosedAgain = closed.deepCopy();
+        ((ObjectNode) reopenedAndClosedAgain.get("issue")).put("closed_at", "2030-07-01T00:00:00Z");
+
+        assertThat(EventFingerprint.of(EventNormalizer.normalize("d-4", "issues", closed, NOW)))
+                .isEqualTo(
+                        EventFingerprint.of(
+                                EventNormalizer.normalize("d-5", "issues", closedListedLater, NOW)))
+                .isNotEqualTo(
+                        EventFingerprint.of(
+                                EventNormalizer.normalize(
+                                        "d-6", "issues", reopenedAndClosedAgain, NOW)));
     }
 
     @Test

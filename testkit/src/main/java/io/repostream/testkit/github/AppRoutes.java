@@ -3,7 +3,6 @@ package io.repostream.testkit.github;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -11,7 +10,6 @@ import java.time.Instant;
  * authenticated the request ({@link ApiRequest#login()} is {@code app:<id>} on these routes).
  */
 final class AppRoutes {
-    static final Duration TOKEN_LIFETIME = Duration.ofHours(1);
     private static final String ALPHABET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -35,6 +33,39 @@ final class AppRoutes {
         return ApiResponse.of(200, installation(installation));
     }
 
+    /** {@code GET /app}: the app whose JWT authenticated the request. */
+    ApiResponse app(ApiRequest request) {
+        SimulatedApp app = state.app(appId(request));
+        SimulatedApp.Installation first = state.firstInstallationOf(app.id());
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("id", app.id());
+        body.put("slug", app.slug());
+        body.put("node_id", "A_" + app.id());
+        body.put("client_id", "Iv1." + app.id());
+        body.set("owner", json.user(first != null ? first.account() : app.slug() + "[bot]"));
+        body.put("name", app.slug());
+        body.putNull("description");
+        body.put("external_url", json.api() + "/apps/" + app.slug());
+        body.put("html_url", json.api() + "/apps/" + app.slug());
+        body.put("created_at", GitHubJson.ts(java.time.Instant.EPOCH));
+        body.put("updated_at", GitHubJson.ts(java.time.Instant.EPOCH));
+        body.set("permissions", permissions());
+        body.putArray("events").add("issues").add("issue_comment").add("workflow_run");
+        body.put("installations_count", state.installationCount(app.id()));
+        return ApiResponse.ok(body);
+    }
+
+    /** {@code GET /app/installations/{installation_id}}: one of the app's installations. */
+    ApiResponse getInstallation(ApiRequest request) {
+        long appId = appId(request);
+        SimulatedApp.Installation installation =
+                state.installation(request.number("installation_id"));
+        if (installation == null || installation.appId() != appId) {
+            throw ApiError.notFound();
+        }
+        return ApiResponse.ok(installation(installation));
+    }
+
     /** {@code POST /app/installations/{installation_id}/access_tokens}: a one-hour token. */
     ApiResponse createAccessToken(ApiRequest request) {
         long appId = appId(request);
@@ -47,7 +78,7 @@ final class AppRoutes {
         for (int i = 0; i < 36; i++) {
             token.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
         }
-        Instant expiresAt = state.now().plus(TOKEN_LIFETIME);
+        Instant expiresAt = state.now().plus(state.installationTokenLifetime());
         state.addInstallationToken(token.toString(), installation, expiresAt);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("token", token.toString());

@@ -6,7 +6,8 @@ import java.util.OptionalInt;
 /**
  * The ways GitHub fails that have nothing to do with the request: a server error before anything
  * happened, a write that was applied but whose answer was lost on the way back (a 502 from the
- * proxy, or the connection dropped), and a slow answer. Thread-safe.
+ * proxy, or the connection dropped), a slow answer, and a secondary rate limit on a chosen path.
+ * Thread-safe.
  */
 final class FaultInjector {
     /** {@link #takeAfterApplying()} answers this for "close the connection, send no answer". */
@@ -17,6 +18,38 @@ final class FaultInjector {
     private int afterStatus;
     private int afterRemaining;
     private Duration responseDelay = Duration.ZERO;
+    private final java.util.List<Limit> limits = new java.util.ArrayList<>();
+
+    /**
+     * A secondary rate limit for the next request whose path contains {@code pathContains}.
+     *
+     * @param status 403 or 429
+     * @param retryAfterSeconds the {@code Retry-After} GitHub sends with it
+     */
+    record Limit(int status, long retryAfterSeconds, String pathContains) {}
+
+    synchronized void limitNext(int status, long retryAfterSeconds, String pathContains) {
+        if (status != 403 && status != 429) {
+            throw new IllegalArgumentException("GitHub answers rate limits with 403 or 429");
+        }
+        if (retryAfterSeconds < 1 || pathContains == null) {
+            throw new IllegalArgumentException(
+                    "a Retry-After of 1 s or more and a path are needed");
+        }
+        limits.add(new Limit(status, retryAfterSeconds, pathContains));
+    }
+
+    /** The limit this request runs into (it is then used up), or null. */
+    synchronized Limit takeLimit(String path) {
+        for (java.util.Iterator<Limit> it = limits.iterator(); it.hasNext(); ) {
+            Limit limit = it.next();
+            if (path.contains(limit.pathContains())) {
+                it.remove();
+                return limit;
+            }
+        }
+        return null;
+    }
 
     synchronized void failNext(int status, int count) {
         requireServerError(status);

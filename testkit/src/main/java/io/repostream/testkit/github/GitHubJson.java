@@ -447,6 +447,16 @@ final class GitHubJson {
         r.put("url", repoUrl(repo));
         json.set("payload", event.payload());
         json.put("public", true);
+        SimulatedUser owner = state.user(repo.owner);
+        if (owner.organization()) {
+            // the feed names the organisation of an organisation's repository
+            ObjectNode org = json.putObject("org");
+            org.put("id", owner.id());
+            org.put("login", owner.login());
+            org.put("gravatar_id", "");
+            org.put("url", api + "/orgs/" + encode(owner.login()));
+            org.put("avatar_url", api + "/avatars/" + encode(owner.login()));
+        }
         json.put("created_at", ts(event.createdAt()));
         return json;
     }

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stateful, in-memory GitHub REST API on a loopback port: repositories, issues, labels, comments,
- * assignees, pull requests, workflow runs and the event feed, with GitHub's status codes, JSON
- * shapes, ETags and rate limits. Point any GitHub client at {@link #baseUrl()}, e.g. hub4j's {@code
- * new GitHubBuilder().withEndpoint(sim.baseUrl()).withOAuthToken(token)}.
+ * assignees, pull requests, workflow runs, the event feed, GitHub Apps and webhook deliveries
+ * (listed, and redelivered for real to the hook's URL), with GitHub's status codes, JSON shapes,
+ * ETags and rate limits. Point any GitHub client at {@link #baseUrl()}, e.g. hub4j's {@code new
+ * GitHubBuilder().withEndpoint(sim.baseUrl()).withOAuthToken(token)}.
  *
  * <pre>{@code
  * try (GitHubSimulator github = GitHubSimulator.start()) {
@@ -52,6 +54,7 @@ public final class GitHubSimulator implements AutoCloseable {
     private final FaultInjector faults;
     private final RequestPipeline pipeline;
     private final IssueChanges changes;
+    private final SimulatorClock time;
 
     private GitHubSimulator(
             Vertx vertx,
@@ -61,7 +64,8 @@ public final class GitHubSimulator implements AutoCloseable {
             RateLimiter limiter,
             FaultInjector faults,
             RequestPipeline pipeline,
-            IssueChanges changes) {
+            IssueChanges changes,
+            SimulatorClock time) {
         this.vertx = vertx;
         this.server = server;
         this.baseUrl = baseUrl;
@@ -70,13 +74,15 @@ public final class GitHubSimulator implements AutoCloseable {
         this.faults = faults;
         this.pipeline = pipeline;
         this.changes = changes;
+        this.time = time;
     }
 
     /** Starts a simulator on a free port of 127.0.0.1 with {@link #DEFAULT_TOKEN} registered. */
     public static GitHubSimulator start() {
         long started = System.nanoTime();
         Clock clock = Clock.systemUTC();
-        SimulatedGitHub state = new SimulatedGitHub(clock);
+        SimulatorClock time = new SimulatorClock();
+        SimulatedGitHub state = new SimulatedGitHub(time);
         RateLimiter limiter = new RateLimiter(clock);
         FaultInjector faults = new FaultInjector();
         RequestPipeline pipeline = new RequestPipeline(state, limiter, faults);
@@ -104,7 +110,7 @@ public final class GitHubSimulator implements AutoCloseable {
         mount(router, SimulatorRoutes.declare(state, json, changes, limiter), pipeline);
         GitHubSimulator simulator =
                 new GitHubSimulator(
-                        vertx, server, baseUrl, state, limiter, faults, pipeline, changes);
+                        vertx, server, baseUrl, state, limiter, faults, pipeline, changes, time);
         simulator.addToken(DEFAULT_TOKEN, DEFAULT_LOGIN);
         LOG.info(
                 "GitHub simulator on {} in {} ms",
@@ -210,6 +216,26 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the installation tokens handed out from now on work (GitHub: one hour); shorter lets
+     * a test see a client refresh them.
+     */
+    public void setInstallationTokenLifetime(java.time.Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("a token lifetime must be positive");
+        }
+        synchronized (state) {
+            state.setInstallationTokenLifetime(lifetime);
+        }
+    }
+
+    /** The installation tokens handed out so far (to prove that none leaks into logs). */
+    public List<String> issuedInstallationTokens() {
+        synchronized (state) {
+            return state.installationTokens();
+        }
+    }
+
     /** Installation tokens handed out so far, per installation id. */
     public java.util.Map<Long, Long> installationTokensIssued() {
         synchronized (state) {
@@ -217,7 +243,42 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    // ---- time ----------------------------------------------------------------------------
+
+    /**
+     * Stops the clock GitHub stamps changes with (not the rate-limit windows) at the current
+     * second: every change until {@link #advanceTime} or {@link #unfreezeTime} shares it, as a
+     * burst of changes does on GitHub, whose timestamps have second precision.
+     *
+     * @return the frozen instant
+     */
+    public Instant freezeTime() {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        time.freeze(now);
+        return now;
+    }
+
+    /** Moves frozen time on by {@code by}. */
+    public void advanceTime(java.time.Duration by) {
+        time.advance(by);
+    }
+
+    /** Lets GitHub's clock follow the system's again. */
+    public void unfreezeTime() {
+        time.unfreeze();
+    }
+
     // ---- seeding -------------------------------------------------------------------------
+
+    /**
+     * Makes {@code login} an organisation: its repositories' owner is typed {@code Organization}
+     * and their event feed names it as {@code org}. Call before {@link #createRepo} for it.
+     */
+    public void createOrganization(String login) {
+        synchronized (state) {
+            state.createOrganization(login);
+        }
+    }
 
     /** Creates {@code owner/repo}; its owner becomes a known account. */
     public void createRepo(String fullName) {
@@ -330,6 +391,123 @@ public final class GitHubSimulator implements AutoCloseable {
                     .forEach(j -> j.setOutcome("completed", conclusion, state.now()));
             boolean anyFailed = run.jobs.stream().anyMatch(SimulatedJob::failed);
             run.setOutcome("completed", anyFailed ? "failure" : conclusion, state.now());
+        }
+    }
+
+    // ---- webhooks and their deliveries ---------------------------------------------------
+
+    /** One delivery of a hook as GitHub lists it; {@code statusCode} 0 = not reached. */
+    public record HookDeliveryView(
+            long id, String guid, Instant deliveredAt, boolean redelivery, int statusCode) {}
+
+    /**
+     * Adds a webhook to {@code repo} that GitHub delivers to {@code url}, signed with {@code
+     * secret}; returns its id.
+     */
+    public long createHook(String repo, String url, String secret) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            return state.addHook(HookRoutes.repoScope(r.owner, r.name), url, secret).id;
+        }
+    }
+
+    /** Adds a webhook to organisation {@code org}; returns its id. */
+    public long createOrgHook(String org, String url, String secret) {
+        synchronized (state) {
+            return state.addHook(HookRoutes.orgScope(org), url, secret).id;
+        }
+    }
+
+    /**
+     * Delivers {@code event} with {@code body} to the hook now, as GitHub would, under a new guid,
+     * and lists the attempt with the receiver's answer (0 when it could not be reached).
+     */
+    public HookDeliveryView deliver(long hookId, String event, String body) {
+        SimulatedHook hook;
+        synchronized (state) {
+            hook = state.seededHook(hookId);
+        }
+        String guid = java.util.UUID.randomUUID().toString();
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long started = System.nanoTime();
+        int status = new HookSender().sendNow(hook, guid, event, bytes);
+        synchronized (state) {
+            return view(
+                    HookRoutes.record(
+                            state,
+                            hook,
+                            guid,
+                            false,
+                            (System.nanoTime() - started) / 1e9,
+                            status,
+                            event,
+                            actionOf(body),
+                            repositoryIdOf(body),
+                            bytes,
+                            state.now()));
+        }
+    }
+
+    /**
+     * Lists an attempt GitHub made at {@code deliveredAt} and what it was answered, without sending
+     * it (e.g. while the receiver was down, or days ago); a redelivery sends {@code body}.
+     */
+    public HookDeliveryView recordDelivery(
+            long hookId,
+            String guid,
+            String event,
+            String body,
+            int statusCode,
+            Instant deliveredAt) {
+        synchronized (state) {
+            return view(
+                    HookRoutes.record(
+                            state,
+                            state.seededHook(hookId),
+                            guid,
+                            false,
+                            0.5,
+                            statusCode,
+                            event,
+                            actionOf(body),
+                            repositoryIdOf(body),
+                            body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            deliveredAt));
+        }
+    }
+
+    /** Every attempt of the hook, oldest first, redeliveries included. */
+    public List<HookDeliveryView> hookDeliveries(long hookId) {
+        synchronized (state) {
+            return state.seededHook(hookId).deliveries.stream().map(GitHubSimulator::view).toList();
+        }
+    }
+
+    private static HookDeliveryView view(SimulatedHook.Delivery d) {
+        return new HookDeliveryView(
+                d.id(), d.guid(), d.deliveredAt(), d.redelivery(), d.statusCode());
+    }
+
+    private static String actionOf(String body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode json =
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            return json.path("action").isTextual() ? json.path("action").asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static Long repositoryIdOf(String body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode id =
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(body)
+                            .path("repository")
+                            .path("id");
+            return id.isIntegralNumber() ? id.asLong() : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
@@ -498,8 +676,9 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     /**
-     * The latest requests (up to 10,000) as {@code "GET /repos/o/r/issues/1 200"}, in the order
-     * they were answered; a request whose answer was dropped ends in {@code dropped}.
+     * The latest requests (up to 10,000) as {@code "GET /repos/o/r/issues/1 200"}, with the query
+     * as sent ({@code "GET /repos/o/r/issues?page=2 200"}), in the order they were answered; a
+     * request whose answer was dropped ends in {@code dropped}.
      */
     public List<String> requests() {
         return pipeline.requestLog();
@@ -567,6 +746,26 @@ public final class GitHubSimulator implements AutoCloseable {
 
     public int remainingQuota(String token) {
         return limiter.quota(token).remaining();
+    }
+
+    /**
+     * The next request whose path contains {@code pathContains} (e.g. {@code /issues}) runs into a
+     * secondary rate limit: {@code status} (403 or 429) with GitHub's message and {@code
+     * Retry-After: retryAfterSeconds}. GitHub applies secondary limits to reads too (points per
+     * minute, concurrent requests); this makes one happen where a test needs it.
+     */
+    public void limitNext(int status, long retryAfterSeconds, String pathContains) {
+        faults.limitNext(status, retryAfterSeconds, pathContains);
+    }
+
+    /** The {@code X-Poll-Interval} the event feed answers with (GitHub: 60 s, more under load). */
+    public void setPollInterval(java.time.Duration interval) {
+        if (interval.toSeconds() < 1) {
+            throw new IllegalArgumentException("X-Poll-Interval is whole seconds, at least 1");
+        }
+        synchronized (state) {
+            state.setPollIntervalSeconds((int) interval.toSeconds());
+        }
     }
 
     /** The next {@code count} requests fail with {@code status} (a 5xx), whatever they are. */

@@ -6,9 +6,6 @@ import java.util.ArrayList;
 
 /** The repository itself and its event feed. */
 final class RepoRoutes {
-    /** Seconds GitHub asks pollers of the event feed to wait between requests. */
-    static final int POLL_INTERVAL_SECONDS = 60;
-
     private final SimulatedGitHub state;
     private final GitHubJson json;
 
@@ -32,6 +29,6 @@ final class RepoRoutes {
         ArrayNode body = JsonNodeFactory.instance.arrayNode();
         page.items.forEach(e -> body.add(json.event(repo, e)));
         return page.respond(ApiResponse.ok(body), json.api(), request)
-                .header("X-Poll-Interval", String.valueOf(POLL_INTERVAL_SECONDS));
+                .header("X-Poll-Interval", String.valueOf(state.pollIntervalSeconds()));
     }
 }

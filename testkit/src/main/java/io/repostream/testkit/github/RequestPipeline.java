@@ -116,6 +116,16 @@ final class RequestPipeline {
                         // GitHub's answer to a token without write permission: a plain 403
                         throw ApiError.of(403, "Resource not accessible by personal access token");
                     }
+                    FaultInjector.Limit limit = faults.takeLimit(http.path());
+                    if (limit != null) {
+                        throw ApiError.of(
+                                        limit.status(),
+                                        "You have exceeded a secondary rate limit. Please wait a"
+                                                + " few minutes before you try again.")
+                                .withDocs(SECONDARY_LIMIT_DOCS)
+                                .withHeader(
+                                        "Retry-After", String.valueOf(limit.retryAfterSeconds()));
+                    }
                     ApiRequest request = request(ctx, route, login, quotaKey);
                     response = serve(route, request, http.getHeader("If-None-Match"));
                     quota =
@@ -140,7 +150,7 @@ final class RequestPipeline {
             RouteTable.Route route,
             ApiResponse response,
             RateLimiter.Quota quota) {
-        String line = ctx.request().method().name() + " " + ctx.request().path();
+        String line = ctx.request().method().name() + " " + ctx.request().uri();
         OptionalInt lost =
                 !route.app() && route.createsContent() && response.status < 300
                         ? faults.takeAfterApplying()

@@ -26,6 +26,13 @@ final class SimulatedGitHub {
     private final Map<Long, SimulatedApp> apps = new HashMap<>();
     private final Map<Long, SimulatedApp.Installation> installations = new LinkedHashMap<>();
     private final Map<String, SimulatedApp.InstallationToken> installationTokens = new HashMap<>();
+    private final Map<Long, SimulatedHook> hooks = new HashMap<>();
+
+    /** How long an installation token works (GitHub: one hour). */
+    private java.time.Duration installationTokenLifetime = java.time.Duration.ofHours(1);
+
+    /** Seconds GitHub asks pollers of the event feed to wait ({@code X-Poll-Interval}). */
+    private int pollIntervalSeconds = 60;
 
     /** One sequence for every id, so no two objects of any kind share one. */
     private long lastId = 1_000;
@@ -39,6 +46,27 @@ final class SimulatedGitHub {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
+    java.time.Duration installationTokenLifetime() {
+        return installationTokenLifetime;
+    }
+
+    void setInstallationTokenLifetime(java.time.Duration lifetime) {
+        installationTokenLifetime = lifetime;
+    }
+
+    /** Every installation token handed out, for tests that prove tokens stay secret. */
+    java.util.List<String> installationTokens() {
+        return java.util.List.copyOf(installationTokens.keySet());
+    }
+
+    int pollIntervalSeconds() {
+        return pollIntervalSeconds;
+    }
+
+    void setPollIntervalSeconds(int seconds) {
+        pollIntervalSeconds = seconds;
+    }
+
     long nextId() {
         return ++lastId;
     }
@@ -46,6 +74,16 @@ final class SimulatedGitHub {
     SimulatedUser user(String login) {
         return users.computeIfAbsent(
                 login.toLowerCase(Locale.ROOT), k -> new SimulatedUser(login, nextId()));
+    }
+
+    /** Makes {@code login} an organisation (repositories it owns then show it as {@code org}). */
+    void createOrganization(String login) {
+        String key = login.toLowerCase(Locale.ROOT);
+        SimulatedUser known = users.get(key);
+        if (known != null && !known.organization()) {
+            throw new IllegalArgumentException(login + " is already a user account");
+        }
+        users.put(key, new SimulatedUser(login, known != null ? known.id() : nextId(), true));
     }
 
     boolean knowsUser(String login) {
@@ -123,6 +161,42 @@ final class SimulatedGitHub {
 
     SimulatedApp.Installation installation(long id) {
         return installations.get(id);
+    }
+
+    /** The app's first installation, or null. */
+    SimulatedApp.Installation firstInstallationOf(long appId) {
+        return installations.values().stream()
+                .filter(i -> i.appId() == appId)
+                .findFirst()
+                .orElse(null);
+    }
+
+    int installationCount(long appId) {
+        return (int) installations.values().stream().filter(i -> i.appId() == appId).count();
+    }
+
+    /** Adds a webhook to a repository ({@code owner/repo}) or organisation ({@code org:login}). */
+    SimulatedHook addHook(String scope, String url, String secret) {
+        SimulatedHook hook = new SimulatedHook(nextId(), scope, url, secret);
+        hooks.put(hook.id, hook);
+        return hook;
+    }
+
+    /** For route handlers: a hook of another repository or organisation is GitHub's 404. */
+    SimulatedHook hook(String scope, long id) {
+        SimulatedHook hook = hooks.get(id);
+        if (hook == null || !hook.scope.equals(scope)) {
+            throw ApiError.notFound();
+        }
+        return hook;
+    }
+
+    SimulatedHook seededHook(long id) {
+        SimulatedHook hook = hooks.get(id);
+        if (hook == null) {
+            throw new IllegalArgumentException("no hook " + id + "; createHook it first");
+        }
+        return hook;
     }
 
     /** The installation of app {@code appId} that covers {@code repo}, or null. */

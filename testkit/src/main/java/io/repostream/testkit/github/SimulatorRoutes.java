@@ -14,11 +14,14 @@ final class SimulatorRoutes {
         PullRoutes pulls = new PullRoutes(state, json, changes);
         ActionsRoutes actions = new ActionsRoutes(state, json);
         AppRoutes app = new AppRoutes(state, json);
+        HookRoutes hooks = new HookRoutes(state, json, new HookSender());
         String repo = "/repos/{owner}/{repo}";
         String issue = repo + "/issues/{issue_number}";
         String comment = repo + "/issues/comments/{comment_id}";
         String pull = repo + "/pulls/{pull_number}";
         String run = repo + "/actions/runs/{run_id}";
+        String repoHook = repo + "/hooks/{hook_id}/deliveries";
+        String orgHook = "/orgs/{org}/hooks/{hook_id}/deliveries";
         return new RouteTable()
                 .get("/", meta::root)
                 .getFree("/rate_limit", meta::rateLimit)
@@ -55,6 +58,12 @@ final class SimulatorRoutes {
                 .post(run + "/rerun-failed-jobs", actions::rerunFailedJobs)
                 .post(run + "/cancel", actions::cancel)
                 .get(run + "/jobs", actions::jobs)
+                .get(repoHook, hooks::listForRepo)
+                .post(repoHook + "/{delivery_id}/attempts", hooks::redeliverForRepo)
+                .get(orgHook, hooks::listForOrg)
+                .post(orgHook + "/{delivery_id}/attempts", hooks::redeliverForOrg)
+                .getAsApp("/app", app::app)
+                .getAsApp("/app/installations/{installation_id}", app::getInstallation)
                 .getAsApp(repo + "/installation", app::repoInstallation)
                 .postAsApp(
                         "/app/installations/{installation_id}/access_tokens",

@@ -35,6 +35,11 @@ class GitHubSimulatorConformanceTest {
     private long runId;
     private long commentId;
     private String appJwt;
+    private long hookId;
+    private long deliveryId;
+    private long oldDeliveryId;
+    private long orgHookId;
+    private long orgDeliveryId;
 
     @BeforeAll
     void seed() {
@@ -54,6 +59,25 @@ class GitHubSimulatorConformanceTest {
         simulator.registerApp(77, app.getPublic());
         simulator.installApp(77, 7_700, "octo/widgets");
         appJwt = AppKeys.jwt(77, app.getPrivate());
+        // nothing listens there: redeliveries are listed as failed to connect
+        hookId = simulator.createHook("octo/widgets", "http://127.0.0.1:1/hook", "s3cret");
+        String payload = "{\"action\":\"opened\",\"repository\":{\"id\":1}}";
+        java.time.Instant now = java.time.Instant.now();
+        oldDeliveryId =
+                simulator
+                        .recordDelivery(
+                                hookId,
+                                "guid-0",
+                                "issues",
+                                payload,
+                                503,
+                                now.minus(java.time.Duration.ofDays(2)))
+                        .id();
+        simulator.recordDelivery(hookId, "guid-1", "issues", payload, 202, now);
+        deliveryId = simulator.recordDelivery(hookId, "guid-2", "issues", payload, 503, now).id();
+        simulator.createOrganization("acme");
+        orgHookId = simulator.createOrgHook("acme", "http://127.0.0.1:1/hook", "s3cret");
+        orgDeliveryId = simulator.recordDelivery(orgHookId, "guid-3", "ping", "{}", 0, now).id();
     }
 
     @AfterAll
@@ -95,6 +119,62 @@ class GitHubSimulatorConformanceTest {
                         () ->
                                 http.withToken("not.a.jwt")
                                         .post("/app/installations/7700/access_tokens", null)),
+                step("GET /app", 200, () -> http.withToken(appJwt).get("/app")),
+                step(
+                        "GET /app/installations/{installation_id}",
+                        200,
+                        () -> http.withToken(appJwt).get("/app/installations/7700")),
+                step(
+                        "GET /app/installations/{installation_id}",
+                        404,
+                        () -> http.withToken(appJwt).get("/app/installations/1")),
+                step(
+                        "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+                        200,
+                        () -> http.get(REPO + "/hooks/" + hookId + "/deliveries?per_page=2")),
+                step(
+                        "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+                        400,
+                        () -> http.get(REPO + "/hooks/" + hookId + "/deliveries?cursor=bogus")),
+                step(
+                        "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
+                        202,
+                        () ->
+                                http.post(
+                                        REPO
+                                                + "/hooks/"
+                                                + hookId
+                                                + "/deliveries/"
+                                                + deliveryId
+                                                + "/attempts",
+                                        null)),
+                step(
+                        "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
+                        202,
+                        () ->
+                                http.post(
+                                        REPO
+                                                + "/hooks/"
+                                                + hookId
+                                                + "/deliveries/"
+                                                + oldDeliveryId
+                                                + "/attempts",
+                                        null)),
+                step(
+                        "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+                        200,
+                        () -> http.get("/orgs/acme/hooks/" + orgHookId + "/deliveries")),
+                step(
+                        "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
+                        202,
+                        () ->
+                                http.post(
+                                        "/orgs/acme/hooks/"
+                                                + orgHookId
+                                                + "/deliveries/"
+                                                + orgDeliveryId
+                                                + "/attempts",
+                                        null)),
                 step("GET /rate_limit", 200, () -> http.get("/rate_limit")),
                 step("GET /user", 200, () -> http.get("/user")),
                 step("GET /user", 401, () -> http.withToken(null).get("/user")),
