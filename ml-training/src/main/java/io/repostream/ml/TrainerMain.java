@@ -101,7 +101,11 @@ public final class TrainerMain implements Callable<Integer> {
 
     @Option(
             names = "--timestamp-column",
-            description = "when each build started; defines time order")
+            description =
+                    "when each build started; defines time order. Optional: without it, rows are"
+                            + " taken in file order (they must already be in time order; each row's"
+                            + " outcome then counts as known to the rows after it), the report says"
+                            + " so, and --duration-column and --age-columns are not available")
     String timestampColumn;
 
     @Option(
@@ -402,9 +406,10 @@ public final class TrainerMain implements Callable<Integer> {
                 timestampColumn != null
                         ? timestampColumn
                         : base == null ? null : base.timestampColumn();
-        if (label == null || time == null) {
+        if (label == null) {
             throw new IllegalArgumentException(
-                    "--csv needs --label-column and --timestamp-column (or --preset)");
+                    "--csv needs --label-column (and --timestamp-column unless its rows are in time"
+                            + " order), or --preset");
         }
         CsvOptions o = base != null ? base : CsvOptions.of(label, time);
         o =

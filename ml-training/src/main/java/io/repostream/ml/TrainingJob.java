@@ -155,7 +155,10 @@ public final class TrainingJob {
                                 data.skippedUnknownLabels(),
                                 table.featureNames(),
                                 data.ignoredColumns(),
-                                table.historyGroupings()),
+                                table.historyGroupings(),
+                                table.timed()
+                                        ? EvaluationReport.DataSummary.TIME
+                                        : EvaluationReport.DataSummary.FILE_ORDER),
                         new EvaluationReport.SplitSummary(
                                 part(split.train()), part(split.validation()), part(split.test())),
                         new EvaluationReport.TrainingSummary(
