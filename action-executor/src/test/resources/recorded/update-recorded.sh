@@ -49,6 +49,16 @@ cp "$work/f/package/LICENSE.md" "$dest/LICENSE"
   done
 } >"$dest/source.properties"
 
+# GitHubAppTest (outside this folder's test) reads a closed issue 18 from here: adapted from the
+# issue add-labels-to-issue created, see NOTICE
+node -e '
+  const [scenario, out] = process.argv.slice(1);
+  const issue = JSON.parse(JSON.stringify(require(scenario)[0].response).split("/issues/1\"").join("/issues/18\""));
+  Object.assign(issue, {number: 18, state: "closed", state_reason: "not_planned", closed_at: issue.updated_at});
+  require("fs").writeFileSync(out, JSON.stringify(issue, null, 2) + "\n");
+' "$work/f/package/scenarios/api.github.com/add-labels-to-issue/normalized-fixture.json" \
+  "$here/issue-18-closed-not-planned.json"
+
 dest="$here/openapi-examples"
 mkdir -p "$dest"
 cp "$work/o/package/LICENSE" "$dest/LICENSE"
