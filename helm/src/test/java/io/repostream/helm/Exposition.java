@@ -63,6 +63,27 @@ final class Exposition {
         return names;
     }
 
+    /** Every label value of every sample, as {@code metric|label|value}. */
+    static Set<String> labelValues(String exposition) {
+        Set<String> out = new TreeSet<>();
+        java.util.regex.Pattern label =
+                java.util.regex.Pattern.compile(
+                        "([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+        for (String line : exposition.split("\n")) {
+            int open = line.indexOf('{');
+            if (line.startsWith("#") || open < 0) {
+                continue;
+            }
+            String name = line.substring(0, open);
+            int close = line.lastIndexOf('}');
+            java.util.regex.Matcher m = label.matcher(line.substring(open + 1, close));
+            while (m.find()) {
+                out.add(name + "|" + m.group(1) + "|" + m.group(2));
+            }
+        }
+        return out;
+    }
+
     private static Set<String> series(String name, String type) {
         return switch (type) {
             case "counter" -> Set.of(name.endsWith("_total") ? name : name + "_total");

@@ -48,9 +48,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every metric the alerts and the dashboard read is one that something really exports. Both sides
- * are read for real: the names come from the rendered PrometheusRule and the dashboard JSON; the
- * exports come from scraping {@code /metrics} of a running ingest bridge and action executor (on an
+ * Every metric the alerts and the dashboard read is one that something really exports, and so is
+ * every label value they select by ({@code outcome="failed"}), except the few listed in {@link
+ * #NOT_PRODUCED_HERE} with the reason this run cannot produce them. Both sides are read for real:
+ * the names and values come from the rendered PrometheusRule and the dashboard JSON; the exports
+ * come from scraping {@code /metrics} of a running ingest bridge and action executor (on an
  * in-process Kafka broker and testkit's GitHub simulator, after real deliveries, actions and a
  * rollback), and of Flink's Prometheus reporter while the repostream job runs on a MiniCluster with
  * RocksDB and checkpoints.
@@ -71,6 +73,18 @@ class MetricNamesTest {
     private static JobClient flinkJob;
     private static int flinkMetricsPort;
     private static final Set<String> exported = new TreeSet<>();
+    private static final Set<String> exportedLabelValues = new TreeSet<>();
+
+    /**
+     * Label values the alerts select by that this run does not make anything export ({@code
+     * metric|label|value}), with why. Each must still be used and still be absent from the scrapes.
+     */
+    private static final Map<String, String> NOT_PRODUCED_HERE =
+            Map.of(
+                    "repostream_bridge_deliveries_total|outcome|kafka_unavailable",
+                    "the broker stays up during the run",
+                    "repostream_bridge_deliveries_total|outcome|overloaded",
+                    "the run never has more deliveries in flight than the bridge admits");
 
     @BeforeAll
     static void runEverythingAndScrape() throws Exception {
@@ -95,12 +109,13 @@ class MetricNamesTest {
                                                 null)));
         deliver(WEBHOOK_SECRET);
         deliver("a secret GitHub does not know");
+        deliverAnArrayInsteadOfAnEvent();
         await().atMost(WAIT)
                 .until(
                         () ->
                                 Exposition.scrape(bridgeUrl("/metrics"))
                                         .contains("repostream_bridge_poll_requests_total{"));
-        exported.addAll(Exposition.names(Exposition.scrape(bridgeUrl("/metrics"))));
+        scraped(Exposition.scrape(bridgeUrl("/metrics")));
 
         int issue = github.createIssue(REPO, "metrics", "for the metric names test", "octocat");
         executor =
@@ -122,7 +137,7 @@ class MetricNamesTest {
                 .until(() -> Exposition.scrape(executorMetrics).contains("outcome=\"applied\""));
         // an applied action can be rolled back through the admin API, as an operator would
         await().atMost(WAIT).until(() -> rollBack("metric-names-applied") == 200);
-        exported.addAll(Exposition.names(Exposition.scrape(executorMetrics)));
+        scraped(Exposition.scrape(executorMetrics));
 
         String flinkMetrics = "http://127.0.0.1:" + flinkMetricsPort + "/metrics";
         // Flink registers metrics as the job comes up (sources, then checkpoints): wait until all
@@ -151,7 +166,12 @@ class MetricNamesTest {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // the assertions below name what is missing
         }
-        exported.addAll(Exposition.names(Exposition.scrape(flinkMetrics)));
+        scraped(Exposition.scrape(flinkMetrics));
+    }
+
+    private static void scraped(String exposition) {
+        exported.addAll(Exposition.names(exposition));
+        exportedLabelValues.addAll(Exposition.labelValues(exposition));
     }
 
     @AfterAll
@@ -189,29 +209,68 @@ class MetricNamesTest {
         assertThat(exported).containsAll(used);
     }
 
-    /** Metric names in every alert expression, with every optional alert group rendered. */
-    private static Set<String> alertMetricNames() {
-        Set<String> used = new TreeSet<>();
-        PrometheusRule rule = Chart.render(ValueSet.PRODUCTION).of(PrometheusRule.class).get(0);
-        for (var group : rule.getSpec().getGroups()) {
-            for (Rule alert : group.getRules()) {
-                used.addAll(PromQl.metricNames(alert.getExpr().getStrVal()));
-            }
-        }
-        return used;
+    @Test
+    void everyLabelValueTheAlertsAndTheDashboardSelectIsExported() throws IOException {
+        Set<String> used =
+                new TreeSet<>(
+                        alertExpressions().stream()
+                                .flatMap(e -> PromQl.labelValues(e).stream())
+                                .toList());
+        used.addAll(
+                dashboardExpressions().stream()
+                        .flatMap(e -> PromQl.labelValues(e).stream())
+                        .toList());
+
+        assertThat(used)
+                .as("label values the alerts and the dashboard select by")
+                .contains(
+                        "repostream_executor_actions_total|outcome|failed",
+                        "repostream_bridge_deliveries_total|outcome|dead_lettered");
+        Set<String> missing = new TreeSet<>(used);
+        missing.removeAll(exportedLabelValues);
+        assertThat(missing).as("used but not exported").isSubsetOf(NOT_PRODUCED_HERE.keySet());
+        assertThat(NOT_PRODUCED_HERE.keySet())
+                .as("listed as not produced here: still used, and really not produced")
+                .allSatisfy(v -> assertThat(used).contains(v))
+                .doesNotContainAnyElementsOf(exportedLabelValues);
     }
 
-    private static Set<String> dashboardMetricNames() throws IOException {
+    /** Every alert expression, with every optional alert group rendered. */
+    private static List<String> alertExpressions() {
+        PrometheusRule rule = Chart.render(ValueSet.PRODUCTION).of(PrometheusRule.class).get(0);
+        List<String> out = new java.util.ArrayList<>();
+        for (var group : rule.getSpec().getGroups()) {
+            for (Rule alert : group.getRules()) {
+                out.add(alert.getExpr().getStrVal());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> dashboardExpressions() throws IOException {
         JsonNode dashboard =
                 new ObjectMapper()
                         .readTree(
                                 Files.readString(Chart.DIR.resolve("dashboards/repostream.json")));
-        Set<String> used = new TreeSet<>();
+        List<String> out = new java.util.ArrayList<>();
         for (JsonNode panel : dashboard.get("panels")) {
             for (JsonNode target : panel.get("targets")) {
-                used.addAll(PromQl.metricNames(target.get("expr").asText()));
+                out.add(target.get("expr").asText());
             }
         }
+        return out;
+    }
+
+    /** Metric names in every alert expression, with every optional alert group rendered. */
+    private static Set<String> alertMetricNames() {
+        Set<String> used = new TreeSet<>();
+        alertExpressions().forEach(e -> used.addAll(PromQl.metricNames(e)));
+        return used;
+    }
+
+    private static Set<String> dashboardMetricNames() throws IOException {
+        Set<String> used = new TreeSet<>();
+        dashboardExpressions().forEach(e -> used.addAll(PromQl.metricNames(e)));
         return used;
     }
 
@@ -269,6 +328,25 @@ class MetricNamesTest {
                 HttpClient.newHttpClient()
                         .send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isIn(202, 401);
+    }
+
+    /** Signed, so it passes the signature check, but not a JSON object: dead-lettered. */
+    private static void deliverAnArrayInsteadOfAnEvent() throws Exception {
+        WebhookDelivery delivery =
+                WebhookDelivery.builder()
+                        .event("issues")
+                        .body("[1]")
+                        .secret(WEBHOOK_SECRET)
+                        .build();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(bridgeUrl("/webhooks/github")))
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(delivery.body()));
+        delivery.headers().forEach(request::header);
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
     }
 
     private static void sendActions(ActionRecord... actions) throws Exception {

@@ -30,7 +30,40 @@ final class PromQl {
     private static final Pattern IDENTIFIER =
             Pattern.compile("(?<![\\w.])([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?");
 
+    private static final Pattern SELECTOR =
+            Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
+    private static final Pattern MATCHER =
+            Pattern.compile(
+                    "([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!=|!~|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern ALTERNATIVES =
+            Pattern.compile("[a-zA-Z0-9_:-]+(\\|[a-zA-Z0-9_:-]+)*");
+
     private PromQl() {}
+
+    /**
+     * The label values an expression selects series by, as {@code metric|label|value}: each {@code
+     * label="value"}, and each alternative of a {@code label=~"a|b"} made only of literal values.
+     * Negative matchers and real regular expressions select no value that could be checked.
+     */
+    static Set<String> labelValues(String expression) {
+        Set<String> out = new TreeSet<>();
+        Matcher selector = SELECTOR.matcher(expression);
+        while (selector.find()) {
+            Matcher m = MATCHER.matcher(selector.group(2));
+            while (m.find()) {
+                String op = m.group(2);
+                String value = m.group(3);
+                if (op.equals("=")) {
+                    out.add(selector.group(1) + "|" + m.group(1) + "|" + value);
+                } else if (op.equals("=~") && ALTERNATIVES.matcher(value).matches()) {
+                    for (String v : value.split("\\|")) {
+                        out.add(selector.group(1) + "|" + m.group(1) + "|" + v);
+                    }
+                }
+            }
+        }
+        return out;
+    }
 
     static Set<String> metricNames(String expression) {
         String bare = STRINGS.matcher(expression).replaceAll("\"\"");

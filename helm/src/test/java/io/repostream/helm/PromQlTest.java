@@ -15,6 +15,20 @@ class PromQlTest {
     }
 
     @Test
+    void findsTheLabelValuesOfEqualityMatchersAndLiteralAlternatives() {
+        String expr =
+                "sum(rate(a_total{outcome=\"failed\", pod!=\"x\"}[5m]))"
+                        + " / sum(rate(b_total{outcome=~\"kafka_unavailable|overloaded\"}[5m]))"
+                        + " + c{kind=~\"warn.*\", reason!~\"y|z\"}";
+
+        assertThat(PromQl.labelValues(expr))
+                .containsExactly(
+                        "a_total|outcome|failed",
+                        "b_total|outcome|kafka_unavailable",
+                        "b_total|outcome|overloaded");
+    }
+
+    @Test
     void findsHistogramBucketsAndBareGauges() {
         String expr =
                 "histogram_quantile(0.99, sum by (le) (rate(lat_seconds_bucket[5m]))) or min(quota)";

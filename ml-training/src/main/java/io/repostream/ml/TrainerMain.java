@@ -7,6 +7,7 @@ import io.repostream.ml.data.TrainingExampleLoader;
 import io.repostream.ml.data.TravisTorrent;
 import io.repostream.ml.eval.ChampionDecision;
 import io.repostream.ml.publish.ModelRegistry;
+import io.repostream.ml.publish.OnlineModel;
 import io.repostream.ml.publish.TopicSnapshot;
 import io.repostream.ml.train.EpochProgress;
 import io.repostream.ml.train.TrainingConfig;
@@ -53,7 +54,9 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:trained (and published, if --bootstrap-servers was given)",
-            "2:bad options or bad input (the message names file, line and column)",
+            "2:bad options or bad input (the message names file, line and column), or a model"
+                    + " the Flink job cannot load would be published as "
+                    + OnlineModel.NAME,
             "3:trained but not published: the champion is at least as good",
             "4:Kafka failed or did not answer in time"
         })
@@ -98,7 +101,11 @@ public final class TrainerMain implements Callable<Integer> {
 
     @Option(
             names = "--timestamp-column",
-            description = "when each build started; defines time order")
+            description =
+                    "when each build started; defines time order. Optional: without it, rows are"
+                            + " taken in file order (they must already be in time order; each row's"
+                            + " outcome then counts as known to the rows after it), the report says"
+                            + " so, and --duration-column and --age-columns are not available")
     String timestampColumn;
 
     @Option(
@@ -155,9 +162,22 @@ public final class TrainerMain implements Callable<Integer> {
 
     @Option(
             names = "--model-name",
-            defaultValue = "ci-success",
-            description = "key on github.models.v1 (default: ${DEFAULT-VALUE})")
+            defaultValue = OnlineModel.NAME,
+            description =
+                    "key on github.models.v1 (default: ${DEFAULT-VALUE}, the name the Flink job"
+                            + " scores with; it loads only feature set "
+                            + OnlineModel.FEATURE_SET
+                            + ", so other feature sets are refused under it)")
     String modelName;
+
+    @Option(
+            names = "--allow-offline-feature-set",
+            description =
+                    "publish as "
+                            + OnlineModel.NAME
+                            + " even a model whose feature set the Flink job does not compute"
+                            + " (the job will refuse it)")
+    boolean allowOfflineFeatureSet;
 
     @Option(
             names = "--feature-set",
@@ -314,7 +334,8 @@ public final class TrainerMain implements Callable<Integer> {
                         validationFraction,
                         p -> err.println(progressLine(p)),
                         Clock.systemUTC());
-        TrainingJob.Result result = job.run(data, modelName, registry, force, minGain);
+        TrainingJob.Result result =
+                job.run(data, modelName, registry, force, minGain, allowOfflineFeatureSet);
         write(result);
         stdout.print(result.report().toText());
         stdout.println("Written to " + out.toAbsolutePath());
@@ -385,9 +406,10 @@ public final class TrainerMain implements Callable<Integer> {
                 timestampColumn != null
                         ? timestampColumn
                         : base == null ? null : base.timestampColumn();
-        if (label == null || time == null) {
+        if (label == null) {
             throw new IllegalArgumentException(
-                    "--csv needs --label-column and --timestamp-column (or --preset)");
+                    "--csv needs --label-column (and --timestamp-column unless its rows are in time"
+                            + " order), or --preset");
         }
         CsvOptions o = base != null ? base : CsvOptions.of(label, time);
         o =

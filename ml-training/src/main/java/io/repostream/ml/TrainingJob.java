@@ -9,6 +9,7 @@ import io.repostream.ml.eval.EvaluationReport;
 import io.repostream.ml.publish.ChampionChallenger;
 import io.repostream.ml.publish.ModelRegistry;
 import io.repostream.ml.publish.ModelVersions;
+import io.repostream.ml.publish.OnlineModel;
 import io.repostream.ml.train.EpochProgress;
 import io.repostream.ml.train.TimeSplit;
 import io.repostream.ml.train.TrainedModel;
@@ -60,9 +61,8 @@ public final class TrainingJob {
     }
 
     /**
-     * @param registry where to compare against the champion and publish; empty to only evaluate
-     * @param force publish even if the champion is better
-     * @param minGain ROC-AUC the challenger must add over the champion
+     * Like {@link #run(Dataset, String, Optional, boolean, double, boolean)}, refusing to publish
+     * under {@link OnlineModel#NAME} a model the Flink job cannot load.
      */
     public Result run(
             Dataset data,
@@ -71,6 +71,29 @@ public final class TrainingJob {
             boolean force,
             double minGain)
             throws TimeoutException {
+        return run(data, modelName, registry, force, minGain, false);
+    }
+
+    /**
+     * @param registry where to compare against the champion and publish; empty to only evaluate
+     * @param force publish even if the champion is better
+     * @param minGain ROC-AUC the challenger must add over the champion
+     * @param allowOfflineFeatureSet publish under {@link OnlineModel#NAME} even a model whose
+     *     feature set the Flink job does not compute; otherwise such a run stops before training
+     * @throws IllegalArgumentException when the model would be published under the online name with
+     *     a feature set the Flink job cannot load, and that was not allowed
+     */
+    public Result run(
+            Dataset data,
+            String modelName,
+            Optional<ModelRegistry> registry,
+            boolean force,
+            double minGain,
+            boolean allowOfflineFeatureSet)
+            throws TimeoutException {
+        if (registry.isPresent() && !allowOfflineFeatureSet) {
+            OnlineModel.requireLoadable(modelName, data.featureSet());
+        }
         BuildTable table = data.table();
         TimeSplit split = TimeSplit.of(table, trainFraction, validationFraction);
         requireBothOutcomes(split.test(), "test");
@@ -96,6 +119,7 @@ public final class TrainingJob {
                     new ChampionChallenger(minGain)
                             .decide(
                                     challenger,
+                                    data.featureSet(),
                                     registry.get().champion(modelName),
                                     split.test(),
                                     force);
@@ -131,7 +155,10 @@ public final class TrainingJob {
                                 data.skippedUnknownLabels(),
                                 table.featureNames(),
                                 data.ignoredColumns(),
-                                table.historyGroupings()),
+                                table.historyGroupings(),
+                                table.timed()
+                                        ? EvaluationReport.DataSummary.TIME
+                                        : EvaluationReport.DataSummary.FILE_ORDER),
                         new EvaluationReport.SplitSummary(
                                 part(split.train()), part(split.validation()), part(split.test())),
                         new EvaluationReport.TrainingSummary(

@@ -68,6 +68,11 @@ public final class TestData {
      * pipeline would), keyed by project.
      */
     public static List<TrainingExample> trainingExamples(int count) {
+        return trainingExamples(count, "pipeline-v1");
+    }
+
+    /** {@link #trainingExamples(int)} labelled with {@code featureSet}. */
+    public static List<TrainingExample> trainingExamples(int count, String featureSet) {
         BuildTable table = dataset().table();
         List<TrainingExample> out = new ArrayList<>();
         for (int i = 0; i < Math.min(count, table.size()); i++) {
@@ -85,7 +90,7 @@ public final class TestData {
                             repo,
                             "workflow_run",
                             1000 + i,
-                            "pipeline-v1",
+                            featureSet,
                             features,
                             b.success(),
                             b.success() ? "success" : "failure",

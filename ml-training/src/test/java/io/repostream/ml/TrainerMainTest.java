@@ -102,10 +102,55 @@ class TrainerMainTest {
     }
 
     @Test
-    void refusesACsvWithoutLabelAndTimestampColumns() throws IOException {
+    void refusesACsvWithoutALabelColumn() throws IOException {
         Path csv = TestData.writeCsv(dir, 50, 1, 1.0);
         assertThat(run("--csv", csv.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("--label-column and --timestamp-column");
+        assertThat(err.toString()).contains("--csv needs --label-column");
+    }
+
+    @Test
+    void trainsOnACsvWithoutTimestampsInFileOrderAndSaysSo() throws IOException {
+        java.util.Random random = new java.util.Random(3);
+        StringBuilder csv = new StringBuilder("churn,files,result\n");
+        for (int i = 0; i < 700; i++) {
+            double churn = random.nextGaussian();
+            double files = random.nextGaussian();
+            boolean failed = churn + 0.5 * random.nextGaussian() > 0.6;
+            csv.append(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.4f,%.4f,%s%n",
+                            churn,
+                            files,
+                            failed ? "fail" : "pass"));
+        }
+        Path file = Files.writeString(dir.resolve("ordered.csv"), csv);
+        Path outDir = dir.resolve("out");
+        int code =
+                run(
+                        "--csv", file.toString(),
+                        "--label-column", "result",
+                        "--max-epochs", "8",
+                        "--patience", "3",
+                        "--learning-rate", "0.003",
+                        "--out", outDir.toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Split in file order (no --timestamp-column");
+        JsonNode report = Json.mapper().readTree(outDir.resolve("evaluation.json").toFile());
+        assertThat(report.at("/data/order").asText()).isEqualTo("file order");
+        assertThat(report.at("/data/builds").asInt()).isEqualTo(700);
+        JsonNode from = report.at("/split/test/from");
+        assertThat(from.isMissingNode() || from.isNull()).as("no start times: %s", from).isTrue();
+        assertThat(report.at("/split/test/builds").asInt()).isPositive();
+        assertThat(report.at("/model/roc_auc").asDouble()).isGreaterThan(0.8);
+    }
+
+    @Test
+    void saysInHelpThatTheTimestampColumnIsOptional() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " "))
+                .contains("without it, rows are taken in file order");
     }
 
     @Test

@@ -3,9 +3,12 @@ package io.repostream.executor.github;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.repostream.executor.ExecutorConfig;
+import io.repostream.executor.github.RecordedGitHub.Request;
 import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.schemas.TargetState;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,80 +16,224 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.kohsuke.github.extras.HttpClientGitHubConnector;
 
 /**
- * The hub4j adapter against GitHub's own answers, recorded from api.github.com and replayed over
- * HTTP: the JSON it parses, the request bodies it sends, and the status and rate-limit headers it
- * reports, including GitHub's 403 and 429 rate-limit answers.
+ * The hub4j adapter against GitHub's answers, replayed over real HTTP by {@link RecordedGitHub}:
+ * the request each operation sends (method, path, body) and what it reads from the answer (JSON,
+ * status, rate-limit headers). What answers each request, and how honest each answer is, is in
+ * {@code src/test/resources/recorded/exchanges.json} and its NOTICE:
+ *
+ * <ul>
+ *   <li><b>recorded</b> from api.github.com by {@code @octokit/fixtures} 23.1.2 and replayed as
+ *       recorded: adding labels to an issue ({@code add-labels-to-issue}), a 404 ({@code
+ *       branch-protection}) and a 422 ({@code errors}); the last two through the adapter's plain
+ *       REST path ({@link RestCalls}), as no executor operation makes those exact requests.
+ *   <li><b>adapted</b> recordings, for reads hub4j makes that the scenarios did not: the
+ *       repository, issue 1, and a missing issue.
+ *   <li><b>example responses of GitHub's OpenAPI description</b> ({@code @octokit/openapi} 23.0.2),
+ *       where no recording exists: closing and reopening, removing a label, comments.
+ *   <li><b>constructed</b> after GitHub's rate-limit documentation: the 403 of an exhausted quota
+ *       and the 429 of a secondary limit. Neither package has such an answer, recorded or as an
+ *       example, so these two check the adapter against the documented shape, not a recording.
+ * </ul>
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HubGitHubClientRecordedTest {
-    private static final String REPO = "hub4j-test-org/ghissuetest";
+    private static final String REPO = "octokit-fixture-org/add-labels-to-issue";
+    private static final String ISSUE = "/repos/" + REPO + "/issues/1";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final RecordedGitHub recorded = new RecordedGitHub();
+    private final RecordedGitHub github = new RecordedGitHub();
     private final HubGitHubClient client = client(1);
 
     private HubGitHubClient client(int attempts) {
-        ExecutorConfig config =
-                ExecutorConfig.defaults(
-                                "127.0.0.1:1", recorded.baseUrl(), "ghp_recordedReplayToken")
-                        .withoutPacing()
-                        .withRetries(attempts, Duration.ofMillis(10), Duration.ofSeconds(1));
+        ExecutorConfig config = config(attempts);
         ExecutorMetrics metrics = new ExecutorMetrics();
         return new HubGitHubClient(config, new RequestGate(config, metrics), metrics);
     }
 
+    private ExecutorConfig config(int attempts) {
+        return ExecutorConfig.defaults("127.0.0.1:1", github.baseUrl(), "ghp_recordedReplayToken")
+                .withoutPacing()
+                .withRetries(attempts, Duration.ofMillis(10), Duration.ofSeconds(1));
+    }
+
     @AfterEach
     void stop() {
-        recorded.close();
+        github.close();
+    }
+
+    private List<Request> sent(String method, String path) {
+        return github.requests().stream()
+                .filter(r -> r.method().equals(method) && r.path().equals(path))
+                .toList();
     }
 
     @Test
-    void readsAnIssueAsGitHubAnswersIt() {
-        TargetState issue = client.issue(REPO, 18);
+    void readsAnIssueFromTheRepositoryAndIssueGitHubReturned() {
+        TargetState issue = client.issue(REPO, 1);
+
         assertThat(issue.kind()).isEqualTo("issue");
-        assertThat(issue.state()).isEqualTo("closed");
-        assertThat(issue.stateReason()).isEqualTo("not_planned");
+        assertThat(issue.state()).isEqualTo("open");
+        assertThat(issue.stateReason()).isNull();
         assertThat(issue.labels()).isEmpty();
         assertThat(issue.assignees()).isEmpty();
-        assertThat(issue.updatedAt()).isEqualTo(Instant.parse("2024-02-14T10:21:50Z"));
-        assertThat(recorded.unmatched()).isEmpty();
+        assertThat(issue.updatedAt()).isEqualTo(Instant.parse("2017-10-10T16:00:00Z"));
+        assertThat(github.served())
+                .containsExactly("adapted get-repository#0", "adapted add-labels-to-issue#0");
+        assertThat(github.unmatched()).isEmpty();
     }
 
     @Test
-    void reportsTheRateLimitHeadersOfTheLastAnswer() {
-        client.issue(REPO, 18);
+    void addsLabelsWithTheRecordedRequestAndReturnsTheLabelsGitHubAnswered() throws Exception {
+        client.issue(REPO, 1);
+        List<String> labels = client.addLabels(REPO, 1, List.of("Foo", "bAr", "baZ"));
+
+        assertThat(labels).containsExactly("Foo", "bAr", "baZ");
+        assertThat(sent("POST", ISSUE + "/labels"))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r.body())
+                                        .isEqualTo(
+                                                JSON.readTree(
+                                                        "{\"labels\":[\"Foo\",\"bAr\",\"baZ\"]}")));
+        assertThat(github.served()).last().isEqualTo("recorded add-labels-to-issue#1");
+        assertThat(github.unmatched()).isEmpty();
+    }
+
+    @Test
+    void reportsTheRateLimitHeadersOfTheRecordedAnswer() {
+        client.issue(REPO, 1);
+        client.addLabels(REPO, 1, List.of("Foo", "bAr", "baZ"));
+
         GitHubResponse last = client.lastResponse().orElseThrow();
         assertThat(last.status()).isEqualTo(200);
         assertThat(last.rateLimit().limit()).isEqualTo(5000);
-        assertThat(last.rateLimit().remaining()).isEqualTo(4946);
-        assertThat(last.rateLimit().used()).isEqualTo(54);
-        assertThat(last.rateLimit().resetEpochSeconds()).isEqualTo(1707909241L);
+        assertThat(last.rateLimit().remaining()).isEqualTo(4999);
+        assertThat(last.rateLimit().used()).isEqualTo(1);
+        // @octokit/fixtures normalizes the reset to a fixed value (in milliseconds)
+        assertThat(last.rateLimit().resetEpochSeconds()).isEqualTo(1507651200000L);
         assertThat(last.rateLimit().resource()).isEqualTo("core");
-    }
-
-    @Test
-    void closesAsNotPlannedWithTheBodyGitHubExpects() {
-        client.issue(REPO, 18);
-        client.closeIssue(REPO, 18, "not_planned");
-        assertThat(recorded.unmatched()).isEmpty();
-        assertThat(client.lastResponse().orElseThrow().rateLimit().remaining()).isEqualTo(4947);
+        assertThat(last.rateLimit().retryAfterSeconds()).isNull();
     }
 
     @Test
     void failsFinallyOnGitHubs404NamingTheIssue() {
-        assertThatThrownBy(() -> client.issue(REPO, 404))
+        assertThatThrownBy(() -> client.issue(REPO, 2))
                 .isInstanceOfSatisfying(
                         GitHubException.class,
                         e -> {
                             assertThat(e.status()).isEqualTo(404);
                             assertThat(e.isFinal()).isTrue();
-                            assertThat(e.getMessage()).contains(REPO + "#404").contains("404");
+                            assertThat(e.isRateLimited()).isFalse();
+                            assertThat(e.getMessage()).contains(REPO + "#2").contains("404");
                         });
+        assertThat(github.served()).last().isEqualTo("adapted branch-protection#0");
     }
 
     @Test
-    void recognisesGitHubs403ForAnExhaustedQuota() {
+    void thePlainRestPathFailsFinallyOnRecorded404And422WithGitHubsMessage() throws Exception {
+        RestCalls rest =
+                new RestCalls(
+                        HttpClient.newHttpClient(),
+                        github.baseUrl(),
+                        Credentials.token("ghp_recordedReplayToken"),
+                        Duration.ofSeconds(10),
+                        new ResponseRecorder(
+                                new HttpClientGitHubConnector(HttpClient.newHttpClient())));
+        String protection = "/repos/octokit-fixture-org/branch-protection/branches/main/protection";
+        assertThatThrownBy(
+                        () ->
+                                rest.send(
+                                        "octokit-fixture-org/branch-protection",
+                                        "GET",
+                                        protection,
+                                        null,
+                                        "octokit-fixture-org/branch-protection#main"))
+                .isInstanceOfSatisfying(
+                        GitHubException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(404);
+                            assertThat(e.isFinal()).isTrue();
+                            assertThat(e.getMessage())
+                                    .contains("octokit-fixture-org/branch-protection#main")
+                                    .contains("Branch not protected");
+                        });
+
+        String labels = "/repos/octokit-fixture-org/errors/labels";
+        assertThatThrownBy(
+                        () ->
+                                rest.send(
+                                        "octokit-fixture-org/errors",
+                                        "POST",
+                                        labels,
+                                        JSON.readTree("{\"name\":\"foo\",\"color\":\"invalid\"}"),
+                                        "octokit-fixture-org/errors#labels"))
+                .isInstanceOfSatisfying(
+                        GitHubException.class,
+                        e -> {
+                            assertThat(e.status()).isEqualTo(422);
+                            assertThat(e.isFinal()).isTrue();
+                            assertThat(e.getMessage())
+                                    .contains("octokit-fixture-org/errors#labels")
+                                    .contains("Validation Failed");
+                            assertThat(e.response().orElseThrow().rateLimit().remaining())
+                                    .isEqualTo(4999);
+                        });
+        assertThat(github.served())
+                .containsExactly("recorded branch-protection#0", "recorded errors#0");
+    }
+
+    @Test
+    void closesAsNotPlannedAndReopensWithTheBodiesGitHubDocuments() throws Exception {
+        client.issue(REPO, 1);
+        client.closeIssue(REPO, 1, "not_planned");
+        client.reopenIssue(REPO, 1);
+
+        assertThat(sent("PATCH", ISSUE))
+                .extracting(Request::body)
+                .containsExactly(
+                        JSON.readTree("{\"state\":\"closed\",\"state_reason\":\"not_planned\"}"),
+                        JSON.readTree("{\"state\":\"open\"}"));
+        assertThat(github.served()).endsWith("openapi-example issue", "openapi-example issue");
+        assertThat(github.unmatched()).isEmpty();
+    }
+
+    @Test
+    void removesALabelByNameAndReturnsTheLabelsLeft() {
+        client.issue(REPO, 1);
+        List<String> left = client.removeLabel(REPO, 1, "Foo");
+
+        assertThat(left).containsExactly("bug");
+        assertThat(sent("DELETE", ISSUE + "/labels/Foo")).hasSize(1);
+        assertThat(github.unmatched()).isEmpty();
+    }
+
+    @Test
+    void createsFindsByMarkerAndDeletesAComment() throws Exception {
+        client.issue(REPO, 1);
+        long id = client.createComment(REPO, 1, "Me too");
+        assertThat(id).isEqualTo(1);
+        assertThat(sent("POST", ISSUE + "/comments"))
+                .singleElement()
+                .satisfies(
+                        r ->
+                                assertThat(r.body())
+                                        .isEqualTo(JSON.readTree("{\"body\":\"Me too\"}")));
+
+        assertThat(client.findComment(REPO, 1, "Me too")).contains(1L);
+        assertThat(client.findComment(REPO, 1, "<!-- repostream:action-42 -->")).isEmpty();
+
+        client.deleteComment(REPO, 1, 1);
+        assertThat(sent("DELETE", "/repos/" + REPO + "/issues/comments/1")).hasSize(1);
+        assertThat(client.lastResponse().orElseThrow().status()).isEqualTo(204);
+        assertThat(github.unmatched()).isEmpty();
+    }
+
+    @Test
+    void recognisesAnExhaustedQuotaInAConstructed403() {
         HubGitHubClient retrying = client(3);
         assertThatThrownBy(() -> retrying.issue(REPO, 19))
                 .isInstanceOfSatisfying(
@@ -96,18 +243,18 @@ class HubGitHubClientRecordedTest {
                             assertThat(e.isRateLimited()).isTrue();
                             assertThat(e.isFinal()).isFalse();
                             assertThat(e.response().orElseThrow().rateLimit().remaining()).isZero();
-                            // the recorded reset is far away: waiting for it exceeds the maximum
-                            // wait
+                            // the reset is far away: waiting for it exceeds the maximum wait
                             assertThat(e.getMessage())
                                     .contains("longer than the configured maximum wait")
                                     .contains(REPO + "#19");
                         });
+        assertThat(github.served()).last().isEqualTo("constructed");
     }
 
     @Test
-    void recognisesGitHubs429ForASecondaryLimitWithItsRetryAfter() {
-        client.issue(REPO, 18);
-        assertThatThrownBy(() -> client.addLabels(REPO, 18, List.of("bug")))
+    void recognisesASecondaryLimitWithItsRetryAfterInAConstructed429() {
+        client.issue(REPO, 1);
+        assertThatThrownBy(() -> client.addLabels(REPO, 1, List.of("bug")))
                 .isInstanceOfSatisfying(
                         GitHubException.class,
                         e -> {
@@ -116,6 +263,28 @@ class HubGitHubClientRecordedTest {
                             assertThat(e.response().orElseThrow().rateLimit().retryAfterSeconds())
                                     .isEqualTo(60);
                         });
-        assertThat(recorded.unmatched()).isEmpty();
+        assertThat(github.served()).last().isEqualTo("constructed");
+        assertThat(github.unmatched()).isEmpty();
+    }
+
+    @Test
+    void everyRecordedAnswerIsTheExchangeOfItsScenario() {
+        assertThat(github.answers())
+                .filteredOn(a -> a.source().startsWith("recorded "))
+                .extracting(RecordedGitHub.Answer::source)
+                .containsExactlyInAnyOrder(
+                        "recorded add-labels-to-issue#1",
+                        "recorded branch-protection#0",
+                        "recorded errors#0");
+        assertThat(github.answers())
+                .filteredOn(a -> a.source().equals("recorded add-labels-to-issue#1"))
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.method()).isEqualTo("POST");
+                            assertThat(a.path()).isEqualTo(ISSUE + "/labels");
+                            assertThat(a.status()).isEqualTo(200);
+                            assertThat(a.headers()).containsEntry("x-ratelimit-remaining", "4999");
+                        });
     }
 }

@@ -34,7 +34,27 @@ public final class KafkaConnectors {
      * monitoring and a first start.
      */
     public static <V> KafkaSource<V> source(JobConfig config, Topic<String, V> topic) {
-        return source(config, topic, new SkippingDeserializer<>(topic, topic != Topics.EVENTS));
+        return source(
+                config,
+                topic,
+                new SkippingDeserializer<>(topic, topic != Topics.EVENTS),
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+    }
+
+    /**
+     * Reads a compacted topic that holds current values rather than a stream of work ({@code
+     * github.models.v1}) {@code read_committed}, always from the beginning when the job starts
+     * without state. Committed offsets would skip every value written before them, so a job started
+     * afresh (new deployment, lost checkpoints) would not know the values until they are written
+     * again; the reader keeps the newest of what it replays. A restore from a checkpoint or
+     * savepoint still resumes at the checkpointed positions.
+     */
+    public static <V> KafkaSource<V> latestValuesSource(JobConfig config, Topic<String, V> topic) {
+        return source(
+                config,
+                topic,
+                new SkippingDeserializer<>(topic, true),
+                OffsetsInitializer.earliest());
     }
 
     /**
@@ -46,19 +66,22 @@ public final class KafkaConnectors {
         return source(
                 config,
                 Topics.EVENTS,
-                new SkippingDeserializer<>(Topics.EVENTS, new GitHubEventDecoder()));
+                new SkippingDeserializer<>(Topics.EVENTS, new GitHubEventDecoder()),
+                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
     }
 
     private static <V> KafkaSource<V> source(
-            JobConfig config, Topic<String, V> topic, SkippingDeserializer<V> deserializer) {
+            JobConfig config,
+            Topic<String, V> topic,
+            SkippingDeserializer<V> deserializer,
+            OffsetsInitializer startingOffsets) {
         KafkaSourceBuilder<V> builder = KafkaSource.builder();
         config.kafkaProperties().forEach(builder::setProperty);
         return builder.setBootstrapServers(config.bootstrapServers())
                 .setTopics(topic.name())
                 .setGroupId(config.groupId() + "." + topic.name())
                 .setClientIdPrefix(config.groupId() + "." + topic.name())
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(startingOffsets)
                 .setDeserializer(deserializer)
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .build();

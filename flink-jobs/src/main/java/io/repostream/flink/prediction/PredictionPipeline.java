@@ -52,9 +52,13 @@ public final class PredictionPipeline {
 
     private PredictionPipeline() {}
 
-    /** The models topic ({@code github.models.v1}, compacted), read {@code read_committed}. */
+    /**
+     * The models topic ({@code github.models.v1}, compacted), read {@code read_committed} and, on a
+     * start without state, from its beginning: the predictor keeps the newest model it can load of
+     * what the topic replays.
+     */
     public static KafkaSource<ModelVersion> modelSource(JobConfig config) {
-        return KafkaConnectors.source(config, Topics.MODELS);
+        return KafkaConnectors.latestValuesSource(config, Topics.MODELS);
     }
 
     /** The model stream of a job, from {@code source}; idle in event time. */

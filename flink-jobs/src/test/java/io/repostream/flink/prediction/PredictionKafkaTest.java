@@ -20,13 +20,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +53,7 @@ class PredictionKafkaTest {
     private EmbeddedKafkaBroker broker;
     private KafkaProducer<String, String> producer;
     private JobClient job;
+    private final long transactionalSuffix = System.nanoTime();
 
     @BeforeEach
     void startBroker() {
@@ -108,15 +116,73 @@ class PredictionKafkaTest {
                 .allSatisfy(r -> assertThat(r.key()).isEqualTo(REPO));
     }
 
+    /**
+     * A job started without state (a new deployment, or a restart after its checkpoints were lost)
+     * whose consumer group already committed offsets past the only model: the compacted models
+     * topic is still read from its beginning, so the model scores the first build.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aJobStartedWithoutStateLoadsTheModelPublishedBeforeItsGroupsCommittedOffset()
+            throws Exception {
+        ModelVersion model = TestModels.constant("v1", T0, -3);
+        send(Topics.MODELS, model.modelName(), model);
+        commitGroupOffsetsAtTheEnd(Topics.MODELS);
+
+        job = startJob();
+        Prediction first = null;
+        // the model and the events travel on different topics: start builds until one is
+        // scored, a bounded number of times
+        for (int run = 1; run < 30 && first == null; run++) {
+            send(
+                    Topics.EVENTS,
+                    REPO,
+                    BuildEvents.started(REPO, run, "s" + run, "mona", 0, T0.plusSeconds(run)));
+            first =
+                    broker.consume(Topics.PREDICTIONS, run, Duration.ofSeconds(30)).stream()
+                            .map(ConsumerRecord::value)
+                            .filter(p -> "v1".equals(p.modelVersion()))
+                            .findFirst()
+                            .orElse(null);
+        }
+        assertThat(first).as("a prediction by the model published before the start").isNotNull();
+        assertThat(first.risk()).isEqualTo(RiskLevel.CRITICAL);
+    }
+
+    /** What an earlier run of the job left behind: its group's offsets at the topic's end. */
+    private void commitGroupOffsetsAtTheEnd(Topic<String, ?> topic) {
+        String group = jobConfig().groupId() + "." + topic.name();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(
+                        broker.consumerProps(group),
+                        new StringDeserializer(),
+                        new StringDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic.name()).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
+            Map<TopicPartition, OffsetAndMetadata> end = new HashMap<>();
+            consumer.endOffsets(partitions)
+                    .forEach((tp, o) -> end.put(tp, new OffsetAndMetadata(o)));
+            assertThat(end.values().stream().mapToLong(OffsetAndMetadata::offset).sum())
+                    .as("the model is on the topic")
+                    .isPositive();
+            consumer.commitSync(end);
+        }
+    }
+
+    private JobConfig jobConfig() {
+        return JobConfig.defaults(broker.bootstrapServers())
+                .withTransactionalIdPrefix("prediction-e2e-" + transactionalSuffix);
+    }
+
     /** The pipeline wired to Kafka the way the Javadoc of {@link PredictionPipeline} says. */
     private JobClient startJob() throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         RepostreamJob.localConfiguration(checkpoints, Duration.ofMillis(500)));
         env.setParallelism(2);
-        JobConfig config =
-                JobConfig.defaults(broker.bootstrapServers())
-                        .withTransactionalIdPrefix("prediction-e2e-" + System.nanoTime());
+        JobConfig config = jobConfig();
         DataStream<GitHubEvent> events =
                 env.fromSource(
                                 KafkaConnectors.eventSource(config),

@@ -21,7 +21,9 @@ import java.util.PriorityQueue;
  *   <li>{@code g_fail_rate_5}, {@code g_fail_rate_20}: failure share of the latest 5 / 20 known
  *       outcomes (missing when none)
  *   <li>{@code g_log_hours_since_prev}: log(1 + hours) since the previous build of the group
- *       <em>started</em> (start times are known at once; missing for the first build)
+ *       <em>started</em> (start times are known at once; missing for the first build). Left out
+ *       when the builds have no times; they are then one after another in input order, and every
+ *       earlier build's outcome is known to a later one
  *   <li>{@code g_log_prior_builds}: log(1 + number of earlier builds in the group)
  * </ul>
  */
@@ -32,11 +34,18 @@ public final class BuildHistory {
     private BuildHistory() {}
 
     public static List<String> featureNames(String grouping) {
-        return List.of(
-                grouping + "_prev_failed",
-                grouping + "_fail_rate_" + SHORT_WINDOW,
-                grouping + "_fail_rate_" + LONG_WINDOW,
-                grouping + "_log_hours_since_prev");
+        return featureNames(grouping, true);
+    }
+
+    /** The features per grouping; {@code timed} false for builds without times. */
+    public static List<String> featureNames(String grouping, boolean timed) {
+        List<String> names =
+                List.of(
+                        grouping + "_prev_failed",
+                        grouping + "_fail_rate_" + SHORT_WINDOW,
+                        grouping + "_fail_rate_" + LONG_WINDOW,
+                        grouping + "_log_hours_since_prev");
+        return timed ? names : names.subList(0, 3);
     }
 
     /** The table with the history features of every grouping appended to each build's features. */
@@ -44,15 +53,15 @@ public final class BuildHistory {
         List<String> names = new ArrayList<>(table.featureNames());
         int groupings = table.historyGroupings().size();
         List<double[][]> perGrouping = new ArrayList<>();
+        int width = featureNames("x", table.timed()).size();
         for (int g = 0; g < groupings; g++) {
-            names.addAll(featureNames(table.historyGroupings().get(g)));
+            names.addAll(featureNames(table.historyGroupings().get(g), table.timed()));
             perGrouping.add(compute(table.builds(), g));
         }
         List<LabeledBuild> out = new ArrayList<>(table.size());
         for (int i = 0; i < table.size(); i++) {
             LabeledBuild b = table.builds().get(i);
             double[] base = b.featuresView();
-            int width = featureNames("x").size();
             double[] f = new double[base.length + groupings * width];
             System.arraycopy(base, 0, f, 0, base.length);
             for (int g = 0; g < groupings; g++) {
@@ -99,7 +108,10 @@ public final class BuildHistory {
         private LabeledBuild lastStarted;
 
         void learnOutcomesKnownBefore(LabeledBuild b) {
-            while (!running.isEmpty() && running.peek().outcomeKnownAt().isBefore(b.startedAt())) {
+            // without times at most one build is running: the previous one, now known
+            while (!running.isEmpty()
+                    && (b.startedAt() == null
+                            || running.peek().outcomeKnownAt().isBefore(b.startedAt()))) {
                 knownFailures.add(!running.poll().success());
             }
         }
@@ -110,7 +122,7 @@ public final class BuildHistory {
                             ? Double.NaN
                             : knownFailures.get(knownFailures.size() - 1) ? 1 : 0;
             double sinceHours =
-                    lastStarted == null
+                    lastStarted == null || b.startedAt() == null
                             ? Double.NaN
                             : Duration.between(lastStarted.startedAt(), b.startedAt()).toSeconds()
                                     / 3600.0;

@@ -5,8 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Builds in time order (by start, ties kept in input order) with named features: what the trainer
- * learns from and evaluates on.
+ * Builds in time order (by start, ties kept in input order; in input order when the input has no
+ * times) with named features: what the trainer learns from and evaluates on.
  *
  * @param source a description of where the builds came from
  * @param featureNames the feature order of every build
@@ -24,7 +24,21 @@ public record BuildTable(
         featureNames = List.copyOf(featureNames);
         historyGroupings = List.copyOf(historyGroupings);
         List<LabeledBuild> sorted = new ArrayList<>(builds);
-        sorted.sort(Comparator.comparing(LabeledBuild::startedAt)); // stable: ties keep file order
+        boolean timed = sorted.isEmpty() || sorted.get(0).startedAt() != null;
+        for (LabeledBuild b : sorted) {
+            if ((b.startedAt() != null) != timed) {
+                throw new IllegalArgumentException(
+                        b.ref()
+                                + (timed ? " has no start time" : " has a start time")
+                                + " unlike "
+                                + sorted.get(0).ref()
+                                + ": either every build has one or none");
+            }
+        }
+        if (timed) {
+            // stable: ties keep file order
+            sorted.sort(Comparator.comparing(LabeledBuild::startedAt));
+        }
         for (LabeledBuild b : sorted) {
             if (b.features().length != featureNames.size()) {
                 throw new IllegalArgumentException(
@@ -40,6 +54,11 @@ public record BuildTable(
             }
         }
         builds = List.copyOf(sorted);
+    }
+
+    /** False when the builds have no times and are in input order. */
+    public boolean timed() {
+        return builds.isEmpty() || builds.get(0).startedAt() != null;
     }
 
     public int size() {

@@ -48,7 +48,11 @@ public final class CsvBuildLoader {
 
     public Result load(CsvTable csv) {
         int label = csv.column(options.labelColumn());
-        int time = csv.column(options.timestampColumn());
+        if (options.timestampColumn() == null) {
+            requireNoTimeRoles();
+        }
+        Integer time =
+                options.timestampColumn() == null ? null : csv.column(options.timestampColumn());
         Integer duration =
                 options.durationColumn() == null ? null : csv.column(options.durationColumn());
         Integer dedupe = options.dedupeColumn() == null ? null : csv.column(options.dedupeColumn());
@@ -77,7 +81,7 @@ public final class CsvBuildLoader {
                 continue;
             }
             String ref = csv.file() + " line " + row.line();
-            Instant started = timestamp(csv, row, time);
+            Instant started = time == null ? null : timestamp(csv, row, time);
             Instant finished = duration == null ? null : finished(csv, row, duration, started);
             double[] f = new double[featureNames.size()];
             int k = 0;
@@ -140,6 +144,20 @@ public final class CsvBuildLoader {
         return new Result(table, numeric, ignored, csv.rows().size(), merged, skipped);
     }
 
+    /** Durations and ages are measured from each build's start, which rows without times lack. */
+    private void requireNoTimeRoles() {
+        if (options.durationColumn() != null) {
+            throw new IllegalArgumentException(
+                    "--duration-column needs --timestamp-column: a duration counts from the build's"
+                            + " start");
+        }
+        if (!options.ageColumns().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--age-columns needs --timestamp-column: an age is measured at the build's"
+                            + " start");
+        }
+    }
+
     /** Explicit columns, or every column that holds only numbers, true/false or blanks. */
     private List<String> numericColumns(CsvTable csv) {
         if (!options.featureColumns().isEmpty()) {
@@ -158,7 +176,9 @@ public final class CsvBuildLoader {
         }
         Set<String> roles = new LinkedHashSet<>(options.excludeColumns());
         roles.add(options.labelColumn());
-        roles.add(options.timestampColumn());
+        if (options.timestampColumn() != null) {
+            roles.add(options.timestampColumn());
+        }
         if (options.durationColumn() != null) {
             roles.add(options.durationColumn());
         }

@@ -9,7 +9,9 @@ import java.util.Set;
  * How to read a CSV of historical builds.
  *
  * @param labelColumn the outcome: a value of {@code successValues} or {@code failureValues}
- * @param timestampColumn when each build started; rows are put in this order
+ * @param timestampColumn when each build started; rows are put in this order. Null: the rows are
+ *     already in time order and are taken in file order, each row's outcome counting as known to
+ *     the rows after it (so no duration, age columns or hours-since-previous history feature)
  * @param durationColumn seconds until the outcome was known (null: known at start); used only to
  *     decide which earlier outcomes a later build may see, never as a feature
  * @param dedupeColumn rows with the same value here are one build (e.g. one row per job); null
@@ -48,8 +50,8 @@ public record CsvOptions(
         if (labelColumn == null || labelColumn.isBlank()) {
             throw new IllegalArgumentException("a label column is required");
         }
-        if (timestampColumn == null || timestampColumn.isBlank()) {
-            throw new IllegalArgumentException("a timestamp column is required");
+        if (timestampColumn != null && timestampColumn.isBlank()) {
+            timestampColumn = null;
         }
         featureColumns = List.copyOf(featureColumns);
         excludeColumns = List.copyOf(excludeColumns);
@@ -73,7 +75,10 @@ public record CsvOptions(
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
-    /** A plain CSV: numeric columns as features, no history, default label values. */
+    /**
+     * A plain CSV: numeric columns as features, no history, default label values; {@code
+     * timestampColumn} null for rows already in time order.
+     */
     public static CsvOptions of(String labelColumn, String timestampColumn) {
         return new CsvOptions(
                 labelColumn,

@@ -7,7 +7,9 @@ import java.util.List;
  * One CI build whose outcome is known, with features that were computable before it started.
  *
  * @param ref where it came from, for error messages ({@code builds.csv line 12}, an example id)
- * @param startedAt when the build started: features must not use anything later
+ * @param startedAt when the build started: features must not use anything later. Null when the
+ *     input has no times: builds are then in input order, one after another, and a build's outcome
+ *     is known to every later build
  * @param finishedAt when its outcome became known; later builds may use the outcome only after this
  *     instant (null: assume at {@code startedAt})
  * @param success the outcome
@@ -24,8 +26,9 @@ public record LabeledBuild(
         List<String> groups) {
 
     public LabeledBuild {
-        if (startedAt == null) {
-            throw new IllegalArgumentException(ref + ": started_at is required");
+        if (startedAt == null && finishedAt != null) {
+            throw new IllegalArgumentException(
+                    ref + ": finished at " + finishedAt + " but has no start time");
         }
         if (finishedAt != null && finishedAt.isBefore(startedAt)) {
             throw new IllegalArgumentException(
@@ -35,7 +38,10 @@ public record LabeledBuild(
         groups = List.copyOf(groups);
     }
 
-    /** The instant from which later builds may know this build's outcome. */
+    /**
+     * The instant from which later builds may know this build's outcome; null without times (known
+     * to every later build).
+     */
     public Instant outcomeKnownAt() {
         return finishedAt == null ? startedAt : finishedAt;
     }

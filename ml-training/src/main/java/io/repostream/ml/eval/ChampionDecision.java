@@ -21,6 +21,11 @@ public record ChampionDecision(
         FIRST_MODEL,
         /** Beat the champion. */
         BEATS_CHAMPION,
+        /**
+         * Replaces a champion of the online model name that the Flink job cannot load (another
+         * feature set), without comparison: that champion scores nothing.
+         */
+        REPLACES_UNLOADABLE,
         /** Did not beat the champion (or could not be compared): not published. */
         REFUSED,
         /** Published with {@code --force} although it did not beat the champion. */

@@ -32,6 +32,8 @@ public record EvaluationReport(
      * @param features the model's inputs, in order
      * @param ignoredColumns input columns not used as features (by rule or because not numeric)
      * @param historyGroupings groupings of the derived history features
+     * @param order {@code time} (builds sorted by start) or {@code file order} (the input has no
+     *     times; its rows are taken as already in time order)
      */
     public record DataSummary(
             String source,
@@ -41,9 +43,16 @@ public record EvaluationReport(
             int skippedUnknownLabels,
             List<String> features,
             List<String> ignoredColumns,
-            List<String> historyGroupings) {}
+            List<String> historyGroupings,
+            String order) {
+        public static final String TIME = "time";
+        public static final String FILE_ORDER = "file order";
+    }
 
-    /** One time slice: its size, failures, and first and last build start. */
+    /**
+     * One time slice: its size, failures, and first and last build start (null for input without
+     * times).
+     */
     public record SplitPart(int builds, long failedBuilds, Instant from, Instant to) {}
 
     public record SplitSummary(SplitPart train, SplitPart validation, SplitPart test) {}
@@ -94,7 +103,11 @@ public record EvaluationReport(
         t.append("  features (").append(data.features().size()).append("): ");
         t.append(String.join(", ", data.features())).append('\n');
         t.append("  not used: ").append(String.join(", ", data.ignoredColumns())).append('\n');
-        t.append("Time-ordered split (train < validation < test):\n");
+        t.append(
+                DataSummary.FILE_ORDER.equals(data.order())
+                        ? "Split in file order (no --timestamp-column: rows taken as already in"
+                                + " time order, each row's outcome known to the rows after it):\n"
+                        : "Time-ordered split (train < validation < test):\n");
         part(t, "train", split.train());
         part(t, "validation", split.validation());
         part(t, "test", split.test());
@@ -151,13 +164,12 @@ public record EvaluationReport(
         t.append(
                 String.format(
                         Locale.ROOT,
-                        "  %-10s %6d builds, %5d failed (%.1f%%), %s .. %s%n",
+                        "  %-10s %6d builds, %5d failed (%.1f%%), %s%n",
                         name,
                         p.builds(),
                         p.failedBuilds(),
                         100.0 * p.failedBuilds() / Math.max(1, p.builds()),
-                        p.from(),
-                        p.to()));
+                        p.from() == null ? "in file order" : p.from() + " .. " + p.to()));
     }
 
     private static void row(StringBuilder t, String name, ClassifierMetrics m) {

@@ -15,7 +15,9 @@ import java.util.Optional;
  * Decides whether a freshly trained model (the challenger) replaces the published one (the
  * champion): both score the challenger's held-out test builds, and the challenger must reach a
  * higher ROC-AUC by at least {@code minGain}. A champion that cannot score these builds (it needs
- * features they lack) is not replaced without {@code force}.
+ * features they lack) is not replaced without {@code force}, except one published under {@link
+ * OnlineModel#NAME} with a feature set the Flink job does not load: it scores nothing, so a
+ * challenger the job can load replaces it.
  */
 public final class ChampionChallenger {
     private final double minGain;
@@ -27,8 +29,16 @@ public final class ChampionChallenger {
         this.minGain = minGain;
     }
 
+    /**
+     * @param challenger the new model
+     * @param challengerFeatureSet the feature set it was trained on
+     * @param champion the model published under the challenger's name, if any
+     * @param test the challenger's held-out test builds
+     * @param force publish even if the champion is better or cannot be compared
+     */
     public ChampionDecision decide(
             ModelScorer challenger,
+            String challengerFeatureSet,
             Optional<ModelVersion> champion,
             BuildTable test,
             boolean force) {
@@ -43,6 +53,22 @@ public final class ChampionChallenger {
                     "no model is published under this name yet");
         }
         ModelVersion current = champion.get();
+        if (OnlineModel.rejects(current.modelName(), current.featureSet())
+                && !OnlineModel.rejects(current.modelName(), challengerFeatureSet)) {
+            return new ChampionDecision(
+                    Outcome.REPLACES_UNLOADABLE,
+                    current.version(),
+                    null,
+                    challengerAuc,
+                    "champion "
+                            + current.version()
+                            + " has feature set '"
+                            + current.featureSet()
+                            + "', which the Flink job does not load, so it scores nothing; the"
+                            + " challenger (feature set '"
+                            + challengerFeatureSet
+                            + "') replaces it");
+        }
         List<String> missing = new ArrayList<>(current.featureNames());
         missing.removeAll(test.featureNames());
         if (!missing.isEmpty()) {

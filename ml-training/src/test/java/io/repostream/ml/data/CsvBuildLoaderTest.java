@@ -178,4 +178,51 @@ class CsvBuildLoaderTest {
         assertThat(r.table().featureNames()).containsExactly("kind=merge", "kind=push");
         assertThat(r.table().builds().get(0).features()).containsExactly(0.0, 1.0);
     }
+
+    @Test
+    void withoutATimestampColumnTakesRowsInFileOrderAndEachEarlierOutcomeAsKnown()
+            throws IOException {
+        String csv = "project,churn,status\na,5,passed\nb,1,failed\na,3,failed\na,2,passed\n";
+        CsvOptions options =
+                CsvOptions.of("status", null).withHistory(Map.of("p", List.of("project")));
+        BuildTable t =
+                BuildHistory.withHistoryFeatures(
+                        new CsvBuildLoader(options).load(table(csv)).table());
+
+        assertThat(t.timed()).isFalse();
+        assertThat(t.builds())
+                .extracting(LabeledBuild::ref)
+                .containsExactly(
+                        "builds.csv line 2",
+                        "builds.csv line 3",
+                        "builds.csv line 4",
+                        "builds.csv line 5");
+        assertThat(t.builds()).allSatisfy(b -> assertThat(b.startedAt()).isNull());
+        // no time, so no "hours since the previous build" feature
+        assertThat(t.featureNames())
+                .containsExactly("churn", "p_prev_failed", "p_fail_rate_5", "p_fail_rate_20");
+        int prev = t.featureIndex("p_prev_failed");
+        assertThat(t.builds().get(0).feature(prev)).isNaN();
+        assertThat(t.builds().get(2).feature(prev)).as("project a's line 2 passed").isZero();
+        assertThat(t.builds().get(3).feature(prev)).as("project a's line 4 failed").isEqualTo(1);
+        assertThat(t.builds().get(3).feature(t.featureIndex("p_fail_rate_5"))).isEqualTo(0.5);
+    }
+
+    @Test
+    void refusesTimeBasedColumnsWithoutATimestampColumn() {
+        String csv = "churn,created,secs,status\n5,2020-01-01T00:00:00,10,passed\n";
+        assertThatThrownBy(
+                        () ->
+                                new CsvBuildLoader(
+                                                CsvOptions.of("status", null).withDuration("secs"))
+                                        .load(table(csv)))
+                .hasMessageContaining("--duration-column needs --timestamp-column");
+        assertThatThrownBy(
+                        () ->
+                                new CsvBuildLoader(
+                                                CsvOptions.of("status", null)
+                                                        .withAgeColumns(List.of("created")))
+                                        .load(table(csv)))
+                .hasMessageContaining("--age-columns needs --timestamp-column");
+    }
 }

@@ -41,7 +41,7 @@ class ChampionChallengerTest {
     @Test
     void theFirstModelOfANameIsAcceptedWithoutComparison() {
         ChampionDecision d =
-                new ChampionChallenger(0).decide(untrained(), Optional.empty(), test, false);
+                new ChampionChallenger(0).decide(untrained(), "s", Optional.empty(), test, false);
         assertThat(d.outcome()).isEqualTo(Outcome.FIRST_MODEL);
         assertThat(d.outcome().publishes()).isTrue();
     }
@@ -50,7 +50,7 @@ class ChampionChallengerTest {
     void refusesAChallengerThatDoesWorseOnTheSameTestBuilds() {
         ChampionDecision d =
                 new ChampionChallenger(0)
-                        .decide(untrained(), Optional.of(trainedChampion()), test, false);
+                        .decide(untrained(), "s", Optional.of(trainedChampion()), test, false);
         assertThat(d.outcome()).isEqualTo(Outcome.REFUSED);
         assertThat(d.championRocAuc()).isGreaterThan(d.challengerRocAuc());
         assertThat(d.reason()).contains("champion kept");
@@ -60,7 +60,7 @@ class ChampionChallengerTest {
     void forcePublishesAWorseChallengerAndSaysSo() {
         ChampionDecision d =
                 new ChampionChallenger(0)
-                        .decide(untrained(), Optional.of(trainedChampion()), test, true);
+                        .decide(untrained(), "s", Optional.of(trainedChampion()), test, true);
         assertThat(d.outcome()).isEqualTo(Outcome.FORCED);
         assertThat(d.outcome().publishes()).isTrue();
     }
@@ -87,6 +87,7 @@ class ChampionChallengerTest {
                 new ChampionChallenger(0)
                         .decide(
                                 TestData.model().scorer("good"),
+                                "s",
                                 Optional.of(weakChampion),
                                 test,
                                 false);
@@ -100,6 +101,7 @@ class ChampionChallengerTest {
                 new ChampionChallenger(0)
                         .decide(
                                 TestData.model().scorer("same"),
+                                "s",
                                 Optional.of(trainedChampion()),
                                 test,
                                 false);
@@ -127,8 +129,73 @@ class ChampionChallengerTest {
                         false);
         ChampionDecision d =
                 new ChampionChallenger(0)
-                        .decide(TestData.model().scorer("good"), Optional.of(other), test, false);
+                        .decide(
+                                TestData.model().scorer("good"),
+                                "s",
+                                Optional.of(other),
+                                test,
+                                false);
         assertThat(d.outcome()).isEqualTo(Outcome.REFUSED);
         assertThat(d.reason()).contains("[queue_depth]").contains("cannot be compared");
+    }
+
+    @Test
+    void replacesAnOnlineChampionTheFlinkJobCannotLoadWithOneItCan() {
+        ModelVersion offline =
+                ModelVersions.of(
+                        TestData.model(),
+                        OnlineModel.NAME,
+                        "travistorrent-v1",
+                        Map.of(),
+                        "t",
+                        true,
+                        Instant.EPOCH);
+        ChampionDecision d =
+                new ChampionChallenger(0)
+                        .decide(
+                                untrained(),
+                                OnlineModel.FEATURE_SET,
+                                Optional.of(offline),
+                                test,
+                                false);
+        assertThat(d.outcome()).isEqualTo(Outcome.REPLACES_UNLOADABLE);
+        assertThat(d.outcome().publishes()).isTrue();
+        assertThat(d.reason())
+                .contains("'travistorrent-v1'")
+                .contains("the Flink job does not load");
+    }
+
+    @Test
+    void comparesAsBeforeWhenTheChampionIsNotTheOnlineModel() {
+        ModelVersion champion =
+                ModelVersions.of(
+                        TestData.model(),
+                        "ci-success-travis",
+                        "travistorrent-v1",
+                        Map.of(),
+                        "t",
+                        false,
+                        Instant.EPOCH);
+        ChampionDecision d =
+                new ChampionChallenger(0)
+                        .decide(
+                                untrained(),
+                                OnlineModel.FEATURE_SET,
+                                Optional.of(champion),
+                                test,
+                                false);
+        assertThat(d.outcome()).isEqualTo(Outcome.REFUSED);
+    }
+
+    @Test
+    void theOnlineNameAcceptsOnlyTheOnlineFeatureSet() {
+        OnlineModel.requireLoadable(OnlineModel.NAME, OnlineModel.FEATURE_SET);
+        OnlineModel.requireLoadable("ci-success-travis", "travistorrent-v1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OnlineModel.requireLoadable(OnlineModel.NAME, "travistorrent-v1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("feature set 'travistorrent-v1'")
+                .hasMessageContaining("loads only feature set 'ci-online-v1'")
+                .hasMessageContaining("--allow-offline-feature-set");
     }
 }

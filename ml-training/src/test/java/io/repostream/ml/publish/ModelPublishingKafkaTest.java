@@ -194,4 +194,75 @@ class ModelPublishingKafkaTest {
         ModelVersion model = registry().champion("ci-success-topic").orElseThrow();
         assertThat(model.featureSet()).isEqualTo("pipeline-v1");
     }
+
+    /**
+     * A CSV model under the name the Flink job follows would be refused by the job and, once the
+     * topic is compacted, would have replaced the model it can load; every scheduled retrain from
+     * the pipeline's examples was then REFUSED (its features differ) and, with {@code
+     * --exit-code-when-kept 0}, exited 0 without a word.
+     */
+    @Test
+    void refusesAnOfflineFeatureSetUnderTheOnlineNameAndARetrainFromThePipelineReplacesOne()
+            throws Exception {
+        Path csv = TestData.writeCsv(dir, 700, 34, 1.0);
+        String[] csvRun = {
+            "--csv", csv.toString(),
+            "--preset", "travistorrent",
+            "--bootstrap-servers", kafka.bootstrapServers(),
+            "--max-epochs", "4",
+            "--patience", "2",
+            "--learning-rate", "0.003",
+            "--out", dir.resolve("csv-out").toString()
+        };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(TrainerMain.run(new PrintWriter(out, true), new PrintWriter(err, true), csvRun))
+                .isEqualTo(2);
+        assertThat(err.toString())
+                .contains("refusing to publish a model of feature set 'travistorrent-v1'")
+                .contains("loads only feature set '" + OnlineModel.FEATURE_SET + "'");
+        assertThat(dir.resolve("csv-out")).as("stopped before training").doesNotExist();
+        assertThat(registry().champion(OnlineModel.NAME)).isEmpty();
+
+        String[] allowed = java.util.Arrays.copyOf(csvRun, csvRun.length + 1);
+        allowed[csvRun.length] = "--allow-offline-feature-set";
+        assertThat(TrainerMain.run(new PrintWriter(out, true), new PrintWriter(err, true), allowed))
+                .as(err.toString())
+                .isZero();
+        assertThat(registry().champion(OnlineModel.NAME).orElseThrow().featureSet())
+                .isEqualTo("travistorrent-v1");
+
+        // the scheduled retrain (helm's CronJob) on what the pipeline computed
+        List<String> lines = new java.util.ArrayList<>();
+        for (TrainingExample e : TestData.trainingExamples(900, OnlineModel.FEATURE_SET)) {
+            lines.add(
+                    new String(
+                            Topics.TRAINING_EXAMPLES.valueCodec().encode(e),
+                            java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Path jsonl = java.nio.file.Files.write(dir.resolve("online.jsonl"), lines);
+        int code =
+                TrainerMain.run(
+                        new PrintWriter(out, true),
+                        new PrintWriter(err, true),
+                        "--training-examples",
+                        jsonl.toString(),
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--exit-code-when-kept",
+                        "0",
+                        "--max-epochs",
+                        "4",
+                        "--patience",
+                        "2",
+                        "--learning-rate",
+                        "0.003",
+                        "--out",
+                        dir.resolve("online-out").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("REPLACES_UNLOADABLE");
+        ModelVersion champion = registry().champion(OnlineModel.NAME).orElseThrow();
+        assertThat(champion.featureSet()).isEqualTo(OnlineModel.FEATURE_SET);
+        assertThat(champion.forced()).isFalse();
+    }
 }

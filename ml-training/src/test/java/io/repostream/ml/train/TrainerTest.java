@@ -19,6 +19,8 @@ import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TrainerTest {
@@ -91,20 +93,23 @@ class TrainerTest {
     }
 
     @Test
-    void buildsTheStandardNetworkWithDropoutGivenAsRetainProbability() {
+    void buildsTheStandardNetworkWithReluDenseLayersAndDropoutGivenAsRetainProbability() {
         MultiLayerConfiguration conf = SuccessNetwork.configuration(12, 1, 1e-3, 0);
         assertThat(conf.getConfs()).hasSize(5);
         DenseLayer first = (DenseLayer) conf.getConf(0).getLayer();
         assertThat(first.getNIn()).isEqualTo(12);
         assertThat(first.getNOut()).isEqualTo(64);
-        assertThat(((DenseLayer) conf.getConf(2).getLayer()).getNOut()).isEqualTo(32);
+        assertThat(first.getActivationFn()).isInstanceOf(ActivationReLU.class);
+        DenseLayer second = (DenseLayer) conf.getConf(2).getLayer();
+        assertThat(second.getNOut()).isEqualTo(32);
+        assertThat(second.getActivationFn()).isInstanceOf(ActivationReLU.class);
         Dropout d1 = (Dropout) ((DropoutLayer) conf.getConf(1).getLayer()).getIDropout();
         Dropout d2 = (Dropout) ((DropoutLayer) conf.getConf(3).getLayer()).getIDropout();
         assertThat(d1.getP()).isEqualTo(0.7); // drops 30%
         assertThat(d2.getP()).isEqualTo(0.8); // drops 20%
         OutputLayer out = (OutputLayer) conf.getConf(4).getLayer();
         assertThat(out.getNOut()).isEqualTo(1);
-        assertThat(out.getActivationFn().toString()).containsIgnoringCase("sigmoid");
+        assertThat(out.getActivationFn()).isInstanceOf(ActivationSigmoid.class);
     }
 
     @Test

@@ -15,7 +15,15 @@ import io.repostream.schemas.json.JsonCodec;
 import io.repostream.schemas.json.RecordSchema;
 import java.util.List;
 
-/** Every topic repostream reads or writes. See ARCHITECTURE.md for who writes what. */
+/**
+ * Every topic repostream reads or writes. Who writes what: the ingest bridge writes {@link #EVENTS}
+ * and {@link #EVENTS_DLQ}; the Flink job reads events, {@link #CONFIG}, {@link #AUDIT} and {@link
+ * #MODELS}, and writes {@link #ACTIONS}, {@link #PREDICTIONS}, {@link #TRAINING_EXAMPLES} and
+ * {@link #METRICS}; the action executor reads actions, policies and {@link #CONTROL}, writes {@link
+ * #SNAPSHOTS} and audit records (and reads both back to know what it applied), and its policy and
+ * kill-switch commands write {@link #CONFIG} and {@link #CONTROL}; ml-training reads training
+ * examples and models and writes models.
+ */
 public final class Topics {
     private Topics() {}
 
