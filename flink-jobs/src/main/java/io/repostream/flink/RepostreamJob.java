@@ -164,7 +164,7 @@ public final class RepostreamJob {
     public static RepostreamJob fromKafka(JobConfig config) {
         return new RepostreamJob(
                         KafkaConnectors.eventSource(config),
-                        KafkaConnectors.source(config, Topics.CONFIG),
+                        KafkaConnectors.latestValuesSource(config, Topics.CONFIG),
                         KafkaConnectors.source(config, Topics.AUDIT),
                         KafkaConnectors.exactlyOnceSink(config, Topics.ACTIONS, ActionRecord::repo),
                         KafkaConnectors.exactlyOnceSink(config, Topics.METRICS, RepoMetrics::repo))

@@ -167,6 +167,68 @@ class KafkaEndToEndTest {
         assertThat(breach).contains("\"produced_by\":\"sla-monitor@1\"");
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aJobStartedWithoutStateFollowsThePolicyPublishedBeforeItsGroupsCommittedOffset()
+            throws Exception {
+        RepoPolicy policy =
+                new RepoPolicy(
+                        REPO, "triage/new", null, false, 300, null, null, null, null, null, NOW);
+        send(Topics.CONFIG, REPO, policy);
+        // what an earlier run of the job left behind: its group's offsets past the policy
+        commitGroupOffsetsAtTheEnd(Topics.CONFIG);
+
+        job = startJob();
+        ActionRecord underPolicy = null;
+        // the policy and the events travel on different topics: open issues until one is seen
+        // under the policy, a bounded number of times
+        for (int n = 1; n < 30 && underPolicy == null; n++) {
+            send(
+                    Topics.EVENTS,
+                    REPO,
+                    Events.issue("opened", REPO, n, List.of(), NOW.plusSeconds(n)));
+            underPolicy =
+                    broker.consume(Topics.ACTIONS, n, Duration.ofSeconds(30)).stream()
+                            .map(ConsumerRecord::value)
+                            .filter(
+                                    a ->
+                                            a.params()
+                                                    .get("labels")
+                                                    .get(0)
+                                                    .asText()
+                                                    .equals("triage/new"))
+                            .findFirst()
+                            .orElse(null);
+        }
+        assertThat(underPolicy)
+                .as("an action under the policy published before the start")
+                .isNotNull();
+    }
+
+    private void commitGroupOffsetsAtTheEnd(Topic<String, ?> topic) {
+        String group = JobConfig.defaults(broker.bootstrapServers()).groupId() + "." + topic.name();
+        Map<String, Object> props = broker.consumerProps(group);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic.name()).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition()))
+                            .toList();
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> end =
+                    new java.util.HashMap<>();
+            consumer.endOffsets(partitions)
+                    .forEach(
+                            (tp, o) ->
+                                    end.put(
+                                            tp,
+                                            new org.apache.kafka.clients.consumer.OffsetAndMetadata(
+                                                    o)));
+            assertThat(end.values().stream().mapToLong(o -> o.offset()).sum())
+                    .as("the policy is on the topic")
+                    .isPositive();
+            consumer.commitSync(end);
+        }
+    }
+
     private KafkaConsumer<String, String> actionsReader() {
         Map<String, Object> props = broker.consumerProps("e2e-reader");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
