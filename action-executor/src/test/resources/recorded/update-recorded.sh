@@ -14,7 +14,7 @@ set -euo pipefail
 FIXTURES_VERSION="${1:-23.1.2}"
 OPENAPI_VERSION="${2:-23.0.2}"
 SCENARIOS=(add-labels-to-issue get-repository errors branch-protection)
-EXAMPLES=(issue label-items-2 issue-comment issue-comment-items)
+EXAMPLES=(issue label-items-2 issue-comment issue-comment-items private-user)
 
 here="$(cd "$(dirname "$0")" && pwd)"
 work="$(mktemp -d)"

@@ -225,6 +225,8 @@ class HubGitHubClientRecordedTest {
 
         assertThat(client.findComment(REPO, 1, "Me too")).contains(1L);
         assertThat(client.findComment(REPO, 1, "<!-- repostream:action-42 -->")).isEmpty();
+        // only its own comments count: it asked GitHub who it is (octocat, the comment's author)
+        assertThat(sent("GET", "/user")).isNotEmpty();
 
         client.deleteComment(REPO, 1, 1);
         assertThat(sent("DELETE", "/repos/" + REPO + "/issues/comments/1")).hasSize(1);
