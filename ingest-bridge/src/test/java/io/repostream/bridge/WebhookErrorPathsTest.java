@@ -7,6 +7,7 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every refusal says what was wrong, and nothing refused reaches github.events.v1. */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(90)
 class WebhookErrorPathsTest {
     private static final String SECRET = "error-paths-secret";
@@ -37,9 +38,8 @@ class WebhookErrorPathsTest {
     private WebhookClient client;
 
     @BeforeAll
-    static void startKafkaAndBridge() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void startBridge(EmbeddedKafkaBroker broker) {
+        kafka = broker;
         bridge = IngestBridge.start(config());
     }
 
@@ -50,12 +50,9 @@ class WebhookErrorPathsTest {
     }
 
     @AfterAll
-    static void stopBridgeAndKafka() {
+    static void stopBridge() {
         if (bridge != null) {
             bridge.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
