@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditOutcome;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -22,11 +23,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The kill switch holds for every executor: turned on through one executor's admin API it stops a
  * second executor too, a third started later starts with it on, and the CLI turns it off for all.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class GlobalKillSwitchTest {
     private static final String ADMIN_TOKEN = "kill-switch-admin-token";
@@ -38,11 +41,10 @@ class GlobalKillSwitchTest {
     private static GitHubSimulator github;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
         topics = new KafkaTopics(kafka);
-        github = GitHubSimulator.start();
+        github = simulator;
         github.createRepo(REPO);
         for (int i = 0; i < 4; i++) {
             github.createIssue(REPO, "issue " + i, "body", "alice");
@@ -52,15 +54,10 @@ class GlobalKillSwitchTest {
     @AfterAll
     static void stop() {
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     private static ExecutorConfig config(String group) {
-        return ExecutorConfig.defaults(
-                        kafka.bootstrapServers(), github.baseUrl(), GitHubSimulator.DEFAULT_TOKEN)
-                .withGroupId(group)
-                .withoutPacing();
+        return ExecutorConfigs.forSimulator(kafka, github, group);
     }
 
     @Test

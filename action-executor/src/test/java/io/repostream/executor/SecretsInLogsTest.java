@@ -8,8 +8,8 @@ import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs the executor as its own process with a GitHub token and an admin token, takes it through the
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * right token, the kill switch, a rollback, stopping), and then reads everything it logged: neither
  * secret may appear anywhere.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SecretsInLogsTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -49,12 +51,10 @@ class SecretsInLogsTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-        github.setLimitsEnabled(false);
-        github.setPrimaryLimit(100_000_000);
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
         github.createRepo(REPO);
         github.addToken(GITHUB_TOKEN, "secret-bot");
         topics = new KafkaTopics(kafka);
@@ -63,8 +63,6 @@ class SecretsInLogsTest {
     @AfterAll
     static void stop() {
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     @Test

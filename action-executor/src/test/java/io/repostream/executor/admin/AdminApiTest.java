@@ -11,7 +11,7 @@ import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.json.Json;
-import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.net.URI;
@@ -26,8 +26,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The admin API over real HTTP, against an executor on the real broker. */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AdminApiTest {
     private static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
@@ -40,9 +42,8 @@ class AdminApiTest {
     private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void start(EmbeddedKafkaBroker broker) {
+        kafka = broker;
         topics = new KafkaTopics(kafka);
         executor =
                 ActionExecutor.start(
@@ -58,7 +59,6 @@ class AdminApiTest {
     static void stop() {
         executor.close();
         topics.close();
-        kafka.close();
     }
 
     private static HttpResponse<String> send(String method, String path, String token, String body)
