@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AdminApi;
 import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
@@ -13,9 +14,6 @@ import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -66,20 +64,12 @@ class GlobalKillSwitchTest {
                         ActionExecutor.start(config("first").withAdmin(0, ADMIN_TOKEN));
                 ActionExecutor second = ActionExecutor.start(config("second"))) {
             HttpResponse<String> on =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create(
-                                                            "http://127.0.0.1:"
-                                                                    + first.adminPort()
-                                                                    + "/kill-switch"))
-                                            .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                            .PUT(
-                                                    HttpRequest.BodyPublishers.ofString(
-                                                            "{\"on\":true,\"reason\":\"rule"
-                                                                    + " misbehaves\",\"by\":\"alice\"}"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
+                    AdminApi.send(
+                            first.adminPort(),
+                            "PUT",
+                            "/kill-switch",
+                            ADMIN_TOKEN,
+                            "{\"on\":true,\"reason\":\"rule misbehaves\",\"by\":\"alice\"}");
             assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
             assertThat(on.body()).contains("\"on\":true").contains("rule misbehaves");
 

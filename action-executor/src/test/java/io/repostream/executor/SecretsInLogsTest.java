@@ -3,6 +3,7 @@ package io.repostream.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AdminApi;
 import io.repostream.executor.support.ExecutorProcess;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
@@ -11,10 +12,6 @@ import io.repostream.schemas.AuditOutcome;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +45,6 @@ class SecretsInLogsTest {
     private static EmbeddedKafkaBroker kafka;
     private static GitHubSimulator github;
     private static KafkaTopics topics;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
@@ -157,18 +153,8 @@ class SecretsInLogsTest {
         return port[0];
     }
 
-    private int admin(int port, String method, String path, String token, String body)
+    private static int admin(int port, String method, String path, String token, String body)
             throws Exception {
-        HttpRequest request =
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(30))
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        return AdminApi.send(port, method, path, token, body).statusCode();
     }
 }

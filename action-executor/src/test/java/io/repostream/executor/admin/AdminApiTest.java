@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.executor.ActionExecutor;
 import io.repostream.executor.ExecutorConfig;
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AdminApi;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
@@ -14,9 +15,6 @@ import io.repostream.schemas.json.Json;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +37,6 @@ class AdminApiTest {
     private static EmbeddedKafkaBroker kafka;
     private static KafkaTopics topics;
     private static ActionExecutor executor;
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start(EmbeddedKafkaBroker broker) {
@@ -63,19 +60,7 @@ class AdminApiTest {
 
     private static HttpResponse<String> send(String method, String path, String token, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + executor.adminPort() + path))
-                        .timeout(Duration.ofSeconds(10))
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return AdminApi.send(executor.adminPort(), method, path, token, body);
     }
 
     @Test

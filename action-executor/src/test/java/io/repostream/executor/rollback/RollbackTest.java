@@ -7,6 +7,7 @@ import io.repostream.executor.ActionExecutor;
 import io.repostream.executor.ExecutorMain;
 import io.repostream.executor.rollback.RollbackResult.Status;
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AdminApi;
 import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.executor.support.Policies;
@@ -20,9 +21,6 @@ import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,24 +281,10 @@ class RollbackTest {
         }
 
         HttpResponse<String> response =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        "http://127.0.0.1:"
-                                                                + executor.adminPort()
-                                                                + "/rollback/bulk"))
-                                        .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                        .timeout(Duration.ofSeconds(120))
-                                        .POST(
-                                                HttpRequest.BodyPublishers.ofString(
-                                                        "{\"produced_by\":\""
-                                                                + rule
-                                                                + "\",\"repo\":\""
-                                                                + REPO
-                                                                + "\"}"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+                admin(
+                        "POST",
+                        "/rollback/bulk",
+                        "{\"produced_by\":\"" + rule + "\",\"repo\":\"" + REPO + "\"}");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = Json.mapper().readTree(response.body());
         assertThat(body.at("/counts/rolled_back").asInt()).isEqualTo(count - touched.size());
@@ -503,20 +487,7 @@ class RollbackTest {
 
     private static HttpResponse<String> admin(String method, String path, String body)
             throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                "http://127.0.0.1:" + executor.adminPort() + path))
-                                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                .timeout(Duration.ofSeconds(60))
-                                .method(
-                                        method,
-                                        body == null
-                                                ? HttpRequest.BodyPublishers.noBody()
-                                                : HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return AdminApi.send(executor.adminPort(), method, path, ADMIN_TOKEN, body);
     }
 
     private static String cli(String... args) {
