@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.executor.handlers.CreateCommentHandler;
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
+import io.repostream.executor.support.Policies;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
@@ -13,12 +15,11 @@ import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.TargetState;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * simulator, asserting the mutation GitHub saw, the snapshot written before it, and the audit
  * record written after it.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ApplyActionsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -53,29 +56,14 @@ class ApplyActionsTest {
     private static ActionExecutor executor;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-        github.setLimitsEnabled(false);
-        // limits off still counts requests in x-ratelimit-remaining, which the executor obeys
-        github.setPrimaryLimit(100_000_000);
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
         github.createRepo(REPO);
         github.addToken("ghp_bobsToken000000000000000000000000000", "bob");
         topics = new KafkaTopics(kafka);
-        topics.send(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        EnumSet.allOf(ActionType.class),
-                        false,
-                        1000,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+        topics.send(Policies.everyActionType(REPO, 1000));
         github.createRepo(DRY_REPO);
         topics.send(
                 new RepoPolicy(
@@ -87,15 +75,10 @@ class ApplyActionsTest {
     static void stop() {
         executor.close();
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     static ExecutorConfig config() {
-        return ExecutorConfig.defaults(
-                        kafka.bootstrapServers(), github.baseUrl(), GitHubSimulator.DEFAULT_TOKEN)
-                .withGroupId("apply-" + System.nanoTime())
-                .withoutPacing();
+        return ExecutorConfigs.forSimulator(kafka, github, "apply-" + System.nanoTime());
     }
 
     private static int issue(String... labels) {

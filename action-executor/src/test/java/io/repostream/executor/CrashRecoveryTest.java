@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.executor.handlers.CreateCommentHandler;
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.ExecutorProcess;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
@@ -12,9 +13,9 @@ import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.TargetState;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.CommentView;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * recognised on GitHub, and an executor killed with SIGKILL again and again loses nothing and
  * mutates nothing twice.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class CrashRecoveryTest {
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryTest.class);
@@ -50,13 +53,10 @@ class CrashRecoveryTest {
     private static KafkaTopics topics;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-        github.setLimitsEnabled(false);
-        // limits off still counts requests in x-ratelimit-remaining, which the executor obeys
-        github.setPrimaryLimit(100_000_000);
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
         github.createRepo(REPO);
         topics = new KafkaTopics(kafka);
     }
@@ -64,15 +64,10 @@ class CrashRecoveryTest {
     @AfterAll
     static void stop() {
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     private static ExecutorConfig config(String group) {
-        return ExecutorConfig.defaults(
-                        kafka.bootstrapServers(), github.baseUrl(), GitHubSimulator.DEFAULT_TOKEN)
-                .withGroupId(group)
-                .withoutPacing();
+        return ExecutorConfigs.forSimulator(kafka, github, group);
     }
 
     private static Snapshot snapshotOf(ActionRecord action, TargetState before) {

@@ -8,8 +8,8 @@ import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The executor as a GitHub App, end to end against the simulator's app endpoints: a JWT signed with
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * installation_id}, else looked up per repo), each repo's requests carry its installation's token,
  * and a repo the app is not installed on is a final failure with a clear reason.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class GitHubAppEndToEndTest {
     private static final long APP_ID = 12;
@@ -38,11 +40,10 @@ class GitHubAppEndToEndTest {
     private static String privateKeyPem;
 
     @BeforeAll
-    static void start() throws Exception {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) throws Exception {
+        kafka = broker;
         topics = new KafkaTopics(kafka);
-        github = GitHubSimulator.start();
+        github = simulator;
         for (String repo : new String[] {"acme/api", "acme/web", "other/lib", "acme/chat"}) {
             github.createRepo(repo);
             github.createIssue(repo, "Needs a label", "body", "alice");
@@ -64,8 +65,6 @@ class GitHubAppEndToEndTest {
     @AfterAll
     static void stop() {
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     @Test

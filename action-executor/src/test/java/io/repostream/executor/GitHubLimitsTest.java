@@ -3,12 +3,13 @@ package io.repostream.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * when the wait is bounded, and otherwise fails the action with the reason and the headers in the
  * audit record, instead of retrying without end.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class GitHubLimitsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -37,10 +40,9 @@ class GitHubLimitsTest {
     private static KafkaTopics topics;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
         github.createRepo(REPO);
         topics = new KafkaTopics(kafka);
     }
@@ -57,8 +59,6 @@ class GitHubLimitsTest {
     @AfterAll
     static void stop() {
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     private static ActionExecutor executor() {
@@ -67,9 +67,7 @@ class GitHubLimitsTest {
 
     private static ActionExecutor executor(String token) {
         return ActionExecutor.start(
-                ExecutorConfig.defaults(kafka.bootstrapServers(), github.baseUrl(), token)
-                        .withGroupId("limits-" + System.nanoTime())
-                        .withoutPacing()
+                ExecutorConfigs.forSimulator(kafka, github, token, "limits-" + System.nanoTime())
                         .withRetries(3, Duration.ofMillis(20), Duration.ofSeconds(2)));
     }
 
@@ -171,12 +169,7 @@ class GitHubLimitsTest {
         github.resetMaxConcurrentRequests();
         try (ActionExecutor executor =
                 ActionExecutor.start(
-                        ExecutorConfig.defaults(
-                                        kafka.bootstrapServers(),
-                                        github.baseUrl(),
-                                        GitHubSimulator.DEFAULT_TOKEN)
-                                .withGroupId("limits-" + System.nanoTime())
-                                .withoutPacing()
+                        ExecutorConfigs.forSimulator(kafka, github, "limits-" + System.nanoTime())
                                 .withMaxConcurrentRequests(cap))) {
             topics.sendAll(actions);
             topics.awaitAudited(actions.stream().map(ActionRecord::actionId).toList(), WAIT);

@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AdminApi;
+import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditOutcome;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +21,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The kill switch holds for every executor: turned on through one executor's admin API it stops a
  * second executor too, a third started later starts with it on, and the CLI turns it off for all.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class GlobalKillSwitchTest {
     private static final String ADMIN_TOKEN = "kill-switch-admin-token";
@@ -38,11 +39,10 @@ class GlobalKillSwitchTest {
     private static GitHubSimulator github;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
         topics = new KafkaTopics(kafka);
-        github = GitHubSimulator.start();
+        github = simulator;
         github.createRepo(REPO);
         for (int i = 0; i < 4; i++) {
             github.createIssue(REPO, "issue " + i, "body", "alice");
@@ -52,15 +52,10 @@ class GlobalKillSwitchTest {
     @AfterAll
     static void stop() {
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     private static ExecutorConfig config(String group) {
-        return ExecutorConfig.defaults(
-                        kafka.bootstrapServers(), github.baseUrl(), GitHubSimulator.DEFAULT_TOKEN)
-                .withGroupId(group)
-                .withoutPacing();
+        return ExecutorConfigs.forSimulator(kafka, github, group);
     }
 
     @Test
@@ -69,20 +64,12 @@ class GlobalKillSwitchTest {
                         ActionExecutor.start(config("first").withAdmin(0, ADMIN_TOKEN));
                 ActionExecutor second = ActionExecutor.start(config("second"))) {
             HttpResponse<String> on =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create(
-                                                            "http://127.0.0.1:"
-                                                                    + first.adminPort()
-                                                                    + "/kill-switch"))
-                                            .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                            .PUT(
-                                                    HttpRequest.BodyPublishers.ofString(
-                                                            "{\"on\":true,\"reason\":\"rule"
-                                                                    + " misbehaves\",\"by\":\"alice\"}"))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
+                    AdminApi.send(
+                            first.adminPort(),
+                            "PUT",
+                            "/kill-switch",
+                            ADMIN_TOKEN,
+                            "{\"on\":true,\"reason\":\"rule misbehaves\",\"by\":\"alice\"}");
             assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
             assertThat(on.body()).contains("\"on\":true").contains("rule misbehaves");
 

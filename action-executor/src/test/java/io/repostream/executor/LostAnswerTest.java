@@ -5,17 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.executor.rollback.RollbackResult;
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
+import io.repostream.executor.support.Policies;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
-import io.repostream.schemas.RepoPolicy;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * idempotent again without first looking whether it took effect, and must audit what happened as
  * applied, with exactly one mutation on GitHub.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LostAnswerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -47,35 +49,16 @@ class LostAnswerTest {
     private static ActionExecutor executor;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-        github.setLimitsEnabled(false);
-        github.setPrimaryLimit(100_000_000);
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
         github.createRepo(REPO);
         topics = new KafkaTopics(kafka);
-        topics.send(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        EnumSet.allOf(ActionType.class),
-                        false,
-                        1000,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+        topics.send(Policies.everyActionType(REPO, 1000));
         executor =
                 ActionExecutor.start(
-                        ExecutorConfig.defaults(
-                                        kafka.bootstrapServers(),
-                                        github.baseUrl(),
-                                        GitHubSimulator.DEFAULT_TOKEN)
-                                .withGroupId("lost-answers")
-                                .withoutPacing()
+                        ExecutorConfigs.forSimulator(kafka, github, "lost-answers")
                                 .withRetries(4, Duration.ofMillis(20), Duration.ofSeconds(5)));
     }
 
@@ -83,8 +66,6 @@ class LostAnswerTest {
     static void stop() {
         executor.close();
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     /** A target, the action, and the one mutation GitHub must have recorded. */

@@ -3,18 +3,15 @@ package io.repostream.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AdminApi;
 import io.repostream.executor.support.ExecutorProcess;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs the executor as its own process with a GitHub token and an admin token, takes it through the
@@ -35,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * right token, the kill switch, a rollback, stopping), and then reads everything it logged: neither
  * secret may appear anywhere.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SecretsInLogsTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -46,15 +45,12 @@ class SecretsInLogsTest {
     private static EmbeddedKafkaBroker kafka;
     private static GitHubSimulator github;
     private static KafkaTopics topics;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-        github.setLimitsEnabled(false);
-        github.setPrimaryLimit(100_000_000);
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
         github.createRepo(REPO);
         github.addToken(GITHUB_TOKEN, "secret-bot");
         topics = new KafkaTopics(kafka);
@@ -63,8 +59,6 @@ class SecretsInLogsTest {
     @AfterAll
     static void stop() {
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     @Test
@@ -159,18 +153,8 @@ class SecretsInLogsTest {
         return port[0];
     }
 
-    private int admin(int port, String method, String path, String token, String body)
+    private static int admin(int port, String method, String path, String token, String body)
             throws Exception {
-        HttpRequest request =
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(30))
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body))
-                        .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        return AdminApi.send(port, method, path, token, body).statusCode();
     }
 }

@@ -9,7 +9,7 @@ import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.RepoPolicy;
-import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,11 +21,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Actions the executor must not apply are audited with the reason, and never reach GitHub: the
  * GitHub URL here points at a closed port, so any request would fail the action instead.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SkipsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -35,16 +37,14 @@ class SkipsTest {
     private static KafkaTopics topics;
 
     @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void start(EmbeddedKafkaBroker broker) {
+        kafka = broker;
         topics = new KafkaTopics(kafka);
     }
 
     @AfterAll
-    static void stopKafka() {
+    static void stop() {
         topics.close();
-        kafka.close();
     }
 
     private static ExecutorConfig config() {

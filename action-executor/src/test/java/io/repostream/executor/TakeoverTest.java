@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.executor.handlers.CreateCommentHandler;
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionMetadata;
 import io.repostream.schemas.ActionRecord;
@@ -14,6 +15,7 @@ import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.TargetState;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,12 +38,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A replica that takes a partition over from a peer that died reads the peer's last snapshots and
  * audits before it applies the partition's actions: the ledger it follows may lag behind, and an
  * action the peer applied (but whose offset it never committed) must not be applied again.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class TakeoverTest {
     private static final String REPO = "acme/takeover";
@@ -58,12 +62,10 @@ class TakeoverTest {
     private static KafkaTopics topics;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-        github.setLimitsEnabled(false);
-        github.setPrimaryLimit(100_000_000);
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
         github.createRepo(REPO);
         topics = new KafkaTopics(kafka);
     }
@@ -71,8 +73,6 @@ class TakeoverTest {
     @AfterAll
     static void stop() {
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     @Test
@@ -92,13 +92,7 @@ class TakeoverTest {
             peer.subscribe(List.of(Topics.ACTIONS.name()));
             awaitAssignment(peer, 6);
             try (ActionExecutor executor =
-                    ActionExecutor.start(
-                            ExecutorConfig.defaults(
-                                            kafka.bootstrapServers(),
-                                            github.baseUrl(),
-                                            GitHubSimulator.DEFAULT_TOKEN)
-                                    .withGroupId(GROUP)
-                                    .withoutPacing())) {
+                    ActionExecutor.start(ExecutorConfigs.forSimulator(kafka, github, GROUP))) {
                 // the executor joins: the partitions are shared between it and the peer
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while ((peer.assignment().size() == 6 || !executor.ready())

@@ -6,6 +6,7 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,14 +14,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A redelivered event (same X-GitHub-Delivery) is answered 200 and written once. */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(90)
 class DeliveryDedupeTest {
     private static final String SECRET = "dedupe-secret";
@@ -28,16 +28,8 @@ class DeliveryDedupeTest {
     private static EmbeddedKafkaBroker kafka;
 
     @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void start(EmbeddedKafkaBroker broker) {
+        kafka = broker;
     }
 
     private static BridgeConfig config() {

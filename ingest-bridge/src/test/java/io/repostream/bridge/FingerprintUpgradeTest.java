@@ -11,27 +11,16 @@ import io.repostream.schemas.json.Json;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * dedupe window after the upgrade and must keep its copies out. The older bridge's records are
  * written here as it wrote them (the event, its id header, its fingerprint header).
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(90)
 class FingerprintUpgradeTest {
     private static final AtomicInteger REPOS = new AtomicInteger();
@@ -55,20 +44,9 @@ class FingerprintUpgradeTest {
     private String repo;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (github != null) {
-            github.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
     }
 
     @BeforeEach
@@ -162,33 +140,13 @@ class FingerprintUpgradeTest {
     }
 
     private BridgeConfig config(PollConfig poll) {
-        BridgeConfig config =
-                BridgeConfig.defaults()
-                        .withKafkaBootstrapServers(kafka.bootstrapServers())
-                        .withWebhookSecret(SECRET)
-                        .withEventLoops(1);
+        BridgeConfig config = TestBridges.config(kafka, SECRET);
         return poll == null ? config : config.withPoll(poll);
     }
 
     private IngestBridge startPolling() {
-        long before = feedRequests();
-        IngestBridge bridge =
-                IngestBridge.start(
-                        config(
-                                new PollConfig(
-                                        github.baseUrl(),
-                                        GitHubSimulator.DEFAULT_TOKEN,
-                                        List.of(repo),
-                                        Duration.ofHours(1),
-                                        null)));
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> feedRequests() > before);
-        return bridge;
-    }
-
-    private long feedRequests() {
-        return github.requests().stream()
-                .filter(r -> r.contains("/repos/" + repo + "/events"))
-                .count();
+        return TestBridges.startPolling(
+                config(TestBridges.polling(github, repo, Duration.ofHours(1), null)), github, repo);
     }
 
     /** A record exactly as a bridge before the lists wrote it. */
@@ -203,56 +161,18 @@ class FingerprintUpgradeTest {
         GitHubEvent event =
                 new GitHubEvent(
                         eventId, source, "issues", "opened", repo, null, null, now, now, payload);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventLog.EVENT_ID_HEADER, eventId.getBytes(StandardCharsets.UTF_8));
-        headers.add(EventLog.FINGERPRINT_HEADER, oldFingerprint.getBytes(StandardCharsets.UTF_8));
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(
-                        kafka.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(
-                            new ProducerRecord<>(
-                                    Topics.EVENTS.name(),
-                                    null,
-                                    event.key(),
-                                    Topics.EVENTS.valueCodec().encode(event),
-                                    headers))
-                    .get(10, TimeUnit.SECONDS);
-        }
+        EarlierBridge.wrote(kafka, event, null, oldFingerprint);
     }
 
     private WebhookDelivery opened(JsonNode issue) {
-        ObjectNode body = Json.mapper().createObjectNode();
-        body.put("action", "opened");
-        body.set("issue", issue);
-        body.putObject("repository").put("full_name", repo);
-        return WebhookDelivery.builder()
-                .event("issues")
-                .body(body.toString())
-                .secret(SECRET)
-                .build();
+        return GitHubSide.issuesWebhook(repo, "opened", issue, SECRET);
     }
 
     private JsonNode feed() throws Exception {
-        HttpResponse<String> response =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        github.baseUrl()
-                                                                + "/repos/"
-                                                                + repo
-                                                                + "/events"))
-                                        .header(
-                                                "Authorization",
-                                                "Bearer " + GitHubSimulator.DEFAULT_TOKEN)
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-        return Json.mapper().readTree(response.body());
+        return GitHubSide.get(github, "/repos/" + repo + "/events");
     }
 
     private List<GitHubEvent> eventsOfRepo() {
-        return TopicContents.values(kafka, Topics.EVENTS).stream()
-                .filter(e -> repo.equals(e.repo()))
-                .toList();
+        return TopicContents.eventsOf(kafka, repo);
     }
 }

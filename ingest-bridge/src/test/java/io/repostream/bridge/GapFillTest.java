@@ -2,7 +2,6 @@ package io.repostream.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repostream.bridge.kafka.EventLog;
 import io.repostream.bridge.webhook.EventNormalizer;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topics;
@@ -21,12 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,11 +64,7 @@ class GapFillTest {
     }
 
     private BridgeConfig config() {
-        return BridgeConfig.defaults()
-                .withKafkaBootstrapServers(kafka.bootstrapServers())
-                .withWebhookSecret(SECRET)
-                .withEventLoops(1)
-                .withPort(bridgePort);
+        return TestBridges.config(kafka, SECRET).withPort(bridgePort);
     }
 
     private BridgeConfig withHook(BridgeConfig config) {
@@ -239,21 +228,7 @@ class GapFillTest {
                         EventNormalizer.parse(
                                 body("issues", "reopened").getBytes(StandardCharsets.UTF_8)),
                         at);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventLog.EVENT_ID_HEADER, id.getBytes(StandardCharsets.UTF_8));
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(
-                        kafka.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(
-                            new ProducerRecord<>(
-                                    Topics.EVENTS.name(),
-                                    null,
-                                    at.toEpochMilli(),
-                                    event.key(),
-                                    Topics.EVENTS.valueCodec().encode(event),
-                                    headers))
-                    .get(10, TimeUnit.SECONDS);
-        }
+        EarlierBridge.wrote(kafka, event, at);
     }
 
     private List<String> eventIds() {

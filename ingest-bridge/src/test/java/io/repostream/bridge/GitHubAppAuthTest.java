@@ -2,9 +2,9 @@ package io.repostream.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookExamples;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,11 +17,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * check the JWT's RS256 signature with the app's public key and hand out installation tokens that
  * see only the installation's repositories.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(120)
 class GitHubAppAuthTest {
     private static final AtomicInteger APPS = new AtomicInteger(4200);
@@ -41,20 +42,9 @@ class GitHubAppAuthTest {
     private String repo;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (github != null) {
-            github.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
     }
 
     @BeforeEach
@@ -87,10 +77,7 @@ class GitHubAppAuthTest {
     }
 
     private BridgeConfig config(Path key, List<String> hooks) {
-        return BridgeConfig.defaults()
-                .withKafkaBootstrapServers(kafka.bootstrapServers())
-                .withWebhookSecret("app-test-secret")
-                .withEventLoops(1)
+        return TestBridges.config(kafka, "app-test-secret")
                 .withPoll(
                         new PollConfig(
                                 github.baseUrl(),
@@ -103,9 +90,7 @@ class GitHubAppAuthTest {
     }
 
     private List<String> feedRequests() {
-        return github.requests().stream()
-                .filter(r -> r.contains("/repos/" + repo + "/events"))
-                .toList();
+        return TestBridges.feedRequests(github, repo);
     }
 
     @Test
@@ -123,10 +108,7 @@ class GitHubAppAuthTest {
                 .hasSizeGreaterThanOrEqualTo(2)
                 .noneMatch(r -> r.endsWith(" 401"));
         assertThat(github.installationTokensIssued()).containsEntry(installationId, 1L);
-        assertThat(
-                        TopicContents.values(kafka, Topics.EVENTS).stream()
-                                .filter(e -> repo.equals(e.repo())))
-                .hasSize(1);
+        assertThat(TopicContents.eventsOf(kafka, repo)).hasSize(1);
     }
 
     @Test
@@ -188,10 +170,7 @@ class GitHubAppAuthTest {
             github.exhaustQuota(pollToken);
             try (IngestBridge withToken =
                     IngestBridge.start(
-                            BridgeConfig.defaults()
-                                    .withKafkaBootstrapServers(kafka.bootstrapServers())
-                                    .withWebhookSecret("app-test-secret")
-                                    .withEventLoops(1)
+                            TestBridges.config(kafka, "app-test-secret")
                                     .withPoll(
                                             new PollConfig(
                                                     github.baseUrl(),

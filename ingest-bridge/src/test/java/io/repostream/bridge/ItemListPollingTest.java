@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
-import io.repostream.schemas.json.Json;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -22,10 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bounded a poll and going on at the next (also after a restart), shaped like webhooks, through the
  * ingest filter, and written once whichever of webhook, feed and list shows them first.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(180)
 class ItemListPollingTest {
     private static final AtomicInteger ORGS = new AtomicInteger();
@@ -56,20 +52,9 @@ class ItemListPollingTest {
     private String repo;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (github != null) {
-            github.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
     }
 
     @BeforeEach
@@ -91,11 +76,7 @@ class ItemListPollingTest {
      * feed's): it holds the poller while it runs, so the first pollNow() waits for it.
      */
     private IngestBridge startBridge(Path stateFile, IngestFilter filter) {
-        long before = requestsFor("/events");
-        IngestBridge bridge = IngestBridge.start(config(stateFile, filter));
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
-                .until(() -> requestsFor("/events") > before);
+        IngestBridge bridge = TestBridges.startPolling(config(stateFile, filter), github, repo);
         bridge.pollNow();
         return bridge;
     }
@@ -105,19 +86,10 @@ class ItemListPollingTest {
     }
 
     private BridgeConfig config(Path stateFile, IngestFilter filter) {
-        return BridgeConfig.defaults()
-                .withKafkaBootstrapServers(kafka.bootstrapServers())
-                .withWebhookSecret(SECRET)
-                .withEventLoops(1)
+        return TestBridges.config(kafka, SECRET)
                 .withFilter(filter)
-                .withPoll(
-                        new PollConfig(
-                                github.baseUrl(),
-                                GitHubSimulator.DEFAULT_TOKEN,
-                                List.of(repo),
-                                // long, so only pollNow() polls after the first round
-                                Duration.ofHours(1),
-                                stateFile));
+                // long, so only pollNow() polls after the first round
+                .withPoll(TestBridges.polling(github, repo, Duration.ofHours(1), stateFile));
     }
 
     private long requestsFor(String what) {
@@ -339,42 +311,19 @@ class ItemListPollingTest {
     }
 
     private JsonNode issueJson(int number) throws Exception {
-        HttpResponse<String> issue =
-                http.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                github.baseUrl()
-                                                        + "/repos/"
-                                                        + repo
-                                                        + "/issues/"
-                                                        + number))
-                                .header("Authorization", "Bearer " + GitHubSimulator.DEFAULT_TOKEN)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        return Json.mapper().readTree(issue.body());
+        return GitHubSide.get(github, "/repos/" + repo + "/issues/" + number);
     }
 
     /** The {@code issues.opened} webhook GitHub sends for {@code issue}. */
     private WebhookDelivery opened(JsonNode issue) {
-        var body = Json.mapper().createObjectNode();
-        body.put("action", "opened");
-        body.set("issue", issue);
-        body.putObject("repository").put("full_name", repo);
-        return WebhookDelivery.builder()
-                .event("issues")
-                .body(body.toString())
-                .secret(SECRET)
-                .build();
+        return GitHubSide.issuesWebhook(repo, "opened", issue, SECRET);
     }
 
     private List<GitHubEvent> eventsOfRepo() {
-        return TopicContents.values(kafka, Topics.EVENTS).stream()
-                .filter(e -> repo.equals(e.repo()))
-                .toList();
+        return TopicContents.eventsOf(kafka, repo);
     }
 
     private List<GitHubEvent> polled() {
-        Predicate<GitHubEvent> poll = e -> e.source() == EventSource.POLL;
-        return eventsOfRepo().stream().filter(poll).toList();
+        return TopicContents.polledEventsOf(kafka, repo);
     }
 }

@@ -2,10 +2,9 @@ package io.repostream.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * first limited answer, whichever endpoint gave it, asks nothing before it has passed, and feeds
  * the quota gauge from every answer.
  */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(90)
 class PollRateLimitTest {
     private static final AtomicInteger REPOS = new AtomicInteger();
@@ -37,20 +35,9 @@ class PollRateLimitTest {
     private String repo;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (github != null) {
-            github.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
     }
 
     @BeforeEach
@@ -68,24 +55,11 @@ class PollRateLimitTest {
     }
 
     private IngestBridge startBridge(Duration interval) {
-        long before = requestsOf(repo).size();
-        IngestBridge bridge =
-                IngestBridge.start(
-                        BridgeConfig.defaults()
-                                .withKafkaBootstrapServers(kafka.bootstrapServers())
-                                .withWebhookSecret("limit-test-secret")
-                                .withEventLoops(1)
-                                .withPoll(
-                                        new PollConfig(
-                                                github.baseUrl(),
-                                                TOKEN,
-                                                List.of(repo),
-                                                interval,
-                                                null)));
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
-                .until(() -> requestsOf(repo).size() > before);
-        return bridge;
+        return TestBridges.startPolling(
+                TestBridges.config(kafka, "limit-test-secret")
+                        .withPoll(TestBridges.polling(github, repo, interval, null)),
+                github,
+                repo);
     }
 
     @Test
@@ -197,8 +171,6 @@ class PollRateLimitTest {
     }
 
     private List<GitHubEvent> polled() {
-        return TopicContents.values(kafka, Topics.EVENTS).stream()
-                .filter(e -> e.source() == EventSource.POLL && repo.equals(e.repo()))
-                .toList();
+        return TopicContents.polledEventsOf(kafka, repo);
     }
 }

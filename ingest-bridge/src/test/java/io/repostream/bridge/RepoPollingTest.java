@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Polling the repository event feed of the GitHub simulator into the real broker. */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(90)
 class RepoPollingTest {
     private static final java.util.concurrent.atomic.AtomicInteger REPO_NUMBERS =
@@ -36,20 +35,9 @@ class RepoPollingTest {
     private String repo;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (github != null) {
-            github.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
     }
 
     @BeforeEach
@@ -61,33 +49,10 @@ class RepoPollingTest {
 
     /** The bridge polls once as it starts; wait for that, so pollNow() results are exact. */
     private IngestBridge startBridge(Path stateFile) {
-        long before = eventRequests();
-        IngestBridge bridge = IngestBridge.start(config(stateFile));
-        org.awaitility.Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
-                .until(() -> eventRequests() > before);
-        return bridge;
-    }
-
-    private long eventRequests() {
-        return github.requests().stream()
-                .filter(r -> r.contains("/repos/" + repo + "/events"))
-                .count();
-    }
-
-    private BridgeConfig config(Path stateFile) {
-        return BridgeConfig.defaults()
-                .withKafkaBootstrapServers(kafka.bootstrapServers())
-                .withWebhookSecret("poll-test-secret")
-                .withEventLoops(1)
-                .withPoll(
-                        new PollConfig(
-                                github.baseUrl(),
-                                GitHubSimulator.DEFAULT_TOKEN,
-                                List.of(repo),
-                                // long, so only pollNow() polls after the first round
-                                Duration.ofHours(1),
-                                stateFile));
+        // long, so only pollNow() polls after the first round
+        PollConfig poll = TestBridges.polling(github, repo, Duration.ofHours(1), stateFile);
+        return TestBridges.startPolling(
+                TestBridges.config(kafka, "poll-test-secret").withPoll(poll), github, repo);
     }
 
     @Test
@@ -381,39 +346,18 @@ class RepoPollingTest {
     private io.repostream.testkit.fixtures.WebhookDelivery webhookFor(
             com.fasterxml.jackson.databind.JsonNode action,
             com.fasterxml.jackson.databind.JsonNode issue) {
-        var body = io.repostream.schemas.json.Json.mapper().createObjectNode();
-        body.set("action", action);
-        body.set("issue", issue);
-        body.putObject("repository").put("full_name", repo);
-        return io.repostream.testkit.fixtures.WebhookDelivery.builder()
-                .event("issues")
-                .body(body.toString())
-                .secret("poll-test-secret")
-                .build();
+        return GitHubSide.issuesWebhook(repo, action.asText(), issue, "poll-test-secret");
     }
 
     private com.fasterxml.jackson.databind.JsonNode feed() throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        var response =
-                http.send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create(
-                                                github.baseUrl() + "/repos/" + repo + "/events"))
-                                .header("Authorization", "Bearer " + GitHubSimulator.DEFAULT_TOKEN)
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-        return io.repostream.schemas.json.Json.mapper().readTree(response.body());
+        return GitHubSide.get(github, "/repos/" + repo + "/events");
     }
 
     private List<GitHubEvent> eventsOfRepo() {
-        return TopicContents.values(kafka, Topics.EVENTS).stream()
-                .filter(e -> repo.equals(e.repo()))
-                .toList();
+        return TopicContents.eventsOf(kafka, repo);
     }
 
     private List<GitHubEvent> polled() {
-        return TopicContents.values(kafka, Topics.EVENTS).stream()
-                .filter(e -> e.source() == EventSource.POLL && repo.equals(e.repo()))
-                .toList();
+        return TopicContents.polledEventsOf(kafka, repo);
     }
 }

@@ -6,6 +6,7 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,29 +14,20 @@ import io.vertx.junit5.VertxExtension;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Secret rotation, per-org and per-repo secrets, SHA-1 opt-in, and ingest filters over HTTP. */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(90)
 class SecretsAndFiltersTest {
     private static EmbeddedKafkaBroker kafka;
 
     @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void start(EmbeddedKafkaBroker broker) {
+        kafka = broker;
     }
 
     private static BridgeConfig config(WebhookSecrets secrets) {

@@ -1,6 +1,9 @@
 package io.repostream.bridge;
 
+import io.repostream.schemas.EventSource;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topic;
+import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +52,16 @@ final class TopicContents {
 
     static <V> List<V> values(EmbeddedKafkaBroker kafka, Topic<String, V> topic) {
         return all(kafka, topic).stream().map(ConsumerRecord::value).toList();
+    }
+
+    /** The events of {@code repo} on github.events.v1, webhooks and polled alike. */
+    static List<GitHubEvent> eventsOf(EmbeddedKafkaBroker kafka, String repo) {
+        return values(kafka, Topics.EVENTS).stream().filter(e -> repo.equals(e.repo())).toList();
+    }
+
+    /** The events of {@code repo} that the poller wrote. */
+    static List<GitHubEvent> polledEventsOf(EmbeddedKafkaBroker kafka, String repo) {
+        return eventsOf(kafka, repo).stream().filter(e -> e.source() == EventSource.POLL).toList();
     }
 
     private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -52,6 +53,12 @@ final class WebhookClient implements AutoCloseable {
         public String toString() {
             return status + " " + body;
         }
+
+        /** The whole answer, body included, once it has arrived. */
+        static io.vertx.core.Future<Reply> read(HttpClientResponse response) {
+            return response.body()
+                    .map(b -> new Reply(response.statusCode(), response.headers(), b.toString()));
+        }
     }
 
     Reply post(WebhookDelivery delivery) {
@@ -73,15 +80,7 @@ final class WebhookClient implements AutoCloseable {
                             headers.forEach(request::putHeader);
                             return request.send(body);
                         })
-                .compose(
-                        response ->
-                                response.body()
-                                        .map(
-                                                b ->
-                                                        new Reply(
-                                                                response.statusCode(),
-                                                                response.headers(),
-                                                                b.toString())));
+                .compose(Reply::read);
     }
 
     Reply get(String path) {
@@ -91,15 +90,7 @@ final class WebhookClient implements AutoCloseable {
     private io.vertx.core.Future<Reply> get0(String path) {
         return (http.request(HttpMethod.GET, port, "127.0.0.1", path)
                 .compose(request -> request.send())
-                .compose(
-                        response ->
-                                response.body()
-                                        .map(
-                                                b ->
-                                                        new Reply(
-                                                                response.statusCode(),
-                                                                response.headers(),
-                                                                b.toString()))));
+                .compose(Reply::read));
     }
 
     static <T> T await(io.vertx.core.Future<T> future) {

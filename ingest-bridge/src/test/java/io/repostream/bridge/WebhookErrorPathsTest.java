@@ -7,6 +7,7 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every refusal says what was wrong, and nothing refused reaches github.events.v1. */
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(90)
 class WebhookErrorPathsTest {
     private static final String SECRET = "error-paths-secret";
@@ -37,9 +38,8 @@ class WebhookErrorPathsTest {
     private WebhookClient client;
 
     @BeforeAll
-    static void startKafkaAndBridge() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void startBridge(EmbeddedKafkaBroker broker) {
+        kafka = broker;
         bridge = IngestBridge.start(config());
     }
 
@@ -50,12 +50,9 @@ class WebhookErrorPathsTest {
     }
 
     @AfterAll
-    static void stopBridgeAndKafka() {
+    static void stopBridge() {
         if (bridge != null) {
             bridge.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 
@@ -226,15 +223,7 @@ class WebhookErrorPathsTest {
             // the body is read as the answer arrives: later it may be gone
             WebhookClient.Reply reply =
                     put.send(Buffer.buffer(delivery.body()))
-                            .compose(
-                                    r ->
-                                            r.body()
-                                                    .map(
-                                                            b ->
-                                                                    new WebhookClient.Reply(
-                                                                            r.statusCode(),
-                                                                            r.headers(),
-                                                                            b.toString())))
+                            .compose(WebhookClient.Reply::read)
                             .await(10, TimeUnit.SECONDS);
 
             assertThat(reply.status()).isEqualTo(405);
@@ -286,15 +275,7 @@ class WebhookErrorPathsTest {
             stalled.write(Buffer.buffer(delivery.body()).slice(0, 10)).await(10, TimeUnit.SECONDS);
             WebhookClient.Reply reply =
                     stalled.response()
-                            .compose(
-                                    r ->
-                                            r.body()
-                                                    .map(
-                                                            b ->
-                                                                    new WebhookClient.Reply(
-                                                                            r.statusCode(),
-                                                                            r.headers(),
-                                                                            b.toString())))
+                            .compose(WebhookClient.Reply::read)
                             .await(10, TimeUnit.SECONDS);
             http.close();
 

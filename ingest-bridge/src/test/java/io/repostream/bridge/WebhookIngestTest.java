@@ -9,6 +9,7 @@ import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookDelivery;
 import io.repostream.testkit.fixtures.WebhookExample;
 import io.repostream.testkit.fixtures.WebhookExamples;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
+@ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
 @Timeout(60)
 class WebhookIngestTest {
     private static final String SECRET = "it's a secret to everybody";
@@ -35,9 +36,8 @@ class WebhookIngestTest {
     private WebhookClient client;
 
     @BeforeAll
-    static void startKafkaAndBridge() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void startBridge(EmbeddedKafkaBroker broker) {
+        kafka = broker;
         bridge =
                 IngestBridge.start(
                         BridgeConfig.defaults()
@@ -46,12 +46,9 @@ class WebhookIngestTest {
     }
 
     @AfterAll
-    static void stopBridgeAndKafka() {
+    static void stopBridge() {
         if (bridge != null) {
             bridge.close();
-        }
-        if (kafka != null) {
-            kafka.close();
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.kohsuke.github.GHIssue;
 import org.kohsuke.github.GHIssueComment;
@@ -240,6 +241,21 @@ public final class HubGitHubClient implements GitHubClient {
     @Override
     public Optional<Long> findComment(String repo, long number, String marker) {
         String own = ownLogin(repo, number);
+        return firstComment(
+                        repo,
+                        number,
+                        comment ->
+                                comment.getBody() != null
+                                        && comment.getBody().contains(marker)
+                                        && own.equalsIgnoreCase(comment.getUserName()))
+                .map(GHIssueComment::getId);
+    }
+
+    /**
+     * The first comment on {@code repo#number} that {@code wanted} accepts, as GitHub has it now.
+     */
+    private Optional<GHIssueComment> firstComment(
+            String repo, long number, Predicate<GHIssueComment> wanted) {
         return call(
                 repo,
                 number,
@@ -248,13 +264,11 @@ public final class HubGitHubClient implements GitHubClient {
                 () -> {
                     for (GHIssueComment comment :
                             repository(repo).getIssue((int) number).listComments()) {
-                        if (comment.getBody() != null
-                                && comment.getBody().contains(marker)
-                                && own.equalsIgnoreCase(comment.getUserName())) {
-                            return Optional.of(comment.getId());
+                        if (wanted.test(comment)) {
+                            return Optional.of(comment);
                         }
                     }
-                    return Optional.<Long>empty();
+                    return Optional.<GHIssueComment>empty();
                 });
     }
 
@@ -285,22 +299,8 @@ public final class HubGitHubClient implements GitHubClient {
                 null,
                 // deleting it again would be GitHub's 404
                 () ->
-                        call(
-                                repo,
-                                number,
-                                Kind.READ,
-                                "list_comments",
-                                () -> {
-                                    for (GHIssueComment comment :
-                                            repository(repo)
-                                                    .getIssue((int) number)
-                                                    .listComments()) {
-                                        if (comment.getId() == commentId) {
-                                            return false;
-                                        }
-                                    }
-                                    return true;
-                                }));
+                        firstComment(repo, number, comment -> comment.getId() == commentId)
+                                .isEmpty());
     }
 
     @Override

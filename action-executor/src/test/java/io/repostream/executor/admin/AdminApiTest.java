@@ -6,17 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.executor.ActionExecutor;
 import io.repostream.executor.ExecutorConfig;
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AdminApi;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.json.Json;
-import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The admin API over real HTTP, against an executor on the real broker. */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AdminApiTest {
     private static final String ADMIN_TOKEN = "admin-" + UUID.randomUUID();
@@ -37,12 +37,10 @@ class AdminApiTest {
     private static EmbeddedKafkaBroker kafka;
     private static KafkaTopics topics;
     private static ActionExecutor executor;
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
+    static void start(EmbeddedKafkaBroker broker) {
+        kafka = broker;
         topics = new KafkaTopics(kafka);
         executor =
                 ActionExecutor.start(
@@ -58,24 +56,11 @@ class AdminApiTest {
     static void stop() {
         executor.close();
         topics.close();
-        kafka.close();
     }
 
     private static HttpResponse<String> send(String method, String path, String token, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + executor.adminPort() + path))
-                        .timeout(Duration.ofSeconds(10))
-                        .method(
-                                method,
-                                body == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return AdminApi.send(executor.adminPort(), method, path, token, body);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repostream.executor.ActionExecutor;
 import io.repostream.executor.ExecutorConfig;
-import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.net.ConnectException;
 import java.net.URI;
@@ -15,16 +15,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * In a pod, probes and Prometheus reach the admin API through the pod's address, so it must be able
  * to bind more than 127.0.0.1. 127.0.0.2 is loopback too, but only a server bound to every address
  * answers there.
  */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AdminBindAddressTest {
     private static final HttpClient HTTP =
@@ -32,14 +33,8 @@ class AdminBindAddressTest {
     private static EmbeddedKafkaBroker kafka;
 
     @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        kafka.close();
+    static void start(EmbeddedKafkaBroker broker) {
+        kafka = broker;
     }
 
     private static ExecutorConfig config() {

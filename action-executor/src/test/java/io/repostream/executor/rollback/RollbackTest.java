@@ -4,32 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.executor.ActionExecutor;
-import io.repostream.executor.ExecutorConfig;
 import io.repostream.executor.ExecutorMain;
 import io.repostream.executor.rollback.RollbackResult.Status;
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AdminApi;
+import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
+import io.repostream.executor.support.Policies;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
-import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.json.Json;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,8 +37,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Undoing applied actions against the simulator: by id, in bulk, over HTTP and from the CLI. */
+@ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class RollbackTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -55,37 +54,17 @@ class RollbackTest {
     private static ActionExecutor executor;
 
     @BeforeAll
-    static void start() {
-        kafka = EmbeddedKafkaBroker.start();
-        kafka.createTopics(Topics.all());
-        github = GitHubSimulator.start();
-        github.setLimitsEnabled(false);
-        // limits off still counts requests in x-ratelimit-remaining, which the executor obeys
-        github.setPrimaryLimit(100_000_000);
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
         github.createRepo(REPO);
         github.createRepo(OTHER_REPO);
         topics = new KafkaTopics(kafka);
-        topics.send(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        EnumSet.allOf(ActionType.class),
-                        false,
-                        100_000,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+        topics.send(Policies.everyActionType(REPO, 100_000));
         executor =
                 ActionExecutor.start(
-                        ExecutorConfig.defaults(
-                                        kafka.bootstrapServers(),
-                                        github.baseUrl(),
-                                        GitHubSimulator.DEFAULT_TOKEN)
-                                .withGroupId("rollback")
-                                .withoutPacing()
+                        ExecutorConfigs.forSimulator(kafka, github, "rollback")
                                 .withAdmin(0, ADMIN_TOKEN));
     }
 
@@ -93,8 +72,6 @@ class RollbackTest {
     static void stop() {
         executor.close();
         topics.close();
-        github.close();
-        kafka.close();
     }
 
     private static AuditRecord apply(ActionRecord action) {
@@ -304,24 +281,10 @@ class RollbackTest {
         }
 
         HttpResponse<String> response =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        "http://127.0.0.1:"
-                                                                + executor.adminPort()
-                                                                + "/rollback/bulk"))
-                                        .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                        .timeout(Duration.ofSeconds(120))
-                                        .POST(
-                                                HttpRequest.BodyPublishers.ofString(
-                                                        "{\"produced_by\":\""
-                                                                + rule
-                                                                + "\",\"repo\":\""
-                                                                + REPO
-                                                                + "\"}"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+                admin(
+                        "POST",
+                        "/rollback/bulk",
+                        "{\"produced_by\":\"" + rule + "\",\"repo\":\"" + REPO + "\"}");
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = Json.mapper().readTree(response.body());
         assertThat(body.at("/counts/rolled_back").asInt()).isEqualTo(count - touched.size());
@@ -524,20 +487,7 @@ class RollbackTest {
 
     private static HttpResponse<String> admin(String method, String path, String body)
             throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                "http://127.0.0.1:" + executor.adminPort() + path))
-                                .header("Authorization", "Bearer " + ADMIN_TOKEN)
-                                .timeout(Duration.ofSeconds(60))
-                                .method(
-                                        method,
-                                        body == null
-                                                ? HttpRequest.BodyPublishers.noBody()
-                                                : HttpRequest.BodyPublishers.ofString(body))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return AdminApi.send(executor.adminPort(), method, path, ADMIN_TOKEN, body);
     }
 
     private static String cli(String... args) {

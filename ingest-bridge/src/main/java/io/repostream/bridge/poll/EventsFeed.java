@@ -77,17 +77,15 @@ public final class EventsFeed {
      */
     public FeedPage fetchIssues(String repo, Instant since, int page, String etag)
             throws IOException, InterruptedException {
-        return get(
+        return listPage(
                 repo,
                 apiUrl
                         + "/repos/"
                         + repo
                         + "/issues?state=all&sort=updated&direction=asc&per_page=100&since="
-                        + since
-                        + (page > 1 ? "&page=" + page : ""),
-                page > 1 ? null : etag,
-                null,
-                true);
+                        + since,
+                page,
+                etag);
     }
 
     /**
@@ -96,16 +94,22 @@ public final class EventsFeed {
      */
     public FeedPage fetchPulls(String repo, int page, String etag)
             throws IOException, InterruptedException {
-        return get(
+        return listPage(
                 repo,
                 apiUrl
                         + "/repos/"
                         + repo
-                        + "/pulls?state=all&sort=updated&direction=desc&per_page=100"
-                        + (page > 1 ? "&page=" + page : ""),
-                page > 1 ? null : etag,
-                null,
-                true);
+                        + "/pulls?state=all&sort=updated&direction=desc&per_page=100",
+                page,
+                etag);
+    }
+
+    /** Page {@code page} of a list; only page 1 conditionally: the ETag is page 1's. */
+    private FeedPage listPage(String repo, String firstPageUrl, int page, String etag)
+            throws IOException, InterruptedException {
+        return page > 1
+                ? get(repo, firstPageUrl + "&page=" + page, null, null, true)
+                : get(repo, firstPageUrl, etag, null, true);
     }
 
     /** Reads {@code GET /repos/{owner}/{repo}}: the repository as webhooks carry it. */

@@ -88,8 +88,7 @@ final class ItemLists {
             Map<String, PollCursors.Cursor> moved) {
         String key = repo + "/issues";
         PollCursors.Cursor cursor = cursors.get(key);
-        if (cursor.lastEventId() <= 0) {
-            moved.put(key, new PollCursors.Cursor(null, clock.instant().getEpochSecond()));
+        if (startsNow(key, cursor, moved)) {
             return;
         }
         Instant since = Instant.ofEpochSecond(cursor.lastEventId());
@@ -133,8 +132,7 @@ final class ItemLists {
             Map<String, PollCursors.Cursor> moved) {
         String key = repo + "/pulls";
         PollCursors.Cursor cursor = cursors.get(key);
-        if (cursor.lastEventId() <= 0) {
-            moved.put(key, new PollCursors.Cursor(null, clock.instant().getEpochSecond()));
+        if (startsNow(key, cursor, moved)) {
             return;
         }
         long since = cursor.lastEventId();
@@ -168,6 +166,19 @@ final class ItemLists {
             bounded(repo, "pulls", firstPage, pages.lastPage);
         }
         moved.put(key, new PollCursors.Cursor(null, since, pages.lastPage, newest));
+    }
+
+    /**
+     * A list never scanned is not read: its cursor starts now, and what happened before is the
+     * feed's to bring in.
+     */
+    private boolean startsNow(
+            String key, PollCursors.Cursor cursor, Map<String, PollCursors.Cursor> moved) {
+        if (cursor.lastEventId() > 0) {
+            return false;
+        }
+        moved.put(key, new PollCursors.Cursor(null, clock.instant().getEpochSecond()));
+        return true;
     }
 
     private void bounded(String repo, String list, int firstPage, int lastPage) {

@@ -57,23 +57,12 @@ final class AppRoutes {
 
     /** {@code GET /app/installations/{installation_id}}: one of the app's installations. */
     ApiResponse getInstallation(ApiRequest request) {
-        long appId = appId(request);
-        SimulatedApp.Installation installation =
-                state.installation(request.number("installation_id"));
-        if (installation == null || installation.appId() != appId) {
-            throw ApiError.notFound();
-        }
-        return ApiResponse.ok(installation(installation));
+        return ApiResponse.ok(installation(installationOfTheApp(request)));
     }
 
     /** {@code POST /app/installations/{installation_id}/access_tokens}: a one-hour token. */
     ApiResponse createAccessToken(ApiRequest request) {
-        long appId = appId(request);
-        SimulatedApp.Installation installation =
-                state.installation(request.number("installation_id"));
-        if (installation == null || installation.appId() != appId) {
-            throw ApiError.notFound();
-        }
+        SimulatedApp.Installation installation = installationOfTheApp(request);
         StringBuilder token = new StringBuilder("ghs_");
         for (int i = 0; i < 36; i++) {
             token.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
@@ -86,6 +75,17 @@ final class AppRoutes {
         body.set("permissions", permissions());
         body.put("repository_selection", "selected");
         return ApiResponse.of(201, body);
+    }
+
+    /** The {@code installation_id} of the path; another app's installation is GitHub's 404. */
+    private SimulatedApp.Installation installationOfTheApp(ApiRequest request) {
+        long appId = appId(request);
+        SimulatedApp.Installation installation =
+                state.installation(request.number("installation_id"));
+        if (installation == null || installation.appId() != appId) {
+            throw ApiError.notFound();
+        }
+        return installation;
     }
 
     private ObjectNode installation(SimulatedApp.Installation installation) {

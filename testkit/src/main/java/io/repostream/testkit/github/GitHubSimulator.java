@@ -706,6 +706,16 @@ public final class GitHubSimulator implements AutoCloseable {
         limiter.setEnabled(enabled);
     }
 
+    /**
+     * For tests whose volume is not what they are about: nothing is refused, and the headers show a
+     * quota of 100,000,000 an hour, so that a client that waits when {@code x-ratelimit-remaining}
+     * reaches 0 never waits either (with {@link #setLimitsEnabled} off alone, it still would).
+     */
+    public void removeLimits() {
+        setLimitsEnabled(false);
+        setPrimaryLimit(100_000_000);
+    }
+
     /** Requests per hour per token (GitHub: 5000 for a user, 15000 for some apps). */
     public void setPrimaryLimit(int perHour) {
         limiter.setPrimaryLimit(perHour);

@@ -155,12 +155,14 @@ final class RequestPipeline {
                 !route.app() && route.createsContent() && response.status < 300
                         ? faults.takeAfterApplying()
                         : OptionalInt.empty();
+        // logged before the answer leaves (or the connection drops), so that a client that has
+        // its answer always finds its request in requests()
         Runnable answer;
         if (lost.isPresent() && lost.getAsInt() == FaultInjector.DROP_CONNECTION) {
             answer =
                     () -> {
-                        ctx.request().connection().close();
                         log(line + " dropped");
+                        ctx.request().connection().close();
                     };
         } else {
             ApiResponse sent =
@@ -169,8 +171,8 @@ final class RequestPipeline {
                             : response;
             answer =
                     () -> {
-                        write(ctx.response(), sent, quota);
                         log(line + " " + sent.status);
+                        write(ctx.response(), sent, quota);
                     };
         }
         Runnable finish =

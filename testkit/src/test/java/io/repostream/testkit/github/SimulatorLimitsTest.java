@@ -2,6 +2,7 @@ package io.repostream.testkit.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -162,6 +163,24 @@ class SimulatorLimitsTest {
         assertThat(write.status()).isEqualTo(200);
         assertThat(secondWrite.status()).isEqualTo(200);
         assertThat(secondWrite.header("x-ratelimit-remaining")).isEqualTo("0");
+    }
+
+    @Test
+    void withLimitsRemovedNothingIsRefusedAndTheQuotaNeverRunsOut() {
+        github.setSecondaryLimit(1);
+        github.setPrimaryLimit(2);
+        github.removeLimits();
+
+        SimulatorHttp.Response first =
+                http.post(API + "/issues/" + issue + "/comments", "{\"body\":\"a\"}");
+        SimulatorHttp.Response second =
+                http.post(API + "/issues/" + issue + "/comments", "{\"body\":\"b\"}");
+        SimulatorHttp.Response third =
+                http.post(API + "/issues/" + issue + "/comments", "{\"body\":\"c\"}");
+
+        assertThat(List.of(first.status(), second.status(), third.status())).containsOnly(201);
+        assertThat(third.header("x-ratelimit-limit")).isEqualTo("100000000");
+        assertThat(third.header("x-ratelimit-remaining")).isEqualTo("99999997");
     }
 
     @Test

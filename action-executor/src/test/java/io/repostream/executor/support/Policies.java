@@ -1,0 +1,29 @@
+package io.repostream.executor.support;
+
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.RepoPolicy;
+import java.util.EnumSet;
+
+/** Repo policies the tests send to {@code github.config.v1}. */
+public final class Policies {
+    private Policies() {}
+
+    /**
+     * Every action type enabled, merges and run cancellations included, at most {@code
+     * actionBudgetPerHour} actions an hour; defaults otherwise.
+     */
+    public static RepoPolicy everyActionType(String repo, int actionBudgetPerHour) {
+        return new RepoPolicy(
+                repo,
+                null,
+                EnumSet.allOf(ActionType.class),
+                false,
+                actionBudgetPerHour,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
+}
