@@ -189,8 +189,8 @@ public record RepoPolicy(
     /** First-response and resolution targets of one priority. */
     public record SlaTarget(Duration firstResponse, Duration resolution) {
         public SlaTarget {
-            Require.present(firstResponse, "first_response");
-            Require.present(resolution, "resolution");
+            Require.positive(Require.present(firstResponse, "first_response"), "first_response");
+            Require.positive(Require.present(resolution, "resolution"), "resolution");
         }
     }
 
@@ -273,8 +273,19 @@ public record RepoPolicy(
                 throw new IllegalArgumentException(
                         "retry.max_attempts must be >= 1, got " + maxAttempts);
             }
-            baseDelay = baseDelay == null ? Duration.ofMinutes(1) : baseDelay;
+            baseDelay =
+                    baseDelay == null
+                            ? Duration.ofMinutes(1)
+                            : Require.positive(baseDelay, "retry.base_delay");
             maxDelay = maxDelay == null ? Duration.ofMinutes(30) : maxDelay;
+            if (maxDelay.compareTo(baseDelay) < 0) {
+                throw new IllegalArgumentException(
+                        "retry.max_delay ("
+                                + maxDelay
+                                + ") must not be shorter than retry.base_delay ("
+                                + baseDelay
+                                + ")");
+            }
         }
 
         public static Retry defaults() {

@@ -1,5 +1,6 @@
 package io.repostream.schemas;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,6 +15,14 @@ public final class Require {
     public static <T> T present(T value, String field) {
         if (value == null) {
             throw new IllegalArgumentException(field + " is required");
+        }
+        return value;
+    }
+
+    /** A duration longer than zero. */
+    public static Duration positive(Duration value, String field) {
+        if (value != null && (value.isNegative() || value.isZero())) {
+            throw new IllegalArgumentException(field + " must be longer than zero, got " + value);
         }
         return value;
     }

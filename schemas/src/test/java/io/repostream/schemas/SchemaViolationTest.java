@@ -93,6 +93,16 @@ class SchemaViolationTest {
                         r -> ((ObjectNode) r.get("calendar")).putArray("working_days"),
                         "working_days"),
                 broken(
+                        Topics.CONFIG,
+                        SampleRecords.policy(),
+                        r -> firstTarget(r).put("first_response", "-PT30M"),
+                        "first_response"),
+                broken(
+                        Topics.CONFIG,
+                        SampleRecords.policy(),
+                        r -> ((ObjectNode) r.get("retry")).put("base_delay", "-PT1M"),
+                        "base_delay"),
+                broken(
                         Topics.PREDICTIONS,
                         SampleRecords.prediction(),
                         r -> r.put("risk", "SCARY"),
@@ -117,6 +127,10 @@ class SchemaViolationTest {
                         SampleRecords.deadLetter(),
                         r -> r.remove("reason"),
                         "reason"));
+    }
+
+    private static ObjectNode firstTarget(ObjectNode policy) {
+        return (ObjectNode) policy.get("sla").get("targets").elements().next();
     }
 
     private static <V> Arguments broken(
@@ -144,6 +158,33 @@ class SchemaViolationTest {
             Topic<String, ?> topic, ObjectNode tree, String field) {
         assertThat(topic.valueCodec().schema().violations(tree))
                 .anySatisfy(problem -> assertThat(problem).contains(field));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "first_response, PT0S, first_response",
+        "resolution, PT0S, resolution",
+    })
+    void aZeroSlaTargetIsRejectedWithTheFieldNamed(String key, String value, String field) {
+        // PT0S matches the duration pattern, but a target of zero would breach at once
+        ObjectNode tree = (ObjectNode) Topics.CONFIG.valueCodec().toTree(SampleRecords.policy());
+        firstTarget(tree).put(key, value);
+        byte[] bytes = tree.toString().getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> Topics.CONFIG.valueCodec().decode(bytes))
+                .isInstanceOf(RecordValidationException.class)
+                .hasMessageContaining(field);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRetryWhoseLongestDelayIsShorterThanItsFirstIsRejected() {
+        ObjectNode tree = (ObjectNode) Topics.CONFIG.valueCodec().toTree(SampleRecords.policy());
+        ((ObjectNode) tree.get("retry")).put("base_delay", "PT10M").put("max_delay", "PT1M");
+        byte[] bytes = tree.toString().getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> Topics.CONFIG.valueCodec().decode(bytes))
+                .isInstanceOf(RecordValidationException.class)
+                .hasMessageContaining("retry.max_delay");
     }
 
     @org.junit.jupiter.api.Test
