@@ -197,7 +197,8 @@ public final class IngestBridge implements AutoCloseable {
                                     seen,
                                     !config.dedupeWindow().isZero(),
                                     metrics,
-                                    clock));
+                                    clock,
+                                    poll.app() != null ? poll.app().installationId() : null));
         }
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         port = listen(webhooks, health, metrics, startupTimeout);

@@ -108,7 +108,43 @@ class GitHubAppAuthTest {
                 .hasSizeGreaterThanOrEqualTo(2)
                 .noneMatch(r -> r.endsWith(" 401"));
         assertThat(github.installationTokensIssued()).containsEntry(installationId, 1L);
-        assertThat(TopicContents.eventsOf(kafka, repo)).hasSize(1);
+        assertThat(TopicContents.eventsOf(kafka, repo))
+                .singleElement()
+                .satisfies(
+                        event -> {
+                            // as the app's webhooks would say: the job's per-installation limits
+                            // count polled and delivered events of the installation together
+                            assertThat(event.installationId()).isEqualTo(installationId);
+                            assertThat(event.payload().path("installation").path("id").asLong())
+                                    .isEqualTo(installationId);
+                        });
+    }
+
+    @Test
+    void eventsPolledWithATokenNameNoInstallation() throws Exception {
+        String token = "repostream-token-" + appId;
+        github.addToken(token, "poller");
+        github.createIssue(repo, "seen with a token", "body", "alice");
+        try (IngestBridge bridge =
+                IngestBridge.start(
+                        TestBridges.config(kafka, "app-test-secret")
+                                .withPoll(
+                                        new PollConfig(
+                                                github.baseUrl(),
+                                                token,
+                                                List.of(repo),
+                                                Duration.ofHours(1),
+                                                null)))) {
+            bridge.pollNow();
+        }
+
+        assertThat(TopicContents.eventsOf(kafka, repo))
+                .singleElement()
+                .satisfies(
+                        event -> {
+                            assertThat(event.installationId()).isNull();
+                            assertThat(event.payload().has("installation")).isFalse();
+                        });
     }
 
     @Test

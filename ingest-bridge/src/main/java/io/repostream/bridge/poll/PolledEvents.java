@@ -53,6 +53,35 @@ public final class PolledEvents {
                 webhookShaped(entry));
     }
 
+    /**
+     * The event as a GitHub App's webhook would carry it: polled as installation {@code
+     * installationId}, it gets that {@code installation_id} and a payload {@code installation:
+     * {id}} (the parts GitHub's feed and lists leave out), so that the job's per-installation rate
+     * limits count it like a webhook's. Unchanged without an installation (token auth) or when it
+     * has one.
+     */
+    public static GitHubEvent withInstallation(GitHubEvent event, Long installationId) {
+        if (installationId == null || event.installationId() != null) {
+            return event;
+        }
+        JsonNode payload = event.payload();
+        if (payload instanceof ObjectNode object && !object.has("installation")) {
+            payload = object.deepCopy();
+            ((ObjectNode) payload).putObject("installation").put("id", installationId);
+        }
+        return new GitHubEvent(
+                event.eventId(),
+                event.source(),
+                event.type(),
+                event.action(),
+                event.repo(),
+                event.org(),
+                installationId,
+                event.occurredAt(),
+                event.receivedAt(),
+                payload);
+    }
+
     /** The feed entry's payload, completed with the parts a webhook carries beside it. */
     static ObjectNode webhookShaped(JsonNode entry) {
         JsonNode inner = entry.path("payload");

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RepoPoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RepoPoller.class);
+    private final Long installationId;
 
     private final List<String> repos;
     private final Duration interval;
@@ -70,6 +71,39 @@ public final class RepoPoller implements AutoCloseable {
             boolean dedupe,
             BridgeMetrics metrics,
             Clock clock) {
+        this(
+                repos,
+                interval,
+                kafkaTimeout,
+                feed,
+                cursors,
+                filter,
+                log,
+                seen,
+                dedupe,
+                metrics,
+                clock,
+                null);
+    }
+
+    /**
+     * @param installationId the GitHub App installation polled as, or {@code null} with a token:
+     *     polled events get it as their {@code installation_id}, as the app's webhooks do
+     */
+    public RepoPoller(
+            List<String> repos,
+            Duration interval,
+            Duration kafkaTimeout,
+            EventsFeed feed,
+            PollCursors cursors,
+            IngestFilter filter,
+            EventLog log,
+            SeenDeliveries seen,
+            boolean dedupe,
+            BridgeMetrics metrics,
+            Clock clock,
+            Long installationId) {
+        this.installationId = installationId;
         this.repos = List.copyOf(repos);
         this.interval = interval;
         this.kafkaTimeout = kafkaTimeout;
@@ -309,7 +343,8 @@ public final class RepoPoller implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Stored> store(GitHubEvent event) {
+    private CompletableFuture<Stored> store(GitHubEvent polled) {
+        GitHubEvent event = PolledEvents.withInstallation(polled, installationId);
         Optional<String> dropped = filter.dropReason(event);
         if (dropped.isPresent()) {
             // counted like a filtered webhook; the cursor moves past it
