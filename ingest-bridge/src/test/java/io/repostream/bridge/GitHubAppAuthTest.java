@@ -2,6 +2,7 @@ package io.repostream.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.testkit.fixtures.WebhookExamples;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.junit.KafkaAndGitHub;
@@ -89,6 +90,12 @@ class GitHubAppAuthTest {
                                 new GitHubApp(appId, installationId, key)));
     }
 
+    private static GitHubEvent onlyEventOf(String repo) {
+        List<GitHubEvent> events = TopicContents.eventsOf(kafka, repo);
+        assertThat(events).hasSize(1);
+        return events.get(0);
+    }
+
     private List<String> feedRequests() {
         return TestBridges.feedRequests(github, repo);
     }
@@ -108,16 +115,12 @@ class GitHubAppAuthTest {
                 .hasSizeGreaterThanOrEqualTo(2)
                 .noneMatch(r -> r.endsWith(" 401"));
         assertThat(github.installationTokensIssued()).containsEntry(installationId, 1L);
-        assertThat(TopicContents.eventsOf(kafka, repo))
-                .singleElement()
-                .satisfies(
-                        event -> {
-                            // as the app's webhooks would say: the job's per-installation limits
-                            // count polled and delivered events of the installation together
-                            assertThat(event.installationId()).isEqualTo(installationId);
-                            assertThat(event.payload().path("installation").path("id").asLong())
-                                    .isEqualTo(installationId);
-                        });
+        // as the app's webhooks would say: the job's per-installation limits count polled and
+        // delivered events of the installation together
+        GitHubEvent polled = onlyEventOf(repo);
+        assertThat(polled.installationId()).isEqualTo(installationId);
+        assertThat(polled.payload().path("installation").path("id").asLong())
+                .isEqualTo(installationId);
     }
 
     @Test
@@ -138,13 +141,9 @@ class GitHubAppAuthTest {
             bridge.pollNow();
         }
 
-        assertThat(TopicContents.eventsOf(kafka, repo))
-                .singleElement()
-                .satisfies(
-                        event -> {
-                            assertThat(event.installationId()).isNull();
-                            assertThat(event.payload().has("installation")).isFalse();
-                        });
+        GitHubEvent polled = onlyEventOf(repo);
+        assertThat(polled.installationId()).isNull();
+        assertThat(polled.payload().has("installation")).isFalse();
     }
 
     @Test

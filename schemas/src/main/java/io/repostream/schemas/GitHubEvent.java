@@ -60,6 +60,36 @@ public record GitHubEvent(
         return "global";
     }
 
+    /** The same event with another payload (a projection, a redacted or enriched copy). */
+    public GitHubEvent withPayload(JsonNode newPayload) {
+        return new GitHubEvent(
+                eventId,
+                source,
+                type,
+                action,
+                repo,
+                org,
+                installationId,
+                occurredAt,
+                receivedAt,
+                newPayload);
+    }
+
+    /** The same event attributed to another GitHub App installation. */
+    public GitHubEvent withInstallationId(Long newInstallationId) {
+        return new GitHubEvent(
+                eventId,
+                source,
+                type,
+                action,
+                repo,
+                org,
+                newInstallationId,
+                occurredAt,
+                receivedAt,
+                payload);
+    }
+
     /** {@code type.action}, or just the type for events without an action. */
     @JsonIgnore
     public String qualifiedType() {

@@ -38,6 +38,22 @@ class GitHubEventTest {
     }
 
     @Test
+    void withersChangeOneFieldAndKeepEveryOther() {
+        GitHubEvent original = event("octo-org/hello-world", "octo-org", null);
+        var payload = JsonNodeFactory.instance.objectNode().put("action", "closed");
+
+        GitHubEvent both = original.withPayload(payload).withInstallationId(42L);
+
+        assertThat(both)
+                .usingRecursiveComparison()
+                .ignoringFields("payload", "installationId")
+                .isEqualTo(original);
+        assertThat(both.payload()).isEqualTo(payload);
+        assertThat(both.installationId()).isEqualTo(42L);
+        assertThat(original.installationId()).isNull();
+    }
+
+    @Test
     void aRepositoryWithoutOwnerIsRejectedWithTheFieldNamed() {
         assertThatThrownBy(() -> event("hello-world", null, null))
                 .isInstanceOf(IllegalArgumentException.class)

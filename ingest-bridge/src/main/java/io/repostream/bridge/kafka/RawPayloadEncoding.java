@@ -26,18 +26,7 @@ final class RawPayloadEncoding {
     private RawPayloadEncoding() {}
 
     static byte[] encode(GitHubEvent event, byte[] rawPayload) {
-        GitHubEvent envelope =
-                new GitHubEvent(
-                        event.eventId(),
-                        event.source(),
-                        event.type(),
-                        event.action(),
-                        event.repo(),
-                        event.org(),
-                        event.installationId(),
-                        event.occurredAt(),
-                        event.receivedAt(),
-                        JsonNodeFactory.instance.objectNode());
+        GitHubEvent envelope = event.withPayload(JsonNodeFactory.instance.objectNode());
         byte[] head = Topics.EVENTS.valueCodec().encode(envelope);
         int cut = head.length - EMPTY_PAYLOAD_TAIL.length + "\"payload\":".length();
         if (!endsWith(head, EMPTY_PAYLOAD_TAIL)) {

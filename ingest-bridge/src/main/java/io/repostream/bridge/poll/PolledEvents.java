@@ -69,17 +69,7 @@ public final class PolledEvents {
             payload = object.deepCopy();
             ((ObjectNode) payload).putObject("installation").put("id", installationId);
         }
-        return new GitHubEvent(
-                event.eventId(),
-                event.source(),
-                event.type(),
-                event.action(),
-                event.repo(),
-                event.org(),
-                installationId,
-                event.occurredAt(),
-                event.receivedAt(),
-                payload);
+        return event.withPayload(payload).withInstallationId(installationId);
     }
 
     /** The feed entry's payload, completed with the parts a webhook carries beside it. */

@@ -59,33 +59,6 @@ public final class RepoPoller implements AutoCloseable {
                         return t;
                     });
 
-    public RepoPoller(
-            List<String> repos,
-            Duration interval,
-            Duration kafkaTimeout,
-            EventsFeed feed,
-            PollCursors cursors,
-            IngestFilter filter,
-            EventLog log,
-            SeenDeliveries seen,
-            boolean dedupe,
-            BridgeMetrics metrics,
-            Clock clock) {
-        this(
-                repos,
-                interval,
-                kafkaTimeout,
-                feed,
-                cursors,
-                filter,
-                log,
-                seen,
-                dedupe,
-                metrics,
-                clock,
-                null);
-    }
-
     /**
      * @param installationId the GitHub App installation polled as, or {@code null} with a token:
      *     polled events get it as their {@code installation_id}, as the app's webhooks do
