@@ -4,6 +4,7 @@ import io.repostream.flink.functions.ActionRateGovernor;
 import io.repostream.flink.functions.CiEvents;
 import io.repostream.flink.functions.CiRetryPlanner;
 import io.repostream.flink.functions.GovernorInput;
+import io.repostream.flink.functions.GovernorInputSerializer;
 import io.repostream.flink.functions.GovernorSignals;
 import io.repostream.flink.functions.InstallationRateGovernor;
 import io.repostream.flink.functions.ItemEvents;
@@ -20,6 +21,7 @@ import io.repostream.flink.kafka.KafkaConnectors;
 import io.repostream.flink.prediction.PredictionPipeline;
 import io.repostream.flink.prediction.PredictionStreams;
 import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
@@ -185,14 +187,12 @@ public final class RepostreamJob {
                                 events,
                                 EventTime.events(maxOutOfOrderness, sourceIdleness),
                                 "github-events",
-                                JsonTypeInfo.of(GitHubEvent.class))
+                                WireTypes.GITHUB_EVENT)
                         .uid("github-events-source");
         // the rules read a few fields; the prediction features read a few more (from Kafka the
         // source already keeps only these, see KafkaConnectors.eventSource)
         DataStream<GitHubEvent> githubEvents =
-                sourceEvents
-                        .map(new RuleFields(), JsonTypeInfo.of(GitHubEvent.class))
-                        .name("rule-fields");
+                sourceEvents.map(new RuleFields(), WireTypes.GITHUB_EVENT).name("rule-fields");
 
         DataStream<RepoPolicy> policyStream =
                 env.fromSource(
@@ -211,13 +211,13 @@ public final class RepostreamJob {
 
         DataStream<ActionRecord> triage =
                 items.connect(repoPolicies)
-                        .process(new TriageLabelFunction(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new TriageLabelFunction(), WireTypes.ACTION_RECORD)
                         .uid("triage-label")
                         .name("triage-label");
 
         SingleOutputStreamOperator<ActionRecord> sla =
                 items.connect(repoPolicies)
-                        .process(new SlaDeadlineFunction(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new SlaDeadlineFunction(), WireTypes.ACTION_RECORD)
                         .uid("sla-monitor")
                         .name("sla-monitor");
 
@@ -227,7 +227,7 @@ public final class RepostreamJob {
                         .name("ci-completions")
                         .keyBy(new CiEvents.Key())
                         .connect(repoPolicies)
-                        .process(new CiRetryPlanner(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new CiRetryPlanner(), WireTypes.ACTION_RECORD)
                         .uid("ci-retry-planner")
                         .name("ci-retry-planner");
 
@@ -263,7 +263,7 @@ public final class RepostreamJob {
             StreamExecutionEnvironment env,
             DataStream<ActionRecord> proposedActions,
             BroadcastStream<RepoPolicy> repoPolicies) {
-        TypeInformation<GovernorInput> governorInput = JsonTypeInfo.of(GovernorInput.class);
+        TypeInformation<GovernorInput> governorInput = GovernorInputSerializer.TYPE;
         DataStream<GovernorInput> proposed =
                 proposedActions.map(GovernorInput::of, governorInput).name("proposed-actions");
         if (audits != null) {
@@ -288,8 +288,7 @@ public final class RepostreamJob {
 
         SingleOutputStreamOperator<ActionRecord> governed =
                 perRepo.keyBy(GovernorInput::installationKey, Types.STRING)
-                        .process(
-                                new InstallationRateGovernor(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new InstallationRateGovernor(), WireTypes.ACTION_RECORD)
                         .uid("installation-rate-governor")
                         .name("installation-rate-limits");
         return new Governed(perRepo, governed);
@@ -298,7 +297,7 @@ public final class RepostreamJob {
     /** Per-repo windowed metrics for dashboards, from the events and the rules' signals. */
     private void analytics(
             DataStream<GitHubEvent> githubEvents, DataStream<RepoMetrics> ruleSignals) {
-        TypeInformation<RepoMetrics> metricType = JsonTypeInfo.of(RepoMetrics.class);
+        TypeInformation<RepoMetrics> metricType = WireTypes.REPO_METRICS;
         // one "events" sample per event, chained to the source and never an open-item change:
         // it goes straight to the windows, the one network hop it needs
         DataStream<RepoMetrics> eventCounts =

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -57,7 +58,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
 
     /** CI runs, failures by class, flakes and flake rate, for the analytics windows. */
     public static final OutputTag<RepoMetrics> SIGNALS =
-            new OutputTag<>("ci-signals", JsonTypeInfo.of(RepoMetrics.class));
+            new OutputTag<>("ci-signals", WireTypes.REPO_METRICS);
 
     private final FailureClassifier classifier = new FailureClassifier();
     private transient ValueState<CiWorkflowState> state;

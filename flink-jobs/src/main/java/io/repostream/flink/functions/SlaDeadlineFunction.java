@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -52,7 +53,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
 
     /** SLA signals for the analytics windows: warnings, breaches, items closed in time or late. */
     public static final OutputTag<RepoMetrics> SIGNALS =
-            new OutputTag<>("sla-signals", JsonTypeInfo.of(RepoMetrics.class));
+            new OutputTag<>("sla-signals", WireTypes.REPO_METRICS);
 
     /** Garbage collection for items whose end we never see; not a business rule. */
     private static final Duration STATE_RETENTION = Duration.ofDays(400);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.functions.Policies;
 import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.ModelVersion;
@@ -90,7 +91,7 @@ public final class CiSuccessPredictor
             new OutputTag<>("training-examples", JsonTypeInfo.of(TrainingExample.class));
 
     public static final OutputTag<ActionRecord> HIGH_RISK_ACTIONS =
-            new OutputTag<>("high-risk-actions", JsonTypeInfo.of(ActionRecord.class));
+            new OutputTag<>("high-risk-actions", WireTypes.ACTION_RECORD);
 
     /** Keyed state names (tests count their entries). */
     static final String PENDING_STATE = "pending-builds";
