@@ -3,6 +3,7 @@ package io.repostream.flink;
 import io.repostream.flink.functions.ActionRateGovernor;
 import io.repostream.flink.functions.CiEvents;
 import io.repostream.flink.functions.CiRetryPlanner;
+import io.repostream.flink.functions.EventCountCombiner;
 import io.repostream.flink.functions.GovernorInput;
 import io.repostream.flink.functions.GovernorInputSerializer;
 import io.repostream.flink.functions.GovernorSignals;
@@ -71,6 +72,7 @@ public final class RepostreamJob {
     private final Duration maxOutOfOrderness;
     private final Duration sourceIdleness;
     private final PredictionIo prediction;
+    private final int eventCountBuckets;
 
     /**
      * Where the CI success predictor reads models and writes predictions and training examples.
@@ -121,7 +123,8 @@ public final class RepostreamJob {
                 metrics,
                 JobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS,
                 JobConfig.DEFAULT_SOURCE_IDLENESS,
-                null);
+                null,
+                EventCountCombiner.DEFAULT_MAX_BUCKETS);
     }
 
     private RepostreamJob(
@@ -132,7 +135,8 @@ public final class RepostreamJob {
             Sink<RepoMetrics> metrics,
             Duration maxOutOfOrderness,
             Duration sourceIdleness,
-            PredictionIo prediction) {
+            PredictionIo prediction,
+            int eventCountBuckets) {
         this.events = Objects.requireNonNull(events, "events");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.audits = audits;
@@ -141,12 +145,21 @@ public final class RepostreamJob {
         this.maxOutOfOrderness = maxOutOfOrderness;
         this.sourceIdleness = sourceIdleness;
         this.prediction = prediction;
+        this.eventCountBuckets = eventCountBuckets;
     }
 
     /** The same job with other event-time settings. */
     public RepostreamJob withEventTime(Duration outOfOrderness, Duration idleness) {
         return new RepostreamJob(
-                events, policies, audits, actions, metrics, outOfOrderness, idleness, prediction);
+                events,
+                policies,
+                audits,
+                actions,
+                metrics,
+                outOfOrderness,
+                idleness,
+                prediction,
+                eventCountBuckets);
     }
 
     /** The same job with the CI success predictor (see {@link PredictionPipeline}). */
@@ -159,7 +172,26 @@ public final class RepostreamJob {
                 metrics,
                 maxOutOfOrderness,
                 sourceIdleness,
-                Objects.requireNonNull(io, "io"));
+                Objects.requireNonNull(io, "io"),
+                eventCountBuckets);
+    }
+
+    /**
+     * The same job with at most {@code maxBuckets} open event counts per subtask (see {@link
+     * EventCountCombiner}); 0 sends one sample per event to the windows, as the job did before it
+     * counted ahead (tests compare the two).
+     */
+    RepostreamJob withEventCountBuckets(int maxBuckets) {
+        return new RepostreamJob(
+                events,
+                policies,
+                audits,
+                actions,
+                metrics,
+                maxOutOfOrderness,
+                sourceIdleness,
+                prediction,
+                maxBuckets);
     }
 
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
@@ -298,10 +330,13 @@ public final class RepostreamJob {
     private void analytics(
             DataStream<GitHubEvent> githubEvents, DataStream<RepoMetrics> ruleSignals) {
         TypeInformation<RepoMetrics> metricType = WireTypes.REPO_METRICS;
-        // one "events" sample per event, chained to the source and never an open-item change:
-        // it goes straight to the windows, the one network hop it needs
+        // counted per series and window ahead, chained to the source, and never an open-item
+        // change: the counts go straight to the windows, the one network hop they need
         DataStream<RepoMetrics> eventCounts =
-                githubEvents.map(new MetricSignals.EventCount(), metricType).name("event-counts");
+                githubEvents.transform(
+                        "event-counts",
+                        metricType,
+                        new EventCountCombiner(METRICS_WINDOW, eventCountBuckets));
         SingleOutputStreamOperator<RepoMetrics> ruleCounts =
                 ruleSignals
                         .process(new SignalCounters(), metricType)
