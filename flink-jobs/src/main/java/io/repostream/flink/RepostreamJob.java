@@ -11,6 +11,7 @@ import io.repostream.flink.functions.InstallationRateGovernor;
 import io.repostream.flink.functions.ItemEvents;
 import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.MetricSignals;
+import io.repostream.flink.functions.MetricWindowAccSerializer;
 import io.repostream.flink.functions.MetricWindowAggregate;
 import io.repostream.flink.functions.OpenItemsGauge;
 import io.repostream.flink.functions.Policies;
@@ -361,8 +362,8 @@ public final class RepostreamJob {
                 .aggregate(
                         new MetricWindowAggregate(),
                         new MetricWindowAggregate.ToMetric(),
-                        JsonTypeInfo.of(MetricWindowAggregate.Acc.class),
-                        JsonTypeInfo.of(MetricWindowAggregate.Acc.class),
+                        MetricWindowAccSerializer.TYPE,
+                        MetricWindowAccSerializer.TYPE,
                         metricType)
                 .uid("repo-metrics-windows")
                 .name("repo-metrics-windows")

@@ -3,7 +3,6 @@ package io.repostream.flink.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
@@ -67,7 +66,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         ValueStateDescriptor<CiWorkflowState> descriptor =
-                new ValueStateDescriptor<>("ci-workflow", JsonTypeInfo.of(CiWorkflowState.class));
+                new ValueStateDescriptor<>("ci-workflow", CiWorkflowStateSerializer.INSTANCE);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(30)).build());
         state = getRuntimeContext().getState(descriptor);
     }

@@ -151,6 +151,57 @@ public final class BinaryFields {
         return values;
     }
 
+    /** A map of string to double in its iteration order; null is written as empty. */
+    public static void writeDoubleMap(Map<String, Double> values, DataOutputView out)
+            throws IOException {
+        if (values == null) {
+            out.writeInt(0);
+            return;
+        }
+        out.writeInt(values.size());
+        for (Map.Entry<String, Double> e : values.entrySet()) {
+            writeString(e.getKey(), out);
+            out.writeBoolean(e.getValue() != null);
+            if (e.getValue() != null) {
+                out.writeDouble(e.getValue());
+            }
+        }
+    }
+
+    public static Map<String, Double> readDoubleMap(DataInputView in) throws IOException {
+        int n = readSize(in);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String key = readString(in);
+            values.put(key, in.readBoolean() ? in.readDouble() : null);
+        }
+        return values;
+    }
+
+    /** A map of string to int in its iteration order; null is written as empty. */
+    public static void writeIntMap(Map<String, Integer> values, DataOutputView out)
+            throws IOException {
+        if (values == null) {
+            out.writeInt(0);
+            return;
+        }
+        out.writeInt(values.size());
+        for (Map.Entry<String, Integer> e : values.entrySet()) {
+            writeString(e.getKey(), out);
+            writeNullableInt(e.getValue(), out);
+        }
+    }
+
+    public static Map<String, Integer> readIntMap(DataInputView in) throws IOException {
+        int n = readSize(in);
+        Map<String, Integer> values = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String key = readString(in);
+            values.put(key, readNullableInt(in));
+        }
+        return values;
+    }
+
     private static int readSize(DataInputView in) throws IOException {
         int n = in.readInt();
         if (n < 0) {

@@ -6,10 +6,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
- * Type information for records between operators, written by a binary serializer of their own
- * instead of as JSON ({@link JsonTypeInfo}). Only for streams: network buffers are not part of
- * checkpoints, so these formats may change between versions. State keeps {@link JsonTypeInfo} or a
- * serializer whose snapshot migrates it.
+ * Type information written by a binary serializer of its own instead of as JSON ({@link
+ * JsonTypeInfo}). Mostly for records between operators: network buffers are not part of
+ * checkpoints, so those formats (enums by ordinal, see {@link WireTypes}) may change between
+ * versions. Where a type is kept in state (the windows' accumulator), its serializer has a stable
+ * format and a snapshot that migrates the JSON state of earlier versions ({@link
+ * JsonMigratingSnapshot}).
  */
 public final class WireTypeInfo<T> extends TypeInformation<T> {
     private static final long serialVersionUID = 1L;
