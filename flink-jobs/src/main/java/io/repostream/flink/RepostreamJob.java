@@ -3,12 +3,15 @@ package io.repostream.flink;
 import io.repostream.flink.functions.ActionRateGovernor;
 import io.repostream.flink.functions.CiEvents;
 import io.repostream.flink.functions.CiRetryPlanner;
+import io.repostream.flink.functions.EventCountCombiner;
 import io.repostream.flink.functions.GovernorInput;
+import io.repostream.flink.functions.GovernorInputSerializer;
 import io.repostream.flink.functions.GovernorSignals;
 import io.repostream.flink.functions.InstallationRateGovernor;
 import io.repostream.flink.functions.ItemEvents;
 import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.MetricSignals;
+import io.repostream.flink.functions.MetricWindowAccSerializer;
 import io.repostream.flink.functions.MetricWindowAggregate;
 import io.repostream.flink.functions.OpenItemsGauge;
 import io.repostream.flink.functions.Policies;
@@ -20,6 +23,7 @@ import io.repostream.flink.kafka.KafkaConnectors;
 import io.repostream.flink.prediction.PredictionPipeline;
 import io.repostream.flink.prediction.PredictionStreams;
 import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
@@ -69,6 +73,7 @@ public final class RepostreamJob {
     private final Duration maxOutOfOrderness;
     private final Duration sourceIdleness;
     private final PredictionIo prediction;
+    private final int eventCountBuckets;
 
     /**
      * Where the CI success predictor reads models and writes predictions and training examples.
@@ -119,7 +124,8 @@ public final class RepostreamJob {
                 metrics,
                 JobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS,
                 JobConfig.DEFAULT_SOURCE_IDLENESS,
-                null);
+                null,
+                EventCountCombiner.DEFAULT_MAX_BUCKETS);
     }
 
     private RepostreamJob(
@@ -130,7 +136,8 @@ public final class RepostreamJob {
             Sink<RepoMetrics> metrics,
             Duration maxOutOfOrderness,
             Duration sourceIdleness,
-            PredictionIo prediction) {
+            PredictionIo prediction,
+            int eventCountBuckets) {
         this.events = Objects.requireNonNull(events, "events");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.audits = audits;
@@ -139,12 +146,21 @@ public final class RepostreamJob {
         this.maxOutOfOrderness = maxOutOfOrderness;
         this.sourceIdleness = sourceIdleness;
         this.prediction = prediction;
+        this.eventCountBuckets = eventCountBuckets;
     }
 
     /** The same job with other event-time settings. */
     public RepostreamJob withEventTime(Duration outOfOrderness, Duration idleness) {
         return new RepostreamJob(
-                events, policies, audits, actions, metrics, outOfOrderness, idleness, prediction);
+                events,
+                policies,
+                audits,
+                actions,
+                metrics,
+                outOfOrderness,
+                idleness,
+                prediction,
+                eventCountBuckets);
     }
 
     /** The same job with the CI success predictor (see {@link PredictionPipeline}). */
@@ -157,7 +173,26 @@ public final class RepostreamJob {
                 metrics,
                 maxOutOfOrderness,
                 sourceIdleness,
-                Objects.requireNonNull(io, "io"));
+                Objects.requireNonNull(io, "io"),
+                eventCountBuckets);
+    }
+
+    /**
+     * The same job with at most {@code maxBuckets} open event counts per subtask (see {@link
+     * EventCountCombiner}); 0 sends one sample per event to the windows, as the job did before it
+     * counted ahead (tests compare the two).
+     */
+    RepostreamJob withEventCountBuckets(int maxBuckets) {
+        return new RepostreamJob(
+                events,
+                policies,
+                audits,
+                actions,
+                metrics,
+                maxOutOfOrderness,
+                sourceIdleness,
+                prediction,
+                maxBuckets);
     }
 
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
@@ -185,14 +220,12 @@ public final class RepostreamJob {
                                 events,
                                 EventTime.events(maxOutOfOrderness, sourceIdleness),
                                 "github-events",
-                                JsonTypeInfo.of(GitHubEvent.class))
+                                WireTypes.GITHUB_EVENT)
                         .uid("github-events-source");
         // the rules read a few fields; the prediction features read a few more (from Kafka the
         // source already keeps only these, see KafkaConnectors.eventSource)
         DataStream<GitHubEvent> githubEvents =
-                sourceEvents
-                        .map(new RuleFields(), JsonTypeInfo.of(GitHubEvent.class))
-                        .name("rule-fields");
+                sourceEvents.map(new RuleFields(), WireTypes.GITHUB_EVENT).name("rule-fields");
 
         DataStream<RepoPolicy> policyStream =
                 env.fromSource(
@@ -211,13 +244,13 @@ public final class RepostreamJob {
 
         DataStream<ActionRecord> triage =
                 items.connect(repoPolicies)
-                        .process(new TriageLabelFunction(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new TriageLabelFunction(), WireTypes.ACTION_RECORD)
                         .uid("triage-label")
                         .name("triage-label");
 
         SingleOutputStreamOperator<ActionRecord> sla =
                 items.connect(repoPolicies)
-                        .process(new SlaDeadlineFunction(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new SlaDeadlineFunction(), WireTypes.ACTION_RECORD)
                         .uid("sla-monitor")
                         .name("sla-monitor");
 
@@ -227,7 +260,7 @@ public final class RepostreamJob {
                         .name("ci-completions")
                         .keyBy(new CiEvents.Key())
                         .connect(repoPolicies)
-                        .process(new CiRetryPlanner(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new CiRetryPlanner(), WireTypes.ACTION_RECORD)
                         .uid("ci-retry-planner")
                         .name("ci-retry-planner");
 
@@ -263,7 +296,7 @@ public final class RepostreamJob {
             StreamExecutionEnvironment env,
             DataStream<ActionRecord> proposedActions,
             BroadcastStream<RepoPolicy> repoPolicies) {
-        TypeInformation<GovernorInput> governorInput = JsonTypeInfo.of(GovernorInput.class);
+        TypeInformation<GovernorInput> governorInput = GovernorInputSerializer.TYPE;
         DataStream<GovernorInput> proposed =
                 proposedActions.map(GovernorInput::of, governorInput).name("proposed-actions");
         if (audits != null) {
@@ -288,8 +321,7 @@ public final class RepostreamJob {
 
         SingleOutputStreamOperator<ActionRecord> governed =
                 perRepo.keyBy(GovernorInput::installationKey, Types.STRING)
-                        .process(
-                                new InstallationRateGovernor(), JsonTypeInfo.of(ActionRecord.class))
+                        .process(new InstallationRateGovernor(), WireTypes.ACTION_RECORD)
                         .uid("installation-rate-governor")
                         .name("installation-rate-limits");
         return new Governed(perRepo, governed);
@@ -298,11 +330,14 @@ public final class RepostreamJob {
     /** Per-repo windowed metrics for dashboards, from the events and the rules' signals. */
     private void analytics(
             DataStream<GitHubEvent> githubEvents, DataStream<RepoMetrics> ruleSignals) {
-        TypeInformation<RepoMetrics> metricType = JsonTypeInfo.of(RepoMetrics.class);
-        // one "events" sample per event, chained to the source and never an open-item change:
-        // it goes straight to the windows, the one network hop it needs
+        TypeInformation<RepoMetrics> metricType = WireTypes.REPO_METRICS;
+        // counted per series and window ahead, chained to the source, and never an open-item
+        // change: the counts go straight to the windows, the one network hop they need
         DataStream<RepoMetrics> eventCounts =
-                githubEvents.map(new MetricSignals.EventCount(), metricType).name("event-counts");
+                githubEvents.transform(
+                        "event-counts",
+                        metricType,
+                        new EventCountCombiner(METRICS_WINDOW, eventCountBuckets));
         SingleOutputStreamOperator<RepoMetrics> ruleCounts =
                 ruleSignals
                         .process(new SignalCounters(), metricType)
@@ -327,8 +362,8 @@ public final class RepostreamJob {
                 .aggregate(
                         new MetricWindowAggregate(),
                         new MetricWindowAggregate.ToMetric(),
-                        JsonTypeInfo.of(MetricWindowAggregate.Acc.class),
-                        JsonTypeInfo.of(MetricWindowAggregate.Acc.class),
+                        MetricWindowAccSerializer.TYPE,
+                        MetricWindowAccSerializer.TYPE,
                         metricType)
                 .uid("repo-metrics-windows")
                 .name("repo-metrics-windows")

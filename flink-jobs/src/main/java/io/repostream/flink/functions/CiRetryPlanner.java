@@ -3,7 +3,7 @@ package io.repostream.flink.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -57,7 +57,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
 
     /** CI runs, failures by class, flakes and flake rate, for the analytics windows. */
     public static final OutputTag<RepoMetrics> SIGNALS =
-            new OutputTag<>("ci-signals", JsonTypeInfo.of(RepoMetrics.class));
+            new OutputTag<>("ci-signals", WireTypes.REPO_METRICS);
 
     private final FailureClassifier classifier = new FailureClassifier();
     private transient ValueState<CiWorkflowState> state;
@@ -66,7 +66,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         ValueStateDescriptor<CiWorkflowState> descriptor =
-                new ValueStateDescriptor<>("ci-workflow", JsonTypeInfo.of(CiWorkflowState.class));
+                new ValueStateDescriptor<>("ci-workflow", CiWorkflowStateSerializer.INSTANCE);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(30)).build());
         state = getRuntimeContext().getState(descriptor);
     }

@@ -26,7 +26,15 @@ public final class FailureClassifier implements Serializable {
     /** Tried in this order: infrastructure trouble first, so a timeout in a test is transient. */
     static final Map<FailureClass, List<String>> DEFAULT_PATTERNS = defaults();
 
-    private final transient Map<String, Pattern> compiled = new ConcurrentHashMap<>();
+    /**
+     * Compiled patterns by source. Not final: the classifier travels inside a function as Java
+     * serialization, which leaves transient fields null, and a cache made afresh per call would
+     * compile every pattern for every failure.
+     */
+    private transient Map<String, Pattern> compiled;
+
+    /** Patterns compiled by this instance (after deserialisation: since then), for tests. */
+    private transient long compilations;
 
     /**
      * The class of a failure described by {@code text}, under a repository's extra patterns.
@@ -65,11 +73,15 @@ public final class FailureClassifier implements Serializable {
     }
 
     private Pattern compile(String repo, String regex) {
-        Map<String, Pattern> cache = compiled == null ? new ConcurrentHashMap<>() : compiled;
+        if (compiled == null) {
+            compiled = new ConcurrentHashMap<>();
+        }
+        Map<String, Pattern> cache = compiled;
         Pattern p = cache.get(regex);
         if (p != null) {
             return p;
         }
+        compilations++;
         try {
             p = Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
@@ -84,6 +96,10 @@ public final class FailureClassifier implements Serializable {
             cache.put(regex, p);
         }
         return p;
+    }
+
+    long compilations() {
+        return compilations;
     }
 
     private static FailureClass parseClass(String repo, String name) {

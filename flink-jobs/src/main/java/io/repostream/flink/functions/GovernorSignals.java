@@ -1,6 +1,6 @@
 package io.repostream.flink.functions;
 
-import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.RepoMetrics;
 import java.time.Instant;
@@ -13,7 +13,7 @@ public final class GovernorSignals {
     private GovernorSignals() {}
 
     public static final OutputTag<RepoMetrics> TAG =
-            new OutputTag<>("governor-signals", JsonTypeInfo.of(RepoMetrics.class));
+            new OutputTag<>("governor-signals", WireTypes.REPO_METRICS);
 
     static RepoMetrics of(ActionRecord action, String metric, Instant at) {
         return new RepoMetrics(

@@ -12,6 +12,9 @@ import org.apache.flink.api.java.functions.KeySelector;
  * event) that the analytics windows add up per repository, metric and labels.
  */
 public final class MetricSignals {
+    /** Events per repository and {@code type.action}, summed. */
+    public static final String EVENTS = "events";
+
     private MetricSignals() {}
 
     /** How a metric's samples combine within a window. */
@@ -42,9 +45,14 @@ public final class MetricSignals {
 
         @Override
         public RepoMetrics map(GitHubEvent event) {
+            return sample(event);
+        }
+
+        /** The sample of one event. */
+        public static RepoMetrics sample(GitHubEvent event) {
             return new RepoMetrics(
                     event.key(),
-                    "events",
+                    EVENTS,
                     Map.of("type", event.qualifiedType()),
                     1,
                     event.occurredAt(),

@@ -3,7 +3,7 @@ package io.repostream.flink.functions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -52,7 +52,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
 
     /** SLA signals for the analytics windows: warnings, breaches, items closed in time or late. */
     public static final OutputTag<RepoMetrics> SIGNALS =
-            new OutputTag<>("sla-signals", JsonTypeInfo.of(RepoMetrics.class));
+            new OutputTag<>("sla-signals", WireTypes.REPO_METRICS);
 
     /** Garbage collection for items whose end we never see; not a business rule. */
     private static final Duration STATE_RETENTION = Duration.ofDays(400);
@@ -72,7 +72,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         ValueStateDescriptor<SlaState> descriptor =
-                new ValueStateDescriptor<>("sla-item", JsonTypeInfo.of(SlaState.class));
+                new ValueStateDescriptor<>("sla-item", SlaStateSerializer.INSTANCE);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
         items = getRuntimeContext().getState(descriptor);
         ValueStateDescriptor<Long> end = new ValueStateDescriptor<>("sla-ended", Types.LONG);

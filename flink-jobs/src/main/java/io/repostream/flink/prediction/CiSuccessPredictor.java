@@ -3,7 +3,12 @@ package io.repostream.flink.prediction;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.functions.Policies;
+import io.repostream.flink.prediction.PredictorStateSerializers.OutcomeStatsSerializer;
+import io.repostream.flink.prediction.PredictorStateSerializers.PendingBuildSerializer;
+import io.repostream.flink.prediction.PredictorStateSerializers.PullRequestInfoSerializer;
+import io.repostream.flink.prediction.PredictorStateSerializers.RepoHistorySerializer;
 import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.ModelVersion;
@@ -26,6 +31,8 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -90,7 +97,7 @@ public final class CiSuccessPredictor
             new OutputTag<>("training-examples", JsonTypeInfo.of(TrainingExample.class));
 
     public static final OutputTag<ActionRecord> HIGH_RISK_ACTIONS =
-            new OutputTag<>("high-risk-actions", JsonTypeInfo.of(ActionRecord.class));
+            new OutputTag<>("high-risk-actions", WireTypes.ACTION_RECORD);
 
     /** Keyed state names (tests count their entries). */
     static final String PENDING_STATE = "pending-builds";
@@ -134,25 +141,27 @@ public final class CiSuccessPredictor
                         .getMapState(
                                 new MapStateDescriptor<>(
                                         PENDING_STATE,
-                                        Types.STRING,
-                                        JsonTypeInfo.of(PendingBuild.class)));
+                                        StringSerializer.INSTANCE,
+                                        PendingBuildSerializer.INSTANCE));
         ValueStateDescriptor<RepoHistory> repo =
-                new ValueStateDescriptor<>(REPO_STATE, JsonTypeInfo.of(RepoHistory.class));
+                new ValueStateDescriptor<>(REPO_STATE, RepoHistorySerializer.INSTANCE);
         repo.enableTimeToLive(ttl(HISTORY_RETENTION));
         repoHistory = getRuntimeContext().getState(repo);
         MapStateDescriptor<String, OutcomeStats> author =
                 new MapStateDescriptor<>(
-                        AUTHOR_STATE, Types.STRING, JsonTypeInfo.of(OutcomeStats.class));
+                        AUTHOR_STATE, StringSerializer.INSTANCE, OutcomeStatsSerializer.INSTANCE);
         author.enableTimeToLive(ttl(HISTORY_RETENTION));
         authors = getRuntimeContext().getMapState(author);
         MapStateDescriptor<Long, OutcomeStats> workflow =
                 new MapStateDescriptor<>(
-                        WORKFLOW_STATE, Types.LONG, JsonTypeInfo.of(OutcomeStats.class));
+                        WORKFLOW_STATE, LongSerializer.INSTANCE, OutcomeStatsSerializer.INSTANCE);
         workflow.enableTimeToLive(ttl(HISTORY_RETENTION));
         workflows = getRuntimeContext().getMapState(workflow);
         MapStateDescriptor<Long, PullRequestInfo> prs =
                 new MapStateDescriptor<>(
-                        PULL_REQUEST_STATE, Types.LONG, JsonTypeInfo.of(PullRequestInfo.class));
+                        PULL_REQUEST_STATE,
+                        LongSerializer.INSTANCE,
+                        PullRequestInfoSerializer.INSTANCE);
         prs.enableTimeToLive(ttl(PULL_REQUEST_RETENTION));
         pullRequests = getRuntimeContext().getMapState(prs);
     }

@@ -99,7 +99,7 @@ public final class PredictionPipeline {
                                 policies.map(PredictionControl::of, control)
                                         .name("policy-updates-for-prediction"));
         SingleOutputStreamOperator<Prediction> predictions =
-                events.flatMap(new BuildSignals(), JsonTypeInfo.of(BuildSignal.class))
+                events.flatMap(new BuildSignals(), BuildSignalSerializer.TYPE)
                         // chained to the source: no full payload on the wire, and no rebalance
                         // that could put a run's outcome before its trigger
                         .setParallelism(events.getParallelism())

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -104,5 +105,24 @@ class FailureClassifierTest {
 
         assertThat(cls).isEqualTo(FailureClass.UNKNOWN);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void compilesEachPatternOnceAfterTravellingToTheTaskAsJavaSerialization() throws Exception {
+        // how the classifier reaches a task manager: inside CiRetryPlanner, Java-serialised
+        FailureClassifier shipped = InstantiationUtil.clone(new FailureClassifier());
+        Map<String, List<String>> repoPatterns = Map.of("permanent", List.of("(?i)golden file"));
+        String text = "nothing any pattern knows";
+
+        shipped.classify("octo-org/widgets", "failure", text, repoPatterns);
+        long first = shipped.compilations();
+        for (int i = 0; i < 100; i++) {
+            shipped.classify("octo-org/widgets", "failure", text, repoPatterns);
+        }
+
+        int patterns =
+                1 + FailureClassifier.DEFAULT_PATTERNS.values().stream().mapToInt(List::size).sum();
+        assertThat(first).isEqualTo(patterns);
+        assertThat(shipped.compilations()).as("compiled again per failure").isEqualTo(first);
     }
 }
