@@ -1,8 +1,6 @@
 package io.repostream.flink.serialization;
 
-import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
@@ -14,47 +12,15 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  * copies and walks a {@code JsonNode} tree object by object. JSON bytes are compact, exact, and
  * readable across versions of the records because the JSON form is the records' public contract.
  */
-public final class JsonTypeInfo<T> extends TypeInformation<T> {
+public final class JsonTypeInfo<T> extends RecordTypeInfo<T> {
     private static final long serialVersionUID = 1L;
 
-    private final Class<T> type;
-
     private JsonTypeInfo(Class<T> type) {
-        this.type = Objects.requireNonNull(type, "type");
+        super(type);
     }
 
     public static <T> JsonTypeInfo<T> of(Class<T> type) {
         return new JsonTypeInfo<>(type);
-    }
-
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<T> getTypeClass() {
-        return type;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
     }
 
     @Override
@@ -70,11 +36,6 @@ public final class JsonTypeInfo<T> extends TypeInformation<T> {
     @Override
     public boolean equals(Object o) {
         return o instanceof JsonTypeInfo<?> other && other.type.equals(type);
-    }
-
-    @Override
-    public int hashCode() {
-        return type.hashCode();
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.repostream.flink.serialization;
 
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializerConfig;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
@@ -13,45 +12,14 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
  * format and a snapshot that migrates the JSON state of earlier versions ({@link
  * JsonMigratingSnapshot}).
  */
-public final class WireTypeInfo<T> extends TypeInformation<T> {
+public final class WireTypeInfo<T> extends RecordTypeInfo<T> {
     private static final long serialVersionUID = 1L;
 
-    private final Class<T> type;
     private final TypeSerializer<T> serializer;
 
     public WireTypeInfo(Class<T> type, TypeSerializer<T> serializer) {
-        this.type = Objects.requireNonNull(type, "type");
+        super(type);
         this.serializer = Objects.requireNonNull(serializer, "serializer");
-    }
-
-    @Override
-    public boolean isBasicType() {
-        return false;
-    }
-
-    @Override
-    public boolean isTupleType() {
-        return false;
-    }
-
-    @Override
-    public int getArity() {
-        return 1;
-    }
-
-    @Override
-    public int getTotalFields() {
-        return 1;
-    }
-
-    @Override
-    public Class<T> getTypeClass() {
-        return type;
-    }
-
-    @Override
-    public boolean isKeyType() {
-        return false;
     }
 
     @Override
@@ -69,11 +37,6 @@ public final class WireTypeInfo<T> extends TypeInformation<T> {
         return o instanceof WireTypeInfo<?> other
                 && other.type.equals(type)
                 && other.serializer.equals(serializer);
-    }
-
-    @Override
-    public int hashCode() {
-        return type.hashCode();
     }
 
     @Override
