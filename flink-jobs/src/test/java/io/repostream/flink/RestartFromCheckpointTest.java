@@ -9,20 +9,16 @@ import io.repostream.schemas.RepoPolicy.SlaTarget;
 import io.repostream.schemas.topics.Topic;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -108,7 +104,7 @@ class RestartFromCheckpointTest {
         // more input while the job runs, so the stop lands with work after the last checkpoint
         openings(22, 30).forEach(e -> send(Topics.EVENTS, e.repo(), e));
         job.cancel().get(30, TimeUnit.SECONDS);
-        Path checkpoint = latestCheckpoint(job.getJobID().toString());
+        Path checkpoint = Checkpoints.latest(checkpoints, job.getJobID().toString());
         job = null;
 
         // the poller redelivers the first openings: restored keyed state must recognise them
@@ -124,7 +120,7 @@ class RestartFromCheckpointTest {
         expected.add(breach + ":response-breach:comment");
         awaitActions(expected);
         // a duplicate would show once more checkpoints have committed whatever was pending
-        awaitCheckpoints(job.getJobID().toString(), 2);
+        Checkpoints.awaitMore(checkpoints, job.getJobID().toString(), 2);
 
         assertThat(CommittedRecords.readToEnd(broker, Topics.ACTIONS, Duration.ofSeconds(30)))
                 .extracting(r -> r.value().actionId())
@@ -142,32 +138,6 @@ class RestartFromCheckpointTest {
                                 .collect(Collectors.toSet())
                                 .containsAll(ids),
                 Duration.ofSeconds(120));
-    }
-
-    /** Waits until the job has completed {@code n} more checkpoints than it has now. */
-    private void awaitCheckpoints(String jobId, int n) throws Exception {
-        long target = latestCheckpointNumber(jobId) + n;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (latestCheckpointNumber(jobId) < target) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + jobId + " completed no checkpoint " + target);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private long latestCheckpointNumber(String jobId) throws IOException {
-        Path dir = checkpoints.resolve(jobId);
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> dirs = Files.list(dir)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
-                    .filter(d -> Files.exists(d.resolve("_metadata")))
-                    .mapToLong(d -> Long.parseLong(d.getFileName().toString().substring(4)))
-                    .max()
-                    .orElse(0);
-        }
     }
 
     private static List<String> triaged(int from, int to) {
@@ -198,17 +168,6 @@ class RestartFromCheckpointTest {
                                 config.kafkaProperties()))
                 .build(env);
         return env.executeAsync("repostream-restart-test");
-    }
-
-    private Path latestCheckpoint(String jobId) throws IOException {
-        try (Stream<Path> dirs = Files.list(checkpoints.resolve(jobId))) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
-                    .filter(d -> Files.exists(d.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingLong(
-                                    d -> Long.parseLong(d.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no completed checkpoint of " + jobId));
-        }
     }
 
     private static List<GitHubEvent> openings(int from, int to) {

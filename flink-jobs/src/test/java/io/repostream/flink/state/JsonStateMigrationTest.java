@@ -2,6 +2,7 @@ package io.repostream.flink.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.repostream.flink.Checkpoints;
 import io.repostream.flink.CollectingSink;
 import io.repostream.flink.FiniteSource;
 import io.repostream.flink.RepostreamJob;
@@ -26,17 +27,14 @@ import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.json.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -93,8 +91,9 @@ class JsonStateMigrationTest {
         JobClient job = writing.executeAsync("json-state");
         String jobId = job.getJobID().toString();
         awaitAllKeys(written);
-        awaitCheckpoints(jobId, 2); // the second started after every key was written
-        Path checkpoint = latestCheckpoint(jobId);
+        Checkpoints.awaitMore(
+                checkpoints, jobId, 2); // the second started after every key was written
+        Path checkpoint = Checkpoints.latest(checkpoints, jobId);
         job.cancel().get(30, TimeUnit.SECONDS);
 
         CollectingSink<String> read = new CollectingSink<>();
@@ -326,42 +325,6 @@ class JsonStateMigrationTest {
                 throw new AssertionError("the writing job wrote " + written.collected());
             }
             Thread.sleep(50);
-        }
-    }
-
-    private void awaitCheckpoints(String jobId, int n) throws Exception {
-        long target = latestCheckpointNumber(jobId) + n;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (latestCheckpointNumber(jobId) < target) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("job " + jobId + " completed no checkpoint " + target);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private long latestCheckpointNumber(String jobId) throws IOException {
-        Path dir = checkpoints.resolve(jobId);
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (Stream<Path> dirs = Files.list(dir)) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
-                    .filter(d -> Files.exists(d.resolve("_metadata")))
-                    .mapToLong(d -> Long.parseLong(d.getFileName().toString().substring(4)))
-                    .max()
-                    .orElse(0);
-        }
-    }
-
-    private Path latestCheckpoint(String jobId) throws IOException {
-        try (Stream<Path> dirs = Files.list(checkpoints.resolve(jobId))) {
-            return dirs.filter(d -> d.getFileName().toString().startsWith("chk-"))
-                    .filter(d -> Files.exists(d.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingLong(
-                                    d -> Long.parseLong(d.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no completed checkpoint of " + jobId));
         }
     }
 }
