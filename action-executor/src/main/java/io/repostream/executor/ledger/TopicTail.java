@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class TopicTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicTail.class);
 
+    static final int FETCH_MIN_BYTES = 64 * 1024;
+    static final Duration FETCH_MAX_WAIT = Duration.ofMillis(100);
+
     private final KafkaConsumer<String, byte[]> consumer;
     private final Ledger ledger;
     private final PolicyStore policies;
@@ -61,6 +64,11 @@ public final class TopicTail implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        // a busy executor writes two records per action to what it follows: let the broker gather
+        // them into one answer every FETCH_MAX_WAIT instead of answering each as it arrives (a
+        // kill switch or policy change then reaches the executor within that time)
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) FETCH_MAX_WAIT.toMillis());
         this.consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.ledger = ledger;

@@ -8,6 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PolicyStore {
     private final Map<String, RepoPolicy> byRepo = new ConcurrentHashMap<>();
 
+    /** The defaults of repos without a policy, built once a repo (every action asks). */
+    private final Map<String, RepoPolicy> defaults = new ConcurrentHashMap<>();
+
     public void put(RepoPolicy policy) {
         byRepo.put(policy.repo(), policy);
     }
@@ -20,6 +23,6 @@ public final class PolicyStore {
 
     public RepoPolicy of(String repo) {
         RepoPolicy policy = byRepo.get(repo);
-        return policy != null ? policy : RepoPolicy.defaults(repo);
+        return policy != null ? policy : defaults.computeIfAbsent(repo, RepoPolicy::defaults);
     }
 }
