@@ -34,18 +34,26 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Throughput of the executor with snapshot and audit: a backlog of {@code add_labels} actions on
- * the real in-process broker, applied to the GitHub simulator with its limits off. Prints the
- * actions per second from the executor's start until the last audit record is in Kafka.
+ * Throughput of the executor with snapshot and audit: a backlog of label actions on the real
+ * in-process broker, applied to the GitHub simulator with its limits off. Prints the actions per
+ * second from the executor's start until the last audit record is in Kafka, and the steady rate
+ * after a warm-up: the first audits, which pay for the JIT compiling everything in this JVM.
  *
- * <p>Arguments: {@code [actions] [repos]}, default 20000 actions over 12 repos.
+ * <p>Arguments: {@code [actions] [repos] [warm-up actions] [add]}, default 30000 actions measured
+ * over 12 repos after 120000 to warm up; {@code add} makes every action an {@code add_labels} of a
+ * new label instead of alternating add and remove. {@code -Dbench.jfr=FILE} records a Flight
+ * Recorder profile of the measured phase.
  */
 public final class ExecutorBench {
 
     public static void main(String[] args) throws Exception {
-        int actions = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("arguments: [actions (30000)] [repos (12)] [warm-up actions (120000)] [add]");
+            return;
+        }
+        int actions = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
         int repos = args.length > 1 ? Integer.parseInt(args[1]) : 12;
-        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 120_000;
         boolean addOnly = args.length > 3 && args[3].equals("add");
         int total = warmup + actions;
         int issuesPerRepo = 50;
@@ -165,6 +173,7 @@ public final class ExecutorBench {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         long applied = 0;
         Mark warm = null;
+        Profile profile = null;
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -186,9 +195,14 @@ public final class ExecutorBench {
                 }
                 if (warm == null && warmup > 0 && seen >= warmup) {
                     warm = Mark.now(seen, applied);
+                    profile = Profile.startIfAsked();
                 }
             }
-            return new Mark[] {warm, Mark.now(seen, applied)};
+            Mark end = Mark.now(seen, applied);
+            if (profile != null) {
+                profile.stop();
+            }
+            return new Mark[] {warm, end};
         }
     }
 
