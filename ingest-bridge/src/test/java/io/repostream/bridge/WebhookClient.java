@@ -74,7 +74,17 @@ final class WebhookClient implements AutoCloseable {
     }
 
     private io.vertx.core.Future<Reply> post0(Map<String, String> headers, Buffer body) {
-        return http.request(HttpMethod.POST, port, "127.0.0.1", "/webhooks/github")
+        return send0(HttpMethod.POST, headers, body);
+    }
+
+    /** A delivery sent with any method, read whole on the client's event loop. */
+    Reply send(HttpMethod method, Map<String, String> headers, Buffer body) {
+        return await(onContext(() -> send0(method, headers, body)));
+    }
+
+    private io.vertx.core.Future<Reply> send0(
+            HttpMethod method, Map<String, String> headers, Buffer body) {
+        return http.request(method, port, "127.0.0.1", "/webhooks/github")
                 .compose(
                         request -> {
                             headers.forEach(request::putHeader);
