@@ -129,7 +129,7 @@ public final class IngestBridge implements AutoCloseable {
                             new HookDeliveries(poll.apiUrl(), poll.auth(), config.kafkaTimeout()),
                             seen,
                             config.dedupeWindow(),
-                            new BridgeMetrics(() -> 0),
+                            new BridgeMetrics(() -> 0, seen::size),
                             clock)
                     .fill();
         } finally {
@@ -177,7 +177,7 @@ public final class IngestBridge implements AutoCloseable {
             tail.startAndCatchUp(startupTimeout);
         }
         AtomicInteger inFlight = new AtomicInteger();
-        BridgeMetrics metrics = new BridgeMetrics(inFlight::get);
+        BridgeMetrics metrics = new BridgeMetrics(inFlight::get, seen::size);
         WebhookEndpoint webhooks = new WebhookEndpoint(config, log, seen, metrics, inFlight, clock);
 
         GitHubAuth auth =

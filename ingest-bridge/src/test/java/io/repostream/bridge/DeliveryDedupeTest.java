@@ -111,21 +111,23 @@ class DeliveryDedupeTest {
     }
 
     @Test
-    void aReplicaLearnsWhatAnotherReplicaWrote(Vertx vertx) throws Exception {
+    void aReplicaLearnsWhatAnotherReplicaWrote(Vertx vertx) {
         WebhookDelivery delivery = delivery();
         try (IngestBridge first = IngestBridge.start(config());
                 IngestBridge second = IngestBridge.start(config());
                 WebhookClient toFirst = new WebhookClient(vertx, first.port());
                 WebhookClient toSecond = new WebhookClient(vertx, second.port())) {
+            double known = toSecond.metric("repostream_bridge_dedupe_ids");
             assertThat(toFirst.post(delivery).status()).isEqualTo(202);
 
-            // The second replica follows the topic; give it a moment to read the write.
-            int status = 0;
-            for (int i = 0; i < 50 && status != 200; i++) {
-                Thread.sleep(100);
-                status = toSecond.post(delivery).status();
-            }
-            assertThat(status).isEqualTo(200);
+            // The second replica learns the write from the topic, within its fetch wait. Posting
+            // to it before then would write a second copy, so wait without posting.
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> toSecond.metric("repostream_bridge_dedupe_ids") > known);
+            WebhookClient.Reply reply = toSecond.post(delivery);
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+            assertThat(reply.json().getString("outcome")).isEqualTo("duplicate");
         }
         assertThat(copiesOf(delivery.deliveryId())).isEqualTo(1);
     }

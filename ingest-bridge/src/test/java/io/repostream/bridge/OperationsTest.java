@@ -62,6 +62,8 @@ class OperationsTest {
                     .contains(
                             "repostream_bridge_kafka_write_seconds_count{result=\"ok\",topic=\"github.events.v1\"} 2")
                     .contains("repostream_bridge_in_flight_requests 0.0");
+            // both writes are remembered, with whatever earlier tests of this broker wrote
+            assertThat(client.metric("repostream_bridge_dedupe_ids")).isGreaterThanOrEqualTo(2);
         }
     }
 

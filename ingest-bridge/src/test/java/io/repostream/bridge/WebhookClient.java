@@ -93,6 +93,19 @@ final class WebhookClient implements AutoCloseable {
                 .compose(Reply::read);
     }
 
+    /** The value of an unlabelled gauge or counter on the bridge's /metrics. */
+    double metric(String name) {
+        Reply metrics = get("/metrics");
+        java.util.regex.Matcher value =
+                java.util.regex.Pattern.compile(
+                                "(?m)^" + java.util.regex.Pattern.quote(name) + " (\\S+)$")
+                        .matcher(metrics.body());
+        if (metrics.status() != 200 || !value.find()) {
+            throw new AssertionError("no " + name + " on /metrics: " + metrics);
+        }
+        return Double.parseDouble(value.group(1));
+    }
+
     Reply get(String path) {
         return await(onContext(() -> get0(path)));
     }

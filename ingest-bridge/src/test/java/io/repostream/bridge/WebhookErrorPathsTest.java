@@ -288,15 +288,12 @@ class WebhookErrorPathsTest {
             holding.write(Buffer.buffer(body).slice(0, 10)).await(10, TimeUnit.SECONDS);
             WebhookDelivery second = signed("issues", "reopened");
             try (WebhookClient other = new WebhookClient(vertx, one.port())) {
-                // The held request is in flight once the bridge saw its headers.
-                WebhookClient.Reply refused = null;
-                for (int i = 0; i < 50; i++) {
-                    refused = other.post(second);
-                    if (refused.status() == 503) {
-                        break;
-                    }
-                    Thread.sleep(20);
-                }
+                // The held request is in flight once the bridge saw its headers; a post before
+                // then would take the one slot, so wait without posting.
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(20))
+                        .until(() -> other.metric("repostream_bridge_in_flight_requests") == 1);
+                WebhookClient.Reply refused = other.post(second);
 
                 assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
                 assertThat(refused.headers().get("Retry-After")).isEqualTo("10");

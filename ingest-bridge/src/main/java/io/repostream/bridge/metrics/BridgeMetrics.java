@@ -91,7 +91,11 @@ public final class BridgeMetrics {
     private final java.util.concurrent.atomic.AtomicLong quotaRemaining =
             new java.util.concurrent.atomic.AtomicLong(-1);
 
-    public BridgeMetrics(IntSupplier inFlight) {
+    /**
+     * @param inFlight webhook requests being handled right now
+     * @param dedupeIds delivery ids remembered for deduplication
+     */
+    public BridgeMetrics(IntSupplier inFlight, IntSupplier dedupeIds) {
         deliveries =
                 Counter.builder()
                         .name("repostream_bridge_deliveries")
@@ -167,6 +171,13 @@ public final class BridgeMetrics {
                 .name("repostream_bridge_in_flight_requests")
                 .help("Webhook requests being handled right now")
                 .callback(callback -> callback.call(inFlight.getAsInt()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("repostream_bridge_dedupe_ids")
+                .help(
+                        "Delivery ids remembered for deduplication: this bridge's writes and those"
+                                + " read back from the events topic (bounded by dedupe.capacity)")
+                .callback(callback -> callback.call(dedupeIds.getAsInt()))
                 .register(registry);
     }
 
