@@ -42,11 +42,11 @@ class HighRiskLabelJobTest {
         // expired actions
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         // The paced source splits the list in halves, one per reader: each half starts with a
-        // second of pull requests of a third repo, so that the policies (on their own source)
+        // two seconds of pull requests of a third repo, so that the policies (on their own source)
         // are in place before the first pull request of the two repos under test is scored.
         List<GitHubEvent> events = new ArrayList<>();
         for (int half = 0; half < 2; half++) {
-            for (int n = 1; n <= 50; n++) {
+            for (int n = 1; n <= 100; n++) {
                 long number = 1000L * half + n;
                 Instant at = now.plusMillis(number);
                 events.add(

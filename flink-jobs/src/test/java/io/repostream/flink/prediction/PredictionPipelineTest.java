@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictionPipelineTest {
     private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
     private static final int REPOS = 4;
-    private static final int BUILDS_PER_REPO = 12;
+    private static final int BUILDS_PER_REPO = 24;
 
     @TempDir Path checkpoints;
     @TempDir Path exports;
@@ -55,9 +55,11 @@ class PredictionPipelineTest {
             throws Exception {
         List<GitHubEvent> events = new ArrayList<>();
         Set<Long> labelled = new HashSet<>();
-        for (int r = 0; r < REPOS; r++) {
-            String repo = "octo-org/repo-" + r;
-            for (int b = 0; b < BUILDS_PER_REPO; b++) {
+        // Repos interleaved, so every repo's last build comes at the end of the stream, seconds
+        // after the model (on its own source) has had time to arrive.
+        for (int b = 0; b < BUILDS_PER_REPO; b++) {
+            for (int r = 0; r < REPOS; r++) {
+                String repo = "octo-org/repo-" + r;
                 long run = 1000L * r + b + 1;
                 Instant at = T0.plus(Duration.ofMinutes(30L * b + r));
                 String actor = b % 3 == 0 ? "hubot" : "mona";
