@@ -224,7 +224,7 @@ class RequestGateTest {
     @Test
     void spacesWritesOfOneInstallationButNotReads() {
         RequestGate gate =
-                new RequestGate(config().withPacing(Duration.ofMillis(150), 80), metrics);
+                new RequestGate(config().withPacing(Duration.ofMillis(500), 80), metrics);
         long started = System.nanoTime();
         for (int i = 0; i < 3; i++) {
             gate.send("token", Kind.READ, "acme/widgets#1", () -> "read");
@@ -235,8 +235,9 @@ class RequestGateTest {
             gate.send("token", Kind.WRITE, "acme/widgets#1", () -> "write");
         }
         long writesMillis = (System.nanoTime() - started) / 1_000_000;
-        assertThat(readsMillis).isLessThan(150);
-        assertThat(writesMillis).isGreaterThanOrEqualTo(300);
+        // reads are not paced: three of them take less than one spacing even on a slow machine
+        assertThat(readsMillis).isLessThan(500);
+        assertThat(writesMillis).isGreaterThanOrEqualTo(1000);
     }
 
     @Test
