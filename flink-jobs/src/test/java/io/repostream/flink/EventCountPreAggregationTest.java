@@ -44,28 +44,42 @@ class EventCountPreAggregationTest {
     }
 
     /**
-     * 150 issues in 6 repos over 5 minutes, each opened (labelled, so no triage), answered,
+     * 144 issues in 6 repos over 5 minutes, each opened (labelled, so no triage), answered,
      * labelled again and closed well within its SLA, plus green CI runs; a bit disordered. No rule
      * proposes an action, so no metric depends on the wall clock or on which subtask went first.
+     *
+     * <p>The source reads the list as two equal halves, one per reader, as two Kafka partitions:
+     * each half holds whole issues (and its disorder stays inside it), so every issue's events
+     * reach its subtask in one order in every run.
      */
     private static List<GitHubEvent> input() {
         List<GitHubEvent> events = new ArrayList<>();
-        for (int n = 1; n <= 150; n++) {
-            String repo = "octo-org/repo-" + (n % 6);
-            Instant at = T0.plusSeconds(2L * n);
-            events.add(Events.issue("opened", repo, n, List.of("bug"), at));
-            events.add(Events.comment(repo, n, "maintainer", "User", at.plusMillis(500)));
-            events.add(Events.issue("labeled", repo, n, List.of("bug", "P3"), at.plusMillis(1000)));
-            events.add(Events.issue("closed", repo, n, List.of("bug", "P3"), at.plusMillis(1500)));
-            if (n % 10 == 0) {
-                events.add(
-                        Events.workflowRun(repo, "CI", 1000 + n, "sha" + n, "success", 1, 0, at));
+        for (int half = 0; half < 2; half++) {
+            List<GitHubEvent> part = new ArrayList<>();
+            for (int n = 1 + 72 * half; n <= 72 + 72 * half; n++) {
+                String repo = "octo-org/repo-" + (n % 6);
+                Instant at = T0.plusSeconds(2L * n);
+                part.add(Events.issue("opened", repo, n, List.of("bug"), at));
+                part.add(Events.comment(repo, n, "maintainer", "User", at.plusMillis(500)));
+                part.add(
+                        Events.issue(
+                                "labeled", repo, n, List.of("bug", "P3"), at.plusMillis(1000)));
+                part.add(
+                        Events.issue("closed", repo, n, List.of("bug", "P3"), at.plusMillis(1500)));
+                if (n % 10 == 0) {
+                    part.add(
+                            Events.workflowRun(
+                                    repo, "CI", 1000 + n, "sha" + n, "success", 1, 0, at));
+                }
             }
+            // disorder well within the 30 s the watermarks allow: nothing is late either way
+            for (int i = 0; i + 7 < part.size(); i += 11) {
+                Collections.swap(part, i, i + 7);
+            }
+            events.addAll(part);
         }
-        // disorder well within the 30 s the watermarks allow: nothing is late either way
-        for (int i = 0; i + 7 < events.size(); i += 11) {
-            Collections.swap(events, i, i + 7);
-        }
+        // 72 * 4 events and 7 runs in each half
+        assertThat(events).hasSize(2 * (72 * 4 + 7));
         return events;
     }
 

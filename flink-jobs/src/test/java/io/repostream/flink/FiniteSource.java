@@ -12,6 +12,10 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 /**
  * A bounded source of the given records, in order, as a real {@code Source}. The records travel to
  * the task managers as their JSON (the records themselves are not Java-serializable).
+ *
+ * <p>At parallelism p the list is read as p contiguous, equal parts, one per reader, so order holds
+ * within a part only: unlike a Kafka topic keyed by repo, one key's records may straddle two parts
+ * and race. Keep each key's records inside one part, or read with one reader, where order matters.
  */
 public final class FiniteSource {
     private FiniteSource() {}
