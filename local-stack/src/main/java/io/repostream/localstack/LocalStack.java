@@ -110,8 +110,7 @@ public final class LocalStack implements AutoCloseable {
         LOG.info("action executor started");
     }
 
-    private static JobClient startFlinkJob(String bootstrapServers, Path checkpoints)
-            throws Exception {
+    static JobClient startFlinkJob(String bootstrapServers, Path checkpoints) throws Exception {
         Configuration conf = RepostreamJob.localConfiguration(checkpoints);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
         RepostreamJob.fromKafka(JobConfig.defaults(bootstrapServers)).build(env);

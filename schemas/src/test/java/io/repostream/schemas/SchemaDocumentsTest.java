@@ -52,6 +52,18 @@ class SchemaDocumentsTest {
     }
 
     @Test
+    void everyTopicKeepsTheTimeARecordWasWrittenSoRetentionCountsFromTheWrite() {
+        for (Topic<String, ?> topic : Topics.all()) {
+            assertThat(topic.configs())
+                    .as(topic.name())
+                    .containsEntry("message.timestamp.type", "LogAppendTime");
+            assertThat(topic.newTopic(java.util.Optional.empty(), (short) 1).configs())
+                    .as(topic.name())
+                    .containsEntry("message.timestamp.type", "LogAppendTime");
+        }
+    }
+
+    @Test
     void topicsThatCarryWebhookPayloadsAcceptGitHubsLargestDelivery() {
         int githubLimit = 25 * 1024 * 1024;
         for (Topic<String, ?> topic : List.of(Topics.EVENTS, Topics.EVENTS_DLQ)) {

@@ -96,15 +96,21 @@ public final class KafkaConnectors {
         KafkaSinkBuilder<V> builder = KafkaSink.builder();
         config.kafkaProperties().forEach(builder::setProperty);
         return builder.setBootstrapServers(config.bootstrapServers())
-                .setRecordSerializer(
-                        KafkaRecordSerializationSchema.<V>builder()
-                                .setTopic(topic.name())
-                                .setKeySerializationSchema(FlinkJson.keyWriter(key))
-                                .setValueSerializationSchema(FlinkJson.valueWriter(topic))
-                                .build())
+                .setRecordSerializer(recordWriter(topic, key))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.transactionalIdPrefix() + "." + topic.name())
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS)
                 .build();
+    }
+
+    /** Key and value as JSON; the Kafka timestamp is the time of writing, not the event time. */
+    static <V> KafkaRecordSerializationSchema<V> recordWriter(
+            Topic<String, V> topic, FlinkJson.SerializableKey<V> key) {
+        return new WriteTimeRecords<>(
+                KafkaRecordSerializationSchema.<V>builder()
+                        .setTopic(topic.name())
+                        .setKeySerializationSchema(FlinkJson.keyWriter(key))
+                        .setValueSerializationSchema(FlinkJson.valueWriter(topic))
+                        .build());
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -64,9 +65,18 @@ public record Topic<K, V>(
         return valueCodec.type();
     }
 
+    /**
+     * Every topic keeps the time a record was written, whatever the producer stamped on it
+     * (ARCHITECTURE.md rule 6): time-based retention then counts from the write, so a record about
+     * a months-old event (a replay, a backfill, a poll of old items) is not deleted minutes after
+     * it was written. The event time stays in the record body.
+     */
+    public static final Map<String, String> WRITE_TIME =
+            Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name);
+
     /** The topic's configuration when repostream creates it. */
     public Map<String, String> configs() {
-        Map<String, String> configs = new java.util.TreeMap<>();
+        Map<String, String> configs = new java.util.TreeMap<>(WRITE_TIME);
         configs.put(
                 TopicConfig.CLEANUP_POLICY_CONFIG,
                 compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 
@@ -13,7 +14,12 @@ import kafka.server.KafkaConfig;
  * internal topics sized for one node. Ports are chosen once and kept, so a restart comes back on
  * the same address.
  */
-record BrokerConfig(Path logDir, int brokerPort, int controllerPort, SaslPlain sasl) {
+record BrokerConfig(
+        Path logDir,
+        int brokerPort,
+        int controllerPort,
+        SaslPlain sasl,
+        Map<String, String> overrides) {
     static final int NODE_ID = 1;
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -23,13 +29,27 @@ record BrokerConfig(Path logDir, int brokerPort, int controllerPort, SaslPlain s
     /** An extra {@code SASL_PLAINTEXT} listener that accepts one PLAIN user. */
     record SaslPlain(int port, String user, String password) {}
 
+    BrokerConfig {
+        overrides = Map.copyOf(overrides);
+    }
+
     static BrokerConfig onFreePorts(Path logDir, String saslUser, String saslPassword) {
+        return onFreePorts(logDir, saslUser, saslPassword, Map.of());
+    }
+
+    /**
+     * @param overrides broker settings that replace this class's own (e.g. a short {@code
+     *     log.retention.check.interval.ms} for a test about retention)
+     */
+    static BrokerConfig onFreePorts(
+            Path logDir, String saslUser, String saslPassword, Map<String, String> overrides) {
         int[] ports = distinctFreeLoopbackPorts(saslUser == null ? 2 : 3);
         return new BrokerConfig(
                 logDir,
                 ports[0],
                 ports[1],
-                saslUser == null ? null : new SaslPlain(ports[2], saslUser, saslPassword));
+                saslUser == null ? null : new SaslPlain(ports[2], saslUser, saslPassword),
+                overrides);
     }
 
     String bootstrapServers() {
@@ -118,6 +138,7 @@ record BrokerConfig(Path logDir, int brokerPort, int controllerPort, SaslPlain s
         p.put("log.cleaner.threads", "1");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         p.put("log.index.size.max.bytes", String.valueOf(1024 * 1024));
+        p.putAll(overrides);
         return p;
     }
 

@@ -57,22 +57,46 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean ownsLogDir;
     private final String saslUser;
     private final String saslPassword;
+    private final Map<String, String> overrides;
     private BrokerConfig config;
     private KafkaRaftServer server;
     private Duration lastStartupTime = Duration.ZERO;
 
     private EmbeddedKafkaBroker(
-            Path logDir, boolean ownsLogDir, String saslUser, String saslPassword) {
+            Path logDir,
+            boolean ownsLogDir,
+            String saslUser,
+            String saslPassword,
+            Map<String, String> overrides) {
         this.logDir = logDir;
         this.ownsLogDir = ownsLogDir;
         this.saslUser = saslUser;
         this.saslPassword = saslPassword;
+        this.overrides = Map.copyOf(overrides);
     }
 
     /** Starts a broker on a fresh temporary directory, which {@link #close()} deletes. */
     public static EmbeddedKafkaBroker start() {
         try {
             return startOn(Files.createTempDirectory("repostream-kafka-"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary Kafka log directory", e);
+        }
+    }
+
+    /**
+     * Starts a broker on a fresh temporary directory with some broker settings of the test's own,
+     * e.g. {@code log.retention.check.interval.ms} so that time-based retention runs within a test
+     * (the broker checks every 5 minutes by default).
+     */
+    public static EmbeddedKafkaBroker startWith(Map<String, String> brokerSettings) {
+        try {
+            return startOn(
+                    Files.createTempDirectory("repostream-kafka-"),
+                    true,
+                    null,
+                    null,
+                    brokerSettings);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary Kafka log directory", e);
         }
@@ -108,8 +132,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static EmbeddedKafkaBroker startOn(
             Path logDir, boolean ownsLogDir, String saslUser, String saslPassword) {
+        return startOn(logDir, ownsLogDir, saslUser, saslPassword, Map.of());
+    }
+
+    private static EmbeddedKafkaBroker startOn(
+            Path logDir,
+            boolean ownsLogDir,
+            String saslUser,
+            String saslPassword,
+            Map<String, String> overrides) {
         EmbeddedKafkaBroker broker =
-                new EmbeddedKafkaBroker(logDir, ownsLogDir, saslUser, saslPassword);
+                new EmbeddedKafkaBroker(logDir, ownsLogDir, saslUser, saslPassword, overrides);
         try {
             broker.firstStart();
             return broker;
@@ -289,7 +322,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         KafkaExitGuard.install();
         KRaftStorage.formatIfNeeded(logDir, BrokerConfig.NODE_ID, BrokerConfig.CONTROLLER_LISTENER);
         for (int attempt = 1; ; attempt++) {
-            config = BrokerConfig.onFreePorts(logDir, saslUser, saslPassword);
+            config = BrokerConfig.onFreePorts(logDir, saslUser, saslPassword, overrides);
             try {
                 startServer();
                 return;

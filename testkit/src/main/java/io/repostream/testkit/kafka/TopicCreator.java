@@ -33,7 +33,7 @@ final class TopicCreator {
     }
 
     static void createTopic(Admin admin, String name, int partitions) {
-        create(admin, List.of(new NewTopic(name, partitions, (short) 1)));
+        create(admin, List.of(new NewTopic(name, partitions, (short) 1).configs(Topic.WRITE_TIME)));
     }
 
     private static void create(Admin admin, List<NewTopic> requests) {

@@ -79,6 +79,31 @@ class EmbeddedKafkaBrokerTest {
     }
 
     @Test
+    void everyTopicItCreatesKeepsTheTimeEachRecordWasWritten() throws Exception {
+        kafka.createTopics(Topics.all());
+        kafka.createTopic("testkit.ad-hoc", 1);
+
+        List<String> names =
+                new java.util.ArrayList<>(Topics.all().stream().map(Topic::name).toList());
+        names.add("testkit.ad-hoc");
+        try (Admin admin = Admin.create(kafka.adminProps())) {
+            for (String name : names) {
+                org.apache.kafka.common.config.ConfigResource resource =
+                        new org.apache.kafka.common.config.ConfigResource(
+                                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name);
+                String type =
+                        admin.describeConfigs(List.of(resource))
+                                .all()
+                                .get()
+                                .get(resource)
+                                .get("message.timestamp.type")
+                                .value();
+                assertThat(type).as(name).isEqualTo("LogAppendTime");
+            }
+        }
+    }
+
+    @Test
     void producedEventsCanBeConsumedThroughTheTopicSerdes() throws Exception {
         kafka.createTopics(List.of(Topics.EVENTS));
         try (KafkaProducer<String, GitHubEvent> producer = eventProducer(Map.of())) {
