@@ -10,9 +10,7 @@ import io.repostream.schemas.json.RecordValidationException;
 import io.repostream.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,30 +99,5 @@ class PolicyDurationTest {
 
     private static void saysWhatAValidDurationLooksLike(String message) {
         assertThat(message).contains("5m, 2h, 3d, 1h30m", "PT5M").doesNotContain("\\d", "(?");
-    }
-
-    /**
-     * {@code github.config.v1} is a contract: its first schema accepted ISO-8601 only. Whatever
-     * form a policy was written in, the record on the topic carries ISO-8601, so readers that
-     * validate with that first schema still accept every record written now.
-     */
-    @Test
-    void durationsAreWrittenInIso8601WhichTheFirstV1SchemaAccepts() {
-        Pattern firstV1 =
-                Pattern.compile(
-                        "^P(?!$)(\\d+(?:\\.\\d+)?D)?(T(?=\\d)(\\d+(?:\\.\\d+)?H)?(\\d+(?:\\.\\d+)?M)?"
-                                + "(\\d+(?:\\.\\d+)?S)?)?$");
-        JsonNode written = Topics.CONFIG.valueCodec().toTree(decode(policyWith("1d2h30m15s")));
-
-        assertThat(written.at("/retry/base_delay").asText()).isEqualTo("PT26H30M15S");
-        for (String pointer :
-                new String[] {
-                    "/retry/base_delay",
-                    "/retry/max_delay",
-                    "/sla/targets/P0/first_response",
-                    "/sla/targets/P0/resolution"
-                }) {
-            assertThat(written.at(pointer).asText()).as(pointer).matches(firstV1);
-        }
     }
 }
