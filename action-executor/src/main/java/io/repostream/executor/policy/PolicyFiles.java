@@ -94,8 +94,11 @@ public final class PolicyFiles {
 
     /**
      * Where the YAML goes wrong (line and column, counted from 1, as editors do) and what is wrong,
-     * on one line.
+     * on one line. Jackson 2 reports SnakeYAML's errors as its (deprecated) {@link
+     * MarkedYAMLException}, the one place that keeps the problem's own position: {@code
+     * getLocation()} is where the parser stopped, often a line earlier.
      */
+    @SuppressWarnings("deprecation")
     static String yamlMistake(JsonProcessingException e) {
         if (e instanceof MarkedYAMLException m && m.getProblemMark() != null) {
             StringBuilder text =
@@ -127,6 +130,7 @@ public final class PolicyFiles {
                         + first;
     }
 
+    @SuppressWarnings("deprecation")
     private static String at(Mark mark) {
         return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
