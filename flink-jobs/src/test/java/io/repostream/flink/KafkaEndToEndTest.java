@@ -133,7 +133,7 @@ class KafkaEndToEndTest {
                         Map.of("P0", new SlaTarget(Duration.ofSeconds(20), Duration.ofHours(1))),
                         null,
                         null,
-                        0,
+                        0.0,
                         false);
         send(
                 Topics.CONFIG,

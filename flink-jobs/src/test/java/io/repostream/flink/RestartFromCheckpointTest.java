@@ -82,7 +82,7 @@ class RestartFromCheckpointTest {
                         Map.of("P0", new SlaTarget(RESPONSE_TARGET, Duration.ofHours(1))),
                         null,
                         null,
-                        0,
+                        0.0,
                         false);
         send(
                 Topics.CONFIG,

@@ -1,5 +1,6 @@
 package io.repostream.schemas;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +14,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per-repository policy, on {@code github.config.v1} (compacted by repo). Every field has a sane
- * default, so a repo without a policy record behaves as {@link #defaults(String)}.
+ * Per-repository policy, on {@code github.config.v1} (compacted by repo). Every field but {@code
+ * repo} has a default, and the compact constructors are the one place that gives them: a field left
+ * out (null) gets its default, whether the policy comes from JSON on the topic, from a YAML file or
+ * from {@link #defaults(String)} (which leaves out everything). That is why fields such as the
+ * budget are boxed: a policy that omits {@code action_budget_per_hour} must mean "the default", not
+ * 0. The JSON Schema documents the same defaults ({@code default}), checked by a test.
  *
  * @param repo lowercase {@code owner/repo}
  * @param triageLabel label given to new issues that arrive without any
@@ -34,8 +39,8 @@ public record RepoPolicy(
         String repo,
         String triageLabel,
         Set<ActionType> enabledActions,
-        boolean dryRun,
-        int actionBudgetPerHour,
+        Boolean dryRun,
+        Integer actionBudgetPerHour,
         Sla sla,
         BusinessCalendar calendar,
         List<String> ignoreUsers,
@@ -45,12 +50,16 @@ public record RepoPolicy(
         CiRisk ciRisk) {
 
     public static final String DEFAULT_TRIAGE_LABEL = "needs-triage";
+    public static final int DEFAULT_ACTION_BUDGET_PER_HOUR = 300;
 
     public RepoPolicy {
         repo = Require.repo(repo, "repo");
         triageLabel = triageLabel == null ? DEFAULT_TRIAGE_LABEL : triageLabel;
         enabledActions =
                 enabledActions == null ? defaultEnabledActions() : Set.copyOf(enabledActions);
+        dryRun = dryRun != null && dryRun;
+        actionBudgetPerHour =
+                actionBudgetPerHour == null ? DEFAULT_ACTION_BUDGET_PER_HOUR : actionBudgetPerHour;
         if (actionBudgetPerHour < 0) {
             throw new IllegalArgumentException(
                     "action_budget_per_hour must be >= 0, got " + actionBudgetPerHour);
@@ -69,8 +78,8 @@ public record RepoPolicy(
             String repo,
             String triageLabel,
             Set<ActionType> enabledActions,
-            boolean dryRun,
-            int actionBudgetPerHour,
+            Boolean dryRun,
+            Integer actionBudgetPerHour,
             Sla sla,
             BusinessCalendar calendar,
             List<String> ignoreUsers,
@@ -92,10 +101,10 @@ public record RepoPolicy(
                 null);
     }
 
-    /** The policy of a repo that has none. */
+    /** The policy of a repo that has none: every field left out. */
     public static RepoPolicy defaults(String repo) {
         return new RepoPolicy(
-                repo, null, null, false, 300, null, null, null, null, null, null, null);
+                repo, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Every reversible action type; merges and cancellations need an explicit opt-in. */
@@ -128,17 +137,19 @@ public record RepoPolicy(
             Map<String, SlaTarget> targets,
             Map<String, String> priorityLabels,
             String defaultPriority,
-            double warnFraction,
-            boolean businessHoursOnly,
+            Double warnFraction,
+            Boolean businessHoursOnly,
             List<String> escalateTo) {
+
+        public static final double DEFAULT_WARN_FRACTION = 0.8;
 
         /** Targets without escalation. */
         public Sla(
                 Map<String, SlaTarget> targets,
                 Map<String, String> priorityLabels,
                 String defaultPriority,
-                double warnFraction,
-                boolean businessHoursOnly) {
+                Double warnFraction,
+                Boolean businessHoursOnly) {
             this(targets, priorityLabels, defaultPriority, warnFraction, businessHoursOnly, null);
         }
 
@@ -147,6 +158,8 @@ public record RepoPolicy(
             priorityLabels =
                     priorityLabels == null ? defaultPriorityLabels() : Require.map(priorityLabels);
             defaultPriority = defaultPriority == null ? "P2" : defaultPriority;
+            warnFraction = warnFraction == null ? DEFAULT_WARN_FRACTION : warnFraction;
+            businessHoursOnly = businessHoursOnly != null && businessHoursOnly;
             if (warnFraction < 0 || warnFraction >= 1) {
                 throw new IllegalArgumentException(
                         "sla.warn_fraction must be within [0, 1), got " + warnFraction);
@@ -161,7 +174,7 @@ public record RepoPolicy(
         }
 
         public static Sla defaults() {
-            return new Sla(null, null, null, 0.8, false);
+            return new Sla(null, null, null, null, null, null);
         }
 
         static Map<String, SlaTarget> defaultTargets() {
@@ -187,7 +200,9 @@ public record RepoPolicy(
     }
 
     /** First-response and resolution targets of one priority. */
-    public record SlaTarget(Duration firstResponse, Duration resolution) {
+    public record SlaTarget(
+            @JsonDeserialize(using = PolicyDuration.Deserializer.class) Duration firstResponse,
+            @JsonDeserialize(using = PolicyDuration.Deserializer.class) Duration resolution) {
         public SlaTarget {
             Require.positive(Require.present(firstResponse, "first_response"), "first_response");
             Require.positive(Require.present(resolution, "resolution"), "resolution");
@@ -243,8 +258,9 @@ public record RepoPolicy(
      * @param labelHighRisk label pull requests predicted HIGH or CRITICAL with {@code ci/high-risk}
      *     (with {@code add_labels} enabled); off unless asked for
      */
-    public record CiRisk(Double medium, Double high, Double critical, boolean labelHighRisk) {
+    public record CiRisk(Double medium, Double high, Double critical, Boolean labelHighRisk) {
         public CiRisk {
+            labelHighRisk = labelHighRisk != null && labelHighRisk;
             medium = medium == null ? 0.3 : medium;
             high = high == null ? 0.5 : high;
             critical = critical == null ? 0.75 : critical;
@@ -260,15 +276,21 @@ public record RepoPolicy(
         }
 
         public static CiRisk defaults() {
-            return new CiRisk(null, null, null, false);
+            return new CiRisk(null, null, null, null);
         }
     }
 
     /**
      * How failed CI is re-run: exponential backoff with jitter, at most {@code maxAttempts} runs.
      */
-    public record Retry(int maxAttempts, Duration baseDelay, Duration maxDelay) {
+    public record Retry(
+            Integer maxAttempts,
+            @JsonDeserialize(using = PolicyDuration.Deserializer.class) Duration baseDelay,
+            @JsonDeserialize(using = PolicyDuration.Deserializer.class) Duration maxDelay) {
+        public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
         public Retry {
+            maxAttempts = maxAttempts == null ? DEFAULT_MAX_ATTEMPTS : maxAttempts;
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException(
                         "retry.max_attempts must be >= 1, got " + maxAttempts);
@@ -289,7 +311,7 @@ public record RepoPolicy(
         }
 
         public static Retry defaults() {
-            return new Retry(3, null, null);
+            return new Retry(null, null, null);
         }
     }
 }

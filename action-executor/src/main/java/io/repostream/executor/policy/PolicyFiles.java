@@ -1,9 +1,14 @@
 package io.repostream.executor.policy;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.Mark;
+import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.json.Json;
 import io.repostream.schemas.json.RecordValidationException;
@@ -27,7 +32,9 @@ import java.util.Map;
  * name the file, the policy and the field.
  */
 public final class PolicyFiles {
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** A key given twice is a mistake too, not "the last one wins". */
+    private static final YAMLMapper YAML =
+            YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private PolicyFiles() {}
 
@@ -62,10 +69,10 @@ public final class PolicyFiles {
             root = YAML.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": no such file");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(file + ": not YAML: " + yamlMistake(e));
         } catch (IOException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            throw new IllegalArgumentException(
-                    file + ": not YAML: " + message.lines().findFirst().orElse(""));
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new IllegalArgumentException(file + ": no policy in the file");
@@ -83,6 +90,49 @@ public final class PolicyFiles {
             throw new IllegalArgumentException(file + ": no policy in the file");
         }
         return nodes;
+    }
+
+    /**
+     * Where the YAML goes wrong (line and column, counted from 1, as editors do) and what is wrong,
+     * on one line. Jackson 2 reports SnakeYAML's errors as its (deprecated) {@link
+     * MarkedYAMLException}, the one place that keeps the problem's own position: {@code
+     * getLocation()} is where the parser stopped, often a line earlier.
+     */
+    @SuppressWarnings("deprecation")
+    static String yamlMistake(JsonProcessingException e) {
+        if (e instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            StringBuilder text =
+                    new StringBuilder(at(m.getProblemMark())).append(": ").append(m.getProblem());
+            if (m.getContext() != null) {
+                text.append(" (").append(m.getContext());
+                if (m.getContextMark() != null) {
+                    text.append(" that starts at ").append(at(m.getContextMark()));
+                }
+                text.append(')');
+                if (m.getContext().contains("flow")) {
+                    text.append(
+                            "; in a [...] or {...} list, quote values that contain [ ] { } or"
+                                    + " commas, e.g. \"dependabot[bot]\"");
+                }
+            }
+            return text.toString();
+        }
+        JsonLocation location = e.getLocation();
+        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        String first = message.lines().findFirst().orElse("");
+        return location == null
+                ? first
+                : "line "
+                        + location.getLineNr()
+                        + ", column "
+                        + location.getColumnNr()
+                        + ": "
+                        + first;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static String at(Mark mark) {
+        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
     }
 
     private static RepoPolicy policy(JsonNode node, String where, Instant now) {

@@ -78,7 +78,7 @@ class SlaDeadlineFunctionTest {
                         null,
                         false,
                         300,
-                        new Sla(null, null, null, 0, false, List.of("oncall-lead", "octocat")),
+                        new Sla(null, null, null, 0.0, false, List.of("oncall-lead", "octocat")),
                         null,
                         null,
                         null,
@@ -118,7 +118,7 @@ class SlaDeadlineFunctionTest {
                         java.util.Set.of(ActionType.ADD_LABELS),
                         false,
                         300,
-                        new Sla(null, null, null, 0, false, List.of("oncall-lead")),
+                        new Sla(null, null, null, 0.0, false, List.of("oncall-lead")),
                         null,
                         null,
                         null,
@@ -248,7 +248,7 @@ class SlaDeadlineFunctionTest {
                                 new RepoPolicy.SlaTarget(Duration.ofHours(2), Duration.ofDays(2))),
                         null,
                         null,
-                        0,
+                        0.0,
                         false);
         harness.processBroadcastElement(withSla(relaxed, T0.plusSeconds(60)), 0);
 
@@ -278,7 +278,7 @@ class SlaDeadlineFunctionTest {
                         "P2", "P2",
                         "P10", "P10");
         harness.processBroadcastElement(
-                withSla(new Sla(targets, labels, "normal", 0, false), T0), 0);
+                withSla(new Sla(targets, labels, "normal", 0.0, false), T0), 0);
 
         // by name, "normal" < "urgent" and "P10" < "P2"
         send(Events.issue("opened", REPO, 44, List.of("sev/normal", "sev/urgent"), T0));
@@ -506,7 +506,7 @@ class SlaDeadlineFunctionTest {
                         null,
                         false,
                         300,
-                        new Sla(null, null, null, 0, true),
+                        new Sla(null, null, null, 0.0, true),
                         weekdays,
                         null,
                         null,
@@ -590,7 +590,7 @@ class SlaDeadlineFunctionTest {
                 null,
                 false,
                 300,
-                new Sla(null, null, null, 0, false, List.of(login)),
+                new Sla(null, null, null, 0.0, false, List.of(login)),
                 null,
                 null,
                 null,
@@ -605,7 +605,7 @@ class SlaDeadlineFunctionTest {
                 null,
                 false,
                 300,
-                new Sla(null, null, null, 0, true),
+                new Sla(null, null, null, 0.0, true),
                 calendar,
                 null,
                 null,

@@ -30,8 +30,12 @@ public final class RecordSchema {
     private RecordSchema(String name, JsonNode document) {
         this.name = name;
         this.document = document;
+        // "message": {"pattern": "..."} in a schema says in words what a pattern wants
         SchemaValidatorsConfig config =
-                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+                SchemaValidatorsConfig.builder()
+                        .formatAssertionsEnabled(true)
+                        .errorMessageKeyword("message")
+                        .build();
         this.schema = FACTORY.getSchema(document, config);
     }
 
