@@ -99,8 +99,9 @@ class SecondaryLimitTest {
 
     static Stream<Arguments> githubClocks() {
         return Stream.of(
-                Arguments.of("GitHub's clock agrees with ours", Duration.ZERO),
-                Arguments.of("GitHub's clock is an hour behind ours", Duration.ofHours(1)));
+                Arguments.of("429, GitHub's clock agrees with ours", 429, Duration.ZERO),
+                Arguments.of(
+                        "403, GitHub's clock is an hour behind ours", 403, Duration.ofHours(1)));
     }
 
     /**
@@ -110,14 +111,15 @@ class SecondaryLimitTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("githubClocks")
-    void waitsUntilTheRetryAfterDateCountedFromGitHubsDateHeader(String clocks, Duration behind) {
+    void waitsUntilTheRetryAfterDateCountedFromGitHubsDateHeader(
+            String answer, int status, Duration behind) {
         github.setRetryAfterAsHttpDate(true);
         if (!behind.isZero()) {
             github.freezeTime();
             github.advanceTime(behind.negated());
         }
         String post = "POST /repos/" + REPO + "/issues/" + issue + "/labels";
-        github.limitNext(429, 2, "/repos/" + REPO + "/issues/" + issue + "/labels");
+        github.limitNext(status, 2, "/repos/" + REPO + "/issues/" + issue + "/labels");
         HubGitHubClient client = client(GitHubSimulator.DEFAULT_TOKEN, Duration.ofMinutes(5));
 
         long started = System.nanoTime();
@@ -126,7 +128,7 @@ class SecondaryLimitTest {
 
         assertThat(github.requests())
                 .filteredOn(r -> r.startsWith(post))
-                .containsExactly(post + " 429", post + " 200");
+                .containsExactly(post + " " + status, post + " 200");
         assertThat(tookMillis).isGreaterThanOrEqualTo(2_000);
         assertThat(github.labels(REPO, issue)).contains("bug");
         assertThat(metrics.scrape())
