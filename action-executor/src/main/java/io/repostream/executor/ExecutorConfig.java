@@ -1,6 +1,8 @@
 package io.repostream.executor;
 
 import io.repostream.schemas.topics.KafkaClientProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +26,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param maxRateLimitWait longest wait for a rate-limit reset before the request fails
  * @param adminPort port of the admin HTTP API on {@code adminHost} ({@code 0} = any free port,
  *     {@code -1} = no admin API)
- * @param adminToken bearer token the admin API requires; never logged
+ * @param adminToken bearer token the admin API requires, at least {@value #MIN_ADMIN_TOKEN_LENGTH}
+ *     characters; never logged
  * @param killSwitch when on, every action is skipped (and audited) instead of applied
  * @param instanceId Kafka static group membership ({@code group.instance.id}, e.g. the pod name): a
  *     restarted executor takes its partitions back at once instead of after the session timeout;
@@ -38,6 +41,9 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param kafkaProperties extra Kafka client properties for every consumer and producer (security
  *     settings such as {@code sasl.jaas.config}; see {@link KafkaClientProperties}); never logged,
  *     only their names
+ * @param adminTlsCertFile PEM certificate (chain) the admin API serves TLS with; null for plain
+ *     HTTP. Given together with {@code adminTlsKeyFile}
+ * @param adminTlsKeyFile PEM private key (PKCS#8 or PKCS#1) of {@code adminTlsCertFile}
  */
 public record ExecutorConfig(
         String bootstrapServers,
@@ -59,7 +65,12 @@ public record ExecutorConfig(
         GitHubAppKey githubApp,
         String adminHost,
         Map<String, String> kafkaProperties,
-        int contentCreationsPerHour) {
+        int contentCreationsPerHour,
+        Path adminTlsCertFile,
+        Path adminTlsKeyFile) {
+
+    /** Shorter admin tokens are refused: the token guards rollbacks and the kill switch. */
+    public static final int MIN_ADMIN_TOKEN_LENGTH = 32;
 
     public static final String DEFAULT_GROUP_ID = "repostream-action-executor";
     public static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
@@ -72,6 +83,22 @@ public record ExecutorConfig(
         kafkaProperties = KafkaClientProperties.check(kafkaProperties, "Kafka properties");
         if (githubApp == null) {
             requireText(githubToken, "GitHub token");
+        }
+        if (adminToken != null && adminToken.strip().length() < MIN_ADMIN_TOKEN_LENGTH) {
+            // the token itself never goes into the message
+            throw new IllegalArgumentException(
+                    "the admin token must be at least "
+                            + MIN_ADMIN_TOKEN_LENGTH
+                            + " characters; make one with `openssl rand -hex 32`");
+        }
+        if ((adminTlsCertFile == null) != (adminTlsKeyFile == null)) {
+            throw new IllegalArgumentException(
+                    "--admin-tls-cert-file and --admin-tls-key-file go together: give both or"
+                            + " neither");
+        }
+        if (adminTlsCertFile != null) {
+            requireReadable(adminTlsCertFile, "admin TLS certificate");
+            requireReadable(adminTlsKeyFile, "admin TLS key");
         }
         Objects.requireNonNull(pollTimeout, "poll timeout");
         Objects.requireNonNull(githubTimeout, "GitHub timeout");
@@ -118,7 +145,9 @@ public record ExecutorConfig(
                 null,
                 DEFAULT_ADMIN_HOST,
                 Map.of(),
-                500);
+                500,
+                null,
+                null);
     }
 
     /** The same config with the admin API bound to {@code host} (e.g. {@code 0.0.0.0} in a pod). */
@@ -175,6 +204,22 @@ public record ExecutorConfig(
                     b.adminPort = port;
                     b.adminToken = token;
                 });
+    }
+
+    /**
+     * The admin API serves HTTPS with this PEM certificate (chain) and private key (PKCS#8 or
+     * PKCS#1) instead of plain HTTP; both files must be readable.
+     */
+    public ExecutorConfig withAdminTls(Path certFile, Path keyFile) {
+        return copy(
+                b -> {
+                    b.adminTlsCertFile = certFile;
+                    b.adminTlsKeyFile = keyFile;
+                });
+    }
+
+    public boolean adminTls() {
+        return adminTlsCertFile != null;
     }
 
     /** Extra Kafka client properties (security settings) for every consumer and producer. */
@@ -272,6 +317,10 @@ public record ExecutorConfig(
                 + killSwitch
                 + ", instanceId="
                 + instanceId
+                + ", adminTls="
+                + (adminTlsCertFile == null
+                        ? "off"
+                        : "cert " + adminTlsCertFile + ", key " + adminTlsKeyFile)
                 + ", kafkaProperties="
                 + KafkaClientProperties.describe(kafkaProperties)
                 + "]";
@@ -280,6 +329,12 @@ public record ExecutorConfig(
     private static void requireText(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(what + " is required");
+        }
+    }
+
+    private static void requireReadable(Path file, String what) {
+        if (!Files.isReadable(file) || Files.isDirectory(file)) {
+            throw new IllegalArgumentException("cannot read the " + what + " file " + file);
         }
     }
 
@@ -311,6 +366,8 @@ public record ExecutorConfig(
         String adminHost;
         Map<String, String> kafkaProperties;
         int contentCreationsPerHour;
+        Path adminTlsCertFile;
+        Path adminTlsKeyFile;
 
         Copy(ExecutorConfig config) {
             bootstrapServers = config.bootstrapServers;
@@ -333,6 +390,8 @@ public record ExecutorConfig(
             adminHost = config.adminHost;
             kafkaProperties = config.kafkaProperties;
             contentCreationsPerHour = config.contentCreationsPerHour;
+            adminTlsCertFile = config.adminTlsCertFile;
+            adminTlsKeyFile = config.adminTlsKeyFile;
         }
 
         ExecutorConfig build() {
@@ -356,7 +415,9 @@ public record ExecutorConfig(
                     githubApp,
                     adminHost,
                     kafkaProperties,
-                    contentCreationsPerHour);
+                    contentCreationsPerHour,
+                    adminTlsCertFile,
+                    adminTlsKeyFile);
         }
     }
 }

@@ -183,8 +183,26 @@ public final class ExecutorMain implements Runnable {
         @Option(
                 names = "--admin-token-file",
                 description =
-                        "file holding the admin API token; otherwise the env var REPOSTREAM_ADMIN_TOKEN is read")
+                        "file holding the admin API token (at least 32 characters, e.g. `openssl"
+                                + " rand -hex 32`); otherwise the env var REPOSTREAM_ADMIN_TOKEN"
+                                + " is read")
         Path adminTokenFile;
+
+        @Option(
+                names = "--admin-tls-cert-file",
+                defaultValue = "${env:REPOSTREAM_ADMIN_TLS_CERT_FILE}",
+                description =
+                        "PEM certificate (chain) for the admin API: it then serves HTTPS only;"
+                                + " with --admin-tls-key-file (env REPOSTREAM_ADMIN_TLS_CERT_FILE)")
+        Path adminTlsCertFile;
+
+        @Option(
+                names = "--admin-tls-key-file",
+                defaultValue = "${env:REPOSTREAM_ADMIN_TLS_KEY_FILE}",
+                description =
+                        "PEM private key (PKCS#8 or PKCS#1) of --admin-tls-cert-file (env"
+                                + " REPOSTREAM_ADMIN_TLS_KEY_FILE)")
+        Path adminTlsKeyFile;
 
         @Option(
                 names = "--write-spacing",
@@ -226,6 +244,9 @@ public final class ExecutorMain implements Runnable {
                         config.withAdmin(
                                 adminPort,
                                 secret(adminTokenFile, "REPOSTREAM_ADMIN_TOKEN", "admin token"));
+                if (adminTlsCertFile != null || adminTlsKeyFile != null) {
+                    config = config.withAdminTls(adminTlsCertFile, adminTlsKeyFile);
+                }
             }
             CountDownLatch stop = new CountDownLatch(1);
             AtomicReference<ActionExecutor> running = new AtomicReference<>();

@@ -12,10 +12,10 @@ class ExecutorConfigTest {
     void toStringMasksTheGitHubTokenAndTheAdminToken() {
         ExecutorConfig config =
                 ExecutorConfig.defaults("127.0.0.1:9092", "https://api.github.com", "ghp_secret123")
-                        .withAdmin(0, "admin-secret-456");
+                        .withAdmin(0, "admin-secret-456-0123456789abcdef");
         assertThat(config.toString())
                 .doesNotContain("ghp_secret123")
-                .doesNotContain("admin-secret-456")
+                .doesNotContain("admin-secret-456-0123456789abcdef")
                 .contains("githubToken=****")
                 .contains("adminToken=****")
                 .contains("127.0.0.1:9092");

@@ -37,6 +37,9 @@ class ExecutorMainTest {
                 .contains("--github-app-id")
                 .contains("--github-app-key-file")
                 .contains("GITHUB_APP_PRIVATE_KEY")
+                .contains("--admin-tls-cert-file")
+                .contains("--admin-tls-key-file")
+                .contains("REPOSTREAM_ADMIN_TLS_CERT_FILE")
                 .doesNotContain("--github-token ")
                 .doesNotContain("--token");
     }
@@ -80,5 +83,33 @@ class ExecutorMainTest {
         assertThat(output)
                 .startsWith("2\n")
                 .contains("cannot read the GitHub App private key file /nonexistent/key.pem");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void refusesToRunWithAnAdminTokenShorterThan32CharactersAndDoesNotEchoIt() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("executor-main");
+        java.nio.file.Path githubToken =
+                java.nio.file.Files.writeString(dir.resolve("github-token"), "ghp_test");
+        String shortToken = "too-short-admin-token-31-chars!";
+        assertThat(shortToken).hasSize(31);
+        java.nio.file.Path adminToken =
+                java.nio.file.Files.writeString(dir.resolve("admin-token"), shortToken);
+
+        String output =
+                run(
+                        "run",
+                        "--bootstrap-servers",
+                        "127.0.0.1:1",
+                        "--github-token-file",
+                        githubToken.toString(),
+                        "--admin-token-file",
+                        adminToken.toString());
+
+        assertThat(output)
+                .startsWith("2\n")
+                .contains("admin token must be at least 32 characters")
+                .contains("openssl rand -hex 32")
+                .doesNotContain(shortToken);
     }
 }

@@ -190,7 +190,7 @@ class GitHubLimitsTest {
             topics.send(action);
             AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.APPLIED, WAIT);
             assertThat(executor.metrics().scrape())
-                    .contains("repostream_executor_github_quota_remaining")
+                    .containsPattern("(?m)^repostream_executor_github_quota_remaining \\d+")
                     .contains(
                             "repostream_executor_github_request_seconds_count{operation=\"add_labels\"} 1")
                     .contains(

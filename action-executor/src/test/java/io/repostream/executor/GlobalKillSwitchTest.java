@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaAndGitHub.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class GlobalKillSwitchTest {
-    private static final String ADMIN_TOKEN = "kill-switch-admin-token";
+    private static final String ADMIN_TOKEN = "kill-switch-admin-token-0123456789";
     private static final String REPO = "acme/switch";
     private static final Duration WAIT = Duration.ofSeconds(30);
 

@@ -60,7 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(240)
 class MetricNamesTest {
     private static final String WEBHOOK_SECRET = "metric-names-test-secret";
-    private static final String ADMIN_TOKEN = "metric-names-test-admin";
+    private static final String ADMIN_TOKEN = "metric-names-test-admin-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String REPO = "acme/metrics";
 

@@ -149,10 +149,20 @@ public final class TrainerMain implements Callable<Integer> {
                     "add history features (previous outcome, failure rates, time since previous build) per group, e.g. branch=gh_project_name+git_branch; the first also drives the previous-outcome baseline")
     List<String> history;
 
-    @Option(names = "--success-values", split = ",", description = "label values meaning passed")
+    @Option(
+            names = "--success-values",
+            split = ",",
+            description =
+                    "label values meaning passed (default: pass, passed, success, succeeded);"
+                            + " a 0/1 or true/false label needs these and --failure-values")
     Set<String> successValues;
 
-    @Option(names = "--failure-values", split = ",", description = "label values meaning failed")
+    @Option(
+            names = "--failure-values",
+            split = ",",
+            description =
+                    "label values meaning failed (default: fail, failed, failure, error,"
+                            + " errored)")
     Set<String> failureValues;
 
     @Option(
@@ -325,6 +335,7 @@ public final class TrainerMain implements Callable<Integer> {
                         ? Optional.empty()
                         : Optional.of(new ModelRegistry(kafkaProps(), kafkaTimeout));
         Dataset data = readData();
+        warnIfMostlyFailed(data, err);
         TrainingConfig config =
                 new TrainingConfig(seed, maxEpochs, patience, batchSize, learningRate, l2);
         TrainingJob job =
@@ -342,6 +353,32 @@ public final class TrainerMain implements Callable<Integer> {
         stdout.flush();
         ChampionDecision decision = result.report().champion();
         return decision != null && !decision.outcome().publishes() ? exitCodeWhenKept : 0;
+    }
+
+    /**
+     * Most CI builds pass: when most of these are labelled failed, the success and failure values
+     * are probably the wrong way round (a 14 % failure rate then reads as 86 %), so say so.
+     */
+    private void warnIfMostlyFailed(Dataset data, PrintWriter err) {
+        long failed = data.table().failures();
+        int builds = data.table().size();
+        if (failed * 2 <= builds) {
+            return;
+        }
+        String fix =
+                input.csv != null
+                        ? "the label values are the wrong way round (--success-values,"
+                                + " --failure-values)"
+                        : "the examples' outcomes were recorded the wrong way round";
+        err.println(
+                String.format(
+                        Locale.ROOT,
+                        "warning: %.1f %% of the %d builds are labelled failed; if your builds"
+                                + " fail less often than they pass, %s",
+                        100.0 * failed / builds,
+                        builds,
+                        fix));
+        err.flush();
     }
 
     static String progressLine(EpochProgress p) {

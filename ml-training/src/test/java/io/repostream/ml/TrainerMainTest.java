@@ -101,6 +101,63 @@ class TrainerMainTest {
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
+    /**
+     * 700 builds in file order whose label column {@code failed} is 1 for the 14 % that failed, as
+     * exports of CI systems often have it.
+     */
+    private Path failedFlagCsv() throws IOException {
+        java.util.Random random = new java.util.Random(5);
+        StringBuilder csv = new StringBuilder("churn,files,failed\n");
+        for (int i = 0; i < 700; i++) {
+            double churn = random.nextGaussian();
+            boolean failed = churn + 0.3 * random.nextGaussian() > 1.1;
+            csv.append(
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%.4f,%.4f,%d%n",
+                            churn,
+                            random.nextGaussian(),
+                            failed ? 1 : 0));
+        }
+        return Files.writeString(dir.resolve("failed-flag.csv"), csv);
+    }
+
+    @Test
+    void refusesA01LabelThatDoesNotSayWhichValueIsTheFailureAndNamesTheOptions()
+            throws IOException {
+        Path csv = failedFlagCsv();
+        int code =
+                run(
+                        "--csv", csv.toString(),
+                        "--label-column", "failed",
+                        "--out", dir.resolve("out").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString())
+                .contains(csv + " line 2, column failed")
+                .contains("--success-values 1 --failure-values 0")
+                .contains("--success-values 0 --failure-values 1");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void warnsWhenFailedIsTheMajorityClassAsWhenTheValuesAreTheWrongWayRound() throws IOException {
+        Path csv = failedFlagCsv();
+        int code =
+                run(
+                        "--csv", csv.toString(),
+                        "--label-column", "failed",
+                        "--success-values", "1",
+                        "--failure-values", "0",
+                        "--max-epochs", "2",
+                        "--patience", "1",
+                        "--out", dir.resolve("out").toString());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString())
+                .containsPattern("warning: 8\\d\\.\\d % of the 700 builds are labelled failed")
+                .contains("--success-values")
+                .contains("--failure-values");
+    }
+
     @Test
     void refusesACsvWithoutALabelColumn() throws IOException {
         Path csv = TestData.writeCsv(dir, 50, 1, 1.0);
@@ -136,6 +193,7 @@ class TrainerMainTest {
                         "--out", outDir.toString());
 
         assertThat(code).as(err.toString()).isZero();
+        assertThat(err.toString()).as("failures are the minority").doesNotContain("warning");
         assertThat(out.toString()).contains("Split in file order (no --timestamp-column");
         JsonNode report = Json.mapper().readTree(outDir.resolve("evaluation.json").toFile());
         assertThat(report.at("/data/order").asText()).isEqualTo("file order");

@@ -11,6 +11,8 @@ import io.repostream.schemas.json.Json;
 import io.repostream.schemas.topics.Topics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -27,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The executor's HTTP face on 127.0.0.1: {@code /healthz}, {@code /readyz} and {@code /metrics} for
- * anyone; rollback, action lookup and the kill switch only with {@code Authorization: Bearer <admin
- * token>}, compared in constant time.
+ * The executor's HTTP face on 127.0.0.1 (HTTPS when given a PEM certificate and key): {@code
+ * /healthz}, {@code /readyz} and {@code /metrics} for anyone; rollback, action lookup and the kill
+ * switch only with {@code Authorization: Bearer <admin token>}, compared in constant time.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -52,7 +54,7 @@ public final class AdminServer implements AutoCloseable {
         try {
             admin.server =
                     admin.vertx
-                            .createHttpServer()
+                            .createHttpServer(options(config))
                             .requestHandler(admin.router())
                             .listen(config.adminPort(), config.adminHost())
                             .toCompletionStage()
@@ -61,15 +63,43 @@ public final class AdminServer implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             admin.close();
             throw new IllegalStateException(
-                    "admin API cannot listen on " + config.adminHost() + ":" + config.adminPort(),
+                    "admin API cannot listen on "
+                            + config.adminHost()
+                            + ":"
+                            + config.adminPort()
+                            + (config.adminTls()
+                                    ? " with TLS from "
+                                            + config.adminTlsCertFile()
+                                            + " and "
+                                            + config.adminTlsKeyFile()
+                                    : "")
+                            + ": "
+                            + e.getCause().getMessage(),
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             admin.close();
             throw new IllegalStateException("interrupted starting the admin API", e);
         }
-        LOG.info("admin API on http://{}:{}", config.adminHost(), admin.port());
+        LOG.info(
+                "admin API on {}://{}:{}",
+                config.adminTls() ? "https" : "http",
+                config.adminHost(),
+                admin.port());
         return admin;
+    }
+
+    /** Plain HTTP, or TLS from the configured PEM certificate and key. */
+    private static HttpServerOptions options(ExecutorConfig config) {
+        HttpServerOptions options = new HttpServerOptions();
+        if (config.adminTls()) {
+            options.setSsl(true)
+                    .setKeyCertOptions(
+                            new PemKeyCertOptions()
+                                    .setCertPath(config.adminTlsCertFile().toString())
+                                    .setKeyPath(config.adminTlsKeyFile().toString()));
+        }
+        return options;
     }
 
     public int port() {

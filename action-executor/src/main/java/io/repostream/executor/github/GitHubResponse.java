@@ -1,6 +1,8 @@
 package io.repostream.executor.github;
 
 import io.repostream.schemas.RateLimit;
+import io.repostream.schemas.RetryAfter;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +11,8 @@ import java.util.Optional;
  * What the executor keeps of one GitHub answer: its status and rate-limit headers.
  *
  * @param status HTTP status
- * @param rateLimit {@code x-ratelimit-*} and {@code retry-after}
+ * @param rateLimit {@code x-ratelimit-*} and {@code retry-after} (seconds, or an HTTP-date counted
+ *     from the answer's {@code date})
  */
 public record GitHubResponse(int status, RateLimit rateLimit) {
 
@@ -23,7 +26,11 @@ public record GitHubResponse(int status, RateLimit rateLimit) {
                         integer(headers, "x-ratelimit-used"),
                         longValue(headers, "x-ratelimit-reset"),
                         header(headers, "x-ratelimit-resource").orElse(null),
-                        integer(headers, "retry-after")));
+                        RetryAfter.seconds(
+                                        header(headers, "retry-after").orElse(null),
+                                        header(headers, "date").orElse(null),
+                                        Instant.now())
+                                .orElse(null)));
     }
 
     /** True for a primary rate limit hit: no requests left until the reset. */
@@ -59,7 +66,6 @@ public record GitHubResponse(int status, RateLimit rateLimit) {
         try {
             return Optional.of(Long.parseLong(value.trim()));
         } catch (NumberFormatException e) {
-            // retry-after may be an HTTP date; GitHub sends seconds, anything else is ignored
             return Optional.empty();
         }
     }

@@ -2,6 +2,7 @@ package io.repostream.executor.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The executor's Prometheus metrics, in a registry of its own so that several executors (or an
@@ -40,11 +42,26 @@ public final class ExecutorMetrics {
                     .labelNames("operation")
                     .register(registry);
 
-    private final Gauge quotaRemaining =
-            Gauge.builder()
-                    .name("repostream_executor_github_quota_remaining")
-                    .help("x-ratelimit-remaining of the last GitHub answer")
-                    .register(registry);
+    /** {@code x-ratelimit-remaining} of the last answer that had it; null before the first. */
+    private final AtomicReference<Integer> quotaRemaining = new AtomicReference<>();
+
+    {
+        // No sample at all until GitHub has answered: a gauge starts at 0, which reads as a
+        // used-up quota and fires the quota alert on every idle replica.
+        GaugeWithCallback.builder()
+                .name("repostream_executor_github_quota_remaining")
+                .help(
+                        "x-ratelimit-remaining of the last GitHub answer (absent until GitHub has"
+                                + " answered)")
+                .callback(
+                        callback -> {
+                            Integer remaining = quotaRemaining.get();
+                            if (remaining != null) {
+                                callback.call(remaining);
+                            }
+                        })
+                .register(registry);
+    }
 
     private final Counter retries =
             Counter.builder()
@@ -80,7 +97,7 @@ public final class ExecutorMetrics {
 
     public void quotaRemaining(Integer remaining) {
         if (remaining != null) {
-            quotaRemaining.set(remaining);
+            this.quotaRemaining.set(remaining);
         }
     }
 

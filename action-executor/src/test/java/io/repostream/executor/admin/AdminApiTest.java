@@ -76,6 +76,15 @@ class AdminApiTest {
     }
 
     @Test
+    void exportsNoQuotaBeforeGitHubHasAnsweredSoAnIdleReplicaRaisesNoQuotaAlert() throws Exception {
+        // this executor's GitHub (port 9) never answers: its quota is unknown, not 0
+        HttpResponse<String> metrics = send("GET", "/metrics", null, null);
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body().lines())
+                .noneMatch(line -> line.startsWith("repostream_executor_github_quota_remaining"));
+    }
+
+    @Test
     void refusesRollbackAndLookupWithoutTheRightToken() throws Exception {
         assertThat(send("POST", "/rollback/actions/a1", null, null).statusCode()).isEqualTo(401);
         assertThat(send("POST", "/rollback/actions/a1", "wrong", null).statusCode()).isEqualTo(401);

@@ -32,10 +32,20 @@ class GitHubResponseTest {
     @Test
     void leavesMissingOrMalformedHeadersEmpty() {
         GitHubResponse response =
-                GitHubResponse.of(
-                        200, Map.of("retry-after", List.of("Wed, 21 Oct 2015 07:28:00 GMT")));
+                GitHubResponse.of(200, Map.of("retry-after", List.of("in a while")));
         assertThat(response.rateLimit().remaining()).isNull();
         assertThat(response.rateLimit().retryAfterSeconds()).isNull();
         assertThat(response.primaryLimitExhausted()).isFalse();
+    }
+
+    @Test
+    void readsARetryAfterDateCountedFromTheAnswersDateHeader() {
+        GitHubResponse response =
+                GitHubResponse.of(
+                        429,
+                        Map.of(
+                                "Retry-After", List.of("Wed, 21 Oct 2015 07:28:00 GMT"),
+                                "Date", List.of("Wed, 21 Oct 2015 07:27:15 GMT")));
+        assertThat(response.rateLimit().retryAfterSeconds()).isEqualTo(45);
     }
 }

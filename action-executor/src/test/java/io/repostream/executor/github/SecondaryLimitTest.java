@@ -10,11 +10,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The two kinds of 403 against the simulator: a secondary rate limit that names no wait (GitHub:
@@ -89,6 +93,44 @@ class SecondaryLimitTest {
                 .filteredOn(r -> r.startsWith(post))
                 .containsExactly(post + " 201", post + " 403", post + " 201");
         assertThat(tookMillis).isGreaterThanOrEqualTo(LIFTED_WAIT.toMillis());
+        assertThat(metrics.scrape())
+                .contains("repostream_executor_github_retries_total{reason=\"rate_limit\"} 1.0");
+    }
+
+    static Stream<Arguments> githubClocks() {
+        return Stream.of(
+                Arguments.of("429, GitHub's clock agrees with ours", 429, Duration.ZERO),
+                Arguments.of(
+                        "403, GitHub's clock is an hour behind ours", 403, Duration.ofHours(1)));
+    }
+
+    /**
+     * A {@code Retry-After} HTTP-date (as a proxy may send it) is counted from the answer's {@code
+     * Date}: the executor waits as long as the date says, not the minute it waits for a limit that
+     * names no time (here longer than it may wait), and not less when GitHub's clock is behind.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("githubClocks")
+    void waitsUntilTheRetryAfterDateCountedFromGitHubsDateHeader(
+            String answer, int status, Duration behind) {
+        github.setRetryAfterAsHttpDate(true);
+        if (!behind.isZero()) {
+            github.freezeTime();
+            github.advanceTime(behind.negated());
+        }
+        String post = "POST /repos/" + REPO + "/issues/" + issue + "/labels";
+        github.limitNext(status, 2, "/repos/" + REPO + "/issues/" + issue + "/labels");
+        HubGitHubClient client = client(GitHubSimulator.DEFAULT_TOKEN, Duration.ofMinutes(5));
+
+        long started = System.nanoTime();
+        client.addLabels(REPO, issue, List.of("bug"));
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(github.requests())
+                .filteredOn(r -> r.startsWith(post))
+                .containsExactly(post + " " + status, post + " 200");
+        assertThat(tookMillis).isGreaterThanOrEqualTo(2_000);
+        assertThat(github.labels(REPO, issue)).contains("bug");
         assertThat(metrics.scrape())
                 .contains("repostream_executor_github_retries_total{reason=\"rate_limit\"} 1.0");
     }

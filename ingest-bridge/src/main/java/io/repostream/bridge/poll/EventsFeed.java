@@ -1,6 +1,7 @@
 package io.repostream.bridge.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.schemas.RetryAfter;
 import io.repostream.schemas.json.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -164,7 +165,11 @@ public final class EventsFeed {
                 response.headers().firstValue("ETag").orElse(etag),
                 events,
                 seconds(response, "X-Poll-Interval").map(Duration::ofSeconds).orElse(null),
-                seconds(response, "Retry-After").map(Duration::ofSeconds).orElse(null),
+                RetryAfter.parse(
+                                response.headers().firstValue("Retry-After").orElse(null),
+                                response.headers().firstValue("Date").orElse(null),
+                                Instant.now())
+                        .orElse(null),
                 seconds(response, "x-ratelimit-remaining").orElse(null),
                 seconds(response, "x-ratelimit-reset").map(Instant::ofEpochSecond).orElse(null),
                 response.headers().firstValue("Link").map(EventsFeed::nextLink).orElse(null),

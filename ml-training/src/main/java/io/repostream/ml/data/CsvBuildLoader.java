@@ -235,6 +235,11 @@ public final class CsvBuildLoader {
         if (options.failureValues().contains(v)) {
             return false;
         }
+        if (CsvOptions.BINARY_VALUES.contains(v) && !binaryValuesGiven()) {
+            // refused even with skipUnknownLabels: skipping would drop every row
+            throw new DataFormatException(
+                    csv.file(), row.line(), options.labelColumn(), ambiguous(v));
+        }
         if (options.skipUnknownLabels()) {
             return null;
         }
@@ -248,6 +253,40 @@ public final class CsvBuildLoader {
                         + new TreeSet<>(options.successValues())
                         + " nor a failure value "
                         + new TreeSet<>(options.failureValues()));
+    }
+
+    private boolean binaryValuesGiven() {
+        return CsvOptions.BINARY_VALUES.stream()
+                .anyMatch(
+                        v ->
+                                options.successValues().contains(v)
+                                        || options.failureValues().contains(v));
+    }
+
+    /** Why a 0/1 (or true/false) label is refused, and the two ways to say what it means. */
+    private String ambiguous(String value) {
+        boolean digits = value.equals("0") || value.equals("1");
+        String one = digits ? "1" : "true";
+        String zero = digits ? "0" : "false";
+        return "label '"
+                + value
+                + "' does not say whether "
+                + one
+                + " means passed or failed (a column such as 'failed' holds "
+                + one
+                + " for a failure); give --success-values "
+                + one
+                + " --failure-values "
+                + zero
+                + " if "
+                + one
+                + " means passed, or --success-values "
+                + zero
+                + " --failure-values "
+                + one
+                + " if "
+                + one
+                + " means failed";
     }
 
     private static double number(CsvTable csv, CsvTable.Row row, int column) {

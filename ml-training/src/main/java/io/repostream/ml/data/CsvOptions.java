@@ -23,7 +23,8 @@ import java.util.Set;
  * @param ageColumns timestamps before the build; each becomes {@code <col>_log_age_hours}
  * @param historyGroupings name to grouping columns for {@link BuildHistory} features (the first is
  *     also the previous-outcome baseline's grouping)
- * @param successValues label values meaning the build passed (case-insensitive)
+ * @param successValues label values meaning the build passed (case-insensitive); a 0/1 or
+ *     true/false label column is refused unless these or {@code failureValues} name such values
  * @param failureValues label values meaning it failed (case-insensitive)
  * @param skipUnknownLabels skip (and count) rows with other label values instead of failing
  */
@@ -41,10 +42,19 @@ public record CsvOptions(
         Set<String> failureValues,
         boolean skipUnknownLabels) {
 
+    /**
+     * Words that say what they mean. 0/1 and true/false are not among them: a column {@code failed}
+     * holds 1 for a failure, a column {@code passed} 1 for a success, and guessing inverts every
+     * label of one of them; such a column needs the values given ({@link #BINARY_VALUES}).
+     */
     public static final Set<String> DEFAULT_SUCCESS_VALUES =
-            Set.of("1", "true", "pass", "passed", "success", "succeeded");
+            Set.of("pass", "passed", "success", "succeeded");
+
     public static final Set<String> DEFAULT_FAILURE_VALUES =
-            Set.of("0", "false", "fail", "failed", "failure", "error", "errored");
+            Set.of("fail", "failed", "failure", "error", "errored");
+
+    /** Label values that do not say which outcome they are. */
+    public static final Set<String> BINARY_VALUES = Set.of("0", "1", "true", "false");
 
     public CsvOptions {
         if (labelColumn == null || labelColumn.isBlank()) {

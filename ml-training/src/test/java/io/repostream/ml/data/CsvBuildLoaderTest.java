@@ -63,6 +63,54 @@ class CsvBuildLoaderTest {
                 .hasMessageContaining("'canceled'");
     }
 
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> binaryLabels() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("1", "0"),
+                org.junit.jupiter.params.provider.Arguments.of("true", "false"),
+                org.junit.jupiter.params.provider.Arguments.of("TRUE", "FALSE"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}/{1}")
+    @org.junit.jupiter.params.provider.MethodSource("binaryLabels")
+    void refusesABinaryLabelUnlessTheSuccessAndFailureValuesAreGiven(String one, String zero)
+            throws IOException {
+        String csv =
+                "started,churn,failed\n2020-01-01T00:00:00,1,"
+                        + zero
+                        + "\n"
+                        + "2020-01-02T00:00:00,2,"
+                        + one
+                        + "\n";
+        assertThatThrownBy(
+                        () ->
+                                new CsvBuildLoader(CsvOptions.of("failed", "started"))
+                                        .load(table(csv)))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("builds.csv line 2, column failed")
+                .hasMessageContaining(
+                        "--success-values "
+                                + one.toLowerCase(java.util.Locale.ROOT)
+                                + " --failure-values "
+                                + zero.toLowerCase(java.util.Locale.ROOT))
+                .hasMessageContaining(
+                        "--success-values "
+                                + zero.toLowerCase(java.util.Locale.ROOT)
+                                + " --failure-values "
+                                + one.toLowerCase(java.util.Locale.ROOT));
+
+        CsvBuildLoader.Result given =
+                new CsvBuildLoader(
+                                CsvOptions.of("failed", "started")
+                                        .withLabelValues(
+                                                java.util.Set.of(zero),
+                                                java.util.Set.of(one),
+                                                false))
+                        .load(table(csv));
+        assertThat(given.table().builds())
+                .extracting(LabeledBuild::success)
+                .containsExactly(true, false);
+    }
+
     @Test
     void skipsAndCountsUnknownLabelsOnlyWhenAskedTo() throws IOException {
         String csv =
@@ -80,7 +128,8 @@ class CsvBuildLoaderTest {
 
     @Test
     void namesFileLineAndColumnOfANonNumericFeature() throws IOException {
-        String csv = "started,churn,status\n2020-01-01T00:00:00,1,1\n2020-01-02T00:00:00,lots,0\n";
+        String csv =
+                "started,churn,status\n2020-01-01T00:00:00,1,passed\n2020-01-02T00:00:00,lots,failed\n";
         CsvBuildLoader loader =
                 new CsvBuildLoader(
                         CsvOptions.of("status", "started").withFeatureColumns(List.of("churn")));
@@ -92,7 +141,7 @@ class CsvBuildLoaderTest {
 
     @Test
     void namesFileLineAndColumnOfABadTimestamp() throws IOException {
-        String csv = "started,churn,status\n2020-01-01T00:00:00,1,1\nyesterday,2,0\n";
+        String csv = "started,churn,status\n2020-01-01T00:00:00,1,passed\nyesterday,2,failed\n";
         CsvBuildLoader loader = new CsvBuildLoader(CsvOptions.of("status", "started"));
         assertThatThrownBy(() -> loader.load(table(csv)))
                 .isInstanceOf(DataFormatException.class)
@@ -102,7 +151,7 @@ class CsvBuildLoaderTest {
 
     @Test
     void namesTheFileAndItsColumnsWhenAColumnIsMissing() throws IOException {
-        String csv = "started,churn,status\n2020-01-01T00:00:00,1,1\n";
+        String csv = "started,churn,status\n2020-01-01T00:00:00,1,passed\n";
         CsvBuildLoader loader = new CsvBuildLoader(CsvOptions.of("outcome", "started"));
         assertThatThrownBy(() -> loader.load(table(csv)))
                 .isInstanceOf(DataFormatException.class)
@@ -112,7 +161,7 @@ class CsvBuildLoaderTest {
 
     @Test
     void refusesTheLabelAsAFeature() throws IOException {
-        String csv = "started,churn,status\n2020-01-01T00:00:00,1,1\n";
+        String csv = "started,churn,status\n2020-01-01T00:00:00,1,passed\n";
         CsvBuildLoader loader =
                 new CsvBuildLoader(
                         CsvOptions.of("status", "started")
@@ -167,8 +216,8 @@ class CsvBuildLoaderTest {
     void oneHotEncodesCategoricalColumnsBySortedValue() throws IOException {
         String csv =
                 "started,kind,status\n"
-                        + "2020-01-01T00:00:00,push,1\n"
-                        + "2020-01-02T00:00:00,merge,0\n";
+                        + "2020-01-01T00:00:00,push,passed\n"
+                        + "2020-01-02T00:00:00,merge,failed\n";
         CsvBuildLoader.Result r =
                 new CsvBuildLoader(
                                 CsvOptions.of("status", "started")

@@ -744,6 +744,16 @@ public final class GitHubSimulator implements AutoCloseable {
         limiter.setSecondaryRetryAfter(sent);
     }
 
+    /**
+     * Whether {@code Retry-After} (secondary limits, {@link #limitNext}) is sent as an HTTP-date
+     * (IMF-fixdate, RFC 9110) instead of seconds (default false: GitHub sends seconds; a proxy in
+     * front of it may send a date). The answer then carries a {@code Date} header on GitHub's clock
+     * ({@link #freezeTime}), from which the date counts.
+     */
+    public void setRetryAfterAsHttpDate(boolean asDate) {
+        pipeline.setRetryAfterAsDate(asDate);
+    }
+
     /** Uses up the token's hourly quota at once: its next counted request is refused. */
     public void exhaustQuota(String token) {
         limiter.exhaust(token);

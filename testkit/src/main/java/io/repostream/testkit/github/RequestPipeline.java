@@ -9,6 +9,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -44,10 +47,38 @@ final class RequestPipeline {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
+    /** IMF-fixdate (RFC 9110), the form of {@code Date} and of a dated {@code Retry-After}. */
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ENGLISH)
+                    .withZone(ZoneOffset.UTC);
+
+    private volatile boolean retryAfterAsDate;
+
     RequestPipeline(SimulatedGitHub state, RateLimiter limiter, FaultInjector faults) {
         this.state = state;
         this.limiter = limiter;
         this.faults = faults;
+    }
+
+    /**
+     * Whether {@code Retry-After} is sent as an HTTP-date (with a {@code Date} header on GitHub's
+     * clock) instead of seconds.
+     */
+    void setRetryAfterAsDate(boolean asDate) {
+        retryAfterAsDate = asDate;
+    }
+
+    /** Says how long to wait: seconds, or a date counted from the answer's {@code Date}. */
+    private ApiError withRetryAfter(ApiError error, long seconds) {
+        if (!retryAfterAsDate) {
+            return error.withHeader("Retry-After", String.valueOf(seconds));
+        }
+        Instant now;
+        synchronized (state) {
+            now = state.now();
+        }
+        return error.withHeader("Date", HTTP_DATE.format(now))
+                .withHeader("Retry-After", HTTP_DATE.format(now.plusSeconds(seconds)));
     }
 
     long requestCount() {
@@ -118,13 +149,14 @@ final class RequestPipeline {
                     }
                     FaultInjector.Limit limit = faults.takeLimit(http.path());
                     if (limit != null) {
-                        throw ApiError.of(
-                                        limit.status(),
-                                        "You have exceeded a secondary rate limit. Please wait a"
-                                                + " few minutes before you try again.")
-                                .withDocs(SECONDARY_LIMIT_DOCS)
-                                .withHeader(
-                                        "Retry-After", String.valueOf(limit.retryAfterSeconds()));
+                        throw withRetryAfter(
+                                ApiError.of(
+                                                limit.status(),
+                                                "You have exceeded a secondary rate limit. Please"
+                                                        + " wait a few minutes before you try"
+                                                        + " again.")
+                                        .withDocs(SECONDARY_LIMIT_DOCS),
+                                limit.retryAfterSeconds());
                     }
                     ApiRequest request = request(ctx, route, login, quotaKey);
                     response = serve(route, request, http.getHeader("If-None-Match"));
@@ -237,7 +269,7 @@ final class RequestPipeline {
                             .withDocs(SECONDARY_LIMIT_DOCS);
             // GitHub does not always say how long to wait; clients must then wait a minute
             if (limiter.secondaryRetryAfter()) {
-                limited.withHeader("Retry-After", String.valueOf(retryAfter.getAsLong()));
+                withRetryAfter(limited, retryAfter.getAsLong());
             }
             throw limited;
         }
