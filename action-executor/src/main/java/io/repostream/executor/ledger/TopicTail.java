@@ -39,6 +39,10 @@ public final class TopicTail implements AutoCloseable {
     private final Ledger ledger;
     private final PolicyStore policies;
     private final ControlState control;
+    // decided once, before the tail thread starts: the admin API asks from its own thread, and a
+    // KafkaConsumer refuses (ConcurrentModificationException) a call from a second thread while
+    // the tail polls
+    private final boolean followsControl;
 
     public TopicTail(String bootstrapServers, Ledger ledger, PolicyStore policies) {
         this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), ledger, policies);
@@ -96,14 +100,14 @@ public final class TopicTail implements AutoCloseable {
         } else {
             controlInfos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
+        this.followsControl = controlInfos != null && !controlInfos.isEmpty();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
 
     /** Whether {@code github.control.v1} exists (and so is followed). */
     public boolean followsControl() {
-        return consumer.assignment().stream()
-                .anyMatch(tp -> tp.topic().equals(Topics.CONTROL.name()));
+        return followsControl;
     }
 
     private static String describe(ExecutorControl c) {
