@@ -1,8 +1,11 @@
 package io.repostream.flink;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.DeadLetter;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Sla;
 import io.repostream.schemas.RepoPolicy.SlaTarget;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Events in on {@code github.events.v1} → the job on a MiniCluster with RocksDB and exactly-once
- * checkpoints → actions read {@code read_committed} from {@code github.actions.v1}.
+ * checkpoints → actions read {@code read_committed} from {@code github.actions.v1}, and what the
+ * job cannot read to {@code github.events.dlq.v1}.
  */
 class KafkaEndToEndTest {
     private static final String REPO = "octo-org/widgets";
@@ -203,6 +210,82 @@ class KafkaEndToEndTest {
         assertThat(underPolicy)
                 .as("an action under the policy published before the start")
                 .isNotNull();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void sendsEveryEventItCannotDecodeToTheDeadLetterTopicWithItsReasonAndBytes() throws Exception {
+        String good = new String(Topics.EVENTS.valueCodec().encode(opened(1)), UTF_8);
+        // each bad record would otherwise be an issue opened without labels (#2..#5)
+        Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
+        bad.put("invalid_utf8", withNote(opened(2), new byte[] {(byte) 0xC0, (byte) 0xAF}));
+        bad.put("lone_surrogate", withNote(opened(3), "\\ud800".getBytes(UTF_8)));
+        bad.put("malformed_json", Arrays.copyOf(good.getBytes(UTF_8), good.length() / 2));
+        bad.put("invalid_event", "{\"this is\": \"not an event\"}".getBytes(UTF_8));
+        try (KafkaProducer<String, byte[]> raw =
+                new KafkaProducer<>(
+                        broker.producerProps(),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
+            for (byte[] value : bad.values()) {
+                raw.send(new ProducerRecord<>(Topics.EVENTS.name(), REPO, value)).get();
+            }
+        }
+        send(Topics.EVENTS, REPO, opened(6));
+        job = startJob();
+
+        List<ConsumerRecord<String, DeadLetter>> letters =
+                CommittedRecords.await(
+                        broker,
+                        Topics.EVENTS_DLQ,
+                        all -> all.size() >= bad.size(),
+                        Duration.ofSeconds(60));
+        CommittedRecords.await(
+                broker, Topics.ACTIONS, all -> !all.isEmpty(), Duration.ofSeconds(60));
+        // one more checkpoint commits whatever either sink still holds
+        Checkpoints.awaitMore(checkpoints, job.getJobID().toString(), 1);
+
+        assertThat(CommittedRecords.readToEnd(broker, Topics.EVENTS_DLQ, Duration.ofSeconds(30)))
+                .hasSameSizeAs(bad.keySet());
+        assertThat(letters)
+                .extracting(r -> r.value().reason().substring(0, r.value().reason().indexOf(':')))
+                .containsExactlyElementsOf(bad.keySet());
+        assertThat(letters)
+                .extracting(r -> r.value().body())
+                .containsExactlyElementsOf(
+                        bad.values().stream().map(b -> new String(b, UTF_8)).toList());
+        assertThat(letters)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.key()).isEqualTo(REPO);
+                            assertThat(r.value().source()).isEqualTo("flink-jobs");
+                            assertThat(r.value().headers())
+                                    .containsEntry("kafka-topic", Topics.EVENTS.name())
+                                    .containsKeys("kafka-partition", "kafka-offset");
+                        });
+        assertThat(CommittedRecords.readToEnd(broker, Topics.ACTIONS, Duration.ofSeconds(30)))
+                .extracting(r -> r.value().actionId())
+                .containsExactly("triage-label@1:octo-org/widgets#6");
+    }
+
+    private static GitHubEvent opened(int number) {
+        return Events.issue("opened", REPO, number, List.of(), NOW);
+    }
+
+    /** {@code event}'s JSON with {@code "note": "<raw>"} added to its payload, byte for byte. */
+    private static byte[] withNote(GitHubEvent event, byte[] raw) {
+        byte[] json = Topics.EVENTS.valueCodec().encode(event);
+        String text = new String(json, UTF_8);
+        int at = text.indexOf("\"payload\":{") + "\"payload\":{".length();
+        byte[] head = ("\"note\":\"").getBytes(UTF_8);
+        byte[] tail = "\",".getBytes(UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(json, 0, at);
+        out.writeBytes(head);
+        out.writeBytes(raw);
+        out.writeBytes(tail);
+        out.write(json, at, json.length - at);
+        return out.toByteArray();
     }
 
     private void commitGroupOffsetsAtTheEnd(Topic<String, ?> topic) {
