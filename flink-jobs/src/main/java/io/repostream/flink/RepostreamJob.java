@@ -1,5 +1,6 @@
 package io.repostream.flink;
 
+import io.repostream.flink.functions.ActionDrops;
 import io.repostream.flink.functions.ActionRateGovernor;
 import io.repostream.flink.functions.CiEvents;
 import io.repostream.flink.functions.CiRetryPlanner;
@@ -78,6 +79,7 @@ public final class RepostreamJob {
     private final PredictionIo prediction;
     private final int eventCountBuckets;
     private final Sink<DeadLetter> deadLetters;
+    private final Sink<AuditRecord> dropAudits;
 
     /**
      * Where the CI success predictor reads models and writes predictions and training examples.
@@ -130,6 +132,7 @@ public final class RepostreamJob {
                 JobConfig.DEFAULT_SOURCE_IDLENESS,
                 null,
                 EventCountCombiner.DEFAULT_MAX_BUCKETS,
+                null,
                 null);
     }
 
@@ -143,7 +146,8 @@ public final class RepostreamJob {
             Duration sourceIdleness,
             PredictionIo prediction,
             int eventCountBuckets,
-            Sink<DeadLetter> deadLetters) {
+            Sink<DeadLetter> deadLetters,
+            Sink<AuditRecord> dropAudits) {
         this.events = Objects.requireNonNull(events, "events");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.audits = audits;
@@ -154,6 +158,7 @@ public final class RepostreamJob {
         this.prediction = prediction;
         this.eventCountBuckets = eventCountBuckets;
         this.deadLetters = deadLetters;
+        this.dropAudits = dropAudits;
     }
 
     /** The same job with other event-time settings. */
@@ -168,7 +173,8 @@ public final class RepostreamJob {
                 idleness,
                 prediction,
                 eventCountBuckets,
-                deadLetters);
+                deadLetters,
+                dropAudits);
     }
 
     /** The same job with the CI success predictor (see {@link PredictionPipeline}). */
@@ -183,7 +189,8 @@ public final class RepostreamJob {
                 sourceIdleness,
                 Objects.requireNonNull(io, "io"),
                 eventCountBuckets,
-                deadLetters);
+                deadLetters,
+                dropAudits);
     }
 
     /**
@@ -202,7 +209,8 @@ public final class RepostreamJob {
                 sourceIdleness,
                 prediction,
                 maxBuckets,
-                deadLetters);
+                deadLetters,
+                dropAudits);
     }
 
     /**
@@ -220,6 +228,26 @@ public final class RepostreamJob {
                 sourceIdleness,
                 prediction,
                 eventCountBuckets,
+                Objects.requireNonNull(sink, "sink"),
+                dropAudits);
+    }
+
+    /**
+     * The same job writing an audit record with outcome {@code dropped} for every action a governor
+     * drops ({@link ActionDrops}) to {@code sink}, exactly once.
+     */
+    public RepostreamJob withDropAudits(Sink<AuditRecord> sink) {
+        return new RepostreamJob(
+                events,
+                policies,
+                audits,
+                actions,
+                metrics,
+                maxOutOfOrderness,
+                sourceIdleness,
+                prediction,
+                eventCountBuckets,
+                deadLetters,
                 Objects.requireNonNull(sink, "sink"));
     }
 
@@ -235,6 +263,8 @@ public final class RepostreamJob {
                 .withDeadLetters(
                         KafkaConnectors.exactlyOnceSink(
                                 config, Topics.EVENTS_DLQ, KafkaConnectors::deadLetterKey))
+                .withDropAudits(
+                        KafkaConnectors.exactlyOnceSink(config, Topics.AUDIT, AuditRecord::repo))
                 .withPredictions(
                         new PredictionIo(
                                 PredictionPipeline.modelSource(config),
@@ -327,6 +357,14 @@ public final class RepostreamJob {
 
         Governed governed = govern(env, proposed, repoPolicies);
         governed.actions().sinkTo(actions).uid("github-actions-sink").name("github-actions");
+        if (dropAudits != null) {
+            governed.perRepo()
+                    .getSideOutput(ActionDrops.AUDITS)
+                    .union(governed.actions().getSideOutput(ActionDrops.AUDITS))
+                    .sinkTo(dropAudits)
+                    .uid("github-audit-sink")
+                    .name("github-audit-dropped");
+        }
 
         if (metrics != null) {
             analytics(

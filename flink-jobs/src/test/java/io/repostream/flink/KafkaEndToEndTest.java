@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
@@ -20,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -31,6 +34,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -266,6 +270,57 @@ class KafkaEndToEndTest {
         assertThat(CommittedRecords.readToEnd(broker, Topics.ACTIONS, Duration.ofSeconds(30)))
                 .extracting(r -> r.value().actionId())
                 .containsExactly("triage-label@1:octo-org/widgets#6");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anActionTheGovernorDropsIsAuditedAsDroppedOnTheAuditTopic() throws Exception {
+        // the repo's policy leaves no budget at all
+        send(
+                Topics.CONFIG,
+                REPO,
+                new RepoPolicy(REPO, null, null, false, 0, null, null, null, null, null, NOW));
+        job = startJob();
+
+        // the policy and the events travel on different topics: open issues until one meets the
+        // policy. Every proposed action ends up in one place: on the actions topic, or on the
+        // audit topic as dropped
+        AuditRecord dropped = null;
+        for (int n = 1; n < 30 && dropped == null; n++) {
+            send(Topics.EVENTS, REPO, opened(n));
+            String id = "triage-label@1:" + REPO + "#" + n;
+            dropped =
+                    Awaitility.await("triage of #" + n + " applied or audited as dropped")
+                            .atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(200))
+                            .until(() -> droppedOrSent(id), outcome -> outcome.isPresent())
+                            .orElseThrow()
+                            .orElse(null);
+        }
+
+        assertThat(dropped).as("an action audited as dropped").isNotNull();
+        assertThat(dropped.outcome()).isEqualTo(AuditOutcome.DROPPED);
+        assertThat(dropped.producedBy()).isEqualTo("triage-label@1");
+        assertThat(dropped.error()).startsWith("repo_budget_zero: ");
+    }
+
+    /**
+     * Empty while {@code actionId} is on neither topic; else the audit record of its drop, or an
+     * empty optional inside when it was sent as an action.
+     */
+    private Optional<Optional<AuditRecord>> droppedOrSent(String actionId) {
+        Optional<AuditRecord> audited =
+                CommittedRecords.readToEnd(broker, Topics.AUDIT, Duration.ofSeconds(30)).stream()
+                        .map(ConsumerRecord::value)
+                        .filter(a -> a.actionId().equals(actionId))
+                        .findFirst();
+        if (audited.isPresent()) {
+            return Optional.of(audited);
+        }
+        boolean sent =
+                CommittedRecords.readToEnd(broker, Topics.ACTIONS, Duration.ofSeconds(30)).stream()
+                        .anyMatch(r -> r.value().actionId().equals(actionId));
+        return sent ? Optional.of(Optional.empty()) : Optional.empty();
     }
 
     private static GitHubEvent opened(int number) {
