@@ -146,9 +146,13 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
             String detail,
             long now,
             ReadOnlyContext ctx) {
-        ctx.output(
-                GovernorSignals.TAG,
-                GovernorSignals.of(action, "actions_dropped", Instant.ofEpochMilli(now)));
+        if (reason != ActionDrops.Reason.ACTION_TYPE_DISABLED) {
+            // the dashboards' and alert's series: actions the budget had no room for (a type the
+            // repo disabled is its choice, and would keep the alert firing)
+            ctx.output(
+                    GovernorSignals.TAG,
+                    GovernorSignals.of(action, "actions_dropped", Instant.ofEpochMilli(now)));
+        }
         ctx.output(ActionDrops.AUDITS, drops.drop(action, reason, detail, now));
     }
 
