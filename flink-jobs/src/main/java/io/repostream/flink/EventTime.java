@@ -28,6 +28,26 @@ public final class EventTime {
     }
 
     /**
+     * {@link #events} for a source that also emits dead letters ({@link
+     * io.repostream.flink.kafka.EventDeserializer}): a dead letter has no event time and moves
+     * neither the watermark nor anything else.
+     */
+    public static WatermarkStrategy<Object> eventsOrDeadLetters(
+            Duration outOfOrderness, Duration idleness) {
+        return WatermarkStrategy.<Object>forGenerator(
+                        ctx ->
+                                new CaughtUpWatermarks<>(
+                                        outOfOrderness,
+                                        idleness,
+                                        new CaughtUpWatermarks.WallClock()))
+                .withTimestampAssigner(
+                        (record, kafkaTime) ->
+                                record instanceof GitHubEvent event
+                                        ? event.occurredAt().toEpochMilli()
+                                        : Long.MIN_VALUE);
+    }
+
+    /**
      * Policies are configuration, not events: their stream must neither hold back nor drive the
      * event time of the rules it is connected to. It stays idle, so a two-input operator follows
      * the events alone. (Declaring its time passed instead would fire every timer as soon as the

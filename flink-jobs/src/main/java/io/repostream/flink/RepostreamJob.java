@@ -1,5 +1,6 @@
 package io.repostream.flink;
 
+import io.repostream.flink.functions.ActionDrops;
 import io.repostream.flink.functions.ActionRateGovernor;
 import io.repostream.flink.functions.CiEvents;
 import io.repostream.flink.functions.CiRetryPlanner;
@@ -19,13 +20,16 @@ import io.repostream.flink.functions.RuleFields;
 import io.repostream.flink.functions.SignalCounters;
 import io.repostream.flink.functions.SlaDeadlineFunction;
 import io.repostream.flink.functions.TriageLabelFunction;
+import io.repostream.flink.kafka.DeadLetterRouter;
 import io.repostream.flink.kafka.KafkaConnectors;
 import io.repostream.flink.prediction.PredictionPipeline;
 import io.repostream.flink.prediction.PredictionStreams;
+import io.repostream.flink.serialization.EventOrDeadLetter;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.Prediction;
@@ -65,7 +69,7 @@ public final class RepostreamJob {
     /** Width of the analytics windows on {@code github.metrics.v1}. */
     public static final Duration METRICS_WINDOW = Duration.ofMinutes(1);
 
-    private final Source<GitHubEvent, ?, ?> events;
+    private final Source<?, ?, ?> events;
     private final Source<RepoPolicy, ?, ?> policies;
     private final Source<AuditRecord, ?, ?> audits;
     private final Sink<ActionRecord> actions;
@@ -74,6 +78,8 @@ public final class RepostreamJob {
     private final Duration sourceIdleness;
     private final PredictionIo prediction;
     private final int eventCountBuckets;
+    private final Sink<DeadLetter> deadLetters;
+    private final Sink<AuditRecord> dropAudits;
 
     /**
      * Where the CI success predictor reads models and writes predictions and training examples.
@@ -98,20 +104,20 @@ public final class RepostreamJob {
      * records and no metrics.
      */
     public RepostreamJob(
-            Source<GitHubEvent, ?, ?> events,
-            Source<RepoPolicy, ?, ?> policies,
-            Sink<ActionRecord> actions) {
+            Source<?, ?, ?> events, Source<RepoPolicy, ?, ?> policies, Sink<ActionRecord> actions) {
         this(events, policies, null, actions, null);
     }
 
     /**
      * The whole application.
      *
+     * @param events GitHub events; from Kafka also dead letters for records that could not be read
+     *     ({@link KafkaConnectors#eventSource}), which go to {@link #withDeadLetters}
      * @param audits audit records, whose rate-limit headers the governor learns from; may be null
      * @param metrics windowed analytics; may be null to leave them out
      */
     public RepostreamJob(
-            Source<GitHubEvent, ?, ?> events,
+            Source<?, ?, ?> events,
             Source<RepoPolicy, ?, ?> policies,
             Source<AuditRecord, ?, ?> audits,
             Sink<ActionRecord> actions,
@@ -125,11 +131,13 @@ public final class RepostreamJob {
                 JobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS,
                 JobConfig.DEFAULT_SOURCE_IDLENESS,
                 null,
-                EventCountCombiner.DEFAULT_MAX_BUCKETS);
+                EventCountCombiner.DEFAULT_MAX_BUCKETS,
+                null,
+                null);
     }
 
     private RepostreamJob(
-            Source<GitHubEvent, ?, ?> events,
+            Source<?, ?, ?> events,
             Source<RepoPolicy, ?, ?> policies,
             Source<AuditRecord, ?, ?> audits,
             Sink<ActionRecord> actions,
@@ -137,7 +145,9 @@ public final class RepostreamJob {
             Duration maxOutOfOrderness,
             Duration sourceIdleness,
             PredictionIo prediction,
-            int eventCountBuckets) {
+            int eventCountBuckets,
+            Sink<DeadLetter> deadLetters,
+            Sink<AuditRecord> dropAudits) {
         this.events = Objects.requireNonNull(events, "events");
         this.policies = Objects.requireNonNull(policies, "policies");
         this.audits = audits;
@@ -147,6 +157,8 @@ public final class RepostreamJob {
         this.sourceIdleness = sourceIdleness;
         this.prediction = prediction;
         this.eventCountBuckets = eventCountBuckets;
+        this.deadLetters = deadLetters;
+        this.dropAudits = dropAudits;
     }
 
     /** The same job with other event-time settings. */
@@ -160,7 +172,9 @@ public final class RepostreamJob {
                 outOfOrderness,
                 idleness,
                 prediction,
-                eventCountBuckets);
+                eventCountBuckets,
+                deadLetters,
+                dropAudits);
     }
 
     /** The same job with the CI success predictor (see {@link PredictionPipeline}). */
@@ -174,7 +188,9 @@ public final class RepostreamJob {
                 maxOutOfOrderness,
                 sourceIdleness,
                 Objects.requireNonNull(io, "io"),
-                eventCountBuckets);
+                eventCountBuckets,
+                deadLetters,
+                dropAudits);
     }
 
     /**
@@ -192,7 +208,47 @@ public final class RepostreamJob {
                 maxOutOfOrderness,
                 sourceIdleness,
                 prediction,
-                maxBuckets);
+                maxBuckets,
+                deadLetters,
+                dropAudits);
+    }
+
+    /**
+     * The same job writing the events source's dead letters (records it could not read) to {@code
+     * sink}, exactly once like every other output.
+     */
+    public RepostreamJob withDeadLetters(Sink<DeadLetter> sink) {
+        return new RepostreamJob(
+                events,
+                policies,
+                audits,
+                actions,
+                metrics,
+                maxOutOfOrderness,
+                sourceIdleness,
+                prediction,
+                eventCountBuckets,
+                Objects.requireNonNull(sink, "sink"),
+                dropAudits);
+    }
+
+    /**
+     * The same job writing an audit record with outcome {@code dropped} for every action a governor
+     * drops ({@link ActionDrops}) to {@code sink}, exactly once.
+     */
+    public RepostreamJob withDropAudits(Sink<AuditRecord> sink) {
+        return new RepostreamJob(
+                events,
+                policies,
+                audits,
+                actions,
+                metrics,
+                maxOutOfOrderness,
+                sourceIdleness,
+                prediction,
+                eventCountBuckets,
+                deadLetters,
+                Objects.requireNonNull(sink, "sink"));
     }
 
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
@@ -204,6 +260,11 @@ public final class RepostreamJob {
                         KafkaConnectors.exactlyOnceSink(config, Topics.ACTIONS, ActionRecord::repo),
                         KafkaConnectors.exactlyOnceSink(config, Topics.METRICS, RepoMetrics::repo))
                 .withEventTime(config.maxOutOfOrderness(), config.sourceIdleness())
+                .withDeadLetters(
+                        KafkaConnectors.exactlyOnceSink(
+                                config, Topics.EVENTS_DLQ, KafkaConnectors::deadLetterKey))
+                .withDropAudits(
+                        KafkaConnectors.exactlyOnceSink(config, Topics.AUDIT, AuditRecord::repo))
                 .withPredictions(
                         new PredictionIo(
                                 PredictionPipeline.modelSource(config),
@@ -213,15 +274,40 @@ public final class RepostreamJob {
                                         config, Topics.TRAINING_EXAMPLES, TrainingExample::repo)));
     }
 
+    /**
+     * Reads {@code events} (GitHub events, and from Kafka dead letters too) with the job's event
+     * time; the dead letters come out on the result's {@link DeadLetterRouter#DEAD_LETTERS} side
+     * output.
+     */
+    public static SingleOutputStreamOperator<GitHubEvent> readEvents(
+            StreamExecutionEnvironment env,
+            Source<?, ?, ?> events,
+            Duration outOfOrderness,
+            Duration idleness) {
+        // a source of events alone is a source of "event or dead letter" too
+        @SuppressWarnings("unchecked")
+        Source<Object, ?, ?> source = (Source<Object, ?, ?>) events;
+        return env.fromSource(
+                        source,
+                        EventTime.eventsOrDeadLetters(outOfOrderness, idleness),
+                        "github-events",
+                        EventOrDeadLetter.TYPE)
+                .uid("github-events-source")
+                .process(new DeadLetterRouter(), WireTypes.GITHUB_EVENT)
+                .name("dead-letter-router");
+    }
+
     /** Adds the pipeline to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<GitHubEvent> sourceEvents =
-                env.fromSource(
-                                events,
-                                EventTime.events(maxOutOfOrderness, sourceIdleness),
-                                "github-events",
-                                WireTypes.GITHUB_EVENT)
-                        .uid("github-events-source");
+        SingleOutputStreamOperator<GitHubEvent> sourceEvents =
+                readEvents(env, events, maxOutOfOrderness, sourceIdleness);
+        if (deadLetters != null) {
+            sourceEvents
+                    .getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                    .sinkTo(deadLetters)
+                    .uid("github-events-dlq-sink")
+                    .name("github-events-dlq");
+        }
         // the rules read a few fields; the prediction features read a few more (from Kafka the
         // source already keeps only these, see KafkaConnectors.eventSource)
         DataStream<GitHubEvent> githubEvents =
@@ -271,6 +357,14 @@ public final class RepostreamJob {
 
         Governed governed = govern(env, proposed, repoPolicies);
         governed.actions().sinkTo(actions).uid("github-actions-sink").name("github-actions");
+        if (dropAudits != null) {
+            governed.perRepo()
+                    .getSideOutput(ActionDrops.AUDITS)
+                    .union(governed.actions().getSideOutput(ActionDrops.AUDITS))
+                    .sinkTo(dropAudits)
+                    .uid("github-audit-sink")
+                    .name("github-audit-dropped");
+        }
 
         if (metrics != null) {
             analytics(

@@ -1,8 +1,13 @@
 package io.repostream.flink;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.DeadLetter;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Sla;
 import io.repostream.schemas.RepoPolicy.SlaTarget;
@@ -14,8 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,6 +32,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Events in on {@code github.events.v1} → the job on a MiniCluster with RocksDB and exactly-once
- * checkpoints → actions read {@code read_committed} from {@code github.actions.v1}.
+ * checkpoints → actions read {@code read_committed} from {@code github.actions.v1}, and what the
+ * job cannot read to {@code github.events.dlq.v1}.
  */
 class KafkaEndToEndTest {
     private static final String REPO = "octo-org/widgets";
@@ -203,6 +214,133 @@ class KafkaEndToEndTest {
         assertThat(underPolicy)
                 .as("an action under the policy published before the start")
                 .isNotNull();
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void sendsEveryEventItCannotDecodeToTheDeadLetterTopicWithItsReasonAndBytes() throws Exception {
+        String good = new String(Topics.EVENTS.valueCodec().encode(opened(1)), UTF_8);
+        // each bad record would otherwise be an issue opened without labels (#2..#5)
+        Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
+        bad.put("invalid_utf8", withNote(opened(2), new byte[] {(byte) 0xC0, (byte) 0xAF}));
+        bad.put("lone_surrogate", withNote(opened(3), "\\ud800".getBytes(UTF_8)));
+        bad.put("malformed_json", Arrays.copyOf(good.getBytes(UTF_8), good.length() / 2));
+        bad.put("invalid_event", "{\"this is\": \"not an event\"}".getBytes(UTF_8));
+        try (KafkaProducer<String, byte[]> raw =
+                new KafkaProducer<>(
+                        broker.producerProps(),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
+            for (byte[] value : bad.values()) {
+                raw.send(new ProducerRecord<>(Topics.EVENTS.name(), REPO, value)).get();
+            }
+        }
+        send(Topics.EVENTS, REPO, opened(6));
+        job = startJob();
+
+        List<ConsumerRecord<String, DeadLetter>> letters =
+                CommittedRecords.await(
+                        broker,
+                        Topics.EVENTS_DLQ,
+                        all -> all.size() >= bad.size(),
+                        Duration.ofSeconds(60));
+        CommittedRecords.await(
+                broker, Topics.ACTIONS, all -> !all.isEmpty(), Duration.ofSeconds(60));
+        // one more checkpoint commits whatever either sink still holds
+        Checkpoints.awaitMore(checkpoints, job.getJobID().toString(), 1);
+
+        assertThat(CommittedRecords.readToEnd(broker, Topics.EVENTS_DLQ, Duration.ofSeconds(30)))
+                .hasSameSizeAs(bad.keySet());
+        assertThat(letters)
+                .extracting(r -> r.value().reason().substring(0, r.value().reason().indexOf(':')))
+                .containsExactlyElementsOf(bad.keySet());
+        assertThat(letters)
+                .extracting(r -> r.value().body())
+                .containsExactlyElementsOf(
+                        bad.values().stream().map(b -> new String(b, UTF_8)).toList());
+        assertThat(letters)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.key()).isEqualTo(REPO);
+                            assertThat(r.value().source()).isEqualTo("flink-jobs");
+                            assertThat(r.value().headers())
+                                    .containsEntry("kafka-topic", Topics.EVENTS.name())
+                                    .containsKeys("kafka-partition", "kafka-offset");
+                        });
+        assertThat(CommittedRecords.readToEnd(broker, Topics.ACTIONS, Duration.ofSeconds(30)))
+                .extracting(r -> r.value().actionId())
+                .containsExactly("triage-label@1:octo-org/widgets#6");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void anActionTheGovernorDropsIsAuditedAsDroppedOnTheAuditTopic() throws Exception {
+        // the repo's policy leaves no budget at all
+        send(
+                Topics.CONFIG,
+                REPO,
+                new RepoPolicy(REPO, null, null, false, 0, null, null, null, null, null, NOW));
+        job = startJob();
+
+        // the policy and the events travel on different topics: open issues until one meets the
+        // policy. Every proposed action ends up in one place: on the actions topic, or on the
+        // audit topic as dropped
+        AuditRecord dropped = null;
+        for (int n = 1; n < 30 && dropped == null; n++) {
+            send(Topics.EVENTS, REPO, opened(n));
+            String id = "triage-label@1:" + REPO + "#" + n;
+            dropped =
+                    Awaitility.await("triage of #" + n + " applied or audited as dropped")
+                            .atMost(Duration.ofSeconds(60))
+                            .pollInterval(Duration.ofMillis(200))
+                            .until(() -> droppedOrSent(id), outcome -> outcome.isPresent())
+                            .orElseThrow()
+                            .orElse(null);
+        }
+
+        assertThat(dropped).as("an action audited as dropped").isNotNull();
+        assertThat(dropped.outcome()).isEqualTo(AuditOutcome.DROPPED);
+        assertThat(dropped.producedBy()).isEqualTo("triage-label@1");
+        assertThat(dropped.error()).startsWith("repo_budget_zero: ");
+    }
+
+    /**
+     * Empty while {@code actionId} is on neither topic; else the audit record of its drop, or an
+     * empty optional inside when it was sent as an action.
+     */
+    private Optional<Optional<AuditRecord>> droppedOrSent(String actionId) {
+        Optional<AuditRecord> audited =
+                CommittedRecords.readToEnd(broker, Topics.AUDIT, Duration.ofSeconds(30)).stream()
+                        .map(ConsumerRecord::value)
+                        .filter(a -> a.actionId().equals(actionId))
+                        .findFirst();
+        if (audited.isPresent()) {
+            return Optional.of(audited);
+        }
+        boolean sent =
+                CommittedRecords.readToEnd(broker, Topics.ACTIONS, Duration.ofSeconds(30)).stream()
+                        .anyMatch(r -> r.value().actionId().equals(actionId));
+        return sent ? Optional.of(Optional.empty()) : Optional.empty();
+    }
+
+    private static GitHubEvent opened(int number) {
+        return Events.issue("opened", REPO, number, List.of(), NOW);
+    }
+
+    /** {@code event}'s JSON with {@code "note": "<raw>"} added to its payload, byte for byte. */
+    private static byte[] withNote(GitHubEvent event, byte[] raw) {
+        byte[] json = Topics.EVENTS.valueCodec().encode(event);
+        String text = new String(json, UTF_8);
+        int at = text.indexOf("\"payload\":{") + "\"payload\":{".length();
+        byte[] head = ("\"note\":\"").getBytes(UTF_8);
+        byte[] tail = "\",".getBytes(UTF_8);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(json, 0, at);
+        out.writeBytes(head);
+        out.writeBytes(raw);
+        out.writeBytes(tail);
+        out.write(json, at, json.length - at);
+        return out.toByteArray();
     }
 
     private void commitGroupOffsetsAtTheEnd(Topic<String, ?> topic) {

@@ -3,7 +3,10 @@ package io.repostream.schemas;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** What happened to one action (or one rollback of it). */
+/**
+ * What happened to one action (or one rollback of it). Readers must tolerate values added later (v1
+ * topics change additively only).
+ */
 public enum AuditOutcome implements WireEnum {
     APPLIED("applied", true),
     SKIPPED_DUPLICATE("skipped_duplicate", true),
@@ -12,7 +15,14 @@ public enum AuditOutcome implements WireEnum {
     DRY_RUN("dry_run", true),
     FAILED("failed", false),
     ROLLED_BACK("rolled_back", true),
-    ROLLBACK_CONFLICT("rollback_conflict", false);
+    ROLLBACK_CONFLICT("rollback_conflict", false),
+    /**
+     * Never sent to the executor: the Flink job's governors dropped the proposed action (its type
+     * is disabled, the repo's budget is 0, or no send time within a budget or GitHub's limits came
+     * before it expired). Written by the job; the error says why. Not a decision about the action
+     * id: the executor would still apply the same id if it arrived.
+     */
+    DROPPED("dropped", false);
 
     private final String wire;
     private final boolean success;

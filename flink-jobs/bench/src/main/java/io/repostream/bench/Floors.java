@@ -2,6 +2,7 @@ package io.repostream.bench;
 
 import io.repostream.flink.EventTime;
 import io.repostream.flink.JobConfig;
+import io.repostream.flink.RepostreamJob;
 import io.repostream.flink.kafka.KafkaConnectors;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.schemas.GitHubEvent;
@@ -26,12 +27,11 @@ final class Floors {
 
     static void build(StreamExecutionEnvironment env, JobConfig config, boolean keyed) {
         DataStream<GitHubEvent> events =
-                env.fromSource(
-                                KafkaConnectors.eventSource(config),
-                                EventTime.events(Duration.ofMinutes(5), Duration.ofSeconds(30)),
-                                "github-events",
-                                JsonTypeInfo.of(GitHubEvent.class))
-                        .uid("github-events-source");
+                RepostreamJob.readEvents(
+                        env,
+                        KafkaConnectors.eventSource(config),
+                        Duration.ofMinutes(5),
+                        Duration.ofSeconds(30));
         if (!keyed) {
             events.sinkTo(new DiscardingSink<>()).name("discard");
             return;

@@ -21,12 +21,15 @@ import org.apache.flink.util.Collector;
  * <p>Over budget, an action is not dropped but delayed: it gets a {@code not_before} at the
  * earliest time that keeps the budget in every sliding hour. Lower priorities may fill only part of
  * the budget (see {@link ActionPriority}), so SLA breaches find room when labels have used theirs.
- * An action is dropped only when that time is past its {@code expires_at}, and the drop is counted.
- * Dry-run actions never reach GitHub and pass untouched. An action this governor delays is marked
- * so, and counted as delayed by the installation governor, so it counts once. Audit records pass on
- * to the installation governor, addressed to the installation this repository's actions belong to.
- * Each action also emits {@code action_budget_used}: the actions of the sliding hour it is sent in,
- * itself included (so never above the budget), labelled with the budget.
+ * An action is dropped only when that time is past its {@code expires_at}, when the budget leaves
+ * nothing for its priority, or when the policy does not enable its type (the rules propose every
+ * type; this is where the policy's enabled types are kept). A drop is logged, counted and audited
+ * ({@link ActionDrops}). Dry-run actions never reach GitHub and pass untouched. An action this
+ * governor delays is marked so, and counted as delayed by the installation governor, so it counts
+ * once. Audit records pass on to the installation governor, addressed to the installation this
+ * repository's actions belong to. Each action also emits {@code action_budget_used}: the actions of
+ * the sliding hour it is sent in, itself included (so never above the budget), labelled with the
+ * budget.
  */
 public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput, GovernorInput> {
     private static final long serialVersionUID = 1L;
@@ -34,10 +37,12 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
     static final long HOUR_MS = Duration.ofHours(1).toMillis();
 
     private transient ValueState<GovernorState> state;
+    private transient ActionDrops drops;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
+        drops = new ActionDrops("repo-action-budget", getRuntimeContext().getMetricGroup());
         ValueStateDescriptor<GovernorState> descriptor =
                 new ValueStateDescriptor<>("repo-governor", GovernorStateSerializer.INSTANCE);
         // a repo quiet for a day has nothing left in its windows
@@ -65,11 +70,22 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
         Instant at = Instant.ofEpochMilli(now);
         ctx.output(GovernorSignals.TAG, GovernorSignals.of(action, "actions_proposed", at));
         String installation = GovernorInput.installationKeyOf(action);
+        RepoPolicy policy = policy(ctx, action.repo());
+        if (!policy.enables(action.type())) {
+            // the one place the policy's enabled types are kept (dry runs included): the rules
+            // propose, so that what is not done is on record
+            drop(
+                    action,
+                    ActionDrops.Reason.ACTION_TYPE_DISABLED,
+                    "the repo's policy does not enable " + action.type().wireName(),
+                    now,
+                    ctx);
+            return;
+        }
         if (action.dryRun()) {
             out.collect(input);
             return;
         }
-        RepoPolicy policy = policy(ctx, action.repo());
         GovernorState pruned =
                 new GovernorState(
                         SlotSchedule.prune(current.sent(), now, HOUR_MS),
@@ -82,8 +98,27 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
         int limit = ActionPriority.of(action).share(policy.actionBudgetPerHour());
         long slot = SlotSchedule.earliest(pruned.sent(), from, HOUR_MS, limit);
         if (GovernorSignals.expiredAt(action, slot)) {
-            ctx.output(GovernorSignals.TAG, GovernorSignals.of(action, "actions_dropped", at));
             state.update(pruned);
+            if (limit == 0) {
+                drop(
+                        action,
+                        ActionDrops.Reason.REPO_BUDGET_ZERO,
+                        "action_budget_per_hour is "
+                                + policy.actionBudgetPerHour()
+                                + ", nothing for its priority",
+                        now,
+                        ctx);
+            } else {
+                drop(
+                        action,
+                        ActionDrops.Reason.REPO_BUDGET_EXHAUSTED,
+                        "no room in the budget of "
+                                + limit
+                                + " per hour for its priority before it expires at "
+                                + action.expiresAt(),
+                        now,
+                        ctx);
+            }
             return;
         }
         List<Long> sent = SlotSchedule.with(pruned.sent(), slot);
@@ -103,5 +138,26 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
         boolean delayed = slot > from;
         ActionRecord governed = delayed ? GovernorSignals.withNotBefore(action, slot) : action;
         out.collect(new GovernorInput(governed, null, installation, delayed));
+    }
+
+    private void drop(
+            ActionRecord action,
+            ActionDrops.Reason reason,
+            String detail,
+            long now,
+            ReadOnlyContext ctx) {
+        if (reason != ActionDrops.Reason.ACTION_TYPE_DISABLED) {
+            // the dashboards' and alert's series: actions the budget had no room for (a type the
+            // repo disabled is its choice, and would keep the alert firing)
+            ctx.output(
+                    GovernorSignals.TAG,
+                    GovernorSignals.of(action, "actions_dropped", Instant.ofEpochMilli(now)));
+        }
+        ctx.output(ActionDrops.AUDITS, drops.drop(action, reason, detail, now));
+    }
+
+    /** The drops of this instance, for tests. */
+    ActionDrops drops() {
+        return drops;
     }
 }

@@ -136,7 +136,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
             if (flaky) {
                 ctx.output(
                         SIGNALS, metric(event, "ci_flaky_runs", Map.of("workflow", workflow), 1));
-                if (pr > 0 && flakyWorkflow(next) && policy.enables(ActionType.ADD_LABELS)) {
+                if (pr > 0 && flakyWorkflow(next)) {
                     out.collect(flakyLabel(event, policy, workflow, pr, next));
                 }
             }
@@ -169,18 +169,14 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
                         1));
 
         if (cls.retryable()) {
-            if (attempt < policy.retry().maxAttempts()
-                    && reruns.size() < MAX_RERUNS_PER_HOUR
-                    && policy.enables(ActionType.RERUN_FAILED_JOBS)) {
+            if (attempt < policy.retry().maxAttempts() && reruns.size() < MAX_RERUNS_PER_HOUR) {
                 out.collect(rerun(event, policy, runId, attempt, cls, text));
                 reruns = SlotSchedule.with(reruns, event.occurredAt().toEpochMilli());
                 next =
                         new CiWorkflowState(
                                 next.failedJobs(), next.failedShas(), next.recentRuns(), reruns);
             }
-        } else if (cls == FailureClass.PERMANENT
-                && pr > 0
-                && policy.enables(ActionType.CREATE_COMMENT)) {
+        } else if (cls == FailureClass.PERMANENT && pr > 0) {
             out.collect(explain(event, policy, runId, pr, workflow, text));
         }
         return next;

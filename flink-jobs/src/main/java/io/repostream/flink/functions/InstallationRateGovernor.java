@@ -20,8 +20,9 @@ import org.apache.flink.util.Collector;
  * GitHub's limits, which apply to the installation's token across all its repositories — content
  * creation (80 per minute, 500 per hour) and the primary quota, learned from the {@code
  * x-ratelimit-*} headers that audit records carry back and counted down per action since. Delays by
- * {@code not_before} like the repo governor; drops only past {@code expires_at}. Last in line, it
- * counts an action delayed (once) when either governor moved it past the time it asked for.
+ * {@code not_before} like the repo governor; drops only past {@code expires_at} (logged, counted
+ * and audited: {@link ActionDrops}). Last in line, it counts an action delayed (once) when either
+ * governor moved it past the time it asked for.
  */
 public final class InstallationRateGovernor
         extends KeyedProcessFunction<String, GovernorInput, ActionRecord> {
@@ -39,9 +40,11 @@ public final class InstallationRateGovernor
     public static final int QUOTA_RESERVE = 50;
 
     private transient ValueState<GovernorState> state;
+    private transient ActionDrops drops;
 
     @Override
     public void open(OpenContext openContext) {
+        drops = new ActionDrops("installation-rate-limits", getRuntimeContext().getMetricGroup());
         ValueStateDescriptor<GovernorState> descriptor =
                 new ValueStateDescriptor<>(
                         "installation-governor", GovernorStateSerializer.INSTANCE);
@@ -76,6 +79,16 @@ public final class InstallationRateGovernor
         Instant at = Instant.ofEpochMilli(now);
         if (GovernorSignals.expiredAt(action, slot)) {
             ctx.output(GovernorSignals.TAG, GovernorSignals.of(action, "actions_dropped", at));
+            ctx.output(
+                    ActionDrops.AUDITS,
+                    drops.drop(
+                            action,
+                            ActionDrops.Reason.INSTALLATION_LIMIT_EXHAUSTED,
+                            "GitHub's limits for "
+                                    + ctx.getCurrentKey()
+                                    + " leave no room before it expires at "
+                                    + action.expiresAt(),
+                            now));
             state.update(pruned);
             return;
         }
@@ -92,6 +105,11 @@ public final class InstallationRateGovernor
             ctx.output(GovernorSignals.TAG, GovernorSignals.of(action, "actions_delayed", at));
         }
         out.collect(slot > from ? GovernorSignals.withNotBefore(action, slot) : action);
+    }
+
+    /** The drops of this instance, for tests. */
+    ActionDrops drops() {
+        return drops;
     }
 
     /** The earliest send time at or after {@code from} that keeps GitHub's limits. */

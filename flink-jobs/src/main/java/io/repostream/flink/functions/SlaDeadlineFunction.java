@@ -360,44 +360,34 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                         kind,
                         state.pullRequest() ? "pull request" : "issue",
                         due);
-        if (policy.enables(ActionType.ADD_LABELS)) {
-            ObjectNode labels = JsonNodeFactory.instance.objectNode();
-            labels.putArray("labels").add(label);
-            out.collect(
-                    action(
-                            id + ":label",
-                            state,
-                            ActionType.ADD_LABELS,
-                            labels,
-                            reason,
-                            due,
-                            policy));
-        }
-        if (policy.enables(ActionType.CREATE_COMMENT)) {
-            ObjectNode comment = JsonNodeFactory.instance.objectNode();
-            comment.put(
-                    "body",
-                    "This "
-                            + (state.pullRequest() ? "pull request" : "issue")
-                            + " ("
-                            + state.priority()
-                            + ") has passed its "
-                            + kind
-                            + " target of "
-                            + due
-                            + ". Could a maintainer take a look?");
-            out.collect(
-                    action(
-                            id + ":comment",
-                            state,
-                            ActionType.CREATE_COMMENT,
-                            comment,
-                            reason,
-                            due,
-                            policy));
-        }
+        // every type is proposed; the repo governor drops (on record) what the policy disables
+        ObjectNode labels = JsonNodeFactory.instance.objectNode();
+        labels.putArray("labels").add(label);
+        out.collect(
+                action(id + ":label", state, ActionType.ADD_LABELS, labels, reason, due, policy));
+        ObjectNode comment = JsonNodeFactory.instance.objectNode();
+        comment.put(
+                "body",
+                "This "
+                        + (state.pullRequest() ? "pull request" : "issue")
+                        + " ("
+                        + state.priority()
+                        + ") has passed its "
+                        + kind
+                        + " target of "
+                        + due
+                        + ". Could a maintainer take a look?");
+        out.collect(
+                action(
+                        id + ":comment",
+                        state,
+                        ActionType.CREATE_COMMENT,
+                        comment,
+                        reason,
+                        due,
+                        policy));
         List<String> escalateTo = policy.sla().escalateTo();
-        if (firstBreach && !escalateTo.isEmpty() && policy.enables(ActionType.ADD_ASSIGNEES)) {
+        if (firstBreach && !escalateTo.isEmpty()) {
             // once per item: at its first breach, whichever deadline that is
             ObjectNode assignees = JsonNodeFactory.instance.objectNode();
             escalateTo.forEach(assignees.putArray("assignees")::add);

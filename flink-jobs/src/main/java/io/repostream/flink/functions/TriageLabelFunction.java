@@ -60,8 +60,9 @@ public final class TriageLabelFunction extends PolicyAwareFunction<GitHubEvent, 
             return;
         }
         RepoPolicy policy = policy(ctx, event.repo());
-        if (!policy.enables(ActionType.ADD_LABELS)
-                || policy.ignoreUsers().contains(GitHubPayloads.author(event))) {
+        // proposed whatever the policy enables: the repo governor drops, on record, what it does
+        // not
+        if (policy.ignoreUsers().contains(GitHubPayloads.author(event))) {
             return;
         }
         triaged.update(true);

@@ -12,6 +12,7 @@ import io.repostream.flink.prediction.BuildSignals;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.json.Json;
 import java.io.IOException;
+import java.io.Serializable;
 import java.util.Map;
 
 /**
@@ -23,7 +24,7 @@ import java.util.Map;
  * <p>Everything but the payload is read as before ({@link GitHubEvent}'s own JSON binding and
  * invariants); JSON that is malformed anywhere, skipped parts included, still fails to decode.
  */
-public final class GitHubEventDecoder implements SkippingDeserializer.Decoder<GitHubEvent> {
+public final class GitHubEventDecoder implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Everything the rules ({@link RuleFields}) and the predictor ({@link BuildSignals}) read. */
@@ -34,7 +35,7 @@ public final class GitHubEventDecoder implements SkippingDeserializer.Decoder<Gi
 
     private transient ObjectReader reader;
 
-    @Override
+    /** The event in {@code json}; throws on anything that is not one. */
     public GitHubEvent decode(byte[] json) throws IOException {
         try (JsonParser parser = Json.mapper().createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

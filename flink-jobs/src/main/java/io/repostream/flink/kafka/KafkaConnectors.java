@@ -1,7 +1,7 @@
 package io.repostream.flink.kafka;
 
 import io.repostream.flink.JobConfig;
-import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.flink.FlinkJson;
 import io.repostream.schemas.topics.Topic;
 import io.repostream.schemas.topics.Topics;
@@ -12,6 +12,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -60,22 +61,23 @@ public final class KafkaConnectors {
     /**
      * {@code github.events.v1} as the job reads it: like {@link #source(JobConfig, Topic)}, with
      * each payload cut down to the fields the job reads while it is parsed ({@link
-     * GitHubEventDecoder}).
+     * GitHubEventDecoder}), and a {@code DeadLetter} for each record the job cannot read ({@link
+     * EventDeserializer}; {@link io.repostream.flink.RepostreamJob#readEvents} routes them).
      */
-    public static KafkaSource<GitHubEvent> eventSource(JobConfig config) {
+    public static KafkaSource<Object> eventSource(JobConfig config) {
         return source(
                 config,
                 Topics.EVENTS,
-                new SkippingDeserializer<>(Topics.EVENTS, new GitHubEventDecoder()),
+                new EventDeserializer(),
                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
     }
 
-    private static <V> KafkaSource<V> source(
+    private static <T> KafkaSource<T> source(
             JobConfig config,
-            Topic<String, V> topic,
-            SkippingDeserializer<V> deserializer,
+            Topic<String, ?> topic,
+            KafkaRecordDeserializationSchema<T> deserializer,
             OffsetsInitializer startingOffsets) {
-        KafkaSourceBuilder<V> builder = KafkaSource.builder();
+        KafkaSourceBuilder<T> builder = KafkaSource.builder();
         config.kafkaProperties().forEach(builder::setProperty);
         return builder.setBootstrapServers(config.bootstrapServers())
                 .setTopics(topic.name())
@@ -85,6 +87,15 @@ public final class KafkaConnectors {
                 .setDeserializer(deserializer)
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
                 .build();
+    }
+
+    /**
+     * A dead letter's key on {@code github.events.dlq.v1}: the key of the record it stands for (the
+     * repo), as the bridge keys its dead letters by what it knows.
+     */
+    public static String deadLetterKey(DeadLetter letter) {
+        String key = letter.headers().get(EventDeserializer.KAFKA_KEY);
+        return key != null ? key : "unknown";
     }
 
     /**

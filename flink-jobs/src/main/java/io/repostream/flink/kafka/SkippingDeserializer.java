@@ -6,9 +6,7 @@ import io.repostream.schemas.json.Json;
 import io.repostream.schemas.json.JsonCodec;
 import io.repostream.schemas.topics.Topic;
 import java.io.IOException;
-import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -19,29 +17,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a topic's JSON values. A record that cannot be read must not stop the job (it would fail
- * and restart on the same record forever): it is logged with its coordinates, counted in the {@code
- * undecodableRecords} metric and skipped; the record itself stays in Kafka, so nothing is lost.
+ * Reads a topic's JSON values (policies, audit records, models; events have their own {@link
+ * EventDeserializer}, which dead-letters what it cannot read). A record that cannot be read must
+ * not stop the job (it would fail and restart on the same record forever): it is logged with its
+ * coordinates, counted in the {@code undecodableRecords} metric and skipped; the record itself
+ * stays in Kafka, so nothing is lost.
  *
  * <p>Low-volume topics (policies, audit) are checked against their JSON Schema. The events topic is
- * not: the bridge validated every event before writing it, and schema validation of multi-kilobyte
- * payloads would cost more than everything else the job does per event; the records' own
- * constructors still reject events that break an invariant.
+ * not (when read with this class): schema validation of multi-kilobyte payloads would cost more
+ * than everything else the job does per event; the records' own constructors still reject events
+ * that break an invariant.
  */
 public final class SkippingDeserializer<V> implements KafkaRecordDeserializationSchema<V> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SkippingDeserializer.class);
 
-    /** Turns a record value into a {@code V}; throws on anything it cannot read. */
-    @FunctionalInterface
-    public interface Decoder<V> extends Serializable {
-        V decode(byte[] value) throws IOException;
-    }
-
     private final JsonCodec<V> codec;
     private final Class<V> type;
     private final boolean validate;
-    private final Decoder<V> decoder;
     private transient ObjectReader reader;
     private transient Counter undecodable;
 
@@ -49,15 +42,6 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
         this.codec = topic.valueCodec();
         this.type = topic.valueType();
         this.validate = validate;
-        this.decoder = null;
-    }
-
-    /** Reads {@code topic} with {@code decoder} instead of the topic's JSON binding. */
-    public SkippingDeserializer(Topic<String, V> topic, Decoder<V> decoder) {
-        this.codec = topic.valueCodec();
-        this.type = topic.valueType();
-        this.validate = false;
-        this.decoder = Objects.requireNonNull(decoder, "decoder");
     }
 
     @Override
@@ -97,9 +81,6 @@ public final class SkippingDeserializer<V> implements KafkaRecordDeserialization
     }
 
     private V decode(byte[] value) throws IOException {
-        if (decoder != null) {
-            return decoder.decode(value);
-        }
         return validate ? codec.decode(value) : reader().readValue(value);
     }
 

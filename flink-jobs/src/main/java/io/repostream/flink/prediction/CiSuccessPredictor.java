@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  *       that fails to load is refused with a log line and the current one kept.
  *   <li>Risk levels come from the repo policy's {@code ci_risk} thresholds. For HIGH and CRITICAL
  *       predictions about a pull request it proposes the {@value #HIGH_RISK_LABEL} label on {@link
- *       #HIGH_RISK_ACTIONS}, when the policy asks for it ({@code ci_risk.label_high_risk}) and
- *       enables {@code add_labels} (dry-run as the policy says).
+ *       #HIGH_RISK_ACTIONS}, when the policy asks for it ({@code ci_risk.label_high_risk}), dry-run
+ *       as the policy says; the repo governor drops it, on record, unless the policy enables {@code
+ *       add_labels}.
  * </ul>
  */
 public final class CiSuccessPredictor
@@ -286,7 +287,9 @@ public final class CiSuccessPredictor
             RepoPolicy policy,
             ReadOnlyContext ctx) {
         Long number = trigger.pullRequest();
-        if (number == null || !policy.enables(ActionType.ADD_LABELS)) {
+        // proposed whatever the policy enables: the repo governor drops, on record, what it does
+        // not
+        if (number == null) {
             return;
         }
         double failure = 1 - probability;

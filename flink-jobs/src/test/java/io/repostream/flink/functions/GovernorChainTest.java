@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.repostream.flink.CapturedLogs;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
@@ -12,11 +13,14 @@ import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.RateLimit;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -27,6 +31,9 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Both governors in a row, as the job chains them: what leaves the repo governor enters the other.
@@ -39,19 +46,21 @@ class GovernorChainTest {
             perRepo;
     private KeyedOneInputStreamOperatorTestHarness<String, GovernorInput, ActionRecord>
             perInstallation;
+    private final ActionRateGovernor repoGovernor = new ActionRateGovernor();
+    private final InstallationRateGovernor installationGovernor = new InstallationRateGovernor();
 
     @BeforeEach
     void openHarnesses() throws Exception {
         perRepo =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        new ActionRateGovernor(),
+                        repoGovernor,
                         (KeySelector<GovernorInput, String>) GovernorInput::repo,
                         Types.STRING,
                         Policies.DESCRIPTOR);
         perRepo.setProcessingTime(NOW);
         perInstallation =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new InstallationRateGovernor()),
+                        new KeyedProcessOperator<>(installationGovernor),
                         (KeySelector<GovernorInput, String>) GovernorInput::installationKey,
                         Types.STRING);
         perInstallation.open();
@@ -111,6 +120,174 @@ class GovernorChainTest {
         assertThat(signals("actions_delayed")).isEmpty();
     }
 
+    /** One row per way an action is dropped: what leads to it, then the action dropped. */
+    static Stream<Arguments> drops() {
+        Instant soon = T0.plus(Duration.ofMinutes(10));
+        return Stream.of(
+                Arguments.of(
+                        ActionDrops.Reason.ACTION_TYPE_DISABLED,
+                        (Setup)
+                                t ->
+                                        t.policy(
+                                                new RepoPolicy(
+                                                        REPO,
+                                                        null,
+                                                        Set.of(ActionType.CREATE_COMMENT),
+                                                        false,
+                                                        300,
+                                                        null,
+                                                        null,
+                                                        null,
+                                                        null,
+                                                        null,
+                                                        T0)),
+                        action("label", ActionType.ADD_LABELS, "triage-label@1")),
+                Arguments.of(
+                        ActionDrops.Reason.ACTION_TYPE_DISABLED,
+                        (Setup)
+                                t ->
+                                        t.policy(
+                                                new RepoPolicy(
+                                                        REPO,
+                                                        null,
+                                                        Set.of(ActionType.CREATE_COMMENT),
+                                                        true,
+                                                        300,
+                                                        null,
+                                                        null,
+                                                        null,
+                                                        null,
+                                                        null,
+                                                        T0)),
+                        dryRun(action("dry", ActionType.ADD_LABELS, "triage-label@1"))),
+                Arguments.of(
+                        ActionDrops.Reason.REPO_BUDGET_ZERO,
+                        (Setup) t -> t.budget(0),
+                        comment("zero")),
+                Arguments.of(
+                        ActionDrops.Reason.REPO_BUDGET_EXHAUSTED,
+                        (Setup)
+                                t -> {
+                                    t.budget(1);
+                                    t.propose(comment("first"));
+                                },
+                        expiring(comment("second"), soon)),
+                Arguments.of(
+                        ActionDrops.Reason.INSTALLATION_LIMIT_EXHAUSTED,
+                        // GitHub reported the installation's quota nearly spent for 2 h
+                        (Setup)
+                                t ->
+                                        t.perInstallation.processElement(
+                                                new GovernorInput(
+                                                        null,
+                                                        audit(10, T0.plus(Duration.ofHours(2))),
+                                                        "installation:5"),
+                                                NOW),
+                        expiring(comment("quota"), soon)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("drops")
+    void aDroppedActionIsLoggedCountedAndAuditedWithItsReason(
+            ActionDrops.Reason reason, Setup setup, ActionRecord dropped) throws Exception {
+        setup.run(this);
+        try (CapturedLogs logs = CapturedLogs.capture()) {
+            propose(dropped);
+
+            assertThat(logs.lines())
+                    .anySatisfy(
+                            line ->
+                                    assertThat(line)
+                                            .contains(dropped.producedBy())
+                                            .contains(REPO + "#" + dropped.target())
+                                            .contains(dropped.actionId())
+                                            .contains(reason.label()));
+        }
+        assertThat(governed())
+                .extracting(ActionRecord::actionId)
+                .doesNotContain(dropped.actionId());
+        assertThat(dropAudits())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.actionId()).isEqualTo(dropped.actionId());
+                            assertThat(a.outcome()).isEqualTo(AuditOutcome.DROPPED);
+                            assertThat(a.success()).isFalse();
+                            assertThat(a.repo()).isEqualTo(REPO);
+                            assertThat(a.target()).isEqualTo(dropped.target());
+                            assertThat(a.actionType()).isEqualTo(dropped.type());
+                            assertThat(a.producedBy()).isEqualTo(dropped.producedBy());
+                            assertThat(a.causedBy()).isEqualTo(dropped.causedBy());
+                            assertThat(a.error()).startsWith(reason.label() + ": ");
+                            // a valid record of the audit topic
+                            assertThat(
+                                            Topics.AUDIT
+                                                    .valueCodec()
+                                                    .decode(Topics.AUDIT.valueCodec().encode(a)))
+                                    .isEqualTo(a);
+                        });
+        assertThat(repoGovernor.drops().count(reason) + installationGovernor.drops().count(reason))
+                .isEqualTo(1);
+        // the series of the RepostreamActionsDropped alert: drops for want of room only
+        assertThat(signals("actions_dropped"))
+                .hasSize(reason == ActionDrops.Reason.ACTION_TYPE_DISABLED ? 0 : 1);
+    }
+
+    /** What happens before the action of a row is proposed. */
+    @FunctionalInterface
+    interface Setup {
+        void run(GovernorChainTest test) throws Exception;
+    }
+
+    private List<AuditRecord> dropAudits() {
+        List<AuditRecord> all = new ArrayList<>();
+        collect(perRepo.getSideOutput(ActionDrops.AUDITS), all);
+        collect(perInstallation.getSideOutput(ActionDrops.AUDITS), all);
+        return all;
+    }
+
+    private void policy(RepoPolicy policy) throws Exception {
+        perRepo.processBroadcastElement(policy, 0);
+    }
+
+    private static ActionRecord expiring(ActionRecord a, Instant expiresAt) {
+        return new ActionRecord(
+                a.actionId(),
+                a.repo(),
+                a.target(),
+                a.type(),
+                a.params(),
+                a.reason(),
+                a.evidence(),
+                a.confidence(),
+                a.producedBy(),
+                a.causedBy(),
+                a.installationId(),
+                a.createdAt(),
+                a.notBefore(),
+                expiresAt,
+                a.dryRun());
+    }
+
+    private static ActionRecord dryRun(ActionRecord a) {
+        return new ActionRecord(
+                a.actionId(),
+                a.repo(),
+                a.target(),
+                a.type(),
+                a.params(),
+                a.reason(),
+                a.evidence(),
+                a.confidence(),
+                a.producedBy(),
+                a.causedBy(),
+                a.installationId(),
+                a.createdAt(),
+                a.notBefore(),
+                a.expiresAt(),
+                true);
+    }
+
     private void budget(int perHour) throws Exception {
         perRepo.processBroadcastElement(
                 new RepoPolicy(REPO, null, null, false, perHour, null, null, null, null, null, T0),
@@ -138,8 +315,7 @@ class GovernorChainTest {
         return all.stream().filter(m -> m.metric().equals(metric)).toList();
     }
 
-    private static void collect(
-            Collection<StreamRecord<RepoMetrics>> records, List<RepoMetrics> into) {
+    private static <T> void collect(Collection<StreamRecord<T>> records, List<T> into) {
         if (records != null) { // a harness without side output yet
             records.stream().map(StreamRecord::getValue).forEach(into::add);
         }

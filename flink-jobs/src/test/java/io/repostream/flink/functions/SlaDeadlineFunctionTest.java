@@ -110,7 +110,8 @@ class SlaDeadlineFunctionTest {
     }
 
     @Test
-    void escalatesOnlyWhenThePolicyEnablesAssignees() throws Exception {
+    void proposesEveryBreachActionWhateverThePolicyEnablesSoThatTheGovernorDropsThemOnRecord()
+            throws Exception {
         harness.processBroadcastElement(
                 new RepoPolicy(
                         REPO,
@@ -129,9 +130,11 @@ class SlaDeadlineFunctionTest {
 
         watermark(T0.plus(Duration.ofHours(5)));
 
+        // the repo governor keeps the enabled types (GovernorChainTest), and audits the drops
         assertThat(harness.extractOutputValues())
                 .extracting(ActionRecord::type)
-                .containsOnly(ActionType.ADD_LABELS);
+                .contains(
+                        ActionType.ADD_LABELS, ActionType.CREATE_COMMENT, ActionType.ADD_ASSIGNEES);
     }
 
     @Test

@@ -90,13 +90,17 @@ class TriageLabelFunctionTest {
     }
 
     @Test
-    void emitsNothingWhenThePolicyDisablesAddingLabels() throws Exception {
+    void proposesTheLabelWhenThePolicyDisablesAddingLabelsSoThatTheGovernorDropsItOnRecord()
+            throws Exception {
         harness.processBroadcastElement(
                 policy(REPO, null, false, Set.of(ActionType.CREATE_COMMENT)), 0);
 
         harness.processElement(Events.issue("opened", REPO, 15, List.of(), T0), T0.toEpochMilli());
 
-        assertThat(harness.extractOutputValues()).isEmpty();
+        // the repo governor keeps the enabled types (GovernorChainTest), and audits the drop
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::type)
+                .containsExactly(ActionType.ADD_LABELS);
     }
 
     @Test

@@ -184,13 +184,11 @@ class PredictionKafkaTest {
         env.setParallelism(2);
         JobConfig config = jobConfig();
         DataStream<GitHubEvent> events =
-                env.fromSource(
-                                KafkaConnectors.eventSource(config),
-                                EventTime.events(
-                                        config.maxOutOfOrderness(), config.sourceIdleness()),
-                                "github-events",
-                                JsonTypeInfo.of(GitHubEvent.class))
-                        .uid("github-events-source");
+                RepostreamJob.readEvents(
+                        env,
+                        KafkaConnectors.eventSource(config),
+                        config.maxOutOfOrderness(),
+                        config.sourceIdleness());
         DataStream<RepoPolicy> policies =
                 env.fromSource(
                                 KafkaConnectors.source(config, Topics.CONFIG),
