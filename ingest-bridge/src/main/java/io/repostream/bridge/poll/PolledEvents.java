@@ -38,19 +38,19 @@ public final class PolledEvents {
             throw new IllegalArgumentException(
                     "feed entry without id, type or repo.name: " + entry.path("id"));
         }
-        JsonNode action = entry.path("payload").path("action");
+        ObjectNode payload = webhookShaped(entry);
         JsonNode org = entry.path("org").path("login");
         return new GitHubEvent(
                 ID_PREFIX + id,
                 EventSource.POLL,
-                webhookName(feedType),
-                action.isTextual() ? action.asText() : null,
+                FeedVocabulary.webhookEvent(feedType),
+                payload.path("action").isTextual() ? payload.path("action").asText() : null,
                 repo,
                 org.isTextual() ? org.asText() : null,
                 null,
                 OffsetDateTime.parse(entry.path("created_at").asText()).toInstant(),
                 receivedAt,
-                webhookShaped(entry));
+                payload);
     }
 
     /**
@@ -92,8 +92,23 @@ public final class PolledEvents {
                     .put("login", slash < 0 ? "" : fullName.substring(0, slash));
             repository.set("url", repo.path("url"));
         }
+        // the webhook's action vocabulary (a review "created" in the feed is "submitted")
+        String feedType = entry.path("type").asText();
+        JsonNode feedAction = payload.path("action");
+        String action =
+                FeedVocabulary.webhookAction(
+                        feedType, feedAction.isTextual() ? feedAction.asText() : null);
+        if (action == null) {
+            payload.remove("action");
+        } else {
+            payload.put("action", action);
+        }
         if (!payload.has("sender") && entry.path("actor").isObject()) {
-            payload.set("sender", entry.path("actor").deepCopy());
+            ObjectNode sender = ((ObjectNode) entry.path("actor")).deepCopy();
+            if (!sender.path("type").isTextual()) {
+                sender.put("type", accountType(sender.path("login").asText("")));
+            }
+            payload.set("sender", sender);
         }
         if (!payload.has("organization") && entry.path("org").isObject()) {
             payload.set("organization", entry.path("org").deepCopy());
@@ -287,19 +302,17 @@ public final class PolledEvents {
 
     /** The feed's {@code IssueCommentEvent} is the webhook's {@code issue_comment}, and so on. */
     public static String webhookName(String feedType) {
-        String base =
-                feedType.endsWith("Event")
-                        ? feedType.substring(0, feedType.length() - 5)
-                        : feedType;
-        StringBuilder name = new StringBuilder();
-        for (int i = 0; i < base.length(); i++) {
-            char c = base.charAt(i);
-            if (Character.isUpperCase(c) && i > 0) {
-                name.append('_');
-            }
-            name.append(Character.toLowerCase(c));
-        }
-        return name.toString().toLowerCase(Locale.ROOT);
+        return FeedVocabulary.webhookEvent(feedType);
+    }
+
+    /**
+     * The {@code type} a webhook's {@code sender} has, for a feed {@code actor}, which has none:
+     * GitHub Apps act as {@code <slug>[bot]} accounts ({@code dependabot[bot]}, {@code
+     * github-actions[bot]}), of type {@code Bot}; every other actor is a {@code User}
+     * (organisations do not act).
+     */
+    static String accountType(String login) {
+        return login.endsWith("[bot]") ? "Bot" : "User";
     }
 
     /** GitHub's event ids are increasing numbers. */
