@@ -157,6 +157,53 @@ public final class PolledEvents {
                 workflowRunPayload(action, run));
     }
 
+    /**
+     * A completed job of a polled run (as {@code GET .../runs/{run_id}/jobs} lists it), as the
+     * {@code workflow_job} {@code completed} event its webhook would be: {@code {action,
+     * workflow_job, repository, sender}} with the run event's repository and sender; the job object
+     * has the webhook's shape (id, run_id, run_attempt, name, workflow_name, status, conclusion,
+     * steps, ...). Its id names the job and attempt ({@code github-job-<id>-<attempt>-completed}),
+     * its time is the job's {@code completed_at}.
+     *
+     * @throws IllegalArgumentException when the job lacks an id or is not completed
+     */
+    public static GitHubEvent workflowJob(GitHubEvent run, JsonNode job, Instant receivedAt) {
+        long id = job.path("id").asLong(-1);
+        if (id < 0 || !"completed".equals(job.path("status").asText())) {
+            throw new IllegalArgumentException("workflow job without id, or not completed");
+        }
+        Instant at = run.occurredAt();
+        for (String field : List.of("completed_at", "started_at", "created_at")) {
+            if (job.path(field).isTextual()) {
+                at = OffsetDateTime.parse(job.path(field).asText()).toInstant();
+                break;
+            }
+        }
+        ObjectNode copy = job.deepCopy();
+        if (!copy.path("workflow_name").isTextual()) {
+            copy.set("workflow_name", run.payload().path("workflow_run").path("name"));
+        }
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("action", "completed");
+        payload.set("workflow_job", copy);
+        for (String part : List.of("repository", "organization", "installation", "sender")) {
+            if (run.payload().path(part).isObject()) {
+                payload.set(part, run.payload().path(part).deepCopy());
+            }
+        }
+        return new GitHubEvent(
+                "github-job-" + id + "-" + job.path("run_attempt").asInt(1) + "-completed",
+                EventSource.POLL,
+                "workflow_job",
+                "completed",
+                run.repo(),
+                run.org(),
+                run.installationId(),
+                at,
+                receivedAt,
+                payload);
+    }
+
     private static ObjectNode workflowRunPayload(String action, JsonNode run) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.put("action", action);

@@ -768,6 +768,19 @@ public final class GitHubSimulator implements AutoCloseable {
         faults.limitNext(status, retryAfterSeconds, pathContains);
     }
 
+    /**
+     * Leaves {@code fields} out of the {@code issue} and {@code pull_request} objects of the event
+     * feed's payloads (none by default), as GitHub's Events API trims its payloads (e.g. {@code
+     * labels}, {@code updated_at}; its OpenAPI description gives pull requests in feed payloads as
+     * a "Pull Request Minimal": id, number, url, head, base). Applies to what the feed serves from
+     * then on, events recorded before included.
+     */
+    public void omitFromEventFeedItems(String... fields) {
+        synchronized (state) {
+            state.setFeedItemOmissions(java.util.Set.of(fields));
+        }
+    }
+
     /** The {@code X-Poll-Interval} the event feed answers with (GitHub: 60 s, more under load). */
     public void setPollInterval(java.time.Duration interval) {
         if (interval.toSeconds() < 1) {
