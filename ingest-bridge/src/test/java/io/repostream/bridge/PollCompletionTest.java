@@ -98,6 +98,27 @@ class PollCompletionTest {
     }
 
     @Test
+    void aPolledPullRequestAsMinimalAsTheFeedGivesItIsCompletedFromThePullsEndpoint() {
+        // the OpenAPI description's "Pull Request Minimal": id, number, url, head, base
+        github.omitFromEventFeedItems(
+                "labels", "updated_at", "user", "state", "merged", "merged_at", "title");
+        int pr = github.createPullRequest(repo, "Fix", "body", "carol", "fix", "c".repeat(40));
+
+        try (IngestBridge bridge = startBridge()) {
+            bridge.pollNow();
+        }
+
+        JsonNode pull = openings().get(0).payload().path("pull_request");
+        assertThat(pull.path("number").asInt()).isEqualTo(pr);
+        assertThat(pull.path("labels").isArray()).isTrue();
+        assertThat(pull.path("user").path("login").asText()).isEqualTo("carol");
+        assertThat(pull.path("state").asText()).isEqualTo("open");
+        assertThat(pull.path("merged").isBoolean()).isTrue();
+        assertThat(github.requests())
+                .anyMatch(r -> r.contains("/repos/" + repo + "/pulls/" + pr + " "));
+    }
+
+    @Test
     void aWebhookCopyAndATrimmedPolledCopyOfOneOpeningAreStillOneEvent(Vertx vertx)
             throws Exception {
         try (IngestBridge bridge = startBridge();
