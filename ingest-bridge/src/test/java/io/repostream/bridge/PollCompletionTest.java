@@ -119,6 +119,27 @@ class PollCompletionTest {
     }
 
     @Test
+    void anIssueGitHubNoLongerHasIsWrittenNamingWhatIsUnknownNotAsAnIssueWithoutLabels(
+            Vertx vertx) {
+        github.createIssue(repo, "short-lived", "body", "alice", "bug");
+        github.deleteIssueAsHuman(repo, 1);
+
+        try (IngestBridge bridge = startBridge();
+                WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+            bridge.pollNow();
+            assertThat(client.get("/metrics").body())
+                    .contains(
+                            "repostream_bridge_poll_completions_total{kind=\"issue\",outcome=\"gone\"} 1.0");
+        }
+
+        GitHubEvent opened = openings().get(0);
+        assertThat(opened.payload().at("/issue/labels").isMissingNode()).isTrue();
+        assertThat(opened.payload().path("repostream_incomplete"))
+                .extracting(JsonNode::asText)
+                .contains("/issue/labels", "/issue/updated_at");
+    }
+
+    @Test
     void aWebhookCopyAndATrimmedPolledCopyOfOneOpeningAreStillOneEvent(Vertx vertx)
             throws Exception {
         try (IngestBridge bridge = startBridge();

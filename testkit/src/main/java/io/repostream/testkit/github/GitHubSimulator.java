@@ -540,6 +540,19 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes an issue, as a repository admin can: it leaves every list, and GitHub answers it with
+     * {@code 410 Gone} from then on. What the event feed recorded of it stays.
+     */
+    public void deleteIssueAsHuman(String repo, int number) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            state.seededIssue(repo, number);
+            r.issues.remove(number);
+            r.deletedIssues.add(number);
+        }
+    }
+
     public void closeAsHuman(String repo, int number, String login) {
         synchronized (state) {
             changes.setState(
