@@ -194,7 +194,7 @@ class PollCompletionTest {
     }
 
     @Test
-    void aFailedRunBringsItsJobsAsTheWorkflowJobEventsItsWebhooksWouldHave() {
+    void aFailedRunBringsItsJobsAsTheWorkflowJobEventsItsWebhooksWouldHave() throws Exception {
         long run;
         try (IngestBridge bridge = startBridge()) {
             assertThat(bridge.pollNow()).isZero();
@@ -250,6 +250,28 @@ class PollCompletionTest {
                                     .isEqualTo("failure");
                         });
         assertThat(jobRequests(run)).hasSize(1);
+        // every field the classifier reads is where a real workflow_job webhook has it
+        JsonNode webhook =
+                io.repostream.schemas.json.Json.mapper()
+                        .readTree(
+                                io.repostream.testkit.fixtures.WebhookExamples.first(
+                                                "workflow_job", "completed")
+                                        .json());
+        for (String pointer :
+                List.of(
+                        "/action",
+                        "/workflow_job/run_id",
+                        "/workflow_job/workflow_name",
+                        "/workflow_job/name",
+                        "/workflow_job/conclusion",
+                        "/workflow_job/steps/0/name",
+                        "/workflow_job/steps/0/conclusion",
+                        "/repository/full_name",
+                        "/sender/login")) {
+            assertThat(jobs.get(0).payload().at(pointer).getNodeType())
+                    .as(pointer)
+                    .isEqualTo(webhook.at(pointer).getNodeType());
+        }
     }
 
     @Test
