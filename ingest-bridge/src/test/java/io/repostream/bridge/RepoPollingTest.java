@@ -181,7 +181,7 @@ class RepoPollingTest {
             assertThat(bridge.pollNow()).isZero();
 
             github.completeWorkflowRun(repo, run, "failure");
-            assertThat(bridge.pollNow()).isEqualTo(1);
+            assertThat(bridge.pollNow()).isEqualTo(2); // its failed job, then the run
         }
         List<GitHubEvent> runs =
                 polled().stream().filter(e -> e.type().equals("workflow_run")).toList();

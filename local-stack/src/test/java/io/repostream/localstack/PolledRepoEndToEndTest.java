@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A repository without webhooks, through every real hop: the bridge polls its event feed, the Flink
@@ -27,10 +28,20 @@ class PolledRepoEndToEndTest {
 
     @TempDir Path workDir;
 
-    @Test
-    void anIssueOpenedInARepoWithoutWebhooksIsTriagedThroughPolling() throws Exception {
+    /**
+     * @param trimmedFeed the event feed leaves labels and updated_at out of its issues, as the
+     *     Events API trims payloads: the bridge reads the issue itself, so the labelled issue still
+     *     gets no triage label
+     */
+    @ParameterizedTest(name = "trimmed feed: {0}")
+    @ValueSource(booleans = {false, true})
+    void anIssueOpenedInARepoWithoutWebhooksIsTriagedThroughPolling(boolean trimmedFeed)
+            throws Exception {
         try (LocalStack stack = LocalStack.start(workDir, List.of(REPO))) {
             stack.github().createRepo(REPO);
+            if (trimmedFeed) {
+                stack.github().omitFromEventFeedItems("labels", "updated_at");
+            }
             int issue = stack.github().createIssue(REPO, "Polled", "no webhook for this", "alice");
             int labelled =
                     stack.github()

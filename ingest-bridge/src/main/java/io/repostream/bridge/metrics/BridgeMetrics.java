@@ -88,6 +88,7 @@ public final class BridgeMetrics {
     private final Counter polledEvents;
     private final Counter pollBounded;
     private final Counter gapFill;
+    private final Counter pollCompletions;
     private final java.util.concurrent.atomic.AtomicLong quotaRemaining =
             new java.util.concurrent.atomic.AtomicLong(-1);
 
@@ -154,6 +155,17 @@ public final class BridgeMetrics {
                                         + " where it stopped")
                         .labelNames("list")
                         .register(registry);
+        pollCompletions =
+                Counter.builder()
+                        .name("repostream_bridge_poll_completions")
+                        .help(
+                                "Polling's own reads that complete what the event feed trimmed"
+                                        + " (kind issue, pull_request; jobs of a failed workflow"
+                                        + " run), by outcome (fetched, not_modified = free 304,"
+                                        + " gone = GitHub no longer has it, failed = retried at"
+                                        + " the next poll, unavailable = written marked incomplete)")
+                        .labelNames("kind", "outcome")
+                        .register(registry);
         gapFill =
                 Counter.builder()
                         .name("repostream_bridge_gap_fill_deliveries")
@@ -211,6 +223,10 @@ public final class BridgeMetrics {
 
     public void pollBounded(String list) {
         pollBounded.labelValues(list).inc();
+    }
+
+    public void pollCompletion(String kind, String outcome) {
+        pollCompletions.labelValues(kind, outcome).inc();
     }
 
     public void gapFill(String outcome) {

@@ -113,6 +113,30 @@ public final class EventsFeed {
                 : get(repo, firstPageUrl, etag, null, true);
     }
 
+    /**
+     * Reads one resource at {@code path} under the API (an issue, a pull request), conditionally
+     * when {@code etag} is given: unchanged, GitHub answers 304, which costs no quota.
+     */
+    public FeedPage fetchItem(String repo, String path, String etag)
+            throws IOException, InterruptedException {
+        return get(repo, apiUrl + path, etag, null, false);
+    }
+
+    /**
+     * Reads {@code GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs} (the run's latest attempt,
+     * up to 100 jobs), conditionally when {@code etag} is given; the page's {@code events} are the
+     * {@code jobs} array.
+     */
+    public FeedPage fetchRunJobs(String repo, long runId, String etag)
+            throws IOException, InterruptedException {
+        return get(repo, apiUrl + runJobsPath(repo, runId), etag, "jobs", true);
+    }
+
+    /** The path of a run's jobs, under the API. */
+    static String runJobsPath(String repo, long runId) {
+        return "/repos/" + repo + "/actions/runs/" + runId + "/jobs?per_page=100";
+    }
+
     /** Reads {@code GET /repos/{owner}/{repo}}: the repository as webhooks carry it. */
     public FeedPage fetchRepository(String repo) throws IOException, InterruptedException {
         return get(repo, apiUrl + "/repos/" + repo, null, null, false);

@@ -38,19 +38,19 @@ public final class PolledEvents {
             throw new IllegalArgumentException(
                     "feed entry without id, type or repo.name: " + entry.path("id"));
         }
-        JsonNode action = entry.path("payload").path("action");
+        ObjectNode payload = webhookShaped(entry);
         JsonNode org = entry.path("org").path("login");
         return new GitHubEvent(
                 ID_PREFIX + id,
                 EventSource.POLL,
-                webhookName(feedType),
-                action.isTextual() ? action.asText() : null,
+                FeedVocabulary.webhookEvent(feedType),
+                payload.path("action").isTextual() ? payload.path("action").asText() : null,
                 repo,
                 org.isTextual() ? org.asText() : null,
                 null,
                 OffsetDateTime.parse(entry.path("created_at").asText()).toInstant(),
                 receivedAt,
-                webhookShaped(entry));
+                payload);
     }
 
     /**
@@ -92,8 +92,23 @@ public final class PolledEvents {
                     .put("login", slash < 0 ? "" : fullName.substring(0, slash));
             repository.set("url", repo.path("url"));
         }
+        // the webhook's action vocabulary (a review "created" in the feed is "submitted")
+        String feedType = entry.path("type").asText();
+        JsonNode feedAction = payload.path("action");
+        String action =
+                FeedVocabulary.webhookAction(
+                        feedType, feedAction.isTextual() ? feedAction.asText() : null);
+        if (action == null) {
+            payload.remove("action");
+        } else {
+            payload.put("action", action);
+        }
         if (!payload.has("sender") && entry.path("actor").isObject()) {
-            payload.set("sender", entry.path("actor").deepCopy());
+            ObjectNode sender = ((ObjectNode) entry.path("actor")).deepCopy();
+            if (!sender.path("type").isTextual()) {
+                sender.put("type", accountType(sender.path("login").asText("")));
+            }
+            payload.set("sender", sender);
         }
         if (!payload.has("organization") && entry.path("org").isObject()) {
             payload.set("organization", entry.path("org").deepCopy());
@@ -140,6 +155,53 @@ public final class PolledEvents {
                 updated,
                 receivedAt,
                 workflowRunPayload(action, run));
+    }
+
+    /**
+     * A completed job of a polled run (as {@code GET .../runs/{run_id}/jobs} lists it), as the
+     * {@code workflow_job} {@code completed} event its webhook would be: {@code {action,
+     * workflow_job, repository, sender}} with the run event's repository and sender; the job object
+     * has the webhook's shape (id, run_id, run_attempt, name, workflow_name, status, conclusion,
+     * steps, ...). Its id names the job and attempt ({@code github-job-<id>-<attempt>-completed}),
+     * its time is the job's {@code completed_at}.
+     *
+     * @throws IllegalArgumentException when the job lacks an id or is not completed
+     */
+    public static GitHubEvent workflowJob(GitHubEvent run, JsonNode job, Instant receivedAt) {
+        long id = job.path("id").asLong(-1);
+        if (id < 0 || !"completed".equals(job.path("status").asText())) {
+            throw new IllegalArgumentException("workflow job without id, or not completed");
+        }
+        Instant at = run.occurredAt();
+        for (String field : List.of("completed_at", "started_at", "created_at")) {
+            if (job.path(field).isTextual()) {
+                at = OffsetDateTime.parse(job.path(field).asText()).toInstant();
+                break;
+            }
+        }
+        ObjectNode copy = job.deepCopy();
+        if (!copy.path("workflow_name").isTextual()) {
+            copy.set("workflow_name", run.payload().path("workflow_run").path("name"));
+        }
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("action", "completed");
+        payload.set("workflow_job", copy);
+        for (String part : List.of("repository", "organization", "installation", "sender")) {
+            if (run.payload().path(part).isObject()) {
+                payload.set(part, run.payload().path(part).deepCopy());
+            }
+        }
+        return new GitHubEvent(
+                "github-job-" + id + "-" + job.path("run_attempt").asInt(1) + "-completed",
+                EventSource.POLL,
+                "workflow_job",
+                "completed",
+                run.repo(),
+                run.org(),
+                run.installationId(),
+                at,
+                receivedAt,
+                payload);
     }
 
     private static ObjectNode workflowRunPayload(String action, JsonNode run) {
@@ -287,19 +349,17 @@ public final class PolledEvents {
 
     /** The feed's {@code IssueCommentEvent} is the webhook's {@code issue_comment}, and so on. */
     public static String webhookName(String feedType) {
-        String base =
-                feedType.endsWith("Event")
-                        ? feedType.substring(0, feedType.length() - 5)
-                        : feedType;
-        StringBuilder name = new StringBuilder();
-        for (int i = 0; i < base.length(); i++) {
-            char c = base.charAt(i);
-            if (Character.isUpperCase(c) && i > 0) {
-                name.append('_');
-            }
-            name.append(Character.toLowerCase(c));
-        }
-        return name.toString().toLowerCase(Locale.ROOT);
+        return FeedVocabulary.webhookEvent(feedType);
+    }
+
+    /**
+     * The {@code type} a webhook's {@code sender} has, for a feed {@code actor}, which has none:
+     * GitHub Apps act as {@code <slug>[bot]} accounts ({@code dependabot[bot]}, {@code
+     * github-actions[bot]}), of type {@code Bot}; every other actor is a {@code User}
+     * (organisations do not act).
+     */
+    static String accountType(String login) {
+        return login.endsWith("[bot]") ? "Bot" : "User";
     }
 
     /** GitHub's event ids are increasing numbers. */

@@ -40,6 +40,8 @@ public final class RepoPoller implements AutoCloseable {
     private final Duration kafkaTimeout;
     private final EventsFeed feed;
     private final ItemLists lists;
+    private final ItemCompletion completion;
+    private final RunJobs runJobs;
     private final PollCursors cursors;
     private final IngestFilter filter;
     private final EventLog log;
@@ -82,6 +84,9 @@ public final class RepoPoller implements AutoCloseable {
         this.kafkaTimeout = kafkaTimeout;
         this.feed = feed;
         this.lists = new ItemLists(feed, cursors, metrics, clock);
+        CachedReads reads = new CachedReads();
+        this.completion = new ItemCompletion(feed, reads, metrics);
+        this.runJobs = new RunJobs(feed, reads, metrics);
         this.cursors = cursors;
         this.filter = filter;
         this.log = log;
@@ -163,7 +168,13 @@ public final class RepoPoller implements AutoCloseable {
             }
         }
         fresh.sort(Comparator.comparing(GitHubEvent::occurredAt));
-        int written = awaitStored(repo, fresh.stream().map(this::store).toList());
+        // a failed run's jobs first, as their webhooks come before the run's completion
+        List<GitHubEvent> withJobs = runJobs.withFailedJobs(repo, fresh, round, clock.instant());
+        if (withJobs == null) {
+            // its jobs could not be read now: the runs list is read again at the next poll
+            return 0;
+        }
+        int written = awaitStored(repo, withJobs.stream().map(this::store).toList());
         if (written < 0) {
             return 0;
         }
@@ -230,7 +241,7 @@ public final class RepoPoller implements AutoCloseable {
             }
         }
         fresh.sort(Comparator.comparingLong(PolledEvents::numericId));
-        int written = write(repo, fresh);
+        int written = write(repo, fresh, round);
         if (written < 0) {
             return 0;
         }
@@ -279,21 +290,27 @@ public final class RepoPoller implements AutoCloseable {
         FAILED
     }
 
-    /** Writes oldest first; the number written, or -1 when Kafka did not take them all. */
-    private int write(String repo, List<JsonNode> entries) {
-        List<CompletableFuture<Stored>> acks = new ArrayList<>();
+    /**
+     * Writes oldest first, each item completed where the feed trimmed it ({@link ItemCompletion});
+     * the number written, or -1 when a completion must wait for the next poll or Kafka did not take
+     * them all.
+     */
+    private int write(String repo, List<JsonNode> entries, PollRound round) {
+        List<GitHubEvent> events = new ArrayList<>();
         for (JsonNode entry : entries) {
-            GitHubEvent event;
             try {
-                event = PolledEvents.toEvent(entry, clock.instant());
+                events.add(PolledEvents.toEvent(entry, clock.instant()));
             } catch (RuntimeException e) {
                 LOG.warn("skipping an unreadable event of {}: {}", repo, e.getMessage());
                 metrics.polledEvent("unreadable");
-                continue;
             }
-            acks.add(store(event));
         }
-        return awaitStored(repo, acks);
+        List<GitHubEvent> completed =
+                completion.complete(repo, events, round, id -> dedupe && seen.contains(id));
+        if (completed == null) {
+            return -1;
+        }
+        return awaitStored(repo, completed.stream().map(this::store).toList());
     }
 
     /** Waits for Kafka; the number written, or -1 when Kafka did not take them all. */

@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * Renders the simulator's state in the JSON shapes of GitHub's REST API (checked against GitHub's
@@ -445,7 +446,17 @@ final class GitHubJson {
         r.put("id", repo.id);
         r.put("name", repo.fullName());
         r.put("url", repoUrl(repo));
-        json.set("payload", event.payload());
+        ObjectNode payload = event.payload();
+        if (!state.feedItemOmissions().isEmpty()) {
+            // GitHub's feed trims payloads: what it leaves out is the reader's to fetch
+            payload = payload.deepCopy();
+            for (String item : List.of("issue", "pull_request")) {
+                if (payload.path(item) instanceof ObjectNode object) {
+                    object.remove(state.feedItemOmissions());
+                }
+            }
+        }
+        json.set("payload", payload);
         json.put("public", true);
         SimulatedUser owner = state.user(repo.owner);
         if (owner.organization()) {

@@ -540,6 +540,19 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes an issue, as a repository admin can: it leaves every list, and GitHub answers it with
+     * {@code 410 Gone} from then on. What the event feed recorded of it stays.
+     */
+    public void deleteIssueAsHuman(String repo, int number) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            state.seededIssue(repo, number);
+            r.issues.remove(number);
+            r.deletedIssues.add(number);
+        }
+    }
+
     public void closeAsHuman(String repo, int number, String login) {
         synchronized (state) {
             changes.setState(
@@ -776,6 +789,19 @@ public final class GitHubSimulator implements AutoCloseable {
      */
     public void limitNext(int status, long retryAfterSeconds, String pathContains) {
         faults.limitNext(status, retryAfterSeconds, pathContains);
+    }
+
+    /**
+     * Leaves {@code fields} out of the {@code issue} and {@code pull_request} objects of the event
+     * feed's payloads (none by default), as GitHub's Events API trims its payloads (e.g. {@code
+     * labels}, {@code updated_at}; its OpenAPI description gives pull requests in feed payloads as
+     * a "Pull Request Minimal": id, number, url, head, base). Applies to what the feed serves from
+     * then on, events recorded before included.
+     */
+    public void omitFromEventFeedItems(String... fields) {
+        synchronized (state) {
+            state.setFeedItemOmissions(java.util.Set.of(fields));
+        }
     }
 
     /** The {@code X-Poll-Interval} the event feed answers with (GitHub: 60 s, more under load). */

@@ -171,7 +171,11 @@ final class IssueRoutes {
     }
 
     static SimulatedIssue issue(SimulatedRepo repo, ApiRequest request) {
-        SimulatedIssue issue = repo.issues.get(request.intNumber("issue_number"));
+        int number = request.intNumber("issue_number");
+        SimulatedIssue issue = repo.issues.get(number);
+        if (issue == null && repo.deletedIssues.contains(number)) {
+            throw ApiError.of(410, "This issue was deleted");
+        }
         if (issue == null) {
             throw ApiError.notFound();
         }

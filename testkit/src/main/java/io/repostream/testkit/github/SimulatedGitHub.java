@@ -63,6 +63,17 @@ final class SimulatedGitHub {
         return pollIntervalSeconds;
     }
 
+    /** Fields of {@code issue} / {@code pull_request} the event feed leaves out of payloads. */
+    private java.util.Set<String> feedItemOmissions = java.util.Set.of();
+
+    java.util.Set<String> feedItemOmissions() {
+        return feedItemOmissions;
+    }
+
+    void setFeedItemOmissions(java.util.Set<String> fields) {
+        feedItemOmissions = java.util.Set.copyOf(fields);
+    }
+
     void setPollIntervalSeconds(int seconds) {
         pollIntervalSeconds = seconds;
     }

@@ -23,6 +23,10 @@ final class SimulatedRepo {
 
     final Map<String, SimulatedLabel> labels = new LinkedHashMap<>();
     final TreeMap<Integer, SimulatedIssue> issues = new TreeMap<>();
+
+    /** Numbers of issues deleted: GitHub answers them with 410 Gone. */
+    final java.util.Set<Integer> deletedIssues = new java.util.HashSet<>();
+
     final Map<Long, SimulatedComment> comments = new LinkedHashMap<>();
     final TreeMap<Long, SimulatedWorkflowRun> runs = new TreeMap<>();
 

@@ -50,6 +50,9 @@ class GitHubSimulatorConformanceTest {
         simulator.createPullRequest(
                 "octo/widgets", "Fix crash", "Fixes #1", "alice", "fix-crash", "a".repeat(40));
         commentId = simulator.commentAsHuman("octo/widgets", 1, "bob", "Same here.");
+        simulator.createRepo("octo/spammed");
+        simulator.createIssue("octo/spammed", "Spam", "...", "mallory");
+        simulator.deleteIssueAsHuman("octo/spammed", 1);
         runId =
                 simulator.createWorkflowRun(
                         "octo/widgets", 7, "a".repeat(40), "completed", "failure");
@@ -310,6 +313,10 @@ class GitHubSimulatorConformanceTest {
                         422,
                         () -> http.get(REPO + "/pulls?state=bogus")),
                 step("GET /repos/{owner}/{repo}/pulls/{pull_number}", 200, () -> http.get(pull)),
+                step(
+                        "GET /repos/{owner}/{repo}/issues/{issue_number}",
+                        410,
+                        () -> http.get("/repos/octo/spammed/issues/1")),
                 step(
                         "GET /repos/{owner}/{repo}/pulls/{pull_number}",
                         404,
