@@ -63,6 +63,10 @@ final class BridgeVerticle extends VerticleBase {
                 new HttpServerOptions()
                         .setHost(config.host())
                         .setPort(port)
+                        // GitHub delivers over HTTP/1.1. With h2c on, Vert.x makes the
+                        // connection (and calls the connection handler, which arms the
+                        // header timeout) only once a request's headers are complete.
+                        .setHttp2ClearTextEnabled(false)
                         .setIdleTimeout((int) config.idleTimeout().toMillis())
                         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         if (config.tls()) {

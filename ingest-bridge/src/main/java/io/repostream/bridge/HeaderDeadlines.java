@@ -50,7 +50,9 @@ final class HeaderDeadlines {
                         id -> {
                             timers.remove(connection);
                             metrics.connectionClosed("header_timeout");
-                            LOG.info(
+                            // counted; logged at debug only: a flood of such connections
+                            // must not flood the log
+                            LOG.debug(
                                     "closed connection from {}: request headers not complete"
                                             + " within {} ms",
                                     connection.remoteAddress(),
