@@ -49,7 +49,10 @@ final class BodyBudget {
         return new Body(declaredLength);
     }
 
-    /** A body growing in one array, never larger than its declared length. */
+    /**
+     * A body in one array: of its declared length, allocated at its first byte; or, chunked,
+     * doubling as it grows (the old and the new array both count while one is copied).
+     */
     final class Body {
         private static final int FIRST_CAPACITY = 16 * 1024;
 
@@ -91,10 +94,11 @@ final class BodyBudget {
         boolean append(io.vertx.core.buffer.Buffer chunk) {
             int needed = length + chunk.length();
             if (needed > bytes.length) {
-                long capacity = Math.max(needed, Math.max(FIRST_CAPACITY, 2L * bytes.length));
-                if (declared > 0 && needed <= declared) {
-                    capacity = Math.min(capacity, declared);
-                }
+                // A declared length is reserved already: one array of that size, never copied.
+                long capacity =
+                        declared > 0 && needed <= declared
+                                ? declared
+                                : Math.max(needed, Math.max(FIRST_CAPACITY, 2L * bytes.length));
                 if (capacity > Integer.MAX_VALUE - 8) {
                     return false;
                 }
