@@ -23,6 +23,7 @@ final class HeaderDeadlines {
     private final long timeoutMillis;
     private final BridgeMetrics metrics;
     private final Map<HttpConnection, Long> timers = new HashMap<>();
+    private final java.util.Set<HttpConnection> open = new java.util.HashSet<>();
 
     HeaderDeadlines(Vertx vertx, Duration timeout, BridgeMetrics metrics) {
         this.vertx = vertx;
@@ -32,7 +33,12 @@ final class HeaderDeadlines {
 
     /** A new connection: its first request's headers are due. */
     void connected(HttpConnection connection) {
-        connection.closeHandler(closed -> cancel(connection));
+        open.add(connection);
+        connection.closeHandler(
+                closed -> {
+                    open.remove(connection);
+                    cancel(connection);
+                });
         awaitHeaders(connection);
     }
 
@@ -44,6 +50,9 @@ final class HeaderDeadlines {
     /** An answer went out: the next request's headers are due (the connection is kept alive). */
     void awaitHeaders(HttpConnection connection) {
         cancel(connection);
+        if (!open.contains(connection)) {
+            return; // closed already (an answer's end also comes when its connection closes)
+        }
         long timer =
                 vertx.setTimer(
                         timeoutMillis,
