@@ -18,7 +18,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -416,21 +415,42 @@ final class WebhookEndpoint {
         return safe;
     }
 
-    /** The {@code payload} field of a form-encoded delivery, or null when there is none. */
+    /**
+     * The {@code payload} field of a form-encoded delivery, as bytes, or null when there is none.
+     * Percent-decoded to bytes, not through {@code URLDecoder}, which would replace bytes that are
+     * not UTF-8 with U+FFFD and so alter the payload silently; its text is checked like a JSON
+     * body's.
+     */
     private static byte[] formPayload(byte[] body) {
         String form = new String(body, StandardCharsets.US_ASCII);
         for (String pair : form.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0 && pair.substring(0, eq).equals("payload")) {
-                try {
-                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)
-                            .getBytes(StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    return null;
-                }
+                return percentDecode(pair, eq + 1);
             }
         }
         return null;
+    }
+
+    private static byte[] percentDecode(String text, int from) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length());
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '+') {
+                out.write(' ');
+            } else if (c == '%') {
+                int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+                int low = high >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
+                if (low < 0) {
+                    return null;
+                }
+                out.write(high * 16 + low);
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static long parseLong(String text) {

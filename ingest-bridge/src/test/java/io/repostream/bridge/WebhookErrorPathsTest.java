@@ -219,6 +219,45 @@ class WebhookErrorPathsTest {
     }
 
     @Test
+    void aFormEncodedPayloadThatIsNotUtf8IsDeadLetteredNotSilentlyRepaired() {
+        String form =
+                "payload="
+                        + "%7B%22action%22%3A%22opened%22%2C%22issue%22%3A%7B%22title%22%3A%22a%C0%AFb%22%7D%7D";
+        WebhookDelivery delivery =
+                WebhookDelivery.builder().event("issues").body(form).secret(SECRET).build();
+        Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+
+        WebhookClient.Reply reply = client.post(headers, Buffer.buffer(delivery.body()));
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.message()).contains("not valid UTF-8");
+        assertThat(TopicContents.values(kafka, Topics.EVENTS))
+                .extracting(GitHubEvent::eventId)
+                .doesNotContain(delivery.deliveryId());
+    }
+
+    @Test
+    void aFormEncodedPayloadIsPercentDecodedWithPlusAsSpace() {
+        String form =
+                "payload=%7B%22action%22%3A%22opened%22%2C%22repository%22%3A%7B%22full_name%22%3A%22octo%2Frepo%22%7D%2C%22t%22%3A%22a+b+%C3%A9%22%7D";
+        WebhookDelivery delivery =
+                WebhookDelivery.builder().event("issues").body(form).secret(SECRET).build();
+        Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+
+        WebhookClient.Reply reply = client.post(headers, Buffer.buffer(delivery.body()));
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        GitHubEvent event =
+                TopicContents.values(kafka, Topics.EVENTS).stream()
+                        .filter(e -> e.eventId().equals(delivery.deliveryId()))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(event.payload().path("t").asText()).isEqualTo("a b \u00e9");
+    }
+
+    @Test
     void aSurrogatePairEscapeAndFourByteUtf8AreValidText() {
         WebhookDelivery delivery =
                 WebhookDelivery.builder()
