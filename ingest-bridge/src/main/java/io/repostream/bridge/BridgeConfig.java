@@ -24,6 +24,14 @@ import java.util.Map;
  * @param eventLoops HTTP event loops (verticle instances)
  * @param kafkaProperties extra producer/consumer properties (security settings, ...)
  * @param poll which repositories to poll through GitHub's REST API (none by default)
+ * @param maxBufferedBytes request-body bytes held at once across all deliveries in flight (bodies
+ *     are buffered before their signature can be checked); beyond, 503 with {@code Retry-After}
+ * @param headerTimeout bound on receiving a request's headers, from the connection's start or the
+ *     previous answer; past it the connection is closed
+ * @param idleTimeout a connection that sends and receives nothing this long is closed
+ * @param tlsCertFile PEM certificate chain to serve HTTPS with (with {@code tlsKeyFile}); null:
+ *     plain HTTP
+ * @param tlsKeyFile PEM private key (PKCS#8 or PKCS#1) of {@code tlsCertFile}
  */
 public record BridgeConfig(
         String host,
@@ -41,10 +49,18 @@ public record BridgeConfig(
         IngestFilter filter,
         int eventLoops,
         Map<String, String> kafkaProperties,
-        PollConfig poll) {
+        PollConfig poll,
+        long maxBufferedBytes,
+        Duration headerTimeout,
+        Duration idleTimeout,
+        java.nio.file.Path tlsCertFile,
+        java.nio.file.Path tlsKeyFile) {
 
     /** GitHub does not send payloads larger than 25 MB. */
     public static final long GITHUB_MAX_PAYLOAD_BYTES = 25L * 1024 * 1024;
+
+    /** Two and a half bodies of GitHub's largest, or a few thousand of the usual 10-30 KB. */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L * 1024 * 1024;
 
     public BridgeConfig {
         require(host != null && !host.isBlank(), "host is required");
@@ -66,6 +82,12 @@ public record BridgeConfig(
                 io.repostream.schemas.topics.KafkaClientProperties.check(
                         kafkaProperties, "Kafka properties");
         poll = poll == null ? PollConfig.disabled() : poll;
+        require(maxBufferedBytes > 0, "max buffered bytes must be positive");
+        require(positive(headerTimeout), "header timeout must be positive");
+        require(positive(idleTimeout), "idle timeout must be positive");
+        require(
+                (tlsCertFile == null) == (tlsKeyFile == null),
+                "TLS needs both a certificate file and a key file");
     }
 
     /** Loopback, a free port, Kafka on localhost:9092, no secret yet (every delivery gets 401). */
@@ -86,7 +108,12 @@ public record BridgeConfig(
                 IngestFilter.acceptAll(),
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
                 Map.of(),
-                PollConfig.disabled());
+                PollConfig.disabled(),
+                DEFAULT_MAX_BUFFERED_BYTES,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                null,
+                null);
     }
 
     public BridgeConfig withHost(String value) {
@@ -158,6 +185,31 @@ public record BridgeConfig(
         return copy(b -> b.poll = value);
     }
 
+    public BridgeConfig withMaxBufferedBytes(long value) {
+        return copy(b -> b.maxBufferedBytes = value);
+    }
+
+    public BridgeConfig withHeaderTimeout(Duration value) {
+        return copy(b -> b.headerTimeout = value);
+    }
+
+    public BridgeConfig withIdleTimeout(Duration value) {
+        return copy(b -> b.idleTimeout = value);
+    }
+
+    /** Serve HTTPS with this PEM certificate chain and key (both null: plain HTTP). */
+    public BridgeConfig withTls(java.nio.file.Path certFile, java.nio.file.Path keyFile) {
+        return copy(
+                b -> {
+                    b.tlsCertFile = certFile;
+                    b.tlsKeyFile = keyFile;
+                });
+    }
+
+    public boolean tls() {
+        return tlsCertFile != null;
+    }
+
     @Override
     public String toString() {
         return "BridgeConfig[host="
@@ -192,6 +244,14 @@ public record BridgeConfig(
                 + io.repostream.schemas.topics.KafkaClientProperties.describe(kafkaProperties)
                 + ", poll="
                 + poll
+                + ", maxBufferedBytes="
+                + maxBufferedBytes
+                + ", headerTimeout="
+                + headerTimeout
+                + ", idleTimeout="
+                + idleTimeout
+                + ", tls="
+                + (tlsCertFile == null ? "off" : tlsCertFile)
                 + "]";
     }
 
@@ -237,6 +297,11 @@ public record BridgeConfig(
         int eventLoops;
         Map<String, String> kafkaProperties;
         PollConfig poll;
+        long maxBufferedBytes;
+        Duration headerTimeout;
+        Duration idleTimeout;
+        java.nio.file.Path tlsCertFile;
+        java.nio.file.Path tlsKeyFile;
 
         Copy(BridgeConfig config) {
             host = config.host;
@@ -255,6 +320,11 @@ public record BridgeConfig(
             eventLoops = config.eventLoops;
             kafkaProperties = config.kafkaProperties;
             poll = config.poll;
+            maxBufferedBytes = config.maxBufferedBytes;
+            headerTimeout = config.headerTimeout;
+            idleTimeout = config.idleTimeout;
+            tlsCertFile = config.tlsCertFile;
+            tlsKeyFile = config.tlsKeyFile;
         }
 
         BridgeConfig build() {
@@ -274,7 +344,12 @@ public record BridgeConfig(
                     filter,
                     eventLoops,
                     kafkaProperties,
-                    poll);
+                    poll,
+                    maxBufferedBytes,
+                    headerTimeout,
+                    idleTimeout,
+                    tlsCertFile,
+                    tlsKeyFile);
         }
     }
 }

@@ -39,6 +39,9 @@ import picocli.CommandLine.Option;
             "  REPOSTREAM_MAX_IN_FLIGHT            concurrent deliveries before 503",
             "  REPOSTREAM_DEDUPE_WINDOW            e.g. 24h; 0s turns deduplication off",
             "  REPOSTREAM_EVENT_LOOPS              HTTP event loops",
+            "  REPOSTREAM_MAX_BUFFERED_BYTES       request-body bytes buffered at once, all",
+            "                                      deliveries together (default 67108864)",
+            "  REPOSTREAM_BRIDGE_TLS_CERT_FILE / _TLS_KEY_FILE   PEM certificate and key",
             "Per-org and per-repo secrets, filters and Kafka client properties: see the YAML"
                     + " file in README.md."
         })
@@ -70,6 +73,42 @@ public final class BridgeMain implements Callable<Integer> {
 
     @Option(names = "--allow-sha1", description = "accept X-Hub-Signature (SHA-1) signatures")
     Boolean allowSha1;
+
+    @Option(
+            names = "--max-buffered-bytes",
+            paramLabel = "BYTES",
+            description =
+                    "request-body bytes held at once across all deliveries in flight; beyond, 503"
+                            + " with Retry-After (default 67108864, 64 MiB; at least"
+                            + " webhook.max_body_bytes)")
+    Long maxBufferedBytes;
+
+    @Option(
+            names = "--header-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "close a connection whose request headers are not complete within this, from"
+                            + " its start or the last answer (default 10s)")
+    String headerTimeout;
+
+    @Option(
+            names = "--idle-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "close a connection idle (nothing sent or received) this long (default 60s)")
+    String idleTimeout;
+
+    @Option(
+            names = "--tls-cert-file",
+            paramLabel = "FILE",
+            description = "serve HTTPS with this PEM certificate (chain); needs --tls-key-file")
+    Path tlsCertFile;
+
+    @Option(
+            names = "--tls-key-file",
+            paramLabel = "FILE",
+            description = "PEM private key (PKCS#8 or PKCS#1) of --tls-cert-file")
+    Path tlsKeyFile;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -119,6 +158,26 @@ public final class BridgeMain implements Callable<Integer> {
         }
         if (allowSha1 != null) {
             config = config.withAllowSha1Signatures(allowSha1);
+        }
+        if (maxBufferedBytes != null) {
+            config = config.withMaxBufferedBytes(maxBufferedBytes);
+        }
+        if (headerTimeout != null) {
+            config =
+                    config.withHeaderTimeout(
+                            BridgeConfigLoader.duration(headerTimeout, "--header-timeout"));
+        }
+        if (idleTimeout != null) {
+            config =
+                    config.withIdleTimeout(
+                            BridgeConfigLoader.duration(idleTimeout, "--idle-timeout"));
+        }
+        if (tlsCertFile != null || tlsKeyFile != null) {
+            if (tlsCertFile == null || tlsKeyFile == null) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--tls-cert-file and --tls-key-file go together");
+            }
+            config = config.withTls(tlsCertFile, tlsKeyFile);
         }
         return config;
     }

@@ -149,6 +149,14 @@ public final class IngestBridge implements AutoCloseable {
                     "no webhook secret configured: every delivery would be refused; set"
                             + " REPOSTREAM_WEBHOOK_SECRET or webhook.secrets in the config file");
         }
+        if (config.maxBufferedBytes() < config.maxBodyBytes()) {
+            throw new IllegalStateException(
+                    "webhook.max_buffered_bytes ("
+                            + config.maxBufferedBytes()
+                            + ") is below webhook.max_body_bytes ("
+                            + config.maxBodyBytes()
+                            + "): the largest deliveries could never be accepted");
+        }
         Duration startupTimeout = config.startupTimeout();
         Clock clock = Clock.systemUTC();
         SeenDeliveries seen =
@@ -177,8 +185,11 @@ public final class IngestBridge implements AutoCloseable {
             tail.startAndCatchUp(startupTimeout);
         }
         AtomicInteger inFlight = new AtomicInteger();
+        BodyBudget budget = new BodyBudget(config.maxBufferedBytes());
         BridgeMetrics metrics = new BridgeMetrics(inFlight::get, seen::size);
-        WebhookEndpoint webhooks = new WebhookEndpoint(config, log, seen, metrics, inFlight, clock);
+        metrics.bufferedBytes(budget::reserved);
+        WebhookEndpoint webhooks =
+                new WebhookEndpoint(config, log, seen, metrics, inFlight, budget, clock);
 
         GitHubAuth auth =
                 config.poll().enabled() || config.poll().fillsGaps() ? config.poll().auth() : null;
@@ -220,7 +231,12 @@ public final class IngestBridge implements AutoCloseable {
             fill.setDaemon(true);
             fill.start();
         }
-        LOG.info("ingest bridge listening on http://{}:{} ({})", config.host(), port, config);
+        LOG.info(
+                "ingest bridge listening on {}://{}:{} ({})",
+                config.tls() ? "https" : "http",
+                config.host(),
+                port,
+                config);
     }
 
     /**
@@ -234,7 +250,7 @@ public final class IngestBridge implements AutoCloseable {
             int chosen = config.port() != 0 ? config.port() : freePort(config.host());
             try {
                 deploy(
-                        () -> new BridgeVerticle(config.host(), chosen, webhooks, health, metrics),
+                        () -> new BridgeVerticle(config, chosen, webhooks, health, metrics),
                         config.eventLoops(),
                         timeout);
                 return chosen;

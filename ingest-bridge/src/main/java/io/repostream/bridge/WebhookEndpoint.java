@@ -15,11 +15,9 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.topics.Topics;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -69,6 +67,7 @@ final class WebhookEndpoint {
     private final SeenDeliveries seen;
     private final BridgeMetrics metrics;
     private final AtomicInteger inFlight;
+    private final BodyBudget budget;
     private final Clock clock;
 
     WebhookEndpoint(
@@ -77,6 +76,7 @@ final class WebhookEndpoint {
             SeenDeliveries seen,
             BridgeMetrics metrics,
             AtomicInteger inFlight,
+            BodyBudget budget,
             Clock clock) {
         this.config = config;
         this.verifier = new SignatureVerifier(config.allowSha1Signatures());
@@ -84,6 +84,7 @@ final class WebhookEndpoint {
         this.seen = seen;
         this.metrics = metrics;
         this.inFlight = inFlight;
+        this.budget = budget;
         this.clock = clock;
     }
 
@@ -95,7 +96,7 @@ final class WebhookEndpoint {
         Reply reply = new Reply(ctx, event, delivery);
         if (inFlight.incrementAndGet() > config.maxInFlight()) {
             inFlight.decrementAndGet();
-            reply.unavailable("overloaded", "too many deliveries in flight; retry later");
+            reply.refuseAndClose("overloaded", "too many deliveries in flight; retry later");
             return;
         }
         reply.holdInFlightSlot();
@@ -106,7 +107,7 @@ final class WebhookEndpoint {
                         .setTimer(
                                 config.requestTimeout().toMillis(),
                                 id ->
-                                        reply.unavailable(
+                                        reply.refuseAndClose(
                                                 "timeout",
                                                 "the delivery could not be stored within "
                                                         + config.requestTimeout().toMillis()
@@ -125,11 +126,17 @@ final class WebhookEndpoint {
             return;
         }
         String length = request.getHeader("Content-Length");
-        if (length != null && parseLong(length) > config.maxBodyBytes()) {
+        long declared = length == null ? -1 : parseLong(length);
+        if (declared > config.maxBodyBytes()) {
             reply.tooLarge(config.maxBodyBytes());
             return;
         }
-        Buffer body = Buffer.buffer();
+        BodyBudget.Body body = budget.body(declared);
+        ctx.addEndHandler(done -> body.release());
+        if (!body.admit()) {
+            bufferFull(reply);
+            return;
+        }
         request.handler(
                 chunk -> {
                     if (reply.done()) {
@@ -139,15 +146,31 @@ final class WebhookEndpoint {
                         reply.tooLarge(config.maxBodyBytes());
                         return;
                     }
-                    body.appendBuffer(chunk);
+                    if (!body.append(chunk)) {
+                        bufferFull(reply);
+                    }
                 });
         request.endHandler(
                 end -> {
                     if (!reply.done()) {
-                        process(reply, request, format.get(), body.getBytes());
+                        process(reply, request, format.get(), body.bytes());
                     }
                 });
-        request.exceptionHandler(error -> LOG.debug("delivery {} aborted", delivery));
+        request.exceptionHandler(
+                error -> LOG.debug("delivery {} aborted", LogSafe.header(delivery)));
+    }
+
+    private void bufferFull(Reply reply) {
+        LOG.warn(
+                "refused delivery {} ({}): {} bytes of request bodies already buffered (limit {})",
+                LogSafe.header(reply.delivery),
+                LogSafe.header(reply.event),
+                budget.reserved(),
+                budget.limit());
+        reply.refuseAndClose(
+                "buffer_full",
+                "the bridge holds as many request bodies as it may buffer"
+                        + " (webhook.max_buffered_bytes); retry later");
     }
 
     private void process(Reply reply, HttpServerRequest request, BodyFormat format, byte[] body) {
@@ -156,21 +179,34 @@ final class WebhookEndpoint {
         // Per-org and per-repo secrets depend on what the payload claims; it is parsed first,
         // and trusted only once the signature matches.
         JsonNode tree = null;
+        String scope = "global";
         List<String> secrets = config.secrets().global();
         if (config.secrets().scoped() && json != null) {
             tree = PAYLOAD_READER.tryParse(json);
-            secrets = secretsFor(tree);
+            String repo = claimedRepo(tree);
+            String org = tree == null ? null : textAt(tree, "/organization/login");
+            secrets = config.secrets().candidatesFor(repo, org);
+            scope = config.secrets().scopeOf(repo, org);
         }
-        SignatureVerifier.Failure failure =
-                verifier.verify(
-                        body,
-                        request.getHeader("X-Hub-Signature-256"),
-                        request.getHeader("X-Hub-Signature"),
-                        secrets);
+        String sha256 = request.getHeader("X-Hub-Signature-256");
+        String sha1 = request.getHeader("X-Hub-Signature");
+        SignatureVerifier.Failure failure = verifier.verify(body, sha256, sha1, secrets);
         if (failure != null) {
-            metrics.signatureFailure(failure.label());
+            // A secret of another scope: a misconfigured hook, or someone signing for a
+            // repository with the secret of their own. Either way refused; the label tells which.
+            boolean otherScope =
+                    failure == SignatureVerifier.Failure.MISMATCH
+                            && config.secrets().scoped()
+                            && verifier.verify(body, sha256, sha1, config.secrets().all()) == null;
+            metrics.signatureFailure(otherScope ? "other_scope" : failure.label());
             LOG.warn(
-                    "refused delivery {} ({}): {}", reply.delivery, reply.event, failure.message());
+                    "refused delivery {} ({}): {}{}",
+                    LogSafe.header(reply.delivery),
+                    LogSafe.header(reply.event),
+                    failure.message(),
+                    otherScope
+                            ? " (signed with a secret of another scope than " + scope + ")"
+                            : "");
             reply.error(401, "unauthorized", failure.message());
             return;
         }
@@ -180,12 +216,19 @@ final class WebhookEndpoint {
                 throw new MalformedDeliveryException(
                         "form-encoded body has no 'payload' field with the event JSON");
             }
-            if (tree == null) {
-                tree = PAYLOAD_READER.parse(json);
-            }
+            tree = PAYLOAD_READER.parseVerified(json, tree);
             event = EventNormalizer.normalize(reply.delivery, reply.event, tree, receivedAt);
-        } catch (MalformedDeliveryException | IllegalArgumentException e) {
-            deadLetter(reply, request, body, e.getMessage(), receivedAt);
+        } catch (MalformedDeliveryException e) {
+            deadLetter(reply, request, body, e.getMessage(), e.label(), receivedAt);
+            return;
+        } catch (IllegalArgumentException e) {
+            deadLetter(
+                    reply,
+                    request,
+                    body,
+                    e.getMessage(),
+                    MalformedDeliveryException.MALFORMED,
+                    receivedAt);
             return;
         }
         Optional<String> dropped = config.filter().dropReason(event);
@@ -197,17 +240,21 @@ final class WebhookEndpoint {
         write(reply, event, json);
     }
 
-    private List<String> secretsFor(JsonNode tree) {
+    /** The {@code owner/repo} an unverified payload claims, when it is one. */
+    private static String claimedRepo(JsonNode tree) {
         if (tree == null) {
-            return config.secrets().global();
+            return null;
         }
-        String repo;
         try {
-            repo = EventNormalizer.repoOf(tree);
+            return EventNormalizer.repoOf(tree);
         } catch (MalformedDeliveryException e) {
-            repo = null;
+            return null;
         }
-        return config.secrets().candidatesFor(repo, EventNormalizer.orgOf(tree));
+    }
+
+    private static String textAt(JsonNode tree, String pointer) {
+        JsonNode value = tree.at(pointer);
+        return value.isTextual() ? value.asText() : null;
     }
 
     private void write(Reply reply, GitHubEvent event, byte[] json) {
@@ -285,6 +332,7 @@ final class WebhookEndpoint {
             HttpServerRequest request,
             byte[] body,
             String reason,
+            String label,
             Instant receivedAt) {
         DeadLetter letter =
                 new DeadLetter(
@@ -306,10 +354,11 @@ final class WebhookEndpoint {
                     context.runOnContext(
                             v -> {
                                 if (error == null) {
+                                    metrics.deadLetter(label);
                                     LOG.warn(
                                             "delivery {} ({}) dead-lettered: {}",
-                                            reply.delivery,
-                                            reply.event,
+                                            LogSafe.header(reply.delivery),
+                                            LogSafe.header(reply.event),
                                             reason);
                                     reply.error(400, "dead_lettered", reason);
                                     return;
@@ -349,7 +398,7 @@ final class WebhookEndpoint {
         }
         LOG.warn(
                 "delivery {} ({}) not stored, Kafka failed: {}",
-                reply.delivery,
+                LogSafe.header(reply.delivery),
                 what,
                 cause.toString());
         reply.unavailable("kafka_unavailable", "Kafka is unavailable; retry later");
@@ -366,21 +415,42 @@ final class WebhookEndpoint {
         return safe;
     }
 
-    /** The {@code payload} field of a form-encoded delivery, or null when there is none. */
+    /**
+     * The {@code payload} field of a form-encoded delivery, as bytes, or null when there is none.
+     * Percent-decoded to bytes, not through {@code URLDecoder}, which would replace bytes that are
+     * not UTF-8 with U+FFFD and so alter the payload silently; its text is checked like a JSON
+     * body's.
+     */
     private static byte[] formPayload(byte[] body) {
         String form = new String(body, StandardCharsets.US_ASCII);
         for (String pair : form.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0 && pair.substring(0, eq).equals("payload")) {
-                try {
-                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)
-                            .getBytes(StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    return null;
-                }
+                return percentDecode(pair, eq + 1);
             }
         }
         return null;
+    }
+
+    private static byte[] percentDecode(String text, int from) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length());
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '+') {
+                out.write(' ');
+            } else if (c == '%') {
+                int high = i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+                int low = high >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
+                if (low < 0) {
+                    return null;
+                }
+                out.write(high * 16 + low);
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        return out.toByteArray();
     }
 
     private static long parseLong(String text) {
@@ -459,6 +529,23 @@ final class WebhookEndpoint {
             send(503, outcome, body(outcome, message), config.retryAfter());
         }
 
+        /**
+         * 503 with {@code Retry-After}, then the connection is closed: the body was not (all) read,
+         * and a client that keeps sending it must not keep the connection busy.
+         */
+        void refuseAndClose(String outcome, String message) {
+            if (done()) {
+                return;
+            }
+            ctx.response().putHeader("Connection", "close");
+            send(503, outcome, body(outcome, message), config.retryAfter())
+                    .onComplete(
+                            sent -> {
+                                metrics.connectionClosed("after_503");
+                                ctx.request().connection().close();
+                            });
+        }
+
         void tooLarge(long limit) {
             ctx.response().putHeader("Connection", "close");
             error(
@@ -475,9 +562,10 @@ final class WebhookEndpoint {
             return body;
         }
 
-        private void send(int status, String outcome, JsonObject body, java.time.Duration retry) {
+        private io.vertx.core.Future<Void> send(
+                int status, String outcome, JsonObject body, java.time.Duration retry) {
             if (done()) {
-                return;
+                return io.vertx.core.Future.succeededFuture();
             }
             answered = true;
             // Before the answer leaves: a sender that gets it may send its next delivery at once.
@@ -488,7 +576,7 @@ final class WebhookEndpoint {
             if (retry != null) {
                 response.putHeader("Retry-After", Long.toString(retry.toSeconds()));
             }
-            response.end(body.encode());
+            return response.end(body.encode());
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * The webhook secrets the bridge accepts, like Prow's hook: global ones, per organisation and per
  * repository. Several secrets per level allow rotation (old and new are valid at once). The most
  * specific level that has secrets wins: a repository with its own secret cannot be signed with the
- * organisation's or the global one.
+ * organisation's or the global one. The scope is the owner in {@code repository.full_name} (see
+ * {@link #candidatesFor}).
  *
  * <p>{@link #toString()} never shows a secret.
  *
@@ -57,21 +58,51 @@ public record WebhookSecrets(
     }
 
     /**
-     * The secrets a delivery for {@code repo} (lowercase {@code owner/repo}, may be null) of {@code
-     * org} (may be null) may be signed with.
+     * The secrets a delivery may be signed with. Its scope is the owner in {@code
+     * repository.full_name} (the repository's own secrets when it has some); {@code
+     * organization.login} counts only for events without a repository, as in Prow's hook: trust
+     * comes from the repository, never from another field the sender controls. Only the most
+     * specific level that has secrets is used.
+     *
+     * @param repo lowercase {@code owner/repo} of {@code repository.full_name}, or null when the
+     *     payload has none
+     * @param organizationLogin {@code organization.login} (any case), or null
      */
-    public List<String> candidatesFor(String repo, String org) {
+    public List<String> candidatesFor(String repo, String organizationLogin) {
         if (repo != null && perRepo.containsKey(repo)) {
             return perRepo.get(repo);
         }
-        String owner = org;
-        if (owner == null && repo != null) {
-            owner = repo.substring(0, repo.indexOf('/'));
-        }
+        String owner = scopeOwner(repo, organizationLogin);
         if (owner != null && perOrg.containsKey(owner)) {
             return perOrg.get(owner);
         }
         return global;
+    }
+
+    /** Which scope {@link #candidatesFor} chose, for logs: a repository, an owner, or global. */
+    public String scopeOf(String repo, String organizationLogin) {
+        if (repo != null && perRepo.containsKey(repo)) {
+            return "repository " + repo;
+        }
+        String owner = scopeOwner(repo, organizationLogin);
+        if (owner != null && perOrg.containsKey(owner)) {
+            return "owner " + owner;
+        }
+        return "global";
+    }
+
+    /**
+     * Whether {@code secret} is configured for any scope: to tell a confused scope from a guess.
+     */
+    public boolean anyScopeHas(java.util.function.Predicate<String> signedWith) {
+        return all().stream().anyMatch(signedWith);
+    }
+
+    private static String scopeOwner(String repo, String organizationLogin) {
+        if (repo != null) {
+            return repo.substring(0, repo.indexOf('/'));
+        }
+        return organizationLogin == null ? null : organizationLogin.toLowerCase(Locale.ROOT);
     }
 
     /** Every configured secret, to scan logs and error bodies for leaks. */

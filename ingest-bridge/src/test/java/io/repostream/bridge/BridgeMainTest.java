@@ -30,7 +30,51 @@ class BridgeMainTest {
         assertThat(out.toString())
                 .contains(
                         "--config", "--port", "--kafka-bootstrap-servers", "--webhook-secret-file")
-                .contains(BridgeConfigLoader.ENV_SECRET, BridgeConfigLoader.ENV_KAFKA);
+                .contains(BridgeConfigLoader.ENV_SECRET, BridgeConfigLoader.ENV_KAFKA)
+                .contains(
+                        "--max-buffered-bytes",
+                        "--header-timeout",
+                        "--idle-timeout",
+                        "--tls-cert-file",
+                        "--tls-key-file",
+                        BridgeConfigLoader.ENV_MAX_BUFFERED_BYTES);
+    }
+
+    @Test
+    void theBufferBoundAndTheConnectionTimeoutsComeFromTheFileTheEnvironmentAndOptions()
+            throws Exception {
+        Path file = dir.resolve("bridge.yaml");
+        Files.writeString(
+                file,
+                """
+                webhook:
+                  max_buffered_bytes: 100000000
+                  header_timeout: 5s
+                  idle_timeout: 2m
+                """);
+        BridgeConfig fromFile = BridgeConfigLoader.load(file, Map.of());
+        assertThat(fromFile.maxBufferedBytes()).isEqualTo(100_000_000L);
+        assertThat(fromFile.headerTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(fromFile.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+
+        BridgeMain main =
+                new BridgeMain(
+                        Map.of(
+                                BridgeConfigLoader.ENV_CONFIG_FILE,
+                                file.toString(),
+                                BridgeConfigLoader.ENV_MAX_BUFFERED_BYTES,
+                                "90000000"));
+        new CommandLine(main).parseArgs("--header-timeout", "750ms");
+        BridgeConfig config = main.config();
+        assertThat(config.maxBufferedBytes()).isEqualTo(90_000_000L);
+        assertThat(config.headerTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+
+        BridgeConfig defaults = BridgeConfig.defaults();
+        assertThat(defaults.maxBufferedBytes()).isEqualTo(64L * 1024 * 1024);
+        assertThat(defaults.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.tls()).isFalse();
     }
 
     @Test

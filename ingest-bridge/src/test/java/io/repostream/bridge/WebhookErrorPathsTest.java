@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every refusal says what was wrong, and nothing refused reaches github.events.v1. */
 @ExtendWith({VertxExtension.class, KafkaAndGitHub.class})
@@ -145,6 +149,128 @@ class WebhookErrorPathsTest {
         assertThat(TopicContents.values(kafka, Topics.EVENTS))
                 .extracting(GitHubEvent::eventId)
                 .doesNotContain(delivery.deliveryId());
+    }
+
+    /**
+     * Text the Flink job cannot decode: not UTF-8 (as the JDK's strict decoder judges it), or a
+     * {@code \\u} escape of half a surrogate pair, which JSON parsers accept but no UTF-8 text can
+     * carry.
+     */
+    static Stream<Arguments> undecodableText() {
+        return Stream.of(
+                text("a lone high surrogate escape", "\"a\\ud800b\"", "lone surrogate"),
+                text("a lone low surrogate escape", "\"\\uDC00\"", "lone surrogate"),
+                text(
+                        "a high surrogate escape before a non-surrogate",
+                        "\"\\ud800\\u0041\"",
+                        "lone surrogate"),
+                text(
+                        "a high surrogate escape at the end of a key",
+                        "{\"k\\ud83d\":1}",
+                        "lone surrogate"),
+                bytes("an overlong two-byte form of '/'", 0xC0, 0xAF),
+                bytes("an overlong three-byte form", 0xE0, 0x80, 0xAF),
+                bytes("a surrogate encoded in UTF-8 (CESU-8)", 0xED, 0xA0, 0x80),
+                bytes("a byte that never occurs in UTF-8", 0xFF),
+                bytes("a truncated three-byte sequence", 0xE2, 0x82),
+                bytes("a code point beyond U+10FFFF", 0xF4, 0x90, 0x80, 0x80));
+    }
+
+    private static Arguments text(String name, String value, String reason) {
+        return Arguments.of(
+                name,
+                ("{\"action\":\"opened\",\"issue\":{\"title\":" + value + "}}")
+                        .getBytes(StandardCharsets.UTF_8),
+                reason);
+    }
+
+    private static Arguments bytes(String name, int... raw) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(
+                "{\"action\":\"opened\",\"issue\":{\"title\":\"a".getBytes(StandardCharsets.UTF_8));
+        for (int b : raw) {
+            body.write(b);
+        }
+        body.writeBytes("b\"}}".getBytes(StandardCharsets.UTF_8));
+        return Arguments.of(name, body.toByteArray(), "not valid UTF-8");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("undecodableText")
+    void aSignedPayloadWhoseTextTheJobCannotDecodeIsDeadLetteredWith400(
+            String name, byte[] body, String reason) {
+        WebhookDelivery delivery =
+                WebhookDelivery.builder().event("issues").body(body).secret(SECRET).build();
+
+        WebhookClient.Reply reply = client.post(delivery);
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.json().getString("outcome")).isEqualTo("dead_lettered");
+        assertThat(reply.message()).contains(reason).contains("byte");
+        DeadLetter letter = deadLetterFor(delivery.deliveryId());
+        assertThat(letter.reason()).isEqualTo(reply.message());
+        assertThat(TopicContents.values(kafka, Topics.EVENTS))
+                .extracting(GitHubEvent::eventId)
+                .doesNotContain(delivery.deliveryId());
+        String label = reason.startsWith("lone") ? "lone_surrogate" : "invalid_utf8";
+        assertThat(client.get("/metrics").body())
+                .containsPattern(
+                        "repostream_bridge_dead_letters_total\\{reason=\"" + label + "\"\\} [1-9]");
+    }
+
+    @Test
+    void aFormEncodedPayloadThatIsNotUtf8IsDeadLetteredNotSilentlyRepaired() {
+        String form =
+                "payload="
+                        + "%7B%22action%22%3A%22opened%22%2C%22issue%22%3A%7B%22title%22%3A%22a%C0%AFb%22%7D%7D";
+        WebhookDelivery delivery =
+                WebhookDelivery.builder().event("issues").body(form).secret(SECRET).build();
+        Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+
+        WebhookClient.Reply reply = client.post(headers, Buffer.buffer(delivery.body()));
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
+        assertThat(reply.message()).contains("not valid UTF-8");
+        assertThat(TopicContents.values(kafka, Topics.EVENTS))
+                .extracting(GitHubEvent::eventId)
+                .doesNotContain(delivery.deliveryId());
+    }
+
+    @Test
+    void aFormEncodedPayloadIsPercentDecodedWithPlusAsSpace() {
+        String form =
+                "payload=%7B%22action%22%3A%22opened%22%2C%22repository%22%3A%7B%22full_name%22%3A%22octo%2Frepo%22%7D%2C%22t%22%3A%22a+b+%C3%A9%22%7D";
+        WebhookDelivery delivery =
+                WebhookDelivery.builder().event("issues").body(form).secret(SECRET).build();
+        Map<String, String> headers = new LinkedHashMap<>(delivery.headers());
+        headers.put("Content-Type", "application/x-www-form-urlencoded");
+
+        WebhookClient.Reply reply = client.post(headers, Buffer.buffer(delivery.body()));
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
+        GitHubEvent event =
+                TopicContents.values(kafka, Topics.EVENTS).stream()
+                        .filter(e -> e.eventId().equals(delivery.deliveryId()))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(event.payload().path("t").asText()).isEqualTo("a b \u00e9");
+    }
+
+    @Test
+    void aSurrogatePairEscapeAndFourByteUtf8AreValidText() {
+        WebhookDelivery delivery =
+                WebhookDelivery.builder()
+                        .event("issues")
+                        .body(
+                                "{\"action\":\"opened\",\"repository\":{\"full_name\":\"octo/repo\"},"
+                                        + "\"issue\":{\"title\":\"\\ud83d\\ude00 \\\\ud800 \ud83d\ude00\"}}")
+                        .secret(SECRET)
+                        .build();
+
+        WebhookClient.Reply reply = client.post(delivery);
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(202);
     }
 
     @Test

@@ -29,11 +29,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A bounded, seeded fuzz of payloads, headers and signatures against the real bridge and broker: no
  * 5xx but the documented 503, only documented statuses, and no event in Kafka that was not signed
- * with the secret.
+ * with the secret of its scope. Besides mutated examples it sends text the job cannot decode
+ * (invalid UTF-8, lone surrogate escapes), payloads that claim another scope than their
+ * repository's owner (scope confusion), and slow clients over raw sockets that stall in their
+ * headers or body, which the bridge must close in time.
  */
 @ExtendWith(VertxExtension.class)
 class WebhookFuzzTest {
     private static final String SECRET = "fuzz-secret";
+    private static final String VICTIM_SECRET = "fuzz-victim-org-secret";
+    private static final String SPECIAL_SECRET = "fuzz-victim-special-secret";
+    private static final WebhookSecrets SECRETS =
+            WebhookSecrets.global(SECRET)
+                    .withOrg("victim-org", VICTIM_SECRET)
+                    .withRepo("victim-org/special", SPECIAL_SECRET);
+    private static final java.util.regex.Pattern OWNER_REPO =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]*/[a-z0-9._-]+");
+    private static final int SLOW_CLIENTS = 12;
+    private static final java.util.regex.Pattern STRING_VALUE =
+            java.util.regex.Pattern.compile(":\\s*\"");
     private static final long SEED = 20261122L;
     private static final int DELIVERIES = 400;
     private static final Set<Integer> DOCUMENTED = Set.of(200, 202, 400, 401, 413, 415, 503);
@@ -41,8 +55,16 @@ class WebhookFuzzTest {
     private final Random random = new Random(SEED);
     private final List<WebhookExample> examples = WebhookExamples.all();
 
-    /** One fuzzed request, and whether its body carries a valid signature. */
-    private record Fuzzed(Map<String, String> headers, byte[] body, boolean signed, String id) {}
+    /**
+     * One fuzzed request; {@code signed}: its body carries a valid signature with its scope's
+     * secret; {@code undecodable}: its text is not UTF-8 or has a lone surrogate escape.
+     */
+    private record Fuzzed(
+            Map<String, String> headers,
+            byte[] body,
+            boolean signed,
+            String id,
+            boolean undecodable) {}
 
     @Test
     @Timeout(150)
@@ -57,9 +79,18 @@ class WebhookFuzzTest {
                             IngestBridge.start(
                                     BridgeConfig.defaults()
                                             .withKafkaBootstrapServers(kafka.bootstrapServers())
-                                            .withWebhookSecret(SECRET)
-                                            .withMaxBodyBytes(256 * 1024));
+                                            .withSecrets(SECRETS)
+                                            .withMaxBodyBytes(256 * 1024)
+                                            .withMaxBufferedBytes(1024 * 1024)
+                                            .withHeaderTimeout(java.time.Duration.ofSeconds(1))
+                                            .withIdleTimeout(java.time.Duration.ofSeconds(3)));
                     WebhookClient client = new WebhookClient(vertx, bridge.port())) {
+                java.util.concurrent.ExecutorService slowThreads =
+                        java.util.concurrent.Executors.newFixedThreadPool(SLOW_CLIENTS);
+                List<java.util.concurrent.CompletableFuture<Void>> slow = new ArrayList<>();
+                for (int i = 0; i < SLOW_CLIENTS; i++) {
+                    slow.add(slowClient(bridge.port(), i, i % 4, violations, slowThreads));
+                }
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 List<Future<?>> batch = new ArrayList<>();
                 for (int i = 0; i < DELIVERIES && System.nanoTime() < deadline; i++) {
@@ -80,6 +111,10 @@ class WebhookFuzzTest {
                     }
                 }
                 Future.join(batch).await(30, TimeUnit.SECONDS);
+                java.util.concurrent.CompletableFuture.allOf(
+                                slow.toArray(java.util.concurrent.CompletableFuture[]::new))
+                        .get(60, TimeUnit.SECONDS);
+                slowThreads.shutdown();
             }
 
             assertThat(violations).isEmpty();
@@ -115,6 +150,9 @@ class WebhookFuzzTest {
         if (reply.status() / 100 == 2 && !fuzzed.signed()) {
             violations.add(key + ": 2xx for an unsigned delivery " + reply);
         }
+        if (reply.status() / 100 == 2 && fuzzed.undecodable()) {
+            violations.add(key + ": 2xx for text the job cannot decode " + reply);
+        }
         if (reply.status() >= 400 && !reply.body().contains("\"message\"")) {
             violations.add(
                     key
@@ -132,6 +170,16 @@ class WebhookFuzzTest {
     private Fuzzed fuzz(int i) {
         WebhookExample example = examples.get(random.nextInt(examples.size()));
         byte[] body = mutateBody(example.json().getBytes(StandardCharsets.UTF_8));
+        boolean undecodable = false;
+        boolean confused = false;
+        if (random.nextInt(8) == 0) {
+            body = undecodable(example.json());
+            undecodable = true;
+        } else if (random.nextInt(5) == 0) {
+            body = scopeConfusion();
+            confused = true;
+        }
+        String scopeSecret = scopeSecretOf(body);
         String id = random.nextInt(20) == 0 ? oddText() : UUID.randomUUID().toString();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(
@@ -139,10 +187,12 @@ class WebhookFuzzTest {
         headers.put("X-GitHub-Event", random.nextInt(15) == 0 ? oddText() : example.event());
         headers.put("X-GitHub-Delivery", id);
         boolean signed;
-        switch (random.nextInt(6)) {
+        // a confused scope is signed with a configured secret, often another scope's
+        switch (confused ? 4 : random.nextInt(6)) {
             case 0 -> { // the original body's signature over a mutated body
                 headers.put("X-Hub-Signature-256", WebhookSigner.sign(SECRET, example.body()));
-                signed = java.util.Arrays.equals(body, example.body());
+                signed =
+                        java.util.Arrays.equals(body, example.body()) && SECRET.equals(scopeSecret);
             }
             case 1 -> { // a wrong secret
                 headers.put("X-Hub-Signature-256", WebhookSigner.sign("guess", body));
@@ -158,15 +208,175 @@ class WebhookFuzzTest {
                 headers.put("X-Hub-Signature", WebhookSigner.signSha1(SECRET, body));
                 signed = false;
             }
+            case 4 -> { // signed with some configured secret, maybe another scope's
+                String[] all = {SECRET, VICTIM_SECRET, SPECIAL_SECRET};
+                String secret = all[random.nextInt(all.length)];
+                headers.put("X-Hub-Signature-256", WebhookSigner.sign(secret, body));
+                signed = secret.equals(scopeSecret);
+            }
             default -> { // correctly signed: authenticated, possibly malformed input
-                headers.put("X-Hub-Signature-256", WebhookSigner.sign(SECRET, body));
+                headers.put("X-Hub-Signature-256", WebhookSigner.sign(scopeSecret, body));
                 signed = true;
             }
         }
         if (random.nextInt(20) == 0) {
             headers.remove("X-GitHub-Delivery");
         }
-        return new Fuzzed(headers, body, signed, id);
+        return new Fuzzed(headers, body, signed, id, undecodable);
+    }
+
+    /** An example with undecodable text spliced into its first string value. */
+    private byte[] undecodable(String json) {
+        byte[][] forms = {
+            "\\ud800".getBytes(StandardCharsets.US_ASCII),
+            "\\udfff".getBytes(StandardCharsets.US_ASCII),
+            "\\ud83d\\u0041".getBytes(StandardCharsets.US_ASCII),
+            {(byte) 0xC0, (byte) 0xAF},
+            {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+            {(byte) 0xFF},
+            {(byte) 0xE2, (byte) 0x82},
+        };
+        byte[] form = forms[random.nextInt(forms.length)];
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        java.util.regex.Matcher value = STRING_VALUE.matcher(json);
+        // inside the first string value (the examples are pretty-printed: "key": "value")
+        int at = value.find() ? value.end() : json.length() / 2;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(bytes, 0, at);
+        out.writeBytes(form);
+        out.write(bytes, at, bytes.length - at);
+        return out.toByteArray();
+    }
+
+    /** A payload whose repository, organisation and repository owner disagree. */
+    private byte[] scopeConfusion() {
+        String[] repos = {
+            "victim-org/app", "Victim-Org/special", "attacker/app", "victim-org", null
+        };
+        String[] orgs = {"victim-org", "attacker", "VICTIM-ORG", null};
+        String[] owners = {"victim-org", "attacker", null};
+        StringBuilder json = new StringBuilder("{\"action\":\"opened\"");
+        String repo = repos[random.nextInt(repos.length)];
+        String owner = owners[random.nextInt(owners.length)];
+        if (repo != null) {
+            json.append(",\"repository\":{\"full_name\":\"").append(repo).append('"');
+            if (owner != null) {
+                json.append(",\"owner\":{\"login\":\"")
+                        .append(owner)
+                        .append("\",\"type\":\"Organization\"}");
+            }
+            json.append('}');
+        }
+        String org = orgs[random.nextInt(orgs.length)];
+        if (org != null) {
+            json.append(",\"organization\":{\"login\":\"").append(org).append("\"}");
+        }
+        return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The one secret a delivery of {@code body} may be signed with, by the rule alone (an oracle
+     * written apart from the bridge's code): the repository's own, else its owner's (the owner in
+     * {@code repository.full_name}), {@code organization.login} only without a valid repository,
+     * else the global one.
+     */
+    private static String scopeSecretOf(byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (java.io.IOException | RuntimeException e) {
+            return SECRET;
+        }
+        if (tree == null || !tree.isObject()) {
+            return SECRET;
+        }
+        com.fasterxml.jackson.databind.JsonNode fullName = tree.at("/repository/full_name");
+        String owner = null;
+        if (fullName.isTextual()
+                && OWNER_REPO
+                        .matcher(fullName.asText().toLowerCase(java.util.Locale.ROOT))
+                        .matches()) {
+            String repo = fullName.asText().toLowerCase(java.util.Locale.ROOT);
+            if (repo.equals("victim-org/special")) {
+                return SPECIAL_SECRET;
+            }
+            owner = repo.substring(0, repo.indexOf('/'));
+        } else if (tree.at("/organization/login").isTextual()) {
+            owner = tree.at("/organization/login").asText().toLowerCase(java.util.Locale.ROOT);
+        }
+        return "victim-org".equals(owner) ? VICTIM_SECRET : SECRET;
+    }
+
+    /**
+     * A client over a raw socket that stalls: in its headers (0), after its headers (1), in its
+     * body (2), or trickles its headers a byte at a time (3). The bridge must close the connection
+     * within the configured timeouts, answering at most a 503 with Retry-After.
+     */
+    private static java.util.concurrent.CompletableFuture<Void> slowClient(
+            int port,
+            int n,
+            int kind,
+            List<String> violations,
+            java.util.concurrent.Executor threads) {
+        return java.util.concurrent.CompletableFuture.runAsync(
+                () -> {
+                    String head =
+                            "POST /webhooks/github HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                    + "Content-Type: application/json\r\nX-GitHub-Event: issues\r\n"
+                                    + "X-GitHub-Delivery: slow-"
+                                    + n
+                                    + "\r\nX-Hub-Signature-256: sha256="
+                                    + "0".repeat(64)
+                                    + "\r\nContent-Length: 1000\r\n\r\n";
+                    String sent =
+                            switch (kind) {
+                                case 0 -> head.substring(0, 40);
+                                case 1 -> head;
+                                case 2 -> head + "{\"action\":";
+                                default -> "";
+                            };
+                    long started = System.nanoTime();
+                    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                        socket.setSoTimeout(30_000);
+                        java.io.OutputStream out = socket.getOutputStream();
+                        out.write(sent.getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        if (kind == 3) {
+                            // a header byte every 300 ms: only the header timeout stops it
+                            for (int i = 0; i < 100; i++) {
+                                out.write(head.charAt(i));
+                                out.flush();
+                                Thread.sleep(300);
+                            }
+                        }
+                        String answer =
+                                new String(
+                                        socket.getInputStream().readAllBytes(),
+                                        StandardCharsets.US_ASCII);
+                        if (!answer.isEmpty()
+                                && !(answer.startsWith("HTTP/1.1 503")
+                                        && answer.toLowerCase(java.util.Locale.ROOT)
+                                                .contains("retry-after"))) {
+                            violations.add("slow client " + n + ": answered " + answer);
+                        }
+                    } catch (java.net.SocketTimeoutException e) {
+                        violations.add(
+                                "slow client "
+                                        + n
+                                        + " (kind "
+                                        + kind
+                                        + "): connection still open after "
+                                        + (System.nanoTime() - started) / 1_000_000
+                                        + " ms");
+                    } catch (java.io.IOException e) {
+                        // closed while writing: closed in time
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                threads);
     }
 
     private byte[] mutateBody(byte[] body) {

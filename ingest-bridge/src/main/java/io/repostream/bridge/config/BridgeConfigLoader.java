@@ -38,9 +38,22 @@ public final class BridgeConfigLoader {
     public static final String ENV_MAX_IN_FLIGHT = "REPOSTREAM_MAX_IN_FLIGHT";
     public static final String ENV_DEDUPE_WINDOW = "REPOSTREAM_DEDUPE_WINDOW";
     public static final String ENV_EVENT_LOOPS = "REPOSTREAM_EVENT_LOOPS";
+    public static final String ENV_MAX_BUFFERED_BYTES = "REPOSTREAM_MAX_BUFFERED_BYTES";
+    public static final String ENV_TLS_CERT_FILE = "REPOSTREAM_BRIDGE_TLS_CERT_FILE";
+    public static final String ENV_TLS_KEY_FILE = "REPOSTREAM_BRIDGE_TLS_KEY_FILE";
 
     private static final Set<String> TOP_KEYS =
-            Set.of("host", "port", "event_loops", "kafka", "webhook", "dedupe", "filter", "poll");
+            Set.of(
+                    "host",
+                    "port",
+                    "event_loops",
+                    "tls",
+                    "kafka",
+                    "webhook",
+                    "dedupe",
+                    "filter",
+                    "poll");
+    private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file");
     private static final Set<String> POLL_KEYS =
             Set.of("api_url", "token_file", "repos", "interval", "state_file", "hooks", "app");
     private static final Set<String> APP_KEYS =
@@ -58,7 +71,10 @@ public final class BridgeConfigLoader {
                     "max_body_bytes",
                     "max_in_flight",
                     "request_timeout",
-                    "retry_after");
+                    "retry_after",
+                    "max_buffered_bytes",
+                    "header_timeout",
+                    "idle_timeout");
     private static final Set<String> DEDUPE_KEYS = Set.of("window", "capacity");
     private static final Set<String> FILTER_KEYS = Set.of("owners", "ignored_events", "labels");
 
@@ -105,6 +121,17 @@ public final class BridgeConfigLoader {
         if (root.has("event_loops")) {
             config = config.withEventLoops(integer(root, "event_loops", where));
         }
+        JsonNode tls = section(root, "tls", TLS_KEYS, where);
+        if (tls.size() > 0) {
+            if (!tls.has("cert_file") || !tls.has("key_file")) {
+                throw new IllegalArgumentException(
+                        where + ": tls needs both cert_file and key_file");
+            }
+            config =
+                    config.withTls(
+                            Path.of(text(tls, "cert_file", where)),
+                            Path.of(text(tls, "key_file", where)));
+        }
         JsonNode kafka = section(root, "kafka", KAFKA_KEYS, where);
         if (kafka.has("bootstrap_servers")) {
             config = config.withKafkaBootstrapServers(text(kafka, "bootstrap_servers", where));
@@ -135,6 +162,15 @@ public final class BridgeConfigLoader {
         }
         if (webhook.has("retry_after")) {
             config = config.withRetryAfter(duration(webhook, "retry_after", where));
+        }
+        if (webhook.has("max_buffered_bytes")) {
+            config = config.withMaxBufferedBytes(webhook.get("max_buffered_bytes").asLong());
+        }
+        if (webhook.has("header_timeout")) {
+            config = config.withHeaderTimeout(duration(webhook, "header_timeout", where));
+        }
+        if (webhook.has("idle_timeout")) {
+            config = config.withIdleTimeout(duration(webhook, "idle_timeout", where));
         }
         JsonNode dedupe = section(root, "dedupe", DEDUPE_KEYS, where);
         if (dedupe.has("window")) {
@@ -220,6 +256,29 @@ public final class BridgeConfigLoader {
             config =
                     config.withMaxInFlight(
                             parseInt(env.get(ENV_MAX_IN_FLIGHT), ENV_MAX_IN_FLIGHT, where));
+        }
+        if (present(env, ENV_MAX_BUFFERED_BYTES)) {
+            config =
+                    config.withMaxBufferedBytes(
+                            parseLong(
+                                    env.get(ENV_MAX_BUFFERED_BYTES),
+                                    ENV_MAX_BUFFERED_BYTES,
+                                    where));
+        }
+        if (present(env, ENV_TLS_CERT_FILE) || present(env, ENV_TLS_KEY_FILE)) {
+            if (!present(env, ENV_TLS_CERT_FILE) || !present(env, ENV_TLS_KEY_FILE)) {
+                throw new IllegalArgumentException(
+                        where
+                                + ": "
+                                + ENV_TLS_CERT_FILE
+                                + " and "
+                                + ENV_TLS_KEY_FILE
+                                + " go together");
+            }
+            config =
+                    config.withTls(
+                            Path.of(env.get(ENV_TLS_CERT_FILE)),
+                            Path.of(env.get(ENV_TLS_KEY_FILE)));
         }
         if (present(env, ENV_DEDUPE_WINDOW)) {
             config =
@@ -384,6 +443,20 @@ public final class BridgeConfigLoader {
     private static int parseInt(String text, String key, String where) {
         try {
             return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    where + ": '" + key + "' must be a whole number, got '" + text + "'");
+        }
+    }
+
+    /** A duration given on the command line ({@code 500ms}, {@code 5s}, ..., or ISO-8601). */
+    public static Duration duration(String text, String option) {
+        return parseDuration(text, option, "command line");
+    }
+
+    private static long parseLong(String text, String key, String where) {
+        try {
+            return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     where + ": '" + key + "' must be a whole number, got '" + text + "'");

@@ -89,6 +89,8 @@ public final class BridgeMetrics {
     private final Counter pollBounded;
     private final Counter gapFill;
     private final Counter pollCompletions;
+    private final Counter deadLetters;
+    private final Counter connectionsClosed;
     private final java.util.concurrent.atomic.AtomicLong quotaRemaining =
             new java.util.concurrent.atomic.AtomicLong(-1);
 
@@ -174,6 +176,23 @@ public final class BridgeMetrics {
                                         + " in_kafka, too_old, redelivery_failed)")
                         .labelNames("outcome")
                         .register(registry);
+        deadLetters =
+                Counter.builder()
+                        .name("repostream_bridge_dead_letters")
+                        .help(
+                                "Signed deliveries written to the dead-letter topic, by reason"
+                                        + " (invalid_utf8, lone_surrogate, malformed)")
+                        .labelNames("reason")
+                        .register(registry);
+        connectionsClosed =
+                Counter.builder()
+                        .name("repostream_bridge_connections_closed")
+                        .help(
+                                "Connections the bridge closed itself, by reason (header_timeout:"
+                                        + " request headers not complete in time; after_503: a"
+                                        + " refused request whose body was not read)")
+                        .labelNames("reason")
+                        .register(registry);
         GaugeWithCallback.builder()
                 .name("repostream_bridge_github_quota_remaining")
                 .help("x-ratelimit-remaining of the last GitHub answer (-1 before the first)")
@@ -199,6 +218,25 @@ public final class BridgeMetrics {
 
     public void signatureFailure(String reason) {
         signatureFailures.labelValues(reason).inc();
+    }
+
+    /** Registers the gauge of request-body bytes buffered right now. */
+    public void bufferedBytes(java.util.function.LongSupplier bytes) {
+        GaugeWithCallback.builder()
+                .name("repostream_bridge_buffered_body_bytes")
+                .help(
+                        "Request-body bytes held (reserved) right now across all deliveries in"
+                                + " flight (bounded by webhook.max_buffered_bytes)")
+                .callback(callback -> callback.call(bytes.getAsLong()))
+                .register(registry);
+    }
+
+    public void deadLetter(String reason) {
+        deadLetters.labelValues(reason).inc();
+    }
+
+    public void connectionClosed(String reason) {
+        connectionsClosed.labelValues(reason).inc();
     }
 
     public void dedupeHit() {

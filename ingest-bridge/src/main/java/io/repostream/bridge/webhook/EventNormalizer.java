@@ -39,8 +39,11 @@ public final class EventNormalizer {
 
     private EventNormalizer() {}
 
-    /** The payload as a JSON object, or why it is not one. */
+    /**
+     * The payload as a JSON object of decodable text ({@link PayloadText}), or why it is not one.
+     */
     public static JsonNode parse(byte[] json) {
+        PayloadText.check(json);
         JsonNode tree;
         try {
             tree = STRICT_READER.readTree(json);

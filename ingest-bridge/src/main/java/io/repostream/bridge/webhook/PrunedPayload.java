@@ -53,6 +53,23 @@ public final class PrunedPayload {
      *     {@link EventNormalizer#parse} gives
      */
     public JsonNode parse(byte[] json) {
+        PayloadText.check(json);
+        return parseWellFormed(json);
+    }
+
+    /**
+     * The tree of a payload whose signature matched: its text is checked ({@link PayloadText}), and
+     * the tree {@link #tryParse} built before the check is reused when there is one.
+     */
+    public JsonNode parseVerified(byte[] json, JsonNode unverified) {
+        if (unverified == null) {
+            return parse(json);
+        }
+        PayloadText.check(json);
+        return unverified;
+    }
+
+    private JsonNode parseWellFormed(byte[] json) {
         try (JsonParser parser = TREE_READER.createParser(json)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
                 ObjectNode pruned = readObject(parser, root);
@@ -67,13 +84,15 @@ public final class PrunedPayload {
     }
 
     /**
-     * {@link #parse}, or null when the payload is not a JSON object: to learn which repository and
-     * organisation an unverified payload claims, to pick the webhook secrets (then only global
-     * secrets can apply).
+     * {@link #parse} without the text check, or null when the payload is not a JSON object: to
+     * learn which repository and organisation an unverified payload claims, to pick the webhook
+     * secrets (then only global secrets can apply). Its text is checked once the signature matched
+     * ({@link #parseVerified}), so that a signed but undecodable payload is dead-lettered with the
+     * reason rather than refused as unsigned.
      */
     public JsonNode tryParse(byte[] json) {
         try {
-            return parse(json);
+            return parseWellFormed(json);
         } catch (MalformedDeliveryException e) {
             return null;
         }
