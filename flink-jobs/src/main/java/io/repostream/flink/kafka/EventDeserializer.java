@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonParseException;
 import io.repostream.flink.serialization.EventOrDeadLetter;
 import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.json.StrictJsonText;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -81,7 +83,14 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
     }
 
     private GitHubEvent decode(byte[] value) throws UndecodableRecordException {
-        StrictJsonText.check(value);
+        Optional<StrictJsonText.Problem> problem = StrictJsonText.problem(value);
+        if (problem.isPresent()) {
+            throw new UndecodableRecordException(
+                    problem.get().kind() == StrictJsonText.Kind.INVALID_UTF8
+                            ? UndecodableRecordException.Reason.INVALID_UTF8
+                            : UndecodableRecordException.Reason.LONE_SURROGATE,
+                    problem.get().detail());
+        }
         try {
             return decoder.decode(value);
         } catch (JsonParseException e) {

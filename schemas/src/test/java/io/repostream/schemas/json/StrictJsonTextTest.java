@@ -1,15 +1,20 @@
-package io.repostream.bridge.webhook;
+package io.repostream.schemas.json;
 
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class PayloadTextTest {
+/** The text standard the bridge and the Flink job share ({@link StrictJsonText}). */
+class StrictJsonTextTest {
     static Stream<Arguments> decodable() {
         return Stream.of(
                 Arguments.of("a surrogate pair escape", "{\"t\":\"\\ud83d\\ude00\"}"),
@@ -24,8 +29,7 @@ class PayloadTextTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("decodable")
     void decodableTextPasses(String name, String json) {
-        assertThatCode(() -> PayloadText.check(json.getBytes(StandardCharsets.UTF_8)))
-                .doesNotThrowAnyException();
+        assertThat(StrictJsonText.problem(json.getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
 
     static Stream<Arguments> undecodable() {
@@ -45,21 +49,24 @@ class PayloadTextTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("undecodable")
     void aLoneSurrogateEscapeIsRefusedWithItsOffset(String name, String json, String message) {
-        assertThatThrownBy(() -> PayloadText.check(json.getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(MalformedDeliveryException.class)
-                .hasMessageContaining(message)
-                .extracting(e -> ((MalformedDeliveryException) e).label())
-                .isEqualTo(MalformedDeliveryException.LONE_SURROGATE);
+        assertThat(StrictJsonText.problem(json.getBytes(StandardCharsets.UTF_8)))
+                .hasValueSatisfying(
+                        p -> {
+                            assertThat(p.kind()).isEqualTo(StrictJsonText.Kind.LONE_SURROGATE);
+                            assertThat(p.detail()).contains(message);
+                        });
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.repostream.bridge.webhook.PayloadTextTest#invalidUtf8")
+    @MethodSource("io.repostream.schemas.json.StrictJsonTextTest#invalidUtf8")
     void bytesThatAreNotUtf8AreRefusedWithTheirOffset(String name, byte[] bytes) {
-        assertThatThrownBy(() -> PayloadText.check(bytes))
-                .isInstanceOf(MalformedDeliveryException.class)
-                .hasMessageContaining("not valid UTF-8 at byte 7")
-                .extracting(e -> ((MalformedDeliveryException) e).label())
-                .isEqualTo(MalformedDeliveryException.INVALID_UTF8);
+        assertThat(StrictJsonText.problem(bytes))
+                .hasValueSatisfying(
+                        p -> {
+                            assertThat(p.kind()).isEqualTo(StrictJsonText.Kind.INVALID_UTF8);
+                            assertThat(p.offset()).isEqualTo(7);
+                            assertThat(p.detail()).contains("not valid UTF-8 at byte 7");
+                        });
     }
 
     static Stream<Arguments> invalidUtf8() {
@@ -85,5 +92,42 @@ class PayloadTextTest {
         body[body.length - 2] = '"';
         body[body.length - 1] = '}';
         return Arguments.of(name, body);
+    }
+
+    @Test
+    void agreesWithTheJdksStrictUtf8DecoderOnRandomBytesAtEveryAlignment() {
+        Random random = new Random(13);
+        for (int n = 0; n < 20_000; n++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            for (int i = 0; i < bytes.length; i++) {
+                // mostly ASCII, so the eight-byte steps are taken, with UTF-8 lead and
+                // continuation bytes of every kind in between
+                int b = random.nextInt(4) == 0 ? random.nextInt(256) : 0x20 + random.nextInt(0x5F);
+                bytes[i] = (byte) (b == '\\' ? 'x' : b);
+            }
+            boolean valid = strictUtf8(bytes);
+            if (valid) {
+                assertThat(StrictJsonText.problem(bytes)).isEmpty();
+            } else {
+                assertThat(StrictJsonText.problem(bytes))
+                        .hasValueSatisfying(
+                                p ->
+                                        assertThat(p.kind())
+                                                .isEqualTo(StrictJsonText.Kind.INVALID_UTF8));
+            }
+        }
+    }
+
+    private static boolean strictUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 }
