@@ -5,6 +5,7 @@ import io.repostream.schemas.GitHubEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Reads the few fields the rules need from GitHub's webhook payloads, tolerating their absence. */
@@ -29,7 +30,34 @@ public final class GitHubPayloads {
                 : OptionalLong.empty();
     }
 
-    /** Label names of the issue or pull request, in payload order. */
+    /**
+     * Where the bridge's poller lists the fields of a polled item it could not complete (JSON
+     * pointers such as {@code /issue/labels}): GitHub's event feed trims payloads, and an item it
+     * no longer serves cannot be read back.
+     */
+    public static final String INCOMPLETE = "repostream_incomplete";
+
+    /**
+     * Label names of the issue or pull request, or empty when the payload does not say: the field
+     * is absent (a trimmed feed record) or marked {@link #INCOMPLETE}. Rules must not read an
+     * unknown list as an empty one.
+     */
+    public static Optional<List<String>> knownLabels(GitHubEvent event) {
+        JsonNode payload = event.payload();
+        String field = payload.path("issue").isObject() ? "issue" : "pull_request";
+        if (!payload.path(field).path("labels").isArray()) {
+            return Optional.empty();
+        }
+        String pointer = "/" + field + "/labels";
+        for (JsonNode missing : payload.path(INCOMPLETE)) {
+            if (pointer.equals(missing.asText())) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(labels(event));
+    }
+
+    /** Label names of the issue or pull request, in payload order (none when unknown). */
     public static List<String> labels(GitHubEvent event) {
         List<String> names = new ArrayList<>();
         for (JsonNode label : item(event).path("labels")) {

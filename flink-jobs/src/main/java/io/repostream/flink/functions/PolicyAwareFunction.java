@@ -1,6 +1,9 @@
 package io.repostream.flink.functions;
 
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
+import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -22,10 +25,34 @@ public abstract class PolicyAwareFunction<IN, OUT>
     private static final Logger LOG = LoggerFactory.getLogger(PolicyAwareFunction.class);
 
     private transient Counter refused;
+    private transient Counter unknownLabels;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         refused = getRuntimeContext().getMetricGroup().counter("refusedPolicies");
+        unknownLabels = getRuntimeContext().getMetricGroup().counter("eventsWithUnknownLabels");
+    }
+
+    /**
+     * The item's labels, or empty when the event does not say what they are ({@link
+     * GitHubPayloads#knownLabels}): then the rule leaves the item alone, and this says so in a log
+     * line and the {@code eventsWithUnknownLabels} metric. An unknown list is never read as an
+     * empty one (a polled item that GitHub no longer serves would otherwise be triaged).
+     */
+    protected final Optional<List<String>> labelsOrSkip(GitHubEvent event, String rule) {
+        Optional<List<String>> labels = GitHubPayloads.knownLabels(event);
+        if (labels.isEmpty()) {
+            unknownLabels.inc();
+            LOG.info(
+                    "{}: {}#{} {}.{} ({}) does not say what its labels are: left alone",
+                    rule,
+                    event.repo(),
+                    GitHubPayloads.itemNumber(event).orElse(0),
+                    event.type(),
+                    event.action(),
+                    event.eventId());
+        }
+        return labels;
     }
 
     @Override
@@ -58,6 +85,11 @@ public abstract class PolicyAwareFunction<IN, OUT>
     /** The policy of {@code repo} as currently known, or its defaults. */
     protected final RepoPolicy policy(ReadOnlyContext ctx, String repo) throws Exception {
         return Policies.of(ctx.getBroadcastState(Policies.DESCRIPTOR), repo);
+    }
+
+    /** Events left alone so far because their labels were unknown, for tests. */
+    long eventsWithUnknownLabels() {
+        return unknownLabels == null ? 0 : unknownLabels.getCount();
     }
 
     /** Policies refused so far (by the first subtask), for tests. */

@@ -33,34 +33,42 @@ public final class RuleFields implements MapFunction<GitHubEvent, GitHubEvent> {
     /** What the rules read, as a {@link PayloadProjection} spec. */
     public static final Map<String, Object> KEPT =
             fields(
-                    "action", LEAF,
-                    "issue", ITEM,
-                    "pull_request", ITEM,
-                    "comment", fields("user", USER),
-                    "review", fields("user", USER, "state", LEAF),
-                    "sender", USER,
+                    GitHubPayloads.INCOMPLETE,
+                    LEAF,
+                    "action",
+                    LEAF,
+                    "issue",
+                    ITEM,
+                    "pull_request",
+                    ITEM,
+                    "comment",
+                    fields("user", USER),
+                    "review",
+                    fields("user", USER, "state", LEAF),
+                    "sender",
+                    USER,
                     "workflow_run",
-                            fields(
-                                    "id", LEAF,
-                                    "name", LEAF,
-                                    "head_sha", LEAF,
-                                    "conclusion", LEAF,
-                                    "run_attempt", LEAF,
-                                    "pull_requests", fields("number", LEAF)),
+                    fields(
+                            "id", LEAF,
+                            "name", LEAF,
+                            "head_sha", LEAF,
+                            "conclusion", LEAF,
+                            "run_attempt", LEAF,
+                            "pull_requests", fields("number", LEAF)),
                     "workflow_job",
-                            fields(
-                                    "run_id", LEAF,
-                                    "workflow_name", LEAF,
-                                    "name", LEAF,
-                                    "conclusion", LEAF,
-                                    "steps", fields("name", LEAF, "conclusion", LEAF)),
+                    fields(
+                            "run_id", LEAF,
+                            "workflow_name", LEAF,
+                            "name", LEAF,
+                            "conclusion", LEAF,
+                            "steps", fields("name", LEAF, "conclusion", LEAF)),
                     "check_run",
-                            fields(
-                                    "name", LEAF,
-                                    "head_sha", LEAF,
-                                    "conclusion", LEAF,
-                                    "output", fields("title", LEAF, "summary", LEAF, "text", LEAF),
-                                    "app", fields("slug", LEAF)));
+                    fields(
+                            "name", LEAF,
+                            "head_sha", LEAF,
+                            "conclusion", LEAF,
+                            "output", fields("title", LEAF, "summary", LEAF, "text", LEAF),
+                            "app", fields("slug", LEAF)));
 
     @Override
     public GitHubEvent map(GitHubEvent event) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -216,6 +217,11 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         if (ignored(policy, GitHubPayloads.author(event))) {
             return;
         }
+        // the priority comes from the labels: without them the deadlines cannot be known
+        Optional<List<String>> labels = labelsOrSkip(event, RULE);
+        if (labels.isEmpty()) {
+            return;
+        }
         Long end = ended.value();
         if (end != null) { // a new life: the end of the last one is no longer needed
             ctx.timerService().deleteEventTimeTimer(end + END_MEMORY.toMillis());
@@ -229,7 +235,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                         "pull_request".equals(event.type()),
                         event.eventId(),
                         event.occurredAt(),
-                        SlaDeadlines.priority(policy, GitHubPayloads.labels(event)),
+                        SlaDeadlines.priority(policy, labels.get()),
                         null,
                         false,
                         false,
@@ -244,7 +250,11 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     private void reprioritise(SlaState state, GitHubEvent event, ReadOnlyContext ctx)
             throws Exception {
         RepoPolicy policy = policy(ctx, state.repo());
-        String priority = SlaDeadlines.priority(policy, GitHubPayloads.labels(event));
+        Optional<List<String>> labels = labelsOrSkip(event, RULE);
+        if (labels.isEmpty()) {
+            return;
+        }
+        String priority = SlaDeadlines.priority(policy, labels.get());
         if (priority.equals(state.priority())) {
             return;
         }

@@ -8,6 +8,7 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -56,7 +57,11 @@ public final class TriageLabelFunction extends PolicyAwareFunction<GitHubEvent, 
 
     private void onOpened(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
-        if (Boolean.TRUE.equals(triaged.value()) || !GitHubPayloads.labels(event).isEmpty()) {
+        if (Boolean.TRUE.equals(triaged.value())) {
+            return;
+        }
+        Optional<List<String>> labels = labelsOrSkip(event, RULE);
+        if (labels.isEmpty() || !labels.get().isEmpty()) {
             return;
         }
         RepoPolicy policy = policy(ctx, event.repo());

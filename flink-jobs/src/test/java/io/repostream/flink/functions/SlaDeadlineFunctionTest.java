@@ -315,6 +315,20 @@ class SlaDeadlineFunctionTest {
     }
 
     @Test
+    void startsNoClockForAnItemWhoseLabelsAreUnknown() throws Exception {
+        GitHubEvent opened = Events.issue("opened", REPO, 12, List.of(), T0);
+        com.fasterxml.jackson.databind.node.ObjectNode trimmed =
+                (com.fasterxml.jackson.databind.node.ObjectNode) opened.payload().deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) trimmed.get("issue")).remove("labels");
+
+        send(opened.withPayload(trimmed));
+
+        assertThat(KeyedStates.entries(harness, "sla-item")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(function.eventsWithUnknownLabels()).isOne();
+    }
+
+    @Test
     void clearsTimersAndStateWhenTheItemCloses() throws Exception {
         send(Events.issue("opened", REPO, 12, List.of("P1"), T0));
         send(Events.issue("opened", REPO, 13, List.of("P2"), T0));

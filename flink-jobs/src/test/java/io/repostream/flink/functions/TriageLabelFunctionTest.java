@@ -3,6 +3,7 @@ package io.repostream.flink.functions;
 import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.Events;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
@@ -11,24 +12,29 @@ import io.repostream.schemas.RepoPolicy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class TriageLabelFunctionTest {
     private static final String REPO = "octo-org/widgets";
 
     private KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
             harness;
+    private TriageLabelFunction function;
 
     @BeforeEach
     void openHarness() throws Exception {
         harness =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        new TriageLabelFunction(),
+                        function = new TriageLabelFunction(),
                         new ItemKey(),
                         Types.STRING,
                         Policies.DESCRIPTOR);
@@ -71,6 +77,33 @@ class TriageLabelFunctionTest {
 
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(KeyedStates.entries(harness, "triaged")).isZero();
+    }
+
+    /**
+     * A polled event whose feed record lacked the labels and whose issue the poller could not read
+     * back (GitHub no longer serves it): the labels are unknown, not empty.
+     */
+    static Stream<Arguments> openingsWhoseLabelsAreUnknown() {
+        ObjectNode absent = (ObjectNode) Events.issue("opened", REPO, 15, List.of(), T0).payload();
+        ((ObjectNode) absent.get("issue")).remove("labels");
+        ObjectNode marked = absent.deepCopy();
+        ((ObjectNode) marked.get("issue")).putArray("labels");
+        marked.putArray(GitHubPayloads.INCOMPLETE).add("/issue/labels");
+        return Stream.of(
+                Arguments.of("labels absent", absent), Arguments.of("marked incomplete", marked));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("openingsWhoseLabelsAreUnknown")
+    void leavesAnIssueAloneWhenItsLabelsAreUnknown(String name, ObjectNode payload)
+            throws Exception {
+        GitHubEvent opened = Events.issue("opened", REPO, 15, List.of(), T0).withPayload(payload);
+
+        harness.processElement(opened, T0.toEpochMilli());
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(KeyedStates.entries(harness, "triaged")).isZero();
+        assertThat(function.eventsWithUnknownLabels()).isOne();
     }
 
     @Test
