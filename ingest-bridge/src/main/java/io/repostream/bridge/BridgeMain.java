@@ -60,9 +60,11 @@ public final class BridgeMain implements Callable<Integer> {
     Integer port;
 
     @Option(
-            names = "--kafka-bootstrap-servers",
+            names = {"--bootstrap-servers", "--kafka-bootstrap-servers"},
             paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (default 127.0.0.1:9092)")
+            description =
+                    "Kafka bootstrap servers (default 127.0.0.1:9092); the name every repostream"
+                            + " service uses (--kafka-bootstrap-servers is its old spelling)")
     String kafkaBootstrapServers;
 
     @Option(

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class BridgeMainTest {
@@ -75,6 +77,15 @@ class BridgeMainTest {
         assertThat(defaults.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(defaults.tls()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"--bootstrap-servers", "--kafka-bootstrap-servers"})
+    void takesKafkaFromTheFlagEveryServiceUsesAndItsOldSpelling(String flag) {
+        BridgeMain main = new BridgeMain(Map.of());
+        new CommandLine(main).parseArgs(flag, "127.0.0.1:19092");
+
+        assertThat(main.config().kafkaBootstrapServers()).isEqualTo("127.0.0.1:19092");
     }
 
     @Test
