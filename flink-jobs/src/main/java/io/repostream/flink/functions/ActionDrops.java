@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionDrops {
     private static final Logger LOG = LoggerFactory.getLogger(ActionDrops.class);
+    private static final String LINE = "{} dropped {} by {} on {}#{} ({}): {}: {}";
 
     /** The governors' audit records of dropped actions. */
     public static final OutputTag<AuditRecord> AUDITS =
@@ -64,16 +65,22 @@ public final class ActionDrops {
      */
     AuditRecord drop(ActionRecord action, Reason reason, String detail, long nowMs) {
         counters.get(reason).inc();
-        LOG.warn(
-                "{} dropped {} by {} on {}#{} ({}): {}: {}",
-                governor,
-                action.type().wireName(),
-                action.producedBy(),
-                action.repo(),
-                action.target(),
-                action.actionId(),
-                reason.label(),
-                detail);
+        Object[] line = {
+            governor,
+            action.type().wireName(),
+            action.producedBy(),
+            action.repo(),
+            action.target(),
+            action.actionId(),
+            reason.label(),
+            detail
+        };
+        // a type the policy leaves off is the policy working, not a problem: INFO, not WARN
+        if (reason == Reason.ACTION_TYPE_DISABLED) {
+            LOG.info(LINE, line);
+        } else {
+            LOG.warn(LINE, line);
+        }
         Instant now = Instant.ofEpochMilli(nowMs);
         return new AuditRecord(
                 action.actionId() + "/dropped",
