@@ -81,9 +81,7 @@ public final class GitHubPayloads {
 
     /** Whether the event's sender is a GitHub App or other bot account. */
     public static boolean senderIsBot(GitHubEvent event) {
-        JsonNode sender = event.payload().path("sender");
-        return "Bot".equals(sender.path("type").asText())
-                || sender.path("login").asText("").endsWith("[bot]");
+        return Accounts.isBot(event.payload().path("sender"));
     }
 
     private static String login(JsonNode user) {

@@ -214,7 +214,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
 
     private void start(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
         RepoPolicy policy = policy(ctx, event.repo());
-        if (ignored(policy, GitHubPayloads.author(event))) {
+        if (Accounts.ignored(policy, GitHubPayloads.author(event))) {
             return;
         }
         // the priority comes from the labels: without them the deadlines cannot be known
@@ -270,9 +270,11 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                         ? event.payload().path("review").path("user")
                         : event.payload().path("comment").path("user");
         String login = responder.path("login").asText("").toLowerCase(Locale.ROOT);
-        boolean bot = "Bot".equals(responder.path("type").asText()) || login.endsWith("[bot]");
         RepoPolicy policy = policy(ctx, state.repo());
-        if (login.isEmpty() || bot || login.equals(state.author()) || ignored(policy, login)) {
+        if (login.isEmpty()
+                || Accounts.isBot(responder)
+                || login.equals(state.author())
+                || Accounts.ignored(policy, login)) {
             return;
         }
         SlaState answered = state.withFirstResponse(event.occurredAt());
@@ -468,10 +470,6 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 delta,
                 at,
                 at);
-    }
-
-    private static boolean ignored(RepoPolicy policy, String login) {
-        return policy.ignoreUsers().stream().anyMatch(u -> u.equalsIgnoreCase(login));
     }
 
     private static boolean reached(Instant deadline, Instant now) {

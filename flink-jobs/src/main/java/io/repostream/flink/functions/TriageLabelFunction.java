@@ -67,7 +67,7 @@ public final class TriageLabelFunction extends PolicyAwareFunction<GitHubEvent, 
         RepoPolicy policy = policy(ctx, event.repo());
         // proposed whatever the policy enables: the repo governor drops, on record, what it does
         // not
-        if (policy.ignoreUsers().contains(GitHubPayloads.author(event))) {
+        if (Accounts.ignored(policy, GitHubPayloads.author(event))) {
             return;
         }
         triaged.update(true);

@@ -106,6 +106,38 @@ class TriageLabelFunctionTest {
         assertThat(function.eventsWithUnknownLabels()).isOne();
     }
 
+    /** GitHub logins are case-insensitive: the SLA monitor already matched them so. */
+    @ParameterizedTest(name = "ignore_users {0}, author {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "Dependabot[bot], dependabot[bot]",
+        "dependabot[bot], Dependabot[bot]",
+        "RELEASE-BOT, release-bot"
+    })
+    void leavesIssuesOfIgnoredUsersAloneInAnyCase(String ignored, String author) throws Exception {
+        harness.processBroadcastElement(
+                new RepoPolicy(
+                        REPO,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(ignored),
+                        null,
+                        null,
+                        T0,
+                        null),
+                0);
+        GitHubEvent opened = Events.issue("opened", REPO, 16, List.of(), T0);
+        ObjectNode payload = opened.payload().deepCopy();
+        ((ObjectNode) payload.get("issue").get("user")).put("login", author);
+
+        harness.processElement(opened.withPayload(payload), T0.toEpochMilli());
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
     @Test
     void usesTheRepositorysPolicyLabelAndDryRunOnceAPolicyArrives() throws Exception {
         harness.processBroadcastElement(policy(REPO, "triage/new", true, null), 0);
