@@ -11,9 +11,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -114,6 +122,67 @@ class InstallationTokensTest {
                 .isInstanceOf(IOException.class)
                 .hasMessage("GitHub answered 502");
         assertThat(tokens.token(3401).value()).isEqualTo("ghs_ok");
+    }
+
+    @Test
+    @Timeout(30)
+    void threadsNeedingOneInstallationsTokenAskOnceWhileOtherInstallationsGoOn() throws Exception {
+        CountDownLatch asking = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        AtomicInteger requests = new AtomicInteger();
+        AppJwt jwt = new AppJwt(77, AppPrivateKey.fromPem(Keys.pkcs8Pem(Keys.APP)), clock);
+        InstallationTokens tokens =
+                new InstallationTokens(
+                        jwt,
+                        (installation, appJwt) -> {
+                            requests.incrementAndGet();
+                            if (installation == 3401) {
+                                asking.countDown();
+                                try {
+                                    answer.await();
+                                } catch (InterruptedException e) {
+                                    throw new java.io.InterruptedIOException();
+                                }
+                            }
+                            return new InstallationToken(
+                                    "ghs_" + installation, clock.instant().plus(HOUR));
+                        },
+                        clock);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<InstallationToken> first = threads.submit(() -> tokens.token(3401));
+            asking.await();
+            AtomicReference<Thread> second = new AtomicReference<>();
+            Future<InstallationToken> waiting =
+                    threads.submit(
+                            () -> {
+                                second.set(Thread.currentThread());
+                                return tokens.token(3401);
+                            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(
+                            () ->
+                                    second.get() != null
+                                            && second.get().getState() == Thread.State.BLOCKED);
+
+            // on a thread of its own: were it to wait for installation 3401, the test would fail
+            // at the time limit instead of hanging on a monitor no interrupt frees
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                assertThat(other.submit(() -> tokens.token(3402)).get(20, TimeUnit.SECONDS).value())
+                        .isEqualTo("ghs_3402");
+            } finally {
+                other.shutdownNow();
+            }
+            answer.countDown();
+            assertThat(first.get().value()).isEqualTo("ghs_3401");
+            assertThat(waiting.get()).isSameAs(first.get());
+            assertThat(requests).hasValue(2);
+        } finally {
+            answer.countDown();
+            threads.shutdownNow();
+        }
     }
 
     @Test
