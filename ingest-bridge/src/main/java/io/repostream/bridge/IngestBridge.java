@@ -126,7 +126,10 @@ public final class IngestBridge implements AutoCloseable {
             }
             return new GapFiller(
                             poll.hooks(),
-                            new HookDeliveries(poll.apiUrl(), poll.auth(), config.kafkaTimeout()),
+                            new HookDeliveries(
+                                    poll.apiUrl(),
+                                    poll.auth(config.kafkaTimeout()),
+                                    config.kafkaTimeout()),
                             seen,
                             config.dedupeWindow(),
                             new BridgeMetrics(() -> 0, seen::size),
@@ -192,7 +195,9 @@ public final class IngestBridge implements AutoCloseable {
                 new WebhookEndpoint(config, log, seen, metrics, inFlight, budget, clock);
 
         GitHubAuth auth =
-                config.poll().enabled() || config.poll().fillsGaps() ? config.poll().auth() : null;
+                config.poll().enabled() || config.poll().fillsGaps()
+                        ? config.poll().auth(config.kafkaTimeout())
+                        : null;
         if (config.poll().enabled()) {
             PollConfig poll = config.poll();
             poller =

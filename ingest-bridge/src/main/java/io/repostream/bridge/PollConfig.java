@@ -83,10 +83,13 @@ public record PollConfig(
         return new PollConfig(null, null, List.of(), Duration.ofSeconds(60), null, List.of(), null);
     }
 
-    /** The Authorization header source: the app installation when configured, else the token. */
-    public io.repostream.bridge.poll.GitHubAuth auth() {
+    /**
+     * The Authorization header source: the app installation when configured, else the token. {@code
+     * timeout} bounds each request for an installation token.
+     */
+    public io.repostream.bridge.poll.GitHubAuth auth(java.time.Duration timeout) {
         return app != null
-                ? io.repostream.bridge.poll.GitHubAuth.app(apiUrl, app)
+                ? io.repostream.bridge.poll.GitHubAuth.app(apiUrl, app, timeout)
                 : io.repostream.bridge.poll.GitHubAuth.token(token);
     }
 

@@ -151,7 +151,7 @@ class GitHubAppAuthTest {
         KeyPair keys = rsaKeys();
         github.registerApp(appId, keys.getPublic());
         github.installApp(appId, installationId, repo);
-        // within hub4j's five-minute margin: every use asks for a fresh token
+        // within the five-minute refresh margin: every use asks for a fresh token
         github.setInstallationTokenLifetime(Duration.ofMinutes(4));
         try (IngestBridge bridge = IngestBridge.start(config(pkcs1Pem(keys), List.of()))) {
             bridge.pollNow();
@@ -172,7 +172,13 @@ class GitHubAppAuthTest {
         }
 
         assertThat(github.requests())
-                .anyMatch(r -> r.startsWith("GET /app ") && r.endsWith(" 401"));
+                .anyMatch(
+                        r ->
+                                r.startsWith(
+                                                "POST /app/installations/"
+                                                        + installationId
+                                                        + "/access_tokens ")
+                                        && r.endsWith(" 401"));
         assertThat(github.installationTokensIssued()).doesNotContainKey(installationId);
         assertThat(feedRequests()).isEmpty();
     }

@@ -3,6 +3,7 @@ package io.repostream.executor.github;
 import io.repostream.executor.ExecutorConfig;
 import io.repostream.executor.github.RequestGate.Kind;
 import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.githubapp.AppPrivateKey;
 import io.repostream.schemas.TargetState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -120,7 +121,7 @@ public final class HubGitHubClient implements GitHubClient {
         }
         return new GitHubApp(
                 config.githubApp().appId(),
-                GitHubApp.privateKey(config.githubApp().privateKeyPem()),
+                AppPrivateKey.fromPem(config.githubApp().privateKeyPem()),
                 config.githubApiUrl(),
                 http,
                 config.githubTimeout(),

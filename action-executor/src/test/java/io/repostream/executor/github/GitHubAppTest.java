@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -151,12 +150,12 @@ class GitHubAppTest {
     }
 
     private HubGitHubClient client() {
+        return client(pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    }
+
+    private HubGitHubClient client(String privateKeyPem) {
         ExecutorConfig config =
-                ExecutorConfig.forGitHubApp(
-                                "127.0.0.1:1",
-                                baseUrl(),
-                                APP_ID,
-                                pem("PRIVATE KEY", keys.getPrivate().getEncoded()))
+                ExecutorConfig.forGitHubApp("127.0.0.1:1", baseUrl(), APP_ID, privateKeyPem)
                         .withoutPacing();
         ExecutorMetrics metrics = new ExecutorMetrics();
         return new HubGitHubClient(config, new RequestGate(config, metrics), metrics);
@@ -191,13 +190,13 @@ class GitHubAppTest {
     }
 
     @Test
-    void readsTheKeyInThePkcs1FormGitHubHandsOut() {
+    void readsWithTheKeyInThePkcs1FormGitHubHandsOut() {
         byte[] pkcs8 = keys.getPrivate().getEncoded();
         // PKCS#8 for RSA is a fixed 26-byte envelope around the PKCS#1 key
         byte[] pkcs1 = Arrays.copyOfRange(pkcs8, 26, pkcs8.length);
-        assertThat(GitHubApp.privateKey(pem("RSA PRIVATE KEY", pkcs1)).getEncoded())
-                .isEqualTo(pkcs8);
-        assertThat(((RSAPublicKey) keys.getPublic()).getModulus().bitLength()).isEqualTo(2048);
+        assertThat(client(pem("RSA PRIVATE KEY", pkcs1)).issue("acme/app", 18).state())
+                .isEqualTo("closed");
+        assertThat(requests).containsOnlyOnce("POST /app/installations/77/access_tokens");
     }
 
     @Test
@@ -207,10 +206,13 @@ class GitHubAppTest {
         assertThat(config.toString())
                 .doesNotContain(pem.substring(40, 80))
                 .contains("privateKey=****");
-        assertThatThrownBy(
-                        () ->
-                                GitHubApp.privateKey(
-                                        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----"))
-                .hasMessage("the GitHub App private key is not an RSA key in PEM form");
+        byte[] der = keys.getPrivate().getEncoded();
+        String cut = pem("PRIVATE KEY", Arrays.copyOf(der, der.length / 2));
+        assertThatThrownBy(() -> client(cut))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "the GitHub App private key is not an RSA key in PEM form: not a PKCS#8 RSA"
+                                + " private key")
+                .hasMessageNotContaining(cut.substring(40, 80));
     }
 }

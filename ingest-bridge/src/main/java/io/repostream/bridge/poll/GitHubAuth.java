@@ -1,15 +1,19 @@
 package io.repostream.bridge.poll;
 
 import io.repostream.bridge.GitHubApp;
+import io.repostream.githubapp.AppJwt;
+import io.repostream.githubapp.AppPrivateKey;
+import io.repostream.githubapp.HttpTokenRequest;
+import io.repostream.githubapp.InstallationTokens;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.kohsuke.github.GitHubBuilder;
-import org.kohsuke.github.authorization.AppInstallationAuthorizationProvider;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * The {@code Authorization} header for GitHub's REST API: a fixed token, or a GitHub App's
- * installation token, which hub4j obtains with the app's JWT and refreshes five minutes before it
- * expires. The header value is never logged.
+ * installation token (from {@code github-app-auth}), asked for with the app's JWT and refreshed
+ * five minutes before it expires. The header value is never logged.
  */
 @FunctionalInterface
 public interface GitHubAuth {
@@ -23,23 +27,20 @@ public interface GitHubAuth {
     }
 
     /**
-     * Authenticates as installation {@code app.installationId()} of the app: hub4j asks {@code POST
-     * /app/installations/{id}/access_tokens} with a JWT signed by the app's private key.
+     * Authenticates as installation {@code app.installationId()} of the app: {@code POST
+     * /app/installations/{id}/access_tokens} with a JWT signed by the app's private key, with the
+     * JDK's HTTP client as every other call of the poller.
      */
-    static GitHubAuth app(String apiUrl, GitHubApp app) {
-        AppJwt jwt = new AppJwt(app.appId(), AppJwt.readPrivateKey(app.privateKeyFile()));
-        AppInstallationAuthorizationProvider installation =
-                new AppInstallationAuthorizationProvider(
-                        gitHubApp -> gitHubApp.getInstallationById(app.installationId()), jwt);
-        try {
-            // Building binds the provider to a client of this API; it asks for tokens on demand.
-            new GitHubBuilder()
-                    .withEndpoint(apiUrl)
-                    .withAuthorizationProvider(installation)
-                    .build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot set up GitHub App authentication", e);
-        }
-        return installation::getEncodedAuthorization;
+    static GitHubAuth app(String apiUrl, GitHubApp app, Duration timeout) {
+        Clock clock = Clock.systemUTC();
+        InstallationTokens tokens =
+                new InstallationTokens(
+                        new AppJwt(app.appId(), AppPrivateKey.read(app.privateKeyFile()), clock),
+                        new HttpTokenRequest(
+                                apiUrl,
+                                HttpClient.newBuilder().connectTimeout(timeout).build(),
+                                timeout),
+                        clock);
+        return () -> "token " + tokens.token(app.installationId()).value();
     }
 }
