@@ -68,18 +68,24 @@ public final class SchemaCompatibility {
 
     public static Report compare(JsonNode released, JsonNode current) {
         SchemaCompatibility c = new SchemaCompatibility(released, current);
-        c.walk(released, current, "", "", new HashSet<>());
+        c.walk(released, current, "", "", Seen.none());
         return new Report(List.copyOf(c.breaks), List.copyOf(c.added));
     }
 
+    /** The {@code $ref}s followed on the way to a node, in each document. */
+    private record Seen(Set<String> released, Set<String> current) {
+        static Seen none() {
+            return new Seen(Set.of(), Set.of());
+        }
+    }
+
     private void walk(
-            JsonNode oldNode,
-            JsonNode newNode,
-            String path,
-            String parentDescription,
-            Set<String> refsOnPath) {
-        JsonNode o = resolve(oldNode, releasedRoot, refsOnPath, path);
-        JsonNode n = resolve(newNode, currentRoot, refsOnPath, path);
+            JsonNode oldNode, JsonNode newNode, String path, String parentDescription, Seen seen) {
+        Set<String> releasedRefs = new HashSet<>(seen.released());
+        Set<String> currentRefs = new HashSet<>(seen.current());
+        JsonNode o = resolve(oldNode, releasedRoot, releasedRefs, path);
+        JsonNode n = resolve(newNode, currentRoot, currentRefs, path);
+        Seen refsOnPath = new Seen(releasedRefs, currentRefs);
         if (o == null || n == null || !o.isObject() || !n.isObject()) {
             // a boolean schema or an unresolvable $ref (reported by resolve): nothing to compare
             return;
@@ -123,7 +129,7 @@ public final class SchemaCompatibility {
         }
         String target = ref.asText();
         if (!target.startsWith("#/") || refsOnPath.contains(target)) {
-            // recursive or external: compare the $ref itself
+            // a recursive $ref was compared where first followed; an external one cannot be
             if (!refsOnPath.contains(target)) {
                 tightened(path, "cannot follow $ref " + target);
             }
@@ -187,7 +193,7 @@ public final class SchemaCompatibility {
         return types;
     }
 
-    private void properties(JsonNode o, JsonNode n, String path, Set<String> refsOnPath) {
+    private void properties(JsonNode o, JsonNode n, String path, Seen refsOnPath) {
         JsonNode oldProps = o.path("properties");
         JsonNode newProps = n.path("properties");
         Iterator<String> names = oldProps.fieldNames();
@@ -198,7 +204,7 @@ public final class SchemaCompatibility {
                 breaks.add(new Break(at, Rule.PROPERTY_REMOVED, "property " + name + " removed"));
                 continue;
             }
-            walk(oldProps.get(name), newProps.get(name), at, "", new HashSet<>(refsOnPath));
+            walk(oldProps.get(name), newProps.get(name), at, "", refsOnPath);
         }
     }
 
@@ -302,7 +308,7 @@ public final class SchemaCompatibility {
         return after.startsWith("^(?:" + old + "|") && after.endsWith(")$");
     }
 
-    private void additionalProperties(JsonNode o, JsonNode n, String path, Set<String> refs) {
+    private void additionalProperties(JsonNode o, JsonNode n, String path, Seen refs) {
         JsonNode before = o.get("additionalProperties");
         JsonNode after = n.get("additionalProperties");
         if (after == null) {
@@ -312,15 +318,14 @@ public final class SchemaCompatibility {
         if (after.isBoolean() && !after.asBoolean() && !oldFalse) {
             tightened(path, "additionalProperties became false");
         } else if (before != null && before.isObject() && after.isObject()) {
-            walk(before, after, path + "/*", "", new HashSet<>(refs));
+            walk(before, after, path + "/*", "", refs);
         } else if ((before == null || before.isBoolean() && before.asBoolean())
                 && after.isObject()) {
             tightened(path, "additionalProperties became a schema");
         }
     }
 
-    private void alternatives(
-            JsonNode o, JsonNode n, String combinator, String path, Set<String> refs) {
+    private void alternatives(JsonNode o, JsonNode n, String combinator, String path, Seen refs) {
         JsonNode before = o.get(combinator);
         JsonNode after = n.get(combinator);
         if (after == null) {
@@ -335,7 +340,7 @@ public final class SchemaCompatibility {
                 tightened(path, combinator + " lost alternative " + i);
                 continue;
             }
-            walk(before.get(i), after.get(i), path, "", new HashSet<>(refs));
+            walk(before.get(i), after.get(i), path, "", refs);
         }
     }
 

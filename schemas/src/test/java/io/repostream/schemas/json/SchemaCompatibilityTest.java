@@ -170,6 +170,22 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void aDefinitionBothVersionsReferToIsComparedToo() {
+        Report report =
+                compare(
+                        "{'$defs': {'d': {'type': 'string', 'pattern': '^a+$'}}, 'properties':"
+                                + " {'x': {'$ref': '#/$defs/d'}, 'y': {'$ref': '#/$defs/d'}}}",
+                        "{'$defs': {'d': {'type': 'string', 'pattern': '^a$'}}, 'properties':"
+                                + " {'x': {'$ref': '#/$defs/d'}, 'y': {'$ref': '#/$defs/d'}}}");
+
+        assertThat(report.breaks())
+                .extracting(Break::rule, Break::path)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Rule.CONSTRAINT_TIGHTENED, "/x"),
+                        org.assertj.core.groups.Tuple.tuple(Rule.CONSTRAINT_TIGHTENED, "/y"));
+    }
+
+    @Test
     void aNewEnumValueIsNoBreakButIsReportedWithItsDescription() {
         Report report =
                 compare(
