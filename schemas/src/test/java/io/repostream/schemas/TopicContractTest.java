@@ -171,6 +171,28 @@ class TopicContractTest {
                         });
     }
 
+    /** As flink-jobs' ActionDrops writes it: no GitHub call, so no state, status or limits. */
+    private static AuditRecord droppedByAGovernor() {
+        ActionRecord action = SampleRecords.action();
+        return new AuditRecord(
+                action.actionId() + "/dropped",
+                action.actionId(),
+                action.repo(),
+                action.target(),
+                action.type(),
+                AuditOutcome.DROPPED,
+                null,
+                null,
+                null,
+                null,
+                "budget: the repo's action budget is 0",
+                action.producedBy(),
+                action.causedBy(),
+                ActionMetadata.of(action),
+                SampleRecords.T0,
+                SampleRecords.T0);
+    }
+
     static Stream<Written> recordsWrittenNow() {
         Written audit = written(Topics.AUDIT, "audit", SampleRecords.audit());
         Written action = written(Topics.ACTIONS, "action", SampleRecords.action());
@@ -184,6 +206,7 @@ class TopicContractTest {
                         action,
                         snapshot,
                         audit,
+                        written(Topics.AUDIT, "dropped by a governor", droppedByAGovernor()),
                         written(Topics.CONFIG, "every field set", SampleRecords.policy()),
                         written(
                                 Topics.CONFIG,
