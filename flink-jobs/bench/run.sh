@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the flink-jobs benchmark (Bench) against the reactor's own build, without `mvn install`:
-# builds schemas, ml-training, testkit and flink-jobs in place, compiles the bench beside them and
+# builds schemas, model-format, ml-training (test scope), testkit and flink-jobs in place, compiles the bench beside them and
 # starts it with java on their class path.
 # Usage: bench/run.sh [events=60000] [repos=200] [job|source|keyed]
 # Extra JVM options (e.g. -XX:StartFlightRecording=...) go in BENCH_JAVA_OPTS.

@@ -1,5 +1,5 @@
-import io.repostream.ml.ModelScorer;
-import io.repostream.ml.train.Standardizer;
+import io.repostream.model.ModelScorer;
+import io.repostream.model.Standardizer;
 import io.repostream.ml.train.SuccessNetwork;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,6 +15,7 @@ import io.repostream.ml.train.TimeSplit;
 import io.repostream.ml.train.TrainedModel;
 import io.repostream.ml.train.Trainer;
 import io.repostream.ml.train.TrainingConfig;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import java.time.Clock;
 import java.time.Instant;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.repostream.ml.publish.ModelVersions;
 import io.repostream.ml.train.TrainedModel;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.topics.Topics;
 import java.time.Instant;

@@ -3,6 +3,8 @@ package io.repostream.ml;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.model.ModelArtifact;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.TrainingExample;
 import io.repostream.schemas.json.Json;

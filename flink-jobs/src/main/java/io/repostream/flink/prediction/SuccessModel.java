@@ -1,6 +1,6 @@
 package io.repostream.flink.prediction;
 
-import io.repostream.ml.ModelScorer;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Commons too. This loads the predictor's model path (train-free network, publish record, JSON
  * round trip, {@code SuccessModel.compile}, which checks its scores against DL4J's) from the shaded
  * jar plus only what {@code /opt/flink/lib} of a {@code flink:2.2.1} image holds, in a class loader
- * that sees nothing of the test class path.
+ * that sees nothing of the test class path but ml-training's own classes, which play the trainer
+ * that publishes the model: the job jar holds the model format (model-format) and not the trainer.
  *
  * <p>flink-dist (the jar in {@code /opt/flink/lib}) is not published to Maven Central, so its
  * content is taken as what it bundles: Flink's own modules and their dependencies, i.e. the jars of
@@ -74,6 +77,16 @@ class ShadedJobJarIT {
             urls.add(new File(jar).toURI().toURL());
         }
         assertThat(lib).anyMatch(j -> j.contains("/flink-runtime-2.2.1.jar"));
+        try (JarFile jar = new JarFile(jobJar.toFile())) {
+            assertThat(jar.getEntry("io/repostream/model/ModelScorer.class"))
+                    .as("the model format is in the job jar")
+                    .isNotNull();
+            assertThat(jar.stream().map(JarEntry::getName))
+                    .as("the trainer is not in the job jar")
+                    .noneMatch(name -> name.startsWith("io/repostream/ml/"));
+        }
+        // the trainer's classes only (its dependencies are the job jar's DL4J and schemas)
+        urls.add(trainerClasses().toUri().toURL());
 
         try (URLClassLoader image =
                 new URLClassLoader(
@@ -105,7 +118,7 @@ class ShadedJobJarIT {
                 networkClass
                         .getMethod("create", int.class, long.class, double.class, double.class)
                         .invoke(null, n, 7L, 1e-3, 0.0);
-        Class<?> standardizer = image.loadClass("io.repostream.ml.train.Standardizer");
+        Class<?> standardizer = image.loadClass("io.repostream.model.Standardizer");
         Object s =
                 standardizer
                         .getConstructor(double[].class, double[].class)
@@ -159,7 +172,7 @@ class ShadedJobJarIT {
                                 .getMethod("successProbability", Map.class)
                                 .invoke(compiled, features);
         Object scorer =
-                image.loadClass("io.repostream.ml.ModelScorer")
+                image.loadClass("io.repostream.model.ModelScorer")
                         .getMethod("load", model.getClass())
                         .invoke(null, model);
         double[] dl4j =
@@ -168,6 +181,25 @@ class ShadedJobJarIT {
                                 .getMethod("successProbabilitiesOf", List.class)
                                 .invoke(scorer, List.of(features));
         assertThat(p).isBetween(0.0, 1.0).isCloseTo(dl4j[0], within(SuccessModel.AGREEMENT));
+    }
+
+    /** ml-training's classes (a folder or its jar) on this class path. */
+    private static Path trainerClasses() throws Exception {
+        String trainer = "io/repostream/ml/train/SuccessNetwork.class";
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (Files.isDirectory(path) && Files.isRegularFile(path.resolve(trainer))) {
+                return path;
+            }
+            if (Files.isRegularFile(path) && entry.endsWith(".jar")) {
+                try (JarFile jar = new JarFile(path.toFile())) {
+                    if (jar.getEntry(trainer) != null) {
+                        return path;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("ml-training is not on the test class path");
     }
 
     /** The jars of this class path that a flink:2.2.1 image's /opt/flink/lib provides. */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.repostream.ml.ModelScorer;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.repostream.flink.prediction;
 
-import io.repostream.ml.ModelArtifact;
-import io.repostream.ml.ModelScorer;
 import io.repostream.ml.train.SuccessNetwork;
+import io.repostream.model.ModelArtifact;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import java.time.Instant;
 import java.util.ArrayList;

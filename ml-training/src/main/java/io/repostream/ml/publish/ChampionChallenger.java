@@ -1,10 +1,10 @@
 package io.repostream.ml.publish;
 
-import io.repostream.ml.ModelScorer;
 import io.repostream.ml.data.BuildTable;
 import io.repostream.ml.eval.ChampionDecision;
 import io.repostream.ml.eval.ChampionDecision.Outcome;
 import io.repostream.ml.eval.Metrics;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import java.util.ArrayList;
 import java.util.List;

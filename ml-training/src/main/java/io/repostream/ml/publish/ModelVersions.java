@@ -1,8 +1,8 @@
 package io.repostream.ml.publish;
 
-import io.repostream.ml.ModelArtifact;
-import io.repostream.ml.ModelScorer;
 import io.repostream.ml.train.TrainedModel;
+import io.repostream.model.ModelArtifact;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import java.time.Instant;
 import java.time.ZoneOffset;

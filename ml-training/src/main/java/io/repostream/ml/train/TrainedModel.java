@@ -1,6 +1,7 @@
 package io.repostream.ml.train;
 
-import io.repostream.ml.ModelScorer;
+import io.repostream.model.ModelScorer;
+import io.repostream.model.Standardizer;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 

@@ -1,8 +1,9 @@
 package io.repostream.ml.train;
 
-import io.repostream.ml.ModelScorer;
 import io.repostream.ml.data.BuildTable;
 import io.repostream.ml.eval.Metrics;
+import io.repostream.model.ModelScorer;
+import io.repostream.model.Standardizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -2,13 +2,13 @@ package io.repostream.ml.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repostream.ml.ModelScorer;
 import io.repostream.ml.TestData;
 import io.repostream.ml.data.BuildTable;
 import io.repostream.ml.eval.ChampionDecision;
 import io.repostream.ml.eval.ChampionDecision.Outcome;
-import io.repostream.ml.train.Standardizer;
 import io.repostream.ml.train.SuccessNetwork;
+import io.repostream.model.ModelScorer;
+import io.repostream.model.Standardizer;
 import io.repostream.schemas.ModelVersion;
 import java.time.Instant;
 import java.util.Base64;

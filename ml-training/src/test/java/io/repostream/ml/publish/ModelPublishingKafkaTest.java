@@ -2,12 +2,12 @@ package io.repostream.ml.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repostream.ml.ModelScorer;
 import io.repostream.ml.TestData;
 import io.repostream.ml.TrainerMain;
 import io.repostream.ml.TrainingJob;
 import io.repostream.ml.eval.ChampionDecision.Outcome;
 import io.repostream.ml.train.TrainingConfig;
+import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.TrainingExample;
 import io.repostream.schemas.topics.Topics;

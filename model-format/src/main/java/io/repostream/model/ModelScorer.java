@@ -1,6 +1,5 @@
-package io.repostream.ml;
+package io.repostream.model;
 
-import io.repostream.ml.train.Standardizer;
 import io.repostream.schemas.ModelVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -148,9 +147,5 @@ public final class ModelScorer {
     /** An independent scorer with the same model, for another thread. */
     public ModelScorer copy() {
         return new ModelScorer(network.clone(), standardizer, featureNames, version);
-    }
-
-    MultiLayerNetwork network() {
-        return network;
     }
 }

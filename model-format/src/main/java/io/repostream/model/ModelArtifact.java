@@ -1,4 +1,4 @@
-package io.repostream.ml;
+package io.repostream.model;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

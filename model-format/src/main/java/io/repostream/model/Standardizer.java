@@ -1,4 +1,4 @@
-package io.repostream.ml.train;
+package io.repostream.model;
 
 import java.util.List;
 
