@@ -108,14 +108,27 @@ public record RepoPolicy(
     }
 
     /** Every reversible action type; merges and cancellations need an explicit opt-in. */
+    /**
+     * The types a policy that leaves {@code enabled_actions} out enables: named one by one, never
+     * derived from {@link ActionType#values()}, so a type added in an upgrade (a merge, a
+     * notification) stays off in every repository until its policy names it.
+     */
+    private static final Set<ActionType> DEFAULT_ENABLED_ACTIONS =
+            Set.copyOf(
+                    EnumSet.of(
+                            ActionType.ADD_LABELS,
+                            ActionType.REMOVE_LABEL,
+                            ActionType.CREATE_COMMENT,
+                            ActionType.CLOSE_ISSUE,
+                            ActionType.REOPEN_ISSUE,
+                            ActionType.ADD_ASSIGNEES,
+                            ActionType.REMOVE_ASSIGNEES,
+                            ActionType.REQUEST_REVIEWERS,
+                            ActionType.RERUN_FAILED_JOBS,
+                            ActionType.RERUN_WORKFLOW));
+
     public static Set<ActionType> defaultEnabledActions() {
-        EnumSet<ActionType> set = EnumSet.noneOf(ActionType.class);
-        for (ActionType t : ActionType.values()) {
-            if (t.reversible()) {
-                set.add(t);
-            }
-        }
-        return Set.copyOf(set);
+        return DEFAULT_ENABLED_ACTIONS;
     }
 
     public boolean enables(ActionType type) {

@@ -1,0 +1,41 @@
+package io.repostream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A policy that leaves {@code enabled_actions} out enables a list named one by one: a type added in
+ * an upgrade must not switch itself on in every repository. Adding a type to {@link ActionType}
+ * fails this test until its author decides, here, which side it is on (and a new type belongs on
+ * the opt-in side).
+ */
+class EnabledActionsDefaultTest {
+    private static final Set<ActionType> ON_BY_DEFAULT =
+            EnumSet.of(
+                    ActionType.ADD_LABELS,
+                    ActionType.REMOVE_LABEL,
+                    ActionType.CREATE_COMMENT,
+                    ActionType.CLOSE_ISSUE,
+                    ActionType.REOPEN_ISSUE,
+                    ActionType.ADD_ASSIGNEES,
+                    ActionType.REMOVE_ASSIGNEES,
+                    ActionType.REQUEST_REVIEWERS,
+                    ActionType.RERUN_FAILED_JOBS,
+                    ActionType.RERUN_WORKFLOW);
+    private static final Set<ActionType> ONLY_WHEN_NAMED =
+            EnumSet.of(ActionType.CANCEL_WORKFLOW_RUN, ActionType.MERGE_PULL_REQUEST);
+
+    @Test
+    void everyActionTypeIsEitherOnByDefaultOrOnlyWhenAPolicyNamesIt() {
+        for (ActionType type : ActionType.values()) {
+            assertThat(ON_BY_DEFAULT.contains(type) ^ ONLY_WHEN_NAMED.contains(type))
+                    .as("%s must be on exactly one side", type)
+                    .isTrue();
+        }
+        assertThat(RepoPolicy.defaultEnabledActions()).isEqualTo(ON_BY_DEFAULT);
+        assertThat(RepoPolicy.defaults("octo/widgets").enabledActions()).isEqualTo(ON_BY_DEFAULT);
+    }
+}
