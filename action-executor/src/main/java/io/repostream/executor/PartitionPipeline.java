@@ -1,6 +1,7 @@
 package io.repostream.executor;
 
 import io.repostream.executor.ledger.RecordWriteException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -10,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
 
@@ -18,6 +22,12 @@ import org.apache.kafka.common.TopicPartition;
  * joins the lane of its target ({@code owner/repo#12}): a lane runs its actions one at a time in
  * offset order, and lanes run side by side on the shared workers. Two actions on one issue never
  * overtake each other; other issues, and other partitions, do not wait for them.
+ *
+ * <p>An action read before its {@code not_before} is held in its lane until then: the actions
+ * behind it in that lane wait for it, every other lane goes on. It stays unfinished meanwhile, so
+ * that {@link #committable()} stays below it and a restart reads it again. Held actions are dropped
+ * (left for the retry) as soon as the pipeline halts or stops: they are read again from the
+ * committed offset, never waited for.
  *
  * <p>An offset is finished once its action's audit record is acknowledged by Kafka. {@link
  * #committable()} is the offset below which every action is finished: the only one that may be
@@ -37,27 +47,61 @@ final class PartitionPipeline {
         CompletionStage<?> run();
     }
 
+    /** What is held of a partition's actions that are not due yet, for the deferral metrics. */
+    record HeldSummary(int count, Duration oldest, Duration mostOverdue) {
+        static final HeldSummary NONE = new HeldSummary(0, Duration.ZERO, Duration.ZERO);
+
+        HeldSummary plus(HeldSummary other) {
+            return new HeldSummary(
+                    count + other.count,
+                    oldest.compareTo(other.oldest) >= 0 ? oldest : other.oldest,
+                    mostOverdue.compareTo(other.mostOverdue) >= 0
+                            ? mostOverdue
+                            : other.mostOverdue);
+        }
+    }
+
+    /** An action held in its lane until {@code notBefore}; {@code due} completes then. */
+    private record Held(
+            Instant notBefore,
+            Instant since,
+            CompletableFuture<Void> due,
+            ScheduledFuture<?> timer) {}
+
     private final TopicPartition partition;
     private final Executor workers;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
     private final BooleanSupplier running;
 
     /** The last action handed to each target's lane; consumer thread only. */
     private final Map<String, CompletableFuture<Void>> lanes = new HashMap<>();
 
-    /** Not due before this instant ({@code not_before}, or a pause after a failed write). */
-    private Instant deferredUntil;
+    /** Nothing is handled before this instant (a pause after a failed write). */
+    private Instant pausedUntil;
 
     // guarded by this
     private final TreeSet<Long> unfinished = new TreeSet<>();
+    private final Map<Long, Held> held = new HashMap<>();
     private long next = -1;
     private long retryFrom = Long.MAX_VALUE;
     private RecordWriteException failure;
     private RuntimeException fatal;
     private volatile boolean halted;
 
-    PartitionPipeline(TopicPartition partition, Executor workers, BooleanSupplier running) {
+    /**
+     * @param timers wakes up held actions when they are due (it only completes futures)
+     */
+    PartitionPipeline(
+            TopicPartition partition,
+            Executor workers,
+            ScheduledExecutorService timers,
+            Clock clock,
+            BooleanSupplier running) {
         this.partition = partition;
         this.workers = workers;
+        this.timers = timers;
+        this.clock = clock;
         this.running = running;
     }
 
@@ -65,24 +109,46 @@ final class PartitionPipeline {
         return partition;
     }
 
-    /** Whether a record at {@code offset} is to be handled now (not halted, deferred or seen). */
+    /** Whether a record at {@code offset} is to be handled now (not halted, paused or seen). */
     synchronized boolean accepts(long offset) {
-        return !halted && deferredUntil == null && offset >= next;
+        return !halted && pausedUntil == null && offset >= next;
     }
 
-    /** Hands the action at {@code offset} to the lane of its target. */
-    void dispatch(long offset, String target, Step step) {
+    /** Hands the action at {@code offset} to the lane {@code lane}, to run as soon as it may. */
+    void dispatch(long offset, String lane, Step step) {
+        dispatch(offset, lane, null, step);
+    }
+
+    /**
+     * Hands the action at {@code offset} to the lane {@code lane}; when {@code notBefore} lies in
+     * the future, the action (and whatever follows it in its lane) waits until then, and the other
+     * lanes go on.
+     */
+    void dispatch(long offset, String lane, Instant notBefore, Step step) {
+        CompletableFuture<Void> due = null;
         synchronized (this) {
             unfinished.add(offset);
             next = offset + 1;
+            Instant now = clock.instant();
+            if (notBefore != null && now.isBefore(notBefore)) {
+                CompletableFuture<Void> until = new CompletableFuture<>();
+                long delay = Duration.between(now, notBefore).toMillis() + 1;
+                ScheduledFuture<?> timer =
+                        timers.schedule(() -> until.complete(null), delay, TimeUnit.MILLISECONDS);
+                held.put(offset, new Held(notBefore, now, until, timer));
+                due = until;
+            }
         }
-        CompletableFuture<Void> last = lanes.get(target);
-        Runnable work = () -> run(offset, step);
+        CompletableFuture<Void> last = lanes.get(lane);
+        CompletableFuture<Void> ready =
+                due == null ? last : last == null ? due : last.thenCombine(due, (a, b) -> null);
+        boolean wasHeld = due != null;
+        Runnable work = () -> run(offset, step, wasHeld);
         lanes.put(
-                target,
-                last == null
+                lane,
+                ready == null
                         ? CompletableFuture.runAsync(work, workers)
-                        : last.thenRunAsync(work, workers));
+                        : ready.thenRunAsync(work, workers));
     }
 
     /** A record with nothing to apply (unreadable): it is finished as soon as it is seen. */
@@ -90,32 +156,42 @@ final class PartitionPipeline {
         next = offset + 1;
     }
 
-    /**
-     * The action at {@code offset} is not due before {@code until}: nothing from it on is handled
-     * until then (the caller seeks back to it), so the partition's order is kept.
-     */
-    void defer(long offset, Instant until) {
-        synchronized (this) {
-            next = offset;
-        }
-        deferredUntil = until;
-    }
-
     /** Pauses the whole partition until {@code until}, e.g. after Kafka refused a write. */
     void pauseUntil(Instant until) {
-        deferredUntil = until;
+        pausedUntil = until;
     }
 
-    boolean deferred() {
-        return deferredUntil != null;
-    }
-
-    /** Ends a deferral whose time has come; returns whether the partition is deferred still. */
-    boolean stillDeferred(Instant now) {
-        if (deferredUntil != null && !now.isBefore(deferredUntil)) {
-            deferredUntil = null;
+    /** Ends a pause whose time has come; returns whether the partition is paused still. */
+    boolean stillPaused(Instant now) {
+        if (pausedUntil != null && !now.isBefore(pausedUntil)) {
+            pausedUntil = null;
         }
-        return deferredUntil != null;
+        return pausedUntil != null;
+    }
+
+    /** Actions held until their {@code not_before} that have not started yet. */
+    synchronized int held() {
+        return held.size();
+    }
+
+    /**
+     * How many actions are held, how long the oldest has been, and how far the most overdue is past
+     * its {@code not_before} (an action whose time came but whose lane has not started it).
+     */
+    synchronized HeldSummary heldSummary() {
+        if (held.isEmpty()) {
+            return HeldSummary.NONE;
+        }
+        Instant now = clock.instant();
+        Duration oldest = Duration.ZERO;
+        Duration overdue = Duration.ZERO;
+        for (Held h : held.values()) {
+            Duration age = Duration.between(h.since(), now);
+            Duration late = Duration.between(h.notBefore(), now);
+            oldest = age.compareTo(oldest) > 0 ? age : oldest;
+            overdue = late.compareTo(overdue) > 0 ? late : overdue;
+        }
+        return new HeldSummary(held.size(), oldest, overdue);
     }
 
     /** The offset to commit: every action before it is finished; -1 when nothing was seen. */
@@ -141,9 +217,13 @@ final class PartitionPipeline {
         return fatal;
     }
 
-    /** Halts dispatching; actions that have not started yet are left for whoever comes next. */
-    void stop() {
+    /**
+     * Halts dispatching; actions that have not started yet, held ones included, are left for
+     * whoever comes next.
+     */
+    synchronized void stop() {
         halted = true;
+        releaseHeld();
     }
 
     /**
@@ -159,6 +239,7 @@ final class PartitionPipeline {
         retryFrom = Long.MAX_VALUE;
         failure = null;
         halted = false;
+        held.clear();
         lanes.clear();
         return why;
     }
@@ -185,7 +266,12 @@ final class PartitionPipeline {
         return unfinished.isEmpty();
     }
 
-    private void run(long offset, Step step) {
+    private void run(long offset, Step step, boolean wasHeld) {
+        if (wasHeld) {
+            synchronized (this) {
+                held.remove(offset);
+            }
+        }
         if (halted || !running.getAsBoolean()) {
             leaveForRetry(offset, null);
             return;
@@ -225,7 +311,19 @@ final class PartitionPipeline {
             failure = why;
         }
         halted = true;
+        releaseHeld();
         notifyAll();
+    }
+
+    /**
+     * Lets every held action run at once: a halted pipeline leaves it for the retry (it is read
+     * again from the committed offset) instead of keeping it, and the drain, waiting.
+     */
+    private void releaseHeld() {
+        for (Held h : held.values()) {
+            h.timer().cancel(false);
+            h.due().complete(null);
+        }
     }
 
     private static RecordWriteException writeFailure(Throwable error) {
