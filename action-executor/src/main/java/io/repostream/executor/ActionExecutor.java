@@ -310,11 +310,13 @@ public final class ActionExecutor implements AutoCloseable {
                     pipeline.skip(record.offset());
                     continue;
                 }
-                // an action that is not due yet holds its lane until then, not the partition
+                // an action that is not due yet, or whose installation is rate limited, holds its
+                // lane until then, not the partition
                 pipeline.dispatch(
                         record.offset(),
                         laneOf(action),
                         action.notBefore(),
+                        () -> processor.limitedUntil(action).orElse(null),
                         () -> processor.processLater(action).acknowledged());
             }
         }

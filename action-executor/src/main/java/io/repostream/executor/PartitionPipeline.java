@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -116,39 +117,84 @@ final class PartitionPipeline {
 
     /** Hands the action at {@code offset} to the lane {@code lane}, to run as soon as it may. */
     void dispatch(long offset, String lane, Step step) {
-        dispatch(offset, lane, null, step);
+        dispatch(offset, lane, null, () -> null, step);
     }
 
     /**
      * Hands the action at {@code offset} to the lane {@code lane}; when {@code notBefore} lies in
      * the future, the action (and whatever follows it in its lane) waits until then, and the other
-     * lanes go on.
+     * lanes go on. So it does when, at its turn, {@code limitedUntil} names an instant to come (a
+     * GitHub rate limit of its installation): it is held until then without taking a worker.
      */
-    void dispatch(long offset, String lane, Instant notBefore, Step step) {
-        CompletableFuture<Void> due = null;
+    void dispatch(
+            long offset,
+            String lane,
+            Instant notBefore,
+            Supplier<Instant> limitedUntil,
+            Step step) {
+        CompletableFuture<Void> due;
         synchronized (this) {
             unfinished.add(offset);
             next = offset + 1;
-            Instant now = clock.instant();
-            if (notBefore != null && now.isBefore(notBefore)) {
-                CompletableFuture<Void> until = new CompletableFuture<>();
-                long delay = Duration.between(now, notBefore).toMillis() + 1;
-                ScheduledFuture<?> timer =
-                        timers.schedule(() -> until.complete(null), delay, TimeUnit.MILLISECONDS);
-                held.put(offset, new Held(notBefore, now, until, timer));
-                due = until;
-            }
+            due = notBefore == null ? null : hold(offset, notBefore);
         }
         CompletableFuture<Void> last = lanes.get(lane);
         CompletableFuture<Void> ready =
                 due == null ? last : last == null ? due : last.thenCombine(due, (a, b) -> null);
         boolean wasHeld = due != null;
-        Runnable work = () -> run(offset, step, wasHeld);
         lanes.put(
                 lane,
                 ready == null
-                        ? CompletableFuture.runAsync(work, workers)
-                        : ready.thenRunAsync(work, workers));
+                        ? CompletableFuture.supplyAsync(
+                                        () -> start(offset, step, wasHeld, limitedUntil), workers)
+                                .thenCompose(started -> started)
+                        : ready.thenComposeAsync(
+                                v -> start(offset, step, wasHeld, limitedUntil), workers));
+    }
+
+    /**
+     * Holds the action at {@code offset} until {@code until}: returns what completes then (or when
+     * the pipeline halts), or null when that time has come already. Caller holds the monitor.
+     */
+    private CompletableFuture<Void> hold(long offset, Instant until) {
+        Instant now = clock.instant();
+        if (!now.isBefore(until)) {
+            return null;
+        }
+        CompletableFuture<Void> due = new CompletableFuture<>();
+        long delay = Duration.between(now, until).toMillis() + 1;
+        ScheduledFuture<?> timer =
+                timers.schedule(() -> due.complete(null), delay, TimeUnit.MILLISECONDS);
+        held.put(offset, new Held(until, now, due, timer));
+        return due;
+    }
+
+    /**
+     * Runs the action at {@code offset} when its lane's turn has come, unless its installation is
+     * rate limited: then holds it (the lane goes on once it has run). Returns when the lane may go
+     * on.
+     */
+    private CompletableFuture<Void> start(
+            long offset, Step step, boolean wasHeld, Supplier<Instant> limitedUntil) {
+        if (wasHeld) {
+            synchronized (this) {
+                held.remove(offset);
+            }
+        }
+        if (!halted && running.getAsBoolean()) {
+            Instant until = limitedUntil.get();
+            CompletableFuture<Void> due = null;
+            if (until != null) {
+                synchronized (this) {
+                    due = halted ? null : hold(offset, until);
+                }
+            }
+            if (due != null) {
+                return due.thenComposeAsync(v -> start(offset, step, true, limitedUntil), workers);
+            }
+        }
+        run(offset, step);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** A record with nothing to apply (unreadable): it is finished as soon as it is seen. */
@@ -266,12 +312,7 @@ final class PartitionPipeline {
         return unfinished.isEmpty();
     }
 
-    private void run(long offset, Step step, boolean wasHeld) {
-        if (wasHeld) {
-            synchronized (this) {
-                held.remove(offset);
-            }
-        }
+    private void run(long offset, Step step) {
         if (halted || !running.getAsBoolean()) {
             leaveForRetry(offset, null);
             return;

@@ -203,7 +203,7 @@ class PartitionPipelineTest {
     void holdsOnlyTheLaneOfAnActionThatIsNotDueYetAndKeepsThatLanesOrder() throws Exception {
         List<String> applied = Collections.synchronizedList(new ArrayList<>());
         Instant due = Instant.now().plusMillis(300);
-        pipeline.dispatch(0, "acme/a#1", due, step(applied, "a1-held"));
+        pipeline.dispatch(0, "acme/a#1", due, () -> null, step(applied, "a1-held"));
         pipeline.dispatch(1, "acme/a#1", step(applied, "a1-after"));
         pipeline.dispatch(2, "acme/b#2", step(applied, "b2"));
 
@@ -223,7 +223,8 @@ class PartitionPipelineTest {
     void dropsWhatItHoldsWhenStoppedAndCommitsBelowIt() throws Exception {
         List<String> applied = Collections.synchronizedList(new ArrayList<>());
         pipeline.dispatch(0, "acme/b#2", step(applied, "b2"));
-        pipeline.dispatch(1, "acme/a#1", Instant.now().plusSeconds(600), step(applied, "a1"));
+        pipeline.dispatch(
+                1, "acme/a#1", Instant.now().plusSeconds(600), () -> null, step(applied, "a1"));
         pipeline.dispatch(2, "acme/a#1", step(applied, "a1-after"));
         pipeline.dispatch(3, "acme/c#3", step(applied, "c3"));
         awaitApplied(applied, "c3");
@@ -236,6 +237,36 @@ class PartitionPipelineTest {
         assertThat(applied).containsExactlyInAnyOrder("b2", "c3");
         assertThat(pipeline.held()).isZero();
         assertThat(pipeline.committable()).isEqualTo(1);
+    }
+
+    @Test
+    void holdsAnActionWhoseInstallationIsRateLimitedWithoutTakingAWorker() throws Exception {
+        ExecutorService oneWorker = Executors.newSingleThreadExecutor();
+        PartitionPipeline single =
+                new PartitionPipeline(
+                        new TopicPartition("actions", 1),
+                        oneWorker,
+                        timers,
+                        Clock.systemUTC(),
+                        running::get);
+        try {
+            List<String> applied = Collections.synchronizedList(new ArrayList<>());
+            Instant reset = Instant.now().plusMillis(300);
+            single.dispatch(0, "acme/a#1", null, () -> reset, step(applied, "a1"));
+            single.dispatch(1, "acme/a#1", step(applied, "a1-after"));
+            single.dispatch(2, "acme/b#2", step(applied, "b2"));
+
+            awaitApplied(applied, "b2");
+            assertThat(applied).containsExactly("b2");
+            assertThat(single.committable()).isZero();
+
+            assertThat(single.awaitIdle(WAIT)).isTrue();
+            assertThat(Instant.now()).isAfterOrEqualTo(reset);
+            assertThat(applied).containsExactly("b2", "a1", "a1-after");
+            assertThat(single.committable()).isEqualTo(3);
+        } finally {
+            oneWorker.shutdownNow();
+        }
     }
 
     private static PartitionPipeline.Step step(List<String> applied, String name) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -85,7 +86,17 @@ public final class GitHubApp implements Credentials {
 
     @Override
     public String budget(String repo) {
-        return "installation-" + installation(repo);
+        return budgetOf(installation(repo));
+    }
+
+    @Override
+    public Optional<String> knownBudget(String repo, Long installationId) {
+        Long installation = installationId != null ? installationId : installationByRepo.get(repo);
+        return Optional.ofNullable(installation).map(GitHubApp::budgetOf);
+    }
+
+    private static String budgetOf(long installation) {
+        return "installation-" + installation;
     }
 
     /**

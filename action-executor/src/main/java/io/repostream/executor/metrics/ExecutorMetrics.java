@@ -104,6 +104,12 @@ public final class ExecutorMetrics {
                                     + " not started (0 when none is)")
                     .register(registry);
 
+    private final Gauge rateLimitWaits =
+            Gauge.builder()
+                    .name("repostream_executor_github_rate_limit_waits")
+                    .help("GitHub requests waiting out a rate limit in a worker right now")
+                    .register(registry);
+
     private final Counter heldPauses =
             Counter.builder()
                     .name("repostream_executor_deferred_partition_pauses_total")
@@ -147,6 +153,11 @@ public final class ExecutorMetrics {
         deferred.set(held);
         deferredOldest.set(oldest.toMillis() / 1000.0);
         deferredOverdue.set(mostOverdue.toMillis() / 1000.0);
+    }
+
+    /** A request starts ({@code +1}) or ends ({@code -1}) waiting out a rate limit. */
+    public void rateLimitWait(int delta) {
+        rateLimitWaits.inc(delta);
     }
 
     public void heldPartitionPaused() {
