@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The actions of one partition of the actions topic on their way through the executor. Each action
@@ -41,6 +43,7 @@ import org.apache.kafka.common.TopicPartition;
  * thread; workers and the producer's I/O thread report back through the monitor of this object.
  */
 final class PartitionPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionPipeline.class);
 
     /** What a worker does with one action: applies it and says when its audit is in Kafka. */
     @FunctionalInterface
@@ -136,7 +139,8 @@ final class PartitionPipeline {
         synchronized (this) {
             unfinished.add(offset);
             next = offset + 1;
-            due = notBefore == null ? null : hold(offset, notBefore);
+            // a halted pipeline holds nothing more: the action is left for the retry at once
+            due = notBefore == null || halted ? null : hold(offset, notBefore);
         }
         CompletableFuture<Void> last = lanes.get(lane);
         CompletableFuture<Void> ready =
@@ -182,7 +186,7 @@ final class PartitionPipeline {
             }
         }
         if (!halted && running.getAsBoolean()) {
-            Instant until = limitedUntil.get();
+            Instant until = limitOf(limitedUntil);
             CompletableFuture<Void> due = null;
             if (until != null) {
                 synchronized (this) {
@@ -195,6 +199,19 @@ final class PartitionPipeline {
         }
         run(offset, step);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Until when the action's installation is limited; a failure to tell holds nothing. */
+    private Instant limitOf(Supplier<Instant> limitedUntil) {
+        try {
+            return limitedUntil.get();
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not tell whether an action of {} is rate limited: {}",
+                    partition,
+                    e.toString());
+            return null;
+        }
     }
 
     /** A record with nothing to apply (unreadable): it is finished as soon as it is seen. */
