@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,6 +76,12 @@ public final class ActionExecutor implements AutoCloseable {
     /** A partition with this many actions in flight is paused until half of them are done. */
     private static final int MAX_IN_FLIGHT_PER_PARTITION = 1000;
 
+    /**
+     * A partition holding this many actions that are not due yet stops fetching until half of them
+     * have started: what is held in memory stays bounded (a poll may add up to its 500 records).
+     */
+    static final int MAX_HELD_PER_PARTITION = 2000;
+
     /** Poll timeout while a partition waits for its backlog, so that it resumes promptly. */
     private static final Duration BACKED_UP_POLL = Duration.ofMillis(10);
 
@@ -101,9 +108,11 @@ public final class ActionExecutor implements AutoCloseable {
     private final Map<TopicPartition, PartitionPipeline> pipelines = new HashMap<>();
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
+    private final Set<TopicPartition> holdingTooMany = new HashSet<>();
     private long lastCommitNanos;
 
     private final ExecutorService workers;
+    private final ScheduledThreadPoolExecutor timers;
 
     private final Thread loop;
     private volatile boolean assigned;
@@ -112,6 +121,7 @@ public final class ActionExecutor implements AutoCloseable {
     private ActionExecutor(ExecutorConfig config) {
         this.config = config;
         this.workers = workers(Math.min(MAX_WORKERS, config.maxConcurrentRequests()));
+        this.timers = timers();
         this.control = new ControlState(config.killSwitch());
         RequestGate gate = new RequestGate(config, metrics);
         GitHubClient github = new HubGitHubClient(config, gate, metrics);
@@ -253,6 +263,7 @@ public final class ActionExecutor implements AutoCloseable {
                     dispatch(records);
                     if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL.toNanos()) {
                         commit();
+                        updateHeld();
                     }
                     updateLag();
                 } catch (CommitFailedException | RetriableException e) {
@@ -286,7 +297,10 @@ public final class ActionExecutor implements AutoCloseable {
         for (TopicPartition partition : records.partitions()) {
             PartitionPipeline pipeline =
                     pipelines.computeIfAbsent(
-                            partition, tp -> new PartitionPipeline(tp, workers, running::get));
+                            partition,
+                            tp ->
+                                    new PartitionPipeline(
+                                            tp, workers, timers, Clock.systemUTC(), running::get));
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                 if (!running.get() || !pipeline.accepts(record.offset())) {
                     break;
@@ -296,23 +310,23 @@ public final class ActionExecutor implements AutoCloseable {
                     pipeline.skip(record.offset());
                     continue;
                 }
-                if (action.notBefore() != null && Instant.now().isBefore(action.notBefore())) {
-                    // not due yet: wait for it without dropping it, and keep the repo's order
-                    pipeline.defer(record.offset(), action.notBefore());
-                    consumer.seek(partition, record.offset());
-                    pause(partition);
-                    break;
-                }
+                // an action that is not due yet, or whose installation is rate limited, holds its
+                // lane until then, not the partition
                 pipeline.dispatch(
                         record.offset(),
                         laneOf(action),
+                        action.notBefore(),
+                        () -> processor.limitedUntil(action).orElse(null),
                         () -> processor.processLater(action).acknowledged());
             }
         }
     }
 
-    /** Actions on one issue, pull request or run share a lane; ids of runs and issues differ. */
-    private static String laneOf(ActionRecord action) {
+    /**
+     * The lane of an action: actions on one issue, pull request or run share one and keep their
+     * order; ids of runs and issues differ. The one place that says what a target is, for lanes.
+     */
+    static String laneOf(ActionRecord action) {
         return action.repo().toLowerCase(Locale.ROOT) + "#" + action.target();
     }
 
@@ -344,8 +358,9 @@ public final class ActionExecutor implements AutoCloseable {
     }
 
     /**
-     * Pauses the partitions that are deferred, halted or have too many actions in flight, and
-     * resumes the others. Returns whether a partition waits only for its backlog to shrink.
+     * Pauses the partitions that are paused after a refused write, halted, have too many actions in
+     * flight or hold too many that are not due yet, and resumes the others. Returns whether a
+     * partition waits only for its backlog to shrink.
      */
     private boolean adjustPauses() {
         Instant now = Instant.now();
@@ -357,7 +372,7 @@ public final class ActionExecutor implements AutoCloseable {
                     paused.contains(partition)
                             ? inFlight > MAX_IN_FLIGHT_PER_PARTITION / 2
                             : inFlight >= MAX_IN_FLIGHT_PER_PARTITION;
-            boolean hold = pipeline.stillDeferred(now) || pipeline.halted();
+            boolean hold = pipeline.stillPaused(now) || pipeline.halted() || holdsTooMany(pipeline);
             backedUp |= full && !hold;
             if (hold || full) {
                 pause(partition);
@@ -366,6 +381,46 @@ public final class ActionExecutor implements AutoCloseable {
             }
         }
         return backedUp;
+    }
+
+    /**
+     * Whether a partition holds so many actions that are not due yet that it must stop fetching
+     * (until half of them have started): logged and counted when it starts and ends.
+     */
+    private boolean holdsTooMany(PartitionPipeline pipeline) {
+        TopicPartition partition = pipeline.partition();
+        int held = pipeline.held();
+        if (holdingTooMany.contains(partition)) {
+            if (held > MAX_HELD_PER_PARTITION / 2) {
+                return true;
+            }
+            holdingTooMany.remove(partition);
+            LOG.info("{} holds {} actions that are not due yet: fetching again", partition, held);
+            return false;
+        }
+        if (held < MAX_HELD_PER_PARTITION) {
+            return false;
+        }
+        holdingTooMany.add(partition);
+        metrics.heldPartitionPaused();
+        LOG.warn(
+                "{} holds {} actions that are not due yet (at most {}): it stops fetching until"
+                        + " half of them have started; its other lanes wait meanwhile",
+                partition,
+                held,
+                MAX_HELD_PER_PARTITION);
+        return true;
+    }
+
+    /**
+     * The deferral gauges: actions held until their not_before, across this executor's partitions.
+     */
+    private void updateHeld() {
+        PartitionPipeline.HeldSummary all = PartitionPipeline.HeldSummary.NONE;
+        for (PartitionPipeline pipeline : pipelines.values()) {
+            all = all.plus(pipeline.heldSummary());
+        }
+        metrics.deferred(all.count(), all.oldest(), all.mostOverdue());
     }
 
     private void pause(TopicPartition partition) {
@@ -448,6 +503,7 @@ public final class ActionExecutor implements AutoCloseable {
 
     private void closeResources() {
         workers.shutdown();
+        timers.shutdownNow();
         try {
             consumer.close(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
@@ -470,6 +526,20 @@ public final class ActionExecutor implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 });
+    }
+
+    /** One thread that wakes up held actions when they are due; it only completes futures. */
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers =
+                new ScheduledThreadPoolExecutor(
+                        1,
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "action-due-timer");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
     }
 
     private static Map<String, Object> consumerProps(ExecutorConfig config) {
@@ -536,9 +606,11 @@ public final class ActionExecutor implements AutoCloseable {
 
         private void forget(Collection<TopicPartition> partitions) {
             for (TopicPartition partition : partitions) {
+                // what was held of it is dropped: the next owner reads it from the committed offset
                 pipelines.remove(partition);
                 committed.remove(partition);
                 paused.remove(partition);
+                holdingTooMany.remove(partition);
             }
             assigned = !consumer.assignment().isEmpty();
         }

@@ -96,6 +96,14 @@ public final class ActionProcessor {
         return pending;
     }
 
+    /**
+     * Until when the installation of {@code action}'s repo is known to be rate limited, if it is
+     * known without asking GitHub: the action is better held until then than sent to wait.
+     */
+    public Optional<Instant> limitedUntil(ActionRecord action) {
+        return github.limitedUntil(action.repo(), action.installationId());
+    }
+
     private AuditRecord decide(ActionRecord action, Instant started) {
         if (ledger.decided(action.actionId())) {
             return audit(

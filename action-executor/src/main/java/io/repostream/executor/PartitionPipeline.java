@@ -1,6 +1,7 @@
 package io.repostream.executor;
 
 import io.repostream.executor.ledger.RecordWriteException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -10,14 +11,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The actions of one partition of the actions topic on their way through the executor. Each action
  * joins the lane of its target ({@code owner/repo#12}): a lane runs its actions one at a time in
  * offset order, and lanes run side by side on the shared workers. Two actions on one issue never
  * overtake each other; other issues, and other partitions, do not wait for them.
+ *
+ * <p>An action read before its {@code not_before} is held in its lane until then: the actions
+ * behind it in that lane wait for it, every other lane goes on. It stays unfinished meanwhile, so
+ * that {@link #committable()} stays below it and a restart reads it again. Held actions are dropped
+ * (left for the retry) as soon as the pipeline halts or stops: they are read again from the
+ * committed offset, never waited for.
  *
  * <p>An offset is finished once its action's audit record is acknowledged by Kafka. {@link
  * #committable()} is the offset below which every action is finished: the only one that may be
@@ -30,6 +43,7 @@ import org.apache.kafka.common.TopicPartition;
  * thread; workers and the producer's I/O thread report back through the monitor of this object.
  */
 final class PartitionPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionPipeline.class);
 
     /** What a worker does with one action: applies it and says when its audit is in Kafka. */
     @FunctionalInterface
@@ -37,27 +51,61 @@ final class PartitionPipeline {
         CompletionStage<?> run();
     }
 
+    /** What is held of a partition's actions that are not due yet, for the deferral metrics. */
+    record HeldSummary(int count, Duration oldest, Duration mostOverdue) {
+        static final HeldSummary NONE = new HeldSummary(0, Duration.ZERO, Duration.ZERO);
+
+        HeldSummary plus(HeldSummary other) {
+            return new HeldSummary(
+                    count + other.count,
+                    oldest.compareTo(other.oldest) >= 0 ? oldest : other.oldest,
+                    mostOverdue.compareTo(other.mostOverdue) >= 0
+                            ? mostOverdue
+                            : other.mostOverdue);
+        }
+    }
+
+    /** An action held in its lane until {@code notBefore}; {@code due} completes then. */
+    private record Held(
+            Instant notBefore,
+            Instant since,
+            CompletableFuture<Void> due,
+            ScheduledFuture<?> timer) {}
+
     private final TopicPartition partition;
     private final Executor workers;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
     private final BooleanSupplier running;
 
     /** The last action handed to each target's lane; consumer thread only. */
     private final Map<String, CompletableFuture<Void>> lanes = new HashMap<>();
 
-    /** Not due before this instant ({@code not_before}, or a pause after a failed write). */
-    private Instant deferredUntil;
+    /** Nothing is handled before this instant (a pause after a failed write). */
+    private Instant pausedUntil;
 
     // guarded by this
     private final TreeSet<Long> unfinished = new TreeSet<>();
+    private final Map<Long, Held> held = new HashMap<>();
     private long next = -1;
     private long retryFrom = Long.MAX_VALUE;
     private RecordWriteException failure;
     private RuntimeException fatal;
     private volatile boolean halted;
 
-    PartitionPipeline(TopicPartition partition, Executor workers, BooleanSupplier running) {
+    /**
+     * @param timers wakes up held actions when they are due (it only completes futures)
+     */
+    PartitionPipeline(
+            TopicPartition partition,
+            Executor workers,
+            ScheduledExecutorService timers,
+            Clock clock,
+            BooleanSupplier running) {
         this.partition = partition;
         this.workers = workers;
+        this.timers = timers;
+        this.clock = clock;
         this.running = running;
     }
 
@@ -65,24 +113,105 @@ final class PartitionPipeline {
         return partition;
     }
 
-    /** Whether a record at {@code offset} is to be handled now (not halted, deferred or seen). */
+    /** Whether a record at {@code offset} is to be handled now (not halted, paused or seen). */
     synchronized boolean accepts(long offset) {
-        return !halted && deferredUntil == null && offset >= next;
+        return !halted && pausedUntil == null && offset >= next;
     }
 
-    /** Hands the action at {@code offset} to the lane of its target. */
-    void dispatch(long offset, String target, Step step) {
+    /** Hands the action at {@code offset} to the lane {@code lane}, to run as soon as it may. */
+    void dispatch(long offset, String lane, Step step) {
+        dispatch(offset, lane, null, () -> null, step);
+    }
+
+    /**
+     * Hands the action at {@code offset} to the lane {@code lane}; when {@code notBefore} lies in
+     * the future, the action (and whatever follows it in its lane) waits until then, and the other
+     * lanes go on. So it does when, at its turn, {@code limitedUntil} names an instant to come (a
+     * GitHub rate limit of its installation): it is held until then without taking a worker.
+     */
+    void dispatch(
+            long offset,
+            String lane,
+            Instant notBefore,
+            Supplier<Instant> limitedUntil,
+            Step step) {
+        CompletableFuture<Void> due;
         synchronized (this) {
             unfinished.add(offset);
             next = offset + 1;
+            // a halted pipeline holds nothing more: the action is left for the retry at once
+            due = notBefore == null || halted ? null : hold(offset, notBefore);
         }
-        CompletableFuture<Void> last = lanes.get(target);
-        Runnable work = () -> run(offset, step);
+        CompletableFuture<Void> last = lanes.get(lane);
+        CompletableFuture<Void> ready =
+                due == null ? last : last == null ? due : last.thenCombine(due, (a, b) -> null);
+        boolean wasHeld = due != null;
         lanes.put(
-                target,
-                last == null
-                        ? CompletableFuture.runAsync(work, workers)
-                        : last.thenRunAsync(work, workers));
+                lane,
+                ready == null
+                        ? CompletableFuture.supplyAsync(
+                                        () -> start(offset, step, wasHeld, limitedUntil), workers)
+                                .thenCompose(started -> started)
+                        : ready.thenComposeAsync(
+                                v -> start(offset, step, wasHeld, limitedUntil), workers));
+    }
+
+    /**
+     * Holds the action at {@code offset} until {@code until}: returns what completes then (or when
+     * the pipeline halts), or null when that time has come already. Caller holds the monitor.
+     */
+    private CompletableFuture<Void> hold(long offset, Instant until) {
+        Instant now = clock.instant();
+        if (!now.isBefore(until)) {
+            return null;
+        }
+        CompletableFuture<Void> due = new CompletableFuture<>();
+        long delay = Duration.between(now, until).toMillis() + 1;
+        ScheduledFuture<?> timer =
+                timers.schedule(() -> due.complete(null), delay, TimeUnit.MILLISECONDS);
+        held.put(offset, new Held(until, now, due, timer));
+        return due;
+    }
+
+    /**
+     * Runs the action at {@code offset} when its lane's turn has come, unless its installation is
+     * rate limited: then holds it (the lane goes on once it has run). Returns when the lane may go
+     * on.
+     */
+    private CompletableFuture<Void> start(
+            long offset, Step step, boolean wasHeld, Supplier<Instant> limitedUntil) {
+        if (wasHeld) {
+            synchronized (this) {
+                held.remove(offset);
+            }
+        }
+        if (!halted && running.getAsBoolean()) {
+            Instant until = limitOf(limitedUntil);
+            CompletableFuture<Void> due = null;
+            if (until != null) {
+                synchronized (this) {
+                    due = halted ? null : hold(offset, until);
+                }
+            }
+            if (due != null) {
+                return due.thenComposeAsync(v -> start(offset, step, true, limitedUntil), workers);
+            }
+        }
+        run(offset, step);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Until when the action's installation is limited; a failure to tell holds nothing. */
+    private Instant limitOf(Supplier<Instant> limitedUntil) {
+        try {
+            return limitedUntil.get();
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not tell whether an action of {} is rate limited: {}",
+                    partition,
+                    e.toString());
+            return null;
+        }
     }
 
     /** A record with nothing to apply (unreadable): it is finished as soon as it is seen. */
@@ -90,32 +219,42 @@ final class PartitionPipeline {
         next = offset + 1;
     }
 
-    /**
-     * The action at {@code offset} is not due before {@code until}: nothing from it on is handled
-     * until then (the caller seeks back to it), so the partition's order is kept.
-     */
-    void defer(long offset, Instant until) {
-        synchronized (this) {
-            next = offset;
-        }
-        deferredUntil = until;
-    }
-
     /** Pauses the whole partition until {@code until}, e.g. after Kafka refused a write. */
     void pauseUntil(Instant until) {
-        deferredUntil = until;
+        pausedUntil = until;
     }
 
-    boolean deferred() {
-        return deferredUntil != null;
-    }
-
-    /** Ends a deferral whose time has come; returns whether the partition is deferred still. */
-    boolean stillDeferred(Instant now) {
-        if (deferredUntil != null && !now.isBefore(deferredUntil)) {
-            deferredUntil = null;
+    /** Ends a pause whose time has come; returns whether the partition is paused still. */
+    boolean stillPaused(Instant now) {
+        if (pausedUntil != null && !now.isBefore(pausedUntil)) {
+            pausedUntil = null;
         }
-        return deferredUntil != null;
+        return pausedUntil != null;
+    }
+
+    /** Actions held until their {@code not_before} that have not started yet. */
+    synchronized int held() {
+        return held.size();
+    }
+
+    /**
+     * How many actions are held, how long the oldest has been, and how far the most overdue is past
+     * its {@code not_before} (an action whose time came but whose lane has not started it).
+     */
+    synchronized HeldSummary heldSummary() {
+        if (held.isEmpty()) {
+            return HeldSummary.NONE;
+        }
+        Instant now = clock.instant();
+        Duration oldest = Duration.ZERO;
+        Duration overdue = Duration.ZERO;
+        for (Held h : held.values()) {
+            Duration age = Duration.between(h.since(), now);
+            Duration late = Duration.between(h.notBefore(), now);
+            oldest = age.compareTo(oldest) > 0 ? age : oldest;
+            overdue = late.compareTo(overdue) > 0 ? late : overdue;
+        }
+        return new HeldSummary(held.size(), oldest, overdue);
     }
 
     /** The offset to commit: every action before it is finished; -1 when nothing was seen. */
@@ -141,9 +280,13 @@ final class PartitionPipeline {
         return fatal;
     }
 
-    /** Halts dispatching; actions that have not started yet are left for whoever comes next. */
-    void stop() {
+    /**
+     * Halts dispatching; actions that have not started yet, held ones included, are left for
+     * whoever comes next.
+     */
+    synchronized void stop() {
         halted = true;
+        releaseHeld();
     }
 
     /**
@@ -159,6 +302,7 @@ final class PartitionPipeline {
         retryFrom = Long.MAX_VALUE;
         failure = null;
         halted = false;
+        held.clear();
         lanes.clear();
         return why;
     }
@@ -225,7 +369,19 @@ final class PartitionPipeline {
             failure = why;
         }
         halted = true;
+        releaseHeld();
         notifyAll();
+    }
+
+    /**
+     * Lets every held action run at once: a halted pipeline leaves it for the retry (it is read
+     * again from the committed offset) instead of keeping it, and the drain, waiting.
+     */
+    private void releaseHeld() {
+        for (Held h : held.values()) {
+            h.timer().cancel(false);
+            h.due().complete(null);
+        }
     }
 
     private static RecordWriteException writeFailure(Throwable error) {

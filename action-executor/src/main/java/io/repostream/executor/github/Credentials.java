@@ -1,5 +1,7 @@
 package io.repostream.executor.github;
 
+import java.util.Optional;
+
 /**
  * How requests for a repo authenticate to GitHub: one token for everything, or a GitHub App's
  * installation token for the installation that owns the repo. Thread-safe.
@@ -15,6 +17,14 @@ public interface Credentials {
      */
     String budget(String repo);
 
+    /**
+     * The budget of {@code repo} when it is known without asking GitHub ({@code installationId} as
+     * an action carries it, may be null), else empty.
+     */
+    default Optional<String> knownBudget(String repo, Long installationId) {
+        return Optional.empty();
+    }
+
     /** A personal access token or any other single token. */
     static Credentials token(String token) {
         String header = "Bearer " + token;
@@ -27,6 +37,11 @@ public interface Credentials {
             @Override
             public String budget(String repo) {
                 return "token";
+            }
+
+            @Override
+            public Optional<String> knownBudget(String repo, Long installationId) {
+                return Optional.of("token");
             }
 
             @Override

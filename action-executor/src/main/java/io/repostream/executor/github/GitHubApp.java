@@ -15,6 +15,7 @@ import java.security.interfaces.RSAPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -67,7 +68,17 @@ public final class GitHubApp implements Credentials {
 
     @Override
     public String budget(String repo) {
-        return "installation-" + installation(repo);
+        return budgetOf(installation(repo));
+    }
+
+    @Override
+    public Optional<String> knownBudget(String repo, Long installationId) {
+        Long installation = installationId != null ? installationId : installationByRepo.get(repo);
+        return Optional.ofNullable(installation).map(GitHubApp::budgetOf);
+    }
+
+    private static String budgetOf(long installation) {
+        return "installation-" + installation;
     }
 
     long installation(String repo) {

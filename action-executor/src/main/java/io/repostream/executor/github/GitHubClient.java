@@ -1,6 +1,7 @@
 package io.repostream.executor.github;
 
 import io.repostream.schemas.TargetState;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -95,6 +96,15 @@ public interface GitHubClient {
      * it need not look it up. Clients that authenticate with one token ignore it.
      */
     default void installationOf(String repo, long installationId) {}
+
+    /**
+     * Until when the installation that owns {@code repo} is known to be rate limited (its quota
+     * used up, or a secondary limit's wait), if that is known without asking GitHub and within the
+     * longest wait allowed: an action on it is better held until then than sent to wait.
+     */
+    default Optional<Instant> limitedUntil(String repo, Long installationId) {
+        return Optional.empty();
+    }
 
     /** Status and rate-limit headers of the last answer this thread received, if any. */
     Optional<GitHubResponse> lastResponse();

@@ -136,6 +136,11 @@ public final class HubGitHubClient implements GitHubClient {
     }
 
     @Override
+    public Optional<Instant> limitedUntil(String repo, Long installationId) {
+        return credentials.knownBudget(repo, installationId).flatMap(gate::limitedUntil);
+    }
+
+    @Override
     public TargetState issue(String repo, long number) {
         return call(
                 repo,
@@ -598,8 +603,8 @@ public final class HubGitHubClient implements GitHubClient {
                 .map(GitHubResponse::rateLimit)
                 .ifPresent(
                         rateLimit -> {
-                            metrics.quotaRemaining(rateLimit.remaining());
                             gate.observed(budget(repo), rateLimit);
+                            metrics.quotaRemaining(rateLimit.remaining());
                         });
     }
 

@@ -40,6 +40,9 @@ public final class RequestGate {
     /** Per budget: no request before this instant, because the quota is used up until its reset. */
     private final Map<String, Instant> exhaustedUntil = new HashMap<>();
 
+    /** Per budget: a request of it waits out a rate limit (secondary or primary) until then. */
+    private final Map<String, Instant> waitingUntil = new HashMap<>();
+
     public RequestGate(ExecutorConfig config, ExecutorMetrics metrics) {
         this(config, metrics, SECONDARY_LIMIT_DEFAULT_WAIT);
     }
@@ -133,7 +136,17 @@ public final class RequestGate {
                     config.maxAttempts(),
                     check ? "checking whether it took effect" : "retrying",
                     wait.toMillis());
-            sleep(wait, ref);
+            if (failure.isRateLimited()) {
+                waitingOut(installation, Instant.now().plus(wait));
+                metrics.rateLimitWait(1);
+                try {
+                    sleep(wait, ref);
+                } finally {
+                    metrics.rateLimitWait(-1);
+                }
+            } else {
+                sleep(wait, ref);
+            }
             if (check) {
                 Optional<T> effect = effectOf(tookEffect, failure, ref);
                 if (effect.isPresent()) {
@@ -232,6 +245,37 @@ public final class RequestGate {
         synchronized (this) {
             exhaustedUntil.put(installation, Instant.ofEpochSecond(rateLimit.resetEpochSeconds()));
         }
+    }
+
+    private synchronized void waitingOut(String installation, Instant until) {
+        waitingUntil.merge(installation, until, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    /**
+     * Until when {@code installation} is known to be rate limited (its quota used up, or a request
+     * of it waiting out a limit), when that lies in the future and within the longest wait allowed
+     * (a longer one fails the request, as before). A secondary limit applies to the installation as
+     * a whole, and GitHub asks not to send more until it is over.
+     */
+    public synchronized Optional<Instant> limitedUntil(String installation) {
+        Instant now = Instant.now();
+        Instant exhausted = exhaustedUntil.get(installation);
+        // the quota's entry is cleared by the request that finds it passed (awaitQuota)
+        Instant until = exhausted == null ? null : exhausted.plusSeconds(1);
+        Instant waiting = waitingUntil.get(installation);
+        if (waiting != null && !waiting.isAfter(now)) {
+            waitingUntil.remove(installation, waiting);
+        } else if (waiting != null && (until == null || waiting.isAfter(until))) {
+            until = waiting;
+        }
+        if (until != null && !until.isAfter(now)) {
+            return Optional.empty();
+        }
+        if (until == null
+                || Duration.between(now, until).compareTo(config.maxRateLimitWait()) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(until);
     }
 
     /** Waits out a quota known to be used up, or fails when that takes too long. */

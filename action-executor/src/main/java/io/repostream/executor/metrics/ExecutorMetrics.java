@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -83,6 +84,40 @@ public final class ExecutorMetrics {
                     .help("Records on the actions topic not yet handled by this executor")
                     .register(registry);
 
+    private final Gauge deferred =
+            Gauge.builder()
+                    .name("repostream_executor_deferred_actions")
+                    .help("Actions read before their not_before, held in their lane until then")
+                    .register(registry);
+
+    private final Gauge deferredOldest =
+            Gauge.builder()
+                    .name("repostream_executor_deferred_oldest_seconds")
+                    .help("How long the oldest action held until its not_before has been held")
+                    .register(registry);
+
+    private final Gauge deferredOverdue =
+            Gauge.builder()
+                    .name("repostream_executor_deferred_overdue_seconds")
+                    .help(
+                            "How long past its not_before the most overdue held action is, still"
+                                    + " not started (0 when none is)")
+                    .register(registry);
+
+    private final Gauge rateLimitWaits =
+            Gauge.builder()
+                    .name("repostream_executor_github_rate_limit_waits")
+                    .help("GitHub requests waiting out a rate limit in a worker right now")
+                    .register(registry);
+
+    private final Counter heldPauses =
+            Counter.builder()
+                    .name("repostream_executor_deferred_partition_pauses_total")
+                    .help(
+                            "Times a partition stopped fetching because it held too many actions"
+                                    + " that were not due yet")
+                    .register(registry);
+
     public void action(ActionType type, String repo, AuditOutcome outcome) {
         actions.labelValues(type.wireName(), repo, outcome.wireName()).inc();
     }
@@ -111,6 +146,26 @@ public final class ExecutorMetrics {
 
     public void lag(long records) {
         lag.set(records);
+    }
+
+    /** Actions held until their not_before, the oldest's time held, the most overdue's lateness. */
+    public void deferred(int held, Duration oldest, Duration mostOverdue) {
+        deferred.set(held);
+        deferredOldest.set(oldest.toMillis() / 1000.0);
+        deferredOverdue.set(mostOverdue.toMillis() / 1000.0);
+    }
+
+    /** A request starts ({@code +1}) or ends ({@code -1}) waiting out a rate limit. */
+    public void rateLimitWait(int delta) {
+        rateLimitWaits.inc(delta);
+    }
+
+    public void heldPartitionPaused() {
+        heldPauses.inc();
+    }
+
+    public double deferredHeld() {
+        return deferred.get();
     }
 
     public double actionCount(ActionType type, String repo, AuditOutcome outcome) {

@@ -9,6 +9,7 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.schemas.RateLimit;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -367,5 +368,22 @@ class RequestGateTest {
         long started = System.nanoTime();
         assertThat(gate.send("token", Kind.READ, "acme/widgets#4", () -> "sent")).isEqualTo("sent");
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(2_500);
+    }
+
+    @Test
+    void saysUntilWhenAnInstallationsUsedUpQuotaHoldsItsActionsWhenThatIsWithinTheLongestWait() {
+        RequestGate gate = new RequestGate(config(), metrics);
+        Instant near = Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
+        long far = Instant.now().plusSeconds(3600).getEpochSecond();
+        gate.observed(
+                "installation-1",
+                new RateLimit(5000, 0, 5000, near.getEpochSecond(), "core", null));
+        gate.observed("installation-2", new RateLimit(5000, 0, 5000, far, "core", null));
+
+        // a second past the reset, as the gate itself waits
+        assertThat(gate.limitedUntil("installation-1")).contains(near.plusSeconds(1));
+        // longer than the configured maximum (a minute): sent, and failed with that reason
+        assertThat(gate.limitedUntil("installation-2")).isEmpty();
+        assertThat(gate.limitedUntil("installation-3")).isEmpty();
     }
 }

@@ -1,0 +1,293 @@
+package io.repostream.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorConfigs;
+import io.repostream.executor.support.KafkaTopics;
+import io.repostream.executor.support.Policies;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * An action that is not due yet holds only the lane of its target: another repo's action on the
+ * same partition of the actions topic is applied at once, and the offset committed stays below the
+ * action held, so that a restart still applies it, once.
+ */
+@ExtendWith(KafkaAndGitHub.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DeferredLanesTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private static EmbeddedKafkaBroker kafka;
+    private static GitHubSimulator github;
+    private static KafkaTopics topics;
+
+    private static final long APP_ID = 41;
+    private static String privateKeyPem;
+
+    @BeforeAll
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) throws Exception {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
+        topics = new KafkaTopics(kafka);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        github.registerApp(APP_ID, keys.getPublic());
+        privateKeyPem =
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(keys.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    @AfterAll
+    static void stop() {
+        topics.close();
+    }
+
+    /** Two repos whose actions land on the same partition of the actions topic. */
+    private record SamePartition(String a, String b) {
+        static SamePartition pick() {
+            String prefix = "acme/lanes-" + UUID.randomUUID().toString().substring(0, 8);
+            String a = prefix + "-a";
+            for (int i = 0; ; i++) {
+                String b = prefix + "-b" + i;
+                if (partitionOf(a) == partitionOf(b)) {
+                    return new SamePartition(a, b);
+                }
+            }
+        }
+
+        /** What Kafka's producer does with a keyed record (the actions topic is keyed by repo). */
+        private static int partitionOf(String repo) {
+            byte[] key = repo.getBytes(StandardCharsets.UTF_8);
+            return Utils.toPositive(Utils.murmur2(key)) % Topics.ACTIONS.defaultPartitions();
+        }
+
+        void create() {
+            for (String repo : new String[] {a, b}) {
+                github.createRepo(repo);
+                topics.send(Policies.everyActionType(repo, 1000));
+            }
+        }
+    }
+
+    private static ActionExecutor startExecutor(String group) {
+        ActionExecutor executor =
+                ActionExecutor.start(ExecutorConfigs.forSimulator(kafka, github, group));
+        await().atMost(WAIT).until(executor::ready);
+        return executor;
+    }
+
+    private static ActionRecord rerun(String repo, Instant notBefore) {
+        long run =
+                github.createWorkflowRun(
+                        repo,
+                        7,
+                        "0123456789abcdef0123456789abcdef01234567",
+                        "completed",
+                        "failure");
+        return Actions.builder(ActionType.RERUN_FAILED_JOBS, repo, run, Actions.params())
+                .notBefore(notBefore)
+                .build();
+    }
+
+    private static ActionRecord breachLabel(String repo) {
+        int issue = github.createIssue(repo, "No answer", "Waiting.", "alice");
+        return Actions.addLabels(repo, issue, "sla-breached");
+    }
+
+    @Test
+    void aRerunDeferredTenMinutesDoesNotHoldUpAnotherReposBreachLabelOnItsPartition() {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        ActionRecord rerun = rerun(repos.a(), Instant.now().plus(Duration.ofMinutes(10)));
+        ActionRecord breach = breachLabel(repos.b());
+        try (ActionExecutor executor = startExecutor("lanes-" + UUID.randomUUID())) {
+            topics.send(rerun);
+            Instant sent = Instant.now();
+            topics.send(breach);
+
+            AuditRecord applied = topics.awaitAudit(breach.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(Duration.between(sent, applied.startedAt()))
+                    .isLessThan(Duration.ofSeconds(1));
+            assertThat(github.labels(repos.b(), (int) breach.target()))
+                    .containsExactly("sla-breached");
+            assertThat(topics.audits(rerun.actionId())).isEmpty();
+            // the gauge is refreshed with each commit; another test's held actions may count too
+            await().atMost(WAIT).until(() -> executor.metrics().deferredHeld() >= 1);
+            assertThat(executor.metrics().scrape())
+                    .contains("repostream_executor_deferred_oldest_seconds")
+                    .contains("repostream_executor_deferred_overdue_seconds");
+        }
+    }
+
+    @Test
+    void keepsTheOrderOfOneTargetsActionsBehindOneThatIsNotDue() {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        int issue = github.createIssue(repos.a(), "Flaky", "Flaky.", "alice");
+        Instant due = Instant.now().plusSeconds(3);
+        ActionRecord first =
+                Actions.builder(
+                                ActionType.ADD_LABELS,
+                                repos.a(),
+                                issue,
+                                Actions.names("labels", "first"))
+                        .notBefore(due)
+                        .build();
+        ActionRecord second = Actions.addLabels(repos.a(), issue, "second");
+        ActionRecord other = breachLabel(repos.b());
+        try (ActionExecutor executor = startExecutor("lanes-" + UUID.randomUUID())) {
+            topics.send(first);
+            topics.send(second);
+            topics.send(other);
+
+            AuditRecord otherApplied =
+                    topics.awaitAudit(other.actionId(), AuditOutcome.APPLIED, WAIT);
+            AuditRecord firstApplied =
+                    topics.awaitAudit(first.actionId(), AuditOutcome.APPLIED, WAIT);
+            AuditRecord secondApplied =
+                    topics.awaitAudit(second.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(otherApplied.finishedAt()).isBefore(due);
+            assertThat(firstApplied.startedAt()).isAfterOrEqualTo(due);
+            assertThat(secondApplied.startedAt()).isAfterOrEqualTo(firstApplied.finishedAt());
+            assertThat(secondApplied.before().labels()).containsExactly("first");
+        }
+    }
+
+    @Test
+    void aRestartWhileAnActionIsDeferredAppliesItOnceWhenDueAndTheOthersNotAgain() {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        String group = "lanes-" + UUID.randomUUID();
+        Instant due = Instant.now().plusSeconds(8);
+        ActionRecord rerun = rerun(repos.a(), due);
+        ActionRecord breach = breachLabel(repos.b());
+        try (ActionExecutor first = startExecutor(group)) {
+            topics.send(rerun);
+            topics.send(breach);
+            topics.awaitAudit(breach.actionId(), AuditOutcome.APPLIED, WAIT);
+        }
+        // the first executor stopped before the rerun was due: its offset was not committed
+        assertThat(topics.audits(rerun.actionId())).isEmpty();
+        try (ActionExecutor second = startExecutor(group)) {
+            AuditRecord applied =
+                    topics.awaitAudit(rerun.actionId(), AuditOutcome.APPLIED, WAIT.plusSeconds(10));
+            assertThat(applied.startedAt()).isAfterOrEqualTo(due);
+            topics.awaitAudit(breach.actionId(), AuditOutcome.SKIPPED_DUPLICATE, WAIT);
+            topics.drain(Duration.ofMillis(500));
+        }
+        assertThat(topics.audits(rerun.actionId()))
+                .extracting(AuditRecord::outcome)
+                .containsExactly(AuditOutcome.APPLIED);
+        assertThat(topics.audits(breach.actionId()))
+                .extracting(AuditRecord::outcome)
+                .containsExactly(AuditOutcome.APPLIED, AuditOutcome.SKIPPED_DUPLICATE);
+        assertThat(github.mutations())
+                .filteredOn(m -> m.startsWith(repos.b() + "#"))
+                .containsExactly(repos.b() + "#" + breach.target() + ":+label:sla-breached");
+    }
+
+    @Test
+    void anotherInstallationGoesOnWhileOneWaitsOutARateLimit() {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        github.installApp(APP_ID, 3501, repos.a());
+        github.installApp(APP_ID, 3502, repos.b());
+        // two workers: two actions waiting out the limit in them would hold up everything
+        ExecutorConfig config =
+                ExecutorConfig.forGitHubApp(
+                                kafka.bootstrapServers(), github.baseUrl(), APP_ID, privateKeyPem)
+                        .withGroupId("lanes-" + UUID.randomUUID())
+                        .withoutPacing()
+                        .withMaxConcurrentRequests(2)
+                        .withRetries(2, Duration.ofMillis(10), Duration.ofMinutes(1));
+        ActionRecord first = onA(repos, "first");
+        ActionRecord next = onA(repos, "next");
+        github.limitNext(429, 6, "/repos/" + repos.a() + "/issues/" + first.target());
+        ActionRecord other =
+                Actions.builder(
+                                ActionType.ADD_LABELS,
+                                repos.b(),
+                                github.createIssue(repos.b(), "Late", "", "alice"),
+                                Actions.names("labels", "sla-breached"))
+                        .installationId(3502L)
+                        .build();
+        try (ActionExecutor executor = ActionExecutor.start(config)) {
+            await().atMost(WAIT).until(executor::ready);
+            // the first action to meet the limit waits it out in a worker ...
+            topics.send(first);
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    executor.metrics()
+                                            .scrape()
+                                            .contains(
+                                                    "repostream_executor_github_rate_limit_waits"
+                                                            + " 1.0"));
+            // ... the installation's next one is held in its lane, taking no worker, and the
+            // other installation's action is applied at once
+            topics.send(next);
+            Instant sent = Instant.now();
+            topics.send(other);
+
+            AuditRecord applied = topics.awaitAudit(other.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(Duration.between(sent, applied.startedAt()))
+                    .isLessThan(Duration.ofSeconds(2));
+            topics.awaitAudit(next.actionId(), AuditOutcome.APPLIED, WAIT);
+        }
+        // the held action reached GitHub only after the other installation's action, although
+        // it was read first and a worker was free
+        List<String> requests = github.requests();
+        int otherLabelled =
+                indexOf(
+                        requests,
+                        "POST /repos/" + repos.b() + "/issues/" + other.target() + "/labels");
+        int nextAsked = indexOf(requests, "/repos/" + repos.a() + "/issues/" + next.target());
+        assertThat(otherLabelled).isNotNegative();
+        assertThat(nextAsked).isGreaterThan(otherLabelled);
+    }
+
+    private static int indexOf(List<String> requests, String part) {
+        for (int i = 0; i < requests.size(); i++) {
+            if (requests.get(i).contains(part)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static ActionRecord onA(SamePartition repos, String label) {
+        int issue = github.createIssue(repos.a(), label, "", "alice");
+        return Actions.builder(
+                        ActionType.ADD_LABELS, repos.a(), issue, Actions.names("labels", label))
+                .installationId(3501L)
+                .build();
+    }
+}
