@@ -10,15 +10,20 @@ module="$(dirname "$here")"
 root="$(dirname "$module")"
 
 # one Maven run: package the reactor up to local-stack (which writes target/demo.classpath, its
-# run-time class path, as ./demo.sh uses it)
-(cd "$root" && mvn -B -ntp -o -q -pl local-stack -am package -DskipTests)
-classpath="$module/target/classes:$(cat "$module/target/demo.classpath")"
-
+# run-time class path, as ./demo.sh uses it); BENCH_SKIP_BUILD=1 reuses the last build
+classpath_file="$module/target/demo.classpath"
 classes="$here/target/classes"
-rm -rf "$classes" && mkdir -p "$classes"
-javac --release 17 -nowarn -d "$classes" -cp "$classpath" \
-  $(find "$here/src/main/java" -name '*.java')
-cp -r "$here/src/main/resources/." "$classes/"
+if [ -z "${BENCH_SKIP_BUILD:-}" ] || [ ! -f "$classpath_file" ]; then
+  (cd "$root" && mvn -B -ntp -o -q -pl local-stack -am package -DskipTests)
+fi
+classpath="$module/target/classes:$(cat "$classpath_file")"
+
+if [ -z "${BENCH_SKIP_BUILD:-}" ] || [ ! -d "$classes" ]; then
+  rm -rf "$classes" && mkdir -p "$classes"
+  javac --release 17 -nowarn -d "$classes" -cp "$classpath" \
+    $(find "$here/src/main/java" -name '*.java')
+  cp -r "$here/src/main/resources/." "$classes/"
+fi
 
 # the JVM settings of ./demo.sh's launcher: Flink needs these opens on Java 17
 exec java -Xmx3g -XX:+UseParallelGC \

@@ -52,13 +52,19 @@ public final class LocalStack implements AutoCloseable {
     private IngestBridge bridge;
     private final List<String> polledRepos;
     private final boolean asGitHubApp;
+    private final Duration checkpointInterval;
     private JobClient flinkJob;
 
-    private LocalStack(Path workDir, List<String> polledRepos, boolean asGitHubApp) {
+    private LocalStack(
+            Path workDir,
+            List<String> polledRepos,
+            boolean asGitHubApp,
+            Duration checkpointInterval) {
         this.workDir = workDir;
         this.webhookSecret = randomHex(32);
         this.polledRepos = List.copyOf(polledRepos);
         this.asGitHubApp = asGitHubApp;
+        this.checkpointInterval = checkpointInterval;
     }
 
     /** Starts every part, in dependency order; on failure stops what was started and rethrows. */
@@ -71,7 +77,8 @@ public final class LocalStack implements AutoCloseable {
      * repositories without webhooks); create them in {@link #github()} before their first event.
      */
     public static LocalStack start(Path workDir, List<String> polledRepos) throws Exception {
-        return start(new LocalStack(workDir, polledRepos, false));
+        return start(
+                new LocalStack(workDir, polledRepos, false, JobConfig.DEFAULT_CHECKPOINT_INTERVAL));
     }
 
     /**
@@ -81,7 +88,17 @@ public final class LocalStack implements AutoCloseable {
      * that {@link #start(Path)} gives the executor (one installation, whatever the repo).
      */
     public static LocalStack startAsGitHubApp(Path workDir) throws Exception {
-        return start(new LocalStack(workDir, List.of(), true));
+        return start(
+                new LocalStack(workDir, List.of(), true, JobConfig.DEFAULT_CHECKPOINT_INTERVAL));
+    }
+
+    /**
+     * For measurements of other settings than the defaults (local-stack/bench): the executor as a
+     * GitHub App or with the one token, and the Flink job checkpointing at this interval.
+     */
+    public static LocalStack start(Path workDir, boolean asGitHubApp, Duration checkpointInterval)
+            throws Exception {
+        return start(new LocalStack(workDir, List.of(), asGitHubApp, checkpointInterval));
     }
 
     private static LocalStack start(LocalStack stack) throws Exception {
@@ -123,7 +140,11 @@ public final class LocalStack implements AutoCloseable {
                                                                         "poll-cursors.json")))));
         LOG.info("ingest bridge at {}", webhookUrl());
 
-        flinkJob = startFlinkJob(kafka.bootstrapServers(), workDir.resolve("flink-checkpoints"));
+        flinkJob =
+                startFlinkJob(
+                        kafka.bootstrapServers(),
+                        workDir.resolve("flink-checkpoints"),
+                        checkpointInterval);
         started.push(() -> flinkJob.cancel().get());
         LOG.info("Flink job {} submitted to a local MiniCluster", flinkJob.getJobID());
 
@@ -149,9 +170,18 @@ public final class LocalStack implements AutoCloseable {
     }
 
     static JobClient startFlinkJob(String bootstrapServers, Path checkpoints) throws Exception {
-        Configuration conf = RepostreamJob.localConfiguration(checkpoints);
+        return startFlinkJob(bootstrapServers, checkpoints, JobConfig.DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    private static JobClient startFlinkJob(
+            String bootstrapServers, Path checkpoints, Duration checkpointInterval)
+            throws Exception {
+        Configuration conf = RepostreamJob.localConfiguration(checkpoints, checkpointInterval);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
-        RepostreamJob.fromKafka(JobConfig.defaults(bootstrapServers)).build(env);
+        RepostreamJob.fromKafka(
+                        JobConfig.defaults(bootstrapServers)
+                                .withCheckpointInterval(checkpointInterval))
+                .build(env);
         return env.executeAsync("repostream (local)");
     }
 

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * End-to-end latency of the local stack with its defaults: signed {@code issues.opened} webhooks
- * posted to the bridge at a fixed rate (open loop), through Kafka, the Flink job (MiniCluster,
+ * posted to the bridge at a mean rate (open loop, Poisson arrivals), through Kafka, the Flink job (MiniCluster,
  * RocksDB, exactly-once sink, {@link JobConfig#DEFAULT_CHECKPOINT_INTERVAL}) and the executor, to
  * the label the triage rule puts on the GitHub simulator. Measures POST → mutation (the simulator's
  * {@link GitHubSimulator#timedMutations()}) and the JVM's CPU per event. Loopback only; every loop
@@ -59,13 +60,16 @@ public final class LatencyBench {
                          each, --rate events/s in total, spread round-robin
                  burst:  one installation, --events posted at once, --breaches of them P0 issues
                          whose first-response SLA (--sla-seconds) falls due while the burst drains
-              --rate R            events/s (single default 0.5, many default 50; at most 1000)
+              --rate R            mean events/s, Poisson arrivals (single default 0.5, many 50;
+                                  at most 1000)
+              --seed N            of the arrival times (default 1)
               --events N          events measured (single 60, many 1500, burst 200; at most 20000)
               --installations N   many: installations (default 100)
               --breaches N        burst: P0 issues among the events (default 10)
               --sla-seconds S     burst: P0 first-response target (default 20)
               --warmup N          events applied before the measured ones (default 10)
               --max-seconds T     give up waiting for mutations T s after the last POST (default 300)
+              --checkpoint-interval D  the Flink job's, ISO-8601 (default PT2S, the local stack's)
               --help
             """;
 
@@ -121,13 +125,15 @@ public final class LatencyBench {
         Path dir = Files.createTempDirectory("repostream-latency-");
         template = WebhookExamples.first("issues", "opened").json();
         log("load average %s; starting the local stack (%s) in %s", loadAverage(), scenario, dir);
-        stack =
-                scenario.equals("many")
-                        ? LocalStack.startAsGitHubApp(dir)
-                        : LocalStack.start(dir);
+        Duration interval =
+                options.containsKey("checkpoint-interval")
+                        ? Duration.parse(options.get("checkpoint-interval"))
+                        : JobConfig.DEFAULT_CHECKPOINT_INTERVAL;
+        stack = LocalStack.start(dir, scenario.equals("many"), interval);
         try {
             log(
-                    "stack up; checkpoint interval %s (JobConfig.DEFAULT_CHECKPOINT_INTERVAL)",
+                    "stack up; checkpoint interval %s (default %s)",
+                    interval,
                     JobConfig.DEFAULT_CHECKPOINT_INTERVAL);
             warmUp();
             switch (scenario) {
@@ -181,7 +187,7 @@ public final class LatencyBench {
         steady(targets, rateOption(50));
     }
 
-    /** Open loop: event i is due at start + i / rate, posted then whatever came before. */
+    /** Open loop: each event is posted when due, whatever came before. */
     private void steady(List<Target> targets, double rate) throws Exception {
         int events = Math.min(intOption("events", scenario.equals("many") ? 1500 : 60), MAX_EVENTS);
         if (rate <= 0 || rate > MAX_RATE) {
@@ -195,20 +201,24 @@ public final class LatencyBench {
             Target t = targets.get(i % targets.size());
             numbers[i] = stack.github().createIssue(t.repo(), "bench " + i, "", "octocat");
         }
-        double idleCpuPerSecond = idleCpu();
         String loadBefore = loadAverage();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         List<CompletableFuture<Posted>> futures = new ArrayList<>(events);
-        long period = (long) (1e9 / rate);
+        // Poisson arrivals: a fixed period would lock to the checkpoint interval's phase (0.5/s
+        // and 2 s checkpoints put every event at the same point of the cycle)
+        Random random = new Random(intOption("seed", 1));
+        double due = 0;
         for (int i = 0; i < events; i++) {
-            sleepUntil(wall0 + i * period);
+            sleepUntil(wall0 + (long) (due * 1e9));
             futures.add(post(targets.get(i % targets.size()), numbers[i], List.of()));
+            due += -Math.log(1 - random.nextDouble()) / rate;
         }
         List<Posted> posted = futures.stream().map(CompletableFuture::join).toList();
         Map<String, Instant> applied = await(keys(posted, TRIAGE), maxWait());
         long cpu = os.getProcessCpuTime() - cpu0;
         double seconds = (System.nanoTime() - wall0) / 1e9;
+        double idleCpuPerSecond = idleCpu();
         report(
                 String.format(
                         Locale.ROOT,
@@ -250,7 +260,6 @@ public final class LatencyBench {
         }
         // the job reads the policy from its compacted topic; give it time before the burst
         sleepUntil(System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
-        double idleCpuPerSecond = idleCpu();
         String loadBefore = loadAverage();
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
@@ -269,6 +278,7 @@ public final class LatencyBench {
         Map<String, Instant> applied = await(expected, maxWait());
         long cpu = os.getProcessCpuTime() - cpu0;
         double seconds = (System.nanoTime() - wall0) / 1e9;
+        double idleCpuPerSecond = idleCpu();
         report(
                 "burst: " + triage.size() + " triage labels, POST → label",
                 triage,
@@ -439,7 +449,10 @@ public final class LatencyBench {
         }
     }
 
-    /** CPU the idle stack burns per second (checkpoints, polls), measured over 10 s. */
+    /**
+     * CPU the idle stack burns per second (checkpoints, polls, timers), measured over the 10 s
+     * after the measured phase, when the JIT compiler has done most of its work.
+     */
     private double idleCpu() {
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
@@ -467,9 +480,9 @@ public final class LatencyBench {
         double cpuMs = cpuNanos / 1e6;
         log(
                 "%s%n  POSTs answered 202: %d of %d; mutations applied: %d; POST → mutation (s):"
-                        + " %s%n  JVM CPU: %.1f ms per event over %.1f s (%.0f ms/s; idle stack"
-                        + " %.0f ms/s, i.e. %.1f ms per event above idle); load average before %s,"
-                        + " after %s",
+                        + " %s%n  JVM CPU: %.1f ms per event over %.1f s (%.0f ms/s; the idle stack"
+                        + " after it %.0f ms/s, i.e. %.1f ms per event above idle); load average"
+                        + " before %s, after %s",
                 title,
                 accepted,
                 posted.size(),
