@@ -14,9 +14,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
@@ -35,6 +38,12 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     static final String GITHUB_TOKEN_LOGIN = "repostream-demo[bot]";
 
+    /**
+     * The GitHub App the executor authenticates as in {@link #startAsGitHubApp}; install it on
+     * repositories with {@code github().installApp(GITHUB_APP_ID, installationId, repos...)}.
+     */
+    public static final long GITHUB_APP_ID = 4_242;
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Path workDir;
     private final String webhookSecret;
@@ -42,12 +51,20 @@ public final class LocalStack implements AutoCloseable {
     private GitHubSimulator github;
     private IngestBridge bridge;
     private final List<String> polledRepos;
+    private final boolean asGitHubApp;
+    private final Duration checkpointInterval;
     private JobClient flinkJob;
 
-    private LocalStack(Path workDir, List<String> polledRepos) {
+    private LocalStack(
+            Path workDir,
+            List<String> polledRepos,
+            boolean asGitHubApp,
+            Duration checkpointInterval) {
         this.workDir = workDir;
         this.webhookSecret = randomHex(32);
         this.polledRepos = List.copyOf(polledRepos);
+        this.asGitHubApp = asGitHubApp;
+        this.checkpointInterval = checkpointInterval;
     }
 
     /** Starts every part, in dependency order; on failure stops what was started and rethrows. */
@@ -60,7 +77,31 @@ public final class LocalStack implements AutoCloseable {
      * repositories without webhooks); create them in {@link #github()} before their first event.
      */
     public static LocalStack start(Path workDir, List<String> polledRepos) throws Exception {
-        LocalStack stack = new LocalStack(workDir, polledRepos);
+        return start(
+                new LocalStack(workDir, polledRepos, false, JobConfig.DEFAULT_CHECKPOINT_INTERVAL));
+    }
+
+    /**
+     * The same, with the executor authenticating as GitHub App {@link #GITHUB_APP_ID}, registered
+     * in the simulator with a key generated here: each repository's writes then use the token and
+     * the write pacing of the installation that owns it, as in production, instead of the one token
+     * that {@link #start(Path)} gives the executor (one installation, whatever the repo).
+     */
+    public static LocalStack startAsGitHubApp(Path workDir) throws Exception {
+        return start(
+                new LocalStack(workDir, List.of(), true, JobConfig.DEFAULT_CHECKPOINT_INTERVAL));
+    }
+
+    /**
+     * For measurements of other settings than the defaults (local-stack/bench): the executor as a
+     * GitHub App or with the one token, and the Flink job checkpointing at this interval.
+     */
+    public static LocalStack start(Path workDir, boolean asGitHubApp, Duration checkpointInterval)
+            throws Exception {
+        return start(new LocalStack(workDir, List.of(), asGitHubApp, checkpointInterval));
+    }
+
+    private static LocalStack start(LocalStack stack) throws Exception {
         try {
             stack.startAll();
             return stack;
@@ -99,21 +140,48 @@ public final class LocalStack implements AutoCloseable {
                                                                         "poll-cursors.json")))));
         LOG.info("ingest bridge at {}", webhookUrl());
 
-        flinkJob = startFlinkJob(kafka.bootstrapServers(), workDir.resolve("flink-checkpoints"));
+        flinkJob =
+                startFlinkJob(
+                        kafka.bootstrapServers(),
+                        workDir.resolve("flink-checkpoints"),
+                        checkpointInterval);
         started.push(() -> flinkJob.cancel().get());
         LOG.info("Flink job {} submitted to a local MiniCluster", flinkJob.getJobID());
 
-        remember(
-                ActionExecutor.start(
-                        ExecutorConfig.defaults(
-                                kafka.bootstrapServers(), github.baseUrl(), token)));
-        LOG.info("action executor started");
+        remember(ActionExecutor.start(executorConfig(token)));
+        LOG.info("action executor started{}", asGitHubApp ? " as GitHub App " + GITHUB_APP_ID : "");
+    }
+
+    private ExecutorConfig executorConfig(String token) throws Exception {
+        if (!asGitHubApp) {
+            return ExecutorConfig.defaults(kafka.bootstrapServers(), github.baseUrl(), token);
+        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        github.registerApp(GITHUB_APP_ID, keys.getPublic());
+        String pem =
+                "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder(64, new byte[] {'\n'})
+                                .encodeToString(keys.getPrivate().getEncoded())
+                        + "\n-----END PRIVATE KEY-----\n";
+        return ExecutorConfig.forGitHubApp(
+                kafka.bootstrapServers(), github.baseUrl(), GITHUB_APP_ID, pem);
     }
 
     static JobClient startFlinkJob(String bootstrapServers, Path checkpoints) throws Exception {
-        Configuration conf = RepostreamJob.localConfiguration(checkpoints);
+        return startFlinkJob(bootstrapServers, checkpoints, JobConfig.DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    private static JobClient startFlinkJob(
+            String bootstrapServers, Path checkpoints, Duration checkpointInterval)
+            throws Exception {
+        Configuration conf = RepostreamJob.localConfiguration(checkpoints, checkpointInterval);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(conf);
-        RepostreamJob.fromKafka(JobConfig.defaults(bootstrapServers)).build(env);
+        RepostreamJob.fromKafka(
+                        JobConfig.defaults(bootstrapServers)
+                                .withCheckpointInterval(checkpointInterval))
+                .build(env);
         return env.executeAsync("repostream (local)");
     }
 
@@ -135,8 +203,8 @@ public final class LocalStack implements AutoCloseable {
         return "http://127.0.0.1:" + bridge.port() + "/webhooks/github";
     }
 
-    /** The generated webhook secret; handed to the replayer only, never printed. */
-    String webhookSecret() {
+    /** The generated webhook secret; handed to the replayer and the bench only, never printed. */
+    public String webhookSecret() {
         return webhookSecret;
     }
 

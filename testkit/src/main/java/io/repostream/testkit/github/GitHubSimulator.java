@@ -677,6 +677,16 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #mutations()} with the instant each was applied, by the system clock (microseconds on
+     * Linux), even while the simulator's own clock is frozen: for latency measurements.
+     */
+    public List<TimedMutation> timedMutations() {
+        synchronized (state) {
+            return state.timedMutations();
+        }
+    }
+
     public void clearMutations() {
         synchronized (state) {
             state.clearMutations();

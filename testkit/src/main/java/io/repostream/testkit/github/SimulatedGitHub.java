@@ -23,6 +23,10 @@ final class SimulatedGitHub {
     private final java.util.Set<String> readOnlyTokens = new java.util.HashSet<>();
     private final Map<String, SimulatedRepo> repos = new LinkedHashMap<>();
     private final List<String> mutations = new ArrayList<>();
+
+    /** When each entry of {@link #mutations} was applied, by the system clock (same index). */
+    private final List<Instant> mutationTimes = new ArrayList<>();
+
     private final Map<Long, SimulatedApp> apps = new HashMap<>();
     private final Map<Long, SimulatedApp.Installation> installations = new LinkedHashMap<>();
     private final Map<String, SimulatedApp.InstallationToken> installationTokens = new HashMap<>();
@@ -276,19 +280,37 @@ final class SimulatedGitHub {
 
     /** Records a mutation made through the API, e.g. {@code owner/repo#12:+label:bug}. */
     void recordMutation(SimulatedRepo repo, int number, String change) {
-        mutations.add(repo.fullName() + "#" + number + ":" + change);
+        record(repo.fullName() + "#" + number + ":" + change);
     }
 
     void recordRunMutation(SimulatedRepo repo, long runId, String change) {
-        mutations.add(repo.fullName() + "#run/" + runId + ":" + change);
+        record(repo.fullName() + "#run/" + runId + ":" + change);
+    }
+
+    /**
+     * The time is the system clock's, not {@link #now()}: a test may freeze the simulator's clock,
+     * and a latency measurement needs the real instant, finer than GitHub's seconds.
+     */
+    private void record(String mutation) {
+        mutations.add(mutation);
+        mutationTimes.add(Instant.now());
     }
 
     List<String> mutations() {
         return List.copyOf(mutations);
     }
 
+    List<TimedMutation> timedMutations() {
+        List<TimedMutation> list = new ArrayList<>(mutations.size());
+        for (int i = 0; i < mutations.size(); i++) {
+            list.add(new TimedMutation(mutations.get(i), mutationTimes.get(i)));
+        }
+        return list;
+    }
+
     void clearMutations() {
         mutations.clear();
+        mutationTimes.clear();
     }
 
     void recordEvent(SimulatedRepo repo, String type, String actor, ObjectNode payload) {

@@ -34,6 +34,29 @@ class SimulatorIssuesTest {
     }
 
     @Test
+    void recordsWhenEachMutationWasAppliedByTheRealClockWhileTheSimulatorsClockIsFrozen() {
+        int issue = github.createIssue(REPO, "Bug", null, "alice");
+        github.freezeTime();
+        java.time.Instant before = java.time.Instant.now();
+
+        http.post(API + "/issues/" + issue + "/labels", "{\"labels\":[\"bug\"]}");
+        http.delete(API + "/issues/" + issue + "/labels/bug", null);
+        java.time.Instant after = java.time.Instant.now();
+
+        List<TimedMutation> timed = github.timedMutations();
+        assertThat(timed)
+                .extracting(TimedMutation::mutation)
+                .containsExactlyElementsOf(github.mutations())
+                .containsExactly(REPO + "#1:+label:bug", REPO + "#1:-label:bug");
+        assertThat(timed)
+                .extracting(TimedMutation::appliedAt)
+                .allSatisfy(at -> assertThat(at).isBetween(before, after))
+                .isSorted();
+        github.clearMutations();
+        assertThat(github.timedMutations()).isEmpty();
+    }
+
+    @Test
     void listsOpenIssuesNewestFirstAcrossPagesWithLinkHeaders() {
         for (int i = 1; i <= 5; i++) {
             github.createIssue(REPO, "Issue " + i, null, "alice");
