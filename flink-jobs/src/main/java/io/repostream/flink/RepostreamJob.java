@@ -69,17 +69,19 @@ public final class RepostreamJob {
     /** Width of the analytics windows on {@code github.metrics.v1}. */
     public static final Duration METRICS_WINDOW = Duration.ofMinutes(1);
 
+    // the sources and sinks every job has; the settings below them are changed only on a copy
+    // (the with... methods), so a built job is never changed
     private final Source<?, ?, ?> events;
     private final Source<RepoPolicy, ?, ?> policies;
     private final Source<AuditRecord, ?, ?> audits;
     private final Sink<ActionRecord> actions;
     private final Sink<RepoMetrics> metrics;
-    private final Duration maxOutOfOrderness;
-    private final Duration sourceIdleness;
-    private final PredictionIo prediction;
-    private final int eventCountBuckets;
-    private final Sink<DeadLetter> deadLetters;
-    private final Sink<AuditRecord> dropAudits;
+    private Duration maxOutOfOrderness;
+    private Duration sourceIdleness;
+    private PredictionIo prediction;
+    private int eventCountBuckets;
+    private Sink<DeadLetter> deadLetters;
+    private Sink<AuditRecord> dropAudits;
 
     /**
      * Where the CI success predictor reads models and writes predictions and training examples.
@@ -161,24 +163,8 @@ public final class RepostreamJob {
         this.dropAudits = dropAudits;
     }
 
-    /** The same job with other event-time settings. */
-    public RepostreamJob withEventTime(Duration outOfOrderness, Duration idleness) {
-        return new RepostreamJob(
-                events,
-                policies,
-                audits,
-                actions,
-                metrics,
-                outOfOrderness,
-                idleness,
-                prediction,
-                eventCountBuckets,
-                deadLetters,
-                dropAudits);
-    }
-
-    /** The same job with the CI success predictor (see {@link PredictionPipeline}). */
-    public RepostreamJob withPredictions(PredictionIo io) {
+    /** This job as a new object, for the with... methods to change one setting of. */
+    private RepostreamJob copy() {
         return new RepostreamJob(
                 events,
                 policies,
@@ -187,10 +173,25 @@ public final class RepostreamJob {
                 metrics,
                 maxOutOfOrderness,
                 sourceIdleness,
-                Objects.requireNonNull(io, "io"),
+                prediction,
                 eventCountBuckets,
                 deadLetters,
                 dropAudits);
+    }
+
+    /** The same job with other event-time settings. */
+    public RepostreamJob withEventTime(Duration outOfOrderness, Duration idleness) {
+        RepostreamJob job = copy();
+        job.maxOutOfOrderness = outOfOrderness;
+        job.sourceIdleness = idleness;
+        return job;
+    }
+
+    /** The same job with the CI success predictor (see {@link PredictionPipeline}). */
+    public RepostreamJob withPredictions(PredictionIo io) {
+        RepostreamJob job = copy();
+        job.prediction = Objects.requireNonNull(io, "io");
+        return job;
     }
 
     /**
@@ -199,18 +200,9 @@ public final class RepostreamJob {
      * counted ahead (tests compare the two).
      */
     RepostreamJob withEventCountBuckets(int maxBuckets) {
-        return new RepostreamJob(
-                events,
-                policies,
-                audits,
-                actions,
-                metrics,
-                maxOutOfOrderness,
-                sourceIdleness,
-                prediction,
-                maxBuckets,
-                deadLetters,
-                dropAudits);
+        RepostreamJob job = copy();
+        job.eventCountBuckets = maxBuckets;
+        return job;
     }
 
     /**
@@ -218,18 +210,9 @@ public final class RepostreamJob {
      * sink}, exactly once like every other output.
      */
     public RepostreamJob withDeadLetters(Sink<DeadLetter> sink) {
-        return new RepostreamJob(
-                events,
-                policies,
-                audits,
-                actions,
-                metrics,
-                maxOutOfOrderness,
-                sourceIdleness,
-                prediction,
-                eventCountBuckets,
-                Objects.requireNonNull(sink, "sink"),
-                dropAudits);
+        RepostreamJob job = copy();
+        job.deadLetters = Objects.requireNonNull(sink, "sink");
+        return job;
     }
 
     /**
@@ -237,18 +220,9 @@ public final class RepostreamJob {
      * drops ({@link ActionDrops}) to {@code sink}, exactly once.
      */
     public RepostreamJob withDropAudits(Sink<AuditRecord> sink) {
-        return new RepostreamJob(
-                events,
-                policies,
-                audits,
-                actions,
-                metrics,
-                maxOutOfOrderness,
-                sourceIdleness,
-                prediction,
-                eventCountBuckets,
-                deadLetters,
-                Objects.requireNonNull(sink, "sink"));
+        RepostreamJob job = copy();
+        job.dropAudits = Objects.requireNonNull(sink, "sink");
+        return job;
     }
 
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
