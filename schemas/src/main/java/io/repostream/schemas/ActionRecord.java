@@ -59,6 +59,40 @@ public record ActionRecord(
         Require.present(createdAt, "created_at");
     }
 
+    /** The same action, not due before {@code at} (a governor's delay). */
+    public ActionRecord withNotBefore(Instant at) {
+        return copy(at, expiresAt, dryRun);
+    }
+
+    /** The same action, dropped if not applied by {@code at}. */
+    public ActionRecord withExpiresAt(Instant at) {
+        return copy(notBefore, at, dryRun);
+    }
+
+    /** The same action as a dry run: audited, nothing written. */
+    public ActionRecord asDryRun() {
+        return copy(notBefore, expiresAt, true);
+    }
+
+    private ActionRecord copy(Instant notBefore, Instant expiresAt, boolean dryRun) {
+        return new ActionRecord(
+                actionId,
+                repo,
+                target,
+                type,
+                params,
+                reason,
+                evidence,
+                confidence,
+                producedBy,
+                causedBy,
+                installationId,
+                createdAt,
+                notBefore,
+                expiresAt,
+                dryRun);
+    }
+
     /** {@code owner/repo#123}, the way errors and logs name the target. */
     public String targetRef() {
         return repo + "#" + target;

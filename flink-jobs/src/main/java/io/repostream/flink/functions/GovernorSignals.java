@@ -29,22 +29,7 @@ public final class GovernorSignals {
 
     /** Rebuilds {@code a} with another {@code not_before}. */
     static ActionRecord withNotBefore(ActionRecord a, long notBeforeMs) {
-        return new ActionRecord(
-                a.actionId(),
-                a.repo(),
-                a.target(),
-                a.type(),
-                a.params(),
-                a.reason(),
-                a.evidence(),
-                a.confidence(),
-                a.producedBy(),
-                a.causedBy(),
-                a.installationId(),
-                a.createdAt(),
-                Instant.ofEpochMilli(notBeforeMs),
-                a.expiresAt(),
-                a.dryRun());
+        return a.withNotBefore(Instant.ofEpochMilli(notBeforeMs));
     }
 
     static boolean expiredAt(ActionRecord a, long slot) {

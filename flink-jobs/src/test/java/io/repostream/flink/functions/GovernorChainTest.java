@@ -258,41 +258,11 @@ class GovernorChainTest {
     }
 
     private static ActionRecord expiring(ActionRecord a, Instant expiresAt) {
-        return new ActionRecord(
-                a.actionId(),
-                a.repo(),
-                a.target(),
-                a.type(),
-                a.params(),
-                a.reason(),
-                a.evidence(),
-                a.confidence(),
-                a.producedBy(),
-                a.causedBy(),
-                a.installationId(),
-                a.createdAt(),
-                a.notBefore(),
-                expiresAt,
-                a.dryRun());
+        return a.withExpiresAt(expiresAt);
     }
 
     private static ActionRecord dryRun(ActionRecord a) {
-        return new ActionRecord(
-                a.actionId(),
-                a.repo(),
-                a.target(),
-                a.type(),
-                a.params(),
-                a.reason(),
-                a.evidence(),
-                a.confidence(),
-                a.producedBy(),
-                a.causedBy(),
-                a.installationId(),
-                a.createdAt(),
-                a.notBefore(),
-                a.expiresAt(),
-                true);
+        return a.asDryRun();
     }
 
     private void budget(int perHour) throws Exception {
