@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +53,11 @@ public final class RepoPoller implements AutoCloseable {
 
     /** No request to GitHub before this: the quota belongs to the token, not the repository. */
     private final AtomicReference<Instant> blockedUntil = new AtomicReference<>(Instant.MIN);
+
+    /** Open once the start-up round over every repository has ended (or polling never started). */
+    private final CountDownLatch startRound = new CountDownLatch(1);
+
+    private volatile boolean started;
 
     private final ScheduledExecutorService scheduler =
             Executors.newSingleThreadScheduledExecutor(
@@ -98,11 +104,36 @@ public final class RepoPoller implements AutoCloseable {
 
     /** Polls every repository now, then each again as GitHub and the interval allow. */
     public void start() {
-        repos.forEach(repo -> scheduler.execute(() -> scheduled(repo)));
+        started = true;
+        scheduler.execute(
+                () -> {
+                    try {
+                        repos.forEach(repo -> scheduleNext(repo, pollScheduled(repo)));
+                    } finally {
+                        startRound.countDown();
+                    }
+                });
     }
 
-    /** One round over every repository, right now, on this thread; returns events written. */
+    /**
+     * One round over every repository, right now, on this thread; returns events written. After
+     * {@link #start()}, first waits (up to {@value #START_ROUND_WAIT_SECONDS} s) for the start-up
+     * round to end, so this round never takes the start-up round's events and what it returns is
+     * what is new since.
+     */
     public int pollAll() {
+        if (started) {
+            try {
+                if (!startRound.await(START_ROUND_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn(
+                            "the start-up poll round has not ended after {} s; polling anyway",
+                            START_ROUND_WAIT_SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        }
         int written = 0;
         for (String repo : repos) {
             written += pollOnce(repo).written();
@@ -118,13 +149,22 @@ public final class RepoPoller implements AutoCloseable {
      */
     public record Outcome(Duration nextDelay, int written) {}
 
+    private static final long START_ROUND_WAIT_SECONDS = 120;
+
     private void scheduled(String repo) {
-        Duration delay = interval;
+        scheduleNext(repo, pollScheduled(repo));
+    }
+
+    private Duration pollScheduled(String repo) {
         try {
-            delay = pollOnce(repo).nextDelay();
+            return pollOnce(repo).nextDelay();
         } catch (RuntimeException e) {
             LOG.warn("polling {} failed: {}", repo, e.toString());
+            return interval;
         }
+    }
+
+    private void scheduleNext(String repo, Duration delay) {
         if (!scheduler.isShutdown()) {
             scheduler.schedule(() -> scheduled(repo), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -385,5 +425,6 @@ public final class RepoPoller implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        startRound.countDown();
     }
 }
