@@ -16,6 +16,7 @@ import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.rollback.RollbackService;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ExecutorControl;
+import io.repostream.schemas.TypedTarget;
 import io.repostream.schemas.json.RecordValidationException;
 import io.repostream.schemas.topics.Topics;
 import java.time.Clock;
@@ -323,11 +324,18 @@ public final class ActionExecutor implements AutoCloseable {
     }
 
     /**
-     * The lane of an action: actions on one issue, pull request or run share one and keep their
-     * order; ids of runs and issues differ. The one place that says what a target is, for lanes.
+     * The lane of an action: actions on one target share one and keep their order. The target is
+     * the action's typed target (a record without one: its type's kind, {@link
+     * ActionRecord#typedTarget()}), so run 7 and issue 7 are two lanes; issue 7 and pull request 7
+     * are one, since they are one item on GitHub. The one place that says what a target is, for
+     * lanes.
      */
     static String laneOf(ActionRecord action) {
-        return action.repo().toLowerCase(Locale.ROOT) + "#" + action.target();
+        TypedTarget target = action.typedTarget();
+        String repo = action.repo().toLowerCase(Locale.ROOT);
+        return target.namesAnIssueOrPullRequest()
+                ? repo + "#" + target.id()
+                : repo + " " + target.kind().wireName() + ":" + target.id();
     }
 
     /**

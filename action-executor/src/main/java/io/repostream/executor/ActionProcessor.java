@@ -19,6 +19,7 @@ import io.repostream.schemas.RateLimit;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.TargetState;
+import io.repostream.schemas.TypedTarget;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -148,6 +149,25 @@ public final class ActionProcessor {
                     null,
                     null,
                     action.type().wireName() + " is not enabled by the policy of " + action.repo(),
+                    started);
+        }
+        TypedTarget target = action.typedTarget();
+        if (!action.type().actsOn(target.kind())) {
+            // never act on a ref, or a kind from a newer writer, as if it were an issue or a run
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "invalid action: "
+                            + action.type().wireName()
+                            + " does not act on a target of kind "
+                            + target.kind()
+                            + (target.kind().known() ? "" : " (a kind this executor does not know)")
+                            + ": "
+                            + action.targetRef(),
                     started);
         }
         ActionHandler handler = handlers.of(action.type());

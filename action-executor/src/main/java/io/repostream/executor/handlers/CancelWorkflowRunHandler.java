@@ -16,7 +16,8 @@ public final class CancelWorkflowRunHandler implements ActionHandler {
 
     @Override
     public void validate(ActionRecord action) {
-        // the target is the run id; no parameters
+        // the target is a workflow run; no parameters
+        Params.runId(action);
     }
 
     @Override
@@ -58,7 +59,7 @@ public final class CancelWorkflowRunHandler implements ActionHandler {
 
     @Override
     public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
-        github.cancelWorkflowRun(action.repo(), action.target());
+        github.cancelWorkflowRun(action.repo(), Params.runId(action));
         return Mutation.DONE;
     }
 

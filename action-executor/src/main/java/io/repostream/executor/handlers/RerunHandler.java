@@ -37,7 +37,8 @@ public final class RerunHandler implements ActionHandler {
 
     @Override
     public void validate(ActionRecord action) {
-        // the target is the run id; no parameters
+        // the target is a workflow run; no parameters
+        Params.runId(action);
     }
 
     @Override
@@ -84,9 +85,9 @@ public final class RerunHandler implements ActionHandler {
         // the attempt seen tells, when GitHub's answer is lost, whether the re-run was made
         int attempt = before.runAttempt() == null ? 1 : before.runAttempt();
         if (type == ActionType.RERUN_FAILED_JOBS) {
-            github.rerunFailedJobs(action.repo(), action.target(), attempt);
+            github.rerunFailedJobs(action.repo(), Params.runId(action), attempt);
         } else {
-            github.rerunWorkflow(action.repo(), action.target(), attempt);
+            github.rerunWorkflow(action.repo(), Params.runId(action), attempt);
         }
         return Mutation.DONE;
     }
