@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.schemas.json.RecordValidationException;
+import io.repostream.schemas.json.SchemaCompatibility;
 import io.repostream.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -188,5 +190,21 @@ class TypedTargetTest {
                     .as(kind.wireName())
                     .isTrue();
         }
+    }
+
+    @Test
+    void aKindAddedInALaterReleaseIsAnAdditiveChangeThatTheContractCheckReports() {
+        JsonNode now = Topics.ACTIONS.valueCodec().schema().document();
+        ObjectNode later = now.deepCopy();
+        ObjectNode kinds =
+                (ObjectNode) later.at("/properties/typed_target/properties/kind/anyOf/0");
+        ((ArrayNode) kinds.get("enum")).add("discussion");
+
+        SchemaCompatibility.Report report = SchemaCompatibility.compare(now, later);
+
+        assertThat(report.breaks()).isEmpty();
+        assertThat(report.addedEnumValues())
+                .extracting(a -> a.path() + " " + a.value())
+                .containsExactly("/typed_target/kind discussion");
     }
 }
