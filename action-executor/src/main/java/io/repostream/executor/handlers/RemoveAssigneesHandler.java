@@ -1,14 +1,21 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.Assignees;
+import io.repostream.executor.github.GitHubResult;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
 import java.util.List;
 
 /** {@code remove_assignees} with {@code params.assignees}; undone by adding the logins back. */
-public final class RemoveAssigneesHandler extends NameSetHandler {
+public final class RemoveAssigneesHandler extends NameSetHandler<Assignees> {
     public RemoveAssigneesHandler() {
-        super(ActionType.REMOVE_ASSIGNEES, "assignees", "assignees", false);
+        super(
+                ActionType.REMOVE_ASSIGNEES,
+                "assignees",
+                "assignees",
+                false,
+                AppPermission.ISSUES_WRITE);
     }
 
     @Override
@@ -22,14 +29,18 @@ public final class RemoveAssigneesHandler extends NameSetHandler {
     }
 
     @Override
-    List<String> add(GitHubClient github, String repo, long target, List<String> names) {
-        github.addAssignees(repo, target, names);
-        return null;
+    public GitHubResult<TargetState> read(Assignees github, String repo, long target) {
+        return github.issue(repo, target);
     }
 
     @Override
-    List<String> remove(GitHubClient github, String repo, long target, List<String> names) {
-        github.removeAssignees(repo, target, names);
-        return null;
+    GitHubResult<List<String>> add(Assignees github, String repo, long target, List<String> names) {
+        return github.addAssignees(repo, target, names).map(nothing -> null);
+    }
+
+    @Override
+    GitHubResult<List<String>> remove(
+            Assignees github, String repo, long target, List<String> names) {
+        return github.removeAssignees(repo, target, names).map(nothing -> null);
     }
 }
