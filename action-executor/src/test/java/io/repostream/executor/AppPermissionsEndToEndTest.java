@@ -3,6 +3,7 @@ package io.repostream.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AppKeys;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
@@ -11,10 +12,7 @@ import io.repostream.schemas.AuditRecord;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -43,23 +41,17 @@ class AppPermissionsEndToEndTest {
     private static String privateKeyPem;
 
     @BeforeAll
-    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) throws Exception {
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
         kafka = broker;
         topics = new KafkaTopics(kafka);
         github = simulator;
         github.createRepo(REPO);
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        github.registerApp(APP_ID, keys.getPublic());
+        AppKeys keys = AppKeys.generate();
+        github.registerApp(APP_ID, keys.publicKey());
         // issues yes; actions (re-runs, cancellations) no
         github.installApp(
                 APP_ID, INSTALLATION, Map.of("issues", "write", "metadata", "read"), REPO);
-        privateKeyPem =
-                "-----BEGIN PRIVATE KEY-----\n"
-                        + Base64.getMimeEncoder(64, "\n".getBytes())
-                                .encodeToString(keys.getPrivate().getEncoded())
-                        + "\n-----END PRIVATE KEY-----\n";
+        privateKeyPem = keys.privateKeyPem();
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package io.repostream.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.AppKeys;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
@@ -11,10 +12,7 @@ import io.repostream.schemas.AuditRecord;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +38,7 @@ class GitHubAppEndToEndTest {
     private static String privateKeyPem;
 
     @BeforeAll
-    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) throws Exception {
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
         kafka = broker;
         topics = new KafkaTopics(kafka);
         github = simulator;
@@ -48,18 +46,12 @@ class GitHubAppEndToEndTest {
             github.createRepo(repo);
             github.createIssue(repo, "Needs a label", "body", "alice");
         }
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        github.registerApp(APP_ID, keys.getPublic());
+        AppKeys keys = AppKeys.generate();
+        github.registerApp(APP_ID, keys.publicKey());
         github.installApp(APP_ID, 3401, "acme/api");
         github.installApp(APP_ID, 3402, "acme/web");
         github.installApp(APP_ID, 3403, "acme/chat");
-        privateKeyPem =
-                "-----BEGIN PRIVATE KEY-----\n"
-                        + Base64.getMimeEncoder(64, "\n".getBytes())
-                                .encodeToString(keys.getPrivate().getEncoded())
-                        + "\n-----END PRIVATE KEY-----\n";
+        privateKeyPem = keys.privateKeyPem();
     }
 
     @AfterAll

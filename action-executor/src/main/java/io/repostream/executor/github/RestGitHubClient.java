@@ -117,7 +117,7 @@ public final class RestGitHubClient implements GitHubClient {
         return credentials.knownBudget(repo, installationId).flatMap(gate::limitedUntil);
     }
 
-    // ---- reads -------------------------------------------------------------------------------
+    // ---- reads
 
     @Override
     public GitHubResult<TargetState> issue(String repo, long number) {
@@ -181,7 +181,7 @@ public final class RestGitHubClient implements GitHubClient {
                 answer.response());
     }
 
-    // ---- labels --------------------------------------------------------------------------------
+    // ---- labels
 
     @Override
     public GitHubResult<List<String>> addLabels(String repo, long number, List<String> labels) {
@@ -223,7 +223,7 @@ public final class RestGitHubClient implements GitHubClient {
         return new GitHubResult<>(names(answer.body(), "name"), answer.response());
     }
 
-    // ---- comments ------------------------------------------------------------------------------
+    // ---- comments
 
     @Override
     public GitHubResult<Long> createComment(String repo, long number, String body, String marker) {
@@ -343,21 +343,32 @@ public final class RestGitHubClient implements GitHubClient {
     }
 
     // ---- issue state and assignees
-    // ---------------------------------------------------------------
 
     @Override
     public GitHubResult<Void> closeIssue(String repo, long number, String stateReason) {
-        ObjectNode body =
-                Json.mapper()
-                        .createObjectNode()
-                        .put("state", "closed")
-                        .put(
-                                "state_reason",
-                                "not_planned".equals(stateReason) ? "not_planned" : "completed");
+        String reason = "not_planned".equals(stateReason) ? "not_planned" : "completed";
+        return patchIssue(
+                "close_issue",
+                Json.mapper().createObjectNode().put("state", "closed").put("state_reason", reason),
+                repo,
+                number);
+    }
+
+    @Override
+    public GitHubResult<Void> reopenIssue(String repo, long number) {
+        return patchIssue(
+                "reopen_issue",
+                Json.mapper().createObjectNode().put("state", "open"),
+                repo,
+                number);
+    }
+
+    private GitHubResult<Void> patchIssue(
+            String operation, ObjectNode body, String repo, long number) {
         return GitHubResult.done(
                 http.send(
                         GitHubRequest.write(
-                                "close_issue",
+                                operation,
                                 Kind.WRITE,
                                 "PATCH",
                                 issuePath(repo, number),
@@ -367,69 +378,26 @@ public final class RestGitHubClient implements GitHubClient {
     }
 
     @Override
-    public GitHubResult<Void> reopenIssue(String repo, long number) {
-        return GitHubResult.done(
-                http.send(
-                        GitHubRequest.write(
-                                "reopen_issue",
-                                Kind.WRITE,
-                                "PATCH",
-                                issuePath(repo, number),
-                                Json.mapper().createObjectNode().put("state", "open"),
-                                repo,
-                                ref(repo, number))));
-    }
-
-    @Override
     public GitHubResult<Void> addAssignees(String repo, long number, List<String> logins) {
-        return names(
-                "add_assignees",
-                "POST",
-                issuePath(repo, number) + "/assignees",
-                "assignees",
-                logins,
-                repo,
-                number);
+        return send(ADD_ASSIGNEES, repo, number, logins);
     }
 
     @Override
     public GitHubResult<Void> removeAssignees(String repo, long number, List<String> logins) {
-        return names(
-                "remove_assignees",
-                "DELETE",
-                issuePath(repo, number) + "/assignees",
-                "assignees",
-                logins,
-                repo,
-                number);
+        return send(REMOVE_ASSIGNEES, repo, number, logins);
     }
 
     // ---- pull requests
-    // ---------------------------------------------------------------------------
 
     @Override
     public GitHubResult<Void> requestReviewers(String repo, long number, List<String> logins) {
-        return names(
-                "request_reviewers",
-                "POST",
-                pullPath(repo, number) + "/requested_reviewers",
-                "reviewers",
-                logins,
-                repo,
-                number);
+        return send(REQUEST_REVIEWERS, repo, number, logins);
     }
 
     @Override
     public GitHubResult<Void> removeRequestedReviewers(
             String repo, long number, List<String> logins) {
-        return names(
-                "remove_requested_reviewers",
-                "DELETE",
-                pullPath(repo, number) + "/requested_reviewers",
-                "reviewers",
-                logins,
-                repo,
-                number);
+        return send(REMOVE_REVIEWERS, repo, number, logins);
     }
 
     @Override
@@ -462,7 +430,6 @@ public final class RestGitHubClient implements GitHubClient {
     }
 
     // ---- workflow runs
-    // ---------------------------------------------------------------------------
 
     @Override
     public GitHubResult<Void> rerunFailedJobs(String repo, long runId, int attemptSeen) {
@@ -519,7 +486,7 @@ public final class RestGitHubClient implements GitHubClient {
                                 .once(tookEffect)));
     }
 
-    // ---- helpers -------------------------------------------------------------------------------
+    // ---- helpers
 
     /** A found effect: the read that showed it stands for the lost answer. */
     private static Supplier<Optional<GitHubAnswer>> effect(
@@ -537,23 +504,37 @@ public final class RestGitHubClient implements GitHubClient {
                 GitHubRequest.read("get_issue", repo, ref(repo, number), issuePath(repo, number)));
     }
 
-    /** A write of a list of logins that is harmless to repeat. */
-    private GitHubResult<Void> names(
-            String operation,
-            String method,
-            String path,
-            String field,
-            List<String> logins,
-            String repo,
-            long number) {
+    /**
+     * A write of a list of logins to an issue's or pull request's sub-resource; harmless to repeat.
+     */
+    private record LoginsWrite(
+            String operation, String method, String pathPrefix, String suffix, String field) {}
+
+    private static final LoginsWrite ADD_ASSIGNEES =
+            new LoginsWrite("add_assignees", "POST", "/issues/", "/assignees", "assignees");
+    private static final LoginsWrite REMOVE_ASSIGNEES =
+            new LoginsWrite("remove_assignees", "DELETE", "/issues/", "/assignees", "assignees");
+    private static final LoginsWrite REQUEST_REVIEWERS =
+            new LoginsWrite(
+                    "request_reviewers", "POST", "/pulls/", "/requested_reviewers", "reviewers");
+    private static final LoginsWrite REMOVE_REVIEWERS =
+            new LoginsWrite(
+                    "remove_requested_reviewers",
+                    "DELETE",
+                    "/pulls/",
+                    "/requested_reviewers",
+                    "reviewers");
+
+    private GitHubResult<Void> send(
+            LoginsWrite write, String repo, long number, List<String> logins) {
         return GitHubResult.done(
                 http.send(
                         GitHubRequest.write(
-                                operation,
+                                write.operation(),
                                 Kind.WRITE,
-                                method,
-                                path,
-                                namesBody(field, logins),
+                                write.method(),
+                                "/repos/" + repo + write.pathPrefix() + number + write.suffix(),
+                                namesBody(write.field(), logins),
                                 repo,
                                 ref(repo, number))));
     }
