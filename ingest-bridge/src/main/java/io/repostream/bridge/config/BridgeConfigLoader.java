@@ -68,21 +68,15 @@ public final class BridgeConfigLoader {
         if (file.host() != null) {
             config = config.withHost(nonBlank(file.host(), "host", where));
         }
-        if (file.port() != null) {
-            config = config.withPort(file.port());
-        }
-        if (file.eventLoops() != null) {
-            config = config.withEventLoops(file.eventLoops());
-        }
+        config = set(config, file.port(), BridgeConfig::withPort);
+        config = set(config, file.eventLoops(), BridgeConfig::withEventLoops);
         config = tls(config, file.tls(), where);
         config = kafka(config, file.kafka());
         config = webhook(config, file.webhook(), where);
         BridgeSettings.Dedupe dedupe = file.dedupe();
-        if (dedupe != null && dedupe.window() != null) {
-            config = config.withDedupeWindow(dedupe.window());
-        }
-        if (dedupe != null && dedupe.capacity() != null) {
-            config = config.withDedupeCapacity(dedupe.capacity());
+        if (dedupe != null) {
+            config = set(config, dedupe.window(), BridgeConfig::withDedupeWindow);
+            config = set(config, dedupe.capacity(), BridgeConfig::withDedupeCapacity);
         }
         if (file.poll() != null && !file.poll().isEmpty()) {
             config = config.withPoll(poll(file.poll(), where, env));
@@ -115,12 +109,8 @@ public final class BridgeConfigLoader {
         if (kafka == null) {
             return config;
         }
-        if (kafka.bootstrapServers() != null) {
-            config = config.withKafkaBootstrapServers(kafka.bootstrapServers());
-        }
-        if (kafka.timeout() != null) {
-            config = config.withKafkaTimeout(kafka.timeout());
-        }
+        config = set(config, kafka.bootstrapServers(), BridgeConfig::withKafkaBootstrapServers);
+        config = set(config, kafka.timeout(), BridgeConfig::withKafkaTimeout);
         if (kafka.properties() != null) {
             config = config.withKafkaProperties(new LinkedHashMap<>(kafka.properties()));
         }
@@ -133,30 +123,14 @@ public final class BridgeConfigLoader {
             return config;
         }
         config = config.withSecrets(secrets(webhook, config.secrets()));
-        if (webhook.allowSha1() != null) {
-            config = config.withAllowSha1Signatures(webhook.allowSha1());
-        }
-        if (webhook.maxBodyBytes() != null) {
-            config = config.withMaxBodyBytes(webhook.maxBodyBytes());
-        }
-        if (webhook.maxInFlight() != null) {
-            config = config.withMaxInFlight(webhook.maxInFlight());
-        }
-        if (webhook.requestTimeout() != null) {
-            config = config.withRequestTimeout(webhook.requestTimeout());
-        }
-        if (webhook.retryAfter() != null) {
-            config = config.withRetryAfter(webhook.retryAfter());
-        }
-        if (webhook.maxBufferedBytes() != null) {
-            config = config.withMaxBufferedBytes(webhook.maxBufferedBytes());
-        }
-        if (webhook.headerTimeout() != null) {
-            config = config.withHeaderTimeout(webhook.headerTimeout());
-        }
-        if (webhook.idleTimeout() != null) {
-            config = config.withIdleTimeout(webhook.idleTimeout());
-        }
+        config = set(config, webhook.allowSha1(), BridgeConfig::withAllowSha1Signatures);
+        config = set(config, webhook.maxBodyBytes(), BridgeConfig::withMaxBodyBytes);
+        config = set(config, webhook.maxInFlight(), BridgeConfig::withMaxInFlight);
+        config = set(config, webhook.requestTimeout(), BridgeConfig::withRequestTimeout);
+        config = set(config, webhook.retryAfter(), BridgeConfig::withRetryAfter);
+        config = set(config, webhook.maxBufferedBytes(), BridgeConfig::withMaxBufferedBytes);
+        config = set(config, webhook.headerTimeout(), BridgeConfig::withHeaderTimeout);
+        config = set(config, webhook.idleTimeout(), BridgeConfig::withIdleTimeout);
         return config;
     }
 
@@ -187,15 +161,9 @@ public final class BridgeConfigLoader {
 
     static BridgeConfig applyEnv(BridgeConfig config, Map<String, String> env) {
         String where = "environment";
-        if (present(env, ENV_HOST)) {
-            config = config.withHost(env.get(ENV_HOST));
-        }
-        if (present(env, ENV_PORT)) {
-            config = config.withPort(parseInt(env.get(ENV_PORT), ENV_PORT, where));
-        }
-        if (present(env, ENV_KAFKA)) {
-            config = config.withKafkaBootstrapServers(env.get(ENV_KAFKA));
-        }
+        config = fromEnv(config, env, ENV_HOST, v -> v, BridgeConfig::withHost);
+        config = envInt(config, env, ENV_PORT, BridgeConfig::withPort);
+        config = fromEnv(config, env, ENV_KAFKA, v -> v, BridgeConfig::withKafkaBootstrapServers);
         if (present(env, KafkaClientProperties.ENV_FILE)) {
             // the file (a mounted Secret: credentials) adds to the settings file's properties
             Map<String, String> props = new LinkedHashMap<>(config.kafkaProperties());
@@ -215,27 +183,10 @@ public final class BridgeConfigLoader {
                     config.withSecrets(
                             new WebhookSecrets(secrets, current.perOrg(), current.perRepo()));
         }
-        if (present(env, ENV_ALLOW_SHA1)) {
-            config = config.withAllowSha1Signatures(Boolean.parseBoolean(env.get(ENV_ALLOW_SHA1)));
-        }
-        if (present(env, ENV_KAFKA_TIMEOUT)) {
-            config =
-                    config.withKafkaTimeout(
-                            parseDuration(env.get(ENV_KAFKA_TIMEOUT), ENV_KAFKA_TIMEOUT, where));
-        }
-        if (present(env, ENV_MAX_IN_FLIGHT)) {
-            config =
-                    config.withMaxInFlight(
-                            parseInt(env.get(ENV_MAX_IN_FLIGHT), ENV_MAX_IN_FLIGHT, where));
-        }
-        if (present(env, ENV_MAX_BUFFERED_BYTES)) {
-            config =
-                    config.withMaxBufferedBytes(
-                            parseLong(
-                                    env.get(ENV_MAX_BUFFERED_BYTES),
-                                    ENV_MAX_BUFFERED_BYTES,
-                                    where));
-        }
+        config = envBool(config, env, ENV_ALLOW_SHA1, BridgeConfig::withAllowSha1Signatures);
+        config = envDuration(config, env, ENV_KAFKA_TIMEOUT, BridgeConfig::withKafkaTimeout);
+        config = envInt(config, env, ENV_MAX_IN_FLIGHT, BridgeConfig::withMaxInFlight);
+        config = envLong(config, env, ENV_MAX_BUFFERED_BYTES, BridgeConfig::withMaxBufferedBytes);
         if (present(env, ENV_TLS_CERT_FILE) || present(env, ENV_TLS_KEY_FILE)) {
             if (!present(env, ENV_TLS_CERT_FILE) || !present(env, ENV_TLS_KEY_FILE)) {
                 throw new IllegalArgumentException(
@@ -251,16 +202,8 @@ public final class BridgeConfigLoader {
                             Path.of(env.get(ENV_TLS_CERT_FILE)),
                             Path.of(env.get(ENV_TLS_KEY_FILE)));
         }
-        if (present(env, ENV_DEDUPE_WINDOW)) {
-            config =
-                    config.withDedupeWindow(
-                            parseDuration(env.get(ENV_DEDUPE_WINDOW), ENV_DEDUPE_WINDOW, where));
-        }
-        if (present(env, ENV_EVENT_LOOPS)) {
-            config =
-                    config.withEventLoops(
-                            parseInt(env.get(ENV_EVENT_LOOPS), ENV_EVENT_LOOPS, where));
-        }
+        config = envDuration(config, env, ENV_DEDUPE_WINDOW, BridgeConfig::withDedupeWindow);
+        config = envInt(config, env, ENV_EVENT_LOOPS, BridgeConfig::withEventLoops);
         if (present(env, ENV_GITHUB_TOKEN)) {
             var poll = config.poll();
             config =
@@ -325,6 +268,51 @@ public final class BridgeConfigLoader {
         } catch (IOException e) {
             throw new IllegalArgumentException(setting + ": cannot read secret file " + path, e);
         }
+    }
+
+    /**
+     * {@code config} with {@code value} set by {@code with}, or as it is when the file left it out.
+     */
+    private static <T> BridgeConfig set(
+            BridgeConfig config,
+            T value,
+            java.util.function.BiFunction<BridgeConfig, T, BridgeConfig> with) {
+        return value == null ? config : with.apply(config, value);
+    }
+
+    private static BridgeConfig envInt(
+            BridgeConfig config, Map<String, String> env, String name, With<Integer> with) {
+        return fromEnv(config, env, name, v -> parseInt(v, name, "environment"), with);
+    }
+
+    private static BridgeConfig envLong(
+            BridgeConfig config, Map<String, String> env, String name, With<Long> with) {
+        return fromEnv(config, env, name, v -> parseLong(v, name, "environment"), with);
+    }
+
+    private static BridgeConfig envDuration(
+            BridgeConfig config, Map<String, String> env, String name, With<Duration> with) {
+        return fromEnv(config, env, name, v -> parseDuration(v, name, "environment"), with);
+    }
+
+    private static BridgeConfig envBool(
+            BridgeConfig config, Map<String, String> env, String name, With<Boolean> with) {
+        return fromEnv(config, env, name, Boolean::parseBoolean, with);
+    }
+
+    /** One of {@link BridgeConfig}'s {@code with...} copiers. */
+    @FunctionalInterface
+    private interface With<T>
+            extends java.util.function.BiFunction<BridgeConfig, T, BridgeConfig> {}
+
+    /** {@code config} with environment variable {@code name}, parsed, set by {@code with}. */
+    private static <T> BridgeConfig fromEnv(
+            BridgeConfig config,
+            Map<String, String> env,
+            String name,
+            java.util.function.Function<String, T> parse,
+            java.util.function.BiFunction<BridgeConfig, T, BridgeConfig> with) {
+        return present(env, name) ? with.apply(config, parse.apply(env.get(name))) : config;
     }
 
     private static String nonBlank(String value, String key, String where) {
