@@ -77,6 +77,8 @@ const OPERATIONS = [
   "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
   "GET /orgs/{org}/hooks/{hook_id}/deliveries",
   "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
+  "GET /app/hook/deliveries",
+  "GET /app/hook/deliveries/{delivery_id}",
 ];
 
 const DROPPED = new Set(["description", "example", "examples", "externalDocs", "summary"]);

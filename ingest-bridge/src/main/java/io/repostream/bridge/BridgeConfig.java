@@ -32,6 +32,7 @@ import java.util.Map;
  * @param tlsCertFile PEM certificate chain to serve HTTPS with (with {@code tlsKeyFile}); null:
  *     plain HTTP
  * @param tlsKeyFile PEM private key (PKCS#8 or PKCS#1) of {@code tlsCertFile}
+ * @param pull whether the GitHub App's hook deliveries are pulled (off by default)
  */
 public record BridgeConfig(
         String host,
@@ -54,7 +55,8 @@ public record BridgeConfig(
         Duration headerTimeout,
         Duration idleTimeout,
         java.nio.file.Path tlsCertFile,
-        java.nio.file.Path tlsKeyFile) {
+        java.nio.file.Path tlsKeyFile,
+        PullConfig pull) {
 
     /** GitHub does not send payloads larger than 25 MB. */
     public static final long GITHUB_MAX_PAYLOAD_BYTES = 25L * 1024 * 1024;
@@ -88,6 +90,24 @@ public record BridgeConfig(
         require(
                 (tlsCertFile == null) == (tlsKeyFile == null),
                 "TLS needs both a certificate file and a key file");
+        pull = pull == null ? PullConfig.disabled() : pull;
+        if (pull.enabled()) {
+            require(
+                    poll.app() != null,
+                    "pull.enabled needs poll.app (app_id, installation_id, private_key_file): the"
+                            + " app's hook deliveries are read with the app's JWT, not a token");
+            require(
+                    !dedupeWindow.isZero(),
+                    "pull.enabled needs deduplication (dedupe.window > 0): a delivery also posted"
+                            + " as a webhook, and every restart, would be written twice");
+            require(
+                    pull.firstWindow().compareTo(dedupeWindow) <= 0,
+                    "pull.first_window ("
+                            + pull.firstWindow()
+                            + ") must not exceed dedupe.window ("
+                            + dedupeWindow
+                            + "): older deliveries may be in Kafka already, unrecognised");
+        }
     }
 
     /** Loopback, a free port, Kafka on localhost:9092, no secret yet (every delivery gets 401). */
@@ -113,7 +133,8 @@ public record BridgeConfig(
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(60),
                 null,
-                null);
+                null,
+                PullConfig.disabled());
     }
 
     public BridgeConfig withHost(String value) {
@@ -181,6 +202,10 @@ public record BridgeConfig(
         return copy(b -> b.kafkaProperties = value);
     }
 
+    public BridgeConfig withPull(PullConfig value) {
+        return copy(b -> b.pull = value);
+    }
+
     public BridgeConfig withPoll(PollConfig value) {
         return copy(b -> b.poll = value);
     }
@@ -244,6 +269,8 @@ public record BridgeConfig(
                 + io.repostream.schemas.topics.KafkaClientProperties.describe(kafkaProperties)
                 + ", poll="
                 + poll
+                + ", pull="
+                + pull
                 + ", maxBufferedBytes="
                 + maxBufferedBytes
                 + ", headerTimeout="
@@ -302,6 +329,7 @@ public record BridgeConfig(
         Duration idleTimeout;
         java.nio.file.Path tlsCertFile;
         java.nio.file.Path tlsKeyFile;
+        PullConfig pull;
 
         Copy(BridgeConfig config) {
             host = config.host;
@@ -325,6 +353,7 @@ public record BridgeConfig(
             idleTimeout = config.idleTimeout;
             tlsCertFile = config.tlsCertFile;
             tlsKeyFile = config.tlsKeyFile;
+            pull = config.pull;
         }
 
         BridgeConfig build() {
@@ -349,7 +378,8 @@ public record BridgeConfig(
                     headerTimeout,
                     idleTimeout,
                     tlsCertFile,
-                    tlsKeyFile);
+                    tlsKeyFile,
+                    pull);
         }
     }
 }

@@ -22,7 +22,12 @@ import picocli.CommandLine.Option;
         description = {
             "Receives GitHub webhooks and polls repositories (event feed, workflow runs, issues"
                     + " and pulls lists), and writes them durably to Kafka (github.events.v1).",
-            "Subcommand gap-fill: redeliver the hooks' failed deliveries once (gap-fill --help)."
+            "Subcommand gap-fill: redeliver the hooks' failed deliveries once (gap-fill --help).",
+            "With --pull (pull.enabled), it also pulls the GitHub App's hook deliveries"
+                    + " (GET /app/hook/deliveries, with the app's JWT from poll.app) and writes"
+                    + " each as a received webhook: webhooks on a laptop without a tunnel. No"
+                    + " HMAC there (the call is authenticated), and the payload is GitHub's"
+                    + " parsed JSON re-serialized, not the bytes it signed."
         },
         footer = {
             "",
@@ -112,6 +117,19 @@ public final class BridgeMain implements Callable<Integer> {
             description = "PEM private key (PKCS#8 or PKCS#1) of --tls-cert-file")
     Path tlsKeyFile;
 
+    @Option(
+            names = "--pull",
+            description =
+                    "pull the GitHub App's hook deliveries instead of (or besides) receiving them"
+                            + " (pull.enabled; needs poll.app)")
+    Boolean pull;
+
+    @Option(
+            names = "--pull-interval",
+            paramLabel = "DURATION",
+            description = "least time between two pulls (pull.interval, default 10s)")
+    String pullInterval;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private final Map<String, String> env;
@@ -173,6 +191,18 @@ public final class BridgeMain implements Callable<Integer> {
             config =
                     config.withIdleTimeout(
                             BridgeConfigLoader.duration(idleTimeout, "--idle-timeout"));
+        }
+        if (pull != null || pullInterval != null) {
+            PullConfig current = config.pull();
+            config =
+                    config.withPull(
+                            new PullConfig(
+                                    pull != null ? pull : current.enabled(),
+                                    pullInterval != null
+                                            ? BridgeConfigLoader.duration(
+                                                    pullInterval, "--pull-interval")
+                                            : current.interval(),
+                                    current.firstWindow()));
         }
         if (tlsCertFile != null || tlsKeyFile != null) {
             if (tlsCertFile == null || tlsKeyFile == null) {

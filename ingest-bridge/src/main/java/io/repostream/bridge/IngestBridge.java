@@ -5,6 +5,7 @@ import io.repostream.bridge.kafka.EventLog;
 import io.repostream.bridge.kafka.KafkaHealth;
 import io.repostream.bridge.kafka.SeenDeliveries;
 import io.repostream.bridge.metrics.BridgeMetrics;
+import io.repostream.bridge.poll.AppDeliveryPuller;
 import io.repostream.bridge.poll.EventsFeed;
 import io.repostream.bridge.poll.GapFiller;
 import io.repostream.bridge.poll.GitHubAuth;
@@ -42,6 +43,7 @@ public final class IngestBridge implements AutoCloseable {
     private Vertx vertx;
     private RepoPoller poller;
     private GapFiller gapFiller;
+    private AppDeliveryPuller puller;
     private int port = -1;
 
     private IngestBridge(BridgeConfig config) {
@@ -81,6 +83,19 @@ public final class IngestBridge implements AutoCloseable {
             throw new IllegalStateException("polling is off: no poll.repos configured");
         }
         return poller.pollAll();
+    }
+
+    /**
+     * Pulls the app's hook deliveries once, now, besides the schedule.
+     *
+     * @return the number of deliveries written
+     * @throws IllegalStateException when pull mode is off
+     */
+    public int pullNow() {
+        if (puller == null) {
+            throw new IllegalStateException("pull mode is off: pull.enabled is false");
+        }
+        return puller.pullOnce().written();
     }
 
     /**
@@ -147,7 +162,7 @@ public final class IngestBridge implements AutoCloseable {
     }
 
     private void startUp() {
-        if (config.secrets().isEmpty()) {
+        if (config.secrets().isEmpty() && !config.pull().enabled()) {
             throw new IllegalStateException(
                     "no webhook secret configured: every delivery would be refused; set"
                             + " REPOSTREAM_WEBHOOK_SECRET or webhook.secrets in the config file");
@@ -198,6 +213,8 @@ public final class IngestBridge implements AutoCloseable {
                 config.poll().enabled() || config.poll().fillsGaps()
                         ? config.poll().auth(config.kafkaTimeout())
                         : null;
+        // one instance: the poller and the puller keep their cursors in the same file
+        PollCursors cursors = new PollCursors(config.poll().stateFile());
         if (config.poll().enabled()) {
             PollConfig poll = config.poll();
             poller =
@@ -207,7 +224,7 @@ public final class IngestBridge implements AutoCloseable {
                                     poll.interval(),
                                     config.kafkaTimeout(),
                                     new EventsFeed(poll.apiUrl(), auth, config.kafkaTimeout()),
-                                    new PollCursors(poll.stateFile()),
+                                    cursors,
                                     config.filter(),
                                     log,
                                     seen,
@@ -216,10 +233,32 @@ public final class IngestBridge implements AutoCloseable {
                                     clock,
                                     poll.app() != null ? poll.app().installationId() : null));
         }
+        if (config.pull().enabled()) {
+            PollConfig poll = config.poll();
+            puller =
+                    remember(
+                            new AppDeliveryPuller(
+                                    new EventsFeed(
+                                            poll.apiUrl(),
+                                            GitHubAuth.appJwt(poll.app()),
+                                            config.kafkaTimeout()),
+                                    cursors,
+                                    config.filter(),
+                                    log,
+                                    seen,
+                                    metrics,
+                                    config.pull().interval(),
+                                    config.pull().firstWindow(),
+                                    config.kafkaTimeout(),
+                                    clock));
+        }
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
         port = listen(webhooks, health, metrics, startupTimeout);
         if (poller != null) {
             poller.start();
+        }
+        if (puller != null) {
+            puller.start();
         }
         if (config.poll().fillsGaps()) {
             PollConfig poll = config.poll();

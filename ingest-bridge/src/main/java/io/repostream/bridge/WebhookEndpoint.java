@@ -64,7 +64,7 @@ final class WebhookEndpoint {
     private final BridgeConfig config;
     private final SignatureVerifier verifier;
     private final EventLog log;
-    private final SeenDeliveries seen;
+    private final WebhookWrites writes;
     private final BridgeMetrics metrics;
     private final AtomicInteger inFlight;
     private final BodyBudget budget;
@@ -81,7 +81,7 @@ final class WebhookEndpoint {
         this.config = config;
         this.verifier = new SignatureVerifier(config.allowSha1Signatures());
         this.log = log;
-        this.seen = seen;
+        this.writes = new WebhookWrites(log, seen, !config.dedupeWindow().isZero(), metrics);
         this.metrics = metrics;
         this.inFlight = inFlight;
         this.budget = budget;
@@ -258,73 +258,40 @@ final class WebhookEndpoint {
     }
 
     private void write(Reply reply, GitHubEvent event, byte[] json) {
-        if (config.dedupeWindow().isZero()) {
-            store(reply, event, null, json);
-            return;
-        }
-        // Already polled: the same happening under another id.
-        if (EventFingerprint.otherSourceKeys(event).stream().anyMatch(seen::contains)) {
-            duplicate(reply, event);
-            return;
-        }
-        SeenDeliveries.Claim claim = seen.claim(event.eventId());
-        if (claim instanceof SeenDeliveries.Seen) {
-            duplicate(reply, event);
-            return;
-        }
-        if (claim instanceof SeenDeliveries.Pending pending) {
-            Context context = reply.ctx.vertx().getOrCreateContext();
-            pending.written()
-                    .whenComplete(
-                            (written, error) ->
-                                    context.runOnContext(
-                                            v -> {
-                                                if (Boolean.TRUE.equals(written)) {
-                                                    duplicate(reply, event);
-                                                } else {
-                                                    reply.unavailable(
-                                                            "kafka_unavailable",
-                                                            "an earlier copy of this delivery"
-                                                                    + " could not be stored;"
-                                                                    + " retry later");
-                                                }
-                                            }));
-            return;
-        }
-        store(reply, event, seen, json);
+        Context context = reply.ctx.vertx().getOrCreateContext();
+        writes.write(event, json, () -> armKafkaTimeout(reply))
+                .whenComplete(
+                        (result, error) ->
+                                context.runOnContext(
+                                        v -> {
+                                            switch (result.outcome()) {
+                                                case STORED ->
+                                                        reply.ok(
+                                                                202,
+                                                                "accepted",
+                                                                "event stored",
+                                                                event);
+                                                case DUPLICATE -> duplicate(reply, event);
+                                                case EARLIER_COPY_FAILED ->
+                                                        reply.unavailable(
+                                                                "kafka_unavailable",
+                                                                "an earlier copy of this delivery"
+                                                                        + " could not be stored;"
+                                                                        + " retry later");
+                                                case FAILED ->
+                                                        kafkaFailed(
+                                                                reply,
+                                                                result.error(),
+                                                                event.qualifiedType()
+                                                                        + " of "
+                                                                        + event.key());
+                                            }
+                                        }));
     }
 
     private void duplicate(Reply reply, GitHubEvent event) {
         metrics.dedupeHit();
         reply.ok(200, "duplicate", "delivery already received", event);
-    }
-
-    private void store(Reply reply, GitHubEvent event, SeenDeliveries claimed, byte[] json) {
-        long started = System.nanoTime();
-        Context context = reply.ctx.vertx().getOrCreateContext();
-        CompletableFuture<?> acked = log.writeWithRawPayload(event, json);
-        armKafkaTimeout(reply);
-        acked.whenComplete(
-                (metadata, error) -> {
-                    metrics.kafkaWrite(
-                            Topics.EVENTS.name(), error == null, System.nanoTime() - started);
-                    if (claimed != null) {
-                        if (error == null) {
-                            EventFingerprint.recordedKeys(event)
-                                    .forEach(f -> claimed.add(f, System.currentTimeMillis()));
-                        }
-                        claimed.finished(event.eventId(), error == null);
-                    }
-                    context.runOnContext(
-                            v -> {
-                                if (error == null) {
-                                    reply.ok(202, "accepted", "event stored", event);
-                                    return;
-                                }
-                                kafkaFailed(
-                                        reply, error, event.qualifiedType() + " of " + event.key());
-                            });
-                });
     }
 
     private void deadLetter(

@@ -39,7 +39,43 @@ class BridgeMainTest {
                         "--idle-timeout",
                         "--tls-cert-file",
                         "--tls-key-file",
-                        BridgeConfigLoader.ENV_MAX_BUFFERED_BYTES);
+                        BridgeConfigLoader.ENV_MAX_BUFFERED_BYTES)
+                .contains("--pull", "--pull-interval", "/app/hook/deliveries");
+    }
+
+    @Test
+    void pullModeComesFromTheFileAndOptionsAndNeedsTheAppAndDeduplication() throws Exception {
+        Path file = dir.resolve("bridge.yaml");
+        Files.writeString(
+                file,
+                """
+                poll:
+                  api_url: https://ghe.example.com/api/v3
+                  app: {app_id: 1, installation_id: 2, private_key_file: /run/app.pem}
+                pull:
+                  enabled: true
+                  first_window: 30m
+                """);
+        BridgeMain main =
+                new BridgeMain(Map.of(BridgeConfigLoader.ENV_CONFIG_FILE, file.toString()));
+        new CommandLine(main).parseArgs("--pull-interval", "5s");
+        BridgeConfig config = main.config();
+        assertThat(config.pull())
+                .isEqualTo(new PullConfig(true, Duration.ofSeconds(5), Duration.ofMinutes(30)));
+        assertThat(BridgeConfig.defaults().pull().enabled()).isFalse();
+
+        BridgeMain withoutApp = new BridgeMain(Map.of());
+        new CommandLine(withoutApp).parseArgs("--pull");
+        assertThatThrownBy(withoutApp::config).hasMessageContaining("pull.enabled needs poll.app");
+        assertThatThrownBy(() -> config.withDedupeWindow(Duration.ZERO))
+                .hasMessageContaining("pull.enabled needs deduplication");
+        assertThatThrownBy(() -> config.withPull(new PullConfig(true, null, Duration.ofHours(25))))
+                .hasMessageContaining("must not exceed dedupe.window");
+        assertThatThrownBy(() -> new PullConfig(true, Duration.ZERO, null))
+                .hasMessageContaining("pull.interval must be positive");
+        Files.writeString(file, "pull:\n  enabled: true\n  every: 5s\n");
+        assertThatThrownBy(() -> BridgeConfigLoader.load(file, Map.of()))
+                .hasMessageContaining("'every'");
     }
 
     @Test

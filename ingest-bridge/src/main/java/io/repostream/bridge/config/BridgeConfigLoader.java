@@ -81,6 +81,16 @@ public final class BridgeConfigLoader {
         if (file.poll() != null && !file.poll().isEmpty()) {
             config = config.withPoll(poll(file.poll(), where, env));
         }
+        BridgeSettings.Pull pull = file.pull();
+        if (pull != null) {
+            // after poll: pull mode reads with poll.app
+            config =
+                    config.withPull(
+                            new io.repostream.bridge.PullConfig(
+                                    Boolean.TRUE.equals(pull.enabled()),
+                                    pull.interval(),
+                                    pull.firstWindow()));
+        }
         BridgeSettings.Filter filter = file.filter();
         if (filter != null && !filter.isEmpty()) {
             config =

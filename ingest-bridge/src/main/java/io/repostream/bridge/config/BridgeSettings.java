@@ -19,7 +19,8 @@ record BridgeSettings(
         Webhook webhook,
         Dedupe dedupe,
         Filter filter,
-        Poll poll) {
+        Poll poll,
+        Pull pull) {
 
     record Tls(String certFile, String keyFile) {}
 
@@ -62,4 +63,6 @@ record BridgeSettings(
     }
 
     record App(Long appId, Long installationId, String privateKeyFile) {}
+
+    record Pull(Boolean enabled, Duration interval, Duration firstWindow) {}
 }

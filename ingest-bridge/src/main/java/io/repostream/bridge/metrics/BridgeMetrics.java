@@ -91,6 +91,9 @@ public final class BridgeMetrics {
     private final Counter pollCompletions;
     private final Counter deadLetters;
     private final Counter connectionsClosed;
+    private final Counter pulledDeliveries;
+    private final java.util.concurrent.atomic.AtomicLong lastPull =
+            new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong quotaRemaining =
             new java.util.concurrent.atomic.AtomicLong(-1);
 
@@ -193,6 +196,23 @@ public final class BridgeMetrics {
                                         + " refused request whose body was not read)")
                         .labelNames("reason")
                         .register(registry);
+        pulledDeliveries =
+                Counter.builder()
+                        .name("repostream_bridge_pulled_deliveries")
+                        .help(
+                                "The app's hook deliveries seen by pull mode, by outcome (pulled ="
+                                        + " read from GitHub; written, duplicate, filtered,"
+                                        + " dead_lettered, gone, failed = retried at the next"
+                                        + " pull; unread = older than the listing's page bound)")
+                        .labelNames("outcome")
+                        .register(registry);
+        GaugeWithCallback.builder()
+                .name("repostream_bridge_pull_last_success_timestamp_seconds")
+                .help(
+                        "When pull mode last read the app's hook deliveries to the end and stored"
+                                + " every one (epoch seconds; 0 before the first)")
+                .callback(callback -> callback.call(lastPull.get()))
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("repostream_bridge_github_quota_remaining")
                 .help("x-ratelimit-remaining of the last GitHub answer (-1 before the first)")
@@ -269,6 +289,14 @@ public final class BridgeMetrics {
 
     public void gapFill(String outcome) {
         gapFill.labelValues(outcome).inc();
+    }
+
+    public void pulledDelivery(String outcome) {
+        pulledDeliveries.labelValues(outcome).inc();
+    }
+
+    public void pullSucceeded(java.time.Instant at) {
+        lastPull.set(at.getEpochSecond());
     }
 
     public void quotaRemaining(long remaining) {

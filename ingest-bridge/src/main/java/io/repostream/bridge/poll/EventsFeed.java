@@ -137,6 +137,29 @@ public final class EventsFeed {
         return "/repos/" + repo + "/actions/runs/" + runId + "/jobs?per_page=100";
     }
 
+    /** What the app's hook deliveries are called in messages. */
+    static final String APP_HOOK = "the app's hook";
+
+    /**
+     * Reads a page of {@code GET /app/hook/deliveries} (newest first, 100 a page): the first page
+     * when {@code nextUrl} is null, else the page GitHub's {@code Link: rel="next"} named (cursor
+     * pagination). Needs the app's JWT: GitHub refuses an installation token here.
+     */
+    public FeedPage fetchAppDeliveries(String nextUrl) throws IOException, InterruptedException {
+        if (nextUrl == null) {
+            return get(APP_HOOK, apiUrl + "/app/hook/deliveries?per_page=100", null, null, true);
+        }
+        return fetchNext(APP_HOOK, nextUrl);
+    }
+
+    /**
+     * Reads {@code GET /app/hook/deliveries/{delivery_id}}: one attempt, with the request GitHub
+     * sent ({@code request.headers}, and {@code request.payload} as parsed JSON).
+     */
+    public FeedPage fetchAppDelivery(long deliveryId) throws IOException, InterruptedException {
+        return get(APP_HOOK, apiUrl + "/app/hook/deliveries/" + deliveryId, null, null, false);
+    }
+
     /** Reads {@code GET /repos/{owner}/{repo}}: the repository as webhooks carry it. */
     public FeedPage fetchRepository(String repo) throws IOException, InterruptedException {
         return get(repo, apiUrl + "/repos/" + repo, null, null, false);

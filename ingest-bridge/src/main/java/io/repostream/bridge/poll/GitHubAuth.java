@@ -43,4 +43,16 @@ public interface GitHubAuth {
                         clock);
         return () -> "token " + tokens.token(app.installationId()).value();
     }
+
+    /**
+     * Authenticates as the app itself, with its JWT ({@code Bearer}, RS256, reused while it has
+     * more than a minute left): what {@code /app/...} endpoints such as the app's hook deliveries
+     * take, where an installation token is refused.
+     */
+    static GitHubAuth appJwt(GitHubApp app) {
+        AppJwt jwt =
+                new AppJwt(
+                        app.appId(), AppPrivateKey.read(app.privateKeyFile()), Clock.systemUTC());
+        return () -> "Bearer " + jwt.token();
+    }
 }

@@ -12,10 +12,11 @@ import java.util.TreeMap;
 
 /**
  * Where polling stopped, per repository and list ({@code owner/repo} for the event feed, {@code
- * owner/repo/actions/runs}, {@code owner/repo/issues}, {@code owner/repo/pulls}): the ETag and how
- * far the list was read. Kept in a JSON file (replaced atomically) so a restarted bridge asks
- * GitHub "anything since?" instead of starting over; a file of an older bridge (without the newer
- * fields) reads as scans not under way.
+ * owner/repo/actions/runs}, {@code owner/repo/issues}, {@code owner/repo/pulls}; and pull mode's
+ * {@code app/hook/deliveries}, whose {@code lastEventId} is the newest delivery id stored): the
+ * ETag and how far the list was read. Kept in a JSON file (replaced atomically) so a restarted
+ * bridge asks GitHub "anything since?" instead of starting over; a file of an older bridge (without
+ * the newer fields) reads as scans not under way.
  */
 public final class PollCursors {
     /**

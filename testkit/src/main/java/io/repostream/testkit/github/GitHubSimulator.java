@@ -501,6 +501,74 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives GitHub App {@code appId} its webhook: every {@link #deliverAsApp} is posted to {@code
+     * url} (null: the hook is inactive, nothing is posted) signed with {@code secret}, and listed
+     * by {@code GET /app/hook/deliveries} (the app's JWT only). Returns the hook's id, for {@link
+     * #hookDeliveries}.
+     */
+    public long setAppWebhook(long appId, String url, String secret) {
+        synchronized (state) {
+            if (state.app(appId) == null) {
+                throw new IllegalArgumentException("no app " + appId + "; registerApp it first");
+            }
+            return state.setAppHook(appId, url, secret).id;
+        }
+    }
+
+    /**
+     * Delivers {@code event} to the app's webhook now, as GitHub would, under a new guid, and lists
+     * the attempt with the receiver's answer (0 when it could not be reached or no URL is set).
+     */
+    public HookDeliveryView deliverAsApp(long appId, String event, String body) {
+        SimulatedHook hook;
+        synchronized (state) {
+            hook = state.appHook(appId);
+            if (hook == null) {
+                throw new IllegalArgumentException(
+                        "app " + appId + " has no webhook; setAppWebhook");
+            }
+        }
+        return deliver(hook.id, event, body);
+    }
+
+    /**
+     * GitHub redelivers attempt {@code deliveryId} of the app's webhook (same guid, listed with
+     * {@code redelivery: true}), as a person clicking "Redeliver" would.
+     */
+    public HookDeliveryView redeliverAsApp(long appId, long deliveryId) {
+        SimulatedHook hook;
+        SimulatedHook.Delivery original;
+        synchronized (state) {
+            hook = state.appHook(appId);
+            original =
+                    hook.deliveries.stream()
+                            .filter(d -> d.id() == deliveryId)
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "no delivery " + deliveryId));
+        }
+        int status =
+                new HookSender().sendNow(hook, original.guid(), original.event(), original.body());
+        synchronized (state) {
+            return view(
+                    HookRoutes.record(
+                            state,
+                            hook,
+                            original.guid(),
+                            true,
+                            0.1,
+                            status,
+                            original.event(),
+                            original.action(),
+                            original.repositoryId(),
+                            original.body(),
+                            state.now()));
+        }
+    }
+
     /** Every attempt of the hook, oldest first, redeliveries included. */
     public List<HookDeliveryView> hookDeliveries(long hookId) {
         synchronized (state) {

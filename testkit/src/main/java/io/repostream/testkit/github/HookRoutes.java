@@ -57,8 +57,68 @@ final class HookRoutes {
         return redeliver(request, orgScope(request.param("org")));
     }
 
+    /**
+     * {@code GET /app/hook/deliveries}: the deliveries of the webhook of the app whose JWT
+     * authenticated the request (an installation token is GitHub's 401, answered by the pipeline).
+     */
+    ApiResponse listForApp(ApiRequest request) {
+        return list(request, appHook(request));
+    }
+
+    /**
+     * {@code GET /app/hook/deliveries/{delivery_id}}: one attempt with the request GitHub sent (its
+     * headers, and the payload as parsed JSON) and the answer it got.
+     */
+    ApiResponse getForApp(ApiRequest request) {
+        SimulatedHook hook = appHook(request);
+        long id = request.number("delivery_id");
+        SimulatedHook.Delivery d =
+                hook.deliveries.stream().filter(x -> x.id() == id).findFirst().orElse(null);
+        if (d == null || d.deliveredAt().isBefore(state.now().minus(SimulatedHook.KEPT))) {
+            throw ApiError.notFound();
+        }
+        ObjectNode body = delivery(d);
+        body.put("url", hook.url == null ? "" : hook.url);
+        ObjectNode sent = body.putObject("request");
+        ObjectNode headers = sent.putObject("headers");
+        HookSender.delivery(hook, d.guid(), d.event(), d.body()).headers().forEach(headers::put);
+        sent.set("payload", payload(d.body()));
+        ObjectNode answer = body.putObject("response");
+        answer.putObject("headers");
+        if (d.statusCode() == 0) {
+            answer.putNull("payload");
+        } else {
+            answer.put("payload", "");
+        }
+        return ApiResponse.ok(body);
+    }
+
+    private SimulatedHook appHook(ApiRequest request) {
+        String login = request.login();
+        if (login == null || !login.startsWith("app:")) {
+            // not reachable through the pipeline, which authenticates app routes by JWT
+            throw ApiError.of(401, "A JSON web token could not be decoded");
+        }
+        SimulatedHook hook = state.appHook(Long.parseLong(login.substring(4)));
+        if (hook == null) {
+            throw ApiError.notFound();
+        }
+        return hook;
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode payload(byte[] body) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+        } catch (java.io.IOException e) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+    }
+
     private ApiResponse list(ApiRequest request, String scope) {
-        SimulatedHook hook = state.hook(scope, request.number("hook_id"));
+        return list(request, state.hook(scope, request.number("hook_id")));
+    }
+
+    private ApiResponse list(ApiRequest request, SimulatedHook hook) {
         int perPage = perPage(request);
         long from = cursor(request);
         Instant kept = state.now().minus(SimulatedHook.KEPT);
@@ -161,7 +221,12 @@ final class HookRoutes {
         json.put("status_code", d.statusCode());
         json.put("event", d.event());
         json.put("action", d.action());
-        json.putNull("installation_id");
+        Long installation = installationIdOf(d.body());
+        if (installation == null) {
+            json.putNull("installation_id");
+        } else {
+            json.put("installation_id", installation);
+        }
         if (d.repositoryId() == null) {
             json.putNull("repository_id");
         } else {
@@ -169,6 +234,12 @@ final class HookRoutes {
         }
         json.putNull("throttled_at");
         return json;
+    }
+
+    /** The payload's {@code installation.id}: an app's deliveries carry the installation. */
+    private static Long installationIdOf(byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode id = payload(body).path("installation").path("id");
+        return id.isIntegralNumber() ? id.asLong() : null;
     }
 
     private static int perPage(ApiRequest request) {

@@ -20,14 +20,11 @@ final class HookSender {
 
     /** The answer's status, 0 when the receiver could not be reached or did not answer in time. */
     CompletableFuture<Integer> send(SimulatedHook hook, String guid, String event, byte[] body) {
-        WebhookDelivery delivery =
-                WebhookDelivery.builder()
-                        .event(event)
-                        .deliveryId(guid)
-                        .body(body)
-                        .secret(hook.secret)
-                        .hookId(hook.id)
-                        .build();
+        if (hook.url == null) {
+            // an app whose webhook is inactive: GitHub lists nothing was answered
+            return CompletableFuture.completedFuture(0);
+        }
+        WebhookDelivery delivery = delivery(hook, guid, event, body);
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(hook.url))
                         .timeout(TIMEOUT)
@@ -43,6 +40,17 @@ final class HookSender {
                         });
         return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
                 .handle((response, error) -> error == null ? response.statusCode() : 0);
+    }
+
+    /** The delivery as GitHub sends it: body and headers, signed with the hook's secret. */
+    static WebhookDelivery delivery(SimulatedHook hook, String guid, String event, byte[] body) {
+        return WebhookDelivery.builder()
+                .event(event)
+                .deliveryId(guid)
+                .body(body)
+                .secret(hook.secret)
+                .hookId(hook.id)
+                .build();
     }
 
     int sendNow(SimulatedHook hook, String guid, String event, byte[] body) {

@@ -126,6 +126,7 @@ final class RequestPipeline {
                         app = AppJwt.verify(token, state, state.now());
                     }
                     String appKey = "app:" + app.id();
+                    throwIfLimited(http.path());
                     response = run(route, request(ctx, route, appKey, appKey));
                     quota = limiter.charge(appKey);
                 } else {
@@ -147,17 +148,7 @@ final class RequestPipeline {
                         // GitHub's answer to a token without write permission: a plain 403
                         throw ApiError.of(403, "Resource not accessible by personal access token");
                     }
-                    FaultInjector.Limit limit = faults.takeLimit(http.path());
-                    if (limit != null) {
-                        throw withRetryAfter(
-                                ApiError.of(
-                                                limit.status(),
-                                                "You have exceeded a secondary rate limit. Please"
-                                                        + " wait a few minutes before you try"
-                                                        + " again.")
-                                        .withDocs(SECONDARY_LIMIT_DOCS),
-                                limit.retryAfterSeconds());
-                    }
+                    throwIfLimited(http.path());
                     ApiRequest request = request(ctx, route, login, quotaKey);
                     response = serve(route, request, http.getHeader("If-None-Match"));
                     quota =
@@ -171,6 +162,20 @@ final class RequestPipeline {
             }
         }
         respond(ctx, route, response, quota);
+    }
+
+    /** A secondary limit {@code limitNext} set for this path: GitHub's 403/429 with Retry-After. */
+    private void throwIfLimited(String path) {
+        FaultInjector.Limit limit = faults.takeLimit(path);
+        if (limit != null) {
+            throw withRetryAfter(
+                    ApiError.of(
+                                    limit.status(),
+                                    "You have exceeded a secondary rate limit. Please wait a few"
+                                            + " minutes before you try again.")
+                            .withDocs(SECONDARY_LIMIT_DOCS),
+                    limit.retryAfterSeconds());
+        }
     }
 
     /**

@@ -31,6 +31,7 @@ final class SimulatedGitHub {
     private final Map<Long, SimulatedApp.Installation> installations = new LinkedHashMap<>();
     private final Map<String, SimulatedApp.InstallationToken> installationTokens = new HashMap<>();
     private final Map<Long, SimulatedHook> hooks = new HashMap<>();
+    private final Map<Long, SimulatedHook> appHooks = new HashMap<>();
 
     /** How long an installation token works (GitHub: one hour). */
     private java.time.Duration installationTokenLifetime = java.time.Duration.ofHours(1);
@@ -195,6 +196,26 @@ final class SimulatedGitHub {
         SimulatedHook hook = new SimulatedHook(nextId(), scope, url, secret);
         hooks.put(hook.id, hook);
         return hook;
+    }
+
+    /**
+     * Sets GitHub App {@code appId}'s webhook (each app has one), scope {@code app:<id>}; its
+     * deliveries are listed by {@code GET /app/hook/deliveries}.
+     */
+    SimulatedHook setAppHook(long appId, String url, String secret) {
+        SimulatedHook hook = new SimulatedHook(nextId(), appScope(appId), url, secret);
+        hooks.put(hook.id, hook);
+        appHooks.put(appId, hook);
+        return hook;
+    }
+
+    /** The app's webhook, or null when it has none. */
+    SimulatedHook appHook(long appId) {
+        return appHooks.get(appId);
+    }
+
+    static String appScope(long appId) {
+        return "app:" + appId;
     }
 
     /** For route handlers: a hook of another repository or organisation is GitHub's 404. */

@@ -63,6 +63,8 @@ final class SimulatorRoutes {
                 .get(orgHook, hooks::listForOrg)
                 .post(orgHook + "/{delivery_id}/attempts", hooks::redeliverForOrg)
                 .getAsApp("/app", app::app)
+                .getAsApp("/app/hook/deliveries", hooks::listForApp)
+                .getAsApp("/app/hook/deliveries/{delivery_id}", hooks::getForApp)
                 .getAsApp("/app/installations/{installation_id}", app::getInstallation)
                 .getAsApp(repo + "/installation", app::repoInstallation)
                 .postAsApp(

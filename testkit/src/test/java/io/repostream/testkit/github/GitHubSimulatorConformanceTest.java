@@ -40,6 +40,7 @@ class GitHubSimulatorConformanceTest {
     private long oldDeliveryId;
     private long orgHookId;
     private long orgDeliveryId;
+    private long appDeliveryId;
 
     @BeforeAll
     void seed() {
@@ -81,6 +82,12 @@ class GitHubSimulatorConformanceTest {
         simulator.createOrganization("acme");
         orgHookId = simulator.createOrgHook("acme", "http://127.0.0.1:1/hook", "s3cret");
         orgDeliveryId = simulator.recordDelivery(orgHookId, "guid-3", "ping", "{}", 0, now).id();
+        long appHookId = simulator.setAppWebhook(77, null, "s3cret");
+        String appPayload =
+                "{\"action\":\"opened\",\"installation\":{\"id\":7700},\"repository\":{\"id\":1}}";
+        simulator.recordDelivery(appHookId, "guid-4", "issues", appPayload, 0, now);
+        appDeliveryId =
+                simulator.recordDelivery(appHookId, "guid-5", "issues", appPayload, 202, now).id();
     }
 
     @AfterAll
@@ -163,6 +170,18 @@ class GitHubSimulatorConformanceTest {
                                                 + oldDeliveryId
                                                 + "/attempts",
                                         null)),
+                step(
+                        "GET /app/hook/deliveries",
+                        200,
+                        () -> http.withToken(appJwt).get("/app/hook/deliveries?per_page=1")),
+                step(
+                        "GET /app/hook/deliveries",
+                        400,
+                        () -> http.withToken(appJwt).get("/app/hook/deliveries?cursor=bogus")),
+                step(
+                        "GET /app/hook/deliveries/{delivery_id}",
+                        200,
+                        () -> http.withToken(appJwt).get("/app/hook/deliveries/" + appDeliveryId)),
                 step(
                         "GET /orgs/{org}/hooks/{hook_id}/deliveries",
                         200,

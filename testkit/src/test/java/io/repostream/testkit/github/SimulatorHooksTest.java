@@ -157,6 +157,44 @@ class SimulatorHooksTest {
         assertThat(Map.of("hooks", github.hookDeliveries(hook).size())).containsEntry("hooks", 1);
     }
 
+    @Test
+    void theAppsDeliveriesAreListedAndReadWithItsJwtOnlyWithTheRequestGitHubSent() {
+        java.security.KeyPair key = AppKeys.generate();
+        github.registerApp(77, key.getPublic());
+        github.installApp(77, 7_700, REPO);
+        String jwt = AppKeys.jwt(77, key.getPrivate());
+        github.setAppWebhook(
+                77, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", SECRET);
+        String payload = "{\"action\":\"opened\",\"installation\":{\"id\":7700}}";
+        GitHubSimulator.HookDeliveryView sent = github.deliverAsApp(77, "issues", payload);
+        GitHubSimulator.HookDeliveryView again = github.redeliverAsApp(77, sent.id());
+
+        SimulatorHttp.Response listed = http.withToken(jwt).get("/app/hook/deliveries");
+        SimulatorHttp.Response one = http.withToken(jwt).get("/app/hook/deliveries/" + sent.id());
+        String installationToken =
+                http.withToken(jwt)
+                        .post("/app/installations/7700/access_tokens", null)
+                        .json()
+                        .path("token")
+                        .asText();
+        SimulatorHttp.Response withToken =
+                http.withToken(installationToken).get("/app/hook/deliveries");
+
+        assertThat(received).extracting(Received::guid).containsExactly(sent.guid(), sent.guid());
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.json()).hasSize(2);
+        assertThat(listed.json().get(0).path("id").asLong()).isEqualTo(again.id());
+        assertThat(listed.json().get(0).path("redelivery").asBoolean()).isTrue();
+        assertThat(listed.json().get(1).path("installation_id").asLong()).isEqualTo(7_700);
+        assertThat(one.json().path("guid").asText()).isEqualTo(sent.guid());
+        assertThat(one.json().at("/request/headers/X-GitHub-Event").asText()).isEqualTo("issues");
+        assertThat(one.json().at("/request/headers/X-GitHub-Delivery").asText())
+                .isEqualTo(sent.guid());
+        assertThat(one.json().at("/request/payload/installation/id").asLong()).isEqualTo(7_700);
+        assertThat(withToken.status()).as("an installation token").isEqualTo(401);
+        assertThat(http.get("/app/hook/deliveries").status()).as("a user token").isEqualTo(401);
+    }
+
     private static void waitUntil(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
