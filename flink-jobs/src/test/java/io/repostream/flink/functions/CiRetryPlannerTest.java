@@ -4,6 +4,8 @@ import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.flink.Events;
+import io.repostream.flink.rules.RuleHarness;
+import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -13,10 +15,8 @@ import io.repostream.schemas.RepoPolicy.Retry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,12 +30,7 @@ class CiRetryPlannerTest {
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        new CiRetryPlanner(),
-                        new CiEvents.Key(),
-                        Types.STRING,
-                        Policies.DESCRIPTOR);
+        harness = RuleHarness.of(Rules.CI);
     }
 
     @AfterEach

@@ -4,6 +4,8 @@ import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.flink.Events;
+import io.repostream.flink.rules.RuleHarness;
+import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -21,7 +23,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +36,7 @@ class SlaDeadlineFunctionTest {
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        function, new ItemKey(), Types.STRING, Policies.DESCRIPTOR);
+        harness = RuleHarness.of(Rules.SLA, function);
     }
 
     @AfterEach
