@@ -116,15 +116,22 @@ public final class Rules {
     private static final Map<String, Map<ActionType, ActionPriority>> PRIORITIES = priorities();
 
     /**
-     * The priority the producing rule declares for the action's type. Actions of producers the job
-     * does not know (other jobs, hand-made tests) or of a type their rule does not declare get
-     * {@link ActionPriority#RERUN} for re-runs and {@link ActionPriority#ROUTINE} otherwise.
+     * The priority the producing rule declares for the action's type. The rule is found by the name
+     * in the action's {@code produced_by} (its version left out, so actions written by an earlier
+     * version keep their priority). Actions of producers the job does not know (other jobs,
+     * hand-made tests) or of a type their rule does not declare get {@link ActionPriority#RERUN}
+     * for re-runs and {@link ActionPriority#ROUTINE} otherwise.
      */
     public static ActionPriority priorityOf(ActionRecord action) {
+        return priorityOf(action, PRIORITIES);
+    }
+
+    static ActionPriority priorityOf(
+            ActionRecord action, Map<String, Map<ActionType, ActionPriority>> priorities) {
         String producedBy = action.producedBy();
         int at = producedBy.indexOf('@');
         Map<ActionType, ActionPriority> declared =
-                PRIORITIES.get(at < 0 ? producedBy : producedBy.substring(0, at));
+                priorities.get(at < 0 ? producedBy : producedBy.substring(0, at));
         ActionPriority priority = declared == null ? null : declared.get(action.type());
         if (priority != null) {
             return priority;
@@ -135,11 +142,17 @@ public final class Rules {
                 : ActionPriority.ROUTINE;
     }
 
-    private static Map<String, Map<ActionType, ActionPriority>> priorities() {
+    /** The priorities {@code rules} declare, by producer and action type. */
+    static Map<String, Map<ActionType, ActionPriority>> priorities(List<Rule<?>> rules) {
         Map<String, Map<ActionType, ActionPriority>> m = new HashMap<>();
-        for (Rule<?> rule : REGISTERED) {
+        for (Rule<?> rule : rules) {
             m.merge(rule.producer(), rule.actions(), Rules::both);
         }
+        return m;
+    }
+
+    private static Map<String, Map<ActionType, ActionPriority>> priorities() {
+        Map<String, Map<ActionType, ActionPriority>> m = priorities(REGISTERED);
         String predictor = CiSuccessPredictor.PRODUCED_BY;
         m.put(predictor.substring(0, predictor.indexOf('@')), PREDICTOR_ACTIONS);
         return Map.copyOf(m);
