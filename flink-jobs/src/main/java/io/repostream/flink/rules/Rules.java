@@ -73,9 +73,14 @@ public final class Rules {
                             ActionType.ADD_ASSIGNEES)
                     .build();
 
-    public static final Rule<GitHubEvent> CI =
-            Rule.builder("ci-retry-planner", CiRetryPlanner.RETRY_RULE, CI_COMPLETIONS)
-                    .function(CiRetryPlanner::new)
+    /**
+     * Keeps the uid of the CI retry planner it was split from: its state (the workflow's failed
+     * jobs, failed SHAs and recent runs) is that planner's.
+     */
+    public static final Rule<GitHubEvent> CI_CLASSIFIER =
+            Rule.builder("ci-retry-planner", CiFailureClassifierFunction.RULE, CI_COMPLETIONS)
+                    .name("ci-failure-classifier")
+                    .function(CiFailureClassifierFunction::new)
                     .events("workflow_run", "workflow_job", "check_run")
                     .fields(
                             "/workflow_run/id",
@@ -97,13 +102,30 @@ public final class Rules {
                             "/check_run/output/summary",
                             "/check_run/output/text",
                             "/check_run/app/slug")
-                    .signals(CiRetryPlanner.SIGNALS)
+                    .output(CiFailure.TAG)
+                    .signals(CiFailureClassifierFunction.SIGNALS)
+                    .policySection("ci")
+                    .emits(ActionPriority.ROUTINE, ActionType.CREATE_COMMENT, ActionType.ADD_LABELS)
+                    .build();
+
+    /** Re-runs what the classifier found worth re-running: reads its failed runs, no events. */
+    public static final Rule<CiFailure> CI_RETRY =
+            Rule.builder(
+                            "ci-retry",
+                            CiRetryPlanner.RETRY_RULE,
+                            RuleInput.consumes(
+                                    CI_CLASSIFIER.uid(),
+                                    CiFailure.TAG,
+                                    new CiFailure.Key(),
+                                    "owner/repo|workflow"))
+                    .function(CiRetryPlanner::new)
+                    .events("workflow_run")
                     .policySection("ci")
                     .emits(ActionPriority.RERUN, ActionType.RERUN_FAILED_JOBS)
                     .build();
 
     /** Every rule the job runs, in build order. */
-    public static final List<Rule<?>> REGISTERED = List.of(TRIAGE, SLA, CI);
+    public static final List<Rule<?>> REGISTERED = List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and
