@@ -6,6 +6,7 @@ import io.repostream.flink.rules.CiFailure;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,8 +24,9 @@ import org.apache.flink.util.Collector;
  *
  * <p>Reads the classifier's failed runs ({@link CiFailure}, its typed side output). Transient,
  * dependency and flaky failures get a {@code rerun_failed_jobs} with exponential backoff and jitter
- * ({@code not_before}) until the policy's max attempts; at most {@link #MAX_RERUNS_PER_HOUR} per
- * workflow, so a broken runner fleet does not cause a rerun storm.
+ * ({@code not_before}), its run as {@code typed_target} (kind {@code workflow_run}), until the
+ * policy's max attempts; at most {@link #MAX_RERUNS_PER_HOUR} per workflow, so a broken runner
+ * fleet does not cause a rerun storm.
  */
 public final class CiRetryPlanner extends PolicyAwareFunction<CiFailure, ActionRecord> {
     private static final long serialVersionUID = 1L;
@@ -63,7 +65,9 @@ public final class CiRetryPlanner extends PolicyAwareFunction<CiFailure, ActionR
         RepoPolicy policy = policy(ctx, failure.repo());
         if (failure.attempt() < policy.retry().maxAttempts()
                 && recent.size() < MAX_RERUNS_PER_HOUR) {
-            out.collect(rerun(failure, policy));
+            out.collect(
+                    rerun(failure, policy)
+                            .withTypedTarget(TypedTarget.workflowRun(failure.runId())));
             reruns.update(SlotSchedule.with(recent, now));
         } else if (stored != null && recent != stored) {
             reruns.update(recent);
