@@ -2,15 +2,11 @@ package io.repostream.flink;
 
 import io.repostream.flink.functions.ActionDrops;
 import io.repostream.flink.functions.ActionRateGovernor;
-import io.repostream.flink.functions.CiEvents;
-import io.repostream.flink.functions.CiRetryPlanner;
 import io.repostream.flink.functions.EventCountCombiner;
 import io.repostream.flink.functions.GovernorInput;
 import io.repostream.flink.functions.GovernorInputSerializer;
 import io.repostream.flink.functions.GovernorSignals;
 import io.repostream.flink.functions.InstallationRateGovernor;
-import io.repostream.flink.functions.ItemEvents;
-import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.MetricSignals;
 import io.repostream.flink.functions.MetricWindowAccSerializer;
 import io.repostream.flink.functions.MetricWindowAggregate;
@@ -18,12 +14,13 @@ import io.repostream.flink.functions.OpenItemsGauge;
 import io.repostream.flink.functions.Policies;
 import io.repostream.flink.functions.RuleFields;
 import io.repostream.flink.functions.SignalCounters;
-import io.repostream.flink.functions.SlaDeadlineFunction;
-import io.repostream.flink.functions.TriageLabelFunction;
 import io.repostream.flink.kafka.DeadLetterRouter;
 import io.repostream.flink.kafka.KafkaConnectors;
 import io.repostream.flink.prediction.PredictionPipeline;
 import io.repostream.flink.prediction.PredictionStreams;
+import io.repostream.flink.rules.Rule;
+import io.repostream.flink.rules.RuleGraph;
+import io.repostream.flink.rules.Rules;
 import io.repostream.flink.serialization.EventOrDeadLetter;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
@@ -53,7 +50,6 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
@@ -296,35 +292,12 @@ public final class RepostreamJob {
                         .uid("repo-policies-source");
         BroadcastStream<RepoPolicy> repoPolicies = policyStream.broadcast(Policies.DESCRIPTOR);
 
-        KeyedStream<GitHubEvent, String> items =
-                githubEvents
-                        .filter(new ItemEvents())
-                        .name("issue-and-pr-events")
-                        .keyBy(new ItemKey());
+        RuleGraph rules = new RuleGraph(githubEvents, repoPolicies);
+        for (Rule<?> rule : Rules.REGISTERED) {
+            rules.add(rule);
+        }
 
-        DataStream<ActionRecord> triage =
-                items.connect(repoPolicies)
-                        .process(new TriageLabelFunction(), WireTypes.ACTION_RECORD)
-                        .uid("triage-label")
-                        .name("triage-label");
-
-        SingleOutputStreamOperator<ActionRecord> sla =
-                items.connect(repoPolicies)
-                        .process(new SlaDeadlineFunction(), WireTypes.ACTION_RECORD)
-                        .uid("sla-monitor")
-                        .name("sla-monitor");
-
-        SingleOutputStreamOperator<ActionRecord> ci =
-                githubEvents
-                        .filter(new CiEvents())
-                        .name("ci-completions")
-                        .keyBy(new CiEvents.Key())
-                        .connect(repoPolicies)
-                        .process(new CiRetryPlanner(), WireTypes.ACTION_RECORD)
-                        .uid("ci-retry-planner")
-                        .name("ci-retry-planner");
-
-        DataStream<ActionRecord> proposed = triage.union(sla, ci);
+        DataStream<ActionRecord> proposed = rules.actions();
         if (prediction != null) {
             proposed = proposed.union(predict(env, sourceEvents, policyStream));
         }
@@ -343,9 +316,8 @@ public final class RepostreamJob {
         if (metrics != null) {
             analytics(
                     githubEvents,
-                    sla.getSideOutput(SlaDeadlineFunction.SIGNALS)
+                    rules.signals()
                             .union(
-                                    ci.getSideOutput(CiRetryPlanner.SIGNALS),
                                     governed.perRepo().getSideOutput(GovernorSignals.TAG),
                                     governed.actions().getSideOutput(GovernorSignals.TAG)));
         }

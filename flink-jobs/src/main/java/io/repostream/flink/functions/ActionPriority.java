@@ -1,12 +1,13 @@
 package io.repostream.flink.functions;
 
+import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionRecord;
-import io.repostream.schemas.ActionType;
 
 /**
  * Which actions get the budget first when it runs short: SLA breaches, then CI re-runs, then
- * everything else (labels, comments of other rules). Lower classes may use only part of a budget,
- * so the rest stays free for the higher ones.
+ * everything else (labels, comments of other rules). Each rule declares the priority of the action
+ * types it emits ({@code Rule.Builder#emits}). Lower classes may use only part of a budget, so the
+ * rest stays free for the higher ones.
  */
 public enum ActionPriority {
     SLA_BREACH(1.0),
@@ -19,15 +20,9 @@ public enum ActionPriority {
         this.budgetShare = budgetShare;
     }
 
+    /** The priority the rule that produced {@code action} declares for its type ({@link Rules}). */
     public static ActionPriority of(ActionRecord action) {
-        if (action.producedBy().startsWith("sla-monitor@")) {
-            return SLA_BREACH;
-        }
-        if (action.type() == ActionType.RERUN_FAILED_JOBS
-                || action.type() == ActionType.RERUN_WORKFLOW) {
-            return RERUN;
-        }
-        return ROUTINE;
+        return Rules.priorityOf(action);
     }
 
     /** The part of {@code limit} this class may fill (at least 1 when the limit is positive). */

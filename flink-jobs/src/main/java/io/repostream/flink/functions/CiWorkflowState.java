@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the CI planner remembers per repository and workflow; every collection is bounded.
+ * What the CI failure classifier remembers per repository and workflow; every collection is
+ * bounded. {@code reruns} was the retry planner's before the two rules were split: the classifier
+ * restores it from such a savepoint and drops it at its next update.
  *
  * <p>State written before {@code recentRuns} existed had {@code outcomes}, one entry per failed
  * attempt as well as per success; it is not carried over (JSON readers ignore the old field), so
@@ -15,9 +17,9 @@ import java.util.Map;
  *     completes
  * @param failedShas head SHA of recent failed runs to the run attempt that failed
  * @param recentRuns the workflow's latest completed runs, oldest first, at most {@link
- *     CiRetryPlanner#FLAKE_WINDOW}: run ({@code run:<id>}, or {@code sha:<head sha>} for other CI
- *     apps' checks) to its outcome so far, {@code ok}, {@code fail} or {@code flaky}; a re-run
- *     updates its run's entry
+ *     io.repostream.flink.rules.CiFailureClassifierFunction#FLAKE_WINDOW}: run ({@code run:<id>},
+ *     or {@code sha:<head sha>} for other CI apps' checks) to its outcome so far, {@code ok},
+ *     {@code fail} or {@code flaky}; a re-run updates its run's entry
  * @param reruns event times (epoch ms) of re-runs planned in the last hour
  */
 public record CiWorkflowState(

@@ -4,6 +4,8 @@ import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.flink.Events;
+import io.repostream.flink.rules.CiFailureClassifierFunction;
+import io.repostream.flink.rules.CiRulesHarness;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -14,10 +16,7 @@ import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,17 +25,11 @@ class CiRetryPlannerTest {
     private static final String REPO = "octo-org/widgets";
     private static final String CI = "CI";
 
-    private KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
-            harness;
+    private CiRulesHarness harness;
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        new CiRetryPlanner(),
-                        new CiEvents.Key(),
-                        Types.STRING,
-                        Policies.DESCRIPTOR);
+        harness = new CiRulesHarness();
     }
 
     @AfterEach
@@ -166,7 +159,7 @@ class CiRetryPlannerTest {
     void theFlakeRateCountsOnlyTheLatestRunsOfTheWorkflow() throws Exception {
         send(Events.workflowRun(REPO, CI, 430, "s-430", "failure", 1, 0, T0));
         send(Events.workflowRun(REPO, CI, 430, "s-430", "success", 2, 0, T0.plusSeconds(1)));
-        for (int i = 1; i <= CiRetryPlanner.FLAKE_WINDOW; i++) {
+        for (int i = 1; i <= CiFailureClassifierFunction.FLAKE_WINDOW; i++) {
             send(
                     Events.workflowRun(
                             REPO,
@@ -181,7 +174,8 @@ class CiRetryPlannerTest {
 
         List<Double> rates = flakeRates();
         // 49 passing runs after the flaky one: still in the window; the 50th pushes it out
-        assertThat(rates.get(rates.size() - 2)).isEqualTo(1.0 / CiRetryPlanner.FLAKE_WINDOW);
+        assertThat(rates.get(rates.size() - 2))
+                .isEqualTo(1.0 / CiFailureClassifierFunction.FLAKE_WINDOW);
         assertThat(rates.get(rates.size() - 1)).isEqualTo(0.0);
     }
 
@@ -214,7 +208,7 @@ class CiRetryPlannerTest {
     @Test
     void forgetsTheFailedJobsOfARunWhenItCompletes() throws Exception {
         send(Events.workflowJob(REPO, CI, 700, "build", "failure", List.of("Compile"), T0));
-        assertThat(KeyedStates.entries(harness, "ci-workflow")).isEqualTo(1);
+        assertThat(KeyedStates.entries(harness.classifier, "ci-workflow")).isEqualTo(1);
         send(Events.workflowRun(REPO, CI, 700, "s", "cancelled", 1, 0, T0));
 
         GitHubEvent sameRunLater = Events.workflowRun(REPO, CI, 700, "s", "failure", 1, 0, T0);
@@ -230,7 +224,7 @@ class CiRetryPlannerTest {
         send(Events.workflowJob(REPO, CI, 950, "build", "success", List.of(), T0));
         send(Events.workflowRun(REPO, CI, 950, "e", "cancelled", 1, 0, T0));
 
-        assertThat(KeyedStates.entries(harness, "ci-workflow")).isZero();
+        assertThat(KeyedStates.entries(harness.classifier, "ci-workflow")).isZero();
     }
 
     @Test
@@ -328,7 +322,7 @@ class CiRetryPlannerTest {
     }
 
     private List<RepoMetrics> signals(String name) {
-        return harness.getSideOutput(CiRetryPlanner.SIGNALS).stream()
+        return harness.getSideOutput(CiFailureClassifierFunction.SIGNALS).stream()
                 .map(StreamRecord::getValue)
                 .filter(m -> m.metric().equals(name))
                 .toList();

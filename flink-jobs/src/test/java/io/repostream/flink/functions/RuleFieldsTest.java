@@ -1,18 +1,89 @@
 package io.repostream.flink.functions;
 
+import static io.repostream.flink.functions.PayloadProjection.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.flink.Events;
+import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.json.Json;
 import io.repostream.testkit.fixtures.WebhookExample;
 import io.repostream.testkit.fixtures.WebhookExamples;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RuleFieldsTest {
     private final RuleFields projection = new RuleFields();
+
+    private static final Map<String, Object> LEAF = PayloadProjection.WHOLE;
+    private static final Map<String, Object> USER = fields("login", LEAF, "type", LEAF);
+    private static final Map<String, Object> ITEM =
+            fields(
+                    "number", LEAF,
+                    "labels", fields("name", LEAF),
+                    "user", USER,
+                    "state", LEAF,
+                    "merged", LEAF,
+                    "pull_request", fields("url", LEAF));
+
+    /** The projection as it was kept by hand before the rules declared their fields. */
+    private static final Map<String, Object> HAND_KEPT =
+            fields(
+                    "repostream_incomplete",
+                    LEAF,
+                    "action",
+                    LEAF,
+                    "issue",
+                    ITEM,
+                    "pull_request",
+                    ITEM,
+                    "comment",
+                    fields("user", USER),
+                    "review",
+                    fields("user", USER, "state", LEAF),
+                    "sender",
+                    USER,
+                    "workflow_run",
+                    fields(
+                            "id", LEAF,
+                            "name", LEAF,
+                            "head_sha", LEAF,
+                            "conclusion", LEAF,
+                            "run_attempt", LEAF,
+                            "pull_requests", fields("number", LEAF)),
+                    "workflow_job",
+                    fields(
+                            "run_id", LEAF,
+                            "workflow_name", LEAF,
+                            "name", LEAF,
+                            "conclusion", LEAF,
+                            "steps", fields("name", LEAF, "conclusion", LEAF)),
+                    "check_run",
+                    fields(
+                            "name", LEAF,
+                            "head_sha", LEAF,
+                            "conclusion", LEAF,
+                            "output", fields("title", LEAF, "summary", LEAF, "text", LEAF),
+                            "app", fields("slug", LEAF)));
+
+    @Test
+    void theUnionOfTheRegisteredRulesFieldsKeepsWhatTheHandKeptProjectionKept() {
+        assertThat(RuleFields.KEPT).isEqualTo(HAND_KEPT);
+    }
+
+    @Test
+    void aRulesOwnProjectionDropsWhatItDoesNotDeclare() throws Exception {
+        GitHubEvent comment = Events.comment("o/r", 5, "bob", "User", Instant.EPOCH);
+
+        GitHubEvent forTriage = RuleFields.declaredBy(Rules.TRIAGE).map(comment);
+        GitHubEvent forSla = RuleFields.declaredBy(Rules.SLA).map(comment);
+
+        assertThat(forTriage.payload().path("comment").isMissingNode()).isTrue();
+        assertThat(forSla.payload().at("/comment/user/login").asText()).isEqualTo("bob");
+        assertThat(forSla.payload().has("sender")).isFalse();
+    }
 
     @Test
     void keepsWhatTheRulesReadAndDropsTheRest() throws Exception {

@@ -3,9 +3,13 @@ package io.repostream.flink.functions;
 import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.Events;
+import io.repostream.flink.rules.RuleHarness;
+import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
@@ -21,7 +25,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +38,7 @@ class SlaDeadlineFunctionTest {
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        function, new ItemKey(), Types.STRING, Policies.DESCRIPTOR);
+        harness = RuleHarness.of(Rules.SLA, function);
     }
 
     @AfterEach
@@ -157,6 +158,61 @@ class SlaDeadlineFunctionTest {
         watermark(T0.plus(Duration.ofHours(2)));
 
         assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void aMaintainersReviewOfAPullRequestStopsTheResponseClockAndABotsDoesNot() throws Exception {
+        send(pullRequestOpened(21, "P1", T0));
+        send(review(21, "maintainer", "User", T0.plus(Duration.ofMinutes(10))));
+        send(pullRequestOpened(22, "P1", T0));
+        send(review(22, "helper-app[bot]", "Bot", T0.plus(Duration.ofMinutes(10))));
+
+        watermark(T0.plus(Duration.ofMinutes(31)));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::target)
+                .containsOnly(22L)
+                .hasSize(2);
+    }
+
+    private static GitHubEvent pullRequestOpened(long number, String label, Instant at) {
+        var payload = Events.example("pull_request", "opened");
+        var pr = (ObjectNode) payload.get("pull_request");
+        pr.put("number", number);
+        pr.putArray("labels").addObject().put("name", label);
+        ((ObjectNode) pr.get("user")).put("login", "author");
+        ((ObjectNode) payload.get("repository")).put("full_name", REPO);
+        return new GitHubEvent(
+                "pr-" + number,
+                EventSource.WEBHOOK,
+                "pull_request",
+                "opened",
+                REPO,
+                null,
+                42L,
+                at,
+                at,
+                payload);
+    }
+
+    private static GitHubEvent review(long number, String login, String type, Instant at) {
+        var payload = Events.example("pull_request_review", "submitted");
+        ((ObjectNode) payload.get("pull_request")).put("number", number);
+        var user = (ObjectNode) payload.get("review").get("user");
+        user.put("login", login);
+        user.put("type", type);
+        ((ObjectNode) payload.get("repository")).put("full_name", REPO);
+        return new GitHubEvent(
+                "review-" + number + "-" + login,
+                EventSource.WEBHOOK,
+                "pull_request_review",
+                "submitted",
+                REPO,
+                null,
+                42L,
+                at,
+                at,
+                payload);
     }
 
     @Test
@@ -317,9 +373,8 @@ class SlaDeadlineFunctionTest {
     @Test
     void startsNoClockForAnItemWhoseLabelsAreUnknown() throws Exception {
         GitHubEvent opened = Events.issue("opened", REPO, 12, List.of(), T0);
-        com.fasterxml.jackson.databind.node.ObjectNode trimmed =
-                (com.fasterxml.jackson.databind.node.ObjectNode) opened.payload().deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) trimmed.get("issue")).remove("labels");
+        ObjectNode trimmed = (ObjectNode) opened.payload().deepCopy();
+        ((ObjectNode) trimmed.get("issue")).remove("labels");
 
         send(opened.withPayload(trimmed));
 

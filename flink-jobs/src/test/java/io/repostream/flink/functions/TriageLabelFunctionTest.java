@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.Events;
+import io.repostream.flink.rules.RuleHarness;
+import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -13,9 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +32,7 @@ class TriageLabelFunctionTest {
 
     @BeforeEach
     void openHarness() throws Exception {
-        harness =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        function = new TriageLabelFunction(),
-                        new ItemKey(),
-                        Types.STRING,
-                        Policies.DESCRIPTOR);
+        harness = RuleHarness.of(Rules.TRIAGE, function = new TriageLabelFunction());
     }
 
     @AfterEach

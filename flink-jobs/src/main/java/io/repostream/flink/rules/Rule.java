@@ -1,0 +1,231 @@
+package io.repostream.flink.rules;
+
+import io.repostream.flink.functions.ActionPriority;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.RepoMetrics;
+import io.repostream.schemas.RepoPolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Everything the job needs to know about one rule, in one place: {@code RepostreamJob} builds the
+ * graph by looping over the {@link Rules registered} descriptors, the payload projection ({@code
+ * RuleFields}) keeps the union of their declared fields, and the governors give an action the
+ * priority its rule declares for its type.
+ *
+ * @param <IN> the records the rule's function reads (GitHub events, or another rule's output)
+ */
+public final class Rule<IN> {
+    /** The rule's function: keyed by {@link RuleInput#key()}, the repo policies broadcast. */
+    public interface FunctionFactory<IN>
+            extends Supplier<KeyedBroadcastProcessFunction<String, IN, RepoPolicy, ActionRecord>> {}
+
+    private final String uid;
+    private final String name;
+    private final String producedBy;
+    private final RuleInput<IN> input;
+    private final FunctionFactory<IN> function;
+    private final Set<String> events;
+    private final List<String> fields;
+    private final List<OutputTag<?>> outputs;
+    private final List<OutputTag<RepoMetrics>> signals;
+    private final String policySection;
+    private final Set<String> commands;
+    private final Map<ActionType, ActionPriority> actions;
+
+    private Rule(Builder<IN> b) {
+        this.uid = Objects.requireNonNull(b.uid, "uid");
+        this.name = Objects.requireNonNull(b.name, "name");
+        this.producedBy = Objects.requireNonNull(b.producedBy, "producedBy");
+        if (producedBy.indexOf('@') <= 0) {
+            throw new IllegalArgumentException(
+                    "rule " + uid + ": produced_by must be name@version, got " + producedBy);
+        }
+        this.input = Objects.requireNonNull(b.input, "input of rule " + uid);
+        this.function = Objects.requireNonNull(b.function, "function of rule " + uid);
+        this.events = Set.copyOf(b.events);
+        this.fields = List.copyOf(b.fields);
+        this.outputs = List.copyOf(b.outputs);
+        this.signals = List.copyOf(b.signals);
+        this.policySection = Objects.requireNonNull(b.policySection, "policy section");
+        this.commands = Set.copyOf(b.commands);
+        this.actions = Map.copyOf(b.actions);
+        for (String field : fields) {
+            if (!field.startsWith("/")) {
+                throw new IllegalArgumentException(
+                        "rule "
+                                + uid
+                                + ": a field is a JSON pointer (/issue/number), got "
+                                + field);
+            }
+        }
+    }
+
+    /**
+     * A rule whose operator has {@code uid} (a savepoint restores by it: never change it once
+     * released) and whose actions carry {@code producedBy} ({@code name@version}).
+     */
+    public static <IN> Builder<IN> builder(String uid, String producedBy, RuleInput<IN> input) {
+        return new Builder<>(uid, producedBy, input);
+    }
+
+    /** The operator's uid. */
+    public String uid() {
+        return uid;
+    }
+
+    /** The operator's name (metrics and the web UI show it). */
+    public String name() {
+        return name;
+    }
+
+    /** {@code produced_by} of the rule's actions, {@code name@version}. */
+    public String producedBy() {
+        return producedBy;
+    }
+
+    /** {@link #producedBy()} without its version. */
+    public String producer() {
+        return producedBy.substring(0, producedBy.indexOf('@'));
+    }
+
+    public RuleInput<IN> input() {
+        return input;
+    }
+
+    /** A new instance of the rule's function. */
+    public KeyedBroadcastProcessFunction<String, IN, RepoPolicy, ActionRecord> newFunction() {
+        return function.get();
+    }
+
+    /** The webhook event types ({@code issues}, {@code workflow_run}, ...) the rule reads. */
+    public Set<String> events() {
+        return events;
+    }
+
+    /**
+     * The payload fields the rule reads, as JSON pointers; an array's elements are addressed
+     * through the array ({@code /issue/labels/name} is the name of every label).
+     */
+    public List<String> fields() {
+        return fields;
+    }
+
+    /** Typed side outputs other rules may consume ({@link RuleInput#consumes}). */
+    public List<OutputTag<?>> outputs() {
+        return outputs;
+    }
+
+    /** Side outputs of metric signals, for the analytics windows. */
+    public List<OutputTag<RepoMetrics>> signals() {
+        return signals;
+    }
+
+    /** The section of the repo policy the rule owns ({@code triage}, {@code sla}, {@code ci}). */
+    public String policySection() {
+        return policySection;
+    }
+
+    /** The slash commands the rule handles (none yet). */
+    public Set<String> commands() {
+        return commands;
+    }
+
+    /** The action types the rule emits and the priority of each. */
+    public Map<ActionType, ActionPriority> actions() {
+        return actions;
+    }
+
+    /** The priority the rule declares for {@code type}, or null when it does not emit it. */
+    public ActionPriority priority(ActionType type) {
+        return actions.get(type);
+    }
+
+    @Override
+    public String toString() {
+        return "rule " + uid + " (" + producedBy + ")";
+    }
+
+    public static final class Builder<IN> {
+        private final String uid;
+        private final String producedBy;
+        private final RuleInput<IN> input;
+        private String name;
+        private FunctionFactory<IN> function;
+        private final Set<String> events = new LinkedHashSet<>();
+        private final List<String> fields = new ArrayList<>();
+        private final List<OutputTag<?>> outputs = new ArrayList<>();
+        private final List<OutputTag<RepoMetrics>> signals = new ArrayList<>();
+        private String policySection;
+        private final Set<String> commands = new LinkedHashSet<>();
+        private final Map<ActionType, ActionPriority> actions = new LinkedHashMap<>();
+
+        private Builder(String uid, String producedBy, RuleInput<IN> input) {
+            this.uid = uid;
+            this.name = uid;
+            this.producedBy = producedBy;
+            this.input = input;
+        }
+
+        /** The operator's name, when it is not its uid. */
+        public Builder<IN> name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder<IN> function(FunctionFactory<IN> function) {
+            this.function = function;
+            return this;
+        }
+
+        public Builder<IN> events(String... types) {
+            events.addAll(List.of(types));
+            return this;
+        }
+
+        public Builder<IN> fields(String... pointers) {
+            fields.addAll(List.of(pointers));
+            return this;
+        }
+
+        public Builder<IN> output(OutputTag<?> tag) {
+            outputs.add(tag);
+            return this;
+        }
+
+        public Builder<IN> signals(OutputTag<RepoMetrics> tag) {
+            signals.add(tag);
+            return this;
+        }
+
+        public Builder<IN> policySection(String section) {
+            this.policySection = section;
+            return this;
+        }
+
+        public Builder<IN> commands(String... names) {
+            commands.addAll(List.of(names));
+            return this;
+        }
+
+        public Builder<IN> emits(ActionPriority priority, ActionType... types) {
+            for (ActionType type : types) {
+                actions.put(type, priority);
+            }
+            return this;
+        }
+
+        public Rule<IN> build() {
+            return new Rule<>(this);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.repostream.flink.rules;
+
+import io.repostream.flink.functions.ActionPriority;
+import io.repostream.flink.functions.CiEvents;
+import io.repostream.flink.functions.CiRetryPlanner;
+import io.repostream.flink.functions.ItemEvents;
+import io.repostream.flink.functions.ItemKey;
+import io.repostream.flink.functions.SlaDeadlineFunction;
+import io.repostream.flink.functions.TriageLabelFunction;
+import io.repostream.flink.prediction.CiSuccessPredictor;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.GitHubEvent;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The registered rules, in the order the job builds them (a rule that consumes another's output
+ * comes after it). Adding a rule is one line in {@link #REGISTERED}.
+ */
+public final class Rules {
+    private Rules() {}
+
+    /** Events about one issue or pull request, keyed by it; shared by the rules that read them. */
+    public static final RuleInput<GitHubEvent> ITEM_EVENTS =
+            RuleInput.events(
+                    "issue-and-pr-events", new ItemEvents(), new ItemKey(), "owner/repo#number");
+
+    /** Completed CI work, keyed by repository and workflow. */
+    public static final RuleInput<GitHubEvent> CI_COMPLETIONS =
+            RuleInput.events(
+                    "ci-completions", new CiEvents(), new CiEvents.Key(), "owner/repo|workflow");
+
+    /** The fields {@link ItemEvents} and {@link ItemKey} read. */
+    private static final String[] ITEM_NUMBER = {"/issue/number", "/pull_request/number"};
+
+    public static final Rule<GitHubEvent> TRIAGE =
+            Rule.builder("triage-label", TriageLabelFunction.RULE, ITEM_EVENTS)
+                    .function(TriageLabelFunction::new)
+                    .events("issues")
+                    .fields(ITEM_NUMBER)
+                    .fields("/issue/labels/name", "/issue/user/login")
+                    .policySection("triage")
+                    .emits(ActionPriority.ROUTINE, ActionType.ADD_LABELS)
+                    .build();
+
+    public static final Rule<GitHubEvent> SLA =
+            Rule.builder("sla-monitor", SlaDeadlineFunction.RULE, ITEM_EVENTS)
+                    .function(SlaDeadlineFunction::new)
+                    .events(
+                            "issues",
+                            "pull_request",
+                            "issue_comment",
+                            "pull_request_review",
+                            "pull_request_review_comment")
+                    .fields(ITEM_NUMBER)
+                    .fields(
+                            "/issue/labels/name",
+                            "/pull_request/labels/name",
+                            "/issue/user/login",
+                            "/pull_request/user/login",
+                            "/comment/user/login",
+                            "/comment/user/type",
+                            "/review/user/login",
+                            "/review/user/type")
+                    .signals(SlaDeadlineFunction.SIGNALS)
+                    .policySection("sla")
+                    .emits(
+                            ActionPriority.SLA_BREACH,
+                            ActionType.ADD_LABELS,
+                            ActionType.CREATE_COMMENT,
+                            ActionType.ADD_ASSIGNEES)
+                    .build();
+
+    /**
+     * Keeps the uid of the CI retry planner it was split from: its state (the workflow's failed
+     * jobs, failed SHAs and recent runs) is that planner's.
+     */
+    public static final Rule<GitHubEvent> CI_CLASSIFIER =
+            Rule.builder("ci-retry-planner", CiFailureClassifierFunction.RULE, CI_COMPLETIONS)
+                    .name("ci-failure-classifier")
+                    .function(CiFailureClassifierFunction::new)
+                    .events("workflow_run", "workflow_job", "check_run")
+                    .fields(
+                            "/workflow_run/id",
+                            "/workflow_run/name",
+                            "/workflow_run/head_sha",
+                            "/workflow_run/conclusion",
+                            "/workflow_run/run_attempt",
+                            "/workflow_run/pull_requests/number",
+                            "/workflow_job/run_id",
+                            "/workflow_job/workflow_name",
+                            "/workflow_job/name",
+                            "/workflow_job/conclusion",
+                            "/workflow_job/steps/name",
+                            "/workflow_job/steps/conclusion",
+                            "/check_run/name",
+                            "/check_run/head_sha",
+                            "/check_run/conclusion",
+                            "/check_run/output/title",
+                            "/check_run/output/summary",
+                            "/check_run/output/text",
+                            "/check_run/app/slug")
+                    .output(CiFailure.TAG)
+                    .signals(CiFailureClassifierFunction.SIGNALS)
+                    .policySection("ci")
+                    .emits(ActionPriority.ROUTINE, ActionType.CREATE_COMMENT, ActionType.ADD_LABELS)
+                    .build();
+
+    /** Re-runs what the classifier found worth re-running: reads its failed runs, no events. */
+    public static final Rule<CiFailure> CI_RETRY =
+            Rule.builder(
+                            "ci-retry",
+                            CiRetryPlanner.RETRY_RULE,
+                            RuleInput.consumes(
+                                    CI_CLASSIFIER.uid(),
+                                    CiFailure.TAG,
+                                    new CiFailure.Key(),
+                                    "owner/repo|workflow"))
+                    .function(CiRetryPlanner::new)
+                    .events("workflow_run")
+                    .policySection("ci")
+                    .emits(ActionPriority.RERUN, ActionType.RERUN_FAILED_JOBS)
+                    .build();
+
+    /** Every rule the job runs, in build order. */
+    public static final List<Rule<?>> REGISTERED = List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY);
+
+    /**
+     * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and
+     * models rather than events, so {@code PredictionPipeline} wires it, not the rule loop.
+     */
+    static final Map<ActionType, ActionPriority> PREDICTOR_ACTIONS =
+            Map.of(ActionType.ADD_LABELS, ActionPriority.ROUTINE);
+
+    /** Priorities by producer (produced_by without its version), then action type. */
+    private static final Map<String, Map<ActionType, ActionPriority>> PRIORITIES = priorities();
+
+    /**
+     * The priority the producing rule declares for the action's type. The rule is found by the name
+     * in the action's {@code produced_by} (its version left out, so actions written by an earlier
+     * version keep their priority). Actions of producers the job does not know (other jobs,
+     * hand-made tests) or of a type their rule does not declare get {@link ActionPriority#RERUN}
+     * for re-runs and {@link ActionPriority#ROUTINE} otherwise.
+     */
+    public static ActionPriority priorityOf(ActionRecord action) {
+        return priorityOf(action, PRIORITIES);
+    }
+
+    static ActionPriority priorityOf(
+            ActionRecord action, Map<String, Map<ActionType, ActionPriority>> priorities) {
+        String producedBy = action.producedBy();
+        int at = producedBy.indexOf('@');
+        Map<ActionType, ActionPriority> declared =
+                priorities.get(at < 0 ? producedBy : producedBy.substring(0, at));
+        ActionPriority priority = declared == null ? null : declared.get(action.type());
+        if (priority != null) {
+            return priority;
+        }
+        return action.type() == ActionType.RERUN_FAILED_JOBS
+                        || action.type() == ActionType.RERUN_WORKFLOW
+                ? ActionPriority.RERUN
+                : ActionPriority.ROUTINE;
+    }
+
+    /** The priorities {@code rules} declare, by producer and action type. */
+    static Map<String, Map<ActionType, ActionPriority>> priorities(List<Rule<?>> rules) {
+        Map<String, Map<ActionType, ActionPriority>> m = new HashMap<>();
+        for (Rule<?> rule : rules) {
+            m.merge(rule.producer(), rule.actions(), Rules::both);
+        }
+        return m;
+    }
+
+    private static Map<String, Map<ActionType, ActionPriority>> priorities() {
+        Map<String, Map<ActionType, ActionPriority>> m = priorities(REGISTERED);
+        String predictor = CiSuccessPredictor.PRODUCED_BY;
+        m.put(predictor.substring(0, predictor.indexOf('@')), PREDICTOR_ACTIONS);
+        return Map.copyOf(m);
+    }
+
+    private static Map<ActionType, ActionPriority> both(
+            Map<ActionType, ActionPriority> a, Map<ActionType, ActionPriority> b) {
+        Map<ActionType, ActionPriority> m = new HashMap<>(a);
+        m.putAll(b);
+        return Map.copyOf(m);
+    }
+}

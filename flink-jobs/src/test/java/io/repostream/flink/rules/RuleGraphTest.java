@@ -1,0 +1,78 @@
+package io.repostream.flink.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.repostream.flink.functions.Policies;
+import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.flink.serialization.WireTypes;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoPolicy;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+class RuleGraphTest {
+    private final StreamExecutionEnvironment env =
+            StreamExecutionEnvironment.getExecutionEnvironment();
+
+    private RuleGraph rules() {
+        var events =
+                env.fromSource(
+                        new DataGeneratorSource<>(
+                                i -> (GitHubEvent) null, 1, WireTypes.GITHUB_EVENT),
+                        WatermarkStrategy.noWatermarks(),
+                        "events");
+        var policies =
+                env.fromSource(
+                                new DataGeneratorSource<>(
+                                        i -> (RepoPolicy) null,
+                                        1,
+                                        JsonTypeInfo.of(RepoPolicy.class)),
+                                WatermarkStrategy.noWatermarks(),
+                                "policies")
+                        .broadcast(Policies.DESCRIPTOR);
+        return new RuleGraph(events, policies);
+    }
+
+    @Test
+    void theRetryRuleReadsTheClassifiersFailedRunsOverAnEdgeOfTheGraph() {
+        RuleGraph rules = rules().add(Rules.CI_CLASSIFIER).add(Rules.CI_RETRY);
+        rules.actions().print();
+        StreamGraph graph = env.getStreamGraph();
+
+        StreamNode retry = node(graph, "ci-retry");
+        StreamNode classifier = node(graph, "ci-retry-planner");
+        assertThat(retry.getInEdges())
+                .anySatisfy(
+                        edge -> {
+                            assertThat(edge.getSourceId()).isEqualTo(classifier.getId());
+                            assertThat(edge.getOutputTag()).isEqualTo(CiFailure.TAG);
+                        });
+    }
+
+    @Test
+    void aRuleCannotConsumeTheOutputOfARuleNotAddedBeforeIt() {
+        assertThatThrownBy(() -> rules().add(Rules.CI_RETRY))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ci-failures")
+                .hasMessageContaining("ci-retry-planner");
+    }
+
+    @Test
+    void aRuleIsAddedOnce() {
+        assertThatThrownBy(() -> rules().add(Rules.TRIAGE).add(Rules.TRIAGE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("triage-label");
+    }
+
+    private static StreamNode node(StreamGraph graph, String uid) {
+        return graph.getStreamNodes().stream()
+                .filter(n -> uid.equals(n.getTransformationUID()))
+                .findFirst()
+                .orElseThrow();
+    }
+}
