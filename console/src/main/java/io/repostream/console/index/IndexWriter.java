@@ -1,0 +1,280 @@
+package io.repostream.console.index;
+
+import io.repostream.console.ConsoleMetrics;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.Snapshot;
+import io.repostream.schemas.topics.Topics;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one batch of records and the offsets after them in one transaction: a crash leaves either
+ * both or neither, so a restart neither loses nor double-counts. Every write is an upsert keyed by
+ * the record's own id, so reading the same records again leaves the same rows.
+ */
+final class IndexWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexWriter.class);
+
+    private static final String UPSERT_ACTION =
+            """
+            INSERT INTO actions (action_id, repo, target, action_type, produced_by, reason,
+                confidence, created_at, not_before, expires_at, dry_run, written_at, record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+            ON CONFLICT (action_id) DO UPDATE SET repo = EXCLUDED.repo, target = EXCLUDED.target,
+                action_type = EXCLUDED.action_type, produced_by = EXCLUDED.produced_by,
+                reason = EXCLUDED.reason, confidence = EXCLUDED.confidence,
+                created_at = EXCLUDED.created_at, not_before = EXCLUDED.not_before,
+                expires_at = EXCLUDED.expires_at, dry_run = EXCLUDED.dry_run,
+                written_at = LEAST(actions.written_at, EXCLUDED.written_at),
+                record = EXCLUDED.record
+            """;
+
+    private static final String UPSERT_AUDIT =
+            """
+            INSERT INTO audits (audit_id, action_id, repo, target, action_type, outcome,
+                produced_by, github_status, error, started_at, finished_at, written_at, record)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+            ON CONFLICT (audit_id) DO UPDATE SET action_id = EXCLUDED.action_id,
+                repo = EXCLUDED.repo, target = EXCLUDED.target,
+                action_type = EXCLUDED.action_type, outcome = EXCLUDED.outcome,
+                produced_by = EXCLUDED.produced_by, github_status = EXCLUDED.github_status,
+                error = EXCLUDED.error, started_at = EXCLUDED.started_at,
+                finished_at = EXCLUDED.finished_at,
+                written_at = LEAST(audits.written_at, EXCLUDED.written_at),
+                record = EXCLUDED.record
+            """;
+
+    private static final String UPSERT_SNAPSHOT =
+            """
+            INSERT INTO snapshots (action_id, taken_at, written_at, record)
+            VALUES (?, ?, ?, ?::jsonb)
+            ON CONFLICT (action_id) DO UPDATE SET taken_at = EXCLUDED.taken_at,
+                written_at = LEAST(snapshots.written_at, EXCLUDED.written_at),
+                record = EXCLUDED.record
+            """;
+
+    private static final String UPSERT_OFFSET =
+            """
+            INSERT INTO indexer_offsets (topic, partition, next_offset) VALUES (?, ?, ?)
+            ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset
+            """;
+
+    /**
+     * Recomputes the listed actions' summary rows from the tables: the same rows whatever order the
+     * records came in. The latest audit record decides the outcome; without one the action is
+     * pending (deferred when it has a not_before).
+     */
+    private static final String REFRESH_SUMMARY =
+            """
+            INSERT INTO action_summary (action_id, repo, target, action_type, produced_by, rule,
+                outcome, deferred_until, reason, error, dry_run, updated_at, search_text)
+            SELECT k.action_id,
+                   COALESCE(a.repo, l.repo),
+                   COALESCE(a.target, l.target),
+                   COALESCE(a.action_type, l.action_type),
+                   COALESCE(a.produced_by, l.produced_by),
+                   split_part(COALESCE(a.produced_by, l.produced_by), '@', 1),
+                   COALESCE(l.outcome, 'pending'),
+                   CASE WHEN l.outcome IS NULL THEN a.not_before END,
+                   COALESCE(a.reason, l.record -> 'metadata' ->> 'reason'),
+                   l.error,
+                   COALESCE(a.dry_run, false) OR COALESCE(l.outcome = 'dry_run', false),
+                   COALESCE(l.finished_at, a.written_at),
+                   lower(concat_ws(' ',
+                       COALESCE(a.repo, l.repo) || '#' || COALESCE(a.target, l.target),
+                       k.action_id,
+                       COALESCE(a.reason, l.record -> 'metadata' ->> 'reason'),
+                       l.error,
+                       a.record ->> 'params'))
+            FROM unnest(?::text[]) AS k(action_id)
+            LEFT JOIN actions a ON a.action_id = k.action_id
+            LEFT JOIN LATERAL (
+                SELECT * FROM audits u WHERE u.action_id = k.action_id
+                ORDER BY u.finished_at DESC, u.audit_id DESC LIMIT 1) l ON true
+            WHERE a.action_id IS NOT NULL OR l.action_id IS NOT NULL
+            ON CONFLICT (action_id) DO UPDATE SET repo = EXCLUDED.repo, target = EXCLUDED.target,
+                action_type = EXCLUDED.action_type, produced_by = EXCLUDED.produced_by,
+                rule = EXCLUDED.rule, outcome = EXCLUDED.outcome,
+                deferred_until = EXCLUDED.deferred_until, reason = EXCLUDED.reason,
+                error = EXCLUDED.error, dry_run = EXCLUDED.dry_run,
+                updated_at = EXCLUDED.updated_at, search_text = EXCLUDED.search_text
+            """;
+
+    private final DataSource db;
+    private final ConsoleMetrics metrics;
+
+    IndexWriter(DataSource db, ConsoleMetrics metrics) {
+        this.db = db;
+        this.metrics = metrics;
+    }
+
+    /** The stored offsets: where to go on from, per partition. */
+    Map<TopicPartition, Long> offsets() throws SQLException {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT topic, partition, next_offset FROM indexer_offsets")) {
+            while (rs.next()) {
+                offsets.put(new TopicPartition(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+            }
+        }
+        return offsets;
+    }
+
+    /**
+     * Indexes {@code records} and stores the offsets after them; returns the ids of the actions
+     * whose rows changed.
+     */
+    Set<String> write(List<ConsumerRecord<byte[], byte[]>> records) throws SQLException {
+        Set<String> touched = new LinkedHashSet<>();
+        Map<TopicPartition, Long> next = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement actions = c.prepareStatement(UPSERT_ACTION);
+                    PreparedStatement audits = c.prepareStatement(UPSERT_AUDIT);
+                    PreparedStatement snapshots = c.prepareStatement(UPSERT_SNAPSHOT);
+                    PreparedStatement offsets = c.prepareStatement(UPSERT_OFFSET);
+                    PreparedStatement refresh = c.prepareStatement(REFRESH_SUMMARY)) {
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+                    String actionId = add(r, actions, audits, snapshots);
+                    if (actionId != null) {
+                        touched.add(actionId);
+                        counts.merge(r.topic(), 1, Integer::sum);
+                    }
+                }
+                actions.executeBatch();
+                audits.executeBatch();
+                snapshots.executeBatch();
+                for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
+                    offsets.setString(1, e.getKey().topic());
+                    offsets.setInt(2, e.getKey().partition());
+                    offsets.setLong(3, e.getValue());
+                    offsets.addBatch();
+                }
+                offsets.executeBatch();
+                if (!touched.isEmpty()) {
+                    refresh.setArray(1, c.createArrayOf("text", touched.toArray()));
+                    refresh.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        counts.forEach(metrics::indexed);
+        return touched;
+    }
+
+    /** Adds one record to its statement's batch; returns its action id, or null if skipped. */
+    private String add(
+            ConsumerRecord<byte[], byte[]> r,
+            PreparedStatement actions,
+            PreparedStatement audits,
+            PreparedStatement snapshots)
+            throws SQLException {
+        if (r.value() == null) {
+            skip(r, "tombstone", "no value");
+            return null;
+        }
+        Instant writtenAt = Instant.ofEpochMilli(r.timestamp());
+        try {
+            if (r.topic().equals(Topics.ACTIONS.name())) {
+                ActionRecord a = Topics.ACTIONS.valueCodec().decode(r.value());
+                int i = 1;
+                actions.setString(i++, a.actionId());
+                actions.setString(i++, a.repo());
+                actions.setLong(i++, a.target());
+                actions.setString(i++, a.type().wireName());
+                actions.setString(i++, a.producedBy());
+                actions.setString(i++, a.reason());
+                actions.setDouble(i++, a.confidence());
+                actions.setObject(i++, time(a.createdAt()));
+                actions.setObject(i++, time(a.notBefore()));
+                actions.setObject(i++, time(a.expiresAt()));
+                actions.setBoolean(i++, a.dryRun());
+                actions.setObject(i++, time(writtenAt));
+                actions.setString(i, json(Topics.ACTIONS.valueCodec().encode(a)));
+                actions.addBatch();
+                return a.actionId();
+            }
+            if (r.topic().equals(Topics.AUDIT.name())) {
+                AuditRecord a = Topics.AUDIT.valueCodec().decode(r.value());
+                int i = 1;
+                audits.setString(i++, a.auditId());
+                audits.setString(i++, a.actionId());
+                audits.setString(i++, a.repo());
+                audits.setLong(i++, a.target());
+                audits.setString(i++, a.actionType().wireName());
+                audits.setString(i++, a.outcome().wireName());
+                audits.setString(i++, a.producedBy());
+                audits.setObject(i++, a.githubStatus());
+                audits.setString(i++, a.error());
+                audits.setObject(i++, time(a.startedAt()));
+                audits.setObject(i++, time(a.finishedAt()));
+                audits.setObject(i++, time(writtenAt));
+                audits.setString(i, json(Topics.AUDIT.valueCodec().encode(a)));
+                audits.addBatch();
+                return a.actionId();
+            }
+            if (r.topic().equals(Topics.SNAPSHOTS.name())) {
+                Snapshot s = Topics.SNAPSHOTS.valueCodec().decode(r.value());
+                snapshots.setString(1, s.actionId());
+                snapshots.setObject(2, time(s.takenAt()));
+                snapshots.setObject(3, time(writtenAt));
+                snapshots.setString(4, json(Topics.SNAPSHOTS.valueCodec().encode(s)));
+                snapshots.addBatch();
+                return s.actionId();
+            }
+            skip(r, "unknown_topic", "not a topic the console indexes");
+            return null;
+        } catch (RuntimeException bad) {
+            // a record that breaks its schema is the writer's bug: name it, count it, go on
+            skip(r, "invalid", bad.getMessage());
+            return null;
+        }
+    }
+
+    private void skip(ConsumerRecord<byte[], byte[]> r, String reason, String detail) {
+        LOG.warn(
+                "skipped record {}-{}@{} (key {}): {}: {}",
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                r.key() == null
+                        ? "none"
+                        : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8),
+                reason,
+                detail);
+        metrics.skipped(r.topic(), reason);
+    }
+
+    private static OffsetDateTime time(Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    private static String json(byte[] encoded) {
+        return new String(encoded, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
