@@ -40,6 +40,24 @@ public final class ConsoleMetrics {
                     .help("When the indexer last committed a batch (0 before the first)")
                     .register(registry);
 
+    private final Gauge liveStreams =
+            Gauge.builder()
+                    .name("repostream_console_live_streams")
+                    .help("Open server-sent event streams (pages showing live actions)")
+                    .register(registry);
+
+    public void streamOpened() {
+        liveStreams.inc();
+    }
+
+    public void streamClosed() {
+        liveStreams.dec();
+    }
+
+    public double liveStreamCount() {
+        return liveStreams.get();
+    }
+
     public void indexed(String topic, int records) {
         indexed.labelValues(topic).inc(records);
     }
