@@ -64,7 +64,7 @@ public final class Console implements AutoCloseable {
                     server.actualPort(),
                     config);
             return new Console(database, vertx, server, indexer, metrics);
-        } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+        } catch (Exception e) {
             vertx.close();
             database.close();
             throw new IllegalStateException(

@@ -19,6 +19,7 @@ import io.repostream.schemas.topics.Topic;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import io.repostream.testkit.postgres.LocalPostgres;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +65,7 @@ class IndexerTest {
 
     @BeforeEach
     void freshDatabase() {
-        TestPostgres pg = TestPostgres.shared();
+        LocalPostgres pg = TestPostgres.shared();
         database = Database.open(pg.newDatabase("indexer"), pg.user(), "");
         index = new IndexDb(database.dataSource());
         metrics = new ConsoleMetrics();

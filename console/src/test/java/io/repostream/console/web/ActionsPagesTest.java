@@ -19,6 +19,7 @@ import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.json.Json;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import io.repostream.testkit.postgres.LocalPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -56,7 +57,7 @@ class ActionsPagesTest {
     @BeforeAll
     static void start(EmbeddedKafkaBroker kafka) {
         topics = new TopicWriter(kafka);
-        TestPostgres pg = TestPostgres.shared();
+        LocalPostgres pg = TestPostgres.shared();
         console =
                 Console.start(
                         new ConsoleConfig(
