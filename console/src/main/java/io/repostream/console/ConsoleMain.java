@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "repostream console 0.1.0",
         description =
-                "Operator console: indexes github.actions.v1, github.snapshots.v1 and"
-                        + " github.audit.v1 into PostgreSQL and serves the Actions pages (live),"
+                "Operator console: indexes github.actions.v1, github.snapshots.v1,"
+                        + " github.audit.v1 and github.events.v1 into PostgreSQL and serves the Actions pages (live),"
                         + " each action's diff and audit trail, and their JSON API.")
 public final class ConsoleMain implements Callable<Integer> {
     @Option(

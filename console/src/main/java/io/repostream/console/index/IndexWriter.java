@@ -1,8 +1,10 @@
 package io.repostream.console.index;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.console.ConsoleMetrics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.topics.Topics;
 import java.sql.Connection;
@@ -70,6 +72,22 @@ final class IndexWriter {
                 record = EXCLUDED.record
             """;
 
+    private static final String UPSERT_EVENT =
+            """
+            INSERT INTO events (event_id, repo, type, action, source, occurred_at, received_at,
+                sender, subject, subject_url, written_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (event_id) DO UPDATE SET repo = EXCLUDED.repo, type = EXCLUDED.type,
+                action = EXCLUDED.action, source = EXCLUDED.source,
+                occurred_at = EXCLUDED.occurred_at, received_at = EXCLUDED.received_at,
+                sender = EXCLUDED.sender, subject = EXCLUDED.subject,
+                subject_url = EXCLUDED.subject_url,
+                written_at = LEAST(events.written_at, EXCLUDED.written_at)
+            """;
+
+    /** What {@link #add} returns for a record indexed that concerns no action (an event). */
+    private static final String NO_ACTION = "";
+
     private static final String UPSERT_OFFSET =
             """
             INSERT INTO indexer_offsets (topic, partition, next_offset) VALUES (?, ?, ?)
@@ -102,7 +120,10 @@ final class IndexWriter {
                        k.action_id,
                        COALESCE(a.reason, l.record -> 'metadata' ->> 'reason'),
                        l.error,
-                       a.record ->> 'params'))
+                       a.record ->> 'params',
+                       (SELECT string_agg(e.subject, ' ' ORDER BY e.event_id) FROM events e
+                        WHERE e.event_id IN (SELECT jsonb_array_elements_text(
+                            COALESCE(a.record -> 'caused_by', l.record -> 'caused_by'))))))
             FROM unnest(?::text[]) AS k(action_id)
             LEFT JOIN actions a ON a.action_id = k.action_id
             LEFT JOIN LATERAL (
@@ -115,6 +136,16 @@ final class IndexWriter {
                 deferred_until = EXCLUDED.deferred_until, reason = EXCLUDED.reason,
                 error = EXCLUDED.error, dry_run = EXCLUDED.dry_run,
                 updated_at = EXCLUDED.updated_at, search_text = EXCLUDED.search_text
+            """;
+
+    /** The actions (proposed, or only audited) that name one of the given events as a cause. */
+    private static final String CAUSED_BY_EVENTS =
+            """
+            SELECT a.action_id FROM unnest(?::text[]) AS ev(id)
+            JOIN actions a ON a.record -> 'caused_by' @> jsonb_build_array(ev.id)
+            UNION
+            SELECT u.action_id FROM unnest(?::text[]) AS ev(id)
+            JOIN audits u ON u.record -> 'caused_by' @> jsonb_build_array(ev.id)
             """;
 
     private final DataSource db;
@@ -146,6 +177,7 @@ final class IndexWriter {
      */
     Set<String> write(List<ConsumerRecord<byte[], byte[]>> records) throws SQLException {
         Set<String> touched = new LinkedHashSet<>();
+        List<String> eventIds = new java.util.ArrayList<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         try (Connection c = db.getConnection()) {
@@ -153,19 +185,24 @@ final class IndexWriter {
             try (PreparedStatement actions = c.prepareStatement(UPSERT_ACTION);
                     PreparedStatement audits = c.prepareStatement(UPSERT_AUDIT);
                     PreparedStatement snapshots = c.prepareStatement(UPSERT_SNAPSHOT);
+                    PreparedStatement events = c.prepareStatement(UPSERT_EVENT);
                     PreparedStatement offsets = c.prepareStatement(UPSERT_OFFSET);
                     PreparedStatement refresh = c.prepareStatement(REFRESH_SUMMARY)) {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-                    String actionId = add(r, actions, audits, snapshots);
+                    String actionId = add(r, actions, audits, snapshots, events, eventIds);
                     if (actionId != null) {
-                        touched.add(actionId);
                         counts.merge(r.topic(), 1, Integer::sum);
+                    }
+                    if (actionId != null && !actionId.equals(NO_ACTION)) {
+                        touched.add(actionId);
                     }
                 }
                 actions.executeBatch();
                 audits.executeBatch();
                 snapshots.executeBatch();
+                events.executeBatch();
+                touched.addAll(causedBy(c, eventIds));
                 for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
                     offsets.setString(1, e.getKey().topic());
                     offsets.setInt(2, e.getKey().partition());
@@ -187,12 +224,17 @@ final class IndexWriter {
         return touched;
     }
 
-    /** Adds one record to its statement's batch; returns its action id, or null if skipped. */
+    /**
+     * Adds one record to its statement's batch; returns its action id, {@link #NO_ACTION} for an
+     * event, or null if skipped.
+     */
     private String add(
             ConsumerRecord<byte[], byte[]> r,
             PreparedStatement actions,
             PreparedStatement audits,
-            PreparedStatement snapshots)
+            PreparedStatement snapshots,
+            PreparedStatement events,
+            List<String> eventIds)
             throws SQLException {
         if (r.value() == null) {
             skip(r, "tombstone", "no value");
@@ -247,6 +289,25 @@ final class IndexWriter {
                 snapshots.addBatch();
                 return s.actionId();
             }
+            if (r.topic().equals(Topics.EVENTS.name())) {
+                GitHubEvent e = Topics.EVENTS.valueCodec().decode(r.value());
+                JsonNode subject = subjectOf(e.payload());
+                int i = 1;
+                events.setString(i++, e.eventId());
+                events.setString(i++, e.repo());
+                events.setString(i++, e.type());
+                events.setString(i++, e.action());
+                events.setString(i++, e.source().wireName());
+                events.setObject(i++, time(e.occurredAt()));
+                events.setObject(i++, time(e.receivedAt()));
+                events.setString(i++, text(e.payload().path("sender").path("login")));
+                events.setString(i++, subject == null ? null : firstText(subject, "title", "name"));
+                events.setString(i++, subject == null ? null : text(subject.path("html_url")));
+                events.setObject(i, time(writtenAt));
+                events.addBatch();
+                eventIds.add(e.eventId());
+                return NO_ACTION;
+            }
             skip(r, "unknown_topic", "not a topic the console indexes");
             return null;
         } catch (RuntimeException bad) {
@@ -268,6 +329,49 @@ final class IndexWriter {
                 reason,
                 detail);
         metrics.skipped(r.topic(), reason);
+    }
+
+    private static Set<String> causedBy(Connection c, List<String> eventIds) throws SQLException {
+        Set<String> ids = new LinkedHashSet<>();
+        if (eventIds.isEmpty()) {
+            return ids;
+        }
+        try (PreparedStatement s = c.prepareStatement(CAUSED_BY_EVENTS)) {
+            java.sql.Array array = c.createArrayOf("text", eventIds.toArray());
+            s.setArray(1, array);
+            s.setArray(2, array);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The item an event is about: its issue, pull request, workflow run or check suite. */
+    private static JsonNode subjectOf(JsonNode payload) {
+        for (String field : List.of("pull_request", "issue", "workflow_run", "check_suite")) {
+            JsonNode node = payload.path(field);
+            if (node.isObject()) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            String value = text(node.path(field));
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() ? node.asText() : null;
     }
 
     private static OffsetDateTime time(Instant at) {

@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the actions, snapshots and audit topics into PostgreSQL. It keeps its offsets in the
+ * Reads the actions, snapshots, audit and events topics into PostgreSQL (of events, only what the
+ * pages show: type, sender, subject; the payload stays in Kafka). It keeps its offsets in the
  * database with the rows (not in a consumer group), so a restart goes on exactly after the last
  * committed batch, and deleting the offsets rebuilds the index from the topics. Reads {@code
  * read_committed}: Flink writes actions and dropped-action audits in transactions.
@@ -37,7 +38,7 @@ public final class TopicIndexer implements AutoCloseable {
 
     /** What the console indexes. */
     public static final List<Topic<String, ?>> TOPICS =
-            List.of(Topics.ACTIONS, Topics.SNAPSHOTS, Topics.AUDIT);
+            List.of(Topics.ACTIONS, Topics.SNAPSHOTS, Topics.AUDIT, Topics.EVENTS);
 
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(2);

@@ -13,6 +13,7 @@ import java.util.List;
  * @param action the proposed action (null when only its audit is known, e.g. a dropped one)
  * @param snapshot the before-state the executor wrote before mutating (null when none)
  * @param audits every audit record of it, oldest first: the attempt, dry run or drop, rollbacks
+ * @param causes the events behind it, in the order the action names them
  * @param diff the state before against the state after
  * @param githubUrl the item on GitHub
  */
@@ -21,6 +22,7 @@ public record ActionDetail(
         ActionRecord action,
         Snapshot snapshot,
         List<AuditRecord> audits,
+        List<CauseEvent> causes,
         List<DiffRow> diff,
         String githubUrl) {
 

@@ -114,17 +114,50 @@ public final class ActionQueries {
                     }
                 }
             }
+            List<String> causedBy =
+                    action != null
+                            ? action.causedBy()
+                            : audits.isEmpty() ? List.of() : audits.get(0).causedBy();
             return Optional.of(
                     new ActionDetail(
                             summary,
                             action,
                             snapshot,
                             audits,
+                            causes(c, causedBy),
                             StateDiff.between(
                                     ActionDetail.before(snapshot, audits),
                                     ActionDetail.after(audits)),
                             githubUrl(summary, snapshot)));
         }
+    }
+
+    private static List<CauseEvent> causes(Connection c, List<String> eventIds)
+            throws SQLException {
+        java.util.Map<String, CauseEvent> found = new java.util.HashMap<>();
+        try (PreparedStatement s =
+                c.prepareStatement(
+                        "SELECT event_id, type, action, source, occurred_at, sender, subject,"
+                                + " subject_url FROM events WHERE event_id = ANY(?)")) {
+            s.setArray(1, c.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String action = rs.getString("action");
+                    found.put(
+                            rs.getString("event_id"),
+                            new CauseEvent(
+                                    rs.getString("event_id"),
+                                    true,
+                                    rs.getString("type") + (action == null ? "" : "." + action),
+                                    rs.getString("source"),
+                                    instant(rs.getObject("occurred_at", OffsetDateTime.class)),
+                                    rs.getString("sender"),
+                                    rs.getString("subject"),
+                                    rs.getString("subject_url")));
+                }
+            }
+        }
+        return eventIds.stream().map(id -> found.getOrDefault(id, CauseEvent.unknown(id))).toList();
     }
 
     /** Whether the database answers, for {@code /readyz}. */

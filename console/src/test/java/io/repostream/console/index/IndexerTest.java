@@ -4,6 +4,7 @@ import static io.repostream.console.support.Records.T0;
 import static io.repostream.console.support.Records.addLabels;
 import static io.repostream.console.support.Records.audit;
 import static io.repostream.console.support.Records.issue;
+import static io.repostream.console.support.Records.issueOpened;
 import static io.repostream.console.support.Records.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -92,6 +93,7 @@ class IndexerTest {
     @Test
     void replayingTheTopicsTwiceLeavesTheSameRows() {
         ActionRecord applied = addLabels("triage:acme/replay#1", "acme/replay", 1, List.of("bug"));
+        topics.send(issueOpened(applied.causedBy().get(0), "acme/replay", 1, "Crash", "octocat"));
         topics.send(applied);
         topics.send(snapshot(applied, issue("open", List.of())));
         topics.send(
@@ -136,6 +138,8 @@ class IndexerTest {
             firstPass = index.everything();
         }
         assertThat(index.summaryColumn(applied.actionId(), "outcome")).isEqualTo("rolled_back");
+        assertThat(index.rows("events", "event_id"))
+                .anySatisfy(row -> assertThat(row).contains("subject=Crash", "sender=octocat"));
         assertThat(index.summaryColumn(dropped.actionId(), "outcome")).isEqualTo("dropped");
         assertThat(index.summaryColumn(dropped.actionId(), "error"))
                 .isEqualTo("repo_budget_exhausted: 0 actions left this hour");

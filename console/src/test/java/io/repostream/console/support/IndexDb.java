@@ -52,6 +52,7 @@ public final class IndexDb {
         all.addAll(rows("audits", "audit_id"));
         all.addAll(rows("snapshots", "action_id"));
         all.addAll(rows("action_summary", "action_id"));
+        all.addAll(rows("events", "event_id"));
         return all;
     }
 

@@ -7,6 +7,8 @@ import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.EventSource;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RateLimit;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.TargetState;
@@ -80,6 +82,29 @@ public final class Records {
                 ActionMetadata.of(action),
                 finishedAt.minusMillis(120),
                 finishedAt);
+    }
+
+    /** The {@code issues.opened} webhook delivery {@code eventId} of {@code repo#number}. */
+    public static GitHubEvent issueOpened(
+            String eventId, String repo, long number, String title, String sender) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("action", "opened");
+        ObjectNode issue = payload.putObject("issue");
+        issue.put("number", number);
+        issue.put("title", title);
+        issue.put("html_url", "https://github.com/" + repo + "/issues/" + number);
+        payload.putObject("sender").put("login", sender);
+        return new GitHubEvent(
+                eventId,
+                EventSource.WEBHOOK,
+                "issues",
+                "opened",
+                repo,
+                repo.substring(0, repo.indexOf('/')),
+                7L,
+                T0.minusSeconds(30),
+                T0.minusSeconds(29),
+                payload);
     }
 
     public static TargetState issue(String state, List<String> labels) {

@@ -2,6 +2,7 @@ package io.repostream.console.support;
 
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
@@ -46,6 +47,10 @@ public final class TopicWriter implements AutoCloseable {
 
     public void send(AuditRecord a) {
         write(Topics.AUDIT.name(), a.repo(), Topics.AUDIT.valueCodec().encode(a));
+    }
+
+    public void send(GitHubEvent e) {
+        write(Topics.EVENTS.name(), e.repo(), Topics.EVENTS.valueCodec().encode(e));
     }
 
     /** Bytes that are not a valid audit record. */

@@ -4,6 +4,7 @@ import static io.repostream.console.support.Records.T0;
 import static io.repostream.console.support.Records.addLabels;
 import static io.repostream.console.support.Records.audit;
 import static io.repostream.console.support.Records.issue;
+import static io.repostream.console.support.Records.issueOpened;
 import static io.repostream.console.support.Records.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -121,6 +122,9 @@ class ActionsPagesTest {
     void theOneActionPageShowsTheSnapshotBeforeAgainstTheStateAfter() {
         ActionRecord action =
                 addLabels("triage:acme/widgets#12", "acme/widgets", 12, List.of("bug"));
+        topics.send(
+                issueOpened(
+                        action.causedBy().get(0), "acme/widgets", 12, "Crash on start", "octocat"));
         topics.send(action);
         topics.send(snapshot(action, issue("open", List.of("needs-triage"))));
         topics.send(
@@ -155,6 +159,8 @@ class ActionsPagesTest {
         assertThat(browser.findElement(By.id("audit")).getText())
                 .contains("applied", "HTTP 200", "4987 of 5000 left (core)");
         assertThat(browser.findElement(By.id("rule")).getText()).isEqualTo("triage-label@1");
+        assertThat(browser.findElement(By.id("causes")).getText())
+                .contains("issues.opened on Crash on start by octocat", "(webhook)");
         assertThat(browser.findElement(By.id("reason")).getText())
                 .isEqualTo("the title mentions a crash");
         assertThat(browser.findElement(By.cssSelector("a.github")).getAttribute("href"))
@@ -206,6 +212,15 @@ class ActionsPagesTest {
                                         + T0.plusSeconds(25)))
                 .containsExactly(failed.actionId());
         assertThat(ids("/api/actions?repo=acme/filters&rule=other-rule")).isEmpty();
+
+        // the item's title, from the event behind the action, indexed after the action
+        topics.send(
+                issueOpened(
+                        failed.causedBy().get(0), "acme/filters", 2, "Flaky login test", "bob"));
+        await().atMost(WAIT)
+                .until(() -> ids("/api/actions?q=" + encode("flaky LOGIN")).size() == 1);
+        assertThat(ids("/api/actions?q=" + encode("flaky LOGIN")))
+                .containsExactly(failed.actionId());
 
         HttpResponse<String> bad = get("/api/actions?from=yesterday");
         assertThat(bad.statusCode()).isEqualTo(400);
