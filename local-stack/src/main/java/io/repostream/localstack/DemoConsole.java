@@ -52,6 +52,17 @@ final class DemoConsole implements AutoCloseable {
                             PosixFilePermissions.asFileAttribute(
                                     PosixFilePermissions.fromString("rwxr-xr-x")));
             postgres = LocalPostgres.start(dir.resolve("data"));
+            // PostgreSQL is a process of its own: Ctrl-C (--keep-running) must stop it too
+            LocalPostgres started = postgres;
+            Path startedDir = dir;
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        started.close();
+                                        delete(startedDir);
+                                    },
+                                    "demo-postgres-stop"));
             String url = postgres.newDatabase("console");
             Console console;
             try {

@@ -40,6 +40,7 @@ public final class ConsoleServer {
 
     private static final long KEEP_ALIVE_MS = 15_000;
     private static final ObjectMapper JSON = Json.mapper();
+    private static final String OPENAPI = resource("console-api/openapi.yaml");
 
     private final Vertx vertx;
     private final ActionQueries queries;
@@ -70,6 +71,7 @@ public final class ConsoleServer {
         router.get("/action").handler(this::actionPage);
         router.get("/api/actions").handler(this::apiActions);
         router.get("/api/action").handler(this::apiAction);
+        router.get("/api/openapi.yaml").handler(this::openApi);
         router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
         router.get("/readyz").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
@@ -202,6 +204,10 @@ public final class ConsoleServer {
                         });
     }
 
+    private void openApi(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(OPENAPI);
+    }
+
     private void ready(RoutingContext ctx) {
         blocking(ctx, queries::reachable)
                 .onSuccess(
@@ -279,6 +285,17 @@ public final class ConsoleServer {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json);
         } catch (JsonProcessingException e) {
             return String.valueOf(json);
+        }
+    }
+
+    private static String resource(String name) {
+        try (var in = ConsoleServer.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

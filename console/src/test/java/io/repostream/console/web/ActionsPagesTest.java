@@ -228,6 +228,53 @@ class ActionsPagesTest {
         assertThat(get("/api/action?id=nope").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void theOpenApiDocumentDescribesEveryFilterAndEveryFieldTheApiAnswers() throws Exception {
+        ActionRecord action = addLabels("triage:acme/openapi#1", "acme/openapi", 1, List.of("x"));
+        topics.send(action);
+        topics.send(
+                audit(
+                        action,
+                        "failed",
+                        AuditOutcome.FAILED,
+                        issue("open", List.of()),
+                        null,
+                        422,
+                        "Validation Failed",
+                        T0.plusSeconds(5)));
+        String detailPath = "/api/action?id=" + encode(action.actionId());
+        await().atMost(WAIT).until(() -> get(detailPath).statusCode() == 200);
+
+        HttpResponse<String> doc = get("/api/openapi.yaml");
+        assertThat(doc.statusCode()).isEqualTo(200);
+        JsonNode api = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(doc.body());
+        assertThat(
+                        api.path("paths")
+                                .path("/api/actions")
+                                .path("get")
+                                .path("parameters")
+                                .findValuesAsText("name"))
+                .containsExactlyInAnyOrder(
+                        "repo", "rule", "type", "outcome", "from", "to", "q", "limit");
+        JsonNode schemas = api.path("components").path("schemas");
+        JsonNode row =
+                Json.mapper()
+                        .readTree(get("/api/actions?repo=acme/openapi").body())
+                        .path("actions")
+                        .get(0);
+        assertThat(fieldNames(schemas.path("ActionRow").path("properties")))
+                .containsAll(fieldNames(row));
+        JsonNode detail = Json.mapper().readTree(get(detailPath).body());
+        assertThat(fieldNames(schemas.path("ActionDetail").path("properties")))
+                .containsAll(fieldNames(detail));
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     private static List<String> ids(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = get(path);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
