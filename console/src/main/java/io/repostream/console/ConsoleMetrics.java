@@ -46,16 +46,24 @@ public final class ConsoleMetrics {
                     .help("Open server-sent event streams (pages showing live actions)")
                     .register(registry);
 
+    private final Counter streamsOpened =
+            Counter.builder()
+                    .name("repostream_console_live_streams_opened_total")
+                    .help("Server-sent event streams opened since the start")
+                    .register(registry);
+
     public void streamOpened() {
         liveStreams.inc();
+        streamsOpened.inc();
+    }
+
+    /** Streams opened since the start: grows only, so a test can wait for the next one. */
+    public double streamsOpenedCount() {
+        return streamsOpened.get();
     }
 
     public void streamClosed() {
         liveStreams.dec();
-    }
-
-    public double liveStreamCount() {
-        return liveStreams.get();
     }
 
     public void indexed(String topic, int records) {

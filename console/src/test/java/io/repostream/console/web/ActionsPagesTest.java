@@ -89,10 +89,10 @@ class ActionsPagesTest {
 
     @Test
     void anActionWrittenToKafkaAppearsOnTheOpenActionsPageWithoutAReload() {
-        double streamsBefore = console.metrics().liveStreamCount();
+        double streamsBefore = console.metrics().streamsOpenedCount();
         browser.get(url("/actions"));
         // the page's event stream is open: from now on no change can slip past it
-        await().atMost(WAIT).until(() -> console.metrics().liveStreamCount() > streamsBefore);
+        await().atMost(WAIT).until(() -> console.metrics().streamsOpenedCount() > streamsBefore);
         browser.executeScript("window.notReloaded = true;");
 
         ActionRecord action =
