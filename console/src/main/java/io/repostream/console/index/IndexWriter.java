@@ -245,47 +245,47 @@ final class IndexWriter {
             if (r.topic().equals(Topics.ACTIONS.name())) {
                 ActionRecord a = Topics.ACTIONS.valueCodec().decode(r.value());
                 int i = 1;
-                actions.setString(i++, a.actionId());
-                actions.setString(i++, a.repo());
+                setText(actions, i++, a.actionId());
+                setText(actions, i++, a.repo());
                 actions.setLong(i++, a.target());
-                actions.setString(i++, a.type().wireName());
-                actions.setString(i++, a.producedBy());
-                actions.setString(i++, a.reason());
+                setText(actions, i++, a.type().wireName());
+                setText(actions, i++, a.producedBy());
+                setText(actions, i++, a.reason());
                 actions.setDouble(i++, a.confidence());
                 actions.setObject(i++, time(a.createdAt()));
                 actions.setObject(i++, time(a.notBefore()));
                 actions.setObject(i++, time(a.expiresAt()));
                 actions.setBoolean(i++, a.dryRun());
                 actions.setObject(i++, time(writtenAt));
-                actions.setString(i, json(Topics.ACTIONS.valueCodec().encode(a)));
+                setText(actions, i, json(Topics.ACTIONS.valueCodec().encode(a)));
                 actions.addBatch();
                 return a.actionId();
             }
             if (r.topic().equals(Topics.AUDIT.name())) {
                 AuditRecord a = Topics.AUDIT.valueCodec().decode(r.value());
                 int i = 1;
-                audits.setString(i++, a.auditId());
-                audits.setString(i++, a.actionId());
-                audits.setString(i++, a.repo());
+                setText(audits, i++, a.auditId());
+                setText(audits, i++, a.actionId());
+                setText(audits, i++, a.repo());
                 audits.setLong(i++, a.target());
-                audits.setString(i++, a.actionType().wireName());
-                audits.setString(i++, a.outcome().wireName());
-                audits.setString(i++, a.producedBy());
+                setText(audits, i++, a.actionType().wireName());
+                setText(audits, i++, a.outcome().wireName());
+                setText(audits, i++, a.producedBy());
                 audits.setObject(i++, a.githubStatus());
-                audits.setString(i++, a.error());
+                setText(audits, i++, a.error());
                 audits.setObject(i++, time(a.startedAt()));
                 audits.setObject(i++, time(a.finishedAt()));
                 audits.setObject(i++, time(writtenAt));
-                audits.setString(i, json(Topics.AUDIT.valueCodec().encode(a)));
+                setText(audits, i, json(Topics.AUDIT.valueCodec().encode(a)));
                 audits.addBatch();
                 return a.actionId();
             }
             if (r.topic().equals(Topics.SNAPSHOTS.name())) {
                 Snapshot s = Topics.SNAPSHOTS.valueCodec().decode(r.value());
-                snapshots.setString(1, s.actionId());
+                setText(snapshots, 1, s.actionId());
                 snapshots.setObject(2, time(s.takenAt()));
                 snapshots.setObject(3, time(writtenAt));
-                snapshots.setString(4, json(Topics.SNAPSHOTS.valueCodec().encode(s)));
+                setText(snapshots, 4, json(Topics.SNAPSHOTS.valueCodec().encode(s)));
                 snapshots.addBatch();
                 return s.actionId();
             }
@@ -293,16 +293,16 @@ final class IndexWriter {
                 GitHubEvent e = Topics.EVENTS.valueCodec().decode(r.value());
                 JsonNode subject = subjectOf(e.payload());
                 int i = 1;
-                events.setString(i++, e.eventId());
-                events.setString(i++, e.repo());
-                events.setString(i++, e.type());
-                events.setString(i++, e.action());
-                events.setString(i++, e.source().wireName());
+                setText(events, i++, e.eventId());
+                setText(events, i++, e.repo());
+                setText(events, i++, e.type());
+                setText(events, i++, e.action());
+                setText(events, i++, e.source().wireName());
                 events.setObject(i++, time(e.occurredAt()));
                 events.setObject(i++, time(e.receivedAt()));
-                events.setString(i++, text(e.payload().path("sender").path("login")));
-                events.setString(i++, subject == null ? null : firstText(subject, "title", "name"));
-                events.setString(i++, subject == null ? null : text(subject.path("html_url")));
+                setText(events, i++, text(e.payload().path("sender").path("login")));
+                setText(events, i++, subject == null ? null : firstText(subject, "title", "name"));
+                setText(events, i++, subject == null ? null : text(subject.path("html_url")));
                 events.setObject(i, time(writtenAt));
                 events.addBatch();
                 eventIds.add(e.eventId());
@@ -378,7 +378,26 @@ final class IndexWriter {
         return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 
+    /**
+     * The record's JSON for a jsonb column. PostgreSQL refuses the NUL character in text and jsonb
+     * alike, and one refused record would stop the indexer for good: NUL becomes U+FFFD.
+     */
     private static String json(byte[] encoded) {
-        return new String(encoded, java.nio.charset.StandardCharsets.UTF_8);
+        String json = new String(encoded, java.nio.charset.StandardCharsets.UTF_8);
+        return json.contains("\\u0000")
+                ? ESCAPED_NUL.matcher(json).replaceAll("$1\\\\uFFFD")
+                : json;
+    }
+
+    /**
+     * An escaped NUL in JSON text: a backslash-u-0000 preceded by an even number of backslashes.
+     */
+    private static final java.util.regex.Pattern ESCAPED_NUL =
+            java.util.regex.Pattern.compile("(?<!\\\\)((?:\\\\\\\\)*)\\\\u0000");
+
+    private static void setText(PreparedStatement s, int index, String value) throws SQLException {
+        s.setString(
+                index,
+                value == null || value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD'));
     }
 }

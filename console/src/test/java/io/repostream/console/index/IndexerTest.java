@@ -183,6 +183,19 @@ class IndexerTest {
     }
 
     @Test
+    void aNulCharacterWhichPostgresRefusesDoesNotStopTheIndexer() {
+        ActionRecord nul = addLabels("triage:acme/nul#1", "acme/nul", 1, List.of("bu\0g"));
+        topics.send(issueOpened(nul.causedBy().get(0), "acme/nul", 1, "Crash\0 on start", "bob"));
+        topics.send(nul);
+        try (TopicIndexer indexer = startIndexer()) {
+            awaitCaughtUp();
+        }
+        assertThat(metrics.indexedCount(Topics.ACTIONS.name())).isPositive();
+        assertThat(index.summaryColumn(nul.actionId(), "search_text"))
+                .contains("crash\ufffd on start", "bu\ufffdg");
+    }
+
+    @Test
     void aRecordThatBreaksItsSchemaIsCountedAndTheNextOnesAreIndexed() {
         topics.sendBrokenAudit("acme/broken", "{\"audit_id\": 42}");
         ActionRecord next = addLabels("triage:acme/broken#1", "acme/broken", 1, List.of("bug"));
