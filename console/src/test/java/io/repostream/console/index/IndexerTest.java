@@ -135,6 +135,7 @@ class IndexerTest {
         List<String> firstPass;
         try (TopicIndexer indexer = startIndexer()) {
             awaitCaughtUp();
+            assertThat(indexer.recordsRead()).isEqualTo(topics.recordCount(TOPICS));
             firstPass = index.everything();
         }
         assertThat(index.summaryColumn(applied.actionId(), "outcome")).isEqualTo("rolled_back");
@@ -160,6 +161,7 @@ class IndexerTest {
         topics.send(before);
         try (TopicIndexer indexer = startIndexer()) {
             awaitCaughtUp();
+            assertThat(indexer.assigned()).isTrue();
         }
 
         ActionRecord after = addLabels("triage:acme/restart#2", "acme/restart", 2, List.of("bug"));
@@ -189,6 +191,7 @@ class IndexerTest {
         topics.send(nul);
         try (TopicIndexer indexer = startIndexer()) {
             awaitCaughtUp();
+            assertThat(indexer.assigned()).isTrue();
         }
         assertThat(metrics.indexedCount(Topics.ACTIONS.name())).isPositive();
         assertThat(index.summaryColumn(nul.actionId(), "search_text"))
@@ -202,6 +205,7 @@ class IndexerTest {
         topics.send(next);
         try (TopicIndexer indexer = startIndexer()) {
             awaitCaughtUp();
+            assertThat(indexer.assigned()).isTrue();
         }
         assertThat(metrics.skippedCount(Topics.AUDIT.name(), "invalid")).isGreaterThanOrEqualTo(1);
         assertThat(index.summaryColumn(next.actionId(), "outcome")).isEqualTo("pending");
