@@ -32,6 +32,10 @@ public final class ActionQueries {
                     ActionType.RERUN_WORKFLOW.wireName(),
                     ActionType.CANCEL_WORKFLOW_RUN.wireName());
 
+    /** {@code owner/repo#123}: a free text that names one item exactly. */
+    private static final java.util.regex.Pattern ITEM =
+            java.util.regex.Pattern.compile("([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(\\d{1,18})");
+
     private final DataSource db;
     private final String githubWebUrl;
 
@@ -58,7 +62,14 @@ public final class ActionQueries {
         where(sql, args, "outcome = ?", filter.outcome());
         where(sql, args, "updated_at >= ?", time(filter.from()));
         where(sql, args, "updated_at < ?", time(filter.to()));
-        if (filter.text() != null) {
+        java.util.regex.Matcher item =
+                filter.text() == null ? null : ITEM.matcher(filter.text().strip());
+        if (item != null && item.matches()) {
+            // an item's exact name: the repo's index instead of a trigram scan
+            sql.append(" AND repo = ? AND target = ?");
+            args.add(item.group(1).toLowerCase(java.util.Locale.ROOT));
+            args.add(Long.parseLong(item.group(2)));
+        } else if (filter.text() != null) {
             sql.append(" AND search_text LIKE ? ESCAPE '\\'");
             args.add("%" + likeEscape(filter.text().toLowerCase(java.util.Locale.ROOT)) + "%");
         }

@@ -202,6 +202,9 @@ class ActionsPagesTest {
                 .containsExactly(failed.actionId(), dropped.actionId());
         assertThat(ids("/api/actions?repo=acme/filters&q=" + encode("acme/filters#2")))
                 .containsExactly(failed.actionId());
+        assertThat(ids("/api/actions?q=" + encode(" ACME/Filters#2 ")))
+                .containsExactly(failed.actionId());
+        assertThat(ids("/api/actions?q=" + encode("filters#2"))).containsExactly(failed.actionId());
         assertThat(ids("/api/actions?repo=acme/filters&q=budget"))
                 .containsExactly(dropped.actionId());
         assertThat(
