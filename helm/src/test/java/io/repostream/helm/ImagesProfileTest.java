@@ -58,7 +58,8 @@ class ImagesProfileTest {
                 });
 
         assertThat(mainClasses)
-                .containsOnlyKeys("ingest-bridge", "action-executor", "ml-training", "flink-jobs");
+                .containsOnlyKeys(
+                        "ingest-bridge", "action-executor", "ml-training", "flink-jobs", "console");
         mainClasses.forEach(
                 (module, mainClass) -> {
                     Element profile = profiles.get("image-" + module);

@@ -38,6 +38,17 @@ public final class LocalStackMain implements Callable<Integer> {
             description = "How long to wait for each hop (ISO-8601, default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(
+            names = "--console-port",
+            defaultValue = "8090",
+            description =
+                    "Port of the console (Actions pages), when PostgreSQL is installed; any free"
+                            + " port if taken (default ${DEFAULT-VALUE}).")
+    int consolePort;
+
+    @Option(names = "--no-console", description = "Do not start the console and its PostgreSQL.")
+    boolean noConsole;
+
     @Override
     public Integer call() throws Exception {
         Path dir = workDir != null ? workDir : LocalStack.tempWorkDir();
@@ -49,33 +60,55 @@ public final class LocalStackMain implements Callable<Integer> {
             System.out.println(
                     "  Flink job                  local MiniCluster, RocksDB, exactly-once");
             System.out.println("  action executor            -> the GitHub simulator");
-            DemoOutcome outcome = new DemoRun(stack, timeout).run();
-            outcome.print(System.out);
-            boolean labelled =
-                    outcome.mutations().stream()
-                            .anyMatch(
-                                    m ->
-                                            m.startsWith(
-                                                    outcome.repo()
-                                                            + "#"
-                                                            + outcome.unlabelledIssue()
-                                                            + ":+label:"));
-            System.out.println();
-            System.out.println(
-                    labelled
-                            ? "OK: the unlabelled issue #"
-                                    + outcome.unlabelledIssue()
-                                    + " got its triage label."
-                            : "FAILED: the unlabelled issue was not labelled.");
-            if (keepRunning) {
-                System.out.println(
-                        "Running; Ctrl-C stops. Webhook endpoint: " + stack.webhookUrl());
-                CountDownLatch forever = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
-                forever.await();
+            DemoConsole.Result started =
+                    noConsole
+                            ? new DemoConsole.Result(null, "--no-console")
+                            : DemoConsole.start(stack.kafka().bootstrapServers(), consolePort);
+            try (DemoConsole console = started.console()) {
+                return run(stack, console, started.whyNot());
             }
-            return labelled ? 0 : 1;
         }
+    }
+
+    private int run(LocalStack stack, DemoConsole console, String whyNoConsole) throws Exception {
+        System.out.println(
+                console == null
+                        ? "  console                    not started: " + whyNoConsole
+                        : "  console                    " + console.url() + "/actions");
+        DemoOutcome outcome = new DemoRun(stack, timeout).run();
+        outcome.print(System.out);
+        if (console != null && !outcome.actions().isEmpty()) {
+            String actionId = outcome.actions().get(0).actionId();
+            System.out.println(
+                    console.awaitIndexed(actionId, Duration.ofSeconds(30))
+                            ? "In the console: "
+                                    + console.actionUrl(actionId)
+                                    + (keepRunning ? "" : " (with --keep-running)")
+                            : "The console did not index " + actionId + " within 30 s.");
+        }
+        boolean labelled =
+                outcome.mutations().stream()
+                        .anyMatch(
+                                m ->
+                                        m.startsWith(
+                                                outcome.repo()
+                                                        + "#"
+                                                        + outcome.unlabelledIssue()
+                                                        + ":+label:"));
+        System.out.println();
+        System.out.println(
+                labelled
+                        ? "OK: the unlabelled issue #"
+                                + outcome.unlabelledIssue()
+                                + " got its triage label."
+                        : "FAILED: the unlabelled issue was not labelled.");
+        if (keepRunning) {
+            System.out.println("Running; Ctrl-C stops. Webhook endpoint: " + stack.webhookUrl());
+            CountDownLatch forever = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+            forever.await();
+        }
+        return labelled ? 0 : 1;
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,103 @@
+package io.repostream.console;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** The console's Prometheus metrics, in a registry of its own. Labels never hold a secret. */
+public final class ConsoleMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    private final Counter indexed =
+            Counter.builder()
+                    .name("repostream_console_indexed_records_total")
+                    .help("Records written to the index, by topic")
+                    .labelNames("topic")
+                    .register(registry);
+
+    private final Counter skipped =
+            Counter.builder()
+                    .name("repostream_console_skipped_records_total")
+                    .help("Records the indexer could not index (and logged), by topic and reason")
+                    .labelNames("topic", "reason")
+                    .register(registry);
+
+    private final Counter indexFailures =
+            Counter.builder()
+                    .name("repostream_console_index_failures_total")
+                    .help("Index batches that failed and were retried from the stored offsets")
+                    .register(registry);
+
+    private final Gauge lastIndexed =
+            Gauge.builder()
+                    .name("repostream_console_last_indexed_timestamp_seconds")
+                    .help("When the indexer last committed a batch (0 before the first)")
+                    .register(registry);
+
+    private final Gauge liveStreams =
+            Gauge.builder()
+                    .name("repostream_console_live_streams")
+                    .help("Open server-sent event streams (pages showing live actions)")
+                    .register(registry);
+
+    private final Counter streamsOpened =
+            Counter.builder()
+                    .name("repostream_console_live_streams_opened_total")
+                    .help("Server-sent event streams opened since the start")
+                    .register(registry);
+
+    public void streamOpened() {
+        liveStreams.inc();
+        streamsOpened.inc();
+    }
+
+    /** Streams opened since the start: grows only, so a test can wait for the next one. */
+    public double streamsOpenedCount() {
+        return streamsOpened.get();
+    }
+
+    public void streamClosed() {
+        liveStreams.dec();
+    }
+
+    public void indexed(String topic, int records) {
+        indexed.labelValues(topic).inc(records);
+    }
+
+    public void skipped(String topic, String reason) {
+        skipped.labelValues(topic, reason).inc();
+    }
+
+    public void indexFailed() {
+        indexFailures.inc();
+    }
+
+    public void committed(Instant at) {
+        lastIndexed.set(at.toEpochMilli() / 1000.0);
+    }
+
+    public double indexedCount(String topic) {
+        return indexed.labelValues(topic).get();
+    }
+
+    public double skippedCount(String topic, String reason) {
+        return skipped.labelValues(topic, reason).get();
+    }
+
+    /** The text exposition format, for {@code /metrics}. */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
