@@ -452,6 +452,7 @@ public final class ActionExecutor implements AutoCloseable {
 
     private ActionRecord decode(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
+            metrics.unreadableAction("empty");
             LOG.error(
                     "skipping empty record {}-{}@{}",
                     record.topic(),
@@ -463,7 +464,8 @@ public final class ActionExecutor implements AutoCloseable {
             return Topics.ACTIONS.valueCodec().decode(record.value());
         } catch (RecordValidationException e) {
             // the record stays on the topic for whoever fixes its producer; it cannot be audited
-            // without an action id, so it is logged with its coordinates
+            // without an action id, so it is logged with its coordinates and counted
+            metrics.unreadableAction("invalid");
             LOG.error(
                     "skipping unreadable action {}-{}@{}: {}",
                     record.topic(),

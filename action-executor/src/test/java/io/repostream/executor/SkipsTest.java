@@ -162,7 +162,7 @@ class SkipsTest {
     }
 
     @Test
-    void skipsAnUnreadableRecordAndGoesOnWithTheNextAction() {
+    void skipsAnUnreadableRecordCountsItAndGoesOnWithTheNextAction() {
         String repo = repo();
         ActionRecord valid =
                 Actions.builder(ActionType.ADD_LABELS, repo, 8, Actions.names("labels", "x"))
@@ -171,9 +171,17 @@ class SkipsTest {
         try (ActionExecutor executor = ActionExecutor.start(config())) {
             topics.sendRaw(repo, "{not json".getBytes(StandardCharsets.UTF_8));
             topics.sendRaw(repo, "{\"action_id\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+            topics.sendRaw(repo, null);
             topics.send(valid);
             topics.awaitAudit(valid.actionId(), AuditOutcome.SKIPPED_EXPIRED, WAIT);
             assertThat(executor.healthy()).isTrue();
+            // never skipped silently: counted by reason, each series present from the start
+            assertThat(executor.metrics().unreadableActions("invalid")).isEqualTo(2.0);
+            assertThat(executor.metrics().unreadableActions("empty")).isEqualTo(1.0);
+            assertThat(executor.metrics().scrape())
+                    .contains(
+                            "repostream_executor_unreadable_actions_total{reason=\"invalid\"} 2.0")
+                    .contains("repostream_executor_unreadable_actions_total{reason=\"empty\"} 1.0");
         }
     }
 

@@ -119,6 +119,23 @@ public final class ExecutorMetrics {
                     .labelNames("action_type", "permission")
                     .register(registry);
 
+    private final Counter unreadableActions = unreadableActionsCounter();
+
+    private Counter unreadableActionsCounter() {
+        Counter counter =
+                Counter.builder()
+                        .name("repostream_executor_unreadable_actions_total")
+                        .help(
+                                "Records of the actions topic skipped because they are empty or"
+                                        + " not a valid action (left on the topic, logged with"
+                                        + " their partition and offset)")
+                        .labelNames("reason")
+                        .register(registry);
+        counter.initLabelValues("empty");
+        counter.initLabelValues("invalid");
+        return counter;
+    }
+
     private final Counter heldPauses =
             Counter.builder()
                     .name("repostream_executor_deferred_partition_pauses_total")
@@ -134,6 +151,15 @@ public final class ExecutorMetrics {
     /** An action not sent because its installation lacks the permission its handler needs. */
     public void permissionRefused(ActionType type, String permission) {
         permissionRefusals.labelValues(type.wireName(), permission).inc();
+    }
+
+    /** A record of the actions topic skipped: {@code empty} or {@code invalid}. */
+    public void unreadableAction(String reason) {
+        unreadableActions.labelValues(reason).inc();
+    }
+
+    public double unreadableActions(String reason) {
+        return unreadableActions.labelValues(reason).get();
     }
 
     public void handlerFailed(ActionType type, String repo) {
