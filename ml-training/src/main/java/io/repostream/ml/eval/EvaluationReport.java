@@ -163,7 +163,7 @@ public record EvaluationReport(
         t.append('\n');
         for (String project : model.perProject().keySet()) {
             t.append('\n');
-            header(t, project.replace("\u0000", "/"));
+            header(t, project);
             row(t, "model", model.perProject().get(project));
             row(t, "model, Platt-calibrated", calibratedModel.perProject().get(project));
             baselines.forEach((name, m) -> row(t, name, m.perProject().get(project)));

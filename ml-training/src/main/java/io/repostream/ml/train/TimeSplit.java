@@ -88,7 +88,13 @@ public record TimeSplit(BuildTable train, BuildTable validation, BuildTable test
         if (g < 0) {
             return null;
         }
-        return table.builds().stream().map(b -> b.groups().get(g)).toList();
+        return table.builds().stream().map(b -> readable(b.groups().get(g))).toList();
+    }
+
+    /** A grouping key is its columns' values, each ended by NUL: shown joined by '+'. */
+    private static String readable(String key) {
+        String k = key.endsWith("\u0000") ? key.substring(0, key.length() - 1) : key;
+        return k.replace('\u0000', '+');
     }
 
     private static BuildTable part(BuildTable table, List<LabeledBuild> builds) {

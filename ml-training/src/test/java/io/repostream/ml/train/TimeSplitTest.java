@@ -30,7 +30,7 @@ class TimeSplitTest {
                 null,
                 hour % 3 != 0,
                 new double[] {hour},
-                List.of(project));
+                List.of(project + "\u0000"));
     }
 
     private static List<String> refs(BuildTable t) {
