@@ -5,6 +5,7 @@ import io.repostream.ml.data.DataFormatException;
 import io.repostream.ml.data.Dataset;
 import io.repostream.ml.data.TrainingExampleLoader;
 import io.repostream.ml.data.TravisTorrent;
+import io.repostream.ml.eval.Bootstrap;
 import io.repostream.ml.eval.ChampionDecision;
 import io.repostream.ml.publish.ModelRegistry;
 import io.repostream.ml.publish.OnlineModel;
@@ -250,8 +251,27 @@ public final class TrainerMain implements Callable<Integer> {
             names = "--validation-fraction",
             defaultValue = "0.15",
             description =
-                    "next share, for early stopping; the newest rest is the test set (default: ${DEFAULT-VALUE})")
+                    "next share, for early stopping, thresholds and calibration; the newest rest is the test set (default: ${DEFAULT-VALUE})")
     double validationFraction;
+
+    @Option(
+            names = "--split-per-project",
+            description =
+                    "cut each project's own history by time (its oldest builds train, its newest test) instead of all builds at once; needs a 'project' history grouping")
+    boolean splitPerProject;
+
+    @Option(
+            names = "--bootstrap-resamples",
+            defaultValue = "1000",
+            description =
+                    "resamples of the test builds for 95% confidence intervals of ROC-AUC and calibration error; 0 = none (default: ${DEFAULT-VALUE})")
+    int bootstrapResamples;
+
+    @Option(
+            names = "--bootstrap-seed",
+            defaultValue = "7",
+            description = "seed of the bootstrap resampling (default: ${DEFAULT-VALUE})")
+    long bootstrapSeed;
 
     @Option(names = "--seed", defaultValue = "42")
     long seed;
@@ -344,7 +364,9 @@ public final class TrainerMain implements Callable<Integer> {
                         trainFraction,
                         validationFraction,
                         p -> err.println(progressLine(p)),
-                        Clock.systemUTC());
+                        Clock.systemUTC(),
+                        new Bootstrap(bootstrapResamples, bootstrapSeed),
+                        splitPerProject);
         TrainingJob.Result result =
                 job.run(data, modelName, registry, force, minGain, allowOfflineFeatureSet);
         write(result);

@@ -3,9 +3,12 @@ package io.repostream.ml;
 import io.repostream.ml.data.BuildTable;
 import io.repostream.ml.data.Dataset;
 import io.repostream.ml.eval.Baselines;
+import io.repostream.ml.eval.Bootstrap;
 import io.repostream.ml.eval.ChampionDecision;
 import io.repostream.ml.eval.ClassifierMetrics;
 import io.repostream.ml.eval.EvaluationReport;
+import io.repostream.ml.eval.PlattScaling;
+import io.repostream.ml.eval.ScorerEvaluation;
 import io.repostream.ml.publish.ChampionChallenger;
 import io.repostream.ml.publish.ModelRegistry;
 import io.repostream.ml.publish.ModelVersions;
@@ -19,6 +22,7 @@ import io.repostream.model.ModelScorer;
 import io.repostream.schemas.ModelVersion;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -32,9 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class TrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingJob.class);
 
-    /** The probability of failure at which the model flags a build (training is balanced). */
-    public static final double THRESHOLD = 0.5;
-
     /**
      * @param model the trained model's record (published or not)
      * @param report its evaluation, including the champion decision when a registry was given
@@ -47,13 +48,41 @@ public final class TrainingJob {
     private final double validationFraction;
     private final Consumer<EpochProgress> progress;
     private final Clock clock;
+    private final Bootstrap bootstrap;
+    private final boolean perProjectSplit;
 
+    /** Split over all builds by time, with {@link Bootstrap#defaults()} intervals. */
     public TrainingJob(
             TrainingConfig config,
             double trainFraction,
             double validationFraction,
             Consumer<EpochProgress> progress,
             Clock clock) {
+        this(
+                config,
+                trainFraction,
+                validationFraction,
+                progress,
+                clock,
+                Bootstrap.defaults(),
+                false);
+    }
+
+    /**
+     * @param bootstrap confidence intervals of the test figures
+     * @param perProjectSplit cut each project's own history by time ({@link TimeSplit#perProject})
+     *     instead of all builds at once
+     */
+    public TrainingJob(
+            TrainingConfig config,
+            double trainFraction,
+            double validationFraction,
+            Consumer<EpochProgress> progress,
+            Clock clock,
+            Bootstrap bootstrap,
+            boolean perProjectSplit) {
+        this.bootstrap = bootstrap;
+        this.perProjectSplit = perProjectSplit;
         this.config = config;
         this.trainFraction = trainFraction;
         this.validationFraction = validationFraction;
@@ -96,7 +125,10 @@ public final class TrainingJob {
             OnlineModel.requireLoadable(modelName, data.featureSet());
         }
         BuildTable table = data.table();
-        TimeSplit split = TimeSplit.of(table, trainFraction, validationFraction);
+        TimeSplit split =
+                perProjectSplit
+                        ? TimeSplit.perProject(table, trainFraction, validationFraction)
+                        : TimeSplit.of(table, trainFraction, validationFraction);
         requireBothOutcomes(split.test(), "test");
         LOG.info(
                 "training {} on {} builds ({} train, {} validation, {} test), {} features",
@@ -110,9 +142,25 @@ public final class TrainingJob {
                 new Trainer(config, progress).train(split.train(), split.validation());
 
         ModelScorer challenger = trained.scorer("challenger");
+        // thresholds and calibration come from the validation builds; the test builds only report
+        boolean[] failedValidation = split.validation().failed();
+        double[] pValidation = failureProbabilities(challenger, split.validation());
         boolean[] failed = split.test().failed();
         double[] pFailure = failureProbabilities(challenger, split.test());
-        ClassifierMetrics metrics = ClassifierMetrics.of(pFailure, failed, THRESHOLD);
+        List<String> projects = TimeSplit.projects(split.test());
+        ScorerEvaluation evaluation =
+                ScorerEvaluation.evaluate(
+                        pValidation, failedValidation, pFailure, failed, projects, bootstrap);
+        PlattScaling platt = PlattScaling.fit(pValidation, failedValidation);
+        ScorerEvaluation calibrated =
+                ScorerEvaluation.evaluate(
+                        platt.apply(pValidation),
+                        failedValidation,
+                        platt.apply(pFailure),
+                        failed,
+                        projects,
+                        bootstrap);
+        ClassifierMetrics metrics = evaluation.pooled();
 
         ChampionDecision decision = null;
         if (registry.isPresent()) {
@@ -161,7 +209,12 @@ public final class TrainingJob {
                                         ? EvaluationReport.DataSummary.TIME
                                         : EvaluationReport.DataSummary.FILE_ORDER),
                         new EvaluationReport.SplitSummary(
-                                part(split.train()), part(split.validation()), part(split.test())),
+                                perProjectSplit
+                                        ? EvaluationReport.SplitSummary.PER_PROJECT
+                                        : EvaluationReport.SplitSummary.ALL_BUILDS,
+                                part(split.train()),
+                                part(split.validation()),
+                                part(split.test())),
                         new EvaluationReport.TrainingSummary(
                                 trained.bestEpoch(),
                                 trained.epochsRun(),
@@ -170,8 +223,11 @@ public final class TrainingJob {
                                 config.batchSize(),
                                 config.learningRate(),
                                 "minority class oversampled to balance each epoch"),
-                        metrics,
-                        Baselines.evaluate(table, split.test()),
+                        bootstrap,
+                        evaluation,
+                        platt,
+                        calibrated,
+                        Baselines.evaluate(table, split, bootstrap, config.seed()),
                         decision);
         return new Result(model, report, published);
     }

@@ -62,10 +62,18 @@ class TrainerMainTest {
         assertThat(out.toString()).contains("always-pass").contains("previous-build-outcome");
 
         JsonNode report = Json.mapper().readTree(outDir.resolve("evaluation.json").toFile());
-        assertThat(report.at("/model/roc_auc").asDouble()).isGreaterThan(0.7);
-        assertThat(report.at("/baselines/always-pass/roc_auc").asDouble()).isEqualTo(0.5);
+        assertThat(report.at("/model/pooled/roc_auc").asDouble()).isGreaterThan(0.7);
+        assertThat(report.at("/baselines/always-pass/pooled/roc_auc").asDouble()).isEqualTo(0.5);
         assertThat(report.at("/data/builds").asInt()).isEqualTo(800);
-        assertThat(report.at("/model/calibration").size()).isPositive();
+        assertThat(report.at("/model/pooled/calibration").size()).isPositive();
+        double auc = report.at("/model/pooled/roc_auc").asDouble();
+        assertThat(report.at("/model/pooled/roc_auc_ci/low").asDouble()).isLessThan(auc);
+        assertThat(report.at("/model/pooled/roc_auc_ci/high").asDouble()).isGreaterThan(auc);
+        assertThat(report.at("/model/per_project").size()).as("acme/api and acme/web").isEqualTo(2);
+        assertThat(report.at("/calibrated_model/pooled/calibration_error").isNumber()).isTrue();
+        assertThat(report.at("/baselines/logistic-regression/pooled/roc_auc").asDouble())
+                .isGreaterThan(0.6);
+        assertThat(out.toString()).contains("Platt").contains("acme/web").contains("PR-AUC");
         assertThat(report.path("champion").isMissingNode() || report.path("champion").isNull())
                 .as("no champion decision without Kafka")
                 .isTrue();
@@ -203,7 +211,7 @@ class TrainerMainTest {
         JsonNode from = report.at("/split/test/from");
         assertThat(from.isMissingNode() || from.isNull()).as("no start times: %s", from).isTrue();
         assertThat(report.at("/split/test/builds").asInt()).isPositive();
-        assertThat(report.at("/model/roc_auc").asDouble()).isGreaterThan(0.8);
+        assertThat(report.at("/model/pooled/roc_auc").asDouble()).isGreaterThan(0.8);
     }
 
     @Test

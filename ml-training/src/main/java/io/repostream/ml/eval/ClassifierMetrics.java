@@ -5,18 +5,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How well one scorer finds failed builds on one held-out set.
+ * How well one scorer finds failed builds on one held-out set, at a threshold chosen elsewhere (on
+ * the validation builds: see {@link ScorerEvaluation}), never on these builds.
  *
  * @param builds how many builds were scored
  * @param failedBuilds how many of them failed
  * @param rocAuc area under the ROC curve (0.5 = no better than chance)
+ * @param rocAucCi its 95 % bootstrap interval (null when intervals are off)
+ * @param prAuc average precision: area under the precision-recall curve (the failure rate = chance)
+ * @param brier mean squared error of the failure probability
+ * @param calibrationError expected calibration error over 10 equal-width bins
+ * @param calibrationErrorCi its 95 % bootstrap interval (null when intervals are off)
  * @param threshold failure probability at and above which a build is predicted to fail
  * @param accuracy share of builds predicted right at the threshold
  * @param precisionFailed of builds predicted to fail, the share that did
  * @param recallFailed of builds that failed, the share predicted to
  * @param f1Failed harmonic mean of the two
- * @param recallFailedAtPrecision50 the best recall among thresholds with precision >= 0.5
- * @param thresholdAtPrecision50 the threshold giving it
  * @param logLoss mean cross-entropy of the failure probabilities
  * @param calibration predicted vs observed failure rate per probability bin
  */
@@ -24,20 +28,28 @@ public record ClassifierMetrics(
         long builds,
         long failedBuilds,
         double rocAuc,
+        Bootstrap.Interval rocAucCi,
+        double prAuc,
+        double brier,
+        double calibrationError,
+        Bootstrap.Interval calibrationErrorCi,
         double threshold,
         double accuracy,
         double precisionFailed,
         double recallFailed,
         double f1Failed,
-        double recallFailedAtPrecision50,
-        double thresholdAtPrecision50,
         double logLoss,
         List<Metrics.CalibrationBin> calibration) {
 
-    /** Scores failure probabilities against outcomes, predicting "fails" at {@code threshold}. */
+    /** Without confidence intervals. */
     public static ClassifierMetrics of(double[] pFailure, boolean[] failed, double threshold) {
+        return of(pFailure, failed, threshold, new Bootstrap(0, 0));
+    }
+
+    /** Scores failure probabilities against outcomes, predicting "fails" at {@code threshold}. */
+    public static ClassifierMetrics of(
+            double[] pFailure, boolean[] failed, double threshold, Bootstrap bootstrap) {
         Metrics.Confusion c = Metrics.confusion(pFailure, failed, threshold);
-        Metrics.OperatingPoint p50 = Metrics.bestRecallAtPrecision(pFailure, failed, 0.5);
         long failures = 0;
         for (boolean f : failed) {
             failures += f ? 1 : 0;
@@ -46,26 +58,32 @@ public record ClassifierMetrics(
                 failed.length,
                 failures,
                 Metrics.rocAuc(pFailure, failed),
+                bootstrap.interval(pFailure, failed, Metrics::rocAuc),
+                Metrics.averagePrecision(pFailure, failed),
+                Metrics.brier(pFailure, failed),
+                Metrics.expectedCalibrationError(pFailure, failed),
+                bootstrap.interval(pFailure, failed, Metrics::expectedCalibrationError),
                 threshold,
                 c.accuracy(),
                 c.precision(),
                 c.recall(),
                 c.f1(),
-                p50.recall(),
-                Double.isInfinite(p50.threshold()) ? 1.0 : p50.threshold(),
                 Metrics.logLoss(pFailure, failed),
-                Metrics.calibration(pFailure, failed, 10));
+                Metrics.calibration(pFailure, failed, Metrics.CALIBRATION_BINS));
     }
 
     /** The figures that travel with a published model (finite numbers only). */
     public Map<String, Double> asMap() {
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("roc_auc", rocAuc);
+        m.put("pr_auc", prAuc);
+        m.put("brier", brier);
+        m.put("calibration_error", calibrationError);
+        m.put("threshold", threshold);
         m.put("accuracy", accuracy);
         m.put("precision_failed", precisionFailed);
         m.put("recall_failed", recallFailed);
         m.put("f1_failed", f1Failed);
-        m.put("recall_failed_at_precision_0_5", recallFailedAtPrecision50);
         m.put("log_loss", logLoss);
         m.put("test_builds", (double) builds);
         m.put("test_failed_builds", (double) failedBuilds);

@@ -19,8 +19,11 @@ public record EvaluationReport(
         DataSummary data,
         SplitSummary split,
         TrainingSummary training,
-        ClassifierMetrics model,
-        Map<String, ClassifierMetrics> baselines,
+        Bootstrap bootstrap,
+        ScorerEvaluation model,
+        PlattScaling calibration,
+        ScorerEvaluation calibratedModel,
+        Map<String, ScorerEvaluation> baselines,
         ChampionDecision champion) {
 
     /**
@@ -55,7 +58,14 @@ public record EvaluationReport(
      */
     public record SplitPart(int builds, long failedBuilds, Instant from, Instant to) {}
 
-    public record SplitSummary(SplitPart train, SplitPart validation, SplitPart test) {}
+    /**
+     * @param kind {@link #ALL_BUILDS} (all builds cut by time at once) or {@link #PER_PROJECT}
+     *     (each project's own history cut by time)
+     */
+    public record SplitSummary(String kind, SplitPart train, SplitPart validation, SplitPart test) {
+        public static final String ALL_BUILDS = "all builds";
+        public static final String PER_PROJECT = "per project";
+    }
 
     public record TrainingSummary(
             int bestEpoch,
@@ -74,7 +84,10 @@ public record EvaluationReport(
                 data,
                 split,
                 training,
+                bootstrap,
                 model,
+                calibration,
+                calibratedModel,
                 baselines,
                 decision);
     }
@@ -107,7 +120,10 @@ public record EvaluationReport(
                 DataSummary.FILE_ORDER.equals(data.order())
                         ? "Split in file order (no --timestamp-column: rows taken as already in"
                                 + " time order, each row's outcome known to the rows after it):\n"
-                        : "Time-ordered split (train < validation < test):\n");
+                        : SplitSummary.PER_PROJECT.equals(split.kind())
+                                ? "Time-ordered split per project (each project's oldest builds"
+                                        + " train, its newest test):\n"
+                                : "Time-ordered split (train < validation < test):\n");
         part(t, "train", split.train());
         part(t, "validation", split.validation());
         part(t, "test", split.test());
@@ -119,40 +135,50 @@ public record EvaluationReport(
                         training.epochsRun(),
                         training.bestValidationRocAuc(),
                         training.classImbalance()));
-        t.append("\nHeld-out test builds (positive class = failed build):\n");
         t.append(
                 String.format(
                         Locale.ROOT,
-                        "%-24s %8s %8s %9s %8s %8s %14s%n",
-                        "scorer",
-                        "ROC-AUC",
-                        "accuracy",
-                        "precision",
-                        "recall",
-                        "F1",
-                        "recall@P>=0.5"));
-        row(t, "model", model);
-        baselines.forEach((name, m) -> row(t, name, m));
-        t.append("\nCalibration of the model (predicted failure probability vs observed):\n");
+                        "%nHeld-out test builds (positive class = failed build). Thresholds chosen"
+                                + " on the validation builds (best recall at precision >= %.1f,"
+                                + " else best F1);%n95%% bootstrap intervals over %d resamples"
+                                + " (seed %d) in brackets; ECE over %d equal-width bins.%n",
+                        ScorerEvaluation.MIN_PRECISION,
+                        bootstrap.resamples(),
+                        bootstrap.seed(),
+                        Metrics.CALIBRATION_BINS));
+        header(t, "pooled");
+        row(t, "model", model.pooled());
+        row(t, "model, Platt-calibrated", calibratedModel.pooled());
+        baselines.forEach((name, m) -> row(t, name, m.pooled()));
         t.append(
                 String.format(
                         Locale.ROOT,
-                        "%-12s %7s %10s %10s%n",
-                        "bin",
-                        "builds",
-                        "predicted",
-                        "observed"));
-        for (Metrics.CalibrationBin b : model.calibration()) {
-            t.append(
-                    String.format(
-                            Locale.ROOT,
-                            "[%.1f, %.1f)   %7d %10.3f %10.3f%n",
-                            b.from(),
-                            b.to(),
-                            b.count(),
-                            b.meanPredicted(),
-                            b.observedFailureRate()));
+                        "%nMean per-project ROC-AUC: model %.4f",
+                        model.meanProjectRocAuc()));
+        baselines.forEach(
+                (name, m) ->
+                        t.append(
+                                String.format(
+                                        Locale.ROOT, ", %s %.4f", name, m.meanProjectRocAuc())));
+        t.append('\n');
+        for (String project : model.perProject().keySet()) {
+            t.append('\n');
+            header(t, project);
+            row(t, "model", model.perProject().get(project));
+            row(t, "model, Platt-calibrated", calibratedModel.perProject().get(project));
+            baselines.forEach((name, m) -> row(t, name, m.perProject().get(project)));
         }
+        t.append(
+                String.format(
+                        Locale.ROOT,
+                        "%nPlatt scaling fitted on validation: p' = 1 / (1 + exp(-(%.4f * logit(p)"
+                                + " + %.4f)))%n",
+                        calibration.a(),
+                        calibration.b()));
+        t.append("\nCalibration of the model (predicted failure probability vs observed):\n");
+        calibrationTable(t, model.pooled());
+        t.append("\nCalibration after Platt scaling:\n");
+        calibrationTable(t, calibratedModel.pooled());
         if (champion != null) {
             t.append("\nChampion/challenger: ").append(champion.outcome()).append(" - ");
             t.append(champion.reason()).append('\n');
@@ -172,17 +198,67 @@ public record EvaluationReport(
                         p.from() == null ? "in file order" : p.from() + " .. " + p.to()));
     }
 
+    private static void header(StringBuilder t, String title) {
+        t.append(
+                String.format(
+                        Locale.ROOT,
+                        "%-24s %6s %5s %24s %7s %7s %20s %9s %9s %7s %7s%n",
+                        title,
+                        "builds",
+                        "fail",
+                        "ROC-AUC [95% CI]",
+                        "PR-AUC",
+                        "Brier",
+                        "ECE [95% CI]",
+                        "threshold",
+                        "precision",
+                        "recall",
+                        "F1"));
+    }
+
     private static void row(StringBuilder t, String name, ClassifierMetrics m) {
         t.append(
                 String.format(
                         Locale.ROOT,
-                        "%-24s %8.4f %8.4f %9.4f %8.4f %8.4f %14.4f%n",
+                        "%-24s %6d %5d %7.4f %16s %7.4f %7.4f %7.4f %12s %9.4f %9.4f %7.4f %7.4f%n",
                         name,
+                        m.builds(),
+                        m.failedBuilds(),
                         m.rocAuc(),
-                        m.accuracy(),
+                        interval(m.rocAucCi()),
+                        m.prAuc(),
+                        m.brier(),
+                        m.calibrationError(),
+                        interval(m.calibrationErrorCi()),
+                        m.threshold(),
                         m.precisionFailed(),
                         m.recallFailed(),
-                        m.f1Failed(),
-                        m.recallFailedAtPrecision50()));
+                        m.f1Failed()));
+    }
+
+    private static String interval(Bootstrap.Interval ci) {
+        return ci == null ? "" : String.format(Locale.ROOT, "[%.3f, %.3f]", ci.low(), ci.high());
+    }
+
+    private static void calibrationTable(StringBuilder t, ClassifierMetrics m) {
+        t.append(
+                String.format(
+                        Locale.ROOT,
+                        "%-12s %7s %10s %10s%n",
+                        "bin",
+                        "builds",
+                        "predicted",
+                        "observed"));
+        for (Metrics.CalibrationBin b : m.calibration()) {
+            t.append(
+                    String.format(
+                            Locale.ROOT,
+                            "[%.1f, %.1f)   %7d %10.3f %10.3f%n",
+                            b.from(),
+                            b.to(),
+                            b.count(),
+                            b.meanPredicted(),
+                            b.observedFailureRate()));
+        }
     }
 }

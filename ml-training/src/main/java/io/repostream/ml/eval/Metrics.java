@@ -177,6 +177,108 @@ public final class Metrics {
         return sum / pFailure.length;
     }
 
+    /**
+     * Average precision (the area under the precision-recall curve as a step function): walking the
+     * scores from the highest down, one tie group at a time, each group adds its gain in recall
+     * times the precision after it. Equals the failure rate for a constant score; NaN without
+     * failures.
+     */
+    public static double averagePrecision(double[] scores, boolean[] failed) {
+        checkLengths(scores, failed);
+        Integer[] order = sortedAscending(scores);
+        long positives = 0;
+        for (boolean f : failed) {
+            positives += f ? 1 : 0;
+        }
+        if (positives == 0) {
+            return Double.NaN;
+        }
+        long tp = 0, fp = 0;
+        double ap = 0;
+        for (int i = scores.length - 1; i >= 0; ) {
+            double s = scores[order[i]];
+            long groupTp = 0;
+            while (i >= 0 && scores[order[i]] == s) {
+                if (failed[order[i]]) {
+                    groupTp++;
+                } else {
+                    fp++;
+                }
+                i--;
+            }
+            tp += groupTp;
+            ap += (groupTp / (double) positives) * (tp / (double) (tp + fp));
+        }
+        return ap;
+    }
+
+    /**
+     * Mean squared difference between the failure probability and the outcome (1 failed, 0 not).
+     */
+    public static double brier(double[] pFailure, boolean[] failed) {
+        checkLengths(pFailure, failed);
+        double sum = 0;
+        for (int i = 0; i < pFailure.length; i++) {
+            double d = pFailure[i] - (failed[i] ? 1 : 0);
+            sum += d * d;
+        }
+        return sum / pFailure.length;
+    }
+
+    /** Bins of {@link #expectedCalibrationError(double[], boolean[])}. */
+    public static final int CALIBRATION_BINS = 10;
+
+    /**
+     * Expected calibration error over {@link #CALIBRATION_BINS} equal-width bins of the predicted
+     * failure probability ([0, 0.1), [0.1, 0.2), ... [0.9, 1.0]): the mean over builds of |mean
+     * predicted − observed failure rate| of the build's bin. 0 when every bin's predictions match
+     * its observed rate.
+     */
+    public static double expectedCalibrationError(double[] pFailure, boolean[] failed) {
+        double sum = 0;
+        for (CalibrationBin b : calibration(pFailure, failed, CALIBRATION_BINS)) {
+            sum += b.count() * Math.abs(b.meanPredicted() - b.observedFailureRate());
+        }
+        return sum / pFailure.length;
+    }
+
+    /**
+     * The threshold chosen on validation builds: the one with the best recall among those with
+     * precision ≥ {@code minPrecision}; when no threshold reaches it, the one with the best F1;
+     * when nothing failed, +inf (flag nothing).
+     */
+    public static double chooseThreshold(double[] scores, boolean[] failed, double minPrecision) {
+        OperatingPoint p = bestRecallAtPrecision(scores, failed, minPrecision);
+        if (!Double.isInfinite(p.threshold())) {
+            return p.threshold();
+        }
+        Integer[] order = sortedAscending(scores);
+        long positives = 0;
+        for (boolean f : failed) {
+            positives += f ? 1 : 0;
+        }
+        double best = Double.POSITIVE_INFINITY;
+        double bestF1 = 0;
+        long tp = 0, fp = 0;
+        for (int i = scores.length - 1; i >= 0; ) {
+            double s = scores[order[i]];
+            while (i >= 0 && scores[order[i]] == s) {
+                if (failed[order[i]]) {
+                    tp++;
+                } else {
+                    fp++;
+                }
+                i--;
+            }
+            double f1 = positives == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + (positives - tp));
+            if (f1 > bestF1) {
+                bestF1 = f1;
+                best = s;
+            }
+        }
+        return best;
+    }
+
     private static double ratio(long numerator, long denominator) {
         return denominator == 0 ? 0 : numerator / (double) denominator;
     }

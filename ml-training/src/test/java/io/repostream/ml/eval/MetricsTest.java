@@ -75,4 +75,57 @@ class MetricsTest {
         assertThat(bins.get(1).from()).isEqualTo(0.9);
         assertThat(bins.get(1).observedFailureRate()).isCloseTo(2 / 3.0, within(1e-12));
     }
+
+    @Test
+    void averagePrecisionOfAKnownRankingIsTheMeanPrecisionAtEachFailure() {
+        // ranked 0.9 F, 0.8 P, 0.7 F, 0.2 P, 0.1 P: precision 1/1 at the first failure, 2/3 at the
+        // second
+        double ap =
+                Metrics.averagePrecision(
+                        new double[] {0.9, 0.8, 0.7, 0.2, 0.1},
+                        new boolean[] {true, false, true, false, false});
+        assertThat(ap).isCloseTo((1 + 2 / 3.0) / 2, within(1e-12));
+    }
+
+    @Test
+    void averagePrecisionOfAConstantScoreIsTheFailureRate() {
+        assertThat(Metrics.averagePrecision(new double[5], FAILED)).isCloseTo(0.4, within(1e-12));
+        assertThat(Metrics.averagePrecision(new double[] {0.3}, new boolean[] {false})).isNaN();
+    }
+
+    @Test
+    void brierIsTheMeanSquaredErrorOfTheProbability() {
+        // (0.2)^2 + (0.4)^2 + (0.5)^2 = 0.04 + 0.16 + 0.25
+        assertThat(Metrics.brier(new double[] {0.8, 0.4, 0.5}, new boolean[] {true, false, false}))
+                .isCloseTo(0.45 / 3, within(1e-12));
+    }
+
+    @Test
+    void calibrationErrorIsZeroWhenEveryBinPredictsItsObservedRate() {
+        // 0.25 predicted for 4 builds of which 1 failed; 0.75 for 4 of which 3 failed
+        double[] p = {0.25, 0.25, 0.25, 0.25, 0.75, 0.75, 0.75, 0.75};
+        boolean[] failed = {true, false, false, false, true, true, true, false};
+        assertThat(Metrics.expectedCalibrationError(p, failed)).isCloseTo(0, within(1e-12));
+    }
+
+    @Test
+    void calibrationErrorWeighsEachBinsGapByItsShareOfBuilds() {
+        // bin [0.1,0.2): 3 builds predicted 0.1, none failed: gap 0.1; bin [0.9,1.0]: 1 build
+        // predicted 1.0 (the last bin holds 1.0), it passed: gap 1.0 -> (3 * 0.1 + 1 * 1.0) / 4
+        double[] p = {0.1, 0.1, 0.1, 1.0};
+        boolean[] failed = {false, false, false, false};
+        assertThat(Metrics.expectedCalibrationError(p, failed)).isCloseTo(1.3 / 4, within(1e-12));
+    }
+
+    @Test
+    void choosesTheBestRecallThresholdAtPrecisionHalfElseTheBestF1() {
+        // at 0.7: 2 of 3 flagged failed (precision 0.67, recall 1.0)
+        double[] p = {0.9, 0.8, 0.7, 0.2};
+        assertThat(Metrics.chooseThreshold(p, new boolean[] {true, false, true, false}, 0.5))
+                .isEqualTo(0.7);
+        // precision never reaches 0.9: best F1 is flagging the top two (1 of 2 failed, recall 1)
+        assertThat(Metrics.chooseThreshold(p, new boolean[] {false, true, false, false}, 0.9))
+                .isEqualTo(0.8);
+        assertThat(Metrics.chooseThreshold(p, new boolean[4], 0.5)).isInfinite();
+    }
 }

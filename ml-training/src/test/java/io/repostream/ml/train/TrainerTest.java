@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.repostream.ml.TestData;
 import io.repostream.ml.data.BuildTable;
 import io.repostream.ml.eval.Baselines;
+import io.repostream.ml.eval.Bootstrap;
 import io.repostream.ml.eval.ClassifierMetrics;
 import io.repostream.ml.eval.Metrics;
 import java.util.ArrayList;
@@ -37,8 +38,9 @@ class TrainerTest {
         double auc = Metrics.rocAuc(pFailure, split.test().failed());
         assertThat(auc).isGreaterThan(0.75);
         ClassifierMetrics previous =
-                Baselines.evaluate(TestData.dataset().table(), split.test())
-                        .get(Baselines.PREVIOUS_OUTCOME);
+                Baselines.evaluate(TestData.dataset().table(), split, new Bootstrap(0, 0), 1)
+                        .get(Baselines.PREVIOUS_OUTCOME)
+                        .pooled();
         assertThat(auc).isGreaterThan(previous.rocAuc());
         assertThat(model.bestValidationAuc()).isGreaterThan(0.7);
     }
