@@ -11,6 +11,7 @@ import io.repostream.executor.ledger.TopicTail;
 import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.rollback.RollbackService;
+import io.repostream.schemas.ActionType;
 import java.time.Clock;
 
 /**
@@ -43,6 +44,10 @@ public final class ExecutorWiring {
 
     private ExecutorWiring(ExecutorConfig config, GitHubFactory gitHub) {
         this.control = new ControlState(config.killSwitch());
+        // every refusal series exists at 0 from the start, so its alert can see the first one
+        for (ActionType type : ActionType.values()) {
+            metrics.permissionRefusalsKnown(type, handlers.of(type).permission().toString());
+        }
         this.gate = new RequestGate(config, metrics);
         this.github = gitHub.create(config, gate, metrics);
         this.tail = new TopicTail(config.kafkaClient(), ledger, policies, control);

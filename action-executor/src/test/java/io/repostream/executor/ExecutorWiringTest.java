@@ -71,6 +71,12 @@ class ExecutorWiringTest {
             assertThat(audit.after().labels()).contains("wired");
             assertThat(audit.githubStatus()).isEqualTo(200);
             assertThat(executor.metrics()).isSameAs(wiring.metrics());
+            // the refusal series of every action type exist before any refusal, for the alert
+            assertThat(executor.metrics().scrape())
+                    .contains(
+                            "repostream_executor_permission_refusals_total{action_type=\"add_labels\",permission=\"issues: write\"} 0.0")
+                    .contains(
+                            "repostream_executor_permission_refusals_total{action_type=\"merge_pull_request\",permission=\"contents: write\"} 0.0");
         }
         assertThat(passed).containsExactly("GET get_issue", "POST add_labels");
         assertThat(github.mutations()).contains(REPO + "#" + issue + ":+label:wired");

@@ -153,6 +153,11 @@ public final class ExecutorMetrics {
         permissionRefusals.labelValues(type.wireName(), permission).inc();
     }
 
+    /** Exports the refusal series of an action type and the permission it needs, at 0. */
+    public void permissionRefusalsKnown(ActionType type, String permission) {
+        permissionRefusals.initLabelValues(type.wireName(), permission);
+    }
+
     /** A record of the actions topic skipped: {@code empty} or {@code invalid}. */
     public void unreadableAction(String reason) {
         unreadableActions.labelValues(reason).inc();
