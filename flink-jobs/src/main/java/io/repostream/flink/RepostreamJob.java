@@ -9,6 +9,7 @@ import io.repostream.flink.functions.GovernorInput;
 import io.repostream.flink.functions.GovernorInputSerializer;
 import io.repostream.flink.functions.GovernorSignals;
 import io.repostream.flink.functions.InstallationRateGovernor;
+import io.repostream.flink.functions.InstallationRateLimitsOperator;
 import io.repostream.flink.functions.ItemEvents;
 import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.MetricSignals;
@@ -389,7 +390,10 @@ public final class RepostreamJob {
 
         SingleOutputStreamOperator<ActionRecord> governed =
                 perRepo.keyBy(GovernorInput::installationKey, Types.STRING)
-                        .process(new InstallationRateGovernor(), WireTypes.ACTION_RECORD)
+                        .transform(
+                                "installation-rate-limits",
+                                WireTypes.ACTION_RECORD,
+                                new InstallationRateLimitsOperator(new InstallationRateGovernor()))
                         .uid("installation-rate-governor")
                         .name("installation-rate-limits");
         return new Governed(perRepo, governed);

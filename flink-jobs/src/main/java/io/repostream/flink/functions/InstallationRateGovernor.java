@@ -73,6 +73,9 @@ public final class InstallationRateGovernor
      */
     public static final Duration DEFAULT_HORIZON = Duration.ofSeconds(3);
 
+    /** The name of the installation's state (limits learned, the queue's index). */
+    static final String STATE = "installation-schedule";
+
     /** A queue with nothing to release soon is looked at again at least this often. */
     private static final long MAX_SLEEP_MS = HOUR_MS;
 
@@ -111,8 +114,7 @@ public final class InstallationRateGovernor
         drops = new ActionDrops("installation-rate-limits", getRuntimeContext().getMetricGroup());
         queueMetrics = new WriteQueueMetrics(getRuntimeContext().getMetricGroup());
         ValueStateDescriptor<InstallationGovernorState> descriptor =
-                new ValueStateDescriptor<>(
-                        "installation-schedule", InstallationGovernorStateSerializer.INSTANCE);
+                new ValueStateDescriptor<>(STATE, InstallationGovernorStateSerializer.INSTANCE);
         // kept alive while anything is queued: every release writes it, and a wake-up comes at
         // least hourly (MAX_SLEEP_MS)
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
@@ -134,10 +136,11 @@ public final class InstallationRateGovernor
     public void processElement(GovernorInput input, Context ctx, Collector<ActionRecord> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
+        Outputs outputs = outputs(ctx, out);
         InstallationGovernorState current = current();
         if (input.audit() != null) {
-            current = learn(current, input.audit(), ctx.getCurrentKey(), now, ctx);
-            release(current, now, ctx, out);
+            current = learn(current, input.audit(), ctx.getCurrentKey(), now, outputs);
+            release(current, now, horizonMs, outputs);
             return;
         }
         ActionRecord action = input.action();
@@ -145,7 +148,7 @@ public final class InstallationRateGovernor
             out.collect(action);
             return;
         }
-        release(enqueue(current, action, input.delayed(), now), now, ctx, out);
+        release(enqueue(current, action, input.delayed(), now), now, horizonMs, outputs);
     }
 
     @Override
@@ -155,7 +158,68 @@ public final class InstallationRateGovernor
         if (timestamp != current.wakeAtMs()) {
             return; // replaced by another wake-up
         }
-        release(current.withWake(0), ctx.timerService().currentProcessingTime(), ctx, out);
+        release(
+                current.withWake(0),
+                ctx.timerService().currentProcessingTime(),
+                horizonMs,
+                outputs(ctx, out));
+    }
+
+    /**
+     * Gives every queued action of the current key its slot now, whatever the horizon: when the
+     * input ends (a bounded job, a stop with drain) no timer fires again, and nothing queued may be
+     * lost. See {@link InstallationRateLimitsOperator}.
+     */
+    void drain(long now, Outputs outputs) throws Exception {
+        release(current(), now, Long.MAX_VALUE - now, outputs);
+    }
+
+    /** Where a release goes: the context of an element or timer, or the operator at the end. */
+    interface Outputs {
+        String installation();
+
+        void action(ActionRecord action);
+
+        void signal(RepoMetrics signal);
+
+        void dropped(AuditRecord audit);
+
+        /** Replaces the wake-up timer {@code old} (0: none) by {@code next} (0: none). */
+        void rewake(long old, long next);
+    }
+
+    private static Outputs outputs(Context ctx, Collector<ActionRecord> out) {
+        return new Outputs() {
+            @Override
+            public String installation() {
+                return ctx.getCurrentKey();
+            }
+
+            @Override
+            public void action(ActionRecord action) {
+                out.collect(action);
+            }
+
+            @Override
+            public void signal(RepoMetrics signal) {
+                ctx.output(GovernorSignals.TAG, signal);
+            }
+
+            @Override
+            public void dropped(AuditRecord audit) {
+                ctx.output(ActionDrops.AUDITS, audit);
+            }
+
+            @Override
+            public void rewake(long old, long next) {
+                if (old != 0) {
+                    ctx.timerService().deleteProcessingTimeTimer(old);
+                }
+                if (next != 0) {
+                    ctx.timerService().registerProcessingTimeTimer(next);
+                }
+            }
+        };
     }
 
     /**
@@ -197,11 +261,10 @@ public final class InstallationRateGovernor
      * Gives slots up to {@code now + horizon} to the queue's most urgent actions that may go then,
      * drops those that can no longer go before they expire, and sets the timer for what is left.
      */
-    private void release(
-            InstallationGovernorState s, long now, Context ctx, Collector<ActionRecord> out)
+    private void release(InstallationGovernorState s, long now, long horizon, Outputs out)
             throws Exception {
         s = s.withContent(SlotSchedule.prune(s.content(), now, HOUR_MS));
-        long horizonEnd = now + horizonMs;
+        long horizonEnd = now + horizon;
         List<Queued> queue = new ArrayList<>(s.queue());
         while (!queue.isEmpty()) {
             long free = Math.max(s.nextSlotMs(), now);
@@ -226,23 +289,23 @@ public final class InstallationRateGovernor
             }
             if (expired != null) {
                 queue.remove(expired);
-                drop(expired, now, ctx);
+                drop(expired, now, out);
                 continue;
             }
             if (bestAt > horizonEnd) {
                 break;
             }
             queue.remove(best);
-            s = send(s, best, bestAt, now, ctx, out);
+            s = send(s, best, bestAt, now, out);
         }
         s = s.withQueue(queue, s.nextSeq());
-        s = schedule(s, now, ctx);
+        s = schedule(s, now, out);
         state.update(s);
-        queueMetrics.update(ctx.getCurrentKey(), queue, now);
+        queueMetrics.update(out.installation(), queue, now);
     }
 
     /** Sets the timer for when the queue's next action may be released; clears it when empty. */
-    private InstallationGovernorState schedule(InstallationGovernorState s, long now, Context ctx) {
+    private InstallationGovernorState schedule(InstallationGovernorState s, long now, Outputs out) {
         long wake = 0;
         if (!s.queue().isEmpty()) {
             long free = Math.max(s.nextSlotMs(), now);
@@ -254,36 +317,24 @@ public final class InstallationRateGovernor
             wake = Math.min(Math.max(due, now + 1), now + MAX_SLEEP_MS);
         }
         if (wake != s.wakeAtMs()) {
-            if (s.wakeAtMs() != 0) {
-                ctx.timerService().deleteProcessingTimeTimer(s.wakeAtMs());
-            }
-            if (wake != 0) {
-                ctx.timerService().registerProcessingTimeTimer(wake);
-            }
+            out.rewake(s.wakeAtMs(), wake);
         }
         return s.withWake(wake);
     }
 
     private InstallationGovernorState send(
-            InstallationGovernorState s,
-            Queued q,
-            long slot,
-            long now,
-            Context ctx,
-            Collector<ActionRecord> out)
+            InstallationGovernorState s, Queued q, long slot, long now, Outputs out)
             throws Exception {
         ActionRecord action = queued.get(q.seq());
         queued.remove(q.seq());
         if (q.delayed() || slot > q.readyAtMs()) {
             // once per action, by whichever governor moved it past the time it asked for
-            ctx.output(
-                    GovernorSignals.TAG,
-                    GovernorSignals.of(action, "actions_delayed", Instant.ofEpochMilli(now)));
+            out.signal(GovernorSignals.of(action, "actions_delayed", Instant.ofEpochMilli(now)));
         }
         queueMetrics.waited(slot - q.readyAtMs());
         // every write carries its slot: the executor sends it then, not before
         boolean stamped = action.notBefore() != null && action.notBefore().toEpochMilli() == slot;
-        out.collect(stamped ? action : GovernorSignals.withNotBefore(action, slot));
+        out.action(stamped ? action : GovernorSignals.withNotBefore(action, slot));
         return new InstallationGovernorState(
                 q.content() ? SlotSchedule.with(s.content(), slot) : s.content(),
                 s.remaining() == null ? null : s.remaining() - 1,
@@ -294,19 +345,16 @@ public final class InstallationRateGovernor
                 s.queue());
     }
 
-    private void drop(Queued q, long now, Context ctx) throws Exception {
+    private void drop(Queued q, long now, Outputs out) throws Exception {
         ActionRecord action = queued.get(q.seq());
         queued.remove(q.seq());
-        ctx.output(
-                GovernorSignals.TAG,
-                GovernorSignals.of(action, "actions_dropped", Instant.ofEpochMilli(now)));
-        ctx.output(
-                ActionDrops.AUDITS,
+        out.signal(GovernorSignals.of(action, "actions_dropped", Instant.ofEpochMilli(now)));
+        out.dropped(
                 drops.drop(
                         action,
                         ActionDrops.Reason.INSTALLATION_LIMIT_EXHAUSTED,
                         "GitHub's limits for "
-                                + ctx.getCurrentKey()
+                                + out.installation()
                                 + " leave no slot before it expires at "
                                 + action.expiresAt(),
                         now));
@@ -388,7 +436,7 @@ public final class InstallationRateGovernor
             AuditRecord audit,
             String installation,
             long now,
-            Context ctx) {
+            Outputs out) {
         RateLimit limit = audit.rateLimit();
         if (limit == null
                 || limit.remaining() == null
@@ -404,8 +452,7 @@ public final class InstallationRateGovernor
             return current; // an older answer of the same quota window arrived late
         }
         Instant at = Instant.ofEpochMilli(now);
-        ctx.output(
-                GovernorSignals.TAG,
+        out.signal(
                 new RepoMetrics(
                         installation,
                         "github_quota_remaining",

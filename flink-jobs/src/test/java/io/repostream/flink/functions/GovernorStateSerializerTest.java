@@ -19,6 +19,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -52,6 +53,46 @@ class GovernorStateSerializerTest {
                             new DataInputDeserializer(out.getCopyOfBuffer()));
             assertThat(back).isEqualTo(state);
         }
+    }
+
+    @Test
+    void eachGovernorsOwnStateReadsBackAsWritten() throws Exception {
+        List<RepoGovernorState> repo =
+                List.of(
+                        RepoGovernorState.empty(),
+                        new RepoGovernorState(List.of(1L, 2L, NOW), "installation:5"),
+                        new RepoGovernorState(List.of(-1L, Long.MAX_VALUE), "repo:o/r"));
+        for (RepoGovernorState state : repo) {
+            assertThat(roundTrip(RepoGovernorStateSerializer.INSTANCE, state)).isEqualTo(state);
+        }
+        List<InstallationGovernorState> installation =
+                List.of(
+                        InstallationGovernorState.empty(),
+                        new InstallationGovernorState(
+                                List.of(NOW, NOW + 9),
+                                4_999,
+                                NOW + 60_000,
+                                NOW + 1_000,
+                                NOW - 2_000,
+                                3,
+                                List.of(
+                                        new InstallationGovernorState.Queued(
+                                                1, 0, "o/a#1", NOW, Long.MAX_VALUE, true, false),
+                                        new InstallationGovernorState.Queued(
+                                                2, 2, "o/b#12", NOW + 5, NOW + 9, false, true))));
+        for (InstallationGovernorState state : installation) {
+            assertThat(roundTrip(InstallationGovernorStateSerializer.INSTANCE, state))
+                    .isEqualTo(state);
+        }
+    }
+
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        T back = serializer.deserialize(in);
+        assertThat(in.available()).isZero();
+        return back;
     }
 
     @Test

@@ -297,6 +297,34 @@ class InstallationRateGovernorTest {
         assertThat(KeyedStates.entries(harness, "installation-queue")).isZero();
     }
 
+    @Test
+    void releasesEveryQueuedActionWithItsSlotWhenTheInputEnds() throws Exception {
+        harness.close();
+        governor = new InstallationRateGovernor();
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new InstallationRateLimitsOperator(governor),
+                        (KeySelector<GovernorInput, String>) GovernorInput::installationKey,
+                        Types.STRING);
+        harness.open();
+        harness.setProcessingTime(clock);
+        for (int i = 0; i < 10; i++) {
+            propose(label("o/a", 100 + i, "l-" + i, TRIAGE, 5L));
+        }
+        propose(label("o/b", 1, "other-installation", TRIAGE, 6L));
+        assertThat(harness.extractOutputValues()).hasSize(5);
+
+        // a bounded job's end or a stop with drain: no timer fires again
+        harness.endInput();
+
+        assertThat(harness.extractOutputValues())
+                .hasSize(11)
+                .filteredOn(a -> a.installationId() == 5L)
+                .extracting(ActionRecord::notBefore)
+                .containsExactlyElementsOf(secondsFrom(0, 10));
+        assertThat(KeyedStates.entries(harness, "installation-queue")).isZero();
+    }
+
     private void open(InstallationRateGovernor function, OperatorSubtaskState restore)
             throws Exception {
         governor = function;
