@@ -64,8 +64,14 @@ public final class InstallationRateGovernor
     /** Primary-quota requests kept back for the executor's own reads (snapshots, rollbacks). */
     public static final int QUOTA_RESERVE = 50;
 
-    /** GitHub's pacing of mutations: at least a second between two of one installation. */
-    public static final Duration DEFAULT_WRITE_SPACING = Duration.ofSeconds(1);
+    /**
+     * GitHub's pacing of mutations (at least a second between two of one installation) and a tenth
+     * more. The executor keeps its own second between writes as a guard; with slots exactly a
+     * second apart, an executor that once fell behind its slots (an action that became visible
+     * late) would stay that far behind for the rest of a burst. A tenth lets it catch up by 0.1 s a
+     * write (measured: local-stack/bench/README.md), for 9 % fewer writes an hour at most.
+     */
+    public static final Duration DEFAULT_WRITE_SPACING = Duration.ofMillis(1_100);
 
     /**
      * How far ahead of its slot an action is released: above the checkpoint interval (2 s) that
@@ -88,7 +94,7 @@ public final class InstallationRateGovernor
     private transient ActionDrops drops;
     private transient WriteQueueMetrics queueMetrics;
 
-    /** GitHub's pacing (a write a second), released {@link #DEFAULT_HORIZON} ahead. */
+    /** Slots {@link #DEFAULT_WRITE_SPACING} apart, released {@link #DEFAULT_HORIZON} ahead. */
     public InstallationRateGovernor() {
         this(DEFAULT_WRITE_SPACING, DEFAULT_HORIZON);
     }

@@ -88,7 +88,11 @@ class GovernorChainTest {
         // the next write slot after the reset's
         assertThat(governed())
                 .extracting(ActionRecord::actionId, ActionRecord::notBefore)
-                .containsExactly(tuple("first", reset), tuple("second", reset.plusSeconds(1)));
+                .containsExactly(
+                        tuple("first", reset),
+                        tuple(
+                                "second",
+                                reset.plus(InstallationRateGovernor.DEFAULT_WRITE_SPACING)));
         assertThat(signals("actions_delayed"))
                 .hasSize(2)
                 .allSatisfy(
@@ -98,11 +102,13 @@ class GovernorChainTest {
     @Test
     void countsAnActionOnlyTheInstallationGovernorMovesOnce() throws Exception {
         propose(comment("c-0"));
-        propose(comment("c-1")); // the installation's next write slot is a second later
+        propose(comment("c-1")); // the installation's next write slot
 
         assertThat(governed())
                 .extracting(ActionRecord::actionId, ActionRecord::notBefore)
-                .containsExactly(tuple("c-0", T0), tuple("c-1", T0.plusSeconds(1)));
+                .containsExactly(
+                        tuple("c-0", T0),
+                        tuple("c-1", T0.plus(InstallationRateGovernor.DEFAULT_WRITE_SPACING)));
         assertThat(signals("actions_delayed"))
                 .singleElement()
                 .satisfies(m -> assertThat(m.repo()).isEqualTo(REPO));

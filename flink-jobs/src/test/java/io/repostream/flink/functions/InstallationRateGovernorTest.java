@@ -46,7 +46,7 @@ class InstallationRateGovernorTest {
 
     @BeforeEach
     void openHarness() throws Exception {
-        open(new InstallationRateGovernor(), null);
+        open(secondApart(), null);
     }
 
     @AfterEach
@@ -273,7 +273,7 @@ class InstallationRateGovernorTest {
 
     @Test
     void theQueueSurvivesASnapshotAndRestore() throws Exception {
-        reopen(new InstallationRateGovernor(), new EmbeddedRocksDBStateBackend());
+        reopen(secondApart(), new EmbeddedRocksDBStateBackend());
         for (int i = 0; i < 30; i++) {
             propose(label("o/a", 100 + i, "l-" + i, TRIAGE, 5L));
         }
@@ -282,7 +282,7 @@ class InstallationRateGovernorTest {
         OperatorSubtaskState snapshot = harness.snapshot(1, clock);
         harness.close();
 
-        open(new InstallationRateGovernor(), snapshot);
+        open(secondApart(), snapshot);
         propose(label("o/a", 1, "breach", SLA, 5L));
         runUntil(NOW + 60_000);
 
@@ -300,7 +300,7 @@ class InstallationRateGovernorTest {
     @Test
     void releasesEveryQueuedActionWithItsSlotWhenTheInputEnds() throws Exception {
         harness.close();
-        governor = new InstallationRateGovernor();
+        governor = secondApart();
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new InstallationRateLimitsOperator(governor),
@@ -323,6 +323,11 @@ class InstallationRateGovernorTest {
                 .extracting(ActionRecord::notBefore)
                 .containsExactlyElementsOf(secondsFrom(0, 10));
         assertThat(KeyedStates.entries(harness, "installation-queue")).isZero();
+    }
+
+    /** Slots a second apart (GitHub's pace, without the default's tenth), released 3 s ahead. */
+    private static InstallationRateGovernor secondApart() {
+        return new InstallationRateGovernor(Duration.ofSeconds(1), Duration.ofSeconds(3));
     }
 
     private void open(InstallationRateGovernor function, OperatorSubtaskState restore)
