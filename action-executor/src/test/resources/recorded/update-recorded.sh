@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the GitHub answers HubGitHubClientRecordedTest replays, from two npm packages:
+# Regenerates the GitHub answers RestGitHubClientRecordedTest replays, from two npm packages:
 #   - @octokit/fixtures: exchanges recorded from api.github.com (scenarios/api.github.com/*/normalized-fixture.json)
 #   - @octokit/openapi:  the example responses of GitHub's REST OpenAPI description
 # The build never runs this: it reads the committed gzips, so Java + Maven are enough.

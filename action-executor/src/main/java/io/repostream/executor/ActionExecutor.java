@@ -3,19 +3,15 @@ package io.repostream.executor;
 import io.repostream.executor.admin.AdminServer;
 import io.repostream.executor.control.ControlState;
 import io.repostream.executor.control.ControlWriter;
-import io.repostream.executor.github.GitHubClient;
-import io.repostream.executor.github.HubGitHubClient;
-import io.repostream.executor.github.RequestGate;
-import io.repostream.executor.handlers.Handlers;
 import io.repostream.executor.ledger.Ledger;
 import io.repostream.executor.ledger.RecordWriteException;
 import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.ledger.TopicTail;
 import io.repostream.executor.metrics.ExecutorMetrics;
-import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.rollback.RollbackService;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ExecutorControl;
+import io.repostream.schemas.TypedTarget;
 import io.repostream.schemas.json.RecordValidationException;
 import io.repostream.schemas.topics.Topics;
 import java.time.Clock;
@@ -92,9 +88,8 @@ public final class ActionExecutor implements AutoCloseable {
     private static final int MAX_WORKERS = 32;
 
     private final ExecutorConfig config;
-    private final ExecutorMetrics metrics = new ExecutorMetrics();
-    private final Ledger ledger = new Ledger();
-    private final PolicyStore policies = new PolicyStore();
+    private final ExecutorMetrics metrics;
+    private final Ledger ledger;
     private final ControlState control;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -118,28 +113,17 @@ public final class ActionExecutor implements AutoCloseable {
     private volatile boolean assigned;
     private AdminServer admin;
 
-    private ActionExecutor(ExecutorConfig config) {
+    private ActionExecutor(ExecutorConfig config, ExecutorWiring wiring) {
         this.config = config;
         this.workers = workers(Math.min(MAX_WORKERS, config.maxConcurrentRequests()));
         this.timers = timers();
-        this.control = new ControlState(config.killSwitch());
-        RequestGate gate = new RequestGate(config, metrics);
-        GitHubClient github = new HubGitHubClient(config, gate, metrics);
-        Handlers handlers = Handlers.standard();
-        this.tail = new TopicTail(config.kafkaClient(), ledger, policies, control);
-        this.writer = new RecordWriter(config.kafkaClient(), config.groupId() + "-writer", ledger);
-        this.processor =
-                new ActionProcessor(
-                        github,
-                        handlers,
-                        ledger,
-                        policies,
-                        writer,
-                        metrics,
-                        control::killSwitchOn,
-                        Clock.systemUTC());
-        this.rollbacks =
-                new RollbackService(github, handlers, ledger, writer, metrics, Clock.systemUTC());
+        this.metrics = wiring.metrics;
+        this.ledger = wiring.ledger;
+        this.control = wiring.control;
+        this.tail = wiring.tail;
+        this.writer = wiring.writer;
+        this.processor = wiring.processor;
+        this.rollbacks = wiring.rollbacks;
         this.consumer =
                 new KafkaConsumer<>(
                         consumerProps(config),
@@ -155,8 +139,16 @@ public final class ActionExecutor implements AutoCloseable {
      * @throws IllegalStateException when Kafka or the topics are not there
      */
     public static ActionExecutor start(ExecutorConfig config) {
+        return start(config, ExecutorWiring.of(config));
+    }
+
+    /**
+     * Like {@link #start(ExecutorConfig)}, running the graph {@code wiring} built (with a GitHub
+     * client of the caller's, say).
+     */
+    public static ActionExecutor start(ExecutorConfig config, ExecutorWiring wiring) {
         LOG.info("starting action executor with {}", config);
-        ActionExecutor executor = new ActionExecutor(config);
+        ActionExecutor executor = new ActionExecutor(config, wiring);
         try {
             executor.tail.catchUp(CATCH_UP_TIMEOUT);
             LOG.info("ledger rebuilt: {} actions with audit records", executor.ledger.size());
@@ -323,11 +315,18 @@ public final class ActionExecutor implements AutoCloseable {
     }
 
     /**
-     * The lane of an action: actions on one issue, pull request or run share one and keep their
-     * order; ids of runs and issues differ. The one place that says what a target is, for lanes.
+     * The lane of an action: actions on one target share one and keep their order. The target is
+     * the action's typed target (a record without one: its type's kind, {@link
+     * ActionRecord#typedTarget()}), so run 7 and issue 7 are two lanes; issue 7 and pull request 7
+     * are one, since they are one item on GitHub. The one place that says what a target is, for
+     * lanes.
      */
     static String laneOf(ActionRecord action) {
-        return action.repo().toLowerCase(Locale.ROOT) + "#" + action.target();
+        TypedTarget target = action.typedTarget();
+        String repo = action.repo().toLowerCase(Locale.ROOT);
+        return target.namesAnIssueOrPullRequest()
+                ? repo + "#" + target.id()
+                : repo + " " + target.kind().wireName() + ":" + target.id();
     }
 
     /**

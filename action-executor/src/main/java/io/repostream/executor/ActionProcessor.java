@@ -3,6 +3,7 @@ package io.repostream.executor;
 import io.repostream.executor.github.GitHubClient;
 import io.repostream.executor.github.GitHubException;
 import io.repostream.executor.github.GitHubResponse;
+import io.repostream.executor.github.GitHubResult;
 import io.repostream.executor.handlers.ActionHandler;
 import io.repostream.executor.handlers.Handlers;
 import io.repostream.executor.handlers.Mutation;
@@ -19,6 +20,7 @@ import io.repostream.schemas.RateLimit;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.TargetState;
+import io.repostream.schemas.TypedTarget;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -150,9 +152,39 @@ public final class ActionProcessor {
                     action.type().wireName() + " is not enabled by the policy of " + action.repo(),
                     started);
         }
-        ActionHandler handler = handlers.of(action.type());
+        TypedTarget target = action.typedTarget();
+        if (!action.type().actsOn(target.kind())) {
+            // never act on a ref, or a kind from a newer writer, as if it were an issue or a run
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "invalid action: "
+                            + action.type().wireName()
+                            + " does not act on a target of kind "
+                            + target.kind()
+                            + (target.kind().known() ? "" : " (a kind this executor does not know)")
+                            + ": "
+                            + action.targetRef(),
+                    started);
+        }
+        ActionHandler<? super GitHubClient> handler = handlers.of(action.type());
         if (action.installationId() != null) {
             github.installationOf(action.repo(), action.installationId());
+        }
+        Optional<String> lacking = lackingPermission(action, handler);
+        if (lacking.isPresent()) {
+            metrics.permissionRefused(action.type(), handler.permission().toString());
+            LOG.warn(
+                    "{} {} not sent: {}",
+                    action.type().wireName(),
+                    action.targetRef(),
+                    lacking.get());
+            return audit(
+                    action, AuditOutcome.FAILED, null, null, null, null, lacking.get(), started);
         }
         try {
             handler.validate(action);
@@ -168,7 +200,7 @@ public final class ActionProcessor {
                     started);
         }
         try {
-            return applyOrPreview(action, handler, policy, started);
+            return applyOrPreview(action, handler, github, policy, started);
         } catch (GitHubException e) {
             RateLimit rateLimit = e.response().map(GitHubResponse::rateLimit).orElse(null);
             Integer status = e.status() == 0 ? null : e.status();
@@ -199,9 +231,50 @@ public final class ActionProcessor {
         }
     }
 
-    private AuditRecord applyOrPreview(
-            ActionRecord action, ActionHandler handler, RepoPolicy policy, Instant started) {
-        TargetState current = handler.read(github, action.repo(), action.target());
+    /**
+     * Why the action must not be sent: the GitHub App installation that owns its repo was not
+     * granted the permission its handler needs. Empty with a token (GitHub alone knows its rights),
+     * and when the installation's permissions cannot be read now (GitHub then answers for itself).
+     */
+    private Optional<String> lackingPermission(
+            ActionRecord action, ActionHandler<? super GitHubClient> handler) {
+        Optional<java.util.Map<String, String>> granted;
+        try {
+            granted = github.grantedPermissions(action.repo(), action.installationId());
+        } catch (GitHubException e) {
+            LOG.warn(
+                    "cannot read the permissions of the installation of {} ({}); sending {} anyway",
+                    action.repo(),
+                    e.getMessage(),
+                    action.actionId());
+            return Optional.empty();
+        }
+        if (granted.isEmpty() || handler.permission().grantedBy(granted.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                "the GitHub App installation of "
+                        + action.repo()
+                        + " was not granted the permission "
+                        + action.type().wireName()
+                        + " needs ("
+                        + handler.permission()
+                        + "; granted: "
+                        + granted.get()
+                        + "); nothing was sent to "
+                        + action.targetRef());
+    }
+
+    /** Applies {@code action} through its handler's own part of GitHub. */
+    private <G> AuditRecord applyOrPreview(
+            ActionRecord action,
+            ActionHandler<G> handler,
+            G github,
+            RepoPolicy policy,
+            Instant started) {
+        GitHubResult<TargetState> read = handler.read(github, action.repo(), action.target());
+        TargetState current = read.value();
+        RateLimit readRateLimit = rateLimit(read.response());
         if (action.dryRun() || policy.dryRun()) {
             String why =
                     action.dryRun()
@@ -213,7 +286,7 @@ public final class ActionProcessor {
                     current,
                     handler.intended(current, action),
                     null,
-                    rateLimit(),
+                    readRateLimit,
                     why + "; nothing was sent",
                     started);
         }
@@ -232,7 +305,7 @@ public final class ActionProcessor {
                     before,
                     effect.get(),
                     null,
-                    rateLimit(),
+                    readRateLimit,
                     note,
                     started);
         }
@@ -244,7 +317,7 @@ public final class ActionProcessor {
                     before,
                     null,
                     null,
-                    rateLimit(),
+                    readRateLimit,
                     refusal.get(),
                     started);
         }
@@ -261,11 +334,11 @@ public final class ActionProcessor {
         }
         // the mutation is computed against what GitHub shows now, not the (maybe older) snapshot
         Mutation mutation = handler.apply(github, action, current);
-        Optional<GitHubResponse> response = github.lastResponse();
+        GitHubResponse response = mutation.response();
         TargetState after =
                 mutation.after() != null
                         ? mutation.after()
-                        : handler.read(github, action.repo(), action.target());
+                        : handler.read(github, action.repo(), action.target()).value();
         if (mutation.commentId() != null) {
             after = after.withCommentId(mutation.commentId());
         }
@@ -274,14 +347,14 @@ public final class ActionProcessor {
                 AuditOutcome.APPLIED,
                 before,
                 after,
-                response.map(GitHubResponse::status).orElse(null),
-                response.map(GitHubResponse::rateLimit).orElse(null),
+                response == null ? null : response.status(),
+                rateLimit(response),
                 null,
                 started);
     }
 
-    private RateLimit rateLimit() {
-        return github.lastResponse().map(GitHubResponse::rateLimit).orElse(null);
+    private static RateLimit rateLimit(GitHubResponse response) {
+        return response == null ? null : response.rateLimit();
     }
 
     private AuditRecord audit(

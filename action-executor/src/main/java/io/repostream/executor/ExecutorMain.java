@@ -1,7 +1,7 @@
 package io.repostream.executor;
 
-import io.repostream.executor.github.HubGitHubClient;
 import io.repostream.executor.github.RequestGate;
+import io.repostream.executor.github.RestGitHubClient;
 import io.repostream.executor.handlers.Handlers;
 import io.repostream.executor.ledger.Ledger;
 import io.repostream.executor.ledger.RecordWriter;
@@ -321,7 +321,7 @@ public final class ExecutorMain implements Runnable {
                 tail.catchUp(Duration.ofMinutes(5));
                 RollbackService service =
                         new RollbackService(
-                                new HubGitHubClient(
+                                new RestGitHubClient(
                                         config, new RequestGate(config, metrics), metrics),
                                 Handlers.standard(),
                                 ledger,

@@ -2,9 +2,11 @@ package io.repostream.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.repostream.executor.github.AppPermission;
 import io.repostream.executor.github.GitHubClient;
-import io.repostream.executor.github.HubGitHubClient;
+import io.repostream.executor.github.GitHubResult;
 import io.repostream.executor.github.RequestGate;
+import io.repostream.executor.github.RestGitHubClient;
 import io.repostream.executor.handlers.ActionHandler;
 import io.repostream.executor.handlers.AddLabelsHandler;
 import io.repostream.executor.handlers.CloseIssueHandler;
@@ -36,17 +38,22 @@ import org.junit.jupiter.api.Timeout;
 class DispatcherTest {
 
     /** A handler with a bug: it fails before it could talk to GitHub. */
-    private static final class BrokenHandler implements ActionHandler {
+    private static final class BrokenHandler implements ActionHandler<GitHubClient> {
         @Override
         public ActionType type() {
             return ActionType.ADD_LABELS;
         }
 
         @Override
+        public AppPermission permission() {
+            return AppPermission.ISSUES_WRITE;
+        }
+
+        @Override
         public void validate(ActionRecord action) {}
 
         @Override
-        public TargetState read(GitHubClient github, String repo, long target) {
+        public GitHubResult<TargetState> read(GitHubClient github, String repo, long target) {
             throw new IllegalStateException("bug in the handler");
         }
 
@@ -67,17 +74,17 @@ class DispatcherTest {
 
         @Override
         public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
-            return Mutation.DONE;
+            throw new IllegalStateException("never reached");
         }
 
         @Override
-        public UndoPlan planUndo(
+        public UndoPlan<GitHubClient> planUndo(
                 String repo,
                 long target,
                 TargetState before,
                 TargetState after,
                 TargetState current) {
-            return new UndoPlan.NothingToUndo("nothing");
+            return new UndoPlan.NothingToUndo<>("nothing");
         }
     }
 
@@ -93,7 +100,7 @@ class DispatcherTest {
                     new RecordWriter(kafka.bootstrapServers(), "dispatcher-test", ledger)) {
                 ActionProcessor processor =
                         new ActionProcessor(
-                                new HubGitHubClient(
+                                new RestGitHubClient(
                                         config, new RequestGate(config, metrics), metrics),
                                 new Handlers(List.of(new BrokenHandler(), new CloseIssueHandler())),
                                 ledger,

@@ -1,5 +1,6 @@
 package io.repostream.schemas;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Instant;
@@ -10,7 +11,11 @@ import java.util.List;
  *
  * @param actionId deterministic: the same cause gives the same id, so replays are idempotent
  * @param repo lowercase {@code owner/repo}
- * @param target the issue or pull request number, or the workflow run id
+ * @param target the issue or pull request number, or the workflow run id; with a {@code
+ *     declaredTarget}, its id when that is a number, else {@link TypedTarget#legacyTarget()} (the
+ *     released schema requires a positive integer here)
+ * @param declaredTarget {@code typed_target}: what the action acts on, typed, when the writer said
+ *     so; null in records from before it existed, which {@link #typedTarget()} reads as before
  * @param type what to do
  * @param params the type's parameters (e.g. {@code {"labels":["triage"]}})
  * @param reason why, in words a maintainer reads
@@ -28,6 +33,7 @@ public record ActionRecord(
         String actionId,
         String repo,
         long target,
+        @JsonProperty("typed_target") TypedTarget declaredTarget,
         ActionType type,
         JsonNode params,
         String reason,
@@ -47,6 +53,18 @@ public record ActionRecord(
         if (target <= 0) {
             throw new IllegalArgumentException("target must be positive, got " + target);
         }
+        if (declaredTarget != null
+                && declaredTarget.number().isPresent()
+                && declaredTarget.number().getAsLong() != target) {
+            // a reader of the released schema acts on target: both must name the same thing
+            throw new IllegalArgumentException(
+                    "target "
+                            + target
+                            + " does not match typed_target "
+                            + declaredTarget
+                            + " of "
+                            + repo);
+        }
         Require.present(type, "type");
         params = params == null ? JsonNodeFactory.instance.objectNode() : params;
         Require.text(reason, "reason");
@@ -57,6 +75,77 @@ public record ActionRecord(
         Require.text(producedBy, "produced_by");
         causedBy = Require.list(causedBy);
         Require.present(createdAt, "created_at");
+    }
+
+    /** An action without a typed target, as every record was before {@code typed_target}. */
+    public ActionRecord(
+            String actionId,
+            String repo,
+            long target,
+            ActionType type,
+            JsonNode params,
+            String reason,
+            List<String> evidence,
+            double confidence,
+            String producedBy,
+            List<String> causedBy,
+            Long installationId,
+            Instant createdAt,
+            Instant notBefore,
+            Instant expiresAt,
+            boolean dryRun) {
+        this(
+                actionId,
+                repo,
+                target,
+                null,
+                type,
+                params,
+                reason,
+                evidence,
+                confidence,
+                producedBy,
+                causedBy,
+                installationId,
+                createdAt,
+                notBefore,
+                expiresAt,
+                dryRun);
+    }
+
+    /**
+     * What the action acts on: the {@code typed_target} written, or for a record without one, the
+     * type's default kind ({@link ActionType#defaultTargetKind()}) with {@code target} as its id,
+     * which is what such a record has always meant.
+     */
+    public TypedTarget typedTarget() {
+        return declaredTarget != null
+                ? declaredTarget
+                : new TypedTarget(type.defaultTargetKind(), Long.toString(target));
+    }
+
+    /**
+     * The same action on {@code on}, written as {@code typed_target}, with {@code target} set to
+     * match it ({@link TypedTarget#legacyTarget()}).
+     */
+    public ActionRecord withTypedTarget(TypedTarget on) {
+        return new ActionRecord(
+                actionId,
+                repo,
+                on.legacyTarget(),
+                on,
+                type,
+                params,
+                reason,
+                evidence,
+                confidence,
+                producedBy,
+                causedBy,
+                installationId,
+                createdAt,
+                notBefore,
+                expiresAt,
+                dryRun);
     }
 
     /** The same action, not due before {@code at} (a governor's delay). */
@@ -79,6 +168,7 @@ public record ActionRecord(
                 actionId,
                 repo,
                 target,
+                declaredTarget,
                 type,
                 params,
                 reason,
@@ -93,8 +183,15 @@ public record ActionRecord(
                 dryRun);
     }
 
-    /** {@code owner/repo#123}, the way errors and logs name the target. */
+    /**
+     * {@code owner/repo#123}, the way errors and logs name the target (an issue, a pull request or
+     * a run, as before); any other kind is named by kind and id, e.g. {@code owner/repo ref
+     * refs/heads/main}.
+     */
     public String targetRef() {
-        return repo + "#" + target;
+        TypedTarget t = typedTarget();
+        return t.namesAnIssueOrPullRequest() || t.kind().equals(TargetKind.WORKFLOW_RUN)
+                ? repo + "#" + target
+                : repo + " " + t.kind() + " " + t.id();
     }
 }

@@ -25,4 +25,17 @@ class ActionRecordTest {
         assertThat(a.asDryRun()).usingRecursiveComparison().ignoringFields("dryRun").isEqualTo(a);
         assertThat(a.asDryRun().dryRun()).isTrue();
     }
+
+    @Test
+    void theWithersKeepTheTypedTarget() {
+        ActionRecord onRun = SampleRecords.actionOnARun();
+
+        assertThat(onRun.withNotBefore(LATER).declaredTarget()).isEqualTo(onRun.declaredTarget());
+        assertThat(onRun.withExpiresAt(LATER).declaredTarget()).isEqualTo(onRun.declaredTarget());
+        assertThat(onRun.asDryRun().declaredTarget()).isEqualTo(onRun.declaredTarget());
+        assertThat(onRun.withTypedTarget(TypedTarget.workflowRun(7)))
+                .usingRecursiveComparison()
+                .ignoringFields("target", "declaredTarget")
+                .isEqualTo(onRun);
+    }
 }

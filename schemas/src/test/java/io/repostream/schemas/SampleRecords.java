@@ -63,6 +63,32 @@ final class SampleRecords {
                 false);
     }
 
+    /** A re-run with its run written as {@code typed_target}, as the CI retry rule may write it. */
+    static ActionRecord actionOnARun() {
+        return new ActionRecord(
+                        "ci-retry@1:octo-org/hello-world:run-30433642:attempt-2",
+                        "octo-org/hello-world",
+                        30433642,
+                        ActionType.RERUN_FAILED_JOBS,
+                        null,
+                        "run 30433642 failed (flaky)",
+                        List.of(),
+                        0.8,
+                        "ci-retry@1",
+                        List.of("72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+                        2L,
+                        T0,
+                        null,
+                        null,
+                        false)
+                .withTypedTarget(TypedTarget.workflowRun(30433642));
+    }
+
+    /** An action on a target without a number (a ref): target is then derived from it. */
+    static ActionRecord actionOnARef() {
+        return action().withTypedTarget(TypedTarget.ref("refs/heads/main"));
+    }
+
     static TargetState state() {
         return new TargetState(
                 "issue",

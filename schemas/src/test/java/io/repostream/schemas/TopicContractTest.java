@@ -204,6 +204,8 @@ class TopicContractTest {
                         event,
                         written(Topics.EVENTS_DLQ, "dead letter", SampleRecords.deadLetter()),
                         action,
+                        written(Topics.ACTIONS, "on a typed run", SampleRecords.actionOnARun()),
+                        written(Topics.ACTIONS, "on a typed ref", SampleRecords.actionOnARef()),
                         snapshot,
                         audit,
                         written(Topics.AUDIT, "dropped by a governor", droppedByAGovernor()),

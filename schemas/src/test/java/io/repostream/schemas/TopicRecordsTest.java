@@ -21,6 +21,8 @@ class TopicRecordsTest {
                 Arguments.of(Topics.EVENTS, SampleRecords.event()),
                 Arguments.of(Topics.EVENTS_DLQ, SampleRecords.deadLetter()),
                 Arguments.of(Topics.ACTIONS, SampleRecords.action()),
+                Arguments.of(Topics.ACTIONS, SampleRecords.actionOnARun()),
+                Arguments.of(Topics.ACTIONS, SampleRecords.actionOnARef()),
                 Arguments.of(Topics.SNAPSHOTS, SampleRecords.snapshot()),
                 Arguments.of(Topics.AUDIT, SampleRecords.audit()),
                 Arguments.of(Topics.CONFIG, SampleRecords.policy()),

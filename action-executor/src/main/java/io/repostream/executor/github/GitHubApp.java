@@ -5,15 +5,9 @@ import io.repostream.githubapp.AppJwt;
 import io.repostream.githubapp.InstallationToken;
 import io.repostream.githubapp.InstallationTokens;
 import io.repostream.githubapp.TokenRequest;
-import io.repostream.schemas.json.Json;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.interfaces.RSAPrivateKey;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,30 +16,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * GitHub App authentication: the app's JWT buys an installation token per installation, and each
  * repo's requests use the token of the installation that owns it. The JWT and the token cache (kept
  * until five minutes before a token expires) come from {@code github-app-auth}; the executor adds
- * which installation owns a repo and sends the app's requests through its own HTTP call, so that a
- * refusal is a {@link GitHubException} with GitHub's status and rate-limit headers. Neither the key
- * nor a token is ever put into a message.
+ * which installation owns a repo and sends the app's requests through the executor's {@link
+ * GitHubHttp} (the transport and metrics, not the write gate: these are reads with the app's JWT),
+ * so that a refusal is a {@link GitHubException} with GitHub's status and rate-limit headers.
+ * Neither the key nor a token is ever put into a message.
  */
 public final class GitHubApp implements Credentials {
-    private final String apiUrl;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final GitHubHttp http;
     private final InstallationTokens tokens;
     private final Map<String, Long> installationByRepo = new ConcurrentHashMap<>();
+
+    /** What each installation was granted, asked once per installation. */
+    private final Map<Long, Map<String, String>> permissionsByInstallation =
+            new ConcurrentHashMap<>();
 
     /** The app's slug, learnt from an installation lookup; its bot is {@code <slug>[bot]}. */
     private volatile String slug;
 
-    public GitHubApp(
-            long appId,
-            RSAPrivateKey key,
-            String apiUrl,
-            HttpClient http,
-            Duration timeout,
-            Clock clock) {
-        this.apiUrl = apiUrl;
+    public GitHubApp(long appId, RSAPrivateKey key, GitHubHttp http, Clock clock) {
         this.http = http;
-        this.timeout = timeout;
         this.tokens = new InstallationTokens(new AppJwt(appId, key, clock), this::newToken, clock);
     }
 
@@ -99,6 +88,32 @@ public final class GitHubApp implements Credentials {
     }
 
     /**
+     * The permissions the installation that owns {@code repo} was granted ({@code GET
+     * /app/installations/{installation_id}}), asked once per installation and process: an owner who
+     * grants more later is seen after a restart.
+     *
+     * @param installationId as the action names it, or null to look it up by repo
+     */
+    public Map<String, String> permissions(String repo, Long installationId) {
+        long installation = installationId != null ? installationId : installation(repo);
+        return permissionsByInstallation.computeIfAbsent(
+                installation,
+                id -> {
+                    JsonNode answer =
+                            send(
+                                    "GET",
+                                    "/app/installations/" + id,
+                                    "permissions of installation " + id);
+                    rememberSlug(answer);
+                    Map<String, String> granted = new java.util.TreeMap<>();
+                    answer.path("permissions")
+                            .properties()
+                            .forEach(e -> granted.put(e.getKey(), e.getValue().asText()));
+                    return Map.copyOf(granted);
+                });
+    }
+
+    /**
      * The login the app's installation tokens write as, {@code <slug>[bot]}: comments by it are the
      * app's own. The slug comes from the installation of {@code repo}, asked once.
      */
@@ -142,41 +157,25 @@ public final class GitHubApp implements Credentials {
     }
 
     private JsonNode send(String method, String path, String what, String appJwt) {
-        HttpRequest request =
-                HttpRequest.newBuilder(URI.create(apiUrl + path))
-                        .timeout(timeout)
-                        .header("Authorization", "Bearer " + appJwt)
-                        .header("Accept", "application/vnd.github+json")
-                        .header("X-GitHub-Api-Version", "2022-11-28")
-                        .method(method, HttpRequest.BodyPublishers.noBody())
-                        .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new GitHubException(
-                    "no answer asking GitHub for the " + what + ": " + e.getMessage(), 0, null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubException("interrupted asking GitHub for the " + what, 0, null, e);
+        return http.send(
+                        new GitHubRequest(
+                                operation(method, path),
+                                RequestGate.Kind.READ,
+                                method,
+                                path,
+                                null,
+                                null,
+                                "the " + what,
+                                "Bearer " + appJwt,
+                                null))
+                .body();
+    }
+
+    private static String operation(String method, String path) {
+        if (method.equals("POST")) {
+            return "create_installation_token";
         }
-        GitHubResponse seen = GitHubResponse.of(response.statusCode(), response.headers().map());
-        if (response.statusCode() >= 300) {
-            throw new GitHubException(
-                    "GitHub answered " + response.statusCode() + " asking for the " + what,
-                    response.statusCode(),
-                    seen,
-                    null);
-        }
-        try {
-            return Json.mapper().readTree(response.body());
-        } catch (IOException e) {
-            throw new GitHubException(
-                    "GitHub's answer for the " + what + " is not JSON",
-                    response.statusCode(),
-                    seen,
-                    e);
-        }
+        return path.startsWith("/app/") ? "get_installation" : "get_repo_installation";
     }
 
     @Override

@@ -1,19 +1,28 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
 import java.util.Optional;
 
 /**
- * Applies one action type through {@link GitHubClient} and declares how it is undone. Handlers are
- * stateless; the {@link io.repostream.executor.ActionProcessor} owns ordering (snapshot before
- * mutation, audit after).
+ * Applies one action type through a narrow GitHub interface of its own ({@code G}: labels,
+ * comments, runs, ...) and declares how it is undone. Handlers are stateless; the {@link
+ * io.repostream.executor.ActionProcessor} owns ordering (snapshot before mutation, audit after).
+ *
+ * @param <G> the part of GitHub the handler talks to; the executor's client implements every one
  */
-public interface ActionHandler {
+public interface ActionHandler<G> {
 
     ActionType type();
+
+    /**
+     * The GitHub App permission the handler's requests need (GitHub's "Permissions required for
+     * GitHub Apps"): an installation without it is not sent the action.
+     */
+    AppPermission permission();
 
     /**
      * Checks the action's parameters.
@@ -22,8 +31,8 @@ public interface ActionHandler {
      */
     void validate(ActionRecord action);
 
-    /** Reads the current state of the target. */
-    TargetState read(GitHubClient github, String repo, long target);
+    /** Reads the current state of the target, with GitHub's answer. */
+    GitHubResult<TargetState> read(G github, String repo, long target);
 
     /** The state the action would leave behind, for dry runs. */
     TargetState intended(TargetState before, ActionRecord action);
@@ -42,20 +51,20 @@ public interface ActionHandler {
      *     been sent before a crash)
      */
     Optional<TargetState> existingEffect(
-            GitHubClient github,
+            G github,
             ActionRecord action,
             TargetState before,
             TargetState current,
             boolean earlierAttempt);
 
-    /** Sends the mutation. */
-    Mutation apply(GitHubClient github, ActionRecord action, TargetState before);
+    /** Sends the mutation; the result carries GitHub's answer to it. */
+    Mutation apply(G github, ActionRecord action, TargetState before);
 
     /**
      * How to undo the action, given the state before it, right after it, and now. Only the part of
      * the target the action changed is looked at: if that part changed since, the plan is a
      * conflict and the change is left alone.
      */
-    UndoPlan planUndo(
+    UndoPlan<G> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current);
 }

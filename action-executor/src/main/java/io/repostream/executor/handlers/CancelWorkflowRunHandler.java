@@ -1,13 +1,20 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.Runs;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
 import java.util.Optional;
 
 /** {@code cancel_workflow_run}. Irreversible: a cancelled run cannot be resumed. */
-public final class CancelWorkflowRunHandler implements ActionHandler {
+public final class CancelWorkflowRunHandler implements ActionHandler<Runs> {
+
+    @Override
+    public AppPermission permission() {
+        return AppPermission.ACTIONS_WRITE;
+    }
 
     @Override
     public ActionType type() {
@@ -16,11 +23,12 @@ public final class CancelWorkflowRunHandler implements ActionHandler {
 
     @Override
     public void validate(ActionRecord action) {
-        // the target is the run id; no parameters
+        // the target is a workflow run; no parameters
+        Params.runId(action);
     }
 
     @Override
-    public TargetState read(GitHubClient github, String repo, long target) {
+    public GitHubResult<TargetState> read(Runs github, String repo, long target) {
         return github.workflowRun(repo, target);
     }
 
@@ -46,7 +54,7 @@ public final class CancelWorkflowRunHandler implements ActionHandler {
 
     @Override
     public Optional<TargetState> existingEffect(
-            GitHubClient github,
+            Runs github,
             ActionRecord action,
             TargetState before,
             TargetState current,
@@ -57,15 +65,14 @@ public final class CancelWorkflowRunHandler implements ActionHandler {
     }
 
     @Override
-    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
-        github.cancelWorkflowRun(action.repo(), action.target());
-        return Mutation.DONE;
+    public Mutation apply(Runs github, ActionRecord action, TargetState before) {
+        return Mutation.done(github.cancelWorkflowRun(action.repo(), Params.runId(action)));
     }
 
     @Override
-    public UndoPlan planUndo(
+    public UndoPlan<Runs> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current) {
-        return new UndoPlan.Irreversible(
+        return new UndoPlan.Irreversible<>(
                 "a cancelled run cannot be resumed (" + repo + "#" + target + ")");
     }
 }

@@ -1,6 +1,8 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.IssueStates;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
@@ -11,8 +13,13 @@ import java.util.Set;
  * {@code close_issue} with optional {@code params.state_reason} ({@code completed} or {@code
  * not_planned}); undone by reopening, unless somebody reopened it already.
  */
-public final class CloseIssueHandler implements ActionHandler {
+public final class CloseIssueHandler implements ActionHandler<IssueStates> {
     private static final Set<String> REASONS = Set.of("completed", "not_planned");
+
+    @Override
+    public AppPermission permission() {
+        return AppPermission.ISSUES_WRITE;
+    }
 
     @Override
     public ActionType type() {
@@ -34,7 +41,7 @@ public final class CloseIssueHandler implements ActionHandler {
     }
 
     @Override
-    public TargetState read(GitHubClient github, String repo, long target) {
+    public GitHubResult<TargetState> read(IssueStates github, String repo, long target) {
         return github.issue(repo, target);
     }
 
@@ -45,7 +52,7 @@ public final class CloseIssueHandler implements ActionHandler {
 
     @Override
     public Optional<TargetState> existingEffect(
-            GitHubClient github,
+            IssueStates github,
             ActionRecord action,
             TargetState before,
             TargetState current,
@@ -54,22 +61,21 @@ public final class CloseIssueHandler implements ActionHandler {
     }
 
     @Override
-    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
-        github.closeIssue(action.repo(), action.target(), reason(action));
-        return Mutation.DONE;
+    public Mutation apply(IssueStates github, ActionRecord action, TargetState before) {
+        return Mutation.done(github.closeIssue(action.repo(), action.target(), reason(action)));
     }
 
     @Override
-    public UndoPlan planUndo(
+    public UndoPlan<IssueStates> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current) {
         if ("closed".equals(before.state())) {
-            return new UndoPlan.NothingToUndo(repo + "#" + target + " was closed already");
+            return new UndoPlan.NothingToUndo<>(repo + "#" + target + " was closed already");
         }
         if (!"closed".equals(current.state())) {
-            return new UndoPlan.Conflict(
+            return new UndoPlan.Conflict<>(
                     repo + "#" + target + " was reopened since the action closed it");
         }
-        return new UndoPlan.Restore(
-                "reopen " + repo + "#" + target, gh -> gh.reopenIssue(repo, target));
+        return new UndoPlan.Restore<>(
+                "reopen " + repo + "#" + target, gh -> gh.reopenIssue(repo, target).response());
     }
 }

@@ -1,6 +1,8 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.Comments;
+import io.repostream.executor.github.GitHubResult;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
@@ -15,11 +17,16 @@ import java.util.Optional;
  * to the request is lost, the client looks for the marker before it sends the request again. Only
  * the executor's own comments count: a person quoting the marker does not.
  */
-public final class CreateCommentHandler implements ActionHandler {
+public final class CreateCommentHandler implements ActionHandler<Comments> {
 
     /** The hidden marker GitHub renders as nothing. */
     public static String marker(String actionId) {
         return "<!-- repostream:action_id=" + actionId + " -->";
+    }
+
+    @Override
+    public AppPermission permission() {
+        return AppPermission.ISSUES_WRITE;
     }
 
     @Override
@@ -33,7 +40,7 @@ public final class CreateCommentHandler implements ActionHandler {
     }
 
     @Override
-    public TargetState read(GitHubClient github, String repo, long target) {
+    public GitHubResult<TargetState> read(Comments github, String repo, long target) {
         return github.issue(repo, target);
     }
 
@@ -44,7 +51,7 @@ public final class CreateCommentHandler implements ActionHandler {
 
     @Override
     public Optional<TargetState> existingEffect(
-            GitHubClient github,
+            Comments github,
             ActionRecord action,
             TargetState before,
             TargetState current,
@@ -54,25 +61,27 @@ public final class CreateCommentHandler implements ActionHandler {
             return Optional.empty();
         }
         return github.findComment(action.repo(), action.target(), marker(action.actionId()))
+                .value()
                 .map(current::withCommentId);
     }
 
     @Override
-    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
+    public Mutation apply(Comments github, ActionRecord action, TargetState before) {
         String marker = marker(action.actionId());
         String body = Params.text(action, "body") + "\n\n" + marker;
         return Mutation.comment(github.createComment(action.repo(), action.target(), body, marker));
     }
 
     @Override
-    public UndoPlan planUndo(
+    public UndoPlan<Comments> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current) {
         if (after == null || after.commentId() == null) {
-            return new UndoPlan.NothingToUndo("no comment id recorded for " + repo + "#" + target);
+            return new UndoPlan.NothingToUndo<>(
+                    "no comment id recorded for " + repo + "#" + target);
         }
         long id = after.commentId();
-        return new UndoPlan.Restore(
+        return new UndoPlan.Restore<>(
                 "delete comment " + id + " on " + repo + "#" + target,
-                gh -> gh.deleteComment(repo, target, id));
+                gh -> gh.deleteComment(repo, target, id).response());
     }
 }

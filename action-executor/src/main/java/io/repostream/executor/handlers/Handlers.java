@@ -1,5 +1,6 @@
 package io.repostream.executor.handlers;
 
+import io.repostream.executor.github.GitHubClient;
 import io.repostream.schemas.ActionType;
 import java.util.EnumMap;
 import java.util.List;
@@ -7,11 +8,13 @@ import java.util.Map;
 
 /** The handler of each action type, registered by type; exactly one per type. */
 public final class Handlers {
-    private final Map<ActionType, ActionHandler> byType = new EnumMap<>(ActionType.class);
+    private final Map<ActionType, ActionHandler<? super GitHubClient>> byType =
+            new EnumMap<>(ActionType.class);
 
-    public Handlers(List<ActionHandler> handlers) {
-        for (ActionHandler handler : handlers) {
-            ActionHandler previous = byType.put(handler.type(), handler);
+    /** Each handler talks to a part of GitHub that the executor's client implements. */
+    public Handlers(List<? extends ActionHandler<? super GitHubClient>> handlers) {
+        for (ActionHandler<? super GitHubClient> handler : handlers) {
+            ActionHandler<? super GitHubClient> previous = byType.put(handler.type(), handler);
             if (previous != null) {
                 throw new IllegalArgumentException(
                         "two handlers registered for " + handler.type().wireName());
@@ -45,8 +48,8 @@ public final class Handlers {
     /**
      * @throws IllegalStateException when no handler is registered for {@code type}
      */
-    public ActionHandler of(ActionType type) {
-        ActionHandler handler = byType.get(type);
+    public ActionHandler<? super GitHubClient> of(ActionType type) {
+        ActionHandler<? super GitHubClient> handler = byType.get(type);
         if (handler == null) {
             throw new IllegalStateException("no handler registered for " + type.wireName());
         }

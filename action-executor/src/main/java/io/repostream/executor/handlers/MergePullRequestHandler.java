@@ -1,6 +1,8 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.Merges;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
@@ -12,8 +14,13 @@ import java.util.Set;
  * ({@code merge}, {@code squash}, {@code rebase}). Merges only while the head is still the commit
  * the rule looked at. Irreversible, which is why policies must enable it explicitly.
  */
-public final class MergePullRequestHandler implements ActionHandler {
+public final class MergePullRequestHandler implements ActionHandler<Merges> {
     private static final Set<String> METHODS = Set.of("merge", "squash", "rebase");
+
+    @Override
+    public AppPermission permission() {
+        return AppPermission.CONTENTS_WRITE;
+    }
 
     @Override
     public ActionType type() {
@@ -32,7 +39,7 @@ public final class MergePullRequestHandler implements ActionHandler {
     }
 
     @Override
-    public TargetState read(GitHubClient github, String repo, long target) {
+    public GitHubResult<TargetState> read(Merges github, String repo, long target) {
         return github.pullRequest(repo, target);
     }
 
@@ -70,7 +77,7 @@ public final class MergePullRequestHandler implements ActionHandler {
 
     @Override
     public Optional<TargetState> existingEffect(
-            GitHubClient github,
+            Merges github,
             ActionRecord action,
             TargetState before,
             TargetState current,
@@ -79,19 +86,19 @@ public final class MergePullRequestHandler implements ActionHandler {
     }
 
     @Override
-    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
-        github.mergePullRequest(
-                action.repo(),
-                action.target(),
-                Params.text(action, "head_sha"),
-                Params.optionalText(action, "merge_method", "merge"));
-        return Mutation.DONE;
+    public Mutation apply(Merges github, ActionRecord action, TargetState before) {
+        return Mutation.done(
+                github.mergePullRequest(
+                        action.repo(),
+                        action.target(),
+                        Params.text(action, "head_sha"),
+                        Params.optionalText(action, "merge_method", "merge")));
     }
 
     @Override
-    public UndoPlan planUndo(
+    public UndoPlan<Merges> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current) {
-        return new UndoPlan.Irreversible(
+        return new UndoPlan.Irreversible<>(
                 "a merge cannot be undone by the executor ("
                         + repo
                         + "#"

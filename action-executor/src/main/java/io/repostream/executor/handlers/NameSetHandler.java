@@ -1,6 +1,7 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
@@ -12,14 +13,17 @@ import java.util.Optional;
  * reviewers. Undo reverses exactly the names the action changed, unless one of them changed again
  * since.
  */
-abstract class NameSetHandler implements ActionHandler {
+abstract class NameSetHandler<G> implements ActionHandler<G> {
     private final ActionType type;
     private final String param;
     private final String noun;
     private final boolean adds;
+    private final AppPermission permission;
 
-    NameSetHandler(ActionType type, String param, String noun, boolean adds) {
+    NameSetHandler(
+            ActionType type, String param, String noun, boolean adds, AppPermission permission) {
         this.type = type;
+        this.permission = permission;
         this.param = param;
         this.noun = noun;
         this.adds = adds;
@@ -28,6 +32,11 @@ abstract class NameSetHandler implements ActionHandler {
     @Override
     public ActionType type() {
         return type;
+    }
+
+    @Override
+    public AppPermission permission() {
+        return permission;
     }
 
     /** The names of the action, from its params. */
@@ -39,20 +48,22 @@ abstract class NameSetHandler implements ActionHandler {
 
     abstract TargetState with(TargetState state, List<String> names);
 
-    /** Sends the addition; returns the whole set afterwards when GitHub's answer shows it. */
-    abstract List<String> add(GitHubClient github, String repo, long target, List<String> names);
+    /**
+     * Sends the addition; returns the whole set afterwards when GitHub's answer shows it (else a
+     * null value), with GitHub's answer.
+     */
+    abstract GitHubResult<List<String>> add(G github, String repo, long target, List<String> names);
 
-    /** Sends the removal; returns the whole set afterwards when GitHub's answer shows it. */
-    abstract List<String> remove(GitHubClient github, String repo, long target, List<String> names);
+    /**
+     * Sends the removal; returns the whole set afterwards when GitHub's answer shows it (else a
+     * null value), with GitHub's answer.
+     */
+    abstract GitHubResult<List<String>> remove(
+            G github, String repo, long target, List<String> names);
 
     @Override
     public void validate(ActionRecord action) {
         names(action);
-    }
-
-    @Override
-    public TargetState read(GitHubClient github, String repo, long target) {
-        return github.issue(repo, target);
     }
 
     @Override
@@ -65,7 +76,7 @@ abstract class NameSetHandler implements ActionHandler {
 
     @Override
     public Optional<TargetState> existingEffect(
-            GitHubClient github,
+            G github,
             ActionRecord action,
             TargetState before,
             TargetState current,
@@ -74,15 +85,17 @@ abstract class NameSetHandler implements ActionHandler {
     }
 
     @Override
-    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
+    public Mutation apply(G github, ActionRecord action, TargetState before) {
         // only what is still missing (or still present): GitHub would accept the rest, but the
         // request would then claim changes that did not happen
         List<String> pending = pending(action, before);
-        List<String> now =
+        GitHubResult<List<String>> now =
                 adds
                         ? add(github, action.repo(), action.target(), pending)
                         : remove(github, action.repo(), action.target(), pending);
-        return now == null ? Mutation.DONE : Mutation.answered(with(before, now));
+        return now.value() == null
+                ? Mutation.done(now)
+                : Mutation.answered(with(before, now.value()), now.response());
     }
 
     private List<String> pending(ActionRecord action, TargetState state) {
@@ -93,14 +106,14 @@ abstract class NameSetHandler implements ActionHandler {
     }
 
     @Override
-    public UndoPlan planUndo(
+    public UndoPlan<G> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current) {
         List<String> changed =
                 adds
                         ? States.minus(current(after), current(before))
                         : States.minus(current(before), current(after));
         if (changed.isEmpty()) {
-            return new UndoPlan.NothingToUndo(
+            return new UndoPlan.NothingToUndo<>(
                     "the action changed no " + noun + " on " + repo + "#" + target);
         }
         List<String> changedAgain =
@@ -108,7 +121,7 @@ abstract class NameSetHandler implements ActionHandler {
                         ? States.minus(changed, current(current))
                         : States.intersection(changed, current(current));
         if (!changedAgain.isEmpty()) {
-            return new UndoPlan.Conflict(
+            return new UndoPlan.Conflict<>(
                     noun
                             + " "
                             + changedAgain
@@ -123,12 +136,12 @@ abstract class NameSetHandler implements ActionHandler {
                             + current(current));
         }
         if (adds) {
-            return new UndoPlan.Restore(
+            return new UndoPlan.Restore<>(
                     "remove " + noun + " " + changed + " from " + repo + "#" + target,
-                    gh -> remove(gh, repo, target, changed));
+                    gh -> remove(gh, repo, target, changed).response());
         }
-        return new UndoPlan.Restore(
+        return new UndoPlan.Restore<>(
                 "add " + noun + " " + changed + " back to " + repo + "#" + target,
-                gh -> add(gh, repo, target, changed));
+                gh -> add(gh, repo, target, changed).response());
     }
 }

@@ -2,6 +2,8 @@ package io.repostream.executor.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.TargetKind;
+import io.repostream.schemas.TypedTarget;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,6 +44,18 @@ final class Params {
             throw invalid(action, "params." + field + " must be a non-blank string when present");
         }
         return node.asText();
+    }
+
+    /**
+     * The run an action on a workflow run acts on: the id of its typed target, which for a record
+     * without {@code typed_target} is its {@code target} ({@link ActionRecord#typedTarget()}).
+     */
+    static long runId(ActionRecord action) {
+        TypedTarget target = action.typedTarget();
+        if (!target.kind().equals(TargetKind.WORKFLOW_RUN) || target.number().isEmpty()) {
+            throw invalid(action, "the target must be a workflow run, got " + target);
+        }
+        return target.number().getAsLong();
     }
 
     static IllegalArgumentException invalid(ActionRecord action, String message) {

@@ -1,15 +1,17 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.Labels;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
 import java.util.List;
 
 /** {@code remove_label} with {@code params.label}; undone by adding the label back. */
-public final class RemoveLabelHandler extends NameSetHandler {
+public final class RemoveLabelHandler extends NameSetHandler<Labels> {
     public RemoveLabelHandler() {
-        super(ActionType.REMOVE_LABEL, "label", "labels", false);
+        super(ActionType.REMOVE_LABEL, "label", "labels", false, AppPermission.ISSUES_WRITE);
     }
 
     @Override
@@ -28,13 +30,18 @@ public final class RemoveLabelHandler extends NameSetHandler {
     }
 
     @Override
-    List<String> add(GitHubClient github, String repo, long target, List<String> names) {
+    public GitHubResult<TargetState> read(Labels github, String repo, long target) {
+        return github.issue(repo, target);
+    }
+
+    @Override
+    GitHubResult<List<String>> add(Labels github, String repo, long target, List<String> names) {
         return github.addLabels(repo, target, names);
     }
 
     @Override
-    List<String> remove(GitHubClient github, String repo, long target, List<String> names) {
-        List<String> left = null;
+    GitHubResult<List<String>> remove(Labels github, String repo, long target, List<String> names) {
+        GitHubResult<List<String>> left = new GitHubResult<>(null, null);
         for (String label : names) {
             left = github.removeLabel(repo, target, label);
         }

@@ -1,13 +1,20 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.IssueStates;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
 import java.util.Optional;
 
 /** {@code reopen_issue}; undone by closing again with the earlier state reason. */
-public final class ReopenIssueHandler implements ActionHandler {
+public final class ReopenIssueHandler implements ActionHandler<IssueStates> {
+
+    @Override
+    public AppPermission permission() {
+        return AppPermission.ISSUES_WRITE;
+    }
 
     @Override
     public ActionType type() {
@@ -20,7 +27,7 @@ public final class ReopenIssueHandler implements ActionHandler {
     }
 
     @Override
-    public TargetState read(GitHubClient github, String repo, long target) {
+    public GitHubResult<TargetState> read(IssueStates github, String repo, long target) {
         return github.issue(repo, target);
     }
 
@@ -31,7 +38,7 @@ public final class ReopenIssueHandler implements ActionHandler {
 
     @Override
     public Optional<TargetState> existingEffect(
-            GitHubClient github,
+            IssueStates github,
             ActionRecord action,
             TargetState before,
             TargetState current,
@@ -40,24 +47,23 @@ public final class ReopenIssueHandler implements ActionHandler {
     }
 
     @Override
-    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
-        github.reopenIssue(action.repo(), action.target());
-        return Mutation.DONE;
+    public Mutation apply(IssueStates github, ActionRecord action, TargetState before) {
+        return Mutation.done(github.reopenIssue(action.repo(), action.target()));
     }
 
     @Override
-    public UndoPlan planUndo(
+    public UndoPlan<IssueStates> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current) {
         if ("open".equals(before.state())) {
-            return new UndoPlan.NothingToUndo(repo + "#" + target + " was open already");
+            return new UndoPlan.NothingToUndo<>(repo + "#" + target + " was open already");
         }
         if (!"open".equals(current.state())) {
-            return new UndoPlan.Conflict(
+            return new UndoPlan.Conflict<>(
                     repo + "#" + target + " was closed again since the action reopened it");
         }
         String reason = before.stateReason() == null ? "completed" : before.stateReason();
-        return new UndoPlan.Restore(
+        return new UndoPlan.Restore<>(
                 "close " + repo + "#" + target + " as " + reason,
-                gh -> gh.closeIssue(repo, target, reason));
+                gh -> gh.closeIssue(repo, target, reason).response());
     }
 }

@@ -1,6 +1,8 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.Reviewers;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
 import java.util.List;
@@ -9,14 +11,14 @@ import java.util.List;
  * {@code request_reviewers} with {@code params.reviewers} on a pull request; undone by removing the
  * review requests it added (a reviewer who already reviewed is no longer requested: conflict).
  */
-public final class RequestReviewersHandler extends NameSetHandler {
+public final class RequestReviewersHandler extends NameSetHandler<Reviewers> {
     public RequestReviewersHandler() {
-        super(ActionType.REQUEST_REVIEWERS, "reviewers", "requested reviewers", true);
-    }
-
-    @Override
-    public TargetState read(GitHubClient github, String repo, long target) {
-        return github.pullRequest(repo, target);
+        super(
+                ActionType.REQUEST_REVIEWERS,
+                "reviewers",
+                "requested reviewers",
+                true,
+                AppPermission.PULL_REQUESTS_WRITE);
     }
 
     @Override
@@ -30,14 +32,18 @@ public final class RequestReviewersHandler extends NameSetHandler {
     }
 
     @Override
-    List<String> add(GitHubClient github, String repo, long target, List<String> names) {
-        github.requestReviewers(repo, target, names);
-        return null;
+    public GitHubResult<TargetState> read(Reviewers github, String repo, long target) {
+        return github.pullRequest(repo, target);
     }
 
     @Override
-    List<String> remove(GitHubClient github, String repo, long target, List<String> names) {
-        github.removeRequestedReviewers(repo, target, names);
-        return null;
+    GitHubResult<List<String>> add(Reviewers github, String repo, long target, List<String> names) {
+        return github.requestReviewers(repo, target, names).map(nothing -> null);
+    }
+
+    @Override
+    GitHubResult<List<String>> remove(
+            Reviewers github, String repo, long target, List<String> names) {
+        return github.removeRequestedReviewers(repo, target, names).map(nothing -> null);
     }
 }

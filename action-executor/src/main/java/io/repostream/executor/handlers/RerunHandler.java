@@ -1,6 +1,8 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.Runs;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
@@ -12,7 +14,7 @@ import java.util.Set;
  * Re-runs a workflow run (all jobs, or the failed ones). Undone by cancelling the new attempt while
  * it still runs; a finished attempt cannot be undone.
  */
-public final class RerunHandler implements ActionHandler {
+public final class RerunHandler implements ActionHandler<Runs> {
     static final Set<String> RUNNING =
             Set.of("queued", "in_progress", "waiting", "pending", "requested");
 
@@ -31,17 +33,23 @@ public final class RerunHandler implements ActionHandler {
     }
 
     @Override
+    public AppPermission permission() {
+        return AppPermission.ACTIONS_WRITE;
+    }
+
+    @Override
     public ActionType type() {
         return type;
     }
 
     @Override
     public void validate(ActionRecord action) {
-        // the target is the run id; no parameters
+        // the target is a workflow run; no parameters
+        Params.runId(action);
     }
 
     @Override
-    public TargetState read(GitHubClient github, String repo, long target) {
+    public GitHubResult<TargetState> read(Runs github, String repo, long target) {
         return github.workflowRun(repo, target);
     }
 
@@ -65,7 +73,7 @@ public final class RerunHandler implements ActionHandler {
 
     @Override
     public Optional<TargetState> existingEffect(
-            GitHubClient github,
+            Runs github,
             ActionRecord action,
             TargetState before,
             TargetState current,
@@ -80,26 +88,24 @@ public final class RerunHandler implements ActionHandler {
     }
 
     @Override
-    public Mutation apply(GitHubClient github, ActionRecord action, TargetState before) {
+    public Mutation apply(Runs github, ActionRecord action, TargetState before) {
         // the attempt seen tells, when GitHub's answer is lost, whether the re-run was made
         int attempt = before.runAttempt() == null ? 1 : before.runAttempt();
-        if (type == ActionType.RERUN_FAILED_JOBS) {
-            github.rerunFailedJobs(action.repo(), action.target(), attempt);
-        } else {
-            github.rerunWorkflow(action.repo(), action.target(), attempt);
-        }
-        return Mutation.DONE;
+        return Mutation.done(
+                type == ActionType.RERUN_FAILED_JOBS
+                        ? github.rerunFailedJobs(action.repo(), Params.runId(action), attempt)
+                        : github.rerunWorkflow(action.repo(), Params.runId(action), attempt));
     }
 
     @Override
-    public UndoPlan planUndo(
+    public UndoPlan<Runs> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current) {
         String ref = repo + "#" + target;
         if (after == null || Objects.equals(before.runAttempt(), after.runAttempt())) {
-            return new UndoPlan.NothingToUndo("the action started no new attempt of run " + ref);
+            return new UndoPlan.NothingToUndo<>("the action started no new attempt of run " + ref);
         }
         if (!Objects.equals(current.runAttempt(), after.runAttempt())) {
-            return new UndoPlan.Conflict(
+            return new UndoPlan.Conflict<>(
                     "run "
                             + ref
                             + " was re-run again since (attempt "
@@ -107,7 +113,7 @@ public final class RerunHandler implements ActionHandler {
                             + ")");
         }
         if (!RUNNING.contains(current.runStatus())) {
-            return new UndoPlan.Conflict(
+            return new UndoPlan.Conflict<>(
                     "attempt "
                             + current.runAttempt()
                             + " of run "
@@ -116,8 +122,8 @@ public final class RerunHandler implements ActionHandler {
                             + current.runConclusion()
                             + "); only a running re-run can be cancelled");
         }
-        return new UndoPlan.Restore(
+        return new UndoPlan.Restore<>(
                 "cancel attempt " + current.runAttempt() + " of run " + ref,
-                gh -> gh.cancelWorkflowRun(repo, target));
+                gh -> gh.cancelWorkflowRun(repo, target).response());
     }
 }

@@ -110,6 +110,15 @@ public final class ExecutorMetrics {
                     .help("GitHub requests waiting out a rate limit in a worker right now")
                     .register(registry);
 
+    private final Counter permissionRefusals =
+            Counter.builder()
+                    .name("repostream_executor_permission_refusals_total")
+                    .help(
+                            "Actions not sent because the GitHub App installation lacks the"
+                                    + " permission their handler needs")
+                    .labelNames("action_type", "permission")
+                    .register(registry);
+
     private final Counter heldPauses =
             Counter.builder()
                     .name("repostream_executor_deferred_partition_pauses_total")
@@ -120,6 +129,11 @@ public final class ExecutorMetrics {
 
     public void action(ActionType type, String repo, AuditOutcome outcome) {
         actions.labelValues(type.wireName(), repo, outcome.wireName()).inc();
+    }
+
+    /** An action not sent because its installation lacks the permission its handler needs. */
+    public void permissionRefused(ActionType type, String permission) {
+        permissionRefusals.labelValues(type.wireName(), permission).inc();
     }
 
     public void handlerFailed(ActionType type, String repo) {

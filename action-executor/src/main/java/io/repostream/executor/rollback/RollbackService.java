@@ -86,11 +86,22 @@ public final class RollbackService {
                     Status.FAILED,
                     "no snapshot of " + ref + " for action " + actionId);
         }
+        return undo(handlers.of(applied.actionType()), github, applied, before, preview);
+    }
+
+    /** Undoes {@code applied} through its handler's own part of GitHub. */
+    private <G> RollbackResult undo(
+            ActionHandler<G> handler,
+            G github,
+            AuditRecord applied,
+            TargetState before,
+            boolean preview) {
+        String actionId = applied.actionId();
+        String ref = applied.repo() + "#" + applied.target();
         Instant started = clock.instant();
-        ActionHandler handler = handlers.of(applied.actionType());
         TargetState current;
         try {
-            current = handler.read(github, applied.repo(), applied.target());
+            current = handler.read(github, applied.repo(), applied.target()).value();
         } catch (GitHubException e) {
             return finish(
                     applied,
@@ -102,14 +113,14 @@ public final class RollbackService {
                     "cannot read " + ref + ": " + e.getMessage(),
                     started);
         }
-        UndoPlan plan =
+        UndoPlan<G> plan =
                 handler.planUndo(
                         applied.repo(), applied.target(), before, applied.after(), current);
         if (preview) {
             return new RollbackResult(actionId, ref, previewStatus(plan), plan.description());
         }
-        if (plan instanceof UndoPlan.Restore restore) {
-            return restore(applied, handler, restore, current, started);
+        if (plan instanceof UndoPlan.Restore<G> restore) {
+            return restore(applied, handler, github, restore, current, started);
         }
         if (plan instanceof UndoPlan.NothingToUndo) {
             return finish(
@@ -127,7 +138,7 @@ public final class RollbackService {
         return finish(applied, false, status, current, null, null, plan.description(), started);
     }
 
-    private static Status previewStatus(UndoPlan plan) {
+    private static Status previewStatus(UndoPlan<?> plan) {
         if (plan instanceof UndoPlan.Restore) {
             return Status.PREVIEW;
         }
@@ -157,14 +168,16 @@ public final class RollbackService {
         return results;
     }
 
-    private RollbackResult restore(
+    private <G> RollbackResult restore(
             AuditRecord applied,
-            ActionHandler handler,
-            UndoPlan.Restore plan,
+            ActionHandler<G> handler,
+            G github,
+            UndoPlan.Restore<G> plan,
             TargetState current,
             Instant started) {
+        GitHubResponse response;
         try {
-            plan.steps().accept(github);
+            response = plan.steps().apply(github);
         } catch (GitHubException e) {
             // gone or refused: somebody changed the target under us, which is a conflict
             Status status =
@@ -181,16 +194,15 @@ public final class RollbackService {
                     plan.description() + " failed: " + e.getMessage(),
                     started);
         }
-        Optional<GitHubResponse> response = github.lastResponse();
-        TargetState after = handler.read(github, applied.repo(), applied.target());
+        TargetState after = handler.read(github, applied.repo(), applied.target()).value();
         AuditRecord audit =
                 audit(
                         applied,
                         AuditOutcome.ROLLED_BACK,
                         current,
                         after,
-                        response.map(GitHubResponse::status).orElse(null),
-                        response.map(GitHubResponse::rateLimit).orElse(null),
+                        response == null ? null : response.status(),
+                        response == null ? null : response.rateLimit(),
                         plan.description(),
                         started);
         writer.write(audit);

@@ -54,8 +54,8 @@ class ConcurrencyCapTest {
                         .withoutPacing()
                         .withMaxConcurrentRequests(cap);
         ExecutorMetrics metrics = new ExecutorMetrics();
-        HubGitHubClient client =
-                new HubGitHubClient(config, new RequestGate(config, metrics), metrics);
+        RestGitHubClient client =
+                new RestGitHubClient(config, new RequestGate(config, metrics), metrics);
         // warm the client's repository cache, so that every request below is one issue read
         client.issue(REPO, issues.get(0));
         github.setResponseDelay(Duration.ofMillis(200));
@@ -65,7 +65,7 @@ class ConcurrencyCapTest {
         try {
             List<Future<TargetState>> reads = new ArrayList<>();
             for (int number : issues) {
-                reads.add(pool.submit(() -> client.issue(REPO, number)));
+                reads.add(pool.submit(() -> client.issue(REPO, number).value()));
             }
             for (Future<TargetState> read : reads) {
                 assertThat(read.get(30, TimeUnit.SECONDS).state()).isEqualTo("open");

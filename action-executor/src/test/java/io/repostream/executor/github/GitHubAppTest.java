@@ -149,22 +149,22 @@ class GitHubAppTest {
                 + "-----\n";
     }
 
-    private HubGitHubClient client() {
+    private RestGitHubClient client() {
         return client(pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
     }
 
-    private HubGitHubClient client(String privateKeyPem) {
+    private RestGitHubClient client(String privateKeyPem) {
         ExecutorConfig config =
                 ExecutorConfig.forGitHubApp("127.0.0.1:1", baseUrl(), APP_ID, privateKeyPem)
                         .withoutPacing();
         ExecutorMetrics metrics = new ExecutorMetrics();
-        return new HubGitHubClient(config, new RequestGate(config, metrics), metrics);
+        return new RestGitHubClient(config, new RequestGate(config, metrics), metrics);
     }
 
     @Test
     void readsWithTheInstallationTokenOfTheRepoAndFetchesItOnce() {
-        HubGitHubClient client = client();
-        TargetState issue = client.issue("acme/app", 18);
+        RestGitHubClient client = client();
+        TargetState issue = client.issue("acme/app", 18).value();
         client.issue("acme/app", 18);
         client.issue("acme/app", 18);
         assertThat(issue.state()).isEqualTo("closed");
@@ -175,7 +175,7 @@ class GitHubAppTest {
 
     @Test
     void usesTheInstallationAnActionNamesWithoutLookingItUp() {
-        HubGitHubClient client = client();
+        RestGitHubClient client = client();
         client.installationOf("acme/app", 77);
         client.issue("acme/app", 18);
         assertThat(requests).doesNotContain("GET /repos/acme/app/installation");
@@ -194,7 +194,7 @@ class GitHubAppTest {
         byte[] pkcs8 = keys.getPrivate().getEncoded();
         // PKCS#8 for RSA is a fixed 26-byte envelope around the PKCS#1 key
         byte[] pkcs1 = Arrays.copyOfRange(pkcs8, 26, pkcs8.length);
-        assertThat(client(pem("RSA PRIVATE KEY", pkcs1)).issue("acme/app", 18).state())
+        assertThat(client(pem("RSA PRIVATE KEY", pkcs1)).issue("acme/app", 18).value().state())
                 .isEqualTo("closed");
         assertThat(requests).containsOnlyOnce("POST /app/installations/77/access_tokens");
     }

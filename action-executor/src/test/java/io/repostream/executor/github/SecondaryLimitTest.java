@@ -49,17 +49,17 @@ class SecondaryLimitTest {
         github.close();
     }
 
-    private HubGitHubClient client(String token) {
+    private RestGitHubClient client(String token) {
         return client(token, FIRST_WAIT);
     }
 
-    private HubGitHubClient client(String token, Duration firstWait) {
+    private RestGitHubClient client(String token, Duration firstWait) {
         ExecutorConfig config =
                 ExecutorConfig.defaults("127.0.0.1:1", github.baseUrl(), token)
                         .withoutPacing()
                         .withRetries(3, Duration.ofMillis(10), Duration.ofMinutes(1));
         // the first wait is GitHub's minute in production; shortened so the test is quick
-        return new HubGitHubClient(
+        return new RestGitHubClient(
                 config,
                 Credentials.token(token),
                 new RequestGate(config, metrics, firstWait),
@@ -70,7 +70,7 @@ class SecondaryLimitTest {
     void waitsAfterASecondaryLimitWithoutRetryAfterAndThenCreatesTheComment() throws Exception {
         github.setSecondaryLimit(1);
         github.setSecondaryLimitRetryAfter(false);
-        HubGitHubClient client = client(GitHubSimulator.DEFAULT_TOKEN, LIFTED_WAIT);
+        RestGitHubClient client = client(GitHubSimulator.DEFAULT_TOKEN, LIFTED_WAIT);
         client.createComment(REPO, issue, "first");
         String post = "POST /repos/" + REPO + "/issues/" + issue + "/comments";
 
@@ -84,7 +84,7 @@ class SecondaryLimitTest {
                             github.resetQuotas();
                         });
         long started = System.nanoTime();
-        long id = client.createComment(REPO, issue, "second");
+        long id = client.createComment(REPO, issue, "second").value();
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
         lift.get(20, TimeUnit.SECONDS);
 
@@ -120,7 +120,7 @@ class SecondaryLimitTest {
         }
         String post = "POST /repos/" + REPO + "/issues/" + issue + "/labels";
         github.limitNext(status, 2, "/repos/" + REPO + "/issues/" + issue + "/labels");
-        HubGitHubClient client = client(GitHubSimulator.DEFAULT_TOKEN, Duration.ofMinutes(5));
+        RestGitHubClient client = client(GitHubSimulator.DEFAULT_TOKEN, Duration.ofMinutes(5));
 
         long started = System.nanoTime();
         client.addLabels(REPO, issue, List.of("bug"));
@@ -139,7 +139,7 @@ class SecondaryLimitTest {
     void givesUpWithTheLimitWhenItKeepsRefusingAndDoublesTheWait() {
         github.setSecondaryLimit(1);
         github.setSecondaryLimitRetryAfter(false);
-        HubGitHubClient client = client(GitHubSimulator.DEFAULT_TOKEN);
+        RestGitHubClient client = client(GitHubSimulator.DEFAULT_TOKEN);
         client.createComment(REPO, issue, "first");
 
         long started = System.nanoTime();
@@ -162,7 +162,7 @@ class SecondaryLimitTest {
     @Test
     void failsAtOnceOnAPlain403ForLackOfPermission() {
         github.addReadOnlyToken("read-only-token", "reader");
-        HubGitHubClient client = client("read-only-token");
+        RestGitHubClient client = client("read-only-token");
 
         assertThatThrownBy(() -> client.addLabels(REPO, issue, List.of("bug")))
                 .isInstanceOfSatisfying(

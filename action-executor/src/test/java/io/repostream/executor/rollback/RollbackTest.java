@@ -15,6 +15,7 @@ import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.TypedTarget;
 import io.repostream.schemas.json.Json;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.junit.KafkaAndGitHub;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Undoing applied actions against the simulator: by id, in bulk, over HTTP and from the CLI. */
 @ExtendWith(KafkaAndGitHub.class)
@@ -176,6 +179,41 @@ class RollbackTest {
         assertThat(executor.rollbacks().rollback(close.actionId(), false).status())
                 .isEqualTo(Status.CONFLICT);
         assertThat(github.issue(REPO, other).state()).isEqualTo("open");
+    }
+
+    @ParameterizedTest(name = "typed_target: {0}")
+    @ValueSource(booleans = {true, false})
+    void cancelsTheAttemptARerunStartedWithOrWithoutATypedTarget(boolean typed) {
+        long run = github.createWorkflowRun(REPO, 7, "f".repeat(40), "completed", "failure");
+        Actions.Builder builder =
+                Actions.builder(ActionType.RERUN_FAILED_JOBS, REPO, run, Actions.params());
+        ActionRecord rerun = (typed ? builder.on(TypedTarget.workflowRun(run)) : builder).build();
+        apply(rerun);
+        assertThat(github.workflowRun(REPO, run).runAttempt()).isEqualTo(2);
+
+        RollbackResult result = executor.rollbacks().rollback(rerun.actionId(), false);
+
+        assertThat(result.status()).as(result.detail()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(github.workflowRun(REPO, run).conclusion()).isEqualTo("cancelled");
+        topics.awaitAudit(rerun.actionId(), AuditOutcome.ROLLED_BACK, WAIT);
+    }
+
+    @ParameterizedTest(name = "typed_target: {0}")
+    @ValueSource(booleans = {true, false})
+    void removesALabelItAddedToAPullRequestWithOrWithoutATypedTarget(boolean typed) {
+        int pr =
+                github.createPullRequest(
+                        REPO, "Label me", "", "alice", "label-me-" + typed, "d".repeat(40));
+        Actions.Builder builder =
+                Actions.builder(ActionType.ADD_LABELS, REPO, pr, Actions.names("labels", "typed"));
+        ActionRecord label = (typed ? builder.on(TypedTarget.pullRequest(pr)) : builder).build();
+        apply(label);
+        assertThat(github.labels(REPO, pr)).containsExactly("typed");
+
+        RollbackResult result = executor.rollbacks().rollback(label.actionId(), false);
+
+        assertThat(result.status()).as(result.detail()).isEqualTo(Status.ROLLED_BACK);
+        assertThat(github.labels(REPO, pr)).isEmpty();
     }
 
     @Test

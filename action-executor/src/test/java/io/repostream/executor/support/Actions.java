@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.TypedTarget;
 import io.repostream.schemas.json.Json;
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class Actions {
         private Instant expiresAt;
         private boolean dryRun;
         private Long installationId;
+        private TypedTarget typedTarget;
 
         Builder(ActionType type, String repo, long target, ObjectNode params) {
             this.type = type;
@@ -83,28 +85,36 @@ public final class Actions {
             return this;
         }
 
+        /** Writes {@code typed_target} (and the integer target that goes with it). */
+        public Builder on(TypedTarget target) {
+            this.typedTarget = target;
+            return this;
+        }
+
         public Builder dryRun(boolean on) {
             this.dryRun = on;
             return this;
         }
 
         public ActionRecord build() {
-            return new ActionRecord(
-                    actionId,
-                    repo,
-                    target,
-                    type,
-                    params,
-                    "because the test says so",
-                    List.of("evidence-1"),
-                    0.9,
-                    producedBy,
-                    List.of("event-" + actionId),
-                    installationId,
-                    Instant.now(),
-                    notBefore,
-                    expiresAt,
-                    dryRun);
+            ActionRecord action =
+                    new ActionRecord(
+                            actionId,
+                            repo,
+                            target,
+                            type,
+                            params,
+                            "because the test says so",
+                            List.of("evidence-1"),
+                            0.9,
+                            producedBy,
+                            List.of("event-" + actionId),
+                            installationId,
+                            Instant.now(),
+                            notBefore,
+                            expiresAt,
+                            dryRun);
+            return typedTarget == null ? action : action.withTypedTarget(typedTarget);
         }
     }
 }

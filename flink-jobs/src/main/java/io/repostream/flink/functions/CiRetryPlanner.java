@@ -9,6 +9,7 @@ import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -170,7 +171,9 @@ public final class CiRetryPlanner extends PolicyAwareFunction<GitHubEvent, Actio
 
         if (cls.retryable()) {
             if (attempt < policy.retry().maxAttempts() && reruns.size() < MAX_RERUNS_PER_HOUR) {
-                out.collect(rerun(event, policy, runId, attempt, cls, text));
+                out.collect(
+                        rerun(event, policy, runId, attempt, cls, text)
+                                .withTypedTarget(TypedTarget.workflowRun(runId)));
                 reruns = SlotSchedule.with(reruns, event.occurredAt().toEpochMilli());
                 next =
                         new CiWorkflowState(

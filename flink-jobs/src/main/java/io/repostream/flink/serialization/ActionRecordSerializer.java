@@ -15,6 +15,8 @@ import static io.repostream.flink.serialization.BinaryFields.writeStrings;
 
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.TargetKind;
+import io.repostream.schemas.TypedTarget;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -36,6 +38,7 @@ public final class ActionRecordSerializer extends ImmutableRecordSerializer<Acti
         writeString(a.actionId(), out);
         writeString(a.repo(), out);
         out.writeLong(a.target());
+        writeTypedTarget(a.declaredTarget(), out);
         writeEnum(a.type(), out);
         JsonNodeCodec.write(a.params(), out);
         writeString(a.reason(), out);
@@ -56,6 +59,7 @@ public final class ActionRecordSerializer extends ImmutableRecordSerializer<Acti
                 readString(in),
                 readString(in),
                 in.readLong(),
+                readTypedTarget(in),
                 readEnum(TYPES, in),
                 JsonNodeCodec.read(in),
                 readString(in),
@@ -68,6 +72,21 @@ public final class ActionRecordSerializer extends ImmutableRecordSerializer<Acti
                 readNullableInstant(in),
                 readNullableInstant(in),
                 in.readBoolean());
+    }
+
+    /** Null, or the kind by its wire name (a kind from a newer writer passes on unchanged). */
+    private static void writeTypedTarget(TypedTarget t, DataOutputView out) throws IOException {
+        out.writeBoolean(t != null);
+        if (t != null) {
+            writeString(t.kind().wireName(), out);
+            writeString(t.id(), out);
+        }
+    }
+
+    private static TypedTarget readTypedTarget(DataInputView in) throws IOException {
+        return in.readBoolean()
+                ? new TypedTarget(TargetKind.of(readString(in)), readString(in))
+                : null;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Retry;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,6 +53,7 @@ class CiRetryPlannerTest {
         assertThat(rerun.actionId()).isEqualTo("ci-retry@1:octo-org/widgets:run-100:attempt-2");
         assertThat(rerun.type()).isEqualTo(ActionType.RERUN_FAILED_JOBS);
         assertThat(rerun.target()).isEqualTo(100);
+        assertThat(rerun.declaredTarget()).isEqualTo(TypedTarget.workflowRun(100));
         assertThat(rerun.params().get("failure_class").asText()).isEqualTo("transient");
         Duration delay = Duration.between(T0.plusSeconds(10), rerun.notBefore());
         // base 1 min, first attempt, ±20 %

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.TargetKind;
+import io.repostream.schemas.TypedTarget;
 import java.time.Instant;
 import java.util.List;
 
@@ -71,6 +73,29 @@ public final class SampleRecords {
                         AT.plusMillis(5),
                         AT.plusSeconds(60),
                         null,
-                        false));
+                        false),
+                rerunOfRun(901).withTypedTarget(TypedTarget.workflowRun(901)),
+                rerunOfRun(902)
+                        .withTypedTarget(
+                                new TypedTarget(TargetKind.of("kind_from_a_newer_writer"), "x")));
+    }
+
+    private static ActionRecord rerunOfRun(long run) {
+        return new ActionRecord(
+                "ci-retry@1:octo-org/widgets:run-" + run + ":attempt-2",
+                "octo-org/widgets",
+                run,
+                ActionType.RERUN_FAILED_JOBS,
+                null,
+                "timed out",
+                List.of(),
+                0.5,
+                "ci-retry@1",
+                List.of("delivery-4"),
+                7L,
+                AT,
+                null,
+                null,
+                false);
     }
 }

@@ -1,7 +1,5 @@
 package io.repostream.bridge.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.repostream.bridge.BridgeConfig;
 import io.repostream.bridge.IngestFilter;
 import io.repostream.bridge.WebhookSecrets;
@@ -13,18 +11,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Builds a {@link BridgeConfig} from, in rising precedence: the defaults, a YAML file, and
- * environment variables. Unknown settings are errors (a typo must not silently fall back to a
- * default). Errors name the setting, never a secret's value. See README.md for the keys.
+ * environment variables. The file is bound onto {@link BridgeSettings} by Jackson ({@link
+ * SettingsBinding}): unknown settings are errors naming the key and the file (a typo must not
+ * silently fall back to a default). Errors name the setting, never a secret's value. See README.md
+ * for the keys.
  */
 public final class BridgeConfigLoader {
     public static final String ENV_CONFIG_FILE = "REPOSTREAM_CONFIG";
@@ -42,41 +40,7 @@ public final class BridgeConfigLoader {
     public static final String ENV_TLS_CERT_FILE = "REPOSTREAM_BRIDGE_TLS_CERT_FILE";
     public static final String ENV_TLS_KEY_FILE = "REPOSTREAM_BRIDGE_TLS_KEY_FILE";
 
-    private static final Set<String> TOP_KEYS =
-            Set.of(
-                    "host",
-                    "port",
-                    "event_loops",
-                    "tls",
-                    "kafka",
-                    "webhook",
-                    "dedupe",
-                    "filter",
-                    "poll");
-    private static final Set<String> TLS_KEYS = Set.of("cert_file", "key_file");
-    private static final Set<String> POLL_KEYS =
-            Set.of("api_url", "token_file", "repos", "interval", "state_file", "hooks", "app");
-    private static final Set<String> APP_KEYS =
-            Set.of("app_id", "installation_id", "private_key_file");
     public static final String ENV_GITHUB_TOKEN = "REPOSTREAM_GITHUB_TOKEN";
-    private static final Set<String> KAFKA_KEYS =
-            Set.of("bootstrap_servers", "timeout", "properties");
-    private static final Set<String> WEBHOOK_KEYS =
-            Set.of(
-                    "secrets",
-                    "secret_files",
-                    "org_secrets",
-                    "repo_secrets",
-                    "allow_sha1",
-                    "max_body_bytes",
-                    "max_in_flight",
-                    "request_timeout",
-                    "retry_after",
-                    "max_buffered_bytes",
-                    "header_timeout",
-                    "idle_timeout");
-    private static final Set<String> DEDUPE_KEYS = Set.of("window", "capacity");
-    private static final Set<String> FILTER_KEYS = Set.of("owners", "ignored_events", "labels");
 
     private BridgeConfigLoader() {}
 
@@ -88,143 +52,118 @@ public final class BridgeConfigLoader {
     public static BridgeConfig load(Path file, Map<String, String> env) {
         BridgeConfig config = BridgeConfig.defaults();
         if (file != null) {
-            config = applyYaml(config, read(file), file.toString(), env);
+            config =
+                    applyFile(
+                            config,
+                            SettingsBinding.read(file, BridgeSettings.class),
+                            file.toString(),
+                            env);
         }
         return applyEnv(config, env);
     }
 
-    static JsonNode read(Path file) {
-        try {
-            JsonNode tree = new YAMLMapper().readTree(Files.readAllBytes(file));
-            if (tree == null || tree.isMissingNode() || tree.isNull()) {
-                return new YAMLMapper().createObjectNode();
-            }
-            if (!tree.isObject()) {
-                throw new IllegalArgumentException(file + ": expected a mapping of settings");
-            }
-            return tree;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    "cannot read config file " + file + ": " + firstLine(e.getMessage()), e);
+    /** The settings of a file (bound by {@link SettingsBinding}) over {@code config}. */
+    static BridgeConfig applyFile(
+            BridgeConfig config, BridgeSettings file, String where, Map<String, String> env) {
+        if (file.host() != null) {
+            config = config.withHost(nonBlank(file.host(), "host", where));
         }
-    }
-
-    static BridgeConfig applyYaml(
-            BridgeConfig config, JsonNode root, String where, Map<String, String> env) {
-        known(root, TOP_KEYS, where);
-        if (root.has("host")) {
-            config = config.withHost(text(root, "host", where));
+        config = set(config, file.port(), BridgeConfig::withPort);
+        config = set(config, file.eventLoops(), BridgeConfig::withEventLoops);
+        config = tls(config, file.tls(), where);
+        config = kafka(config, file.kafka());
+        config = webhook(config, file.webhook(), where);
+        BridgeSettings.Dedupe dedupe = file.dedupe();
+        if (dedupe != null) {
+            config = set(config, dedupe.window(), BridgeConfig::withDedupeWindow);
+            config = set(config, dedupe.capacity(), BridgeConfig::withDedupeCapacity);
         }
-        if (root.has("port")) {
-            config = config.withPort(integer(root, "port", where));
+        if (file.poll() != null && !file.poll().isEmpty()) {
+            config = config.withPoll(poll(file.poll(), where, env));
         }
-        if (root.has("event_loops")) {
-            config = config.withEventLoops(integer(root, "event_loops", where));
-        }
-        JsonNode tls = section(root, "tls", TLS_KEYS, where);
-        if (tls.size() > 0) {
-            if (!tls.has("cert_file") || !tls.has("key_file")) {
-                throw new IllegalArgumentException(
-                        where + ": tls needs both cert_file and key_file");
-            }
-            config =
-                    config.withTls(
-                            Path.of(text(tls, "cert_file", where)),
-                            Path.of(text(tls, "key_file", where)));
-        }
-        JsonNode kafka = section(root, "kafka", KAFKA_KEYS, where);
-        if (kafka.has("bootstrap_servers")) {
-            config = config.withKafkaBootstrapServers(text(kafka, "bootstrap_servers", where));
-        }
-        if (kafka.has("timeout")) {
-            config = config.withKafkaTimeout(duration(kafka, "timeout", where));
-        }
-        if (kafka.has("properties")) {
-            Map<String, String> props = new LinkedHashMap<>();
-            kafka.get("properties")
-                    .fields()
-                    .forEachRemaining(e -> props.put(e.getKey(), e.getValue().asText()));
-            config = config.withKafkaProperties(props);
-        }
-        JsonNode webhook = section(root, "webhook", WEBHOOK_KEYS, where);
-        config = config.withSecrets(secrets(webhook, config.secrets(), where));
-        if (webhook.has("allow_sha1")) {
-            config = config.withAllowSha1Signatures(bool(webhook, "allow_sha1", where));
-        }
-        if (webhook.has("max_body_bytes")) {
-            config = config.withMaxBodyBytes(webhook.get("max_body_bytes").asLong());
-        }
-        if (webhook.has("max_in_flight")) {
-            config = config.withMaxInFlight(integer(webhook, "max_in_flight", where));
-        }
-        if (webhook.has("request_timeout")) {
-            config = config.withRequestTimeout(duration(webhook, "request_timeout", where));
-        }
-        if (webhook.has("retry_after")) {
-            config = config.withRetryAfter(duration(webhook, "retry_after", where));
-        }
-        if (webhook.has("max_buffered_bytes")) {
-            config = config.withMaxBufferedBytes(webhook.get("max_buffered_bytes").asLong());
-        }
-        if (webhook.has("header_timeout")) {
-            config = config.withHeaderTimeout(duration(webhook, "header_timeout", where));
-        }
-        if (webhook.has("idle_timeout")) {
-            config = config.withIdleTimeout(duration(webhook, "idle_timeout", where));
-        }
-        JsonNode dedupe = section(root, "dedupe", DEDUPE_KEYS, where);
-        if (dedupe.has("window")) {
-            config = config.withDedupeWindow(duration(dedupe, "window", where));
-        }
-        if (dedupe.has("capacity")) {
-            config = config.withDedupeCapacity(integer(dedupe, "capacity", where));
-        }
-        JsonNode poll = section(root, "poll", POLL_KEYS, where);
-        if (poll.size() > 0) {
-            // The token comes from a file or the environment, never from the YAML itself.
-            String token = present(env, ENV_GITHUB_TOKEN) ? env.get(ENV_GITHUB_TOKEN) : null;
-            if (poll.has("token_file")) {
-                List<String> lines = secretFile(text(poll, "token_file", where), "poll.token_file");
-                token = lines.isEmpty() ? null : lines.get(0);
-            }
-            config =
-                    config.withPoll(
-                            new io.repostream.bridge.PollConfig(
-                                    poll.has("api_url")
-                                            ? text(poll, "api_url", where)
-                                            : "https://api.github.com",
-                                    token,
-                                    strings(poll, "repos", where),
-                                    poll.has("interval") ? duration(poll, "interval", where) : null,
-                                    poll.has("state_file")
-                                            ? Path.of(text(poll, "state_file", where))
-                                            : null,
-                                    strings(poll, "hooks", where),
-                                    app(poll, where)));
-        }
-        JsonNode filter = section(root, "filter", FILTER_KEYS, where);
-        if (filter.size() > 0) {
+        BridgeSettings.Filter filter = file.filter();
+        if (filter != null && !filter.isEmpty()) {
             config =
                     config.withFilter(
                             new IngestFilter(
-                                    new LinkedHashSet<>(strings(filter, "owners", where)),
-                                    new LinkedHashSet<>(strings(filter, "ignored_events", where)),
-                                    new LinkedHashSet<>(strings(filter, "labels", where))));
+                                    new LinkedHashSet<>(orEmpty(filter.owners())),
+                                    new LinkedHashSet<>(orEmpty(filter.ignoredEvents())),
+                                    new LinkedHashSet<>(orEmpty(filter.labels()))));
         }
         return config;
     }
 
+    private static BridgeConfig tls(BridgeConfig config, BridgeSettings.Tls tls, String where) {
+        if (tls == null || (tls.certFile() == null && tls.keyFile() == null)) {
+            return config;
+        }
+        if (tls.certFile() == null || tls.keyFile() == null) {
+            throw new IllegalArgumentException(where + ": tls needs both cert_file and key_file");
+        }
+        return config.withTls(
+                Path.of(nonBlank(tls.certFile(), "tls.cert_file", where)),
+                Path.of(nonBlank(tls.keyFile(), "tls.key_file", where)));
+    }
+
+    private static BridgeConfig kafka(BridgeConfig config, BridgeSettings.Kafka kafka) {
+        if (kafka == null) {
+            return config;
+        }
+        config = set(config, kafka.bootstrapServers(), BridgeConfig::withKafkaBootstrapServers);
+        config = set(config, kafka.timeout(), BridgeConfig::withKafkaTimeout);
+        if (kafka.properties() != null) {
+            config = config.withKafkaProperties(new LinkedHashMap<>(kafka.properties()));
+        }
+        return config;
+    }
+
+    private static BridgeConfig webhook(
+            BridgeConfig config, BridgeSettings.Webhook webhook, String where) {
+        if (webhook == null) {
+            return config;
+        }
+        config = config.withSecrets(secrets(webhook, config.secrets()));
+        config = set(config, webhook.allowSha1(), BridgeConfig::withAllowSha1Signatures);
+        config = set(config, webhook.maxBodyBytes(), BridgeConfig::withMaxBodyBytes);
+        config = set(config, webhook.maxInFlight(), BridgeConfig::withMaxInFlight);
+        config = set(config, webhook.requestTimeout(), BridgeConfig::withRequestTimeout);
+        config = set(config, webhook.retryAfter(), BridgeConfig::withRetryAfter);
+        config = set(config, webhook.maxBufferedBytes(), BridgeConfig::withMaxBufferedBytes);
+        config = set(config, webhook.headerTimeout(), BridgeConfig::withHeaderTimeout);
+        config = set(config, webhook.idleTimeout(), BridgeConfig::withIdleTimeout);
+        return config;
+    }
+
+    private static io.repostream.bridge.PollConfig poll(
+            BridgeSettings.Poll poll, String where, Map<String, String> env) {
+        // The token comes from a file or the environment, never from the YAML itself.
+        String token = present(env, ENV_GITHUB_TOKEN) ? env.get(ENV_GITHUB_TOKEN) : null;
+        if (poll.tokenFile() != null) {
+            List<String> lines =
+                    secretFile(
+                            nonBlank(poll.tokenFile(), "poll.token_file", where),
+                            "poll.token_file");
+            token = lines.isEmpty() ? null : lines.get(0);
+        }
+        return new io.repostream.bridge.PollConfig(
+                poll.apiUrl() != null
+                        ? nonBlank(poll.apiUrl(), "poll.api_url", where)
+                        : "https://api.github.com",
+                token,
+                orEmpty(poll.repos()),
+                poll.interval(),
+                poll.stateFile() != null
+                        ? Path.of(nonBlank(poll.stateFile(), "poll.state_file", where))
+                        : null,
+                orEmpty(poll.hooks()),
+                app(poll.app(), where));
+    }
+
     static BridgeConfig applyEnv(BridgeConfig config, Map<String, String> env) {
         String where = "environment";
-        if (present(env, ENV_HOST)) {
-            config = config.withHost(env.get(ENV_HOST));
-        }
-        if (present(env, ENV_PORT)) {
-            config = config.withPort(parseInt(env.get(ENV_PORT), ENV_PORT, where));
-        }
-        if (present(env, ENV_KAFKA)) {
-            config = config.withKafkaBootstrapServers(env.get(ENV_KAFKA));
-        }
+        config = fromEnv(config, env, ENV_HOST, v -> v, BridgeConfig::withHost);
+        config = envInt(config, env, ENV_PORT, BridgeConfig::withPort);
+        config = fromEnv(config, env, ENV_KAFKA, v -> v, BridgeConfig::withKafkaBootstrapServers);
         if (present(env, KafkaClientProperties.ENV_FILE)) {
             // the file (a mounted Secret: credentials) adds to the settings file's properties
             Map<String, String> props = new LinkedHashMap<>(config.kafkaProperties());
@@ -244,27 +183,10 @@ public final class BridgeConfigLoader {
                     config.withSecrets(
                             new WebhookSecrets(secrets, current.perOrg(), current.perRepo()));
         }
-        if (present(env, ENV_ALLOW_SHA1)) {
-            config = config.withAllowSha1Signatures(Boolean.parseBoolean(env.get(ENV_ALLOW_SHA1)));
-        }
-        if (present(env, ENV_KAFKA_TIMEOUT)) {
-            config =
-                    config.withKafkaTimeout(
-                            parseDuration(env.get(ENV_KAFKA_TIMEOUT), ENV_KAFKA_TIMEOUT, where));
-        }
-        if (present(env, ENV_MAX_IN_FLIGHT)) {
-            config =
-                    config.withMaxInFlight(
-                            parseInt(env.get(ENV_MAX_IN_FLIGHT), ENV_MAX_IN_FLIGHT, where));
-        }
-        if (present(env, ENV_MAX_BUFFERED_BYTES)) {
-            config =
-                    config.withMaxBufferedBytes(
-                            parseLong(
-                                    env.get(ENV_MAX_BUFFERED_BYTES),
-                                    ENV_MAX_BUFFERED_BYTES,
-                                    where));
-        }
+        config = envBool(config, env, ENV_ALLOW_SHA1, BridgeConfig::withAllowSha1Signatures);
+        config = envDuration(config, env, ENV_KAFKA_TIMEOUT, BridgeConfig::withKafkaTimeout);
+        config = envInt(config, env, ENV_MAX_IN_FLIGHT, BridgeConfig::withMaxInFlight);
+        config = envLong(config, env, ENV_MAX_BUFFERED_BYTES, BridgeConfig::withMaxBufferedBytes);
         if (present(env, ENV_TLS_CERT_FILE) || present(env, ENV_TLS_KEY_FILE)) {
             if (!present(env, ENV_TLS_CERT_FILE) || !present(env, ENV_TLS_KEY_FILE)) {
                 throw new IllegalArgumentException(
@@ -280,16 +202,8 @@ public final class BridgeConfigLoader {
                             Path.of(env.get(ENV_TLS_CERT_FILE)),
                             Path.of(env.get(ENV_TLS_KEY_FILE)));
         }
-        if (present(env, ENV_DEDUPE_WINDOW)) {
-            config =
-                    config.withDedupeWindow(
-                            parseDuration(env.get(ENV_DEDUPE_WINDOW), ENV_DEDUPE_WINDOW, where));
-        }
-        if (present(env, ENV_EVENT_LOOPS)) {
-            config =
-                    config.withEventLoops(
-                            parseInt(env.get(ENV_EVENT_LOOPS), ENV_EVENT_LOOPS, where));
-        }
+        config = envDuration(config, env, ENV_DEDUPE_WINDOW, BridgeConfig::withDedupeWindow);
+        config = envInt(config, env, ENV_EVENT_LOOPS, BridgeConfig::withEventLoops);
         if (present(env, ENV_GITHUB_TOKEN)) {
             var poll = config.poll();
             config =
@@ -308,52 +222,40 @@ public final class BridgeConfigLoader {
         return config;
     }
 
-    private static io.repostream.bridge.GitHubApp app(JsonNode poll, String where) {
-        JsonNode app = section(poll, "app", APP_KEYS, where + ": poll");
-        if (app.size() == 0) {
+    private static io.repostream.bridge.GitHubApp app(BridgeSettings.App app, String where) {
+        if (app == null) {
             return null;
         }
-        for (String key : APP_KEYS) {
-            if (!app.has(key)) {
-                throw new IllegalArgumentException(where + ": poll.app." + key + " is required");
-            }
+        if (app.appId() == null) {
+            throw new IllegalArgumentException(where + ": poll.app.app_id is required");
+        }
+        if (app.installationId() == null) {
+            throw new IllegalArgumentException(where + ": poll.app.installation_id is required");
+        }
+        if (app.privateKeyFile() == null) {
+            throw new IllegalArgumentException(where + ": poll.app.private_key_file is required");
         }
         return new io.repostream.bridge.GitHubApp(
-                app.get("app_id").asLong(),
-                app.get("installation_id").asLong(),
-                Path.of(text(app, "private_key_file", where)));
+                app.appId(),
+                app.installationId(),
+                Path.of(nonBlank(app.privateKeyFile(), "poll.app.private_key_file", where)));
     }
 
-    private static WebhookSecrets secrets(JsonNode webhook, WebhookSecrets current, String where) {
+    private static WebhookSecrets secrets(BridgeSettings.Webhook webhook, WebhookSecrets current) {
         List<String> global = new ArrayList<>(current.global());
-        global.addAll(strings(webhook, "secrets", where));
-        for (String file : strings(webhook, "secret_files", where)) {
+        global.addAll(orEmpty(webhook.secrets()));
+        for (String file : orEmpty(webhook.secretFiles())) {
             global.addAll(secretFile(file, "webhook.secret_files"));
         }
         Map<String, List<String>> orgs = new LinkedHashMap<>(current.perOrg());
-        orgs.putAll(secretMap(webhook, "org_secrets", where));
+        if (webhook.orgSecrets() != null) {
+            orgs.putAll(webhook.orgSecrets());
+        }
         Map<String, List<String>> repos = new LinkedHashMap<>(current.perRepo());
-        repos.putAll(secretMap(webhook, "repo_secrets", where));
+        if (webhook.repoSecrets() != null) {
+            repos.putAll(webhook.repoSecrets());
+        }
         return new WebhookSecrets(global, orgs, repos);
-    }
-
-    private static Map<String, List<String>> secretMap(JsonNode webhook, String key, String where) {
-        Map<String, List<String>> byName = new LinkedHashMap<>();
-        JsonNode map = webhook.path(key);
-        if (map.isMissingNode()) {
-            return byName;
-        }
-        if (!map.isObject()) {
-            throw new IllegalArgumentException(
-                    where + ": webhook." + key + " must map names to lists of secrets");
-        }
-        map.fields()
-                .forEachRemaining(
-                        e ->
-                                byName.put(
-                                        e.getKey(),
-                                        strings(map, e.getKey(), where + ": webhook." + key)));
-        return byName;
     }
 
     /** One secret per non-blank line; the file's content never appears in an error. */
@@ -368,76 +270,61 @@ public final class BridgeConfigLoader {
         }
     }
 
-    private static JsonNode section(JsonNode root, String name, Set<String> keys, String where) {
-        JsonNode section = root.path(name);
-        if (section.isMissingNode() || section.isNull()) {
-            return new YAMLMapper().createObjectNode();
-        }
-        if (!section.isObject()) {
-            throw new IllegalArgumentException(where + ": '" + name + "' must be a mapping");
-        }
-        known(section, keys, where + ": " + name);
-        return section;
+    /**
+     * {@code config} with {@code value} set by {@code with}, or as it is when the file left it out.
+     */
+    private static <T> BridgeConfig set(
+            BridgeConfig config,
+            T value,
+            java.util.function.BiFunction<BridgeConfig, T, BridgeConfig> with) {
+        return value == null ? config : with.apply(config, value);
     }
 
-    private static void known(JsonNode node, Set<String> keys, String where) {
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!keys.contains(name)) {
-                throw new IllegalArgumentException(
-                        where
-                                + ": unknown setting '"
-                                + name
-                                + "' (known: "
-                                + new java.util.TreeSet<>(keys)
-                                + ")");
-            }
-        }
+    private static BridgeConfig envInt(
+            BridgeConfig config, Map<String, String> env, String name, With<Integer> with) {
+        return fromEnv(config, env, name, v -> parseInt(v, name, "environment"), with);
     }
 
-    private static List<String> strings(JsonNode node, String key, String where) {
-        JsonNode value = node.path(key);
-        if (value.isMissingNode() || value.isNull()) {
-            return List.of();
-        }
-        if (value.isTextual()) {
-            return List.of(value.asText());
-        }
-        if (!value.isArray()) {
-            throw new IllegalArgumentException(where + ": '" + key + "' must be a list of strings");
-        }
-        List<String> out = new ArrayList<>();
-        value.forEach(v -> out.add(v.asText()));
-        return out;
+    private static BridgeConfig envLong(
+            BridgeConfig config, Map<String, String> env, String name, With<Long> with) {
+        return fromEnv(config, env, name, v -> parseLong(v, name, "environment"), with);
     }
 
-    private static String text(JsonNode node, String key, String where) {
-        JsonNode value = node.get(key);
-        if (!value.isTextual() || value.asText().isBlank()) {
+    private static BridgeConfig envDuration(
+            BridgeConfig config, Map<String, String> env, String name, With<Duration> with) {
+        return fromEnv(config, env, name, v -> parseDuration(v, name, "environment"), with);
+    }
+
+    private static BridgeConfig envBool(
+            BridgeConfig config, Map<String, String> env, String name, With<Boolean> with) {
+        return fromEnv(config, env, name, Boolean::parseBoolean, with);
+    }
+
+    /** One of {@link BridgeConfig}'s {@code with...} copiers. */
+    @FunctionalInterface
+    private interface With<T>
+            extends java.util.function.BiFunction<BridgeConfig, T, BridgeConfig> {}
+
+    /** {@code config} with environment variable {@code name}, parsed, set by {@code with}. */
+    private static <T> BridgeConfig fromEnv(
+            BridgeConfig config,
+            Map<String, String> env,
+            String name,
+            java.util.function.Function<String, T> parse,
+            java.util.function.BiFunction<BridgeConfig, T, BridgeConfig> with) {
+        return present(env, name) ? with.apply(config, parse.apply(env.get(name))) : config;
+    }
+
+    private static String nonBlank(String value, String key, String where) {
+        if (value.isBlank()) {
             throw new IllegalArgumentException(
                     where + ": '" + key + "' must be a non-empty string");
         }
-        return value.asText();
+        return value;
     }
 
-    private static int integer(JsonNode node, String key, String where) {
-        JsonNode value = node.get(key);
-        if (value.canConvertToInt() && value.isIntegralNumber()) {
-            return value.asInt();
-        }
-        return parseInt(value.asText(), key, where);
-    }
-
-    private static boolean bool(JsonNode node, String key, String where) {
-        JsonNode value = node.get(key);
-        if (!value.isBoolean()) {
-            throw new IllegalArgumentException(where + ": '" + key + "' must be true or false");
-        }
-        return value.asBoolean();
-    }
-
-    private static Duration duration(JsonNode node, String key, String where) {
-        return parseDuration(node.get(key).asText(), key, where);
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
     private static int parseInt(String text, String key, String where) {
@@ -497,13 +384,5 @@ public final class BridgeConfigLoader {
     private static boolean present(Map<String, String> env, String name) {
         String value = env.get(name);
         return value != null && !value.isBlank();
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
     }
 }

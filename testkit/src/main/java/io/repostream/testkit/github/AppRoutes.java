@@ -72,7 +72,7 @@ final class AppRoutes {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("token", token.toString());
         body.put("expires_at", GitHubJson.ts(expiresAt));
-        body.set("permissions", permissions());
+        body.set("permissions", permissions(installation.permissions()));
         body.put("repository_selection", "selected");
         return ApiResponse.of(201, body);
     }
@@ -104,7 +104,7 @@ final class AppRoutes {
         body.put("app_slug", app.slug());
         body.put("target_id", state.user(installation.account()).id());
         body.put("target_type", "Organization");
-        body.set("permissions", permissions());
+        body.set("permissions", permissions(installation.permissions()));
         body.putArray("events").add("issues").add("issue_comment").add("workflow_run");
         body.put("created_at", GitHubJson.ts(installation.at()));
         body.put("updated_at", GitHubJson.ts(installation.at()));
@@ -114,12 +114,15 @@ final class AppRoutes {
         return body;
     }
 
+    /** The app's own (requested) permissions. */
     private static ObjectNode permissions() {
+        return permissions(GitHubSimulator.DEFAULT_INSTALLATION_PERMISSIONS);
+    }
+
+    /** Permissions as GitHub writes them: name to level, in name order. */
+    private static ObjectNode permissions(java.util.Map<String, String> granted) {
         ObjectNode p = JsonNodeFactory.instance.objectNode();
-        p.put("actions", "write");
-        p.put("issues", "write");
-        p.put("metadata", "read");
-        p.put("pull_requests", "write");
+        new java.util.TreeMap<>(granted).forEach(p::put);
         return p;
     }
 

@@ -195,6 +195,30 @@ public final class GitHubSimulator implements AutoCloseable {
      * installationId}: its installation tokens see exactly these repositories (others answer 404).
      */
     public void installApp(long appId, long installationId, String... repos) {
+        installApp(appId, installationId, DEFAULT_INSTALLATION_PERMISSIONS, repos);
+    }
+
+    /**
+     * The permissions {@link #installApp(long, long, String...)} grants: issues, pull requests and
+     * actions to write, metadata to read.
+     */
+    public static final java.util.Map<String, String> DEFAULT_INSTALLATION_PERMISSIONS =
+            java.util.Map.of(
+                    "actions", "write",
+                    "issues", "write",
+                    "metadata", "read",
+                    "pull_requests", "write");
+
+    /**
+     * Like {@link #installApp(long, long, String...)}, with the permissions the owner granted (as
+     * {@code GET /app/installations/{id}} and the installation tokens report them), e.g. {@code
+     * Map.of("issues", "write", "metadata", "read")}.
+     */
+    public void installApp(
+            long appId,
+            long installationId,
+            java.util.Map<String, String> permissions,
+            String... repos) {
         if (repos.length == 0) {
             throw new IllegalArgumentException("an installation covers at least one repository");
         }
@@ -212,7 +236,8 @@ public final class GitHubSimulator implements AutoCloseable {
                             appId,
                             account,
                             java.util.Set.copyOf(keys),
-                            state.now()));
+                            state.now(),
+                            java.util.Map.copyOf(permissions)));
         }
     }
 

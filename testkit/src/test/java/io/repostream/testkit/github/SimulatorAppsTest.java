@@ -84,4 +84,27 @@ class SimulatorAppsTest {
                 .isEqualTo(404);
         assertThat(github.installationTokensIssued()).isEmpty();
     }
+
+    @Test
+    void anInstallationReportsThePermissionsItsOwnerGranted() {
+        github.createRepo("lean/repo");
+        github.installApp(
+                APP, 502, java.util.Map.of("issues", "write", "metadata", "read"), "lean/repo");
+        SimulatorHttp app = as(AppKeys.jwt(APP, keys.getPrivate()));
+
+        SimulatorHttp.Response lean = app.get("/app/installations/502");
+        assertThat(lean.status()).isEqualTo(200);
+        assertThat(lean.json().path("permissions").properties())
+                .extracting(e -> e.getKey() + ": " + e.getValue().asText())
+                .containsExactly("issues: write", "metadata: read");
+        SimulatorHttp.Response token = app.post("/app/installations/502/access_tokens", null);
+        assertThat(token.json().path("permissions").path("actions").isMissingNode()).isTrue();
+        assertThat(
+                        app.get("/app/installations/501")
+                                .json()
+                                .path("permissions")
+                                .path("actions")
+                                .asText())
+                .isEqualTo("write");
+    }
 }

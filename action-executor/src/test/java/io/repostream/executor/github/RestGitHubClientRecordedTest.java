@@ -16,21 +16,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.kohsuke.github.extras.HttpClientGitHubConnector;
 
 /**
- * The hub4j adapter against GitHub's answers, replayed over real HTTP by {@link RecordedGitHub}:
- * the request each operation sends (method, path, body) and what it reads from the answer (JSON,
+ * The REST client against GitHub's answers, replayed over real HTTP by {@link RecordedGitHub}: the
+ * request each operation sends (method, path, body) and what it reads from the answer (JSON,
  * status, rate-limit headers). What answers each request, and how honest each answer is, is in
  * {@code src/test/resources/recorded/exchanges.json} and its NOTICE:
  *
  * <ul>
  *   <li><b>recorded</b> from api.github.com by {@code @octokit/fixtures} 23.1.2 and replayed as
  *       recorded: adding labels to an issue ({@code add-labels-to-issue}), a 404 ({@code
- *       branch-protection}) and a 422 ({@code errors}); the last two through the adapter's plain
- *       REST path ({@link RestCalls}), as no executor operation makes those exact requests.
- *   <li><b>adapted</b> recordings, for reads hub4j makes that the scenarios did not: the
- *       repository, issue 1, and a missing issue.
+ *       branch-protection}) and a 422 ({@code errors}); the last two straight through the transport
+ *       ({@link HttpTransport}), as no executor operation makes those exact requests.
+ *   <li><b>adapted</b> recordings, for reads the scenarios did not make: the repository (no longer
+ *       asked for since the client stopped using hub4j), issue 1, and a missing issue.
  *   <li><b>example responses of GitHub's OpenAPI description</b> ({@code @octokit/openapi} 23.0.2),
  *       where no recording exists: closing and reopening, removing a label, comments.
  *   <li><b>constructed</b> after GitHub's rate-limit documentation: the 403 of an exhausted quota
@@ -39,18 +38,18 @@ import org.kohsuke.github.extras.HttpClientGitHubConnector;
  * </ul>
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class HubGitHubClientRecordedTest {
+class RestGitHubClientRecordedTest {
     private static final String REPO = "octokit-fixture-org/add-labels-to-issue";
     private static final String ISSUE = "/repos/" + REPO + "/issues/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RecordedGitHub github = new RecordedGitHub();
-    private final HubGitHubClient client = client(1);
+    private final RestGitHubClient client = client(1);
 
-    private HubGitHubClient client(int attempts) {
+    private RestGitHubClient client(int attempts) {
         ExecutorConfig config = config(attempts);
         ExecutorMetrics metrics = new ExecutorMetrics();
-        return new HubGitHubClient(config, new RequestGate(config, metrics), metrics);
+        return new RestGitHubClient(config, new RequestGate(config, metrics), metrics);
     }
 
     private ExecutorConfig config(int attempts) {
@@ -72,7 +71,7 @@ class HubGitHubClientRecordedTest {
 
     @Test
     void readsAnIssueFromTheRepositoryAndIssueGitHubReturned() {
-        TargetState issue = client.issue(REPO, 1);
+        TargetState issue = client.issue(REPO, 1).value();
 
         assertThat(issue.kind()).isEqualTo("issue");
         assertThat(issue.state()).isEqualTo("open");
@@ -80,15 +79,15 @@ class HubGitHubClientRecordedTest {
         assertThat(issue.labels()).isEmpty();
         assertThat(issue.assignees()).isEmpty();
         assertThat(issue.updatedAt()).isEqualTo(Instant.parse("2017-10-10T16:00:00Z"));
-        assertThat(github.served())
-                .containsExactly("adapted get-repository#0", "adapted add-labels-to-issue#0");
+        // one request per read: the issue itself, not the repository first as hub4j did
+        assertThat(github.served()).containsExactly("adapted add-labels-to-issue#0");
         assertThat(github.unmatched()).isEmpty();
     }
 
     @Test
     void addsLabelsWithTheRecordedRequestAndReturnsTheLabelsGitHubAnswered() throws Exception {
         client.issue(REPO, 1);
-        List<String> labels = client.addLabels(REPO, 1, List.of("Foo", "bAr", "baZ"));
+        List<String> labels = client.addLabels(REPO, 1, List.of("Foo", "bAr", "baZ")).value();
 
         assertThat(labels).containsExactly("Foo", "bAr", "baZ");
         assertThat(sent("POST", ISSUE + "/labels"))
@@ -106,9 +105,7 @@ class HubGitHubClientRecordedTest {
     @Test
     void reportsTheRateLimitHeadersOfTheRecordedAnswer() {
         client.issue(REPO, 1);
-        client.addLabels(REPO, 1, List.of("Foo", "bAr", "baZ"));
-
-        GitHubResponse last = client.lastResponse().orElseThrow();
+        GitHubResponse last = client.addLabels(REPO, 1, List.of("Foo", "bAr", "baZ")).response();
         assertThat(last.status()).isEqualTo(200);
         assertThat(last.rateLimit().limit()).isEqualTo(5000);
         assertThat(last.rateLimit().remaining()).isEqualTo(4999);
@@ -135,23 +132,22 @@ class HubGitHubClientRecordedTest {
 
     @Test
     void thePlainRestPathFailsFinallyOnRecorded404And422WithGitHubsMessage() throws Exception {
-        RestCalls rest =
-                new RestCalls(
-                        HttpClient.newHttpClient(),
-                        github.baseUrl(),
+        GitHubHttp rest =
+                new AuthenticatedHttp(
                         Credentials.token("ghp_recordedReplayToken"),
-                        Duration.ofSeconds(10),
-                        new ResponseRecorder(
-                                new HttpClientGitHubConnector(HttpClient.newHttpClient())));
+                        new HttpTransport(
+                                HttpClient.newHttpClient(),
+                                github.baseUrl(),
+                                Duration.ofSeconds(10)));
         String protection = "/repos/octokit-fixture-org/branch-protection/branches/main/protection";
         assertThatThrownBy(
                         () ->
                                 rest.send(
-                                        "octokit-fixture-org/branch-protection",
-                                        "GET",
-                                        protection,
-                                        null,
-                                        "octokit-fixture-org/branch-protection#main"))
+                                        GitHubRequest.read(
+                                                "get_branch_protection",
+                                                "octokit-fixture-org/branch-protection",
+                                                "octokit-fixture-org/branch-protection#main",
+                                                protection)))
                 .isInstanceOfSatisfying(
                         GitHubException.class,
                         e -> {
@@ -166,11 +162,15 @@ class HubGitHubClientRecordedTest {
         assertThatThrownBy(
                         () ->
                                 rest.send(
-                                        "octokit-fixture-org/errors",
-                                        "POST",
-                                        labels,
-                                        JSON.readTree("{\"name\":\"foo\",\"color\":\"invalid\"}"),
-                                        "octokit-fixture-org/errors#labels"))
+                                        GitHubRequest.write(
+                                                "create_label",
+                                                RequestGate.Kind.WRITE,
+                                                "POST",
+                                                labels,
+                                                JSON.readTree(
+                                                        "{\"name\":\"foo\",\"color\":\"invalid\"}"),
+                                                "octokit-fixture-org/errors",
+                                                "octokit-fixture-org/errors#labels")))
                 .isInstanceOfSatisfying(
                         GitHubException.class,
                         e -> {
@@ -204,7 +204,7 @@ class HubGitHubClientRecordedTest {
     @Test
     void removesALabelByNameAndReturnsTheLabelsLeft() {
         client.issue(REPO, 1);
-        List<String> left = client.removeLabel(REPO, 1, "Foo");
+        List<String> left = client.removeLabel(REPO, 1, "Foo").value();
 
         assertThat(left).containsExactly("bug");
         assertThat(sent("DELETE", ISSUE + "/labels/Foo")).hasSize(1);
@@ -214,7 +214,7 @@ class HubGitHubClientRecordedTest {
     @Test
     void createsFindsByMarkerAndDeletesAComment() throws Exception {
         client.issue(REPO, 1);
-        long id = client.createComment(REPO, 1, "Me too");
+        long id = client.createComment(REPO, 1, "Me too").value();
         assertThat(id).isEqualTo(1);
         assertThat(sent("POST", ISSUE + "/comments"))
                 .singleElement()
@@ -223,20 +223,20 @@ class HubGitHubClientRecordedTest {
                                 assertThat(r.body())
                                         .isEqualTo(JSON.readTree("{\"body\":\"Me too\"}")));
 
-        assertThat(client.findComment(REPO, 1, "Me too")).contains(1L);
-        assertThat(client.findComment(REPO, 1, "<!-- repostream:action-42 -->")).isEmpty();
+        assertThat(client.findComment(REPO, 1, "Me too").value()).contains(1L);
+        assertThat(client.findComment(REPO, 1, "<!-- repostream:action-42 -->").value()).isEmpty();
         // only its own comments count: it asked GitHub who it is (octocat, the comment's author)
         assertThat(sent("GET", "/user")).isNotEmpty();
 
-        client.deleteComment(REPO, 1, 1);
+        GitHubResponse deleted = client.deleteComment(REPO, 1, 1).response();
         assertThat(sent("DELETE", "/repos/" + REPO + "/issues/comments/1")).hasSize(1);
-        assertThat(client.lastResponse().orElseThrow().status()).isEqualTo(204);
+        assertThat(deleted.status()).isEqualTo(204);
         assertThat(github.unmatched()).isEmpty();
     }
 
     @Test
     void recognisesAnExhaustedQuotaInAConstructed403() {
-        HubGitHubClient retrying = client(3);
+        RestGitHubClient retrying = client(3);
         assertThatThrownBy(() -> retrying.issue(REPO, 19))
                 .isInstanceOfSatisfying(
                         GitHubException.class,

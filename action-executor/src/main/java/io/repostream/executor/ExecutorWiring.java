@@ -1,0 +1,81 @@
+package io.repostream.executor;
+
+import io.repostream.executor.control.ControlState;
+import io.repostream.executor.github.GitHubClient;
+import io.repostream.executor.github.RequestGate;
+import io.repostream.executor.github.RestGitHubClient;
+import io.repostream.executor.handlers.Handlers;
+import io.repostream.executor.ledger.Ledger;
+import io.repostream.executor.ledger.RecordWriter;
+import io.repostream.executor.ledger.TopicTail;
+import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.policy.PolicyStore;
+import io.repostream.executor.rollback.RollbackService;
+import java.time.Clock;
+
+/**
+ * Builds the executor's object graph from its configuration: metrics, the ledger and the policies
+ * it follows, the kill switch, the GitHub client behind its rate gate, the handlers, the Kafka
+ * writer and tail, the processor and the rollback service. {@link ActionExecutor} only runs the
+ * consume loop over what this built, so a test can hand it a GitHub client of its own (a different
+ * {@link io.repostream.executor.github.GitHubHttp} stack, say) and run exactly the production graph
+ * otherwise.
+ */
+public final class ExecutorWiring {
+
+    /** Makes the GitHub client, given the gate and metrics the rest of the graph uses. */
+    @FunctionalInterface
+    public interface GitHubFactory {
+        GitHubClient create(ExecutorConfig config, RequestGate gate, ExecutorMetrics metrics);
+    }
+
+    final ExecutorMetrics metrics = new ExecutorMetrics();
+    final Ledger ledger = new Ledger();
+    final PolicyStore policies = new PolicyStore();
+    final ControlState control;
+    final RequestGate gate;
+    final GitHubClient github;
+    final Handlers handlers = Handlers.standard();
+    final TopicTail tail;
+    final RecordWriter writer;
+    final ActionProcessor processor;
+    final RollbackService rollbacks;
+
+    private ExecutorWiring(ExecutorConfig config, GitHubFactory gitHub) {
+        this.control = new ControlState(config.killSwitch());
+        this.gate = new RequestGate(config, metrics);
+        this.github = gitHub.create(config, gate, metrics);
+        this.tail = new TopicTail(config.kafkaClient(), ledger, policies, control);
+        this.writer = new RecordWriter(config.kafkaClient(), config.groupId() + "-writer", ledger);
+        this.processor =
+                new ActionProcessor(
+                        github,
+                        handlers,
+                        ledger,
+                        policies,
+                        writer,
+                        metrics,
+                        control::killSwitchOn,
+                        Clock.systemUTC());
+        this.rollbacks =
+                new RollbackService(github, handlers, ledger, writer, metrics, Clock.systemUTC());
+    }
+
+    /** The graph of {@code config}: GitHub over REST with its token or GitHub App. */
+    public static ExecutorWiring of(ExecutorConfig config) {
+        return of(config, RestGitHubClient::new);
+    }
+
+    /** The graph of {@code config} with the GitHub client {@code gitHub} makes. */
+    public static ExecutorWiring of(ExecutorConfig config, GitHubFactory gitHub) {
+        return new ExecutorWiring(config, gitHub);
+    }
+
+    public ExecutorMetrics metrics() {
+        return metrics;
+    }
+
+    public GitHubClient github() {
+        return github;
+    }
+}

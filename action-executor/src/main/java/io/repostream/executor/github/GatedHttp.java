@@ -1,0 +1,46 @@
+package io.repostream.executor.github;
+
+import io.repostream.schemas.RateLimit;
+
+/**
+ * Sends each request through the {@link RequestGate} of its budget (the installation, or the one
+ * token): pacing, the cap on requests in flight, retries, waits for rate limits, and the look for a
+ * lost write's effect. Every answer's rate-limit headers, refusals included, tell the gate when a
+ * quota is used up.
+ */
+final class GatedHttp implements GitHubHttp {
+    private final RequestGate gate;
+    private final Credentials credentials;
+    private final GitHubHttp next;
+
+    GatedHttp(RequestGate gate, Credentials credentials, GitHubHttp next) {
+        this.gate = gate;
+        this.credentials = credentials;
+        this.next = next;
+    }
+
+    @Override
+    public GitHubAnswer send(GitHubRequest request) {
+        String budget = credentials.budget(request.repo());
+        return gate.send(
+                budget,
+                request.kind(),
+                request.ref(),
+                () -> {
+                    try {
+                        GitHubAnswer answer = next.send(request);
+                        observed(budget, answer.response());
+                        return answer;
+                    } catch (GitHubException e) {
+                        e.response().ifPresent(r -> observed(budget, r));
+                        throw e;
+                    }
+                },
+                request.tookEffect());
+    }
+
+    private void observed(String budget, GitHubResponse response) {
+        RateLimit rateLimit = response == null ? null : response.rateLimit();
+        gate.observed(budget, rateLimit);
+    }
+}

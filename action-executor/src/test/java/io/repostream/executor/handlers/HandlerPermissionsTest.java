@@ -1,0 +1,78 @@
+package io.repostream.executor.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.executor.github.AppPermission;
+import io.repostream.schemas.ActionType;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every handler declares the GitHub App permission its requests need, as GitHub's "Permissions
+ * required for GitHub Apps" lists the endpoints it calls (github/docs, {@code
+ * src/github-apps/data/fpt-2022-11-28/server-to-server-permissions.json}): issue endpoints (labels,
+ * assignees, comments, updating an issue) under "Issues", review requests under "Pull requests",
+ * merging under "Contents", re-running and cancelling runs under "Actions".
+ */
+class HandlerPermissionsTest {
+    private final Handlers handlers = Handlers.standard();
+
+    @Test
+    void everyRegisteredHandlerDeclaresAPermission() {
+        assertThat(Arrays.stream(ActionType.values()).map(handlers::of))
+                .allSatisfy(handler -> assertThat(handler.permission()).isNotNull());
+    }
+
+    static Stream<Arguments> permissions() {
+        return Stream.of(
+                Arguments.of(ActionType.ADD_LABELS, "issues: write"),
+                Arguments.of(ActionType.REMOVE_LABEL, "issues: write"),
+                Arguments.of(ActionType.CREATE_COMMENT, "issues: write"),
+                Arguments.of(ActionType.CLOSE_ISSUE, "issues: write"),
+                Arguments.of(ActionType.REOPEN_ISSUE, "issues: write"),
+                Arguments.of(ActionType.ADD_ASSIGNEES, "issues: write"),
+                Arguments.of(ActionType.REMOVE_ASSIGNEES, "issues: write"),
+                Arguments.of(ActionType.REQUEST_REVIEWERS, "pull_requests: write"),
+                Arguments.of(ActionType.MERGE_PULL_REQUEST, "contents: write"),
+                Arguments.of(ActionType.RERUN_FAILED_JOBS, "actions: write"),
+                Arguments.of(ActionType.RERUN_WORKFLOW, "actions: write"),
+                Arguments.of(ActionType.CANCEL_WORKFLOW_RUN, "actions: write"));
+    }
+
+    @ParameterizedTest(name = "{0} needs {1}")
+    @MethodSource("permissions")
+    void declaresThePermissionGitHubListsForItsEndpoints(ActionType type, String permission) {
+        assertThat(handlers.of(type).permission()).hasToString(permission);
+    }
+
+    @Test
+    void theTableCoversEveryActionType() {
+        assertThat(permissions().map(a -> a.get()[0]))
+                .containsExactlyInAnyOrder((Object[]) ActionType.values());
+    }
+
+    static Stream<Arguments> grants() {
+        return Stream.of(
+                Arguments.of(AppPermission.ISSUES_WRITE, "write", true),
+                Arguments.of(AppPermission.ISSUES_WRITE, "admin", true),
+                Arguments.of(AppPermission.ISSUES_WRITE, "read", false),
+                Arguments.of(AppPermission.ISSUES_WRITE, null, false),
+                Arguments.of(new AppPermission("issues", "read"), "read", true),
+                Arguments.of(new AppPermission("issues", "read"), "write", true));
+    }
+
+    @ParameterizedTest(name = "{0} granted by issues: {1} is {2}")
+    @MethodSource("grants")
+    void aPermissionIsGrantedByItsLevelOrAHigherOne(
+            AppPermission needed, String granted, boolean expected) {
+        java.util.Map<String, String> map = new java.util.HashMap<>();
+        if (granted != null) {
+            map.put("issues", granted);
+        }
+        assertThat(needed.grantedBy(map)).isEqualTo(expected);
+    }
+}

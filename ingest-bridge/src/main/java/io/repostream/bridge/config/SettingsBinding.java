@@ -1,0 +1,156 @@
+package io.repostream.bridge.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Binds a YAML settings file onto records with Jackson: snake_case keys, a key that no record
+ * component has is refused ({@code FAIL_ON_UNKNOWN_PROPERTIES}) with an error naming it, where it
+ * is and the file; a duplicate key too; durations as {@code 500ms}, {@code 5s}, {@code 10m}, {@code
+ * 24h}, {@code 3d} or ISO-8601; a single string where a list goes is a list of one. Errors name the
+ * setting, never its value when that could be a secret.
+ */
+final class SettingsBinding {
+    private static final ObjectMapper MAPPER =
+            YAMLMapper.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+                    .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .addModule(new SimpleModule().addDeserializer(Duration.class, new Durations()))
+                    .build();
+
+    private SettingsBinding() {}
+
+    /** The file's settings; an empty file is no settings. */
+    static <T> T read(Path file, Class<T> type) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "cannot read config file " + file + ": " + firstLine(e.getMessage()), e);
+        }
+        return bind(tree, type, file.toString());
+    }
+
+    /**
+     * @param where the file's name, for errors
+     */
+    static <T> T bind(JsonNode tree, Class<T> type, String where) {
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            tree = MAPPER.createObjectNode();
+        }
+        if (!tree.isObject()) {
+            throw new IllegalArgumentException(where + ": expected a mapping of settings");
+        }
+        try {
+            return MAPPER.treeToValue(tree, type);
+        } catch (UnrecognizedPropertyException e) {
+            String section = path(e.getPath().subList(0, e.getPath().size() - 1));
+            throw new IllegalArgumentException(
+                    where
+                            + ": unknown setting '"
+                            + e.getPropertyName()
+                            + "'"
+                            + (section.isEmpty() ? "" : " in " + section)
+                            + " (known: "
+                            + known(e.getKnownPropertyIds())
+                            + ")",
+                    e);
+        } catch (MismatchedInputException e) {
+            String got =
+                    e instanceof InvalidFormatException invalid
+                            ? ", got '" + invalid.getValue() + "'"
+                            : "";
+            throw new IllegalArgumentException(
+                    where + ": '" + path(e.getPath()) + "' " + expected(e.getTargetType()) + got,
+                    e);
+        } catch (JsonMappingException e) {
+            throw new IllegalArgumentException(
+                    where + ": '" + path(e.getPath()) + "': " + firstLine(e.getOriginalMessage()),
+                    e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "has the wrong type";
+        }
+        if (type == Duration.class) {
+            return "must be a duration like 500ms, 5s, 10m, 24h or PT5S";
+        }
+        if (type == Integer.class
+                || type == int.class
+                || type == Long.class
+                || type == long.class) {
+            return "must be a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "must be a list of strings";
+        }
+        return "must be a mapping";
+    }
+
+    private static String path(List<JsonMappingException.Reference> path) {
+        return path.stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+    }
+
+    private static String known(Collection<Object> ids) {
+        return ids == null
+                ? "[]"
+                : new TreeSet<>(ids.stream().map(String::valueOf).toList()).toString();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** {@code 500ms}, {@code 5s}, {@code 10m}, {@code 24h}, {@code 3d} or ISO-8601. */
+    private static final class Durations extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return BridgeConfigLoader.parseDuration(text == null ? "" : text, "", "");
+            } catch (IllegalArgumentException e) {
+                throw ctxt.weirdStringException(text, Duration.class, "not a duration");
+            }
+        }
+    }
+}
