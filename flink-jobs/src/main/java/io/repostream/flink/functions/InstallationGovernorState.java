@@ -37,7 +37,8 @@ public record InstallationGovernorState(
      * @param seq arrival order within the installation; the key of the queued action
      * @param rank its {@link ActionPriority}'s ordinal, or that of a later action on the same
      *     target that must not wait behind it (lower goes first)
-     * @param target {@code owner/repo#number}: the actions of one target leave in arrival order
+     * @param target {@code owner/repo#number}, or {@code owner/repo kind:id} for targets other than
+     *     issues and pull requests: the actions of one target leave in arrival order
      * @param readyAtMs the earliest time it may be sent: its arrival, or its {@code not_before}
      * @param expiresAtMs its {@code expires_at}, or {@link Long#MAX_VALUE}
      * @param content whether it creates content (a comment), under GitHub's creation limits

@@ -7,11 +7,13 @@ import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.RateLimit;
 import io.repostream.schemas.RepoMetrics;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -240,7 +242,7 @@ public final class InstallationRateGovernor
             InstallationGovernorState s, ActionRecord action, boolean delayed, long now)
             throws Exception {
         int rank = ActionPriority.of(action).ordinal();
-        String target = action.repo() + "#" + action.target();
+        String target = targetOf(action);
         long ready = action.notBefore() == null ? now : action.notBefore().toEpochMilli();
         List<Queued> queue = new ArrayList<>(s.queue().size() + 1);
         for (Queued q : s.queue()) {
@@ -364,6 +366,18 @@ public final class InstallationRateGovernor
                                 + " leave no slot before it expires at "
                                 + action.expiresAt(),
                         now));
+    }
+
+    /**
+     * What an action's order is kept per: its typed target, as the executor's lanes key on it (an
+     * issue and a pull request share one numbering; run 7 and issue 7 are two targets).
+     */
+    static String targetOf(ActionRecord action) {
+        TypedTarget target = action.typedTarget();
+        String repo = action.repo().toLowerCase(Locale.ROOT);
+        return target.namesAnIssueOrPullRequest()
+                ? repo + "#" + target.id()
+                : repo + " " + target.kind().wireName() + ":" + target.id();
     }
 
     /** The first queued action of each target (the others wait behind it), in arrival order. */

@@ -161,6 +161,38 @@ class InstallationRateGovernorTest {
     }
 
     @Test
+    void keepsOrderPerTypedTargetAsTheExecutorsLanesDo() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            propose(label("o/a", 100 + i, "filler-" + i, TRIAGE, 5L)); // 4 released, 1 queued
+        }
+        propose(label("o/a", 7, "issue-7-label", TRIAGE, 5L));
+        // run 7 is another target than issue 7: its re-run lends no priority to the label
+        ActionRecord rerun = label("o/a", 7, "run-7-rerun", "ci-retry@1", 5L);
+        propose(
+                new ActionRecord(
+                        rerun.actionId(),
+                        rerun.repo(),
+                        rerun.target(),
+                        ActionType.RERUN_FAILED_JOBS,
+                        rerun.params(),
+                        rerun.reason(),
+                        rerun.evidence(),
+                        rerun.confidence(),
+                        rerun.producedBy(),
+                        rerun.causedBy(),
+                        rerun.installationId(),
+                        rerun.createdAt(),
+                        null,
+                        null,
+                        false));
+        runUntil(NOW + 30_000);
+
+        assertThat(harness.extractOutputValues().subList(4, 7))
+                .extracting(ActionRecord::actionId)
+                .containsExactly("run-7-rerun", "filler-4", "issue-7-label");
+    }
+
+    @Test
     void keepsContentCreationTo80PerMinuteWhenWritesAreSpacedCloser() throws Exception {
         reopen(new InstallationRateGovernor(Duration.ofMillis(100), Duration.ofSeconds(3)));
         for (int i = 0; i < 81; i++) {
