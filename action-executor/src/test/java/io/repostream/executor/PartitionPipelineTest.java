@@ -220,6 +220,39 @@ class PartitionPipelineTest {
     }
 
     @Test
+    void startsHeldActionsOfDifferentTargetsInTheOrderOfTheirSlotsAndNoneBeforeItsSlot()
+            throws Exception {
+        // the installation governor's slots, a write each 100 ms here, read in another order
+        // (several partitions' worth of targets in one): each lane waits for its own slot
+        Instant first = Instant.now().plusMillis(300);
+        int[] slotOf = {4, 2, 0, 3, 1, 5};
+        List<String> started = Collections.synchronizedList(new ArrayList<>());
+        List<Instant> startedAt = Collections.synchronizedList(new ArrayList<>());
+        for (int offset = 0; offset < slotOf.length; offset++) {
+            Instant slot = first.plusMillis(100L * slotOf[offset]);
+            String name = "slot-" + slotOf[offset];
+            pipeline.dispatch(
+                    offset,
+                    "acme/a#" + offset,
+                    slot,
+                    () -> null,
+                    () -> {
+                        startedAt.add(Instant.now());
+                        started.add(name);
+                        return acknowledged();
+                    });
+        }
+
+        assertThat(pipeline.awaitIdle(WAIT)).isTrue();
+        assertThat(started)
+                .containsExactly("slot-0", "slot-1", "slot-2", "slot-3", "slot-4", "slot-5");
+        for (int i = 0; i < started.size(); i++) {
+            assertThat(startedAt.get(i)).isAfterOrEqualTo(first.plusMillis(100L * i));
+        }
+        assertThat(pipeline.committable()).isEqualTo(slotOf.length);
+    }
+
+    @Test
     void dropsWhatItHoldsWhenStoppedAndCommitsBelowIt() throws Exception {
         List<String> applied = Collections.synchronizedList(new ArrayList<>());
         pipeline.dispatch(0, "acme/b#2", step(applied, "b2"));

@@ -7,6 +7,7 @@ import io.repostream.flink.functions.GovernorInput;
 import io.repostream.flink.functions.GovernorInputSerializer;
 import io.repostream.flink.functions.GovernorSignals;
 import io.repostream.flink.functions.InstallationRateGovernor;
+import io.repostream.flink.functions.InstallationRateLimitsOperator;
 import io.repostream.flink.functions.MetricSignals;
 import io.repostream.flink.functions.MetricWindowAccSerializer;
 import io.repostream.flink.functions.MetricWindowAggregate;
@@ -78,6 +79,8 @@ public final class RepostreamJob {
     private int eventCountBuckets;
     private Sink<DeadLetter> deadLetters;
     private Sink<AuditRecord> dropAudits;
+    private Duration writeSpacing = InstallationRateGovernor.DEFAULT_WRITE_SPACING;
+    private Duration writeHorizon = InstallationRateGovernor.DEFAULT_HORIZON;
 
     /**
      * Where the CI success predictor reads models and writes predictions and training examples.
@@ -161,18 +164,33 @@ public final class RepostreamJob {
 
     /** This job as a new object, for the with... methods to change one setting of. */
     private RepostreamJob copy() {
-        return new RepostreamJob(
-                events,
-                policies,
-                audits,
-                actions,
-                metrics,
-                maxOutOfOrderness,
-                sourceIdleness,
-                prediction,
-                eventCountBuckets,
-                deadLetters,
-                dropAudits);
+        RepostreamJob job =
+                new RepostreamJob(
+                        events,
+                        policies,
+                        audits,
+                        actions,
+                        metrics,
+                        maxOutOfOrderness,
+                        sourceIdleness,
+                        prediction,
+                        eventCountBuckets,
+                        deadLetters,
+                        dropAudits);
+        job.writeSpacing = writeSpacing;
+        job.writeHorizon = writeHorizon;
+        return job;
+    }
+
+    /**
+     * The same job giving each installation a write slot every {@code spacing}, released {@code
+     * horizon} ahead (see {@link InstallationRateGovernor}; defaults 1.1 s and 3 s).
+     */
+    public RepostreamJob withWriteSlots(Duration spacing, Duration horizon) {
+        RepostreamJob job = copy();
+        job.writeSpacing = Objects.requireNonNull(spacing, "spacing");
+        job.writeHorizon = Objects.requireNonNull(horizon, "horizon");
+        return job;
     }
 
     /** The same job with other event-time settings. */
@@ -361,7 +379,11 @@ public final class RepostreamJob {
 
         SingleOutputStreamOperator<ActionRecord> governed =
                 perRepo.keyBy(GovernorInput::installationKey, Types.STRING)
-                        .process(new InstallationRateGovernor(), WireTypes.ACTION_RECORD)
+                        .transform(
+                                "installation-rate-limits",
+                                WireTypes.ACTION_RECORD,
+                                new InstallationRateLimitsOperator(
+                                        new InstallationRateGovernor(writeSpacing, writeHorizon)))
                         .uid("installation-rate-governor")
                         .name("installation-rate-limits");
         return new Governed(perRepo, governed);

@@ -88,7 +88,12 @@ class MonitoringTest {
                         "RepostreamGitHubQuotaNearlyExhausted",
                         "RepostreamFlinkCheckpointFailures",
                         "RepostreamSlaBreachRateHigh",
+                        "RepostreamWriteQueueStalled",
                         "RepostreamActionsDropped");
+        assertThat(exprByAlert.get("RepostreamWriteQueueStalled"))
+                .isEqualTo(
+                        "max(flink_taskmanager_job_task_operator_writeQueueOldestWaitSeconds)"
+                                + " > 900");
         assertThat(exprByAlert.get("RepostreamGitHubQuotaNearlyExhausted")).endsWith("< 500");
         assertThat(exprByAlert.get("RepostreamSlaBreachRateHigh"))
                 .contains("kind_repostream_sla_breaches")

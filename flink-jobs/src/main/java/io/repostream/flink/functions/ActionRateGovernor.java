@@ -36,18 +36,20 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
 
     static final long HOUR_MS = Duration.ofHours(1).toMillis();
 
-    private transient ValueState<GovernorState> state;
+    private transient ValueState<RepoGovernorState> state;
+    private transient ValueState<GovernorState> legacy;
     private transient ActionDrops drops;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         drops = new ActionDrops("repo-action-budget", getRuntimeContext().getMetricGroup());
-        ValueStateDescriptor<GovernorState> descriptor =
-                new ValueStateDescriptor<>("repo-governor", GovernorStateSerializer.INSTANCE);
+        ValueStateDescriptor<RepoGovernorState> descriptor =
+                new ValueStateDescriptor<>("repo-budget", RepoGovernorStateSerializer.INSTANCE);
         // a repo quiet for a day has nothing left in its windows
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
         state = getRuntimeContext().getState(descriptor);
+        legacy = getRuntimeContext().getState(GovernorState.legacyDescriptor("repo-governor"));
     }
 
     @Override
@@ -55,7 +57,7 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
             GovernorInput input, ReadOnlyContext ctx, Collector<GovernorInput> out)
             throws Exception {
         long now = ctx.timerService().currentProcessingTime();
-        GovernorState current = state.value() == null ? GovernorState.empty() : state.value();
+        RepoGovernorState current = current();
         if (input.audit() != null) {
             if (input.audit().rateLimit() != null) {
                 String installation =
@@ -86,12 +88,9 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
             out.collect(input);
             return;
         }
-        GovernorState pruned =
-                new GovernorState(
+        RepoGovernorState pruned =
+                new RepoGovernorState(
                         SlotSchedule.prune(current.sent(), now, HOUR_MS),
-                        null,
-                        null,
-                        null,
                         action.installationId() != null ? installation : current.installation());
         long from =
                 action.notBefore() == null ? now : Math.max(now, action.notBefore().toEpochMilli());
@@ -122,7 +121,7 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
             return;
         }
         List<Long> sent = SlotSchedule.with(pruned.sent(), slot);
-        state.update(new GovernorState(sent, null, null, null, pruned.installation()));
+        state.update(new RepoGovernorState(sent, pruned.installation()));
         ctx.output(
                 GovernorSignals.TAG,
                 new RepoMetrics(
@@ -138,6 +137,25 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
         boolean delayed = slot > from;
         ActionRecord governed = delayed ? GovernorSignals.withNotBefore(action, slot) : action;
         out.collect(new GovernorInput(governed, null, installation, delayed));
+    }
+
+    /**
+     * The repository's state; on the first read after an upgrade, what an earlier version kept in
+     * the shared {@link GovernorState} (moved over, so it is read once).
+     */
+    private RepoGovernorState current() throws Exception {
+        RepoGovernorState current = state.value();
+        if (current != null) {
+            return current;
+        }
+        GovernorState old = legacy.value();
+        if (old == null) {
+            return RepoGovernorState.empty();
+        }
+        legacy.clear();
+        RepoGovernorState moved = RepoGovernorState.of(old);
+        state.update(moved);
+        return moved;
     }
 
     private void drop(

@@ -1,9 +1,17 @@
 package io.repostream.flink.functions;
 
+import java.time.Duration;
 import java.util.List;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 
 /**
- * What a governor remembers per key (repository or installation).
+ * What both governors kept per key (repository or installation) before each had a state type of its
+ * own ({@link RepoGovernorState}, {@link InstallationGovernorState}), each leaving the other's
+ * fields null. Kept only to read a checkpoint or savepoint of those versions: each governor
+ * declares the old state under its old name ({@link #legacyDescriptor}) and moves a key's value
+ * into its own state the first time it sees the key; what it never sees again expires with the old
+ * state's TTL (a day). Remove once no such savepoint is in use.
  *
  * @param sent send times reserved in the last hour (epoch ms, sorted); repo governor
  * @param content send times reserved in the last hour for content-creating actions (comments);
@@ -26,5 +34,16 @@ public record GovernorState(
 
     static GovernorState empty() {
         return new GovernorState(List.of(), List.of(), null, null, null);
+    }
+
+    /**
+     * The state as earlier versions declared it: {@code name}, this serializer (which also reads
+     * the JSON of versions before it), a TTL of a day.
+     */
+    static ValueStateDescriptor<GovernorState> legacyDescriptor(String name) {
+        ValueStateDescriptor<GovernorState> descriptor =
+                new ValueStateDescriptor<>(name, GovernorStateSerializer.INSTANCE);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofDays(1)).build());
+        return descriptor;
     }
 }

@@ -83,10 +83,16 @@ class GovernorChainTest {
 
         propose(comment("first")); // the quota holds it until the reset
         propose(comment("second")); // the repo budget holds it an hour, then the quota too
+        runUntil(reset.plusSeconds(10));
 
+        // the next write slot after the reset's
         assertThat(governed())
                 .extracting(ActionRecord::actionId, ActionRecord::notBefore)
-                .containsExactly(tuple("first", reset), tuple("second", reset));
+                .containsExactly(
+                        tuple("first", reset),
+                        tuple(
+                                "second",
+                                reset.plus(InstallationRateGovernor.DEFAULT_WRITE_SPACING)));
         assertThat(signals("actions_delayed"))
                 .hasSize(2)
                 .allSatisfy(
@@ -95,14 +101,17 @@ class GovernorChainTest {
 
     @Test
     void countsAnActionOnlyTheInstallationGovernorMovesOnce() throws Exception {
-        for (int i = 0; i < InstallationRateGovernor.CONTENT_PER_MINUTE + 1; i++) {
-            propose(comment("c-" + i));
-        }
+        propose(comment("c-0"));
+        propose(comment("c-1")); // the installation's next write slot
 
-        List<ActionRecord> out = governed();
-        assertThat(out.get(InstallationRateGovernor.CONTENT_PER_MINUTE).notBefore())
-                .isEqualTo(T0.plus(Duration.ofMinutes(1)));
-        assertThat(signals("actions_delayed")).hasSize(1);
+        assertThat(governed())
+                .extracting(ActionRecord::actionId, ActionRecord::notBefore)
+                .containsExactly(
+                        tuple("c-0", T0),
+                        tuple("c-1", T0.plus(InstallationRateGovernor.DEFAULT_WRITE_SPACING)));
+        assertThat(signals("actions_delayed"))
+                .singleElement()
+                .satisfies(m -> assertThat(m.repo()).isEqualTo(REPO));
     }
 
     @Test
@@ -113,6 +122,7 @@ class GovernorChainTest {
                         action("rerun", ActionType.RERUN_FAILED_JOBS, "ci-retry@1"),
                         backoff.toEpochMilli());
         propose(rerun);
+        runUntil(backoff);
 
         assertThat(governed())
                 .singleElement()
@@ -278,6 +288,14 @@ class GovernorChainTest {
         List<GovernorInput> passed = perRepo.extractOutputValues();
         for (GovernorInput input : passed.subList(before, passed.size())) {
             perInstallation.processElement(input, NOW);
+        }
+    }
+
+    /** Moves the installation governor's processing-time clock, a quarter second at a time. */
+    private void runUntil(Instant until) throws Exception {
+        for (long t = NOW; t < until.toEpochMilli(); ) {
+            t = Math.min(until.toEpochMilli(), t + 250);
+            perInstallation.setProcessingTime(t);
         }
     }
 

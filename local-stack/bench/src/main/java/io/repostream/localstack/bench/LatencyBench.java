@@ -32,8 +32,13 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -307,6 +312,79 @@ public final class LatencyBench {
                 breached.size(),
                 percentiles(dueToApplied),
                 lastApplied(triage, applied, TRIAGE, all.get(0).postedAt()));
+        slots(applied);
+    }
+
+    /**
+     * What the installation governor did with the burst's actions, read back from {@code
+     * github.actions.v1}: each label's send slot ({@code not_before}) and when the job released it
+     * (the record's Kafka timestamp, its write time), against when the simulator applied it. Says
+     * whether the executor kept the slots (never before, and how late) and their order.
+     */
+    private void slots(Map<String, Instant> applied) {
+        record Slot(String mutation, boolean breach, Instant released, Instant slot) {}
+        List<Slot> slots = new ArrayList<>();
+        Map<String, Object> props = stack.kafka().consumerProps("bench-slots-" + UUID.randomUUID());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.ACTIONS.name()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            int empty = 0;
+            while (System.nanoTime() < deadline && empty < 5) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                empty = records.isEmpty() ? empty + 1 : 0;
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    ActionRecord a =
+                            Topics.ACTIONS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                    if (a.type() != ActionType.ADD_LABELS || a.notBefore() == null) {
+                        continue;
+                    }
+                    boolean breach = a.producedBy().startsWith("sla-monitor@");
+                    String mutation = a.repo() + "#" + a.target() + (breach ? BREACH : TRIAGE);
+                    if (applied.containsKey(mutation)) {
+                        slots.add(
+                                new Slot(
+                                        mutation,
+                                        breach,
+                                        Instant.ofEpochMilli(r.timestamp()),
+                                        a.notBefore()));
+                    }
+                }
+            }
+        }
+        List<Double> lateBreach = new ArrayList<>();
+        List<Double> lateTriage = new ArrayList<>();
+        List<Double> aheadBreach = new ArrayList<>();
+        int early = 0;
+        for (Slot s : slots) {
+            double late = Duration.between(s.slot(), applied.get(s.mutation())).toMillis() / 1000.0;
+            early += late < 0 ? 1 : 0;
+            (s.breach() ? lateBreach : lateTriage).add(late);
+            if (s.breach()) {
+                aheadBreach.add(Duration.between(s.released(), s.slot()).toMillis() / 1000.0);
+            }
+        }
+        // the order GitHub saw against the order of the slots
+        List<Slot> bySlot = new ArrayList<>(slots);
+        bySlot.sort(java.util.Comparator.comparing(Slot::slot));
+        int outOfOrder = 0;
+        for (int i = 1; i < bySlot.size(); i++) {
+            if (applied.get(bySlot.get(i).mutation())
+                    .isBefore(applied.get(bySlot.get(i - 1).mutation()))) {
+                outOfOrder++;
+            }
+        }
+        log(
+                "burst: slots of %d labels read back from %s: applied before their slot: %d;"
+                        + " applied in another order than their slots: %d pairs; slot → applied"
+                        + " (s): triage %s; breaches %s; breach labels released → slot (s): %s",
+                slots.size(),
+                Topics.ACTIONS.name(),
+                early,
+                outOfOrder,
+                percentiles(lateTriage),
+                percentiles(lateBreach),
+                percentiles(aheadBreach));
     }
 
     private double lastApplied(
@@ -504,7 +582,8 @@ public final class LatencyBench {
         List<Double> sorted = values.stream().sorted().toList();
         return String.format(
                 Locale.ROOT,
-                "p50 %.2f, p95 %.2f, p99 %.2f, max %.2f",
+                "min %.2f, p50 %.2f, p95 %.2f, p99 %.2f, max %.2f",
+                sorted.get(0),
                 rank(sorted, 0.50),
                 rank(sorted, 0.95),
                 rank(sorted, 0.99),
