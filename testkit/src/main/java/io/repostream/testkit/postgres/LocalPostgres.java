@@ -21,7 +21,10 @@ import java.util.stream.Stream;
  * and {@code pg_ctl} (Debian's {@code postgresql} package), a data directory of the caller's, a
  * free loopback port, no Unix socket, trust authentication on loopback, durability off. PostgreSQL
  * refuses to run as root; as root the cluster runs as the user {@value #OS_USER} (which {@code
- * .ci/run} creates), so the data directory's parents must be traversable by that user.
+ * .ci/run} creates). When that user cannot reach the requested data directory (a checkout under a
+ * {@code mktemp -d} directory, mode 700, as CI's fresh clones are), the cluster goes to a directory
+ * of its own under the system's temporary directory instead, named after the requested one (so a
+ * cluster a crashed run left there is found and stopped); {@link #dataDir()} says where.
  */
 public final class LocalPostgres implements AutoCloseable {
     public static final String OS_USER = "repostream-pg";
@@ -32,13 +35,16 @@ public final class LocalPostgres implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final boolean asOtherUser;
+    private final boolean relocated;
     private boolean stopped;
 
-    private LocalPostgres(Path bin, Path dataDir, int port, boolean asOtherUser) {
+    private LocalPostgres(
+            Path bin, Path dataDir, int port, boolean asOtherUser, boolean relocated) {
         this.bin = bin;
         this.dataDir = dataDir;
         this.port = port;
         this.asOtherUser = asOtherUser;
+        this.relocated = relocated;
     }
 
     /**
@@ -76,13 +82,18 @@ public final class LocalPostgres implements AutoCloseable {
         boolean root = runningAsRoot();
         Path dir = dataDir.toAbsolutePath();
         try {
+            if (root) {
+                dir = reachableByOsUser(dir);
+            }
             stopLeftover(bin, dir, root);
             deleteTree(dir);
             Files.createDirectories(dir);
             if (root) {
                 run(List.of("chown", OS_USER, dir.toString()), false);
             }
-            LocalPostgres pg = new LocalPostgres(bin, dir, freePort(), root);
+            LocalPostgres pg =
+                    new LocalPostgres(
+                            bin, dir, freePort(), root, !dir.equals(dataDir.toAbsolutePath()));
             pg.pg(
                     "initdb",
                     "-D",
@@ -156,6 +167,15 @@ public final class LocalPostgres implements AutoCloseable {
             pg("pg_ctl", "stop", "-m", "immediate", "-w", "-D", dataDir.toString());
         } catch (RuntimeException | IOException e) {
             System.err.println("could not stop the PostgreSQL in " + dataDir + ": " + e);
+            return;
+        }
+        if (relocated) {
+            // outside the build's target/: nothing else would ever delete it
+            try {
+                deleteTree(dataDir);
+            } catch (IOException e) {
+                System.err.println("could not delete " + dataDir + ": " + e);
+            }
         }
     }
 
@@ -164,6 +184,33 @@ public final class LocalPostgres implements AutoCloseable {
         command.add(bin.resolve(program).toString());
         command.addAll(List.of(args));
         run(command, asOtherUser);
+    }
+
+    /**
+     * {@code dir} when {@value #OS_USER} can traverse its parent, else a directory named after it
+     * under {@code java.io.tmpdir}.
+     */
+    private static Path reachableByOsUser(Path dir) throws IOException {
+        Files.createDirectories(dir.getParent());
+        try {
+            run(List.of("test", "-x", dir.getParent().toString()), true);
+            return dir;
+        } catch (IllegalStateException unreachable) {
+            String name =
+                    "repostream-pg-"
+                            + Integer.toHexString(dir.toString().hashCode())
+                            + "-"
+                            + dir.getFileName();
+            Path moved = Paths.get(System.getProperty("java.io.tmpdir"), name).toAbsolutePath();
+            System.err.println(
+                    "PostgreSQL runs as "
+                            + OS_USER
+                            + ", who cannot reach "
+                            + dir.getParent()
+                            + ": its data directory is "
+                            + moved);
+            return moved;
+        }
     }
 
     private static void stopLeftover(Path bin, Path dataDir, boolean root) throws IOException {
@@ -192,7 +239,12 @@ public final class LocalPostgres implements AutoCloseable {
             full.addAll(List.of("runuser", "-u", OS_USER, "--"));
         }
         full.addAll(command);
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        // from /, which every user can enter (runuser keeps the working directory)
+        Process p =
+                new ProcessBuilder(full)
+                        .directory(new java.io.File("/"))
+                        .redirectErrorStream(true)
+                        .start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
