@@ -128,8 +128,11 @@ final class DemoConsole implements AutoCloseable {
     }
 
     /** The throw-away cluster's files go with it. */
-    private static void delete(Path dir) {
-        if (dir == null) {
+    /**
+     * Deletes {@code dir}; nothing to say when it is gone already (close, then the Ctrl-C hook).
+     */
+    static void delete(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
             return;
         }
         try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
