@@ -2,9 +2,13 @@ package io.repostream.console;
 
 import io.repostream.console.index.TopicIndexer;
 import io.repostream.console.query.ActionQueries;
+import io.repostream.console.undo.ConsoleAudit;
+import io.repostream.console.undo.ExecutorAdmin;
 import io.repostream.console.web.ConsoleServer;
+import io.repostream.console.web.GitHubSignIn;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,8 +49,29 @@ public final class Console implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         try {
             ActionQueries queries = new ActionQueries(database.dataSource(), config.githubWebUrl());
+            if (config.localMode()) {
+                LOG.warn(
+                        "LOCAL/DEMO MODE: no sign-in. Anybody who reaches {}:{} sees every action"
+                                + " and may undo it. Never expose this console; start it with"
+                                + " --github-client-id (GitHub sign-in) for anything but a demo.",
+                        config.host(),
+                        config.port());
+            }
             HttpServer server =
-                    new ConsoleServer(vertx, queries, metrics)
+                    new ConsoleServer(
+                                    vertx,
+                                    queries,
+                                    metrics,
+                                    config.executorAdminUrl() == null
+                                            ? null
+                                            : new ExecutorAdmin(
+                                                    URI.create(config.executorAdminUrl()),
+                                                    config.executorAdminToken()),
+                                    new ConsoleAudit(database.dataSource(), Clock.systemUTC()),
+                                    config.signIn() == null
+                                            ? null
+                                            : new GitHubSignIn(config.signIn()),
+                                    config.sessionTimeout())
                             .listen(config.host(), config.port())
                             .await(30, TimeUnit.SECONDS);
             TopicIndexer indexer =

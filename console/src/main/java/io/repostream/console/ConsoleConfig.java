@@ -1,6 +1,8 @@
 package io.repostream.console;
 
+import io.repostream.console.web.GitHubSignIn;
 import io.repostream.schemas.topics.KafkaClientProperties;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 
@@ -15,6 +17,11 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param host address the web server binds
  * @param port its port, 0 for any free one
  * @param githubWebUrl where GitHub's pages are, for links to items
+ * @param executorAdminUrl the executor's admin API, through which undo goes (null: no undo)
+ * @param executorAdminToken its bearer token (never logged)
+ * @param signIn GitHub sign-in; null runs the console in the local/demo mode without sign-in (every
+ *     page says so, and the start logs a warning)
+ * @param sessionTimeout how long a signed-in session lives without a request
  */
 public record ConsoleConfig(
         String bootstrapServers,
@@ -24,11 +31,80 @@ public record ConsoleConfig(
         String databasePassword,
         String host,
         int port,
-        String githubWebUrl) {
+        String githubWebUrl,
+        String executorAdminUrl,
+        String executorAdminToken,
+        GitHubSignIn.Settings signIn,
+        Duration sessionTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8090;
     public static final String DEFAULT_GITHUB_WEB_URL = "https://github.com";
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(8);
+
+    /** Without undo and without sign-in (local mode): the first slice's configuration. */
+    public ConsoleConfig(
+            String bootstrapServers,
+            Map<String, String> kafkaProperties,
+            String databaseUrl,
+            String databaseUser,
+            String databasePassword,
+            String host,
+            int port,
+            String githubWebUrl) {
+        this(
+                bootstrapServers,
+                kafkaProperties,
+                databaseUrl,
+                databaseUser,
+                databasePassword,
+                host,
+                port,
+                githubWebUrl,
+                null,
+                null,
+                null,
+                DEFAULT_SESSION_TIMEOUT);
+    }
+
+    /** The same, undoing through the executor's admin API at {@code url}. */
+    public ConsoleConfig withExecutorAdmin(String url, String token) {
+        return new ConsoleConfig(
+                bootstrapServers,
+                kafkaProperties,
+                databaseUrl,
+                databaseUser,
+                databasePassword,
+                host,
+                port,
+                githubWebUrl,
+                url,
+                token,
+                signIn,
+                sessionTimeout);
+    }
+
+    /** The same, with GitHub sign-in (null: the local/demo mode without sign-in). */
+    public ConsoleConfig withSignIn(GitHubSignIn.Settings settings, Duration timeout) {
+        return new ConsoleConfig(
+                bootstrapServers,
+                kafkaProperties,
+                databaseUrl,
+                databaseUser,
+                databasePassword,
+                host,
+                port,
+                githubWebUrl,
+                executorAdminUrl,
+                executorAdminToken,
+                settings,
+                timeout);
+    }
+
+    /** Whether anybody who reaches the port may do everything (no sign-in). */
+    public boolean localMode() {
+        return signIn == null;
+    }
 
     public ConsoleConfig {
         requireText(bootstrapServers, "Kafka bootstrap servers");
@@ -50,6 +126,24 @@ public record ConsoleConfig(
                         ? DEFAULT_GITHUB_WEB_URL
                         : githubWebUrl;
         kafkaProperties = KafkaClientProperties.check(kafkaProperties, "Kafka properties");
+        executorAdminUrl =
+                executorAdminUrl == null || executorAdminUrl.isBlank() ? null : executorAdminUrl;
+        if (executorAdminUrl != null) {
+            if (!executorAdminUrl.matches("https?://.+")) {
+                throw new IllegalArgumentException(
+                        "the executor's admin URL must be http(s)://host:port, got "
+                                + executorAdminUrl);
+            }
+            if (executorAdminToken == null || executorAdminToken.isBlank()) {
+                throw new IllegalArgumentException(
+                        "the executor's admin token is required with its admin URL"
+                                + " (--executor-admin-token-file or REPOSTREAM_ADMIN_TOKEN)");
+            }
+        }
+        sessionTimeout =
+                sessionTimeout == null || sessionTimeout.isNegative() || sessionTimeout.isZero()
+                        ? DEFAULT_SESSION_TIMEOUT
+                        : sessionTimeout;
     }
 
     /** Consumer properties: the extra (security) settings, then {@code bootstrap.servers}. */
@@ -77,6 +171,14 @@ public record ConsoleConfig(
                 + port
                 + ", githubWebUrl="
                 + githubWebUrl
+                + ", executorAdminUrl="
+                + executorAdminUrl
+                + ", executorAdminToken="
+                + (executorAdminToken == null ? "none" : "****")
+                + ", signIn="
+                + (signIn == null ? "none (local mode)" : signIn)
+                + ", sessionTimeout="
+                + sessionTimeout
                 + "]";
     }
 

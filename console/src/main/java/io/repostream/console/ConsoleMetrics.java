@@ -52,6 +52,51 @@ public final class ConsoleMetrics {
                     .help("Server-sent event streams opened since the start")
                     .register(registry);
 
+    private final Counter undos =
+            Counter.builder()
+                    .name("repostream_console_undo_requests_total")
+                    .help(
+                            "Undo requests sent to the executor, by kind (one, rule) and the"
+                                    + " executor's status per action (or error)")
+                    .labelNames("kind", "status")
+                    .register(registry);
+
+    private final Counter refused =
+            Counter.builder()
+                    .name("repostream_console_refused_requests_total")
+                    .help(
+                            "Requests refused, by reason (csrf, role, signed_out), each logged"
+                                    + " without its tokens")
+                    .labelNames("reason")
+                    .register(registry);
+
+    private final Counter signIns =
+            Counter.builder()
+                    .name("repostream_console_sign_ins_total")
+                    .help("GitHub sign-ins, by outcome (role given, or why refused)")
+                    .labelNames("outcome")
+                    .register(registry);
+
+    public void undo(String kind, String status) {
+        undos.labelValues(kind, status).inc();
+    }
+
+    public double undoCount(String kind, String status) {
+        return undos.labelValues(kind, status).get();
+    }
+
+    public void refused(String reason) {
+        refused.labelValues(reason).inc();
+    }
+
+    public double refusedCount(String reason) {
+        return refused.labelValues(reason).get();
+    }
+
+    public void signIn(String outcome) {
+        signIns.labelValues(outcome).inc();
+    }
+
     public void streamOpened() {
         liveStreams.inc();
         streamsOpened.inc();

@@ -7,24 +7,35 @@ import io.repostream.console.ConsoleMetrics;
 import io.repostream.console.query.ActionDetail;
 import io.repostream.console.query.ActionFilter;
 import io.repostream.console.query.ActionQueries;
+import io.repostream.console.undo.ConsoleAudit;
+import io.repostream.console.undo.ExecutorAdmin;
+import io.repostream.console.undo.UndoResult;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.WireEnum;
 import io.repostream.schemas.json.Json;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.sstore.LocalSessionStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,22 +50,52 @@ public final class ConsoleServer {
     public static final String ACTIONS_CHANGED = "console.actions.changed";
 
     private static final long KEEP_ALIVE_MS = 15_000;
+    private static final String SESSION_COOKIE = "repostream_console_session";
+    private static final String PERSON = "person";
+    private static final String LOGIN = "login";
+    private static final String ROLE = "role";
+    private static final String OAUTH_STATE = "oauth_state";
+    private static final String RETURN_TO = "return_to";
+    private static final Person LOCAL_PERSON = new Person(Person.LOCAL_LOGIN, Role.ADMIN);
     private static final ObjectMapper JSON = Json.mapper();
     private static final String OPENAPI = resource("console-api/openapi.yaml");
 
     private final Vertx vertx;
     private final ActionQueries queries;
     private final ConsoleMetrics metrics;
+    private final ExecutorAdmin executor;
+    private final ConsoleAudit audit;
+    private final GitHubSignIn signIn;
+    private final Duration sessionTimeout;
     private final Pages pages = new Pages();
     private final Assets assets = Assets.fromWebJars();
     private final List<String> types =
             Arrays.stream(ActionType.values()).map(WireEnum::wireName).toList();
     private final List<String> outcomes = outcomes();
 
-    public ConsoleServer(Vertx vertx, ActionQueries queries, ConsoleMetrics metrics) {
+    /**
+     * @param executor the executor's admin API, through which every undo goes (null: the console
+     *     shows, but cannot undo)
+     * @param audit the console's record of who did what
+     * @param signIn GitHub sign-in; null for the local/demo mode, where everybody who reaches the
+     *     port is {@link Person#LOCAL_LOGIN} with every right
+     * @param sessionTimeout how long a session lives without a request
+     */
+    public ConsoleServer(
+            Vertx vertx,
+            ActionQueries queries,
+            ConsoleMetrics metrics,
+            ExecutorAdmin executor,
+            ConsoleAudit audit,
+            GitHubSignIn signIn,
+            Duration sessionTimeout) {
         this.vertx = vertx;
         this.queries = queries;
         this.metrics = metrics;
+        this.executor = executor;
+        this.audit = audit;
+        this.signIn = signIn;
+        this.sessionTimeout = sessionTimeout;
     }
 
     /** Listens on {@code host}:{@code port} (0 for any free port). */
@@ -64,20 +105,211 @@ public final class ConsoleServer {
 
     Router router() {
         Router router = Router.router(vertx);
-        router.get("/").handler(ctx -> ctx.redirect("/actions"));
-        router.get("/actions").handler(this::actionsPage);
-        router.get("/actions/rows").handler(this::actionRows);
-        router.get("/actions/events").handler(this::actionEvents);
-        router.get("/action").handler(this::actionPage);
-        router.get("/api/actions").handler(this::apiActions);
-        router.get("/api/action").handler(this::apiAction);
-        router.get("/api/openapi.yaml").handler(this::openApi);
         router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
         router.get("/readyz").handler(this::ready);
         router.get("/metrics").handler(this::metrics);
         router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
         router.get("/static/*").handler(StaticHandler.create("console-static"));
+        router.route()
+                .handler(
+                        SessionHandler.create(LocalSessionStore.create(vertx))
+                                .setSessionCookieName(SESSION_COOKIE)
+                                .setSessionTimeout(sessionTimeout.toMillis())
+                                .setCookieHttpOnlyFlag(true)
+                                .setCookieSameSite(CookieSameSite.LAX)
+                                .setCookieSecureFlag(signIn != null && signIn.secureCookies()));
+        router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+        router.route().handler(this::csrf);
+        router.get("/login").handler(this::login);
+        router.get("/oauth/callback").handler(this::oauthCallback);
+        router.post("/logout").handler(this::logout);
+        router.route().handler(this::authenticate);
+        router.get("/").handler(ctx -> ctx.redirect("/actions"));
+        router.get("/actions").handler(this::actionsPage);
+        router.get("/actions/rows").handler(this::actionRows);
+        router.get("/actions/events").handler(this::actionEvents);
+        router.get("/action").handler(this::actionPage);
+        router.get("/action/audit").handler(this::actionAudit);
+        router.get("/action/undo").handler(requires(Role.OPERATOR, "undo", this::undoPreview));
+        router.post("/action/undo").handler(requires(Role.OPERATOR, "undo", this::undoOne));
+        router.get("/undo").handler(requires(Role.OPERATOR, "undo", this::bulkUndoPage));
+        router.post("/undo").handler(requires(Role.OPERATOR, "undo", this::bulkUndo));
+        router.get("/api/actions").handler(this::apiActions);
+        router.get("/api/action").handler(this::apiAction);
+        router.get("/api/openapi.yaml").handler(this::openApi);
         return router;
+    }
+
+    // ---- who is asking ------------------------------------------------------------------
+
+    /** Refuses a state-changing request without the session's CSRF token (403). */
+    private void csrf(RoutingContext ctx) {
+        if (Csrf.passes(ctx)) {
+            ctx.next();
+            return;
+        }
+        metrics.refused("csrf");
+        LOG.warn(
+                "refused {} {} from {}: no valid CSRF token",
+                ctx.request().method(),
+                ctx.request().path(),
+                ctx.request().remoteAddress());
+        text(
+                ctx,
+                403,
+                "refused: this request does not carry the page's CSRF token; reload the page");
+    }
+
+    /**
+     * Puts the {@link Person} into the context; without sign-in (local mode) that is the local
+     * person. A signed-out page request goes to the sign-in, anything else gets 401.
+     */
+    private void authenticate(RoutingContext ctx) {
+        Person person = person(ctx);
+        if (person != null) {
+            ctx.put(PERSON, person);
+            ctx.next();
+            return;
+        }
+        metrics.refused("signed_out");
+        String path = ctx.request().path();
+        if ("GET".equals(ctx.request().method().name())
+                && !path.startsWith("/api/")
+                && !path.equals("/actions/events")
+                && !path.equals("/actions/rows")) {
+            ctx.session().put(RETURN_TO, ctx.request().uri());
+            ctx.redirect("/login");
+            return;
+        }
+        text(ctx, 401, "sign in first: /login");
+    }
+
+    private Person person(RoutingContext ctx) {
+        if (signIn == null) {
+            return LOCAL_PERSON;
+        }
+        String login = ctx.session().get(LOGIN);
+        String role = ctx.session().get(ROLE);
+        return login == null || role == null ? null : new Person(login, Role.valueOf(role));
+    }
+
+    /** Runs {@code handler} only for a person whose role allows {@code needed}; 403 otherwise. */
+    private Handler<RoutingContext> requires(
+            Role needed, String what, Handler<RoutingContext> handler) {
+        return ctx -> {
+            Person person = ctx.get(PERSON);
+            if (person.may(needed)) {
+                handler.handle(ctx);
+                return;
+            }
+            metrics.refused("role");
+            LOG.warn(
+                    "refused {} {} to {} ({}): {} needs {}",
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    person.login(),
+                    person.role().wireName(),
+                    what,
+                    needed.wireName());
+            text(
+                    ctx,
+                    403,
+                    "refused: "
+                            + person.login()
+                            + " is "
+                            + person.role().wireName()
+                            + " here; to "
+                            + what
+                            + " takes "
+                            + needed.wireName()
+                            + " (write permission on the repository, or admin for the kill"
+                            + " switch)");
+        };
+    }
+
+    private PageChrome chrome(RoutingContext ctx) {
+        return new PageChrome(assets, ctx.get(PERSON), Csrf.token(ctx.session()), signIn == null);
+    }
+
+    private void login(RoutingContext ctx) {
+        if (signIn == null) {
+            ctx.redirect("/actions");
+            return;
+        }
+        String state = Csrf.random();
+        ctx.session().put(OAUTH_STATE, state);
+        ctx.redirect(signIn.authorizeUrl(state));
+    }
+
+    /**
+     * GitHub sends the person back with a code and the state we gave: the state must be this
+     * session's, the code is exchanged for a token (never stored, never logged), and the token
+     * tells who they are and their permission on the configured repository.
+     */
+    private void oauthCallback(RoutingContext ctx) {
+        if (signIn == null) {
+            ctx.redirect("/actions");
+            return;
+        }
+        String expected = ctx.session().remove(OAUTH_STATE);
+        String state = ctx.request().getParam("state");
+        String code = ctx.request().getParam("code");
+        if (expected == null || state == null || !Csrf.same(expected, state)) {
+            metrics.signIn("bad_state");
+            metrics.refused("csrf");
+            LOG.warn("refused a sign-in callback whose state is not this session's");
+            text(
+                    ctx,
+                    400,
+                    "this sign-in is not the one this browser started: sign in again at /login");
+            return;
+        }
+        if (code == null || code.isBlank()) {
+            metrics.signIn("denied");
+            text(
+                    ctx,
+                    403,
+                    "GitHub did not sign you in: "
+                            + Objects.requireNonNullElse(
+                                    ctx.request().getParam("error_description"), "no code"));
+            return;
+        }
+        vertx.executeBlocking(() -> signIn.complete(code), false)
+                .onSuccess(
+                        person -> {
+                            String then = ctx.session().remove(RETURN_TO);
+                            ctx.session().regenerateId();
+                            ctx.session().put(LOGIN, person.login());
+                            ctx.session().put(ROLE, person.role().name());
+                            metrics.signIn(person.role().wireName());
+                            LOG.info(
+                                    "{} signed in as {}", person.login(), person.role().wireName());
+                            ctx.redirect(
+                                    then != null && then.startsWith("/") && !then.startsWith("//")
+                                            ? then
+                                            : "/actions");
+                        })
+                .onFailure(
+                        e -> {
+                            boolean refused = e instanceof GitHubSignIn.Refused;
+                            metrics.signIn(refused ? "refused" : "error");
+                            LOG.warn("sign-in failed: {}", e.getMessage());
+                            text(
+                                    ctx,
+                                    refused ? 403 : 502,
+                                    refused
+                                            ? e.getMessage()
+                                            : "sign-in with GitHub failed: " + e.getMessage());
+                        });
+    }
+
+    private void logout(RoutingContext ctx) {
+        Person person = person(ctx);
+        if (person != null && signIn != null) {
+            LOG.info("{} signed out", person.login());
+        }
+        ctx.session().destroy();
+        ctx.redirect(signIn == null ? "/actions" : "/login");
     }
 
     private void actionsPage(RoutingContext ctx) {
@@ -92,7 +324,8 @@ public final class ConsoleServer {
                                                                 pages.render(
                                                                         "actions.jte",
                                                                         Map.of(
-                                                                                "assets", assets,
+                                                                                "chrome",
+                                                                                        chrome(ctx),
                                                                                 "filter", filter,
                                                                                 "rows", rows,
                                                                                 "types", types,
@@ -115,33 +348,247 @@ public final class ConsoleServer {
     }
 
     private void actionPage(RoutingContext ctx) {
-        String id = ctx.request().getParam("id");
-        if (id == null || id.isBlank()) {
-            badRequest(ctx, "give the action's id: /action?id=...");
+        withDetail(
+                ctx,
+                "/action",
+                d ->
+                        blocking(ctx, () -> audit.forAction(d.summary().actionId()))
+                                .onSuccess(
+                                        undone ->
+                                                html(
+                                                        ctx,
+                                                        pages.render(
+                                                                "action.jte",
+                                                                Map.of(
+                                                                        "chrome",
+                                                                        chrome(ctx),
+                                                                        "d",
+                                                                        d,
+                                                                        "parameters",
+                                                                        d.action() == null
+                                                                                ? ""
+                                                                                : pretty(
+                                                                                        d.action()
+                                                                                                .params()),
+                                                                        "undoable",
+                                                                        executor != null,
+                                                                        "undone",
+                                                                        undone)))));
+    }
+
+    /** The audit trail of one action, for the live refresh of its page. */
+    private void actionAudit(RoutingContext ctx) {
+        withDetail(
+                ctx,
+                "/action/audit",
+                d ->
+                        html(
+                                ctx,
+                                pages.render(
+                                        "auditRows.jte",
+                                        Map.of(
+                                                "audits",
+                                                d.audits(),
+                                                "outcome",
+                                                d.summary().outcome()))));
+    }
+
+    // ---- undo, through the executor ------------------------------------------------------
+
+    /** What undoing one action would do: the executor's dry run, and a confirm button. */
+    private void undoPreview(RoutingContext ctx) {
+        if (noExecutor(ctx)) {
             return;
         }
-        blocking(ctx, () -> queries.detail(id))
-                .onSuccess(
-                        detail -> {
-                            if (detail.isEmpty()) {
-                                notFound(ctx, id);
-                                return;
+        withDetail(
+                ctx,
+                "/action/undo",
+                d ->
+                        vertx.executeBlocking(
+                                        () -> executor.rollback(d.summary().actionId(), true),
+                                        false)
+                                .onSuccess(
+                                        preview ->
+                                                html(
+                                                        ctx,
+                                                        pages.render(
+                                                                "undoPreview.jte",
+                                                                Map.of(
+                                                                        "chrome",
+                                                                        chrome(ctx),
+                                                                        "r",
+                                                                        preview))))
+                                .onFailure(e -> executorFailed(ctx, e)));
+    }
+
+    /** Undoes one action through the executor, audited with the person who asked. */
+    private void undoOne(RoutingContext ctx) {
+        if (noExecutor(ctx)) {
+            return;
+        }
+        Person person = ctx.get(PERSON);
+        withDetail(
+                ctx,
+                "/action/undo",
+                d -> {
+                    String id = d.summary().actionId();
+                    vertx.executeBlocking(
+                                    () -> {
+                                        UndoResult result;
+                                        try {
+                                            result = executor.rollback(id, false);
+                                        } catch (ExecutorAdmin.ExecutorUnavailable e) {
+                                            audit.record(
+                                                    person.login(),
+                                                    person.role().wireName(),
+                                                    "undo",
+                                                    id,
+                                                    d.summary().item(),
+                                                    "error",
+                                                    e.getMessage());
+                                            metrics.undo("one", "error");
+                                            throw e;
+                                        }
+                                        audit.record(
+                                                person.login(),
+                                                person.role().wireName(),
+                                                "undo",
+                                                id,
+                                                d.summary().item(),
+                                                result.status(),
+                                                result.detail());
+                                        metrics.undo("one", result.status());
+                                        return result;
+                                    },
+                                    false)
+                            .onSuccess(
+                                    result ->
+                                            html(
+                                                    ctx,
+                                                    pages.render(
+                                                            "undoResult.jte",
+                                                            Map.of("r", result, "person", person))))
+                            .onFailure(e -> executorFailed(ctx, e));
+                });
+    }
+
+    /**
+     * Undo every action of a rule (exact {@code produced_by}, {@code rule@version}) on a repo
+     * within a time range: the form, and with a rule, the executor's preview of each action.
+     */
+    private void bulkUndoPage(RoutingContext ctx) {
+        bulk(ctx, true);
+    }
+
+    /** Runs the bulk undo the page previewed; each action's result audited with the person. */
+    private void bulkUndo(RoutingContext ctx) {
+        bulk(ctx, false);
+    }
+
+    private void bulk(RoutingContext ctx, boolean preview) {
+        if (noExecutor(ctx)) {
+            return;
+        }
+        BulkUndo request;
+        try {
+            request = BulkUndo.from(ctx.request()::getParam);
+        } catch (IllegalArgumentException e) {
+            badRequest(ctx, e.getMessage());
+            return;
+        }
+        if (request.producedBy() == null) {
+            if (!preview) {
+                badRequest(ctx, "produced_by is required (the rule and version, rule@1)");
+                return;
+            }
+            renderBulk(ctx, request, null, true);
+            return;
+        }
+        Person person = ctx.get(PERSON);
+        vertx.executeBlocking(
+                        () -> {
+                            List<UndoResult> results;
+                            try {
+                                results =
+                                        executor.rollbackAll(
+                                                request.producedBy(),
+                                                request.repo(),
+                                                request.from(),
+                                                request.to(),
+                                                preview);
+                            } catch (ExecutorAdmin.ExecutorUnavailable e) {
+                                if (!preview) {
+                                    audit.record(
+                                            person.login(),
+                                            person.role().wireName(),
+                                            "undo_rule",
+                                            null,
+                                            request.describe(),
+                                            "error",
+                                            e.getMessage());
+                                    metrics.undo("rule", "error");
+                                }
+                                throw e;
                             }
-                            ActionDetail d = detail.get();
-                            html(
-                                    ctx,
-                                    pages.render(
-                                            "action.jte",
-                                            Map.of(
-                                                    "assets",
-                                                    assets,
-                                                    "d",
-                                                    d,
-                                                    "parameters",
-                                                    d.action() == null
-                                                            ? ""
-                                                            : pretty(d.action().params()))));
-                        });
+                            if (!preview) {
+                                for (UndoResult r : results) {
+                                    audit.record(
+                                            person.login(),
+                                            person.role().wireName(),
+                                            "undo_rule",
+                                            r.actionId(),
+                                            r.target() + " (" + request.describe() + ")",
+                                            r.status(),
+                                            r.detail());
+                                    metrics.undo("rule", r.status());
+                                }
+                            }
+                            return results;
+                        },
+                        false)
+                .onSuccess(results -> renderBulk(ctx, request, results, preview))
+                .onFailure(e -> executorFailed(ctx, e));
+    }
+
+    private void renderBulk(
+            RoutingContext ctx, BulkUndo request, List<UndoResult> results, boolean preview) {
+        html(
+                ctx,
+                pages.render(
+                        "bulkUndo.jte",
+                        Map.of(
+                                "chrome",
+                                chrome(ctx),
+                                "request",
+                                request,
+                                "results",
+                                results == null ? List.of() : results,
+                                "asked",
+                                results != null,
+                                "preview",
+                                preview)));
+    }
+
+    private boolean noExecutor(RoutingContext ctx) {
+        if (executor != null) {
+            return false;
+        }
+        text(
+                ctx,
+                503,
+                "undo needs the executor's admin API: start the console with"
+                        + " --executor-admin-url and its token");
+        return true;
+    }
+
+    private static void executorFailed(RoutingContext ctx, Throwable e) {
+        LOG.warn("{} {} failed: {}", ctx.request().method(), ctx.request().path(), e.getMessage());
+        text(
+                ctx,
+                e instanceof ExecutorAdmin.ExecutorUnavailable ? 502 : 500,
+                e instanceof ExecutorAdmin.ExecutorUnavailable
+                        ? e.getMessage()
+                        : "the console could not read its database");
     }
 
     /**
@@ -188,9 +635,17 @@ public final class ConsoleServer {
     }
 
     private void apiAction(RoutingContext ctx) {
+        withDetail(ctx, "/api/action", d -> json(ctx, 200, JSON.valueToTree(d)));
+    }
+
+    /**
+     * The indexed action named by the {@code id} parameter, handed to {@code render}; 400 without
+     * an id, 404 when no such action is indexed.
+     */
+    private void withDetail(RoutingContext ctx, String path, Consumer<ActionDetail> render) {
         String id = ctx.request().getParam("id");
         if (id == null || id.isBlank()) {
-            badRequest(ctx, "give the action's id: /api/action?id=...");
+            badRequest(ctx, "give the action's id: " + path + "?id=...");
             return;
         }
         blocking(ctx, () -> queries.detail(id))
@@ -200,7 +655,7 @@ public final class ConsoleServer {
                                 notFound(ctx, id);
                                 return;
                             }
-                            json(ctx, 200, JSON.valueToTree(detail.get()));
+                            render.accept(detail.get());
                         });
     }
 
@@ -267,8 +722,12 @@ public final class ConsoleServer {
     }
 
     private static void badRequest(RoutingContext ctx, String message) {
+        text(ctx, 400, message);
+    }
+
+    private static void text(RoutingContext ctx, int status, String message) {
         ctx.response()
-                .setStatusCode(400)
+                .setStatusCode(status)
                 .putHeader("Content-Type", "text/plain; charset=utf-8")
                 .end(message);
     }
