@@ -1,5 +1,6 @@
 package io.repostream.console;
 
+import io.repostream.console.web.GitHubSignIn;
 import io.repostream.schemas.topics.KafkaClientProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,86 @@ public final class ConsoleMain implements Callable<Integer> {
                             + " default ${DEFAULT-VALUE})")
     String githubWebUrl;
 
+    @Option(
+            names = "--executor-admin-url",
+            defaultValue = "${env:REPOSTREAM_EXECUTOR_ADMIN_URL}",
+            description =
+                    "the executor's admin API (http://executor:8081), through which every undo goes;"
+                            + " without it the console shows but cannot undo (env"
+                            + " REPOSTREAM_EXECUTOR_ADMIN_URL)")
+    String executorAdminUrl;
+
+    @Option(
+            names = "--executor-admin-token-file",
+            description =
+                    "file holding the executor's admin token; otherwise the env var"
+                            + " REPOSTREAM_ADMIN_TOKEN is read")
+    Path executorAdminTokenFile;
+
+    @Option(
+            names = "--no-sign-in",
+            description =
+                    "LOCAL/DEMO MODE: no sign-in, anybody who reaches the port may see and undo"
+                            + " everything; every page and the log say so. Either this or"
+                            + " --github-client-id is required.")
+    boolean noSignIn;
+
+    @Option(
+            names = "--github-client-id",
+            defaultValue = "${env:REPOSTREAM_GITHUB_CLIENT_ID}",
+            description =
+                    "client id of the OAuth App (or GitHub App) people sign in with (env"
+                            + " REPOSTREAM_GITHUB_CLIENT_ID); its secret comes from"
+                            + " --github-client-secret-file or REPOSTREAM_GITHUB_CLIENT_SECRET")
+    String githubClientId;
+
+    @Option(
+            names = "--github-client-secret-file",
+            description = "file holding the OAuth client secret")
+    Path githubClientSecretFile;
+
+    @Option(
+            names = "--github-api-url",
+            defaultValue = "${env:REPOSTREAM_GITHUB_API_URL:-https://api.github.com}",
+            description =
+                    "GitHub's API, for sign-in (env REPOSTREAM_GITHUB_API_URL; default"
+                            + " ${DEFAULT-VALUE})")
+    String githubApiUrl;
+
+    @Option(
+            names = "--public-url",
+            defaultValue = "${env:REPOSTREAM_CONSOLE_PUBLIC_URL}",
+            description =
+                    "the console's address as browsers reach it (https://console.example.com);"
+                            + " GitHub sends people back to PUBLIC_URL/oauth/callback, the app's"
+                            + " callback URL (env REPOSTREAM_CONSOLE_PUBLIC_URL)")
+    String publicUrl;
+
+    @Option(
+            names = "--sign-in-repo",
+            defaultValue = "${env:REPOSTREAM_CONSOLE_SIGN_IN_REPO}",
+            description =
+                    "owner/repo whose GitHub permission gives the roles: admin -> admin (kill"
+                            + " switch), maintain/write -> operator (undo), triage/read -> viewer"
+                            + " (env REPOSTREAM_CONSOLE_SIGN_IN_REPO)")
+    String signInRepo;
+
+    @Option(
+            names = "--github-oauth-scope",
+            defaultValue = "${env:REPOSTREAM_GITHUB_OAUTH_SCOPE:-}",
+            description =
+                    "OAuth scopes to ask for: none for a GitHub App or public repositories, repo"
+                            + " for an OAuth App on a private one (env REPOSTREAM_GITHUB_OAUTH_SCOPE)")
+    String githubOAuthScope;
+
+    @Option(
+            names = "--session-timeout",
+            defaultValue = "${env:REPOSTREAM_CONSOLE_SESSION_TIMEOUT:-PT8H}",
+            description =
+                    "how long a session lives without a request, ISO-8601 (env"
+                            + " REPOSTREAM_CONSOLE_SESSION_TIMEOUT; default ${DEFAULT-VALUE})")
+    java.time.Duration sessionTimeout;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -116,16 +197,63 @@ public final class ConsoleMain implements Callable<Integer> {
     /** The configuration the options describe. */
     ConsoleConfig config() {
         return new ConsoleConfig(
-                bootstrapServers,
-                kafkaPropertiesFile == null
-                        ? Map.of()
-                        : KafkaClientProperties.load(kafkaPropertiesFile),
-                databaseUrl,
-                databaseUser,
-                password(),
-                host,
-                port,
-                githubWebUrl);
+                        bootstrapServers,
+                        kafkaPropertiesFile == null
+                                ? Map.of()
+                                : KafkaClientProperties.load(kafkaPropertiesFile),
+                        databaseUrl,
+                        databaseUser,
+                        password(),
+                        host,
+                        port,
+                        githubWebUrl)
+                .withExecutorAdmin(executorAdminUrl, executorAdminUrl == null ? null : adminToken())
+                .withSignIn(signIn(), sessionTimeout);
+    }
+
+    /** GitHub sign-in, or null with an explicit --no-sign-in; neither or both is refused. */
+    private GitHubSignIn.Settings signIn() {
+        boolean github = githubClientId != null && !githubClientId.isBlank();
+        if (github == noSignIn) {
+            throw new IllegalArgumentException(
+                    github
+                            ? "--no-sign-in and --github-client-id exclude each other"
+                            : "choose how people sign in: --github-client-id (with"
+                                    + " --github-client-secret-file, --public-url, --sign-in-repo)"
+                                    + " for GitHub sign-in, or --no-sign-in for a local demo");
+        }
+        if (!github) {
+            return null;
+        }
+        return new GitHubSignIn.Settings(
+                githubClientId,
+                secret(
+                        githubClientSecretFile,
+                        "REPOSTREAM_GITHUB_CLIENT_SECRET",
+                        "the GitHub OAuth client secret"),
+                githubWebUrl,
+                githubApiUrl,
+                publicUrl,
+                signInRepo,
+                githubOAuthScope);
+    }
+
+    private String adminToken() {
+        return secret(
+                executorAdminTokenFile, "REPOSTREAM_ADMIN_TOKEN", "the executor's admin token");
+    }
+
+    /** A secret from its file, else from its environment variable; never from argv. */
+    private static String secret(Path file, String env, String what) {
+        if (file == null) {
+            return System.getenv(env);
+        }
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "cannot read the file holding " + what + ": " + file);
+        }
     }
 
     @Override

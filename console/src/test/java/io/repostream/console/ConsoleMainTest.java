@@ -43,7 +43,15 @@ class ConsoleMainTest {
                         "REPOSTREAM_CONSOLE_DATABASE_PASSWORD",
                         "--host",
                         "--port",
-                        "--github-web-url");
+                        "--github-web-url",
+                        "--executor-admin-url",
+                        "--executor-admin-token-file",
+                        "--no-sign-in",
+                        "--github-client-id",
+                        "--github-client-secret-file",
+                        "--public-url",
+                        "--sign-in-repo",
+                        "--session-timeout");
     }
 
     @Test
@@ -62,11 +70,46 @@ class ConsoleMainTest {
                         "--database-password-file",
                         passwordFile.toString(),
                         "--port",
-                        "0");
+                        "0",
+                        "--no-sign-in");
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("cannot connect to PostgreSQL at " + url);
         assertThat(err.toString() + out).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void refusesToStartWithoutAnExplicitChoiceOfSignIn() {
+        assertThat(run("--port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("choose how people sign in", "--no-sign-in");
+    }
+
+    @Test
+    void theConfigNeverPrintsTheOAuthClientSecretNorTheAdminToken(@TempDir Path dir)
+            throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), PASSWORD + "-oauth\n");
+        Path token = Files.writeString(dir.resolve("token"), PASSWORD + "-admin\n");
+        ConsoleMain main = new ConsoleMain();
+        new picocli.CommandLine(main)
+                .parseArgs(
+                        "--github-client-id",
+                        "Iv1.abc",
+                        "--github-client-secret-file",
+                        secret.toString(),
+                        "--public-url",
+                        "https://console.example.com",
+                        "--sign-in-repo",
+                        "acme/widgets",
+                        "--executor-admin-url",
+                        "http://executor:8081",
+                        "--executor-admin-token-file",
+                        token.toString());
+        ConsoleConfig config = main.config();
+        assertThat(config.signIn().clientSecret()).isEqualTo(PASSWORD + "-oauth");
+        assertThat(config.executorAdminToken()).isEqualTo(PASSWORD + "-admin");
+        assertThat(config.toString())
+                .doesNotContain(PASSWORD)
+                .contains("clientId=Iv1.abc", "executorAdminToken=****");
     }
 
     @Test

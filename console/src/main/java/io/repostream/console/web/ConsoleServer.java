@@ -56,6 +56,7 @@ public final class ConsoleServer {
     private static final String ROLE = "role";
     private static final String OAUTH_STATE = "oauth_state";
     private static final String RETURN_TO = "return_to";
+    private static final int MAX_PENDING_SIGN_INS = 5;
     private static final Person LOCAL_PERSON = new Person(Person.LOCAL_LOGIN, Role.ADMIN);
     private static final ObjectMapper JSON = Json.mapper();
     private static final String OPENAPI = resource("console-api/openapi.yaml");
@@ -110,6 +111,7 @@ public final class ConsoleServer {
         router.get("/metrics").handler(this::metrics);
         router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
         router.get("/static/*").handler(StaticHandler.create("console-static"));
+        router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
         router.route()
                 .handler(
                         SessionHandler.create(LocalSessionStore.create(vertx))
@@ -173,10 +175,12 @@ public final class ConsoleServer {
         }
         metrics.refused("signed_out");
         String path = ctx.request().path();
+        String accept = Objects.requireNonNullElse(ctx.request().getHeader("Accept"), "");
+        // only a page the person navigates to goes to the sign-in (not htmx, not an image)
         if ("GET".equals(ctx.request().method().name())
-                && !path.startsWith("/api/")
-                && !path.equals("/actions/events")
-                && !path.equals("/actions/rows")) {
+                && accept.contains("text/html")
+                && ctx.request().getHeader("HX-Request") == null
+                && !path.startsWith("/api/")) {
             ctx.session().put(RETURN_TO, ctx.request().uri());
             ctx.redirect("/login");
             return;
@@ -237,7 +241,17 @@ public final class ConsoleServer {
             return;
         }
         String state = Csrf.random();
-        ctx.session().put(OAUTH_STATE, state);
+        // a few sign-ins may be under way in one browser (two tabs); each state works once
+        List<String> pending = new ArrayList<>(pendingStates(ctx));
+        pending.add(state);
+        ctx.session()
+                .put(
+                        OAUTH_STATE,
+                        String.join(
+                                " ",
+                                pending.subList(
+                                        Math.max(0, pending.size() - MAX_PENDING_SIGN_INS),
+                                        pending.size())));
         ctx.redirect(signIn.authorizeUrl(state));
     }
 
@@ -251,10 +265,22 @@ public final class ConsoleServer {
             ctx.redirect("/actions");
             return;
         }
-        String expected = ctx.session().remove(OAUTH_STATE);
         String state = ctx.request().getParam("state");
         String code = ctx.request().getParam("code");
-        if (expected == null || state == null || !Csrf.same(expected, state)) {
+        List<String> pending = pendingStates(ctx);
+        String expected =
+                state == null
+                        ? null
+                        : pending.stream()
+                                .filter(p -> Csrf.same(p, state))
+                                .findFirst()
+                                .orElse(null);
+        if (expected != null) {
+            List<String> rest = new ArrayList<>(pending);
+            rest.remove(expected);
+            ctx.session().put(OAUTH_STATE, String.join(" ", rest));
+        }
+        if (expected == null) {
             metrics.signIn("bad_state");
             metrics.refused("csrf");
             LOG.warn("refused a sign-in callback whose state is not this session's");
@@ -301,6 +327,11 @@ public final class ConsoleServer {
                                             ? e.getMessage()
                                             : "sign-in with GitHub failed: " + e.getMessage());
                         });
+    }
+
+    private static List<String> pendingStates(RoutingContext ctx) {
+        String states = ctx.session().get(OAUTH_STATE);
+        return states == null || states.isBlank() ? List.of() : List.of(states.split(" "));
     }
 
     private void logout(RoutingContext ctx) {

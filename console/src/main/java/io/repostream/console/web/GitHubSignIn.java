@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  * is used for those two reads and dropped: never stored, never logged.
  *
  * <p>Roles: {@code admin} permission on the repository makes an admin (kill switch), {@code
- * maintain} or {@code push} (write) an operator (undo), {@code triage} or {@code pull} (read) a
- * viewer; somebody who cannot read the repository is refused.
+ * maintain} or {@code push} (write) an operator (undo), {@code triage}, or {@code pull} (read) on a
+ * private repository, a viewer; anybody else is refused (on a public repository everybody may pull,
+ * so a viewer needs triage there).
  */
 public final class GitHubSignIn {
     private static final ObjectMapper JSON = Json.mapper();
@@ -179,11 +180,16 @@ public final class GitHubSignIn {
                             + " reading "
                             + settings.repo());
         }
-        return new Person(login, role(login, parse(repoAnswer).path("permissions")));
+        JsonNode repo = parse(repoAnswer);
+        return new Person(
+                login, role(login, repo.path("permissions"), repo.path("private").asBoolean(true)));
     }
 
-    /** The role the repository permission gives. */
-    Role role(String login, JsonNode permissions) {
+    /**
+     * The role the repository permission gives. On a public repository everybody may pull, so
+     * pulling alone lets nobody in there: a viewer needs triage.
+     */
+    Role role(String login, JsonNode permissions, boolean privateRepo) {
         if (permissions.path("admin").asBoolean(false)) {
             return Role.ADMIN;
         }
@@ -192,7 +198,7 @@ public final class GitHubSignIn {
             return Role.OPERATOR;
         }
         if (permissions.path("triage").asBoolean(false)
-                || permissions.path("pull").asBoolean(false)) {
+                || (privateRepo && permissions.path("pull").asBoolean(false))) {
             return Role.VIEWER;
         }
         throw new Refused(

@@ -46,6 +46,7 @@ public final class GitHubSimulator implements AutoCloseable {
 
     public static final String DEFAULT_LOGIN = "repostream-bot";
 
+    private final OAuthWebFlow webFlow;
     private final Vertx vertx;
     private final HttpServer server;
     private final String baseUrl;
@@ -65,7 +66,9 @@ public final class GitHubSimulator implements AutoCloseable {
             FaultInjector faults,
             RequestPipeline pipeline,
             IssueChanges changes,
-            SimulatorClock time) {
+            SimulatorClock time,
+            OAuthWebFlow webFlow) {
+        this.webFlow = webFlow;
         this.vertx = vertx;
         this.server = server;
         this.baseUrl = baseUrl;
@@ -107,10 +110,14 @@ public final class GitHubSimulator implements AutoCloseable {
         String baseUrl = "http://127.0.0.1:" + server.actualPort();
         GitHubJson json = new GitHubJson(baseUrl, state);
         IssueChanges changes = new IssueChanges(state, json);
+        OAuthWebFlow webFlow = new OAuthWebFlow(state);
+        router.route("/login/oauth/*").handler(BodyHandler.create(false).setBodyLimit(1 << 16));
+        webFlow.mount(router);
         mount(router, SimulatorRoutes.declare(state, json, changes, limiter), pipeline);
         GitHubSimulator simulator =
                 new GitHubSimulator(
-                        vertx, server, baseUrl, state, limiter, faults, pipeline, changes, time);
+                        vertx, server, baseUrl, state, limiter, faults, pipeline, changes, time,
+                        webFlow);
         simulator.addToken(DEFAULT_TOKEN, DEFAULT_LOGIN);
         LOG.info(
                 "GitHub simulator on {} in {} ms",
@@ -158,6 +165,46 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     // ---- accounts ------------------------------------------------------------------------
+
+    /**
+     * Registers an OAuth App for the web flow on {@link #baseUrl()} ({@code GET
+     * /login/oauth/authorize}, {@code POST /login/oauth/access_token}); {@code callbackUrl} is its
+     * authorization callback URL.
+     */
+    public void registerOAuthApp(String clientId, String clientSecret, String callbackUrl) {
+        webFlow.register(new OAuthWebFlow.App(clientId, clientSecret, callbackUrl));
+    }
+
+    /**
+     * Who the browser is signed in as on the simulated github.com: the authorize step sends this
+     * person back to the app with a code, as GitHub does once they authorized the app.
+     */
+    public void signInOnWeb(String login) {
+        webFlow.signIn(login);
+    }
+
+    /** User tokens handed out through the OAuth web flow so far. */
+    public int oauthTokensIssued() {
+        return webFlow.tokensIssued();
+    }
+
+    /**
+     * Makes {@code login} a collaborator on {@code repo} with GitHub's repository role {@code role}
+     * ({@code read}, {@code triage}, {@code write}, {@code maintain}, {@code admin}): {@code GET
+     * /repos/{owner}/{repo}} with their token then reports that role's {@code permissions}.
+     */
+    public void addCollaborator(String repo, String login, String role) {
+        if (!java.util.List.of("read", "triage", "write", "maintain", "admin").contains(role)) {
+            throw new IllegalArgumentException(
+                    "a repository role is read, triage, write, maintain or admin, got " + role);
+        }
+        synchronized (state) {
+            state.user(login);
+            state.seededRepo(repo)
+                    .collaborators
+                    .put(login.toLowerCase(java.util.Locale.ROOT), role);
+        }
+    }
 
     /** Registers a token; requests with any other token get {@code 401 Bad credentials}. */
     public void addToken(String token, String login) {

@@ -14,9 +14,40 @@ final class RepoRoutes {
         this.json = json;
     }
 
-    /** {@code GET /repos/{owner}/{repo}}. */
+    /**
+     * {@code GET /repos/{owner}/{repo}}; for a user's token with {@code permissions}, what that
+     * user may do (GitHub's {@code full-repository} schema: admin, maintain, push, triage, pull).
+     */
     ApiResponse get(ApiRequest request) {
-        return ApiResponse.ok(json.repository(state.repo(request.owner(), request.repo())));
+        SimulatedRepo repo = state.repo(request.owner(), request.repo());
+        com.fasterxml.jackson.databind.node.ObjectNode body = json.repository(repo);
+        if (request.login() != null) {
+            body.set("permissions", permissions(repo, request.login()));
+        }
+        return ApiResponse.ok(body);
+    }
+
+    /**
+     * The owner is admin; a collaborator has their role's permissions; anybody else may only pull
+     * (the simulator's repositories are public).
+     */
+    private static com.fasterxml.jackson.databind.node.ObjectNode permissions(
+            SimulatedRepo repo, String login) {
+        String role =
+                repo.owner.equalsIgnoreCase(login)
+                        ? "admin"
+                        : repo.collaborators.getOrDefault(
+                                login.toLowerCase(java.util.Locale.ROOT), "none");
+        java.util.List<String> levels =
+                java.util.List.of("read", "triage", "write", "maintain", "admin");
+        int rank = Math.max(0, levels.indexOf(role));
+        com.fasterxml.jackson.databind.node.ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("admin", rank >= 4);
+        p.put("maintain", rank >= 3);
+        p.put("push", rank >= 2);
+        p.put("triage", rank >= 1);
+        p.put("pull", true);
+        return p;
     }
 
     /**

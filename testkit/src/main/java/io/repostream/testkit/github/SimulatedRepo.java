@@ -30,6 +30,9 @@ final class SimulatedRepo {
     final Map<Long, SimulatedComment> comments = new LinkedHashMap<>();
     final TreeMap<Long, SimulatedWorkflowRun> runs = new TreeMap<>();
 
+    /** Collaborators' roles by lowercase login: read, triage, write, maintain, admin. */
+    final Map<String, String> collaborators = new java.util.HashMap<>();
+
     /** Newest first, as the API returns them. */
     final Deque<RepoEvent> events = new ArrayDeque<>();
 
