@@ -52,6 +52,32 @@ public final class ConsoleMetrics {
                     .help("Server-sent event streams opened since the start")
                     .register(registry);
 
+    private final Gauge indexerLag =
+            Gauge.builder()
+                    .name("repostream_console_indexer_lag_records")
+                    .help(
+                            "Records on the indexed topics that the index does not hold yet (end"
+                                    + " offset minus the indexer's position, summed)")
+                    .register(registry);
+
+    private final Gauge indexerRunning =
+            Gauge.builder()
+                    .name("repostream_console_indexer_running")
+                    .help("1 while the indexer's loop runs, 0 once it stopped (the log says why)")
+                    .register(registry);
+
+    public void indexerLag(long records) {
+        indexerLag.set(records);
+    }
+
+    public double indexerLagValue() {
+        return indexerLag.get();
+    }
+
+    public void indexerRunning(boolean running) {
+        indexerRunning.set(running ? 1 : 0);
+    }
+
     private final Counter undos =
             Counter.builder()
                     .name("repostream_console_undo_requests_total")

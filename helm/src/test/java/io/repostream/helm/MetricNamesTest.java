@@ -86,6 +86,9 @@ class MetricNamesTest {
                     "repostream_bridge_deliveries_total|outcome|overloaded",
                     "the run never has more deliveries in flight than the bridge admits");
 
+    private static io.repostream.console.Console console;
+    private static io.repostream.testkit.postgres.LocalPostgres postgres;
+
     @BeforeAll
     static void runEverythingAndScrape() throws Exception {
         kafka = EmbeddedKafkaBroker.start();
@@ -139,6 +142,30 @@ class MetricNamesTest {
         await().atMost(WAIT).until(() -> rollBack("metric-names-applied") == 200);
         scraped(Exposition.scrape(executorMetrics));
 
+        // the console (PostgreSQL as in its own tests), indexing what the run wrote
+        postgres =
+                io.repostream.testkit.postgres.LocalPostgres.start(
+                        java.nio.file.Path.of("target", "postgres-metric-names"));
+        console =
+                io.repostream.console.Console.start(
+                        new io.repostream.console.ConsoleConfig(
+                                kafka.bootstrapServers(),
+                                Map.of(),
+                                postgres.newDatabase("metrics"),
+                                postgres.user(),
+                                "",
+                                "127.0.0.1",
+                                0,
+                                "https://github.com"));
+        String consoleMetrics = "http://127.0.0.1:" + console.port() + "/metrics";
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                Exposition.scrape(consoleMetrics)
+                                                .contains("repostream_console_indexer_running 1.0")
+                                        && console.indexer().recordsRead() > 0);
+        scraped(Exposition.scrape(consoleMetrics));
+
         String flinkMetrics = "http://127.0.0.1:" + flinkMetricsPort + "/metrics";
         // Flink registers metrics as the job comes up (sources, then checkpoints): wait until all
         // the Flink metrics the alerts and the dashboard use are there, or until the bound, and let
@@ -178,6 +205,12 @@ class MetricNamesTest {
     static void stopEverything() throws Exception {
         if (flinkJob != null) {
             flinkJob.cancel().get();
+        }
+        if (console != null) {
+            console.close();
+        }
+        if (postgres != null) {
+            postgres.close();
         }
         if (executor != null) {
             executor.close();

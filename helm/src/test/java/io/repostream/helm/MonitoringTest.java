@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class MonitoringTest {
     @Test
-    void scrapesTheBridgeAndTheExecutorThroughTheirServicesNamedPorts() {
+    void scrapesTheBridgeTheExecutorAndTheConsoleThroughTheirServicesNamedPorts() {
         Manifests manifests = Chart.render(ValueSet.PRODUCTION);
         List<ServiceMonitor> monitors = manifests.of(ServiceMonitor.class);
 
-        assertThat(monitors).hasSize(2);
+        assertThat(monitors).hasSize(3);
         for (ServiceMonitor monitor : monitors) {
             Map<String, String> selector = monitor.getSpec().getSelector().getMatchLabels();
             Service service =
@@ -89,7 +89,12 @@ class MonitoringTest {
                         "RepostreamFlinkCheckpointFailures",
                         "RepostreamSlaBreachRateHigh",
                         "RepostreamWriteQueueStalled",
-                        "RepostreamActionsDropped");
+                        "RepostreamActionsDropped",
+                        "RepostreamConsoleIndexerStalled");
+        assertThat(exprByAlert.get("RepostreamConsoleIndexerStalled"))
+                .contains("repostream_console_indexer_lag_records) > 0")
+                .contains("repostream_console_last_indexed_timestamp_seconds)) > 600")
+                .contains("min(repostream_console_indexer_running) == 0");
         assertThat(exprByAlert.get("RepostreamWriteQueueStalled"))
                 .isEqualTo(
                         "max(flink_taskmanager_job_task_operator_writeQueueOldestWaitSeconds)"

@@ -150,6 +150,39 @@ class ServiceConfigurationTest {
     }
 
     @Test
+    void everyVariableSetForTheConsoleIsOneTheConsoleReads() throws IOException {
+        Container withSignIn =
+                Chart.render(ValueSet.PRODUCTION)
+                        .one(Deployment.class, "-console")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+        Container local =
+                Chart.render(ValueSet.PRODUCTION, Map.of("console.signIn.mode", "none"))
+                        .one(Deployment.class, "-console")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+        Set<String> read = variablesNamedBy(io.repostream.console.ConsoleMain.class);
+        Set<String> declared =
+                stringsNamedBy(
+                        io.repostream.console.ConsoleMain.class, Pattern.compile("--[a-z][a-z-]+"));
+
+        assertThat(repostreamVariables(withSignIn))
+                .isSubsetOf(read)
+                .contains(
+                        "REPOSTREAM_CONSOLE_DATABASE_PASSWORD",
+                        "REPOSTREAM_GITHUB_CLIENT_SECRET",
+                        "REPOSTREAM_ADMIN_TOKEN",
+                        "REPOSTREAM_EXECUTOR_ADMIN_URL");
+        assertThat(local.getArgs()).allSatisfy(option -> assertThat(declared).contains(option));
+    }
+
+    @Test
     void everyOptionPassedToTheExecutorIsOneItDeclares() throws IOException {
         Container executor =
                 Chart.render(ValueSet.PRODUCTION, Map.of("executor.killSwitch", true))

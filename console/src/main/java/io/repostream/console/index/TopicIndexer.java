@@ -110,24 +110,39 @@ public final class TopicIndexer implements AutoCloseable {
             while (running && !assign()) {
                 pause(RETRY);
             }
+            metrics.indexerRunning(true);
             while (running) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(POLL);
-                if (polled.isEmpty()) {
-                    continue;
+                if (!polled.isEmpty()) {
+                    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(polled.count());
+                    polled.forEach(batch::add);
+                    recordsRead.addAndGet(batch.size());
+                    index(batch);
                 }
-                List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(polled.count());
-                polled.forEach(batch::add);
-                recordsRead.addAndGet(batch.size());
-                index(batch);
+                metrics.indexerLag(lag());
             }
         } catch (WakeupException closing) {
             // close() woke the consumer up
         } catch (RuntimeException e) {
             LOG.error("the console indexer stopped: {}", e.toString(), e);
         } finally {
+            metrics.indexerRunning(false);
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             stopped.countDown();
         }
+    }
+
+    /**
+     * Records on the topics not yet in the index: each assigned partition's end offset minus the
+     * consumer's position, as the consumer last learned it (partitions it knows no lag of yet count
+     * 0).
+     */
+    private long lag() {
+        long lag = 0;
+        for (org.apache.kafka.common.TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        return lag;
     }
 
     /** Writes the batch; on a database error, seeks back to the stored offsets and retries. */

@@ -185,6 +185,22 @@ class IndexerTest {
     }
 
     @Test
+    void exportsItsLagAndWhetherItRunsForTheStallAlert() {
+        topics.send(addLabels("triage:acme/lag#1", "acme/lag", 1, List.of("bug")));
+        try (TopicIndexer indexer = startIndexer()) {
+            awaitCaughtUp();
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    metrics.scrape()
+                                            .contains("repostream_console_indexer_running 1.0"));
+            await().atMost(WAIT).until(() -> metrics.indexerLagValue() == 0);
+            assertThat(metrics.scrape()).contains("repostream_console_indexer_lag_records 0.0");
+        }
+        assertThat(metrics.scrape()).contains("repostream_console_indexer_running 0.0");
+    }
+
+    @Test
     void aNulCharacterWhichPostgresRefusesDoesNotStopTheIndexer() {
         ActionRecord nul = addLabels("triage:acme/nul#1", "acme/nul", 1, List.of("bu\0g"));
         topics.send(issueOpened(nul.causedBy().get(0), "acme/nul", 1, "Crash\0 on start", "bob"));
