@@ -74,6 +74,15 @@ public final class ConsoleMetrics {
         return indexerLag.get();
     }
 
+    public double indexerRunningValue() {
+        return indexerRunning.get();
+    }
+
+    /** When the indexer last committed a batch, epoch seconds (0 before the first). */
+    public double lastIndexedValue() {
+        return lastIndexed.get();
+    }
+
     public void indexerRunning(boolean running) {
         indexerRunning.set(running ? 1 : 0);
     }

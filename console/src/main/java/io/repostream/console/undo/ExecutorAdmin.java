@@ -75,13 +75,54 @@ public final class ExecutorAdmin {
         return results;
     }
 
+    /**
+     * The executors' kill switch as the admin API shows it: {@code on}, and the latest control
+     * record (who set it, when, why) when there is one.
+     */
+    public KillSwitch killSwitch() {
+        return killSwitch(send("GET", "/kill-switch", null));
+    }
+
+    /** Switches every executor's kill switch, naming who did it and why. */
+    public KillSwitch setKillSwitch(boolean on, String reason, String by) {
+        ObjectNode request = JSON.createObjectNode();
+        request.put("on", on);
+        request.put("reason", reason);
+        request.put("by", by);
+        return killSwitch(send("PUT", "/kill-switch", request.toString()));
+    }
+
+    /** The kill switch: on or off, and the record that set it (null fields when none). */
+    public record KillSwitch(boolean on, String by, String reason, String at) {}
+
+    private static KillSwitch killSwitch(JsonNode body) {
+        JsonNode control = body.path("control");
+        return new KillSwitch(
+                body.path("on").asBoolean(false),
+                text(control, "set_by"),
+                text(control, "reason"),
+                text(control, "at"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
+
     private JsonNode send(String path, String body) {
+        return send("POST", path, body);
+    }
+
+    private JsonNode send(String method, String path, String body) {
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(TIMEOUT)
                         .header("Authorization", "Bearer " + token)
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
                         .build();
         HttpResponse<String> response;
         try {

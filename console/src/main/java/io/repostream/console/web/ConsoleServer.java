@@ -136,6 +136,9 @@ public final class ConsoleServer {
         router.post("/action/undo").handler(requires(Role.OPERATOR, "undo", this::undoOne));
         router.get("/undo").handler(requires(Role.OPERATOR, "undo", this::bulkUndoPage));
         router.post("/undo").handler(requires(Role.OPERATOR, "undo", this::bulkUndo));
+        router.get("/system").handler(this::systemPage);
+        router.post("/kill-switch")
+                .handler(requires(Role.ADMIN, "switch the kill switch", this::switchKillSwitch));
         router.get("/api/actions").handler(this::apiActions);
         router.get("/api/action").handler(this::apiAction);
         router.get("/api/openapi.yaml").handler(this::openApi);
@@ -310,10 +313,7 @@ public final class ConsoleServer {
                             metrics.signIn(person.role().wireName());
                             LOG.info(
                                     "{} signed in as {}", person.login(), person.role().wireName());
-                            ctx.redirect(
-                                    then != null && then.startsWith("/") && !then.startsWith("//")
-                                            ? then
-                                            : "/actions");
+                            ctx.redirect(localPath(then) ? then : "/actions");
                         })
                 .onFailure(
                         e -> {
@@ -327,6 +327,15 @@ public final class ConsoleServer {
                                             ? e.getMessage()
                                             : "sign-in with GitHub failed: " + e.getMessage());
                         });
+    }
+
+    /** A path on this console, never another site ({@code //evil}, {@code /\evil}). */
+    private static boolean localPath(String path) {
+        return path != null
+                && path.startsWith("/")
+                && !path.startsWith("//")
+                && !path.startsWith("/\\")
+                && path.chars().noneMatch(c -> c < 0x20);
     }
 
     private static List<String> pendingStates(RoutingContext ctx) {
@@ -598,6 +607,79 @@ public final class ConsoleServer {
                                 results != null,
                                 "preview",
                                 preview)));
+    }
+
+    // ---- system: the executors' kill switch, the indexer ---------------------------------
+
+    /** The kill switch as the executor shows it (or why it cannot be read), and the indexer. */
+    private void systemPage(RoutingContext ctx) {
+        if (executor == null) {
+            renderSystem(ctx, null, "the console was started without the executor's admin API");
+            return;
+        }
+        vertx.executeBlocking(executor::killSwitch, false)
+                .onSuccess(k -> renderSystem(ctx, k, null))
+                .onFailure(e -> renderSystem(ctx, null, e.getMessage()));
+    }
+
+    private void renderSystem(
+            RoutingContext ctx, ExecutorAdmin.KillSwitch killSwitch, String executorError) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("chrome", chrome(ctx));
+        params.put("killSwitch", killSwitch);
+        params.put("executorError", executorError);
+        params.put("indexerLag", (long) metrics.indexerLagValue());
+        params.put("indexerRunning", metrics.indexerRunningValue() == 1.0);
+        params.put("lastIndexed", metrics.lastIndexedValue());
+        html(ctx, pages.render("system.jte", params));
+    }
+
+    /** Switches every executor's kill switch, named after the admin, audited. */
+    private void switchKillSwitch(RoutingContext ctx) {
+        if (noExecutor(ctx)) {
+            return;
+        }
+        String on = ctx.request().getFormAttribute("on");
+        if (!"true".equals(on) && !"false".equals(on)) {
+            badRequest(ctx, "on must be true or false");
+            return;
+        }
+        String reason =
+                Objects.requireNonNullElse(ctx.request().getFormAttribute("reason"), "").strip();
+        Person person = ctx.get(PERSON);
+        boolean switchOn = Boolean.parseBoolean(on);
+        vertx.executeBlocking(
+                        () -> {
+                            try {
+                                ExecutorAdmin.KillSwitch now =
+                                        executor.setKillSwitch(
+                                                switchOn,
+                                                reason.isEmpty() ? null : reason,
+                                                person.login() + " (console)");
+                                audit.record(
+                                        person.login(),
+                                        person.role().wireName(),
+                                        "kill_switch",
+                                        null,
+                                        "executor kill switch",
+                                        now.on() ? "on" : "off",
+                                        reason);
+                                return now;
+                            } catch (ExecutorAdmin.ExecutorUnavailable e) {
+                                audit.record(
+                                        person.login(),
+                                        person.role().wireName(),
+                                        "kill_switch",
+                                        null,
+                                        "executor kill switch " + (switchOn ? "on" : "off"),
+                                        "error",
+                                        e.getMessage());
+                                throw e;
+                            }
+                        },
+                        false)
+                .onSuccess(k -> ctx.redirect("/system"))
+                .onFailure(e -> executorFailed(ctx, e));
     }
 
     private boolean noExecutor(RoutingContext ctx) {

@@ -229,6 +229,41 @@ class UndoPagesTest {
     }
 
     @Test
+    void anAdminSwitchesEveryExecutorsKillSwitchFromTheSystemPageNamedAndAudited() {
+        browser.get(url("/system"));
+        assertThat(browser.findElement(By.id("kill-switch-state")).getText()).startsWith("off");
+        try {
+            browser.findElement(By.name("reason")).sendKeys("bad rule release");
+            browser.findElement(By.id("kill-switch-toggle")).click();
+            await().atMost(WAIT).until(executor::killSwitch);
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    browser.findElement(By.id("kill-switch-state"))
+                                            .getText()
+                                            .startsWith("on"));
+            assertThat(browser.findElement(By.id("kill-switch-by")).getText())
+                    .contains(Person.LOCAL_LOGIN + " (console)");
+            Browser.screenshot(browser, "system-kill-switch-on");
+            assertThat(db.rows("console_audit", "id"))
+                    .anySatisfy(
+                            row ->
+                                    assertThat(row)
+                                            .contains(
+                                                    "what=kill_switch",
+                                                    "outcome=on",
+                                                    "detail=bad rule release"));
+
+            browser.findElement(By.id("kill-switch-toggle")).click();
+            await().atMost(WAIT).until(() -> !executor.killSwitch());
+        } finally {
+            if (executor.killSwitch()) {
+                executor.killSwitch(false, "test cleanup", "UndoPagesTest");
+            }
+        }
+    }
+
+    @Test
     void theActionPagesAnswerAMissingIdWith400AndAnUnknownOneWith404() throws Exception {
         for (String path : List.of("/action", "/api/action", "/action/audit")) {
             HttpResponse<String> noId = get(path);

@@ -164,6 +164,15 @@ class SignInTest {
 
         signInAs("olivia");
         assertThat(browser.findElement(By.id("role")).getText()).isEqualTo("operator");
+        // an operator may undo but not switch the executors' kill switch
+        Object killSwitch =
+                browser.executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "const token = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRF-Token'];"
+                                + "fetch('/kill-switch', {method: 'POST', headers: {'X-CSRF-Token': token,"
+                                + " 'Content-Type': 'application/x-www-form-urlencoded'},"
+                                + " body: 'on=true'}).then(r => done(r.status));");
+        assertThat(killSwitch).isEqualTo(403L);
         browser.get(publicUrl + "/action?id=" + encode(action.actionId()));
         await().atMost(WAIT).until(() -> !browser.findElements(By.id("undo-preview")).isEmpty());
 
