@@ -90,6 +90,48 @@ public final class ActionQueries {
         return rows;
     }
 
+    /**
+     * Every repository with indexed actions: counts by latest outcome, the latest change and the
+     * latest event received. One scan of the summaries, grouped: fine for thousands of repos.
+     */
+    public List<RepoRow> repos() throws SQLException {
+        String sql =
+                "SELECT s.repo, s.actions, s.applied, s.dry_run, s.pending, s.failed, s.dropped,"
+                        + " s.rolled_back, s.last_change, e.last_event FROM (SELECT repo,"
+                        + " count(*) AS actions,"
+                        + " count(*) FILTER (WHERE outcome = 'applied') AS applied,"
+                        + " count(*) FILTER (WHERE outcome = 'dry_run') AS dry_run,"
+                        + " count(*) FILTER (WHERE outcome = 'pending') AS pending,"
+                        + " count(*) FILTER (WHERE outcome IN ('failed', 'rollback_conflict')) AS"
+                        + " failed,"
+                        + " count(*) FILTER (WHERE outcome = 'dropped') AS dropped,"
+                        + " count(*) FILTER (WHERE outcome = 'rolled_back') AS rolled_back,"
+                        + " max(updated_at) AS last_change FROM action_summary GROUP BY repo) s"
+                        + " LEFT JOIN (SELECT repo, max(received_at) AS last_event FROM events"
+                        + " GROUP BY repo) e ON e.repo = s.repo ORDER BY s.repo";
+        List<RepoRow> rows = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement s = c.prepareStatement(sql);
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                java.sql.Timestamp lastEvent = rs.getTimestamp(10);
+                rows.add(
+                        new RepoRow(
+                                rs.getString(1),
+                                rs.getLong(2),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getLong(5),
+                                rs.getLong(6),
+                                rs.getLong(7),
+                                rs.getLong(8),
+                                rs.getTimestamp(9).toInstant(),
+                                lastEvent == null ? null : lastEvent.toInstant()));
+            }
+        }
+        return rows;
+    }
+
     /** Everything known about one action, or empty when the id is not indexed. */
     public Optional<ActionDetail> detail(String actionId) throws SQLException {
         try (Connection c = db.getConnection()) {

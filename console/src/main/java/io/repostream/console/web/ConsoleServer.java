@@ -136,6 +136,7 @@ public final class ConsoleServer {
         router.post("/action/undo").handler(requires(Role.OPERATOR, "undo", this::undoOne));
         router.get("/undo").handler(requires(Role.OPERATOR, "undo", this::bulkUndoPage));
         router.post("/undo").handler(requires(Role.OPERATOR, "undo", this::bulkUndo));
+        router.get("/repos").handler(this::reposPage);
         router.get("/system").handler(this::systemPage);
         router.post("/kill-switch")
                 .handler(requires(Role.ADMIN, "switch the kill switch", this::switchKillSwitch));
@@ -607,6 +608,18 @@ public final class ConsoleServer {
                                 results != null,
                                 "preview",
                                 preview)));
+    }
+
+    /** Per repository: its actions by outcome, the latest change and event. */
+    private void reposPage(RoutingContext ctx) {
+        blocking(ctx, queries::repos)
+                .onSuccess(
+                        rows ->
+                                html(
+                                        ctx,
+                                        pages.render(
+                                                "repos.jte",
+                                                Map.of("chrome", chrome(ctx), "rows", rows))));
     }
 
     // ---- system: the executors' kill switch, the indexer ---------------------------------

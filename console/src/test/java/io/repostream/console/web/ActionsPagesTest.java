@@ -232,6 +232,54 @@ class ActionsPagesTest {
     }
 
     @Test
+    void theReposPageCountsEachReposActionsByLatestOutcomeWithItsLastEvent() {
+        ActionRecord applied = addLabels("triage:acme/repos#1", "acme/repos", 1, List.of("bug"));
+        ActionRecord failed = addLabels("triage:acme/repos#2", "acme/repos", 2, List.of("bug"));
+        topics.send(issueOpened(applied.causedBy().get(0), "acme/repos", 1, "One", "bob"));
+        topics.send(applied);
+        topics.send(
+                audit(
+                        applied,
+                        "applied",
+                        AuditOutcome.APPLIED,
+                        issue("open", List.of()),
+                        issue("open", List.of("bug")),
+                        200,
+                        null,
+                        T0.plusSeconds(3)));
+        topics.send(failed);
+        topics.send(
+                audit(
+                        failed,
+                        "failed",
+                        AuditOutcome.FAILED,
+                        issue("open", List.of()),
+                        null,
+                        422,
+                        "Validation Failed",
+                        T0.plusSeconds(4)));
+        By row = By.cssSelector("#repos tr[data-repo='acme/repos']");
+        await().atMost(WAIT)
+                .until(
+                        () -> {
+                            browser.get(url("/repos"));
+                            return !browser.findElements(row).isEmpty()
+                                    && browser.findElement(row)
+                                            .findElement(By.className("actions-count"))
+                                            .getText()
+                                            .equals("2")
+                                    && !browser.findElement(row)
+                                            .findElement(By.className("last-event"))
+                                            .getText()
+                                            .equals("—");
+                        });
+        WebElement repo = browser.findElement(row);
+        assertThat(repo.findElement(By.className("applied")).getText()).isEqualTo("1");
+        assertThat(repo.findElement(By.className("failed")).getText()).isEqualTo("1");
+        Browser.screenshot(browser, "repos");
+    }
+
+    @Test
     void theOpenApiDocumentDescribesEveryFilterAndEveryFieldTheApiAnswers() throws Exception {
         ActionRecord action = addLabels("triage:acme/openapi#1", "acme/openapi", 1, List.of("x"));
         topics.send(action);
