@@ -185,7 +185,8 @@ public final class ExecutorMain implements Runnable {
                 names = "--write-spacing",
                 defaultValue = "PT1S",
                 description =
-                        "minimum gap between two writes to GitHub, ISO-8601 (default ${DEFAULT-VALUE})")
+                        "minimum gap between two writes to GitHub, e.g. 1s, 500ms or PT1S (default"
+                                + " ${DEFAULT-VALUE})")
         Duration writeSpacing;
 
         @Option(

@@ -88,6 +88,16 @@ class ExecutorMainTest {
     }
 
     @Test
+    void durationsTakeTheFormsEveryServiceTakes() {
+        CommandLine.ParseResult parsed =
+                ExecutorMain.commandLine().parseArgs("run", "--write-spacing", "500ms");
+
+        ExecutorMain.Run run = parsed.subcommand().commandSpec().commandLine().getCommand();
+        assertThat(run.writeSpacing).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(run("run", "--help")).contains("--write-spacing").contains("500ms");
+    }
+
+    @Test
     void rollbackHelpOffersADryRunAndBothSelections() {
         assertThat(run("rollback", "--help"))
                 .contains("--dry-run")

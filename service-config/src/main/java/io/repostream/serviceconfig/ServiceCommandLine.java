@@ -1,6 +1,7 @@
 package io.repostream.serviceconfig;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import picocli.CommandLine;
 
 /**
@@ -18,6 +19,7 @@ public final class ServiceCommandLine {
      */
     public static CommandLine of(Object command) {
         return new CommandLine(command)
+                .registerConverter(Duration.class, ServiceCommandLine::duration)
                 .setExecutionExceptionHandler(
                         (error, cli, parsed) -> {
                             if (error instanceof IllegalArgumentException
@@ -33,5 +35,15 @@ public final class ServiceCommandLine {
                             }
                             throw error;
                         });
+    }
+
+    private static Duration duration(String text) {
+        try {
+            return SettingsBinding.duration(text, "", "");
+        } catch (IllegalArgumentException e) {
+            // picocli puts "Invalid value for option '--name': " in front
+            throw new CommandLine.TypeConversionException(
+                    "must be a duration like 500ms, 5s, 10m, 24h or PT5S, got '" + text + "'");
+        }
     }
 }

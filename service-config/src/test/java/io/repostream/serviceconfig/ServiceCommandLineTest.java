@@ -22,6 +22,9 @@ class ServiceCommandLineTest {
         @Option(names = "--port")
         int port;
 
+        @Option(names = "--timeout", defaultValue = "PT1S")
+        java.time.Duration timeout;
+
         Supplier<RuntimeException> failure;
 
         @Override
@@ -85,6 +88,29 @@ class ServiceCommandLineTest {
     void aBadOptionIsAUsageErrorWithTheSameCode() {
         assertThat(run(new Service(), "--port", "eighty")).isEqualTo(ExitCodes.CANNOT_START);
         assertThat(err.toString()).contains("'eighty'").contains("--port");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+        "500ms,500",
+        "5s,5000",
+        "PT2M,120000",
+        "1h,3600000"
+    })
+    void aDurationOptionTakesTheSameFormsAsASettingsFile(String text, long millis) {
+        Service service = new Service();
+        ServiceCommandLine.of(service).parseArgs("--timeout", text);
+
+        assertThat(service.timeout).isEqualTo(java.time.Duration.ofMillis(millis));
+    }
+
+    @Test
+    void aBadDurationIsAUsageErrorNamingTheForms() {
+        assertThat(run(new Service(), "--timeout", "soon")).isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(err.toString())
+                .contains(
+                        "Invalid value for option '--timeout': must be a duration like 500ms, 5s,"
+                                + " 10m, 24h or PT5S, got 'soon'");
     }
 
     @Test
