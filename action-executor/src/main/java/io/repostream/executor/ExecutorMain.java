@@ -10,7 +10,9 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.rollback.RollbackResult;
 import io.repostream.executor.rollback.RollbackService;
-import io.repostream.schemas.topics.KafkaClientProperties;
+import io.repostream.serviceconfig.ExitCodes;
+import io.repostream.serviceconfig.KafkaOptions;
+import io.repostream.serviceconfig.ServiceCommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
@@ -40,6 +41,11 @@ import picocli.CommandLine.Spec;
         version = "repostream action-executor 0.1.0",
         description =
                 "Applies repostream actions to GitHub at most once, snapshot first, audit always; rolls them back on request.",
+        footer = {
+            "",
+            "Exit codes: 0 done or stopped on request; 1 a rollback failed (its line says which);"
+                    + " 2 could not start (the reason on one line)."
+        },
         subcommands = {
             ExecutorMain.Run.class,
             ExecutorMain.Rollback.class,
@@ -55,18 +61,7 @@ public final class ExecutorMain implements Runnable {
 
     /** The command line, for tests and embedding. */
     public static CommandLine commandLine() {
-        return new CommandLine(new ExecutorMain())
-                .setExecutionExceptionHandler(
-                        (e, cli, parsed) -> {
-                            // configuration mistakes and unreachable Kafka: a message, no trace
-                            if (e instanceof IllegalArgumentException
-                                    || e instanceof IllegalStateException) {
-                                cli.getErr().println("error: " + e.getMessage());
-                                cli.getErr().flush();
-                                return 2;
-                            }
-                            throw e;
-                        });
+        return ServiceCommandLine.of(new ExecutorMain());
     }
 
     @Override
@@ -76,22 +71,7 @@ public final class ExecutorMain implements Runnable {
 
     /** Where Kafka and GitHub are, and how to authenticate to GitHub. */
     static final class Connection {
-        @Option(
-                names = "--bootstrap-servers",
-                defaultValue = "${env:REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-                description =
-                        "Kafka bootstrap servers (env REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS; default ${DEFAULT-VALUE})")
-        String bootstrapServers;
-
-        @Option(
-                names = "--kafka-properties-file",
-                defaultValue = "${env:REPOSTREAM_KAFKA_PROPERTIES_FILE}",
-                description =
-                        "Kafka client.properties with security settings (security.protocol,"
-                                + " sasl.*, ssl.*) for every consumer and producer; settings the"
-                                + " delivery guarantees rest on (acks, isolation.level, ...) are"
-                                + " refused (env REPOSTREAM_KAFKA_PROPERTIES_FILE)")
-        Path kafkaPropertiesFile;
+        @Mixin KafkaOptions kafka = new KafkaOptions();
 
         @Option(
                 names = "--github-api-url",
@@ -145,17 +125,14 @@ public final class ExecutorMain implements Runnable {
                                 "GitHub App private key");
                 base =
                         ExecutorConfig.forGitHubApp(
-                                bootstrapServers, githubApiUrl, githubAppId, key);
+                                kafka.bootstrapServers(), githubApiUrl, githubAppId, key);
             } else {
                 String token = secret(githubTokenFile, "GITHUB_TOKEN", "GitHub token");
-                base = ExecutorConfig.defaults(bootstrapServers, githubApiUrl, token);
+                base = ExecutorConfig.defaults(kafka.bootstrapServers(), githubApiUrl, token);
             }
             return base.withGroupId(groupId)
                     .withInstanceId(instanceId)
-                    .withKafkaProperties(
-                            kafkaPropertiesFile == null
-                                    ? Map.of()
-                                    : KafkaClientProperties.load(kafkaPropertiesFile));
+                    .withKafkaProperties(kafka.properties());
         }
     }
 
@@ -208,7 +185,8 @@ public final class ExecutorMain implements Runnable {
                 names = "--write-spacing",
                 defaultValue = "PT1S",
                 description =
-                        "minimum gap between two writes to GitHub, ISO-8601 (default ${DEFAULT-VALUE})")
+                        "minimum gap between two writes to GitHub, e.g. 1s, 500ms or PT1S (default"
+                                + " ${DEFAULT-VALUE})")
         Duration writeSpacing;
 
         @Option(
@@ -263,7 +241,7 @@ public final class ExecutorMain implements Runnable {
                                     "executor-shutdown"));
             running.set(ActionExecutor.start(config));
             stop.await();
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -346,7 +324,7 @@ public final class ExecutorMain implements Runnable {
                 out.flush();
                 boolean failed =
                         results.stream().anyMatch(r -> r.status() == RollbackResult.Status.FAILED);
-                return failed ? 1 : 0;
+                return failed ? ExitCodes.FAILED : ExitCodes.OK;
             }
         }
     }

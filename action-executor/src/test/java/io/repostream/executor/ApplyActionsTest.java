@@ -15,6 +15,7 @@ import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.TargetState;
+import io.repostream.schemas.TypedTarget;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
@@ -344,6 +345,12 @@ class ApplyActionsTest {
         c.before().accept(audit.before());
         c.after().accept(audit.after());
         assertThat(audit.githubStatus()).isBetween(200, 299);
+        // the action says no typed_target; the executor writes what it acted on, typed
+        assertThat(action.declaredTarget()).isNull();
+        assertThat(snapshots.get(0).declaredTarget())
+                .isEqualTo(audit.declaredTarget())
+                .isEqualTo(action.typedTarget())
+                .isEqualTo(new TypedTarget(c.type().defaultTargetKind(), Long.toString(target)));
     }
 
     @Test

@@ -2,9 +2,15 @@ package io.repostream.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.repostream.serviceconfig.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class ExecutorMainTest {
@@ -42,6 +48,53 @@ class ExecutorMainTest {
                 .contains("REPOSTREAM_ADMIN_TLS_CERT_FILE")
                 .doesNotContain("--github-token ")
                 .doesNotContain("--token");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"run", "rollback", "policy apply", "kill-switch"})
+    void everyCommandThatTalksToKafkaTakesTheSameKafkaOptions(String command) {
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.add("--help");
+
+        assertThat(run(args.toArray(String[]::new)))
+                .startsWith("0\n")
+                .contains("--bootstrap-servers=HOST:PORT[,...]")
+                .contains("REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS")
+                .contains("--kafka-properties-file=FILE")
+                .contains("REPOSTREAM_KAFKA_PROPERTIES_FILE")
+                .doesNotContain("--kafka-bootstrap-servers");
+    }
+
+    @Test
+    void aStartFailureIsOneLineNamingTheExecutorAndExitCodeTwo(@TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path token =
+                java.nio.file.Files.writeString(dir.resolve("github-token"), "ghp_test");
+        String output =
+                run(
+                        "rollback",
+                        "--action-id",
+                        "a1",
+                        "--github-token-file",
+                        token.toString(),
+                        "--kafka-properties-file",
+                        "/nonexistent.p");
+
+        assertThat(output)
+                .isEqualTo(
+                        ExitCodes.CANNOT_START
+                                + "\nrepostream-executor: Kafka properties file /nonexistent.p"
+                                + " does not exist\n");
+    }
+
+    @Test
+    void durationsTakeTheFormsEveryServiceTakes() {
+        CommandLine.ParseResult parsed =
+                ExecutorMain.commandLine().parseArgs("run", "--write-spacing", "500ms");
+
+        ExecutorMain.Run run = parsed.subcommand().commandSpec().commandLine().getCommand();
+        assertThat(run.writeSpacing).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(run("run", "--help")).contains("--write-spacing").contains("500ms");
     }
 
     @Test

@@ -125,7 +125,10 @@ class KafkaSecurityTest {
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("error: Kafka properties file " + file + " sets isolation.level");
+                .contains(
+                        "repostream-executor: Kafka properties file "
+                                + file
+                                + " sets isolation.level");
     }
 
     private static String stackTrace(Throwable e) {

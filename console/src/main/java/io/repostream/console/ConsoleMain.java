@@ -1,17 +1,19 @@
 package io.repostream.console;
 
 import io.repostream.console.web.GitHubSignIn;
-import io.repostream.schemas.topics.KafkaClientProperties;
+import io.repostream.serviceconfig.ExitCodes;
+import io.repostream.serviceconfig.KafkaOptions;
+import io.repostream.serviceconfig.ServiceCommandLine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,24 +28,14 @@ import picocli.CommandLine.Option;
         description =
                 "Operator console: indexes github.actions.v1, github.snapshots.v1,"
                         + " github.audit.v1 and github.events.v1 into PostgreSQL and serves the Actions pages (live),"
-                        + " each action's diff and audit trail, and their JSON API.")
+                        + " each action's diff and audit trail, and their JSON API.",
+        footer = {
+            "",
+            "Exit codes: 0 stopped on request; 2 could not start (the reason on one line)."
+        })
 public final class ConsoleMain implements Callable<Integer> {
-    @Option(
-            names = "--bootstrap-servers",
-            defaultValue = "${env:REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-            description =
-                    "Kafka bootstrap servers (env REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS; default"
-                            + " ${DEFAULT-VALUE})")
-    String bootstrapServers;
-
-    @Option(
-            names = "--kafka-properties-file",
-            defaultValue = "${env:REPOSTREAM_KAFKA_PROPERTIES_FILE}",
-            description =
-                    "Kafka client.properties with security settings (security.protocol, sasl.*,"
-                            + " ssl.*) for the indexer's consumer (env"
-                            + " REPOSTREAM_KAFKA_PROPERTIES_FILE)")
-    Path kafkaPropertiesFile;
+    /** {@code --bootstrap-servers}, {@code --kafka-properties-file}: as every service has them. */
+    @Mixin KafkaOptions kafka = new KafkaOptions();
 
     @Option(
             names = "--database-url",
@@ -180,27 +172,14 @@ public final class ConsoleMain implements Callable<Integer> {
 
     /** The command line, for tests and embedding. */
     public static CommandLine commandLine() {
-        return new CommandLine(new ConsoleMain())
-                .setExecutionExceptionHandler(
-                        (e, cli, parsed) -> {
-                            // configuration mistakes, unreachable PostgreSQL: a message, no trace
-                            if (e instanceof IllegalArgumentException
-                                    || e instanceof IllegalStateException) {
-                                cli.getErr().println("error: " + e.getMessage());
-                                cli.getErr().flush();
-                                return 2;
-                            }
-                            throw e;
-                        });
+        return ServiceCommandLine.of(new ConsoleMain());
     }
 
     /** The configuration the options describe. */
     ConsoleConfig config() {
         return new ConsoleConfig(
-                        bootstrapServers,
-                        kafkaPropertiesFile == null
-                                ? Map.of()
-                                : KafkaClientProperties.load(kafkaPropertiesFile),
+                        kafka.bootstrapServers(),
+                        kafka.properties(),
                         databaseUrl,
                         databaseUser,
                         password(),
@@ -274,7 +253,7 @@ public final class ConsoleMain implements Callable<Integer> {
                                 "console-shutdown"));
         running.set(Console.start(config));
         stop.await();
-        return 0;
+        return ExitCodes.OK;
     }
 
     private String password() {

@@ -2,6 +2,7 @@ package io.repostream.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.repostream.serviceconfig.ExitCodes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -116,6 +117,34 @@ class ConsoleMainTest {
     void aDatabaseUrlThatIsNotPostgresIsRefused() {
         assertThat(run("--database-url", "jdbc:mysql://db/console")).isEqualTo(2);
         assertThat(err.toString()).contains("must be a PostgreSQL JDBC URL");
+    }
+
+    @Test
+    void aStartFailureIsOneLineNamingTheConsoleAndExitCodeTwo() {
+        assertThat(run("--kafka-properties-file", "/nonexistent.properties"))
+                .isEqualTo(ExitCodes.CANNOT_START);
+        assertThat(err.toString())
+                .isEqualTo(
+                        "repostream-console: Kafka properties file /nonexistent.properties does"
+                                + " not exist\n");
+    }
+
+    @Test
+    void kafkaComesFromTheOptionsEveryServiceShares(@TempDir Path dir) throws IOException {
+        Path properties =
+                Files.writeString(dir.resolve("client.properties"), "security.protocol=SSL\n");
+        ConsoleMain main = new ConsoleMain();
+        new CommandLine(main)
+                .parseArgs(
+                        "--bootstrap-servers",
+                        "kafka:9093",
+                        "--kafka-properties-file",
+                        properties.toString());
+
+        ConsoleConfig config = main.config();
+
+        assertThat(config.bootstrapServers()).isEqualTo("kafka:9093");
+        assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
     }
 
     @Test

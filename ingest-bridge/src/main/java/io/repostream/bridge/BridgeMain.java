@@ -2,12 +2,17 @@ package io.repostream.bridge;
 
 import io.repostream.bridge.config.BridgeConfigLoader;
 import io.repostream.bridge.poll.GapFiller;
+import io.repostream.schemas.topics.KafkaClientProperties;
+import io.repostream.serviceconfig.ExitCodes;
+import io.repostream.serviceconfig.KafkaOptions;
+import io.repostream.serviceconfig.ServiceCommandLine;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,7 +39,7 @@ import picocli.CommandLine.Option;
             "Environment variables:",
             "  REPOSTREAM_CONFIG                   YAML config file (like --config)",
             "  REPOSTREAM_BRIDGE_HOST / _PORT      where to listen",
-            "  REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS  Kafka bootstrap servers",
+            "  REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS  Kafka bootstrap servers (over kafka.bootstrap_servers)",
             "  REPOSTREAM_KAFKA_PROPERTIES_FILE    Kafka client.properties (security.protocol,",
             "                                      sasl.*, ssl.*), added to kafka.properties",
             "  REPOSTREAM_WEBHOOK_SECRET           a global webhook secret",
@@ -48,7 +53,11 @@ import picocli.CommandLine.Option;
             "                                      deliveries together (default 67108864)",
             "  REPOSTREAM_BRIDGE_TLS_CERT_FILE / _TLS_KEY_FILE   PEM certificate and key",
             "Per-org and per-repo secrets, filters and Kafka client properties: see the YAML"
-                    + " file in README.md."
+                    + " file in README.md.",
+            "--kafka-bootstrap-servers: the old spelling of --bootstrap-servers; still accepted,"
+                    + " with a warning, and to be removed.",
+            "Exit codes: 0 stopped on request; 1 gap-fill could not read a hook's deliveries;"
+                    + " 2 could not start (the reason on one line)."
         })
 public final class BridgeMain implements Callable<Integer> {
 
@@ -64,13 +73,25 @@ public final class BridgeMain implements Callable<Integer> {
     @Option(names = "--port", description = "port to listen on; 0 = any free port (default 0)")
     Integer port;
 
+    /** {@code --bootstrap-servers}, {@code --kafka-properties-file}: as every service has them. */
+    @Mixin KafkaOptions kafka;
+
+    /** The option's name before every service used {@code --bootstrap-servers}. */
     @Option(
-            names = {"--bootstrap-servers", "--kafka-bootstrap-servers"},
+            names = "--kafka-bootstrap-servers",
+            hidden = true,
             paramLabel = "HOST:PORT[,...]",
-            description =
-                    "Kafka bootstrap servers (default 127.0.0.1:9092); the name every repostream"
-                            + " service uses (--kafka-bootstrap-servers is its old spelling)")
-    String kafkaBootstrapServers;
+            description = "deprecated: use --bootstrap-servers")
+    void deprecatedBootstrapServers(String servers) {
+        spec.commandLine()
+                .getErr()
+                .println(
+                        "ingest-bridge: warning: --kafka-bootstrap-servers is deprecated and will"
+                                + " be removed; use --bootstrap-servers, the name every repostream"
+                                + " service uses");
+        spec.commandLine().getErr().flush();
+        kafka.bootstrapServersOption(servers);
+    }
 
     @Option(
             names = "--webhook-secret-file",
@@ -140,6 +161,7 @@ public final class BridgeMain implements Callable<Integer> {
 
     BridgeMain(Map<String, String> env) {
         this.env = env;
+        this.kafka = new KafkaOptions(env);
     }
 
     public static void main(String[] args) {
@@ -148,12 +170,7 @@ public final class BridgeMain implements Callable<Integer> {
 
     /** The command line, printing a start failure as one clear line instead of a stack trace. */
     static CommandLine commandLine(BridgeMain main) {
-        return new CommandLine(main)
-                .setExecutionExceptionHandler(
-                        (error, cmd, parsed) -> {
-                            cmd.getErr().println("ingest-bridge: " + error.getMessage());
-                            return 1;
-                        });
+        return ServiceCommandLine.of(main);
     }
 
     /** The configuration these options, the file and the environment describe. */
@@ -166,6 +183,8 @@ public final class BridgeMain implements Callable<Integer> {
         if (secretFile != null) {
             merged.put(BridgeConfigLoader.ENV_SECRET_FILE, secretFile.toString());
         }
+        kafka.propertiesFileOption()
+                .ifPresent(f -> merged.put(KafkaClientProperties.ENV_FILE, f.toString()));
         BridgeConfig config = BridgeConfigLoader.load(file, merged);
         if (host != null) {
             config = config.withHost(host);
@@ -173,8 +192,8 @@ public final class BridgeMain implements Callable<Integer> {
         if (port != null) {
             config = config.withPort(port);
         }
-        if (kafkaBootstrapServers != null) {
-            config = config.withKafkaBootstrapServers(kafkaBootstrapServers);
+        if (kafka.bootstrapServersOption().isPresent()) {
+            config = config.withKafkaBootstrapServers(kafka.bootstrapServersOption().get());
         }
         if (allowSha1 != null) {
             config = config.withAllowSha1Signatures(allowSha1);
@@ -247,7 +266,7 @@ public final class BridgeMain implements Callable<Integer> {
                                 + summary.failedHooks()
                                 + " hooks could not be read");
         spec.commandLine().getOut().flush();
-        return summary.failedHooks() == 0 ? 0 : 1;
+        return summary.failedHooks() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     @Override
@@ -263,6 +282,6 @@ public final class BridgeMain implements Callable<Integer> {
                                 },
                                 "repostream-bridge-shutdown"));
         stopped.await();
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repostream.bridge.config.BridgeConfigLoader;
+import io.repostream.serviceconfig.ExitCodes;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -13,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 class BridgeMainTest {
@@ -31,8 +30,16 @@ class BridgeMainTest {
         assertThat(exit).isZero();
         assertThat(out.toString())
                 .contains(
-                        "--config", "--port", "--kafka-bootstrap-servers", "--webhook-secret-file")
-                .contains(BridgeConfigLoader.ENV_SECRET, BridgeConfigLoader.ENV_KAFKA)
+                        "--config",
+                        "--port",
+                        "--bootstrap-servers",
+                        "--kafka-properties-file",
+                        "--webhook-secret-file")
+                .contains(
+                        BridgeConfigLoader.ENV_SECRET,
+                        BridgeConfigLoader.ENV_KAFKA,
+                        "REPOSTREAM_KAFKA_PROPERTIES_FILE")
+                .contains("--kafka-bootstrap-servers: the old spelling of --bootstrap-servers")
                 .contains(
                         "--max-buffered-bytes",
                         "--header-timeout",
@@ -115,13 +122,64 @@ class BridgeMainTest {
         assertThat(defaults.tls()).isFalse();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"--bootstrap-servers", "--kafka-bootstrap-servers"})
-    void takesKafkaFromTheFlagEveryServiceUsesAndItsOldSpelling(String flag) {
-        BridgeMain main = new BridgeMain(Map.of());
-        new CommandLine(main).parseArgs(flag, "127.0.0.1:19092");
+    @Test
+    void takesKafkaFromTheFlagEveryServiceUses() {
+        StringWriter err = new StringWriter();
+        BridgeMain main = new BridgeMain(Map.of(BridgeConfigLoader.ENV_KAFKA, "from-env:9092"));
+        CommandLine cli = BridgeMain.commandLine(main);
+        cli.setErr(new PrintWriter(err, true));
+        cli.parseArgs("--bootstrap-servers", "127.0.0.1:19092");
 
         assertThat(main.config().kafkaBootstrapServers()).isEqualTo("127.0.0.1:19092");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void theOldSpellingOfTheKafkaFlagStillWorksAndWarnsThatItIsDeprecated() {
+        StringWriter err = new StringWriter();
+        BridgeMain main = new BridgeMain(Map.of());
+        CommandLine cli = BridgeMain.commandLine(main);
+        cli.setErr(new PrintWriter(err, true));
+        cli.parseArgs("--kafka-bootstrap-servers", "127.0.0.1:19092");
+
+        assertThat(main.config().kafkaBootstrapServers()).isEqualTo("127.0.0.1:19092");
+        assertThat(err.toString())
+                .isEqualTo(
+                        "ingest-bridge: warning: --kafka-bootstrap-servers is deprecated and will"
+                                + " be removed; use --bootstrap-servers, the name every repostream"
+                                + " service uses\n");
+    }
+
+    @Test
+    void theKafkaPropertiesFileOptionWinsOverItsVariableAndAddsToTheSettingsFile()
+            throws Exception {
+        Path file = dir.resolve("bridge.yaml");
+        Files.writeString(
+                file,
+                """
+                kafka:
+                  properties:
+                    client.dns.lookup: use_all_dns_ips
+                    security.protocol: PLAINTEXT
+                """);
+        Path fromEnv = Files.writeString(dir.resolve("env.properties"), "security.protocol=SSL\n");
+        Path fromFlag =
+                Files.writeString(
+                        dir.resolve("flag.properties"),
+                        "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+        BridgeMain main =
+                new BridgeMain(
+                        Map.of(
+                                BridgeConfigLoader.ENV_CONFIG_FILE,
+                                file.toString(),
+                                "REPOSTREAM_KAFKA_PROPERTIES_FILE",
+                                fromEnv.toString()));
+        new CommandLine(main).parseArgs("--kafka-properties-file", fromFlag.toString());
+
+        assertThat(main.config().kafkaProperties())
+                .containsEntry("client.dns.lookup", "use_all_dns_ips")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
     }
 
     @Test
@@ -169,14 +227,14 @@ class BridgeMainTest {
     }
 
     @Test
-    void aStartFailureIsOneClearLineAndExitCodeOne() {
+    void aStartFailureIsOneClearLineAndExitCodeTwo() {
         StringWriter err = new StringWriter();
         CommandLine cli = BridgeMain.commandLine(new BridgeMain(Map.of()));
         cli.setErr(new PrintWriter(err));
 
         int exit = cli.execute("--port", "0");
 
-        assertThat(exit).isEqualTo(1);
+        assertThat(exit).isEqualTo(ExitCodes.CANNOT_START);
         assertThat(err.toString()).startsWith("ingest-bridge: no webhook secret configured");
     }
 

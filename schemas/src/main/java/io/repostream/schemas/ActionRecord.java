@@ -53,18 +53,8 @@ public record ActionRecord(
         if (target <= 0) {
             throw new IllegalArgumentException("target must be positive, got " + target);
         }
-        if (declaredTarget != null
-                && declaredTarget.number().isPresent()
-                && declaredTarget.number().getAsLong() != target) {
-            // a reader of the released schema acts on target: both must name the same thing
-            throw new IllegalArgumentException(
-                    "target "
-                            + target
-                            + " does not match typed_target "
-                            + declaredTarget
-                            + " of "
-                            + repo);
-        }
+        // a reader of the released schema acts on target: both must name the same thing
+        TypedTarget.requireSameTarget(target, declaredTarget, repo);
         Require.present(type, "type");
         params = params == null ? JsonNodeFactory.instance.objectNode() : params;
         Require.text(reason, "reason");

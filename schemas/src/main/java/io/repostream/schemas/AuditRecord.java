@@ -11,7 +11,11 @@ import java.util.List;
  * @param auditId unique per audit record ({@code action_id} + attempt or rollback)
  * @param actionId the action audited
  * @param repo lowercase {@code owner/repo}
- * @param target issue/PR number or run id
+ * @param target issue/PR number or run id; with a {@code declaredTarget}, the action's {@code
+ *     target} derived from it ({@link TypedTarget#legacyTarget()})
+ * @param declaredTarget {@code typed_target}: the action's typed target, as the executor carries
+ *     it; null in records from before it existed (and from writers that do not know it), which
+ *     {@link #typedTarget()} reads as before
  * @param actionType the action's type
  * @param outcome what happened
  * @param before state read before the mutation (null when nothing was read)
@@ -30,6 +34,7 @@ public record AuditRecord(
         String actionId,
         String repo,
         long target,
+        @JsonProperty("typed_target") TypedTarget declaredTarget,
         ActionType actionType,
         AuditOutcome outcome,
         TargetState before,
@@ -47,12 +52,82 @@ public record AuditRecord(
         Require.text(auditId, "audit_id");
         Require.text(actionId, "action_id");
         repo = Require.repo(repo, "repo");
+        TypedTarget.requireSameTarget(target, declaredTarget, repo);
         Require.present(actionType, "action_type");
         Require.present(outcome, "outcome");
         Require.text(producedBy, "produced_by");
         causedBy = Require.list(causedBy);
         Require.present(startedAt, "started_at");
         Require.present(finishedAt, "finished_at");
+    }
+
+    /** An audit record without a typed target, as every one was before {@code typed_target}. */
+    public AuditRecord(
+            String auditId,
+            String actionId,
+            String repo,
+            long target,
+            ActionType actionType,
+            AuditOutcome outcome,
+            TargetState before,
+            TargetState after,
+            Integer githubStatus,
+            RateLimit rateLimit,
+            String error,
+            String producedBy,
+            List<String> causedBy,
+            ActionMetadata metadata,
+            Instant startedAt,
+            Instant finishedAt) {
+        this(
+                auditId,
+                actionId,
+                repo,
+                target,
+                null,
+                actionType,
+                outcome,
+                before,
+                after,
+                githubStatus,
+                rateLimit,
+                error,
+                producedBy,
+                causedBy,
+                metadata,
+                startedAt,
+                finishedAt);
+    }
+
+    /**
+     * What the audited action acted on: the {@code typed_target} written, or for a record without
+     * one, the type's own kind with {@code target} as its id (null when {@code target} is not a
+     * positive number).
+     */
+    public TypedTarget typedTarget() {
+        return declaredTarget != null ? declaredTarget : TypedTarget.implied(actionType, target);
+    }
+
+    /** The same record about an action on {@code on}, with {@code target} set to match it. */
+    public AuditRecord withTypedTarget(TypedTarget on) {
+        return new AuditRecord(
+                auditId,
+                actionId,
+                repo,
+                on.legacyTarget(),
+                on,
+                actionType,
+                outcome,
+                before,
+                after,
+                githubStatus,
+                rateLimit,
+                error,
+                producedBy,
+                causedBy,
+                metadata,
+                startedAt,
+                finishedAt);
     }
 
     /** Derived from the outcome; written out so that consumers need not know every outcome. */

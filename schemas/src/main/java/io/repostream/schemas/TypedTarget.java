@@ -83,6 +83,36 @@ public record TypedTarget(TargetKind kind, String id) {
         return new TypedTarget(TargetKind.NOTIFICATION, dedupKey);
     }
 
+    /**
+     * Checks that a record's integer {@code target} and its {@code typed_target} name the same
+     * thing: a reader of the released schema acts on {@code target}.
+     *
+     * @param declared the typed target written, or null
+     * @param repo for the error
+     */
+    static void requireSameTarget(long target, TypedTarget declared, String repo) {
+        if (declared != null
+                && declared.number().isPresent()
+                && declared.number().getAsLong() != target) {
+            throw new IllegalArgumentException(
+                    "target "
+                            + target
+                            + " does not match typed_target "
+                            + declared
+                            + " of "
+                            + repo);
+        }
+    }
+
+    /**
+     * What a record without a {@code typed_target} acts on: its type's own kind with {@code target}
+     * as its id, which is what such a record has always meant; null when {@code target} names
+     * nothing (an audit record may carry 0).
+     */
+    static TypedTarget implied(ActionType type, long target) {
+        return target > 0 ? new TypedTarget(type.defaultTargetKind(), Long.toString(target)) : null;
+    }
+
     /** The id as a number, when it is one (issues, pull requests, runs, a workflow's id). */
     public OptionalLong number() {
         return parse(id);

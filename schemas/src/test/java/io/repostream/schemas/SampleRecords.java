@@ -117,6 +117,20 @@ final class SampleRecords {
                 state());
     }
 
+    /**
+     * A snapshot of an action on a run written as {@code typed_target}, as the executor writes it.
+     */
+    static Snapshot snapshotOnARun() {
+        return snapshot().withTypedTarget(TypedTarget.workflowRun(30433642));
+    }
+
+    /**
+     * The audit of an action on a ref: target is derived from the typed target, as the action's.
+     */
+    static AuditRecord auditOnARef() {
+        return audit().withTypedTarget(TypedTarget.ref("refs/heads/main"));
+    }
+
     static AuditRecord audit() {
         return new AuditRecord(
                 "triage-label@1:octo-org/hello-world#12/apply",

@@ -207,7 +207,9 @@ class TopicContractTest {
                         written(Topics.ACTIONS, "on a typed run", SampleRecords.actionOnARun()),
                         written(Topics.ACTIONS, "on a typed ref", SampleRecords.actionOnARef()),
                         snapshot,
+                        written(Topics.SNAPSHOTS, "on a typed run", SampleRecords.snapshotOnARun()),
                         audit,
+                        written(Topics.AUDIT, "on a typed ref", SampleRecords.auditOnARef()),
                         written(Topics.AUDIT, "dropped by a governor", droppedByAGovernor()),
                         written(Topics.CONFIG, "every field set", SampleRecords.policy()),
                         written(

@@ -1,11 +1,11 @@
 package io.repostream.executor.control;
 
-import io.repostream.executor.KafkaCliOptions;
 import io.repostream.executor.ledger.Ledger;
 import io.repostream.executor.ledger.TopicTail;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.schemas.ExecutorControl;
 import io.repostream.schemas.topics.Topics;
+import io.repostream.serviceconfig.KafkaOptions;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,7 @@ public final class KillSwitchCommand implements Callable<Integer> {
         status
     }
 
-    @Mixin KafkaCliOptions kafka = new KafkaCliOptions();
+    @Mixin KafkaOptions kafka = new KafkaOptions();
 
     @Parameters(index = "0", description = "on, off or status")
     Verb verb;

@@ -1,8 +1,8 @@
 package io.repostream.executor.policy;
 
-import io.repostream.executor.KafkaCliOptions;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.topics.Topics;
+import io.repostream.serviceconfig.KafkaOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +92,7 @@ public final class PolicyCommand implements Runnable {
                     "Validate every policy of the files, then write them all to github.config.v1"
                             + " keyed by repo (nothing is written if any is invalid).")
     static final class Apply implements java.util.concurrent.Callable<Integer> {
-        @Mixin KafkaCliOptions kafka = new KafkaCliOptions();
+        @Mixin KafkaOptions kafka = new KafkaOptions();
 
         @Parameters(arity = "1..*", paramLabel = "FILE", description = "YAML or JSON policy files")
         List<Path> files;
@@ -167,7 +167,7 @@ public final class PolicyCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = "Print the policies in force (the latest on github.config.v1) as YAML.")
     static final class Show implements java.util.concurrent.Callable<Integer> {
-        @Mixin KafkaCliOptions kafka = new KafkaCliOptions();
+        @Mixin KafkaOptions kafka = new KafkaOptions();
 
         @Option(names = "--repo", description = "only this owner/repo")
         String repo;

@@ -264,6 +264,7 @@ public final class RollbackService {
                 applied.actionId(),
                 applied.repo(),
                 applied.target(),
+                applied.declaredTarget(),
                 applied.actionType(),
                 outcome,
                 before,

@@ -111,6 +111,7 @@ class RollbackTest {
         AuditRecord audit = topics.awaitAudit(action.actionId(), AuditOutcome.ROLLED_BACK, WAIT);
         assertThat(audit.before().labels()).containsExactly("bug", "p2");
         assertThat(audit.after().labels()).containsExactly("p2");
+        assertThat(audit.declaredTarget()).isEqualTo(TypedTarget.issue(number));
 
         RollbackResult again = executor.rollbacks().rollback(action.actionId(), false);
         assertThat(again.status()).isEqualTo(Status.ALREADY_ROLLED_BACK);

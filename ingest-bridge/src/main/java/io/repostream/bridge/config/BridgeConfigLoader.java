@@ -4,25 +4,24 @@ import io.repostream.bridge.BridgeConfig;
 import io.repostream.bridge.IngestFilter;
 import io.repostream.bridge.WebhookSecrets;
 import io.repostream.schemas.topics.KafkaClientProperties;
+import io.repostream.serviceconfig.SettingsBinding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Builds a {@link BridgeConfig} from, in rising precedence: the defaults, a YAML file, and
  * environment variables. The file is bound onto {@link BridgeSettings} by Jackson ({@link
- * SettingsBinding}): unknown settings are errors naming the key and the file (a typo must not
- * silently fall back to a default). Errors name the setting, never a secret's value. See README.md
- * for the keys.
+ * SettingsBinding}, shared by every service): unknown settings are errors naming the key and the
+ * file (a typo must not silently fall back to a default). Errors name the setting, never a secret's
+ * value. See README.md for the keys.
  */
 public final class BridgeConfigLoader {
     public static final String ENV_CONFIG_FILE = "REPOSTREAM_CONFIG";
@@ -302,7 +301,8 @@ public final class BridgeConfigLoader {
 
     private static BridgeConfig envDuration(
             BridgeConfig config, Map<String, String> env, String name, With<Duration> with) {
-        return fromEnv(config, env, name, v -> parseDuration(v, name, "environment"), with);
+        return fromEnv(
+                config, env, name, v -> SettingsBinding.duration(v, name, "environment"), with);
     }
 
     private static BridgeConfig envBool(
@@ -348,7 +348,7 @@ public final class BridgeConfigLoader {
 
     /** A duration given on the command line ({@code 500ms}, {@code 5s}, ..., or ISO-8601). */
     public static Duration duration(String text, String option) {
-        return parseDuration(text, option, "command line");
+        return SettingsBinding.duration(text, option, "command line");
     }
 
     private static long parseLong(String text, String key, String where) {
@@ -357,37 +357,6 @@ public final class BridgeConfigLoader {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(
                     where + ": '" + key + "' must be a whole number, got '" + text + "'");
-        }
-    }
-
-    /** {@code 500ms}, {@code 5s}, {@code 10m}, {@code 24h}, or ISO-8601 ({@code PT5S}). */
-    static Duration parseDuration(String text, String key, String where) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            long amount = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(amount);
-                case 'm' -> Duration.ofMinutes(amount);
-                case 'h' -> Duration.ofHours(amount);
-                case 'd' -> Duration.ofDays(amount);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException
-                | DateTimeParseException
-                | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(
-                    where
-                            + ": '"
-                            + key
-                            + "' must be a duration like 500ms, 5s, 10m, 24h or PT5S, got '"
-                            + text
-                            + "'");
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.repostream.bridge.BridgeConfig;
+import io.repostream.serviceconfig.SettingsBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
-package io.repostream.bridge.config;
+package io.repostream.serviceconfig;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,19 +19,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Binds a YAML settings file onto records with Jackson: snake_case keys, a key that no record
- * component has is refused ({@code FAIL_ON_UNKNOWN_PROPERTIES}) with an error naming it, where it
- * is and the file; a duplicate key too; durations as {@code 500ms}, {@code 5s}, {@code 10m}, {@code
- * 24h}, {@code 3d} or ISO-8601; a single string where a list goes is a list of one. Errors name the
- * setting, never its value when that could be a secret.
+ * Binds a service's YAML settings file onto records with Jackson: snake_case keys, a key that no
+ * record component has is refused ({@code FAIL_ON_UNKNOWN_PROPERTIES}) with an error naming it, the
+ * section it is in and the file (a typo must not silently fall back to a default); a duplicate key
+ * too; durations as {@code 500ms}, {@code 5s}, {@code 10m}, {@code 24h}, {@code 3d} or ISO-8601; a
+ * single string where a list goes is a list of one. A key left out binds as null, so the service
+ * keeps its default. Errors name the setting, never its value when that could be a secret.
  */
-final class SettingsBinding {
+public final class SettingsBinding {
     private static final ObjectMapper MAPPER =
             YAMLMapper.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -43,10 +47,13 @@ final class SettingsBinding {
     private SettingsBinding() {}
 
     /** The file's settings; an empty file is no settings. */
-    static <T> T read(Path file, Class<T> type) {
+    public static <T> T read(Path file, Class<T> type) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(Files.readAllBytes(file));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    file + ": not valid YAML: " + firstLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "cannot read config file " + file + ": " + firstLine(e.getMessage()), e);
@@ -55,9 +62,11 @@ final class SettingsBinding {
     }
 
     /**
+     * Binds an already parsed tree (e.g. a section of a larger file).
+     *
      * @param where the file's name, for errors
      */
-    static <T> T bind(JsonNode tree, Class<T> type, String where) {
+    public static <T> T bind(JsonNode tree, Class<T> type, String where) {
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
             tree = MAPPER.createObjectNode();
         }
@@ -92,6 +101,43 @@ final class SettingsBinding {
                     e);
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * A duration given anywhere else (an option, an environment variable): {@code 500ms}, {@code
+     * 5s}, {@code 10m}, {@code 24h}, {@code 3d}, or ISO-8601 ({@code PT5S}).
+     *
+     * @param key the option or variable, for the error
+     * @param where where it was given ({@code command line}, {@code environment}), for the error
+     */
+    public static Duration duration(String text, String key, String where) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long amount = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
+                default -> throw new NumberFormatException();
+            };
+        } catch (NumberFormatException
+                | DateTimeParseException
+                | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(
+                    where
+                            + ": '"
+                            + key
+                            + "' must be a duration like 500ms, 5s, 10m, 24h or PT5S, got '"
+                            + text
+                            + "'");
         }
     }
 
@@ -147,7 +193,7 @@ final class SettingsBinding {
         public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             String text = p.getValueAsString();
             try {
-                return BridgeConfigLoader.parseDuration(text == null ? "" : text, "", "");
+                return duration(text == null ? "" : text, "", "");
             } catch (IllegalArgumentException e) {
                 throw ctxt.weirdStringException(text, Duration.class, "not a duration");
             }
