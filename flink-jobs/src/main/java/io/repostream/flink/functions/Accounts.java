@@ -5,10 +5,10 @@ import io.repostream.schemas.RepoPolicy;
 
 /**
  * Who acted, read one way by every rule (the payload side of {@link
- * io.repostream.schemas.Accounts}, which holds the rules): GitHub logins are case-insensitive, so {@code
- * ignore_users} matches them in any case; a bot is an account of type {@code Bot} or one whose
- * login ends in {@code [bot]} (GitHub Apps), whether or not the payload names its type (the Events
- * API's actors do not).
+ * io.repostream.schemas.Accounts}, which holds the rules): GitHub logins are case-insensitive, so
+ * {@code ignore_users} matches them in any case; a bot is an account of type {@code Bot} or one
+ * whose login ends in {@code [bot]} (GitHub Apps), whether or not the payload names its type (the
+ * Events API's actors do not).
  */
 public final class Accounts {
     private Accounts() {}

@@ -226,7 +226,7 @@ public final class CiSuccessPredictor
         SuccessModel current = currentModel(ctx);
         Double probability = current == null ? null : score(current, features, trigger);
         RepoPolicy policy = Policies.of(ctx.getBroadcastState(Policies.DESCRIPTOR), trigger.repo());
-        RiskLevel risk = RiskThresholds.of(policy.ciRisk()).of(probability);
+        RiskLevel risk = RiskThresholds.of(policy.ci().risk()).of(probability);
         out.collect(
                 new Prediction(
                         predictionId,
@@ -260,7 +260,7 @@ public final class CiSuccessPredictor
             dropTimerIfUnused(previous.expiresAt(), ctx);
         }
         if ((risk == RiskLevel.HIGH || risk == RiskLevel.CRITICAL)
-                && policy.ciRisk().labelHighRisk()) {
+                && policy.ci().risk().labelHighRisk()) {
             proposeLabel(trigger, predictionId, probability, risk, current.version(), policy, ctx);
         }
     }

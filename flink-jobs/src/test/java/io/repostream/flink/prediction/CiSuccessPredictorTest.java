@@ -346,9 +346,12 @@ class CiSuccessPredictorTest {
             throws Exception {
         harness.processBroadcastElement(
                 PredictionControl.of(
-                        new RepoPolicy(
-                                repo, null, enabled, false, 300, null, null, null, null, null, T0,
-                                risk)),
+                        RepoPolicy.builder(repo)
+                                .enabledActions(enabled)
+                                .actionBudgetPerHour(300)
+                                .ci(RepoPolicy.Ci.builder().risk(risk).build())
+                                .updatedAt(T0)
+                                .build()),
                 0);
     }
 
