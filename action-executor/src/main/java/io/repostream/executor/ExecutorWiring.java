@@ -61,9 +61,20 @@ public final class ExecutorWiring {
                         writer,
                         metrics,
                         control::killSwitchOn,
+                        rule -> control.rule(rule).filter(c -> c.killSwitch()).map(c -> why(c)),
                         Clock.systemUTC());
         this.rollbacks =
                 new RollbackService(github, handlers, ledger, writer, metrics, Clock.systemUTC());
+    }
+
+    /** Why a switch is on, for the audit records: the reason, who and when. */
+    private static String why(io.repostream.schemas.ExecutorControl c) {
+        return (c.reason() == null ? "no reason given" : c.reason())
+                + " (set by "
+                + c.setBy()
+                + " at "
+                + c.at()
+                + ")";
     }
 
     /** The graph of {@code config}: GitHub over REST with its token or GitHub App. */

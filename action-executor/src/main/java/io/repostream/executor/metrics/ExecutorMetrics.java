@@ -119,6 +119,15 @@ public final class ExecutorMetrics {
                     .labelNames("action_type", "permission")
                     .register(registry);
 
+    private final Counter ruleKillSwitchSkips =
+            Counter.builder()
+                    .name("repostream_executor_rule_kill_switch_skips_total")
+                    .help(
+                            "Actions not applied because the kill switch of the rule that"
+                                    + " produced them is on (audited as skipped_disabled)")
+                    .labelNames("rule")
+                    .register(registry);
+
     private final Counter unreadableActions = unreadableActionsCounter();
 
     private Counter unreadableActionsCounter() {
@@ -226,6 +235,11 @@ public final class ExecutorMetrics {
     }
 
     /** The Prometheus text exposition of every metric. */
+    /** An action of {@code rule} skipped because its kill switch is on. */
+    public void ruleKillSwitchSkip(String rule) {
+        ruleKillSwitchSkips.labelValues(rule).inc();
+    }
+
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
