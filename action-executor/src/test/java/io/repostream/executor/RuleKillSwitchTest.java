@@ -100,6 +100,8 @@ class RuleKillSwitchTest {
             assertThat(first.metrics().scrape() + second.metrics().scrape())
                     .containsPattern(
                             "repostream_executor_rule_kill_switch_skips_total\\{rule=\"sla-monitor\"\\} 1");
+            assertThat(second.metrics().scrape())
+                    .containsPattern("repostream_executor_rule_kill_switches_on 1(\\.0)?\n");
             assertThat(
                             AdminApi.send(
                                             first.adminPort(),
