@@ -218,6 +218,29 @@ public final class ActionExecutor implements AutoCloseable {
         LOG.warn("kill switch turned {} for every executor by {}", on ? "on" : "off", setBy);
     }
 
+    /**
+     * Turns the kill switch of {@code rule} (its actions' {@code produced_by} without version) on
+     * or off for every executor, as {@link #killSwitch(boolean, String, String)} does the global
+     * one.
+     *
+     * @throws IllegalArgumentException when {@code rule} is not a rule's name
+     * @throws IllegalStateException when the control topic is missing or Kafka does not take it
+     */
+    public void killSwitch(String rule, boolean on, String reason, String setBy) {
+        String key = ExecutorControl.ruleKey(rule);
+        if (!tail.followsControl()) {
+            throw new IllegalStateException(
+                    "topic " + Topics.CONTROL.name() + " does not exist: create it first");
+        }
+        ExecutorControl record = new ExecutorControl(on, reason, setBy, Instant.now());
+        control.updateRule(rule, record, ControlWriter.write(config.kafkaClient(), key, record));
+        LOG.warn(
+                "kill switch of rule {} turned {} for every executor by {}",
+                rule,
+                on ? "on" : "off",
+                setBy);
+    }
+
     public boolean killSwitch() {
         return control.killSwitchOn();
     }

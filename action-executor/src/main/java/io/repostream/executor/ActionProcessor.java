@@ -48,7 +48,17 @@ public final class ActionProcessor {
     private final RecordWriter writer;
     private final ExecutorMetrics metrics;
     private final BooleanSupplier killSwitch;
+    private final KilledRules killedRules;
     private final Clock clock;
+
+    /** Why the kill switch of a rule is on, by its producer ({@code produced_by} w/o version). */
+    @FunctionalInterface
+    public interface KilledRules {
+        /** Why {@code producer}'s kill switch is on, or empty when it is off. */
+        Optional<String> why(String producer);
+
+        KilledRules NONE = producer -> Optional.empty();
+    }
 
     public ActionProcessor(
             GitHubClient github,
@@ -59,6 +69,29 @@ public final class ActionProcessor {
             ExecutorMetrics metrics,
             BooleanSupplier killSwitch,
             Clock clock) {
+        this(
+                github,
+                handlers,
+                ledger,
+                policies,
+                writer,
+                metrics,
+                killSwitch,
+                KilledRules.NONE,
+                clock);
+    }
+
+    public ActionProcessor(
+            GitHubClient github,
+            Handlers handlers,
+            Ledger ledger,
+            PolicyStore policies,
+            RecordWriter writer,
+            ExecutorMetrics metrics,
+            BooleanSupplier killSwitch,
+            KilledRules killedRules,
+            Clock clock) {
+        this.killedRules = killedRules;
         this.github = github;
         this.handlers = handlers;
         this.ledger = ledger;
@@ -127,6 +160,25 @@ public final class ActionProcessor {
                     null,
                     null,
                     "the global kill switch is on",
+                    started);
+        }
+        String producer = producer(action.producedBy());
+        Optional<String> killed = killedRules.why(producer);
+        if (killed.isPresent()) {
+            metrics.ruleKillSwitchSkip(producer);
+            LOG.info(
+                    "{} of {} not applied: the kill switch of rule {} is on",
+                    action.actionId(),
+                    action.targetRef(),
+                    producer);
+            return audit(
+                    action,
+                    AuditOutcome.SKIPPED_DISABLED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "the kill switch of rule " + producer + " is on: " + killed.get(),
                     started);
         }
         if (action.expiresAt() != null && !clock.instant().isBefore(action.expiresAt())) {
@@ -356,6 +408,12 @@ public final class ActionProcessor {
 
     private static RateLimit rateLimit(GitHubResponse response) {
         return response == null ? null : response.rateLimit();
+    }
+
+    /** {@code produced_by} without its version: the rule, whatever version wrote the action. */
+    static String producer(String producedBy) {
+        int at = producedBy.indexOf('@');
+        return at < 0 ? producedBy : producedBy.substring(0, at);
     }
 
     private AuditRecord audit(

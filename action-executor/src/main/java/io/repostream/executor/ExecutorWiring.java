@@ -44,6 +44,8 @@ public final class ExecutorWiring {
 
     private ExecutorWiring(ExecutorConfig config, GitHubFactory gitHub) {
         this.control = new ControlState(config.killSwitch());
+        metrics.ruleKillSwitches(
+                () -> (int) control.rules().values().stream().filter(c -> c.killSwitch()).count());
         // every refusal series exists at 0 from the start, so its alert can see the first one
         for (ActionType type : ActionType.values()) {
             metrics.permissionRefusalsKnown(type, handlers.of(type).permission().toString());
@@ -61,9 +63,24 @@ public final class ExecutorWiring {
                         writer,
                         metrics,
                         control::killSwitchOn,
+                        rule -> {
+                            var killed = control.rule(rule).filter(c -> c.killSwitch());
+                            killed.ifPresent(c -> metrics.ruleKillSwitchKnown(rule));
+                            return killed.map(c -> why(c));
+                        },
                         Clock.systemUTC());
         this.rollbacks =
                 new RollbackService(github, handlers, ledger, writer, metrics, Clock.systemUTC());
+    }
+
+    /** Why a switch is on, for the audit records: the reason, who and when. */
+    private static String why(io.repostream.schemas.ExecutorControl c) {
+        return (c.reason() == null ? "no reason given" : c.reason())
+                + " (set by "
+                + c.setBy()
+                + " at "
+                + c.at()
+                + ")";
     }
 
     /** The graph of {@code config}: GitHub over REST with its token or GitHub App. */

@@ -66,9 +66,7 @@ class ApplyActionsTest {
         topics = new KafkaTopics(kafka);
         topics.send(Policies.everyActionType(REPO, 1000));
         github.createRepo(DRY_REPO);
-        topics.send(
-                new RepoPolicy(
-                        DRY_REPO, null, null, true, 1000, null, null, null, null, null, null));
+        topics.send(RepoPolicy.builder(DRY_REPO).dryRun(true).actionBudgetPerHour(1000).build());
         executor = ActionExecutor.start(config());
     }
 

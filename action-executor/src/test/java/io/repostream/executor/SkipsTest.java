@@ -91,18 +91,10 @@ class SkipsTest {
     void skipsAnActionTypeTheRepoPolicyDisables() {
         String repo = repo();
         topics.send(
-                new RepoPolicy(
-                        repo,
-                        null,
-                        Set.of(ActionType.CREATE_COMMENT),
-                        false,
-                        100,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+                RepoPolicy.builder(repo)
+                        .enabledActions(Set.of(ActionType.CREATE_COMMENT))
+                        .actionBudgetPerHour(100)
+                        .build());
         ActionRecord action = Actions.addLabels(repo, 4, "bug");
         try (ActionExecutor executor = ActionExecutor.start(config())) {
             topics.send(action);

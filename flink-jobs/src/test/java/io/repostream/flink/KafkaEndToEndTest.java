@@ -104,8 +104,12 @@ class KafkaEndToEndTest {
                                         .isEqualTo("needs-triage"));
 
         RepoPolicy policy =
-                new RepoPolicy(
-                        REPO, "triage/new", null, true, 300, null, null, null, null, null, NOW);
+                RepoPolicy.builder(REPO)
+                        .triage(RepoPolicy.Triage.labelling("triage/new"))
+                        .dryRun(true)
+                        .actionBudgetPerHour(300)
+                        .updatedAt(NOW)
+                        .build();
         send(Topics.CONFIG, REPO, policy);
         ActionRecord underPolicy = null;
         // the policy and the events travel on different topics: open issues until one is seen
@@ -140,16 +144,18 @@ class KafkaEndToEndTest {
     void firesAnSlaBreachWhileNoEventsArriveBecauseEventTimeFollowsTheWallClockWhenCaughtUp()
             throws Exception {
         Sla fast =
-                new Sla(
-                        Map.of("P0", new SlaTarget(Duration.ofSeconds(20), Duration.ofHours(1))),
-                        null,
-                        null,
-                        0.0,
-                        false);
+                Sla.builder()
+                        .targets(
+                                Map.of(
+                                        "P0",
+                                        new SlaTarget(Duration.ofSeconds(20), Duration.ofHours(1))))
+                        .warnFraction(0.0)
+                        .businessHoursOnly(false)
+                        .build();
         send(
                 Topics.CONFIG,
                 REPO,
-                new RepoPolicy(REPO, null, null, false, 300, fast, null, null, null, null, NOW));
+                RepoPolicy.builder(REPO).actionBudgetPerHour(300).sla(fast).updatedAt(NOW).build());
         job = startJob(Duration.ofSeconds(2), Duration.ofSeconds(2));
 
         // the policy may reach the rule after the first openings: open ten P0 issues, one a
@@ -183,8 +189,11 @@ class KafkaEndToEndTest {
     void aJobStartedWithoutStateFollowsThePolicyPublishedBeforeItsGroupsCommittedOffset()
             throws Exception {
         RepoPolicy policy =
-                new RepoPolicy(
-                        REPO, "triage/new", null, false, 300, null, null, null, null, null, NOW);
+                RepoPolicy.builder(REPO)
+                        .triage(RepoPolicy.Triage.labelling("triage/new"))
+                        .actionBudgetPerHour(300)
+                        .updatedAt(NOW)
+                        .build();
         send(Topics.CONFIG, REPO, policy);
         // what an earlier run of the job left behind: its group's offsets past the policy
         commitGroupOffsetsAtTheEnd(Topics.CONFIG);
@@ -279,7 +288,7 @@ class KafkaEndToEndTest {
         send(
                 Topics.CONFIG,
                 REPO,
-                new RepoPolicy(REPO, null, null, false, 0, null, null, null, null, null, NOW));
+                RepoPolicy.builder(REPO).actionBudgetPerHour(0).updatedAt(NOW).build());
         job = startJob();
 
         // the policy and the events travel on different topics: open issues until one meets the

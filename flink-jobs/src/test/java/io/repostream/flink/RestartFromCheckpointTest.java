@@ -78,16 +78,15 @@ class RestartFromCheckpointTest {
     void restartingFromACheckpointLosesNoActionAndDuplicatesNone() throws Exception {
         // P0 items of this repo are due an answer in 30 s, so a deadline runs across the restart
         Sla fast =
-                new Sla(
-                        Map.of("P0", new SlaTarget(RESPONSE_TARGET, Duration.ofHours(1))),
-                        null,
-                        null,
-                        0.0,
-                        false);
+                Sla.builder()
+                        .targets(Map.of("P0", new SlaTarget(RESPONSE_TARGET, Duration.ofHours(1))))
+                        .warnFraction(0.0)
+                        .businessHoursOnly(false)
+                        .build();
         send(
                 Topics.CONFIG,
                 REPO,
-                new RepoPolicy(REPO, null, null, false, 300, fast, null, null, null, null, NOW));
+                RepoPolicy.builder(REPO).actionBudgetPerHour(300).sla(fast).updatedAt(NOW).build());
         List<GitHubEvent> firstBatch = openings(1, 20);
         firstBatch.forEach(e -> send(Topics.EVENTS, e.repo(), e));
         job = start(null);

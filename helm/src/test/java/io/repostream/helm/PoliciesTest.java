@@ -32,9 +32,17 @@ class PoliciesTest {
                 .extracting(RepoPolicy::repo)
                 .containsExactly("example-org/api", "example-org/no-webhooks");
         assertThat(policies.get(0).sla().escalateTo()).containsExactly("oncall-lead");
-        assertThat(policies.get(0).calendar().timeZone()).isEqualTo("Europe/Berlin");
-        assertThat(policies.get(0).ciRisk().labelHighRisk()).isTrue();
+        assertThat(policies.get(0).sla().calendar().timeZone()).isEqualTo("Europe/Berlin");
+        assertThat(policies.get(0).ci().risk().labelHighRisk()).isTrue();
         assertThat(policies.get(1).dryRun()).isTrue();
+        // flat policies (no policy_version): the rules of the release before sections stay on
+        for (RepoPolicy policy : policies) {
+            for (String section : RepoPolicy.LEGACY_SECTIONS) {
+                assertThat(policy.mode(section))
+                        .as(policy.repo() + " " + section)
+                        .isEqualTo(RepoPolicy.Mode.ON);
+            }
+        }
     }
 
     @Test

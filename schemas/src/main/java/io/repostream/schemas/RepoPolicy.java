@@ -1,6 +1,16 @@
 package io.repostream.schemas;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,47 +24,65 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per-repository policy, on {@code github.config.v1} (compacted by repo). Every field but {@code
- * repo} has a default, and the compact constructors are the one place that gives them: a field left
- * out (null) gets its default, whether the policy comes from JSON on the topic, from a YAML file or
- * from {@link #defaults(String)} (which leaves out everything). That is why fields such as the
- * budget are boxed: a policy that omits {@code action_budget_per_hour} must mean "the default", not
- * 0. The JSON Schema documents the same defaults ({@code default}), checked by a test.
+ * Per-repository policy, on {@code github.config.v1} (compacted by repo): settings every rule
+ * shares (enabled action types, dry run, budget, {@code ignore_users}) and one section per rule
+ * ({@link Triage triage}, {@link Sla sla}, {@link Ci ci}; later rules add theirs). A rule whose
+ * section is absent from a policy is off for that repository; each present section has a {@link
+ * Mode} ({@code on}, {@code shadow}: dry run, {@code off}).
+ *
+ * <p>Two forms are read. A policy with {@code policy_version: 2} lists the rules it turns on: a
+ * section it leaves out is off. A policy without it (every policy written before sections existed,
+ * flat: {@code triage_label}, {@code calendar}, {@code failure_patterns}, {@code retry}, {@code
+ * ci_risk} at the top) turns on the sections of the rules of that release, triage, sla and ci, and
+ * its flat fields are read into them; a rule added later is off unless its section is present. A
+ * repository without a policy runs on {@link #defaults(String)}, which is the same: triage, sla and
+ * ci on with their defaults. Records are written in the second form, with the flat fields repeated
+ * for the topic's readers that know only them (rule 9: v1 changes additively).
+ *
+ * <p>Every field but {@code repo} has a default, given in the compact constructors: a field left
+ * out (null) gets its default, from JSON on the topic, a YAML file or a builder. That is why fields
+ * such as the budget are boxed: a policy that omits {@code action_budget_per_hour} must mean "the
+ * default", not 0. The JSON Schema documents the same defaults ({@code default}), checked by a
+ * test. Build policies with {@link #builder(String)}.
  *
  * @param repo lowercase {@code owner/repo}
- * @param triageLabel label given to new issues that arrive without any
  * @param enabledActions action types the rules may emit for this repo
- * @param dryRun audit would-be changes instead of making them
+ * @param dryRun audit would-be changes instead of making them (every rule)
  * @param actionBudgetPerHour most actions per hour for this repo
- * @param sla response and resolution targets
- * @param calendar business hours, for SLA clocks that run in working time only
- * @param ignoreUsers logins (bots, automation) whose activity rules ignore
- * @param failurePatterns CI failure class name to regular expressions (RE2 syntax)
- * @param retry how failed CI is re-run
+ * @param ignoreUsers logins (bots, automation) whose activity rules ignore; read by {@link
+ *     #ignores(String)} only
  * @param updatedAt when this policy was written
- * @param ciRisk how CI success predictions turn into risk levels, and whether high risk labels the
- *     pull request
+ * @param triage the triage rule's section
+ * @param sla the SLA monitor's section
+ * @param ci the CI rules' section (classifier, re-runs, risk levels of predictions)
  */
+@JsonDeserialize(using = RepoPolicy.Reader.class)
 public record RepoPolicy(
         String repo,
-        String triageLabel,
         Set<ActionType> enabledActions,
         Boolean dryRun,
         Integer actionBudgetPerHour,
-        Sla sla,
-        BusinessCalendar calendar,
         List<String> ignoreUsers,
-        Map<String, List<String>> failurePatterns,
-        Retry retry,
         Instant updatedAt,
-        CiRisk ciRisk) {
+        Triage triage,
+        Sla sla,
+        Ci ci) {
 
-    public static final String DEFAULT_TRIAGE_LABEL = "needs-triage";
+    public static final String DEFAULT_TRIAGE_LABEL = Triage.DEFAULT_LABEL;
     public static final int DEFAULT_ACTION_BUDGET_PER_HOUR = 300;
+
+    /** The form records are written in: sections, each rule off unless its section is present. */
+    public static final int CURRENT_VERSION = 2;
+
+    /**
+     * The sections a policy without {@code policy_version} (and a repository without a policy)
+     * turns on: those of the rules that existed before sections did. Never add to it: a rule added
+     * later is off until a policy names its section.
+     */
+    public static final Set<String> LEGACY_SECTIONS = Set.of("triage", "sla", "ci");
 
     public RepoPolicy {
         repo = Require.repo(repo, "repo");
-        triageLabel = triageLabel == null ? DEFAULT_TRIAGE_LABEL : triageLabel;
         enabledActions =
                 enabledActions == null ? defaultEnabledActions() : Set.copyOf(enabledActions);
         dryRun = dryRun != null && dryRun;
@@ -64,50 +92,66 @@ public record RepoPolicy(
             throw new IllegalArgumentException(
                     "action_budget_per_hour must be >= 0, got " + actionBudgetPerHour);
         }
-        sla = sla == null ? Sla.defaults() : sla;
-        calendar = calendar == null ? BusinessCalendar.always() : calendar;
         ignoreUsers = Require.list(ignoreUsers);
-        failurePatterns = Require.map(failurePatterns);
-        retry = retry == null ? Retry.defaults() : retry;
         updatedAt = updatedAt == null ? Instant.EPOCH : updatedAt;
-        ciRisk = ciRisk == null ? CiRisk.defaults() : ciRisk;
+        triage = triage == null ? Triage.defaults() : triage;
+        sla = sla == null ? Sla.defaults() : sla;
+        ci = ci == null ? Ci.defaults() : ci;
     }
 
-    /** A policy with the default {@link CiRisk}. */
-    public RepoPolicy(
-            String repo,
-            String triageLabel,
-            Set<ActionType> enabledActions,
-            Boolean dryRun,
-            Integer actionBudgetPerHour,
-            Sla sla,
-            BusinessCalendar calendar,
-            List<String> ignoreUsers,
-            Map<String, List<String>> failurePatterns,
-            Retry retry,
-            Instant updatedAt) {
-        this(
-                repo,
-                triageLabel,
-                enabledActions,
-                dryRun,
-                actionBudgetPerHour,
-                sla,
-                calendar,
-                ignoreUsers,
-                failurePatterns,
-                retry,
-                updatedAt,
-                null);
-    }
-
-    /** The policy of a repo that has none: every field left out. */
+    /**
+     * The policy of a repo that has none: every field left out, the sections of {@link
+     * #LEGACY_SECTIONS} on with their defaults.
+     */
     public static RepoPolicy defaults(String repo) {
-        return new RepoPolicy(
-                repo, null, null, null, null, null, null, null, null, null, null, null);
+        return builder(repo).build();
     }
 
-    /** Every reversible action type; merges and cancellations need an explicit opt-in. */
+    /**
+     * A policy for {@code repo} that starts as {@link #defaults(String)} (triage, sla and ci on
+     * with their defaults); a section set to {@code Triage.off()} (or any section with mode off)
+     * turns its rule off.
+     */
+    public static Builder builder(String repo) {
+        return new Builder(repo);
+    }
+
+    /** A builder that starts from this policy. */
+    public Builder toBuilder() {
+        return new Builder(repo)
+                .enabledActions(enabledActions)
+                .dryRun(dryRun)
+                .actionBudgetPerHour(actionBudgetPerHour)
+                .ignoreUsers(ignoreUsers)
+                .updatedAt(updatedAt)
+                .triage(triage)
+                .sla(sla)
+                .ci(ci);
+    }
+
+    /**
+     * The mode of the section named {@code section} ({@code triage}, {@code sla}, {@code ci}):
+     * {@link Mode#OFF} for a section this policy does not have, including the sections of rules
+     * this version of the record does not know.
+     */
+    public Mode mode(String section) {
+        return switch (section) {
+            case "triage" -> triage.mode();
+            case "sla" -> sla.mode();
+            case "ci" -> ci.mode();
+            default -> Mode.OFF;
+        };
+    }
+
+    /**
+     * Whether {@code ignore_users} names {@code login}. GitHub logins are case-insensitive, so the
+     * match is too; a GitHub App's account is named with its {@code [bot]} suffix ({@code
+     * dependabot[bot]}), as GitHub names it. The one way every rule reads {@code ignore_users}.
+     */
+    public boolean ignores(String login) {
+        return Accounts.named(ignoreUsers, login);
+    }
+
     /**
      * The types a policy that leaves {@code enabled_actions} out enables: named one by one, never
      * derived from {@link ActionType#values()}, so a type added in an upgrade (a merge, a
@@ -135,9 +179,180 @@ public record RepoPolicy(
         return enabledActions.contains(type);
     }
 
+    // The flat fields of the first form, written for the topic's readers that know only them.
+
+    @JsonProperty("policy_version")
+    int policyVersion() {
+        return CURRENT_VERSION;
+    }
+
+    @JsonProperty("triage_label")
+    String legacyTriageLabel() {
+        return triage.label();
+    }
+
+    @JsonProperty("calendar")
+    BusinessCalendar legacyCalendar() {
+        return sla.calendar();
+    }
+
+    @JsonProperty("failure_patterns")
+    Map<String, List<String>> legacyFailurePatterns() {
+        return ci.failurePatterns();
+    }
+
+    @JsonProperty("retry")
+    Retry legacyRetry() {
+        return ci.retry();
+    }
+
+    @JsonProperty("ci_risk")
+    CiRisk legacyCiRisk() {
+        return ci.risk();
+    }
+
+    /** How a rule acts on a repository whose policy has its section. */
+    public enum Mode implements WireEnum {
+        /** The rule does nothing for the repository (as when its section is absent). */
+        OFF("off"),
+        /**
+         * Dry run: the rule's actions are emitted marked {@code dry_run}, and the executor audits
+         * the would-be change and writes nothing.
+         */
+        SHADOW("shadow"),
+        /** The rule acts. */
+        ON("on");
+
+        private final String wire;
+
+        Mode(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        @Override
+        public String wireName() {
+            return wire;
+        }
+
+        @JsonCreator
+        public static Mode of(String wire) {
+            return WireEnum.parse(Mode.class, wire);
+        }
+    }
+
+    /** Settings every rule shares, and the sections. */
+    public static final class Builder {
+        private final String repo;
+        private Set<ActionType> enabledActions;
+        private Boolean dryRun;
+        private Integer actionBudgetPerHour;
+        private List<String> ignoreUsers;
+        private Instant updatedAt;
+        private Triage triage;
+        private Sla sla;
+        private Ci ci;
+
+        private Builder(String repo) {
+            this.repo = repo;
+        }
+
+        public Builder enabledActions(Set<ActionType> types) {
+            this.enabledActions = types;
+            return this;
+        }
+
+        public Builder dryRun(Boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        public Builder actionBudgetPerHour(Integer budget) {
+            this.actionBudgetPerHour = budget;
+            return this;
+        }
+
+        public Builder ignoreUsers(List<String> logins) {
+            this.ignoreUsers = logins;
+            return this;
+        }
+
+        public Builder updatedAt(Instant updatedAt) {
+            this.updatedAt = updatedAt;
+            return this;
+        }
+
+        public Builder triage(Triage triage) {
+            this.triage = triage;
+            return this;
+        }
+
+        public Builder sla(Sla sla) {
+            this.sla = sla;
+            return this;
+        }
+
+        public Builder ci(Ci ci) {
+            this.ci = ci;
+            return this;
+        }
+
+        public RepoPolicy build() {
+            return new RepoPolicy(
+                    repo,
+                    enabledActions,
+                    dryRun,
+                    actionBudgetPerHour,
+                    ignoreUsers,
+                    updatedAt,
+                    triage,
+                    sla,
+                    ci);
+        }
+    }
+
     /**
-     * SLA targets by priority and how priority is read from labels.
+     * Section {@code triage:} of the triage rule: new issues that arrive without any label get one.
      *
+     * @param mode on (default when the section is present), shadow or off
+     * @param label the label given to new issues that arrive without any
+     */
+    public record Triage(Mode mode, String label) {
+        public static final String DEFAULT_LABEL = "needs-triage";
+
+        public Triage {
+            mode = mode == null ? Mode.ON : mode;
+            label = label == null ? DEFAULT_LABEL : label;
+            if (label.isBlank()) {
+                throw new IllegalArgumentException("triage.label must not be blank");
+            }
+        }
+
+        /** On, with the default label. */
+        public static Triage defaults() {
+            return new Triage(null, null);
+        }
+
+        /** The section absent: the rule is off. */
+        public static Triage off() {
+            return new Triage(Mode.OFF, null);
+        }
+
+        /** On, giving {@code label}. */
+        public static Triage labelling(String label) {
+            return new Triage(null, label);
+        }
+
+        public Triage withMode(Mode mode) {
+            return new Triage(mode, label);
+        }
+    }
+
+    /**
+     * Section {@code sla:} of the SLA monitor: targets by priority, how priority is read from
+     * labels, the business calendar its clocks may follow, and escalation.
+     *
+     * @param mode on (default when the section is present), shadow or off
      * @param targets priority ({@code P0}..{@code P3}) to targets
      * @param priorityLabels label name to priority (e.g. {@code priority/critical} to P0)
      * @param defaultPriority priority of items without a priority label
@@ -145,28 +360,22 @@ public record RepoPolicy(
      * @param businessHoursOnly whether SLA clocks stop outside the business calendar
      * @param escalateTo logins assigned to an issue or pull request when a deadline is breached
      *     (with {@code add_assignees} enabled); empty: no escalation
+     * @param calendar business hours, for SLA clocks that run in working time only
      */
     public record Sla(
+            Mode mode,
             Map<String, SlaTarget> targets,
             Map<String, String> priorityLabels,
             String defaultPriority,
             Double warnFraction,
             Boolean businessHoursOnly,
-            List<String> escalateTo) {
+            List<String> escalateTo,
+            BusinessCalendar calendar) {
 
         public static final double DEFAULT_WARN_FRACTION = 0.8;
 
-        /** Targets without escalation. */
-        public Sla(
-                Map<String, SlaTarget> targets,
-                Map<String, String> priorityLabels,
-                String defaultPriority,
-                Double warnFraction,
-                Boolean businessHoursOnly) {
-            this(targets, priorityLabels, defaultPriority, warnFraction, businessHoursOnly, null);
-        }
-
         public Sla {
+            mode = mode == null ? Mode.ON : mode;
             targets = targets == null ? defaultTargets() : Require.map(targets);
             priorityLabels =
                     priorityLabels == null ? defaultPriorityLabels() : Require.map(priorityLabels);
@@ -184,10 +393,33 @@ public record RepoPolicy(
                             "sla.escalate_to: '" + login + "' is not a GitHub login");
                 }
             }
+            calendar = calendar == null ? BusinessCalendar.always() : calendar;
         }
 
+        /** On, with every default. */
         public static Sla defaults() {
-            return new Sla(null, null, null, null, null, null);
+            return builder().build();
+        }
+
+        /** The section absent: the rule is off. */
+        public static Sla off() {
+            return builder().mode(Mode.OFF).build();
+        }
+
+        public static SlaBuilder builder() {
+            return new SlaBuilder();
+        }
+
+        public SlaBuilder toBuilder() {
+            return new SlaBuilder()
+                    .mode(mode)
+                    .targets(targets)
+                    .priorityLabels(priorityLabels)
+                    .defaultPriority(defaultPriority)
+                    .warnFraction(warnFraction)
+                    .businessHoursOnly(businessHoursOnly)
+                    .escalateTo(escalateTo)
+                    .calendar(calendar);
         }
 
         static Map<String, SlaTarget> defaultTargets() {
@@ -209,6 +441,72 @@ public record RepoPolicy(
             m.put("priority/medium", "P2");
             m.put("priority/low", "P3");
             return Require.map(m);
+        }
+    }
+
+    /** Builds an {@link Sla} section; a field not set gets its default. */
+    public static final class SlaBuilder {
+        private Mode mode;
+        private Map<String, SlaTarget> targets;
+        private Map<String, String> priorityLabels;
+        private String defaultPriority;
+        private Double warnFraction;
+        private Boolean businessHoursOnly;
+        private List<String> escalateTo;
+        private BusinessCalendar calendar;
+
+        private SlaBuilder() {}
+
+        public SlaBuilder mode(Mode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        public SlaBuilder targets(Map<String, SlaTarget> targets) {
+            this.targets = targets;
+            return this;
+        }
+
+        public SlaBuilder priorityLabels(Map<String, String> priorityLabels) {
+            this.priorityLabels = priorityLabels;
+            return this;
+        }
+
+        public SlaBuilder defaultPriority(String defaultPriority) {
+            this.defaultPriority = defaultPriority;
+            return this;
+        }
+
+        public SlaBuilder warnFraction(Double warnFraction) {
+            this.warnFraction = warnFraction;
+            return this;
+        }
+
+        public SlaBuilder businessHoursOnly(Boolean businessHoursOnly) {
+            this.businessHoursOnly = businessHoursOnly;
+            return this;
+        }
+
+        public SlaBuilder escalateTo(List<String> logins) {
+            this.escalateTo = logins;
+            return this;
+        }
+
+        public SlaBuilder calendar(BusinessCalendar calendar) {
+            this.calendar = calendar;
+            return this;
+        }
+
+        public Sla build() {
+            return new Sla(
+                    mode,
+                    targets,
+                    priorityLabels,
+                    defaultPriority,
+                    warnFraction,
+                    businessHoursOnly,
+                    escalateTo,
+                    calendar);
         }
     }
 
@@ -260,6 +558,82 @@ public record RepoPolicy(
     }
 
     /**
+     * Section {@code ci:} of the CI rules: the failure classifier's patterns, how the re-run rule
+     * re-runs, and the risk levels of CI success predictions.
+     *
+     * @param mode on (default when the section is present), shadow or off
+     * @param failurePatterns CI failure class name to regular expressions (RE2 syntax)
+     * @param retry how failed CI is re-run
+     * @param risk how CI success predictions turn into risk levels, and whether high risk labels
+     *     the pull request
+     */
+    public record Ci(
+            Mode mode, Map<String, List<String>> failurePatterns, Retry retry, CiRisk risk) {
+        public Ci {
+            mode = mode == null ? Mode.ON : mode;
+            failurePatterns = Require.map(failurePatterns);
+            retry = retry == null ? Retry.defaults() : retry;
+            risk = risk == null ? CiRisk.defaults() : risk;
+        }
+
+        /** On, with every default. */
+        public static Ci defaults() {
+            return builder().build();
+        }
+
+        /** The section absent: the rules are off. */
+        public static Ci off() {
+            return builder().mode(Mode.OFF).build();
+        }
+
+        public static CiBuilder builder() {
+            return new CiBuilder();
+        }
+
+        public CiBuilder toBuilder() {
+            return new CiBuilder()
+                    .mode(mode)
+                    .failurePatterns(failurePatterns)
+                    .retry(retry)
+                    .risk(risk);
+        }
+    }
+
+    /** Builds a {@link Ci} section; a field not set gets its default. */
+    public static final class CiBuilder {
+        private Mode mode;
+        private Map<String, List<String>> failurePatterns;
+        private Retry retry;
+        private CiRisk risk;
+
+        private CiBuilder() {}
+
+        public CiBuilder mode(Mode mode) {
+            this.mode = mode;
+            return this;
+        }
+
+        public CiBuilder failurePatterns(Map<String, List<String>> failurePatterns) {
+            this.failurePatterns = failurePatterns;
+            return this;
+        }
+
+        public CiBuilder retry(Retry retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        public CiBuilder risk(CiRisk risk) {
+            this.risk = risk;
+            return this;
+        }
+
+        public Ci build() {
+            return new Ci(mode, failurePatterns, retry, risk);
+        }
+    }
+
+    /**
      * Risk levels of CI success predictions: a predicted failure probability of at least {@code
      * medium} is MEDIUM, at least {@code high} HIGH, at least {@code critical} CRITICAL, below
      * {@code medium} LOW.
@@ -279,7 +653,7 @@ public record RepoPolicy(
             critical = critical == null ? 0.75 : critical;
             if (!(0 < medium && medium <= high && high <= critical && critical <= 1)) {
                 throw new IllegalArgumentException(
-                        "ci_risk thresholds must satisfy 0 < medium <= high <= critical <= 1, got "
+                        "ci.risk thresholds must satisfy 0 < medium <= high <= critical <= 1, got "
                                 + medium
                                 + ", "
                                 + high
@@ -325,6 +699,91 @@ public record RepoPolicy(
 
         public static Retry defaults() {
             return new Retry(null, null, null);
+        }
+    }
+
+    /** The sectioned form, as {@link Reader} binds it once the flat fields are moved in. */
+    record Wire(
+            String repo,
+            Integer policyVersion,
+            Set<ActionType> enabledActions,
+            Boolean dryRun,
+            Integer actionBudgetPerHour,
+            List<String> ignoreUsers,
+            Instant updatedAt,
+            Triage triage,
+            Sla sla,
+            Ci ci) {}
+
+    /**
+     * Reads both forms: moves the flat fields of the first form into their sections (a section's
+     * own field wins), gives each absent section its mode ({@link #LEGACY_SECTIONS} on without
+     * {@code policy_version}, off with it), and binds the rest with the caller's settings (a reader
+     * that fails on unknown properties still does, in sections too).
+     */
+    static final class Reader extends StdDeserializer<RepoPolicy> {
+        private static final long serialVersionUID = 1L;
+
+        Reader() {
+            super(RepoPolicy.class);
+        }
+
+        @Override
+        public RepoPolicy deserialize(JsonParser p, DeserializationContext ctxt)
+                throws IOException {
+            JsonNode read = ctxt.readTree(p);
+            if (!read.isObject()) {
+                return (RepoPolicy) ctxt.handleUnexpectedToken(RepoPolicy.class, p);
+            }
+            ObjectNode tree = ((ObjectNode) read).deepCopy();
+            boolean sectioned = tree.path("policy_version").asInt(1) >= CURRENT_VERSION;
+            ObjectNode triage = section(tree, "triage", sectioned);
+            ObjectNode sla = section(tree, "sla", sectioned);
+            ObjectNode ci = section(tree, "ci", sectioned);
+            moveInto(tree, "triage_label", triage, "label");
+            moveInto(tree, "calendar", sla, "calendar");
+            moveInto(tree, "failure_patterns", ci, "failure_patterns");
+            moveInto(tree, "retry", ci, "retry");
+            moveInto(tree, "ci_risk", ci, "risk");
+            Wire w = ctxt.readTreeAsValue(tree, Wire.class);
+            try {
+                return new RepoPolicy(
+                        w.repo(),
+                        w.enabledActions(),
+                        w.dryRun(),
+                        w.actionBudgetPerHour(),
+                        w.ignoreUsers(),
+                        w.updatedAt(),
+                        w.triage(),
+                        w.sla(),
+                        w.ci());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw ValueInstantiationException.from(
+                        p, e.getMessage(), ctxt.constructType(RepoPolicy.class), e);
+            }
+        }
+
+        private static ObjectNode section(ObjectNode tree, String name, boolean sectioned) {
+            JsonNode given = tree.get(name);
+            if (given != null && given.isObject()) {
+                return (ObjectNode) given;
+            }
+            if (given != null && !given.isNull()) {
+                return null; // not an object: binding reports it
+            }
+            ObjectNode section = tree.putObject(name);
+            if (sectioned) {
+                section.put("mode", Mode.OFF.wireName());
+            }
+            return section;
+        }
+
+        private static void moveInto(
+                ObjectNode tree, String flat, ObjectNode section, String field) {
+            JsonNode value = tree.remove(flat);
+            if (value != null && section != null && !section.has(field)) {
+                section.set(field, value);
+            }
         }
     }
 }

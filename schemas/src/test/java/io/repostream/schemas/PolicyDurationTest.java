@@ -75,8 +75,8 @@ class PolicyDurationTest {
     void aPolicyOnTheTopicMayWriteEveryDurationInEitherForm(String text, Duration expected) {
         RepoPolicy policy = decode(policyWith(text));
 
-        assertThat(policy.retry().baseDelay()).isEqualTo(expected);
-        assertThat(policy.retry().maxDelay()).isEqualTo(expected);
+        assertThat(policy.ci().retry().baseDelay()).isEqualTo(expected);
+        assertThat(policy.ci().retry().maxDelay()).isEqualTo(expected);
         assertThat(policy.sla().targets().get("P0").firstResponse()).isEqualTo(expected);
         assertThat(policy.sla().targets().get("P0").resolution()).isEqualTo(expected);
     }

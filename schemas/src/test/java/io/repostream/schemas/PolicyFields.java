@@ -39,23 +39,70 @@ final class PolicyFields {
         }
     }
 
+    /**
+     * The flat fields of a policy without {@code policy_version}, and where each is read: {@code
+     * calendar.time_zone} is {@code sla.calendar.time_zone}. The schema still describes them (rule
+     * 9), the record does not have them.
+     */
+    static final Map<String, String> FLAT =
+            Map.of(
+                    "triage_label", "triage.label",
+                    "calendar", "sla.calendar",
+                    "failure_patterns", "ci.failure_patterns",
+                    "retry", "ci.retry",
+                    "ci_risk", "ci.risk");
+
+    /** The section path a flat path is read into; any other path is returned as it is. */
+    static String sectionPath(String path) {
+        for (Map.Entry<String, String> e : FLAT.entrySet()) {
+            if (related(path, e.getKey()) && path.startsWith(e.getKey())) {
+                return e.getValue() + path.substring(e.getKey().length());
+            }
+        }
+        return path;
+    }
+
+    /** Whether {@code path} is a flat field or lies inside one. */
+    static boolean flat(String path) {
+        return FLAT.keySet().stream().anyMatch(f -> related(path, f) && path.startsWith(f));
+    }
+
     /** Every field and section path that the schema describes, parents before their fields. */
     static List<String> ofSchema(JsonNode schema) {
         List<String> paths = new ArrayList<>();
-        collect(schema, "", paths);
+        collect(schema, schema, "", paths);
         return paths;
     }
 
-    private static void collect(JsonNode schema, String prefix, List<String> paths) {
-        Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields();
+    private static void collect(JsonNode root, JsonNode schema, String prefix, List<String> paths) {
+        Iterator<Map.Entry<String, JsonNode>> it =
+                resolve(root, schema).path("properties").fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String path = prefix + e.getKey();
             paths.add(path);
-            if (e.getValue().has("properties")) {
-                collect(e.getValue(), path + ".", paths);
+            if (resolve(root, e.getValue()).has("properties")) {
+                collect(root, e.getValue(), path + ".", paths);
             }
         }
+    }
+
+    /** The schema {@code node} refers to ({@code $ref: #/$defs/...}), or {@code node}. */
+    static JsonNode resolve(JsonNode root, JsonNode node) {
+        while (node.has("$ref")) {
+            node = root.at(node.get("$ref").asText().substring(1));
+        }
+        return node;
+    }
+
+    /** The schema of the field at {@code path}, references followed. */
+    static JsonNode schemaAt(JsonNode root, String path) {
+        JsonNode node = root;
+        for (String name : path.split("\\.")) {
+            node = resolve(root, node).path("properties").path(name);
+        }
+        // a field that refers to a definition and gives its own default keeps it
+        return node.has("default") ? node : resolve(root, node);
     }
 
     /** The value of the field at {@code path}, read through the records' accessors. */

@@ -9,6 +9,7 @@ import io.repostream.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,13 +17,51 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A policy field left out means its default, the same one {@link RepoPolicy#defaults(String)} has
- * and the JSON Schema documents, for every field (found from the record, so a new field is covered
- * by these tests as it is added).
+ * and the JSON Schema documents, for every field (found from the record, so a new field or section
+ * is covered by these tests as it is added), in both forms: sectioned ({@code policy_version: 2},
+ * where a section left out turns its rule off) and flat (every policy written before sections).
  */
 class RepoPolicyDefaultsTest {
     private static final String REPO = "octo-org/hello-world";
 
-    /** A policy that sets every field to something other than its default. */
+    /** A sectioned policy that sets every field to something other than its default. */
+    static final String EVERY_SECTION_FIELD_SET =
+            """
+            {
+              "repo": "octo-org/hello-world",
+              "policy_version": 2,
+              "enabled_actions": ["add_labels", "merge_pull_request"],
+              "dry_run": true,
+              "action_budget_per_hour": 120,
+              "ignore_users": ["dependabot[bot]"],
+              "updated_at": "2026-11-21T10:15:30Z",
+              "triage": {"mode": "shadow", "label": "triage"},
+              "sla": {
+                "mode": "shadow",
+                "targets": {"P0": {"first_response": "PT10M", "resolution": "PT8H"}},
+                "priority_labels": {"sev/critical": "P0"},
+                "default_priority": "P1",
+                "warn_fraction": 0.5,
+                "business_hours_only": true,
+                "escalate_to": ["octo-lead"],
+                "calendar": {
+                  "time_zone": "Europe/Berlin",
+                  "working_days": ["MONDAY", "FRIDAY"],
+                  "start": "09:00",
+                  "end": "17:30",
+                  "holidays": ["2026-12-25"]
+                }
+              },
+              "ci": {
+                "mode": "shadow",
+                "failure_patterns": {"transient": ["(?i)timed out"]},
+                "retry": {"max_attempts": 4, "base_delay": "PT30S", "max_delay": "PT10M"},
+                "risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
+              }
+            }
+            """;
+
+    /** A flat policy (as written before sections) that sets every field to a non-default. */
     static final String EVERY_FIELD_SET =
             """
             {
@@ -56,8 +95,22 @@ class RepoPolicyDefaultsTest {
 
     private static final JsonNode SCHEMA = Topics.CONFIG.valueCodec().schema().document();
 
+    /** A section left out of a sectioned policy: its rule off, its fields at their defaults. */
+    private static final Map<String, Object> ABSENT_SECTIONS =
+            Map.of(
+                    "triage", RepoPolicy.Triage.off(),
+                    "sla", RepoPolicy.Sla.off(),
+                    "ci", RepoPolicy.Ci.off());
+
     static Stream<String> fieldsWithDefaults() {
         return PolicyFields.ofRecord(RepoPolicy.class).stream().filter(p -> !p.equals("repo"));
+    }
+
+    /** The fields of the flat form: those of the schema as first released. */
+    static Stream<String> flatFieldsWithDefaults() {
+        // sla's fields are each covered; left out as a whole, it still has the flat calendar
+        return PolicyFields.ofSchema(RepoPolicyCompatibilityTest.releasedDocument()).stream()
+                .filter(p -> !p.equals("repo") && !p.equals("sla"));
     }
 
     private static RepoPolicy decode(JsonNode tree) {
@@ -67,21 +120,33 @@ class RepoPolicyDefaultsTest {
                         Topics.CONFIG.name(), tree.toString().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static ObjectNode everyFieldSet() throws Exception {
-        return (ObjectNode) Json.mapper().readTree(EVERY_FIELD_SET);
+    private static ObjectNode tree(String json) throws Exception {
+        return (ObjectNode) Json.mapper().readTree(json);
     }
 
     @Test
-    void theSchemaDescribesEveryFieldOfTheRecordAndNoOther() {
-        assertThat(PolicyFields.ofSchema(SCHEMA))
-                .containsExactlyInAnyOrderElementsOf(PolicyFields.ofRecord(RepoPolicy.class));
+    void theSchemaDescribesEveryFieldOfTheRecordTheFlatFormAndNoOther() {
+        List<String> expected = new ArrayList<>(PolicyFields.ofRecord(RepoPolicy.class));
+        expected.add("policy_version");
+        PolicyFields.ofSchema(SCHEMA).stream().filter(PolicyFields::flat).forEach(expected::add);
+
+        assertThat(PolicyFields.ofSchema(SCHEMA)).containsExactlyInAnyOrderElementsOf(expected);
+        // each flat field has the same fields as the section field it is read into
+        for (String flat : PolicyFields.FLAT.keySet()) {
+            assertThat(PolicyFields.schemaAt(SCHEMA, flat).path("properties").toString())
+                    .as(flat)
+                    .isEqualTo(
+                            PolicyFields.schemaAt(SCHEMA, PolicyFields.sectionPath(flat))
+                                    .path("properties")
+                                    .toString());
+        }
     }
 
     @Test
     void theSchemaDocumentsADefaultForEveryFieldButTheRepo() {
         List<String> without = new ArrayList<>();
         for (String path : PolicyFields.ofSchema(SCHEMA)) {
-            JsonNode field = schemaOf(path);
+            JsonNode field = PolicyFields.schemaAt(SCHEMA, path);
             if (!path.equals("repo") && !field.has("properties") && !field.has("default")) {
                 without.add(path);
             }
@@ -93,7 +158,7 @@ class RepoPolicyDefaultsTest {
     void theDefaultsTheSchemaDocumentsAreThoseOfRepoPolicyDefaults() {
         ObjectNode tree = Json.mapper().createObjectNode().put("repo", REPO);
         for (String path : PolicyFields.ofSchema(SCHEMA)) {
-            JsonNode field = schemaOf(path);
+            JsonNode field = PolicyFields.schemaAt(SCHEMA, path);
             if (field.has("default")) {
                 put(tree, path, field.get("default"));
             }
@@ -103,24 +168,64 @@ class RepoPolicyDefaultsTest {
     }
 
     @Test
-    void theSampleSetsEveryFieldToSomethingOtherThanItsDefault() throws Exception {
-        RepoPolicy sample = decode(everyFieldSet());
+    void theSamplesSetEveryFieldToSomethingOtherThanItsDefault() throws Exception {
         RepoPolicy defaults = RepoPolicy.defaults(REPO);
+        for (String sample : List.of(EVERY_SECTION_FIELD_SET, EVERY_FIELD_SET)) {
+            RepoPolicy read = decode(tree(sample));
+            fieldsWithDefaults()
+                    .filter(path -> sample == EVERY_SECTION_FIELD_SET || !path.endsWith("mode"))
+                    .forEach(
+                            path ->
+                                    assertThat(PolicyFields.valueAt(read, path))
+                                            .as(path)
+                                            .isNotEqualTo(PolicyFields.valueAt(defaults, path)));
+        }
+    }
 
-        fieldsWithDefaults()
-                .forEach(
-                        path ->
-                                assertThat(PolicyFields.valueAt(sample, path))
-                                        .as(path)
-                                        .isNotEqualTo(PolicyFields.valueAt(defaults, path)));
+    @Test
+    void theFlatSampleReadsAsTheSectionedOneWithEverySectionOn() throws Exception {
+        RepoPolicy sectioned = decode(tree(EVERY_SECTION_FIELD_SET));
+
+        assertThat(decode(tree(EVERY_FIELD_SET)))
+                .isEqualTo(
+                        sectioned.toBuilder()
+                                .triage(sectioned.triage().withMode(RepoPolicy.Mode.ON))
+                                .sla(sectioned.sla().toBuilder().mode(RepoPolicy.Mode.ON).build())
+                                .ci(sectioned.ci().toBuilder().mode(RepoPolicy.Mode.ON).build())
+                                .build());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("fieldsWithDefaults")
-    void aRecordOnTheTopicThatOmitsAFieldHasThatFieldsDefault(String path) throws Exception {
-        RepoPolicy sample = decode(everyFieldSet());
-        ObjectNode tree = everyFieldSet();
+    void aSectionedRecordThatOmitsAFieldHasThatFieldsDefaultOrItsRuleOff(String path)
+            throws Exception {
+        RepoPolicy sample = decode(tree(EVERY_SECTION_FIELD_SET));
+        ObjectNode tree = tree(EVERY_SECTION_FIELD_SET);
         PolicyFields.remove(tree, path);
+
+        RepoPolicy read = decode(tree);
+
+        Object expected =
+                ABSENT_SECTIONS.containsKey(path)
+                        ? ABSENT_SECTIONS.get(path)
+                        : PolicyFields.valueAt(RepoPolicy.defaults(REPO), path);
+        assertThat(PolicyFields.valueAt(read, path)).as(path).isEqualTo(expected);
+        for (String other : PolicyFields.ofRecord(RepoPolicy.class)) {
+            if (!PolicyFields.related(path, other)) {
+                assertThat(PolicyFields.valueAt(read, other))
+                        .as(other)
+                        .isEqualTo(PolicyFields.valueAt(sample, other));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flatFieldsWithDefaults")
+    void aFlatRecordThatOmitsAFieldHasThatFieldsDefault(String flatPath) throws Exception {
+        RepoPolicy sample = decode(tree(EVERY_FIELD_SET));
+        ObjectNode tree = tree(EVERY_FIELD_SET);
+        PolicyFields.remove(tree, flatPath);
+        String path = PolicyFields.sectionPath(flatPath);
 
         RepoPolicy read = decode(tree);
 
@@ -136,12 +241,12 @@ class RepoPolicyDefaultsTest {
         }
     }
 
-    private static JsonNode schemaOf(String path) {
-        JsonNode node = SCHEMA;
-        for (String name : path.split("\\.")) {
-            node = node.path("properties").path(name);
-        }
-        return node;
+    @Test
+    void aSectionsOwnFieldWinsOverTheFlatOne() throws Exception {
+        ObjectNode tree = tree(EVERY_FIELD_SET);
+        tree.putObject("triage").put("label", "from-the-section");
+
+        assertThat(decode(tree).triage().label()).isEqualTo("from-the-section");
     }
 
     private static void put(ObjectNode tree, String path, JsonNode value) {

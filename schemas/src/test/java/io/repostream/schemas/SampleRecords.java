@@ -152,33 +152,46 @@ final class SampleRecords {
     }
 
     static RepoPolicy policy() {
-        return new RepoPolicy(
-                "octo-org/hello-world",
-                "triage",
-                Set.of(ActionType.ADD_LABELS, ActionType.CREATE_COMMENT),
-                true,
-                120,
-                new RepoPolicy.Sla(
-                        Map.of(
-                                "P0",
-                                new RepoPolicy.SlaTarget(
-                                        Duration.ofMinutes(5), Duration.ofHours(4))),
-                        Map.of("priority/critical", "P0"),
-                        "P0",
-                        0.8,
-                        true,
-                        List.of("octo-lead")),
-                new RepoPolicy.BusinessCalendar(
-                        "Europe/Berlin",
-                        List.of(DayOfWeek.MONDAY, DayOfWeek.FRIDAY),
-                        LocalTime.of(9, 0),
-                        LocalTime.of(17, 30),
-                        List.of(LocalDate.of(2026, 12, 25))),
-                List.of("dependabot[bot]"),
-                Map.of("transient", List.of("(?i)timed out", "runner.*lost")),
-                new RepoPolicy.Retry(4, Duration.ofSeconds(30), Duration.ofMinutes(10)),
-                T0,
-                new RepoPolicy.CiRisk(0.2, 0.6, 0.9, true));
+        return RepoPolicy.builder("octo-org/hello-world")
+                .enabledActions(Set.of(ActionType.ADD_LABELS, ActionType.CREATE_COMMENT))
+                .dryRun(true)
+                .actionBudgetPerHour(120)
+                .ignoreUsers(List.of("dependabot[bot]"))
+                .updatedAt(T0)
+                .triage(new RepoPolicy.Triage(RepoPolicy.Mode.SHADOW, "triage"))
+                .sla(
+                        RepoPolicy.Sla.builder()
+                                .targets(
+                                        Map.of(
+                                                "P0",
+                                                new RepoPolicy.SlaTarget(
+                                                        Duration.ofMinutes(5),
+                                                        Duration.ofHours(4))))
+                                .priorityLabels(Map.of("priority/critical", "P0"))
+                                .defaultPriority("P0")
+                                .warnFraction(0.8)
+                                .businessHoursOnly(true)
+                                .escalateTo(List.of("octo-lead"))
+                                .calendar(
+                                        new RepoPolicy.BusinessCalendar(
+                                                "Europe/Berlin",
+                                                List.of(DayOfWeek.MONDAY, DayOfWeek.FRIDAY),
+                                                LocalTime.of(9, 0),
+                                                LocalTime.of(17, 30),
+                                                List.of(LocalDate.of(2026, 12, 25))))
+                                .build())
+                .ci(
+                        RepoPolicy.Ci.builder()
+                                .failurePatterns(
+                                        Map.of(
+                                                "transient",
+                                                List.of("(?i)timed out", "runner.*lost")))
+                                .retry(
+                                        new RepoPolicy.Retry(
+                                                4, Duration.ofSeconds(30), Duration.ofMinutes(10)))
+                                .risk(new RepoPolicy.CiRisk(0.2, 0.6, 0.9, true))
+                                .build())
+                .build();
     }
 
     static Prediction prediction() {

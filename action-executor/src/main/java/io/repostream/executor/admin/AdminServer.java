@@ -114,12 +114,14 @@ public final class AdminServer implements AutoCloseable {
         router.route("/actions/*").handler(this::authenticate);
         router.route("/rollback/*").handler(this::authenticate);
         router.route("/kill-switch").handler(this::authenticate);
+        router.route("/kill-switch/*").handler(this::authenticate);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.get("/actions/:id").handler(this::action);
         router.post("/rollback/actions/:id").handler(this::rollbackOne);
         router.post("/rollback/bulk").handler(this::rollbackBulk);
         router.put("/kill-switch").handler(this::setKillSwitch);
         router.get("/kill-switch").handler(this::getKillSwitch);
+        router.put("/kill-switch/rules/:rule").handler(this::setKillSwitch);
         return router;
     }
 
@@ -252,9 +254,22 @@ public final class AdminServer implements AutoCloseable {
                 request.path("by").isTextual() && !request.get("by").asText().isBlank()
                         ? request.get("by").asText()
                         : "admin-api";
+        String rule = ctx.pathParam("rule");
+        if (rule != null) {
+            try {
+                io.repostream.schemas.ExecutorControl.ruleKey(rule);
+            } catch (IllegalArgumentException e) {
+                badRequest(ctx, e.getMessage());
+                return;
+            }
+        }
         vertx.<Void>executeBlocking(
                         () -> {
-                            executor.killSwitch(on, reason, by);
+                            if (rule == null) {
+                                executor.killSwitch(on, reason, by);
+                            } else {
+                                executor.killSwitch(rule, on, reason, by);
+                            }
                             return null;
                         })
                 .onSuccess(ignored -> getKillSwitch(ctx))
@@ -273,6 +288,15 @@ public final class AdminServer implements AutoCloseable {
         executor.control()
                 .latest()
                 .ifPresent(c -> body.set("control", Topics.CONTROL.valueCodec().toTree(c)));
+        ObjectNode rules = body.putObject("rules");
+        executor.control()
+                .rules()
+                .forEach(
+                        (rule, c) -> {
+                            ObjectNode r = rules.putObject(rule);
+                            r.put("on", c.killSwitch());
+                            r.set("control", Topics.CONTROL.valueCodec().toTree(c));
+                        });
         json(ctx, 200, body);
     }
 

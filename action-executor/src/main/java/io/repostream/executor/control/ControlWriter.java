@@ -21,14 +21,25 @@ public final class ControlWriter {
     private ControlWriter() {}
 
     /**
+     * Writes the global kill switch ({@link ExecutorControl#KEY}).
+     *
      * @param client Kafka client properties with {@code bootstrap.servers} (and any security
      *     settings)
+     * @return the record's offset
      * @throws IllegalStateException when Kafka does not take the record; the switch is unchanged
      */
-    /**
-     * @return the record's offset
-     */
     public static long write(Map<String, Object> client, ExecutorControl control) {
+        return write(client, ExecutorControl.KEY, control);
+    }
+
+    /**
+     * Writes the switch of {@code key} ({@link ExecutorControl#KEY} or {@link
+     * ExecutorControl#ruleKey}).
+     *
+     * @return the record's offset
+     * @throws IllegalStateException when Kafka does not take the record; the switch is unchanged
+     */
+    public static long write(Map<String, Object> client, String key, ExecutorControl control) {
         Map<String, Object> props = new HashMap<>(client);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -41,7 +52,7 @@ public final class ControlWriter {
             return producer.send(
                             new ProducerRecord<>(
                                     Topics.CONTROL.name(),
-                                    ExecutorControl.KEY,
+                                    key,
                                     Topics.CONTROL.valueCodec().encode(control)))
                     .get(TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS)
                     .offset();

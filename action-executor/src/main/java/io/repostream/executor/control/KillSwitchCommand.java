@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description =
                 "Turn the kill switch on or off for every executor (github.control.v1), or show"
                         + " it. While it is on, every action is skipped and audited as"
-                        + " skipped_disabled.")
+                        + " skipped_disabled. With --rule, the kill switch of one rule: its"
+                        + " actions only.")
 public final class KillSwitchCommand implements Callable<Integer> {
     enum Verb {
         on,
@@ -36,6 +37,13 @@ public final class KillSwitchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", description = "on, off or status")
     Verb verb;
+
+    @Option(
+            names = "--rule",
+            description =
+                    "the rule whose switch this is, as in produced_by without its version (e.g."
+                            + " sla-monitor); without it, the global switch")
+    String rule;
 
     @Option(names = "--reason", description = "why; kept with the switch and logged")
     String reason;
@@ -51,9 +59,11 @@ public final class KillSwitchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        String key = rule == null ? ExecutorControl.KEY : ExecutorControl.ruleKey(rule);
         if (verb != Verb.status) {
             ControlWriter.write(
                     kafka.client(),
+                    key,
                     new ExecutorControl(verb == Verb.on, reason, by, Instant.now()));
         }
         ControlState state = new ControlState();
@@ -65,7 +75,21 @@ public final class KillSwitchCommand implements Callable<Integer> {
             }
             tail.catchUp(Duration.ofMinutes(2));
         }
+        if (rule != null) {
+            out.println(
+                    "kill switch of rule " + rule + " " + (state.ruleKilled(rule) ? "on" : "off"));
+            state.rule(rule).ifPresent(c -> out.println(setBy(c)));
+            out.flush();
+            return 0;
+        }
         out.println("kill switch " + (state.killSwitchOn() ? "on" : "off"));
+        state.rules()
+                .forEach(
+                        (r, c) -> {
+                            if (c.killSwitch()) {
+                                out.println("kill switch of rule " + r + " on; " + setBy(c));
+                            }
+                        });
         state.latest()
                 .ifPresent(
                         c ->
@@ -79,5 +103,13 @@ public final class KillSwitchCommand implements Callable<Integer> {
                                                         : " (" + c.reason() + ")")));
         out.flush();
         return 0;
+    }
+
+    private static String setBy(ExecutorControl c) {
+        return "set by "
+                + c.setBy()
+                + " at "
+                + c.at()
+                + (c.reason() == null ? "" : " (" + c.reason() + ")");
     }
 }

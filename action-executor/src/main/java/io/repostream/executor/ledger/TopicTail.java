@@ -163,6 +163,21 @@ public final class TopicTail implements AutoCloseable {
                                 control.killSwitchOn() ? "on" : "off",
                                 next == null ? "record removed" : describe(next));
                     }
+                } else if (ExecutorControl.ruleOf(record.key()) != null) {
+                    String rule = ExecutorControl.ruleOf(record.key());
+                    ExecutorControl next =
+                            record.value() == null
+                                    ? null
+                                    : Topics.CONTROL.valueCodec().decode(record.value());
+                    boolean was = control.ruleKilled(rule);
+                    control.updateRule(rule, next, record.offset());
+                    if (was != control.ruleKilled(rule)) {
+                        LOG.warn(
+                                "kill switch of rule {} {} ({})",
+                                rule,
+                                control.ruleKilled(rule) ? "on" : "off",
+                                next == null ? "record removed" : describe(next));
+                    }
                 }
             } else if (topic.equals(Topics.CONFIG.name())) {
                 if (record.value() == null) {

@@ -119,6 +119,15 @@ public final class ExecutorMetrics {
                     .labelNames("action_type", "permission")
                     .register(registry);
 
+    private final Counter ruleKillSwitchSkips =
+            Counter.builder()
+                    .name("repostream_executor_rule_kill_switch_skips_total")
+                    .help(
+                            "Actions not applied because the kill switch of the rule that"
+                                    + " produced them is on (audited as skipped_disabled)")
+                    .labelNames("rule")
+                    .register(registry);
+
     private final Counter unreadableActions = unreadableActionsCounter();
 
     private Counter unreadableActionsCounter() {
@@ -226,6 +235,29 @@ public final class ExecutorMetrics {
     }
 
     /** The Prometheus text exposition of every metric. */
+    /**
+     * Exports {@code repostream_executor_rule_kill_switches_on}, how many rules' kill switches are
+     * on ({@code rulesKilled}, read at each scrape; 0 from start-up, so its alert sees the first
+     * one).
+     */
+    public void ruleKillSwitches(java.util.function.IntSupplier rulesKilled) {
+        GaugeWithCallback.builder()
+                .name("repostream_executor_rule_kill_switches_on")
+                .help("Rules whose kill switch is on: their actions are skipped, not applied")
+                .callback(callback -> callback.call(rulesKilled.getAsInt()))
+                .register(registry);
+    }
+
+    /** The series of {@code rule}'s skips, at 0 until one: its switch is known. */
+    public void ruleKillSwitchKnown(String rule) {
+        ruleKillSwitchSkips.labelValues(rule);
+    }
+
+    /** An action of {@code rule} skipped because its kill switch is on. */
+    public void ruleKillSwitchSkip(String rule) {
+        ruleKillSwitchSkips.labelValues(rule).inc();
+    }
+
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

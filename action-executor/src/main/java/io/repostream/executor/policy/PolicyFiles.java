@@ -172,7 +172,7 @@ public final class PolicyFiles {
      * class must be one the classifier knows, and the pattern valid RE2 syntax.
      */
     private static void checkFailurePatterns(RepoPolicy policy, String where) {
-        for (Map.Entry<String, List<String>> e : policy.failurePatterns().entrySet()) {
+        for (Map.Entry<String, List<String>> e : policy.ci().failurePatterns().entrySet()) {
             if (!FAILURE_CLASSES.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                 throw new IllegalArgumentException(
                         where

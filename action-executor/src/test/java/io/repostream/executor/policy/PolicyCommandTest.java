@@ -87,7 +87,7 @@ class PolicyCommandTest {
 
         assertThat(policies).extracting(RepoPolicy::repo).containsExactly("acme/api", "acme/web");
         RepoPolicy api = policies.get(0);
-        assertThat(api.triageLabel()).isEqualTo("triage/new");
+        assertThat(api.triage().label()).isEqualTo("triage/new");
         assertThat(api.dryRun()).isTrue();
         assertThat(api.enabledActions())
                 .containsExactlyInAnyOrder(
@@ -95,13 +95,13 @@ class PolicyCommandTest {
         assertThat(api.sla().targets().get("P0").firstResponse()).isEqualTo(Duration.ofMinutes(10));
         assertThat(api.sla().warnFraction()).isEqualTo(0.5);
         assertThat(api.sla().escalateTo()).containsExactly("oncall-lead");
-        assertThat(api.calendar().timeZone()).isEqualTo("Europe/Berlin");
-        assertThat(api.calendar().holidays()).containsExactly(LocalDate.of(2026, 12, 25));
-        assertThat(api.ciRisk().high()).isEqualTo(0.6);
-        assertThat(api.ciRisk().medium()).isEqualTo(0.3);
-        assertThat(api.ciRisk().labelHighRisk()).isTrue();
+        assertThat(api.sla().calendar().timeZone()).isEqualTo("Europe/Berlin");
+        assertThat(api.sla().calendar().holidays()).containsExactly(LocalDate.of(2026, 12, 25));
+        assertThat(api.ci().risk().high()).isEqualTo(0.6);
+        assertThat(api.ci().risk().medium()).isEqualTo(0.3);
+        assertThat(api.ci().risk().labelHighRisk()).isTrue();
         assertThat(policies.get(1).actionBudgetPerHour()).isEqualTo(50);
-        assertThat(policies.get(1).ciRisk().labelHighRisk()).isFalse();
+        assertThat(policies.get(1).ci().risk().labelHighRisk()).isFalse();
     }
 
     @Test

@@ -23,9 +23,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A field a policy file leaves out means the same as on the topic: its default. The fields are
- * those the {@code repo-policy.v1} schema describes (the schemas module checks that they are the
- * record's), by JSON path, so a new field or section is covered as it is added.
+ * A field a policy file leaves out means the same as on the topic: its default. The file is a flat
+ * policy as written before sections (every field set); its fields are those the {@code
+ * repo-policy.v1} schema describes, by JSON path, and each is read into its section ({@code
+ * calendar} into {@code sla.calendar} ...). The schemas module checks the sectioned form field by
+ * field the same way.
  */
 class PolicyFileDefaultsTest {
     private static final String REPO = "acme/api";
@@ -63,11 +65,22 @@ class PolicyFileDefaultsTest {
 
     @TempDir Path dir;
 
-    static Stream<Arguments> omittedFields() {
+    /** The flat fields and the section field each is read into. */
+    private static final Map<String, String> FLAT =
+            Map.of(
+                    "triage_label", "triage.label",
+                    "calendar", "sla.calendar",
+                    "failure_patterns", "ci.failure_patterns",
+                    "retry", "ci.retry",
+                    "ci_risk", "ci.risk");
+
+    static Stream<Arguments> omittedFields() throws Exception {
         List<Arguments> rows = new ArrayList<>();
+        JsonNode schema = Topics.CONFIG.valueCodec().schema().document();
         for (String format : List.of("yaml", "json")) {
-            for (String path : fieldPaths(Topics.CONFIG.valueCodec().schema().document(), "")) {
-                if (!path.equals("repo")) {
+            for (String path : fieldPaths(schema, schema, YAML.readTree(EVERY_FIELD_SET), "")) {
+                // sla's fields are each covered; left out whole, it still has the flat calendar
+                if (!path.equals("repo") && !path.equals("sla")) {
                     rows.add(Arguments.of(format, path));
                 }
             }
@@ -75,15 +88,40 @@ class PolicyFileDefaultsTest {
         return rows.stream();
     }
 
-    private static List<String> fieldPaths(JsonNode schema, String prefix) {
+    /** The paths of the sample's fields, into objects whose schema describes their fields. */
+    private static List<String> fieldPaths(
+            JsonNode root, JsonNode schema, JsonNode sample, String prefix) {
         List<String> paths = new ArrayList<>();
-        Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields();
+        Iterator<Map.Entry<String, JsonNode>> it =
+                resolve(root, schema).path("properties").fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
+            if (!sample.has(e.getKey())) {
+                continue;
+            }
             paths.add(prefix + e.getKey());
-            paths.addAll(fieldPaths(e.getValue(), prefix + e.getKey() + "."));
+            paths.addAll(
+                    fieldPaths(
+                            root, e.getValue(), sample.get(e.getKey()), prefix + e.getKey() + "."));
         }
         return paths;
+    }
+
+    private static JsonNode resolve(JsonNode root, JsonNode node) {
+        while (node.has("$ref")) {
+            node = root.at(node.get("$ref").asText().substring(1));
+        }
+        return node;
+    }
+
+    /** Where the field at a flat path is read. */
+    private static String sectionPath(String path) {
+        for (Map.Entry<String, String> e : FLAT.entrySet()) {
+            if (path.equals(e.getKey()) || path.startsWith(e.getKey() + ".")) {
+                return e.getValue() + path.substring(e.getKey().length());
+            }
+        }
+        return path;
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -96,12 +134,16 @@ class PolicyFileDefaultsTest {
         RepoPolicy read = read(format, tree);
 
         // what every field set reads as, with the one field left out replaced by its default
+        // (written sectioned: the section's field is the one read)
+        String inSection = sectionPath(path);
         ObjectNode expected = (ObjectNode) Topics.CONFIG.valueCodec().toTree(everyField);
         JsonNode fallback =
                 path.equals("updated_at")
                         ? TextNode.valueOf(APPLIED_AT.toString()) // a file's is the time of apply
-                        : at(Topics.CONFIG.valueCodec().toTree(RepoPolicy.defaults(REPO)), path);
-        put(expected, path, fallback);
+                        : at(
+                                Topics.CONFIG.valueCodec().toTree(RepoPolicy.defaults(REPO)),
+                                inSection);
+        put(expected, inSection, fallback);
         RepoPolicy withDefault = Topics.CONFIG.valueCodec().fromTree(expected);
         assertThat(read).isEqualTo(withDefault);
         assertThat(everyField).as("the sample sets " + path).isNotEqualTo(withDefault);

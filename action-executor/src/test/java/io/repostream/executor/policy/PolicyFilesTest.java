@@ -85,8 +85,8 @@ class PolicyFilesTest {
                 .isEqualTo(Duration.ofMinutes(90));
         assertThat(policy.sla().targets().get("P1").resolution()).isEqualTo(Duration.ofDays(3));
         assertThat(policy.sla().targets().get("P2").resolution()).isEqualTo(Duration.ofDays(5));
-        assertThat(policy.retry().baseDelay()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(policy.retry().maxAttempts()).isEqualTo(3);
+        assertThat(policy.ci().retry().baseDelay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(policy.ci().retry().maxAttempts()).isEqualTo(3);
     }
 
     @Test

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class PolicyStoreTest {
     private static RepoPolicy dryRunPolicy(String repo) {
-        return new RepoPolicy(repo, null, null, true, 300, null, null, null, null, null, null);
+        return RepoPolicy.builder(repo).dryRun(true).actionBudgetPerHour(300).build();
     }
 
     @Test

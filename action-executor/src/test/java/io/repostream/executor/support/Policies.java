@@ -13,17 +13,9 @@ public final class Policies {
      * actionBudgetPerHour} actions an hour; defaults otherwise.
      */
     public static RepoPolicy everyActionType(String repo, int actionBudgetPerHour) {
-        return new RepoPolicy(
-                repo,
-                null,
-                EnumSet.allOf(ActionType.class),
-                false,
-                actionBudgetPerHour,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return RepoPolicy.builder(repo)
+                .enabledActions(EnumSet.allOf(ActionType.class))
+                .actionBudgetPerHour(actionBudgetPerHour)
+                .build();
     }
 }

@@ -63,7 +63,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<CiFailure, ActionR
         List<Long> stored = reruns.value();
         List<Long> recent = SlotSchedule.prune(stored == null ? List.of() : stored, now, HOUR_MS);
         RepoPolicy policy = policy(ctx, failure.repo());
-        if (failure.attempt() < policy.retry().maxAttempts()
+        if (failure.attempt() < policy.ci().retry().maxAttempts()
                 && recent.size() < MAX_RERUNS_PER_HOUR) {
             out.collect(
                     rerun(failure, policy)
@@ -82,7 +82,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<CiFailure, ActionR
         params.put("attempt", attempt + 1);
         params.put("failure_class", failure.failureClass().wireName());
         Instant notBefore =
-                failure.occurredAt().plus(Backoff.delay(policy.retry(), runId, attempt));
+                failure.occurredAt().plus(Backoff.delay(policy.ci().retry(), runId, attempt));
         return new ActionRecord(
                 RETRY_RULE + ":" + failure.repo() + ":run-" + runId + ":attempt-" + (attempt + 1),
                 failure.repo(),
@@ -98,7 +98,7 @@ public final class CiRetryPlanner extends PolicyAwareFunction<CiFailure, ActionR
                         + "), attempt "
                         + attempt
                         + " of "
-                        + policy.retry().maxAttempts(),
+                        + policy.ci().retry().maxAttempts(),
                 List.of(firstLines(failure.text())),
                 failure.failureClass() == FailureClass.UNKNOWN ? 0.5 : 0.8,
                 RETRY_RULE,

@@ -57,8 +57,8 @@ public final class Policies {
      * fail or never act, for policies that reach the job another way.
      */
     public static String problem(RepoPolicy policy) {
-        if (policy.calendar().workingDays().isEmpty()) {
-            return "calendar.working_days is empty: business-hours clocks would never run";
+        if (policy.sla().calendar().workingDays().isEmpty()) {
+            return "sla.calendar.working_days is empty: business-hours clocks would never run";
         }
         return null;
     }

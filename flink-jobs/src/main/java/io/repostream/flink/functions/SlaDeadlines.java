@@ -44,7 +44,7 @@ public record SlaDeadlines(
             target = Sla.defaults().targets().get("P2");
         }
         BusinessClock clock =
-                sla.businessHoursOnly() ? clocks.of(policy.repo(), policy.calendar()) : null;
+                sla.businessHoursOnly() ? clocks.of(policy.repo(), policy.sla().calendar()) : null;
         double warn = sla.warnFraction();
         return new SlaDeadlines(
                 warn > 0 ? warning(clock, openedAt, target.firstResponse(), warn) : null,

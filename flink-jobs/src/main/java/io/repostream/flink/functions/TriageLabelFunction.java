@@ -76,7 +76,7 @@ public final class TriageLabelFunction extends PolicyAwareFunction<GitHubEvent, 
 
     private static ActionRecord addTriageLabel(GitHubEvent event, String issue, RepoPolicy policy) {
         ObjectNode params = JsonNodeFactory.instance.objectNode();
-        params.putArray("labels").add(policy.triageLabel());
+        params.putArray("labels").add(policy.triage().label());
         long number = GitHubPayloads.itemNumber(event).orElseThrow();
         return new ActionRecord(
                 RULE + ":" + issue,

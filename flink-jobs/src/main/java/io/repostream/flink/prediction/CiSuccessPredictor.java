@@ -226,7 +226,7 @@ public final class CiSuccessPredictor
         SuccessModel current = currentModel(ctx);
         Double probability = current == null ? null : score(current, features, trigger);
         RepoPolicy policy = Policies.of(ctx.getBroadcastState(Policies.DESCRIPTOR), trigger.repo());
-        RiskLevel risk = RiskThresholds.of(policy.ciRisk()).of(probability);
+        RiskLevel risk = RiskThresholds.of(policy.ci().risk()).of(probability);
         out.collect(
                 new Prediction(
                         predictionId,
@@ -259,8 +259,10 @@ public final class CiSuccessPredictor
         if (previous != null) {
             dropTimerIfUnused(previous.expiresAt(), ctx);
         }
+        // the label is the ci section's: off with it (predictions are still written)
         if ((risk == RiskLevel.HIGH || risk == RiskLevel.CRITICAL)
-                && policy.ciRisk().labelHighRisk()) {
+                && policy.ci().risk().labelHighRisk()
+                && policy.ci().mode() != RepoPolicy.Mode.OFF) {
             proposeLabel(trigger, predictionId, probability, risk, current.version(), policy, ctx);
         }
     }
@@ -322,7 +324,7 @@ public final class CiSuccessPredictor
                         trigger.at(),
                         null,
                         trigger.at().plus(LABEL_EXPIRY),
-                        policy.dryRun()));
+                        policy.dryRun() || policy.ci().mode() == RepoPolicy.Mode.SHADOW));
     }
 
     private void onOutcome(BuildSignal outcome, ReadOnlyContext ctx) throws Exception {

@@ -160,7 +160,7 @@ public final class CiFailureClassifierFunction
         String text = "conclusion " + conclusion + (jobText == null ? "" : "\n" + jobText);
         RepoPolicy policy = policy(ctx, event.repo());
         FailureClass cls =
-                classifier.classify(event.repo(), conclusion, text, policy.failurePatterns());
+                classifier.classify(event.repo(), conclusion, text, policy.ci().failurePatterns());
         if (cls == FailureClass.UNKNOWN && flakyWorkflow(next)) {
             cls = FailureClass.FLAKY;
         }
@@ -230,7 +230,7 @@ public final class CiFailureClassifierFunction
                         event.repo(),
                         conclusion,
                         text,
-                        policy(ctx, event.repo()).failurePatterns());
+                        policy(ctx, event.repo()).ci().failurePatterns());
         shas.put(sha, 1);
         CiWorkflowState next =
                 new CiWorkflowState(s.failedJobs(), bounded(shas), completed(s, run, "fail"), null);

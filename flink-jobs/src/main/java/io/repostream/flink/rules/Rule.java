@@ -102,9 +102,18 @@ public final class Rule<IN> {
         return input;
     }
 
-    /** A new instance of the rule's function. */
+    /**
+     * A new instance of the rule's function, run inside the gate of its policy section ({@link
+     * PolicySectionGate}): off, shadow or on per repository, whatever the function does.
+     */
     public KeyedBroadcastProcessFunction<String, IN, RepoPolicy, ActionRecord> newFunction() {
-        return function.get();
+        return gated(function.get());
+    }
+
+    /** {@code function} (an instance a test keeps) run as {@link #newFunction()} runs it. */
+    public KeyedBroadcastProcessFunction<String, IN, RepoPolicy, ActionRecord> gated(
+            KeyedBroadcastProcessFunction<String, IN, RepoPolicy, ActionRecord> function) {
+        return new PolicySectionGate<>(producedBy, policySection, function);
     }
 
     /** The webhook event types ({@code issues}, {@code workflow_run}, ...) the rule reads. */
@@ -130,7 +139,12 @@ public final class Rule<IN> {
         return signals;
     }
 
-    /** The section of the repo policy the rule owns ({@code triage}, {@code sla}, {@code ci}). */
+    /**
+     * The section of the repo policy the rule owns ({@code triage}, {@code sla}, {@code ci}): the
+     * rule is off for a repository whose policy does not have it, and follows its {@code mode}
+     * otherwise. A new rule names a new section (and adds its record to {@code RepoPolicy}), never
+     * one of {@link RepoPolicy#LEGACY_SECTIONS}, so it stays off where no policy names it.
+     */
     public String policySection() {
         return policySection;
     }

@@ -154,18 +154,10 @@ class ActionRateGovernorTest {
             propose(action("before-" + i, ActionType.ADD_LABELS, "triage-label@1", null));
         }
         harness.processBroadcastElement(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        null,
-                        false,
-                        2,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        T0.plusSeconds(1)),
+                RepoPolicy.builder(REPO)
+                        .actionBudgetPerHour(2)
+                        .updatedAt(T0.plusSeconds(1))
+                        .build(),
                 0);
         propose(action("after", ActionType.ADD_LABELS, "triage-label@1", null));
 
@@ -260,8 +252,7 @@ class ActionRateGovernorTest {
 
     private void budget(int perHour) throws Exception {
         harness.processBroadcastElement(
-                new RepoPolicy(REPO, null, null, false, perHour, null, null, null, null, null, T0),
-                0);
+                RepoPolicy.builder(REPO).actionBudgetPerHour(perHour).updatedAt(T0).build(), 0);
     }
 
     private List<RepoMetrics> metrics(String name) {

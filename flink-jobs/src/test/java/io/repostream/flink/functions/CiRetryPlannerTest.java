@@ -233,18 +233,18 @@ class CiRetryPlannerTest {
         assertThat(harness.extractOutputValues()).isEmpty(); // default: 3 attempts
 
         harness.processBroadcastElement(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        null,
-                        false,
-                        300,
-                        null,
-                        null,
-                        null,
-                        null,
-                        new Retry(5, Duration.ofMinutes(2), Duration.ofMinutes(30)),
-                        T0),
+                RepoPolicy.builder(REPO)
+                        .actionBudgetPerHour(300)
+                        .ci(
+                                RepoPolicy.Ci.builder()
+                                        .retry(
+                                                new Retry(
+                                                        5,
+                                                        Duration.ofMinutes(2),
+                                                        Duration.ofMinutes(30)))
+                                        .build())
+                        .updatedAt(T0)
+                        .build(),
                 0);
         send(Events.workflowRun(REPO, CI, 801, "b", "timed_out", 3, 0, T0.plusSeconds(60)));
 
@@ -264,18 +264,16 @@ class CiRetryPlannerTest {
         send(Events.workflowJob(REPO, CI, 900, "test", "failure", List.of("Quota gremlins"), T0));
         send(Events.workflowRun(REPO, CI, 900, "c", "failure", 1, 0, T0));
         harness.processBroadcastElement(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        null,
-                        false,
-                        300,
-                        null,
-                        null,
-                        null,
-                        java.util.Map.of("transient", List.of("(?i)quota gremlins")),
-                        null,
-                        T0),
+                RepoPolicy.builder(REPO)
+                        .actionBudgetPerHour(300)
+                        .ci(
+                                RepoPolicy.Ci.builder()
+                                        .failurePatterns(
+                                                java.util.Map.of(
+                                                        "transient", List.of("(?i)quota gremlins")))
+                                        .build())
+                        .updatedAt(T0)
+                        .build(),
                 0);
         send(Events.workflowJob(REPO, CI, 901, "test", "failure", List.of("Quota gremlins"), T0));
         send(Events.workflowRun(REPO, CI, 901, "d", "failure", 1, 0, T0));

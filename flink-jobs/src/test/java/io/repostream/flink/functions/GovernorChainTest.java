@@ -139,36 +139,25 @@ class GovernorChainTest {
                         (Setup)
                                 t ->
                                         t.policy(
-                                                new RepoPolicy(
-                                                        REPO,
-                                                        null,
-                                                        Set.of(ActionType.CREATE_COMMENT),
-                                                        false,
-                                                        300,
-                                                        null,
-                                                        null,
-                                                        null,
-                                                        null,
-                                                        null,
-                                                        T0)),
+                                                RepoPolicy.builder(REPO)
+                                                        .enabledActions(
+                                                                Set.of(ActionType.CREATE_COMMENT))
+                                                        .actionBudgetPerHour(300)
+                                                        .updatedAt(T0)
+                                                        .build()),
                         action("label", ActionType.ADD_LABELS, "triage-label@1")),
                 Arguments.of(
                         ActionDrops.Reason.ACTION_TYPE_DISABLED,
                         (Setup)
                                 t ->
                                         t.policy(
-                                                new RepoPolicy(
-                                                        REPO,
-                                                        null,
-                                                        Set.of(ActionType.CREATE_COMMENT),
-                                                        true,
-                                                        300,
-                                                        null,
-                                                        null,
-                                                        null,
-                                                        null,
-                                                        null,
-                                                        T0)),
+                                                RepoPolicy.builder(REPO)
+                                                        .enabledActions(
+                                                                Set.of(ActionType.CREATE_COMMENT))
+                                                        .dryRun(true)
+                                                        .actionBudgetPerHour(300)
+                                                        .updatedAt(T0)
+                                                        .build()),
                         dryRun(action("dry", ActionType.ADD_LABELS, "triage-label@1"))),
                 Arguments.of(
                         ActionDrops.Reason.REPO_BUDGET_ZERO,
@@ -277,8 +266,7 @@ class GovernorChainTest {
 
     private void budget(int perHour) throws Exception {
         perRepo.processBroadcastElement(
-                new RepoPolicy(REPO, null, null, false, perHour, null, null, null, null, null, T0),
-                0);
+                RepoPolicy.builder(REPO).actionBudgetPerHour(perHour).updatedAt(T0).build(), 0);
     }
 
     /** Through the repo governor, then whatever it let pass through the installation governor. */

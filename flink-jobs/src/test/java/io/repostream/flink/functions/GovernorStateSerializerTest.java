@@ -194,8 +194,7 @@ class GovernorStateSerializerTest {
             after.open();
             after.setProcessingTime(NOW);
             after.processBroadcastElement(
-                    new RepoPolicy("o/a", null, null, false, 1, null, null, null, null, null, T0),
-                    NOW);
+                    RepoPolicy.builder("o/a").actionBudgetPerHour(1).updatedAt(T0).build(), NOW);
             after.processElement(GovernorInput.of(audit()), NOW);
             after.processElement(GovernorInput.of(comment("second")), NOW);
 

@@ -73,18 +73,16 @@ class SlaDeadlineFunctionTest {
     @Test
     void escalatesToThePolicysAssigneesOnceAtTheFirstBreach() throws Exception {
         harness.processBroadcastElement(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        null,
-                        false,
-                        300,
-                        new Sla(null, null, null, 0.0, false, List.of("oncall-lead", "octocat")),
-                        null,
-                        null,
-                        null,
-                        null,
-                        T0),
+                RepoPolicy.builder(REPO)
+                        .actionBudgetPerHour(300)
+                        .sla(
+                                Sla.builder()
+                                        .warnFraction(0.0)
+                                        .businessHoursOnly(false)
+                                        .escalateTo(List.of("oncall-lead", "octocat"))
+                                        .build())
+                        .updatedAt(T0)
+                        .build(),
                 0);
         send(Events.issue("opened", REPO, 12, List.of("P0"), T0));
 
@@ -114,18 +112,17 @@ class SlaDeadlineFunctionTest {
     void proposesEveryBreachActionWhateverThePolicyEnablesSoThatTheGovernorDropsThemOnRecord()
             throws Exception {
         harness.processBroadcastElement(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        java.util.Set.of(ActionType.ADD_LABELS),
-                        false,
-                        300,
-                        new Sla(null, null, null, 0.0, false, List.of("oncall-lead")),
-                        null,
-                        null,
-                        null,
-                        null,
-                        T0),
+                RepoPolicy.builder(REPO)
+                        .enabledActions(java.util.Set.of(ActionType.ADD_LABELS))
+                        .actionBudgetPerHour(300)
+                        .sla(
+                                Sla.builder()
+                                        .warnFraction(0.0)
+                                        .businessHoursOnly(false)
+                                        .escalateTo(List.of("oncall-lead"))
+                                        .build())
+                        .updatedAt(T0)
+                        .build(),
                 0);
         send(Events.issue("opened", REPO, 13, List.of("P0"), T0));
 
@@ -265,7 +262,8 @@ class SlaDeadlineFunctionTest {
 
     @Test
     void warnsAtACustomFraction() throws Exception {
-        harness.processBroadcastElement(withSla(new Sla(null, null, null, 0.5, false), T0), 0);
+        harness.processBroadcastElement(
+                withSla(Sla.builder().warnFraction(0.5).businessHoursOnly(false).build(), T0), 0);
         send(Events.issue("opened", REPO, 41, List.of("P1"), T0));
 
         watermark(T0.plus(Duration.ofMinutes(15)).minusMillis(1));
@@ -301,14 +299,15 @@ class SlaDeadlineFunctionTest {
     void aTargetRelaxedMidStreamMovesThePendingDeadline() throws Exception {
         send(Events.issue("opened", REPO, 43, List.of("P1"), T0));
         Sla relaxed =
-                new Sla(
-                        java.util.Map.of(
-                                "P1",
-                                new RepoPolicy.SlaTarget(Duration.ofHours(2), Duration.ofDays(2))),
-                        null,
-                        null,
-                        0.0,
-                        false);
+                Sla.builder()
+                        .targets(
+                                java.util.Map.of(
+                                        "P1",
+                                        new RepoPolicy.SlaTarget(
+                                                Duration.ofHours(2), Duration.ofDays(2))))
+                        .warnFraction(0.0)
+                        .businessHoursOnly(false)
+                        .build();
         harness.processBroadcastElement(withSla(relaxed, T0.plusSeconds(60)), 0);
 
         watermark(T0.plus(Duration.ofHours(2)).minusMillis(1));
@@ -337,7 +336,16 @@ class SlaDeadlineFunctionTest {
                         "P2", "P2",
                         "P10", "P10");
         harness.processBroadcastElement(
-                withSla(new Sla(targets, labels, "normal", 0.0, false), T0), 0);
+                withSla(
+                        Sla.builder()
+                                .targets(targets)
+                                .priorityLabels(labels)
+                                .defaultPriority("normal")
+                                .warnFraction(0.0)
+                                .businessHoursOnly(false)
+                                .build(),
+                        T0),
+                0);
 
         // by name, "normal" < "urgent" and "P10" < "P2"
         send(Events.issue("opened", REPO, 44, List.of("sev/normal", "sev/urgent"), T0));
@@ -572,18 +580,18 @@ class SlaDeadlineFunctionTest {
                         LocalTime.of(17, 0),
                         null);
         harness.processBroadcastElement(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        null,
-                        false,
-                        300,
-                        new Sla(null, null, null, 0.0, true),
-                        weekdays,
-                        null,
-                        null,
-                        null,
-                        T0),
+                RepoPolicy.builder(REPO)
+                        .actionBudgetPerHour(300)
+                        .sla(
+                                Sla.builder()
+                                        .warnFraction(0.0)
+                                        .businessHoursOnly(true)
+                                        .build()
+                                        .toBuilder()
+                                        .calendar(weekdays)
+                                        .build())
+                        .updatedAt(T0)
+                        .build(),
                 0);
         Instant fridayEvening = Instant.parse("2026-03-06T16:50:00Z");
         send(Events.issue("opened", REPO, 14, List.of("P1"), fridayEvening));
@@ -652,37 +660,35 @@ class SlaDeadlineFunctionTest {
     }
 
     private static RepoPolicy withSla(Sla sla, Instant updatedAt) {
-        return new RepoPolicy(REPO, null, null, false, 300, sla, null, null, null, null, updatedAt);
+        return RepoPolicy.builder(REPO)
+                .actionBudgetPerHour(300)
+                .sla(sla)
+                .updatedAt(updatedAt)
+                .build();
     }
 
     private static RepoPolicy escalatingTo(String login) {
-        return new RepoPolicy(
-                REPO,
-                null,
-                null,
-                false,
-                300,
-                new Sla(null, null, null, 0.0, false, List.of(login)),
-                null,
-                null,
-                null,
-                null,
-                T0);
+        return RepoPolicy.builder(REPO)
+                .actionBudgetPerHour(300)
+                .sla(
+                        Sla.builder()
+                                .warnFraction(0.0)
+                                .businessHoursOnly(false)
+                                .escalateTo(List.of(login))
+                                .build())
+                .updatedAt(T0)
+                .build();
     }
 
     private static RepoPolicy businessHours(BusinessCalendar calendar, Instant updatedAt) {
-        return new RepoPolicy(
-                REPO,
-                null,
-                null,
-                false,
-                300,
-                new Sla(null, null, null, 0.0, true),
-                calendar,
-                null,
-                null,
-                null,
-                updatedAt);
+        return RepoPolicy.builder(REPO)
+                .actionBudgetPerHour(300)
+                .sla(
+                        Sla.builder().warnFraction(0.0).businessHoursOnly(true).build().toBuilder()
+                                .calendar(calendar)
+                                .build())
+                .updatedAt(updatedAt)
+                .build();
     }
 
     private static BusinessCalendar weekdaysNineToFive() {

@@ -110,20 +110,7 @@ class TriageLabelFunctionTest {
     })
     void leavesIssuesOfIgnoredUsersAloneInAnyCase(String ignored, String author) throws Exception {
         harness.processBroadcastElement(
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        List.of(ignored),
-                        null,
-                        null,
-                        T0,
-                        null),
-                0);
+                RepoPolicy.builder(REPO).ignoreUsers(List.of(ignored)).updatedAt(T0).build(), 0);
         GitHubEvent opened = Events.issue("opened", REPO, 16, List.of(), T0);
         ObjectNode payload = opened.payload().deepCopy();
         ((ObjectNode) payload.get("issue").get("user")).put("login", author);
@@ -167,18 +154,11 @@ class TriageLabelFunctionTest {
     void ignoresAnOlderPolicyThatArrivesAfterANewerOne() throws Exception {
         RepoPolicy newer = policy(REPO, "newer", false, null);
         RepoPolicy older =
-                new RepoPolicy(
-                        REPO,
-                        "older",
-                        null,
-                        false,
-                        300,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        T0.minusSeconds(60));
+                RepoPolicy.builder(REPO)
+                        .triage(RepoPolicy.Triage.labelling("older"))
+                        .actionBudgetPerHour(300)
+                        .updatedAt(T0.minusSeconds(60))
+                        .build();
         harness.processBroadcastElement(newer, 0);
         harness.processBroadcastElement(older, 0);
 
@@ -191,18 +171,11 @@ class TriageLabelFunctionTest {
     @Test
     void skipsIssuesOpenedByIgnoredUsers() throws Exception {
         RepoPolicy ignoring =
-                new RepoPolicy(
-                        REPO,
-                        null,
-                        null,
-                        false,
-                        300,
-                        null,
-                        null,
-                        List.of("renovate[bot]"),
-                        null,
-                        null,
-                        T0);
+                RepoPolicy.builder(REPO)
+                        .actionBudgetPerHour(300)
+                        .ignoreUsers(List.of("renovate[bot]"))
+                        .updatedAt(T0)
+                        .build();
         harness.processBroadcastElement(ignoring, 0);
 
         harness.processElement(
@@ -239,6 +212,12 @@ class TriageLabelFunctionTest {
 
     private static RepoPolicy policy(
             String repo, String label, boolean dryRun, Set<ActionType> enabled) {
-        return new RepoPolicy(repo, label, enabled, dryRun, 300, null, null, null, null, null, T0);
+        return RepoPolicy.builder(repo)
+                .triage(RepoPolicy.Triage.labelling(label))
+                .enabledActions(enabled)
+                .dryRun(dryRun)
+                .actionBudgetPerHour(300)
+                .updatedAt(T0)
+                .build();
     }
 }

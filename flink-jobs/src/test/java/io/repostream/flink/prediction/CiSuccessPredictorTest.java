@@ -327,6 +327,34 @@ class CiSuccessPredictorTest {
     }
 
     @Test
+    void theHighRiskLabelFollowsTheModeOfTheCiSection() throws Exception {
+        publish(TestModels.constant("v1", T0, -3));
+        RepoPolicy.CiRisk label = new RepoPolicy.CiRisk(null, null, null, true);
+        String off = "octo-org/off";
+        String shadow = "octo-org/shadow";
+        for (var repoAndMode :
+                Map.of(off, RepoPolicy.Mode.OFF, shadow, RepoPolicy.Mode.SHADOW).entrySet()) {
+            harness.processBroadcastElement(
+                    PredictionControl.of(
+                            RepoPolicy.builder(repoAndMode.getKey())
+                                    .ci(
+                                            RepoPolicy.Ci.builder()
+                                                    .mode(repoAndMode.getValue())
+                                                    .risk(label)
+                                                    .build())
+                                    .build()),
+                    0);
+        }
+        send(BuildEvents.pullRequest("opened", off, 12, "abcdef1234", "hubot", 1, 1, T0, T0));
+        send(BuildEvents.pullRequest("opened", shadow, 13, "abcdef5678", "hubot", 1, 1, T0, T0));
+
+        assertThat(harness.getSideOutput(CiSuccessPredictor.HIGH_RISK_ACTIONS))
+                .extracting(StreamRecord::getValue)
+                .extracting(ActionRecord::repo, ActionRecord::dryRun)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(shadow, true));
+    }
+
+    @Test
     void readsRiskLevelsFromEachReposPolicy() throws Exception {
         publish(TestModels.constant("v1", T0, 0)); // P(success) 0.5: failure probability 0.5
         String strict = "octo-org/strict";
@@ -346,9 +374,12 @@ class CiSuccessPredictorTest {
             throws Exception {
         harness.processBroadcastElement(
                 PredictionControl.of(
-                        new RepoPolicy(
-                                repo, null, enabled, false, 300, null, null, null, null, null, T0,
-                                risk)),
+                        RepoPolicy.builder(repo)
+                                .enabledActions(enabled)
+                                .actionBudgetPerHour(300)
+                                .ci(RepoPolicy.Ci.builder().risk(risk).build())
+                                .updatedAt(T0)
+                                .build()),
                 0);
     }
 

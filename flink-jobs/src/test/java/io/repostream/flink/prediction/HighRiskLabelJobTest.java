@@ -125,18 +125,10 @@ class HighRiskLabelJobTest {
 
     /** Big budgets, so that the governor delays nothing; {@code risk} null: the defaults. */
     private static RepoPolicy policy(String repo, RepoPolicy.CiRisk risk, Instant now) {
-        return new RepoPolicy(
-                repo,
-                null,
-                null,
-                false,
-                100_000,
-                null,
-                null,
-                null,
-                null,
-                null,
-                now.minusSeconds(60),
-                risk);
+        return RepoPolicy.builder(repo)
+                .actionBudgetPerHour(100_000)
+                .ci(RepoPolicy.Ci.builder().risk(risk).build())
+                .updatedAt(now.minusSeconds(60))
+                .build();
     }
 }

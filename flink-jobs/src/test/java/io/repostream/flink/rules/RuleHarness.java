@@ -17,12 +17,13 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Operator test harnesses for a rule as its descriptor says: keyed by its input's key, with the
- * repo policies broadcast. A rule over GitHub events reads every event projected to the payload
- * fields the rule declares ({@link RuleFields#declaredBy}), key included: the job keeps the union
- * of every rule's fields, so a field a rule reads without declaring it would work in production
- * only while another rule declares it; here it reads as absent and the rule's test fails. Every
- * action the rule emits must carry its {@code produced_by} and be of a type it declares (with a
- * priority), or the harness fails.
+ * repo policies broadcast, inside the gate of its policy section as in the job ({@link
+ * Rule#gated}). A rule over GitHub events reads every event projected to the payload fields the
+ * rule declares ({@link RuleFields#declaredBy}), key included: the job keeps the union of every
+ * rule's fields, so a field a rule reads without declaring it would work in production only while
+ * another rule declares it; here it reads as absent and the rule's test fails. Every action the
+ * rule emits must carry its {@code produced_by} and be of a type it declares (with a priority), or
+ * the harness fails.
  */
 public final class RuleHarness {
     private RuleHarness() {}
@@ -34,19 +35,28 @@ public final class RuleHarness {
                     KeyedBroadcastProcessFunction<String, GitHubEvent, RepoPolicy, ActionRecord>
                             function)
                     throws Exception {
-        RuleFields projection = RuleFields.declaredBy(rule);
-        KeySelector<GitHubEvent, String> key = rule.input().key();
-        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new AsDeclared<>(rule, function, projection::map),
-                event -> key.getKey(projection.map(event)),
-                Types.STRING,
-                Policies.DESCRIPTOR);
+        return harness(rule, rule.gated(function));
     }
 
     /** A harness of a new instance of {@code rule}'s function. */
     public static KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
             of(Rule<GitHubEvent> rule) throws Exception {
-        return of(rule, rule.newFunction());
+        return harness(rule, rule.newFunction());
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
+            harness(
+                    Rule<GitHubEvent> rule,
+                    KeyedBroadcastProcessFunction<String, GitHubEvent, RepoPolicy, ActionRecord>
+                            gated)
+                    throws Exception {
+        RuleFields projection = RuleFields.declaredBy(rule);
+        KeySelector<GitHubEvent, String> key = rule.input().key();
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new AsDeclared<>(rule, gated, projection::map),
+                event -> key.getKey(projection.map(event)),
+                Types.STRING,
+                Policies.DESCRIPTOR);
     }
 
     /** A harness of a rule that reads another rule's output ({@link RuleInput#consumes}). */

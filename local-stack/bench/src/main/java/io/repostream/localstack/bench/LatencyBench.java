@@ -404,18 +404,10 @@ public final class LatencyBench {
         targets.put("P2", new RepoPolicy.SlaTarget(Duration.ofHours(2), Duration.ofDays(5)));
         targets.put("P3", new RepoPolicy.SlaTarget(Duration.ofHours(24), Duration.ofDays(30)));
         RepoPolicy policy =
-                new RepoPolicy(
-                        repo,
-                        null,
-                        null,
-                        null,
-                        null,
-                        new RepoPolicy.Sla(targets, null, null, null, null),
-                        null,
-                        null,
-                        null,
-                        null,
-                        Instant.now());
+                RepoPolicy.builder(repo)
+                        .sla(RepoPolicy.Sla.builder().targets(targets).build())
+                        .updatedAt(Instant.now())
+                        .build();
         Map<String, Object> props = new HashMap<>(stack.kafka().producerProps());
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(
