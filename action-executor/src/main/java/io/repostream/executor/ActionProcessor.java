@@ -12,6 +12,7 @@ import io.repostream.executor.ledger.RecordWriteException;
 import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.policy.PolicyStore;
+import io.repostream.executor.reads.ReadProcessor;
 import io.repostream.schemas.ActionMetadata;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditOutcome;
@@ -49,6 +50,7 @@ public final class ActionProcessor {
     private final ExecutorMetrics metrics;
     private final BooleanSupplier killSwitch;
     private final Clock clock;
+    private final ReadProcessor reads;
 
     public ActionProcessor(
             GitHubClient github,
@@ -59,6 +61,24 @@ public final class ActionProcessor {
             ExecutorMetrics metrics,
             BooleanSupplier killSwitch,
             Clock clock) {
+        this(github, handlers, ledger, policies, writer, metrics, killSwitch, clock, null);
+    }
+
+    /**
+     * @param reads performs read actions ({@link io.repostream.schemas.ActionType#read()}); null: a
+     *     read action is audited failed
+     */
+    public ActionProcessor(
+            GitHubClient github,
+            Handlers handlers,
+            Ledger ledger,
+            PolicyStore policies,
+            RecordWriter writer,
+            ExecutorMetrics metrics,
+            BooleanSupplier killSwitch,
+            Clock clock,
+            ReadProcessor reads) {
+        this.reads = reads;
         this.github = github;
         this.handlers = handlers;
         this.ledger = ledger;
@@ -85,8 +105,16 @@ public final class ActionProcessor {
      */
     public RecordWriter.PendingAudit processLater(ActionRecord action) {
         Instant started = clock.instant();
-        AuditRecord audit = decide(action, started);
-        RecordWriter.PendingAudit pending = writer.writeLater(audit);
+        RecordWriter.PendingAudit pending;
+        AuditRecord audit;
+        if (action.type().read() && reads != null && !ledger.decided(action.actionId())) {
+            // a read writes its audit with its result, in one transaction
+            audit = reads.process(action, started);
+            pending = writer.written(audit);
+        } else {
+            audit = decide(action, started);
+            pending = writer.writeLater(audit);
+        }
         metrics.action(action.type(), action.repo(), audit.outcome());
         LOG.info(
                 "{} {} ({}): {}{}",
@@ -138,6 +166,17 @@ public final class ActionProcessor {
                     null,
                     null,
                     "expired at " + action.expiresAt() + " before it could be applied",
+                    started);
+        }
+        if (action.type().read()) {
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "this executor performs no reads (no read processor): " + action.targetRef(),
                     started);
         }
         RepoPolicy policy = policies.of(action.repo());

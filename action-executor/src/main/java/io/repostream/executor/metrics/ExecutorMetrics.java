@@ -225,6 +225,11 @@ public final class ExecutorMetrics {
         return handlerFailures.labelValues(type.wireName(), repo).get();
     }
 
+    /** The registry, for metrics kept beside these (the reads'). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
