@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.repostream.executor.ActionExecutor;
 import io.repostream.executor.support.Actions;
 import io.repostream.executor.support.ExecutorConfigs;
+import io.repostream.executor.support.ExecutorProcess;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.executor.support.Policies;
 import io.repostream.schemas.ActionRecord;
@@ -19,6 +20,8 @@ import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -212,6 +215,72 @@ class ReadActionsTest {
                 .extracting(AuditRecord::outcome)
                 .containsExactly(AuditOutcome.READ, AuditOutcome.SKIPPED_DUPLICATE);
         assertThat(github.requestCount()).isEqualTo(requestsBefore);
+    }
+
+    @Test
+    void aReadCutShortByAKillIsReadAgainAfterTheRestartAndItsResultWrittenOnce() throws Exception {
+        String repo = newRepo();
+        int issue = github.createIssue(repo, "Hi", "", "alice");
+        github.setCollaborator(repo, "fred", "maintain");
+        ActionRecord read = permissionOf(repo, issue, "fred");
+        Path tokenFile = Files.createTempFile("gh-token", ".txt");
+        Files.writeString(tokenFile, GitHubSimulator.DEFAULT_TOKEN);
+        String crashGroup = "reads-kill9-" + UUID.randomUUID();
+        List<String> args =
+                List.of(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--github-api-url",
+                        github.baseUrl(),
+                        "--github-token-file",
+                        tokenFile.toString(),
+                        "--group-id",
+                        crashGroup,
+                        "--instance-id",
+                        crashGroup + "-0",
+                        "--admin-port",
+                        "-1",
+                        "--write-spacing",
+                        "PT0S");
+        // the class's executor (another group) would read it too: only the crashing one may
+        executor.close();
+        github.setResponseDelay(Duration.ofSeconds(20));
+        github.resetMaxConcurrentRequests();
+        try (ExecutorProcess process =
+                ExecutorProcess.start(args, Path.of("target", "reads-kill9-executor.log"))) {
+            topics.send(read);
+            // GitHub has the read and has not answered: the executor dies in the middle of it
+            await().atMost(Duration.ofSeconds(60)).until(() -> github.maxConcurrentRequests() >= 1);
+            process.kill();
+        } finally {
+            github.setResponseDelay(Duration.ZERO);
+        }
+        assertThat(topics.audits(read.actionId())).isEmpty();
+
+        try (ActionExecutor restarted =
+                ActionExecutor.start(
+                        ExecutorConfigs.forSimulator(kafka, github, crashGroup)
+                                .withInstanceId(crashGroup + "-0"))) {
+            topics.awaitAudit(read.actionId(), AuditOutcome.READ, WAIT);
+        }
+
+        assertThat(results(repo, 1))
+                .filteredOn(e -> e.eventId().equals("enrichment:" + read.actionId()))
+                .singleElement()
+                .satisfies(
+                        e ->
+                                assertThat(
+                                                e.payload()
+                                                        .path("enrichment")
+                                                        .path("result")
+                                                        .path("role_name")
+                                                        .asText())
+                                        .isEqualTo("maintain"));
+        assertThat(topics.audits(read.actionId()))
+                .extracting(AuditRecord::outcome)
+                .containsExactly(AuditOutcome.READ);
+        executor = ActionExecutor.start(ExecutorConfigs.forSimulator(kafka, github, group));
+        await().atMost(WAIT).until(executor::ready);
     }
 
     private static double readCount(ReadMetrics.Result result) {
