@@ -40,7 +40,7 @@ class SlashCommandParserTest {
                         IntStream.range(0, 10).mapToObj(i -> "label [l" + i + "]").toList()));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("comments")
     void readsTheCommandsOfAComment(String body, List<String> expected) {
         assertThat(SlashCommandParser.parse(body))
