@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * {@code read_collaborator_permission}: {@code params.username}'s permission on the repository
  * ({@code GET /repos/{owner}/{repo}/collaborators/{username}/permission}). GitHub's answer carries
  * the role ({@code role_name}: read, triage, write, maintain, admin or a custom role) and the
- * legacy base role ({@code permission}: admin, write, read, none). GitHub lists the endpoint under
- * the repository's {@code metadata: read} permission, which every GitHub App has.
+ * legacy base role ({@code permission}: admin, write, read, none). Permission: {@code metadata:
+ * read}, as GitHub's docs list for the collaborators endpoints ("List repository collaborators");
+ * not yet checked against github/docs' server-to-server-permissions.json for this one.
  */
 public final class CollaboratorPermissionRead implements ReadHandler<CollaboratorReads> {
     /** GitHub logins: letters, digits and single hyphens, at most 39; bots end in [bot]. */
