@@ -8,6 +8,8 @@ import io.repostream.executor.ledger.RecordWriteException;
 import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.ledger.TopicTail;
 import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.reads.EnrichmentWriter;
+import io.repostream.executor.reads.ReadBacklog;
 import io.repostream.executor.rollback.RollbackService;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ExecutorControl;
@@ -94,6 +96,8 @@ public final class ActionExecutor implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final RecordWriter writer;
+    private final EnrichmentWriter enrichment;
+    private final ReadBacklog readBacklog;
     private final TopicTail tail;
     private final ActionProcessor processor;
     private final RollbackService rollbacks;
@@ -122,6 +126,8 @@ public final class ActionExecutor implements AutoCloseable {
         this.control = wiring.control;
         this.tail = wiring.tail;
         this.writer = wiring.writer;
+        this.enrichment = wiring.enrichment;
+        this.readBacklog = wiring.readBacklog;
         this.processor = wiring.processor;
         this.rollbacks = wiring.rollbacks;
         this.consumer =
@@ -163,6 +169,7 @@ public final class ActionExecutor implements AutoCloseable {
             }
             executor.closeResources();
             executor.writer.close();
+            executor.enrichment.close();
             throw e;
         }
     }
@@ -188,6 +195,7 @@ public final class ActionExecutor implements AutoCloseable {
             admin.close();
         }
         writer.close();
+        enrichment.close();
     }
 
     public ExecutorMetrics metrics() {
@@ -327,12 +335,24 @@ public final class ActionExecutor implements AutoCloseable {
                 }
                 // an action that is not due yet, or whose installation is rate limited, holds its
                 // lane until then, not the partition
+                if (action.type().read()) {
+                    readBacklog.taken(partition, record.offset());
+                }
+                long offset = record.offset();
                 pipeline.dispatch(
-                        record.offset(),
+                        offset,
                         laneOf(action),
                         action.notBefore(),
                         () -> processor.limitedUntil(action).orElse(null),
-                        () -> processor.processLater(action).acknowledged());
+                        () ->
+                                action.type().read()
+                                        ? processor
+                                                .processLater(action)
+                                                .acknowledged()
+                                                .whenComplete(
+                                                        (done, error) ->
+                                                                readBacklog.done(partition, offset))
+                                        : processor.processLater(action).acknowledged());
             }
         }
     }
@@ -632,6 +652,7 @@ public final class ActionExecutor implements AutoCloseable {
             for (TopicPartition partition : partitions) {
                 // what was held of it is dropped: the next owner reads it from the committed offset
                 pipelines.remove(partition);
+                readBacklog.forget(partition);
                 committed.remove(partition);
                 paused.remove(partition);
                 holdingTooMany.remove(partition);

@@ -12,6 +12,7 @@ import io.repostream.executor.ledger.RecordWriteException;
 import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.policy.PolicyStore;
+import io.repostream.executor.reads.ReadProcessor;
 import io.repostream.schemas.ActionMetadata;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditOutcome;
@@ -50,6 +51,7 @@ public final class ActionProcessor {
     private final BooleanSupplier killSwitch;
     private final KilledRules killedRules;
     private final Clock clock;
+    private final ReadProcessor reads;
 
     /** Why the kill switch of a rule is on, by its producer ({@code produced_by} w/o version). */
     @FunctionalInterface
@@ -78,9 +80,15 @@ public final class ActionProcessor {
                 metrics,
                 killSwitch,
                 KilledRules.NONE,
-                clock);
+                clock,
+                null);
     }
 
+    /**
+     * @param killedRules why a rule's kill switch is on
+     * @param reads performs read actions ({@link io.repostream.schemas.ActionType#read()}); null: a
+     *     read action is audited failed
+     */
     public ActionProcessor(
             GitHubClient github,
             Handlers handlers,
@@ -90,8 +98,10 @@ public final class ActionProcessor {
             ExecutorMetrics metrics,
             BooleanSupplier killSwitch,
             KilledRules killedRules,
-            Clock clock) {
+            Clock clock,
+            ReadProcessor reads) {
         this.killedRules = killedRules;
+        this.reads = reads;
         this.github = github;
         this.handlers = handlers;
         this.ledger = ledger;
@@ -118,8 +128,16 @@ public final class ActionProcessor {
      */
     public RecordWriter.PendingAudit processLater(ActionRecord action) {
         Instant started = clock.instant();
-        AuditRecord audit = decide(action, started);
-        RecordWriter.PendingAudit pending = writer.writeLater(audit);
+        RecordWriter.PendingAudit pending;
+        AuditRecord audit;
+        if (action.type().read() && reads != null && !ledger.decided(action.actionId())) {
+            // a read writes its audit with its result, in one transaction
+            audit = reads.process(action, started);
+            pending = writer.written(audit);
+        } else {
+            audit = decide(action, started);
+            pending = writer.writeLater(audit);
+        }
         metrics.action(action.type(), action.repo(), audit.outcome());
         LOG.info(
                 "{} {} ({}): {}{}",
@@ -190,6 +208,17 @@ public final class ActionProcessor {
                     null,
                     null,
                     "expired at " + action.expiresAt() + " before it could be applied",
+                    started);
+        }
+        if (action.type().read()) {
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "this executor performs no reads (no read processor): " + action.targetRef(),
                     started);
         }
         RepoPolicy policy = policies.of(action.repo());

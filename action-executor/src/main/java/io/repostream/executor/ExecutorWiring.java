@@ -10,6 +10,11 @@ import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.ledger.TopicTail;
 import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.policy.PolicyStore;
+import io.repostream.executor.reads.EnrichmentWriter;
+import io.repostream.executor.reads.ReadBacklog;
+import io.repostream.executor.reads.ReadCache;
+import io.repostream.executor.reads.ReadMetrics;
+import io.repostream.executor.reads.ReadProcessor;
 import io.repostream.executor.rollback.RollbackService;
 import io.repostream.schemas.ActionType;
 import java.time.Clock;
@@ -39,6 +44,9 @@ public final class ExecutorWiring {
     final Handlers handlers = Handlers.standard();
     final TopicTail tail;
     final RecordWriter writer;
+    final ReadBacklog readBacklog = new ReadBacklog(Clock.systemUTC());
+    final EnrichmentWriter enrichment;
+    final ReadProcessor reads;
     final ActionProcessor processor;
     final RollbackService rollbacks;
 
@@ -48,12 +56,33 @@ public final class ExecutorWiring {
                 () -> (int) control.rules().values().stream().filter(c -> c.killSwitch()).count());
         // every refusal series exists at 0 from the start, so its alert can see the first one
         for (ActionType type : ActionType.values()) {
+            if (type.read()) {
+                continue;
+            }
             metrics.permissionRefusalsKnown(type, handlers.of(type).permission().toString());
         }
         this.gate = new RequestGate(config, metrics);
         this.github = gitHub.create(config, gate, metrics);
         this.tail = new TopicTail(config.kafkaClient(), ledger, policies, control);
         this.writer = new RecordWriter(config.kafkaClient(), config.groupId() + "-writer", ledger);
+        this.enrichment =
+                new EnrichmentWriter(
+                        config.kafkaClient(),
+                        config.groupId()
+                                + "-reads-"
+                                + (config.instanceId() != null
+                                        ? config.instanceId()
+                                        : java.util.UUID.randomUUID().toString()),
+                        ledger);
+        this.reads =
+                new ReadProcessor(
+                        github,
+                        ReadProcessor.standardHandlers(),
+                        new ReadCache(ReadProcessor.CACHE_CAPACITY),
+                        enrichment,
+                        new ReadMetrics(metrics.registry(), readBacklog),
+                        control::killSwitchOn,
+                        Clock.systemUTC());
         this.processor =
                 new ActionProcessor(
                         github,
@@ -68,7 +97,8 @@ public final class ExecutorWiring {
                             killed.ifPresent(c -> metrics.ruleKillSwitchKnown(rule));
                             return killed.map(c -> why(c));
                         },
-                        Clock.systemUTC());
+                        Clock.systemUTC(),
+                        reads);
         this.rollbacks =
                 new RollbackService(github, handlers, ledger, writer, metrics, Clock.systemUTC());
     }

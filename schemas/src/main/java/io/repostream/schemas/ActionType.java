@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
-/** Every mutation repostream may make on GitHub. Each one declares how it is undone. */
+/**
+ * Every mutation repostream may make on GitHub, each declaring how it is undone; and the reads a
+ * rule may ask the executor for ({@link #read()}), whose result comes back to the job as an event
+ * with {@code source: enrichment} (ARCHITECTURE.md rule 8).
+ */
 public enum ActionType implements WireEnum {
     ADD_LABELS("add_labels", true, Targets.ISSUES),
     REMOVE_LABEL("remove_label", true, Targets.ISSUES),
@@ -17,7 +21,13 @@ public enum ActionType implements WireEnum {
     RERUN_FAILED_JOBS("rerun_failed_jobs", true, Targets.RUNS),
     RERUN_WORKFLOW("rerun_workflow", true, Targets.RUNS),
     CANCEL_WORKFLOW_RUN("cancel_workflow_run", false, Targets.RUNS),
-    MERGE_PULL_REQUEST("merge_pull_request", false, Targets.PULLS);
+    MERGE_PULL_REQUEST("merge_pull_request", false, Targets.PULLS),
+    /**
+     * A read: the permission of {@code params.username} on the repository ({@code GET
+     * /repos/{owner}/{repo}/collaborators/{username}/permission}), asked on behalf of the item that
+     * is the target (the issue or pull request where a slash command was written).
+     */
+    READ_COLLABORATOR_PERMISSION("read_collaborator_permission", false, Targets.ISSUES);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {
@@ -43,7 +53,16 @@ public enum ActionType implements WireEnum {
         return wire;
     }
 
-    /** False for actions GitHub cannot undo (a merge, a cancelled run). */
+    /**
+     * Whether the type only reads GitHub: no snapshot, nothing to undo, not named by a policy's
+     * {@code enabled_actions} (which governs mutations); audited {@code read}, its result written
+     * to {@code github.events.v1} with {@code source: enrichment}.
+     */
+    public boolean read() {
+        return wire.startsWith("read_");
+    }
+
+    /** False for actions GitHub cannot undo (a merge, a cancelled run) and for reads. */
     public boolean reversible() {
         return reversible;
     }

@@ -22,7 +22,12 @@ public enum AuditOutcome implements WireEnum {
      * before it expired). Written by the job; the error says why. Not a decision about the action
      * id: the executor would still apply the same id if it arrived.
      */
-    DROPPED("dropped", false);
+    DROPPED("dropped", false),
+    /**
+     * A read action done: its result was written to {@code github.events.v1} ({@code source:
+     * enrichment}) in the same Kafka transaction as this record. A decision: never read again.
+     */
+    READ("read", true);
 
     private final String wire;
     private final boolean success;

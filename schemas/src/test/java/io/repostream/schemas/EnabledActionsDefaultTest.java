@@ -28,9 +28,19 @@ class EnabledActionsDefaultTest {
     private static final Set<ActionType> ONLY_WHEN_NAMED =
             EnumSet.of(ActionType.CANCEL_WORKFLOW_RUN, ActionType.MERGE_PULL_REQUEST);
 
+    /** Reads change nothing on GitHub: {@code enabled_actions} names mutations only. */
+    private static final Set<ActionType> READS =
+            EnumSet.of(ActionType.READ_COLLABORATOR_PERMISSION);
+
     @Test
     void everyActionTypeIsEitherOnByDefaultOrOnlyWhenAPolicyNamesIt() {
         for (ActionType type : ActionType.values()) {
+            if (READS.contains(type)) {
+                assertThat(type.read()).as("%s is a read", type).isTrue();
+                assertThat(RepoPolicy.defaultEnabledActions()).doesNotContain(type);
+                continue;
+            }
+            assertThat(type.read()).as("%s is a mutation", type).isFalse();
             assertThat(ON_BY_DEFAULT.contains(type) ^ ONLY_WHEN_NAMED.contains(type))
                     .as("%s must be on exactly one side", type)
                     .isTrue();

@@ -61,7 +61,15 @@ class TopicContractTest {
     private static final Set<String> NEW_ENUM_VALUES =
             Set.of(
                     // 8b206ce: the Flink job's governors audit the actions they drop
-                    "audit-record.v1 /outcome dropped");
+                    "audit-record.v1 /outcome dropped",
+                    // reads as actions (ARCHITECTURE.md rule 8): the read type, its audit
+                    // outcome, and the source of the events that carry its result
+                    "action-record.v1 /type read_collaborator_permission",
+                    "audit-record.v1 /action_type read_collaborator_permission",
+                    "snapshot.v1 /action_type read_collaborator_permission",
+                    "audit-record.v1 /outcome read",
+                    "github-event.v1 /source enrichment",
+                    "github-event.v1 /source backfill");
 
     private static final JsonSchemaFactory FACTORY =
             JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);

@@ -12,8 +12,14 @@ import java.util.Optional;
  *     was found, those of the answer that showed the effect
  * @param body the JSON body ({@link MissingNode} when there is none)
  * @param nextPage the path of the next page ({@code Link: rel="next"}), or null
+ * @param etag the answer's {@code ETag}, for a conditional read later; null when it had none
  */
-public record GitHubAnswer(GitHubResponse response, JsonNode body, String nextPage) {
+public record GitHubAnswer(GitHubResponse response, JsonNode body, String nextPage, String etag) {
+
+    /** An answer without an ETag. */
+    public GitHubAnswer(GitHubResponse response, JsonNode body, String nextPage) {
+        this(response, body, nextPage, null);
+    }
 
     public GitHubAnswer {
         body = body == null ? MissingNode.getInstance() : body;

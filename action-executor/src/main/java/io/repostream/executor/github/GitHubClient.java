@@ -11,7 +11,14 @@ import java.util.Optional;
  * owner/repo#12}).
  */
 public interface GitHubClient
-        extends Labels, Assignees, Comments, IssueStates, Reviewers, Merges, Runs {
+        extends Labels,
+                Assignees,
+                Comments,
+                IssueStates,
+                Reviewers,
+                Merges,
+                Runs,
+                CollaboratorReads {
 
     /**
      * Tells the client which GitHub App installation owns {@code repo} (actions carry it), so that

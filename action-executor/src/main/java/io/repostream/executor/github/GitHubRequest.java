@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  * @param tookEffect for a write that must not reach GitHub twice: what its answer would have been,
  *     if its effect is on GitHub (see {@link RequestGate#send(String, Kind, String, Supplier,
  *     Supplier)}); null for a request that is harmless to repeat
+ * @param ifNoneMatch for a conditional read, the ETag of the answer the caller holds: GitHub then
+ *     answers 304 when nothing changed, which comes back as an answer, not an error; else null
  */
 public record GitHubRequest(
         String operation,
@@ -31,7 +33,22 @@ public record GitHubRequest(
         String repo,
         String ref,
         String authorization,
-        Supplier<Optional<GitHubAnswer>> tookEffect) {
+        Supplier<Optional<GitHubAnswer>> tookEffect,
+        String ifNoneMatch) {
+
+    /** A request that is not conditional. */
+    public GitHubRequest(
+            String operation,
+            Kind kind,
+            String method,
+            String path,
+            JsonNode body,
+            String repo,
+            String ref,
+            String authorization,
+            Supplier<Optional<GitHubAnswer>> tookEffect) {
+        this(operation, kind, method, path, body, repo, ref, authorization, tookEffect, null);
+    }
 
     /** A read about {@code ref} of {@code repo}. */
     public static GitHubRequest read(String operation, String repo, String ref, String path) {
@@ -53,19 +70,60 @@ public record GitHubRequest(
     /** This write, which must not be sent twice: {@code tookEffect} looks for its effect. */
     public GitHubRequest once(Supplier<Optional<GitHubAnswer>> tookEffect) {
         return new GitHubRequest(
-                operation, kind, method, path, body, repo, ref, authorization, tookEffect);
+                operation,
+                kind,
+                method,
+                path,
+                body,
+                repo,
+                ref,
+                authorization,
+                tookEffect,
+                ifNoneMatch);
     }
 
     /** This request with its own {@code Authorization} value instead of the repo's credentials. */
     public GitHubRequest authorizedBy(String authorization) {
         return new GitHubRequest(
-                operation, kind, method, path, body, repo, ref, authorization, tookEffect);
+                operation,
+                kind,
+                method,
+                path,
+                body,
+                repo,
+                ref,
+                authorization,
+                tookEffect,
+                ifNoneMatch);
     }
 
     /** The same request for another path (the next page). */
     public GitHubRequest at(String otherPath) {
         return new GitHubRequest(
-                operation, kind, method, otherPath, body, repo, ref, authorization, tookEffect);
+                operation,
+                kind,
+                method,
+                otherPath,
+                body,
+                repo,
+                ref,
+                authorization,
+                tookEffect,
+                ifNoneMatch);
+    }
+
+    /**
+     * This read, conditional on {@code etag} ({@code If-None-Match}): a 304 answer means the
+     * caller's copy is current. A null {@code etag} leaves the request unconditional.
+     */
+    public GitHubRequest ifNoneMatch(String etag) {
+        return new GitHubRequest(
+                operation, kind, method, path, body, repo, ref, authorization, tookEffect, etag);
+    }
+
+    /** Whether GitHub answered that the caller's copy ({@link #ifNoneMatch}) is current. */
+    public boolean notModified(GitHubAnswer answer) {
+        return ifNoneMatch != null && answer.response().status() == 304;
     }
 
     @Override

@@ -58,6 +58,9 @@ public final class HttpTransport implements GitHubHttp {
         if (request.authorization() != null) {
             builder.header("Authorization", request.authorization());
         }
+        if (request.ifNoneMatch() != null) {
+            builder.header("If-None-Match", request.ifNoneMatch());
+        }
         HttpResponse<String> response;
         try {
             response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
@@ -69,6 +72,11 @@ public final class HttpTransport implements GitHubHttp {
             throw new GitHubException(what(request) + ": interrupted", 0, null, e);
         }
         GitHubResponse seen = GitHubResponse.of(response.statusCode(), response.headers().map());
+        String etag = response.headers().firstValue("etag").orElse(null);
+        if (response.statusCode() == 304 && request.ifNoneMatch() != null) {
+            // the caller's copy is current: an answer (free of GitHub's quota), not a failure
+            return new GitHubAnswer(seen, null, null, etag != null ? etag : request.ifNoneMatch());
+        }
         if (response.statusCode() >= 300) {
             String message = messageOf(response.body());
             throw new GitHubException(
@@ -86,7 +94,8 @@ public final class HttpTransport implements GitHubHttp {
         return new GitHubAnswer(
                 seen,
                 json(response.body(), request, seen),
-                response.headers().firstValue("link").map(this::nextPage).orElse(null));
+                response.headers().firstValue("link").map(this::nextPage).orElse(null),
+                etag);
     }
 
     private static String what(GitHubRequest request) {

@@ -120,6 +120,27 @@ public final class RestGitHubClient implements GitHubClient {
     // ---- reads
 
     @Override
+    public GitHubResult<Conditional> collaboratorPermission(
+            String repo, String username, String etag) {
+        GitHubRequest request =
+                GitHubRequest.read(
+                                "read_collaborator_permission",
+                                repo,
+                                repo + " collaborator " + username,
+                                "/repos/"
+                                        + repo
+                                        + "/collaborators/"
+                                        + encode(username)
+                                        + "/permission")
+                        .ifNoneMatch(etag);
+        GitHubAnswer answer = http.send(request);
+        boolean notModified = request.notModified(answer);
+        return new GitHubResult<>(
+                new Conditional(notModified ? null : answer.body(), answer.etag(), notModified),
+                answer.response());
+    }
+
+    @Override
     public GitHubResult<TargetState> issue(String repo, long number) {
         GitHubAnswer answer =
                 http.send(

@@ -40,7 +40,9 @@ public final class Handlers {
                                 new CancelWorkflowRunHandler(),
                                 new MergePullRequestHandler()));
         for (ActionType type : ActionType.values()) {
-            handlers.of(type);
+            if (!type.read()) { // reads have read handlers (ReadProcessor)
+                handlers.of(type);
+            }
         }
         return handlers;
     }

@@ -29,7 +29,8 @@ public final class Ledger {
                     AuditOutcome.FAILED,
                     AuditOutcome.SKIPPED_EXPIRED,
                     AuditOutcome.SKIPPED_DISABLED,
-                    AuditOutcome.DRY_RUN);
+                    AuditOutcome.DRY_RUN,
+                    AuditOutcome.READ);
 
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
     private final Map<String, List<AuditRecord>> audits = new ConcurrentHashMap<>();

@@ -105,6 +105,17 @@ public final class RecordWriter implements AutoCloseable {
         return new PendingAudit(audit, ack);
     }
 
+    /**
+     * An audit record that is in Kafka already (written in a transaction of its own, such as a
+     * read's with its result), as a pending audit whose acknowledgement has come.
+     */
+    public PendingAudit written(AuditRecord audit) {
+        ledger.add(audit);
+        CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+        ack.complete(null);
+        return new PendingAudit(audit, ack);
+    }
+
     /** An audit record on its way to Kafka. */
     public final class PendingAudit {
         private final AuditRecord audit;

@@ -234,6 +234,11 @@ public final class ExecutorMetrics {
         return handlerFailures.labelValues(type.wireName(), repo).get();
     }
 
+    /** The registry, for metrics kept beside these (the reads'). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** The Prometheus text exposition of every metric. */
     /**
      * Exports {@code repostream_executor_rule_kill_switches_on}, how many rules' kill switches are

@@ -3,6 +3,7 @@ package io.repostream.executor.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.reads.ReadProcessor;
 import io.repostream.schemas.ActionType;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -23,7 +24,7 @@ class HandlerPermissionsTest {
 
     @Test
     void everyRegisteredHandlerDeclaresAPermission() {
-        assertThat(Arrays.stream(ActionType.values()).map(handlers::of))
+        assertThat(Arrays.stream(ActionType.values()).filter(t -> !t.read()).map(handlers::of))
                 .allSatisfy(handler -> assertThat(handler.permission()).isNotNull());
     }
 
@@ -40,13 +41,24 @@ class HandlerPermissionsTest {
                 Arguments.of(ActionType.MERGE_PULL_REQUEST, "contents: write"),
                 Arguments.of(ActionType.RERUN_FAILED_JOBS, "actions: write"),
                 Arguments.of(ActionType.RERUN_WORKFLOW, "actions: write"),
-                Arguments.of(ActionType.CANCEL_WORKFLOW_RUN, "actions: write"));
+                Arguments.of(ActionType.CANCEL_WORKFLOW_RUN, "actions: write"),
+                // as GitHub's docs list the collaborators endpoints ("List repository
+                // collaborators": metadata: read); this one not yet checked in the data file
+                Arguments.of(ActionType.READ_COLLABORATOR_PERMISSION, "metadata: read"));
     }
 
     @ParameterizedTest(name = "{0} needs {1}")
     @MethodSource("permissions")
     void declaresThePermissionGitHubListsForItsEndpoints(ActionType type, String permission) {
-        assertThat(handlers.of(type).permission()).hasToString(permission);
+        AppPermission declared =
+                type.read()
+                        ? ReadProcessor.standardHandlers().stream()
+                                .filter(h -> h.type() == type)
+                                .findFirst()
+                                .orElseThrow()
+                                .permission()
+                        : handlers.of(type).permission();
+        assertThat(declared).hasToString(permission);
     }
 
     @Test

@@ -208,6 +208,9 @@ class UndoPlanTest {
     void everyActionTypeHasExactlyOneHandler() {
         Handlers handlers = Handlers.standard();
         for (io.repostream.schemas.ActionType type : io.repostream.schemas.ActionType.values()) {
+            if (type.read()) {
+                continue; // reads have read handlers (ReadProcessor), and nothing to undo
+            }
             assertThat(handlers.of(type).type()).isEqualTo(type);
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(

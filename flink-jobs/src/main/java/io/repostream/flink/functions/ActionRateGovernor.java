@@ -73,7 +73,8 @@ public final class ActionRateGovernor extends PolicyAwareFunction<GovernorInput,
         ctx.output(GovernorSignals.TAG, GovernorSignals.of(action, "actions_proposed", at));
         String installation = GovernorInput.installationKeyOf(action);
         RepoPolicy policy = policy(ctx, action.repo());
-        if (!policy.enables(action.type())) {
+        // a read changes nothing on GitHub: enabled_actions names mutations only
+        if (!action.type().read() && !policy.enables(action.type())) {
             // the one place the policy's enabled types are kept (dry runs included): the rules
             // propose, so that what is not done is on record
             drop(

@@ -1,6 +1,7 @@
 package io.repostream.flink.rules;
 
 import io.repostream.flink.functions.ActionPriority;
+import io.repostream.flink.rules.commands.SlashCommand;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.RepoMetrics;
@@ -39,7 +40,7 @@ public final class Rule<IN> {
     private final List<OutputTag<?>> outputs;
     private final List<OutputTag<RepoMetrics>> signals;
     private final String policySection;
-    private final Set<String> commands;
+    private final List<SlashCommand> commands;
     private final Map<ActionType, ActionPriority> actions;
 
     private Rule(Builder<IN> b) {
@@ -57,7 +58,7 @@ public final class Rule<IN> {
         this.outputs = List.copyOf(b.outputs);
         this.signals = List.copyOf(b.signals);
         this.policySection = Objects.requireNonNull(b.policySection, "policy section");
-        this.commands = Set.copyOf(b.commands);
+        this.commands = List.copyOf(b.commands.values());
         this.actions = Map.copyOf(b.actions);
         for (String field : fields) {
             if (!field.startsWith("/")) {
@@ -149,8 +150,20 @@ public final class Rule<IN> {
         return policySection;
     }
 
-    /** The slash commands the rule handles (none yet). */
+    /** The names of the slash commands the rule handles ({@link #slashCommands()}). */
     public Set<String> commands() {
+        Set<String> names = new LinkedHashSet<>();
+        commands.forEach(c -> names.add(c.name()));
+        return names;
+    }
+
+    /**
+     * The slash commands the rule handles, each with the permission it needs: the job's one command
+     * framework ({@code rules/commands/}) routes a command to the rule that declares it, once
+     * GitHub has said the commenter has that permission, and proposes what it returns as this
+     * rule's actions (so the rule declares their types with {@link Builder#emits}).
+     */
+    public List<SlashCommand> slashCommands() {
         return commands;
     }
 
@@ -180,7 +193,7 @@ public final class Rule<IN> {
         private final List<OutputTag<?>> outputs = new ArrayList<>();
         private final List<OutputTag<RepoMetrics>> signals = new ArrayList<>();
         private String policySection;
-        private final Set<String> commands = new LinkedHashSet<>();
+        private final Map<String, SlashCommand> commands = new LinkedHashMap<>();
         private final Map<ActionType, ActionPriority> actions = new LinkedHashMap<>();
 
         private Builder(String uid, String producedBy, RuleInput<IN> input) {
@@ -226,8 +239,14 @@ public final class Rule<IN> {
             return this;
         }
 
-        public Builder<IN> commands(String... names) {
-            commands.addAll(List.of(names));
+        /** Slash commands the rule handles; a name once per rule. */
+        public Builder<IN> command(SlashCommand... declared) {
+            for (SlashCommand c : declared) {
+                if (commands.put(c.name(), c) != null) {
+                    throw new IllegalArgumentException(
+                            "rule " + uid + " declares " + c.written() + " twice");
+                }
+            }
             return this;
         }
 

@@ -8,6 +8,9 @@ import io.repostream.flink.functions.ItemKey;
 import io.repostream.flink.functions.SlaDeadlineFunction;
 import io.repostream.flink.functions.TriageLabelFunction;
 import io.repostream.flink.prediction.CiSuccessPredictor;
+import io.repostream.flink.rules.commands.CommandRegistry;
+import io.repostream.flink.rules.commands.LabelCommands;
+import io.repostream.flink.rules.commands.SlashCommandFunction;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
@@ -42,7 +45,8 @@ public final class Rules {
                     .fields(ITEM_NUMBER)
                     .fields("/issue/labels/name", "/issue/user/login")
                     .policySection("triage")
-                    .emits(ActionPriority.ROUTINE, ActionType.ADD_LABELS)
+                    .command(LabelCommands.LABEL, LabelCommands.UNLABEL)
+                    .emits(ActionPriority.ROUTINE, ActionType.ADD_LABELS, ActionType.REMOVE_LABEL)
                     .build();
 
     public static final Rule<GitHubEvent> SLA =
@@ -124,8 +128,33 @@ public final class Rules {
                     .emits(ActionPriority.RERUN, ActionType.RERUN_FAILED_JOBS)
                     .build();
 
+    /**
+     * The job's one slash-command framework: parses comments, has the commenter's permission read
+     * (a read action, answered by an enrichment event for the same item), and routes each command
+     * to the rule that declares it ({@link Rule#slashCommands()}). Its own actions are the read and
+     * the one reply to commands not done; the commands' actions are their rules'.
+     */
+    public static final Rule<GitHubEvent> SLASH_COMMANDS =
+            Rule.builder("slash-commands", SlashCommandFunction.RULE, ITEM_EVENTS)
+                    .function(() -> new SlashCommandFunction(CommandRegistry.of(Rules.REGISTERED)))
+                    .events("issue_comment", SlashCommandFunction.PERMISSION_READ.wireName())
+                    .fields(ITEM_NUMBER)
+                    .fields(
+                            "/comment/id",
+                            "/comment/body",
+                            "/comment/user/login",
+                            "/comment/user/type",
+                            "/enrichment")
+                    .policySection("commands")
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            SlashCommandFunction.PERMISSION_READ,
+                            ActionType.CREATE_COMMENT)
+                    .build();
+
     /** Every rule the job runs, in build order. */
-    public static final List<Rule<?>> REGISTERED = List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY);
+    public static final List<Rule<?>> REGISTERED =
+            List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY, SLASH_COMMANDS);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and

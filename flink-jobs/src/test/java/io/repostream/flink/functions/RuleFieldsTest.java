@@ -70,7 +70,13 @@ class RuleFieldsTest {
 
     @Test
     void theUnionOfTheRegisteredRulesFieldsKeepsWhatTheHandKeptProjectionKept() {
-        assertThat(RuleFields.KEPT).isEqualTo(HAND_KEPT);
+        // plus what the slash-command framework added: the comment and the enrichment it reads
+        assertThat(RuleFields.KEPT)
+                .isEqualTo(
+                        PayloadProjection.union(
+                                HAND_KEPT,
+                                io.repostream.flink.rules.PayloadFields.spec(
+                                        List.of("/comment/id", "/comment/body", "/enrichment"))));
     }
 
     @Test

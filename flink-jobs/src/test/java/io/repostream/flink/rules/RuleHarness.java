@@ -137,12 +137,28 @@ public final class RuleHarness {
             rule.onTimer(timestamp, ctx, checked(out));
         }
 
+        /**
+         * The rule's own actions, and for the command framework the actions of the commands it
+         * routes: as the rule that declares the command, of a type that rule declares.
+         */
+        private boolean declares(ActionRecord action) {
+            if (action.producedBy().equals(descriptor.producedBy())) {
+                return descriptor.priority(action.type()) != null;
+            }
+            return descriptor == Rules.SLASH_COMMANDS
+                    && Rules.REGISTERED.stream()
+                            .anyMatch(
+                                    r ->
+                                            r.producedBy().equals(action.producedBy())
+                                                    && !r.slashCommands().isEmpty()
+                                                    && r.priority(action.type()) != null);
+        }
+
         private Collector<ActionRecord> checked(Collector<ActionRecord> out) {
             return new Collector<>() {
                 @Override
                 public void collect(ActionRecord action) {
-                    if (!action.producedBy().equals(descriptor.producedBy())
-                            || descriptor.priority(action.type()) == null) {
+                    if (!declares(action)) {
                         throw new AssertionError(
                                 descriptor
                                         + " declares its actions as "

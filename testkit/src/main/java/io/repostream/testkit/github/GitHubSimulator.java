@@ -363,6 +363,28 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code login} a collaborator of {@code repo} with {@code role}: {@code read}, {@code
+     * triage}, {@code write}, {@code maintain} or {@code admin} (GitHub's base roles); {@code null}
+     * removes them. The owner of a user-owned repository is its admin without this.
+     */
+    public void setCollaborator(String repo, String login, String role) {
+        if (role != null && !CollaboratorRoutes.ROLES.contains(role)) {
+            throw new IllegalArgumentException(
+                    "a role is one of " + CollaboratorRoutes.ROLES + ", got " + role);
+        }
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            state.user(login);
+            String key = login.toLowerCase(java.util.Locale.ROOT);
+            if (role == null) {
+                r.collaborators.remove(key);
+            } else {
+                r.collaborators.put(key, role);
+            }
+        }
+    }
+
     /** Defines a label in a repository (adding an undefined label defines it as well). */
     public void createLabel(String repo, String name, String color) {
         synchronized (state) {

@@ -28,6 +28,13 @@ final class SimulatedRepo {
     final java.util.Set<Integer> deletedIssues = new java.util.HashSet<>();
 
     final Map<Long, SimulatedComment> comments = new LinkedHashMap<>();
+
+    /**
+     * Collaborators by lowercase login, with their role ({@code read}, {@code triage}, {@code
+     * write}, {@code maintain}, {@code admin}).
+     */
+    final Map<String, String> collaborators = new LinkedHashMap<>();
+
     final TreeMap<Long, SimulatedWorkflowRun> runs = new TreeMap<>();
 
     /** Collaborators' roles by lowercase login: read, triage, write, maintain, admin. */

@@ -15,6 +15,7 @@ final class SimulatorRoutes {
         ActionsRoutes actions = new ActionsRoutes(state, json);
         AppRoutes app = new AppRoutes(state, json);
         HookRoutes hooks = new HookRoutes(state, json, new HookSender());
+        CollaboratorRoutes collaborators = new CollaboratorRoutes(state, json);
         String repo = "/repos/{owner}/{repo}";
         String issue = repo + "/issues/{issue_number}";
         String comment = repo + "/issues/comments/{comment_id}";
@@ -29,6 +30,7 @@ final class SimulatorRoutes {
                 .get(repo, repos::get)
                 .get(repo + "/events", repos::events)
                 .get(repo + "/labels", labels::listForRepo)
+                .get(repo + "/collaborators/{username}/permission", collaborators::permission)
                 .get(comment, comments::get)
                 .patch(comment, comments::update)
                 .delete(comment, comments::delete)

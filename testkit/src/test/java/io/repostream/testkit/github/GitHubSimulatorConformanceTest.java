@@ -204,6 +204,14 @@ class GitHubSimulatorConformanceTest {
                 step("GET /repos/{owner}/{repo}", 404, () -> http.get("/repos/octo/nothing")),
                 step("GET /repos/{owner}/{repo}/labels", 200, () -> http.get(REPO + "/labels")),
                 step(
+                        "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+                        200,
+                        () -> http.get(REPO + "/collaborators/bob/permission")),
+                step(
+                        "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+                        404,
+                        () -> http.get(REPO + "/collaborators/nobody-known/permission")),
+                step(
                         "GET /repos/{owner}/{repo}/issues",
                         200,
                         () -> http.get(REPO + "/issues?state=all&per_page=1")),

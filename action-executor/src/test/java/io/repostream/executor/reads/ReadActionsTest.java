@@ -1,0 +1,299 @@
+package io.repostream.executor.reads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.executor.ActionExecutor;
+import io.repostream.executor.support.Actions;
+import io.repostream.executor.support.ExecutorConfigs;
+import io.repostream.executor.support.ExecutorProcess;
+import io.repostream.executor.support.KafkaTopics;
+import io.repostream.executor.support.Policies;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.EventSource;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.topics.Topics;
+import io.repostream.testkit.github.GitHubSimulator;
+import io.repostream.testkit.junit.KafkaAndGitHub;
+import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Reads as actions through the broker and the simulator: the result comes back on {@code
+ * github.events.v1} as an enrichment event keyed by repo and correlated by the read's action id,
+ * the read is audited {@code read}, a second read of the same resource is conditional and reuses a
+ * 304, a refusal comes back as a result too, and a read replayed after a restart writes nothing
+ * twice.
+ */
+@ExtendWith(KafkaAndGitHub.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ReadActionsTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String RULE = "slash-commands@1";
+
+    private static EmbeddedKafkaBroker kafka;
+    private static GitHubSimulator github;
+    private static KafkaTopics topics;
+    private static String group;
+    private static ActionExecutor executor;
+
+    @BeforeAll
+    static void start(EmbeddedKafkaBroker broker, GitHubSimulator simulator) {
+        kafka = broker;
+        github = simulator;
+        github.removeLimits();
+        topics = new KafkaTopics(kafka);
+        group = "reads-" + UUID.randomUUID();
+        executor = ActionExecutor.start(ExecutorConfigs.forSimulator(kafka, github, group));
+        await().atMost(WAIT).until(executor::ready);
+    }
+
+    @AfterAll
+    static void stop() {
+        executor.close();
+        topics.close();
+    }
+
+    private static String newRepo() {
+        String repo = "acme/reads-" + UUID.randomUUID().toString().substring(0, 8);
+        github.createRepo(repo);
+        topics.send(Policies.everyActionType(repo, 1000));
+        return repo;
+    }
+
+    private static ActionRecord permissionOf(String repo, int issue, String username) {
+        return Actions.builder(
+                        ActionType.READ_COLLABORATOR_PERMISSION,
+                        repo,
+                        issue,
+                        Actions.params().put("username", username))
+                .id(RULE + ":" + repo + "#" + issue + ":" + UUID.randomUUID())
+                .producedBy(RULE)
+                .build();
+    }
+
+    /** Every enrichment event of {@code repo} so far (read_committed). */
+    private static List<GitHubEvent> results(String repo, int atLeast) {
+        return kafka.consume(Topics.EVENTS, Math.max(1, atLeast), WAIT).stream()
+                .map(r -> r.value())
+                .filter(e -> repo.equals(e.repo()))
+                .toList();
+    }
+
+    private static GitHubEvent resultOf(ActionRecord read) {
+        return await().atMost(WAIT)
+                .until(
+                        () ->
+                                results(read.repo(), 1).stream()
+                                        .filter(
+                                                e ->
+                                                        e.eventId()
+                                                                .equals(
+                                                                        "enrichment:"
+                                                                                + read.actionId()))
+                                        .findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+    }
+
+    static Stream<Arguments> roles() {
+        return Stream.of(
+                Arguments.of("read", "read"),
+                Arguments.of("triage", "read"),
+                Arguments.of("write", "write"),
+                Arguments.of("maintain", "write"),
+                Arguments.of("admin", "admin"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("roles")
+    void theResultComesBackAsAnEnrichmentEventForTheRuleThatAsked(String role, String legacy) {
+        String repo = newRepo();
+        int issue = github.createIssue(repo, "Hi", "", "alice");
+        github.setCollaborator(repo, "carol", role);
+        ActionRecord read = permissionOf(repo, issue, "carol");
+
+        topics.send(read);
+
+        AuditRecord audit = topics.awaitAudit(read.actionId(), AuditOutcome.READ, WAIT);
+        GitHubEvent result = resultOf(read);
+        JsonNode e = result.payload().path("enrichment");
+        assertThat(result.source()).isEqualTo(EventSource.ENRICHMENT);
+        assertThat(result.key()).isEqualTo(repo);
+        assertThat(result.type()).isEqualTo("read_collaborator_permission");
+        assertThat(result.payload().path("issue").path("number").asInt()).isEqualTo(issue);
+        assertThat(e.path("action_id").asText()).isEqualTo(read.actionId());
+        assertThat(e.path("requested_by").asText()).isEqualTo(RULE);
+        assertThat(e.path("outcome").asText()).isEqualTo("read");
+        assertThat(e.path("result").path("role_name").asText()).isEqualTo(role);
+        assertThat(e.path("result").path("permission").asText()).isEqualTo(legacy);
+        assertThat(audit.githubStatus()).isEqualTo(200);
+        assertThat(audit.before()).isNull();
+        assertThat(topics.snapshots(read.actionId())).isEmpty();
+    }
+
+    @Test
+    void aSecondReadOfTheSameResourceIsConditionalAndReusesTheCachedAnswerOnA304() {
+        String repo = newRepo();
+        int issue = github.createIssue(repo, "Hi", "", "alice");
+        github.setCollaborator(repo, "dora", "triage");
+        ActionRecord first = permissionOf(repo, issue, "dora");
+        ActionRecord second = permissionOf(repo, issue, "Dora");
+        double cachedBefore = readCount(ReadMetrics.Result.CACHED);
+
+        topics.send(first);
+        topics.awaitAudit(first.actionId(), AuditOutcome.READ, WAIT);
+        topics.send(second);
+        AuditRecord again = topics.awaitAudit(second.actionId(), AuditOutcome.READ, WAIT);
+
+        JsonNode e = resultOf(second).payload().path("enrichment");
+        assertThat(again.githubStatus()).isEqualTo(304);
+        assertThat(e.path("from_cache").asBoolean()).isTrue();
+        assertThat(e.path("result").path("role_name").asText()).isEqualTo("triage");
+        assertThat(readCount(ReadMetrics.Result.CACHED)).isEqualTo(cachedBefore + 1);
+    }
+
+    @Test
+    void aRefusedReadComesBackAsAFailedResultSoTheRuleIsNotLeftWaiting() {
+        String repo = newRepo();
+        int issue = github.createIssue(repo, "Hi", "", "alice");
+        ActionRecord unknown = permissionOf(repo, issue, "nobody-at-all");
+        ActionRecord invalid = permissionOf(repo, issue, "not a login");
+
+        topics.send(unknown);
+        topics.send(invalid);
+
+        AuditRecord notFound = topics.awaitAudit(unknown.actionId(), AuditOutcome.FAILED, WAIT);
+        AuditRecord refused = topics.awaitAudit(invalid.actionId(), AuditOutcome.FAILED, WAIT);
+        assertThat(notFound.githubStatus()).isEqualTo(404);
+        assertThat(resultOf(unknown).payload().path("enrichment").path("status").asInt())
+                .isEqualTo(404);
+        assertThat(resultOf(invalid).payload().path("enrichment").path("outcome").asText())
+                .isEqualTo("failed");
+        assertThat(refused.error()).startsWith("invalid read: params.username");
+        assertThat(github.requests()).noneMatch(r -> r.contains("not a login"));
+    }
+
+    @Test
+    void aReadReplayedAfterARestartIsNotReadOrWrittenAgain() {
+        String repo = newRepo();
+        int issue = github.createIssue(repo, "Hi", "", "alice");
+        github.setCollaborator(repo, "erin", "write");
+        ActionRecord read = permissionOf(repo, issue, "erin");
+        topics.send(read);
+        topics.awaitAudit(read.actionId(), AuditOutcome.READ, WAIT);
+
+        executor.close();
+        executor = ActionExecutor.start(ExecutorConfigs.forSimulator(kafka, github, group));
+        await().atMost(WAIT).until(executor::ready);
+        long requestsBefore = github.requestCount();
+        topics.send(read);
+
+        topics.awaitAudit(read.actionId(), AuditOutcome.SKIPPED_DUPLICATE, WAIT);
+        assertThat(results(repo, 1))
+                .filteredOn(e -> e.eventId().equals("enrichment:" + read.actionId()))
+                .hasSize(1);
+        assertThat(topics.audits(read.actionId()))
+                .extracting(AuditRecord::outcome)
+                .containsExactly(AuditOutcome.READ, AuditOutcome.SKIPPED_DUPLICATE);
+        assertThat(github.requestCount()).isEqualTo(requestsBefore);
+    }
+
+    @Test
+    void aReadCutShortByAKillIsReadAgainAfterTheRestartAndItsResultWrittenOnce() throws Exception {
+        String repo = newRepo();
+        int issue = github.createIssue(repo, "Hi", "", "alice");
+        github.setCollaborator(repo, "fred", "maintain");
+        ActionRecord read = permissionOf(repo, issue, "fred");
+        Path tokenFile = Files.createTempFile("gh-token", ".txt");
+        Files.writeString(tokenFile, GitHubSimulator.DEFAULT_TOKEN);
+        String crashGroup = "reads-kill9-" + UUID.randomUUID();
+        List<String> args =
+                List.of(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--github-api-url",
+                        github.baseUrl(),
+                        "--github-token-file",
+                        tokenFile.toString(),
+                        "--group-id",
+                        crashGroup,
+                        "--instance-id",
+                        crashGroup + "-0",
+                        "--admin-port",
+                        "-1",
+                        "--write-spacing",
+                        "PT0S");
+        // the class's executor (another group) would read it too: only the crashing one may
+        executor.close();
+        github.setResponseDelay(Duration.ofSeconds(20));
+        github.resetMaxConcurrentRequests();
+        try (ExecutorProcess process =
+                ExecutorProcess.start(args, Path.of("target", "reads-kill9-executor.log"))) {
+            topics.send(read);
+            // GitHub has the read and has not answered: the executor dies in the middle of it
+            await().atMost(Duration.ofSeconds(60)).until(() -> github.maxConcurrentRequests() >= 1);
+            process.kill();
+        } finally {
+            github.setResponseDelay(Duration.ZERO);
+        }
+        assertThat(topics.audits(read.actionId())).isEmpty();
+
+        try (ActionExecutor restarted =
+                ActionExecutor.start(
+                        ExecutorConfigs.forSimulator(kafka, github, crashGroup)
+                                .withInstanceId(crashGroup + "-0"))) {
+            topics.awaitAudit(read.actionId(), AuditOutcome.READ, WAIT);
+        }
+
+        assertThat(results(repo, 1))
+                .filteredOn(e -> e.eventId().equals("enrichment:" + read.actionId()))
+                .singleElement()
+                .satisfies(
+                        e ->
+                                assertThat(
+                                                e.payload()
+                                                        .path("enrichment")
+                                                        .path("result")
+                                                        .path("role_name")
+                                                        .asText())
+                                        .isEqualTo("maintain"));
+        assertThat(topics.audits(read.actionId()))
+                .extracting(AuditRecord::outcome)
+                .containsExactly(AuditOutcome.READ);
+        executor = ActionExecutor.start(ExecutorConfigs.forSimulator(kafka, github, group));
+        await().atMost(WAIT).until(executor::ready);
+    }
+
+    private static double readCount(ReadMetrics.Result result) {
+        String line =
+                executor.metrics()
+                        .scrape()
+                        .lines()
+                        .filter(
+                                l ->
+                                        l.startsWith("repostream_executor_reads_total{")
+                                                && l.contains("result=\"" + result.label + "\""))
+                        .findFirst()
+                        .orElseThrow();
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+}

@@ -1,0 +1,55 @@
+package io.repostream.flink.rules.commands;
+
+import io.repostream.flink.rules.Rule;
+import java.io.Serializable;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every slash command of the job and the rule that declares it: the framework routes a parsed
+ * command by name. Two rules cannot declare the same command.
+ */
+public final class CommandRegistry implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** A command with the {@code produced_by} of the rule that declares it. */
+    public record Declared(SlashCommand command, String producedBy) implements Serializable {}
+
+    private final LinkedHashMap<String, Declared> byName = new LinkedHashMap<>();
+
+    /** The commands {@code rules} declare. */
+    public static CommandRegistry of(Collection<? extends Rule<?>> rules) {
+        CommandRegistry registry = new CommandRegistry();
+        for (Rule<?> rule : rules) {
+            for (SlashCommand c : rule.slashCommands()) {
+                Declared previous =
+                        registry.byName.put(c.name(), new Declared(c, rule.producedBy()));
+                if (previous != null) {
+                    throw new IllegalArgumentException(
+                            c.written()
+                                    + " is declared by "
+                                    + previous.producedBy()
+                                    + " and "
+                                    + rule.producedBy());
+                }
+            }
+        }
+        return registry;
+    }
+
+    public Optional<Declared> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** Every command by name, in declaration order. */
+    public Map<String, Declared> all() {
+        return Map.copyOf(byName);
+    }
+
+    /** {@code /label, /unlabel}: what the reply to an unknown command lists. */
+    public String written() {
+        return String.join(", ", byName.values().stream().map(d -> d.command().written()).toList());
+    }
+}

@@ -1,0 +1,74 @@
+package io.repostream.flink.rules.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.RepoPolicy;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A slash command a rule handles, as its descriptor declares it ({@code Rule.Builder#command}): its
+ * name, the repository permission it needs, a one-line usage, and what it does. The framework
+ * ({@link SlashCommandFunction}) parses comments, checks the commenter's permission as GitHub
+ * reports it, and calls {@link #handler} only for a commenter who has {@link #needs}; the actions
+ * come out as the declaring rule's ({@code produced_by}, priority).
+ *
+ * @param name without the slash, lowercase ({@code label})
+ * @param needs the least repository permission the command needs
+ * @param usage how to write it, for the reply to a mistaken one ({@code /label NAME...})
+ * @param handler what the command does
+ */
+public record SlashCommand(String name, RepoPermission needs, String usage, Handler handler)
+        implements Serializable {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
+
+    public SlashCommand {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "a command's name is lowercase letters, digits and hyphens, got " + name);
+        }
+        Objects.requireNonNull(needs, "needs");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(handler, "handler of /" + name);
+    }
+
+    /** What a command does, given who wrote it where: the actions to propose. */
+    @FunctionalInterface
+    public interface Handler extends Serializable {
+        /**
+         * @throws IllegalArgumentException when the arguments are unusable; its message is the
+         *     reply (with the usage)
+         */
+        List<Effect> handle(Invocation invocation);
+    }
+
+    /**
+     * One command as written, with what the framework knows.
+     *
+     * @param repo lowercase {@code owner/repo}
+     * @param number the issue or pull request
+     * @param args the arguments as written
+     * @param author the commenter's login
+     * @param policy the repo's policy
+     */
+    public record Invocation(
+            String repo, long number, List<String> args, String author, RepoPolicy policy) {}
+
+    /**
+     * One action a command proposes on the item it was written on.
+     *
+     * @param type the action type (the declaring rule declares it, with a priority)
+     * @param params its parameters
+     * @param reason in words a maintainer reads
+     */
+    public record Effect(ActionType type, ObjectNode params, String reason) {}
+
+    /** The command as it is written, {@code /label}. */
+    public String written() {
+        return "/" + name.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,342 @@
+package io.repostream.flink.rules.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.repostream.flink.functions.Accounts;
+import io.repostream.flink.functions.PolicyAwareFunction;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.EventSource;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rule {@code slash-commands@1}: the job's one slash-command framework. Keyed by item ({@code
+ * owner/repo#12}).
+ *
+ * <ol>
+ *   <li>A new comment ({@code issue_comment.created}, not by a bot) is parsed ({@link
+ *       SlashCommandParser}). Commands no rule declares are unknown. When none is known, the
+ *       framework replies once, naming them and the known ones.
+ *   <li>Otherwise the commands wait in keyed state while the framework asks the executor to read
+ *       the commenter's permission on the repository ({@code read_collaborator_permission}, a read
+ *       action): rights come from GitHub, never from the comment (its {@code author_association}).
+ *   <li>The read's result comes back as an enrichment event for this item, matched by the read's
+ *       action id. Each command whose declaring rule's {@link SlashCommand#needs} the permission
+ *       includes is handed to that rule's handler, and what it returns is proposed as that rule's
+ *       actions. Unknown, refused and mistaken commands of the comment get one reply together,
+ *       never one per rule or per command.
+ * </ol>
+ *
+ * <p>Action ids derive from the comment's id, so a comment delivered twice (webhook and poller)
+ * proposes the same ids, which the executor applies once. The pending entry is removed when the
+ * result arrives; one whose result never comes is garbage collected after {@link
+ * #PENDING_RETENTION}.
+ */
+public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SlashCommandFunction.class);
+
+    public static final String RULE = "slash-commands@1";
+
+    /** The read the framework asks for. */
+    public static final ActionType PERMISSION_READ = ActionType.READ_COLLABORATOR_PERMISSION;
+
+    /** Garbage collection for reads whose result never comes; not a business rule. */
+    static final Duration PENDING_RETENTION = Duration.ofDays(1);
+
+    private final CommandRegistry commands;
+
+    private transient MapState<String, String> pending;
+    private transient Counter refusedCommands;
+    private transient Counter unknownCommands;
+
+    public SlashCommandFunction(CommandRegistry commands) {
+        this.commands = commands;
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        MapStateDescriptor<String, String> descriptor =
+                new MapStateDescriptor<>("pending-commands", Types.STRING, Types.STRING);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(PENDING_RETENTION).build());
+        pending = getRuntimeContext().getMapState(descriptor);
+        refusedCommands = getRuntimeContext().getMetricGroup().counter("refusedCommands");
+        unknownCommands = getRuntimeContext().getMetricGroup().counter("unknownCommands");
+    }
+
+    @Override
+    public void processElement(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        if (event.source() == EventSource.ENRICHMENT
+                && PERMISSION_READ.wireName().equals(event.type())) {
+            onPermission(event, ctx, out);
+        } else if ("issue_comment".equals(event.type()) && "created".equals(event.action())) {
+            onComment(event, ctx, out);
+        }
+    }
+
+    private void onComment(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        JsonNode comment = event.payload().path("comment");
+        JsonNode user = comment.path("user");
+        String author = user.path("login").asText("");
+        if (author.isEmpty() || Accounts.isBot(user) || !comment.path("id").canConvertToLong()) {
+            return; // our own replies, other bots, and payloads without a commenter
+        }
+        List<SlashCommandParser.Parsed> parsed =
+                SlashCommandParser.parse(comment.path("body").asText(""));
+        if (parsed.isEmpty()) {
+            return;
+        }
+        String item = ctx.getCurrentKey();
+        long commentId = comment.path("id").asLong();
+        RepoPolicy policy = policy(ctx, event.repo());
+        if (Accounts.ignored(policy, author)) {
+            return;
+        }
+        List<SlashCommandParser.Parsed> known = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (SlashCommandParser.Parsed c : parsed) {
+            if (commands.find(c.name()).isPresent()) {
+                known.add(c);
+            } else {
+                unknown.add(c.line());
+            }
+        }
+        unknownCommands.inc(unknown.size());
+        Reply reply = new Reply(author);
+        unknown.forEach(reply::unknown);
+        if (known.isEmpty()) {
+            out.collect(reply(event, item, commentId, reply.text(commands), policy));
+            return;
+        }
+        String readId = RULE + ":" + item + ":comment:" + commentId + ":permission";
+        pending.put(
+                readId, new Pending(commentId, author, event.eventId(), known, unknown).toJson());
+        out.collect(permissionRead(event, item, readId, author, commentId));
+    }
+
+    private void onPermission(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        JsonNode e = event.payload().path("enrichment");
+        if (!RULE.equals(e.path("requested_by").asText())) {
+            return;
+        }
+        String readId = e.path("action_id").asText();
+        String json = pending.get(readId);
+        if (json == null) {
+            LOG.info(
+                    "{}: no commands wait for read {} (answered before, or expired)", RULE, readId);
+            return;
+        }
+        pending.remove(readId);
+        Pending p = Pending.fromJson(json);
+        String item = ctx.getCurrentKey();
+        RepoPolicy policy = policy(ctx, event.repo());
+        Reply reply = new Reply(p.author());
+        p.unknownLines().forEach(reply::unknown);
+        Optional<RepoPermission> permission =
+                "read".equals(e.path("outcome").asText())
+                        ? Optional.of(RepoPermission.of(e.path("result")))
+                        : Optional.empty();
+        long number = event.payload().path("issue").path("number").asLong();
+        int index = 0;
+        for (SlashCommandParser.Parsed c : p.commands()) {
+            index++;
+            CommandRegistry.Declared declared = commands.find(c.name()).orElseThrow();
+            SlashCommand command = declared.command();
+            if (permission.isEmpty()) {
+                reply.notChecked(c.line(), e.path("error").asText("the read failed"));
+                continue;
+            }
+            if (!permission.get().includes(command.needs())) {
+                refusedCommands.inc();
+                reply.refused(c.line(), command.needs(), permission.get());
+                continue;
+            }
+            List<SlashCommand.Effect> effects;
+            try {
+                effects =
+                        command.handler()
+                                .handle(
+                                        new SlashCommand.Invocation(
+                                                event.repo(),
+                                                number,
+                                                c.args(),
+                                                p.author(),
+                                                policy));
+            } catch (IllegalArgumentException mistaken) {
+                reply.mistaken(c.line(), mistaken.getMessage(), command.usage());
+                continue;
+            }
+            int n = 0;
+            for (SlashCommand.Effect effect : effects) {
+                out.collect(
+                        effect(
+                                event,
+                                item,
+                                number,
+                                p,
+                                declared,
+                                effect,
+                                index + "." + ++n,
+                                c,
+                                policy));
+            }
+        }
+        if (!reply.isEmpty()) {
+            out.collect(reply(event, item, p.commentId(), reply.text(commands), policy));
+        }
+    }
+
+    private static ActionRecord permissionRead(
+            GitHubEvent comment, String item, String readId, String author, long commentId) {
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("username", author);
+        return new ActionRecord(
+                readId,
+                comment.repo(),
+                number(item),
+                PERMISSION_READ,
+                params,
+                "slash commands of @" + author + " in comment " + commentId + " on " + item,
+                List.of("event " + comment.eventId() + ": issue_comment.created"),
+                1.0,
+                RULE,
+                List.of(comment.eventId()),
+                comment.installationId(),
+                comment.occurredAt(),
+                null,
+                null,
+                false);
+    }
+
+    private static ActionRecord effect(
+            GitHubEvent result,
+            String item,
+            long number,
+            Pending p,
+            CommandRegistry.Declared declared,
+            SlashCommand.Effect effect,
+            String position,
+            SlashCommandParser.Parsed command,
+            RepoPolicy policy) {
+        return new ActionRecord(
+                declared.producedBy()
+                        + ":"
+                        + item
+                        + ":comment:"
+                        + p.commentId()
+                        + ":"
+                        + position
+                        + ":"
+                        + effect.type().wireName(),
+                result.repo(),
+                number,
+                effect.type(),
+                effect.params(),
+                effect.reason() + " (" + command.line() + ")",
+                List.of(
+                        "event " + p.eventId() + ": " + command.line(),
+                        "event " + result.eventId() + ": permission of @" + p.author()),
+                1.0,
+                declared.producedBy(),
+                List.of(p.eventId(), result.eventId()),
+                result.installationId(),
+                result.occurredAt(),
+                null,
+                null,
+                policy.dryRun());
+    }
+
+    private static ActionRecord reply(
+            GitHubEvent cause, String item, long commentId, String body, RepoPolicy policy) {
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("body", body);
+        return new ActionRecord(
+                RULE + ":" + item + ":comment:" + commentId + ":reply",
+                cause.repo(),
+                number(item),
+                ActionType.CREATE_COMMENT,
+                params,
+                "a slash command in comment " + commentId + " on " + item + " was not done",
+                List.of("event " + cause.eventId()),
+                1.0,
+                RULE,
+                List.of(cause.eventId()),
+                cause.installationId(),
+                cause.occurredAt(),
+                null,
+                null,
+                policy.dryRun());
+    }
+
+    private static long number(String item) {
+        return Long.parseLong(item.substring(item.lastIndexOf('#') + 1));
+    }
+
+    /** The commands of one comment waiting for the commenter's permission. */
+    record Pending(
+            long commentId,
+            String author,
+            String eventId,
+            List<SlashCommandParser.Parsed> commands,
+            List<String> unknownLines) {
+
+        String toJson() {
+            ObjectNode node = JsonNodeFactory.instance.objectNode();
+            node.put("comment_id", commentId);
+            node.put("author", author);
+            node.put("event_id", eventId);
+            ArrayNode cs = node.putArray("commands");
+            for (SlashCommandParser.Parsed c : commands) {
+                ObjectNode o = cs.addObject().put("name", c.name()).put("line", c.line());
+                c.args().forEach(o.putArray("args")::add);
+            }
+            unknownLines.forEach(node.putArray("unknown")::add);
+            return node.toString();
+        }
+
+        static Pending fromJson(String json) {
+            try {
+                JsonNode node = Json.mapper().readTree(json);
+                List<SlashCommandParser.Parsed> cs = new ArrayList<>();
+                for (JsonNode c : node.path("commands")) {
+                    List<String> args = new ArrayList<>();
+                    c.path("args").forEach(a -> args.add(a.asText()));
+                    cs.add(
+                            new SlashCommandParser.Parsed(
+                                    c.path("name").asText(), args, c.path("line").asText()));
+                }
+                List<String> unknown = new ArrayList<>();
+                node.path("unknown").forEach(u -> unknown.add(u.asText()));
+                return new Pending(
+                        node.path("comment_id").asLong(),
+                        node.path("author").asText(),
+                        node.path("event_id").asText(),
+                        cs,
+                        unknown);
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable pending commands: " + json, e);
+            }
+        }
+    }
+}

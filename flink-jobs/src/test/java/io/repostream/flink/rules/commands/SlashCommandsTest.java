@@ -1,0 +1,238 @@
+package io.repostream.flink.rules.commands;
+
+import static io.repostream.flink.Events.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.repostream.flink.Events;
+import io.repostream.flink.rules.RuleHarness;
+import io.repostream.flink.rules.Rules;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.EventSource;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoPolicy;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The slash-command framework as the job runs it (the rule's declared fields, its descriptor's
+ * checks): a comment's commands wait for the commenter's permission as GitHub reports it, then go
+ * to the rule that declares them; whatever is not done gets one reply per comment.
+ */
+class SlashCommandsTest {
+    private static final String REPO = "octo-org/widgets";
+    private static final int ISSUE = 12;
+    private static final String ITEM = REPO + "#" + ISSUE;
+
+    private KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
+            harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = RuleHarness.of(Rules.SLASH_COMMANDS);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static GitHubEvent comment(String login, String userType, String body) {
+        GitHubEvent c = Events.comment(REPO, ISSUE, login, userType, T0);
+        ObjectNode comment = (ObjectNode) c.payload().get("comment");
+        comment.put("body", body);
+        comment.put("id", 777L);
+        // what a commenter's association says must not matter: only GitHub's answer does
+        comment.put("author_association", "OWNER");
+        return c;
+    }
+
+    private static GitHubEvent permission(ActionRecord read, String role, String legacy) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.putObject("issue").put("number", ISSUE);
+        ObjectNode e = payload.putObject("enrichment");
+        e.put("read", read.type().wireName());
+        e.put("action_id", read.actionId());
+        e.put("requested_by", read.producedBy());
+        e.put("outcome", role == null ? "failed" : "read");
+        if (role == null) {
+            e.put("status", 404);
+            e.put("error", "Not Found");
+        } else {
+            e.putObject("result").put("role_name", role).put("permission", legacy);
+        }
+        return new GitHubEvent(
+                "enrichment:" + read.actionId(),
+                EventSource.ENRICHMENT,
+                read.type().wireName(),
+                e.path("outcome").asText(),
+                REPO,
+                null,
+                42L,
+                T0.plusSeconds(1),
+                T0.plusSeconds(1),
+                payload);
+    }
+
+    /** The comment, then GitHub's answer to the read it asked for; returns every action. */
+    private List<ActionRecord> run(String body, String role, String legacy) throws Exception {
+        harness.processElement(comment("carol", "User", body), T0.toEpochMilli());
+        List<ActionRecord> first = List.copyOf(harness.extractOutputValues());
+        ActionRecord read =
+                first.stream()
+                        .filter(a -> a.type() == ActionType.READ_COLLABORATOR_PERMISSION)
+                        .findFirst()
+                        .orElse(null);
+        if (read != null) {
+            harness.processElement(permission(read, role, legacy), T0.toEpochMilli() + 1000);
+        }
+        return List.copyOf(harness.extractOutputValues());
+    }
+
+    private long pendingEntries() throws Exception {
+        KeyedStateBackend<Object> backend =
+                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        try (var keys = backend.getKeys("pending-commands", VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
+    }
+
+    private static List<String> summary(List<ActionRecord> actions) {
+        return actions.stream()
+                .map(
+                        a ->
+                                a.type().wireName()
+                                        + " "
+                                        + a.producedBy()
+                                        + " "
+                                        + (a.type() == ActionType.CREATE_COMMENT
+                                                ? "reply"
+                                                : a.params().toString()))
+                .toList();
+    }
+
+    static Stream<Arguments> cases() {
+        String read = "read_collaborator_permission slash-commands@1 {\"username\":\"carol\"}";
+        String reply = "create_comment slash-commands@1 reply";
+        return Stream.of(
+                Arguments.of(
+                        "/label bug",
+                        "triage",
+                        "read",
+                        List.of(read, "add_labels triage-label@1 {\"labels\":[\"bug\"]}")),
+                Arguments.of(
+                        "/label bug \"good first issue\"",
+                        "maintain",
+                        "write",
+                        List.of(
+                                read,
+                                "add_labels triage-label@1"
+                                        + " {\"labels\":[\"bug\",\"good first issue\"]}")),
+                Arguments.of(
+                        "/unlabel bug",
+                        "admin",
+                        "admin",
+                        List.of(read, "remove_label triage-label@1 {\"label\":\"bug\"}")),
+                Arguments.of("/label bug", "read", "read", List.of(read, reply)),
+                Arguments.of("/label bug", null, null, List.of(read, reply)),
+                Arguments.of("/label", "write", "write", List.of(read, reply)),
+                Arguments.of("/frobnicate now", "admin", "admin", List.of(reply)),
+                Arguments.of(
+                        "/frobnicate\n/label bug\n/unlabel a b",
+                        "triage",
+                        "read",
+                        List.of(read, "add_labels triage-label@1 {\"labels\":[\"bug\"]}", reply)),
+                Arguments.of("no command here", "admin", "admin", List.of()),
+                Arguments.of("```\n/label bug\n```", "admin", "admin", List.of()),
+                Arguments.of("> /label bug", "admin", "admin", List.of()));
+    }
+
+    @ParameterizedTest(name = "{0} by {1}")
+    @MethodSource("cases")
+    void aCommandIsDoneOnlyWithThePermissionGitHubReportsAndAnythingElseGetsOneReply(
+            String body, String role, String legacy, List<String> expected) throws Exception {
+        List<ActionRecord> actions = run(body, role, legacy);
+
+        assertThat(summary(actions)).containsExactlyElementsOf(expected);
+        assertThat(actions).allSatisfy(a -> assertThat(a.repo()).isEqualTo(REPO));
+        assertThat(actions).allSatisfy(a -> assertThat(a.target()).isEqualTo(ISSUE));
+        assertThat(pendingEntries()).isZero();
+    }
+
+    @Test
+    void theReplyToARefusalSaysWhatIsNeededAndWhatTheCommenterHas() throws Exception {
+        List<ActionRecord> actions = run("/label bug\n/nope", "read", "read");
+
+        ActionRecord reply = actions.get(actions.size() - 1);
+        assertThat(reply.actionId()).isEqualTo("slash-commands@1:" + ITEM + ":comment:777:reply");
+        assertThat(reply.params().path("body").asText())
+                .contains(
+                        "`/label bug`: needs triage permission on this repository; @carol has read")
+                .contains("`/nope`: unknown command")
+                .contains("Known commands: /label, /unlabel");
+    }
+
+    @Test
+    void aCommandWaitsForThePermissionAndTheReadIsCorrelatedByTheCommentsId() throws Exception {
+        harness.processElement(comment("carol", "User", "/label bug"), T0.toEpochMilli());
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        read -> {
+                            assertThat(read.actionId())
+                                    .isEqualTo(
+                                            "slash-commands@1:" + ITEM + ":comment:777:permission");
+                            assertThat(read.type())
+                                    .isEqualTo(ActionType.READ_COLLABORATOR_PERMISSION);
+                        });
+        assertThat(pendingEntries()).isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerDeliveredTwiceDoesTheCommandsOnce() throws Exception {
+        harness.processElement(comment("carol", "User", "/label bug"), T0.toEpochMilli());
+        ActionRecord read = harness.extractOutputValues().get(0);
+        GitHubEvent answer = permission(read, "write", "write");
+
+        harness.processElement(answer, T0.toEpochMilli() + 1000);
+        harness.processElement(answer, T0.toEpochMilli() + 2000);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::type)
+                .containsExactly(ActionType.READ_COLLABORATOR_PERMISSION, ActionType.ADD_LABELS);
+    }
+
+    @Test
+    void botsCommentsAreNotReadForCommands() throws Exception {
+        harness.processElement(comment("repostream[bot]", "Bot", "/label bug"), T0.toEpochMilli());
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void theSameCommandDeclaredByTwoRulesIsRefusedWhenTheJobIsBuilt() {
+        var twice =
+                io.repostream.flink.rules.Rule.builder("other", "other@1", Rules.ITEM_EVENTS)
+                        .function(() -> null)
+                        .policySection("other")
+                        .command(LabelCommands.LABEL)
+                        .build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> CommandRegistry.of(List.of(Rules.TRIAGE, twice)))
+                .hasMessageContaining("/label is declared by triage-label@1 and other@1");
+    }
+}
