@@ -88,12 +88,12 @@ public abstract class PolicyAwareFunction<IN, OUT>
     }
 
     /** Events left alone so far because their labels were unknown, for tests. */
-    long eventsWithUnknownLabels() {
+    public long eventsWithUnknownLabels() {
         return unknownLabels == null ? 0 : unknownLabels.getCount();
     }
 
     /** Policies refused so far (by the first subtask), for tests. */
-    long refusedPolicies() {
+    public long refusedPolicies() {
         return refused == null ? 0 : refused.getCount();
     }
 }

@@ -9,10 +9,10 @@ import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
  * Counts keyed state entries of an operator under test. The keyed broadcast harness lacks the
  * {@code numKeyedStateEntries()} of the one-input harness, so this asks the state backend.
  */
-final class KeyedStates {
+public final class KeyedStates {
     private KeyedStates() {}
 
-    static long entries(AbstractStreamOperatorTestHarness<?> harness, String... stateNames) {
+    public static long entries(AbstractStreamOperatorTestHarness<?> harness, String... stateNames) {
         KeyedStateBackend<Object> backend =
                 ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
         long total = 0;
