@@ -17,9 +17,9 @@ import java.util.Map;
  *     completes
  * @param failedShas head SHA of recent failed runs to the run attempt that failed
  * @param recentRuns the workflow's latest completed runs, oldest first, at most {@link
- *     io.repostream.flink.rules.CiFailureClassifierFunction#FLAKE_WINDOW}: run ({@code run:<id>},
- *     or {@code sha:<head sha>} for other CI apps' checks) to its outcome so far, {@code ok},
- *     {@code fail} or {@code flaky}; a re-run updates its run's entry
+ *     CiFailureClassifierFunction#FLAKE_WINDOW}: run ({@code run:<id>}, or {@code sha:<head sha>}
+ *     for other CI apps' checks) to its outcome so far, {@code ok}, {@code fail} or {@code flaky};
+ *     a re-run updates its run's entry
  * @param reruns event times (epoch ms) of re-runs planned in the last hour
  */
 public record CiWorkflowState(
