@@ -3,7 +3,7 @@ package io.repostream.flink;
 import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repostream.flink.functions.OpenItemsGauge;
+import io.repostream.flink.metrics.OpenItemsGauge;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;

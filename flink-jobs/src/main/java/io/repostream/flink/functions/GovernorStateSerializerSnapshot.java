@@ -1,5 +1,7 @@
 package io.repostream.flink.functions;
 
+import io.repostream.flink.governors.GovernorState;
+import io.repostream.flink.governors.GovernorStateSerializer;
 import io.repostream.flink.serialization.JsonTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;

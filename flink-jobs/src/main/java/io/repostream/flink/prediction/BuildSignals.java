@@ -1,11 +1,11 @@
 package io.repostream.flink.prediction;
 
-import static io.repostream.flink.functions.PayloadProjection.WHOLE;
-import static io.repostream.flink.functions.PayloadProjection.fields;
+import static io.repostream.flink.rules.PayloadProjection.WHOLE;
+import static io.repostream.flink.rules.PayloadProjection.fields;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.repostream.flink.functions.PayloadProjection;
 import io.repostream.flink.prediction.BuildSignal.Kind;
+import io.repostream.flink.rules.PayloadProjection;
 import io.repostream.schemas.GitHubEvent;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -2,11 +2,11 @@ package io.repostream.flink.prediction;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.repostream.flink.functions.Policies;
 import io.repostream.flink.prediction.PredictorStateSerializers.OutcomeStatsSerializer;
 import io.repostream.flink.prediction.PredictorStateSerializers.PendingBuildSerializer;
 import io.repostream.flink.prediction.PredictorStateSerializers.PullRequestInfoSerializer;
 import io.repostream.flink.prediction.PredictorStateSerializers.RepoHistorySerializer;
+import io.repostream.flink.rules.Policies;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;

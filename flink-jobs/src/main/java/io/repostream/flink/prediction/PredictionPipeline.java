@@ -1,8 +1,8 @@
 package io.repostream.flink.prediction;
 
 import io.repostream.flink.JobConfig;
-import io.repostream.flink.functions.Policies;
 import io.repostream.flink.kafka.KafkaConnectors;
+import io.repostream.flink.rules.Policies;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.ModelVersion;

@@ -1,6 +1,5 @@
 package io.repostream.flink.rules;
 
-import io.repostream.flink.functions.PayloadProjection;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.repostream.flink.rules;
 
-import io.repostream.flink.functions.Policies;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Mode;

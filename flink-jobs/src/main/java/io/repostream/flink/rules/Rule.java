@@ -1,6 +1,5 @@
 package io.repostream.flink.rules;
 
-import io.repostream.flink.functions.ActionPriority;
 import io.repostream.flink.rules.commands.SlashCommand;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;

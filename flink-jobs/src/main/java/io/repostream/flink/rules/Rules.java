@@ -1,16 +1,15 @@
 package io.repostream.flink.rules;
 
-import io.repostream.flink.functions.ActionPriority;
-import io.repostream.flink.functions.CiEvents;
-import io.repostream.flink.functions.CiRetryPlanner;
-import io.repostream.flink.functions.ItemEvents;
-import io.repostream.flink.functions.ItemKey;
-import io.repostream.flink.functions.SlaDeadlineFunction;
-import io.repostream.flink.functions.TriageLabelFunction;
 import io.repostream.flink.prediction.CiSuccessPredictor;
+import io.repostream.flink.rules.ci.CiEvents;
+import io.repostream.flink.rules.ci.CiFailure;
+import io.repostream.flink.rules.ci.CiFailureClassifierFunction;
+import io.repostream.flink.rules.ci.CiRetryPlanner;
 import io.repostream.flink.rules.commands.CommandRegistry;
 import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
+import io.repostream.flink.rules.sla.SlaDeadlineFunction;
+import io.repostream.flink.rules.triage.TriageLabelFunction;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.repostream.flink.functions.PayloadProjection;
-import io.repostream.flink.functions.RuleFields;
 import io.repostream.flink.prediction.BuildSignals;
+import io.repostream.flink.rules.PayloadProjection;
+import io.repostream.flink.rules.RuleFields;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.json.Json;

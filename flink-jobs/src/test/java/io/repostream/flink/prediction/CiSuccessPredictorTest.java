@@ -3,7 +3,7 @@ package io.repostream.flink.prediction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.repostream.flink.functions.Policies;
+import io.repostream.flink.rules.Policies;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;

@@ -2,7 +2,7 @@ package io.repostream.flink.prediction;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.repostream.flink.functions.Policies;
+import io.repostream.flink.rules.Policies;
 import io.repostream.ml.data.CsvTable;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;

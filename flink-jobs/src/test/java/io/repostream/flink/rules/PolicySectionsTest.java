@@ -4,8 +4,8 @@ import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.flink.Events;
-import io.repostream.flink.functions.ActionPriority;
-import io.repostream.flink.functions.TriageLabelFunction;
+import io.repostream.flink.rules.ci.CiRulesHarness;
+import io.repostream.flink.rules.triage.TriageLabelFunction;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;

@@ -3,7 +3,7 @@ package io.repostream.flink.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.repostream.flink.functions.Policies;
+import io.repostream.flink.rules.ci.CiFailure;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.GitHubEvent;

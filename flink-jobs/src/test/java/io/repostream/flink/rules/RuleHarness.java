@@ -1,7 +1,5 @@
 package io.repostream.flink.rules;
 
-import io.repostream.flink.functions.Policies;
-import io.repostream.flink.functions.RuleFields;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;

@@ -3,7 +3,6 @@ package io.repostream.flink.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.repostream.flink.functions.ActionPriority;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.repostream.flink.state;
 
-import io.repostream.flink.functions.CiWorkflowState;
-import io.repostream.flink.functions.MetricWindowAggregate;
-import io.repostream.flink.functions.SlaState;
+import io.repostream.flink.metrics.MetricWindowAggregate;
 import io.repostream.flink.prediction.OutcomeStats;
 import io.repostream.flink.prediction.PendingBuild;
 import io.repostream.flink.prediction.PullRequestInfo;
 import io.repostream.flink.prediction.RepoHistory;
+import io.repostream.flink.rules.ci.CiWorkflowState;
+import io.repostream.flink.rules.sla.SlaState;
 import io.repostream.flink.serialization.SampleRecords;
 import io.repostream.schemas.RepoMetrics;
 import java.time.Instant;

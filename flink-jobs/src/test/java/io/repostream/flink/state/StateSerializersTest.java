@@ -2,12 +2,8 @@ package io.repostream.flink.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.repostream.flink.functions.CiWorkflowState;
-import io.repostream.flink.functions.CiWorkflowStateSerializer;
-import io.repostream.flink.functions.MetricWindowAccSerializer;
-import io.repostream.flink.functions.MetricWindowAggregate;
-import io.repostream.flink.functions.SlaState;
-import io.repostream.flink.functions.SlaStateSerializer;
+import io.repostream.flink.metrics.MetricWindowAccSerializer;
+import io.repostream.flink.metrics.MetricWindowAggregate;
 import io.repostream.flink.prediction.OutcomeStats;
 import io.repostream.flink.prediction.PendingBuild;
 import io.repostream.flink.prediction.PredictorStateSerializers.OutcomeStatsSerializer;
@@ -16,6 +12,10 @@ import io.repostream.flink.prediction.PredictorStateSerializers.PullRequestInfoS
 import io.repostream.flink.prediction.PredictorStateSerializers.RepoHistorySerializer;
 import io.repostream.flink.prediction.PullRequestInfo;
 import io.repostream.flink.prediction.RepoHistory;
+import io.repostream.flink.rules.ci.CiWorkflowState;
+import io.repostream.flink.rules.ci.CiWorkflowStateSerializer;
+import io.repostream.flink.rules.sla.SlaState;
+import io.repostream.flink.rules.sla.SlaStateSerializer;
 import io.repostream.flink.serialization.JsonTypeSerializer;
 import io.repostream.flink.serialization.SerializerContract;
 import io.repostream.schemas.RepoPolicy;

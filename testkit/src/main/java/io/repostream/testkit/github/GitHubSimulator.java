@@ -194,16 +194,10 @@ public final class GitHubSimulator implements AutoCloseable {
      * /repos/{owner}/{repo}} with their token then reports that role's {@code permissions}.
      */
     public void addCollaborator(String repo, String login, String role) {
-        if (!java.util.List.of("read", "triage", "write", "maintain", "admin").contains(role)) {
-            throw new IllegalArgumentException(
-                    "a repository role is read, triage, write, maintain or admin, got " + role);
-        }
-        synchronized (state) {
-            state.user(login);
-            state.seededRepo(repo)
-                    .collaborators
-                    .put(login.toLowerCase(java.util.Locale.ROOT), role);
-        }
+        setCollaborator(
+                repo,
+                java.util.Objects.requireNonNull(login, "login"),
+                java.util.Objects.requireNonNull(role, "role"));
     }
 
     /** Registers a token; requests with any other token get {@code 401 Bad credentials}. */

@@ -37,9 +37,6 @@ final class SimulatedRepo {
 
     final TreeMap<Long, SimulatedWorkflowRun> runs = new TreeMap<>();
 
-    /** Collaborators' roles by lowercase login: read, triage, write, maintain, admin. */
-    final Map<String, String> collaborators = new java.util.HashMap<>();
-
     /** Newest first, as the API returns them. */
     final Deque<RepoEvent> events = new ArrayDeque<>();
 

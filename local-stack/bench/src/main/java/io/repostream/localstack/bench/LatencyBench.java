@@ -2,7 +2,7 @@ package io.repostream.localstack.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.JobConfig;
-import io.repostream.flink.functions.SlaDeadlineFunction;
+import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.localstack.LocalStack;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.json.Json;

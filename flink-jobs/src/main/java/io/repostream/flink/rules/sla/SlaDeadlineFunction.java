@@ -1,0 +1,493 @@
+package io.repostream.flink.rules.sla;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.repostream.flink.metrics.OpenItemsGauge;
+import io.repostream.flink.rules.Accounts;
+import io.repostream.flink.rules.GitHubPayloads;
+import io.repostream.flink.rules.PolicyAwareFunction;
+import io.repostream.flink.serialization.WireTypes;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoMetrics;
+import io.repostream.schemas.RepoPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Rule {@code sla-monitor@1}, keyed by issue or pull request ({@code owner/repo#12}).
+ *
+ * <p>Tracks when an item was opened, its first response (a comment or review by someone other than
+ * the author, not a bot or ignored user) and its end (closed, merged, deleted, transferred).
+ * Deadlines come from the repository's policy and the item's priority labels; a priority change
+ * re-targets them. Event-time timers fire warnings (a metric) and breaches (a label and one
+ * comment), each once; at an item's first breach, the policy's {@code sla.escalate_to} logins are
+ * assigned (once per life of the item).
+ *
+ * <p>An item may live more than once (closed, then reopened). Its action ids name the life, by the
+ * event time of the opening that started it ({@code owner/repo#12@2026-03-02T09:00:00Z}), so a
+ * second life's breach is not taken for a duplicate of the first one's, and a replay from a
+ * checkpoint produces the same ids. When a life ends, its state and timers go; only the end's event
+ * time stays, for {@link #END_MEMORY}, so that an opening redelivered late (a poller catching up)
+ * does not start the clocks again on a closed item. An opening further behind event time than that
+ * is stale whatever is remembered. Then nothing of the item is left.
+ */
+public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
+    private static final long serialVersionUID = 1L;
+
+    public static final String RULE = "sla-monitor@1";
+    public static final String RESPONSE_BREACHED_LABEL = "sla/response-breached";
+    public static final String RESOLUTION_BREACHED_LABEL = "sla/resolution-breached";
+
+    /** SLA signals for the analytics windows: warnings, breaches, items closed in time or late. */
+    public static final OutputTag<RepoMetrics> SIGNALS =
+            new OutputTag<>("sla-signals", WireTypes.REPO_METRICS);
+
+    /** Garbage collection for items whose end we never see; not a business rule. */
+    private static final Duration STATE_RETENTION = Duration.ofDays(400);
+
+    /**
+     * How long (event time) the end of an item's life is remembered; an opening that arrives later
+     * than this after the events around it is stale. Redeliveries and poller catch-ups come within
+     * hours.
+     */
+    static final Duration END_MEMORY = Duration.ofDays(7);
+
+    private transient ValueState<SlaState> items;
+    private transient ValueState<Long> ended;
+    private transient BusinessClocks clocks;
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        super.open(openContext);
+        ValueStateDescriptor<SlaState> descriptor =
+                new ValueStateDescriptor<>("sla-item", SlaStateSerializer.INSTANCE);
+        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
+        items = getRuntimeContext().getState(descriptor);
+        ValueStateDescriptor<Long> end = new ValueStateDescriptor<>("sla-ended", Types.LONG);
+        end.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
+        ended = getRuntimeContext().getState(end);
+        clocks = new BusinessClocks();
+    }
+
+    @Override
+    public void processElement(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        String action = event.action() == null ? "" : event.action();
+        SlaState state = items.value();
+        switch (event.type() + "." + action) {
+            case "issues.opened",
+                    "issues.reopened",
+                    "pull_request.opened",
+                    "pull_request.reopened" -> {
+                if (state == null && !stale(event, ctx)) {
+                    start(event, ctx);
+                }
+            }
+            case "issues.labeled",
+                    "issues.unlabeled",
+                    "pull_request.labeled",
+                    "pull_request.unlabeled" -> {
+                if (state != null) {
+                    reprioritise(state, event, ctx);
+                }
+            }
+            case "issue_comment.created",
+                    "pull_request_review.submitted",
+                    "pull_request_review_comment.created" -> {
+                if (state != null && state.firstResponseAt() == null) {
+                    maybeFirstResponse(state, event, ctx);
+                }
+            }
+            case "issues.closed", "issues.deleted", "issues.transferred", "pull_request.closed" -> {
+                if (state == null) {
+                    remember(event, ctx); // its opening may still be on its way
+                } else if (!event.occurredAt().isBefore(state.openedAt())) {
+                    end(state, event, ctx);
+                    remember(event, ctx);
+                }
+                // else: the end of an earlier life, delivered late
+            }
+            default -> {}
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        SlaState state = items.value();
+        if (state == null) {
+            Long end = ended.value();
+            if (end != null && timestamp >= end + END_MEMORY.toMillis()) {
+                ended.clear();
+            }
+            return;
+        }
+        RepoPolicy policy = policy(ctx, state.repo());
+        SlaDeadlines due = deadlines(policy, state);
+        Instant now = Instant.ofEpochMilli(timestamp);
+        boolean responseOpen = state.firstResponseAt() == null;
+
+        boolean responseWarned = state.responseWarned();
+        if (responseOpen && !responseWarned && reached(due.responseWarn(), now)) {
+            responseWarned = true;
+            ctx.output(SIGNALS, signal(state, "sla_warnings", "response", now));
+        }
+        boolean responseBreached = state.responseBreached();
+        if (responseOpen && !responseBreached && reached(due.responseDue(), now)) {
+            responseBreached = true;
+            ctx.output(SIGNALS, signal(state, "sla_breaches", "response", now));
+            breach(
+                    state,
+                    policy,
+                    "response",
+                    RESPONSE_BREACHED_LABEL,
+                    due.responseDue(),
+                    !state.resolutionBreached(),
+                    out);
+        }
+        boolean resolutionWarned = state.resolutionWarned();
+        if (!resolutionWarned && reached(due.resolutionWarn(), now)) {
+            resolutionWarned = true;
+            ctx.output(SIGNALS, signal(state, "sla_warnings", "resolution", now));
+        }
+        boolean resolutionBreached = state.resolutionBreached();
+        if (!resolutionBreached && reached(due.resolutionDue(), now)) {
+            resolutionBreached = true;
+            ctx.output(SIGNALS, signal(state, "sla_breaches", "resolution", now));
+            breach(
+                    state,
+                    policy,
+                    "resolution",
+                    RESOLUTION_BREACHED_LABEL,
+                    due.resolutionDue(),
+                    !responseBreached,
+                    out);
+        }
+        SlaState next =
+                state.withFlags(
+                        responseWarned, responseBreached, resolutionWarned, resolutionBreached);
+        // a relaxed policy may have moved deadlines past this timer: arm the new ones
+        items.update(retarget(next, due, ctx, timestamp));
+    }
+
+    /**
+     * Whether an opening belongs to a life that has already ended: it is not after the remembered
+     * end, or it is further behind event time than an end is remembered.
+     */
+    private boolean stale(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        long at = event.occurredAt().toEpochMilli();
+        Long end = ended.value();
+        if (end != null && at <= end) {
+            return true;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        return watermark > Long.MIN_VALUE + END_MEMORY.toMillis()
+                && at < watermark - END_MEMORY.toMillis();
+    }
+
+    /** Remembers the latest end of the item's life, for {@link #END_MEMORY}. */
+    private void remember(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        long at = event.occurredAt().toEpochMilli();
+        Long end = ended.value();
+        if (end != null && end >= at) {
+            return;
+        }
+        if (end != null) {
+            ctx.timerService().deleteEventTimeTimer(end + END_MEMORY.toMillis());
+        }
+        ended.update(at);
+        ctx.timerService().registerEventTimeTimer(at + END_MEMORY.toMillis());
+    }
+
+    private void start(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        RepoPolicy policy = policy(ctx, event.repo());
+        if (Accounts.ignored(policy, GitHubPayloads.author(event))) {
+            return;
+        }
+        // the priority comes from the labels: without them the deadlines cannot be known
+        Optional<List<String>> labels = labelsOrSkip(event, RULE);
+        if (labels.isEmpty()) {
+            return;
+        }
+        Long end = ended.value();
+        if (end != null) { // a new life: the end of the last one is no longer needed
+            ctx.timerService().deleteEventTimeTimer(end + END_MEMORY.toMillis());
+            ended.clear();
+        }
+        SlaState state =
+                new SlaState(
+                        event.repo(),
+                        GitHubPayloads.itemNumber(event).orElseThrow(),
+                        GitHubPayloads.author(event),
+                        "pull_request".equals(event.type()),
+                        event.eventId(),
+                        event.occurredAt(),
+                        SlaDeadlines.priority(policy, labels.get()),
+                        null,
+                        false,
+                        false,
+                        false,
+                        false,
+                        List.of(),
+                        event.installationId());
+        items.update(retarget(state, policy, ctx, Long.MIN_VALUE));
+        ctx.output(SIGNALS, openItems(state, +1, event.occurredAt()));
+    }
+
+    private void reprioritise(SlaState state, GitHubEvent event, ReadOnlyContext ctx)
+            throws Exception {
+        RepoPolicy policy = policy(ctx, state.repo());
+        Optional<List<String>> labels = labelsOrSkip(event, RULE);
+        if (labels.isEmpty()) {
+            return;
+        }
+        String priority = SlaDeadlines.priority(policy, labels.get());
+        if (priority.equals(state.priority())) {
+            return;
+        }
+        items.update(retarget(state.withPriority(priority), policy, ctx, Long.MIN_VALUE));
+        ctx.output(SIGNALS, openItems(state, -1, event.occurredAt()));
+        ctx.output(SIGNALS, openItems(state.withPriority(priority), +1, event.occurredAt()));
+    }
+
+    private void maybeFirstResponse(SlaState state, GitHubEvent event, ReadOnlyContext ctx)
+            throws Exception {
+        JsonNode responder =
+                "pull_request_review".equals(event.type())
+                        ? event.payload().path("review").path("user")
+                        : event.payload().path("comment").path("user");
+        String login = responder.path("login").asText("").toLowerCase(Locale.ROOT);
+        RepoPolicy policy = policy(ctx, state.repo());
+        if (login.isEmpty()
+                || Accounts.isBot(responder)
+                || login.equals(state.author())
+                || Accounts.ignored(policy, login)) {
+            return;
+        }
+        SlaState answered = state.withFirstResponse(event.occurredAt());
+        items.update(retarget(answered, policy, ctx, Long.MIN_VALUE));
+    }
+
+    private void end(SlaState state, GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        for (long timer : state.timers()) {
+            ctx.timerService().deleteEventTimeTimer(timer);
+        }
+        items.clear();
+        ctx.output(SIGNALS, openItems(state, -1, event.occurredAt()));
+        RepoPolicy policy = policy(ctx, state.repo());
+        SlaDeadlines due = deadlines(policy, state);
+        // closed before anyone answered: the response target met if the close came in time
+        // (resolving an item answers it), missed if the deadline passed first
+        Instant answeredAt =
+                state.firstResponseAt() != null ? state.firstResponseAt() : event.occurredAt();
+        boolean responseMet = !late(answeredAt, due.responseDue());
+        boolean resolutionMet = !late(event.occurredAt(), due.resolutionDue());
+        RepoMetrics closed =
+                new RepoMetrics(
+                        state.repo(),
+                        "sla_items_closed",
+                        Map.of(
+                                "priority", state.priority(),
+                                "met", String.valueOf(responseMet && resolutionMet)),
+                        1,
+                        event.occurredAt(),
+                        event.occurredAt());
+        ctx.output(SIGNALS, closed);
+        ctx.output(
+                SIGNALS,
+                new RepoMetrics(
+                        state.repo(),
+                        "sla_compliance_ratio",
+                        Map.of("priority", state.priority()),
+                        responseMet && resolutionMet ? 1 : 0,
+                        event.occurredAt(),
+                        event.occurredAt()));
+    }
+
+    /**
+     * Re-registers the timers of every deadline still pending; deadlines at or before {@code
+     * firedAt} (a timer being handled now) are already settled.
+     */
+    private SlaState retarget(
+            SlaState state, RepoPolicy policy, ReadOnlyContext ctx, long firedAt) {
+        return retarget(state, deadlines(policy, state), ctx, firedAt);
+    }
+
+    /** {@link #retarget(SlaState, RepoPolicy, ReadOnlyContext, long)} with the deadlines known. */
+    private SlaState retarget(SlaState state, SlaDeadlines due, ReadOnlyContext ctx, long firedAt) {
+        for (long timer : state.timers()) {
+            if (timer != firedAt) {
+                ctx.timerService().deleteEventTimeTimer(timer);
+            }
+        }
+        TreeSet<Long> pending = new TreeSet<>();
+        boolean responseOpen = state.firstResponseAt() == null;
+        if (responseOpen && !state.responseWarned()) {
+            add(pending, due.responseWarn());
+        }
+        if (responseOpen && !state.responseBreached()) {
+            add(pending, due.responseDue());
+        }
+        if (!state.resolutionWarned()) {
+            add(pending, due.resolutionWarn());
+        }
+        if (!state.resolutionBreached()) {
+            add(pending, due.resolutionDue());
+        }
+        pending.remove(firedAt);
+        for (long timer : pending) {
+            ctx.timerService().registerEventTimeTimer(timer);
+        }
+        return state.withTimers(new ArrayList<>(pending));
+    }
+
+    private void breach(
+            SlaState state,
+            RepoPolicy policy,
+            String kind,
+            String label,
+            Instant due,
+            boolean firstBreach,
+            Collector<ActionRecord> out) {
+        String id = life(state) + ":" + kind + "-breach";
+        String reason =
+                String.format(
+                        Locale.ROOT,
+                        "%s %s missed its %s %s target (due %s)",
+                        state.ref(),
+                        state.priority(),
+                        kind,
+                        state.pullRequest() ? "pull request" : "issue",
+                        due);
+        // every type is proposed; the repo governor drops (on record) what the policy disables
+        ObjectNode labels = JsonNodeFactory.instance.objectNode();
+        labels.putArray("labels").add(label);
+        out.collect(
+                action(id + ":label", state, ActionType.ADD_LABELS, labels, reason, due, policy));
+        ObjectNode comment = JsonNodeFactory.instance.objectNode();
+        comment.put(
+                "body",
+                "This "
+                        + (state.pullRequest() ? "pull request" : "issue")
+                        + " ("
+                        + state.priority()
+                        + ") has passed its "
+                        + kind
+                        + " target of "
+                        + due
+                        + ". Could a maintainer take a look?");
+        out.collect(
+                action(
+                        id + ":comment",
+                        state,
+                        ActionType.CREATE_COMMENT,
+                        comment,
+                        reason,
+                        due,
+                        policy));
+        List<String> escalateTo = policy.sla().escalateTo();
+        if (firstBreach && !escalateTo.isEmpty()) {
+            // once per item: at its first breach, whichever deadline that is
+            ObjectNode assignees = JsonNodeFactory.instance.objectNode();
+            escalateTo.forEach(assignees.putArray("assignees")::add);
+            out.collect(
+                    action(
+                            life(state) + ":escalate",
+                            state,
+                            ActionType.ADD_ASSIGNEES,
+                            assignees,
+                            reason + "; escalated to " + String.join(", ", escalateTo),
+                            due,
+                            policy));
+        }
+    }
+
+    /** The item's deadlines under {@code policy}, with the repository's cached business clock. */
+    private SlaDeadlines deadlines(RepoPolicy policy, SlaState state) {
+        return SlaDeadlines.of(policy, clocks, state.openedAt(), state.priority());
+    }
+
+    /** The rule, the item and which of its lives: the stem of every action id. */
+    private static String life(SlaState state) {
+        return RULE + ":" + state.ref() + "@" + state.openedAt().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static ActionRecord action(
+            String id,
+            SlaState state,
+            ActionType type,
+            ObjectNode params,
+            String reason,
+            Instant due,
+            RepoPolicy policy) {
+        return new ActionRecord(
+                id,
+                state.repo(),
+                state.number(),
+                type,
+                params,
+                reason,
+                List.of("opened " + state.openedAt() + ", priority " + state.priority()),
+                1.0,
+                RULE,
+                List.of(state.openedBy()),
+                state.installationId(),
+                due,
+                null,
+                null,
+                policy.dryRun());
+    }
+
+    private static RepoMetrics signal(SlaState state, String metric, String kind, Instant at) {
+        return new RepoMetrics(
+                state.repo(),
+                metric,
+                Map.of("kind", kind, "priority", state.priority()),
+                1,
+                at,
+                at);
+    }
+
+    /** A change of the number of open items of the item's priority, for {@link OpenItemsGauge}. */
+    private static RepoMetrics openItems(SlaState state, int delta, Instant at) {
+        return new RepoMetrics(
+                state.repo(),
+                OpenItemsGauge.DELTA_METRIC,
+                Map.of("priority", state.priority()),
+                delta,
+                at,
+                at);
+    }
+
+    private static boolean reached(Instant deadline, Instant now) {
+        return deadline != null && !now.isBefore(deadline);
+    }
+
+    /** Whether {@code at} is past {@code deadline}; nothing is late for a deadline never due. */
+    private static boolean late(Instant at, Instant deadline) {
+        return deadline != null && at.isAfter(deadline);
+    }
+
+    private static void add(TreeSet<Long> timers, Instant at) {
+        if (at != null) {
+            timers.add(at.toEpochMilli());
+        }
+    }
+}

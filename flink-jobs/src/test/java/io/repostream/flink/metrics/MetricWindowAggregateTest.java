@@ -1,0 +1,86 @@
+package io.repostream.flink.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.repostream.flink.serialization.JsonTypeInfo;
+import io.repostream.schemas.RepoMetrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class MetricWindowAggregateTest {
+    private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+
+    @Test
+    void sumsCountersAveragesRatiosAndKeepsTheLatestLevelPerSeriesAndMinute() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            send(harness, sample("events", 1, 1));
+            send(harness, sample("events", 1, 2));
+            send(harness, sample("sla_compliance_ratio", 1, 3));
+            send(harness, sample("sla_compliance_ratio", 0, 4));
+            send(harness, sample("open_items", 5, 5));
+            send(harness, sample("open_items", 3, 6));
+            send(harness, sample("action_budget_used", 7, 7));
+            send(harness, sample("action_budget_used", 4, 8));
+            send(harness, sample("events", 1, 61)); // next window
+
+            harness.processWatermark(T0.plus(Duration.ofMinutes(1)).toEpochMilli());
+
+            List<RepoMetrics> out = harness.extractOutputValues();
+            assertThat(out)
+                    .extracting(m -> m.metric() + "=" + m.value())
+                    .containsExactlyInAnyOrder(
+                            "events=2.0",
+                            "sla_compliance_ratio=0.5",
+                            "open_items=3.0",
+                            "action_budget_used=7.0");
+            assertThat(out)
+                    .allSatisfy(
+                            m -> {
+                                assertThat(m.windowStart()).isEqualTo(T0);
+                                assertThat(m.windowEnd()).isEqualTo(T0.plusSeconds(60));
+                            });
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, RepoMetrics, RepoMetrics>
+            harness() throws Exception {
+        OneInputStreamOperator<RepoMetrics, RepoMetrics> operator =
+                new WindowOperatorBuilder<RepoMetrics, String, TimeWindow>(
+                                TumblingEventTimeWindows.of(Duration.ofMinutes(1)),
+                                EventTimeTrigger.create(),
+                                new ExecutionConfig(),
+                                JsonTypeInfo.of(RepoMetrics.class),
+                                new MetricSignals.SeriesKey(),
+                                Types.STRING)
+                        .aggregate(
+                                new MetricWindowAggregate(),
+                                new MetricWindowAggregate.ToMetric(),
+                                JsonTypeInfo.of(MetricWindowAggregate.Acc.class));
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                operator, new MetricSignals.SeriesKey(), Types.STRING);
+    }
+
+    private static void send(
+            KeyedOneInputStreamOperatorTestHarness<String, RepoMetrics, RepoMetrics> harness,
+            RepoMetrics m)
+            throws Exception {
+        harness.processElement(m, m.windowStart().toEpochMilli());
+    }
+
+    private static RepoMetrics sample(String metric, double value, int second) {
+        Instant at = T0.plusSeconds(second);
+        return new RepoMetrics("o/r", metric, Map.of(), value, at, at);
+    }
+}
