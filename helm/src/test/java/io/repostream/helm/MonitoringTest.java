@@ -89,7 +89,11 @@ class MonitoringTest {
                         "RepostreamFlinkCheckpointFailures",
                         "RepostreamSlaBreachRateHigh",
                         "RepostreamWriteQueueStalled",
-                        "RepostreamActionsDropped");
+                        "RepostreamActionsDropped",
+                        "RepostreamDeferredActionStuck",
+                        "RepostreamDeferredActionOld");
+        assertThat(exprByAlert.get("RepostreamDeferredActionOld"))
+                .isEqualTo("max(repostream_executor_deferred_oldest_seconds) > 7200");
         assertThat(exprByAlert.get("RepostreamWriteQueueStalled"))
                 .isEqualTo(
                         "max(flink_taskmanager_job_task_operator_writeQueueOldestWaitSeconds)"
