@@ -89,6 +89,11 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
      */
     public static final Duration DEFAULT_LIVE_LAG = Duration.ofMinutes(1);
 
+    /** How far behind the wall clock a live check is tried again ({@link #recheck}). */
+    static final Duration RECHECK_WITHIN = Duration.ofMinutes(5);
+
+    static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
+
     private final long liveLagMs;
 
     private transient ValueState<SlaState> items;
@@ -174,8 +179,12 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             throws Exception {
         SlaState state = items.value();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            if (state == null || !live(ctx)) {
-                return; // the event-time timer of the same deadline decides
+            if (state == null) {
+                return;
+            }
+            if (!live(ctx)) {
+                recheck(ctx);
+                return; // until then, or for good in a replay, the event-time timer decides
             }
         } else if (state == null) {
             Long end = ended.value();
@@ -240,6 +249,21 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         long watermark = ctx.timerService().currentWatermark();
         long now = ctx.timerService().currentProcessingTime();
         return watermark != Long.MIN_VALUE && watermark >= now - liveLagMs;
+    }
+
+    /**
+     * A processing-time timer that fires while the job is behind the wall clock by more than the
+     * live lag but less than {@link #RECHECK_WITHIN} (a burst it has not read yet) looks again a
+     * {@link #RECHECK_EVERY} later, so that the deadline still settles on the wall clock as soon as
+     * the job has caught up. Further behind (a replay) it leaves the deadline to event time, and a
+     * replay costs no timers.
+     */
+    private void recheck(OnTimerContext ctx) {
+        long watermark = ctx.timerService().currentWatermark();
+        long now = ctx.timerService().currentProcessingTime();
+        if (watermark != Long.MIN_VALUE && watermark >= now - RECHECK_WITHIN.toMillis()) {
+            ctx.timerService().registerProcessingTimeTimer(now + RECHECK_EVERY.toMillis());
+        }
     }
 
     /**

@@ -98,6 +98,29 @@ class SlaDeadlineFunctionTest {
     }
 
     @Test
+    void aJobThatFellAFewMinutesBehindBreachesOnTheWallClockOnceItHasCaughtUp() throws Exception {
+        Instant due = T0.plus(Duration.ofMinutes(30));
+        live(T0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        // at the deadline the job is 2 min behind (a burst it has not read yet)
+        watermark(due.minus(Duration.ofMinutes(2)));
+        harness.setProcessingTime(due.toEpochMilli());
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        // it catches up: the deadline settles within a second, not when the watermark passes it
+        watermark(due.minusSeconds(25));
+        harness.setProcessingTime(due.plusSeconds(5).toEpochMilli());
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactly(
+                        "sla-monitor@1:octo-org/widgets#7@2026-03-02T09:00:00Z:response-breach:label",
+                        "sla-monitor@1:octo-org/widgets#7@2026-03-02T09:00:00Z:response-breach:comment");
+        watermark(due.plusSeconds(60));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
     void aReplayJudgesDeadlinesOnEventTimeSoThatAnAnswerStillInTheBacklogCounts() throws Exception {
         // a day-old backlog: the wall clock is far past the deadline, the watermark is not
         harness.setProcessingTime(T0.plus(Duration.ofDays(1)).toEpochMilli());
