@@ -4,6 +4,7 @@ import io.repostream.executor.github.GitHubClient;
 import io.repostream.executor.github.GitHubException;
 import io.repostream.executor.github.GitHubResponse;
 import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.RateLimitedException;
 import io.repostream.executor.handlers.ActionHandler;
 import io.repostream.executor.handlers.Handlers;
 import io.repostream.executor.handlers.Mutation;
@@ -119,14 +120,22 @@ public final class ActionProcessor {
      *     then to be retried (it is not lost, and the ledger keeps a retry from mutating twice)
      */
     public AuditRecord process(ActionRecord action) {
-        return processLater(action).await();
+        return processLater(action, false).await();
     }
 
     /**
      * Like {@link #process} but does not wait for Kafka to take the audit record: the caller awaits
      * it before it commits the action's offset. The snapshot is still awaited before any mutation.
+     * Nor does it wait out a rate limit that its first requests meet, before anything changed:
+     *
+     * @throws RateLimitedException when GitHub rate limited the action's first requests: nothing
+     *     was changed or audited, and it is to be tried again then
      */
     public RecordWriter.PendingAudit processLater(ActionRecord action) {
+        return processLater(action, true);
+    }
+
+    private RecordWriter.PendingAudit processLater(ActionRecord action, boolean deferRateLimits) {
         Instant started = clock.instant();
         RecordWriter.PendingAudit pending;
         AuditRecord audit;
@@ -135,7 +144,7 @@ public final class ActionProcessor {
             audit = reads.process(action, started);
             pending = writer.written(audit);
         } else {
-            audit = decide(action, started);
+            audit = decide(action, started, deferRateLimits);
             pending = writer.writeLater(audit);
         }
         metrics.action(action.type(), action.repo(), audit.outcome());
@@ -157,7 +166,7 @@ public final class ActionProcessor {
         return github.limitedUntil(action.repo(), action.installationId());
     }
 
-    private AuditRecord decide(ActionRecord action, Instant started) {
+    private AuditRecord decide(ActionRecord action, Instant started, boolean deferRateLimits) {
         if (ledger.decided(action.actionId())) {
             return audit(
                     action,
@@ -281,7 +290,15 @@ public final class ActionProcessor {
                     started);
         }
         try {
-            return applyOrPreview(action, handler, github, policy, started);
+            return applyOrPreview(
+                    action,
+                    handler,
+                    github,
+                    deferRateLimits ? github.deferringRateLimits() : github,
+                    policy,
+                    started);
+        } catch (RateLimitedException e) {
+            throw e; // nothing changed yet: the action is held and tried again, not audited
         } catch (GitHubException e) {
             RateLimit rateLimit = e.response().map(GitHubResponse::rateLimit).orElse(null);
             Integer status = e.status() == 0 ? null : e.status();
@@ -346,14 +363,21 @@ public final class ActionProcessor {
                         + action.targetRef());
     }
 
-    /** Applies {@code action} through its handler's own part of GitHub. */
+    /**
+     * Applies {@code action} through its handler's own part of GitHub. What is asked before the
+     * snapshot (the target's state, an effect already there) goes through {@code firstAsks}, which
+     * does not wait out a rate limit but throws {@link RateLimitedException}: nothing has changed
+     * then, so the action can wait in its lane without a worker. Once the snapshot is written, the
+     * mutation waits out a limit where it meets it.
+     */
     private <G> AuditRecord applyOrPreview(
             ActionRecord action,
             ActionHandler<G> handler,
             G github,
+            G firstAsks,
             RepoPolicy policy,
             Instant started) {
-        GitHubResult<TargetState> read = handler.read(github, action.repo(), action.target());
+        GitHubResult<TargetState> read = handler.read(firstAsks, action.repo(), action.target());
         TargetState current = read.value();
         RateLimit readRateLimit = rateLimit(read.response());
         if (action.dryRun() || policy.dryRun()) {
@@ -374,7 +398,7 @@ public final class ActionProcessor {
         Optional<Snapshot> earlier = ledger.snapshot(action.actionId());
         TargetState before = earlier.map(Snapshot::before).orElse(current);
         Optional<TargetState> effect =
-                handler.existingEffect(github, action, before, current, earlier.isPresent());
+                handler.existingEffect(firstAsks, action, before, current, earlier.isPresent());
         if (effect.isPresent()) {
             String note =
                     earlier.isPresent()

@@ -1,5 +1,6 @@
 package io.repostream.executor;
 
+import io.repostream.executor.github.RateLimitedException;
 import io.repostream.executor.ledger.RecordWriteException;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +88,10 @@ final class PartitionPipeline {
     // guarded by this
     private final TreeSet<Long> unfinished = new TreeSet<>();
     private final Map<Long, Held> held = new HashMap<>();
+
+    /** When each unfinished action was read: a held action's age counts from then. */
+    private final Map<Long, Instant> readAt = new HashMap<>();
+
     private long next = -1;
     private long retryFrom = Long.MAX_VALUE;
     private RecordWriteException failure;
@@ -138,6 +143,7 @@ final class PartitionPipeline {
         CompletableFuture<Void> due;
         synchronized (this) {
             unfinished.add(offset);
+            readAt.put(offset, clock.instant());
             next = offset + 1;
             // a halted pipeline holds nothing more: the action is left for the retry at once
             due = notBefore == null || halted ? null : hold(offset, notBefore);
@@ -169,7 +175,7 @@ final class PartitionPipeline {
         long delay = Duration.between(now, until).toMillis() + 1;
         ScheduledFuture<?> timer =
                 timers.schedule(() -> due.complete(null), delay, TimeUnit.MILLISECONDS);
-        held.put(offset, new Held(until, now, due, timer));
+        held.put(offset, new Held(until, readAt.getOrDefault(offset, now), due, timer));
         return due;
     }
 
@@ -197,8 +203,18 @@ final class PartitionPipeline {
                 return due.thenComposeAsync(v -> start(offset, step, true, limitedUntil), workers);
             }
         }
-        run(offset, step);
-        return CompletableFuture.completedFuture(null);
+        Instant retryAt = run(offset, step);
+        if (retryAt == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // its first request met a rate limit: held again, the worker goes to other lanes
+        CompletableFuture<Void> due;
+        synchronized (this) {
+            // a halted pipeline holds nothing: the next start leaves it for the retry
+            due = halted ? null : hold(offset, retryAt);
+        }
+        return (due == null ? CompletableFuture.<Void>completedFuture(null) : due)
+                .thenComposeAsync(v -> start(offset, step, due != null, limitedUntil), workers);
     }
 
     /** Until when the action's installation is limited; a failure to tell holds nothing. */
@@ -303,6 +319,7 @@ final class PartitionPipeline {
         failure = null;
         halted = false;
         held.clear();
+        readAt.clear();
         lanes.clear();
         return why;
     }
@@ -329,23 +346,34 @@ final class PartitionPipeline {
         return unfinished.isEmpty();
     }
 
-    private void run(long offset, Step step) {
+    /**
+     * Runs the step; returns when to run it again if GitHub rate limited its first requests (it
+     * changed nothing then), else null.
+     */
+    private Instant run(long offset, Step step) {
         if (halted || !running.getAsBoolean()) {
             leaveForRetry(offset, null);
-            return;
+            return null;
         }
         CompletionStage<?> acknowledged;
         try {
             acknowledged = step.run();
+        } catch (RateLimitedException e) {
+            LOG.info(
+                    "{} offset {}: {}; held in its lane until then",
+                    partition,
+                    offset,
+                    e.getMessage());
+            return e.until();
         } catch (RecordWriteException e) {
             leaveForRetry(offset, e);
-            return;
+            return null;
         } catch (RuntimeException e) {
             synchronized (this) {
                 fatal = e;
             }
             leaveForRetry(offset, null);
-            return;
+            return null;
         }
         acknowledged.whenComplete(
                 (ok, error) -> {
@@ -355,15 +383,18 @@ final class PartitionPipeline {
                         leaveForRetry(offset, writeFailure(error));
                     }
                 });
+        return null;
     }
 
     private synchronized void finished(long offset) {
         unfinished.remove(offset);
+        readAt.remove(offset);
         notifyAll();
     }
 
     private synchronized void leaveForRetry(long offset, RecordWriteException why) {
         unfinished.remove(offset);
+        readAt.remove(offset);
         retryFrom = Math.min(retryFrom, offset);
         if (why != null && failure == null) {
             failure = why;

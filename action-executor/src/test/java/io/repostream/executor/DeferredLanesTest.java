@@ -220,7 +220,7 @@ class DeferredLanesTest {
         repos.create();
         github.installApp(APP_ID, 3501, repos.a());
         github.installApp(APP_ID, 3502, repos.b());
-        // two workers: two actions waiting out the limit in them would hold up everything
+        // two workers: actions waiting out the limit in them would hold up everything
         ExecutorConfig config =
                 ExecutorConfig.forGitHubApp(
                                 kafka.bootstrapServers(), github.baseUrl(), APP_ID, privateKeyPem)
@@ -241,16 +241,9 @@ class DeferredLanesTest {
                         .build();
         try (ActionExecutor executor = ActionExecutor.start(config)) {
             await().atMost(WAIT).until(executor::ready);
-            // the first action to meet the limit waits it out in a worker ...
+            // the first action to meet the limit is held in its lane, without a worker ...
             topics.send(first);
-            await().atMost(WAIT)
-                    .until(
-                            () ->
-                                    executor.metrics()
-                                            .scrape()
-                                            .contains(
-                                                    "repostream_executor_github_rate_limit_waits"
-                                                            + " 1.0"));
+            awaitRateLimited(executor);
             // ... the installation's next one is held in its lane, taking no worker, and the
             // other installation's action is applied at once
             topics.send(next);
@@ -272,6 +265,70 @@ class DeferredLanesTest {
         int nextAsked = indexOf(requests, "/repos/" + repos.a() + "/issues/" + next.target());
         assertThat(otherLabelled).isNotNegative();
         assertThat(nextAsked).isGreaterThan(otherLabelled);
+    }
+
+    @Test
+    void aLaneWhoseFirstRequestMeetsARateLimitGivesItsWorkerBackToTheOtherLanes() {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        github.installApp(APP_ID, 3601, repos.a());
+        github.installApp(APP_ID, 3602, repos.b());
+        // one worker: an action waiting out the limit in it would hold up every other lane
+        ExecutorConfig config =
+                ExecutorConfig.forGitHubApp(
+                                kafka.bootstrapServers(), github.baseUrl(), APP_ID, privateKeyPem)
+                        .withGroupId("lanes-" + UUID.randomUUID())
+                        .withoutPacing()
+                        .withMaxConcurrentRequests(1)
+                        .withRetries(2, Duration.ofMillis(10), Duration.ofMinutes(1));
+        ActionRecord first =
+                Actions.builder(
+                                ActionType.ADD_LABELS,
+                                repos.a(),
+                                github.createIssue(repos.a(), "first", "", "alice"),
+                                Actions.names("labels", "first"))
+                        .installationId(3601L)
+                        .build();
+        github.limitNext(429, 6, "/repos/" + repos.a() + "/issues/" + first.target());
+        ActionRecord other =
+                Actions.builder(
+                                ActionType.ADD_LABELS,
+                                repos.b(),
+                                github.createIssue(repos.b(), "Late", "", "alice"),
+                                Actions.names("labels", "sla-breached"))
+                        .installationId(3602L)
+                        .build();
+        try (ActionExecutor executor = ActionExecutor.start(config)) {
+            await().atMost(WAIT).until(executor::ready);
+            topics.send(first);
+            // its first request meets the limit: the action goes back to its lane, held
+            awaitRateLimited(executor);
+            Instant sent = Instant.now();
+            topics.send(other);
+
+            AuditRecord applied = topics.awaitAudit(other.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(Duration.between(sent, applied.startedAt()))
+                    .isLessThan(Duration.ofSeconds(2));
+            assertThat(executor.metrics().scrape())
+                    .contains("repostream_executor_github_rate_limit_waits 0.0");
+            AuditRecord late = topics.awaitAudit(first.actionId(), AuditOutcome.APPLIED, WAIT);
+            // sent again once the limit was over, and audited once
+            assertThat(late.startedAt()).isAfter(applied.startedAt());
+            assertThat(topics.audits(first.actionId())).hasSize(1);
+        }
+        assertThat(github.issue(repos.a(), (int) first.target()).labels()).contains("first");
+    }
+
+    /** Until a request of {@code executor} met the rate limit (earlier tests' actions are held). */
+    private static void awaitRateLimited(ActionExecutor executor) {
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                executor.metrics()
+                                        .scrape()
+                                        .contains(
+                                                "repostream_executor_github_retries_total"
+                                                        + "{reason=\"rate_limit\"} 1.0"));
     }
 
     private static int indexOf(List<String> requests, String part) {

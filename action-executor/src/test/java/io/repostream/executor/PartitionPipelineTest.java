@@ -3,6 +3,7 @@ package io.repostream.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.repostream.executor.github.RateLimitedException;
 import io.repostream.executor.ledger.RecordWriteException;
 import java.time.Clock;
 import java.time.Duration;
@@ -299,6 +300,80 @@ class PartitionPipelineTest {
             assertThat(single.committable()).isEqualTo(3);
         } finally {
             oneWorker.shutdownNow();
+        }
+    }
+
+    @Test
+    void anActionWhoseFirstRequestIsRateLimitedGoesBackToItsLaneAndFreesTheWorker()
+            throws Exception {
+        ExecutorService oneWorker = Executors.newSingleThreadExecutor();
+        MovableClock clock = new MovableClock(Instant.parse("2026-12-07T12:00:00Z"));
+        PartitionPipeline single =
+                new PartitionPipeline(
+                        new TopicPartition("actions", 2), oneWorker, timers, clock, running::get);
+        try {
+            List<String> applied = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger tries = new AtomicInteger();
+            CountDownLatch limited = new CountDownLatch(1);
+            single.dispatch(
+                    0,
+                    "acme/a#1",
+                    () -> {
+                        if (tries.incrementAndGet() == 1) {
+                            // the request took 5 s to be refused; the limit lasts 3 s more
+                            clock.advance(Duration.ofSeconds(5));
+                            limited.countDown();
+                            throw new RateLimitedException(
+                                    "GitHub rate limited acme/a#1", clock.instant().plusSeconds(3));
+                        }
+                        applied.add("a1");
+                        return acknowledged();
+                    });
+            single.dispatch(1, "acme/a#1", step(applied, "a1-after"));
+            assertThat(limited.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            single.dispatch(2, "acme/b#2", step(applied, "b2"));
+
+            awaitApplied(applied, "b2");
+            assertThat(applied).containsExactly("b2");
+            assertThat(single.committable()).isZero();
+            assertThat(single.heldSummary().count()).isEqualTo(1);
+            // its age counts from when it was read, not from when it was held again
+            assertThat(single.heldSummary().oldest()).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+
+            assertThat(single.awaitIdle(WAIT)).isTrue();
+            assertThat(tries).hasValue(2);
+            assertThat(applied).containsExactly("b2", "a1", "a1-after");
+            assertThat(single.committable()).isEqualTo(3);
+        } finally {
+            oneWorker.shutdownNow();
+        }
+    }
+
+    /** A clock the test moves; the pipeline's timers still run on real time. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
         }
     }
 

@@ -90,11 +90,15 @@ class MonitoringTest {
                         "RepostreamSlaBreachRateHigh",
                         "RepostreamWriteQueueStalled",
                         "RepostreamActionsDropped",
-                        "RepostreamConsoleIndexerStalled");
+                        "RepostreamConsoleIndexerStalled",
+                        "RepostreamDeferredActionStuck",
+                        "RepostreamDeferredActionOld");
         assertThat(exprByAlert.get("RepostreamConsoleIndexerStalled"))
                 .contains("repostream_console_indexer_lag_records) > 0")
                 .contains("repostream_console_last_indexed_timestamp_seconds)) > 600")
                 .contains("min(repostream_console_indexer_running) == 0");
+        assertThat(exprByAlert.get("RepostreamDeferredActionOld"))
+                .isEqualTo("max(repostream_executor_deferred_oldest_seconds) > 7200");
         assertThat(exprByAlert.get("RepostreamWriteQueueStalled"))
                 .isEqualTo(
                         "max(flink_taskmanager_job_task_operator_writeQueueOldestWaitSeconds)"

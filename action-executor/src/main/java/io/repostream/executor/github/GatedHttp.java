@@ -12,11 +12,23 @@ final class GatedHttp implements GitHubHttp {
     private final RequestGate gate;
     private final Credentials credentials;
     private final GitHubHttp next;
+    private final boolean deferRateLimits;
 
     GatedHttp(RequestGate gate, Credentials credentials, GitHubHttp next) {
+        this(gate, credentials, next, false);
+    }
+
+    private GatedHttp(
+            RequestGate gate, Credentials credentials, GitHubHttp next, boolean deferRateLimits) {
         this.gate = gate;
         this.credentials = credentials;
         this.next = next;
+        this.deferRateLimits = deferRateLimits;
+    }
+
+    @Override
+    public GitHubHttp deferringRateLimits() {
+        return new GatedHttp(gate, credentials, next, true);
     }
 
     @Override
@@ -36,7 +48,8 @@ final class GatedHttp implements GitHubHttp {
                         throw e;
                     }
                 },
-                request.tookEffect());
+                request.tookEffect(),
+                deferRateLimits);
     }
 
     private void observed(String budget, GitHubResponse response) {

@@ -45,4 +45,14 @@ public interface GitHubClient
     default Optional<Instant> limitedUntil(String repo, Long installationId) {
         return Optional.empty();
     }
+
+    /**
+     * This client, but a request that meets a rate limit (or a quota known to be used up) throws
+     * {@link RateLimitedException} instead of waiting it out in the caller's thread: for what the
+     * executor asks before an action has changed anything, so that the action can be held in its
+     * lane without a worker. A client without a rate gate returns itself.
+     */
+    default GitHubClient deferringRateLimits() {
+        return this;
+    }
 }

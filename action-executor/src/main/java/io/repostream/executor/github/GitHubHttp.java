@@ -18,6 +18,14 @@ public interface GitHubHttp {
     GitHubAnswer send(GitHubRequest request);
 
     /**
+     * The same path, but a request that meets a rate limit throws {@link RateLimitedException}
+     * instead of waiting in the caller's thread; a path without a rate gate is itself.
+     */
+    default GitHubHttp deferringRateLimits() {
+        return this;
+    }
+
+    /**
      * The executor's stack: gate (pacing, retries, rate limits) around metrics around credentials
      * around the transport, so that each retry is timed and authenticated on its own.
      */

@@ -91,8 +91,28 @@ public final class RequestGate {
             String ref,
             Supplier<T> call,
             Supplier<Optional<T>> tookEffect) {
+        return send(installation, kind, ref, call, tookEffect, false);
+    }
+
+    /**
+     * {@link #send(String, Kind, String, Supplier, Supplier)}, or, with {@code deferRateLimits},
+     * without waiting out a rate limit in this thread: a quota known to be used up, or a rate limit
+     * GitHub answers with, throws {@link RateLimitedException} naming when to try again (the
+     * installation counts as limited until then, {@link #limitedUntil}). A wait longer than {@code
+     * maxRateLimitWait} fails as it does without.
+     */
+    public <T> T send(
+            String installation,
+            Kind kind,
+            String ref,
+            Supplier<T> call,
+            Supplier<Optional<T>> tookEffect,
+            boolean deferRateLimits) {
         int unnamedWaits = 0;
         for (int attempt = 1; ; attempt++) {
+            if (deferRateLimits) {
+                deferQuota(installation, ref);
+            }
             awaitQuota(installation, ref);
             pace(installation, kind);
             GitHubException failure;
@@ -127,6 +147,13 @@ public final class RequestGate {
                         failure.status(),
                         failure.response().orElse(null),
                         failure);
+            }
+            if (failure.isRateLimited() && deferRateLimits && !check) {
+                Instant until = Instant.now().plus(wait);
+                waitingOut(installation, until);
+                metrics.retried("rate_limit");
+                throw new RateLimitedException(
+                        "GitHub rate limited the request for " + ref + " until " + until, until);
             }
             LOG.info(
                     "GitHub request for {} failed ({}), attempt {} of {}, {} in {} ms",
@@ -276,6 +303,29 @@ public final class RequestGate {
             return Optional.empty();
         }
         return Optional.of(until);
+    }
+
+    /**
+     * Throws {@link RateLimitedException} when the quota is known to be used up and its reset is
+     * within the longest wait allowed; {@link #awaitQuota} deals with the rest.
+     */
+    private void deferQuota(String installation, String ref) {
+        Instant until;
+        synchronized (this) {
+            until = exhaustedUntil.get(installation);
+        }
+        if (until == null) {
+            return;
+        }
+        Instant resumeAt = until.plusSeconds(1);
+        Duration wait = Duration.between(Instant.now(), resumeAt);
+        if (wait.isNegative() || wait.isZero() || wait.compareTo(config.maxRateLimitWait()) > 0) {
+            return;
+        }
+        metrics.retried("quota_exhausted");
+        throw new RateLimitedException(
+                "GitHub quota used up until " + until + "; not calling GitHub for " + ref,
+                resumeAt);
     }
 
     /** Waits out a quota known to be used up, or fails when that takes too long. */

@@ -37,6 +37,9 @@ public final class RestGitHubClient implements GitHubClient {
     /** The token's user, asked once: only its comments are the executor's own. */
     private volatile String tokenLogin;
 
+    /** This client deferring rate limits, made once. */
+    private volatile RestGitHubClient deferring;
+
     /**
      * @param http the stack every request takes ({@link GitHubHttp#standard})
      * @param credentials the same credentials the stack authenticates with (who "we" are)
@@ -46,6 +49,17 @@ public final class RestGitHubClient implements GitHubClient {
         this.http = http;
         this.credentials = credentials;
         this.gate = gate;
+    }
+
+    @Override
+    public GitHubClient deferringRateLimits() {
+        RestGitHubClient view = deferring;
+        if (view == null) {
+            view = new RestGitHubClient(http.deferringRateLimits(), credentials, gate);
+            view.deferring = view;
+            deferring = view;
+        }
+        return view;
     }
 
     /** With the token or the GitHub App of {@code config}. */

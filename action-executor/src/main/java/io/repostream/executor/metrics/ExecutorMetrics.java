@@ -93,7 +93,9 @@ public final class ExecutorMetrics {
     private final Gauge deferredOldest =
             Gauge.builder()
                     .name("repostream_executor_deferred_oldest_seconds")
-                    .help("How long the oldest action held until its not_before has been held")
+                    .help(
+                            "Age of the oldest deferred action (held until its not_before or the"
+                                    + " end of a GitHub rate limit), since it was read")
                     .register(registry);
 
     private final Gauge deferredOverdue =

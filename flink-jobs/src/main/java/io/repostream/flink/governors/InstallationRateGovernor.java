@@ -34,15 +34,15 @@ import org.apache.flink.util.Collector;
  * executor only keeps the slots it is given.
  *
  * <p>Every write (not a dry run) joins the installation's queue, ordered by {@link ActionPriority}
- * (an SLA breach before a re-run before a label), then by arrival. The queue is released a short
- * horizon ahead ({@code horizon}, 3 s by default), one slot per {@code writeSpacing} (1 s): each
- * released action gets {@code not_before} = its slot. Releasing only a little ahead is what lets an
- * urgent action that arrives later go before queued labels; the horizon covers the time a released
- * action takes to reach the executor (the exactly-once sink makes it visible only when the next
- * checkpoint completes, every 2 s by default), so the executor holds it until its slot instead of
- * finding it overdue. The actions of one target leave in arrival order: a target's queued actions
- * take the priority of the most urgent one behind them, so an SLA breach does not wait behind a
- * label of the same issue either.
+ * (an SLA breach before a re-run before a label), then labels and assignees before comments, then
+ * by arrival. The queue is released a short horizon ahead ({@code horizon}, 3 s by default), one
+ * slot per {@code writeSpacing} (1 s): each released action gets {@code not_before} = its slot.
+ * Releasing only a little ahead is what lets an urgent action that arrives later go before queued
+ * labels; the horizon covers the time a released action takes to reach the executor (the
+ * exactly-once sink makes it visible only when the next checkpoint completes, every 2 s by
+ * default), so the executor holds it until its slot instead of finding it overdue. The actions of
+ * one target leave in arrival order: a target's queued actions take the priority of the most urgent
+ * one behind them, so an SLA breach does not wait behind a label of the same issue either.
  *
  * <p>A slot also keeps GitHub's limits on the installation's token across all its repositories —
  * content creation (80 per minute, 500 per hour) and the primary quota, learned from the {@code
@@ -390,12 +390,24 @@ public final class InstallationRateGovernor
         return heads;
     }
 
-    /** Whether {@code a} goes before {@code b}: by priority, then by arrival. */
+    /**
+     * Whether {@code a} goes before {@code b}: by priority; at one priority, a write that marks an
+     * item (a label, an assignee) before one that talks about it (a comment), then by arrival. So
+     * when ten SLA breaches fall due at once, their ten labels (what people and tools filter on)
+     * take the first ten slots and the comments follow, instead of label, comment, label, ... (a
+     * target's own actions keep their order: {@link #heads}).
+     */
     private static boolean before(Queued a, Queued b) {
         if (b == null) {
             return true;
         }
-        return a.rank() != b.rank() ? a.rank() < b.rank() : a.seq() < b.seq();
+        if (a.rank() != b.rank()) {
+            return a.rank() < b.rank();
+        }
+        if (a.content() != b.content()) {
+            return !a.content();
+        }
+        return a.seq() < b.seq();
     }
 
     /** The drops of this instance, for tests. */

@@ -135,6 +135,41 @@ class InstallationRateGovernorTest {
     }
 
     @Test
+    void theLabelsOfTenBreachesAtOnceTakeTheFirstSlotsAndTheirCommentsFollow() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            propose(label("o/a", 1_000 + i, "triage-" + i, TRIAGE, 5L));
+        }
+        runUntil(NOW + 10_000);
+        long arrived = clock;
+        for (int i = 0; i < 10; i++) {
+            // what the SLA rule emits at a breach: the label, then the comment, on one item
+            propose(label("o/a", 1 + i, "breach-" + i + ":label", SLA, 5L));
+            propose(comment("o/a", 1 + i, "breach-" + i + ":comment", 5L));
+        }
+        runUntil(NOW + 300_000);
+
+        List<ActionRecord> out = harness.extractOutputValues();
+        List<String> breaches =
+                out.stream()
+                        .map(ActionRecord::actionId)
+                        .filter(id -> id.startsWith("breach-"))
+                        .toList();
+        assertThat(breaches.subList(0, 10)).allMatch(id -> id.endsWith(":label"));
+        assertThat(breaches.subList(10, 20)).allMatch(id -> id.endsWith(":comment"));
+        // the last of the ten labels goes ten slots after the horizon already released
+        assertThat(
+                        out.stream()
+                                        .filter(a -> a.actionId().equals("breach-9:label"))
+                                        .findFirst()
+                                        .orElseThrow()
+                                        .notBefore()
+                                        .toEpochMilli()
+                                - arrived)
+                .isEqualTo(13_000);
+        assertSlotsASecondApart(out);
+    }
+
+    @Test
     void keepsArrivalOrderPerTargetAndLetsATargetsEarlierActionsGoWithItsUrgentOne()
             throws Exception {
         for (int i = 0; i < 5; i++) {
@@ -455,10 +490,14 @@ class InstallationRateGovernorTest {
     }
 
     private static ActionRecord comment(String repo, String id, Long installation) {
+        return comment(repo, 1, id, installation);
+    }
+
+    private static ActionRecord comment(String repo, long target, String id, Long installation) {
         return new ActionRecord(
                 id,
                 repo,
-                1,
+                target,
                 ActionType.CREATE_COMMENT,
                 JsonNodeFactory.instance.objectNode().put("body", "hi"),
                 "test",

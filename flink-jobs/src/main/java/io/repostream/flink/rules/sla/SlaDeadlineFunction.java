@@ -27,6 +27,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -36,9 +37,25 @@ import org.apache.flink.util.OutputTag;
  * <p>Tracks when an item was opened, its first response (a comment or review by someone other than
  * the author, not a bot or ignored user) and its end (closed, merged, deleted, transferred).
  * Deadlines come from the repository's policy and the item's priority labels; a priority change
- * re-targets them. Event-time timers fire warnings (a metric) and breaches (a label and one
- * comment), each once; at an item's first breach, the policy's {@code sla.escalate_to} logins are
- * assigned (once per life of the item).
+ * re-targets them. Timers fire warnings (a metric) and breaches (a label and one comment), each
+ * once; at an item's first breach, the policy's {@code sla.escalate_to} logins are assigned (once
+ * per life of the item).
+ *
+ * <p>Each deadline has two timers, and the first to fire settles it. The event-time timer is the
+ * rule: the deadline is judged once the watermark says every event before it is in, which is what a
+ * replay (a restore, a backlog after an outage) relies on. But the watermark trails the wall clock
+ * by the job's out-of-orderness bound (30 s by default) even when the stream is live, so on event
+ * time alone no breach could be labelled sooner than that after it is due. So a processing-time
+ * timer at the same instant settles the deadline on the wall clock, when the stream is live: the
+ * watermark within {@link #DEFAULT_LIVE_LAG} of the wall clock, i.e. the sources are caught up and
+ * what happened before the deadline has been read. During a replay the watermark lags far more and
+ * that timer does nothing; the event-time timer decides as before. The price, only when live: an
+ * answer that GitHub delivers after the deadline has passed on the wall clock, though it happened
+ * before it, no longer saves the item (before, it did if it came within the out-of-orderness
+ * bound). The ids of the actions do not depend on which timer fired, and the flags that say a
+ * deadline is settled are keyed state, checkpointed with the actions' transaction: after a restore
+ * the action is either committed and its flag restored, or neither (and the deadline fires again,
+ * under the same ids, which the executor's ledger also recognises).
  *
  * <p>An item may live more than once (closed, then reopened). Its action ids name the life, by the
  * event time of the opening that started it ({@code owner/repo#12@2026-03-02T09:00:00Z}), so a
@@ -69,9 +86,42 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
      */
     static final Duration END_MEMORY = Duration.ofDays(7);
 
+    /**
+     * How far the watermark may trail the wall clock for the stream to count as live: above the
+     * job's default out-of-orderness bound (30 s, which is what a caught-up source's watermark
+     * trails by) plus its periodic emission, well below any replay worth the name.
+     */
+    public static final Duration DEFAULT_LIVE_LAG = Duration.ofMinutes(1);
+
+    /** How far behind the wall clock a live check is tried again ({@link #recheck}). */
+    static final Duration RECHECK_WITHIN = Duration.ofMinutes(5);
+
+    static final Duration RECHECK_EVERY = Duration.ofSeconds(1);
+
+    private final long liveLagMs;
+
     private transient ValueState<SlaState> items;
     private transient ValueState<Long> ended;
     private transient BusinessClocks clocks;
+
+    /**
+     * Deadlines settle on the wall clock while the watermark is within {@link #DEFAULT_LIVE_LAG}.
+     */
+    public SlaDeadlineFunction() {
+        this(DEFAULT_LIVE_LAG);
+    }
+
+    /**
+     * @param liveLag how far the watermark may trail the wall clock for a deadline to be settled on
+     *     the wall clock; at least the job's out-of-orderness bound, or deadlines only ever settle
+     *     on event time
+     */
+    public SlaDeadlineFunction(Duration liveLag) {
+        if (liveLag.isNegative()) {
+            throw new IllegalArgumentException("live lag must not be negative: " + liveLag);
+        }
+        this.liveLagMs = liveLag.toMillis();
+    }
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -132,7 +182,15 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionRecord> out)
             throws Exception {
         SlaState state = items.value();
-        if (state == null) {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            if (state == null) {
+                return;
+            }
+            if (!live(ctx)) {
+                recheck(ctx);
+                return; // until then, or for good in a replay, the event-time timer decides
+            }
+        } else if (state == null) {
             Long end = ended.value();
             if (end != null && timestamp >= end + END_MEMORY.toMillis()) {
                 ended.clear();
@@ -185,6 +243,31 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                         responseWarned, responseBreached, resolutionWarned, resolutionBreached);
         // a relaxed policy may have moved deadlines past this timer: arm the new ones
         items.update(retarget(next, due, ctx, timestamp));
+    }
+
+    /**
+     * Whether the stream is live: the watermark trails the wall clock by no more than the live lag,
+     * so the sources are caught up (a replay's watermark lags by the replay's age).
+     */
+    private boolean live(OnTimerContext ctx) {
+        long watermark = ctx.timerService().currentWatermark();
+        long now = ctx.timerService().currentProcessingTime();
+        return watermark != Long.MIN_VALUE && watermark >= now - liveLagMs;
+    }
+
+    /**
+     * A processing-time timer that fires while the job is behind the wall clock by more than the
+     * live lag but less than {@link #RECHECK_WITHIN} (a burst it has not read yet) looks again a
+     * {@link #RECHECK_EVERY} later, so that the deadline still settles on the wall clock as soon as
+     * the job has caught up. Further behind (a replay) it leaves the deadline to event time, and a
+     * replay costs no timers.
+     */
+    private void recheck(OnTimerContext ctx) {
+        long watermark = ctx.timerService().currentWatermark();
+        long now = ctx.timerService().currentProcessingTime();
+        if (watermark != Long.MIN_VALUE && watermark >= now - RECHECK_WITHIN.toMillis()) {
+            ctx.timerService().registerProcessingTimeTimer(now + RECHECK_EVERY.toMillis());
+        }
     }
 
     /**
@@ -288,6 +371,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     private void end(SlaState state, GitHubEvent event, ReadOnlyContext ctx) throws Exception {
         for (long timer : state.timers()) {
             ctx.timerService().deleteEventTimeTimer(timer);
+            ctx.timerService().deleteProcessingTimeTimer(timer);
         }
         items.clear();
         ctx.output(SIGNALS, openItems(state, -1, event.occurredAt()));
@@ -322,8 +406,9 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     }
 
     /**
-     * Re-registers the timers of every deadline still pending; deadlines at or before {@code
-     * firedAt} (a timer being handled now) are already settled.
+     * Re-registers the timers (event time and processing time) of every deadline still pending; the
+     * deadline at {@code firedAt} (a timer of either kind being handled now) is settled, and its
+     * other timer goes too.
      */
     private SlaState retarget(
             SlaState state, RepoPolicy policy, ReadOnlyContext ctx, long firedAt) {
@@ -333,9 +418,9 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     /** {@link #retarget(SlaState, RepoPolicy, ReadOnlyContext, long)} with the deadlines known. */
     private SlaState retarget(SlaState state, SlaDeadlines due, ReadOnlyContext ctx, long firedAt) {
         for (long timer : state.timers()) {
-            if (timer != firedAt) {
-                ctx.timerService().deleteEventTimeTimer(timer);
-            }
+            // the timer firing now has left its queue already: deleting it is a no-op
+            ctx.timerService().deleteEventTimeTimer(timer);
+            ctx.timerService().deleteProcessingTimeTimer(timer);
         }
         TreeSet<Long> pending = new TreeSet<>();
         boolean responseOpen = state.firstResponseAt() == null;
@@ -354,6 +439,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         pending.remove(firedAt);
         for (long timer : pending) {
             ctx.timerService().registerEventTimeTimer(timer);
+            ctx.timerService().registerProcessingTimeTimer(timer);
         }
         return state.withTimers(new ArrayList<>(pending));
     }

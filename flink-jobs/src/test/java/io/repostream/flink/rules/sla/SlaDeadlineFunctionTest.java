@@ -76,6 +76,127 @@ class SlaDeadlineFunctionTest {
     }
 
     @Test
+    void aLiveStreamBreachesOnTheWallClockNotThirtySecondsLaterWhenTheWatermarkPasses()
+            throws Exception {
+        Instant due = T0.plus(Duration.ofMinutes(30));
+        live(T0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+
+        live(due.minusMillis(1));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        // the wall clock reaches the deadline; the watermark is 30 s behind, as a caught-up
+        // source's is
+        live(due);
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactly(
+                        "sla-monitor@1:octo-org/widgets#7@2026-03-02T09:00:00Z:response-breach:label",
+                        "sla-monitor@1:octo-org/widgets#7@2026-03-02T09:00:00Z:response-breach:comment");
+        assertThat(harness.extractOutputValues().get(0).createdAt()).isEqualTo(due);
+        // settled once: the event-time timer of that deadline is gone, the watermark adds nothing
+        watermark(due.plusSeconds(60));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(signals())
+                .extracting(RepoMetrics::metric)
+                .containsExactly("sla_warnings", "sla_breaches");
+    }
+
+    @Test
+    void aJobThatFellAFewMinutesBehindBreachesOnTheWallClockOnceItHasCaughtUp() throws Exception {
+        Instant due = T0.plus(Duration.ofMinutes(30));
+        live(T0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        // at the deadline the job is 2 min behind (a burst it has not read yet)
+        watermark(due.minus(Duration.ofMinutes(2)));
+        harness.setProcessingTime(due.toEpochMilli());
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        // it catches up: the deadline settles within a second, not when the watermark passes it
+        watermark(due.minusSeconds(25));
+        harness.setProcessingTime(due.plusSeconds(5).toEpochMilli());
+
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactly(
+                        "sla-monitor@1:octo-org/widgets#7@2026-03-02T09:00:00Z:response-breach:label",
+                        "sla-monitor@1:octo-org/widgets#7@2026-03-02T09:00:00Z:response-breach:comment");
+        watermark(due.plusSeconds(60));
+        assertThat(harness.extractOutputValues()).hasSize(2);
+    }
+
+    @Test
+    void aReplayJudgesDeadlinesOnEventTimeSoThatAnAnswerStillInTheBacklogCounts() throws Exception {
+        // a day-old backlog: the wall clock is far past the deadline, the watermark is not
+        harness.setProcessingTime(T0.plus(Duration.ofDays(1)).toEpochMilli());
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        watermark(T0.plus(Duration.ofMinutes(10)));
+        harness.setProcessingTime(T0.plus(Duration.ofDays(1)).plusSeconds(1).toEpochMilli());
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        send(Events.comment(REPO, 7, "maintainer", "User", T0.plus(Duration.ofMinutes(20))));
+        watermark(T0.plus(Duration.ofHours(2)));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void aLiveBreachRestoredFromACheckpointIsNotProposedAgain() throws Exception {
+        Instant due = T0.plus(Duration.ofMinutes(30));
+        live(T0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        live(due);
+        assertThat(harness.extractOutputValues()).hasSize(2);
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = restored(checkpoint);
+        watermark(due.plusSeconds(60));
+        live(due.plusSeconds(90));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+    }
+
+    @Test
+    void aDeadlineCheckpointedBeforeItFiredBreachesAfterARestoreUnderTheSameIds() throws Exception {
+        Instant due = T0.plus(Duration.ofMinutes(30));
+        live(T0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 1);
+        live(due);
+        List<String> before =
+                harness.extractOutputValues().stream().map(ActionRecord::actionId).toList();
+        harness.close();
+
+        // the restored job's processing-time timer fires before its sources have read anything
+        harness = restored(checkpoint);
+        harness.setProcessingTime(due.plusSeconds(5).toEpochMilli());
+        assertThat(harness.extractOutputValues()).isEmpty();
+        watermark(due);
+
+        assertThat(before).hasSize(2);
+        assertThat(harness.extractOutputValues())
+                .extracting(ActionRecord::actionId)
+                .containsExactlyElementsOf(before);
+    }
+
+    @Test
+    void clearsBothKindsOfTimersWhenAnItemBreachedOnTheWallClockCloses() throws Exception {
+        live(T0);
+        send(Events.issue("opened", REPO, 12, List.of("P1"), T0));
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(4);
+        live(T0.plus(Duration.ofMinutes(30)));
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(2);
+
+        send(Events.issue("closed", REPO, 12, List.of("P1"), T0.plus(Duration.ofMinutes(31))));
+
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        watermark(T0.plus(Duration.ofDays(30)));
+        assertThat(KeyedStates.entries(harness, "sla-item", "sla-ended")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void escalatesToThePolicysAssigneesOnceAtTheFirstBreach() throws Exception {
         harness.processBroadcastElement(
                 RepoPolicy.builder(REPO)
@@ -712,6 +833,31 @@ class SlaDeadlineFunctionTest {
 
     private void send(GitHubEvent event) throws Exception {
         harness.processElement(event, event.occurredAt().toEpochMilli());
+    }
+
+    /**
+     * A live stream at {@code now}: the watermark 30 s behind the wall clock, as a caught-up
+     * source's is.
+     */
+    private void live(Instant now) throws Exception {
+        watermark(now.minusSeconds(30));
+        harness.setProcessingTime(now.toEpochMilli());
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
+            restored(OperatorSubtaskState checkpoint) throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord> restored =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new SlaDeadlineFunction(), List.of(Policies.DESCRIPTOR)),
+                        new ItemKey(),
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
+        restored.initializeState(checkpoint);
+        restored.open();
+        return restored;
     }
 
     private void watermark(Instant at) throws Exception {
