@@ -55,6 +55,9 @@ import java.util.Set;
  * @param triage the triage rule's section
  * @param sla the SLA monitor's section
  * @param ci the CI rules' section (classifier, re-runs, risk levels of predictions)
+ * @param commands the slash-command framework's section: off unless present, in both forms (it came
+ *     after sections did), so comments starting with {@code /} get no answer from us until a
+ *     repository asks for it
  */
 @JsonDeserialize(using = RepoPolicy.Reader.class)
 public record RepoPolicy(
@@ -66,7 +69,8 @@ public record RepoPolicy(
         Instant updatedAt,
         Triage triage,
         Sla sla,
-        Ci ci) {
+        Ci ci,
+        Commands commands) {
 
     public static final String DEFAULT_TRIAGE_LABEL = Triage.DEFAULT_LABEL;
     public static final int DEFAULT_ACTION_BUDGET_PER_HOUR = 300;
@@ -97,6 +101,7 @@ public record RepoPolicy(
         triage = triage == null ? Triage.defaults() : triage;
         sla = sla == null ? Sla.defaults() : sla;
         ci = ci == null ? Ci.defaults() : ci;
+        commands = commands == null ? Commands.off() : commands;
     }
 
     /**
@@ -126,7 +131,8 @@ public record RepoPolicy(
                 .updatedAt(updatedAt)
                 .triage(triage)
                 .sla(sla)
-                .ci(ci);
+                .ci(ci)
+                .commands(commands);
     }
 
     /**
@@ -139,6 +145,7 @@ public record RepoPolicy(
             case "triage" -> triage.mode();
             case "sla" -> sla.mode();
             case "ci" -> ci.mode();
+            case "commands" -> commands.mode();
             default -> Mode.OFF;
         };
     }
@@ -252,6 +259,7 @@ public record RepoPolicy(
         private Triage triage;
         private Sla sla;
         private Ci ci;
+        private Commands commands;
 
         private Builder(String repo) {
             this.repo = repo;
@@ -297,6 +305,11 @@ public record RepoPolicy(
             return this;
         }
 
+        public Builder commands(Commands commands) {
+            this.commands = commands;
+            return this;
+        }
+
         public RepoPolicy build() {
             return new RepoPolicy(
                     repo,
@@ -307,7 +320,34 @@ public record RepoPolicy(
                     updatedAt,
                     triage,
                     sla,
-                    ci);
+                    ci,
+                    commands);
+        }
+    }
+
+    /**
+     * Section {@code commands:} of the slash-command framework: comments whose lines start with
+     * {@code /command} are parsed, checked against the commenter's permission and routed to the
+     * rule that declares the command; an unknown or refused command gets one reply. Off unless the
+     * section is present (also for policies without {@code policy_version}: the framework came
+     * after them); a command of a rule whose own section is off is not run.
+     *
+     * @param mode on (default when the section is present), shadow (replies and effects as dry
+     *     runs) or off
+     */
+    public record Commands(Mode mode) {
+        public Commands {
+            mode = mode == null ? Mode.ON : mode;
+        }
+
+        /** On. */
+        public static Commands on() {
+            return new Commands(Mode.ON);
+        }
+
+        /** The section absent: the framework is off. */
+        public static Commands off() {
+            return new Commands(Mode.OFF);
         }
     }
 
@@ -713,7 +753,8 @@ public record RepoPolicy(
             Instant updatedAt,
             Triage triage,
             Sla sla,
-            Ci ci) {}
+            Ci ci,
+            Commands commands) {}
 
     /**
      * Reads both forms: moves the flat fields of the first form into their sections (a section's
@@ -756,7 +797,8 @@ public record RepoPolicy(
                         w.updatedAt(),
                         w.triage(),
                         w.sla(),
-                        w.ci());
+                        w.ci(),
+                        w.commands());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw ValueInstantiationException.from(
                         p, e.getMessage(), ctxt.constructType(RepoPolicy.class), e);

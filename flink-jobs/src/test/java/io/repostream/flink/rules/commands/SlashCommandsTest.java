@@ -42,6 +42,8 @@ class SlashCommandsTest {
     @BeforeEach
     void open() throws Exception {
         harness = RuleHarness.of(Rules.SLASH_COMMANDS);
+        harness.processBroadcastElement(
+                RepoPolicy.builder(REPO).commands(RepoPolicy.Commands.on()).build(), 0);
     }
 
     @AfterEach
@@ -169,6 +171,27 @@ class SlashCommandsTest {
         assertThat(actions).allSatisfy(a -> assertThat(a.repo()).isEqualTo(REPO));
         assertThat(actions).allSatisfy(a -> assertThat(a.target()).isEqualTo(ISSUE));
         assertThat(pendingEntries()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {"no commands section", "flat policy", "commands off"})
+    void withoutTheCommandsSectionACommentIsNotACommand(String policy) throws Exception {
+        try (var off = RuleHarness.of(Rules.SLASH_COMMANDS)) {
+            switch (policy) {
+                case "flat policy" -> off.processBroadcastElement(RepoPolicy.defaults(REPO), 0);
+                case "commands off" ->
+                        off.processBroadcastElement(
+                                RepoPolicy.builder(REPO)
+                                        .commands(RepoPolicy.Commands.off())
+                                        .build(),
+                                0);
+                default -> {}
+            }
+            off.processElement(
+                    comment("carol", "User", "/label bug\n/frobnicate"), T0.toEpochMilli());
+            assertThat(off.extractOutputValues()).isEmpty();
+        }
     }
 
     @Test
