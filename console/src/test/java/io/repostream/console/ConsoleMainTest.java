@@ -139,7 +139,8 @@ class ConsoleMainTest {
                         "--bootstrap-servers",
                         "kafka:9093",
                         "--kafka-properties-file",
-                        properties.toString());
+                        properties.toString(),
+                        "--no-sign-in");
 
         ConsoleConfig config = main.config();
 
