@@ -410,8 +410,14 @@ class ServiceConfigurationTest {
      * Environment variable names spelt in any class of the jar (or classes folder) of {@code
      * anchor}.
      */
+    /**
+     * The variables a service reads: named in its own jar, or in service-config's (the options
+     * every service shares, such as {@code REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS}).
+     */
     private static Set<String> variablesNamedBy(Class<?> anchor) throws IOException {
-        return stringsNamedBy(anchor, ENV_NAME);
+        Set<String> names = new TreeSet<>(stringsNamedBy(anchor, ENV_NAME));
+        names.addAll(stringsNamedBy(io.repostream.serviceconfig.KafkaOptions.class, ENV_NAME));
+        return names;
     }
 
     /**
