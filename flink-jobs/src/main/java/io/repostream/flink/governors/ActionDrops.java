@@ -87,6 +87,7 @@ public final class ActionDrops {
                 action.actionId(),
                 action.repo(),
                 action.target(),
+                action.declaredTarget(),
                 action.type(),
                 AuditOutcome.DROPPED,
                 null,

@@ -14,6 +14,7 @@ import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.RateLimit;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.TypedTarget;
 import io.repostream.schemas.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -146,7 +147,8 @@ class GovernorChainTest {
                                                         .actionBudgetPerHour(300)
                                                         .updatedAt(T0)
                                                         .build()),
-                        action("label", ActionType.ADD_LABELS, "triage-label@1")),
+                        action("label", ActionType.ADD_LABELS, "triage-label@1")
+                                .withTypedTarget(TypedTarget.issue(1))),
                 Arguments.of(
                         ActionDrops.Reason.ACTION_TYPE_DISABLED,
                         (Setup)
@@ -159,7 +161,9 @@ class GovernorChainTest {
                                                         .actionBudgetPerHour(300)
                                                         .updatedAt(T0)
                                                         .build()),
-                        dryRun(action("dry", ActionType.ADD_LABELS, "triage-label@1"))),
+                        dryRun(
+                                action("dry", ActionType.ADD_LABELS, "triage-label@1")
+                                        .withTypedTarget(TypedTarget.issue(1)))),
                 Arguments.of(
                         ActionDrops.Reason.REPO_BUDGET_ZERO,
                         (Setup) t -> t.budget(0),
@@ -222,6 +226,10 @@ class GovernorChainTest {
                             assertThat(a.success()).isFalse();
                             assertThat(a.repo()).isEqualTo(REPO);
                             assertThat(a.target()).isEqualTo(dropped.target());
+                            // what the action acts on, typed, as the executor's audits say it
+                            assertThat(a.declaredTarget())
+                                    .isNotNull()
+                                    .isEqualTo(dropped.declaredTarget());
                             assertThat(a.actionType()).isEqualTo(dropped.type());
                             assertThat(a.producedBy()).isEqualTo(dropped.producedBy());
                             assertThat(a.causedBy()).isEqualTo(dropped.causedBy());
@@ -327,7 +335,8 @@ class GovernorChainTest {
     }
 
     private static ActionRecord comment(String id) {
-        return action(id, ActionType.CREATE_COMMENT, "sla-monitor@1");
+        return action(id, ActionType.CREATE_COMMENT, "sla-monitor@1")
+                .withTypedTarget(TypedTarget.pullRequest(1));
     }
 
     private static ActionRecord action(String id, ActionType type, String producedBy) {
