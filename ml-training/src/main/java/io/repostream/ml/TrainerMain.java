@@ -210,7 +210,9 @@ public final class TrainerMain implements Callable<Integer> {
     @Option(
             names = "--kafka-property",
             paramLabel = "KEY=VALUE",
-            description = "extra Kafka client setting (e.g. security); never logged")
+            description =
+                    "extra Kafka client setting, never logged; credentials (sasl.jaas.config,"
+                            + " *.password) are refused here: give them in --kafka-properties-file")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     @Option(
@@ -350,6 +352,15 @@ public final class TrainerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
+        for (String key : kafkaProperties.keySet()) {
+            if (KafkaClientProperties.isCredential(key)) {
+                throw new IllegalArgumentException(
+                        "--kafka-property "
+                                + key.strip()
+                                + " is a credential: put it in --kafka-properties-file (a command"
+                                + " line is visible to every user of the machine)");
+            }
+        }
         Optional<ModelRegistry> registry =
                 bootstrapServers == null
                         ? Optional.empty()

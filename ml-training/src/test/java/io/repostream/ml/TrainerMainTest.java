@@ -247,6 +247,30 @@ class TrainerMainTest {
     }
 
     @Test
+    void refusesCredentialsOnTheCommandLineWhereEveryUserOfTheMachineSeesThem() {
+        for (String key :
+                List.of("sasl.jaas.config", "ssl.keystore.password", "ssl.key.password")) {
+            err.getBuffer().setLength(0);
+            int code =
+                    run(
+                            "--training-topic",
+                            "--bootstrap-servers",
+                            "127.0.0.1:9",
+                            "--kafka-property",
+                            key + "=hunter2-secret",
+                            "--out",
+                            dir.resolve("out").toString());
+            assertThat(code).as(key).isEqualTo(2);
+            assertThat(err.toString())
+                    .contains("--kafka-property " + key + " is a credential")
+                    .contains("--kafka-properties-file")
+                    .doesNotContain("hunter2-secret");
+            assertThat(out.toString()).doesNotContain("hunter2-secret");
+        }
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void exitsWithFourAndAClearMessageWhenKafkaDoesNotAnswer() throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket =

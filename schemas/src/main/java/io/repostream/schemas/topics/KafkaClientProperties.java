@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
 
 /**
  * Extra Kafka client properties that every repostream service accepts from one file: how to reach a
@@ -110,6 +111,16 @@ public final class KafkaClientProperties {
     public static Map<String, String> fromEnvironment(Map<String, String> env) {
         String file = env.get(ENV_FILE);
         return file == null || file.isBlank() ? Map.of() : load(Path.of(file.trim()));
+    }
+
+    /**
+     * Whether {@code key} holds a credential ({@code sasl.jaas.config}, {@code *.password}): such a
+     * setting belongs in a file, never on a command line, where {@code ps} shows it to every user
+     * of the machine.
+     */
+    public static boolean isCredential(String key) {
+        String k = key == null ? "" : key.strip();
+        return k.equals(SaslConfigs.SASL_JAAS_CONFIG) || k.endsWith(".password");
     }
 
     /** The property names, sorted, without their values: safe for logs and {@code toString}. */
