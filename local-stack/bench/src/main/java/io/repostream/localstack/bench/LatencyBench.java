@@ -239,6 +239,7 @@ public final class LatencyBench {
                 seconds,
                 idleCpuPerSecond,
                 loadBefore);
+        hops(scenario, posted, applied, Map.of());
     }
 
     private void burst() throws Exception {
@@ -313,6 +314,110 @@ public final class LatencyBench {
                 percentiles(dueToApplied),
                 lastApplied(triage, applied, TRIAGE, all.get(0).postedAt()));
         slots(applied);
+        Map<String, Instant> dueOf = new HashMap<>();
+        for (Posted p : breached) {
+            dueOf.put(p.key() + BREACH, p.postedAt().truncatedTo(ChronoUnit.SECONDS).plus(sla));
+        }
+        hops("burst", all, applied, dueOf);
+    }
+
+    /**
+     * Where the time went, hop by hop, from what the topics recorded: every topic keeps its
+     * records' write time (LOG_APPEND_TIME), so a delivery's event on {@code github.events.v1}
+     * says when the bridge wrote it, and the label action it caused ({@code caused_by}) on {@code
+     * github.actions.v1} when the job's sink wrote it. The sink writes in a transaction that
+     * commits with the next checkpoint, so "action written → applied" holds the wait for that
+     * commit, the send slot and the executor. For SLA breaches ({@code dueOf}) the job's hop
+     * starts at the deadline, not at the event: "due → action written" is how late the job
+     * settled the deadline (ingest lag, watermark or timer), the figure the bench could not show
+     * before.
+     */
+    private void hops(
+            String title, List<Posted> posted, Map<String, Instant> applied, Map<String, Instant> dueOf) {
+        Map<String, Instant> eventWritten = new HashMap<>();
+        Map<String, String> deliveries = new HashMap<>();
+        for (Posted p : posted) {
+            deliveries.put(p.deliveryId(), p.key());
+        }
+        // label mutation (repo#n:+label:x) → when the job wrote the action that asked for it
+        Map<String, Instant> actionWritten = new HashMap<>();
+        Map<String, Object> props = stack.kafka().consumerProps("bench-hops-" + UUID.randomUUID());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.EVENTS.name(), Topics.ACTIONS.name()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            int empty = 0;
+            while (System.nanoTime() < deadline && empty < 5) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                empty = records.isEmpty() ? empty + 1 : 0;
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    Instant at = Instant.ofEpochMilli(r.timestamp());
+                    if (r.topic().equals(Topics.EVENTS.name())) {
+                        var event =
+                                Topics.EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                        if (deliveries.containsKey(event.eventId())) {
+                            eventWritten.putIfAbsent(event.eventId(), at);
+                        }
+                        continue;
+                    }
+                    ActionRecord a =
+                            Topics.ACTIONS.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                    if (a.type() != ActionType.ADD_LABELS || a.dryRun()) {
+                        continue;
+                    }
+                    boolean breach = a.producedBy().startsWith("sla-monitor@");
+                    actionWritten.putIfAbsent(
+                            a.repo() + "#" + a.target() + (breach ? BREACH : TRIAGE), at);
+                }
+            }
+        }
+        List<Double> bridge = new ArrayList<>();
+        List<Double> job = new ArrayList<>();
+        List<Double> commitAndExecutor = new ArrayList<>();
+        List<Double> dueToWritten = new ArrayList<>();
+        List<Double> breachWrittenToApplied = new ArrayList<>();
+        for (Posted p : posted) {
+            Instant written = eventWritten.get(p.deliveryId());
+            if (written != null) {
+                bridge.add(seconds(p.postedAt(), written));
+            }
+            String triage = p.key() + TRIAGE;
+            Instant actionAt = actionWritten.get(triage);
+            if (written != null && actionAt != null) {
+                job.add(seconds(written, actionAt));
+            }
+            if (actionAt != null && applied.containsKey(triage)) {
+                commitAndExecutor.add(seconds(actionAt, applied.get(triage)));
+            }
+            String breach = p.key() + BREACH;
+            Instant breachAt = actionWritten.get(breach);
+            if (dueOf.containsKey(breach) && breachAt != null) {
+                dueToWritten.add(seconds(dueOf.get(breach), breachAt));
+                if (applied.containsKey(breach)) {
+                    breachWrittenToApplied.add(seconds(breachAt, applied.get(breach)));
+                }
+            }
+        }
+        log(
+                "%s: hops (s) from the topics' write times:%n  POST → event written (bridge): %s%n"
+                        + "  event written → triage action written (job): %s%n  action written →"
+                        + " label applied (checkpoint commit, send slot, executor): %s",
+                title,
+                percentiles(bridge),
+                percentiles(job),
+                percentiles(commitAndExecutor));
+        if (!dueOf.isEmpty()) {
+            log(
+                    "%s: SLA breaches: due → breach action written (how late the job settled the"
+                            + " deadline): %s; breach action written → label applied: %s",
+                    title,
+                    percentiles(dueToWritten),
+                    percentiles(breachWrittenToApplied));
+        }
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
     }
 
     /**
