@@ -263,6 +263,19 @@ public final class TrainerMain implements Callable<Integer> {
     boolean splitPerProject;
 
     @Option(
+            names = "--no-refit",
+            description =
+                    "publish the model chosen on validation instead of one refit on train+validation for the epoch count found on validation")
+    boolean noRefit;
+
+    @Option(
+            names = "--max-calibration-loss",
+            defaultValue = "0.02",
+            description =
+                    "calibration error (ECE) the challenger may add over the champion's on the test builds (default: ${DEFAULT-VALUE})")
+    double maxCalibrationLoss;
+
+    @Option(
             names = "--bootstrap-resamples",
             defaultValue = "1000",
             description =
@@ -377,7 +390,9 @@ public final class TrainerMain implements Callable<Integer> {
                         p -> err.println(progressLine(p)),
                         Clock.systemUTC(),
                         new Bootstrap(bootstrapResamples, bootstrapSeed),
-                        splitPerProject);
+                        splitPerProject,
+                        !noRefit,
+                        maxCalibrationLoss);
         TrainingJob.Result result =
                 job.run(data, modelName, registry, force, minGain, allowOfflineFeatureSet);
         write(result);

@@ -4,10 +4,10 @@ import io.repostream.ml.data.BuildTable;
 import io.repostream.ml.data.Dataset;
 import io.repostream.ml.eval.Baselines;
 import io.repostream.ml.eval.Bootstrap;
+import io.repostream.ml.eval.CalibrationChoice;
 import io.repostream.ml.eval.ChampionDecision;
 import io.repostream.ml.eval.ClassifierMetrics;
 import io.repostream.ml.eval.EvaluationReport;
-import io.repostream.ml.eval.PlattScaling;
 import io.repostream.ml.eval.ScorerEvaluation;
 import io.repostream.ml.publish.ChampionChallenger;
 import io.repostream.ml.publish.ModelRegistry;
@@ -50,6 +50,8 @@ public final class TrainingJob {
     private final Clock clock;
     private final Bootstrap bootstrap;
     private final boolean perProjectSplit;
+    private final boolean refit;
+    private final double maxCalibrationLoss;
 
     /** Split over all builds by time, with {@link Bootstrap#defaults()} intervals. */
     public TrainingJob(
@@ -81,6 +83,36 @@ public final class TrainingJob {
             Clock clock,
             Bootstrap bootstrap,
             boolean perProjectSplit) {
+        this(
+                config,
+                trainFraction,
+                validationFraction,
+                progress,
+                clock,
+                bootstrap,
+                perProjectSplit,
+                true,
+                ChampionChallenger.DEFAULT_MAX_CALIBRATION_LOSS);
+    }
+
+    /**
+     * @param refit publish a model refit on train+validation for the epoch count found on
+     *     validation (the report's figures stay those of the model chosen on validation); false
+     *     publishes that model itself
+     * @param maxCalibrationLoss calibration error a challenger may add over the champion's
+     */
+    public TrainingJob(
+            TrainingConfig config,
+            double trainFraction,
+            double validationFraction,
+            Consumer<EpochProgress> progress,
+            Clock clock,
+            Bootstrap bootstrap,
+            boolean perProjectSplit,
+            boolean refit,
+            double maxCalibrationLoss) {
+        this.refit = refit;
+        this.maxCalibrationLoss = maxCalibrationLoss;
         this.bootstrap = bootstrap;
         this.perProjectSplit = perProjectSplit;
         this.config = config;
@@ -138,36 +170,41 @@ public final class TrainingJob {
                 split.validation().size(),
                 split.test().size(),
                 table.featureNames().size());
-        TrainedModel trained =
-                new Trainer(config, progress).train(split.train(), split.validation());
+        Trainer trainer = new Trainer(config, progress);
+        TrainedModel trained = trainer.train(split.train(), split.validation());
 
-        ModelScorer challenger = trained.scorer("challenger");
+        ModelScorer chosen = trained.scorer("chosen on validation");
         // thresholds and calibration come from the validation builds; the test builds only report
         boolean[] failedValidation = split.validation().failed();
-        double[] pValidation = failureProbabilities(challenger, split.validation());
+        double[] pValidation = failureProbabilities(chosen, split.validation());
         boolean[] failed = split.test().failed();
-        double[] pFailure = failureProbabilities(challenger, split.test());
+        double[] pFailure = failureProbabilities(chosen, split.test());
         List<String> projects = TimeSplit.projects(split.test());
         ScorerEvaluation evaluation =
                 ScorerEvaluation.evaluate(
                         pValidation, failedValidation, pFailure, failed, projects, bootstrap);
-        PlattScaling platt = PlattScaling.fit(pValidation, failedValidation);
+        CalibrationChoice calibration = CalibrationChoice.choose(pValidation, failedValidation);
         ScorerEvaluation calibrated =
                 ScorerEvaluation.evaluate(
-                        platt.apply(pValidation),
+                        calibration.apply(pValidation),
                         failedValidation,
-                        platt.apply(pFailure),
+                        calibration.apply(pFailure),
                         failed,
                         projects,
                         bootstrap);
         ClassifierMetrics metrics = evaluation.pooled();
 
+        // the published model learns from the validation builds too, for as many epochs as early
+        // stopping chose; it keeps the calibration fitted on the chosen model's validation scores
+        BuildTable trainAndValidation = concat(split.train(), split.validation());
+        TrainedModel finalModel =
+                refit ? trainer.refit(trainAndValidation, trained.bestEpoch()) : trained;
         ChampionDecision decision = null;
         if (registry.isPresent()) {
             decision =
-                    new ChampionChallenger(minGain)
+                    new ChampionChallenger(minGain, maxCalibrationLoss)
                             .decide(
-                                    challenger,
+                                    finalModel.scorer("challenger", calibration.chosen()),
                                     data.featureSet(),
                                     registry.get().champion(modelName),
                                     split.test(),
@@ -177,13 +214,22 @@ public final class TrainingJob {
         boolean forced = decision != null && decision.outcome() == ChampionDecision.Outcome.FORCED;
         ModelVersion model =
                 ModelVersions.of(
-                        trained,
+                        finalModel,
                         modelName,
                         data.featureSet(),
                         metrics.asMap(),
-                        table.source() + " (" + split.train().size() + " training builds)",
+                        table.source()
+                                + " ("
+                                + (refit
+                                        ? trainAndValidation.size()
+                                                + " training and validation builds, "
+                                                + trained.bestEpoch()
+                                                + " epochs"
+                                        : split.train().size() + " training builds")
+                                + ")",
                         forced,
-                        now);
+                        now,
+                        calibration.chosen());
         boolean published = decision != null && decision.outcome().publishes();
         if (published) {
             registry.get().publish(model);
@@ -222,10 +268,11 @@ public final class TrainingJob {
                                 config.seed(),
                                 config.batchSize(),
                                 config.learningRate(),
-                                "minority class oversampled to balance each epoch"),
+                                "minority class oversampled to balance each epoch",
+                                refit ? trainAndValidation.size() : null),
                         bootstrap,
                         evaluation,
-                        platt,
+                        calibration,
                         calibrated,
                         Baselines.evaluate(table, split, bootstrap, config.seed()),
                         decision);
@@ -238,6 +285,12 @@ public final class TrainingJob {
             p[i] = 1 - p[i];
         }
         return p;
+    }
+
+    private static BuildTable concat(BuildTable a, BuildTable b) {
+        List<io.repostream.ml.data.LabeledBuild> builds = new java.util.ArrayList<>(a.builds());
+        builds.addAll(b.builds());
+        return new BuildTable(a.source(), a.featureNames(), a.historyGroupings(), builds);
     }
 
     private static void requireBothOutcomes(BuildTable part, String name) {

@@ -88,6 +88,13 @@ class TrainerMainTest {
         assertThat(ModelArtifact.sha256(Files.readAllBytes(outDir.resolve("model.zip"))))
                 .isEqualTo(model.artifactSha256());
         assertThat(ModelScorer.load(model).featureNames()).contains("branch_prev_failed");
+        assertThat(model.calibration()).as("calibration fitted on validation").isNotNull();
+        assertThat(model.calibration().method())
+                .isEqualTo(report.at("/calibration/chosen/method").asText());
+        assertThat(out.toString())
+                .contains("Published model: refit on train+validation")
+                .contains("those of the model chosen on validation");
+        assertThat(model.trainedOn()).contains("training and validation builds");
     }
 
     @Test

@@ -30,12 +30,26 @@ public final class ModelScorer {
     private final Standardizer standardizer;
     private final List<String> featureNames;
     private final String version;
+    private final ProbabilityCalibration calibration;
 
+    /** A scorer without calibration: probabilities as the network gives them. */
     public ModelScorer(
             MultiLayerNetwork network,
             Standardizer standardizer,
             List<String> featureNames,
             String version) {
+        this(network, standardizer, featureNames, version, ProbabilityCalibration.NONE);
+    }
+
+    /**
+     * @param calibration applied to every probability the network gives
+     */
+    public ModelScorer(
+            MultiLayerNetwork network,
+            Standardizer standardizer,
+            List<String> featureNames,
+            String version,
+            ProbabilityCalibration calibration) {
         if (featureNames.size() != standardizer.width()) {
             throw new IllegalArgumentException(
                     "model "
@@ -59,11 +73,13 @@ public final class ModelScorer {
         this.standardizer = standardizer;
         this.featureNames = List.copyOf(featureNames);
         this.version = version;
+        this.calibration = calibration;
     }
 
     /**
      * Loads a published model, checking its format and that the artifact is the one its SHA-256
-     * names.
+     * names. Its probabilities are calibrated with the record's {@link ModelVersion#calibration()},
+     * if it has one.
      */
     public static ModelScorer load(ModelVersion model) {
         String name = model.modelName() + " " + model.version();
@@ -99,7 +115,8 @@ public final class ModelScorer {
                 network,
                 Standardizer.fromLists(model.means(), model.stds()),
                 model.featureNames(),
-                model.version());
+                model.version(),
+                ProbabilityCalibration.of(model.calibration()));
     }
 
     public List<String> featureNames() {
@@ -114,6 +131,11 @@ public final class ModelScorer {
         return standardizer;
     }
 
+    /** The calibration applied to the network's probabilities ({@code NONE} if none). */
+    public ProbabilityCalibration calibration() {
+        return calibration;
+    }
+
     /** Success probabilities of rows whose values are in {@link #featureNames()} order. */
     public synchronized double[] successProbabilities(double[][] rows) {
         if (rows.length == 0) {
@@ -125,6 +147,9 @@ public final class ModelScorer {
         double[] p = out.reshape(rows.length).toDoubleVector();
         input.close();
         out.close();
+        for (int i = 0; i < p.length; i++) {
+            p[i] = calibration.successProbability(p[i]);
+        }
         return p;
     }
 
@@ -146,6 +171,6 @@ public final class ModelScorer {
 
     /** An independent scorer with the same model, for another thread. */
     public ModelScorer copy() {
-        return new ModelScorer(network.clone(), standardizer, featureNames, version);
+        return new ModelScorer(network.clone(), standardizer, featureNames, version, calibration);
     }
 }

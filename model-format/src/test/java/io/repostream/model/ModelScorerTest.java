@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.repostream.schemas.ModelVersion;
+import io.repostream.schemas.json.Json;
 import io.repostream.schemas.topics.Topics;
 import java.time.Instant;
 import java.util.Base64;
@@ -106,6 +107,90 @@ class ModelScorerTest {
             assertThat(actual[i]).isBetween(0.0, 1.0).isCloseTo(expected[i], within(1e-6));
         }
         assertThat(loaded.copy().successProbabilities(ROWS)).containsExactly(actual);
+    }
+
+    private static ModelVersion withCalibration(ModelVersion v, ModelVersion.Calibration c) {
+        return new ModelVersion(
+                v.modelName(),
+                v.version(),
+                v.createdAt(),
+                v.format(),
+                v.featureSet(),
+                v.featureNames(),
+                v.means(),
+                v.stds(),
+                v.artifactBase64(),
+                v.artifactSha256(),
+                v.metrics(),
+                v.trainedOn(),
+                v.forced(),
+                c);
+    }
+
+    @Test
+    void aStoredPlattCalibrationMapsTheNetworksFailureProbability() {
+        double a = 0.5;
+        double b = -1.2;
+        ModelScorer raw = ModelScorer.load(published());
+        ModelScorer calibrated =
+                ModelScorer.load(
+                        overTheWire(
+                                withCalibration(
+                                        published(), ModelVersion.Calibration.platt(a, b))));
+
+        double[] pRaw = raw.successProbabilities(ROWS);
+        double[] pCal = calibrated.successProbabilities(ROWS);
+
+        for (int i = 0; i < ROWS.length; i++) {
+            double failure = 1 - pRaw[i];
+            double expectedFailure =
+                    1 / (1 + Math.exp(-(a * Math.log(failure / (1 - failure)) + b)));
+            assertThat(1 - pCal[i]).isCloseTo(expectedFailure, within(1e-6));
+        }
+        assertThat(calibrated.copy().successProbabilities(ROWS)).containsExactly(pCal);
+    }
+
+    @Test
+    void aStoredIsotonicCalibrationInterpolatesBetweenItsPoints() {
+        ModelVersion.Calibration steps =
+                ModelVersion.Calibration.isotonic(List.of(0.2, 0.6), List.of(0.1, 0.3));
+        ProbabilityCalibration c = ProbabilityCalibration.of(steps);
+
+        assertThat(c.failureProbability(0.0)).isEqualTo(0.1);
+        assertThat(c.failureProbability(0.4)).isCloseTo(0.2, within(1e-12));
+        assertThat(c.failureProbability(0.9)).isEqualTo(0.3);
+        ModelScorer loaded = ModelScorer.load(overTheWire(withCalibration(published(), steps)));
+        double[] pRaw = ModelScorer.load(published()).successProbabilities(ROWS);
+        double[] pCal = loaded.successProbabilities(ROWS);
+        for (int i = 0; i < ROWS.length; i++) {
+            assertThat(1 - pCal[i]).isCloseTo(c.failureProbability(1 - pRaw[i]), within(1e-9));
+        }
+    }
+
+    @Test
+    void aModelPublishedBeforeCalibrationExistedStillLoadsAndScoresAsBefore() throws Exception {
+        var json = Json.mapper().readTree(Topics.MODELS.valueCodec().encode(published()));
+        assertThat(json.has("calibration")).isFalse();
+
+        ModelVersion old = Topics.MODELS.valueCodec().decode(Json.mapper().writeValueAsBytes(json));
+
+        assertThat(old.calibration()).isNull();
+        assertThat(ModelScorer.load(old).successProbabilities(ROWS))
+                .containsExactly(
+                        new ModelScorer(NETWORK, STANDARDIZER, FEATURES, "in memory")
+                                .successProbabilities(ROWS));
+    }
+
+    @Test
+    void aCalibrationThatIsNotMonotoneIsRefused() {
+        assertThatThrownBy(
+                        () ->
+                                ModelVersion.Calibration.isotonic(
+                                        List.of(0.2, 0.6), List.of(0.3, 0.1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("non-decreasing");
+        assertThatThrownBy(() -> new ModelVersion.Calibration("beta", 1.0, 0.0, null, null))
+                .hasMessageContaining("unknown calibration method 'beta'");
     }
 
     @Test

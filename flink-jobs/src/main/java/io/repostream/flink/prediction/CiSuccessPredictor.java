@@ -458,9 +458,10 @@ public final class CiSuccessPredictor
         model = compiled;
         if (logs) {
             LOG.info(
-                    "model {} {} now scores predictions (was {})",
+                    "model {} {} now scores predictions, calibration {} (was {})",
                     incoming.modelName(),
                     incoming.version(),
+                    incoming.calibration() == null ? "none" : incoming.calibration().method(),
                     current == null ? "none" : current.version());
         }
     }

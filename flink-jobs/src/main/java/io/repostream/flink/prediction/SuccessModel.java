@@ -1,6 +1,7 @@
 package io.repostream.flink.prediction;
 
 import io.repostream.model.ModelScorer;
+import io.repostream.model.ProbabilityCalibration;
 import io.repostream.schemas.ModelVersion;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -33,6 +34,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>{@link #compile(ModelVersion)} loads the model with {@link ModelScorer} (which checks its
  * format and SHA-256), copies the weights, and refuses the model unless its own scores match DL4J's
  * on probe rows. Instances are immutable and safe to share between threads.
+ *
+ * <p>A model that carries a calibration ({@link ModelVersion#calibration()}, fitted by the trainer
+ * on held-out builds) has it applied to every probability, so the risk levels bucket calibrated
+ * failure probabilities; a model without one scores as the network gives it.
  */
 public final class SuccessModel {
     /** Largest difference from DL4J's probabilities accepted at compile time (DL4J uses floats). */
@@ -47,6 +52,7 @@ public final class SuccessModel {
     private final double[] means;
     private final double[] stds;
     private final List<Dense> layers;
+    private final ProbabilityCalibration calibration;
 
     private SuccessModel(ModelVersion model, List<Dense> layers) {
         this.modelName = model.modelName();
@@ -56,6 +62,7 @@ public final class SuccessModel {
         this.means = model.means().stream().mapToDouble(Double::doubleValue).toArray();
         this.stds = model.stds().stream().mapToDouble(Double::doubleValue).toArray();
         this.layers = List.copyOf(layers);
+        this.calibration = ProbabilityCalibration.of(model.calibration());
     }
 
     /**
@@ -104,6 +111,13 @@ public final class SuccessModel {
         return featureNames;
     }
 
+    /**
+     * The calibration applied to the network's probabilities ({@code NONE} if the model has none).
+     */
+    public ProbabilityCalibration calibration() {
+        return calibration;
+    }
+
     /** P(success) of one feature vector; absent features count as the training mean. */
     public double successProbability(Map<String, Double> features) {
         return successProbability(CiFeatures.row(features, featureNames));
@@ -122,7 +136,7 @@ public final class SuccessModel {
         for (Dense layer : layers) {
             x = layer.apply(x);
         }
-        return x[0];
+        return calibration.successProbability(x[0]);
     }
 
     /** P(success) of many rows. */

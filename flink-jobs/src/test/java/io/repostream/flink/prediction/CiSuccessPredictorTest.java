@@ -78,6 +78,28 @@ class CiSuccessPredictorTest {
     }
 
     @Test
+    void bucketsTheCalibratedFailureProbabilityWhenTheModelCarriesACalibration() throws Exception {
+        // the network says P(success) = sigmoid(0.5), a failure probability of 0.38: MEDIUM
+        publish(TestModels.constant("v1", T0, 0.5));
+        send(BuildEvents.started(REPO, 1, "s1", "mona", 0, T0));
+        // the same network, calibrated on held-out builds that failed far more often
+        publish(
+                TestModels.calibrated(
+                        TestModels.constant("v2", T0.plusSeconds(60), 0.5),
+                        ModelVersion.Calibration.platt(1.0, 2.0)));
+        send(BuildEvents.started(REPO, 2, "s2", "mona", 0, T0.plusSeconds(90)));
+
+        List<Prediction> p = harness.extractOutputValues();
+        assertThat(p.get(0).successProbability()).isCloseTo(TestModels.sigmoid(0.5), within(1e-6));
+        assertThat(p.get(0).risk()).isEqualTo(RiskLevel.MEDIUM);
+        // failure logit -0.5 becomes 1.0 * -0.5 + 2.0 = 1.5
+        assertThat(p.get(1).modelVersion()).isEqualTo("v2");
+        assertThat(p.get(1).successProbability())
+                .isCloseTo(1 - TestModels.sigmoid(1.5), within(1e-6));
+        assertThat(p.get(1).risk()).isEqualTo(RiskLevel.CRITICAL);
+    }
+
+    @Test
     void keepsTheRunningModelWhenAnOlderForeignOrCorruptModelArrives() throws Exception {
         publish(TestModels.constant("v2", T0.plusSeconds(60), -3));
         publish(TestModels.constant("v1-replayed", T0, 3));

@@ -57,6 +57,25 @@ final class TestModels {
                 model.forced());
     }
 
+    /** {@code model} carrying {@code calibration}, as the trainer publishes it. */
+    static ModelVersion calibrated(ModelVersion model, ModelVersion.Calibration calibration) {
+        return new ModelVersion(
+                model.modelName(),
+                model.version(),
+                model.createdAt(),
+                model.format(),
+                model.featureSet(),
+                model.featureNames(),
+                model.means(),
+                model.stds(),
+                model.artifactBase64(),
+                model.artifactSha256(),
+                model.metrics(),
+                model.trainedOn(),
+                model.forced(),
+                calibration);
+    }
+
     static double sigmoid(double z) {
         return 1 / (1 + Math.exp(-z));
     }

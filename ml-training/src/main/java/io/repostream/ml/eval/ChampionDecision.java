@@ -7,6 +7,9 @@ package io.repostream.ml.eval;
  * @param championVersion the current champion's version, or null if there is none
  * @param championRocAuc its ROC-AUC on the challenger's test builds, or null if not comparable
  * @param challengerRocAuc the challenger's ROC-AUC on them
+ * @param championCalibrationError the champion's expected calibration error on them (with its own
+ *     stored calibration), or null if not comparable
+ * @param challengerCalibrationError the challenger's (calibrated as it would be published)
  * @param reason a sentence for people
  */
 public record ChampionDecision(
@@ -14,6 +17,8 @@ public record ChampionDecision(
         String championVersion,
         Double championRocAuc,
         double challengerRocAuc,
+        Double championCalibrationError,
+        double challengerCalibrationError,
         String reason) {
 
     public enum Outcome {

@@ -1,6 +1,7 @@
 package io.repostream.ml.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.json.Json;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +22,7 @@ public record EvaluationReport(
         TrainingSummary training,
         Bootstrap bootstrap,
         ScorerEvaluation model,
-        PlattScaling calibration,
+        CalibrationChoice calibration,
         ScorerEvaluation calibratedModel,
         Map<String, ScorerEvaluation> baselines,
         ChampionDecision champion) {
@@ -74,7 +75,8 @@ public record EvaluationReport(
             long seed,
             int batchSize,
             double learningRate,
-            String classImbalance) {}
+            String classImbalance,
+            Integer refitBuilds) {}
 
     public EvaluationReport withChampion(ChampionDecision decision) {
         return new EvaluationReport(
@@ -136,6 +138,19 @@ public record EvaluationReport(
                         training.bestValidationRocAuc(),
                         training.classImbalance()));
         t.append(
+                training.refitBuilds() == null
+                        ? "Published model: the one chosen on validation (no refit).\n"
+                        : String.format(
+                                Locale.ROOT,
+                                "Published model: refit on train+validation (%d builds) for %d"
+                                        + " epochs, with the calibration below. The figures below"
+                                        + " are those of the model chosen on validation and"
+                                        + " tested on the test builds, not of the refit model"
+                                        + " (the champion/challenger line scores the refit model"
+                                        + " on the same test builds).%n",
+                                training.refitBuilds(),
+                                training.bestEpoch()));
+        t.append(
                 String.format(
                         Locale.ROOT,
                         "%nHeld-out test builds (positive class = failed build). Thresholds chosen"
@@ -148,7 +163,7 @@ public record EvaluationReport(
                         Metrics.CALIBRATION_BINS));
         header(t, "pooled");
         row(t, "model", model.pooled());
-        row(t, "model, Platt-calibrated", calibratedModel.pooled());
+        row(t, "model, calibrated", calibratedModel.pooled());
         baselines.forEach((name, m) -> row(t, name, m.pooled()));
         t.append(
                 String.format(
@@ -165,22 +180,35 @@ public record EvaluationReport(
             t.append('\n');
             header(t, project);
             row(t, "model", model.perProject().get(project));
-            row(t, "model, Platt-calibrated", calibratedModel.perProject().get(project));
+            row(t, "model, calibrated", calibratedModel.perProject().get(project));
             baselines.forEach((name, m) -> row(t, name, m.perProject().get(project)));
         }
         t.append(
                 String.format(
                         Locale.ROOT,
-                        "%nPlatt scaling fitted on validation: p' = 1 / (1 + exp(-(%.4f * logit(p)"
-                                + " + %.4f)))%n",
-                        calibration.a(),
-                        calibration.b()));
+                        "%nCalibration fitted on validation: %s (two-fold cross-fitted validation"
+                                + " Brier: Platt %.4f, isotonic %.4f; the lower wins, ties go to"
+                                + " Platt). Platt would be p' = 1 / (1 + exp(-(%.4f * logit(p) +"
+                                + " %.4f))).%s%n",
+                        calibration.chosen().method(),
+                        calibration.plattBrier(),
+                        calibration.isotonicBrier(),
+                        calibration.platt().a(),
+                        calibration.platt().b(),
+                        ModelVersion.Calibration.ISOTONIC.equals(calibration.chosen().method())
+                                ? " Isotonic: " + calibration.chosen().x().size() + " points."
+                                : ""));
         t.append("\nCalibration of the model (predicted failure probability vs observed):\n");
         calibrationTable(t, model.pooled());
-        t.append("\nCalibration after Platt scaling:\n");
+        t.append("\nCalibration after ")
+                .append(calibration.chosen().method())
+                .append(" calibration:\n");
         calibrationTable(t, calibratedModel.pooled());
         if (champion != null) {
-            t.append("\nChampion/challenger: ").append(champion.outcome()).append(" - ");
+            t.append("\nChampion/challenger (ROC-AUC and calibration error on the test builds, no")
+                    .append(" threshold): ")
+                    .append(champion.outcome())
+                    .append(" - ");
             t.append(champion.reason()).append('\n');
         }
         return t.toString();

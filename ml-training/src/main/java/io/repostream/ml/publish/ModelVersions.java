@@ -30,6 +30,21 @@ public final class ModelVersions {
             String trainedOn,
             boolean forced,
             Instant createdAt) {
+        return of(model, modelName, featureSet, metrics, trainedOn, forced, createdAt, null);
+    }
+
+    /**
+     * @param calibration stored with the model and applied by every reader; null = none
+     */
+    public static ModelVersion of(
+            TrainedModel model,
+            String modelName,
+            String featureSet,
+            Map<String, Double> metrics,
+            String trainedOn,
+            boolean forced,
+            Instant createdAt,
+            ModelVersion.Calibration calibration) {
         byte[] artifact = ModelArtifact.zip(model.network());
         String sha = ModelArtifact.sha256(artifact);
         return new ModelVersion(
@@ -45,6 +60,7 @@ public final class ModelVersions {
                 sha,
                 metrics,
                 trainedOn,
-                forced);
+                forced,
+                calibration);
     }
 }

@@ -1,7 +1,9 @@
 package io.repostream.ml.train;
 
 import io.repostream.model.ModelScorer;
+import io.repostream.model.ProbabilityCalibration;
 import io.repostream.model.Standardizer;
+import io.repostream.schemas.ModelVersion;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -25,5 +27,15 @@ public record TrainedModel(
 
     public ModelScorer scorer(String version) {
         return new ModelScorer(network, standardizer, featureNames, version);
+    }
+
+    /** A scorer that applies {@code calibration} (null = none), as the published model will. */
+    public ModelScorer scorer(String version, ModelVersion.Calibration calibration) {
+        return new ModelScorer(
+                network,
+                standardizer,
+                featureNames,
+                version,
+                ProbabilityCalibration.of(calibration));
     }
 }

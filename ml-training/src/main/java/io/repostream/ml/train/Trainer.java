@@ -89,6 +89,36 @@ public final class Trainer {
         return new TrainedModel(net, standardizer, train.featureNames(), bestEpoch, epoch, bestAuc);
     }
 
+    /**
+     * Trains a fresh network (same seed) on {@code builds} for exactly {@code epochs} epochs, with
+     * the standardisation refitted on them: the final model refit on train+validation with the
+     * epoch count early stopping found on validation. Nothing is held out, so nothing is chosen.
+     */
+    public TrainedModel refit(BuildTable builds, int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("refit needs at least one epoch, got " + epochs);
+        }
+        long failures = builds.failures();
+        if (failures == 0 || failures == builds.size()) {
+            throw new IllegalArgumentException(
+                    builds.source() + ": the refit builds hold only one outcome; nothing to learn");
+        }
+        int width = builds.featureNames().size();
+        Standardizer standardizer = Standardizer.fit(builds.featureMatrix(), width);
+        float[] x = standardizer.applyFlat(builds.featureMatrix());
+        boolean[] failed = builds.failed();
+        Nd4j.getRandom().setSeed(config.seed());
+        MultiLayerNetwork net =
+                SuccessNetwork.create(width, config.seed(), config.learningRate(), config.l2());
+        Random random = new Random(config.seed());
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            double loss = fitEpoch(net, x, failed, width, random);
+            progress.accept(new EpochProgress(epoch, epochs, loss, Double.NaN, Double.NaN, false));
+        }
+        return new TrainedModel(
+                net, standardizer, builds.featureNames(), epochs, epochs, Double.NaN);
+    }
+
     static double[] failureProbabilities(double[] pSuccess) {
         double[] p = new double[pSuccess.length];
         for (int i = 0; i < p.length; i++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.repostream.ml.TestData;
 import io.repostream.ml.data.BuildTable;
+import io.repostream.ml.eval.CalibrationChoice;
 import io.repostream.ml.eval.ChampionDecision;
 import io.repostream.ml.eval.ChampionDecision.Outcome;
 import io.repostream.ml.train.SuccessNetwork;
@@ -93,6 +94,81 @@ class ChampionChallengerTest {
                                 false);
         assertThat(d.outcome()).isEqualTo(Outcome.BEATS_CHAMPION);
         assertThat(d.challengerRocAuc()).isGreaterThan(d.championRocAuc());
+    }
+
+    /** An untrained network that says every build fails with the test builds' own failure rate. */
+    private ModelVersion constantButCalibratedChampion() {
+        double rate = (double) test.failures() / test.size();
+        var m = TestData.model();
+        return ModelVersions.of(
+                new io.repostream.ml.train.TrainedModel(
+                        SuccessNetwork.create(m.featureNames().size(), 99, 1e-3, 0),
+                        m.standardizer(),
+                        m.featureNames(),
+                        0,
+                        0,
+                        0.5),
+                "ci-success",
+                "s",
+                Map.of(),
+                "t",
+                false,
+                Instant.EPOCH,
+                ModelVersion.Calibration.isotonic(List.of(0.0, 1.0), List.of(rate, rate)));
+    }
+
+    @Test
+    void keepsTheChampionWhenTheChallengerRanksBetterButIsBadlyCalibrated() {
+        // a good ranker whose failure probabilities are pushed far above the observed rate
+        ModelScorer overconfident =
+                TestData.model().scorer("overconfident", ModelVersion.Calibration.platt(1, 4));
+
+        ChampionDecision d =
+                new ChampionChallenger(0)
+                        .decide(
+                                overconfident,
+                                "s",
+                                Optional.of(constantButCalibratedChampion()),
+                                test,
+                                false);
+
+        assertThat(d.challengerRocAuc()).isGreaterThan(d.championRocAuc());
+        assertThat(d.championRocAuc()).isEqualTo(0.5);
+        assertThat(d.championCalibrationError()).isLessThan(1e-9);
+        assertThat(d.challengerCalibrationError()).isGreaterThan(0.2);
+        assertThat(d.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(d.reason())
+                .contains("calibration error is too high")
+                .contains("champion kept")
+                .contains("newest (test) builds");
+    }
+
+    @Test
+    void replacesTheChampionWhenTheCalibratedChallengerRanksBetterAndIsCalibratedEnough() {
+        var split = TestData.split();
+        ModelScorer raw = TestData.model().scorer("raw");
+        double[] pSuccess = raw.successProbabilities(split.validation().featureMatrix());
+        double[] pFailure = new double[pSuccess.length];
+        for (int i = 0; i < pFailure.length; i++) {
+            pFailure[i] = 1 - pSuccess[i];
+        }
+        CalibrationChoice calibration =
+                CalibrationChoice.choose(pFailure, split.validation().failed());
+
+        ChampionDecision d =
+                new ChampionChallenger(0, 0.1)
+                        .decide(
+                                TestData.model().scorer("calibrated", calibration.chosen()),
+                                "s",
+                                Optional.of(constantButCalibratedChampion()),
+                                test,
+                                false);
+
+        assertThat(d.outcome()).as(d.reason()).isEqualTo(Outcome.BEATS_CHAMPION);
+        assertThat(d.challengerRocAuc()).isGreaterThan(0.7);
+        assertThat(d.challengerCalibrationError())
+                .isLessThanOrEqualTo(d.championCalibrationError() + 0.1);
+        assertThat(d.reason()).contains("calibrated well enough").contains("challenger wins");
     }
 
     @Test

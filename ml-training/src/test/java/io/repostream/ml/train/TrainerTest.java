@@ -27,6 +27,37 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 class TrainerTest {
 
     @Test
+    void refitsOnTrainAndValidationForExactlyTheGivenEpochsAndStillRanksTheTestBuilds() {
+        TimeSplit split = TestData.split();
+        List<io.repostream.ml.data.LabeledBuild> builds = new ArrayList<>(split.train().builds());
+        builds.addAll(split.validation().builds());
+        BuildTable both =
+                new BuildTable(
+                        split.train().source(),
+                        split.train().featureNames(),
+                        split.train().historyGroupings(),
+                        builds);
+        List<EpochProgress> epochs = new ArrayList<>();
+
+        TrainedModel refit = new Trainer(TestData.quickConfig(), epochs::add).refit(both, 3);
+
+        assertThat(epochs).hasSize(3);
+        assertThat(refit.bestEpoch()).isEqualTo(3);
+        assertThat(refit.standardizer().means())
+                .as("standardised with the training and validation builds")
+                .isEqualTo(
+                        io.repostream.model.Standardizer.fit(
+                                        both.featureMatrix(), both.featureNames().size())
+                                .means());
+        double[] pSuccess = refit.scorer("r").successProbabilities(split.test().featureMatrix());
+        double[] pFailure = new double[pSuccess.length];
+        for (int i = 0; i < pFailure.length; i++) {
+            pFailure[i] = 1 - pSuccess[i];
+        }
+        assertThat(Metrics.rocAuc(pFailure, split.test().failed())).isGreaterThan(0.7);
+    }
+
+    @Test
     void learnsTheSignalWellAboveChanceOnLaterHeldOutBuilds() {
         TimeSplit split = TestData.split();
         TrainedModel model = TestData.model();
