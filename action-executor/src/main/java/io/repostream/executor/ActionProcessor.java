@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ActionProcessor.class);
+
+    /**
+     * How often GitHub may refuse one action's mutation with a rate limit before the action is
+     * audited failed; each time it waits in its lane for what GitHub named (pacing waits do not
+     * count).
+     */
+    private static final int MAX_RATE_LIMITED_MUTATIONS = 5;
 
     private final GitHubClient github;
     private final Handlers handlers;
@@ -144,9 +152,40 @@ public final class ActionProcessor {
             audit = reads.process(action, started);
             pending = writer.written(audit);
         } else {
-            audit = decide(action, started, deferRateLimits);
+            try {
+                audit = decide(action, started, deferRateLimits);
+            } catch (MutationDeferred d) {
+                throw deferredStep(action, d);
+            }
             pending = writer.writeLater(audit);
         }
+        return finished(action, audit, pending);
+    }
+
+    /**
+     * The rest of an action whose mutation must wait, for its lane to run at the time named: it
+     * reads the target again, looks for the effect (as after a crash), and sends the mutation.
+     */
+    private DeferredStep deferredStep(ActionRecord action, MutationDeferred d) {
+        metrics.writeDeferred(d.paced ? "pacing" : "rate_limit");
+        LOG.debug("{} {} ({}): {}", action.type().wireName(), action.targetRef(), action.actionId(),
+                d.getMessage());
+        return new DeferredStep(
+                d.getMessage(),
+                d.until,
+                () -> {
+                    AuditRecord audit;
+                    try {
+                        audit = d.rest.get();
+                    } catch (MutationDeferred again) {
+                        throw deferredStep(action, again);
+                    }
+                    return finished(action, audit, writer.writeLater(audit)).acknowledged();
+                });
+    }
+
+    private RecordWriter.PendingAudit finished(
+            ActionRecord action, AuditRecord audit, RecordWriter.PendingAudit pending) {
         metrics.action(action.type(), action.repo(), audit.outcome());
         LOG.info(
                 "{} {} ({}): {}{}",
@@ -289,16 +328,31 @@ public final class ActionProcessor {
                     "invalid action: " + e.getMessage(),
                     started);
         }
+        return guarded(
+                action,
+                started,
+                () ->
+                        applyOrPreview(
+                                action,
+                                handler,
+                                github,
+                                deferRateLimits ? github.deferringRateLimits() : github,
+                                deferRateLimits,
+                                policy,
+                                started));
+    }
+
+    /**
+     * Runs what reads the target and mutates it: a refusal by GitHub, or a handler's bug, is
+     * audited failed; a rate limit or a deferred mutation is passed on (the action is held).
+     */
+    private AuditRecord guarded(ActionRecord action, Instant started, Supplier<AuditRecord> body) {
         try {
-            return applyOrPreview(
-                    action,
-                    handler,
-                    github,
-                    deferRateLimits ? github.deferringRateLimits() : github,
-                    policy,
-                    started);
+            return body.get();
         } catch (RateLimitedException e) {
             throw e; // nothing changed yet: the action is held and tried again, not audited
+        } catch (MutationDeferred e) {
+            throw e; // its mutation waits in its lane: audited when sent
         } catch (GitHubException e) {
             RateLimit rateLimit = e.response().map(GitHubResponse::rateLimit).orElse(null);
             Integer status = e.status() == 0 ? null : e.status();
@@ -375,6 +429,7 @@ public final class ActionProcessor {
             ActionHandler<G> handler,
             G github,
             G firstAsks,
+            boolean deferring,
             RepoPolicy policy,
             Instant started) {
         GitHubResult<TargetState> read = handler.read(firstAsks, action.repo(), action.target());
@@ -438,8 +493,57 @@ public final class ActionProcessor {
                             clock.instant(),
                             current));
         }
-        // the mutation is computed against what GitHub shows now, not the (maybe older) snapshot
-        Mutation mutation = handler.apply(github, action, current);
+        return mutate(action, handler, github, deferring ? firstAsks : github, before, current,
+                started, 0);
+    }
+
+    /**
+     * Sends the mutation, computed against what GitHub shows now ({@code current}), not the (maybe
+     * older) snapshot. Through a client that defers rate limits ({@code sends}), a mutation that
+     * may not go yet (its installation's next write slot, a rate limit GitHub answered it with:
+     * GitHub did not apply it then) throws {@link MutationDeferred}, whose rest reads the target
+     * again, looks for the effect and sends it then.
+     *
+     * @param rateLimited how often GitHub refused this action's mutation with a rate limit so far
+     */
+    private <G> AuditRecord mutate(
+            ActionRecord action,
+            ActionHandler<G> handler,
+            G github,
+            G sends,
+            TargetState before,
+            TargetState current,
+            Instant started,
+            int rateLimited) {
+        Mutation mutation;
+        try {
+            mutation = handler.apply(sends, action, current);
+        } catch (RateLimitedException e) {
+            int limits = rateLimited + (e.paced() ? 0 : 1);
+            if (limits > MAX_RATE_LIMITED_MUTATIONS) {
+                return audit(
+                        action,
+                        AuditOutcome.FAILED,
+                        before,
+                        null,
+                        null,
+                        null,
+                        "GitHub refused the mutation of "
+                                + action.targetRef()
+                                + " with a rate limit "
+                                + limits
+                                + " times; not sent again",
+                        started);
+            }
+            throw new MutationDeferred(
+                    e,
+                    () ->
+                            guarded(
+                                    action,
+                                    started,
+                                    () -> resume(action, handler, github, sends, before, started,
+                                            limits)));
+        }
         GitHubResponse response = mutation.response();
         TargetState after =
                 mutation.after() != null
@@ -457,6 +561,78 @@ public final class ActionProcessor {
                 rateLimit(response),
                 null,
                 started);
+    }
+
+    /** The rest of an action whose mutation was deferred after its snapshot was written. */
+    private <G> AuditRecord resume(
+            ActionRecord action,
+            ActionHandler<G> handler,
+            G github,
+            G sends,
+            TargetState before,
+            Instant started,
+            int rateLimited) {
+        GitHubResult<TargetState> read;
+        try {
+            read = handler.read(sends, action.repo(), action.target());
+        } catch (RateLimitedException e) {
+            int limits = rateLimited + (e.paced() ? 0 : 1);
+            throw new MutationDeferred(
+                    e,
+                    () ->
+                            guarded(
+                                    action,
+                                    started,
+                                    () -> resume(action, handler, github, sends, before, started,
+                                            limits)));
+        }
+        TargetState current = read.value();
+        // a handler that sends more than one request may have sent some before it had to wait
+        Optional<TargetState> effect =
+                handler.existingEffect(sends, action, before, current, true);
+        if (effect.isPresent()) {
+            return audit(
+                    action,
+                    AuditOutcome.APPLIED,
+                    before,
+                    effect.get(),
+                    null,
+                    rateLimit(read.response()),
+                    "found applied when its deferred mutation was due; nothing sent again",
+                    started);
+        }
+        Optional<String> refusal = handler.refusal(current, action);
+        if (refusal.isPresent()) {
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    before,
+                    null,
+                    null,
+                    rateLimit(read.response()),
+                    refusal.get(),
+                    started);
+        }
+        return mutate(action, handler, github, sends, before, current, started, rateLimited);
+    }
+
+    /**
+     * A mutation that may not be sent yet; {@link #rest} finishes the action (and may defer it
+     * again). Thrown only after the action's snapshot is written.
+     */
+    private static final class MutationDeferred extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final Instant until;
+        private final boolean paced;
+        private final transient Supplier<AuditRecord> rest;
+
+        MutationDeferred(RateLimitedException why, Supplier<AuditRecord> rest) {
+            super(why.getMessage(), null, false, false);
+            this.until = why.until();
+            this.paced = why.paced();
+            this.rest = rest;
+        }
     }
 
     private static RateLimit rateLimit(GitHubResponse response) {

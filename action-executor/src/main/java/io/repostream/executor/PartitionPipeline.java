@@ -203,19 +203,24 @@ final class PartitionPipeline {
                 return due.thenComposeAsync(v -> start(offset, step, true, limitedUntil), workers);
             }
         }
-        Instant retryAt = run(offset, step);
-        if (retryAt == null) {
+        Retry retry = run(offset, step);
+        if (retry == null) {
             return CompletableFuture.completedFuture(null);
         }
-        // its first request met a rate limit: held again, the worker goes to other lanes
+        // its first request met a rate limit, or its mutation must wait for a write slot or a
+        // limit: held again, the worker goes to other lanes
         CompletableFuture<Void> due;
         synchronized (this) {
             // a halted pipeline holds nothing: the next start leaves it for the retry
-            due = halted ? null : hold(offset, retryAt);
+            due = halted ? null : hold(offset, retry.at());
         }
         return (due == null ? CompletableFuture.<Void>completedFuture(null) : due)
-                .thenComposeAsync(v -> start(offset, step, due != null, limitedUntil), workers);
+                .thenComposeAsync(
+                        v -> start(offset, retry.step(), due != null, limitedUntil), workers);
     }
+
+    /** What to run again, and when: the whole action, or the rest of it after its snapshot. */
+    private record Retry(Instant at, Step step) {}
 
     /** Until when the action's installation is limited; a failure to tell holds nothing. */
     private Instant limitOf(Supplier<Instant> limitedUntil) {
@@ -348,9 +353,10 @@ final class PartitionPipeline {
 
     /**
      * Runs the step; returns when to run it again if GitHub rate limited its first requests (it
-     * changed nothing then), else null.
+     * changed nothing then), or what is left of it and when to run that if its mutation must wait
+     * (a write slot, a rate limit GitHub refused it with); else null.
      */
-    private Instant run(long offset, Step step) {
+    private Retry run(long offset, Step step) {
         if (halted || !running.getAsBoolean()) {
             leaveForRetry(offset, null);
             return null;
@@ -364,7 +370,10 @@ final class PartitionPipeline {
                     partition,
                     offset,
                     e.getMessage());
-            return e.until();
+            return new Retry(e.until(), step);
+        } catch (DeferredStep e) {
+            LOG.debug("{} offset {}: {}; held in its lane until then", partition, offset, e.getMessage());
+            return new Retry(e.until(), e.rest());
         } catch (RecordWriteException e) {
             leaveForRetry(offset, e);
             return null;
