@@ -1,5 +1,8 @@
 package io.repostream.executor;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.executor.github.GitHubClient;
 import io.repostream.executor.github.GitHubException;
 import io.repostream.executor.github.GitHubResponse;
@@ -25,8 +28,16 @@ import io.repostream.schemas.TargetState;
 import io.repostream.schemas.TypedTarget;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -153,7 +164,7 @@ public final class ActionProcessor {
             pending = writer.written(audit);
         } else {
             try {
-                audit = decide(action, started, deferRateLimits);
+                audit = decide(action, started, deferRateLimits, null);
             } catch (MutationDeferred d) {
                 throw deferredStep(action, d);
             }
@@ -168,7 +179,11 @@ public final class ActionProcessor {
      */
     private DeferredStep deferredStep(ActionRecord action, MutationDeferred d) {
         metrics.writeDeferred(d.paced ? "pacing" : "rate_limit");
-        LOG.debug("{} {} ({}): {}", action.type().wireName(), action.targetRef(), action.actionId(),
+        LOG.debug(
+                "{} {} ({}): {}",
+                action.type().wireName(),
+                action.targetRef(),
+                action.actionId(),
                 d.getMessage());
         return new DeferredStep(
                 d.getMessage(),
@@ -205,7 +220,12 @@ public final class ActionProcessor {
         return github.limitedUntil(action.repo(), action.installationId());
     }
 
-    private AuditRecord decide(ActionRecord action, Instant started, boolean deferRateLimits) {
+    /**
+     * @param ready where an action that is to be mutated is put instead of being mutated (its
+     *     snapshot written), returning null; null: it is mutated here
+     */
+    private AuditRecord decide(
+            ActionRecord action, Instant started, boolean deferRateLimits, List<Ready> ready) {
         if (ledger.decided(action.actionId())) {
             return audit(
                     action,
@@ -339,7 +359,8 @@ public final class ActionProcessor {
                                 deferRateLimits ? github.deferringRateLimits() : github,
                                 deferRateLimits,
                                 policy,
-                                started));
+                                started,
+                                ready));
     }
 
     /**
@@ -431,7 +452,8 @@ public final class ActionProcessor {
             G firstAsks,
             boolean deferring,
             RepoPolicy policy,
-            Instant started) {
+            Instant started,
+            List<Ready> ready) {
         GitHubResult<TargetState> read = handler.read(firstAsks, action.repo(), action.target());
         TargetState current = read.value();
         RateLimit readRateLimit = rateLimit(read.response());
@@ -493,8 +515,196 @@ public final class ActionProcessor {
                             clock.instant(),
                             current));
         }
-        return mutate(action, handler, github, deferring ? firstAsks : github, before, current,
-                started, 0);
+        if (ready != null) {
+            ready.add(new Ready(action, before, current));
+            return null;
+        }
+        return mutate(
+                action,
+                handler,
+                github,
+                deferring ? firstAsks : github,
+                before,
+                current,
+                started,
+                0);
+    }
+
+    /** An action whose snapshot is written and whose mutation is to be sent with others. */
+    private record Ready(ActionRecord action, TargetState before, TargetState current) {}
+
+    /**
+     * Applies {@code add_labels} actions on one item that are ready together (consecutive in their
+     * lane): each is decided on its own (duplicate, kill switch, policy, dry run, effect already
+     * there) and gets its own snapshot and audit, and the labels of those left to add go to GitHub
+     * in one request. Each audit names the actions it was coalesced with, and its after-state adds
+     * only its own labels to its before-state, so that its undo removes only those. Returns when
+     * every audit is in Kafka; like {@link #processLater}, it throws {@link RateLimitedException}
+     * when a first request is rate limited (nothing written then) and defers the request in its
+     * lane when it must wait.
+     */
+    CompletionStage<?> processTogether(List<ActionRecord> actions) {
+        if (actions.size() == 1) {
+            return processLater(actions.get(0)).acknowledged();
+        }
+        Instant started = clock.instant();
+        List<Ready> ready = new ArrayList<>();
+        List<Map.Entry<ActionRecord, AuditRecord>> decided = new ArrayList<>();
+        for (ActionRecord action : actions) {
+            int before = ready.size();
+            AuditRecord audit = decide(action, started, true, ready);
+            if (ready.size() == before) {
+                decided.add(Map.entry(action, audit));
+            }
+        }
+        // written only once every action was decided: a rate limit above leaves nothing written
+        List<CompletableFuture<?>> acks = new ArrayList<>();
+        for (Map.Entry<ActionRecord, AuditRecord> d : decided) {
+            acks.add(
+                    finished(d.getKey(), d.getValue(), writer.writeLater(d.getValue()))
+                            .acknowledged()
+                            .toCompletableFuture());
+        }
+        if (ready.isEmpty()) {
+            return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        }
+        ActionRecord together = ready.size() == 1 ? ready.get(0).action() : together(ready);
+        Ready latest = ready.get(ready.size() - 1);
+        ActionHandler<? super GitHubClient> handler = handlers.of(together.type());
+        GitHubClient sends = github.deferringRateLimits();
+        return sendTogether(
+                ready,
+                started,
+                () ->
+                        guarded(
+                                together,
+                                started,
+                                () ->
+                                        mutate(
+                                                together,
+                                                handler,
+                                                github,
+                                                sends,
+                                                latest.current(),
+                                                latest.current(),
+                                                started,
+                                                0)),
+                acks);
+    }
+
+    /** Sends the one request, or defers it in the lane; then audits each action. */
+    private CompletionStage<?> sendTogether(
+            List<Ready> ready,
+            Instant started,
+            Supplier<AuditRecord> send,
+            List<CompletableFuture<?>> earlier) {
+        AuditRecord sent;
+        try {
+            sent = send.get();
+        } catch (MutationDeferred d) {
+            metrics.writeDeferred(d.paced ? "pacing" : "rate_limit");
+            throw new DeferredStep(
+                    d.getMessage(), d.until, () -> sendTogether(ready, started, d.rest, earlier));
+        }
+        List<CompletableFuture<?>> acks = new ArrayList<>(earlier);
+        for (Ready r : ready) {
+            AuditRecord audit = ready.size() == 1 ? sent : coalesced(r, sent, ready, started);
+            acks.add(
+                    finished(r.action(), audit, writer.writeLater(audit))
+                            .acknowledged()
+                            .toCompletableFuture());
+        }
+        if (ready.size() > 1 && sent.githubStatus() != null) {
+            metrics.requestsSavedByCoalescing(ready.size() - 1);
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    }
+
+    /** One {@code add_labels} action for the labels of all of {@code ready}. */
+    private static ActionRecord together(List<Ready> ready) {
+        ActionRecord first = ready.get(0).action();
+        Set<String> union = new LinkedHashSet<>();
+        for (Ready r : ready) {
+            union.addAll(labelsOf(r.action()));
+        }
+        ArrayNode labels = JsonNodeFactory.instance.arrayNode();
+        union.forEach(labels::add);
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
+        params.set("labels", labels);
+        return new ActionRecord(
+                first.actionId(),
+                first.repo(),
+                first.target(),
+                first.declaredTarget(),
+                first.type(),
+                params,
+                first.reason(),
+                first.evidence(),
+                first.confidence(),
+                first.producedBy(),
+                first.causedBy(),
+                first.installationId(),
+                first.createdAt(),
+                null,
+                null,
+                false);
+    }
+
+    private static List<String> labelsOf(ActionRecord action) {
+        List<String> names = new ArrayList<>();
+        action.params().get("labels").forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    /**
+     * The audit of one of several actions sent as one request: GitHub's answer, and an after-state
+     * that adds to the action's before-state only the labels of its own that are now there.
+     */
+    private AuditRecord coalesced(Ready r, AuditRecord sent, List<Ready> ready, Instant started) {
+        List<String> others =
+                ready.stream()
+                        .map(x -> x.action().actionId())
+                        .filter(id -> !id.equals(r.action().actionId()))
+                        .toList();
+        String note =
+                "coalesced with "
+                        + others
+                        + " into one request"
+                        + (sent.error() == null ? "" : ": " + sent.error());
+        TargetState after = null;
+        if (sent.outcome() == AuditOutcome.APPLIED && sent.after() != null) {
+            Set<String> labels = new TreeSet<>(r.current().labels());
+            for (String label : labelsOf(r.action())) {
+                if (sent.after().labels().contains(label)) {
+                    labels.add(label);
+                }
+            }
+            TargetState c = r.current();
+            after =
+                    new TargetState(
+                            c.kind(),
+                            c.state(),
+                            c.stateReason(),
+                            List.copyOf(labels),
+                            c.assignees(),
+                            c.requestedReviewers(),
+                            c.headSha(),
+                            c.merged(),
+                            c.runStatus(),
+                            c.runConclusion(),
+                            c.runAttempt(),
+                            c.commentId(),
+                            c.updatedAt());
+        }
+        return audit(
+                r.action(),
+                sent.outcome(),
+                r.before(),
+                after,
+                sent.githubStatus(),
+                sent.rateLimit(),
+                note,
+                started);
     }
 
     /**
@@ -541,8 +751,10 @@ public final class ActionProcessor {
                             guarded(
                                     action,
                                     started,
-                                    () -> resume(action, handler, github, sends, before, started,
-                                            limits)));
+                                    () ->
+                                            resume(
+                                                    action, handler, github, sends, before, started,
+                                                    limits)));
         }
         GitHubResponse response = mutation.response();
         TargetState after =
@@ -583,13 +795,14 @@ public final class ActionProcessor {
                             guarded(
                                     action,
                                     started,
-                                    () -> resume(action, handler, github, sends, before, started,
-                                            limits)));
+                                    () ->
+                                            resume(
+                                                    action, handler, github, sends, before, started,
+                                                    limits)));
         }
         TargetState current = read.value();
         // a handler that sends more than one request may have sent some before it had to wait
-        Optional<TargetState> effect =
-                handler.existingEffect(sends, action, before, current, true);
+        Optional<TargetState> effect = handler.existingEffect(sends, action, before, current, true);
         if (effect.isPresent()) {
             return audit(
                     action,

@@ -234,6 +234,18 @@ public final class ExecutorMetrics {
         rateLimitWaits.inc(delta);
     }
 
+    private final Counter requestsSaved =
+            Counter.builder()
+                    .name("repostream_executor_requests_saved_by_coalescing_total")
+                    .help(
+                            "GitHub requests not sent because actions ready together were sent as"
+                                    + " one (several add_labels for one item)")
+                    .register(registry);
+
+    public void requestsSavedByCoalescing(int saved) {
+        requestsSaved.inc(saved);
+    }
+
     /** A mutation went back to its lane until its installation may write again. */
     public void writeDeferred(String reason) {
         writesDeferred.labelValues(reason).inc();
