@@ -12,6 +12,7 @@ import io.repostream.executor.reads.EnrichmentWriter;
 import io.repostream.executor.reads.ReadBacklog;
 import io.repostream.executor.rollback.RollbackService;
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
 import io.repostream.schemas.ExecutorControl;
 import io.repostream.schemas.TypedTarget;
 import io.repostream.schemas.json.RecordValidationException;
@@ -324,36 +325,124 @@ public final class ActionExecutor implements AutoCloseable {
                             tp ->
                                     new PartitionPipeline(
                                             tp, workers, timers, Clock.systemUTC(), running::get));
+            Coalesced labels = new Coalesced(pipeline);
             for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
                 if (!running.get() || !pipeline.accepts(record.offset())) {
                     break;
                 }
                 ActionRecord action = decode(record);
-                if (action == null) {
-                    pipeline.skip(record.offset());
+                long offset = record.offset();
+                if (action != null && labels.joins(offset, action)) {
                     continue;
                 }
-                // an action that is not due yet, or whose installation is rate limited, holds its
-                // lane until then, not the partition
-                if (action.type().read()) {
-                    readBacklog.taken(partition, record.offset());
+                labels.flush();
+                if (action == null) {
+                    pipeline.skip(offset);
+                    continue;
                 }
-                long offset = record.offset();
-                pipeline.dispatch(
-                        offset,
-                        laneOf(action),
-                        action.notBefore(),
-                        () -> processor.limitedUntil(action).orElse(null),
-                        () ->
-                                action.type().read()
-                                        ? processor
-                                                .processLater(action)
-                                                .acknowledged()
-                                                .whenComplete(
-                                                        (done, error) ->
-                                                                readBacklog.done(partition, offset))
-                                        : processor.processLater(action).acknowledged());
+                if (labels.opens(offset, action)) {
+                    continue;
+                }
+                dispatch(pipeline, partition, offset, action);
             }
+            // whatever stopped the loop, the actions taken in are handed over (a halted pipeline
+            // leaves them for the retry), so that none is skipped past
+            labels.flush();
+        }
+    }
+
+    /**
+     * Hands one action to its lane: an action that is not due yet, or whose installation is rate
+     * limited, holds its lane until then, not the partition.
+     */
+    private void dispatch(
+            PartitionPipeline pipeline,
+            TopicPartition partition,
+            long offset,
+            ActionRecord action) {
+        if (action.type().read()) {
+            readBacklog.taken(partition, offset);
+        }
+        pipeline.dispatch(
+                offset,
+                laneOf(action),
+                action.notBefore(),
+                () -> processor.limitedUntil(action).orElse(null),
+                () ->
+                        action.type().read()
+                                ? processor
+                                        .processLater(action)
+                                        .acknowledged()
+                                        .whenComplete(
+                                                (done, error) ->
+                                                        readBacklog.done(partition, offset))
+                                : processor.processLater(action).acknowledged());
+    }
+
+    /**
+     * {@code add_labels} actions for one item that are due and next to each other in their
+     * partition (so nothing else of their lane comes between them): they go to their lane as one
+     * step, which sends their labels in one request ({@link ActionProcessor#processTogether}).
+     */
+    private final class Coalesced {
+        private final PartitionPipeline pipeline;
+        private final List<Long> offsets = new ArrayList<>();
+        private final List<ActionRecord> actions = new ArrayList<>();
+        private String lane;
+
+        Coalesced(PartitionPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        private boolean coalescable(ActionRecord action) {
+            return action.type() == ActionType.ADD_LABELS
+                    && (action.notBefore() == null || !action.notBefore().isAfter(Instant.now()));
+        }
+
+        /** Takes the action in when it is the next one of the group open; else false. */
+        boolean joins(long offset, ActionRecord action) {
+            if (actions.isEmpty()
+                    || !coalescable(action)
+                    || offsets.get(offsets.size() - 1) != offset - 1
+                    || !lane.equals(laneOf(action))) {
+                return false;
+            }
+            offsets.add(offset);
+            actions.add(action);
+            return true;
+        }
+
+        /** Opens a group with the action when it may start one; else false. */
+        boolean opens(long offset, ActionRecord action) {
+            if (!coalescable(action)) {
+                return false;
+            }
+            offsets.add(offset);
+            actions.add(action);
+            lane = laneOf(action);
+            return true;
+        }
+
+        /** Hands the group over, as one step when it has more than one action. */
+        void flush() {
+            if (actions.isEmpty()) {
+                return;
+            }
+            if (actions.size() == 1) {
+                dispatch(pipeline, pipeline.partition(), offsets.get(0), actions.get(0));
+            } else {
+                List<ActionRecord> group = List.copyOf(actions);
+                ActionRecord first = group.get(0);
+                pipeline.dispatch(
+                        List.copyOf(offsets),
+                        lane,
+                        null,
+                        () -> processor.limitedUntil(first).orElse(null),
+                        () -> processor.processTogether(group));
+            }
+            offsets.clear();
+            actions.clear();
+            lane = null;
         }
     }
 

@@ -1,5 +1,8 @@
 package io.repostream.executor;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.executor.github.GitHubClient;
 import io.repostream.executor.github.GitHubException;
 import io.repostream.executor.github.GitHubResponse;
@@ -25,9 +28,18 @@ import io.repostream.schemas.TargetState;
 import io.repostream.schemas.TypedTarget;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +54,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActionProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(ActionProcessor.class);
+
+    /**
+     * How often GitHub may refuse one action's mutation with a rate limit before the action is
+     * audited failed; each time it waits in its lane for what GitHub named (pacing waits do not
+     * count).
+     */
+    private static final int MAX_RATE_LIMITED_MUTATIONS = 5;
 
     private final GitHubClient github;
     private final Handlers handlers;
@@ -144,9 +163,44 @@ public final class ActionProcessor {
             audit = reads.process(action, started);
             pending = writer.written(audit);
         } else {
-            audit = decide(action, started, deferRateLimits);
+            try {
+                audit = decide(action, started, deferRateLimits, null);
+            } catch (MutationDeferred d) {
+                throw deferredStep(action, d);
+            }
             pending = writer.writeLater(audit);
         }
+        return finished(action, audit, pending);
+    }
+
+    /**
+     * The rest of an action whose mutation must wait, for its lane to run at the time named: it
+     * reads the target again, looks for the effect (as after a crash), and sends the mutation.
+     */
+    private DeferredStep deferredStep(ActionRecord action, MutationDeferred d) {
+        metrics.writeDeferred(d.paced ? "pacing" : "rate_limit");
+        LOG.debug(
+                "{} {} ({}): {}",
+                action.type().wireName(),
+                action.targetRef(),
+                action.actionId(),
+                d.getMessage());
+        return new DeferredStep(
+                d.getMessage(),
+                d.until,
+                () -> {
+                    AuditRecord audit;
+                    try {
+                        audit = d.rest.get();
+                    } catch (MutationDeferred again) {
+                        throw deferredStep(action, again);
+                    }
+                    return finished(action, audit, writer.writeLater(audit)).acknowledged();
+                });
+    }
+
+    private RecordWriter.PendingAudit finished(
+            ActionRecord action, AuditRecord audit, RecordWriter.PendingAudit pending) {
         metrics.action(action.type(), action.repo(), audit.outcome());
         LOG.info(
                 "{} {} ({}): {}{}",
@@ -166,7 +220,12 @@ public final class ActionProcessor {
         return github.limitedUntil(action.repo(), action.installationId());
     }
 
-    private AuditRecord decide(ActionRecord action, Instant started, boolean deferRateLimits) {
+    /**
+     * @param ready where an action that is to be mutated is put instead of being mutated (its
+     *     snapshot written), returning null; null: it is mutated here
+     */
+    private AuditRecord decide(
+            ActionRecord action, Instant started, boolean deferRateLimits, List<Ready> ready) {
         if (ledger.decided(action.actionId())) {
             return audit(
                     action,
@@ -289,16 +348,32 @@ public final class ActionProcessor {
                     "invalid action: " + e.getMessage(),
                     started);
         }
+        return guarded(
+                action,
+                started,
+                () ->
+                        applyOrPreview(
+                                action,
+                                handler,
+                                github,
+                                deferRateLimits ? github.deferringRateLimits() : github,
+                                deferRateLimits,
+                                policy,
+                                started,
+                                ready));
+    }
+
+    /**
+     * Runs what reads the target and mutates it: a refusal by GitHub, or a handler's bug, is
+     * audited failed; a rate limit or a deferred mutation is passed on (the action is held).
+     */
+    private AuditRecord guarded(ActionRecord action, Instant started, Supplier<AuditRecord> body) {
         try {
-            return applyOrPreview(
-                    action,
-                    handler,
-                    github,
-                    deferRateLimits ? github.deferringRateLimits() : github,
-                    policy,
-                    started);
+            return body.get();
         } catch (RateLimitedException e) {
             throw e; // nothing changed yet: the action is held and tried again, not audited
+        } catch (MutationDeferred e) {
+            throw e; // its mutation waits in its lane: audited when sent
         } catch (GitHubException e) {
             RateLimit rateLimit = e.response().map(GitHubResponse::rateLimit).orElse(null);
             Integer status = e.status() == 0 ? null : e.status();
@@ -375,8 +450,10 @@ public final class ActionProcessor {
             ActionHandler<G> handler,
             G github,
             G firstAsks,
+            boolean deferring,
             RepoPolicy policy,
-            Instant started) {
+            Instant started,
+            List<Ready> ready) {
         GitHubResult<TargetState> read = handler.read(firstAsks, action.repo(), action.target());
         TargetState current = read.value();
         RateLimit readRateLimit = rateLimit(read.response());
@@ -438,8 +515,247 @@ public final class ActionProcessor {
                             clock.instant(),
                             current));
         }
-        // the mutation is computed against what GitHub shows now, not the (maybe older) snapshot
-        Mutation mutation = handler.apply(github, action, current);
+        if (ready != null) {
+            ready.add(new Ready(action, before, current));
+            return null;
+        }
+        return mutate(
+                action,
+                handler,
+                github,
+                deferring ? firstAsks : github,
+                before,
+                current,
+                started,
+                0);
+    }
+
+    /** An action whose snapshot is written and whose mutation is to be sent with others. */
+    private record Ready(ActionRecord action, TargetState before, TargetState current) {}
+
+    /**
+     * Applies {@code add_labels} actions on one item that are ready together (consecutive in their
+     * lane): each is decided on its own (duplicate, kill switch, policy, dry run, effect already
+     * there) and gets its own snapshot and audit, and the labels of those left to add go to GitHub
+     * in one request. Each audit names the actions it was coalesced with, and its after-state adds
+     * only its own labels to its before-state, so that its undo removes only those. Returns when
+     * every audit is in Kafka; like {@link #processLater}, it throws {@link RateLimitedException}
+     * when a first request is rate limited (nothing written then) and defers the request in its
+     * lane when it must wait.
+     */
+    CompletionStage<?> processTogether(List<ActionRecord> actions) {
+        if (actions.size() == 1) {
+            return processLater(actions.get(0)).acknowledged();
+        }
+        Instant started = clock.instant();
+        List<Ready> ready = new ArrayList<>();
+        List<Map.Entry<ActionRecord, AuditRecord>> decided = new ArrayList<>();
+        for (ActionRecord action : actions) {
+            int before = ready.size();
+            AuditRecord audit = decide(action, started, true, ready);
+            if (ready.size() == before) {
+                decided.add(Map.entry(action, audit));
+            }
+        }
+        // written only once every action was decided: a rate limit above leaves nothing written
+        List<CompletableFuture<?>> acks = new ArrayList<>();
+        for (Map.Entry<ActionRecord, AuditRecord> d : decided) {
+            acks.add(
+                    finished(d.getKey(), d.getValue(), writer.writeLater(d.getValue()))
+                            .acknowledged()
+                            .toCompletableFuture());
+        }
+        if (ready.isEmpty()) {
+            return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        }
+        ActionRecord together = ready.size() == 1 ? ready.get(0).action() : together(ready);
+        Ready latest = ready.get(ready.size() - 1);
+        ActionHandler<? super GitHubClient> handler = handlers.of(together.type());
+        GitHubClient sends = github.deferringRateLimits();
+        return sendTogether(
+                ready,
+                started,
+                () ->
+                        guarded(
+                                together,
+                                started,
+                                () ->
+                                        mutate(
+                                                together,
+                                                handler,
+                                                github,
+                                                sends,
+                                                latest.current(),
+                                                latest.current(),
+                                                started,
+                                                0)),
+                acks);
+    }
+
+    /** Sends the one request, or defers it in the lane; then audits each action. */
+    private CompletionStage<?> sendTogether(
+            List<Ready> ready,
+            Instant started,
+            Supplier<AuditRecord> send,
+            List<CompletableFuture<?>> earlier) {
+        AuditRecord sent;
+        try {
+            sent = send.get();
+        } catch (MutationDeferred d) {
+            metrics.writeDeferred(d.paced ? "pacing" : "rate_limit");
+            throw new DeferredStep(
+                    d.getMessage(), d.until, () -> sendTogether(ready, started, d.rest, earlier));
+        }
+        List<CompletableFuture<?>> acks = new ArrayList<>(earlier);
+        for (Ready r : ready) {
+            AuditRecord audit = ready.size() == 1 ? sent : coalesced(r, sent, ready, started);
+            acks.add(
+                    finished(r.action(), audit, writer.writeLater(audit))
+                            .acknowledged()
+                            .toCompletableFuture());
+        }
+        if (ready.size() > 1 && sent.githubStatus() != null) {
+            metrics.requestsSavedByCoalescing(ready.size() - 1);
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+    }
+
+    /** One {@code add_labels} action for the labels of all of {@code ready}. */
+    private static ActionRecord together(List<Ready> ready) {
+        ActionRecord first = ready.get(0).action();
+        Set<String> union = new LinkedHashSet<>();
+        for (Ready r : ready) {
+            union.addAll(labelsOf(r.action()));
+        }
+        ArrayNode labels = JsonNodeFactory.instance.arrayNode();
+        union.forEach(labels::add);
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
+        params.set("labels", labels);
+        return new ActionRecord(
+                first.actionId(),
+                first.repo(),
+                first.target(),
+                first.declaredTarget(),
+                first.type(),
+                params,
+                first.reason(),
+                first.evidence(),
+                first.confidence(),
+                first.producedBy(),
+                first.causedBy(),
+                first.installationId(),
+                first.createdAt(),
+                null,
+                null,
+                false);
+    }
+
+    private static List<String> labelsOf(ActionRecord action) {
+        List<String> names = new ArrayList<>();
+        action.params().get("labels").forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    /**
+     * The audit of one of several actions sent as one request: GitHub's answer, and an after-state
+     * that adds to the action's before-state only the labels of its own that are now there.
+     */
+    private AuditRecord coalesced(Ready r, AuditRecord sent, List<Ready> ready, Instant started) {
+        List<String> others =
+                ready.stream()
+                        .map(x -> x.action().actionId())
+                        .filter(id -> !id.equals(r.action().actionId()))
+                        .toList();
+        String note =
+                "coalesced with "
+                        + others
+                        + " into one request"
+                        + (sent.error() == null ? "" : ": " + sent.error());
+        TargetState after = null;
+        if (sent.outcome() == AuditOutcome.APPLIED && sent.after() != null) {
+            Set<String> labels = new TreeSet<>(r.current().labels());
+            for (String label : labelsOf(r.action())) {
+                if (sent.after().labels().contains(label)) {
+                    labels.add(label);
+                }
+            }
+            TargetState c = r.current();
+            after =
+                    new TargetState(
+                            c.kind(),
+                            c.state(),
+                            c.stateReason(),
+                            List.copyOf(labels),
+                            c.assignees(),
+                            c.requestedReviewers(),
+                            c.headSha(),
+                            c.merged(),
+                            c.runStatus(),
+                            c.runConclusion(),
+                            c.runAttempt(),
+                            c.commentId(),
+                            c.updatedAt());
+        }
+        return audit(
+                r.action(),
+                sent.outcome(),
+                r.before(),
+                after,
+                sent.githubStatus(),
+                sent.rateLimit(),
+                note,
+                started);
+    }
+
+    /**
+     * Sends the mutation, computed against what GitHub shows now ({@code current}), not the (maybe
+     * older) snapshot. Through a client that defers rate limits ({@code sends}), a mutation that
+     * may not go yet (its installation's next write slot, a rate limit GitHub answered it with:
+     * GitHub did not apply it then) throws {@link MutationDeferred}, whose rest reads the target
+     * again, looks for the effect and sends it then.
+     *
+     * @param rateLimited how often GitHub refused this action's mutation with a rate limit so far
+     */
+    private <G> AuditRecord mutate(
+            ActionRecord action,
+            ActionHandler<G> handler,
+            G github,
+            G sends,
+            TargetState before,
+            TargetState current,
+            Instant started,
+            int rateLimited) {
+        Mutation mutation;
+        try {
+            mutation = handler.apply(sends, action, current);
+        } catch (RateLimitedException e) {
+            int limits = rateLimited + (e.paced() ? 0 : 1);
+            if (limits > MAX_RATE_LIMITED_MUTATIONS) {
+                return audit(
+                        action,
+                        AuditOutcome.FAILED,
+                        before,
+                        null,
+                        null,
+                        null,
+                        "GitHub refused the mutation of "
+                                + action.targetRef()
+                                + " with a rate limit "
+                                + limits
+                                + " times; not sent again",
+                        started);
+            }
+            throw new MutationDeferred(
+                    e,
+                    () ->
+                            guarded(
+                                    action,
+                                    started,
+                                    () ->
+                                            resume(
+                                                    action, handler, github, sends, before, started,
+                                                    limits)));
+        }
         GitHubResponse response = mutation.response();
         TargetState after =
                 mutation.after() != null
@@ -457,6 +773,79 @@ public final class ActionProcessor {
                 rateLimit(response),
                 null,
                 started);
+    }
+
+    /** The rest of an action whose mutation was deferred after its snapshot was written. */
+    private <G> AuditRecord resume(
+            ActionRecord action,
+            ActionHandler<G> handler,
+            G github,
+            G sends,
+            TargetState before,
+            Instant started,
+            int rateLimited) {
+        GitHubResult<TargetState> read;
+        try {
+            read = handler.read(sends, action.repo(), action.target());
+        } catch (RateLimitedException e) {
+            int limits = rateLimited + (e.paced() ? 0 : 1);
+            throw new MutationDeferred(
+                    e,
+                    () ->
+                            guarded(
+                                    action,
+                                    started,
+                                    () ->
+                                            resume(
+                                                    action, handler, github, sends, before, started,
+                                                    limits)));
+        }
+        TargetState current = read.value();
+        // a handler that sends more than one request may have sent some before it had to wait
+        Optional<TargetState> effect = handler.existingEffect(sends, action, before, current, true);
+        if (effect.isPresent()) {
+            return audit(
+                    action,
+                    AuditOutcome.APPLIED,
+                    before,
+                    effect.get(),
+                    null,
+                    rateLimit(read.response()),
+                    "found applied when its deferred mutation was due; nothing sent again",
+                    started);
+        }
+        Optional<String> refusal = handler.refusal(current, action);
+        if (refusal.isPresent()) {
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    before,
+                    null,
+                    null,
+                    rateLimit(read.response()),
+                    refusal.get(),
+                    started);
+        }
+        return mutate(action, handler, github, sends, before, current, started, rateLimited);
+    }
+
+    /**
+     * A mutation that may not be sent yet; {@link #rest} finishes the action (and may defer it
+     * again). Thrown only after the action's snapshot is written.
+     */
+    private static final class MutationDeferred extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final Instant until;
+        private final boolean paced;
+        private final transient Supplier<AuditRecord> rest;
+
+        MutationDeferred(RateLimitedException why, Supplier<AuditRecord> rest) {
+            super(why.getMessage(), null, false, false);
+            this.until = why.until();
+            this.paced = why.paced();
+            this.rest = rest;
+        }
     }
 
     private static RateLimit rateLimit(GitHubResponse response) {

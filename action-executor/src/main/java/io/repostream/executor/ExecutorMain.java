@@ -13,6 +13,7 @@ import io.repostream.executor.rollback.RollbackService;
 import io.repostream.serviceconfig.ExitCodes;
 import io.repostream.serviceconfig.KafkaOptions;
 import io.repostream.serviceconfig.ServiceCommandLine;
+import io.repostream.serviceconfig.SettingsBinding;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,57 @@ public final class ExecutorMain implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Where Kafka and GitHub are, and how to authenticate to GitHub. */
+    /**
+     * Where Kafka and GitHub are, and how to authenticate to GitHub; and the settings file, whose
+     * values count where neither the option nor its environment variable is given.
+     */
     static final class Connection {
         @Mixin KafkaOptions kafka = new KafkaOptions();
+
+        @Spec(Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec command;
+
+        @Option(
+                names = {"-c", "--config"},
+                defaultValue = "${env:REPOSTREAM_CONFIG}",
+                paramLabel = "FILE",
+                description =
+                        "YAML settings file (env REPOSTREAM_CONFIG): an option or its environment"
+                                + " variable wins over the file, the file over the default; an"
+                                + " unknown key is refused by name; no secrets in it (their"
+                                + " *_file keys, or the environment)")
+        Path configFile;
+
+        private ExecutorSettings settings;
+
+        /** The settings file's values (none without {@code --config}), read once. */
+        ExecutorSettings settings() {
+            if (settings == null) {
+                settings =
+                        configFile == null
+                                ? ExecutorSettings.NONE
+                                : SettingsBinding.read(configFile, ExecutorSettings.class);
+            }
+            return settings;
+        }
+
+        /**
+         * The option's value when it was given on the command line or by its environment variable
+         * {@code env} (null: none); else the settings file's, when it has one; else the option's
+         * default.
+         */
+        <T> T pick(String option, String env, T parsed, T fromFile) {
+            boolean given =
+                    command.commandLine().getParseResult().hasMatchedOption(option)
+                            || (env != null
+                                    && System.getenv(env) != null
+                                    && !System.getenv(env).isBlank());
+            return given || fromFile == null ? parsed : fromFile;
+        }
+
+        private static Path path(String file) {
+            return file == null ? null : Path.of(file);
+        }
 
         @Option(
                 names = "--github-api-url",
@@ -116,23 +165,60 @@ public final class ExecutorMain implements Runnable {
         Path githubAppKeyFile;
 
         ExecutorConfig config() {
+            ExecutorSettings file = settings();
+            ExecutorSettings.GitHub github = file.githubOrEmpty();
+            ExecutorSettings.Kafka kafkaFile = file.kafkaOrEmpty();
+            ExecutorSettings.Consumer consumer = file.consumerOrEmpty();
+            String bootstrapServers = kafka.bootstrapServers(kafkaFile.bootstrapServers());
+            String apiUrl =
+                    pick(
+                            "--github-api-url",
+                            "REPOSTREAM_GITHUB_API_URL",
+                            githubApiUrl,
+                            github.apiUrl());
+            Long appId =
+                    pick(
+                            "--github-app-id",
+                            "REPOSTREAM_GITHUB_APP_ID",
+                            githubAppId,
+                            github.appId());
             ExecutorConfig base;
-            if (githubAppId != null) {
+            if (appId != null) {
                 String key =
                         secret(
-                                githubAppKeyFile,
+                                pick(
+                                        "--github-app-key-file",
+                                        null,
+                                        githubAppKeyFile,
+                                        path(github.appKeyFile())),
                                 "GITHUB_APP_PRIVATE_KEY",
                                 "GitHub App private key");
-                base =
-                        ExecutorConfig.forGitHubApp(
-                                kafka.bootstrapServers(), githubApiUrl, githubAppId, key);
+                base = ExecutorConfig.forGitHubApp(bootstrapServers, apiUrl, appId, key);
             } else {
-                String token = secret(githubTokenFile, "GITHUB_TOKEN", "GitHub token");
-                base = ExecutorConfig.defaults(kafka.bootstrapServers(), githubApiUrl, token);
+                String token =
+                        secret(
+                                pick(
+                                        "--github-token-file",
+                                        null,
+                                        githubTokenFile,
+                                        path(github.tokenFile())),
+                                "GITHUB_TOKEN",
+                                "GitHub token");
+                base = ExecutorConfig.defaults(bootstrapServers, apiUrl, token);
             }
-            return base.withGroupId(groupId)
-                    .withInstanceId(instanceId)
-                    .withKafkaProperties(kafka.properties());
+            return base.withGroupId(
+                            pick(
+                                    "--group-id",
+                                    "REPOSTREAM_EXECUTOR_GROUP_ID",
+                                    groupId,
+                                    consumer.groupId()))
+                    .withInstanceId(
+                            pick(
+                                    "--instance-id",
+                                    "REPOSTREAM_EXECUTOR_INSTANCE_ID",
+                                    instanceId,
+                                    consumer.instanceId()))
+                    .withKafkaProperties(kafka.properties(path(kafkaFile.propertiesFile())));
         }
     }
 
@@ -208,24 +294,76 @@ public final class ExecutorMain implements Runnable {
                 description = "start with every action skipped (audited as skipped_disabled)")
         boolean killSwitch;
 
-        @Override
-        public Integer call() throws InterruptedException {
+        /**
+         * The configuration of the options, their environment variables and the settings file; the
+         * secrets read from their files or the environment.
+         */
+        ExecutorConfig config() {
+            Connection c = connection;
+            ExecutorSettings file = c.settings();
+            ExecutorSettings.Pacing pacing = file.pacingOrEmpty();
+            ExecutorSettings.Admin admin = file.adminOrEmpty();
+            int port = c.pick("--admin-port", "REPOSTREAM_ADMIN_PORT", adminPort, admin.port());
+            Path tlsCert =
+                    c.pick(
+                            "--admin-tls-cert-file",
+                            "REPOSTREAM_ADMIN_TLS_CERT_FILE",
+                            adminTlsCertFile,
+                            Connection.path(admin.tlsCertFile()));
+            Path tlsKey =
+                    c.pick(
+                            "--admin-tls-key-file",
+                            "REPOSTREAM_ADMIN_TLS_KEY_FILE",
+                            adminTlsKeyFile,
+                            Connection.path(admin.tlsKeyFile()));
             ExecutorConfig config =
-                    connection
-                            .config()
-                            .withPacing(writeSpacing, creationsPerMinute)
-                            .withContentCreationsPerHour(creationsPerHour)
-                            .withKillSwitch(killSwitch)
-                            .withAdminHost(adminHost);
-            if (adminPort >= 0) {
+                    c.config()
+                            .withPacing(
+                                    c.pick(
+                                            "--write-spacing",
+                                            null,
+                                            writeSpacing,
+                                            pacing.writeSpacing()),
+                                    c.pick(
+                                            "--content-creations-per-minute",
+                                            null,
+                                            creationsPerMinute,
+                                            pacing.contentCreationsPerMinute()))
+                            .withContentCreationsPerHour(
+                                    c.pick(
+                                            "--content-creations-per-hour",
+                                            null,
+                                            creationsPerHour,
+                                            pacing.contentCreationsPerHour()))
+                            .withKillSwitch(killSwitch || Boolean.TRUE.equals(file.killSwitch()))
+                            .withAdminHost(
+                                    c.pick(
+                                            "--admin-host",
+                                            "REPOSTREAM_ADMIN_HOST",
+                                            adminHost,
+                                            admin.host()));
+            if (port >= 0) {
                 config =
                         config.withAdmin(
-                                adminPort,
-                                secret(adminTokenFile, "REPOSTREAM_ADMIN_TOKEN", "admin token"));
-                if (adminTlsCertFile != null || adminTlsKeyFile != null) {
-                    config = config.withAdminTls(adminTlsCertFile, adminTlsKeyFile);
+                                port,
+                                secret(
+                                        c.pick(
+                                                "--admin-token-file",
+                                                null,
+                                                adminTokenFile,
+                                                Connection.path(admin.tokenFile())),
+                                        "REPOSTREAM_ADMIN_TOKEN",
+                                        "admin token"));
+                if (tlsCert != null || tlsKey != null) {
+                    config = config.withAdminTls(tlsCert, tlsKey);
                 }
             }
+            return config;
+        }
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ExecutorConfig config = config();
             CountDownLatch stop = new CountDownLatch(1);
             AtomicReference<ActionExecutor> running = new AtomicReference<>();
             Runtime.getRuntime()

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * that {@link #committable()} stays below it and a restart reads it again. Held actions are dropped
  * (left for the retry) as soon as the pipeline halts or stops: they are read again from the
  * committed offset, never waited for.
+ *
+ * <p>So is an action whose mutation must wait (its installation's next write slot, a rate limit
+ * GitHub answered it with: {@link DeferredStep}): it goes back to its lane until then with the rest
+ * of its work, and its worker goes on with other lanes. Several actions dispatched as one step (add
+ * labels for one item, sent as one request) are finished, held and left for the retry together.
  *
  * <p>An offset is finished once its action's audit record is acknowledged by Kafka. {@link
  * #committable()} is the offset below which every action is finished: the only one that may be
@@ -140,11 +146,29 @@ final class PartitionPipeline {
             Instant notBefore,
             Supplier<Instant> limitedUntil,
             Step step) {
+        dispatch(List.of(offset), lane, notBefore, limitedUntil, step);
+    }
+
+    /**
+     * Hands the actions at {@code offsets} (consecutive, of one lane, in order) to the lane as one
+     * step, which applies them together (labels coalesced into one request): they are finished, or
+     * left for the retry, together, and held under the first one's offset.
+     */
+    void dispatch(
+            List<Long> offsets,
+            String lane,
+            Instant notBefore,
+            Supplier<Instant> limitedUntil,
+            Step step) {
+        long offset = offsets.get(0);
         CompletableFuture<Void> due;
         synchronized (this) {
-            unfinished.add(offset);
-            readAt.put(offset, clock.instant());
-            next = offset + 1;
+            Instant now = clock.instant();
+            for (long o : offsets) {
+                unfinished.add(o);
+                readAt.put(o, now);
+            }
+            next = offsets.get(offsets.size() - 1) + 1;
             // a halted pipeline holds nothing more: the action is left for the retry at once
             due = notBefore == null || halted ? null : hold(offset, notBefore);
         }
@@ -156,10 +180,10 @@ final class PartitionPipeline {
                 lane,
                 ready == null
                         ? CompletableFuture.supplyAsync(
-                                        () -> start(offset, step, wasHeld, limitedUntil), workers)
+                                        () -> start(offsets, step, wasHeld, limitedUntil), workers)
                                 .thenCompose(started -> started)
                         : ready.thenComposeAsync(
-                                v -> start(offset, step, wasHeld, limitedUntil), workers));
+                                v -> start(offsets, step, wasHeld, limitedUntil), workers));
     }
 
     /**
@@ -185,7 +209,8 @@ final class PartitionPipeline {
      * on.
      */
     private CompletableFuture<Void> start(
-            long offset, Step step, boolean wasHeld, Supplier<Instant> limitedUntil) {
+            List<Long> offsets, Step step, boolean wasHeld, Supplier<Instant> limitedUntil) {
+        long offset = offsets.get(0);
         if (wasHeld) {
             synchronized (this) {
                 held.remove(offset);
@@ -200,22 +225,27 @@ final class PartitionPipeline {
                 }
             }
             if (due != null) {
-                return due.thenComposeAsync(v -> start(offset, step, true, limitedUntil), workers);
+                return due.thenComposeAsync(v -> start(offsets, step, true, limitedUntil), workers);
             }
         }
-        Instant retryAt = run(offset, step);
-        if (retryAt == null) {
+        Retry retry = run(offsets, step);
+        if (retry == null) {
             return CompletableFuture.completedFuture(null);
         }
-        // its first request met a rate limit: held again, the worker goes to other lanes
+        // its first request met a rate limit, or its mutation must wait for a write slot or a
+        // limit: held again, the worker goes to other lanes
         CompletableFuture<Void> due;
         synchronized (this) {
             // a halted pipeline holds nothing: the next start leaves it for the retry
-            due = halted ? null : hold(offset, retryAt);
+            due = halted ? null : hold(offset, retry.at());
         }
         return (due == null ? CompletableFuture.<Void>completedFuture(null) : due)
-                .thenComposeAsync(v -> start(offset, step, due != null, limitedUntil), workers);
+                .thenComposeAsync(
+                        v -> start(offsets, retry.step(), due != null, limitedUntil), workers);
     }
+
+    /** What to run again, and when: the whole action, or the rest of it after its snapshot. */
+    private record Retry(Instant at, Step step) {}
 
     /** Until when the action's installation is limited; a failure to tell holds nothing. */
     private Instant limitOf(Supplier<Instant> limitedUntil) {
@@ -348,11 +378,13 @@ final class PartitionPipeline {
 
     /**
      * Runs the step; returns when to run it again if GitHub rate limited its first requests (it
-     * changed nothing then), else null.
+     * changed nothing then), or what is left of it and when to run that if its mutation must wait
+     * (a write slot, a rate limit GitHub refused it with); else null.
      */
-    private Instant run(long offset, Step step) {
+    private Retry run(List<Long> offsets, Step step) {
+        long offset = offsets.get(0);
         if (halted || !running.getAsBoolean()) {
-            leaveForRetry(offset, null);
+            leaveForRetry(offsets, null);
             return null;
         }
         CompletionStage<?> acknowledged;
@@ -364,38 +396,49 @@ final class PartitionPipeline {
                     partition,
                     offset,
                     e.getMessage());
-            return e.until();
+            return new Retry(e.until(), step);
+        } catch (DeferredStep e) {
+            LOG.debug(
+                    "{} offset {}: {}; held in its lane until then",
+                    partition,
+                    offset,
+                    e.getMessage());
+            return new Retry(e.until(), e.rest());
         } catch (RecordWriteException e) {
-            leaveForRetry(offset, e);
+            leaveForRetry(offsets, e);
             return null;
         } catch (RuntimeException e) {
             synchronized (this) {
                 fatal = e;
             }
-            leaveForRetry(offset, null);
+            leaveForRetry(offsets, null);
             return null;
         }
         acknowledged.whenComplete(
                 (ok, error) -> {
                     if (error == null) {
-                        finished(offset);
+                        finished(offsets);
                     } else {
-                        leaveForRetry(offset, writeFailure(error));
+                        leaveForRetry(offsets, writeFailure(error));
                     }
                 });
         return null;
     }
 
-    private synchronized void finished(long offset) {
-        unfinished.remove(offset);
-        readAt.remove(offset);
+    private synchronized void finished(List<Long> offsets) {
+        for (long offset : offsets) {
+            unfinished.remove(offset);
+            readAt.remove(offset);
+        }
         notifyAll();
     }
 
-    private synchronized void leaveForRetry(long offset, RecordWriteException why) {
-        unfinished.remove(offset);
-        readAt.remove(offset);
-        retryFrom = Math.min(retryFrom, offset);
+    private synchronized void leaveForRetry(List<Long> offsets, RecordWriteException why) {
+        for (long offset : offsets) {
+            unfinished.remove(offset);
+            readAt.remove(offset);
+        }
+        retryFrom = Math.min(retryFrom, offsets.get(0));
         if (why != null && failure == null) {
             failure = why;
         }

@@ -319,6 +319,125 @@ class DeferredLanesTest {
         assertThat(github.issue(repos.a(), (int) first.target()).labels()).contains("first");
     }
 
+    @Test
+    void anInstallationWaitingForItsNextWriteSlotLeavesTheOnlyWorkerToAnotherInstallation() {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        github.installApp(APP_ID, 3701, repos.a());
+        github.installApp(APP_ID, 3702, repos.b());
+        // one worker, and writes of one installation 4 s apart: a worker sleeping until the
+        // next slot would hold up the other installation for that long
+        ExecutorConfig config =
+                ExecutorConfig.forGitHubApp(
+                                kafka.bootstrapServers(), github.baseUrl(), APP_ID, privateKeyPem)
+                        .withGroupId("lanes-" + UUID.randomUUID())
+                        .withPacing(Duration.ofSeconds(4), Integer.MAX_VALUE)
+                        .withMaxConcurrentRequests(1)
+                        .withRetries(2, Duration.ofMillis(10), Duration.ofMinutes(1));
+        ActionRecord first = labelOn(repos.a(), 3701L, "first");
+        ActionRecord paced = labelOn(repos.a(), 3701L, "paced");
+        ActionRecord other = labelOn(repos.b(), 3702L, "sla-breached");
+        try (ActionExecutor executor = ActionExecutor.start(config)) {
+            await().atMost(WAIT).until(executor::ready);
+            topics.send(first);
+            AuditRecord firstApplied =
+                    topics.awaitAudit(first.actionId(), AuditOutcome.APPLIED, WAIT);
+            topics.send(paced);
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    executor.metrics()
+                                            .scrape()
+                                            .contains(
+                                                    "repostream_executor_writes_deferred_total"
+                                                            + "{reason=\"pacing\"} 1.0"));
+            Instant sent = Instant.now();
+            topics.send(other);
+
+            AuditRecord otherApplied =
+                    topics.awaitAudit(other.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(Duration.between(sent, otherApplied.finishedAt()))
+                    .isLessThan(Duration.ofSeconds(2));
+            AuditRecord pacedApplied =
+                    topics.awaitAudit(paced.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(otherApplied.finishedAt()).isBefore(pacedApplied.finishedAt());
+            assertThat(Duration.between(firstApplied.finishedAt(), pacedApplied.finishedAt()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(3500));
+            topics.drain(Duration.ofMillis(500));
+            assertThat(topics.audits(paced.actionId())).hasSize(1);
+        }
+        assertThat(github.mutations())
+                .filteredOn(m -> m.startsWith(repos.a() + "#"))
+                .containsExactly(
+                        repos.a() + "#" + first.target() + ":+label:first",
+                        repos.a() + "#" + paced.target() + ":+label:paced");
+    }
+
+    static java.util.stream.Stream<Integer> rateLimitStatuses() {
+        return java.util.stream.Stream.of(429, 403);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "answered {0}")
+    @org.junit.jupiter.params.provider.MethodSource("rateLimitStatuses")
+    void aMutationAnsweredWithASecondaryLimitIsSentAgainAfterRetryAfterWithoutHoldingAWorker(
+            int status) {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        long installationA = 3800 + status;
+        long installationB = 3900 + status;
+        github.installApp(APP_ID, installationA, repos.a());
+        github.installApp(APP_ID, installationB, repos.b());
+        ExecutorConfig config =
+                ExecutorConfig.forGitHubApp(
+                                kafka.bootstrapServers(), github.baseUrl(), APP_ID, privateKeyPem)
+                        .withGroupId("lanes-" + UUID.randomUUID())
+                        .withoutPacing()
+                        .withMaxConcurrentRequests(1)
+                        .withRetries(2, Duration.ofMillis(10), Duration.ofMinutes(1));
+        ActionRecord limited = labelOn(repos.a(), installationA, "limited");
+        // only the mutation (POST .../labels) is refused; the read of the issue goes through
+        github.limitNext(status, 3, "/issues/" + limited.target() + "/labels");
+        ActionRecord other = labelOn(repos.b(), installationB, "sla-breached");
+        try (ActionExecutor executor = ActionExecutor.start(config)) {
+            await().atMost(WAIT).until(executor::ready);
+            topics.send(limited);
+            awaitRateLimited(executor);
+            Instant sent = Instant.now();
+            topics.send(other);
+
+            AuditRecord otherApplied =
+                    topics.awaitAudit(other.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(Duration.between(sent, otherApplied.finishedAt()))
+                    .isLessThan(Duration.ofSeconds(2));
+            AuditRecord applied = topics.awaitAudit(limited.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(otherApplied.finishedAt()).isBefore(applied.finishedAt());
+            assertThat(Duration.between(applied.startedAt(), applied.finishedAt()))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+            assertThat(applied.githubStatus()).isEqualTo(200);
+            assertThat(executor.metrics().scrape())
+                    .contains("repostream_executor_github_rate_limit_waits 0.0")
+                    .contains(
+                            "repostream_executor_writes_deferred_total{reason=\"rate_limit\"}"
+                                    + " 1.0");
+            topics.drain(Duration.ofMillis(500));
+            assertThat(topics.audits(limited.actionId())).hasSize(1);
+        }
+        assertThat(github.mutations())
+                .filteredOn(m -> m.startsWith(repos.a() + "#"))
+                .containsExactly(repos.a() + "#" + limited.target() + ":+label:limited");
+        String post = "POST /repos/" + repos.a() + "/issues/" + limited.target() + "/labels";
+        assertThat(github.requests())
+                .filteredOn(r -> r.startsWith(post))
+                .containsExactly(post + " " + status, post + " 200");
+    }
+
+    private static ActionRecord labelOn(String repo, long installation, String label) {
+        int issue = github.createIssue(repo, label, "", "alice");
+        return Actions.builder(ActionType.ADD_LABELS, repo, issue, Actions.names("labels", label))
+                .installationId(installation)
+                .build();
+    }
+
     /** Until a request of {@code executor} met the rate limit (earlier tests' actions are held). */
     private static void awaitRateLimited(ActionExecutor executor) {
         await().atMost(WAIT)

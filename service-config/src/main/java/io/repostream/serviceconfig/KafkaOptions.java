@@ -85,6 +85,35 @@ public class KafkaOptions {
     }
 
     /**
+     * For a service with a settings file: the option, else {@value #ENV_BOOTSTRAP_SERVERS}, else
+     * {@code fromSettings} (the file's value, null when it has none), else {@value
+     * #DEFAULT_BOOTSTRAP_SERVERS}.
+     */
+    public String bootstrapServers(String fromSettings) {
+        return bootstrapServersOption()
+                .or(() -> Optional.ofNullable(env.get(ENV_BOOTSTRAP_SERVERS)))
+                .or(() -> Optional.ofNullable(fromSettings))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .orElse(DEFAULT_BOOTSTRAP_SERVERS);
+    }
+
+    /**
+     * For a service with a settings file: the settings of the option's properties file, else the
+     * environment's, else {@code fromSettings} (the file the settings name, null when none).
+     */
+    public Map<String, String> properties(Path fromSettings) {
+        if (propertiesFile == null
+                && fromSettings != null
+                && Optional.ofNullable(env.get(KafkaClientProperties.ENV_FILE))
+                        .filter(f -> !f.isBlank())
+                        .isEmpty()) {
+            return KafkaClientProperties.load(fromSettings);
+        }
+        return properties();
+    }
+
+    /**
      * The properties file's settings (the option's file, else the environment's), checked: a
      * setting repostream manages is refused naming it and the file, never showing a value.
      */

@@ -52,6 +52,27 @@ class KafkaOptionsTest {
     }
 
     @Test
+    void aSettingsFileSitsBetweenTheEnvironmentAndTheDefault() throws Exception {
+        Map<String, String> env = Map.of(KafkaOptions.ENV_BOOTSTRAP_SERVERS, "from-env:9092");
+        assertThat(parse(env, "--bootstrap-servers", "flag:9092").bootstrapServers("file:9092"))
+                .isEqualTo("flag:9092");
+        assertThat(parse(env).bootstrapServers("file:9092")).isEqualTo("from-env:9092");
+        assertThat(parse(Map.of()).bootstrapServers("file:9092")).isEqualTo("file:9092");
+        assertThat(parse(Map.of()).bootstrapServers(null)).isEqualTo("127.0.0.1:9092");
+
+        Path fileProps =
+                Files.writeString(dir.resolve("file.properties"), "security.protocol=SSL\n");
+        Path envProps =
+                Files.writeString(dir.resolve("env.properties"), "security.protocol=SASL_SSL\n");
+        Map<String, String> envWithFile =
+                Map.of("REPOSTREAM_KAFKA_PROPERTIES_FILE", envProps.toString());
+        assertThat(parse(Map.of()).properties(fileProps)).containsEntry("security.protocol", "SSL");
+        assertThat(parse(envWithFile).properties(fileProps))
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(parse(Map.of()).properties((Path) null)).isEmpty();
+    }
+
+    @Test
     void theClientPropertiesFileComesFromTheOptionOrTheEnvironment() throws Exception {
         Path flagFile =
                 Files.writeString(dir.resolve("flag.properties"), "security.protocol=SASL_SSL\n");

@@ -114,7 +114,11 @@ public final class RequestGate {
                 deferQuota(installation, ref);
             }
             awaitQuota(installation, ref);
-            pace(installation, kind);
+            if (deferRateLimits) {
+                paceOrDefer(installation, kind, ref);
+            } else {
+                pace(installation, kind);
+            }
             GitHubException failure;
             try {
                 acquire(ref);
@@ -371,25 +375,74 @@ public final class RequestGate {
     }
 
     /**
+     * Takes the slot of a write now if its installation may write now; otherwise throws {@link
+     * RateLimitedException} naming the earliest slot, without taking it (nothing is held for the
+     * caller: whoever comes first when a slot is due takes it, so that spacing counts between
+     * writes as sent, and a caller that does not come back leaves no gap).
+     */
+    private void paceOrDefer(String installation, Kind kind, String ref) {
+        if (kind == Kind.READ) {
+            return;
+        }
+        long waitNanos;
+        synchronized (this) {
+            long now = System.nanoTime();
+            long earliest = earliest(installation, kind, now);
+            if (earliest <= now) {
+                take(installation, kind, now);
+                return;
+            }
+            waitNanos = earliest - now;
+        }
+        Instant until = Instant.now().plusNanos(waitNanos);
+        throw new RateLimitedException(
+                "the next write slot of installation "
+                        + installation
+                        + " for "
+                        + ref
+                        + " is at "
+                        + until,
+                until,
+                true);
+    }
+
+    /**
      * Reserves the earliest slot, at or after {@code nowNanos}, at which a write of {@code
      * installation} may be sent, and returns it. Slots are reserved at once, so that concurrent
      * callers queue behind each other.
      */
     synchronized long reserve(String installation, Kind kind, long nowNanos) {
+        long next = earliest(installation, kind, nowNanos);
+        take(installation, kind, next);
+        return next;
+    }
+
+    /** The earliest slot, at or after {@code nowNanos}, for a write of {@code installation}. */
+    private long earliest(String installation, Kind kind, long nowNanos) {
         long next = nowNanos;
         Long last = lastWriteNanos.get(installation);
         if (last != null) {
             next = Math.max(next, last + config.writeSpacing().toNanos());
         }
         if (kind == Kind.CREATION) {
-            CreationSlots slots =
-                    creations.computeIfAbsent(installation, k -> new CreationSlots(slotsKept()));
-            next = Math.max(next, slots.earliestWithin(config.contentCreationsPerMinute(), MINUTE));
-            next = Math.max(next, slots.earliestWithin(config.contentCreationsPerHour(), HOUR));
-            slots.add(next);
+            CreationSlots slots = creations.get(installation);
+            if (slots != null) {
+                next =
+                        Math.max(
+                                next,
+                                slots.earliestWithin(config.contentCreationsPerMinute(), MINUTE));
+                next = Math.max(next, slots.earliestWithin(config.contentCreationsPerHour(), HOUR));
+            }
         }
-        lastWriteNanos.put(installation, next);
         return next;
+    }
+
+    /** Takes {@code slot} for a write of {@code installation}. */
+    private void take(String installation, Kind kind, long slot) {
+        if (kind == Kind.CREATION) {
+            creations.computeIfAbsent(installation, k -> new CreationSlots(slotsKept())).add(slot);
+        }
+        lastWriteNanos.put(installation, slot);
     }
 
     /** Enough of the latest slots to check every cap that is on. */

@@ -155,6 +155,24 @@ public final class ExecutorMetrics {
                                     + " that were not due yet")
                     .register(registry);
 
+    private final Counter writesDeferred = writesDeferredCounter();
+
+    private Counter writesDeferredCounter() {
+        Counter counter =
+                Counter.builder()
+                        .name("repostream_executor_writes_deferred_total")
+                        .help(
+                                "Mutations sent back to their lane with a due time instead of"
+                                        + " waiting in a worker: pacing (the installation's next"
+                                        + " write slot), rate_limit (GitHub refused the mutation"
+                                        + " with a rate limit)")
+                        .labelNames("reason")
+                        .register(registry);
+        counter.initLabelValues("pacing");
+        counter.initLabelValues("rate_limit");
+        return counter;
+    }
+
     public void action(ActionType type, String repo, AuditOutcome outcome) {
         actions.labelValues(type.wireName(), repo, outcome.wireName()).inc();
     }
@@ -214,6 +232,23 @@ public final class ExecutorMetrics {
     /** A request starts ({@code +1}) or ends ({@code -1}) waiting out a rate limit. */
     public void rateLimitWait(int delta) {
         rateLimitWaits.inc(delta);
+    }
+
+    private final Counter requestsSaved =
+            Counter.builder()
+                    .name("repostream_executor_requests_saved_by_coalescing_total")
+                    .help(
+                            "GitHub requests not sent because actions ready together were sent as"
+                                    + " one (several add_labels for one item)")
+                    .register(registry);
+
+    public void requestsSavedByCoalescing(int saved) {
+        requestsSaved.inc(saved);
+    }
+
+    /** A mutation went back to its lane until its installation may write again. */
+    public void writeDeferred(String reason) {
+        writesDeferred.labelValues(reason).inc();
     }
 
     public void heldPartitionPaused() {
