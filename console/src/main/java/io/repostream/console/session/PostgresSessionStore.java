@@ -142,6 +142,21 @@ public final class PostgresSessionStore implements SessionStore {
 
     private void write(Session session) throws SQLException {
         long accessed = session.lastAccessed();
+        String data = new JsonObject(session.data()).encode();
+        // a request that changed nothing only renews the expiry: a concurrent request's older copy
+        // of the session must not overwrite what another request has just stored
+        if (session instanceof StoredSession stored && data.equals(stored.loaded)) {
+            int renewed =
+                    update(
+                            "UPDATE console_sessions SET last_accessed = ?, expires_at = ? WHERE"
+                                    + " id_sha256 = ?",
+                            new Timestamp(accessed),
+                            new Timestamp(accessed + session.timeout()),
+                            sha256(session.id()));
+            if (renewed == 1) {
+                return;
+            }
+        }
         try (Connection c = db.getConnection();
                 PreparedStatement s =
                         c.prepareStatement(
@@ -152,7 +167,7 @@ public final class PostgresSessionStore implements SessionStore {
                                         + " last_accessed = EXCLUDED.last_accessed, expires_at ="
                                         + " EXCLUDED.expires_at")) {
             s.setString(1, sha256(session.id()));
-            s.setString(2, new JsonObject(session.data()).encode());
+            s.setString(2, data);
             s.setLong(3, session.timeout());
             s.setTimestamp(4, new Timestamp(accessed));
             s.setTimestamp(5, new Timestamp(accessed + session.timeout()));
@@ -214,6 +229,9 @@ public final class PostgresSessionStore implements SessionStore {
 
     /** A session whose data is JSON (the console keeps strings in it). */
     static final class StoredSession extends AbstractSession {
+        /** The data as read from the store (null for a new session). */
+        private String loaded;
+
         StoredSession(VertxContextPRNG random, long timeout, int length) {
             super(random, timeout, length);
         }
@@ -233,6 +251,7 @@ public final class PostgresSessionStore implements SessionStore {
             session.setTimeout(timeout);
             session.setData(data);
             session.setLastAccessed(lastAccessed);
+            session.loaded = data.encode();
             return session;
         }
     }

@@ -211,7 +211,7 @@ public final class ConsoleServer {
                 && ctx.request().getHeader("HX-Request") == null
                 && !path.startsWith("/api/")) {
             ctx.session().put(RETURN_TO, ctx.request().uri());
-            ctx.redirect("/login");
+            redirectStored(ctx, "/login");
             return;
         }
         text(ctx, 401, "sign in first: /login");
@@ -287,7 +287,24 @@ public final class ConsoleServer {
                                 pending.subList(
                                         Math.max(0, pending.size() - MAX_PENDING_SIGN_INS),
                                         pending.size())));
-        ctx.redirect(signIn.authorizeUrl(state));
+        redirectStored(ctx, signIn.authorizeUrl(state));
+    }
+
+    /**
+     * Redirects once the session is in the store: the browser follows a redirect at once, and the
+     * next request must find what this one put into the session (the sign-in state, where to go).
+     */
+    private void redirectStored(RoutingContext ctx, String location) {
+        sessionHandler
+                .flush(ctx)
+                .onComplete(
+                        stored -> {
+                            if (stored.failed()) {
+                                LOG.warn(
+                                        "could not store a session: {}", stored.cause().toString());
+                            }
+                            ctx.redirect(location);
+                        });
     }
 
     /**
