@@ -1,7 +1,10 @@
 package io.repostream.console;
 
+import io.repostream.console.api.ApiTokens;
 import io.repostream.console.index.TopicIndexer;
 import io.repostream.console.query.ActionQueries;
+import io.repostream.console.session.PostgresSessionStore;
+import io.repostream.console.system.ConsumerLag;
 import io.repostream.console.undo.ConsoleAudit;
 import io.repostream.console.undo.ExecutorAdmin;
 import io.repostream.console.web.ConsoleServer;
@@ -26,18 +29,21 @@ public final class Console implements AutoCloseable {
     private final HttpServer server;
     private final TopicIndexer indexer;
     private final ConsoleMetrics metrics;
+    private final ConsumerLag lag;
 
     private Console(
             Database database,
             Vertx vertx,
             HttpServer server,
             TopicIndexer indexer,
-            ConsoleMetrics metrics) {
+            ConsoleMetrics metrics,
+            ConsumerLag lag) {
         this.database = database;
         this.vertx = vertx;
         this.server = server;
         this.indexer = indexer;
         this.metrics = metrics;
+        this.lag = lag;
     }
 
     /** Starts everything; fails (and stops what it started) when a part cannot start. */
@@ -47,6 +53,7 @@ public final class Console implements AutoCloseable {
                 Database.open(
                         config.databaseUrl(), config.databaseUser(), config.databasePassword());
         Vertx vertx = Vertx.vertx();
+        ConsumerLag lag = new ConsumerLag(config.kafkaClient());
         try {
             ActionQueries queries = new ActionQueries(database.dataSource(), config.githubWebUrl());
             if (config.localMode()) {
@@ -71,7 +78,14 @@ public final class Console implements AutoCloseable {
                                     config.signIn() == null
                                             ? null
                                             : new GitHubSignIn(config.signIn()),
-                                    config.sessionTimeout())
+                                    config.sessionTimeout(),
+                                    new PostgresSessionStore(
+                                            vertx,
+                                            database.dataSource(),
+                                            Clock.systemUTC(),
+                                            metrics::sessions),
+                                    new ApiTokens(database.dataSource(), Clock.systemUTC()),
+                                    lag)
                             .listen(config.host(), config.port())
                             .await(30, TimeUnit.SECONDS);
             TopicIndexer indexer =
@@ -88,8 +102,9 @@ public final class Console implements AutoCloseable {
                     config.host(),
                     server.actualPort(),
                     config);
-            return new Console(database, vertx, server, indexer, metrics);
+            return new Console(database, vertx, server, indexer, metrics, lag);
         } catch (Exception e) {
+            lag.close();
             vertx.close();
             database.close();
             throw new IllegalStateException(
@@ -118,6 +133,7 @@ public final class Console implements AutoCloseable {
     @Override
     public void close() {
         indexer.close();
+        lag.close();
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -40,6 +40,12 @@ public final class ConsoleMetrics {
                     .help("When the indexer last committed a batch (0 before the first)")
                     .register(registry);
 
+    private final Gauge sessions =
+            Gauge.builder()
+                    .name("repostream_console_sessions")
+                    .help("Sign-in sessions not expired, in PostgreSQL (counted every minute)")
+                    .register(registry);
+
     private final Gauge liveStreams =
             Gauge.builder()
                     .name("repostream_console_live_streams")
@@ -130,6 +136,10 @@ public final class ConsoleMetrics {
 
     public void signIn(String outcome) {
         signIns.labelValues(outcome).inc();
+    }
+
+    public void sessions(int live) {
+        sessions.set(live);
     }
 
     public void streamOpened() {

@@ -32,7 +32,7 @@ class ConsoleTest {
         Deployment console = manifests.one(Deployment.class, NAME);
         Container container = container(console);
 
-        // sessions live in the one replica's memory
+        // one indexer fills the database (sessions live in PostgreSQL)
         assertThat(console.getSpec().getReplicas()).isEqualTo(1);
         assertThat(console.getSpec().getStrategy().getType()).isEqualTo("Recreate");
         assertThat(container.getArgs()).isEmpty();

@@ -35,9 +35,10 @@ final class DemoConsole implements AutoCloseable {
 
     /**
      * Starts PostgreSQL and the console on {@code port} (any free port if that one is taken), or
-     * returns why it could not.
+     * returns why it could not. With the executor's admin API ({@code adminUrl} and its token;
+     * null: none) the console can undo.
      */
-    static Result start(String bootstrapServers, int port) {
+    static Result start(String bootstrapServers, int port, String adminUrl, String adminToken) {
         Optional<String> unavailable = LocalPostgres.unavailable();
         if (unavailable.isPresent()) {
             return new Result(null, unavailable.get());
@@ -66,9 +67,25 @@ final class DemoConsole implements AutoCloseable {
             String url = postgres.newDatabase("console");
             Console console;
             try {
-                console = Console.start(config(bootstrapServers, url, postgres.user(), port));
+                console =
+                        Console.start(
+                                config(
+                                        bootstrapServers,
+                                        url,
+                                        postgres.user(),
+                                        port,
+                                        adminUrl,
+                                        adminToken));
             } catch (IllegalStateException portTaken) {
-                console = Console.start(config(bootstrapServers, url, postgres.user(), 0));
+                console =
+                        Console.start(
+                                config(
+                                        bootstrapServers,
+                                        url,
+                                        postgres.user(),
+                                        0,
+                                        adminUrl,
+                                        adminToken));
             }
             return new Result(new DemoConsole(dir, postgres, console), null);
         } catch (IOException | RuntimeException e) {
@@ -80,9 +97,24 @@ final class DemoConsole implements AutoCloseable {
         }
     }
 
-    private static ConsoleConfig config(String bootstrap, String url, String user, int port) {
-        return new ConsoleConfig(
-                bootstrap, Map.of(), url, user, "", "127.0.0.1", port, "https://github.com");
+    private static ConsoleConfig config(
+            String bootstrap,
+            String url,
+            String user,
+            int port,
+            String adminUrl,
+            String adminToken) {
+        ConsoleConfig config =
+                new ConsoleConfig(
+                        bootstrap,
+                        Map.of(),
+                        url,
+                        user,
+                        "",
+                        "127.0.0.1",
+                        port,
+                        "https://github.com");
+        return adminUrl == null ? config : config.withExecutorAdmin(adminUrl, adminToken);
     }
 
     String url() {

@@ -54,6 +54,8 @@ public final class LocalStack implements AutoCloseable {
     private final boolean asGitHubApp;
     private final Duration checkpointInterval;
     private JobClient flinkJob;
+    private ActionExecutor executor;
+    private final String adminToken = randomHex(32);
 
     private LocalStack(
             Path workDir,
@@ -148,8 +150,13 @@ public final class LocalStack implements AutoCloseable {
         started.push(() -> flinkJob.cancel().get());
         LOG.info("Flink job {} submitted to a local MiniCluster", flinkJob.getJobID());
 
-        remember(ActionExecutor.start(executorConfig(token)));
-        LOG.info("action executor started{}", asGitHubApp ? " as GitHub App " + GITHUB_APP_ID : "");
+        // the admin API on loopback (the executor's default host), so that the demo's console can
+        // preview and undo; its token lives only in this process
+        executor = remember(ActionExecutor.start(executorConfig(token).withAdmin(0, adminToken)));
+        LOG.info(
+                "action executor started{}, admin API at {}",
+                asGitHubApp ? " as GitHub App " + GITHUB_APP_ID : "",
+                executorAdminUrl());
     }
 
     private ExecutorConfig executorConfig(String token) throws Exception {
@@ -199,6 +206,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The bridge's webhook endpoint, as GitHub would be configured with it. */
+    /** The executor's admin API, on 127.0.0.1 and a free port. */
+    public String executorAdminUrl() {
+        return "http://127.0.0.1:" + executor.adminPort();
+    }
+
+    /** The admin API's bearer token, random per run (never printed). */
+    public String executorAdminToken() {
+        return adminToken;
+    }
+
     public String webhookUrl() {
         return "http://127.0.0.1:" + bridge.port() + "/webhooks/github";
     }

@@ -63,7 +63,11 @@ public final class LocalStackMain implements Callable<Integer> {
             DemoConsole.Result started =
                     noConsole
                             ? new DemoConsole.Result(null, "--no-console")
-                            : DemoConsole.start(stack.kafka().bootstrapServers(), consolePort);
+                            : DemoConsole.start(
+                                    stack.kafka().bootstrapServers(),
+                                    consolePort,
+                                    stack.executorAdminUrl(),
+                                    stack.executorAdminToken());
             try (DemoConsole console = started.console()) {
                 return run(stack, console, started.whyNot());
             }

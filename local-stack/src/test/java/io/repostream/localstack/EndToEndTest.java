@@ -10,6 +10,12 @@ import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.json.Json;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +38,9 @@ class EndToEndTest {
     private DemoOutcome outcome;
     private List<String> issueLabels;
     private List<String> labelledExampleLabels;
+    private String adminUrl;
+    private HttpResponse<String> undoPreview;
+    private List<String> labelsAfterPreview;
 
     @BeforeAll
     void runTheDemoOnce() throws Exception {
@@ -39,6 +48,30 @@ class EndToEndTest {
             outcome = new DemoRun(stack, Duration.ofSeconds(120)).run();
             issueLabels = stack.github().labels(outcome.repo(), outcome.unlabelledIssue());
             labelledExampleLabels = stack.github().labels(outcome.repo(), 1);
+            // what the demo's console asks when somebody clicks Undo on the labelled issue
+            adminUrl = stack.executorAdminUrl();
+            undoPreview =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            adminUrl
+                                                                    + "/rollback/actions/"
+                                                                    + URLEncoder.encode(
+                                                                                    outcome.actions()
+                                                                                            .get(0)
+                                                                                            .actionId(),
+                                                                                    StandardCharsets
+                                                                                            .UTF_8)
+                                                                            .replace("+", "%20")
+                                                                    + "?dry_run=true"))
+                                            .header(
+                                                    "Authorization",
+                                                    "Bearer " + stack.executorAdminToken())
+                                            .POST(HttpRequest.BodyPublishers.noBody())
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            labelsAfterPreview = stack.github().labels(outcome.repo(), outcome.unlabelledIssue());
         }
     }
 
@@ -105,6 +138,17 @@ class EndToEndTest {
         assertThat(audit.after().labels()).containsExactly(RepoPolicy.DEFAULT_TRIAGE_LABEL);
         assertThat(audit.githubStatus()).isBetween(200, 299);
         assertThat(audit.rateLimit().remaining()).isNotNull();
+    }
+
+    @Test
+    void theExecutorsAdminApiListensOnLoopbackSoTheDemosConsoleCanPreviewAndUndo()
+            throws Exception {
+        assertThat(adminUrl).startsWith("http://127.0.0.1:");
+        assertThat(undoPreview.statusCode()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(undoPreview.body()).get("status").asText())
+                .isEqualTo("PREVIEW");
+        // a preview changes nothing: the triage label stays
+        assertThat(labelsAfterPreview).contains(RepoPolicy.DEFAULT_TRIAGE_LABEL);
     }
 
     @Test

@@ -28,6 +28,9 @@ import java.util.List;
  * @param metadata confidence, reason and evidence of the action
  * @param startedAt when the executor started on it
  * @param finishedAt when it finished
+ * @param requestedBy who asked for a rollback ({@code octocat (console)}, an API token's owner);
+ *     optional, added after the release: null on every other outcome, on rollbacks asked without a
+ *     name and in records written before it existed
  */
 public record AuditRecord(
         String auditId,
@@ -46,7 +49,8 @@ public record AuditRecord(
         List<String> causedBy,
         ActionMetadata metadata,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String requestedBy) {
 
     public AuditRecord {
         Require.text(auditId, "audit_id");
@@ -59,6 +63,49 @@ public record AuditRecord(
         causedBy = Require.list(causedBy);
         Require.present(startedAt, "started_at");
         Require.present(finishedAt, "finished_at");
+        requestedBy = requestedBy == null || requestedBy.isBlank() ? null : requestedBy.strip();
+    }
+
+    /**
+     * An audit record that names nobody who asked, as every one was before {@code requested_by}.
+     */
+    public AuditRecord(
+            String auditId,
+            String actionId,
+            String repo,
+            long target,
+            TypedTarget declaredTarget,
+            ActionType actionType,
+            AuditOutcome outcome,
+            TargetState before,
+            TargetState after,
+            Integer githubStatus,
+            RateLimit rateLimit,
+            String error,
+            String producedBy,
+            List<String> causedBy,
+            ActionMetadata metadata,
+            Instant startedAt,
+            Instant finishedAt) {
+        this(
+                auditId,
+                actionId,
+                repo,
+                target,
+                declaredTarget,
+                actionType,
+                outcome,
+                before,
+                after,
+                githubStatus,
+                rateLimit,
+                error,
+                producedBy,
+                causedBy,
+                metadata,
+                startedAt,
+                finishedAt,
+                null);
     }
 
     /** An audit record without a typed target, as every one was before {@code typed_target}. */
@@ -127,7 +174,8 @@ public record AuditRecord(
                 causedBy,
                 metadata,
                 startedAt,
-                finishedAt);
+                finishedAt,
+                requestedBy);
     }
 
     /** Derived from the outcome; written out so that consumers need not know every outcome. */

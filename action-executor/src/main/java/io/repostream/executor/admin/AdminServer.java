@@ -179,7 +179,26 @@ public final class AdminServer implements AutoCloseable {
     private void rollbackOne(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         boolean preview = "true".equals(ctx.queryParams().get("dry_run"));
-        vertx.executeBlocking(() -> executor.rollbacks().rollback(id, preview))
+        String body = ctx.body() == null ? null : ctx.body().asString();
+        String requestedBy;
+        if (body == null || body.isBlank()) {
+            requestedBy = null;
+        } else {
+            JsonNode request;
+            try {
+                request = Json.mapper().readTree(body);
+            } catch (JsonProcessingException e) {
+                request = null;
+            }
+            if (request == null || !request.isObject()) {
+                badRequest(
+                        ctx,
+                        "body must be empty or JSON like {\"requested_by\":\"octocat (console)\"}");
+                return;
+            }
+            requestedBy = requestedBy(request);
+        }
+        vertx.executeBlocking(() -> executor.rollbacks().rollback(id, preview, requestedBy))
                 .onSuccess(
                         result ->
                                 json(
@@ -198,7 +217,7 @@ public final class AdminServer implements AutoCloseable {
         } catch (JsonProcessingException | RuntimeException e) {
             badRequest(
                     ctx,
-                    "body must be JSON like {\"produced_by\":\"rule@1\",\"repo\":\"owner/repo\",\"from\":\"2026-01-01T00:00:00Z\",\"to\":null,\"dry_run\":true}");
+                    "body must be JSON like {\"produced_by\":\"rule@1\",\"repo\":\"owner/repo\",\"from\":\"2026-01-01T00:00:00Z\",\"to\":null,\"dry_run\":true,\"requested_by\":\"octocat\"}");
             return;
         }
         if (request == null || !request.hasNonNull("produced_by")) {
@@ -217,8 +236,12 @@ public final class AdminServer implements AutoCloseable {
         String producedBy = request.get("produced_by").asText();
         String repo = request.hasNonNull("repo") ? request.get("repo").asText() : null;
         boolean preview = request.path("dry_run").asBoolean(false);
+        String requestedBy = requestedBy(request);
         vertx.executeBlocking(
-                        () -> executor.rollbacks().rollbackAll(producedBy, repo, from, to, preview))
+                        () ->
+                                executor.rollbacks()
+                                        .rollbackAll(
+                                                producedBy, repo, from, to, preview, requestedBy))
                 .onSuccess(results -> json(ctx, 200, summary(results)))
                 .onFailure(e -> fail(ctx, e));
     }
@@ -298,6 +321,12 @@ public final class AdminServer implements AutoCloseable {
                             r.set("control", Topics.CONTROL.valueCodec().toTree(c));
                         });
         json(ctx, 200, body);
+    }
+
+    /** Who asked, as the caller names them (the console names the signed-in person); or null. */
+    private static String requestedBy(JsonNode request) {
+        JsonNode by = request.path("requested_by");
+        return by.isTextual() && !by.asText().isBlank() ? by.asText().strip() : null;
     }
 
     private static Instant instant(JsonNode request, String field) {

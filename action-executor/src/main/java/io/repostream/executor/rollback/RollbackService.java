@@ -60,7 +60,18 @@ public final class RollbackService {
      *
      * @param preview only report the plan; send and audit nothing
      */
-    public synchronized RollbackResult rollback(String actionId, boolean preview) {
+    public RollbackResult rollback(String actionId, boolean preview) {
+        return rollback(actionId, preview, null);
+    }
+
+    /**
+     * Rolls back one action for {@code requestedBy}, who is named in its audit record.
+     *
+     * @param preview only report the plan; send and audit nothing
+     * @param requestedBy who asked (null: nobody named)
+     */
+    public synchronized RollbackResult rollback(
+            String actionId, boolean preview, String requestedBy) {
         Optional<AuditRecord> appliedAudit = ledger.applied(actionId);
         if (appliedAudit.isEmpty()) {
             return new RollbackResult(
@@ -86,7 +97,8 @@ public final class RollbackService {
                     Status.FAILED,
                     "no snapshot of " + ref + " for action " + actionId);
         }
-        return undo(handlers.of(applied.actionType()), github, applied, before, preview);
+        return undo(
+                handlers.of(applied.actionType()), github, applied, before, preview, requestedBy);
     }
 
     /** Undoes {@code applied} through its handler's own part of GitHub. */
@@ -95,7 +107,8 @@ public final class RollbackService {
             G github,
             AuditRecord applied,
             TargetState before,
-            boolean preview) {
+            boolean preview,
+            String requestedBy) {
         String actionId = applied.actionId();
         String ref = applied.repo() + "#" + applied.target();
         Instant started = clock.instant();
@@ -111,7 +124,8 @@ public final class RollbackService {
                     null,
                     e,
                     "cannot read " + ref + ": " + e.getMessage(),
-                    started);
+                    started,
+                    requestedBy);
         }
         UndoPlan<G> plan =
                 handler.planUndo(
@@ -120,7 +134,7 @@ public final class RollbackService {
             return new RollbackResult(actionId, ref, previewStatus(plan), plan.description());
         }
         if (plan instanceof UndoPlan.Restore<G> restore) {
-            return restore(applied, handler, github, restore, current, started);
+            return restore(applied, handler, github, restore, current, started, requestedBy);
         }
         if (plan instanceof UndoPlan.NothingToUndo) {
             return finish(
@@ -131,11 +145,21 @@ public final class RollbackService {
                     current,
                     null,
                     plan.description(),
-                    started);
+                    started,
+                    requestedBy);
         }
         Status status =
                 plan instanceof UndoPlan.Irreversible ? Status.IRREVERSIBLE : Status.CONFLICT;
-        return finish(applied, false, status, current, null, null, plan.description(), started);
+        return finish(
+                applied,
+                false,
+                status,
+                current,
+                null,
+                null,
+                plan.description(),
+                started,
+                requestedBy);
     }
 
     private static Status previewStatus(UndoPlan<?> plan) {
@@ -155,6 +179,17 @@ public final class RollbackService {
      */
     public List<RollbackResult> rollbackAll(
             String producedBy, String repo, Instant from, Instant to, boolean preview) {
+        return rollbackAll(producedBy, repo, from, to, preview, null);
+    }
+
+    /** {@link #rollbackAll(String, String, Instant, Instant, boolean)} for {@code requestedBy}. */
+    public List<RollbackResult> rollbackAll(
+            String producedBy,
+            String repo,
+            Instant from,
+            Instant to,
+            boolean preview,
+            String requestedBy) {
         if (producedBy == null || producedBy.isBlank()) {
             throw new IllegalArgumentException("a bulk rollback needs the rule (produced_by)");
         }
@@ -163,7 +198,7 @@ public final class RollbackService {
         java.util.Collections.reverse(matching);
         List<RollbackResult> results = new ArrayList<>();
         for (AuditRecord applied : matching) {
-            results.add(rollback(applied.actionId(), preview));
+            results.add(rollback(applied.actionId(), preview, requestedBy));
         }
         return results;
     }
@@ -174,7 +209,8 @@ public final class RollbackService {
             G github,
             UndoPlan.Restore<G> plan,
             TargetState current,
-            Instant started) {
+            Instant started,
+            String requestedBy) {
         GitHubResponse response;
         try {
             response = plan.steps().apply(github);
@@ -192,7 +228,8 @@ public final class RollbackService {
                     null,
                     e,
                     plan.description() + " failed: " + e.getMessage(),
-                    started);
+                    started,
+                    requestedBy);
         }
         TargetState after = handler.read(github, applied.repo(), applied.target()).value();
         AuditRecord audit =
@@ -204,7 +241,8 @@ public final class RollbackService {
                         response == null ? null : response.status(),
                         response == null ? null : response.rateLimit(),
                         plan.description(),
-                        started);
+                        started,
+                        requestedBy);
         writer.write(audit);
         metrics.rollback(applied.actionType(), AuditOutcome.ROLLED_BACK);
         LOG.info(
@@ -228,7 +266,8 @@ public final class RollbackService {
             TargetState after,
             GitHubException error,
             String detail,
-            Instant started) {
+            Instant started,
+            String requestedBy) {
         String ref = applied.repo() + "#" + applied.target();
         if (preview) {
             return new RollbackResult(applied.actionId(), ref, status, detail);
@@ -244,7 +283,16 @@ public final class RollbackService {
         RateLimit rateLimit =
                 error == null ? null : error.response().map(GitHubResponse::rateLimit).orElse(null);
         writer.write(
-                audit(applied, outcome, current, after, githubStatus, rateLimit, detail, started));
+                audit(
+                        applied,
+                        outcome,
+                        current,
+                        after,
+                        githubStatus,
+                        rateLimit,
+                        detail,
+                        started,
+                        requestedBy));
         metrics.rollback(applied.actionType(), outcome);
         LOG.info("rollback of {} on {}: {} - {}", applied.actionId(), ref, status, detail);
         return new RollbackResult(applied.actionId(), ref, status, detail);
@@ -258,7 +306,8 @@ public final class RollbackService {
             Integer status,
             RateLimit rateLimit,
             String detail,
-            Instant started) {
+            Instant started,
+            String requestedBy) {
         return new AuditRecord(
                 applied.actionId() + Ledger.ROLLBACK_MARK + UUID.randomUUID(),
                 applied.actionId(),
@@ -276,6 +325,7 @@ public final class RollbackService {
                 applied.causedBy(),
                 applied.metadata(),
                 started,
-                clock.instant());
+                clock.instant(),
+                requestedBy);
     }
 }

@@ -406,6 +406,48 @@ class RollbackTest {
                         REPO + "#" + number + ":-label:http-bug");
     }
 
+    @Test
+    void aRollbackOverHttpNamesWhoAskedInItsAuditRecord() throws Exception {
+        ActionRecord one = labelled(REPO, "asked-one@1", "asked-one");
+        ActionRecord ofRule = labelled(REPO, "asked-bulk@1", "asked-bulk");
+        ActionRecord unnamed = labelled(REPO, "asked-none@1", "asked-none");
+
+        assertThat(
+                        admin(
+                                        "POST",
+                                        "/rollback/actions/" + one.actionId(),
+                                        "{\"requested_by\":\"octocat (console)\"}")
+                                .statusCode())
+                .isEqualTo(200);
+        assertThat(
+                        admin(
+                                        "POST",
+                                        "/rollback/bulk",
+                                        "{\"produced_by\":\"asked-bulk@1\",\"repo\":\""
+                                                + REPO
+                                                + "\",\"requested_by\":\"hubot (token ci)\"}")
+                                .statusCode())
+                .isEqualTo(200);
+        assertThat(admin("POST", "/rollback/actions/" + unnamed.actionId(), null).statusCode())
+                .isEqualTo(200);
+
+        assertThat(rolledBack(one).requestedBy()).isEqualTo("octocat (console)");
+        assertThat(rolledBack(ofRule).requestedBy()).isEqualTo("hubot (token ci)");
+        assertThat(rolledBack(unnamed).requestedBy()).isNull();
+        assertThat(topics.audits(one.actionId()))
+                .filteredOn(a -> a.outcome() == AuditOutcome.APPLIED)
+                .extracting(AuditRecord::requestedBy)
+                .containsOnlyNulls();
+        HttpResponse<String> notJson =
+                admin("POST", "/rollback/actions/" + unnamed.actionId(), "octocat");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("requested_by");
+    }
+
+    private static AuditRecord rolledBack(ActionRecord action) {
+        return topics.awaitAudit(action.actionId(), AuditOutcome.ROLLED_BACK, WAIT);
+    }
+
     /** An issue in {@code repo} labelled {@code label} by an action of {@code rule}, applied. */
     private static ActionRecord labelled(String repo, String rule, String label) {
         int number = github.createIssue(repo, "Range " + label, "", "alice");

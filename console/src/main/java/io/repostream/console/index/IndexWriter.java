@@ -5,6 +5,7 @@ import io.repostream.console.ConsoleMetrics;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.topics.Topics;
 import java.sql.Connection;
@@ -47,6 +48,15 @@ final class IndexWriter {
                 written_at = LEAST(actions.written_at, EXCLUDED.written_at),
                 record = EXCLUDED.record
             """;
+
+    private static final String UPSERT_POLICY =
+            """
+            INSERT INTO policies (repo, updated_at, written_at, record) VALUES (?, ?, ?, ?::jsonb)
+            ON CONFLICT (repo) DO UPDATE SET updated_at = EXCLUDED.updated_at,
+                written_at = EXCLUDED.written_at, record = EXCLUDED.record
+            """;
+
+    private static final String DELETE_POLICY = "DELETE FROM policies WHERE repo = ?";
 
     private static final String UPSERT_AUDIT =
             """
@@ -178,6 +188,7 @@ final class IndexWriter {
     Set<String> write(List<ConsumerRecord<byte[], byte[]>> records) throws SQLException {
         Set<String> touched = new LinkedHashSet<>();
         List<String> eventIds = new java.util.ArrayList<>();
+        List<PolicyWrite> policies = new java.util.ArrayList<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         try (Connection c = db.getConnection()) {
@@ -190,7 +201,10 @@ final class IndexWriter {
                     PreparedStatement refresh = c.prepareStatement(REFRESH_SUMMARY)) {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-                    String actionId = add(r, actions, audits, snapshots, events, eventIds);
+                    String actionId =
+                            r.topic().equals(Topics.CONFIG.name())
+                                    ? policy(r, policies)
+                                    : add(r, actions, audits, snapshots, events, eventIds);
                     if (actionId != null) {
                         counts.merge(r.topic(), 1, Integer::sum);
                     }
@@ -202,6 +216,7 @@ final class IndexWriter {
                 audits.executeBatch();
                 snapshots.executeBatch();
                 events.executeBatch();
+                writePolicies(c, policies);
                 touched.addAll(causedBy(c, eventIds));
                 for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
                     offsets.setString(1, e.getKey().topic());
@@ -314,6 +329,63 @@ final class IndexWriter {
             // a record that breaks its schema is the writer's bug: name it, count it, go on
             skip(r, "invalid", bad.getMessage());
             return null;
+        }
+    }
+
+    /** One repository's policy as read, or its removal (a tombstone), in the topic's order. */
+    private record PolicyWrite(String repo, Instant updatedAt, Instant writtenAt, String json) {}
+
+    /** Reads a policy record (or tombstone); {@link #NO_ACTION}, or null if skipped. */
+    private String policy(ConsumerRecord<byte[], byte[]> r, List<PolicyWrite> policies) {
+        Instant writtenAt = Instant.ofEpochMilli(r.timestamp());
+        if (r.value() == null) {
+            if (r.key() == null) {
+                skip(r, "tombstone", "a tombstone without a key");
+                return null;
+            }
+            policies.add(
+                    new PolicyWrite(
+                            new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)
+                                    .toLowerCase(java.util.Locale.ROOT),
+                            null,
+                            writtenAt,
+                            null));
+            return NO_ACTION;
+        }
+        try {
+            RepoPolicy p = Topics.CONFIG.valueCodec().decode(r.value());
+            policies.add(
+                    new PolicyWrite(
+                            p.repo(),
+                            p.updatedAt(),
+                            writtenAt,
+                            json(Topics.CONFIG.valueCodec().encode(p))));
+            return NO_ACTION;
+        } catch (RuntimeException bad) {
+            skip(r, "invalid", bad.getMessage());
+            return null;
+        }
+    }
+
+    private static void writePolicies(Connection c, List<PolicyWrite> policies)
+            throws SQLException {
+        if (policies.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = c.prepareStatement(UPSERT_POLICY);
+                PreparedStatement delete = c.prepareStatement(DELETE_POLICY)) {
+            for (PolicyWrite p : policies) {
+                if (p.json() == null) {
+                    delete.setString(1, p.repo());
+                    delete.executeUpdate();
+                } else {
+                    upsert.setString(1, p.repo());
+                    upsert.setObject(2, time(p.updatedAt()));
+                    upsert.setObject(3, time(p.writtenAt()));
+                    setText(upsert, 4, p.json());
+                    upsert.executeUpdate();
+                }
+            }
         }
     }
 

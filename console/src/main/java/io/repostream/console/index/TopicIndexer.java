@@ -39,7 +39,7 @@ public final class TopicIndexer implements AutoCloseable {
 
     /** What the console indexes. */
     public static final List<Topic<String, ?>> TOPICS =
-            List.of(Topics.ACTIONS, Topics.SNAPSHOTS, Topics.AUDIT, Topics.EVENTS);
+            List.of(Topics.ACTIONS, Topics.SNAPSHOTS, Topics.AUDIT, Topics.EVENTS, Topics.CONFIG);
 
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(2);

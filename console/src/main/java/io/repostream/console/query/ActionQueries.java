@@ -132,6 +132,28 @@ public final class ActionQueries {
         return rows;
     }
 
+    /** The policy in force of every repository that has one (github.config.v1), by repo. */
+    public List<PolicyRow> policies() throws SQLException {
+        List<PolicyRow> rows = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("SELECT record::text FROM policies ORDER BY repo");
+                ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                rows.add(
+                        PolicyRow.of(
+                                io.repostream.schemas.topics.Topics.CONFIG
+                                        .valueCodec()
+                                        .decode(
+                                                rs.getString(1)
+                                                        .getBytes(
+                                                                java.nio.charset.StandardCharsets
+                                                                        .UTF_8))));
+            }
+        }
+        return rows;
+    }
+
     /** Everything known about one action, or empty when the id is not indexed. */
     public Optional<ActionDetail> detail(String actionId) throws SQLException {
         try (Connection c = db.getConnection()) {

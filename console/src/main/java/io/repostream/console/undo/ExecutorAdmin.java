@@ -47,23 +47,35 @@ public final class ExecutorAdmin {
         return base;
     }
 
-    /** Rolls back one action, or with {@code preview} only says what that would do. */
-    public UndoResult rollback(String actionId, boolean preview) {
+    /**
+     * Rolls back one action for {@code requestedBy} (named in the executor's audit record), or with
+     * {@code preview} only says what that would do.
+     */
+    public UndoResult rollback(String actionId, boolean preview, String requestedBy) {
         String path =
                 "/rollback/actions/"
                         + URLEncoder.encode(actionId, StandardCharsets.UTF_8).replace("+", "%20")
                         + (preview ? "?dry_run=true" : "");
-        JsonNode body = send(path, "");
+        ObjectNode request = JSON.createObjectNode();
+        request.put("requested_by", requestedBy);
+        JsonNode body = send(path, request.toString());
         return result(body);
     }
 
     /**
      * Rolls back every applied action of rule {@code producedBy} ({@code name@version}) on {@code
-     * repo} (null: all) applied within {@code [from, to)}, newest first; or previews that.
+     * repo} (null: all) applied within {@code [from, to)}, newest first, for {@code requestedBy};
+     * or previews that.
      */
     public List<UndoResult> rollbackAll(
-            String producedBy, String repo, Instant from, Instant to, boolean preview) {
+            String producedBy,
+            String repo,
+            Instant from,
+            Instant to,
+            boolean preview,
+            String requestedBy) {
         ObjectNode request = JSON.createObjectNode();
+        request.put("requested_by", requestedBy);
         request.put("produced_by", producedBy);
         request.put("repo", repo);
         request.put("from", from == null ? null : from.toString());

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.console.ConsoleMetrics;
+import io.repostream.console.api.ApiTokens;
+import io.repostream.console.api.ScriptApi;
 import io.repostream.console.query.ActionDetail;
 import io.repostream.console.query.ActionFilter;
 import io.repostream.console.query.ActionQueries;
+import io.repostream.console.system.ConsumerLag;
 import io.repostream.console.undo.ConsoleAudit;
 import io.repostream.console.undo.ExecutorAdmin;
 import io.repostream.console.undo.UndoResult;
@@ -26,7 +29,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +71,11 @@ public final class ConsoleServer {
     private final ConsoleAudit audit;
     private final GitHubSignIn signIn;
     private final Duration sessionTimeout;
+    private final SessionStore sessions;
+    private final ApiTokens tokens;
+    private final ConsumerLag lag;
+    private final ScriptApi scriptApi;
+    private SessionHandler sessionHandler;
     private final Pages pages = new Pages();
     private final Assets assets = Assets.fromWebJars();
     private final List<String> types =
@@ -81,6 +89,9 @@ public final class ConsoleServer {
      * @param signIn GitHub sign-in; null for the local/demo mode, where everybody who reaches the
      *     port is {@link Person#LOCAL_LOGIN} with every right
      * @param sessionTimeout how long a session lives without a request
+     * @param sessions where sessions live (PostgreSQL, shared by the replicas)
+     * @param tokens the personal API tokens of the scripts' API ({@link ScriptApi})
+     * @param lag the consumer groups' lag per topic, for the System page
      */
     public ConsoleServer(
             Vertx vertx,
@@ -89,7 +100,10 @@ public final class ConsoleServer {
             ExecutorAdmin executor,
             ConsoleAudit audit,
             GitHubSignIn signIn,
-            Duration sessionTimeout) {
+            Duration sessionTimeout,
+            SessionStore sessions,
+            ApiTokens tokens,
+            ConsumerLag lag) {
         this.vertx = vertx;
         this.queries = queries;
         this.metrics = metrics;
@@ -97,6 +111,10 @@ public final class ConsoleServer {
         this.audit = audit;
         this.signIn = signIn;
         this.sessionTimeout = sessionTimeout;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.lag = lag;
+        this.scriptApi = new ScriptApi(vertx, tokens, queries, executor, audit, metrics);
     }
 
     /** Listens on {@code host}:{@code port} (0 for any free port). */
@@ -112,14 +130,16 @@ public final class ConsoleServer {
         router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
         router.get("/static/*").handler(StaticHandler.create("console-static"));
         router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
-        router.route()
-                .handler(
-                        SessionHandler.create(LocalSessionStore.create(vertx))
-                                .setSessionCookieName(SESSION_COOKIE)
-                                .setSessionTimeout(sessionTimeout.toMillis())
-                                .setCookieHttpOnlyFlag(true)
-                                .setCookieSameSite(CookieSameSite.LAX)
-                                .setCookieSecureFlag(signIn != null && signIn.secureCookies()));
+        // bearer tokens, no session and so no CSRF: before the session handler
+        scriptApi.mount(router);
+        sessionHandler =
+                SessionHandler.create(sessions)
+                        .setSessionCookieName(SESSION_COOKIE)
+                        .setSessionTimeout(sessionTimeout.toMillis())
+                        .setCookieHttpOnlyFlag(true)
+                        .setCookieSameSite(CookieSameSite.LAX)
+                        .setCookieSecureFlag(signIn != null && signIn.secureCookies());
+        router.route().handler(sessionHandler);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.route().handler(this::csrf);
         router.get("/login").handler(this::login);
@@ -140,6 +160,11 @@ public final class ConsoleServer {
         router.get("/system").handler(this::systemPage);
         router.post("/kill-switch")
                 .handler(requires(Role.ADMIN, "switch the kill switch", this::switchKillSwitch));
+        router.get("/tokens").handler(requires(Role.ADMIN, "manage API tokens", this::tokensPage));
+        router.post("/tokens")
+                .handler(requires(Role.ADMIN, "manage API tokens", this::createToken));
+        router.post("/tokens/revoke")
+                .handler(requires(Role.ADMIN, "manage API tokens", this::revokeToken));
         router.get("/api/actions").handler(this::apiActions);
         router.get("/api/action").handler(this::apiAction);
         router.get("/api/openapi.yaml").handler(this::openApi);
@@ -186,7 +211,7 @@ public final class ConsoleServer {
                 && ctx.request().getHeader("HX-Request") == null
                 && !path.startsWith("/api/")) {
             ctx.session().put(RETURN_TO, ctx.request().uri());
-            ctx.redirect("/login");
+            redirectStored(ctx, "/login");
             return;
         }
         text(ctx, 401, "sign in first: /login");
@@ -235,6 +260,12 @@ public final class ConsoleServer {
         };
     }
 
+    /** How the executor's audit names the person asking: {@code octocat (console)}. */
+    private static String asker(RoutingContext ctx) {
+        Person person = ctx.get(PERSON);
+        return person.login() + " (console)";
+    }
+
     private PageChrome chrome(RoutingContext ctx) {
         return new PageChrome(assets, ctx.get(PERSON), Csrf.token(ctx.session()), signIn == null);
     }
@@ -256,7 +287,24 @@ public final class ConsoleServer {
                                 pending.subList(
                                         Math.max(0, pending.size() - MAX_PENDING_SIGN_INS),
                                         pending.size())));
-        ctx.redirect(signIn.authorizeUrl(state));
+        redirectStored(ctx, signIn.authorizeUrl(state));
+    }
+
+    /**
+     * Redirects once the session is in the store: the browser follows a redirect at once, and the
+     * next request must find what this one put into the session (the sign-in state, where to go).
+     */
+    private void redirectStored(RoutingContext ctx, String location) {
+        sessionHandler
+                .flush(ctx)
+                .onComplete(
+                        stored -> {
+                            if (stored.failed()) {
+                                LOG.warn(
+                                        "could not store a session: {}", stored.cause().toString());
+                            }
+                            ctx.redirect(location);
+                        });
     }
 
     /**
@@ -314,7 +362,20 @@ public final class ConsoleServer {
                             metrics.signIn(person.role().wireName());
                             LOG.info(
                                     "{} signed in as {}", person.login(), person.role().wireName());
-                            ctx.redirect(localPath(then) ? then : "/actions");
+                            // the store's write must be done before the browser follows the
+                            // redirect with the new id, or the next request finds no session
+                            sessionHandler
+                                    .flush(ctx)
+                                    .onComplete(
+                                            flushed -> {
+                                                if (flushed.failed()) {
+                                                    LOG.warn(
+                                                            "could not store {}'s session: {}",
+                                                            person.login(),
+                                                            flushed.cause().toString());
+                                                }
+                                                ctx.redirect(localPath(then) ? then : "/actions");
+                                            });
                         })
                 .onFailure(
                         e -> {
@@ -350,7 +411,9 @@ public final class ConsoleServer {
             LOG.info("{} signed out", person.login());
         }
         ctx.session().destroy();
-        ctx.redirect(signIn == null ? "/actions" : "/login");
+        sessionHandler
+                .flush(ctx)
+                .onComplete(deleted -> ctx.redirect(signIn == null ? "/actions" : "/login"));
     }
 
     private void actionsPage(RoutingContext ctx) {
@@ -446,7 +509,9 @@ public final class ConsoleServer {
                 "/action/undo",
                 d ->
                         vertx.executeBlocking(
-                                        () -> executor.rollback(d.summary().actionId(), true),
+                                        () ->
+                                                executor.rollback(
+                                                        d.summary().actionId(), true, asker(ctx)),
                                         false)
                                 .onSuccess(
                                         preview ->
@@ -477,7 +542,7 @@ public final class ConsoleServer {
                                     () -> {
                                         UndoResult result;
                                         try {
-                                            result = executor.rollback(id, false);
+                                            result = executor.rollback(id, false, asker(ctx));
                                         } catch (ExecutorAdmin.ExecutorUnavailable e) {
                                             audit.record(
                                                     person.login(),
@@ -556,7 +621,8 @@ public final class ConsoleServer {
                                                 request.repo(),
                                                 request.from(),
                                                 request.to(),
-                                                preview);
+                                                preview,
+                                                asker(ctx));
                             } catch (ExecutorAdmin.ExecutorUnavailable e) {
                                 if (!preview) {
                                     audit.record(
@@ -612,35 +678,61 @@ public final class ConsoleServer {
 
     /** Per repository: its actions by outcome, the latest change and event. */
     private void reposPage(RoutingContext ctx) {
-        blocking(ctx, queries::repos)
+        blocking(ctx, () -> Map.of("rows", queries.repos(), "policies", queries.policies()))
                 .onSuccess(
-                        rows ->
+                        found ->
                                 html(
                                         ctx,
                                         pages.render(
                                                 "repos.jte",
-                                                Map.of("chrome", chrome(ctx), "rows", rows))));
+                                                Map.of(
+                                                        "chrome",
+                                                        chrome(ctx),
+                                                        "rows",
+                                                        found.get("rows"),
+                                                        "policies",
+                                                        found.get("policies")))));
     }
 
     // ---- system: the executors' kill switch, the indexer ---------------------------------
 
     /** The kill switch as the executor shows it (or why it cannot be read), and the indexer. */
     private void systemPage(RoutingContext ctx) {
-        if (executor == null) {
-            renderSystem(ctx, null, "the console was started without the executor's admin API");
-            return;
-        }
-        vertx.executeBlocking(executor::killSwitch, false)
-                .onSuccess(k -> renderSystem(ctx, k, null))
-                .onFailure(e -> renderSystem(ctx, null, e.getMessage()));
+        Future<List<ConsumerLag.Row>> lagRows = vertx.executeBlocking(lag::read, false);
+        Future<ExecutorAdmin.KillSwitch> killSwitch =
+                executor == null
+                        ? Future.failedFuture(
+                                "the console was started without the executor's admin API")
+                        : vertx.executeBlocking(executor::killSwitch, false);
+        Future.join(lagRows, killSwitch)
+                .onComplete(
+                        done -> {
+                            if (lagRows.failed()) {
+                                LOG.warn(
+                                        "could not read the consumer groups' lag: {}",
+                                        lagRows.cause().toString());
+                            }
+                            renderSystem(
+                                    ctx,
+                                    killSwitch.succeeded() ? killSwitch.result() : null,
+                                    killSwitch.failed() ? killSwitch.cause().getMessage() : null,
+                                    lagRows.succeeded() ? lagRows.result() : null,
+                                    lagRows.failed() ? lagRows.cause().toString() : null);
+                        });
     }
 
     private void renderSystem(
-            RoutingContext ctx, ExecutorAdmin.KillSwitch killSwitch, String executorError) {
+            RoutingContext ctx,
+            ExecutorAdmin.KillSwitch killSwitch,
+            String executorError,
+            List<ConsumerLag.Row> lagRows,
+            String lagError) {
         Map<String, Object> params = new java.util.HashMap<>();
         params.put("chrome", chrome(ctx));
         params.put("killSwitch", killSwitch);
         params.put("executorError", executorError);
+        params.put("lag", lagRows);
+        params.put("lagError", lagError);
         params.put("indexerLag", (long) metrics.indexerLagValue());
         params.put("indexerRunning", metrics.indexerRunningValue() == 1.0);
         params.put("lastIndexed", metrics.lastIndexedValue());
@@ -693,6 +785,108 @@ public final class ConsoleServer {
                         false)
                 .onSuccess(k -> ctx.redirect("/system"))
                 .onFailure(e -> executorFailed(ctx, e));
+    }
+
+    // ---- API tokens ----------------------------------------------------------------------
+
+    private void tokensPage(RoutingContext ctx) {
+        blocking(ctx, tokens::list).onSuccess(list -> renderTokens(ctx, list, null));
+    }
+
+    private void renderTokens(
+            RoutingContext ctx, List<ApiTokens.Token> list, ApiTokens.Created created) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("chrome", chrome(ctx));
+        params.put("tokens", list);
+        params.put("created", created);
+        params.put("now", tokens.now());
+        ctx.response().putHeader("Cache-Control", "no-store");
+        html(ctx, pages.render("tokens.jte", params));
+    }
+
+    /** Creates a token for the admin; the page shows its secret this once. */
+    private void createToken(RoutingContext ctx) {
+        Person person = ctx.get(PERSON);
+        Role role;
+        java.time.Duration lifetime;
+        try {
+            role = ApiTokens.role(ctx.request().getFormAttribute("role"));
+            String days = Objects.requireNonNullElse(ctx.request().getFormAttribute("days"), "30");
+            lifetime = java.time.Duration.ofDays(Long.parseLong(days.strip()));
+        } catch (NumberFormatException e) {
+            badRequest(ctx, "days must be a whole number from 1 to 366");
+            return;
+        } catch (IllegalArgumentException e) {
+            badRequest(ctx, e.getMessage());
+            return;
+        }
+        String name = ctx.request().getFormAttribute("name");
+        vertx.executeBlocking(
+                        () -> {
+                            ApiTokens.Created created =
+                                    tokens.create(
+                                            person.login(), person.role(), name, role, lifetime);
+                            audit.record(
+                                    person.login(),
+                                    person.role().wireName(),
+                                    "token_create",
+                                    null,
+                                    "API token '" + created.token().name() + "'",
+                                    role.wireName(),
+                                    "until " + created.token().expiresAt());
+                            return created;
+                        },
+                        false)
+                .onSuccess(
+                        created ->
+                                blocking(ctx, tokens::list)
+                                        .onSuccess(list -> renderTokens(ctx, list, created)))
+                .onFailure(
+                        e -> {
+                            if (e instanceof IllegalArgumentException) {
+                                badRequest(ctx, e.getMessage());
+                            } else {
+                                LOG.warn("creating an API token failed: {}", e.toString());
+                                text(ctx, 500, "the console could not write its database");
+                            }
+                        });
+    }
+
+    private void revokeToken(RoutingContext ctx) {
+        Person person = ctx.get(PERSON);
+        long id;
+        try {
+            id =
+                    Long.parseLong(
+                            Objects.requireNonNullElse(ctx.request().getFormAttribute("id"), ""));
+        } catch (NumberFormatException e) {
+            badRequest(ctx, "id must be a token's number");
+            return;
+        }
+        blocking(
+                        ctx,
+                        () -> {
+                            boolean revoked = tokens.revoke(id, person.login());
+                            if (revoked) {
+                                audit.record(
+                                        person.login(),
+                                        person.role().wireName(),
+                                        "token_revoke",
+                                        null,
+                                        "API token #" + id,
+                                        "revoked",
+                                        null);
+                            }
+                            return revoked;
+                        })
+                .onSuccess(
+                        revoked -> {
+                            if (revoked) {
+                                ctx.redirect("/tokens");
+                            } else {
+                                text(ctx, 404, "no active API token #" + id);
+                            }
+                        });
     }
 
     private boolean noExecutor(RoutingContext ctx) {

@@ -70,6 +70,26 @@ public final class IndexDb {
         }
     }
 
+    /** The indexed audit records of one action, each as PostgreSQL prints its jsonb. */
+    public List<String> audits(String actionId) {
+        List<String> records = new ArrayList<>();
+        try (Connection c = db.getConnection();
+                var s =
+                        c.prepareStatement(
+                                "SELECT record::text FROM audits WHERE action_id = ?"
+                                        + " ORDER BY finished_at")) {
+            s.setString(1, actionId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    records.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return records;
+    }
+
     public void execute(String sql) {
         try (Connection c = db.getConnection();
                 Statement s = c.createStatement()) {

@@ -3,6 +3,7 @@ package io.repostream.console.support;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.Snapshot;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
@@ -51,6 +52,58 @@ public final class TopicWriter implements AutoCloseable {
 
     public void send(GitHubEvent e) {
         write(Topics.EVENTS.name(), e.repo(), Topics.EVENTS.valueCodec().encode(e));
+    }
+
+    public void send(RepoPolicy p) {
+        write(Topics.CONFIG.name(), p.repo(), Topics.CONFIG.valueCodec().encode(p));
+    }
+
+    /** Removes {@code repo}'s policy from the compacted policy topic. */
+    public void deletePolicy(String repo) {
+        write(Topics.CONFIG.name(), repo, null);
+    }
+
+    /** Creates topic {@code name} with one partition. */
+    public void createTopic(String name) {
+        try {
+            admin.createTopics(
+                            List.of(
+                                    new org.apache.kafka.clients.admin.NewTopic(
+                                            name, 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create " + name, e);
+        }
+    }
+
+    /** Writes {@code count} records to {@code topic}. */
+    public void sendRaw(String topic, int count) {
+        for (int i = 0; i < count; i++) {
+            write(topic, "k" + i, new byte[] {'{', '}'});
+        }
+    }
+
+    /** Commits offset {@code offset} of partition 0 of {@code topic} for {@code group}. */
+    public void commit(String group, String topic, long offset) {
+        try {
+            admin.alterConsumerGroupOffsets(
+                            group,
+                            Map.of(
+                                    new TopicPartition(topic, 0),
+                                    new org.apache.kafka.clients.consumer.OffsetAndMetadata(
+                                            offset)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not commit for " + group, e);
+        }
     }
 
     /** Bytes that are not a valid audit record. */

@@ -142,6 +142,23 @@ class UndoPagesTest {
                                                         "#audit-rows tr[data-outcome='rolled_back']"))
                                         .isEmpty());
         assertThat(browser.executeScript("return window.notReloaded === true;")).isEqualTo(true);
+        // who asked travelled with the rollback: console -> admin API -> audit on Kafka -> index
+        assertThat(
+                        browser.findElement(
+                                        By.cssSelector(
+                                                "#audit-rows tr[data-outcome='rolled_back']"
+                                                        + " td.requested-by"))
+                                .getText())
+                .isEqualTo(Person.LOCAL_LOGIN + " (console)");
+        assertThat(db.audits(action.actionId()))
+                .anySatisfy(
+                        a ->
+                                assertThat(a)
+                                        .contains(
+                                                "\"outcome\": \"rolled_back\"",
+                                                "\"requested_by\": \""
+                                                        + Person.LOCAL_LOGIN
+                                                        + " (console)\""));
         Browser.screenshot(browser, "undo-done");
 
         assertThat(db.rows("console_audit", "id"))
@@ -195,6 +212,18 @@ class UndoPagesTest {
         assertThat(status(second)).isEqualTo("CONFLICT");
         assertThat(github.labels("acme/bulk", kept)).doesNotContain("stale");
         assertThat(github.labels("acme/bulk", changed)).doesNotContain("stale");
+        await().atMost(WAIT)
+                .untilAsserted(
+                        () ->
+                                assertThat(db.audits(second.actionId()))
+                                        .anySatisfy(
+                                                a ->
+                                                        assertThat(a)
+                                                                .contains(
+                                                                        "\"outcome\": \"rollback_conflict\"",
+                                                                        "\"requested_by\": \""
+                                                                                + Person.LOCAL_LOGIN
+                                                                                + " (console)\"")));
         Browser.screenshot(browser, "undo-bulk-done");
         assertThat(db.rows("console_audit", "id"))
                 .anySatisfy(
@@ -273,6 +302,166 @@ class UndoPagesTest {
             assertThat(unknown.statusCode()).as(path).isEqualTo(404);
             assertThat(unknown.body()).isEqualTo("no action nope is indexed");
         }
+    }
+
+    @Test
+    void anAdminCreatesATokenOnThePageAndAScriptPreviewsAndUndoesWithIt() throws Exception {
+        int issue = github.createIssue("acme/undo", "Scripted", "", "octocat");
+        ActionRecord action = addLabels("api-label@1", "acme/undo", issue, "scripted");
+        int ruleIssue = github.createIssue("acme/undo", "Scripted rule", "", "octocat");
+        ActionRecord ofRule = addLabels("api-rule@1", "acme/undo", ruleIssue, "by-rule");
+        topics.send(action);
+        topics.send(ofRule);
+        awaitOutcome(action, "applied");
+        awaitOutcome(ofRule, "applied");
+        String token = createToken("nightly script", "operator");
+        assertThat(db.rows("api_tokens", "id")).noneMatch(row -> row.contains(token));
+
+        HttpResponse<String> preview =
+                api(
+                        token,
+                        "/api/v1/actions/" + pathEncode(action.actionId()) + "/undo?dry_run=true");
+        assertThat(preview.statusCode()).isEqualTo(200);
+        assertThat(preview.body()).contains("\"status\":\"PREVIEW\"", "\"dry_run\":true");
+        assertThat(github.labels("acme/undo", issue)).contains("scripted");
+
+        HttpResponse<String> undo =
+                api(token, "/api/v1/actions/" + pathEncode(action.actionId()) + "/undo");
+        assertThat(undo.statusCode()).isEqualTo(200);
+        assertThat(undo.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(undo.body()).contains("\"status\":\"ROLLED_BACK\"");
+        assertThat(github.labels("acme/undo", issue)).doesNotContain("scripted");
+        HttpResponse<String> again =
+                api(token, "/api/v1/actions/" + pathEncode(action.actionId()) + "/undo");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("ALREADY_ROLLED_BACK");
+        assertThat(api(token, "/api/v1/actions/nope/undo").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> rulePreview =
+                api(token, "/api/v1/rules/api-rule@1/undo?repo=acme/undo&dry_run=true");
+        assertThat(rulePreview.statusCode()).isEqualTo(200);
+        assertThat(rulePreview.body()).contains("\"counts\":{\"preview\":1}");
+        assertThat(github.labels("acme/undo", ruleIssue)).contains("by-rule");
+        HttpResponse<String> rule = api(token, "/api/v1/rules/api-rule@1/undo?repo=acme/undo");
+        assertThat(rule.statusCode()).isEqualTo(200);
+        assertThat(rule.body()).contains("\"counts\":{\"rolled_back\":1}");
+        assertThat(github.labels("acme/undo", ruleIssue)).doesNotContain("by-rule");
+        assertThat(api(token, "/api/v1/rules/no-such-rule@1/undo").statusCode()).isEqualTo(404);
+        assertThat(api(token, "/api/v1/rules/api-rule@1/undo?from=yesterday").statusCode())
+                .isEqualTo(400);
+
+        // recorded under the token's owner, and named in the executor's audit
+        assertThat(db.rows("console_audit", "id"))
+                .anySatisfy(
+                        row ->
+                                assertThat(row)
+                                        .contains(
+                                                "person=" + Person.LOCAL_LOGIN,
+                                                "what=undo ",
+                                                "action_id=" + action.actionId(),
+                                                "outcome=ROLLED_BACK",
+                                                "(API token 'nightly script')"))
+                .anySatisfy(
+                        row ->
+                                assertThat(row)
+                                        .contains(
+                                                "what=undo_rule",
+                                                "action_id=" + ofRule.actionId(),
+                                                "(API token 'nightly script')"));
+        await().atMost(WAIT)
+                .untilAsserted(
+                        () ->
+                                assertThat(db.audits(action.actionId()))
+                                        .anySatisfy(
+                                                a ->
+                                                        assertThat(a)
+                                                                .contains(
+                                                                        "\"requested_by\": \""
+                                                                                + Person.LOCAL_LOGIN
+                                                                                + " (API token"
+                                                                                + " nightly"
+                                                                                + " script)\"")));
+        browser.get(url("/tokens"));
+        assertThat(
+                        browser.findElement(
+                                        By.cssSelector(
+                                                "#tokens tr[data-state='active'] .last-used"))
+                                .getText())
+                .isNotEqualTo("never");
+    }
+
+    @Test
+    void theScriptApiRefusesNoTokenABadOneAViewersARevokedOneAndAnExpiredOne() throws Exception {
+        HttpResponse<String> none =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url("/api/v1/actions/x/undo")))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(none.body()).contains("\"error\"", "Authorization: Bearer");
+        assertThat(api("rsc_not-a-token", "/api/v1/actions/x/undo").statusCode()).isEqualTo(401);
+
+        String viewer = createToken("read only", "viewer");
+        HttpResponse<String> refused = api(viewer, "/api/v1/actions/x/undo");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("viewer", "undo takes operator");
+
+        String revoked = createToken("to revoke", "operator");
+        assertThat(api(revoked, "/api/v1/actions/x/undo").statusCode()).isEqualTo(404);
+        browser.get(url("/tokens"));
+        String id =
+                db.rows("api_tokens", "id").stream()
+                        .filter(r -> r.contains("name=to revoke "))
+                        .map(r -> r.substring(3, r.indexOf(' ')))
+                        .findFirst()
+                        .orElseThrow();
+        browser.findElement(By.cssSelector("#tokens tr[data-token-id='" + id + "'] button.revoke"))
+                .click();
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                !browser.findElements(
+                                                By.cssSelector(
+                                                        "#tokens tr[data-token-id='"
+                                                                + id
+                                                                + "'][data-state='revoked']"))
+                                        .isEmpty());
+        assertThat(api(revoked, "/api/v1/actions/x/undo").statusCode()).isEqualTo(401);
+
+        String expired = createToken("expired", "operator");
+        db.execute(
+                "UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'expired'");
+        HttpResponse<String> late = api(expired, "/api/v1/actions/x/undo");
+        assertThat(late.statusCode()).isEqualTo(401);
+        assertThat(late.body()).contains("unknown, revoked or expired");
+        assertThat(console.metrics().refusedCount("token")).isGreaterThanOrEqualTo(4);
+    }
+
+    /** Creates a token on the Tokens page as the admin and reads its secret off the page. */
+    private static String createToken(String name, String role) {
+        browser.get(url("/tokens"));
+        browser.findElement(By.name("name")).sendKeys(name);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.name("role")))
+                .selectByValue(role);
+        browser.findElement(By.id("token-create")).click();
+        await().atMost(WAIT).until(() -> !browser.findElements(By.id("token-secret")).isEmpty());
+        Browser.screenshot(browser, "tokens-created");
+        return browser.findElement(By.id("token-secret")).getText().strip();
+    }
+
+    private static HttpResponse<String> api(String token, String path) throws Exception {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String pathEncode(String s) {
+        return encode(s).replace("+", "%20");
     }
 
     private static String status(ActionRecord action) {

@@ -17,6 +17,7 @@ import io.repostream.console.support.TestPostgres;
 import io.repostream.console.support.TopicWriter;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditOutcome;
+import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.json.Json;
 import io.repostream.testkit.junit.KafkaAndGitHub;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -277,6 +279,73 @@ class ActionsPagesTest {
         assertThat(repo.findElement(By.className("applied")).getText()).isEqualTo("1");
         assertThat(repo.findElement(By.className("failed")).getText()).isEqualTo("1");
         Browser.screenshot(browser, "repos");
+    }
+
+    @Test
+    void theReposPageShowsEachPolicysSectionsOnShadowOrOffFromThePolicyTopic() {
+        topics.send(
+                RepoPolicy.builder("acme/policy")
+                        .sla(
+                                RepoPolicy.Sla.defaults().toBuilder()
+                                        .mode(RepoPolicy.Mode.SHADOW)
+                                        .build())
+                        .ci(RepoPolicy.Ci.off())
+                        .commands(RepoPolicy.Commands.on())
+                        .build());
+        topics.send(RepoPolicy.builder("acme/gone").build());
+        By row = By.cssSelector("#policies tr[data-repo='acme/policy']");
+        await().atMost(WAIT)
+                .until(
+                        () -> {
+                            browser.get(url("/repos"));
+                            return !browser.findElements(row).isEmpty();
+                        });
+        WebElement policy = browser.findElement(row);
+        assertThat(mode(policy, "triage")).isEqualTo("on");
+        assertThat(mode(policy, "sla")).isEqualTo("shadow");
+        assertThat(mode(policy, "ci")).isEqualTo("off");
+        assertThat(mode(policy, "commands")).isEqualTo("on");
+        assertThat(policy.findElement(By.className("dry-run")).getText()).isEqualTo("no");
+        Browser.screenshot(browser, "repos-policies");
+
+        // a tombstone on the compacted topic removes the repository's policy
+        topics.deletePolicy("acme/gone");
+        await().atMost(WAIT)
+                .until(
+                        () -> {
+                            browser.get(url("/repos"));
+                            return browser.findElements(
+                                            By.cssSelector("#policies tr[data-repo='acme/gone']"))
+                                    .isEmpty();
+                        });
+    }
+
+    @Test
+    void theSystemPageShowsEachConsumerGroupsLagPerTopic() {
+        String topic = "lag-test-" + UUID.randomUUID();
+        topics.createTopic(topic);
+        topics.sendRaw(topic, 5);
+        topics.commit("lag-test-group", topic, 2);
+
+        By row = By.cssSelector("#lag tr[data-group='lag-test-group'][data-topic='" + topic + "']");
+        await().atMost(WAIT)
+                .until(
+                        () -> {
+                            browser.get(url("/system"));
+                            return !browser.findElements(row).isEmpty();
+                        });
+        assertThat(browser.findElement(row).findElement(By.className("lag")).getText())
+                .isEqualTo("3");
+        Browser.screenshot(browser, "system-lag");
+
+        topics.commit("lag-test-group", topic, 5);
+        browser.get(url("/system"));
+        assertThat(browser.findElement(row).findElement(By.className("lag")).getText())
+                .isEqualTo("0");
+    }
+
+    private static String mode(WebElement row, String section) {
+        return row.findElement(By.cssSelector("td[data-section='" + section + "']")).getText();
     }
 
     @Test
