@@ -27,7 +27,14 @@ public enum ActionType implements WireEnum {
      * /repos/{owner}/{repo}/collaborators/{username}/permission}), asked on behalf of the item that
      * is the target (the issue or pull request where a slash command was written).
      */
-    READ_COLLABORATOR_PERMISSION("read_collaborator_permission", false, Targets.ISSUES);
+    READ_COLLABORATOR_PERMISSION("read_collaborator_permission", false, Targets.ISSUES),
+    /**
+     * A check run on a commit ({@code POST /repos/{owner}/{repo}/check-runs}), its head SHA the
+     * typed target; params {@code name}, {@code status}, {@code conclusion}, {@code title}, {@code
+     * summary} (Markdown) and optionally {@code pull_number}. Only GitHub Apps may create check
+     * runs: with a token the executor writes a commit status of the same name instead.
+     */
+    CREATE_CHECK_RUN("create_check_run", true, Targets.COMMITS);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {
@@ -35,6 +42,7 @@ public enum ActionType implements WireEnum {
         static final List<TargetKind> ISSUES = List.of(TargetKind.ISSUE, TargetKind.PULL_REQUEST);
         static final List<TargetKind> PULLS = List.of(TargetKind.PULL_REQUEST);
         static final List<TargetKind> RUNS = List.of(TargetKind.WORKFLOW_RUN);
+        static final List<TargetKind> COMMITS = List.of(TargetKind.COMMIT);
     }
 
     private final String wire;

@@ -26,7 +26,10 @@ class EnabledActionsDefaultTest {
                     ActionType.RERUN_FAILED_JOBS,
                     ActionType.RERUN_WORKFLOW);
     private static final Set<ActionType> ONLY_WHEN_NAMED =
-            EnumSet.of(ActionType.CANCEL_WORKFLOW_RUN, ActionType.MERGE_PULL_REQUEST);
+            EnumSet.of(
+                    ActionType.CANCEL_WORKFLOW_RUN,
+                    ActionType.MERGE_PULL_REQUEST,
+                    ActionType.CREATE_CHECK_RUN);
 
     /** Reads change nothing on GitHub: {@code enabled_actions} names mutations only. */
     private static final Set<ActionType> READS =

@@ -37,6 +37,10 @@ class RepoPolicyDefaultsTest {
               "updated_at": "2026-11-21T10:15:30Z",
               "triage": {"mode": "shadow", "label": "triage"},
               "commands": {"mode": "shadow"},
+              "merge_queue": {
+                "mode": "shadow",
+                "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
+              },
               "sla": {
                 "mode": "shadow",
                 "targets": {"P0": {"first_response": "PT10M", "resolution": "PT8H"}},
@@ -69,6 +73,10 @@ class RepoPolicyDefaultsTest {
               "repo": "octo-org/hello-world",
               "triage_label": "triage",
               "commands": {"mode": "shadow"},
+              "merge_queue": {
+                "mode": "shadow",
+                "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
+              },
               "enabled_actions": ["add_labels", "merge_pull_request"],
               "dry_run": true,
               "action_budget_per_hour": 120,
@@ -103,14 +111,15 @@ class RepoPolicyDefaultsTest {
                     "triage", RepoPolicy.Triage.off(),
                     "sla", RepoPolicy.Sla.off(),
                     "ci", RepoPolicy.Ci.off(),
-                    "commands", RepoPolicy.Commands.off());
+                    "commands", RepoPolicy.Commands.off(),
+                    "merge_queue", MergeQueue.off());
 
     /**
      * Sections off by default in every form (those of features that came after sections): their
      * documented defaults are those of the section when present, e.g. {@code commands.mode} on.
      */
     private static final Map<String, Object> DEFAULTS_WHEN_PRESENT =
-            Map.of("commands.mode", RepoPolicy.Mode.ON);
+            Map.of("commands.mode", RepoPolicy.Mode.ON, "merge_queue.mode", RepoPolicy.Mode.ON);
 
     static Stream<String> fieldsWithDefaults() {
         return PolicyFields.ofRecord(RepoPolicy.class).stream().filter(p -> !p.equals("repo"));
@@ -179,6 +188,7 @@ class RepoPolicyDefaultsTest {
                 .isEqualTo(
                         RepoPolicy.defaults(REPO).toBuilder()
                                 .commands(RepoPolicy.Commands.on())
+                                .mergeQueue(new MergeQueue(RepoPolicy.Mode.ON, List.of()))
                                 .build());
     }
 

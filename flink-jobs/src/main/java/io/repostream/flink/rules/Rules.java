@@ -8,6 +8,8 @@ import io.repostream.flink.rules.ci.CiRetryPlanner;
 import io.repostream.flink.rules.commands.CommandRegistry;
 import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
+import io.repostream.flink.rules.merge.MergeEligibilityFunction;
+import io.repostream.flink.rules.merge.MergeEvents;
 import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.flink.rules.triage.TriageLabelFunction;
 import io.repostream.schemas.ActionRecord;
@@ -151,9 +153,60 @@ public final class Rules {
                             ActionType.CREATE_COMMENT)
                     .build();
 
+    /** Pull requests, reviews and what CI said about commits, keyed by repository. */
+    public static final RuleInput<GitHubEvent> MERGE_EVENTS =
+            RuleInput.events(
+                    "merge-events", new MergeEvents(), new MergeEvents.Key(), "owner/repo");
+
+    /**
+     * Whether each pull request may be merged (section {@code merge_queue:}): one check run per
+     * change of its verdict, and the merge of an eligible one that carries the label.
+     */
+    public static final Rule<GitHubEvent> MERGE_ELIGIBILITY =
+            Rule.builder("merge-eligibility", MergeEligibilityFunction.RULE, MERGE_EVENTS)
+                    .function(MergeEligibilityFunction::new)
+                    .events(MergeEvents.TYPES.toArray(String[]::new))
+                    .fields(
+                            "/pull_request/number",
+                            "/pull_request/state",
+                            "/pull_request/base/ref",
+                            "/pull_request/head/sha",
+                            "/pull_request/draft",
+                            "/pull_request/mergeable",
+                            "/pull_request/labels/name",
+                            "/pull_request/additions",
+                            "/pull_request/deletions",
+                            "/review/id",
+                            "/review/state",
+                            "/review/user/login",
+                            "/check_run/name",
+                            "/check_run/head_sha",
+                            "/check_run/status",
+                            "/check_run/conclusion",
+                            "/check_run/output/title",
+                            "/check_run/output/summary",
+                            "/check_run/check_suite/id",
+                            "/check_suite/id",
+                            "/check_suite/head_sha",
+                            "/sha",
+                            "/state",
+                            "/context",
+                            "/description",
+                            "/workflow_run/name",
+                            "/workflow_run/head_sha",
+                            "/workflow_run/status",
+                            "/workflow_run/conclusion")
+                    .output(MergeEligibilityFunction.ELIGIBILITY)
+                    .policySection("merge_queue")
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.CREATE_CHECK_RUN,
+                            ActionType.MERGE_PULL_REQUEST)
+                    .build();
+
     /** Every rule the job runs, in build order. */
     public static final List<Rule<?>> REGISTERED =
-            List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY, SLASH_COMMANDS);
+            List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY, SLASH_COMMANDS, MERGE_ELIGIBILITY);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and

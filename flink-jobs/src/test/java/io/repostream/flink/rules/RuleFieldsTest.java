@@ -69,13 +69,20 @@ class RuleFieldsTest {
 
     @Test
     void theUnionOfTheRegisteredRulesFieldsKeepsWhatTheHandKeptProjectionKept() {
-        // plus what the slash-command framework added: the comment and the enrichment it reads
+        // plus what the slash-command framework added: the comment and the enrichment it reads;
+        // and what the merge rules read of pull requests, reviews, checks and statuses
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
-                                HAND_KEPT,
+                                PayloadProjection.union(
+                                        HAND_KEPT,
+                                        io.repostream.flink.rules.PayloadFields.spec(
+                                                List.of(
+                                                        "/comment/id",
+                                                        "/comment/body",
+                                                        "/enrichment"))),
                                 io.repostream.flink.rules.PayloadFields.spec(
-                                        List.of("/comment/id", "/comment/body", "/enrichment"))));
+                                        Rules.MERGE_ELIGIBILITY.fields())));
     }
 
     @Test

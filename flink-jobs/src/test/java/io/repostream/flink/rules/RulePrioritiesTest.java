@@ -27,6 +27,12 @@ class RulePrioritiesTest {
                 Arguments.of("ci-classifier@1", ActionType.ADD_LABELS, ActionPriority.ROUTINE),
                 Arguments.of("triage-label@1", ActionType.ADD_LABELS, ActionPriority.ROUTINE),
                 Arguments.of(
+                        "merge-eligibility@1", ActionType.CREATE_CHECK_RUN, ActionPriority.ROUTINE),
+                Arguments.of(
+                        "merge-eligibility@1",
+                        ActionType.MERGE_PULL_REQUEST,
+                        ActionPriority.ROUTINE),
+                Arguments.of(
                         "ci-success-predictor@1", ActionType.ADD_LABELS, ActionPriority.ROUTINE),
                 // a version the registry does not list yet: the rule's name decides
                 Arguments.of("sla-monitor@2", ActionType.CREATE_COMMENT, ActionPriority.SLA_BREACH),
