@@ -170,7 +170,14 @@ public final class AppCommand implements Callable<Integer> {
                 description = "the credentials file written, mode 600 (default ${DEFAULT-VALUE})")
         Path out;
 
-        @Option(names = "--force", description = "replace --out if it exists")
+        @Option(
+                names = "--key-out",
+                description =
+                        "also write the private key alone, PEM, mode 600 (for executor run"
+                                + " --github-app-key-file)")
+        Path keyOut;
+
+        @Option(names = "--force", description = "replace --out (and --key-out) if it exists")
         boolean force;
 
         @Option(
@@ -188,8 +195,10 @@ public final class AppCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter stdout = spec.commandLine().getOut();
-            if (!force && java.nio.file.Files.exists(out)) {
-                throw new IllegalArgumentException(out + " exists; --force replaces it");
+            for (Path file : keyOut == null ? List.of(out) : List.of(out, keyOut)) {
+                if (!force && java.nio.file.Files.exists(file)) {
+                    throw new IllegalArgumentException(file + " exists; --force replaces it");
+                }
             }
             GitHubEndpoints github = endpoints.resolve(null, null);
             AppRequirements needs = rules.needs();
@@ -226,6 +235,10 @@ public final class AppCommand implements Callable<Integer> {
                             app.path("webhook_secret").asText(null),
                             app.path("pem").asText(null));
             credentials.write(out, force);
+            if (keyOut != null) {
+                credentials.writePrivateKey(keyOut, force);
+                stdout.println("The private key alone (PEM, mode 600): " + keyOut);
+            }
             stdout.println(
                     "Created GitHub App "
                             + credentials.slug()

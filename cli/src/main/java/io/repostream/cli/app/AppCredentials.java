@@ -50,6 +50,28 @@ public record AppCredentials(
      * refusing to replace an existing one unless {@code replace}.
      */
     public void write(Path file, boolean replace) {
+        String text;
+        try {
+            text =
+                    "# repostream GitHub App credentials (repostream app create). Secret: keep"
+                            + " this file mode 600, never commit it.\n"
+                            + YAML.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        writeOwnerOnly(file, text, replace);
+    }
+
+    /**
+     * Writes the private key alone as a PEM file with mode 600, for {@code repostream executor run
+     * --github-app-key-file}.
+     */
+    public void writePrivateKey(Path file, boolean replace) {
+        writeOwnerOnly(file, privateKey, replace);
+    }
+
+    /** {@code text} into {@code file}, mode 600 from the first byte (a temporary file, moved). */
+    static void writeOwnerOnly(Path file, String text, boolean replace) {
         Path dir = file.toAbsolutePath().getParent();
         try {
             if (!replace && Files.exists(file)) {
@@ -63,10 +85,6 @@ public record AppCredentials(
                             ".tmp",
                             PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             try {
-                String text =
-                        "# repostream GitHub App credentials (repostream app create). Secret: keep"
-                                + " this file mode 600, never commit it.\n"
-                                + YAML.writeValueAsString(this);
                 Files.writeString(temp, text, StandardCharsets.UTF_8);
                 Files.move(
                         temp,

@@ -104,6 +104,8 @@ class AppCreateAndCheckTest {
                                 String.valueOf(port),
                                 "--out",
                                 file.toString(),
+                                "--key-out",
+                                dir.resolve("app.pem").toString(),
                                 "--timeout",
                                 "60s"));
         args.addAll(List.of(endpoints()));
@@ -132,7 +134,10 @@ class AppCreateAndCheckTest {
         assertThat(done.code()).as(done.toString()).isEqualTo(ExitCodes.OK);
         assertThat(Files.getPosixFilePermissions(file))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("app.pem")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         AppCredentials app = AppCredentials.read(file);
+        assertThat(Files.readString(dir.resolve("app.pem"))).isEqualTo(app.privateKey());
         assertThat(app.slug()).isEqualTo("repostream-acme");
         assertThat(app.privateKey()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         assertThat(AppPrivateKey.fromPem(app.privateKey()).getModulus().bitLength())
