@@ -80,6 +80,8 @@ const OPERATIONS = [
   "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts",
   "GET /app/hook/deliveries",
   "GET /app/hook/deliveries/{delivery_id}",
+  "GET /app/installations",
+  "POST /app-manifests/{code}/conversions",
 ];
 
 const DROPPED = new Set(["description", "example", "examples", "externalDocs", "summary"]);
@@ -119,6 +121,19 @@ for (const operation of OPERATIONS) {
     responses[status] = json && json.schema ? strip(json.schema) : null;
   }
   operations[operation] = { operationId: op.operationId, responses };
+}
+
+// One known slip in GitHub's description: the installations list spells an installation's
+// "account" as allOf [simple-user, enterprise] (both at once, which no account is), where the
+// "installation" schema of GET /app/installations/{installation_id} has anyOf for the same field.
+// The list gets the single installation's alternatives.
+{
+  const list = operations["GET /app/installations"];
+  const account = list && list.responses["200"].items.properties.account;
+  if (account && account.allOf) {
+    account.anyOf = account.allOf;
+    delete account.allOf;
+  }
 }
 
 // Count titled object schemas, then hoist the ones used more than once into $defs.

@@ -6,8 +6,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 
 /**
- * The two GitHub App endpoints an installation-token client needs, answered for the app whose JWT
- * authenticated the request ({@link ApiRequest#login()} is {@code app:<id>} on these routes).
+ * The GitHub App endpoints: what an installation-token client needs and {@code GET
+ * /app/installations}, answered for the app whose JWT authenticated the request ({@link
+ * ApiRequest#login()} is {@code app:<id>} on these routes); and the manifest flow's code
+ * conversion, which needs no authentication.
  */
 final class AppRoutes {
     private static final String ALPHABET =
@@ -36,23 +38,69 @@ final class AppRoutes {
     /** {@code GET /app}: the app whose JWT authenticated the request. */
     ApiResponse app(ApiRequest request) {
         SimulatedApp app = state.app(appId(request));
-        SimulatedApp.Installation first = state.firstInstallationOf(app.id());
+        ObjectNode body = appBody(app, app.slug(), null);
+        body.put("installations_count", state.installationCount(app.id()));
+        return ApiResponse.ok(body);
+    }
+
+    /** {@code GET /app/installations}: the app's installations, oldest first, one page. */
+    ApiResponse listInstallations(ApiRequest request) {
+        long appId = appId(request);
+        com.fasterxml.jackson.databind.node.ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        for (SimulatedApp.Installation installation : state.installationsOf(appId)) {
+            list.add(installation(installation));
+        }
+        return ApiResponse.ok(list);
+    }
+
+    /**
+     * {@code POST /app-manifests/{code}/conversions}: the app the manifest flow registered under
+     * {@code code}, with its private key, webhook secret and client secret; once, within an hour of
+     * the redirect (GitHub: "the code expires after one hour"), otherwise GitHub's 404. No
+     * authentication: the code is the credential.
+     */
+    ApiResponse convertManifest(ApiRequest request) {
+        String code = request.param("code");
+        SimulatedApp.PendingConversion pending = code == null ? null : state.takeConversion(code);
+        if (pending == null || !state.now().isBefore(pending.expiresAt())) {
+            throw ApiError.notFound();
+        }
+        SimulatedApp app = pending.app();
+        ObjectNode body = appBody(app, pending.name(), pending.description());
+        body.put("external_url", pending.url());
+        body.put("webhook_secret", pending.webhookSecret());
+        body.put("pem", pending.pem());
+        body.put("client_secret", pending.clientSecret());
+        return ApiResponse.of(201, body);
+    }
+
+    /** GitHub's {@code github-app}: what {@code GET /app} and the conversion share. */
+    private ObjectNode appBody(SimulatedApp app, String name, String description) {
+        String owner = app.owner();
+        if (owner == null) {
+            SimulatedApp.Installation first = state.firstInstallationOf(app.id());
+            owner = first != null ? first.account() : app.slug() + "[bot]";
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("id", app.id());
         body.put("slug", app.slug());
         body.put("node_id", "A_" + app.id());
         body.put("client_id", "Iv1." + app.id());
-        body.set("owner", json.user(first != null ? first.account() : app.slug() + "[bot]"));
-        body.put("name", app.slug());
-        body.putNull("description");
+        body.set("owner", json.user(owner));
+        body.put("name", name);
+        if (description == null) {
+            body.putNull("description");
+        } else {
+            body.put("description", description);
+        }
         body.put("external_url", json.api() + "/apps/" + app.slug());
         body.put("html_url", json.api() + "/apps/" + app.slug());
         body.put("created_at", GitHubJson.ts(java.time.Instant.EPOCH));
         body.put("updated_at", GitHubJson.ts(java.time.Instant.EPOCH));
-        body.set("permissions", permissions());
-        body.putArray("events").add("issues").add("issue_comment").add("workflow_run");
-        body.put("installations_count", state.installationCount(app.id()));
-        return ApiResponse.ok(body);
+        body.set("permissions", permissions(app.permissions()));
+        com.fasterxml.jackson.databind.node.ArrayNode events = body.putArray("events");
+        app.events().forEach(events::add);
+        return body;
     }
 
     /** {@code GET /app/installations/{installation_id}}: one of the app's installations. */
@@ -105,18 +153,14 @@ final class AppRoutes {
         body.put("target_id", state.user(installation.account()).id());
         body.put("target_type", "Organization");
         body.set("permissions", permissions(installation.permissions()));
-        body.putArray("events").add("issues").add("issue_comment").add("workflow_run");
+        com.fasterxml.jackson.databind.node.ArrayNode events = body.putArray("events");
+        installation.events().forEach(events::add);
         body.put("created_at", GitHubJson.ts(installation.at()));
         body.put("updated_at", GitHubJson.ts(installation.at()));
         body.putNull("single_file_name");
         body.putNull("suspended_by");
         body.putNull("suspended_at");
         return body;
-    }
-
-    /** The app's own (requested) permissions. */
-    private static ObjectNode permissions() {
-        return permissions(GitHubSimulator.DEFAULT_INSTALLATION_PERMISSIONS);
     }
 
     /** Permissions as GitHub writes them: name to level, in name order. */

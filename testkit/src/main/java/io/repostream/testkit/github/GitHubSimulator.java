@@ -113,6 +113,10 @@ public final class GitHubSimulator implements AutoCloseable {
         OAuthWebFlow webFlow = new OAuthWebFlow(state);
         router.route("/login/oauth/*").handler(BodyHandler.create(false).setBodyLimit(1 << 16));
         webFlow.mount(router);
+        router.route("/settings/apps/new").handler(BodyHandler.create(false).setBodyLimit(1 << 16));
+        router.route("/organizations/:org/settings/apps/new")
+                .handler(BodyHandler.create(false).setBodyLimit(1 << 16));
+        new AppManifestFlow(state, webFlow).mount(router);
         mount(router, SimulatorRoutes.declare(state, json, changes, limiter), pipeline);
         GitHubSimulator simulator =
                 new GitHubSimulator(
@@ -240,6 +244,13 @@ public final class GitHubSimulator implements AutoCloseable {
     }
 
     /**
+     * The webhook events an installation is subscribed to unless a test says otherwise ({@link
+     * #installApp(long, long, java.util.Map, List, String...)}).
+     */
+    public static final List<String> DEFAULT_INSTALLATION_EVENTS =
+            List.of("issues", "issue_comment", "workflow_run");
+
+    /**
      * The permissions {@link #installApp(long, long, String...)} grants: issues, pull requests and
      * actions to write, metadata to read.
      */
@@ -260,6 +271,19 @@ public final class GitHubSimulator implements AutoCloseable {
             long installationId,
             java.util.Map<String, String> permissions,
             String... repos) {
+        installApp(appId, installationId, permissions, DEFAULT_INSTALLATION_EVENTS, repos);
+    }
+
+    /**
+     * Like {@link #installApp(long, long, java.util.Map, String...)}, with the webhook events the
+     * installation is subscribed to (as {@code GET /app/installations} reports them).
+     */
+    public void installApp(
+            long appId,
+            long installationId,
+            java.util.Map<String, String> permissions,
+            List<String> events,
+            String... repos) {
         if (repos.length == 0) {
             throw new IllegalArgumentException("an installation covers at least one repository");
         }
@@ -278,7 +302,8 @@ public final class GitHubSimulator implements AutoCloseable {
                             account,
                             java.util.Set.copyOf(keys),
                             state.now(),
-                            java.util.Map.copyOf(permissions)));
+                            java.util.Map.copyOf(permissions),
+                            List.copyOf(events)));
         }
     }
 

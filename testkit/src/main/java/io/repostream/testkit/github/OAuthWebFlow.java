@@ -61,6 +61,13 @@ final class OAuthWebFlow {
         }
     }
 
+    /** Who is signed in on the simulated web, or null. */
+    String signedIn() {
+        synchronized (state) {
+            return webLogin;
+        }
+    }
+
     int tokensIssued() {
         synchronized (state) {
             return tokensIssued;

@@ -45,6 +45,14 @@ final class RouteTable {
         return add("GET", template, handler, true);
     }
 
+    /**
+     * A write that needs no authentication and counts against no quota (the manifest code
+     * conversion, whose code is the credential).
+     */
+    RouteTable postFree(String template, Handler handler) {
+        return add("POST", template, handler, true);
+    }
+
     RouteTable post(String template, Handler handler) {
         return add("POST", template, handler, false);
     }

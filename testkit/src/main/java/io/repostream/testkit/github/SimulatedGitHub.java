@@ -29,6 +29,7 @@ final class SimulatedGitHub {
 
     private final Map<Long, SimulatedApp> apps = new HashMap<>();
     private final Map<Long, SimulatedApp.Installation> installations = new LinkedHashMap<>();
+    private final Map<String, SimulatedApp.PendingConversion> conversions = new HashMap<>();
     private final Map<String, SimulatedApp.InstallationToken> installationTokens = new HashMap<>();
     private final Map<Long, SimulatedHook> hooks = new HashMap<>();
     private final Map<Long, SimulatedHook> appHooks = new HashMap<>();
@@ -185,6 +186,25 @@ final class SimulatedGitHub {
                 .filter(i -> i.appId() == appId)
                 .findFirst()
                 .orElse(null);
+    }
+
+    /** The app's installations, in the order they were made. */
+    java.util.List<SimulatedApp.Installation> installationsOf(long appId) {
+        return installations.values().stream().filter(i -> i.appId() == appId).toList();
+    }
+
+    /** The highest app id in use, so that the manifest flow hands out a new one. */
+    long highestAppId() {
+        return apps.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+    }
+
+    void awaitConversion(String code, SimulatedApp.PendingConversion pending) {
+        conversions.put(code, pending);
+    }
+
+    /** The app a manifest code stands for, removed: a code converts once. */
+    SimulatedApp.PendingConversion takeConversion(String code) {
+        return conversions.remove(code);
     }
 
     int installationCount(long appId) {

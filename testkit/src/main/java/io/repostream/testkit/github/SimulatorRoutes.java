@@ -67,7 +67,9 @@ final class SimulatorRoutes {
                 .getAsApp("/app", app::app)
                 .getAsApp("/app/hook/deliveries", hooks::listForApp)
                 .getAsApp("/app/hook/deliveries/{delivery_id}", hooks::getForApp)
+                .getAsApp("/app/installations", app::listInstallations)
                 .getAsApp("/app/installations/{installation_id}", app::getInstallation)
+                .postFree("/app-manifests/{code}/conversions", app::convertManifest)
                 .getAsApp(repo + "/installation", app::repoInstallation)
                 .postAsApp(
                         "/app/installations/{installation_id}/access_tokens",

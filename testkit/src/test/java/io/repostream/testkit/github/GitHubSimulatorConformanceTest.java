@@ -41,6 +41,7 @@ class GitHubSimulatorConformanceTest {
     private long orgHookId;
     private long orgDeliveryId;
     private long appDeliveryId;
+    private String manifestCode;
 
     @BeforeAll
     void seed() {
@@ -88,6 +89,49 @@ class GitHubSimulatorConformanceTest {
         simulator.recordDelivery(appHookId, "guid-4", "issues", appPayload, 0, now);
         appDeliveryId =
                 simulator.recordDelivery(appHookId, "guid-5", "issues", appPayload, 202, now).id();
+        manifestCode = manifestCode();
+    }
+
+    /** Registers an app through the manifest flow's web form and returns the redirect's code. */
+    private String manifestCode() {
+        simulator.signInOnWeb("alice");
+        String manifest =
+                "{\"name\":\"Conformance\",\"url\":\"https://example.com\","
+                        + "\"redirect_url\":\"http://127.0.0.1:1/done\","
+                        + "\"default_permissions\":{\"issues\":\"write\"},"
+                        + "\"default_events\":[\"issues\"]}";
+        try {
+            java.net.http.HttpResponse<Void> redirect =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(
+                                                            simulator.baseUrl()
+                                                                    + "/settings/apps/new"))
+                                            .header(
+                                                    "Content-Type",
+                                                    "application/x-www-form-urlencoded")
+                                            .POST(
+                                                    java.net.http.HttpRequest.BodyPublishers
+                                                            .ofString(
+                                                                    "manifest="
+                                                                            + java.net.URLEncoder
+                                                                                    .encode(
+                                                                                            manifest,
+                                                                                            java.nio
+                                                                                                    .charset
+                                                                                                    .StandardCharsets
+                                                                                                    .UTF_8)))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            String location = redirect.headers().firstValue("Location").orElseThrow();
+            return location.substring(location.indexOf("code=") + 5);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterAll
@@ -130,6 +174,26 @@ class GitHubSimulatorConformanceTest {
                                 http.withToken("not.a.jwt")
                                         .post("/app/installations/7700/access_tokens", null)),
                 step("GET /app", 200, () -> http.withToken(appJwt).get("/app")),
+                step(
+                        "GET /app/installations",
+                        200,
+                        () -> http.withToken(appJwt).get("/app/installations")),
+                step(
+                        "POST /app-manifests/{code}/conversions",
+                        201,
+                        () ->
+                                http.withToken(null)
+                                        .post(
+                                                "/app-manifests/" + manifestCode + "/conversions",
+                                                null)),
+                step(
+                        "POST /app-manifests/{code}/conversions",
+                        404,
+                        () ->
+                                http.withToken(null)
+                                        .post(
+                                                "/app-manifests/" + manifestCode + "/conversions",
+                                                null)),
                 step(
                         "GET /app/installations/{installation_id}",
                         200,
