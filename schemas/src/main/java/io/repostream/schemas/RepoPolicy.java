@@ -58,6 +58,8 @@ import java.util.Set;
  * @param commands the slash-command framework's section: off unless present, in both forms (it came
  *     after sections did), so comments starting with {@code /} get no answer from us until a
  *     repository asks for it
+ * @param lifecycle the lifecycle rule's section ({@link Lifecycle}): off unless present, in both
+ *     forms
  */
 @JsonDeserialize(using = RepoPolicy.Reader.class)
 public record RepoPolicy(
@@ -70,7 +72,8 @@ public record RepoPolicy(
         Triage triage,
         Sla sla,
         Ci ci,
-        Commands commands) {
+        Commands commands,
+        Lifecycle lifecycle) {
 
     public static final String DEFAULT_TRIAGE_LABEL = Triage.DEFAULT_LABEL;
     public static final int DEFAULT_ACTION_BUDGET_PER_HOUR = 300;
@@ -102,6 +105,7 @@ public record RepoPolicy(
         sla = sla == null ? Sla.defaults() : sla;
         ci = ci == null ? Ci.defaults() : ci;
         commands = commands == null ? Commands.off() : commands;
+        lifecycle = lifecycle == null ? Lifecycle.off() : lifecycle;
     }
 
     /**
@@ -132,7 +136,8 @@ public record RepoPolicy(
                 .triage(triage)
                 .sla(sla)
                 .ci(ci)
-                .commands(commands);
+                .commands(commands)
+                .lifecycle(lifecycle);
     }
 
     /**
@@ -146,6 +151,7 @@ public record RepoPolicy(
             case "sla" -> sla.mode();
             case "ci" -> ci.mode();
             case "commands" -> commands.mode();
+            case "lifecycle" -> lifecycle.mode();
             default -> Mode.OFF;
         };
     }
@@ -260,6 +266,7 @@ public record RepoPolicy(
         private Sla sla;
         private Ci ci;
         private Commands commands;
+        private Lifecycle lifecycle;
 
         private Builder(String repo) {
             this.repo = repo;
@@ -310,6 +317,11 @@ public record RepoPolicy(
             return this;
         }
 
+        public Builder lifecycle(Lifecycle lifecycle) {
+            this.lifecycle = lifecycle;
+            return this;
+        }
+
         public RepoPolicy build() {
             return new RepoPolicy(
                     repo,
@@ -321,7 +333,8 @@ public record RepoPolicy(
                     triage,
                     sla,
                     ci,
-                    commands);
+                    commands,
+                    lifecycle);
         }
     }
 
@@ -754,7 +767,8 @@ public record RepoPolicy(
             Triage triage,
             Sla sla,
             Ci ci,
-            Commands commands) {}
+            Commands commands,
+            Lifecycle lifecycle) {}
 
     /**
      * Reads both forms: moves the flat fields of the first form into their sections (a section's
@@ -798,7 +812,8 @@ public record RepoPolicy(
                         w.triage(),
                         w.sla(),
                         w.ci(),
-                        w.commands());
+                        w.commands(),
+                        w.lifecycle());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw ValueInstantiationException.from(
                         p, e.getMessage(), ctxt.constructType(RepoPolicy.class), e);

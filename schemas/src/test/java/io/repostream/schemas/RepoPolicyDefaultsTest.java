@@ -37,6 +37,33 @@ class RepoPolicyDefaultsTest {
               "updated_at": "2026-11-21T10:15:30Z",
               "triage": {"mode": "shadow", "label": "triage"},
               "commands": {"mode": "shadow"},
+              "lifecycle": {
+                "mode": "shadow",
+                "stale_after": "60d",
+                "rotten_after": "P14D",
+                "close_after": "7d",
+                "business_days": true,
+                "calendar": {
+                  "time_zone": "Europe/Berlin",
+                  "working_days": ["MONDAY", "FRIDAY"],
+                  "start": "09:00",
+                  "end": "17:30",
+                  "holidays": ["2026-12-25"]
+                },
+                "stale_label": "stale",
+                "rotten_label": "rotten",
+                "exempt_labels": ["pinned"],
+                "exempt_milestones": ["v2.0"],
+                "exempt_all_milestones": true,
+                "exempt_assigned": true,
+                "exempt_drafts": true,
+                "bots": ["release-helper"],
+                "awaiting_response": {
+                  "label": "needs-info",
+                  "close_after": "3d",
+                  "comment": "No answer: closed."
+                }
+              },
               "sla": {
                 "mode": "shadow",
                 "targets": {"P0": {"first_response": "PT10M", "resolution": "PT8H"}},
@@ -69,6 +96,33 @@ class RepoPolicyDefaultsTest {
               "repo": "octo-org/hello-world",
               "triage_label": "triage",
               "commands": {"mode": "shadow"},
+              "lifecycle": {
+                "mode": "shadow",
+                "stale_after": "60d",
+                "rotten_after": "P14D",
+                "close_after": "7d",
+                "business_days": true,
+                "calendar": {
+                  "time_zone": "Europe/Berlin",
+                  "working_days": ["MONDAY", "FRIDAY"],
+                  "start": "09:00",
+                  "end": "17:30",
+                  "holidays": ["2026-12-25"]
+                },
+                "stale_label": "stale",
+                "rotten_label": "rotten",
+                "exempt_labels": ["pinned"],
+                "exempt_milestones": ["v2.0"],
+                "exempt_all_milestones": true,
+                "exempt_assigned": true,
+                "exempt_drafts": true,
+                "bots": ["release-helper"],
+                "awaiting_response": {
+                  "label": "needs-info",
+                  "close_after": "3d",
+                  "comment": "No answer: closed."
+                }
+              },
               "enabled_actions": ["add_labels", "merge_pull_request"],
               "dry_run": true,
               "action_budget_per_hour": 120,
@@ -103,14 +157,15 @@ class RepoPolicyDefaultsTest {
                     "triage", RepoPolicy.Triage.off(),
                     "sla", RepoPolicy.Sla.off(),
                     "ci", RepoPolicy.Ci.off(),
-                    "commands", RepoPolicy.Commands.off());
+                    "commands", RepoPolicy.Commands.off(),
+                    "lifecycle", Lifecycle.off());
 
     /**
      * Sections off by default in every form (those of features that came after sections): their
      * documented defaults are those of the section when present, e.g. {@code commands.mode} on.
      */
     private static final Map<String, Object> DEFAULTS_WHEN_PRESENT =
-            Map.of("commands.mode", RepoPolicy.Mode.ON);
+            Map.of("commands.mode", RepoPolicy.Mode.ON, "lifecycle.mode", RepoPolicy.Mode.ON);
 
     static Stream<String> fieldsWithDefaults() {
         return PolicyFields.ofRecord(RepoPolicy.class).stream().filter(p -> !p.equals("repo"));
@@ -179,6 +234,7 @@ class RepoPolicyDefaultsTest {
                 .isEqualTo(
                         RepoPolicy.defaults(REPO).toBuilder()
                                 .commands(RepoPolicy.Commands.on())
+                                .lifecycle(Lifecycle.defaults())
                                 .build());
     }
 
