@@ -8,6 +8,7 @@ import io.repostream.flink.rules.ci.CiRetryPlanner;
 import io.repostream.flink.rules.commands.CommandRegistry;
 import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
+import io.repostream.flink.rules.lifecycle.LifecycleFunction;
 import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.flink.rules.triage.TriageLabelFunction;
 import io.repostream.schemas.ActionRecord;
@@ -128,6 +129,50 @@ public final class Rules {
                     .build();
 
     /**
+     * Stale, rotten, closed after inactivity; items waiting for their author closed when no answer
+     * comes (section {@code lifecycle:}, off unless present).
+     */
+    public static final Rule<GitHubEvent> LIFECYCLE =
+            Rule.builder("lifecycle", LifecycleFunction.RULE, ITEM_EVENTS)
+                    .function(LifecycleFunction::new)
+                    .events(
+                            "issues",
+                            "pull_request",
+                            "issue_comment",
+                            "pull_request_review",
+                            "pull_request_review_comment")
+                    .fields(ITEM_NUMBER)
+                    .fields(
+                            "/issue/state",
+                            "/pull_request/state",
+                            "/issue/labels/name",
+                            "/pull_request/labels/name",
+                            "/issue/user/login",
+                            "/pull_request/user/login",
+                            "/issue/assignees/login",
+                            "/pull_request/assignees/login",
+                            "/issue/milestone/title",
+                            "/pull_request/milestone/title",
+                            "/issue/draft",
+                            "/pull_request/draft",
+                            "/label/name",
+                            "/sender/login",
+                            "/sender/type",
+                            "/comment/user/login",
+                            "/comment/user/type",
+                            "/review/user/login",
+                            "/review/user/type")
+                    .signals(LifecycleFunction.SIGNALS)
+                    .policySection("lifecycle")
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.ADD_LABELS,
+                            ActionType.REMOVE_LABEL,
+                            ActionType.CREATE_COMMENT,
+                            ActionType.CLOSE_ISSUE)
+                    .build();
+
+    /**
      * The job's one slash-command framework: parses comments, has the commenter's permission read
      * (a read action, answered by an enrichment event for the same item), and routes each command
      * to the rule that declares it ({@link Rule#slashCommands()}). Its own actions are the read and
@@ -153,7 +198,7 @@ public final class Rules {
 
     /** Every rule the job runs, in build order. */
     public static final List<Rule<?>> REGISTERED =
-            List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY, SLASH_COMMANDS);
+            List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY, LIFECYCLE, SLASH_COMMANDS);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and
