@@ -8,6 +8,7 @@ import io.repostream.flink.rules.ci.CiRetryPlanner;
 import io.repostream.flink.rules.commands.CommandRegistry;
 import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
+import io.repostream.flink.rules.lifecycle.LifecycleCommands;
 import io.repostream.flink.rules.lifecycle.LifecycleFunction;
 import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.flink.rules.triage.TriageLabelFunction;
@@ -164,12 +165,14 @@ public final class Rules {
                             "/review/user/type")
                     .signals(LifecycleFunction.SIGNALS)
                     .policySection("lifecycle")
+                    .command(LifecycleCommands.REMOVE_LIFECYCLE, LifecycleCommands.REOPEN)
                     .emits(
                             ActionPriority.ROUTINE,
                             ActionType.ADD_LABELS,
                             ActionType.REMOVE_LABEL,
                             ActionType.CREATE_COMMENT,
-                            ActionType.CLOSE_ISSUE)
+                            ActionType.CLOSE_ISSUE,
+                            ActionType.REOPEN_ISSUE)
                     .build();
 
     /**
@@ -188,6 +191,7 @@ public final class Rules {
                             "/comment/body",
                             "/comment/user/login",
                             "/comment/user/type",
+                            "/issue/user/login",
                             "/enrichment")
                     .policySection("commands")
                     .emits(

@@ -58,7 +58,9 @@ class JobGraphUidsTest {
                     // classifier); its re-runs of the last hour start empty
                     "ci-retry",
                     // the slash-command framework: new, so nothing of it is in a released savepoint
-                    "slash-commands");
+                    "slash-commands",
+                    // the lifecycle rule: new, it follows items from their next event
+                    "lifecycle");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {

@@ -69,13 +69,24 @@ class RuleFieldsTest {
 
     @Test
     void theUnionOfTheRegisteredRulesFieldsKeepsWhatTheHandKeptProjectionKept() {
-        // plus what the slash-command framework added: the comment and the enrichment it reads
+        // plus what the slash-command framework added: the comment and the enrichment it reads;
+        // and the lifecycle rule: assignees, milestone, draft, the label of a label change
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
                                 HAND_KEPT,
                                 io.repostream.flink.rules.PayloadFields.spec(
-                                        List.of("/comment/id", "/comment/body", "/enrichment"))));
+                                        List.of(
+                                                "/comment/id",
+                                                "/comment/body",
+                                                "/enrichment",
+                                                "/issue/assignees/login",
+                                                "/pull_request/assignees/login",
+                                                "/issue/milestone/title",
+                                                "/pull_request/milestone/title",
+                                                "/issue/draft",
+                                                "/pull_request/draft",
+                                                "/label/name"))));
     }
 
     @Test
