@@ -3,7 +3,6 @@ package io.repostream.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.repostream.schemas.RepoPolicy.Mode;
 import io.repostream.schemas.json.Json;
 import java.time.Duration;
 import java.util.List;
@@ -12,33 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The lifecycle rule came after sections: its section turns it on in either form of a policy, its
- * absence leaves it off in both, and a section given as {@code lifecycle: {}} has Prow's defaults.
+ * A section given as {@code lifecycle: {}} has Prow's defaults (whether it is on: {@link
+ * CommandsSectionTest}); bots are read one way; the labels of the two steps differ.
  */
 class LifecycleSectionTest {
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(
-            delimiter = '|',
-            value = {
-                "no policy | | off",
-                "flat policy, as before sections | {\"repo\":\"o/r\",\"triage_label\":\"t\"} | off",
-                "sectioned, no lifecycle | {\"repo\":\"o/r\",\"policy_version\":2,\"triage\":{}} | off",
-                "flat policy with lifecycle | {\"repo\":\"o/r\",\"lifecycle\":{}} | on",
-                "sectioned with lifecycle | {\"repo\":\"o/r\",\"policy_version\":2,\"lifecycle\":{}} | on",
-                "lifecycle in shadow | {\"repo\":\"o/r\",\"lifecycle\":{\"mode\":\"shadow\"}} | shadow",
-                "lifecycle off | {\"repo\":\"o/r\",\"lifecycle\":{\"mode\":\"off\"}} | off",
-            })
-    void theLifecycleSectionDecides(String name, String json, String mode) throws Exception {
-        RepoPolicy policy =
-                json == null
-                        ? RepoPolicy.defaults("o/r")
-                        : Json.mapper().readValue(json, RepoPolicy.class);
-        assertThat(policy.mode("lifecycle")).isEqualTo(Mode.of(mode));
-        RepoPolicy again =
-                Json.mapper().readValue(Json.mapper().writeValueAsString(policy), RepoPolicy.class);
-        assertThat(again).isEqualTo(policy);
-    }
-
     @Test
     void anEmptySectionHasProwsPeriodsAndLabels() throws Exception {
         Lifecycle lifecycle =

@@ -24,6 +24,34 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RepoPolicyDefaultsTest {
     private static final String REPO = "octo-org/hello-world";
 
+    /** The lifecycle section with every field set, in both samples. */
+    private static final String LIFECYCLE =
+            """
+            {
+              "mode": "shadow",
+              "stale_after": "60d",
+              "rotten_after": "P14D",
+              "close_after": "7d",
+              "business_days": true,
+              "calendar": {"time_zone": "America/New_York", "working_days": ["TUESDAY"],
+                "start": "08:00", "end": "16:00", "holidays": ["2026-07-03"]},
+              "stale_label": "stale",
+              "rotten_label": "rotten",
+              "exempt_labels": ["pinned"],
+              "exempt_milestones": ["v2.0"],
+              "exempt_all_milestones": true,
+              "exempt_assigned": true,
+              "exempt_drafts": true,
+              "bots": ["release-helper"],
+              "awaiting_response": {
+                "label": "needs-info",
+                "close_after": "3d",
+                "comment": "No answer: closed."
+              }
+            }
+            """
+                    .strip();
+
     /** A sectioned policy that sets every field to something other than its default. */
     static final String EVERY_SECTION_FIELD_SET =
             """
@@ -37,33 +65,7 @@ class RepoPolicyDefaultsTest {
               "updated_at": "2026-11-21T10:15:30Z",
               "triage": {"mode": "shadow", "label": "triage"},
               "commands": {"mode": "shadow"},
-              "lifecycle": {
-                "mode": "shadow",
-                "stale_after": "60d",
-                "rotten_after": "P14D",
-                "close_after": "7d",
-                "business_days": true,
-                "calendar": {
-                  "time_zone": "Europe/Berlin",
-                  "working_days": ["MONDAY", "FRIDAY"],
-                  "start": "09:00",
-                  "end": "17:30",
-                  "holidays": ["2026-12-25"]
-                },
-                "stale_label": "stale",
-                "rotten_label": "rotten",
-                "exempt_labels": ["pinned"],
-                "exempt_milestones": ["v2.0"],
-                "exempt_all_milestones": true,
-                "exempt_assigned": true,
-                "exempt_drafts": true,
-                "bots": ["release-helper"],
-                "awaiting_response": {
-                  "label": "needs-info",
-                  "close_after": "3d",
-                  "comment": "No answer: closed."
-                }
-              },
+              "lifecycle": LIFECYCLE,
               "sla": {
                 "mode": "shadow",
                 "targets": {"P0": {"first_response": "PT10M", "resolution": "PT8H"}},
@@ -87,7 +89,8 @@ class RepoPolicyDefaultsTest {
                 "risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
               }
             }
-            """;
+            """
+                    .replace("LIFECYCLE", LIFECYCLE);
 
     /** A flat policy (as written before sections) that sets every field to a non-default. */
     static final String EVERY_FIELD_SET =
@@ -96,33 +99,7 @@ class RepoPolicyDefaultsTest {
               "repo": "octo-org/hello-world",
               "triage_label": "triage",
               "commands": {"mode": "shadow"},
-              "lifecycle": {
-                "mode": "shadow",
-                "stale_after": "60d",
-                "rotten_after": "P14D",
-                "close_after": "7d",
-                "business_days": true,
-                "calendar": {
-                  "time_zone": "Europe/Berlin",
-                  "working_days": ["MONDAY", "FRIDAY"],
-                  "start": "09:00",
-                  "end": "17:30",
-                  "holidays": ["2026-12-25"]
-                },
-                "stale_label": "stale",
-                "rotten_label": "rotten",
-                "exempt_labels": ["pinned"],
-                "exempt_milestones": ["v2.0"],
-                "exempt_all_milestones": true,
-                "exempt_assigned": true,
-                "exempt_drafts": true,
-                "bots": ["release-helper"],
-                "awaiting_response": {
-                  "label": "needs-info",
-                  "close_after": "3d",
-                  "comment": "No answer: closed."
-                }
-              },
+              "lifecycle": LIFECYCLE,
               "enabled_actions": ["add_labels", "merge_pull_request"],
               "dry_run": true,
               "action_budget_per_hour": 120,
@@ -147,7 +124,8 @@ class RepoPolicyDefaultsTest {
               "updated_at": "2026-11-21T10:15:30Z",
               "ci_risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
             }
-            """;
+            """
+                    .replace("LIFECYCLE", LIFECYCLE);
 
     private static final JsonNode SCHEMA = Topics.CONFIG.valueCodec().schema().document();
 

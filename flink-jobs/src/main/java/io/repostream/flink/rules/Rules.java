@@ -36,6 +36,15 @@ public final class Rules {
             RuleInput.events(
                     "ci-completions", new CiEvents(), new CiEvents.Key(), "owner/repo|workflow");
 
+    /** The events of people's (and bots') activity on an issue or pull request. */
+    private static final String[] ITEM_ACTIVITY = {
+        "issues",
+        "pull_request",
+        "issue_comment",
+        "pull_request_review",
+        "pull_request_review_comment"
+    };
+
     /** The fields {@link ItemEvents} and {@link ItemKey} read. */
     private static final String[] ITEM_NUMBER = {"/issue/number", "/pull_request/number"};
 
@@ -53,12 +62,7 @@ public final class Rules {
     public static final Rule<GitHubEvent> SLA =
             Rule.builder("sla-monitor", SlaDeadlineFunction.RULE, ITEM_EVENTS)
                     .function(SlaDeadlineFunction::new)
-                    .events(
-                            "issues",
-                            "pull_request",
-                            "issue_comment",
-                            "pull_request_review",
-                            "pull_request_review_comment")
+                    .events(ITEM_ACTIVITY)
                     .fields(ITEM_NUMBER)
                     .fields(
                             "/issue/labels/name",
@@ -136,12 +140,7 @@ public final class Rules {
     public static final Rule<GitHubEvent> LIFECYCLE =
             Rule.builder("lifecycle", LifecycleFunction.RULE, ITEM_EVENTS)
                     .function(LifecycleFunction::new)
-                    .events(
-                            "issues",
-                            "pull_request",
-                            "issue_comment",
-                            "pull_request_review",
-                            "pull_request_review_comment")
+                    .events(ITEM_ACTIVITY)
                     .fields(ITEM_NUMBER)
                     .fields(
                             "/issue/state",

@@ -27,6 +27,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
@@ -97,19 +98,20 @@ public final class LifecycleFunction extends PolicyAwareFunction<GitHubEvent, Ac
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        ValueStateDescriptor<String> item =
-                new ValueStateDescriptor<>("lifecycle-item", Types.STRING);
-        item.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
-        items = getRuntimeContext().getState(item);
-        ValueStateDescriptor<Long> end = new ValueStateDescriptor<>("lifecycle-ended", Types.LONG);
-        end.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
-        ended = getRuntimeContext().getState(end);
+        items = getRuntimeContext().getState(retained("lifecycle-item", Types.STRING));
+        ended = getRuntimeContext().getState(retained("lifecycle-ended", Types.LONG));
         clocks = new BusinessClocks();
         var metrics = getRuntimeContext().getMetricGroup();
         markedStale = metrics.counter("lifecycleMarkedStale");
         markedRotten = metrics.counter("lifecycleMarkedRotten");
         closed = metrics.counter("lifecycleClosed");
         exemptions = metrics.counter("lifecycleExemptions");
+    }
+
+    private static <T> ValueStateDescriptor<T> retained(String name, TypeInformation<T> type) {
+        ValueStateDescriptor<T> d = new ValueStateDescriptor<>(name, type);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
+        return d;
     }
 
     @Override

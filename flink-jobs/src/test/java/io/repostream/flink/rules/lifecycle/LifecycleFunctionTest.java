@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -83,6 +84,23 @@ class LifecycleFunctionTest {
         return event("issue_comment", "created", 7, day(days), login, type, labels);
     }
 
+    /** Opened by a maintainer (for the author), already waiting for the author. */
+    private static GitHubEvent awaitingFromTheStart() {
+        return event("issues", "opened", 7, T0, MAINTAINER, "User", List.of(AWAITING));
+    }
+
+    private static GitHubEvent inMilestone(String title) {
+        return event(
+                "issues",
+                "opened",
+                7,
+                T0,
+                AUTHOR,
+                "User",
+                NONE,
+                item -> item.putObject("milestone").put("title", title));
+    }
+
     static Stream<Arguments> lifecycles() {
         Lifecycle businessDays =
                 MONTHLY.toBuilder()
@@ -91,12 +109,8 @@ class LifecycleFunctionTest {
                         .calendar(
                                 new BusinessCalendar(
                                         "UTC",
-                                        List.of(
-                                                DayOfWeek.MONDAY,
-                                                DayOfWeek.TUESDAY,
-                                                DayOfWeek.WEDNESDAY,
-                                                DayOfWeek.THURSDAY,
-                                                DayOfWeek.FRIDAY),
+                                        List.copyOf(
+                                                EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY)),
                                         java.time.LocalTime.of(9, 0),
                                         java.time.LocalTime.of(17, 0),
                                         List.of(LocalDate.parse("2026-03-04"))))
@@ -187,47 +201,17 @@ class LifecycleFunctionTest {
                 Arguments.of(
                         "any milestone exempts when exempt_all_milestones is set",
                         MONTHLY.toBuilder().exemptAllMilestones(true).build(),
-                        List.of(
-                                event(
-                                        "issues",
-                                        "opened",
-                                        7,
-                                        T0,
-                                        AUTHOR,
-                                        "User",
-                                        NONE,
-                                        item -> item.putObject("milestone").put("title", "v9")),
-                                new Watermark(200)),
+                        List.of(inMilestone("v9"), new Watermark(200)),
                         NONE),
                 Arguments.of(
                         "a listed milestone exempts",
                         MONTHLY.toBuilder().exemptMilestones(List.of("v1.0")).build(),
-                        List.of(
-                                event(
-                                        "issues",
-                                        "opened",
-                                        7,
-                                        T0,
-                                        AUTHOR,
-                                        "User",
-                                        NONE,
-                                        item -> item.putObject("milestone").put("title", "v1.0")),
-                                new Watermark(200)),
+                        List.of(inMilestone("v1.0"), new Watermark(200)),
                         NONE),
                 Arguments.of(
                         "another milestone does not exempt",
                         MONTHLY.toBuilder().exemptMilestones(List.of("v1.0")).build(),
-                        List.of(
-                                event(
-                                        "issues",
-                                        "opened",
-                                        7,
-                                        T0,
-                                        AUTHOR,
-                                        "User",
-                                        NONE,
-                                        item -> item.putObject("milestone").put("title", "v2.0")),
-                                new Watermark(31)),
+                        List.of(inMilestone("v2.0"), new Watermark(31)),
                         List.of("add_labels(lifecycle/stale)@30")),
                 Arguments.of(
                         "an assignee exempts when exempt_assigned is set",
@@ -302,14 +286,7 @@ class LifecycleFunctionTest {
                         "the author's reply removes the awaiting label",
                         MONTHLY,
                         List.of(
-                                event(
-                                        "issues",
-                                        "opened",
-                                        7,
-                                        T0,
-                                        MAINTAINER,
-                                        "User",
-                                        List.of(AWAITING)),
+                                awaitingFromTheStart(),
                                 comment(3, AUTHOR, "User", List.of(AWAITING)),
                                 new Watermark(20)),
                         List.of("remove_label(awaiting-author)@3")),
@@ -317,14 +294,7 @@ class LifecycleFunctionTest {
                         "no answer from the author within 14 days closes with the policy's comment",
                         MONTHLY,
                         List.of(
-                                event(
-                                        "issues",
-                                        "opened",
-                                        7,
-                                        T0,
-                                        MAINTAINER,
-                                        "User",
-                                        List.of(AWAITING)),
+                                awaitingFromTheStart(),
                                 comment(3, MAINTAINER, "User", List.of(AWAITING)),
                                 new Watermark(20)),
                         List.of("create_comment(no answer)@14", "close_issue(not_planned)@14")),
