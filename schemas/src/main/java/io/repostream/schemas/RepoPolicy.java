@@ -60,6 +60,8 @@ import java.util.Set;
  *     repository asks for it
  * @param mergeQueue the merge rules' section (eligibility per base branch, the check run that says
  *     why, auto-merge): off unless present, in both forms
+ * @param lifecycle the lifecycle rule's section ({@link Lifecycle}): off unless present, in both
+ *     forms
  */
 @JsonDeserialize(using = RepoPolicy.Reader.class)
 public record RepoPolicy(
@@ -73,7 +75,8 @@ public record RepoPolicy(
         Sla sla,
         Ci ci,
         Commands commands,
-        MergeQueue mergeQueue) {
+        MergeQueue mergeQueue,
+        Lifecycle lifecycle) {
 
     public static final String DEFAULT_TRIAGE_LABEL = Triage.DEFAULT_LABEL;
     public static final int DEFAULT_ACTION_BUDGET_PER_HOUR = 300;
@@ -106,6 +109,7 @@ public record RepoPolicy(
         ci = ci == null ? Ci.defaults() : ci;
         commands = commands == null ? Commands.off() : commands;
         mergeQueue = mergeQueue == null ? MergeQueue.off() : mergeQueue;
+        lifecycle = lifecycle == null ? Lifecycle.off() : lifecycle;
     }
 
     /**
@@ -137,7 +141,8 @@ public record RepoPolicy(
                 .sla(sla)
                 .ci(ci)
                 .commands(commands)
-                .mergeQueue(mergeQueue);
+                .mergeQueue(mergeQueue)
+                .lifecycle(lifecycle);
     }
 
     /**
@@ -152,6 +157,7 @@ public record RepoPolicy(
             case "ci" -> ci.mode();
             case "commands" -> commands.mode();
             case "merge_queue" -> mergeQueue.mode();
+            case "lifecycle" -> lifecycle.mode();
             default -> Mode.OFF;
         };
     }
@@ -267,6 +273,7 @@ public record RepoPolicy(
         private Ci ci;
         private Commands commands;
         private MergeQueue mergeQueue;
+        private Lifecycle lifecycle;
 
         private Builder(String repo) {
             this.repo = repo;
@@ -322,6 +329,11 @@ public record RepoPolicy(
             return this;
         }
 
+        public Builder lifecycle(Lifecycle lifecycle) {
+            this.lifecycle = lifecycle;
+            return this;
+        }
+
         public RepoPolicy build() {
             return new RepoPolicy(
                     repo,
@@ -334,7 +346,8 @@ public record RepoPolicy(
                     sla,
                     ci,
                     commands,
-                    mergeQueue);
+                    mergeQueue,
+                    lifecycle);
         }
     }
 
@@ -768,7 +781,8 @@ public record RepoPolicy(
             Sla sla,
             Ci ci,
             Commands commands,
-            MergeQueue mergeQueue) {}
+            MergeQueue mergeQueue,
+            Lifecycle lifecycle) {}
 
     /**
      * Reads both forms: moves the flat fields of the first form into their sections (a section's
@@ -813,7 +827,8 @@ public record RepoPolicy(
                         w.sla(),
                         w.ci(),
                         w.commands(),
-                        w.mergeQueue());
+                        w.mergeQueue(),
+                        w.lifecycle());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw ValueInstantiationException.from(
                         p, e.getMessage(), ctxt.constructType(RepoPolicy.class), e);

@@ -24,6 +24,34 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RepoPolicyDefaultsTest {
     private static final String REPO = "octo-org/hello-world";
 
+    /** The lifecycle section with every field set, in both samples. */
+    private static final String LIFECYCLE =
+            """
+            {
+              "mode": "shadow",
+              "stale_after": "60d",
+              "rotten_after": "P14D",
+              "close_after": "7d",
+              "business_days": true,
+              "calendar": {"time_zone": "America/New_York", "working_days": ["TUESDAY"],
+                "start": "08:00", "end": "16:00", "holidays": ["2026-07-03"]},
+              "stale_label": "stale",
+              "rotten_label": "rotten",
+              "exempt_labels": ["pinned"],
+              "exempt_milestones": ["v2.0"],
+              "exempt_all_milestones": true,
+              "exempt_assigned": true,
+              "exempt_drafts": true,
+              "bots": ["release-helper"],
+              "awaiting_response": {
+                "label": "needs-info",
+                "close_after": "3d",
+                "comment": "No answer: closed."
+              }
+            }
+            """
+                    .strip();
+
     /** A sectioned policy that sets every field to something other than its default. */
     static final String EVERY_SECTION_FIELD_SET =
             """
@@ -41,6 +69,7 @@ class RepoPolicyDefaultsTest {
                 "mode": "shadow",
                 "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
               },
+              "lifecycle": LIFECYCLE,
               "sla": {
                 "mode": "shadow",
                 "targets": {"P0": {"first_response": "PT10M", "resolution": "PT8H"}},
@@ -64,7 +93,8 @@ class RepoPolicyDefaultsTest {
                 "risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
               }
             }
-            """;
+            """
+                    .replace("LIFECYCLE", LIFECYCLE);
 
     /** A flat policy (as written before sections) that sets every field to a non-default. */
     static final String EVERY_FIELD_SET =
@@ -77,6 +107,7 @@ class RepoPolicyDefaultsTest {
                 "mode": "shadow",
                 "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
               },
+              "lifecycle": LIFECYCLE,
               "enabled_actions": ["add_labels", "merge_pull_request"],
               "dry_run": true,
               "action_budget_per_hour": 120,
@@ -101,7 +132,8 @@ class RepoPolicyDefaultsTest {
               "updated_at": "2026-11-21T10:15:30Z",
               "ci_risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
             }
-            """;
+            """
+                    .replace("LIFECYCLE", LIFECYCLE);
 
     private static final JsonNode SCHEMA = Topics.CONFIG.valueCodec().schema().document();
 
@@ -112,14 +144,21 @@ class RepoPolicyDefaultsTest {
                     "sla", RepoPolicy.Sla.off(),
                     "ci", RepoPolicy.Ci.off(),
                     "commands", RepoPolicy.Commands.off(),
-                    "merge_queue", MergeQueue.off());
+                    "merge_queue", MergeQueue.off(),
+                    "lifecycle", Lifecycle.off());
 
     /**
      * Sections off by default in every form (those of features that came after sections): their
      * documented defaults are those of the section when present, e.g. {@code commands.mode} on.
      */
     private static final Map<String, Object> DEFAULTS_WHEN_PRESENT =
-            Map.of("commands.mode", RepoPolicy.Mode.ON, "merge_queue.mode", RepoPolicy.Mode.ON);
+            Map.of(
+                    "commands.mode",
+                    RepoPolicy.Mode.ON,
+                    "merge_queue.mode",
+                    RepoPolicy.Mode.ON,
+                    "lifecycle.mode",
+                    RepoPolicy.Mode.ON);
 
     static Stream<String> fieldsWithDefaults() {
         return PolicyFields.ofRecord(RepoPolicy.class).stream().filter(p -> !p.equals("repo"));
@@ -189,6 +228,7 @@ class RepoPolicyDefaultsTest {
                         RepoPolicy.defaults(REPO).toBuilder()
                                 .commands(RepoPolicy.Commands.on())
                                 .mergeQueue(new MergeQueue(RepoPolicy.Mode.ON, List.of()))
+                                .lifecycle(Lifecycle.defaults())
                                 .build());
     }
 

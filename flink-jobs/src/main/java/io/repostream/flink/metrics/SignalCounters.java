@@ -39,6 +39,8 @@ public final class SignalCounters extends ProcessFunction<RepoMetrics, RepoMetri
     public static final String ACTIONS_PROPOSED = "repostream_actions_proposed";
     public static final String ACTIONS_DELAYED = "repostream_actions_delayed";
     public static final String ACTIONS_DROPPED = "repostream_actions_dropped";
+    public static final String LIFECYCLE_ITEMS = "repostream_lifecycle_items";
+    public static final String LIFECYCLE_EXEMPTIONS = "repostream_lifecycle_exemptions";
 
     private transient Map<String, Counter> counters;
     private transient MetricGroup group;
@@ -61,6 +63,12 @@ public final class SignalCounters extends ProcessFunction<RepoMetrics, RepoMetri
             counter(CI_FAILURES, "failure_class", cls.wireName());
         }
         counter(CI_FLAKY_RUNS, null, null);
+        for (String step : List.of("stale", "rotten", "closed-rotten", "closed-awaiting")) {
+            counter(LIFECYCLE_ITEMS, "step", step);
+        }
+        for (String reason : List.of("label", "milestone", "assigned", "draft")) {
+            counter(LIFECYCLE_EXEMPTIONS, "reason", reason);
+        }
         for (ActionType type : ActionType.values()) {
             for (String name : List.of(ACTIONS_PROPOSED, ACTIONS_DELAYED, ACTIONS_DROPPED)) {
                 counter(name, "action_type", type.wireName());
@@ -91,6 +99,9 @@ public final class SignalCounters extends ProcessFunction<RepoMetrics, RepoMetri
                     counter(ACTIONS_DELAYED, "action_type", labels.get("action_type")).inc(n);
             case "actions_dropped" ->
                     counter(ACTIONS_DROPPED, "action_type", labels.get("action_type")).inc(n);
+            case "lifecycle_items" -> counter(LIFECYCLE_ITEMS, "step", labels.get("step")).inc(n);
+            case "lifecycle_exemptions" ->
+                    counter(LIFECYCLE_EXEMPTIONS, "reason", labels.get("reason")).inc(n);
             default -> {
                 // levels, ratios and budgets are windowed on the metrics topic only
             }

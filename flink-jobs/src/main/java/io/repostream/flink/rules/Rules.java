@@ -8,6 +8,8 @@ import io.repostream.flink.rules.ci.CiRetryPlanner;
 import io.repostream.flink.rules.commands.CommandRegistry;
 import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
+import io.repostream.flink.rules.lifecycle.LifecycleCommands;
+import io.repostream.flink.rules.lifecycle.LifecycleFunction;
 import io.repostream.flink.rules.merge.MergeEligibilityFunction;
 import io.repostream.flink.rules.merge.MergeEvents;
 import io.repostream.flink.rules.sla.SlaDeadlineFunction;
@@ -36,6 +38,15 @@ public final class Rules {
             RuleInput.events(
                     "ci-completions", new CiEvents(), new CiEvents.Key(), "owner/repo|workflow");
 
+    /** The events of people's (and bots') activity on an issue or pull request. */
+    private static final String[] ITEM_ACTIVITY = {
+        "issues",
+        "pull_request",
+        "issue_comment",
+        "pull_request_review",
+        "pull_request_review_comment"
+    };
+
     /** The fields {@link ItemEvents} and {@link ItemKey} read. */
     private static final String[] ITEM_NUMBER = {"/issue/number", "/pull_request/number"};
 
@@ -53,12 +64,7 @@ public final class Rules {
     public static final Rule<GitHubEvent> SLA =
             Rule.builder("sla-monitor", SlaDeadlineFunction.RULE, ITEM_EVENTS)
                     .function(SlaDeadlineFunction::new)
-                    .events(
-                            "issues",
-                            "pull_request",
-                            "issue_comment",
-                            "pull_request_review",
-                            "pull_request_review_comment")
+                    .events(ITEM_ACTIVITY)
                     .fields(ITEM_NUMBER)
                     .fields(
                             "/issue/labels/name",
@@ -130,6 +136,47 @@ public final class Rules {
                     .build();
 
     /**
+     * Stale, rotten, closed after inactivity; items waiting for their author closed when no answer
+     * comes (section {@code lifecycle:}, off unless present).
+     */
+    public static final Rule<GitHubEvent> LIFECYCLE =
+            Rule.builder("lifecycle", LifecycleFunction.RULE, ITEM_EVENTS)
+                    .function(LifecycleFunction::new)
+                    .events(ITEM_ACTIVITY)
+                    .fields(ITEM_NUMBER)
+                    .fields(
+                            "/issue/state",
+                            "/pull_request/state",
+                            "/issue/labels/name",
+                            "/pull_request/labels/name",
+                            "/issue/user/login",
+                            "/pull_request/user/login",
+                            "/issue/assignees/login",
+                            "/pull_request/assignees/login",
+                            "/issue/milestone/title",
+                            "/pull_request/milestone/title",
+                            "/issue/draft",
+                            "/pull_request/draft",
+                            "/label/name",
+                            "/sender/login",
+                            "/sender/type",
+                            "/comment/user/login",
+                            "/comment/user/type",
+                            "/review/user/login",
+                            "/review/user/type")
+                    .signals(LifecycleFunction.SIGNALS)
+                    .policySection("lifecycle")
+                    .command(LifecycleCommands.REMOVE_LIFECYCLE, LifecycleCommands.REOPEN)
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.ADD_LABELS,
+                            ActionType.REMOVE_LABEL,
+                            ActionType.CREATE_COMMENT,
+                            ActionType.CLOSE_ISSUE,
+                            ActionType.REOPEN_ISSUE)
+                    .build();
+
+    /**
      * The job's one slash-command framework: parses comments, has the commenter's permission read
      * (a read action, answered by an enrichment event for the same item), and routes each command
      * to the rule that declares it ({@link Rule#slashCommands()}). Its own actions are the read and
@@ -145,6 +192,7 @@ public final class Rules {
                             "/comment/body",
                             "/comment/user/login",
                             "/comment/user/type",
+                            "/issue/user/login",
                             "/enrichment")
                     .policySection("commands")
                     .emits(
@@ -206,7 +254,14 @@ public final class Rules {
 
     /** Every rule the job runs, in build order. */
     public static final List<Rule<?>> REGISTERED =
-            List.of(TRIAGE, SLA, CI_CLASSIFIER, CI_RETRY, SLASH_COMMANDS, MERGE_ELIGIBILITY);
+            List.of(
+                    TRIAGE,
+                    SLA,
+                    CI_CLASSIFIER,
+                    CI_RETRY,
+                    LIFECYCLE,
+                    SLASH_COMMANDS,
+                    MERGE_ELIGIBILITY);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and

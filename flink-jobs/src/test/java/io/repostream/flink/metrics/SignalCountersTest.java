@@ -45,7 +45,11 @@ class SignalCountersTest {
                             signal("actions_proposed", Map.of("action_type", "add_labels"), 1),
                             signal("actions_proposed", Map.of("action_type", "add_labels"), 1),
                             signal("actions_delayed", Map.of("action_type", "add_labels"), 1),
-                            signal("actions_dropped", Map.of("action_type", "create_comment"), 1));
+                            signal("actions_dropped", Map.of("action_type", "create_comment"), 1),
+                            signal("lifecycle_items", Map.of("step", "stale"), 1),
+                            signal("lifecycle_items", Map.of("step", "stale"), 1),
+                            signal("lifecycle_items", Map.of("step", "closed-rotten"), 1),
+                            signal("lifecycle_exemptions", Map.of("reason", "label"), 1));
             long t = 0;
             for (RepoMetrics m : in) {
                 harness.processElement(m, ++t);
@@ -69,6 +73,11 @@ class SignalCountersTest {
             assertThat(counters.count(SignalCounters.ACTIONS_DROPPED, "create_comment"))
                     .isEqualTo(1);
             assertThat(counters.count(SignalCounters.ACTIONS_DROPPED, "add_labels")).isZero();
+            assertThat(counters.count(SignalCounters.LIFECYCLE_ITEMS, "stale")).isEqualTo(2);
+            assertThat(counters.count(SignalCounters.LIFECYCLE_ITEMS, "closed-rotten"))
+                    .isEqualTo(1);
+            assertThat(counters.count(SignalCounters.LIFECYCLE_ITEMS, "rotten")).isZero();
+            assertThat(counters.count(SignalCounters.LIFECYCLE_EXEMPTIONS, "label")).isEqualTo(1);
         }
     }
 

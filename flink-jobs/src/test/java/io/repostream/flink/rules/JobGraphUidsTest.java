@@ -60,7 +60,9 @@ class JobGraphUidsTest {
                     // the slash-command framework: new, so nothing of it is in a released savepoint
                     "slash-commands",
                     // the merge rules (issue 16): new
-                    "merge-eligibility");
+                    "merge-eligibility",
+                    // the lifecycle rule: new, it follows items from their next event
+                    "lifecycle");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {

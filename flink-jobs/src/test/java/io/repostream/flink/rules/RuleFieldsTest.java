@@ -70,7 +70,8 @@ class RuleFieldsTest {
     @Test
     void theUnionOfTheRegisteredRulesFieldsKeepsWhatTheHandKeptProjectionKept() {
         // plus what the slash-command framework added: the comment and the enrichment it reads;
-        // and what the merge rules read of pull requests, reviews, checks and statuses
+        // and what the merge rules read of pull requests, reviews, checks and statuses;
+        // and the lifecycle rule: assignees, milestone, draft, the label of a label change
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
@@ -82,7 +83,20 @@ class RuleFieldsTest {
                                                         "/comment/body",
                                                         "/enrichment"))),
                                 io.repostream.flink.rules.PayloadFields.spec(
-                                        Rules.MERGE_ELIGIBILITY.fields())));
+                                        java.util.stream.Stream.concat(
+                                                        Rules.MERGE_ELIGIBILITY.fields().stream(),
+                                                        java.util.stream.Stream.of(
+                                                                "/comment/id",
+                                                                "/comment/body",
+                                                                "/enrichment",
+                                                                "/issue/assignees/login",
+                                                                "/pull_request/assignees/login",
+                                                                "/issue/milestone/title",
+                                                                "/pull_request/milestone/title",
+                                                                "/issue/draft",
+                                                                "/pull_request/draft",
+                                                                "/label/name"))
+                                                .toList())));
     }
 
     @Test

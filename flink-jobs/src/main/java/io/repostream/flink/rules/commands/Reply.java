@@ -21,13 +21,15 @@ final class Reply {
         lines.add("`" + command + "`: unknown command");
     }
 
-    void refused(String command, RepoPermission needs, RepoPermission has) {
+    void refused(String command, RepoPermission needs, boolean orAuthor, RepoPermission has) {
         lines.add(
                 "`"
                         + command
                         + "`: needs "
                         + needs.wireName()
-                        + " permission on this repository; @"
+                        + " permission on this repository"
+                        + (orAuthor ? " (or to be the author of this item)" : "")
+                        + "; @"
                         + author
                         + " has "
                         + has.wireName());

@@ -20,8 +20,12 @@ import java.util.regex.Pattern;
  * @param needs the least repository permission the command needs
  * @param usage how to write it, for the reply to a mistaken one ({@code /label NAME...})
  * @param handler what the command does
+ * @param authorMay whether the author of the issue or pull request may run it on their own item
+ *     without {@link #needs} ({@code /reopen}: GitHub does not let an author reopen what someone
+ *     else closed)
  */
-public record SlashCommand(String name, RepoPermission needs, String usage, Handler handler)
+public record SlashCommand(
+        String name, RepoPermission needs, String usage, Handler handler, boolean authorMay)
         implements Serializable {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
@@ -34,6 +38,16 @@ public record SlashCommand(String name, RepoPermission needs, String usage, Hand
         Objects.requireNonNull(needs, "needs");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(handler, "handler of /" + name);
+    }
+
+    /** A command only those with {@code needs} may run. */
+    public SlashCommand(String name, RepoPermission needs, String usage, Handler handler) {
+        this(name, needs, usage, handler, false);
+    }
+
+    /** The same command, which the item's author may also run ({@link #authorMay}). */
+    public SlashCommand orByTheAuthor() {
+        return new SlashCommand(name, needs, usage, handler, true);
     }
 
     /** What a command does, given who wrote it where: the actions to propose. */

@@ -131,8 +131,11 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             return;
         }
         String readId = RULE + ":" + item + ":comment:" + commentId + ":permission";
+        String itemAuthor = event.payload().path("issue").path("user").path("login").asText("");
         pending.put(
-                readId, new Pending(commentId, author, event.eventId(), known, unknown).toJson());
+                readId,
+                new Pending(commentId, author, event.eventId(), known, unknown, itemAuthor)
+                        .toJson());
         out.collect(permissionRead(event, item, readId, author, commentId));
     }
 
@@ -165,13 +168,17 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             index++;
             CommandRegistry.Declared declared = commands.find(c.name()).orElseThrow();
             SlashCommand command = declared.command();
-            if (permission.isEmpty()) {
+            boolean byAuthor =
+                    command.authorMay()
+                            && !p.itemAuthor().isEmpty()
+                            && p.author().equalsIgnoreCase(p.itemAuthor());
+            if (!byAuthor && permission.isEmpty()) {
                 reply.notChecked(c.line(), e.path("error").asText("the read failed"));
                 continue;
             }
-            if (!permission.get().includes(command.needs())) {
+            if (!byAuthor && !permission.get().includes(command.needs())) {
                 refusedCommands.inc();
-                reply.refused(c.line(), command.needs(), permission.get());
+                reply.refused(c.line(), command.needs(), command.authorMay(), permission.get());
                 continue;
             }
             List<SlashCommand.Effect> effects;
@@ -299,7 +306,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             String author,
             String eventId,
             List<SlashCommandParser.Parsed> commands,
-            List<String> unknownLines) {
+            List<String> unknownLines,
+            String itemAuthor) {
 
         String toJson() {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -312,6 +320,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                 c.args().forEach(o.putArray("args")::add);
             }
             unknownLines.forEach(node.putArray("unknown")::add);
+            node.put("item_author", itemAuthor);
             return node.toString();
         }
 
@@ -333,7 +342,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                         node.path("author").asText(),
                         node.path("event_id").asText(),
                         cs,
-                        unknown);
+                        unknown,
+                        node.path("item_author").asText(""));
             } catch (IOException e) {
                 throw new UncheckedIOException("unreadable pending commands: " + json, e);
             }

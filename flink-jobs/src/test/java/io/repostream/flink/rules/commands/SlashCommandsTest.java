@@ -156,6 +156,22 @@ class SlashCommandsTest {
                         "triage",
                         "read",
                         List.of(read, "add_labels triage-label@1 {\"labels\":[\"bug\"]}", reply)),
+                Arguments.of(
+                        "/remove-lifecycle stale",
+                        "triage",
+                        "read",
+                        List.of(read, "remove_label lifecycle@1 {\"label\":\"lifecycle/stale\"}")),
+                Arguments.of(
+                        "/remove-lifecycle Rotten",
+                        "write",
+                        "write",
+                        List.of(read, "remove_label lifecycle@1 {\"label\":\"lifecycle/rotten\"}")),
+                Arguments.of("/remove-lifecycle frozen", "write", "write", List.of(read, reply)),
+                Arguments.of("/remove-lifecycle stale", "read", "read", List.of(read, reply)),
+                Arguments.of(
+                        "/reopen", "triage", "read", List.of(read, "reopen_issue lifecycle@1 {}")),
+                Arguments.of("/reopen", "read", "read", List.of(read, reply)),
+                Arguments.of("/reopen now", "admin", "admin", List.of(read, reply)),
                 Arguments.of("no command here", "admin", "admin", List.of()),
                 Arguments.of("```\n/label bug\n```", "admin", "admin", List.of()),
                 Arguments.of("> /label bug", "admin", "admin", List.of()));
@@ -205,6 +221,33 @@ class SlashCommandsTest {
                         "`/label bug`: needs triage permission on this repository; @carol has read")
                 .contains("`/nope`: unknown command")
                 .contains("Known commands: /label, /unlabel");
+    }
+
+    /**
+     * GitHub does not let an author reopen what someone else closed; {@code /reopen} does, on their
+     * own item, whatever their permission (the example payload's issue is Codertocat's).
+     */
+    @ParameterizedTest(name = "{0} with {1} permission")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "Codertocat, read, reopen_issue",
+        "codertocat, none, reopen_issue",
+        "carol, read, create_comment"
+    })
+    void theAuthorMayReopenTheirOwnItem(String commenter, String role, String done)
+            throws Exception {
+        harness.processElement(comment(commenter, "User", "/reopen"), T0.toEpochMilli());
+        ActionRecord read = harness.extractOutputValues().get(0);
+        harness.processElement(permission(read, role, role), T0.toEpochMilli() + 1000);
+
+        List<ActionRecord> actions = harness.extractOutputValues();
+        ActionRecord last = actions.get(actions.size() - 1);
+        assertThat(last.type().wireName()).isEqualTo(done);
+        if (last.type() == ActionType.CREATE_COMMENT) {
+            assertThat(last.params().path("body").asText())
+                    .contains(
+                            "`/reopen`: needs triage permission on this repository (or to be the"
+                                    + " author of this item); @carol has read");
+        }
     }
 
     @Test
