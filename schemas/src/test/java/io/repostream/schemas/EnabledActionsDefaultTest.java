@@ -26,7 +26,16 @@ class EnabledActionsDefaultTest {
                     ActionType.RERUN_FAILED_JOBS,
                     ActionType.RERUN_WORKFLOW);
     private static final Set<ActionType> ONLY_WHEN_NAMED =
-            EnumSet.of(ActionType.CANCEL_WORKFLOW_RUN, ActionType.MERGE_PULL_REQUEST);
+            EnumSet.of(
+                    ActionType.CANCEL_WORKFLOW_RUN,
+                    ActionType.MERGE_PULL_REQUEST,
+                    // merge automation (issue 16): only where a policy turns the queue on
+                    ActionType.CREATE_CHECK_RUN,
+                    ActionType.CREATE_COMMIT_STATUS,
+                    ActionType.CREATE_REF,
+                    ActionType.UPDATE_REF,
+                    ActionType.DELETE_REF,
+                    ActionType.MERGE_BRANCH);
 
     /** Reads change nothing on GitHub: {@code enabled_actions} names mutations only. */
     private static final Set<ActionType> READS =
