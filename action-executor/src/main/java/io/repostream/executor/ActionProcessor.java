@@ -377,7 +377,7 @@ public final class ActionProcessor {
             G firstAsks,
             RepoPolicy policy,
             Instant started) {
-        GitHubResult<TargetState> read = handler.read(firstAsks, action.repo(), action.target());
+        GitHubResult<TargetState> read = handler.read(firstAsks, action);
         TargetState current = read.value();
         RateLimit readRateLimit = rateLimit(read.response());
         if (action.dryRun() || policy.dryRun()) {
@@ -442,9 +442,7 @@ public final class ActionProcessor {
         Mutation mutation = handler.apply(github, action, current);
         GitHubResponse response = mutation.response();
         TargetState after =
-                mutation.after() != null
-                        ? mutation.after()
-                        : handler.read(github, action.repo(), action.target()).value();
+                mutation.after() != null ? mutation.after() : handler.read(github, action).value();
         if (mutation.commentId() != null) {
             after = after.withCommentId(mutation.commentId());
         }

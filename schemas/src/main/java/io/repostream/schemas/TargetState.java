@@ -20,8 +20,8 @@ import java.util.List;
  * @param runAttempt a workflow run's {@code run_attempt}
  * @param commentId the comment an action created (so that rollback can delete it)
  * @param updatedAt GitHub's {@code updated_at}
- * @param name what the target is within its kind when its id does not say it: a
- *     check run's name, a commit status's context (added after the release; null otherwise)
+ * @param name what the target is within its kind when its id does not say it: a check run's name, a
+ *     commit status's context (added after the release; null otherwise)
  */
 public record TargetState(
         String kind,

@@ -101,7 +101,7 @@ public final class RollbackService {
         Instant started = clock.instant();
         TargetState current;
         try {
-            current = handler.read(github, applied.repo(), applied.target()).value();
+            current = handler.read(github, applied).value();
         } catch (GitHubException e) {
             return finish(
                     applied,
@@ -113,9 +113,7 @@ public final class RollbackService {
                     "cannot read " + ref + ": " + e.getMessage(),
                     started);
         }
-        UndoPlan<G> plan =
-                handler.planUndo(
-                        applied.repo(), applied.target(), before, applied.after(), current);
+        UndoPlan<G> plan = handler.planUndo(applied, before, current);
         if (preview) {
             return new RollbackResult(actionId, ref, previewStatus(plan), plan.description());
         }
@@ -194,7 +192,7 @@ public final class RollbackService {
                     plan.description() + " failed: " + e.getMessage(),
                     started);
         }
-        TargetState after = handler.read(github, applied.repo(), applied.target()).value();
+        TargetState after = handler.read(github, applied).value();
         AuditRecord audit =
                 audit(
                         applied,
