@@ -82,6 +82,19 @@ const OPERATIONS = [
   "GET /app/hook/deliveries/{delivery_id}",
   "GET /app/installations",
   "POST /app-manifests/{code}/conversions",
+  "GET /repos/{owner}/{repo}/git/matching-refs/{ref}",
+  "GET /repos/{owner}/{repo}/git/ref/{ref}",
+  "POST /repos/{owner}/{repo}/git/refs",
+  "PATCH /repos/{owner}/{repo}/git/refs/{ref}",
+  "DELETE /repos/{owner}/{repo}/git/refs/{ref}",
+  "POST /repos/{owner}/{repo}/merges",
+  "POST /repos/{owner}/{repo}/statuses/{sha}",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "POST /repos/{owner}/{repo}/check-runs",
+  "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/branches/{branch}/protection",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
 ];
 
 const DROPPED = new Set(["description", "example", "examples", "externalDocs", "summary"]);

@@ -454,7 +454,7 @@ public final class ActionProcessor {
             RepoPolicy policy,
             Instant started,
             List<Ready> ready) {
-        GitHubResult<TargetState> read = handler.read(firstAsks, action.repo(), action.target());
+        GitHubResult<TargetState> read = handler.read(firstAsks, action);
         TargetState current = read.value();
         RateLimit readRateLimit = rateLimit(read.response());
         if (action.dryRun() || policy.dryRun()) {
@@ -758,9 +758,7 @@ public final class ActionProcessor {
         }
         GitHubResponse response = mutation.response();
         TargetState after =
-                mutation.after() != null
-                        ? mutation.after()
-                        : handler.read(github, action.repo(), action.target()).value();
+                mutation.after() != null ? mutation.after() : handler.read(github, action).value();
         if (mutation.commentId() != null) {
             after = after.withCommentId(mutation.commentId());
         }
@@ -786,7 +784,7 @@ public final class ActionProcessor {
             int rateLimited) {
         GitHubResult<TargetState> read;
         try {
-            read = handler.read(sends, action.repo(), action.target());
+            read = handler.read(sends, action);
         } catch (RateLimitedException e) {
             int limits = rateLimited + (e.paced() ? 0 : 1);
             throw new MutationDeferred(

@@ -34,7 +34,28 @@ public enum ActionType implements WireEnum {
      * summary} (Markdown) and optionally {@code pull_number}. Only GitHub Apps may create check
      * runs: with a token the executor writes a commit status of the same name instead.
      */
-    CREATE_CHECK_RUN("create_check_run", true, Targets.COMMITS);
+    CREATE_CHECK_RUN("create_check_run", true, Targets.COMMITS),
+    /**
+     * A commit status ({@code POST /repos/{owner}/{repo}/statuses/{sha}}), the commit the typed
+     * target; params {@code state} (error, failure, pending, success), {@code context}, {@code
+     * description} and optionally {@code target_url}.
+     */
+    CREATE_COMMIT_STATUS("create_commit_status", true, Targets.COMMITS),
+    /** A ref ({@code refs/heads/...}, the typed target) at {@code params.sha}; undo deletes it. */
+    CREATE_REF("create_ref", true, Targets.REFS),
+    /**
+     * Moves a ref to {@code params.sha}, a fast-forward unless {@code params.force}; undo moves it
+     * back, except a fast-forward of a protected branch, which is irreversible.
+     */
+    UPDATE_REF("update_ref", true, Targets.REFS),
+    /** Deletes a ref; undo recreates it at the SHA it had. */
+    DELETE_REF("delete_ref", true, Targets.REFS),
+    /**
+     * Merges {@code params.head} (a branch or SHA) into the ref with a merge commit ({@code POST
+     * /repos/{owner}/{repo}/merges}, message {@code params.commit_message}); undo resets a {@code
+     * repostream/queue/**} branch to its previous SHA, and is irreversible on any other branch.
+     */
+    MERGE_BRANCH("merge_branch", true, Targets.REFS);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {
@@ -43,6 +64,7 @@ public enum ActionType implements WireEnum {
         static final List<TargetKind> PULLS = List.of(TargetKind.PULL_REQUEST);
         static final List<TargetKind> RUNS = List.of(TargetKind.WORKFLOW_RUN);
         static final List<TargetKind> COMMITS = List.of(TargetKind.COMMIT);
+        static final List<TargetKind> REFS = List.of(TargetKind.REF);
     }
 
     private final String wire;

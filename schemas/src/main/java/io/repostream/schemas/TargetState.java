@@ -20,6 +20,8 @@ import java.util.List;
  * @param runAttempt a workflow run's {@code run_attempt}
  * @param commentId the comment an action created (so that rollback can delete it)
  * @param updatedAt GitHub's {@code updated_at}
+ * @param name what the target is within its kind when its id does not say it: a check run's name, a
+ *     commit status's context (added after the release; null otherwise)
  */
 public record TargetState(
         String kind,
@@ -34,7 +36,40 @@ public record TargetState(
         String runConclusion,
         Integer runAttempt,
         Long commentId,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String name) {
+
+    /** A state without a {@link #name()}, as every kind of the first release has. */
+    public TargetState(
+            String kind,
+            String state,
+            String stateReason,
+            List<String> labels,
+            List<String> assignees,
+            List<String> requestedReviewers,
+            String headSha,
+            Boolean merged,
+            String runStatus,
+            String runConclusion,
+            Integer runAttempt,
+            Long commentId,
+            Instant updatedAt) {
+        this(
+                kind,
+                state,
+                stateReason,
+                labels,
+                assignees,
+                requestedReviewers,
+                headSha,
+                merged,
+                runStatus,
+                runConclusion,
+                runAttempt,
+                commentId,
+                updatedAt,
+                null);
+    }
 
     public TargetState {
         Require.text(kind, "kind");
@@ -67,6 +102,7 @@ public record TargetState(
                 runConclusion,
                 runAttempt,
                 id,
-                updatedAt);
+                updatedAt,
+                name);
     }
 }

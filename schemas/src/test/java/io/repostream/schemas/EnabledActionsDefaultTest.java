@@ -29,7 +29,13 @@ class EnabledActionsDefaultTest {
             EnumSet.of(
                     ActionType.CANCEL_WORKFLOW_RUN,
                     ActionType.MERGE_PULL_REQUEST,
-                    ActionType.CREATE_CHECK_RUN);
+                    // merge automation (issue 16): only where a policy turns the queue on
+                    ActionType.CREATE_CHECK_RUN,
+                    ActionType.CREATE_COMMIT_STATUS,
+                    ActionType.CREATE_REF,
+                    ActionType.UPDATE_REF,
+                    ActionType.DELETE_REF,
+                    ActionType.MERGE_BRANCH);
 
     /** Reads change nothing on GitHub: {@code enabled_actions} names mutations only. */
     private static final Set<ActionType> READS =

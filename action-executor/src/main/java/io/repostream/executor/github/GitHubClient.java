@@ -18,7 +18,9 @@ public interface GitHubClient
                 Reviewers,
                 Merges,
                 Runs,
-                CollaboratorReads {
+                CollaboratorReads,
+                GitRefs,
+                Checks {
 
     /**
      * Tells the client which GitHub App installation owns {@code repo} (actions carry it), so that

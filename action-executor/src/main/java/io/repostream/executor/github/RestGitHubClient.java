@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -462,6 +463,297 @@ public final class RestGitHubClient implements GitHubClient {
                                         effect(
                                                 () -> pullRequest(repo, number),
                                                 pr -> Boolean.TRUE.equals(pr.merged())))));
+    }
+
+    // ---- git refs and merges
+
+    @Override
+    public GitHubResult<TargetState> ref(String repo, String ref) {
+        try {
+            GitHubAnswer answer =
+                    http.send(
+                            GitHubRequest.read(
+                                    "get_ref", repo, repo + "@" + ref, refPath(repo, "ref", ref)));
+            return new GitHubResult<>(
+                    GitRefs.present(answer.body().path("object").path("sha").asText()),
+                    answer.response());
+        } catch (GitHubException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            return new GitHubResult<>(GitRefs.absent(), e.response().orElse(null));
+        }
+    }
+
+    @Override
+    public GitHubResult<Void> createRef(String repo, String ref, String sha) {
+        ObjectNode body = Json.mapper().createObjectNode().put("ref", ref).put("sha", sha);
+        return GitHubResult.done(
+                http.send(
+                        GitHubRequest.write(
+                                        "create_ref",
+                                        Kind.WRITE,
+                                        "POST",
+                                        "/repos/" + repo + "/git/refs",
+                                        body,
+                                        repo,
+                                        repo + "@" + ref)
+                                .once(refAt(repo, ref, sha))));
+    }
+
+    @Override
+    public GitHubResult<Void> updateRef(String repo, String ref, String sha, boolean force) {
+        ObjectNode body = Json.mapper().createObjectNode().put("sha", sha).put("force", force);
+        return GitHubResult.done(
+                http.send(
+                        GitHubRequest.write(
+                                        "update_ref",
+                                        Kind.WRITE,
+                                        "PATCH",
+                                        refPath(repo, "refs", ref),
+                                        body,
+                                        repo,
+                                        repo + "@" + ref)
+                                .once(refAt(repo, ref, sha))));
+    }
+
+    @Override
+    public GitHubResult<Void> deleteRef(String repo, String ref) {
+        return GitHubResult.done(
+                http.send(
+                        GitHubRequest.write(
+                                        "delete_ref",
+                                        Kind.WRITE,
+                                        "DELETE",
+                                        refPath(repo, "refs", ref),
+                                        null,
+                                        repo,
+                                        repo + "@" + ref)
+                                .once(refAt(repo, ref, null))));
+    }
+
+    @Override
+    public GitHubResult<String> mergeBranch(
+            String repo, String ref, String head, String message, String before) {
+        ObjectNode body =
+                Json.mapper()
+                        .createObjectNode()
+                        .put("base", ref.substring("refs/heads/".length()))
+                        .put("head", head);
+        if (message != null) {
+            body.put("commit_message", message);
+        }
+        GitHubAnswer answer =
+                http.send(
+                        GitHubRequest.write(
+                                        "merge_branch",
+                                        Kind.WRITE,
+                                        "POST",
+                                        "/repos/" + repo + "/merges",
+                                        body,
+                                        repo,
+                                        repo + "@" + ref)
+                                .once(
+                                        effect(
+                                                () -> ref(repo, ref),
+                                                r ->
+                                                        r.headSha() != null
+                                                                && !r.headSha().equals(before))));
+        JsonNode merged = answer.body();
+        String sha = merged != null && merged.hasNonNull("sha") ? merged.get("sha").asText() : null;
+        if (sha == null && answer.response() != null && answer.response().status() != 204) {
+            // the answer was lost and the effect found: the ref's SHA now is the merge
+            sha = ref(repo, ref).value().headSha();
+        }
+        return new GitHubResult<>(sha, answer.response());
+    }
+
+    /** The ref at {@code sha} (null: deleted). */
+    private Supplier<Optional<GitHubAnswer>> refAt(String repo, String ref, String sha) {
+        return effect(
+                () -> ref(repo, ref),
+                r -> sha == null ? "absent".equals(r.state()) : sha.equals(r.headSha()));
+    }
+
+    /** {@code /repos/o/r/git/ref/heads/main} for {@code refs/heads/main}. */
+    private static String refPath(String repo, String segment, String ref) {
+        return "/repos/" + repo + "/git/" + segment + "/" + ref.substring("refs/".length());
+    }
+
+    // ---- check runs and statuses
+
+    @Override
+    public boolean writesCheckRuns() {
+        return credentials instanceof GitHubApp;
+    }
+
+    @Override
+    public GitHubResult<TargetState> checkRun(String repo, String sha, String name) {
+        GitHubAnswer answer =
+                http.send(
+                        GitHubRequest.read(
+                                "list_check_runs",
+                                repo,
+                                repo + "@" + sha,
+                                "/repos/"
+                                        + repo
+                                        + "/commits/"
+                                        + sha
+                                        + "/check-runs?filter=latest&check_name="
+                                        + encode(name)));
+        JsonNode run = answer.body().path("check_runs").path(0);
+        return new GitHubResult<>(
+                run.isMissingNode() ? absentCheck(Checks.CHECK_RUN, sha, name) : checkRunState(run),
+                answer.response());
+    }
+
+    @Override
+    public GitHubResult<TargetState> commitStatus(String repo, String sha, String context) {
+        GitHubAnswer answer =
+                http.send(
+                        GitHubRequest.read(
+                                "get_combined_status",
+                                repo,
+                                repo + "@" + sha,
+                                "/repos/" + repo + "/commits/" + sha + "/status?per_page=100"));
+        for (JsonNode status : answer.body().path("statuses")) {
+            if (context.equals(status.path("context").asText())) {
+                return new GitHubResult<>(statusState(sha, status), answer.response());
+            }
+        }
+        return new GitHubResult<>(
+                absentCheck(Checks.COMMIT_STATUS, sha, context), answer.response());
+    }
+
+    @Override
+    public GitHubResult<TargetState> createCheckRun(String repo, String sha, CheckRun run) {
+        ObjectNode body =
+                Json.mapper()
+                        .createObjectNode()
+                        .put("name", run.name())
+                        .put("head_sha", sha)
+                        .put("status", run.status());
+        if (run.conclusion() != null) {
+            body.put("conclusion", run.conclusion());
+        }
+        if (run.detailsUrl() != null) {
+            body.put("details_url", run.detailsUrl());
+        }
+        body.putObject("output").put("title", run.title()).put("summary", run.summary());
+        GitHubAnswer answer =
+                http.send(
+                        GitHubRequest.write(
+                                        "create_check_run",
+                                        Kind.CREATION,
+                                        "POST",
+                                        "/repos/" + repo + "/check-runs",
+                                        body,
+                                        repo,
+                                        repo + "@" + sha)
+                                .once(
+                                        effect(
+                                                () -> checkRun(repo, sha, run.name()),
+                                                s ->
+                                                        Objects.equals(s.runStatus(), run.status())
+                                                                && Objects.equals(
+                                                                        s.runConclusion(),
+                                                                        run.conclusion())
+                                                                && Objects.equals(
+                                                                        s.stateReason(),
+                                                                        run.title()))));
+        return new GitHubResult<>(
+                answer.body() == null || answer.body().isMissingNode()
+                        ? checkRun(repo, sha, run.name()).value()
+                        : checkRunState(answer.body()),
+                answer.response());
+    }
+
+    @Override
+    public GitHubResult<TargetState> createCommitStatus(
+            String repo,
+            String sha,
+            String state,
+            String context,
+            String description,
+            String targetUrl) {
+        ObjectNode body =
+                Json.mapper()
+                        .createObjectNode()
+                        .put("state", state)
+                        .put("context", context)
+                        .put("description", description);
+        if (targetUrl != null) {
+            body.put("target_url", targetUrl);
+        }
+        GitHubAnswer answer =
+                http.send(
+                        GitHubRequest.write(
+                                        "create_commit_status",
+                                        Kind.CREATION,
+                                        "POST",
+                                        "/repos/" + repo + "/statuses/" + sha,
+                                        body,
+                                        repo,
+                                        repo + "@" + sha)
+                                .once(
+                                        effect(
+                                                () -> commitStatus(repo, sha, context),
+                                                s ->
+                                                        state.equals(s.state())
+                                                                && Objects.equals(
+                                                                        s.stateReason(),
+                                                                        description))));
+        return new GitHubResult<>(
+                answer.body() == null || answer.body().isMissingNode()
+                        ? commitStatus(repo, sha, context).value()
+                        : statusState(sha, answer.body()),
+                answer.response());
+    }
+
+    private static TargetState absentCheck(String kind, String sha, String name) {
+        return new TargetState(
+                kind, "absent", null, null, null, null, sha, null, null, null, null, null, null,
+                name);
+    }
+
+    private static TargetState checkRunState(JsonNode run) {
+        JsonNode titleNode = run.path("output").path("title");
+        String title = titleNode.isTextual() ? titleNode.asText() : null;
+        return new TargetState(
+                Checks.CHECK_RUN,
+                run.hasNonNull("conclusion")
+                        ? run.get("conclusion").asText()
+                        : run.path("status").asText(),
+                title,
+                null,
+                null,
+                null,
+                run.path("head_sha").asText(),
+                null,
+                run.path("status").asText(),
+                run.hasNonNull("conclusion") ? run.get("conclusion").asText() : null,
+                null,
+                run.path("id").asLong(),
+                instant(run, "completed_at"),
+                run.path("name").asText());
+    }
+
+    private static TargetState statusState(String sha, JsonNode status) {
+        return new TargetState(
+                Checks.COMMIT_STATUS,
+                status.path("state").asText(),
+                status.hasNonNull("description") ? status.get("description").asText() : null,
+                null,
+                null,
+                null,
+                sha,
+                null,
+                null,
+                null,
+                null,
+                null,
+                instant(status, "updated_at"),
+                status.path("context").asText());
     }
 
     // ---- workflow runs

@@ -4,6 +4,7 @@ import io.repostream.executor.github.AppPermission;
 import io.repostream.executor.github.GitHubResult;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.TargetState;
 import java.util.Optional;
 
@@ -33,6 +34,24 @@ public interface ActionHandler<G> {
 
     /** Reads the current state of the target, with GitHub's answer. */
     GitHubResult<TargetState> read(G github, String repo, long target);
+
+    /**
+     * Reads the current state of what {@code action} acts on. By default the target by its number;
+     * a type whose target is no number (a ref, a commit: its {@code target} is only a digest of the
+     * typed target's id) or that acts on a part of it its parameters name (a check run's name)
+     * reads it from the action.
+     */
+    default GitHubResult<TargetState> read(G github, ActionRecord action) {
+        return read(github, action.repo(), action.target());
+    }
+
+    /**
+     * Reads the current state of what an applied action acted on, for its rollback; by default the
+     * target by its number. See {@link #read(Object, ActionRecord)}.
+     */
+    default GitHubResult<TargetState> read(G github, AuditRecord applied) {
+        return read(github, applied.repo(), applied.target());
+    }
 
     /** The state the action would leave behind, for dry runs. */
     TargetState intended(TargetState before, ActionRecord action);
@@ -67,4 +86,13 @@ public interface ActionHandler<G> {
      */
     UndoPlan<G> planUndo(
             String repo, long target, TargetState before, TargetState after, TargetState current);
+
+    /**
+     * {@link #planUndo(String, long, TargetState, TargetState, TargetState)} for an applied action
+     * (its state after is {@code applied.after()}); types whose target is no number plan by the
+     * typed target.
+     */
+    default UndoPlan<G> planUndo(AuditRecord applied, TargetState before, TargetState current) {
+        return planUndo(applied.repo(), applied.target(), before, applied.after(), current);
+    }
 }

@@ -38,7 +38,13 @@ public final class Handlers {
                                 RerunHandler.failedJobs(),
                                 RerunHandler.workflow(),
                                 new CancelWorkflowRunHandler(),
-                                new MergePullRequestHandler()));
+                                new MergePullRequestHandler(),
+                                new CreateCheckRunHandler(),
+                                new CreateCommitStatusHandler(),
+                                new CreateRefHandler(),
+                                new UpdateRefHandler(),
+                                new DeleteRefHandler(),
+                                new MergeBranchHandler()));
         for (ActionType type : ActionType.values()) {
             if (!type.read()) { // reads have read handlers (ReadProcessor)
                 handlers.of(type);

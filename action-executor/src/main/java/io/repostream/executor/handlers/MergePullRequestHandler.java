@@ -1,6 +1,7 @@
 package io.repostream.executor.handlers;
 
 import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubException;
 import io.repostream.executor.github.GitHubResult;
 import io.repostream.executor.github.Merges;
 import io.repostream.schemas.ActionRecord;
@@ -87,12 +88,44 @@ public final class MergePullRequestHandler implements ActionHandler<Merges> {
 
     @Override
     public Mutation apply(Merges github, ActionRecord action, TargetState before) {
-        return Mutation.done(
-                github.mergePullRequest(
-                        action.repo(),
-                        action.target(),
-                        Params.text(action, "head_sha"),
-                        Params.optionalText(action, "merge_method", "merge")));
+        try {
+            return Mutation.done(
+                    github.mergePullRequest(
+                            action.repo(),
+                            action.target(),
+                            Params.text(action, "head_sha"),
+                            Params.optionalText(action, "merge_method", "merge")));
+        } catch (GitHubException e) {
+            throw refused(action, e);
+        }
+    }
+
+    /**
+     * GitHub's refusals of a merge, said plainly for the rule that reads the audit (the status is
+     * audited too): 409 the head moved, 405 not mergeable (a conflict, a merge method or rule the
+     * base refuses, already merged or closed), 422 the request was invalid.
+     */
+    static GitHubException refused(ActionRecord action, GitHubException e) {
+        String why =
+                switch (e.status()) {
+                    case 409 ->
+                            "head_moved: the head of the pull request is no longer "
+                                    + Params.text(action, "head_sha");
+                    case 405 ->
+                            "not_mergeable: GitHub refused to merge (a conflict, a merge"
+                                    + " method or branch rule the base does not allow, or already merged"
+                                    + " or closed)";
+                    case 422 -> "invalid: GitHub refused the merge request as invalid";
+                    default -> null;
+                };
+        if (why == null) {
+            return e;
+        }
+        return new GitHubException(
+                "merge of " + action.targetRef() + " refused, " + why + " (" + e.getMessage() + ")",
+                e.status(),
+                e.response().orElse(null),
+                e);
     }
 
     @Override

@@ -114,7 +114,7 @@ public final class RollbackService {
         Instant started = clock.instant();
         TargetState current;
         try {
-            current = handler.read(github, applied.repo(), applied.target()).value();
+            current = handler.read(github, applied).value();
         } catch (GitHubException e) {
             return finish(
                     applied,
@@ -127,9 +127,7 @@ public final class RollbackService {
                     started,
                     requestedBy);
         }
-        UndoPlan<G> plan =
-                handler.planUndo(
-                        applied.repo(), applied.target(), before, applied.after(), current);
+        UndoPlan<G> plan = handler.planUndo(applied, before, current);
         if (preview) {
             return new RollbackResult(actionId, ref, previewStatus(plan), plan.description());
         }
@@ -231,7 +229,7 @@ public final class RollbackService {
                     started,
                     requestedBy);
         }
-        TargetState after = handler.read(github, applied.repo(), applied.target()).value();
+        TargetState after = handler.read(github, applied).value();
         AuditRecord audit =
                 audit(
                         applied,

@@ -42,6 +42,14 @@ class HandlerPermissionsTest {
                 Arguments.of(ActionType.RERUN_FAILED_JOBS, "actions: write"),
                 Arguments.of(ActionType.RERUN_WORKFLOW, "actions: write"),
                 Arguments.of(ActionType.CANCEL_WORKFLOW_RUN, "actions: write"),
+                // "Checks" lists POST check-runs; "Commit statuses" lists POST statuses/{sha};
+                // "Contents" lists the git refs endpoints and POST merges
+                Arguments.of(ActionType.CREATE_CHECK_RUN, "checks: write"),
+                Arguments.of(ActionType.CREATE_COMMIT_STATUS, "statuses: write"),
+                Arguments.of(ActionType.CREATE_REF, "contents: write"),
+                Arguments.of(ActionType.UPDATE_REF, "contents: write"),
+                Arguments.of(ActionType.DELETE_REF, "contents: write"),
+                Arguments.of(ActionType.MERGE_BRANCH, "contents: write"),
                 // as GitHub's docs list the collaborators endpoints ("List repository
                 // collaborators": metadata: read); this one not yet checked in the data file
                 Arguments.of(ActionType.READ_COLLABORATOR_PERMISSION, "metadata: read"));

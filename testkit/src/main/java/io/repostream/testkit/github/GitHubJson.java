@@ -84,6 +84,11 @@ final class GitHubJson {
         return api + "/repos/" + encode(repo.owner) + "/" + encode(repo.name);
     }
 
+    /** The repository's web address, under which commits are linked. */
+    String htmlUrl(SimulatedRepo repo) {
+        return htmlRepoUrl(repo);
+    }
+
     private String htmlRepoUrl(SimulatedRepo repo) {
         return api + "/" + encode(repo.owner) + "/" + encode(repo.name);
     }

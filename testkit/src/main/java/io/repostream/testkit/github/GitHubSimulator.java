@@ -56,6 +56,8 @@ public final class GitHubSimulator implements AutoCloseable {
     private final RequestPipeline pipeline;
     private final IssueChanges changes;
     private final SimulatorClock time;
+    private final GitChanges git;
+    private final SimulatedCi ci;
 
     private GitHubSimulator(
             Vertx vertx,
@@ -67,8 +69,12 @@ public final class GitHubSimulator implements AutoCloseable {
             RequestPipeline pipeline,
             IssueChanges changes,
             SimulatorClock time,
-            OAuthWebFlow webFlow) {
+            OAuthWebFlow webFlow,
+            GitChanges git,
+            SimulatedCi ci) {
         this.webFlow = webFlow;
+        this.git = git;
+        this.ci = ci;
         this.vertx = vertx;
         this.server = server;
         this.baseUrl = baseUrl;
@@ -117,11 +123,14 @@ public final class GitHubSimulator implements AutoCloseable {
         router.route("/organizations/:org/settings/apps/new")
                 .handler(BodyHandler.create(false).setBodyLimit(1 << 16));
         new AppManifestFlow(state, webFlow).mount(router);
-        mount(router, SimulatorRoutes.declare(state, json, changes, limiter), pipeline);
+        GitChanges git = new GitChanges(state);
+        SimulatedCi ci = new SimulatedCi(state, new CheckRoutes(state, json));
+        git.onPush(ci::pushed);
+        mount(router, SimulatorRoutes.declare(state, json, changes, limiter, git), pipeline);
         GitHubSimulator simulator =
                 new GitHubSimulator(
                         vertx, server, baseUrl, state, limiter, faults, pipeline, changes, time,
-                        webFlow);
+                        webFlow, git, ci);
         simulator.addToken(DEFAULT_TOKEN, DEFAULT_LOGIN);
         LOG.info(
                 "GitHub simulator on {} in {} ms",
@@ -133,7 +142,10 @@ public final class GitHubSimulator implements AutoCloseable {
     private static void mount(Router router, RouteTable table, RequestPipeline pipeline) {
         router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
         for (RouteTable.Route route : table.routes()) {
-            router.route(HttpMethod.valueOf(route.method()), route.vertxPath())
+            String regex = route.vertxRegex();
+            (regex == null
+                            ? router.route(HttpMethod.valueOf(route.method()), route.vertxPath())
+                            : router.routeWithRegex(HttpMethod.valueOf(route.method()), regex))
                     .handler(ctx -> pipeline.handle(ctx, route));
         }
         // Anything else, whatever the method, is GitHub's plain 404.
@@ -349,9 +361,12 @@ public final class GitHubSimulator implements AutoCloseable {
         return now;
     }
 
-    /** Moves frozen time on by {@code by}. */
+    /** Moves frozen time on by {@code by}; simulated CI runs due by then report. */
     public void advanceTime(java.time.Duration by) {
         time.advance(by);
+        synchronized (state) {
+            ci.reportDue();
+        }
     }
 
     /** Lets GitHub's clock follow the system's again. */
@@ -505,6 +520,160 @@ public final class GitHubSimulator implements AutoCloseable {
             boolean anyFailed = run.jobs.stream().anyMatch(SimulatedJob::failed);
             run.setOutcome("completed", anyFailed ? "failure" : conclusion, state.now());
         }
+    }
+
+    // ---- git: commits, branches, checks --------------------------------------------------
+
+    /**
+     * Commits on {@code branch} (which must exist), as a push would: the new commit's parent is the
+     * branch's head, and it changes {@code changes}, each a path ({@code src/a.java}) or a path and
+     * region ({@code src/a.java@2}); two changes conflict when both name the same path and region.
+     * Returns the commit's SHA.
+     */
+    public String commit(String repo, String branch, String message, String... changes) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            String ref = "refs/heads/" + branch;
+            String head = r.git.refs.get(ref);
+            if (head == null) {
+                throw new IllegalArgumentException("no branch " + branch + " in " + repo);
+            }
+            java.util.Set<SimulatedGit.Change> set = new java.util.LinkedHashSet<>();
+            for (String change : changes) {
+                set.add(SimulatedGit.Change.parse(change));
+            }
+            String sha = r.git.commit(List.of(head), set, message, r.owner, state.now()).sha();
+            git.moveRef(r, ref, sha, r.owner);
+            return sha;
+        }
+    }
+
+    /** Creates {@code branch} at {@code sha} (a SHA or another branch's name). */
+    public String createBranch(String repo, String branch, String from) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            String sha =
+                    r.git.resolve(from)
+                            .orElseThrow(() -> new IllegalArgumentException("no commit " + from));
+            git.moveRef(r, "refs/heads/" + branch, sha, r.owner);
+            return sha;
+        }
+    }
+
+    /** The SHA {@code branch} points at, or null when there is no such branch. */
+    public String branchSha(String repo, String branch) {
+        synchronized (state) {
+            return state.seededRepo(repo).git.refs.get("refs/heads/" + branch);
+        }
+    }
+
+    /** The parents of commit {@code sha}, first parent first. */
+    public List<String> parents(String repo, String sha) {
+        synchronized (state) {
+            return state.seededRepo(repo)
+                    .git
+                    .get(sha)
+                    .orElseThrow(() -> new IllegalArgumentException("no commit " + sha))
+                    .parents();
+        }
+    }
+
+    /** Whether {@code ancestor} is {@code descendant} or one of its ancestors. */
+    public boolean isAncestor(String repo, String ancestor, String descendant) {
+        synchronized (state) {
+            return state.seededRepo(repo).git.isAncestor(ancestor, descendant);
+        }
+    }
+
+    /** The paths changed on branch {@code branch} since the repository began. */
+    public java.util.Set<String> changedPaths(String repo, String branch) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            java.util.Set<String> paths = new java.util.TreeSet<>();
+            for (String sha : r.git.ancestry(r.git.refs.get("refs/heads/" + branch))) {
+                r.git.get(sha).orElseThrow().changes().forEach(c -> paths.add(c.path()));
+            }
+            return paths;
+        }
+    }
+
+    /**
+     * Opens a pull request from branch {@code head} into branch {@code base}, both branches of the
+     * repository's git: its head follows pushes to the branch, and {@code mergeable} is computed
+     * lazily from the two sides' changes as GitHub does (null on the first read).
+     */
+    public int openPullRequest(String repo, String title, String author, String head, String base) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            String headSha = r.git.refs.get("refs/heads/" + head);
+            String baseSha = r.git.refs.get("refs/heads/" + base);
+            if (headSha == null || baseSha == null) {
+                throw new IllegalArgumentException(
+                        "branches " + head + " and " + base + " must exist in " + repo);
+            }
+            SimulatedPull pull = new SimulatedPull(head, headSha, base, baseSha);
+            pull.gitBacked = true;
+            pull.mergeable = null;
+            return changes.open(r, title, null, author, pull, false).number;
+        }
+    }
+
+    /** Every status and check run written on {@code sha}, as {@code status:ctx=state} lines. */
+    public List<String> commitChecks(String repo, String sha) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            List<String> lines = new java.util.ArrayList<>();
+            r.statuses.stream()
+                    .filter(s -> s.sha().equals(sha))
+                    .forEach(
+                            s ->
+                                    lines.add(
+                                            "status:"
+                                                    + s.context()
+                                                    + "="
+                                                    + s.state()
+                                                    + " "
+                                                    + s.description()));
+            r.checkRuns.values().stream()
+                    .filter(c -> c.headSha.equals(sha))
+                    .forEach(
+                            c ->
+                                    lines.add(
+                                            "check_run:"
+                                                    + c.name
+                                                    + "="
+                                                    + (c.conclusion != null
+                                                            ? c.conclusion
+                                                            : c.status)
+                                                    + " "
+                                                    + c.title));
+            return lines;
+        }
+    }
+
+    /**
+     * Protects {@code branch}: {@code pushAllowed} logins only may push ({@code slug[bot]} for an
+     * App; none listed: anyone with write), {@code requiredChecks} must pass, and with {@code
+     * linearHistory} merge commits are refused.
+     */
+    public void protectBranch(
+            String repo,
+            String branch,
+            List<String> requiredChecks,
+            boolean linearHistory,
+            String... pushAllowed) {
+        synchronized (state) {
+            SimulatedRepo.Protection p = new SimulatedRepo.Protection();
+            p.requiredChecks.addAll(requiredChecks);
+            p.requiredLinearHistory = linearHistory;
+            p.pushAllowances.addAll(List.of(pushAllowed));
+            state.seededRepo(repo).protections.put(branch, p);
+        }
+    }
+
+    /** The simulated CI of the simulator, configured per repository. */
+    public SimulatedCi ci() {
+        return ci;
     }
 
     // ---- webhooks and their deliveries ---------------------------------------------------

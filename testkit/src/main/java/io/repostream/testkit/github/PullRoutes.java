@@ -21,10 +21,28 @@ final class PullRoutes {
     private final GitHubJson json;
     private final IssueChanges changes;
 
-    PullRoutes(SimulatedGitHub state, GitHubJson json, IssueChanges changes) {
+    private final GitChanges git;
+
+    PullRoutes(SimulatedGitHub state, GitHubJson json, IssueChanges changes, GitChanges git) {
         this.state = state;
         this.json = json;
         this.changes = changes;
+        this.git = git;
+    }
+
+    /**
+     * GitHub computes {@code mergeable} in the background once someone asks: the first read after a
+     * push answers null, a later one true or false.
+     */
+    static void computeMergeableOnRead(SimulatedRepo repo, SimulatedPull pull) {
+        if (!pull.gitBacked || pull.merged || pull.mergeable != null) {
+            return;
+        }
+        if (!pull.mergeableAsked) {
+            pull.mergeableAsked = true;
+            return;
+        }
+        pull.mergeable = repo.git.conflicts(pull.baseSha, pull.headSha).isEmpty();
     }
 
     /** {@code GET /repos/{owner}/{repo}/pulls}: open ones, newest first. */
@@ -75,7 +93,9 @@ final class PullRoutes {
     /** {@code GET /repos/{owner}/{repo}/pulls/{pull_number}}. */
     ApiResponse get(ApiRequest request) {
         SimulatedRepo repo = state.repo(request.owner(), request.repo());
-        return ApiResponse.ok(json.pull(repo, pull(repo, request), false));
+        SimulatedIssue issue = pull(repo, request);
+        computeMergeableOnRead(repo, issue.pull);
+        return ApiResponse.ok(json.pull(repo, issue, false));
     }
 
     /** {@code GET .../pulls/{pull_number}/merge}: 204 when merged, 404 (no body) when not. */
@@ -100,6 +120,10 @@ final class PullRoutes {
         if (method != null && !MERGE_METHODS.contains(method)) {
             throw ApiError.validation("PullRequest", "merge_method", "invalid");
         }
+        if (pull.gitBacked && !pull.merged && issue.isOpen()) {
+            // merging computes mergeable now, whatever the last read said
+            pull.mergeable = repo.git.conflicts(pull.baseSha, pull.headSha).isEmpty();
+        }
         if (pull.merged || !issue.isOpen() || Boolean.FALSE.equals(pull.mergeable)) {
             throw ApiError.of(405, "Pull Request is not mergeable");
         }
@@ -107,11 +131,19 @@ final class PullRoutes {
         if (sha != null && !sha.equals(pull.headSha)) {
             throw ApiError.of(409, "Head branch was modified. Review and try the merge again.");
         }
+        String wanted = method == null ? "merge" : method;
+        SimulatedRepo.Protection protection = repo.protections.get(pull.baseRef);
+        if ("merge".equals(wanted) && protection != null && protection.requiredLinearHistory) {
+            throw ApiError.of(405, "Merge commits are not allowed on this repository.");
+        }
+        pull.mergeCommitSha =
+                pull.gitBacked
+                        ? landOnBase(repo, issue, wanted, body, request.login())
+                        : mergeCommitSha(repo, issue);
         Instant now = changes.changed(repo, issue);
         pull.merged = true;
         pull.mergedAt = now;
         pull.mergedBy = request.login();
-        pull.mergeCommitSha = mergeCommitSha(repo, issue);
         issue.state = "closed";
         issue.closedAt = now;
         issue.closedBy = request.login();
@@ -195,6 +227,70 @@ final class PullRoutes {
             throw ApiError.notFound();
         }
         return issue;
+    }
+
+    /**
+     * Writes the merge on the base branch: a merge commit (parents base and head), one squashed
+     * commit, or the head's commits replayed one by one on the base; returns the last SHA.
+     */
+    private String landOnBase(
+            SimulatedRepo repo, SimulatedIssue issue, String method, JsonNode body, String login) {
+        SimulatedPull pull = issue.pull;
+        String baseRef = "refs/heads/" + pull.baseRef;
+        String base = repo.git.refs.get(baseRef);
+        String title = RequestBodies.optionalText(body, "commit_title", "PullRequest");
+        Instant now = state.now();
+        String tip;
+        switch (method) {
+            case "squash" ->
+                    tip =
+                            repo.git
+                                    .commit(
+                                            List.of(base),
+                                            repo.git.changesSince(pull.headSha, base),
+                                            title != null
+                                                    ? title
+                                                    : issue.title + " (#" + issue.number + ")",
+                                            login,
+                                            now)
+                                    .sha();
+            case "rebase" -> {
+                tip = base;
+                for (SimulatedGit.Commit c : repo.git.only(pull.headSha, base)) {
+                    if (c.parents().size() < 2) {
+                        tip =
+                                repo.git
+                                        .commit(
+                                                List.of(tip),
+                                                c.changes(),
+                                                c.message(),
+                                                c.author(),
+                                                now)
+                                        .sha();
+                    }
+                }
+            }
+            default ->
+                    tip =
+                            repo.git
+                                    .commit(
+                                            List.of(base, pull.headSha),
+                                            repo.git.changesSince(pull.headSha, base),
+                                            title != null
+                                                    ? title
+                                                    : "Merge pull request #"
+                                                            + issue.number
+                                                            + " from "
+                                                            + repo.owner
+                                                            + "/"
+                                                            + pull.headRef,
+                                            login,
+                                            now)
+                                    .sha();
+        }
+        git.checkPush(repo, baseRef, tip, login, false);
+        git.moveRef(repo, baseRef, tip, login);
+        return tip;
     }
 
     /** Deterministic, so replays of a test see the same commit. */

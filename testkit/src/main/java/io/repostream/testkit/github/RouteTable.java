@@ -29,6 +29,21 @@ final class RouteTable {
             return template.replaceAll("\\{([a-z_]+)}", ":$1");
         }
 
+        /**
+         * A git ref in the path ({@code heads/feature/x}) holds slashes, which a Vert.x path
+         * parameter does not match: such routes are matched by this regular expression, whose named
+         * groups are the path parameters; null for the other routes.
+         */
+        String vertxRegex() {
+            if (!template.contains("{ref}")) {
+                return null;
+            }
+            return "^"
+                    + template.replace("{ref}", "(?<ref>.+)")
+                            .replaceAll("\\{([a-z]+)}", "(?<$1>[^/]+)")
+                    + "$";
+        }
+
         boolean createsContent() {
             return !"GET".equals(method);
         }

@@ -324,6 +324,30 @@ final class SimulatedGitHub {
         record(repo.fullName() + "#" + number + ":" + change);
     }
 
+    /** Records a move of a ref, e.g. {@code owner/repo@refs/heads/main:updated:<sha>}. */
+    void recordRefMutation(SimulatedRepo repo, String ref, String change) {
+        record(repo.fullName() + "@" + ref + ":" + change);
+    }
+
+    /** Records a check run or status written, e.g. {@code owner/repo@<sha>:status:ci=success}. */
+    void recordCommitMutation(SimulatedRepo repo, String sha, String change) {
+        record(repo.fullName() + "@" + sha + ":" + change);
+    }
+
+    /** Whether {@code token} is a GitHub App installation's (not a user's or OAuth app's). */
+    boolean isInstallationToken(String token) {
+        return token != null && installationTokens.containsKey(token);
+    }
+
+    /** The slug of the App whose installation token {@code token} is, or null. */
+    String appSlugForToken(String token) {
+        SimulatedApp.InstallationToken t = token == null ? null : installationTokens.get(token);
+        if (t == null) {
+            return null;
+        }
+        return apps.get(installations.get(t.installationId()).appId()).slug();
+    }
+
     void recordRunMutation(SimulatedRepo repo, long runId, String change) {
         record(repo.fullName() + "#run/" + runId + ":" + change);
     }

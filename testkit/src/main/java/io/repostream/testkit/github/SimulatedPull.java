@@ -8,7 +8,14 @@ import java.util.Set;
 final class SimulatedPull {
     final String headRef;
     final String baseRef;
-    final String baseSha;
+    String baseSha;
+
+    /** Whether head and base are commits of the repository's git (mergeable is computed). */
+    boolean gitBacked;
+
+    /** Whether someone read the pull request since mergeable was last forgotten. */
+    boolean mergeableAsked;
+
     String headSha;
     boolean draft;
 
@@ -26,6 +33,14 @@ final class SimulatedPull {
         this.headSha = headSha;
         this.baseRef = baseRef;
         this.baseSha = baseSha;
+    }
+
+    /** A push to head or base: GitHub computes {@code mergeable} again, lazily. */
+    void forgetMergeable() {
+        if (gitBacked) {
+            mergeable = null;
+            mergeableAsked = false;
+        }
     }
 
     String mergeableState() {

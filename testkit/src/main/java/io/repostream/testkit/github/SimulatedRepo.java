@@ -40,6 +40,38 @@ final class SimulatedRepo {
     /** Newest first, as the API returns them. */
     final Deque<RepoEvent> events = new ArrayDeque<>();
 
+    /** Commits and refs; {@code refs/heads/main} starts at a root commit. */
+    final SimulatedGit git = new SimulatedGit();
+
+    /** Commit statuses, oldest first. */
+    final java.util.List<SimulatedChecks.Status> statuses = new java.util.ArrayList<>();
+
+    final Map<Long, SimulatedChecks.CheckRun> checkRuns = new LinkedHashMap<>();
+
+    /** Branch protection by branch name ({@code main}). */
+    final Map<String, Protection> protections = new LinkedHashMap<>();
+
+    /** A branch's protection: who may push, required checks, linear history. */
+    static final class Protection {
+        final java.util.List<String> requiredChecks = new java.util.ArrayList<>();
+        boolean strict;
+        boolean requiredLinearHistory;
+        boolean allowForcePushes;
+
+        /** Logins allowed to push (an App as {@code slug[bot]}); empty: anyone with write. */
+        final java.util.Set<String> pushAllowances = new java.util.LinkedHashSet<>();
+
+        boolean pushAllowed(String login) {
+            return pushAllowances.isEmpty()
+                    || pushAllowances.stream().anyMatch(a -> a.equalsIgnoreCase(login));
+        }
+    }
+
+    /** The protection of the branch {@code ref} names, or null. */
+    Protection protection(String ref) {
+        return protections.get(GitChanges.branchOf(ref));
+    }
+
     private int lastNumber;
     private int lastRunNumber;
 
@@ -49,6 +81,14 @@ final class SimulatedRepo {
         this.name = name;
         this.createdAt = createdAt;
         this.updatedAt = createdAt;
+        SimulatedGit.Commit root =
+                git.commit(
+                        java.util.List.of(),
+                        java.util.Set.of(),
+                        "Initial commit",
+                        owner,
+                        createdAt);
+        git.refs.put("refs/heads/" + defaultBranch, root.sha());
     }
 
     static String key(String owner, String name) {

@@ -6,12 +6,23 @@ final class SimulatorRoutes {
 
     static RouteTable declare(
             SimulatedGitHub state, GitHubJson json, IssueChanges changes, RateLimiter limiter) {
+        return declare(state, json, changes, limiter, new GitChanges(state));
+    }
+
+    static RouteTable declare(
+            SimulatedGitHub state,
+            GitHubJson json,
+            IssueChanges changes,
+            RateLimiter limiter,
+            GitChanges gitChanges) {
         MetaRoutes meta = new MetaRoutes(json, limiter);
         RepoRoutes repos = new RepoRoutes(state, json);
         IssueRoutes issues = new IssueRoutes(state, json, changes);
         LabelRoutes labels = new LabelRoutes(state, json, changes);
         CommentRoutes comments = new CommentRoutes(state, json, changes);
-        PullRoutes pulls = new PullRoutes(state, json, changes);
+        PullRoutes pulls = new PullRoutes(state, json, changes, gitChanges);
+        GitRoutes git = new GitRoutes(state, json, gitChanges);
+        CheckRoutes checks = new CheckRoutes(state, json);
         ActionsRoutes actions = new ActionsRoutes(state, json);
         AppRoutes app = new AppRoutes(state, json);
         HookRoutes hooks = new HookRoutes(state, json, new HookSender());
@@ -54,6 +65,17 @@ final class SimulatorRoutes {
                 .get(pull + "/requested_reviewers", pulls::listReviewers)
                 .post(pull + "/requested_reviewers", pulls::requestReviewers)
                 .delete(pull + "/requested_reviewers", pulls::removeReviewers)
+                .get(repo + "/git/matching-refs/{ref}", git::matching)
+                .get(repo + "/git/ref/{ref}", git::get)
+                .post(repo + "/git/refs", git::create)
+                .patch(repo + "/git/refs/{ref}", git::update)
+                .delete(repo + "/git/refs/{ref}", git::delete)
+                .post(repo + "/merges", git::merge)
+                .post(repo + "/statuses/{sha}", checks::createStatus)
+                .get(repo + "/commits/{ref}/status", checks::combinedStatus)
+                .post(repo + "/check-runs", checks::createCheckRun)
+                .patch(repo + "/check-runs/{check_run_id}", checks::updateCheckRun)
+                .get(repo + "/commits/{ref}/check-runs", checks::listForRef)
                 .get(repo + "/actions/runs", actions::list)
                 .get(run, actions::get)
                 .post(run + "/rerun", actions::rerun)

@@ -42,6 +42,10 @@ class GitHubSimulatorConformanceTest {
     private long orgDeliveryId;
     private long appDeliveryId;
     private String manifestCode;
+    private String appToken;
+    private String featureSha;
+    private String conflictingSha;
+    private String mainSha;
 
     @BeforeAll
     void seed() {
@@ -89,6 +93,17 @@ class GitHubSimulatorConformanceTest {
         simulator.recordDelivery(appHookId, "guid-4", "issues", appPayload, 0, now);
         appDeliveryId =
                 simulator.recordDelivery(appHookId, "guid-5", "issues", appPayload, 202, now).id();
+        appToken =
+                http.withToken(appJwt)
+                        .post("/app/installations/7700/access_tokens", null)
+                        .json()
+                        .path("token")
+                        .asText();
+        simulator.createBranch("octo/widgets", "feature/a", "main");
+        featureSha = simulator.commit("octo/widgets", "feature/a", "Change a", "src/a.java");
+        simulator.createBranch("octo/widgets", "conflicting", "main");
+        conflictingSha = simulator.commit("octo/widgets", "conflicting", "Also a", "src/a.java");
+        mainSha = simulator.commit("octo/widgets", "main", "Change b", "src/b.java");
         manifestCode = manifestCode();
     }
 
@@ -509,6 +524,128 @@ class GitHubSimulatorConformanceTest {
                                         issue,
                                         "{\"state\":\"closed\",\"state_reason\":\"not_planned\"}")),
                 step(
+                        "GET /repos/{owner}/{repo}/git/matching-refs/{ref}",
+                        200,
+                        () -> http.get(REPO + "/git/matching-refs/heads/feature")),
+                step(
+                        "GET /repos/{owner}/{repo}/git/ref/{ref}",
+                        200,
+                        () -> http.get(REPO + "/git/ref/heads/feature/a")),
+                step(
+                        "GET /repos/{owner}/{repo}/git/ref/{ref}",
+                        404,
+                        () -> http.get(REPO + "/git/ref/heads/nothing")),
+                step(
+                        "POST /repos/{owner}/{repo}/git/refs",
+                        201,
+                        () ->
+                                http.post(
+                                        REPO + "/git/refs",
+                                        "{\"ref\":\"refs/heads/queue/1\",\"sha\":\""
+                                                + mainSha
+                                                + "\"}")),
+                step(
+                        "POST /repos/{owner}/{repo}/git/refs",
+                        422,
+                        () ->
+                                http.post(
+                                        REPO + "/git/refs",
+                                        "{\"ref\":\"refs/heads/queue/1\",\"sha\":\""
+                                                + mainSha
+                                                + "\"}")),
+                step(
+                        "POST /repos/{owner}/{repo}/merges",
+                        201,
+                        () ->
+                                http.post(
+                                        REPO + "/merges",
+                                        "{\"base\":\"queue/1\",\"head\":\"feature/a\"}")),
+                step(
+                        "POST /repos/{owner}/{repo}/merges",
+                        204,
+                        () ->
+                                http.post(
+                                        REPO + "/merges",
+                                        "{\"base\":\"queue/1\",\"head\":\"" + featureSha + "\"}")),
+                step(
+                        "POST /repos/{owner}/{repo}/merges",
+                        409,
+                        () ->
+                                http.post(
+                                        REPO + "/merges",
+                                        "{\"base\":\"queue/1\",\"head\":\"conflicting\"}")),
+                step(
+                        "POST /repos/{owner}/{repo}/merges",
+                        404,
+                        () ->
+                                http.post(
+                                        REPO + "/merges",
+                                        "{\"base\":\"nothing\",\"head\":\"conflicting\"}")),
+                step(
+                        "PATCH /repos/{owner}/{repo}/git/refs/{ref}",
+                        422,
+                        () ->
+                                http.patch(
+                                        REPO + "/git/refs/heads/main",
+                                        "{\"sha\":\"" + conflictingSha + "\"}")),
+                step(
+                        "PATCH /repos/{owner}/{repo}/git/refs/{ref}",
+                        200,
+                        () ->
+                                http.patch(
+                                        REPO + "/git/refs/heads/main",
+                                        "{\"sha\":\""
+                                                + simulator.branchSha("octo/widgets", "queue/1")
+                                                + "\"}")),
+                step(
+                        "DELETE /repos/{owner}/{repo}/git/refs/{ref}",
+                        204,
+                        () -> http.delete(REPO + "/git/refs/heads/queue/1", null)),
+                step(
+                        "DELETE /repos/{owner}/{repo}/git/refs/{ref}",
+                        422,
+                        () -> http.delete(REPO + "/git/refs/heads/queue/1", null)),
+                step(
+                        "POST /repos/{owner}/{repo}/statuses/{sha}",
+                        201,
+                        () ->
+                                http.post(
+                                        REPO + "/statuses/" + featureSha,
+                                        "{\"state\":\"success\",\"context\":\"ci\","
+                                                + "\"description\":\"ok\"}")),
+                step(
+                        "GET /repos/{owner}/{repo}/commits/{ref}/status",
+                        200,
+                        () -> http.get(REPO + "/commits/feature/a/status")),
+                step(
+                        "GET /repos/{owner}/{repo}/commits/{ref}/status",
+                        404,
+                        () -> http.get(REPO + "/commits/nothing/status")),
+                step(
+                        "POST /repos/{owner}/{repo}/check-runs",
+                        201,
+                        () ->
+                                http.withToken(appToken)
+                                        .post(
+                                                REPO + "/check-runs",
+                                                "{\"name\":\"repostream/merge\",\"head_sha\":\""
+                                                        + featureSha
+                                                        + "\",\"status\":\"in_progress\"}")),
+                step(
+                        "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+                        200,
+                        () ->
+                                http.withToken(appToken)
+                                        .patch(
+                                                REPO + "/check-runs/" + lastCheckRunId(),
+                                                "{\"conclusion\":\"success\",\"output\":"
+                                                        + "{\"title\":\"Ready\","
+                                                        + "\"summary\":\"All green\"}}")),
+                step(
+                        "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+                        200,
+                        () -> http.get(REPO + "/commits/" + featureSha + "/check-runs")),
+                step(
                         "GET /repos/{owner}/{repo}/events",
                         200,
                         () -> http.get(REPO + "/events?per_page=100")));
@@ -534,6 +671,15 @@ class GitHubSimulatorConformanceTest {
                         .filter(op -> !exercised.contains(op))
                         .toList();
         assertThat(missed).as("declared routes the conformance test never called").isEmpty();
+    }
+
+    private long lastCheckRunId() {
+        return http.get(REPO + "/commits/" + featureSha + "/check-runs")
+                .json()
+                .path("check_runs")
+                .path(0)
+                .path("id")
+                .asLong();
     }
 
     private DynamicTest step(

@@ -1,0 +1,155 @@
+package io.repostream.executor.handlers;
+
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.Checks;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.TargetState;
+import java.util.Optional;
+
+/**
+ * {@code create_check_run}: a check run on the commit of the typed target ({@code POST
+ * /repos/{owner}/{repo}/check-runs}) with {@code params.name}, {@code status}, {@code conclusion}
+ * (when completed), {@code title}, {@code summary} and optionally {@code details_url}; {@code
+ * pull_number} names the pull request it is about, for people and logs. GitHub lets only Apps
+ * create check runs: an executor that authenticates with a token writes a commit status instead
+ * (context the name, state from status and conclusion, description the title cut to 140
+ * characters), and its audit shows it (the state after is of kind {@code commit_status}). Undo
+ * writes a new check run (or status): the one before again, or one that says it was superseded.
+ */
+public final class CreateCheckRunHandler implements ActionHandler<Checks> {
+    @Override
+    public ActionType type() {
+        return ActionType.CREATE_CHECK_RUN;
+    }
+
+    @Override
+    public AppPermission permission() {
+        return AppPermission.CHECKS_WRITE;
+    }
+
+    @Override
+    public void validate(ActionRecord action) {
+        CommitChecks.sha(action);
+        Params.text(action, "name");
+        String status = Params.text(action, "status");
+        if (!CommitChecks.RUN_STATUSES.contains(status)) {
+            throw Params.invalid(
+                    action,
+                    "params.status must be queued, in_progress or completed, got '" + status + "'");
+        }
+        String conclusion = Params.optionalText(action, "conclusion", null);
+        if ("completed".equals(status) && conclusion == null) {
+            throw Params.invalid(action, "params.conclusion is required when completed");
+        }
+        if (conclusion != null && !CommitChecks.CONCLUSIONS.contains(conclusion)) {
+            throw Params.invalid(
+                    action, "params.conclusion must be one of " + CommitChecks.CONCLUSIONS);
+        }
+        Params.text(action, "title");
+        Params.text(action, "summary");
+        Params.optionalText(action, "details_url", null);
+        var pull = action.params().get("pull_number");
+        if (pull != null && !pull.isNull() && !(pull.canConvertToLong() && pull.asLong() > 0)) {
+            throw Params.invalid(action, "params.pull_number must be a positive number");
+        }
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(Checks github, String repo, long target) {
+        throw new IllegalStateException("a check run is read by its commit and name");
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(Checks github, ActionRecord action) {
+        String sha = CommitChecks.sha(action);
+        String name = Params.text(action, "name");
+        return github.writesCheckRuns()
+                ? github.checkRun(action.repo(), sha, name)
+                : github.commitStatus(action.repo(), sha, name);
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(Checks github, AuditRecord applied) {
+        return CommitChecks.readApplied(github, applied);
+    }
+
+    @Override
+    public TargetState intended(TargetState before, ActionRecord action) {
+        String status = Params.text(action, "status");
+        String conclusion = completed(action) ? Params.text(action, "conclusion") : null;
+        return CommitChecks.checkRun(
+                CommitChecks.sha(action),
+                Params.text(action, "name"),
+                status,
+                conclusion,
+                Params.text(action, "title"));
+    }
+
+    @Override
+    public Optional<TargetState> existingEffect(
+            Checks github,
+            ActionRecord action,
+            TargetState before,
+            TargetState current,
+            boolean earlierAttempt) {
+        String status = Params.text(action, "status");
+        String conclusion = completed(action) ? Params.text(action, "conclusion") : null;
+        String title = Params.text(action, "title");
+        boolean there =
+                Checks.CHECK_RUN.equals(current.kind())
+                        ? CommitChecks.runIs(current, status, conclusion, title)
+                        : CommitChecks.statusIs(
+                                current,
+                                CommitChecks.stateOf(status, conclusion),
+                                CommitChecks.description(title));
+        return there ? Optional.of(current) : Optional.empty();
+    }
+
+    @Override
+    public Mutation apply(Checks github, ActionRecord action, TargetState before) {
+        String sha = CommitChecks.sha(action);
+        String name = Params.text(action, "name");
+        String status = Params.text(action, "status");
+        String conclusion = completed(action) ? Params.text(action, "conclusion") : null;
+        String title = Params.text(action, "title");
+        String detailsUrl = Params.optionalText(action, "details_url", null);
+        GitHubResult<TargetState> written =
+                github.writesCheckRuns()
+                        ? github.createCheckRun(
+                                action.repo(),
+                                sha,
+                                new Checks.CheckRun(
+                                        name,
+                                        status,
+                                        conclusion,
+                                        title,
+                                        Params.text(action, "summary"),
+                                        detailsUrl))
+                        : github.createCommitStatus(
+                                action.repo(),
+                                sha,
+                                CommitChecks.stateOf(status, conclusion),
+                                name,
+                                CommitChecks.description(title),
+                                detailsUrl);
+        return Mutation.answered(written.value(), written.response());
+    }
+
+    private static boolean completed(ActionRecord action) {
+        return "completed".equals(Params.text(action, "status"));
+    }
+
+    @Override
+    public UndoPlan<Checks> planUndo(
+            String repo, long target, TargetState before, TargetState after, TargetState current) {
+        throw new IllegalStateException("a check run is undone by its commit and name");
+    }
+
+    @Override
+    public UndoPlan<Checks> planUndo(AuditRecord applied, TargetState before, TargetState current) {
+        return CommitChecks.planUndo(applied, before, current);
+    }
+}

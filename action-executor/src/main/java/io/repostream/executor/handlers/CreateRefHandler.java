@@ -1,0 +1,115 @@
+package io.repostream.executor.handlers;
+
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.GitRefs;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.TargetState;
+import java.util.Optional;
+
+/**
+ * {@code create_ref}: the branch of the typed target at {@code params.sha} ({@code POST
+ * /repos/{owner}/{repo}/git/refs}). Undo deletes it, unless it moved since.
+ */
+public final class CreateRefHandler implements ActionHandler<GitRefs> {
+    @Override
+    public ActionType type() {
+        return ActionType.CREATE_REF;
+    }
+
+    @Override
+    public AppPermission permission() {
+        return AppPermission.CONTENTS_WRITE;
+    }
+
+    @Override
+    public void validate(ActionRecord action) {
+        RefTargets.branch(action);
+        RefTargets.sha(action, "sha");
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(GitRefs github, String repo, long target) {
+        throw new IllegalStateException("a ref is read by its name, not by number " + target);
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(GitRefs github, ActionRecord action) {
+        return github.ref(action.repo(), RefTargets.branch(action));
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(GitRefs github, AuditRecord applied) {
+        return github.ref(applied.repo(), RefTargets.ref(applied.typedTarget(), applied.repo()));
+    }
+
+    @Override
+    public TargetState intended(TargetState before, ActionRecord action) {
+        return RefTargets.present(Params.text(action, "sha"));
+    }
+
+    @Override
+    public Optional<String> refusal(TargetState current, ActionRecord action) {
+        if (RefTargets.present(current) && !RefTargets.at(current, Params.text(action, "sha"))) {
+            return Optional.of(
+                    RefTargets.name(action.repo(), RefTargets.branch(action))
+                            + " exists at "
+                            + current.headSha()
+                            + "; not moving it");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<TargetState> existingEffect(
+            GitRefs github,
+            ActionRecord action,
+            TargetState before,
+            TargetState current,
+            boolean earlierAttempt) {
+        return RefTargets.at(current, Params.text(action, "sha"))
+                ? Optional.of(current)
+                : Optional.empty();
+    }
+
+    @Override
+    public Mutation apply(GitRefs github, ActionRecord action, TargetState before) {
+        String sha = Params.text(action, "sha");
+        GitHubResult<Void> created =
+                github.createRef(action.repo(), RefTargets.branch(action), sha);
+        return Mutation.answered(RefTargets.present(sha), created.response());
+    }
+
+    @Override
+    public UndoPlan<GitRefs> planUndo(
+            String repo, long target, TargetState before, TargetState after, TargetState current) {
+        throw new IllegalStateException("a ref is undone by its name, not by number " + target);
+    }
+
+    @Override
+    public UndoPlan<GitRefs> planUndo(
+            AuditRecord applied, TargetState before, TargetState current) {
+        String repo = applied.repo();
+        TargetState after = applied.after();
+        String ref = RefTargets.ref(applied.typedTarget(), repo);
+        if (RefTargets.present(before)) {
+            return new UndoPlan.NothingToUndo<>(
+                    RefTargets.name(repo, ref) + " existed already; nothing was created");
+        }
+        if (!RefTargets.present(current)) {
+            return new UndoPlan.NothingToUndo<>(RefTargets.name(repo, ref) + " is gone already");
+        }
+        if (!current.headSha().equals(after.headSha())) {
+            return new UndoPlan.Conflict<>(
+                    RefTargets.name(repo, ref)
+                            + " moved to "
+                            + current.headSha()
+                            + " since it was created; left alone");
+        }
+        return new UndoPlan.Restore<>(
+                "delete " + RefTargets.name(repo, ref),
+                github -> github.deleteRef(repo, ref).response());
+    }
+}

@@ -1,0 +1,96 @@
+package io.repostream.executor.handlers;
+
+import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResult;
+import io.repostream.executor.github.GitRefs;
+import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.AuditRecord;
+import io.repostream.schemas.TargetState;
+import java.util.Optional;
+
+/**
+ * {@code delete_ref}: deletes the branch of the typed target ({@code DELETE
+ * /repos/{owner}/{repo}/git/refs/{ref}}). Undo recreates it at the SHA the snapshot recorded.
+ */
+public final class DeleteRefHandler implements ActionHandler<GitRefs> {
+    @Override
+    public ActionType type() {
+        return ActionType.DELETE_REF;
+    }
+
+    @Override
+    public AppPermission permission() {
+        return AppPermission.CONTENTS_WRITE;
+    }
+
+    @Override
+    public void validate(ActionRecord action) {
+        RefTargets.branch(action);
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(GitRefs github, String repo, long target) {
+        throw new IllegalStateException("a ref is read by its name, not by number " + target);
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(GitRefs github, ActionRecord action) {
+        return github.ref(action.repo(), RefTargets.branch(action));
+    }
+
+    @Override
+    public GitHubResult<TargetState> read(GitRefs github, AuditRecord applied) {
+        return github.ref(applied.repo(), RefTargets.ref(applied.typedTarget(), applied.repo()));
+    }
+
+    @Override
+    public TargetState intended(TargetState before, ActionRecord action) {
+        return GitRefs.absent();
+    }
+
+    @Override
+    public Optional<TargetState> existingEffect(
+            GitRefs github,
+            ActionRecord action,
+            TargetState before,
+            TargetState current,
+            boolean earlierAttempt) {
+        return RefTargets.present(current) ? Optional.empty() : Optional.of(current);
+    }
+
+    @Override
+    public Mutation apply(GitRefs github, ActionRecord action, TargetState before) {
+        GitHubResult<Void> deleted = github.deleteRef(action.repo(), RefTargets.branch(action));
+        return Mutation.answered(GitRefs.absent(), deleted.response());
+    }
+
+    @Override
+    public UndoPlan<GitRefs> planUndo(
+            String repo, long target, TargetState before, TargetState after, TargetState current) {
+        throw new IllegalStateException("a ref is undone by its name, not by number " + target);
+    }
+
+    @Override
+    public UndoPlan<GitRefs> planUndo(
+            AuditRecord applied, TargetState before, TargetState current) {
+        String repo = applied.repo();
+        TargetState after = applied.after();
+        String ref = RefTargets.ref(applied.typedTarget(), repo);
+        if (!RefTargets.present(before)) {
+            return new UndoPlan.NothingToUndo<>(
+                    RefTargets.name(repo, ref) + " did not exist; nothing was deleted");
+        }
+        if (RefTargets.present(current)) {
+            return new UndoPlan.Conflict<>(
+                    RefTargets.name(repo, ref)
+                            + " was created again at "
+                            + current.headSha()
+                            + "; left alone");
+        }
+        String sha = before.headSha();
+        return new UndoPlan.Restore<>(
+                "recreate " + RefTargets.name(repo, ref) + " at " + sha,
+                github -> github.createRef(repo, ref, sha).response());
+    }
+}
