@@ -193,6 +193,8 @@ public final class Rules {
                             "/comment/user/login",
                             "/comment/user/type",
                             "/issue/user/login",
+                            // where an author may run a command (what lifecycle closed)
+                            "/issue/labels/name",
                             "/enrichment")
                     .policySection("commands")
                     .emits(

@@ -20,12 +20,13 @@ import java.util.regex.Pattern;
  * @param needs the least repository permission the command needs
  * @param usage how to write it, for the reply to a mistaken one ({@code /label NAME...})
  * @param handler what the command does
- * @param authorMay whether the author of the issue or pull request may run it on their own item
- *     without {@link #needs} ({@code /reopen}: GitHub does not let an author reopen what someone
- *     else closed)
+ * @param authorWhen where the author of the issue or pull request may run it on their own item
+ *     without {@link #needs}, given the repo's policy and the item's labels when the command was
+ *     written; null: nowhere ({@code /reopen}: GitHub does not let an author reopen what someone
+ *     else closed, and the lifecycle rule lets them reopen only what it closed)
  */
 public record SlashCommand(
-        String name, RepoPermission needs, String usage, Handler handler, boolean authorMay)
+        String name, RepoPermission needs, String usage, Handler handler, AuthorMay authorWhen)
         implements Serializable {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
@@ -42,12 +43,37 @@ public record SlashCommand(
 
     /** A command only those with {@code needs} may run. */
     public SlashCommand(String name, RepoPermission needs, String usage, Handler handler) {
-        this(name, needs, usage, handler, false);
+        this(name, needs, usage, handler, null);
     }
 
-    /** The same command, which the item's author may also run ({@link #authorMay}). */
+    /** The same command, which the item's author may also run on any of their items. */
     public SlashCommand orByTheAuthor() {
-        return new SlashCommand(name, needs, usage, handler, true);
+        return orByTheAuthorWhere((policy, labels) -> true);
+    }
+
+    /** The same command, which the item's author may also run where {@code where} says so. */
+    public SlashCommand orByTheAuthorWhere(AuthorMay where) {
+        return new SlashCommand(name, needs, usage, handler, Objects.requireNonNull(where));
+    }
+
+    /** Whether the item's author may run it on some of their items. */
+    public boolean authorMay() {
+        return authorWhen != null;
+    }
+
+    /** Whether the item's author may run it on this item of theirs. */
+    public boolean authorMay(RepoPolicy policy, List<String> itemLabels) {
+        return authorWhen != null && authorWhen.test(policy, itemLabels);
+    }
+
+    /** Where an item's author may run a command without its permission. */
+    @FunctionalInterface
+    public interface AuthorMay extends Serializable {
+        /**
+         * @param policy the repo's policy
+         * @param itemLabels the item's labels when the command was written
+         */
+        boolean test(RepoPolicy policy, List<String> itemLabels);
     }
 
     /** What a command does, given who wrote it where: the actions to propose. */

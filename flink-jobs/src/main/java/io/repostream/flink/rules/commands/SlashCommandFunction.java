@@ -132,9 +132,21 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
         }
         String readId = RULE + ":" + item + ":comment:" + commentId + ":permission";
         String itemAuthor = event.payload().path("issue").path("user").path("login").asText("");
+        List<String> itemLabels = new ArrayList<>();
+        event.payload()
+                .path("issue")
+                .path("labels")
+                .forEach(l -> itemLabels.add(l.path("name").asText()));
         pending.put(
                 readId,
-                new Pending(commentId, author, event.eventId(), known, unknown, itemAuthor)
+                new Pending(
+                                commentId,
+                                author,
+                                event.eventId(),
+                                known,
+                                unknown,
+                                itemAuthor,
+                                itemLabels)
                         .toJson());
         out.collect(permissionRead(event, item, readId, author, commentId));
     }
@@ -169,7 +181,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             CommandRegistry.Declared declared = commands.find(c.name()).orElseThrow();
             SlashCommand command = declared.command();
             boolean byAuthor =
-                    command.authorMay()
+                    command.authorMay(policy, p.itemLabels())
                             && !p.itemAuthor().isEmpty()
                             && p.author().equalsIgnoreCase(p.itemAuthor());
             if (!byAuthor && permission.isEmpty()) {
@@ -307,7 +319,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             String eventId,
             List<SlashCommandParser.Parsed> commands,
             List<String> unknownLines,
-            String itemAuthor) {
+            String itemAuthor,
+            List<String> itemLabels) {
 
         String toJson() {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -321,6 +334,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             }
             unknownLines.forEach(node.putArray("unknown")::add);
             node.put("item_author", itemAuthor);
+            itemLabels.forEach(node.putArray("item_labels")::add);
             return node.toString();
         }
 
@@ -337,13 +351,17 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                 }
                 List<String> unknown = new ArrayList<>();
                 node.path("unknown").forEach(u -> unknown.add(u.asText()));
+                // absent in pending commands written before the labels were kept: none
+                List<String> labels = new ArrayList<>();
+                node.path("item_labels").forEach(l -> labels.add(l.asText()));
                 return new Pending(
                         node.path("comment_id").asLong(),
                         node.path("author").asText(),
                         node.path("event_id").asText(),
                         cs,
                         unknown,
-                        node.path("item_author").asText(""));
+                        node.path("item_author").asText(""),
+                        labels);
             } catch (IOException e) {
                 throw new UncheckedIOException("unreadable pending commands: " + json, e);
             }

@@ -5,6 +5,7 @@ import io.repostream.flink.rules.commands.RepoPermission;
 import io.repostream.flink.rules.commands.SlashCommand;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.Lifecycle;
+import io.repostream.schemas.RepoPolicy;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +17,10 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code /remove-lifecycle stale|rotten} removes the section's stale or rotten label (a
  *       person's comment is activity anyway: the clock starts over).
- *   <li>{@code /reopen} reopens the item; the rule sees it reopened and starts its clock over.
+ *   <li>{@code /reopen} reopens the item; the rule sees it reopened and starts its clock over. Its
+ *       author may do so only on what lifecycle closed: an item that still carries the rotten label
+ *       or the awaiting-response label, which lifecycle leaves on what it closes. What a maintainer
+ *       closed stays closed to its author, as on GitHub.
  * </ul>
  */
 public final class LifecycleCommands {
@@ -32,7 +36,18 @@ public final class LifecycleCommands {
 
     public static final SlashCommand REOPEN =
             new SlashCommand("reopen", RepoPermission.TRIAGE, "/reopen", LifecycleCommands::reopen)
-                    .orByTheAuthor();
+                    .orByTheAuthorWhere(LifecycleCommands::closedByLifecycle);
+
+    /** Whether the item carries a label lifecycle leaves on what it closes. */
+    static boolean closedByLifecycle(RepoPolicy policy, List<String> labels) {
+        Lifecycle lc = policy.lifecycle();
+        String awaiting = lc.awaitingResponse() == null ? null : lc.awaitingResponse().label();
+        return labels.stream()
+                .anyMatch(
+                        l ->
+                                l.equalsIgnoreCase(lc.rottenLabel())
+                                        || (awaiting != null && l.equalsIgnoreCase(awaiting)));
+    }
 
     private static List<SlashCommand.Effect> removeLifecycle(SlashCommand.Invocation inv) {
         if (inv.args().size() != 1) {

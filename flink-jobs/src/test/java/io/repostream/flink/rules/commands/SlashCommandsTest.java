@@ -3,6 +3,7 @@ package io.repostream.flink.rules.commands;
 import static io.repostream.flink.Events.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.Events;
@@ -225,17 +226,26 @@ class SlashCommandsTest {
 
     /**
      * GitHub does not let an author reopen what someone else closed; {@code /reopen} does, on their
-     * own item, whatever their permission (the example payload's issue is Codertocat's).
+     * own item, whatever their permission (the example payload's issue is Codertocat's), but only
+     * what lifecycle closed: an item that still carries the rotten or the awaiting-response label
+     * lifecycle leaves on what it closes. A maintainer's close (no such label) stays closed.
      */
-    @ParameterizedTest(name = "{0} with {1} permission")
+    @ParameterizedTest(name = "{0} with {1} permission, labels {2}")
     @org.junit.jupiter.params.provider.CsvSource({
-        "Codertocat, read, reopen_issue",
-        "codertocat, none, reopen_issue",
-        "carol, read, create_comment"
+        "Codertocat, read, lifecycle/rotten, reopen_issue",
+        "codertocat, none, awaiting-author, reopen_issue",
+        "Codertocat, read, bug, create_comment",
+        "Codertocat, read, '', create_comment",
+        "carol, read, lifecycle/rotten, create_comment"
     })
-    void theAuthorMayReopenTheirOwnItem(String commenter, String role, String done)
-            throws Exception {
-        harness.processElement(comment(commenter, "User", "/reopen"), T0.toEpochMilli());
+    void theAuthorMayReopenTheirOwnItemOnlyWhereLifecycleClosedIt(
+            String commenter, String role, String label, String done) throws Exception {
+        GitHubEvent comment = comment(commenter, "User", "/reopen");
+        ArrayNode labels = ((ObjectNode) comment.payload().get("issue")).putArray("labels");
+        if (!label.isEmpty()) {
+            labels.addObject().put("name", label);
+        }
+        harness.processElement(comment, T0.toEpochMilli());
         ActionRecord read = harness.extractOutputValues().get(0);
         harness.processElement(permission(read, role, role), T0.toEpochMilli() + 1000);
 
@@ -246,7 +256,7 @@ class SlashCommandsTest {
             assertThat(last.params().path("body").asText())
                     .contains(
                             "`/reopen`: needs triage permission on this repository (or to be the"
-                                    + " author of this item); @carol has read");
+                                    + " author of this item");
         }
     }
 
