@@ -23,7 +23,7 @@ const fs = require("fs");
 const [specFile, outFile, version] = process.argv.slice(2);
 const spec = JSON.parse(fs.readFileSync(specFile, "utf8"));
 const pattern =
-  /GitHub App must have at least (read|write)-level access for the "([^"]+)" (repository|organization) permission/;
+  /GitHub App must have at least (read|write)-level access for the "([^"]+)" (?:(repository|organization) )?permission/;
 // The permission's key in the API (an installation's "permissions" object) where it is not the
 // title in snake case (GitHub's "Permissions required for GitHub Apps" names both).
 const KEYS = {
@@ -40,7 +40,9 @@ for (const [, hook] of Object.entries(spec["x-webhooks"])) {
   const event = op["x-github"] && op["x-github"].subcategory;
   const m = pattern.exec(op.summary || "");
   if (!event || !m) continue;
-  events[event] = { permission: keyOf(m[2], m[3]), permission_title: m[2], scope: m[3], level: m[1] };
+  // check_suite's summary names no scope ("the \"Checks\" permission"): a repository permission
+  const scope = m[3] || "repository";
+  events[event] = { permission: keyOf(m[2], scope), permission_title: m[2], scope, level: m[1] };
 }
 const sorted = {};
 for (const k of Object.keys(events).sort()) sorted[k] = events[k];
