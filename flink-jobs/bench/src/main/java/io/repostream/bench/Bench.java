@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -132,17 +131,30 @@ public final class Bench {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         long bytes = 0;
+        java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Exception> firstRefusal =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            Future<?> last = null;
             for (int i = 0; i <= events; i++) {
                 GitHubEvent event = i == events ? mix.marker() : mix.next();
                 byte[] value = Topics.EVENTS.valueCodec().encode(event);
                 bytes += value.length;
-                last =
-                        producer.send(
-                                new ProducerRecord<>(Topics.EVENTS.name(), event.key(), value));
+                producer.send(
+                        new ProducerRecord<>(Topics.EVENTS.name(), event.key(), value),
+                        (metadata, error) -> {
+                            if (error != null) {
+                                refused.incrementAndGet();
+                                firstRefusal.compareAndSet(null, error);
+                            }
+                        });
             }
-            last.get();
+            producer.flush();
+        }
+        // an event Kafka refused is never read: waiting for it would wait for ever
+        if (refused.get() > 0) {
+            throw new IllegalStateException(
+                    refused.get() + " of " + (events + 1) + " events were refused by Kafka, first: "
+                            + firstRefusal.get());
         }
         return bytes;
     }
