@@ -13,6 +13,7 @@ import io.repostream.flink.metrics.EventCountCombiner;
 import io.repostream.flink.metrics.MetricSignals;
 import io.repostream.flink.metrics.MetricWindowAccSerializer;
 import io.repostream.flink.metrics.MetricWindowAggregate;
+import io.repostream.flink.metrics.MetricWindows;
 import io.repostream.flink.metrics.OpenItemsGauge;
 import io.repostream.flink.metrics.SignalCounters;
 import io.repostream.flink.prediction.PredictionPipeline;
@@ -53,7 +54,6 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
 /**
  * The repostream Flink application. It takes its sources and sinks in the constructor, so tests
@@ -420,7 +420,7 @@ public final class RepostreamJob {
                                 .name("window-signals"),
                         openItems)
                 .keyBy(new MetricSignals.SeriesKey(), Types.STRING)
-                .window(TumblingEventTimeWindows.of(METRICS_WINDOW))
+                .window(MetricWindows.of(METRICS_WINDOW))
                 .aggregate(
                         new MetricWindowAggregate(),
                         new MetricWindowAggregate.ToMetric(),

@@ -184,6 +184,52 @@ class KafkaEndToEndTest {
         assertThat(breach).contains("\"produced_by\":\"sla-monitor@1\"");
     }
 
+    /**
+     * With the shipped event-time settings (30 s out-of-orderness), event time trails the wall
+     * clock by 30 s even when the sources are caught up, so a deadline settled by the watermark is
+     * written 30 s or more after it is due. A live job settles it on the wall clock: the breach
+     * action is written (its Kafka write time) well before the watermark could have passed.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aLiveJobWritesABreachOnTheWallClockNotWhenTheWatermarkPassesThirtySecondsLater()
+            throws Exception {
+        Sla fast =
+                Sla.builder()
+                        .targets(
+                                Map.of(
+                                        "P0",
+                                        new SlaTarget(Duration.ofSeconds(20), Duration.ofHours(1))))
+                        .warnFraction(0.0)
+                        .businessHoursOnly(false)
+                        .build();
+        send(
+                Topics.CONFIG,
+                REPO,
+                RepoPolicy.builder(REPO).actionBudgetPerHour(300).sla(fast).updatedAt(NOW).build());
+        job = startJob();
+        // the policy must have reached the rule before the opening: wait for the job to run
+        Thread.sleep(5_000);
+        Instant opened = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        send(Topics.EVENTS, REPO, Events.issue("opened", REPO, 200, List.of("P0"), opened));
+        Instant due = opened.plusSeconds(20);
+        Instant written = null;
+        try (KafkaConsumer<String, String> reader = actionsReader()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(80).toNanos();
+            while (written == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(500))) {
+                    if (r.value().contains("#200@") && r.value().contains("response-breach")) {
+                        written = Instant.ofEpochMilli(r.timestamp());
+                    }
+                }
+            }
+        }
+        assertThat(written).as("the breach of #200").isNotNull();
+        assertThat(Duration.between(due, written))
+                .as("due %s, written %s", due, written)
+                .isLessThan(Duration.ofSeconds(20));
+    }
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aJobStartedWithoutStateFollowsThePolicyPublishedBeforeItsGroupsCommittedOffset()

@@ -11,10 +11,10 @@ import java.util.Map;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.triggers.EventTimeTrigger;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.streaming.runtime.operators.windowing.WindowOperatorBuilder;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -54,11 +54,34 @@ class MetricWindowAggregateTest {
         }
     }
 
+    /**
+     * An action emitted from a processing-time timer (an SLA deadline settled on the wall clock)
+     * has no record timestamp, and the governors' signals about it carry none either: the window
+     * takes the sample's own time. Flink's event-time windows fail the job on such a record
+     * ("Record has Long.MIN_VALUE timestamp"), which restarted it from its last checkpoint.
+     */
+    @Test
+    void aSampleWithoutARecordTimestampIsCountedInTheWindowOfItsOwnTime() throws Exception {
+        try (var harness = harness()) {
+            harness.open();
+            harness.processElement(new StreamRecord<>(sample("actions_proposed", 1, 10)));
+            harness.processElement(
+                    new StreamRecord<>(sample("actions_proposed", 1, 20), Long.MIN_VALUE));
+            send(harness, sample("actions_proposed", 1, 30));
+
+            harness.processWatermark(T0.plus(Duration.ofMinutes(1)).toEpochMilli());
+
+            assertThat(harness.extractOutputValues())
+                    .extracting(m -> m.metric() + "=" + m.value() + "@" + m.windowStart())
+                    .containsExactly("actions_proposed=3.0@" + T0);
+        }
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, RepoMetrics, RepoMetrics>
             harness() throws Exception {
         OneInputStreamOperator<RepoMetrics, RepoMetrics> operator =
                 new WindowOperatorBuilder<RepoMetrics, String, TimeWindow>(
-                                TumblingEventTimeWindows.of(Duration.ofMinutes(1)),
+                                MetricWindows.of(Duration.ofMinutes(1)),
                                 EventTimeTrigger.create(),
                                 new ExecutionConfig(),
                                 JsonTypeInfo.of(RepoMetrics.class),
