@@ -14,8 +14,12 @@ import java.util.Optional;
 public final class CommandRegistry implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** A command with the {@code produced_by} of the rule that declares it. */
-    public record Declared(SlashCommand command, String producedBy) implements Serializable {}
+    /**
+     * A command with the {@code produced_by} of the rule that declares it and that rule's policy
+     * section, whose mode the command follows (off: not run; shadow: dry runs).
+     */
+    public record Declared(SlashCommand command, String producedBy, String section)
+            implements Serializable {}
 
     private final LinkedHashMap<String, Declared> byName = new LinkedHashMap<>();
 
@@ -25,7 +29,8 @@ public final class CommandRegistry implements Serializable {
         for (Rule<?> rule : rules) {
             for (SlashCommand c : rule.slashCommands()) {
                 Declared previous =
-                        registry.byName.put(c.name(), new Declared(c, rule.producedBy()));
+                        registry.byName.put(
+                                c.name(), new Declared(c, rule.producedBy(), rule.policySection()));
                 if (previous != null) {
                     throw new IllegalArgumentException(
                             c.written()

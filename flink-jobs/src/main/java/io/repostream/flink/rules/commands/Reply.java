@@ -39,6 +39,10 @@ final class Reply {
         lines.add("`" + command + "`: " + why + " (usage: `" + usage + "`)");
     }
 
+    void off(String command, String section) {
+        lines.add("`" + command + "`: off in this repository (policy section `" + section + ":`)");
+    }
+
     void notChecked(String command, String why) {
         lines.add(
                 "`" + command + "`: @" + author + "'s permission could not be read (" + why + ")");

@@ -11,6 +11,7 @@ import io.repostream.schemas.ActionType;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.RepoPolicy.Mode;
 import io.repostream.schemas.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +69,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
     private transient MapState<String, String> pending;
     private transient Counter refusedCommands;
     private transient Counter unknownCommands;
+    private transient Counter commandsOfRulesOff;
 
     public SlashCommandFunction(CommandRegistry commands) {
         this.commands = commands;
@@ -82,6 +84,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
         pending = getRuntimeContext().getMapState(descriptor);
         refusedCommands = getRuntimeContext().getMetricGroup().counter("refusedCommands");
         unknownCommands = getRuntimeContext().getMetricGroup().counter("unknownCommands");
+        commandsOfRulesOff = getRuntimeContext().getMetricGroup().counter("commandsOfRulesOff");
     }
 
     @Override
@@ -116,17 +119,23 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
         }
         List<SlashCommandParser.Parsed> known = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
+        Reply reply = new Reply(author);
         for (SlashCommandParser.Parsed c : parsed) {
             if (commands.find(c.name()).isPresent()) {
                 known.add(c);
             } else {
                 unknown.add(c.line());
+                reply.unknown(c.line());
             }
         }
         unknownCommands.inc(unknown.size());
-        Reply reply = new Reply(author);
-        unknown.forEach(reply::unknown);
-        if (known.isEmpty()) {
+        // the commands of rules that are off here are refused with the others once the
+        // permission is read; when no other command is left, at once and without a read
+        if (known.stream().allMatch(c -> offHere(c, policy))) {
+            for (SlashCommandParser.Parsed c : known) {
+                commandsOfRulesOff.inc();
+                reply.off(c.line(), commands.find(c.name()).orElseThrow().section());
+            }
             out.collect(reply(event, item, commentId, reply.text(commands), policy));
             return;
         }
@@ -180,6 +189,12 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             index++;
             CommandRegistry.Declared declared = commands.find(c.name()).orElseThrow();
             SlashCommand command = declared.command();
+            Mode mode = policy.mode(declared.section());
+            if (mode == Mode.OFF) {
+                commandsOfRulesOff.inc();
+                reply.off(c.line(), declared.section());
+                continue;
+            }
             boolean byAuthor =
                     command.authorMay(policy, p.itemLabels())
                             && !p.itemAuthor().isEmpty()
@@ -210,7 +225,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             }
             int n = 0;
             for (SlashCommand.Effect effect : effects) {
-                out.collect(
+                ActionRecord action =
                         effect(
                                 event,
                                 item,
@@ -220,12 +235,17 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                                 effect,
                                 index + "." + ++n,
                                 c,
-                                policy));
+                                policy);
+                out.collect(mode == Mode.SHADOW ? action.asDryRun() : action);
             }
         }
         if (!reply.isEmpty()) {
             out.collect(reply(event, item, p.commentId(), reply.text(commands), policy));
         }
+    }
+
+    private boolean offHere(SlashCommandParser.Parsed c, RepoPolicy policy) {
+        return policy.mode(commands.find(c.name()).orElseThrow().section()) == Mode.OFF;
     }
 
     private static ActionRecord permissionRead(

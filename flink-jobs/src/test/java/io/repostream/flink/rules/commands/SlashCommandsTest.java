@@ -13,7 +13,9 @@ import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.Lifecycle;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.RepoPolicy.Mode;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -43,8 +45,13 @@ class SlashCommandsTest {
     @BeforeEach
     void open() throws Exception {
         harness = RuleHarness.of(Rules.SLASH_COMMANDS);
+        // the rules whose commands are tested are on: triage (by default) and lifecycle
         harness.processBroadcastElement(
-                RepoPolicy.builder(REPO).commands(RepoPolicy.Commands.on()).build(), 0);
+                RepoPolicy.builder(REPO)
+                        .commands(RepoPolicy.Commands.on())
+                        .lifecycle(Lifecycle.defaults())
+                        .build(),
+                0);
     }
 
     @AfterEach
@@ -258,6 +265,70 @@ class SlashCommandsTest {
                             "`/reopen`: needs triage permission on this repository (or to be the"
                                     + " author of this item");
         }
+    }
+
+    /**
+     * A command belongs to its rule: where the rule's policy section is off, the command is not run
+     * (nor the commenter's permission read for it), and the reply says why; where the section is in
+     * shadow mode, the command's effects are dry runs like the rule's own actions.
+     */
+    @Test
+    void aCommandOfARuleWhoseSectionIsOffIsNotRunAndTheReplySaysWhy() throws Exception {
+        harness.processBroadcastElement(
+                RepoPolicy.builder(REPO)
+                        .commands(RepoPolicy.Commands.on())
+                        .triage(RepoPolicy.Triage.off())
+                        .build(),
+                0);
+
+        List<ActionRecord> actions = run("/label bug", "write", "write");
+
+        assertThat(actions)
+                .singleElement()
+                .satisfies(
+                        reply -> {
+                            assertThat(reply.type()).isEqualTo(ActionType.CREATE_COMMENT);
+                            assertThat(reply.params().path("body").asText())
+                                    .contains(
+                                            "`/label bug`: off in this repository (policy"
+                                                    + " section `triage:`)");
+                        });
+        assertThat(pendingEntries()).isZero();
+    }
+
+    @Test
+    void aCommandOfARuleTurnedOffWhileItsPermissionWasReadIsNotRun() throws Exception {
+        harness.processElement(comment("carol", "User", "/label bug"), T0.toEpochMilli());
+        ActionRecord read = harness.extractOutputValues().get(0);
+        harness.processBroadcastElement(
+                RepoPolicy.builder(REPO)
+                        .commands(RepoPolicy.Commands.on())
+                        .triage(RepoPolicy.Triage.off())
+                        .build(),
+                0);
+        harness.processElement(permission(read, "write", "write"), T0.toEpochMilli() + 1000);
+
+        assertThat(summary(harness.extractOutputValues()))
+                .containsExactly(
+                        "read_collaborator_permission slash-commands@1 {\"username\":\"carol\"}",
+                        "create_comment slash-commands@1 reply");
+    }
+
+    @Test
+    void aCommandOfARuleInShadowModeProposesDryRuns() throws Exception {
+        harness.processBroadcastElement(
+                RepoPolicy.builder(REPO)
+                        .commands(RepoPolicy.Commands.on())
+                        .triage(RepoPolicy.Triage.defaults().withMode(Mode.SHADOW))
+                        .build(),
+                0);
+
+        List<ActionRecord> actions = run("/label bug", "write", "write");
+
+        assertThat(actions)
+                .filteredOn(a -> a.type() == ActionType.ADD_LABELS)
+                .singleElement()
+                .satisfies(a -> assertThat(a.dryRun()).isTrue());
     }
 
     @Test
