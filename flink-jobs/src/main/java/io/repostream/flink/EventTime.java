@@ -20,10 +20,11 @@ public final class EventTime {
             Duration outOfOrderness, Duration idleness) {
         return WatermarkStrategy.<GitHubEvent>forGenerator(
                         ctx ->
-                                new CaughtUpWatermarks<>(
+                                new CaughtUpWatermarks<GitHubEvent>(
                                         outOfOrderness,
                                         idleness,
-                                        new CaughtUpWatermarks.WallClock()))
+                                        new CaughtUpWatermarks.WallClock(),
+                                        event -> event.receivedAt().toEpochMilli()))
                 .withTimestampAssigner((event, kafkaTime) -> event.occurredAt().toEpochMilli());
     }
 
@@ -36,10 +37,14 @@ public final class EventTime {
             Duration outOfOrderness, Duration idleness) {
         return WatermarkStrategy.<Object>forGenerator(
                         ctx ->
-                                new CaughtUpWatermarks<>(
+                                new CaughtUpWatermarks<Object>(
                                         outOfOrderness,
                                         idleness,
-                                        new CaughtUpWatermarks.WallClock()))
+                                        new CaughtUpWatermarks.WallClock(),
+                                        record ->
+                                                record instanceof GitHubEvent event
+                                                        ? event.receivedAt().toEpochMilli()
+                                                        : Long.MIN_VALUE))
                 .withTimestampAssigner(
                         (record, kafkaTime) ->
                                 record instanceof GitHubEvent event
