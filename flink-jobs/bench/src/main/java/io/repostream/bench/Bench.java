@@ -72,6 +72,15 @@ public final class Bench {
             JobConfig config =
                     JobConfig.defaults(broker.bootstrapServers())
                             .withTransactionalIdPrefix("bench-" + System.nanoTime());
+            // a diagnostic: BENCH_SOURCE_IDLENESS=PT1H keeps the watermark on event time for the
+            // whole run (a backlogged partition is never taken for a caught-up one)
+            String idleness = System.getenv("BENCH_SOURCE_IDLENESS");
+            if (idleness != null && !idleness.isBlank()) {
+                config =
+                        config.withEventTime(
+                                JobConfig.DEFAULT_MAX_OUT_OF_ORDERNESS, Duration.parse(idleness));
+                System.out.println("source idleness " + idleness);
+            }
             if (mode.equals("job")) {
                 // the job's own cost, not GitHub's pacing: with the installation governor's 1 s write
                 // slots, the marker's action would wait behind thousands of others for an hour
@@ -173,10 +182,21 @@ public final class Bench {
                             .map(p -> new TopicPartition(p.topic(), p.partition()))
                             .toList());
             consumer.seekToBeginning(consumer.assignment());
+            Map<String, Long> byRuleAndType = new java.util.TreeMap<>();
+            java.util.regex.Pattern rule =
+                    java.util.regex.Pattern.compile("\"produced_by\":\"([^\"]*)\"");
+            java.util.regex.Pattern type = java.util.regex.Pattern.compile("\"type\":\"([^\"]*)\"");
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     count++;
+                    java.util.regex.Matcher m = rule.matcher(r.value());
+                    java.util.regex.Matcher t = type.matcher(r.value());
+                    byRuleAndType.merge(
+                            (m.find() ? m.group(1) : "?") + " " + (t.find() ? t.group(1) : "?"),
+                            1L,
+                            Long::sum);
                     if ("bench-org/marker".equals(r.key())) {
+                        System.out.println("actions by rule and type: " + byRuleAndType);
                         return count;
                     }
                 }
