@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +33,8 @@ import java.util.stream.Collectors;
  * section it is in and the file (a typo must not silently fall back to a default); a duplicate key
  * too; durations as {@code 500ms}, {@code 5s}, {@code 10m}, {@code 24h}, {@code 3d} or ISO-8601; a
  * single string where a list goes is a list of one. A key left out binds as null, so the service
- * keeps its default. Errors name the setting, never its value when that could be a secret.
+ * keeps its default. Errors name the setting, never its value when that could be a secret (only a
+ * plain word or number is shown: {@link #got}).
  */
 public final class SettingsBinding {
     private static final ObjectMapper MAPPER =
@@ -90,7 +92,7 @@ public final class SettingsBinding {
         } catch (MismatchedInputException e) {
             String got =
                     e instanceof InvalidFormatException invalid
-                            ? ", got '" + invalid.getValue() + "'"
+                            ? ", " + got(String.valueOf(invalid.getValue()))
                             : "";
             throw new IllegalArgumentException(
                     where + ": '" + path(e.getPath()) + "' " + expected(e.getTargetType()) + got,
@@ -135,11 +137,23 @@ public final class SettingsBinding {
                     where
                             + ": '"
                             + key
-                            + "' must be a duration like 500ms, 5s, 10m, 24h or PT5S, got '"
-                            + text
-                            + "'");
+                            + "' must be a duration like 500ms, 5s, 10m, 24h or PT5S, "
+                            + got(text));
         }
     }
+
+    /**
+     * What was given instead, for an error: a plain word or number as it is ({@code got 'soon'});
+     * anything else could be a secret put under the wrong key, and only its length is told.
+     */
+    static String got(String value) {
+        if (value.length() <= 12 && SHOWABLE.matcher(value).matches()) {
+            return "got '" + value + "'";
+        }
+        return "got a value of " + value.length() + " characters (not shown: it could be a secret)";
+    }
+
+    private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z]+|[0-9.]+[A-Za-z]{0,2}");
 
     private static String expected(Class<?> type) {
         if (type == null) {

@@ -99,6 +99,29 @@ class SettingsBindingTest {
                                 + " PT5S, got '1x'");
     }
 
+    /**
+     * A secret put under the wrong key (a token where a port goes, a line indented one level off)
+     * must not appear in the error, which goes to logs and terminals; a plain word or number is
+     * shown, since it helps and cannot be a credential of ours.
+     */
+    @Test
+    void aValueThatCouldBeASecretIsNotShownInAnError() throws Exception {
+        String token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+        Path file = Files.writeString(dir.resolve("s.yaml"), "port: " + token + "\n");
+        Path duration =
+                Files.writeString(dir.resolve("t.yaml"), "kafka:\n  timeout: hunter2hunter2\n");
+
+        assertThatThrownBy(() -> SettingsBinding.read(file, Settings.class))
+                .hasMessageContaining("'port' must be a whole number, got a value of 40 characters")
+                .hasMessageNotContaining(token)
+                .hasMessageNotContaining("ghp_");
+        assertThatThrownBy(() -> SettingsBinding.read(duration, Settings.class))
+                .hasMessageContaining("'kafka.timeout' must be a duration")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> SettingsBinding.duration(token, "--timeout", "environment"))
+                .hasMessageNotContaining(token);
+    }
+
     @Test
     void aMissingFileIsNamed() {
         Path missing = dir.resolve("missing.yaml");
