@@ -375,9 +375,7 @@ public final class RepostreamJob {
                 proposedActions.map(GovernorInput::of, governorInput).name("proposed-actions");
         if (auditRecords != null) {
             DataStream<GovernorInput> feedback =
-                    auditRecords
-                            .map(GovernorInput::of, governorInput)
-                            .name("rate-limit-feedback");
+                    auditRecords.map(GovernorInput::of, governorInput).name("rate-limit-feedback");
             proposed = proposed.union(feedback);
         }
 

@@ -69,8 +69,19 @@ public final class Audits {
     /** An open pull request at {@code headSha}, as the merge handler reads it. */
     public static TargetState openPullRequest(String headSha) {
         return new TargetState(
-                "pull_request", "open", null, null, null, null, headSha, false, null, null, null,
-                null, null);
+                "pull_request",
+                "open",
+                null,
+                null,
+                null,
+                null,
+                headSha,
+                false,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /**

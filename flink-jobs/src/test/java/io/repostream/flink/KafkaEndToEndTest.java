@@ -49,8 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Events in on {@code github.events.v1} → the job on a MiniCluster with RocksDB and exactly-once
  * checkpoints → actions read {@code read_committed} from {@code github.actions.v1}, and what the
- * job cannot read to {@code github.events.dlq.v1}; audit records in on {@code github.audit.v1}
- * back to the rule that proposed the action.
+ * job cannot read to {@code github.events.dlq.v1}; audit records in on {@code github.audit.v1} back
+ * to the rule that proposed the action.
  */
 class KafkaEndToEndTest {
     private static final String REPO = "octo-org/widgets";
@@ -432,7 +432,9 @@ class KafkaEndToEndTest {
         assertThat(refused.params().path("summary").asText()).contains("GitHub answered 405");
     }
 
-    /** The committed action {@code actionId}, once it is on the topic; empty after {@code within}. */
+    /**
+     * The committed action {@code actionId}, once it is on the topic; empty after {@code within}.
+     */
     private Optional<ActionRecord> committedAction(String actionId, Duration within) {
         try {
             return Awaitility.await(actionId + " on the actions topic")

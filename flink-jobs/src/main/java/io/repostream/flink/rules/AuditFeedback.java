@@ -77,12 +77,14 @@ public final class AuditFeedback {
     public static final String UID = "audit-feedback";
 
     /**
-     * Marks the audit id of a rollback's audit record: the executor's {@code
-     * Ledger.ROLLBACK_MARK} (the job does not import the executor).
+     * Marks the audit id of a rollback's audit record: the executor's {@code Ledger.ROLLBACK_MARK}
+     * (the job does not import the executor).
      */
     public static final String ROLLBACK_MARK = "/rollback/";
 
-    /** Why an audit record reaches no rule: the {@code reason} label of {@code auditsWithoutRule}. */
+    /**
+     * Why an audit record reaches no rule: the {@code reason} label of {@code auditsWithoutRule}.
+     */
     public enum Unrouted {
         NO_RULE,
         NOT_LEARNED,
@@ -219,10 +221,10 @@ public final class AuditFeedback {
      * The internal event of {@code audit}: {@code event_id} {@code audit:<audit_id>}, {@code
      * occurred_at} and {@code received_at} the audit's {@code finished_at}, {@code action} the
      * outcome; the payload holds {@code audit} (below) and, when the action's target is an issue or
-     * a pull request, {@code issue.number} or {@code pull_request.number}, so item rules key it
-     * as their other events. {@code audit}: {@code audit_id}, {@code action_id}, {@code
-     * action_type}, {@code outcome}, {@code success}, {@code github_status} (absent when nothing was
-     * sent), {@code error}, {@code produced_by}, {@code target}, {@code typed_target} ({@code kind},
+     * a pull request, {@code issue.number} or {@code pull_request.number}, so item rules key it as
+     * their other events. {@code audit}: {@code audit_id}, {@code action_id}, {@code action_type},
+     * {@code outcome}, {@code success}, {@code github_status} (absent when nothing was sent),
+     * {@code error}, {@code produced_by}, {@code target}, {@code typed_target} ({@code kind},
      * {@code id}), {@code caused_by}, {@code reason} (the action's), and {@code before} / {@code
      * after} ({@code state}, {@code head_sha}, {@code merged}, {@code comment_id}) when read. The
      * action's {@code params} are not in an audit record: a rule that needs one reads it from its

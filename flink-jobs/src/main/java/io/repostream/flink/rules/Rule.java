@@ -293,8 +293,8 @@ public final class Rule<IN> {
         }
 
         /**
-         * The rule receives the audit records of its own actions of {@code types} (all the types
-         * it {@link #emits} when none is named) as events of type {@link AuditFeedback#TYPE}, keyed
+         * The rule receives the audit records of its own actions of {@code types} (all the types it
+         * {@link #emits} when none is named) as events of type {@link AuditFeedback#TYPE}, keyed
          * like its other events ({@link AuditFeedback}); declare the {@code /audit/...} fields it
          * reads with {@link #fields}. Call after {@link #emits}.
          */

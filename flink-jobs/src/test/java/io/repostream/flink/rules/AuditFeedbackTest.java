@@ -230,8 +230,7 @@ class AuditFeedbackTest {
         // the whole event, before the projection, has them
         var whole = AuditFeedback.event(audit).payload();
         assertThat(whole.path("audit").path("before").path("head_sha").asText()).isEqualTo(SHA);
-        assertThat(whole.path("audit").path("caused_by").get(0).asText())
-                .isEqualTo("check_run-3");
+        assertThat(whole.path("audit").path("caused_by").get(0).asText()).isEqualTo("check_run-3");
         assertThat(whole.path("pull_request").path("number").asLong()).isEqualTo(2);
     }
 
@@ -241,7 +240,10 @@ class AuditFeedbackTest {
                     .function(TriageLabelFunction::new)
                     .fields("/issue/number", "/pull_request/number", "/audit/outcome")
                     .policySection("triage")
-                    .emits(ActionPriority.ROUTINE, ActionType.ADD_LABELS, ActionType.CREATE_CHECK_RUN)
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.ADD_LABELS,
+                            ActionType.CREATE_CHECK_RUN)
                     .learnsFromItsAudits()
                     .build();
 
@@ -262,8 +264,7 @@ class AuditFeedbackTest {
 
             var reached = reached(harness, ITEM_RULE);
             assertThat(reached).hasSize(1);
-            assertThat(ITEM_RULE.input().key().getKey(reached.get(0)))
-                    .isEqualTo(REPO + "#12");
+            assertThat(ITEM_RULE.input().key().getKey(reached.get(0))).isEqualTo(REPO + "#12");
             assertThat(router.unrouted(Unrouted.UNKEYABLE)).isEqualTo(1);
         }
     }

@@ -428,8 +428,7 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
         params.put("status", "completed");
         // action_required, not neutral: GitHub counts neutral as passing for a required check
         boolean refused = pr.headSha.equals(pr.mergeRefusedSha);
-        params.put(
-                "conclusion", verdict.eligible() && !refused ? "success" : "action_required");
+        params.put("conclusion", verdict.eligible() && !refused ? "success" : "action_required");
         params.put(
                 "title",
                 refused && verdict.eligible()
@@ -519,8 +518,8 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
      * What the audit record of one of the rule's merges says ({@link AuditFeedback}). A merge
      * applied needs nothing (the pull request's {@code closed} event forgets it), nor does a
      * duplicate or a dry run. A refusal is learned once per head: the check run says why, no merge
-     * is asked again at that head, and when the head moved the merge pinned to it is forgotten.
-     * An audit about another head than the pull request's, or about a merge the rule is not waiting
+     * is asked again at that head, and when the head moved the merge pinned to it is forgotten. An
+     * audit about another head than the pull request's, or about a merge the rule is not waiting
      * for (an older audit, read again from the topic; a pull request it no longer tracks), is
      * counted and ignored.
      */
@@ -609,7 +608,11 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
                         pr.number,
                         ActionType.CREATE_CHECK_RUN,
                         params,
-                        item + ": " + refusal.title().toLowerCase(Locale.ROOT) + " at " + pr.headSha,
+                        item
+                                + ": "
+                                + refusal.title().toLowerCase(Locale.ROOT)
+                                + " at "
+                                + pr.headSha,
                         List.of(
                                 "audit "
                                         + audit.path("audit_id").asText("")

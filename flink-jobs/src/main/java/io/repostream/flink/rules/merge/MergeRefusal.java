@@ -8,12 +8,15 @@ import java.util.Locale;
  * AuditFeedback}): the executor's {@code MergePullRequestHandler} audits GitHub's refusals as
  * {@code failed} with the status and a plain reason ({@code head_moved}, {@code not_mergeable},
  * {@code invalid}); a head it found moved before sending is {@code failed} without a status ("head
- * of ... moved from ... to ..."); the governors' drops and the executor's skips never reached GitHub.
+ * of ... moved from ... to ..."); the governors' drops and the executor's skips never reached
+ * GitHub.
  */
 enum MergeRefusal {
     /** 409, or the executor saw the head move before sending: not the commit the rule judged. */
     HEAD_MOVED("Merge refused: the head moved"),
-    /** 405: a conflict, a merge method or branch rule the base refuses, already merged or closed. */
+    /**
+     * 405: a conflict, a merge method or branch rule the base refuses, already merged or closed.
+     */
     NOT_MERGEABLE("Merge refused: not mergeable"),
     /** 422: GitHub refused the request as invalid. */
     INVALID("Merge refused: invalid request"),
@@ -40,7 +43,8 @@ enum MergeRefusal {
 
     /**
      * The refusal an audit ({@code /audit} of an audit event) reports, or null when the merge
-     * happened or nothing is known yet ({@code applied}, {@code skipped_duplicate}, {@code dry_run}).
+     * happened or nothing is known yet ({@code applied}, {@code skipped_duplicate}, {@code
+     * dry_run}).
      */
     static MergeRefusal of(JsonNode audit) {
         return switch (audit.path("outcome").asText("")) {

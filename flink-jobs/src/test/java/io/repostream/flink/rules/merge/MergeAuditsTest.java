@@ -118,10 +118,7 @@ class MergeAuditsTest {
     }
 
     record Row(
-            String name,
-            Function<ActionRecord, AuditRecord> audit,
-            String title,
-            String reason) {
+            String name, Function<ActionRecord, AuditRecord> audit, String title, String reason) {
         @Override
         public String toString() {
             return name;
@@ -206,8 +203,7 @@ class MergeAuditsTest {
 
     @ParameterizedTest
     @MethodSource("refusals")
-    void aRefusedMergeIsSaidOnceOnTheCheckRunAndNotAskedAgainAtThatHead(Row row)
-            throws Exception {
+    void aRefusedMergeIsSaidOnceOnTheCheckRunAndNotAskedAgainAtThatHead(Row row) throws Exception {
         policy(Mode.ON);
         ActionRecord merge = readyAndMerged();
         AuditRecord audit = row.audit().apply(merge);
@@ -274,10 +270,7 @@ class MergeAuditsTest {
     }
 
     static Stream<Arguments> nothingToLearn() {
-        return Stream.of(
-                        AuditOutcome.APPLIED,
-                        AuditOutcome.SKIPPED_DUPLICATE,
-                        AuditOutcome.DRY_RUN)
+        return Stream.of(AuditOutcome.APPLIED, AuditOutcome.SKIPPED_DUPLICATE, AuditOutcome.DRY_RUN)
                 .map(Arguments::of);
     }
 
