@@ -18,6 +18,7 @@ import io.repostream.flink.metrics.OpenItemsGauge;
 import io.repostream.flink.metrics.SignalCounters;
 import io.repostream.flink.prediction.PredictionPipeline;
 import io.repostream.flink.prediction.PredictionStreams;
+import io.repostream.flink.rules.AuditFeedback;
 import io.repostream.flink.rules.Policies;
 import io.repostream.flink.rules.Rule;
 import io.repostream.flink.rules.RuleFields;
@@ -114,7 +115,8 @@ public final class RepostreamJob {
      *
      * @param events GitHub events; from Kafka also dead letters for records that could not be read
      *     ({@link KafkaConnectors#eventSource}), which go to {@link #withDeadLetters}
-     * @param audits audit records, whose rate-limit headers the governor learns from; may be null
+     * @param audits audit records, whose rate-limit headers the governor learns from and which the
+     *     rules that learn from their own actions read ({@link AuditFeedback}); may be null
      * @param metrics windowed analytics; may be null to leave them out
      */
     public RepostreamJob(
@@ -310,7 +312,21 @@ public final class RepostreamJob {
                         .uid("repo-policies-source");
         BroadcastStream<RepoPolicy> repoPolicies = policyStream.broadcast(Policies.DESCRIPTOR);
 
-        RuleGraph rules = new RuleGraph(githubEvents, repoPolicies);
+        // the one audit stream: the governors learn GitHub's rate limits from it, and the rules
+        // that learn from their own actions' audits get theirs (AuditFeedback)
+        DataStream<AuditRecord> auditRecords = null;
+        AuditFeedback feedback = null;
+        if (audits != null) {
+            auditRecords =
+                    env.fromSource(
+                                    audits,
+                                    EventTime.audits(),
+                                    "github-audit",
+                                    JsonTypeInfo.of(AuditRecord.class))
+                            .uid("github-audit-source");
+            feedback = AuditFeedback.route(auditRecords, Rules.REGISTERED);
+        }
+        RuleGraph rules = new RuleGraph(githubEvents, repoPolicies, feedback);
         for (Rule<?> rule : Rules.REGISTERED) {
             rules.add(rule);
         }
@@ -320,7 +336,7 @@ public final class RepostreamJob {
             proposed = proposed.union(predict(env, sourceEvents, policyStream));
         }
 
-        Governed governed = govern(env, proposed, repoPolicies);
+        Governed governed = govern(proposed, auditRecords, repoPolicies);
         governed.actions().sinkTo(actions).uid("github-actions-sink").name("github-actions");
         if (dropAudits != null) {
             governed.perRepo()
@@ -351,22 +367,15 @@ public final class RepostreamJob {
      * audit records feed the rate limits GitHub reported back.
      */
     private Governed govern(
-            StreamExecutionEnvironment env,
             DataStream<ActionRecord> proposedActions,
+            DataStream<AuditRecord> auditRecords,
             BroadcastStream<RepoPolicy> repoPolicies) {
         TypeInformation<GovernorInput> governorInput = GovernorInputSerializer.TYPE;
         DataStream<GovernorInput> proposed =
                 proposedActions.map(GovernorInput::of, governorInput).name("proposed-actions");
-        if (audits != null) {
+        if (auditRecords != null) {
             DataStream<GovernorInput> feedback =
-                    env.fromSource(
-                                    audits,
-                                    EventTime.audits(),
-                                    "github-audit",
-                                    JsonTypeInfo.of(AuditRecord.class))
-                            .uid("github-audit-source")
-                            .map(GovernorInput::of, governorInput)
-                            .name("rate-limit-feedback");
+                    auditRecords.map(GovernorInput::of, governorInput).name("rate-limit-feedback");
             proposed = proposed.union(feedback);
         }
 

@@ -3,11 +3,14 @@ package io.repostream.flink;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.repostream.flink.rules.merge.PullRequestScenario;
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.MergeQueue;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Sla;
 import io.repostream.schemas.RepoPolicy.SlaTarget;
@@ -23,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -35,6 +39,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,10 +49,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Events in on {@code github.events.v1} → the job on a MiniCluster with RocksDB and exactly-once
  * checkpoints → actions read {@code read_committed} from {@code github.actions.v1}, and what the
- * job cannot read to {@code github.events.dlq.v1}.
+ * job cannot read to {@code github.events.dlq.v1}; audit records in on {@code github.audit.v1} back
+ * to the rule that proposed the action.
  */
 class KafkaEndToEndTest {
     private static final String REPO = "octo-org/widgets";
+
+    /** The head of the pull requests of {@link PullRequestScenario}. */
+    private static final String SHA = PullRequestScenario.SHA_1;
 
     /**
      * Events happen now: the job's event time follows the wall clock once its sources are quiet,
@@ -357,6 +366,94 @@ class KafkaEndToEndTest {
         assertThat(dropped.outcome()).isEqualTo(AuditOutcome.DROPPED);
         assertThat(dropped.producedBy()).isEqualTo("triage-label@1");
         assertThat(dropped.error()).startsWith("repo_budget_zero: ");
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void anAuditOfARefusedMergeOnTheAuditTopicReachesTheRuleThatAskedForIt() throws Exception {
+        send(
+                Topics.CONFIG,
+                REPO,
+                RepoPolicy.builder(REPO)
+                        .mergeQueue(
+                                new MergeQueue(
+                                        RepoPolicy.Mode.ON,
+                                        List.of(
+                                                MergeQueue.Branch.builder("main")
+                                                        .requiredChecks("build")
+                                                        .build())))
+                        .enabledActions(
+                                Set.of(ActionType.CREATE_CHECK_RUN, ActionType.MERGE_PULL_REQUEST))
+                        .updatedAt(NOW)
+                        .build());
+        job = startJob();
+
+        // the policy and the events travel on different topics: open ready pull requests until
+        // one is merged under the policy. The green check and the approval come first, so the
+        // pull request is eligible at its first snapshot: one check run and the merge, not four
+        // writes in the installation's write slots
+        ActionRecord merge = null;
+        for (int n = 2; n < 12 && merge == null; n++) {
+            PullRequestScenario pr = new PullRequestScenario();
+            pr.number = n;
+            pr.clock = NOW.plusSeconds(n * 10L);
+            for (GitHubEvent e :
+                    List.of(
+                            pr.checkRun("build", "success", null),
+                            pr.review("alice", "approved", n),
+                            pr.pullRequest("opened"))) {
+                send(Topics.EVENTS, REPO, e);
+            }
+            String id = "merge-eligibility@1:" + REPO + "#" + n + ":" + SHA + ":merge";
+            merge = committedAction(id, Duration.ofSeconds(40)).orElse(null);
+        }
+        assertThat(merge).as("a merge asked for under the policy").isNotNull();
+        String refusedId = merge.actionId().replace(":merge", ":merge-refused");
+        assertThat(CommittedRecords.readToEnd(broker, Topics.ACTIONS, Duration.ofSeconds(30)))
+                .as("no refusal is said before GitHub refuses")
+                .noneMatch(r -> r.value().actionId().equals(refusedId));
+
+        // the executor's audit: GitHub answered 405
+        send(
+                Topics.AUDIT,
+                REPO,
+                Audits.of(
+                        merge,
+                        AuditOutcome.FAILED,
+                        Audits.openPullRequest(SHA),
+                        405,
+                        Audits.mergeRefused(merge, 405),
+                        Instant.now()));
+
+        ActionRecord refused =
+                committedAction(refusedId, Duration.ofSeconds(60))
+                        .orElseThrow(() -> new AssertionError("no " + refusedId + " in 60 s"));
+        assertThat(refused.type()).isEqualTo(ActionType.CREATE_CHECK_RUN);
+        assertThat(refused.params().path("title").asText())
+                .isEqualTo("Merge refused: not mergeable");
+        assertThat(refused.params().path("summary").asText()).contains("GitHub answered 405");
+    }
+
+    /**
+     * The committed action {@code actionId}, once it is on the topic; empty after {@code within}.
+     */
+    private Optional<ActionRecord> committedAction(String actionId, Duration within) {
+        try {
+            return Awaitility.await(actionId + " on the actions topic")
+                    .atMost(within)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(
+                            () ->
+                                    CommittedRecords.readToEnd(
+                                                    broker, Topics.ACTIONS, Duration.ofSeconds(30))
+                                            .stream()
+                                            .map(ConsumerRecord::value)
+                                            .filter(a -> a.actionId().equals(actionId))
+                                            .findFirst(),
+                            Optional::isPresent);
+        } catch (ConditionTimeoutException notThere) {
+            return Optional.empty();
+        }
     }
 
     /**

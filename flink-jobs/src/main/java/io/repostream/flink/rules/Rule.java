@@ -41,6 +41,7 @@ public final class Rule<IN> {
     private final String policySection;
     private final List<SlashCommand> commands;
     private final Map<ActionType, ActionPriority> actions;
+    private final Set<ActionType> learnsFrom;
 
     private Rule(Builder<IN> b) {
         this.uid = Objects.requireNonNull(b.uid, "uid");
@@ -59,6 +60,26 @@ public final class Rule<IN> {
         this.policySection = Objects.requireNonNull(b.policySection, "policy section");
         this.commands = List.copyOf(b.commands.values());
         this.actions = Map.copyOf(b.actions);
+        this.learnsFrom = Set.copyOf(b.learnsFrom);
+        if (!learnsFrom.isEmpty() && !(input instanceof RuleInput.Events)) {
+            throw new IllegalArgumentException(
+                    "rule "
+                            + uid
+                            + ": only a rule over GitHub events learns from its audits (its audit"
+                            + " records reach it as events of type "
+                            + AuditFeedback.TYPE
+                            + ")");
+        }
+        for (ActionType type : learnsFrom) {
+            if (!actions.containsKey(type)) {
+                throw new IllegalArgumentException(
+                        "rule "
+                                + uid
+                                + " learns from the audits of "
+                                + type.wireName()
+                                + ", an action type it does not emit");
+            }
+        }
         for (String field : fields) {
             if (!field.startsWith("/")) {
                 throw new IllegalArgumentException(
@@ -176,6 +197,20 @@ public final class Rule<IN> {
         return actions.get(type);
     }
 
+    /**
+     * The action types whose audit records (from {@code github.audit.v1}) the rule receives as
+     * events of type {@link AuditFeedback#TYPE}, unioned into its keyed input; empty for a rule
+     * that does not learn from its audits ({@link Builder#learnsFromItsAudits}).
+     */
+    public Set<ActionType> learnsFrom() {
+        return learnsFrom;
+    }
+
+    /** Whether the rule receives the audit records of its own actions. */
+    public boolean learnsFromItsAudits() {
+        return !learnsFrom.isEmpty();
+    }
+
     @Override
     public String toString() {
         return "rule " + uid + " (" + producedBy + ")";
@@ -194,6 +229,7 @@ public final class Rule<IN> {
         private String policySection;
         private final Map<String, SlashCommand> commands = new LinkedHashMap<>();
         private final Map<ActionType, ActionPriority> actions = new LinkedHashMap<>();
+        private final Set<ActionType> learnsFrom = new LinkedHashSet<>();
 
         private Builder(String uid, String producedBy, RuleInput<IN> input) {
             this.uid = uid;
@@ -252,6 +288,21 @@ public final class Rule<IN> {
         public Builder<IN> emits(ActionPriority priority, ActionType... types) {
             for (ActionType type : types) {
                 actions.put(type, priority);
+            }
+            return this;
+        }
+
+        /**
+         * The rule receives the audit records of its own actions of {@code types} (all the types it
+         * {@link #emits} when none is named) as events of type {@link AuditFeedback#TYPE}, keyed
+         * like its other events ({@link AuditFeedback}); declare the {@code /audit/...} fields it
+         * reads with {@link #fields}. Call after {@link #emits}.
+         */
+        public Builder<IN> learnsFromItsAudits(ActionType... types) {
+            learnsFrom.addAll(types.length == 0 ? actions.keySet() : List.of(types));
+            if (learnsFrom.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "rule " + uid + " learns from its audits but emits no action yet");
             }
             return this;
         }

@@ -22,6 +22,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class RuleGraph {
     private final DataStream<GitHubEvent> events;
     private final BroadcastStream<RepoPolicy> policies;
+    private final AuditFeedback audits;
+    private final Map<String, DataStream<GitHubEvent>> filtered = new HashMap<>();
     private final Map<String, KeyedStream<GitHubEvent, String>> eventInputs = new HashMap<>();
     private final Map<String, SingleOutputStreamOperator<ActionRecord>> built = new HashMap<>();
     private DataStream<ActionRecord> actions;
@@ -32,8 +34,23 @@ public final class RuleGraph {
      * @param policies the repo policies, broadcast
      */
     public RuleGraph(DataStream<GitHubEvent> events, BroadcastStream<RepoPolicy> policies) {
+        this(events, policies, null);
+    }
+
+    /**
+     * @param events the events after the job's payload projection ({@code RuleFields})
+     * @param policies the repo policies, broadcast
+     * @param audits the audit records routed to the rules that learn from them ({@link
+     *     AuditFeedback#route}); null when the job reads no audits, and then such a rule gets its
+     *     events alone
+     */
+    public RuleGraph(
+            DataStream<GitHubEvent> events,
+            BroadcastStream<RepoPolicy> policies,
+            AuditFeedback audits) {
         this.events = events;
         this.policies = policies;
+        this.audits = audits;
     }
 
     /** Adds {@code rule}; a rule it consumes the output of must have been added before. */
@@ -59,13 +76,17 @@ public final class RuleGraph {
     @SuppressWarnings("unchecked")
     private <IN> KeyedStream<IN, String> input(Rule<IN> rule) {
         if (rule.input() instanceof RuleInput.Events e) {
+            DataStream<GitHubEvent> kept =
+                    filtered.computeIfAbsent(
+                            e.name(), name -> events.filter(e.filter()).name(name));
+            if (audits != null && rule.learnsFromItsAudits()) {
+                // its own keyed input: the shared filter's events and the rule's audit events
+                return (KeyedStream<IN, String>)
+                        kept.union(audits.of(rule)).keyBy(e.key(), Types.STRING);
+            }
             return (KeyedStream<IN, String>)
                     eventInputs.computeIfAbsent(
-                            e.name(),
-                            name ->
-                                    events.filter(e.filter())
-                                            .name(name)
-                                            .keyBy(e.key(), Types.STRING));
+                            e.name(), name -> kept.keyBy(e.key(), Types.STRING));
         }
         return consumed(rule, (RuleInput.Consumes<IN>) rule.input());
     }

@@ -245,13 +245,22 @@ public final class Rules {
                             "/workflow_run/name",
                             "/workflow_run/head_sha",
                             "/workflow_run/status",
-                            "/workflow_run/conclusion")
+                            "/workflow_run/conclusion",
+                            // the audit records of its merges (AuditFeedback)
+                            "/audit/audit_id",
+                            "/audit/action_id",
+                            "/audit/action_type",
+                            "/audit/outcome",
+                            "/audit/github_status",
+                            "/audit/error",
+                            "/audit/target")
                     .output(MergeEligibilityFunction.ELIGIBILITY)
                     .policySection("merge_queue")
                     .emits(
                             ActionPriority.ROUTINE,
                             ActionType.CREATE_CHECK_RUN,
                             ActionType.MERGE_PULL_REQUEST)
+                    .learnsFromItsAudits(ActionType.MERGE_PULL_REQUEST)
                     .build();
 
     /** Every rule the job runs, in build order. */

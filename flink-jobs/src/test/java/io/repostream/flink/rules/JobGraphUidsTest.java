@@ -62,7 +62,10 @@ class JobGraphUidsTest {
                     // the merge rules (issue 16): new
                     "merge-eligibility",
                     // the lifecycle rule: new, it follows items from their next event
-                    "lifecycle");
+                    "lifecycle",
+                    // routes audit records to the rules that learn from them (issue 16):
+                    // stateless, nothing to restore; the audit source keeps its uid and offsets
+                    AuditFeedback.UID);
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {

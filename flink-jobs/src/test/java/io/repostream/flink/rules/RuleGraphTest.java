@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.repostream.flink.rules.ci.CiFailure;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
+import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -20,6 +22,23 @@ class RuleGraphTest {
             StreamExecutionEnvironment.getExecutionEnvironment();
 
     private RuleGraph rules() {
+        return rules(null);
+    }
+
+    private AuditFeedback audits(List<Rule<?>> rules) {
+        var audits =
+                env.fromSource(
+                                new DataGeneratorSource<>(
+                                        i -> (AuditRecord) null,
+                                        1,
+                                        JsonTypeInfo.of(AuditRecord.class)),
+                                WatermarkStrategy.noWatermarks(),
+                                "audits")
+                        .uid("github-audit-source");
+        return AuditFeedback.route(audits, rules);
+    }
+
+    private RuleGraph rules(AuditFeedback feedback) {
         var events =
                 env.fromSource(
                         new DataGeneratorSource<>(
@@ -35,7 +54,35 @@ class RuleGraphTest {
                                 WatermarkStrategy.noWatermarks(),
                                 "policies")
                         .broadcast(Policies.DESCRIPTOR);
-        return new RuleGraph(events, policies);
+        return new RuleGraph(events, policies, feedback);
+    }
+
+    @Test
+    void aRuleThatLearnsFromItsAuditsReadsThemFromTheOneRouterBesideItsEvents() {
+        List<Rule<?>> registered = List.of(Rules.TRIAGE, Rules.SLA, Rules.MERGE_ELIGIBILITY);
+        RuleGraph rules = rules(audits(registered));
+        registered.forEach(rules::add);
+        rules.actions().print();
+        StreamGraph graph = env.getStreamGraph();
+
+        StreamNode router = node(graph, AuditFeedback.UID);
+        StreamNode merge = node(graph, "merge-eligibility");
+        assertThat(merge.getInEdges())
+                .anySatisfy(
+                        edge -> {
+                            assertThat(edge.getSourceId()).isEqualTo(router.getId());
+                            assertThat(edge.getOutputTag().getId())
+                                    .isEqualTo("audits-of-merge-eligibility");
+                        });
+        // the rules that do not learn read their events alone
+        for (String uid : List.of("triage-label", "sla-monitor")) {
+            assertThat(node(graph, uid).getInEdges())
+                    .noneSatisfy(edge -> assertThat(edge.getSourceId()).isEqualTo(router.getId()));
+        }
+        // one audit source, one router
+        assertThat(graph.getStreamNodes())
+                .filteredOn(n -> "github-audit-source".equals(n.getTransformationUID()))
+                .hasSize(1);
     }
 
     @Test

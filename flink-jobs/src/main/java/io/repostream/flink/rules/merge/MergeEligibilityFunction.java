@@ -3,6 +3,7 @@ package io.repostream.flink.rules.merge;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.repostream.flink.rules.AuditFeedback;
 import io.repostream.flink.rules.GitHubPayloads;
 import io.repostream.flink.rules.PolicyAwareFunction;
 import io.repostream.flink.rules.merge.CheckReports.Report;
@@ -17,9 +18,11 @@ import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -42,6 +45,12 @@ import org.apache.flink.util.OutputTag;
  * of each check (check runs, check suites, commit statuses, workflow runs). A new head commit
  * starts the checks over; reviews stay, as on GitHub. Every verdict change also leaves on the side
  * output {@link #ELIGIBILITY} for the queue-state topic.
+ *
+ * <p>The rule learns from the audit records of its own merges ({@code learnsFromItsAudits}, events
+ * of type {@code audit}): a merge GitHub refused (409 the head moved, 405 not mergeable, 422
+ * invalid) or the job never sent is said once on the check run, with the reason, and is not asked
+ * again at that head; when the head moved, the merge pinned to it is forgotten. A new head starts
+ * over.
  *
  * <p>A pull request is reported on while it carries its branch's label (and once more when the
  * label goes away): each report is a write on GitHub, paid from the installation's budget, and a
@@ -71,6 +80,8 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
     private transient Counter reports;
     private transient Counter mergesRequested;
     private transient Counter becameEligible;
+    private transient Map<MergeRefusal, Counter> refusalsLearned;
+    private transient Counter auditsIgnored;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -91,11 +102,22 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
         reports = metrics.counter("mergeEligibilityReports");
         mergesRequested = metrics.counter("mergesRequested");
         becameEligible = metrics.counter("pullRequestsBecameEligible");
+        refusalsLearned = new EnumMap<>(MergeRefusal.class);
+        for (MergeRefusal refusal : MergeRefusal.values()) {
+            refusalsLearned.put(
+                    refusal,
+                    metrics.addGroup("reason", refusal.label()).counter("mergeRefusalsLearned"));
+        }
+        auditsIgnored = metrics.counter("mergeAuditsIgnored");
     }
 
     @Override
     public void processElement(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
+        if (AuditFeedback.isAudit(event)) {
+            onMergeAudit(event, ctx, out);
+            return;
+        }
         long at = event.occurredAt().toEpochMilli();
         JsonNode p = event.payload();
         switch (event.type()) {
@@ -279,6 +301,9 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
             pr = new PullRequestState();
             pr.number = number;
         }
+        if (event.installationId() != null) {
+            pr.installationId = event.installationId();
+        }
         long at = event.occurredAt().toEpochMilli();
         if (pull.isObject() && at >= pr.snapshotAt) {
             if ("closed".equals(pull.path("state").asText())) {
@@ -315,6 +340,9 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
             unindex(pr.headSha, pr.number);
         }
         pr.headSha = head;
+        // a new head, a new try: what GitHub said of the old one's merge is behind it
+        pr.mergeRefusedSha = null;
+        pr.mergeRefusal = null;
         Set<Long> numbers = numbers(heads.get(head));
         numbers.add(pr.number);
         heads.put(head, join(numbers));
@@ -383,7 +411,9 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
         pr.verdictKey = key;
         pr.eligible = verdict.eligible();
         pr.labelled = labelled;
-        if (verdict.eligible() && !pr.headSha.equals(pr.mergeRequestedSha)) {
+        if (verdict.eligible()
+                && !pr.headSha.equals(pr.mergeRequestedSha)
+                && !pr.headSha.equals(pr.mergeRefusedSha)) {
             pr.mergeRequestedSha = pr.headSha;
             mergesRequested.inc();
             out.collect(merge(event, pr, branch, policy));
@@ -397,9 +427,21 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
         params.put("name", CHECK_NAME);
         params.put("status", "completed");
         // action_required, not neutral: GitHub counts neutral as passing for a required check
-        params.put("conclusion", verdict.eligible() ? "success" : "action_required");
-        params.put("title", title(verdict));
-        params.put("summary", verdict.summary());
+        boolean refused = pr.headSha.equals(pr.mergeRefusedSha);
+        params.put("conclusion", verdict.eligible() && !refused ? "success" : "action_required");
+        params.put(
+                "title",
+                refused && verdict.eligible()
+                        ? "Eligible, not merged (" + pr.mergeRefusal + ")"
+                        : title(verdict));
+        params.put(
+                "summary",
+                verdict.summary()
+                        + (refused
+                                ? "\n\nGitHub did not merge this commit ("
+                                        + pr.mergeRefusal
+                                        + "); a merge is asked again at the next head commit."
+                                : ""));
         params.put("pull_number", pr.number);
         String item = event.repo() + "#" + pr.number;
         return new ActionRecord(
@@ -470,6 +512,123 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
                 null,
                 null,
                 policy.dryRun());
+    }
+
+    /**
+     * What the audit record of one of the rule's merges says ({@link AuditFeedback}). A merge
+     * applied needs nothing (the pull request's {@code closed} event forgets it), nor does a
+     * duplicate or a dry run. A refusal is learned once per head: the check run says why, no merge
+     * is asked again at that head, and when the head moved the merge pinned to it is forgotten. An
+     * audit about another head than the pull request's, or about a merge the rule is not waiting
+     * for (an older audit, read again from the topic; a pull request it no longer tracks), is
+     * counted and ignored.
+     */
+    private void onMergeAudit(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        JsonNode audit = event.payload().path(AuditFeedback.FIELD);
+        MergeRefusal refusal = MergeRefusal.of(audit);
+        if (refusal == null
+                || !ActionType.MERGE_PULL_REQUEST
+                        .wireName()
+                        .equals(audit.path("action_type").asText())) {
+            return;
+        }
+        long number = audit.path("target").asLong(0);
+        String sha = mergedHead(audit.path("action_id").asText(""));
+        PullRequestState pr =
+                number > 0 ? MergeStateCodec.read(pulls.get(number), PullRequestState.class) : null;
+        if (pr == null
+                || sha == null
+                || !sha.equals(pr.headSha)
+                || sha.equals(pr.mergeRefusedSha)
+                || !sha.equals(pr.mergeRequestedSha)) {
+            auditsIgnored.inc();
+            return;
+        }
+        pr.mergeRefusedSha = sha;
+        pr.mergeRefusal = refusal.label();
+        if (refusal == MergeRefusal.HEAD_MOVED) {
+            pr.mergeRequestedSha = null;
+        }
+        refusalsLearned.get(refusal).inc();
+        out.collect(refusalReport(event, pr, refusal, audit, policy(ctx, event.repo())));
+        pulls.put(number, MergeStateCodec.write(pr));
+    }
+
+    /** The head SHA in the id of one of the rule's merges ({@code ...:<sha>:merge}), or null. */
+    static String mergedHead(String actionId) {
+        if (!actionId.startsWith(RULE + ":") || !actionId.endsWith(":merge")) {
+            return null;
+        }
+        String rest = actionId.substring(0, actionId.length() - ":merge".length());
+        return sha(rest.substring(rest.lastIndexOf(':') + 1));
+    }
+
+    private static ActionRecord refusalReport(
+            GitHubEvent event,
+            PullRequestState pr,
+            MergeRefusal refusal,
+            JsonNode audit,
+            RepoPolicy policy) {
+        String item = event.repo() + "#" + pr.number;
+        String error = audit.path("error").asText("");
+        String next =
+                refusal == MergeRefusal.HEAD_MOVED
+                        ? "The head of "
+                                + item
+                                + " is no longer this commit: the merge asked for it is"
+                                + " forgotten, and the new head is judged when GitHub reports it."
+                        : "repostream does not ask again at this commit; it asks again when "
+                                + item
+                                + " has a new head commit that is eligible.";
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
+        params.put("name", CHECK_NAME);
+        params.put("status", "completed");
+        params.put("conclusion", "action_required");
+        params.put("title", refusal.title());
+        params.put(
+                "summary",
+                "The merge of "
+                        + item
+                        + " at "
+                        + pr.headSha
+                        + " did not happen ("
+                        + refusal.label()
+                        + (audit.has("github_status")
+                                ? ", GitHub answered " + audit.path("github_status").asInt()
+                                : "")
+                        + ")"
+                        + (error.isEmpty() ? "" : ": " + error)
+                        + "\n\n"
+                        + next);
+        params.put("pull_number", pr.number);
+        return new ActionRecord(
+                        RULE + ":" + item + ":" + pr.headSha + ":merge-refused",
+                        event.repo(),
+                        pr.number,
+                        ActionType.CREATE_CHECK_RUN,
+                        params,
+                        item
+                                + ": "
+                                + refusal.title().toLowerCase(Locale.ROOT)
+                                + " at "
+                                + pr.headSha,
+                        List.of(
+                                "audit "
+                                        + audit.path("audit_id").asText("")
+                                        + ": "
+                                        + audit.path("outcome").asText("")
+                                        + " of "
+                                        + audit.path("action_id").asText("")),
+                        1.0,
+                        RULE,
+                        List.of(event.eventId()),
+                        pr.installationId,
+                        event.occurredAt(),
+                        null,
+                        null,
+                        policy.dryRun())
+                .withTypedTarget(TypedTarget.commit(pr.headSha));
     }
 
     /** A commit SHA in lowercase, or null when {@code raw} is not one. */

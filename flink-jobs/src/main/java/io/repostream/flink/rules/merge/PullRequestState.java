@@ -46,8 +46,23 @@ public final class PullRequestState {
     /** Reports made for this pull request so far: numbers each one's action id. */
     public int reports;
 
-    /** The head SHA a merge was last requested for: at most one request per head. */
+    /**
+     * The head SHA a merge was last requested for: at most one request per head. Null again when
+     * GitHub said the head had moved from it (the merge pinned to it is forgotten).
+     */
     public String mergeRequestedSha;
+
+    /**
+     * The head SHA whose merge did not happen, as its audit record said: no merge is asked again at
+     * it (a new head starts over). Null when none was refused.
+     */
+    public String mergeRefusedSha;
+
+    /** Why ({@link MergeRefusal#label()}), beside {@link #mergeRefusedSha}. */
+    public String mergeRefusal;
+
+    /** The GitHub App installation of the latest event, for actions made from an audit record. */
+    public Long installationId;
 
     /**
      * A review that counts.

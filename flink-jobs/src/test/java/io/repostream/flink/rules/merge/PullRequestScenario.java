@@ -14,12 +14,12 @@ import java.util.List;
  * example payload (@octokit/webhooks-examples) with the pull request's current number, head, base,
  * labels, draft flag, mergeability and size written in, one second after the previous event.
  */
-final class PullRequestScenario {
-    static final String REPO = "octo-org/widgets";
-    static final String SHA_1 = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+public final class PullRequestScenario {
+    public static final String REPO = "octo-org/widgets";
+    public static final String SHA_1 = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
     static final String SHA_2 = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
 
-    long number = 2;
+    public long number = 2;
     String head = SHA_1;
     String base = "main";
     List<String> labels = new ArrayList<>(List.of("automerge"));
@@ -27,7 +27,7 @@ final class PullRequestScenario {
     Boolean mergeable = true;
     int additions = 10;
     int deletions = 5;
-    Instant clock = Events.T0;
+    public Instant clock = Events.T0;
     private int sequence;
 
     /** The next event's time (each one second after the last). */
@@ -58,7 +58,7 @@ final class PullRequestScenario {
     }
 
     /** A {@code pull_request} event with {@code action}, the pull request as it is now. */
-    GitHubEvent pullRequest(String action) {
+    public GitHubEvent pullRequest(String action) {
         String example =
                 switch (action) {
                     case "opened",
@@ -84,7 +84,7 @@ final class PullRequestScenario {
     /**
      * A review by {@code login}: {@code approved}, {@code changes_requested}, {@code commented}.
      */
-    GitHubEvent review(String login, String state, long reviewId) {
+    public GitHubEvent review(String login, String state, long reviewId) {
         ObjectNode payload = Events.example("pull_request_review", "submitted");
         pullRequestJson(payload);
         ObjectNode review = (ObjectNode) payload.get("review");
@@ -107,7 +107,7 @@ final class PullRequestScenario {
     }
 
     /** A completed check run on the head with {@code conclusion} and output title. */
-    GitHubEvent checkRun(String name, String conclusion, String title) {
+    public GitHubEvent checkRun(String name, String conclusion, String title) {
         return checkRun(name, "completed", conclusion, title, 118578147L);
     }
 
