@@ -62,7 +62,9 @@ class JobGraphUidsTest {
                     // the merge rules (issue 16): new
                     "merge-eligibility",
                     // the lifecycle rule: new, it follows items from their next event
-                    "lifecycle");
+                    "lifecycle",
+                    // the completion rule (issue 18): new, it follows work from its next event
+                    "completion");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {
