@@ -62,8 +62,8 @@ import java.util.Set;
  *     why, auto-merge): off unless present, in both forms
  * @param lifecycle the lifecycle rule's section ({@link Lifecycle}): off unless present, in both
  *     forms
- * @param completion the completion rule's section ({@link Completion}): off unless present, in
- *     both forms
+ * @param completion the completion rule's section ({@link Completion}): off unless present, in both
+ *     forms
  */
 @JsonDeserialize(using = RepoPolicy.Reader.class)
 public record RepoPolicy(

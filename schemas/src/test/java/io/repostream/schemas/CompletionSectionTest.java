@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A section given as {@code completion: {}} closes at 0.9 and suggests at 0.6 on any branch (whether
- * it is on: {@link CommandsSectionTest}); thresholds and weights are fractions.
+ * A section given as {@code completion: {}} closes at 0.9 and suggests at 0.6 on any branch
+ * (whether it is on: {@link CommandsSectionTest}); thresholds and weights are fractions.
  */
 class CompletionSectionTest {
     @Test

@@ -127,8 +127,7 @@ record Assessment(double confidence, List<Item> items, boolean strong) {
         }
         List<String> parts = new ArrayList<>();
         for (Work w : landed) {
-            String state =
-                    w.checks() == null ? "no check reported" : w.checks() ? "green" : "red";
+            String state = w.checks() == null ? "no check reported" : w.checks() ? "green" : "red";
             parts.add(name(w) + " at " + shortSha(w.sha()) + ": " + state);
         }
         return String.join(", ", parts);

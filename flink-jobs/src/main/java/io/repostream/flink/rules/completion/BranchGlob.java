@@ -2,7 +2,9 @@ package io.repostream.flink.rules.completion;
 
 import java.util.regex.Pattern;
 
-/** A {@code completion.branches} pattern: {@code **} any characters, {@code *} any but {@code /}. */
+/**
+ * A {@code completion.branches} pattern: {@code **} any characters, {@code *} any but {@code /}.
+ */
 final class BranchGlob {
     private BranchGlob() {}
 

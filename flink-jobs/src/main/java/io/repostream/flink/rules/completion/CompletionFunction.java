@@ -38,13 +38,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Links ({@link ClosingLinks}): closing keywords in a pull request's title and body and in
- *       pushed commit messages; weaker, {@code refs #12} and a branch named for the issue. A link to
- *       another repository counts only when it has the same owner (a GitHub App installation
+ *       pushed commit messages; weaker, {@code refs #12} and a branch named for the issue. A link
+ *       to another repository counts only when it has the same owner (a GitHub App installation
  *       belongs to one account); others are logged and counted, not followed.
  *   <li>Landing: a linked pull request merged into a counted branch ({@code branches}, every branch
  *       when empty), or a linking commit pushed to a counted branch; with {@code branches} empty, a
- *       direct push counts on the default branch and on branches pull requests were merged into
- *       (a push to a feature branch is work in progress: its pull request's merge is what lands).
+ *       direct push counts on the default branch and on branches pull requests were merged into (a
+ *       push to a feature branch is work in progress: its pull request's merge is what lands).
  *   <li>Evidence ({@link Assessment}), gathered until {@code decide_after} after the last landing
  *       (event time), then decided: close as completed with a comment listing the evidence, or
  *       label and comment, or nothing. A check reported later re-decides upwards only.
@@ -518,7 +518,9 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                 : IssueTrail.of(link.repo(), link.number(), event.installationId());
     }
 
-    /** The trail after work at {@code sha} landed at {@code at}: decided {@code decide_after} on. */
+    /**
+     * The trail after work at {@code sha} landed at {@code at}: decided {@code decide_after} on.
+     */
     private IssueTrail landed(
             IssueTrail trail, String sha, long at, Completion c, ReadOnlyContext ctx)
             throws Exception {
@@ -592,8 +594,9 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         return json == null ? null : IssueTrail.fromJson(json);
     }
 
+    /** Saves the trail; one with no work, or only abandoned work, is forgotten. */
     private void store(IssueTrail trail) throws Exception {
-        if (trail.works().isEmpty()) {
+        if (trail.works().stream().allMatch(Work::abandoned)) {
             forget(trail.ref());
             return;
         }
@@ -683,22 +686,25 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                 switch (type) {
                     case CLOSE_ISSUE -> "close";
                     case ADD_LABELS -> "suggest";
-                    default -> params.path("body").asText().startsWith("Closing")
-                            ? "close-comment"
-                            : "suggest-comment";
+                    default ->
+                            params.path("body").asText().startsWith("Closing")
+                                    ? "close-comment"
+                                    : "suggest-comment";
                 };
         String reason =
                 switch (type) {
-                    case CLOSE_ISSUE, CREATE_COMMENT -> trail.ref()
-                            + (what.startsWith("close")
-                                    ? " is done: its linked work landed (confidence "
-                                    : " is likely done (confidence ")
-                            + a.confidence()
-                            + ")";
-                    default -> trail.ref()
-                            + " is likely done (confidence "
-                            + a.confidence()
-                            + "): labelled for a maintainer";
+                    case CLOSE_ISSUE, CREATE_COMMENT ->
+                            trail.ref()
+                                    + (what.startsWith("close")
+                                            ? " is done: its linked work landed (confidence "
+                                            : " is likely done (confidence ")
+                                    + a.confidence()
+                                    + ")";
+                    default ->
+                            trail.ref()
+                                    + " is likely done (confidence "
+                                    + a.confidence()
+                                    + "): labelled for a maintainer";
                 };
         return new ActionRecord(
                 RULE + ":" + trail.ref() + ":" + what + "@" + at,

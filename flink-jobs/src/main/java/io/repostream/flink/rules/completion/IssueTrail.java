@@ -59,7 +59,8 @@ record IssueTrail(
         if (!replaced) {
             all.add(work);
         }
-        return new IssueTrail(repo, number, installationId, all, objection, decideAt, decided, suggestedAt);
+        return new IssueTrail(
+                repo, number, installationId, all, objection, decideAt, decided, suggestedAt);
     }
 
     IssueTrail without(String workId) {
@@ -124,8 +125,8 @@ record IssueTrail(
     }
 
     /**
-     * One pull request ({@code id} {@code #34}) or pushed commit ({@code id} its SHA) that links
-     * to the issue.
+     * One pull request ({@code id} {@code #34}) or pushed commit ({@code id} its SHA) that links to
+     * the issue.
      *
      * @param id {@code #34} or the commit's SHA
      * @param form how it links ({@link ClosingLinks.Form#wireName()})

@@ -28,8 +28,7 @@ class ClosingLinksTest {
                 Arguments.of("resolve #12", List.of("octo-org/widgets#12:keyword")),
                 Arguments.of("Resolves: #12", List.of("octo-org/widgets#12:keyword")),
                 Arguments.of("resolved #12.", List.of("octo-org/widgets#12:keyword")),
-                Arguments.of(
-                        "Fixes Octo-Org/Gadgets#7", List.of("octo-org/gadgets#7:keyword")),
+                Arguments.of("Fixes Octo-Org/Gadgets#7", List.of("octo-org/gadgets#7:keyword")),
                 Arguments.of(
                         "fixes https://github.com/octo-org/widgets/issues/12",
                         List.of("octo-org/widgets#12:keyword")),
@@ -39,8 +38,9 @@ class ClosingLinksTest {
                                 "octo-org/widgets#10:keyword",
                                 "octo-org/widgets#123:keyword",
                                 "octo-org/octo-repo#100:keyword")),
-                Arguments.of("Login fix\n\nfixes #3 and refs #4", List.of(
-                        "octo-org/widgets#3:keyword", "octo-org/widgets#4:reference")),
+                Arguments.of(
+                        "Login fix\n\nfixes #3 and refs #4",
+                        List.of("octo-org/widgets#3:keyword", "octo-org/widgets#4:reference")),
                 Arguments.of("refs #12", List.of("octo-org/widgets#12:reference")),
                 Arguments.of("Ref: #12", List.of("octo-org/widgets#12:reference")),
                 Arguments.of("references #12", List.of("octo-org/widgets#12:reference")),

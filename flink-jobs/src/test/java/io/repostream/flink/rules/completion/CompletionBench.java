@@ -23,15 +23,15 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Precision and recall of the completion rule's closes and suggestions at the policy's defaults,
- * on a history composed from real example payloads (@octokit/webhooks-examples, through {@link
- * WorkEvents}) where the true outcome of each issue is known because the generator decided it:
- * each issue is either done (its work landed and fixed it) or not (partial work a maintainer says
- * is not fixed, related work linked with {@code refs}, abandoned pull requests, a second part still
- * open, and a done-looking merge linked to the wrong issue, which no evidence can tell apart). The
- * shares of each kind are this class's assumptions, printed with the result; see
- * flink-jobs/bench/completion/README.md. Not a unit test (surefire runs it only when named):
- * {@code bench/completion/run.sh}.
+ * Precision and recall of the completion rule's closes and suggestions at the policy's defaults, on
+ * a history composed from real example payloads (@octokit/webhooks-examples, through {@link
+ * WorkEvents}) where the true outcome of each issue is known because the generator decided it: each
+ * issue is either done (its work landed and fixed it) or not (partial work a maintainer says is not
+ * fixed, related work linked with {@code refs}, abandoned pull requests, a second part still open,
+ * and a done-looking merge linked to the wrong issue, which no evidence can tell apart). The shares
+ * of each kind are this class's assumptions, printed with the result; see
+ * flink-jobs/bench/completion/README.md. Not a unit test (surefire runs it only when named): {@code
+ * bench/completion/run.sh}.
  */
 class CompletionBench {
     private static final int ISSUES = Integer.getInteger("bench.issues", 1000);
@@ -139,8 +139,8 @@ class CompletionBench {
     }
 
     /**
-     * The events of one issue's work, from minute {@code t}: 60 % of issues are done; the rest
-     * are one of the kinds of not-done work.
+     * The events of one issue's work, from minute {@code t}: 60 % of issues are done; the rest are
+     * one of the kinds of not-done work.
      */
     private static Case compose(long issue, double t, Random r, List<GitHubEvent> out) {
         boolean feature = r.nextDouble() < 0.3;
@@ -164,8 +164,14 @@ class CompletionBench {
             if (r.nextDouble() < 0.05) { // a follow-up pull request still open
                 out.add(
                         WorkEvents.pullRequest(
-                                "opened", issue * 10 + 1, "Follow-up", "Fixes #" + issue,
-                                "follow-up-" + issue, "main", false, t + 3));
+                                "opened",
+                                issue * 10 + 1,
+                                "Follow-up",
+                                "Fixes #" + issue,
+                                "follow-up-" + issue,
+                                "main",
+                                false,
+                                t + 3));
             }
             if (r.nextDouble() < 0.1) { // a contributor's complaint: not a maintainer's
                 out.add(WorkEvents.comment(issue, "still broken for me", "NONE", t + 20));
@@ -196,8 +202,15 @@ class CompletionBench {
         if (kind < 0.8) {
             out.add(
                     WorkEvents.pullRequest(
-                            "closed", issue * 10, "Attempt", "Fixes #" + issue,
-                            "attempt-" + issue, "main", false, sha, t + 10));
+                            "closed",
+                            issue * 10,
+                            "Attempt",
+                            "Fixes #" + issue,
+                            "attempt-" + issue,
+                            "main",
+                            false,
+                            sha,
+                            t + 10));
             return new Case(issue, "abandoned", false);
         }
         if (kind < 0.9) {
@@ -205,12 +218,25 @@ class CompletionBench {
             out.add(WorkEvents.checkSuite(sha, "success", t + 15));
             out.add(
                     WorkEvents.pullRequest(
-                            "opened", issue * 10 + 1, "Part 2", "Fixes #" + issue,
-                            "part-2-" + issue, "main", false, t + 3));
+                            "opened",
+                            issue * 10 + 1,
+                            "Part 2",
+                            "Fixes #" + issue,
+                            "part-2-" + issue,
+                            "main",
+                            false,
+                            t + 3));
             return new Case(issue, "second part open", false);
         }
-        work(out, issue, "Fixes #" + issue, "fix-other-" + issue, sha, r.nextDouble() < 0.75,
-                false, t);
+        work(
+                out,
+                issue,
+                "Fixes #" + issue,
+                "fix-other-" + issue,
+                sha,
+                r.nextDouble() < 0.75,
+                false,
+                t);
         if (r.nextDouble() < 0.9) {
             out.add(WorkEvents.checkSuite(sha, "success", t + 15));
         }

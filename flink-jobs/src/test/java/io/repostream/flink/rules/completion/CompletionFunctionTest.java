@@ -182,8 +182,14 @@ class CompletionFunctionTest {
                         ON,
                         List.of(
                                 pullRequest(
-                                        "closed", 34, "Fix", "Fixes #12", "fix-login", "main",
-                                        false, 10),
+                                        "closed",
+                                        34,
+                                        "Fix",
+                                        "Fixes #12",
+                                        "fix-login",
+                                        "main",
+                                        false,
+                                        10),
                                 DECIDED),
                         NOTHING),
                 Arguments.of(
@@ -223,8 +229,14 @@ class CompletionFunctionTest {
                                 "Fixes #12",
                                 CODE_AND_TEST,
                                 pullRequest(
-                                        "opened", 35, "Docs", "Fixes #12", "docs-login", "main",
-                                        false, 3),
+                                        "opened",
+                                        35,
+                                        "Docs",
+                                        "Fixes #12",
+                                        "docs-login",
+                                        "main",
+                                        false,
+                                        3),
                                 checkSuite(MERGE_SHA, "success", 15),
                                 DECIDED),
                         SUGGESTED),
@@ -411,9 +423,7 @@ class CompletionFunctionTest {
 
         run(work("Fixes #12", CODE_AND_TEST, checkSuite(MERGE_SHA, "success", 15), DECIDED));
 
-        assertThat(harness.extractOutputValues())
-                .hasSize(2)
-                .allMatch(ActionRecord::dryRun);
+        assertThat(harness.extractOutputValues()).hasSize(2).allMatch(ActionRecord::dryRun);
     }
 
     @Test
@@ -438,6 +448,44 @@ class CompletionFunctionTest {
                         new Watermark(200)));
 
         assertThat(written(harness.extractOutputValues())).isEqualTo(CLOSED);
+    }
+
+    @Test
+    void aLinkEditedOutOfThePullRequestNoLongerCounts() throws Exception {
+        harness = harness(policy(REPO, ON));
+
+        run(
+                List.of(
+                        push("fix-login", "a1a1a1a", "Fix", CODE_AND_TEST, 1),
+                        pullRequest(
+                                "opened", 34, "Fix", "Fixes #12", "fix-login", "main", false, 2),
+                        pullRequest(
+                                "edited", 34, "Fix", "Fixes #13", "fix-login", "main", false, 5),
+                        merged(34, "Fixes #13", "fix-login", "main", 10),
+                        checkSuite(MERGE_SHA, "success", 15),
+                        DECIDED));
+
+        assertThat(harness.extractOutputValues())
+                .extracting(a -> a.target() + " " + a.type().wireName())
+                .containsExactly("13 create_comment", "13 close_issue");
+        assertThat(KeyedStates.entries(harness, "completion-trails")).isZero();
+    }
+
+    @Test
+    void abandonedWorkIsForgotten() throws Exception {
+        harness = harness(policy(REPO, ON));
+
+        run(
+                List.of(
+                        pullRequest(
+                                "opened", 34, "Fix", "Fixes #12", "fix-login", "main", false, 2),
+                        pullRequest(
+                                "closed", 34, "Fix", "Fixes #12", "fix-login", "main", false, 10),
+                        DECIDED));
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(KeyedStates.entries(harness, "completion-trails", "completion-pulls")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     private static List<Object> prepend(Object first, List<Object> rest) {

@@ -55,7 +55,9 @@ final class WorkEvents {
             boolean merged,
             String mergeSha,
             double at) {
-        ObjectNode p = Events.example("pull_request", action);
+        // the examples have no pull_request.edited: an opened one, its action changed
+        ObjectNode p = Events.example("pull_request", action.equals("edited") ? "opened" : action);
+        p.put("action", action);
         ObjectNode pr = (ObjectNode) p.get("pull_request");
         pr.put("number", number);
         pr.put("title", title);
