@@ -52,6 +52,30 @@ class RepoPolicyDefaultsTest {
             """
                     .strip();
 
+    /** The completion section with every field set, in both samples. */
+    private static final String COMPLETION =
+            """
+            {
+              "mode": "shadow",
+              "close_at": 0.95,
+              "suggest_at": 0.5,
+              "suggest_label": "maybe-done",
+              "branches": ["release/*"],
+              "weak_link_factor": 0.4,
+              "decide_after": "PT2H",
+              "feature_labels": ["type: feature"],
+              "weights": {
+                "merged": 0.5,
+                "checks_green": 0.3,
+                "tests_touched": 0.1,
+                "docs_touched": 0.2,
+                "all_linked_merged": 0.05,
+                "no_objection": 0.25
+              }
+            }
+            """
+                    .strip();
+
     /** A sectioned policy that sets every field to something other than its default. */
     static final String EVERY_SECTION_FIELD_SET =
             """
@@ -70,6 +94,7 @@ class RepoPolicyDefaultsTest {
                 "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
               },
               "lifecycle": LIFECYCLE,
+              "completion": COMPLETION,
               "sla": {
                 "mode": "shadow",
                 "targets": {"P0": {"first_response": "PT10M", "resolution": "PT8H"}},
@@ -94,7 +119,8 @@ class RepoPolicyDefaultsTest {
               }
             }
             """
-                    .replace("LIFECYCLE", LIFECYCLE);
+                    .replace("LIFECYCLE", LIFECYCLE)
+                    .replace("COMPLETION", COMPLETION);
 
     /** A flat policy (as written before sections) that sets every field to a non-default. */
     static final String EVERY_FIELD_SET =
@@ -108,6 +134,7 @@ class RepoPolicyDefaultsTest {
                 "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
               },
               "lifecycle": LIFECYCLE,
+              "completion": COMPLETION,
               "enabled_actions": ["add_labels", "merge_pull_request"],
               "dry_run": true,
               "action_budget_per_hour": 120,
@@ -133,7 +160,8 @@ class RepoPolicyDefaultsTest {
               "ci_risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
             }
             """
-                    .replace("LIFECYCLE", LIFECYCLE);
+                    .replace("LIFECYCLE", LIFECYCLE)
+                    .replace("COMPLETION", COMPLETION);
 
     private static final JsonNode SCHEMA = Topics.CONFIG.valueCodec().schema().document();
 
@@ -145,7 +173,8 @@ class RepoPolicyDefaultsTest {
                     "ci", RepoPolicy.Ci.off(),
                     "commands", RepoPolicy.Commands.off(),
                     "merge_queue", MergeQueue.off(),
-                    "lifecycle", Lifecycle.off());
+                    "lifecycle", Lifecycle.off(),
+                    "completion", Completion.off());
 
     /**
      * Sections off by default in every form (those of features that came after sections): their
@@ -158,6 +187,8 @@ class RepoPolicyDefaultsTest {
                     "merge_queue.mode",
                     RepoPolicy.Mode.ON,
                     "lifecycle.mode",
+                    RepoPolicy.Mode.ON,
+                    "completion.mode",
                     RepoPolicy.Mode.ON);
 
     static Stream<String> fieldsWithDefaults() {
@@ -229,6 +260,7 @@ class RepoPolicyDefaultsTest {
                                 .commands(RepoPolicy.Commands.on())
                                 .mergeQueue(new MergeQueue(RepoPolicy.Mode.ON, List.of()))
                                 .lifecycle(Lifecycle.defaults())
+                                .completion(Completion.defaults())
                                 .build());
     }
 

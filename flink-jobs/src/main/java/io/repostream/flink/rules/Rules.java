@@ -8,6 +8,8 @@ import io.repostream.flink.rules.ci.CiRetryPlanner;
 import io.repostream.flink.rules.commands.CommandRegistry;
 import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
+import io.repostream.flink.rules.completion.CompletionEvents;
+import io.repostream.flink.rules.completion.CompletionFunction;
 import io.repostream.flink.rules.lifecycle.LifecycleCommands;
 import io.repostream.flink.rules.lifecycle.LifecycleFunction;
 import io.repostream.flink.rules.merge.MergeEligibilityFunction;
@@ -263,6 +265,60 @@ public final class Rules {
                     .learnsFromItsAudits(ActionType.MERGE_PULL_REQUEST)
                     .build();
 
+    /** Pull requests, pushes, what CI said about commits and issues, keyed by repository. */
+    public static final RuleInput<GitHubEvent> COMPLETION_EVENTS =
+            RuleInput.events(
+                    "completion-events",
+                    new CompletionEvents(),
+                    new CompletionEvents.Key(),
+                    "owner/repo");
+
+    /**
+     * Closes issues whose linked work has landed, with the evidence, or labels them as likely done
+     * (section {@code completion:}, off unless present).
+     */
+    public static final Rule<GitHubEvent> COMPLETION =
+            Rule.builder("completion", CompletionFunction.RULE, COMPLETION_EVENTS)
+                    .function(CompletionFunction::new)
+                    .events(CompletionEvents.TYPES.toArray(String[]::new))
+                    .fields(
+                            "/pull_request/number",
+                            "/pull_request/title",
+                            "/pull_request/body",
+                            "/pull_request/state",
+                            "/pull_request/merged",
+                            "/pull_request/merge_commit_sha",
+                            "/pull_request/head/ref",
+                            "/pull_request/base/ref",
+                            "/ref",
+                            "/after",
+                            "/deleted",
+                            "/commits/id",
+                            "/commits/message",
+                            "/commits/added",
+                            "/commits/modified",
+                            "/commits/removed",
+                            "/check_suite/head_sha",
+                            "/check_suite/conclusion",
+                            "/sha",
+                            "/state",
+                            "/workflow_run/head_sha",
+                            "/workflow_run/conclusion",
+                            "/issue/number",
+                            "/issue/labels/name",
+                            "/issue/pull_request/url",
+                            "/comment/id",
+                            "/comment/body",
+                            "/comment/author_association",
+                            "/comment/user/login")
+                    .policySection("completion")
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.ADD_LABELS,
+                            ActionType.CREATE_COMMENT,
+                            ActionType.CLOSE_ISSUE)
+                    .build();
+
     /** Every rule the job runs, in build order. */
     public static final List<Rule<?>> REGISTERED =
             List.of(
@@ -272,7 +328,8 @@ public final class Rules {
                     CI_RETRY,
                     LIFECYCLE,
                     SLASH_COMMANDS,
-                    MERGE_ELIGIBILITY);
+                    MERGE_ELIGIBILITY,
+                    COMPLETION);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and

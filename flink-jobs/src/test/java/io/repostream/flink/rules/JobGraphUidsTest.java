@@ -65,7 +65,9 @@ class JobGraphUidsTest {
                     "lifecycle",
                     // routes audit records to the rules that learn from them (issue 16):
                     // stateless, nothing to restore; the audit source keeps its uid and offsets
-                    AuditFeedback.UID);
+                    AuditFeedback.UID,
+                    // the completion rule (issue 18): new, it follows work from its next event
+                    "completion");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {

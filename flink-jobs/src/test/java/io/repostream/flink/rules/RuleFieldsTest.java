@@ -71,7 +71,8 @@ class RuleFieldsTest {
     void theUnionOfTheRegisteredRulesFieldsKeepsWhatTheHandKeptProjectionKept() {
         // plus what the slash-command framework added: the comment and the enrichment it reads;
         // and what the merge rules read of pull requests, reviews, checks and statuses;
-        // and the lifecycle rule: assignees, milestone, draft, the label of a label change
+        // and the lifecycle rule: assignees, milestone, draft, the label of a label change;
+        // and the completion rule: links and paths of pushes and pull requests, checks' verdicts
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
@@ -84,7 +85,13 @@ class RuleFieldsTest {
                                                         "/enrichment"))),
                                 io.repostream.flink.rules.PayloadFields.spec(
                                         java.util.stream.Stream.concat(
-                                                        Rules.MERGE_ELIGIBILITY.fields().stream(),
+                                                        java.util.stream.Stream.concat(
+                                                                Rules.MERGE_ELIGIBILITY
+                                                                        .fields()
+                                                                        .stream(),
+                                                                // the completion rule: pushes'
+                                                                // commits, PR text, checks
+                                                                Rules.COMPLETION.fields().stream()),
                                                         java.util.stream.Stream.of(
                                                                 "/comment/id",
                                                                 "/comment/body",
