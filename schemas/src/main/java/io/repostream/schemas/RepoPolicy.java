@@ -62,6 +62,8 @@ import java.util.Set;
  *     why, auto-merge): off unless present, in both forms
  * @param lifecycle the lifecycle rule's section ({@link Lifecycle}): off unless present, in both
  *     forms
+ * @param routing the routing rule's section ({@link Routing}: assignees and reviewers): off unless
+ *     present, in both forms
  */
 @JsonDeserialize(using = RepoPolicy.Reader.class)
 public record RepoPolicy(
@@ -76,7 +78,8 @@ public record RepoPolicy(
         Ci ci,
         Commands commands,
         MergeQueue mergeQueue,
-        Lifecycle lifecycle) {
+        Lifecycle lifecycle,
+        Routing routing) {
 
     public static final String DEFAULT_TRIAGE_LABEL = Triage.DEFAULT_LABEL;
     public static final int DEFAULT_ACTION_BUDGET_PER_HOUR = 300;
@@ -110,6 +113,7 @@ public record RepoPolicy(
         commands = commands == null ? Commands.off() : commands;
         mergeQueue = mergeQueue == null ? MergeQueue.off() : mergeQueue;
         lifecycle = lifecycle == null ? Lifecycle.off() : lifecycle;
+        routing = routing == null ? Routing.off() : routing;
     }
 
     /**
@@ -142,7 +146,8 @@ public record RepoPolicy(
                 .ci(ci)
                 .commands(commands)
                 .mergeQueue(mergeQueue)
-                .lifecycle(lifecycle);
+                .lifecycle(lifecycle)
+                .routing(routing);
     }
 
     /**
@@ -158,6 +163,7 @@ public record RepoPolicy(
             case "commands" -> commands.mode();
             case "merge_queue" -> mergeQueue.mode();
             case "lifecycle" -> lifecycle.mode();
+            case "routing" -> routing.mode();
             default -> Mode.OFF;
         };
     }
@@ -274,6 +280,7 @@ public record RepoPolicy(
         private Commands commands;
         private MergeQueue mergeQueue;
         private Lifecycle lifecycle;
+        private Routing routing;
 
         private Builder(String repo) {
             this.repo = repo;
@@ -334,6 +341,11 @@ public record RepoPolicy(
             return this;
         }
 
+        public Builder routing(Routing routing) {
+            this.routing = routing;
+            return this;
+        }
+
         public RepoPolicy build() {
             return new RepoPolicy(
                     repo,
@@ -347,7 +359,8 @@ public record RepoPolicy(
                     ci,
                     commands,
                     mergeQueue,
-                    lifecycle);
+                    lifecycle,
+                    routing);
         }
     }
 
@@ -782,7 +795,8 @@ public record RepoPolicy(
             Ci ci,
             Commands commands,
             MergeQueue mergeQueue,
-            Lifecycle lifecycle) {}
+            Lifecycle lifecycle,
+            Routing routing) {}
 
     /**
      * Reads both forms: moves the flat fields of the first form into their sections (a section's
@@ -828,7 +842,8 @@ public record RepoPolicy(
                         w.ci(),
                         w.commands(),
                         w.mergeQueue(),
-                        w.lifecycle());
+                        w.lifecycle(),
+                        w.routing());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw ValueInstantiationException.from(
                         p, e.getMessage(), ctxt.constructType(RepoPolicy.class), e);

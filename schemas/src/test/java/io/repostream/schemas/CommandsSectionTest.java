@@ -28,7 +28,7 @@ class CommandsSectionTest {
             })
     void theSectionOfAFeatureAddedAfterSectionsDecides(String name, String json, String mode)
             throws Exception {
-        for (String section : List.of("commands", "lifecycle")) {
+        for (String section : List.of("commands", "lifecycle", "routing")) {
             RepoPolicy policy =
                     json == null
                             ? RepoPolicy.defaults("o/r")

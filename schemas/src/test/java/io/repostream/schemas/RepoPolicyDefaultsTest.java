@@ -52,6 +52,24 @@ class RepoPolicyDefaultsTest {
             """
                     .strip();
 
+    /** The routing section with every field set, in both samples. */
+    private static final String ROUTING =
+            """
+            {
+              "mode": "shadow",
+              "candidates": [{"login": "octo-reviewer", "time_zone": "Asia/Tokyo",
+                "working_days": ["MONDAY"], "start": "10:00", "end": "18:00"}],
+              "weights": {"expertise": 0.5, "workload": 0.2, "response_time": 0.1,
+                "availability": 0.1, "performance": 0.1},
+              "max_open_assignments": 3,
+              "assign_issues": false,
+              "request_reviewers": false,
+              "codeowners": false,
+              "expertise_half_life": "30d"
+            }
+            """
+                    .strip();
+
     /** A sectioned policy that sets every field to something other than its default. */
     static final String EVERY_SECTION_FIELD_SET =
             """
@@ -70,6 +88,7 @@ class RepoPolicyDefaultsTest {
                 "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
               },
               "lifecycle": LIFECYCLE,
+              "routing": ROUTING,
               "sla": {
                 "mode": "shadow",
                 "targets": {"P0": {"first_response": "PT10M", "resolution": "PT8H"}},
@@ -94,7 +113,8 @@ class RepoPolicyDefaultsTest {
               }
             }
             """
-                    .replace("LIFECYCLE", LIFECYCLE);
+                    .replace("LIFECYCLE", LIFECYCLE)
+                    .replace("ROUTING", ROUTING);
 
     /** A flat policy (as written before sections) that sets every field to a non-default. */
     static final String EVERY_FIELD_SET =
@@ -108,6 +128,7 @@ class RepoPolicyDefaultsTest {
                 "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
               },
               "lifecycle": LIFECYCLE,
+              "routing": ROUTING,
               "enabled_actions": ["add_labels", "merge_pull_request"],
               "dry_run": true,
               "action_budget_per_hour": 120,
@@ -133,7 +154,8 @@ class RepoPolicyDefaultsTest {
               "ci_risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
             }
             """
-                    .replace("LIFECYCLE", LIFECYCLE);
+                    .replace("LIFECYCLE", LIFECYCLE)
+                    .replace("ROUTING", ROUTING);
 
     private static final JsonNode SCHEMA = Topics.CONFIG.valueCodec().schema().document();
 
@@ -145,7 +167,8 @@ class RepoPolicyDefaultsTest {
                     "ci", RepoPolicy.Ci.off(),
                     "commands", RepoPolicy.Commands.off(),
                     "merge_queue", MergeQueue.off(),
-                    "lifecycle", Lifecycle.off());
+                    "lifecycle", Lifecycle.off(),
+                    "routing", Routing.off());
 
     /**
      * Sections off by default in every form (those of features that came after sections): their
@@ -158,6 +181,8 @@ class RepoPolicyDefaultsTest {
                     "merge_queue.mode",
                     RepoPolicy.Mode.ON,
                     "lifecycle.mode",
+                    RepoPolicy.Mode.ON,
+                    "routing.mode",
                     RepoPolicy.Mode.ON);
 
     static Stream<String> fieldsWithDefaults() {
@@ -229,6 +254,7 @@ class RepoPolicyDefaultsTest {
                                 .commands(RepoPolicy.Commands.on())
                                 .mergeQueue(new MergeQueue(RepoPolicy.Mode.ON, List.of()))
                                 .lifecycle(Lifecycle.defaults())
+                                .routing(Routing.defaults())
                                 .build());
     }
 

@@ -62,7 +62,10 @@ class JobGraphUidsTest {
                     // the merge rules (issue 16): new
                     "merge-eligibility",
                     // the lifecycle rule: new, it follows items from their next event
-                    "lifecycle");
+                    "lifecycle",
+                    // the routing rule (issue 17): new, it learns people's work from their next
+                    // events
+                    "routing");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {

@@ -34,6 +34,9 @@ class RulePrioritiesTest {
                         ActionPriority.ROUTINE),
                 Arguments.of(
                         "ci-success-predictor@1", ActionType.ADD_LABELS, ActionPriority.ROUTINE),
+                Arguments.of("routing@1", ActionType.ADD_ASSIGNEES, ActionPriority.ROUTINE),
+                Arguments.of("routing@1", ActionType.REQUEST_REVIEWERS, ActionPriority.ROUTINE),
+                Arguments.of("routing@1", ActionType.READ_FILE, ActionPriority.ROUTINE),
                 // a version the registry does not list yet: the rule's name decides
                 Arguments.of("sla-monitor@2", ActionType.CREATE_COMMENT, ActionPriority.SLA_BREACH),
                 // producers the job does not know: re-runs before everything else
