@@ -17,8 +17,8 @@ import java.util.Set;
  * candidate. Off unless the section is present, in every form of policy (it came after sections).
  *
  * @param mode on (default when the section is present), shadow or off
- * @param candidates the people who may be chosen, each with their working hours (besides the
- *     users {@code CODEOWNERS} names, when {@code codeowners} is set)
+ * @param candidates the people who may be chosen, each with their working hours (besides the users
+ *     {@code CODEOWNERS} names, when {@code codeowners} is set)
  * @param weights how much each part of the score counts (the design's defaults: expertise 35 %,
  *     workload 25 %, response time 20 %, availability 15 %, past performance 5 %)
  * @param maxOpenAssignments most open assignments and review requests a person has (across the

@@ -8,13 +8,13 @@ import io.repostream.schemas.json.Json;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalTime;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
- * A section given as {@code routing: {}} has the design's weights and is on (whether it is on
- * when absent: {@link CommandsSectionTest}); what it refuses.
+ * A section given as {@code routing: {}} has the design's weights and is on (whether it is on when
+ * absent: {@link CommandsSectionTest}); what it refuses.
  */
 class RoutingSectionTest {
     @Test

@@ -16,15 +16,14 @@ import java.util.regex.Pattern;
  *   <li>GitHub looks for it in {@code .github/}, the root and {@code docs/}, in that order, and
  *       uses the first it finds ({@link #LOCATIONS}).
  *   <li>Each line is a pattern followed by owners: {@code @user}, {@code @org/team} or an email
- *       address. A line starting with {@code #} is a comment, as is the rest of a line after
- *       {@code #}. A pattern without owners clears the ownership of what it matches.
+ *       address. A line starting with {@code #} is a comment, as is the rest of a line after {@code
+ *       #}. A pattern without owners clears the ownership of what it matches.
  *   <li>Patterns follow most of gitignore's rules; three do not work, and a line using one is
  *       invalid and skipped ({@link #skipped()}): {@code \#} escaping, {@code !} negation and
- *       {@code [ ]} ranges. The last pattern that matches a path wins. Matching is
- *       case-sensitive.
+ *       {@code [ ]} ranges. The last pattern that matches a path wins. Matching is case-sensitive.
  *   <li>{@code docs/*} matches the files directly in {@code docs/} only; {@code apps/} matches a
- *       directory {@code apps} anywhere; {@code /docs/} only at the root; {@code **}{@code /logs}
- *       a {@code logs} directory anywhere.
+ *       directory {@code apps} anywhere; {@code /docs/} only at the root; {@code **}{@code /logs} a
+ *       {@code logs} directory anywhere.
  * </ul>
  */
 public final class Codeowners implements Serializable {
@@ -34,7 +33,8 @@ public final class Codeowners implements Serializable {
     public static final List<String> LOCATIONS =
             List.of(".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS");
 
-    private static final Pattern USER = Pattern.compile("@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?");
+    private static final Pattern USER =
+            Pattern.compile("@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?");
     private static final Pattern TEAM =
             Pattern.compile("@[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
@@ -143,9 +143,9 @@ public final class Codeowners implements Serializable {
 
     /**
      * A pattern as a regular expression over a path: anchored at the root when it starts with or
-     * contains a slash (but for a trailing one), else matching at any depth; a match of a
-     * directory covers what is under it, except for a pattern ending in {@code /*}, which matches
-     * the directory's own files only.
+     * contains a slash (but for a trailing one), else matching at any depth; a match of a directory
+     * covers what is under it, except for a pattern ending in {@code /*}, which matches the
+     * directory's own files only.
      */
     static Pattern compile(String pattern) {
         String p = pattern;

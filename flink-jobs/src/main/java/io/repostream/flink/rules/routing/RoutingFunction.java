@@ -60,10 +60,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Each choice carries its score breakdown in its reason, and the runners-up in its evidence,
  *       so the audit record says why.
  *   <li>What the rule learns from events: assignments and review requests (open work), first
- *       comments and reviews after them (response time), merged pull requests and their reverts
- *       (a merged {@code Revert "<title>"} of one merged before: performance), labels of the
- *       pull requests people merged and reviewed and their pushes to the default branch
- *       (expertise, decayed).
+ *       comments and reviews after them (response time), merged pull requests and their reverts (a
+ *       merged {@code Revert "<title>"} of one merged before: performance), labels of the pull
+ *       requests people merged and reviewed and their pushes to the default branch (expertise,
+ *       decayed).
  * </ul>
  *
  * <p>Keyed by installation because a person's open work, cap and response time are theirs across
@@ -208,11 +208,15 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
     // ---------------------------------------------------------------- CODEOWNERS
 
     /** Asks for the CODEOWNERS file at {@code LOCATIONS[index]} on the default branch. */
-    private void ask(GitHubEvent cause, Collector<ActionRecord> out, Repo repo, int index, String why) {
+    private void ask(
+            GitHubEvent cause, Collector<ActionRecord> out, Repo repo, int index, String why) {
         String path = Codeowners.LOCATIONS.get(index);
         String id = RULE + ":" + cause.repo() + ":codeowners:" + path + ":" + why;
         ObjectNode params =
-                JsonNodeFactory.instance.objectNode().put("path", path).put("ref", repo.defaultBranch);
+                JsonNodeFactory.instance
+                        .objectNode()
+                        .put("path", path)
+                        .put("ref", repo.defaultBranch);
         repo.asked = true;
         repo.pendingRead = id;
         repo.pendingPath = path;
@@ -252,7 +256,11 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         }
         String id = e.path("action_id").asText();
         if (!id.equals(repo.pendingRead)) {
-            LOG.info("{}: {}: no read waits for {} (answered before, or superseded)", RULE, event.repo(), id);
+            LOG.info(
+                    "{}: {}: no read waits for {} (answered before, or superseded)",
+                    RULE,
+                    event.repo(),
+                    id);
             return;
         }
         String path = repo.pendingPath;
@@ -275,7 +283,12 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
             }
             repo.codeowners = text;
             repo.codeownersPath = path;
-            LOG.info("{}: {}: CODEOWNERS read from {}: users {}", RULE, event.repo(), path, parsed.users());
+            LOG.info(
+                    "{}: {}: CODEOWNERS read from {}: users {}",
+                    RULE,
+                    event.repo(),
+                    path,
+                    parsed.users());
             return;
         }
         if ("failed".equals(outcome) && e.path("status").asInt() == 404) {
@@ -321,7 +334,8 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
                     codeownersTouched |= Codeowners.LOCATIONS.contains(file.asText());
                 }
             }
-            String login = commit.path("author").path("username").asText("").toLowerCase(Locale.ROOT);
+            String login =
+                    commit.path("author").path("username").asText("").toLowerCase(Locale.ROOT);
             if (person(login, "", policy)) {
                 Person p = s.person(login);
                 learn(p, event.repo() + "|*", 1, at, routing);
@@ -353,7 +367,8 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         String action = event.action() == null ? "" : event.action();
         switch (action) {
             case "assigned" -> held(s, ref, event.payload().path("assignee"), event, policy, true);
-            case "unassigned" -> held(s, ref, event.payload().path("assignee"), event, policy, false);
+            case "unassigned" ->
+                    held(s, ref, event.payload().path("assignee"), event, policy, false);
             case "closed" -> closed(s, ref);
             case "opened", "reopened", "labeled", "edited" -> {
                 if (!routing.assignIssues()
@@ -396,7 +411,8 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         String action = event.action() == null ? "" : event.action();
         switch (action) {
             case "assigned" -> held(s, ref, event.payload().path("assignee"), event, policy, true);
-            case "unassigned" -> held(s, ref, event.payload().path("assignee"), event, policy, false);
+            case "unassigned" ->
+                    held(s, ref, event.payload().path("assignee"), event, policy, false);
             case "review_requested" ->
                     held(s, ref, event.payload().path("requested_reviewer"), event, policy, true);
             case "review_request_removed" ->
@@ -513,7 +529,12 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
 
     /** {@code user} now holds the item (assigned, asked to review), or no longer does. */
     private void held(
-            Loaded s, String ref, JsonNode user, GitHubEvent event, RepoPolicy policy, boolean holds)
+            Loaded s,
+            String ref,
+            JsonNode user,
+            GitHubEvent event,
+            RepoPolicy policy,
+            boolean holds)
             throws Exception {
         String login = user.path("login").asText("").toLowerCase(Locale.ROOT);
         if (!person(login, user.path("type").asText(""), policy)) {
@@ -651,7 +672,13 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         }
         List<Score> ranked =
                 RoutingScores.rank(
-                        eligible, people, routing, event.repo(), labels, owners, event.occurredAt());
+                        eligible,
+                        people,
+                        routing,
+                        event.repo(),
+                        labels,
+                        owners,
+                        event.occurredAt());
         Score best = ranked.get(0);
         List<String> evidence = new ArrayList<>();
         for (int i = 0; i < Math.min(5, ranked.size()); i++) {

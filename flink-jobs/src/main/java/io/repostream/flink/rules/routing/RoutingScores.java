@@ -21,8 +21,8 @@ import java.util.Map;
  * <ul>
  *   <li><b>expertise</b>: the candidate's decayed weight for the item's labels in the repository,
  *       plus a quarter of their weight for any work in it, plus 1 for a user {@code CODEOWNERS}
- *       names; divided by the best candidate's, so the most expert scores 1 (0 for all when
- *       nobody has any).
+ *       names; divided by the best candidate's, so the most expert scores 1 (0 for all when nobody
+ *       has any).
  *   <li><b>workload</b>: {@code 1 - open / max_open_assignments}, their open assignments and review
  *       requests across the installation.
  *   <li><b>response time</b>: {@code 1 / (1 + median / 1 day)} of their times to first response;
@@ -119,9 +119,7 @@ final class RoutingScores {
             scores.add(new Score(logins.get(i), expertise, r[1], r[2], r[3], r[4], total));
         }
         scores.sort(
-                Comparator.comparingDouble(Score::total)
-                        .reversed()
-                        .thenComparing(Score::login));
+                Comparator.comparingDouble(Score::total).reversed().thenComparing(Score::login));
         return scores;
     }
 
@@ -184,8 +182,7 @@ final class RoutingScores {
         if (!t.isBefore(c.start())) {
             return c.workingDays().contains(local.getDayOfWeek());
         }
-        return t.isBefore(c.end())
-                && c.workingDays().contains(local.getDayOfWeek().minus(1));
+        return t.isBefore(c.end()) && c.workingDays().contains(local.getDayOfWeek().minus(1));
     }
 
     static double performance(Person p) {

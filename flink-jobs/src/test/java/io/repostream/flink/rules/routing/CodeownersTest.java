@@ -109,7 +109,8 @@ class CodeownersTest {
         Codeowners file = Codeowners.parse(GITHUB_EXAMPLE);
 
         assertThat(file.users())
-                .containsExactly("global-owner1", "global-owner2", "js-owner", "doctocat", "octocat");
+                .containsExactly(
+                        "global-owner1", "global-owner2", "js-owner", "doctocat", "octocat");
         assertThat(file.teams()).containsExactly("octo-org/octocats");
     }
 

@@ -13,9 +13,9 @@ import java.util.function.Consumer;
 
 /**
  * Events for the routing rule, each from GitHub's real example payload of its type and action
- * (@octokit/webhooks-examples) with the item, the people and the repository set; one
- * installation (42) holds both repositories. The answer of a read is the event the executor's
- * {@code ReadProcessor} writes.
+ * (@octokit/webhooks-examples) with the item, the people and the repository set; one installation
+ * (42) holds both repositories. The answer of a read is the event the executor's {@code
+ * ReadProcessor} writes.
  */
 final class RoutingEventsFixture {
     static final String REPO = "octo-org/widgets";
@@ -29,7 +29,12 @@ final class RoutingEventsFixture {
 
     /** {@code issues.<action>} on {@code repo#number}, opened by {@code author}. */
     static GitHubEvent issue(
-            String repo, String action, long number, Instant at, String author, List<String> labels) {
+            String repo,
+            String action,
+            long number,
+            Instant at,
+            String author,
+            List<String> labels) {
         ObjectNode payload = Events.example("issues", exampleOf("issues", action));
         payload.put("action", action);
         ObjectNode issue = (ObjectNode) payload.get("issue");
@@ -68,8 +73,15 @@ final class RoutingEventsFixture {
     }
 
     /** {@code pull_request.closed}, merged, titled {@code title}. */
-    static GitHubEvent merged(long number, Instant at, String author, String title, List<String> labels) {
-        return pull("closed", number, at, author, labels, pr -> pr.put("merged", true).put("title", title));
+    static GitHubEvent merged(
+            long number, Instant at, String author, String title, List<String> labels) {
+        return pull(
+                "closed",
+                number,
+                at,
+                author,
+                labels,
+                pr -> pr.put("merged", true).put("title", title));
     }
 
     /** {@code pull_request_review.submitted} by {@code login} on {@code REPO#number}. */
@@ -92,7 +104,8 @@ final class RoutingEventsFixture {
     static GitHubEvent push(Instant at, String branch, String login, String... files) {
         ObjectNode payload = Events.example("push", null);
         payload.put("ref", "refs/heads/" + branch);
-        payload.put("after", "6113728f27ae82c7b1a177c8d03f9e96e0adf24" + (at.getEpochSecond() % 10));
+        payload.put(
+                "after", "6113728f27ae82c7b1a177c8d03f9e96e0adf24" + (at.getEpochSecond() % 10));
         ArrayNode commits = payload.putArray("commits");
         ObjectNode commit = commits.addObject();
         commit.put("id", payload.get("after").asText());
@@ -129,7 +142,8 @@ final class RoutingEventsFixture {
             result.put(
                     "content",
                     java.util.Base64.getEncoder()
-                            .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                            .encodeToString(
+                                    text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             result.put("text", text);
         } else {
             e.put("error", "Not Found");

@@ -37,8 +37,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The routing rule through the operator harness as the job runs it (its policy section's gate,
- * its declared payload fields, keyed by installation). Each row of {@link #choices}: the policy's
+ * The routing rule through the operator harness as the job runs it (its policy section's gate, its
+ * declared payload fields, keyed by installation). Each row of {@link #choices}: the policy's
  * section, what happened (events, in order), and the choices expected, as {@code type(login)}.
  * {@link io.repostream.flink.Events#T0} is a Monday, 09:00 UTC.
  */
@@ -81,15 +81,33 @@ class RoutingFunctionTest {
                         "an issue waiting for triage is not assigned until it has a label",
                         both().build(),
                         List.of(
-                                issue(REPO, "opened", 7, minute(1), "carol", List.of("needs-triage")),
-                                issue(REPO, "labeled", 7, minute(2), "carol", List.of("needs-triage", "docs"))),
+                                issue(
+                                        REPO,
+                                        "opened",
+                                        7,
+                                        minute(1),
+                                        "carol",
+                                        List.of("needs-triage")),
+                                issue(
+                                        REPO,
+                                        "labeled",
+                                        7,
+                                        minute(2),
+                                        "carol",
+                                        List.of("needs-triage", "docs"))),
                         List.of("add_assignees(alice)")),
                 Arguments.of(
                         "an item is routed once",
                         both().build(),
                         List.of(
                                 issue(REPO, "opened", 7, minute(1), "carol", BUG),
-                                issue(REPO, "labeled", 7, minute(2), "carol", List.of("bug", "ui"))),
+                                issue(
+                                        REPO,
+                                        "labeled",
+                                        7,
+                                        minute(2),
+                                        "carol",
+                                        List.of("bug", "ui"))),
                         List.of("add_assignees(alice)")),
                 Arguments.of(
                         "never the author, however expert",
@@ -189,7 +207,13 @@ class RoutingFunctionTest {
                         "a ready pull request gets a reviewer, a draft does not",
                         both().build(),
                         List.of(
-                                pull("opened", 9, minute(1), "carol", NONE, pr -> pr.put("draft", true)),
+                                pull(
+                                        "opened",
+                                        9,
+                                        minute(1),
+                                        "carol",
+                                        NONE,
+                                        pr -> pr.put("draft", true)),
                                 pull("ready_for_review", 9, minute(2), "carol", NONE, pr -> {})),
                         List.of("request_reviewers(alice)")),
                 Arguments.of(
@@ -225,7 +249,8 @@ class RoutingFunctionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("choices")
-    void choosesByScore(String name, Routing routing, List<GitHubEvent> events, List<String> expected)
+    void choosesByScore(
+            String name, Routing routing, List<GitHubEvent> events, List<String> expected)
             throws Exception {
         harness = harness(routing);
 
@@ -319,9 +344,14 @@ class RoutingFunctionTest {
         // found: its users are candidates, its teams are not (review requests name users)
         run(
                 List.of(
-                        answer(second, minute(4), 200, "* @octocat @octo-org/core\n*.md carol@example.com\n"),
+                        answer(
+                                second,
+                                minute(4),
+                                200,
+                                "* @octocat @octo-org/core\n*.md carol@example.com\n"),
                         issue(REPO, "opened", 8, minute(5), "carol", BUG)));
-        assertThat(written(harness.extractOutputValues())).containsExactly("add_assignees(octocat)");
+        assertThat(written(harness.extractOutputValues()))
+                .containsExactly("add_assignees(octocat)");
         assertThat(harness.extractOutputValues().get(0).reason()).endsWith("(a code owner)");
 
         // a push to the default branch that changes a CODEOWNERS reads it again, from the top
@@ -335,8 +365,7 @@ class RoutingFunctionTest {
 
     @Test
     void withoutAnyCodeownersTheCandidatesAreThePolicys() throws Exception {
-        harness =
-                harness(Routing.builder().candidates(List.of(Candidate.of("bob"))).build());
+        harness = harness(Routing.builder().candidates(List.of(Candidate.of("bob"))).build());
 
         run(List.of(issue(REPO, "opened", 7, minute(1), "carol", List.of("needs-triage"))));
         ActionRecord read = only(ActionType.READ_FILE);

@@ -49,7 +49,8 @@ class RoutingScoresTest {
     void responseTimeIsTheMedianAgainstADay() {
         Person p = new Person();
         assertThat(RoutingScores.responseTime(p)).isEqualTo(0.5);
-        p.responses.addAll(List.of(Duration.ofDays(3).toMillis(), 0L, Duration.ofDays(1).toMillis()));
+        p.responses.addAll(
+                List.of(Duration.ofDays(3).toMillis(), 0L, Duration.ofDays(1).toMillis()));
         assertThat(RoutingScores.responseTime(p)).isCloseTo(0.5, within(1e-9));
         p.responses.add(Duration.ofDays(2).toMillis());
         assertThat(RoutingScores.responseTime(p)).isCloseTo(1 / 2.5, within(1e-9));
@@ -89,7 +90,9 @@ class RoutingScoresTest {
                         Set.of("zed"),
                         now);
 
-        assertThat(ranked).extracting(RoutingScores.Score::login).containsExactly("zed", "amy", "bob");
+        assertThat(ranked)
+                .extracting(RoutingScores.Score::login)
+                .containsExactly("zed", "amy", "bob");
         assertThat(ranked.get(0).expertise()).isEqualTo(1.0);
         assertThat(ranked.get(1).expertise()).isEqualTo(0.0);
     }
