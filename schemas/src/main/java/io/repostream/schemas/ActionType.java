@@ -55,7 +55,13 @@ public enum ActionType implements WireEnum {
      * /repos/{owner}/{repo}/merges}, message {@code params.commit_message}); undo resets a {@code
      * repostream/queue/**} branch to its previous SHA, and is irreversible on any other branch.
      */
-    MERGE_BRANCH("merge_branch", true, Targets.REFS);
+    MERGE_BRANCH("merge_branch", true, Targets.REFS),
+    /**
+     * A read: the file {@code params.path} at {@code params.ref} (optional: the default branch)
+     * ({@code GET /repos/{owner}/{repo}/contents/{path}?ref=}), the ref its typed target; its
+     * result is GitHub's content object plus {@code text}, the decoded content.
+     */
+    READ_FILE("read_file", false, Targets.REFS);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {

@@ -62,6 +62,8 @@ import java.util.Set;
  *     why, auto-merge): off unless present, in both forms
  * @param lifecycle the lifecycle rule's section ({@link Lifecycle}): off unless present, in both
  *     forms
+ * @param routing the routing rule's section ({@link Routing}: assignees and reviewers): off unless
+ *     present, in both forms
  * @param completion the completion rule's section ({@link Completion}): off unless present, in both
  *     forms
  */
@@ -79,6 +81,7 @@ public record RepoPolicy(
         Commands commands,
         MergeQueue mergeQueue,
         Lifecycle lifecycle,
+        Routing routing,
         Completion completion) {
 
     public static final String DEFAULT_TRIAGE_LABEL = Triage.DEFAULT_LABEL;
@@ -113,6 +116,7 @@ public record RepoPolicy(
         commands = commands == null ? Commands.off() : commands;
         mergeQueue = mergeQueue == null ? MergeQueue.off() : mergeQueue;
         lifecycle = lifecycle == null ? Lifecycle.off() : lifecycle;
+        routing = routing == null ? Routing.off() : routing;
         completion = completion == null ? Completion.off() : completion;
     }
 
@@ -147,6 +151,7 @@ public record RepoPolicy(
                 .commands(commands)
                 .mergeQueue(mergeQueue)
                 .lifecycle(lifecycle)
+                .routing(routing)
                 .completion(completion);
     }
 
@@ -163,6 +168,7 @@ public record RepoPolicy(
             case "commands" -> commands.mode();
             case "merge_queue" -> mergeQueue.mode();
             case "lifecycle" -> lifecycle.mode();
+            case "routing" -> routing.mode(,
             case "completion" -> completion.mode();
             default -> Mode.OFF;
         };
@@ -280,6 +286,7 @@ public record RepoPolicy(
         private Commands commands;
         private MergeQueue mergeQueue;
         private Lifecycle lifecycle;
+        private Routing routing;
         private Completion completion;
 
         private Builder(String repo) {
@@ -341,6 +348,11 @@ public record RepoPolicy(
             return this;
         }
 
+        public Builder routing(Routing routing) {
+            this.routing = routing;
+            return this;
+        }
+
         public Builder completion(Completion completion) {
             this.completion = completion;
             return this;
@@ -360,6 +372,7 @@ public record RepoPolicy(
                     commands,
                     mergeQueue,
                     lifecycle,
+                    routing,
                     completion);
         }
     }
@@ -796,6 +809,7 @@ public record RepoPolicy(
             Commands commands,
             MergeQueue mergeQueue,
             Lifecycle lifecycle,
+            Routing routing,
             Completion completion) {}
 
     /**
@@ -843,6 +857,7 @@ public record RepoPolicy(
                         w.commands(),
                         w.mergeQueue(),
                         w.lifecycle(),
+                        w.routing(),
                         w.completion());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw ValueInstantiationException.from(

@@ -52,6 +52,20 @@ class RepoPolicyDefaultsTest {
             """
                     .strip();
 
+    /** The routing section with every field set, in both samples. */
+    private static final String ROUTING =
+            """
+            {
+              "mode": "shadow",
+              "candidates": [{"login": "octo-reviewer", "time_zone": "Asia/Tokyo",
+                "working_days": ["MONDAY"], "start": "10:00", "end": "18:00"}],
+              "weights": {"expertise": 0.5, "workload": 0.2, "response_time": 0.1,
+                "availability": 0.1, "performance": 0.1},
+              "max_open_assignments": 3,
+              "assign_issues": false,
+              "request_reviewers": false,
+              "codeowners": false,
+              "expertise_half_life": "30d"
     /** The completion section with every field set, in both samples. */
     private static final String COMPLETION =
             """
@@ -94,6 +108,7 @@ class RepoPolicyDefaultsTest {
                 "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
               },
               "lifecycle": LIFECYCLE,
+              "routing": ROUTING,
               "completion": COMPLETION,
               "sla": {
                 "mode": "shadow",
@@ -120,6 +135,7 @@ class RepoPolicyDefaultsTest {
             }
             """
                     .replace("LIFECYCLE", LIFECYCLE)
+                    .replace("ROUTING", ROUTING)
                     .replace("COMPLETION", COMPLETION);
 
     /** A flat policy (as written before sections) that sets every field to a non-default. */
@@ -134,6 +150,7 @@ class RepoPolicyDefaultsTest {
                 "branches": [{"pattern": "main", "required_checks": ["build"], "min_approvals": 2}]
               },
               "lifecycle": LIFECYCLE,
+              "routing": ROUTING,
               "completion": COMPLETION,
               "enabled_actions": ["add_labels", "merge_pull_request"],
               "dry_run": true,
@@ -161,6 +178,7 @@ class RepoPolicyDefaultsTest {
             }
             """
                     .replace("LIFECYCLE", LIFECYCLE)
+                    .replace("ROUTING", ROUTING)
                     .replace("COMPLETION", COMPLETION);
 
     private static final JsonNode SCHEMA = Topics.CONFIG.valueCodec().schema().document();
@@ -174,6 +192,7 @@ class RepoPolicyDefaultsTest {
                     "commands", RepoPolicy.Commands.off(),
                     "merge_queue", MergeQueue.off(),
                     "lifecycle", Lifecycle.off(),
+                    "routing", Routing.off(),
                     "completion", Completion.off());
 
     /**
@@ -188,6 +207,7 @@ class RepoPolicyDefaultsTest {
                     RepoPolicy.Mode.ON,
                     "lifecycle.mode",
                     RepoPolicy.Mode.ON,
+                    "routing.mode",
                     "completion.mode",
                     RepoPolicy.Mode.ON);
 
@@ -260,6 +280,7 @@ class RepoPolicyDefaultsTest {
                                 .commands(RepoPolicy.Commands.on())
                                 .mergeQueue(new MergeQueue(RepoPolicy.Mode.ON, List.of()))
                                 .lifecycle(Lifecycle.defaults())
+                                .routing(Routing.defaults())
                                 .completion(Completion.defaults())
                                 .build());
     }

@@ -1,6 +1,7 @@
 package io.repostream.flink.rules;
 
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Mode;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -74,7 +75,12 @@ final class PolicySectionGate<IN>
     @Override
     public void processElement(IN record, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
-        String repo = repoOf(ctx.getCurrentKey());
+        // an event names its repository; a rule keyed across repositories (routing: by
+        // installation) is gated per event, as every other rule is per key
+        String repo =
+                record instanceof GitHubEvent event && event.repo() != null
+                        ? event.repo()
+                        : repoOf(ctx.getCurrentKey());
         if (mode(ctx, repo) == Mode.OFF) {
             skippedRecords.inc();
             return;

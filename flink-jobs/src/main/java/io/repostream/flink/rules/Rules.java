@@ -14,6 +14,8 @@ import io.repostream.flink.rules.lifecycle.LifecycleCommands;
 import io.repostream.flink.rules.lifecycle.LifecycleFunction;
 import io.repostream.flink.rules.merge.MergeEligibilityFunction;
 import io.repostream.flink.rules.merge.MergeEvents;
+import io.repostream.flink.rules.routing.RoutingEvents;
+import io.repostream.flink.rules.routing.RoutingFunction;
 import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.flink.rules.triage.TriageLabelFunction;
 import io.repostream.schemas.ActionRecord;
@@ -319,6 +321,69 @@ public final class Rules {
                             ActionType.CLOSE_ISSUE)
                     .build();
 
+    /**
+     * Events about people's work, keyed by installation ({@code installation:<id>}, or {@code
+     * account:<owner>} without one): a person's open work, cap and response time are theirs across
+     * the repositories of an installation.
+     */
+    public static final RuleInput<GitHubEvent> ROUTING_EVENTS =
+            RuleInput.events(
+                    "routing-events",
+                    new RoutingEvents(),
+                    new RoutingEvents.Key(),
+                    "installation:<id>");
+
+    /**
+     * Assignees for triaged issues and reviewers for new and ready pull requests, chosen by score
+     * (section {@code routing:}, off unless present); reads CODEOWNERS with {@code read_file}.
+     */
+    public static final Rule<GitHubEvent> ROUTING =
+            Rule.builder("routing", RoutingFunction.RULE, ROUTING_EVENTS)
+                    .function(RoutingFunction::new)
+                    .events(
+                            "issues",
+                            "pull_request",
+                            "pull_request_review",
+                            "issue_comment",
+                            "push",
+                            RoutingFunction.FILE_READ.wireName())
+                    .fields(ITEM_NUMBER)
+                    .fields(
+                            "/issue/state",
+                            "/issue/user/login",
+                            "/issue/labels/name",
+                            "/issue/assignees/login",
+                            "/pull_request/user/login",
+                            "/pull_request/user/type",
+                            "/pull_request/labels/name",
+                            "/pull_request/draft",
+                            "/pull_request/merged",
+                            "/pull_request/title",
+                            "/pull_request/requested_reviewers/login",
+                            "/assignee/login",
+                            "/assignee/type",
+                            "/requested_reviewer/login",
+                            "/requested_reviewer/type",
+                            "/review/user/login",
+                            "/review/user/type",
+                            "/comment/user/login",
+                            "/comment/user/type",
+                            "/repository/default_branch",
+                            "/ref",
+                            "/after",
+                            "/commits/author/username",
+                            "/commits/added",
+                            "/commits/modified",
+                            "/commits/removed",
+                            "/enrichment")
+                    .policySection("routing")
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            RoutingFunction.FILE_READ,
+                            ActionType.ADD_ASSIGNEES,
+                            ActionType.REQUEST_REVIEWERS)
+                    .build();
+
     /** Every rule the job runs, in build order. */
     public static final List<Rule<?>> REGISTERED =
             List.of(
@@ -329,6 +394,7 @@ public final class Rules {
                     LIFECYCLE,
                     SLASH_COMMANDS,
                     MERGE_ELIGIBILITY,
+                    ROUTING,
                     COMPLETION);
 
     /**

@@ -66,6 +66,9 @@ class JobGraphUidsTest {
                     // routes audit records to the rules that learn from them (issue 16):
                     // stateless, nothing to restore; the audit source keeps its uid and offsets
                     AuditFeedback.UID,
+                    // the routing rule (issue 17): new, it learns people's work from their next
+                    // events
+                    "routing",
                     // the completion rule (issue 18): new, it follows work from its next event
                     "completion");
 

@@ -72,6 +72,8 @@ class RuleFieldsTest {
         // plus what the slash-command framework added: the comment and the enrichment it reads;
         // and what the merge rules read of pull requests, reviews, checks and statuses;
         // and the lifecycle rule: assignees, milestone, draft, the label of a label change;
+        // and the routing rule: people of assignments, reviews and pushes, a push's files, the
+        // repository's default branch;
         // and the completion rule: links and paths of pushes and pull requests, checks' verdicts
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
@@ -86,9 +88,13 @@ class RuleFieldsTest {
                                 io.repostream.flink.rules.PayloadFields.spec(
                                         java.util.stream.Stream.concat(
                                                         java.util.stream.Stream.concat(
-                                                                Rules.MERGE_ELIGIBILITY
-                                                                        .fields()
-                                                                        .stream(),
+                                                                java.util.stream.Stream.concat(
+                                                                        Rules.MERGE_ELIGIBILITY
+                                                                                .fields()
+                                                                                .stream(),
+                                                                        Rules.ROUTING
+                                                                                .fields()
+                                                                                .stream()),
                                                                 // the completion rule: pushes'
                                                                 // commits, PR text, checks
                                                                 Rules.COMPLETION.fields().stream()),
@@ -131,7 +137,8 @@ class RuleFieldsTest {
         assertThat(GitHubPayloads.labels(slim)).containsExactly("bug", "P1");
         assertThat(GitHubPayloads.author(slim)).isEqualTo("alice");
         assertThat(slim.payload().path("issue").has("body")).isFalse();
-        assertThat(slim.payload().has("repository")).isFalse();
+        // of the repository, only its default branch (the routing rule's)
+        assertThat(slim.payload().path("repository").has("full_name")).isFalse();
         assertThat(slim.eventId()).isEqualTo(opened.eventId());
     }
 

@@ -34,6 +34,9 @@ class RulePrioritiesTest {
                         ActionPriority.ROUTINE),
                 Arguments.of(
                         "ci-success-predictor@1", ActionType.ADD_LABELS, ActionPriority.ROUTINE),
+                Arguments.of("routing@1", ActionType.ADD_ASSIGNEES, ActionPriority.ROUTINE),
+                Arguments.of("routing@1", ActionType.REQUEST_REVIEWERS, ActionPriority.ROUTINE),
+                Arguments.of("routing@1", ActionType.READ_FILE, ActionPriority.ROUTINE),
                 Arguments.of("completion@1", ActionType.CLOSE_ISSUE, ActionPriority.ROUTINE),
                 Arguments.of("completion@1", ActionType.ADD_LABELS, ActionPriority.ROUTINE),
                 Arguments.of("completion@1", ActionType.CREATE_COMMENT, ActionPriority.ROUTINE),
