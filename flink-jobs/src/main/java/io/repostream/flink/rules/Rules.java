@@ -6,13 +6,16 @@ import io.repostream.flink.rules.ci.CiFailure;
 import io.repostream.flink.rules.ci.CiFailureClassifierFunction;
 import io.repostream.flink.rules.ci.CiRetryPlanner;
 import io.repostream.flink.rules.commands.CommandRegistry;
+import io.repostream.flink.rules.commands.HelpCommand;
 import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
 import io.repostream.flink.rules.lifecycle.LifecycleCommands;
 import io.repostream.flink.rules.lifecycle.LifecycleFunction;
 import io.repostream.flink.rules.merge.MergeEligibilityFunction;
 import io.repostream.flink.rules.merge.MergeEvents;
+import io.repostream.flink.rules.sla.PriorityCommand;
 import io.repostream.flink.rules.sla.SlaDeadlineFunction;
+import io.repostream.flink.rules.triage.TriageCommands;
 import io.repostream.flink.rules.triage.TriageLabelFunction;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
@@ -57,8 +60,22 @@ public final class Rules {
                     .fields(ITEM_NUMBER)
                     .fields("/issue/labels/name", "/issue/user/login")
                     .policySection("triage")
-                    .command(LabelCommands.LABEL, LabelCommands.UNLABEL)
-                    .emits(ActionPriority.ROUTINE, ActionType.ADD_LABELS, ActionType.REMOVE_LABEL)
+                    .command(
+                            LabelCommands.LABEL,
+                            LabelCommands.UNLABEL,
+                            LabelCommands.REMOVE_LABEL,
+                            TriageCommands.ASSIGN,
+                            TriageCommands.UNASSIGN,
+                            TriageCommands.CC,
+                            TriageCommands.CLOSE)
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.ADD_LABELS,
+                            ActionType.REMOVE_LABEL,
+                            ActionType.ADD_ASSIGNEES,
+                            ActionType.REMOVE_ASSIGNEES,
+                            ActionType.REQUEST_REVIEWERS,
+                            ActionType.CLOSE_ISSUE)
                     .build();
 
     public static final Rule<GitHubEvent> SLA =
@@ -77,11 +94,14 @@ public final class Rules {
                             "/review/user/type")
                     .signals(SlaDeadlineFunction.SIGNALS)
                     .policySection("sla")
+                    .command(PriorityCommand.PRIORITY)
                     .emits(
                             ActionPriority.SLA_BREACH,
                             ActionType.ADD_LABELS,
                             ActionType.CREATE_COMMENT,
                             ActionType.ADD_ASSIGNEES)
+                    // what /priority removes: a person's command, not a breach
+                    .emits(ActionPriority.ROUTINE, ActionType.REMOVE_LABEL)
                     .build();
 
     /**
@@ -193,10 +213,14 @@ public final class Rules {
                             "/comment/user/login",
                             "/comment/user/type",
                             "/issue/user/login",
-                            // where an author may run a command (what lifecycle closed)
+                            // where an author may run a command (what lifecycle closed), and
+                            // the priority labels /priority swaps
                             "/issue/labels/name",
+                            // present on a pull request's comments: /cc is for pull requests
+                            "/issue/pull_request/url",
                             "/enrichment")
                     .policySection("commands")
+                    .command(HelpCommand.HELP)
                     .emits(
                             ActionPriority.ROUTINE,
                             SlashCommandFunction.PERMISSION_READ,

@@ -146,6 +146,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                 .path("issue")
                 .path("labels")
                 .forEach(l -> itemLabels.add(l.path("name").asText()));
+        // an issue_comment on a pull request carries issue.pull_request (GitHub's webhook docs)
+        boolean pullRequest = event.payload().path("issue").path("pull_request").isObject();
         pending.put(
                 readId,
                 new Pending(
@@ -155,7 +157,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                                 known,
                                 unknown,
                                 itemAuthor,
-                                itemLabels)
+                                itemLabels,
+                                pullRequest)
                         .toJson());
         out.collect(permissionRead(event, item, readId, author, commentId));
     }
@@ -199,11 +202,13 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                     command.authorMay(policy, p.itemLabels())
                             && !p.itemAuthor().isEmpty()
                             && p.author().equalsIgnoreCase(p.itemAuthor());
-            if (!byAuthor && permission.isEmpty()) {
+            // a command anyone may run (/help) does not wait on a read that failed
+            boolean anyone = command.needs() == RepoPermission.NONE;
+            if (!byAuthor && !anyone && permission.isEmpty()) {
                 reply.notChecked(c.line(), e.path("error").asText("the read failed"));
                 continue;
             }
-            if (!byAuthor && !permission.get().includes(command.needs())) {
+            if (!byAuthor && !anyone && !permission.get().includes(command.needs())) {
                 refusedCommands.inc();
                 reply.refused(c.line(), command.needs(), command.authorMay(), permission.get());
                 continue;
@@ -218,7 +223,11 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                                                 number,
                                                 c.args(),
                                                 p.author(),
-                                                policy));
+                                                policy,
+                                                p.pullRequest(),
+                                                p.itemLabels(),
+                                                p.itemAuthor(),
+                                                commands));
             } catch (IllegalArgumentException mistaken) {
                 reply.mistaken(c.line(), mistaken.getMessage(), command.usage());
                 continue;
@@ -290,7 +299,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                         + ":"
                         + effect.type().wireName(),
                 result.repo(),
-                number,
+                effect.target() == null ? number : effect.target(),
                 effect.type(),
                 effect.params(),
                 effect.reason() + " (" + command.line() + ")",
@@ -340,7 +349,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             List<SlashCommandParser.Parsed> commands,
             List<String> unknownLines,
             String itemAuthor,
-            List<String> itemLabels) {
+            List<String> itemLabels,
+            boolean pullRequest) {
 
         String toJson() {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -355,6 +365,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             unknownLines.forEach(node.putArray("unknown")::add);
             node.put("item_author", itemAuthor);
             itemLabels.forEach(node.putArray("item_labels")::add);
+            node.put("pull_request", pullRequest);
             return node.toString();
         }
 
@@ -381,7 +392,9 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                         cs,
                         unknown,
                         node.path("item_author").asText(""),
-                        labels);
+                        labels,
+                        // absent in pending commands written before: not known to be one
+                        node.path("pull_request").asBoolean(false));
             } catch (IOException e) {
                 throw new UncheckedIOException("unreadable pending commands: " + json, e);
             }
