@@ -1,10 +1,12 @@
 package io.repostream.flink.rules;
 
 import io.repostream.flink.prediction.CiSuccessPredictor;
+import io.repostream.flink.rules.ci.CiCommands;
 import io.repostream.flink.rules.ci.CiEvents;
 import io.repostream.flink.rules.ci.CiFailure;
 import io.repostream.flink.rules.ci.CiFailureClassifierFunction;
 import io.repostream.flink.rules.ci.CiRetryPlanner;
+import io.repostream.flink.rules.commands.CommandEvents;
 import io.repostream.flink.rules.commands.CommandRegistry;
 import io.repostream.flink.rules.commands.HelpCommand;
 import io.repostream.flink.rules.commands.LabelCommands;
@@ -35,6 +37,17 @@ public final class Rules {
     public static final RuleInput<GitHubEvent> ITEM_EVENTS =
             RuleInput.events(
                     "issue-and-pr-events", new ItemEvents(), new ItemKey(), "owner/repo#number");
+
+    /**
+     * The command framework's input: item events keyed by item, and completed workflow runs keyed
+     * by the pull request they ran for (for {@code /retest}), the same {@code owner/repo#number}.
+     */
+    public static final RuleInput<GitHubEvent> COMMAND_EVENTS =
+            RuleInput.events(
+                    "comment-and-pull-request-run-events",
+                    new CommandEvents(),
+                    new CommandEvents.Key(),
+                    "owner/repo#number");
 
     /** Completed CI work, keyed by repository and workflow. */
     public static final RuleInput<GitHubEvent> CI_COMPLETIONS =
@@ -152,6 +165,7 @@ public final class Rules {
                     .function(CiRetryPlanner::new)
                     .events("workflow_run")
                     .policySection("ci")
+                    .command(CiCommands.RETEST)
                     .emits(ActionPriority.RERUN, ActionType.RERUN_FAILED_JOBS)
                     .build();
 
@@ -203,9 +217,12 @@ public final class Rules {
      * the one reply to commands not done; the commands' actions are their rules'.
      */
     public static final Rule<GitHubEvent> SLASH_COMMANDS =
-            Rule.builder("slash-commands", SlashCommandFunction.RULE, ITEM_EVENTS)
+            Rule.builder("slash-commands", SlashCommandFunction.RULE, COMMAND_EVENTS)
                     .function(() -> new SlashCommandFunction(CommandRegistry.of(Rules.REGISTERED)))
-                    .events("issue_comment", SlashCommandFunction.PERMISSION_READ.wireName())
+                    .events(
+                            "issue_comment",
+                            SlashCommandFunction.PERMISSION_READ.wireName(),
+                            "workflow_run")
                     .fields(ITEM_NUMBER)
                     .fields(
                             "/comment/id",
@@ -218,6 +235,12 @@ public final class Rules {
                             "/issue/labels/name",
                             // present on a pull request's comments: /cc is for pull requests
                             "/issue/pull_request/url",
+                            // a pull request's latest runs, for /retest
+                            "/workflow_run/id",
+                            "/workflow_run/name",
+                            "/workflow_run/conclusion",
+                            "/workflow_run/run_attempt",
+                            "/workflow_run/pull_requests/number",
                             "/enrichment")
                     .policySection("commands")
                     .command(HelpCommand.HELP)

@@ -133,6 +133,8 @@ public record SlashCommand(
      *     {@code pull_request} field)
      * @param itemLabels the item's labels when the command was written
      * @param itemAuthor the login of the item's author; empty when the payload does not say
+     * @param latestRuns the latest completed run of each workflow of the pull request, for {@code
+     *     /retest}; empty on an issue
      * @param commands the job's commands, for {@code /help}
      */
     public record Invocation(
@@ -144,10 +146,12 @@ public record SlashCommand(
             boolean pullRequest,
             List<String> itemLabels,
             String itemAuthor,
+            List<WorkflowRun> latestRuns,
             CommandRegistry commands) {
         public Invocation {
             args = List.copyOf(args);
             itemLabels = List.copyOf(itemLabels);
+            latestRuns = List.copyOf(latestRuns);
         }
     }
 

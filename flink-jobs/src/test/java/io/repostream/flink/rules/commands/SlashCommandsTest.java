@@ -663,4 +663,166 @@ class SlashCommandsTest {
                 .contains("| `/help` | Lists the commands enabled in this repository. | anyone |")
                 .doesNotContain("/priority");
     }
+
+    /**
+     * A completed run {@code "workflow id attempt conclusion pr"}, e.g. {@code "CI 501 1 failure
+     * 12"}.
+     */
+    private static GitHubEvent run(String spec, int i) {
+        String[] f = spec.split(" ");
+        return Events.workflowRun(
+                REPO,
+                f[0],
+                Long.parseLong(f[1]),
+                "sha" + f[1],
+                f[3],
+                Integer.parseInt(f[2]),
+                Long.parseLong(f[4]),
+                T0.minusSeconds(600 - i));
+    }
+
+    static Stream<Arguments> retest() {
+        String reply = "create_comment slash-commands@1 reply #12";
+        String rerun501 = "rerun_failed_jobs ci-retry@1 {} #501";
+        return Stream.of(
+                Arguments.of(
+                        List.of("CI 501 1 failure 12", "Lint 502 1 success 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(rerun501)),
+                Arguments.of(
+                        List.of("Lint 502 1 timed_out 12", "CI 501 1 failure 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "admin",
+                        List.of(rerun501, "rerun_failed_jobs ci-retry@1 {} #502")),
+                // the latest run of each workflow counts: a later success, a later attempt
+                Arguments.of(
+                        List.of("CI 501 1 failure 12", "CI 503 1 success 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12", "CI 501 2 success 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 503 1 success 12", "CI 501 1 failure 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 cancelled 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                // another pull request's runs, and a fork's (GitHub names no pull request)
+                Arguments.of(
+                        List.of("CI 501 1 failure 13", "CI 504 1 failure 0"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(List.of(), true, "carol", "/retest", "write", List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "triage",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12"),
+                        true,
+                        "Codertocat",
+                        "/retest",
+                        "read",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12"),
+                        false,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12"),
+                        true,
+                        "carol",
+                        "/retest now",
+                        "write",
+                        List.of(reply)));
+    }
+
+    /**
+     * {@code /retest} re-runs the failed jobs of the pull request's latest failed run of each
+     * workflow: the framework keeps the runs GitHub says were for the pull request, keyed by it.
+     */
+    @ParameterizedTest(name = "{3} by {2} ({4}) after {0}, on a pull request: {1}")
+    @MethodSource("retest")
+    void retestReRunsTheFailedJobsOfThePullRequestsLatestFailedRuns(
+            List<String> runs,
+            boolean pr,
+            String commenter,
+            String body,
+            String role,
+            List<String> expected)
+            throws Exception {
+        for (int i = 0; i < runs.size(); i++) {
+            GitHubEvent run = run(runs.get(i), i);
+            // as the job's input filter does: a run naming no pull request (a fork's) is not kept
+            if (new CommandEvents().filter(run)) {
+                harness.processElement(run, T0.toEpochMilli() - 600_000 + i);
+            }
+        }
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        List<ActionRecord> actions = runOn(pr, commenter, List.of(), body, role);
+
+        assertThat(
+                        actions.stream()
+                                .skip(1)
+                                .map(a -> summary(List.of(a)).get(0) + " #" + a.target())
+                                .toList())
+                .containsExactlyElementsOf(expected);
+        assertThat(actions.get(0).type()).isEqualTo(ActionType.READ_COLLABORATOR_PERMISSION);
+    }
+
+    @Test
+    void theReplyToRetestWithoutAFailedRunSaysWhy() throws Exception {
+        List<ActionRecord> actions = runOn(true, "carol", List.of(), "/retest", "write");
+
+        assertThat(actions.get(actions.size() - 1).params().path("body").asText())
+                .contains(
+                        "`/retest`: no failed workflow run is known for this pull request (the"
+                                + " latest run of each workflow passed, or GitHub named no pull"
+                                + " request on them, as for pull requests from forks)");
+    }
+
+    @Test
+    void theFrameworksInputKeysARunByThePullRequestItRanForAndDropsRunsOfNone() throws Exception {
+        CommandEvents input = new CommandEvents();
+        GitHubEvent ofPr = run("CI 501 1 failure 12", 0);
+        GitHubEvent ofFork = run("CI 502 1 failure 0", 0);
+
+        assertThat(input.filter(ofPr)).isTrue();
+        assertThat(new CommandEvents.Key().getKey(ofPr)).isEqualTo(ITEM);
+        assertThat(input.filter(ofFork)).isFalse();
+        assertThat(input.filter(comment("carol", "User", "/retest"))).isTrue();
+        assertThat(new CommandEvents.Key().getKey(comment("carol", "User", "/retest")))
+                .isEqualTo(ITEM);
+    }
 }
