@@ -1,11 +1,14 @@
 package io.repostream.flink.rules;
 
 import io.repostream.flink.prediction.CiSuccessPredictor;
+import io.repostream.flink.rules.ci.CiCommands;
 import io.repostream.flink.rules.ci.CiEvents;
 import io.repostream.flink.rules.ci.CiFailure;
 import io.repostream.flink.rules.ci.CiFailureClassifierFunction;
 import io.repostream.flink.rules.ci.CiRetryPlanner;
+import io.repostream.flink.rules.commands.CommandEvents;
 import io.repostream.flink.rules.commands.CommandRegistry;
+import io.repostream.flink.rules.commands.HelpCommand;
 import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
 import io.repostream.flink.rules.completion.CompletionEvents;
@@ -16,7 +19,9 @@ import io.repostream.flink.rules.merge.MergeEligibilityFunction;
 import io.repostream.flink.rules.merge.MergeEvents;
 import io.repostream.flink.rules.routing.RoutingEvents;
 import io.repostream.flink.rules.routing.RoutingFunction;
+import io.repostream.flink.rules.sla.PriorityCommand;
 import io.repostream.flink.rules.sla.SlaDeadlineFunction;
+import io.repostream.flink.rules.triage.TriageCommands;
 import io.repostream.flink.rules.triage.TriageLabelFunction;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
@@ -36,6 +41,17 @@ public final class Rules {
     public static final RuleInput<GitHubEvent> ITEM_EVENTS =
             RuleInput.events(
                     "issue-and-pr-events", new ItemEvents(), new ItemKey(), "owner/repo#number");
+
+    /**
+     * The command framework's input: item events keyed by item, and completed workflow runs keyed
+     * by the pull request they ran for (for {@code /retest}), the same {@code owner/repo#number}.
+     */
+    public static final RuleInput<GitHubEvent> COMMAND_EVENTS =
+            RuleInput.events(
+                    "comment-and-pull-request-run-events",
+                    new CommandEvents(),
+                    new CommandEvents.Key(),
+                    "owner/repo#number");
 
     /** Completed CI work, keyed by repository and workflow. */
     public static final RuleInput<GitHubEvent> CI_COMPLETIONS =
@@ -61,8 +77,22 @@ public final class Rules {
                     .fields(ITEM_NUMBER)
                     .fields("/issue/labels/name", "/issue/user/login")
                     .policySection("triage")
-                    .command(LabelCommands.LABEL, LabelCommands.UNLABEL)
-                    .emits(ActionPriority.ROUTINE, ActionType.ADD_LABELS, ActionType.REMOVE_LABEL)
+                    .command(
+                            LabelCommands.LABEL,
+                            LabelCommands.UNLABEL,
+                            LabelCommands.REMOVE_LABEL,
+                            TriageCommands.ASSIGN,
+                            TriageCommands.UNASSIGN,
+                            TriageCommands.CC,
+                            TriageCommands.CLOSE)
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.ADD_LABELS,
+                            ActionType.REMOVE_LABEL,
+                            ActionType.ADD_ASSIGNEES,
+                            ActionType.REMOVE_ASSIGNEES,
+                            ActionType.REQUEST_REVIEWERS,
+                            ActionType.CLOSE_ISSUE)
                     .build();
 
     public static final Rule<GitHubEvent> SLA =
@@ -81,11 +111,14 @@ public final class Rules {
                             "/review/user/type")
                     .signals(SlaDeadlineFunction.SIGNALS)
                     .policySection("sla")
+                    .command(PriorityCommand.PRIORITY)
                     .emits(
                             ActionPriority.SLA_BREACH,
                             ActionType.ADD_LABELS,
                             ActionType.CREATE_COMMENT,
                             ActionType.ADD_ASSIGNEES)
+                    // what /priority removes: a person's command, not a breach
+                    .emits(ActionPriority.ROUTINE, ActionType.REMOVE_LABEL)
                     .build();
 
     /**
@@ -136,6 +169,7 @@ public final class Rules {
                     .function(CiRetryPlanner::new)
                     .events("workflow_run")
                     .policySection("ci")
+                    .command(CiCommands.RETEST)
                     .emits(ActionPriority.RERUN, ActionType.RERUN_FAILED_JOBS)
                     .build();
 
@@ -187,9 +221,12 @@ public final class Rules {
      * the one reply to commands not done; the commands' actions are their rules'.
      */
     public static final Rule<GitHubEvent> SLASH_COMMANDS =
-            Rule.builder("slash-commands", SlashCommandFunction.RULE, ITEM_EVENTS)
+            Rule.builder("slash-commands", SlashCommandFunction.RULE, COMMAND_EVENTS)
                     .function(() -> new SlashCommandFunction(CommandRegistry.of(Rules.REGISTERED)))
-                    .events("issue_comment", SlashCommandFunction.PERMISSION_READ.wireName())
+                    .events(
+                            "issue_comment",
+                            SlashCommandFunction.PERMISSION_READ.wireName(),
+                            "workflow_run")
                     .fields(ITEM_NUMBER)
                     .fields(
                             "/comment/id",
@@ -197,10 +234,20 @@ public final class Rules {
                             "/comment/user/login",
                             "/comment/user/type",
                             "/issue/user/login",
-                            // where an author may run a command (what lifecycle closed)
+                            // where an author may run a command (what lifecycle closed), and
+                            // the priority labels /priority swaps
                             "/issue/labels/name",
+                            // present on a pull request's comments: /cc is for pull requests
+                            "/issue/pull_request/url",
+                            // a pull request's latest runs, for /retest
+                            "/workflow_run/id",
+                            "/workflow_run/name",
+                            "/workflow_run/conclusion",
+                            "/workflow_run/run_attempt",
+                            "/workflow_run/pull_requests/number",
                             "/enrichment")
                     .policySection("commands")
+                    .command(HelpCommand.HELP)
                     .emits(
                             ActionPriority.ROUTINE,
                             SlashCommandFunction.PERMISSION_READ,

@@ -1,9 +1,11 @@
 package io.repostream.flink.rules.commands;
 
 import io.repostream.flink.rules.Rule;
+import io.repostream.schemas.RepoPolicy;
 import java.io.Serializable;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,6 +53,18 @@ public final class CommandRegistry implements Serializable {
     /** Every command by name, in declaration order. */
     public Map<String, Declared> all() {
         return Map.copyOf(byName);
+    }
+
+    /** Every command, in declaration order (rules in build order, then as each declares them). */
+    public List<Declared> declared() {
+        return List.copyOf(byName.values());
+    }
+
+    /** The commands whose rule's policy section is not off in {@code policy}, in order. */
+    public List<Declared> enabledIn(RepoPolicy policy) {
+        return byName.values().stream()
+                .filter(d -> policy.mode(d.section()) != RepoPolicy.Mode.OFF)
+                .toList();
     }
 
     /** {@code /label, /unlabel}: what the reply to an unknown command lists. */

@@ -6,11 +6,11 @@ import io.repostream.schemas.ActionType;
 import java.util.List;
 
 /**
- * {@code /label NAME...} and {@code /unlabel NAME}, handled by the triage rule: people with at
- * least triage permission label an issue or pull request from a comment. Hard-coded limits until
- * the triage rule has a policy section for commands: at most {@link #MAX_LABELS} labels a command,
- * each at most {@link #MAX_NAME} characters (GitHub's own limit on a label's name is checked by
- * GitHub).
+ * {@code /label NAME...} and {@code /unlabel NAME} (alias {@code /remove-label NAME}), handled by
+ * the triage rule: people with at least triage permission label an issue or pull request from a
+ * comment. Hard-coded limits until the triage rule has a policy section for commands: at most
+ * {@link #MAX_LABELS} labels a command, each at most {@link #MAX_NAME} characters (GitHub's own
+ * limit on a label's name is checked by GitHub).
  */
 public final class LabelCommands {
     static final int MAX_LABELS = 10;
@@ -19,12 +19,29 @@ public final class LabelCommands {
     private LabelCommands() {}
 
     public static final SlashCommand LABEL =
-            new SlashCommand(
-                    "label", RepoPermission.TRIAGE, "/label NAME...", LabelCommands::label);
+            new SlashCommand("label", RepoPermission.TRIAGE, "/label NAME...", LabelCommands::label)
+                    .describedAs("Adds the labels named.");
 
     public static final SlashCommand UNLABEL =
             new SlashCommand(
-                    "unlabel", RepoPermission.TRIAGE, "/unlabel NAME", LabelCommands::unlabel);
+                            "unlabel",
+                            RepoPermission.TRIAGE,
+                            "/unlabel NAME",
+                            LabelCommands::unlabel)
+                    .describedAs("Removes the label named.");
+
+    /**
+     * {@code /remove-label NAME}: an alias of {@link #UNLABEL} (the same handler, permission and
+     * action), under the name Prow and the issue use, so that people used to either find it. An
+     * alias rather than a rename: {@code /unlabel} is in use and documented.
+     */
+    public static final SlashCommand REMOVE_LABEL =
+            new SlashCommand(
+                            "remove-label",
+                            RepoPermission.TRIAGE,
+                            "/remove-label NAME",
+                            LabelCommands::unlabel)
+                    .describedAs("Removes the label named (an alias of `/unlabel`).");
 
     private static List<SlashCommand.Effect> label(SlashCommand.Invocation inv) {
         List<String> names = checked(inv.args(), MAX_LABELS);

@@ -24,9 +24,18 @@ import java.util.regex.Pattern;
  *     without {@link #needs}, given the repo's policy and the item's labels when the command was
  *     written; null: nowhere ({@code /reopen}: GitHub does not let an author reopen what someone
  *     else closed, and the lifecycle rule lets them reopen only what it closed)
+ * @param summary what it does, one sentence, for {@code /help} and {@code docs/commands.md}
+ * @param authorNote where the author may run it, in words ({@code on what lifecycle closed});
+ *     empty: on any of their items
  */
 public record SlashCommand(
-        String name, RepoPermission needs, String usage, Handler handler, AuthorMay authorWhen)
+        String name,
+        RepoPermission needs,
+        String usage,
+        Handler handler,
+        AuthorMay authorWhen,
+        String summary,
+        String authorNote)
         implements Serializable {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
@@ -39,21 +48,47 @@ public record SlashCommand(
         Objects.requireNonNull(needs, "needs");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(handler, "handler of /" + name);
+        summary = summary == null ? "" : summary;
+        authorNote = authorNote == null ? "" : authorNote;
     }
 
     /** A command only those with {@code needs} may run. */
     public SlashCommand(String name, RepoPermission needs, String usage, Handler handler) {
-        this(name, needs, usage, handler, null);
+        this(name, needs, usage, handler, null, "", "");
     }
 
     /** The same command, which the item's author may also run on any of their items. */
     public SlashCommand orByTheAuthor() {
-        return orByTheAuthorWhere((policy, labels) -> true);
+        return orByTheAuthorWhere((policy, labels) -> true, "");
     }
 
     /** The same command, which the item's author may also run where {@code where} says so. */
     public SlashCommand orByTheAuthorWhere(AuthorMay where) {
-        return new SlashCommand(name, needs, usage, handler, Objects.requireNonNull(where));
+        return orByTheAuthorWhere(where, "");
+    }
+
+    /**
+     * The same command, which the item's author may also run where {@code where} says so, {@code
+     * note} saying it in words for the help page.
+     */
+    public SlashCommand orByTheAuthorWhere(AuthorMay where, String note) {
+        return new SlashCommand(
+                name, needs, usage, handler, Objects.requireNonNull(where), summary, note);
+    }
+
+    /** The same command, described for {@code /help} and the help page. */
+    public SlashCommand describedAs(String what) {
+        return new SlashCommand(name, needs, usage, handler, authorWhen, what, authorNote);
+    }
+
+    /** Who may run it, in words: {@code triage permission or above, or the item's author}. */
+    public String whoMay() {
+        String who =
+                needs == RepoPermission.NONE ? "anyone" : needs.wireName() + " permission or above";
+        if (!authorMay()) {
+            return who;
+        }
+        return who + ", or the item's author" + (authorNote.isEmpty() ? "" : " " + authorNote);
     }
 
     /** Whether the item's author may run it on some of their items. */
@@ -94,9 +129,31 @@ public record SlashCommand(
      * @param args the arguments as written
      * @param author the commenter's login
      * @param policy the repo's policy
+     * @param pullRequest whether the item is a pull request (the comment's {@code issue} has a
+     *     {@code pull_request} field)
+     * @param itemLabels the item's labels when the command was written
+     * @param itemAuthor the login of the item's author; empty when the payload does not say
+     * @param latestRuns the latest completed run of each workflow of the pull request, for {@code
+     *     /retest}; empty on an issue
+     * @param commands the job's commands, for {@code /help}
      */
     public record Invocation(
-            String repo, long number, List<String> args, String author, RepoPolicy policy) {}
+            String repo,
+            long number,
+            List<String> args,
+            String author,
+            RepoPolicy policy,
+            boolean pullRequest,
+            List<String> itemLabels,
+            String itemAuthor,
+            List<WorkflowRun> latestRuns,
+            CommandRegistry commands) {
+        public Invocation {
+            args = List.copyOf(args);
+            itemLabels = List.copyOf(itemLabels);
+            latestRuns = List.copyOf(latestRuns);
+        }
+    }
 
     /**
      * One action a command proposes on the item it was written on.
@@ -104,8 +161,15 @@ public record SlashCommand(
      * @param type the action type (the declaring rule declares it, with a priority)
      * @param params its parameters
      * @param reason in words a maintainer reads
+     * @param target the typed target when it is not the item itself (a workflow run's id for {@code
+     *     rerun_failed_jobs}); null: the issue or pull request the command was written on
      */
-    public record Effect(ActionType type, ObjectNode params, String reason) {}
+    public record Effect(ActionType type, ObjectNode params, String reason, Long target) {
+        /** An effect on the item the command was written on. */
+        public Effect(ActionType type, ObjectNode params, String reason) {
+            this(type, params, reason, null);
+        }
+    }
 
     /** The command as it is written, {@code /label}. */
     public String written() {

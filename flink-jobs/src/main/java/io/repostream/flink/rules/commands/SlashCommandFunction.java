@@ -64,9 +64,17 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
     /** Garbage collection for reads whose result never comes; not a business rule. */
     static final Duration PENDING_RETENTION = Duration.ofDays(1);
 
+    /**
+     * How long a pull request's latest run of a workflow is kept for {@code /retest}: GitHub
+     * re-runs a workflow run up to 30 days after it first ran.
+     */
+    static final Duration RUN_RETENTION = Duration.ofDays(30);
+
     private final CommandRegistry commands;
 
     private transient MapState<String, String> pending;
+    private transient MapState<String, String> runs;
+    private transient Counter runsOfSeveralPullRequests;
     private transient Counter refusedCommands;
     private transient Counter unknownCommands;
     private transient Counter commandsOfRulesOff;
@@ -82,6 +90,12 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                 new MapStateDescriptor<>("pending-commands", Types.STRING, Types.STRING);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(PENDING_RETENTION).build());
         pending = getRuntimeContext().getMapState(descriptor);
+        MapStateDescriptor<String, String> runsDescriptor =
+                new MapStateDescriptor<>("pull-request-runs", Types.STRING, Types.STRING);
+        runsDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(RUN_RETENTION).build());
+        runs = getRuntimeContext().getMapState(runsDescriptor);
+        runsOfSeveralPullRequests =
+                getRuntimeContext().getMetricGroup().counter("runsOfSeveralPullRequests");
         refusedCommands = getRuntimeContext().getMetricGroup().counter("refusedCommands");
         unknownCommands = getRuntimeContext().getMetricGroup().counter("unknownCommands");
         commandsOfRulesOff = getRuntimeContext().getMetricGroup().counter("commandsOfRulesOff");
@@ -95,6 +109,74 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             onPermission(event, ctx, out);
         } else if ("issue_comment".equals(event.type()) && "created".equals(event.action())) {
             onComment(event, ctx, out);
+        } else if ("workflow_run".equals(event.type()) && "completed".equals(event.action())) {
+            onRun(event, ctx);
+        }
+    }
+
+    /**
+     * Keeps the pull request's latest completed run of the workflow (by run id, then attempt), for
+     * {@code /retest}. Keyed by the first pull request the run names ({@link CommandEvents}).
+     */
+    private void onRun(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+        JsonNode run = event.payload().path("workflow_run");
+        if (run.path("pull_requests").size() > 1) {
+            runsOfSeveralPullRequests.inc();
+            LOG.info(
+                    "{}: run {} of {} names {} pull requests; /retest knows it on {} only",
+                    RULE,
+                    run.path("id").asLong(),
+                    event.repo(),
+                    run.path("pull_requests").size(),
+                    ctx.getCurrentKey());
+        }
+        String workflow = run.path("name").asText("");
+        WorkflowRun latest =
+                new WorkflowRun(
+                        run.path("id").asLong(),
+                        workflow,
+                        run.path("conclusion").asText(""),
+                        run.path("run_attempt").asInt(1));
+        String known = runs.get(workflow);
+        if (known != null) {
+            WorkflowRun before = runFromJson(known);
+            if (before.id() > latest.id()
+                    || (before.id() == latest.id() && before.attempt() > latest.attempt())) {
+                return; // an older run or attempt, delivered late
+            }
+        }
+        runs.put(workflow, runToJson(latest));
+    }
+
+    private List<WorkflowRun> latestRuns() throws Exception {
+        List<WorkflowRun> latest = new ArrayList<>();
+        for (String json : runs.values()) {
+            latest.add(runFromJson(json));
+        }
+        latest.sort(java.util.Comparator.comparing(WorkflowRun::workflow));
+        return latest;
+    }
+
+    private static String runToJson(WorkflowRun run) {
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("id", run.id())
+                .put("workflow", run.workflow())
+                .put("conclusion", run.conclusion())
+                .put("attempt", run.attempt())
+                .toString();
+    }
+
+    private static WorkflowRun runFromJson(String json) {
+        try {
+            JsonNode node = Json.mapper().readTree(json);
+            return new WorkflowRun(
+                    node.path("id").asLong(),
+                    node.path("workflow").asText(),
+                    node.path("conclusion").asText(),
+                    node.path("attempt").asInt(1));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable workflow run: " + json, e);
         }
     }
 
@@ -146,6 +228,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                 .path("issue")
                 .path("labels")
                 .forEach(l -> itemLabels.add(l.path("name").asText()));
+        // an issue_comment on a pull request carries issue.pull_request (GitHub's webhook docs)
+        boolean pullRequest = event.payload().path("issue").path("pull_request").isObject();
         pending.put(
                 readId,
                 new Pending(
@@ -155,7 +239,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                                 known,
                                 unknown,
                                 itemAuthor,
-                                itemLabels)
+                                itemLabels,
+                                pullRequest)
                         .toJson());
         out.collect(permissionRead(event, item, readId, author, commentId));
     }
@@ -199,11 +284,13 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                     command.authorMay(policy, p.itemLabels())
                             && !p.itemAuthor().isEmpty()
                             && p.author().equalsIgnoreCase(p.itemAuthor());
-            if (!byAuthor && permission.isEmpty()) {
+            // a command anyone may run (/help) does not wait on a read that failed
+            boolean anyone = command.needs() == RepoPermission.NONE;
+            if (!byAuthor && !anyone && permission.isEmpty()) {
                 reply.notChecked(c.line(), e.path("error").asText("the read failed"));
                 continue;
             }
-            if (!byAuthor && !permission.get().includes(command.needs())) {
+            if (!byAuthor && !anyone && !permission.get().includes(command.needs())) {
                 refusedCommands.inc();
                 reply.refused(c.line(), command.needs(), command.authorMay(), permission.get());
                 continue;
@@ -218,7 +305,12 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                                                 number,
                                                 c.args(),
                                                 p.author(),
-                                                policy));
+                                                policy,
+                                                p.pullRequest(),
+                                                p.itemLabels(),
+                                                p.itemAuthor(),
+                                                p.pullRequest() ? latestRuns() : List.of(),
+                                                commands));
             } catch (IllegalArgumentException mistaken) {
                 reply.mistaken(c.line(), mistaken.getMessage(), command.usage());
                 continue;
@@ -290,7 +382,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                         + ":"
                         + effect.type().wireName(),
                 result.repo(),
-                number,
+                effect.target() == null ? number : effect.target(),
                 effect.type(),
                 effect.params(),
                 effect.reason() + " (" + command.line() + ")",
@@ -340,7 +432,8 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             List<SlashCommandParser.Parsed> commands,
             List<String> unknownLines,
             String itemAuthor,
-            List<String> itemLabels) {
+            List<String> itemLabels,
+            boolean pullRequest) {
 
         String toJson() {
             ObjectNode node = JsonNodeFactory.instance.objectNode();
@@ -355,6 +448,7 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
             unknownLines.forEach(node.putArray("unknown")::add);
             node.put("item_author", itemAuthor);
             itemLabels.forEach(node.putArray("item_labels")::add);
+            node.put("pull_request", pullRequest);
             return node.toString();
         }
 
@@ -381,7 +475,9 @@ public final class SlashCommandFunction extends PolicyAwareFunction<GitHubEvent,
                         cs,
                         unknown,
                         node.path("item_author").asText(""),
-                        labels);
+                        labels,
+                        // absent in pending commands written before: not known to be one
+                        node.path("pull_request").asBoolean(false));
             } catch (IOException e) {
                 throw new UncheckedIOException("unreadable pending commands: " + json, e);
             }

@@ -32,11 +32,14 @@ public final class LifecycleCommands {
                             RepoPermission.TRIAGE,
                             "/remove-lifecycle stale|rotten",
                             LifecycleCommands::removeLifecycle)
-                    .orByTheAuthor();
+                    .orByTheAuthor()
+                    .describedAs("Removes the stale or rotten label lifecycle put on the item.");
 
     public static final SlashCommand REOPEN =
             new SlashCommand("reopen", RepoPermission.TRIAGE, "/reopen", LifecycleCommands::reopen)
-                    .orByTheAuthorWhere(LifecycleCommands::closedByLifecycle);
+                    .orByTheAuthorWhere(
+                            LifecycleCommands::closedByLifecycle, "where lifecycle closed it")
+                    .describedAs("Reopens the issue or pull request.");
 
     /** Whether the item carries a label lifecycle leaves on what it closes. */
     static boolean closedByLifecycle(RepoPolicy policy, List<String> labels) {

@@ -45,10 +45,11 @@ class SlashCommandsTest {
     @BeforeEach
     void open() throws Exception {
         harness = RuleHarness.of(Rules.SLASH_COMMANDS);
-        // the rules whose commands are tested are on: triage (by default) and lifecycle
+        // the rules whose commands are tested are on: triage (by default), SLA and lifecycle
         harness.processBroadcastElement(
                 RepoPolicy.builder(REPO)
                         .commands(RepoPolicy.Commands.on())
+                        .sla(RepoPolicy.Sla.defaults())
                         .lifecycle(Lifecycle.defaults())
                         .build(),
                 0);
@@ -128,7 +129,9 @@ class SlashCommandsTest {
                                         + a.producedBy()
                                         + " "
                                         + (a.type() == ActionType.CREATE_COMMENT
-                                                ? "reply"
+                                                ? (a.actionId().endsWith(":reply")
+                                                        ? "reply"
+                                                        : "comment")
                                                 : a.params().toString()))
                 .toList();
     }
@@ -381,5 +384,445 @@ class SlashCommandsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> CommandRegistry.of(List.of(Rules.TRIAGE, twice)))
                 .hasMessageContaining("/label is declared by triage-label@1 and other@1");
+    }
+
+    /**
+     * The comment by {@code commenter} on the item (a pull request when {@code pr}) carrying {@code
+     * labels}, then GitHub's answer ({@code role} null: the read failed); returns every action.
+     */
+    private List<ActionRecord> runOn(
+            boolean pr, String commenter, List<String> labels, String body, String role)
+            throws Exception {
+        GitHubEvent c = comment(commenter, "User", body);
+        ObjectNode issue = (ObjectNode) c.payload().get("issue");
+        issue.remove("pull_request");
+        if (pr) {
+            issue.putObject("pull_request")
+                    .put("url", "https://api.github.com/repos/" + REPO + "/pulls/" + ISSUE);
+        }
+        ArrayNode names = issue.putArray("labels");
+        labels.forEach(l -> names.addObject().put("name", l));
+        harness.processElement(c, T0.toEpochMilli());
+        List<ActionRecord> first = List.copyOf(harness.extractOutputValues());
+        ActionRecord read =
+                first.stream()
+                        .filter(a -> a.type() == ActionType.READ_COLLABORATOR_PERMISSION)
+                        .findFirst()
+                        .orElse(null);
+        if (read != null) {
+            harness.processElement(permission(read, role, role), T0.toEpochMilli() + 1000);
+        }
+        return List.copyOf(harness.extractOutputValues());
+    }
+
+    static Stream<Arguments> moreCommands() {
+        String carol = "carol";
+        String author = "Codertocat"; // the example payload's issue is theirs
+        String reply = "create_comment slash-commands@1 reply";
+        List<String> none = List.of();
+        return Stream.of(
+                // /assign, /unassign: triage
+                Arguments.of(
+                        false,
+                        carol,
+                        none,
+                        "/assign",
+                        "triage",
+                        List.of("add_assignees triage-label@1 {\"assignees\":[\"carol\"]}")),
+                Arguments.of(
+                        true,
+                        carol,
+                        none,
+                        "/assign @alice bob @alice",
+                        "write",
+                        List.of(
+                                "add_assignees triage-label@1"
+                                        + " {\"assignees\":[\"alice\",\"bob\"]}")),
+                Arguments.of(false, carol, none, "/assign @alice", "read", List.of(reply)),
+                Arguments.of(false, author, none, "/assign", "read", List.of(reply)),
+                Arguments.of(false, carol, none, "/assign @-nope!", "admin", List.of(reply)),
+                Arguments.of(
+                        false,
+                        carol,
+                        none,
+                        "/unassign",
+                        "maintain",
+                        List.of("remove_assignees triage-label@1 {\"assignees\":[\"carol\"]}")),
+                Arguments.of(
+                        false,
+                        carol,
+                        none,
+                        "/unassign @alice",
+                        "triage",
+                        List.of("remove_assignees triage-label@1 {\"assignees\":[\"alice\"]}")),
+                Arguments.of(false, carol, none, "/unassign @alice", "read", List.of(reply)),
+                // /cc: write, pull requests only, not the pull request's author
+                Arguments.of(
+                        true,
+                        carol,
+                        none,
+                        "/cc @alice",
+                        "write",
+                        List.of("request_reviewers triage-label@1 {\"reviewers\":[\"alice\"]}")),
+                Arguments.of(true, carol, none, "/cc @alice", "triage", List.of(reply)),
+                Arguments.of(true, author, none, "/cc @alice", "read", List.of(reply)),
+                Arguments.of(false, carol, none, "/cc @alice", "write", List.of(reply)),
+                Arguments.of(true, carol, none, "/cc", "write", List.of(reply)),
+                Arguments.of(true, carol, none, "/cc @codertocat", "admin", List.of(reply)),
+                // /priority: the SLA rule's priority labels
+                Arguments.of(
+                        false,
+                        carol,
+                        none,
+                        "/priority p1",
+                        "triage",
+                        List.of("add_labels sla-monitor@1 {\"labels\":[\"P1\"]}")),
+                Arguments.of(
+                        false,
+                        carol,
+                        List.of("priority/high", "bug"),
+                        "/priority P0",
+                        "write",
+                        List.of(
+                                "add_labels sla-monitor@1 {\"labels\":[\"P0\"]}",
+                                "remove_label sla-monitor@1 {\"label\":\"priority/high\"}")),
+                Arguments.of(
+                        false,
+                        carol,
+                        List.of("priority/critical", "P1"),
+                        "/priority p1",
+                        "triage",
+                        List.of("remove_label sla-monitor@1 {\"label\":\"priority/critical\"}")),
+                Arguments.of(false, carol, List.of("P2"), "/priority p2", "triage", none),
+                Arguments.of(false, carol, none, "/priority p9", "triage", List.of(reply)),
+                Arguments.of(false, carol, none, "/priority", "triage", List.of(reply)),
+                Arguments.of(false, carol, none, "/priority p1", "read", List.of(reply)),
+                Arguments.of(false, author, none, "/priority p1", "read", List.of(reply)),
+                // /remove-label: an alias of /unlabel
+                Arguments.of(
+                        false,
+                        carol,
+                        List.of("bug"),
+                        "/remove-label bug",
+                        "triage",
+                        List.of("remove_label triage-label@1 {\"label\":\"bug\"}")),
+                Arguments.of(false, carol, none, "/remove-label bug", "read", List.of(reply)),
+                Arguments.of(false, carol, none, "/remove-label a b", "triage", List.of(reply)),
+                // /close: triage, or the item's author
+                Arguments.of(
+                        false,
+                        carol,
+                        none,
+                        "/close",
+                        "triage",
+                        List.of("close_issue triage-label@1 {\"state_reason\":\"completed\"}")),
+                Arguments.of(
+                        true,
+                        carol,
+                        none,
+                        "/close not_planned",
+                        "write",
+                        List.of(
+                                "close_issue triage-label@1"
+                                        + " {\"state_reason\":\"not_planned\"}")),
+                Arguments.of(
+                        false,
+                        author,
+                        none,
+                        "/close",
+                        "read",
+                        List.of("close_issue triage-label@1 {\"state_reason\":\"completed\"}")),
+                Arguments.of(
+                        false,
+                        "codertocat",
+                        none,
+                        "/close",
+                        null,
+                        List.of("close_issue triage-label@1 {\"state_reason\":\"completed\"}")),
+                Arguments.of(false, carol, none, "/close", "read", List.of(reply)),
+                Arguments.of(false, carol, none, "/close wontfix", "triage", List.of(reply)),
+                Arguments.of(false, author, none, "/close duplicate", "read", List.of(reply)),
+                // /help: anyone, even when the permission could not be read
+                Arguments.of(
+                        false,
+                        carol,
+                        none,
+                        "/help",
+                        "read",
+                        List.of("create_comment" + " slash-commands@1 comment")),
+                Arguments.of(
+                        false,
+                        carol,
+                        none,
+                        "/help",
+                        null,
+                        List.of("create_comment" + " slash-commands@1 comment")),
+                Arguments.of(false, carol, none, "/help me", "admin", List.of(reply)));
+    }
+
+    @ParameterizedTest(name = "{3} by {1} ({4}) on a pull request: {0}, labels {2}")
+    @MethodSource("moreCommands")
+    void eachCommandNeedsWhatGitHubNeedsForTheSameChangeByHand(
+            boolean pr,
+            String commenter,
+            List<String> labels,
+            String body,
+            String role,
+            List<String> expected)
+            throws Exception {
+        List<ActionRecord> actions = runOn(pr, commenter, labels, body, role);
+
+        String read =
+                "read_collaborator_permission slash-commands@1 {\"username\":\""
+                        + commenter
+                        + "\"}";
+        assertThat(summary(actions))
+                .containsExactlyElementsOf(
+                        Stream.concat(Stream.of(read), expected.stream()).toList());
+        assertThat(actions).allSatisfy(a -> assertThat(a.target()).isEqualTo(ISSUE));
+        assertThat(pendingEntries()).isZero();
+    }
+
+    @Test
+    void theReplyToCcOnAnIssueSaysItIsForPullRequests() throws Exception {
+        List<ActionRecord> actions = runOn(false, "carol", List.of(), "/cc @alice", "write");
+
+        assertThat(actions.get(actions.size() - 1).params().path("body").asText())
+                .contains(
+                        "`/cc @alice`: reviews are requested on pull requests only, and this is"
+                                + " an issue (usage: `/cc @user...`)");
+    }
+
+    static Stream<Arguments> everyCommandOfARule() {
+        return CommandRegistry.of(Rules.REGISTERED).declared().stream()
+                .filter(d -> !d.section().equals("commands"))
+                .map(d -> Arguments.of(d.command().usage(), d.section()));
+    }
+
+    /** Every command of a rule whose section is off is refused, and the reply names the section. */
+    @ParameterizedTest(name = "{0} with {1}: off")
+    @MethodSource("everyCommandOfARule")
+    void everyCommandOfARuleWhoseSectionIsOffIsNotRun(String usage, String section)
+            throws Exception {
+        RepoPolicy.Builder policy =
+                RepoPolicy.builder(REPO)
+                        .commands(RepoPolicy.Commands.on())
+                        .sla(RepoPolicy.Sla.defaults())
+                        .lifecycle(Lifecycle.defaults());
+        switch (section) {
+            case "triage" -> policy.triage(RepoPolicy.Triage.off());
+            case "sla" -> policy.sla(RepoPolicy.Sla.off());
+            case "lifecycle" -> policy.lifecycle(null);
+            case "ci" -> policy.ci(RepoPolicy.Ci.off());
+            default -> throw new AssertionError("a section the test does not know: " + section);
+        }
+        harness.processBroadcastElement(policy.build(), 0);
+        String line = usage.replaceAll("[\\[\\]]", "").replace("...", "").split("\\|")[0];
+
+        List<ActionRecord> actions = runOn(true, "carol", List.of(), line, "admin");
+
+        assertThat(actions)
+                .singleElement()
+                .satisfies(
+                        reply ->
+                                assertThat(reply.params().path("body").asText())
+                                        .contains(
+                                                "off in this repository (policy section `"
+                                                        + section
+                                                        + ":`)"));
+    }
+
+    @Test
+    void helpListsTheCommandsEnabledHereWithUsageAndWhoMayRunThem() throws Exception {
+        harness.processBroadcastElement(
+                RepoPolicy.builder(REPO)
+                        .commands(RepoPolicy.Commands.on())
+                        .sla(RepoPolicy.Sla.off())
+                        .lifecycle(Lifecycle.defaults())
+                        .build(),
+                0);
+
+        List<ActionRecord> actions = runOn(false, "carol", List.of(), "/help", "read");
+
+        ActionRecord help = actions.get(actions.size() - 1);
+        assertThat(help.producedBy()).isEqualTo(SlashCommandFunction.RULE);
+        assertThat(help.actionId())
+                .isEqualTo("slash-commands@1:" + ITEM + ":comment:777:1.1:create_comment");
+        assertThat(help.params().path("body").asText())
+                .startsWith("@carol, the commands enabled in this repository:")
+                .contains(
+                        "| `/label NAME...` | Adds the labels named. | triage permission or above |")
+                .contains(
+                        "| `/close [completed\\|not_planned]` | Closes the issue or pull request,"
+                                + " as completed (the default) or not planned. | triage permission"
+                                + " or above, or the item's author |")
+                .contains(
+                        "| `/reopen` | Reopens the issue or pull request. | triage permission or"
+                                + " above, or the item's author where lifecycle closed it |")
+                .contains("| `/cc @user...` |")
+                .contains("| `/help` | Lists the commands enabled in this repository. | anyone |")
+                .doesNotContain("/priority");
+    }
+
+    /**
+     * A completed run {@code "workflow id attempt conclusion pr"}, e.g. {@code "CI 501 1 failure
+     * 12"}.
+     */
+    private static GitHubEvent run(String spec, int i) {
+        String[] f = spec.split(" ");
+        return Events.workflowRun(
+                REPO,
+                f[0],
+                Long.parseLong(f[1]),
+                "sha" + f[1],
+                f[3],
+                Integer.parseInt(f[2]),
+                Long.parseLong(f[4]),
+                T0.minusSeconds(600 - i));
+    }
+
+    static Stream<Arguments> retest() {
+        String reply = "create_comment slash-commands@1 reply #12";
+        String rerun501 = "rerun_failed_jobs ci-retry@1 {} #501";
+        return Stream.of(
+                Arguments.of(
+                        List.of("CI 501 1 failure 12", "Lint 502 1 success 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(rerun501)),
+                Arguments.of(
+                        List.of("Lint 502 1 timed_out 12", "CI 501 1 failure 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "admin",
+                        List.of(rerun501, "rerun_failed_jobs ci-retry@1 {} #502")),
+                // the latest run of each workflow counts: a later success, a later attempt
+                Arguments.of(
+                        List.of("CI 501 1 failure 12", "CI 503 1 success 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12", "CI 501 2 success 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 503 1 success 12", "CI 501 1 failure 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 cancelled 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                // another pull request's runs, and a fork's (GitHub names no pull request)
+                Arguments.of(
+                        List.of("CI 501 1 failure 13", "CI 504 1 failure 0"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(List.of(), true, "carol", "/retest", "write", List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12"),
+                        true,
+                        "carol",
+                        "/retest",
+                        "triage",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12"),
+                        true,
+                        "Codertocat",
+                        "/retest",
+                        "read",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12"),
+                        false,
+                        "carol",
+                        "/retest",
+                        "write",
+                        List.of(reply)),
+                Arguments.of(
+                        List.of("CI 501 1 failure 12"),
+                        true,
+                        "carol",
+                        "/retest now",
+                        "write",
+                        List.of(reply)));
+    }
+
+    /**
+     * {@code /retest} re-runs the failed jobs of the pull request's latest failed run of each
+     * workflow: the framework keeps the runs GitHub says were for the pull request, keyed by it.
+     */
+    @ParameterizedTest(name = "{3} by {2} ({4}) after {0}, on a pull request: {1}")
+    @MethodSource("retest")
+    void retestReRunsTheFailedJobsOfThePullRequestsLatestFailedRuns(
+            List<String> runs,
+            boolean pr,
+            String commenter,
+            String body,
+            String role,
+            List<String> expected)
+            throws Exception {
+        for (int i = 0; i < runs.size(); i++) {
+            GitHubEvent run = run(runs.get(i), i);
+            // as the job's input filter does: a run naming no pull request (a fork's) is not kept
+            if (new CommandEvents().filter(run)) {
+                harness.processElement(run, T0.toEpochMilli() - 600_000 + i);
+            }
+        }
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        List<ActionRecord> actions = runOn(pr, commenter, List.of(), body, role);
+
+        assertThat(
+                        actions.stream()
+                                .skip(1)
+                                .map(a -> summary(List.of(a)).get(0) + " #" + a.target())
+                                .toList())
+                .containsExactlyElementsOf(expected);
+        assertThat(actions.get(0).type()).isEqualTo(ActionType.READ_COLLABORATOR_PERMISSION);
+    }
+
+    @Test
+    void theReplyToRetestWithoutAFailedRunSaysWhy() throws Exception {
+        List<ActionRecord> actions = runOn(true, "carol", List.of(), "/retest", "write");
+
+        assertThat(actions.get(actions.size() - 1).params().path("body").asText())
+                .contains(
+                        "`/retest`: no failed workflow run is known for this pull request (the"
+                                + " latest run of each workflow passed, or GitHub named no pull"
+                                + " request on them, as for pull requests from forks)");
+    }
+
+    @Test
+    void theFrameworksInputKeysARunByThePullRequestItRanForAndDropsRunsOfNone() throws Exception {
+        CommandEvents input = new CommandEvents();
+        GitHubEvent ofPr = run("CI 501 1 failure 12", 0);
+        GitHubEvent ofFork = run("CI 502 1 failure 0", 0);
+
+        assertThat(input.filter(ofPr)).isTrue();
+        assertThat(new CommandEvents.Key().getKey(ofPr)).isEqualTo(ITEM);
+        assertThat(input.filter(ofFork)).isFalse();
+        assertThat(input.filter(comment("carol", "User", "/retest"))).isTrue();
+        assertThat(new CommandEvents.Key().getKey(comment("carol", "User", "/retest")))
+                .isEqualTo(ITEM);
     }
 }
