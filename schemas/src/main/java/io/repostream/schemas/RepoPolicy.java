@@ -168,7 +168,7 @@ public record RepoPolicy(
             case "commands" -> commands.mode();
             case "merge_queue" -> mergeQueue.mode();
             case "lifecycle" -> lifecycle.mode();
-            case "routing" -> routing.mode(,
+            case "routing" -> routing.mode();
             case "completion" -> completion.mode();
             default -> Mode.OFF;
         };

@@ -66,6 +66,10 @@ class RepoPolicyDefaultsTest {
               "request_reviewers": false,
               "codeowners": false,
               "expertise_half_life": "30d"
+            }
+            """
+                    .strip();
+
     /** The completion section with every field set, in both samples. */
     private static final String COMPLETION =
             """
@@ -208,6 +212,7 @@ class RepoPolicyDefaultsTest {
                     "lifecycle.mode",
                     RepoPolicy.Mode.ON,
                     "routing.mode",
+                    RepoPolicy.Mode.ON,
                     "completion.mode",
                     RepoPolicy.Mode.ON);
 
