@@ -55,7 +55,14 @@ public enum ActionType implements WireEnum {
      * /repos/{owner}/{repo}/merges}, message {@code params.commit_message}); undo resets a {@code
      * repostream/queue/**} branch to its previous SHA, and is irreversible on any other branch.
      */
-    MERGE_BRANCH("merge_branch", true, Targets.REFS);
+    MERGE_BRANCH("merge_branch", true, Targets.REFS),
+    /**
+     * A read: the file {@code params.path} on the branch of the typed target ({@code
+     * refs/heads/<branch>}), or at {@code params.ref} (a branch, tag or SHA) when given ({@code GET
+     * /repos/{owner}/{repo}/contents/{path}?ref=}). The result is GitHub's content object with the
+     * decoded UTF-8 text beside it; a missing file is a failed read with status 404.
+     */
+    READ_FILE("read_file", false, Targets.REFS);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {

@@ -39,7 +39,7 @@ class EnabledActionsDefaultTest {
 
     /** Reads change nothing on GitHub: {@code enabled_actions} names mutations only. */
     private static final Set<ActionType> READS =
-            EnumSet.of(ActionType.READ_COLLABORATOR_PERMISSION);
+            EnumSet.of(ActionType.READ_COLLABORATOR_PERMISSION, ActionType.READ_FILE);
 
     @Test
     void everyActionTypeIsEitherOnByDefaultOrOnlyWhenAPolicyNamesIt() {

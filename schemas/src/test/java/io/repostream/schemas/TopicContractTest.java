@@ -101,6 +101,10 @@ class TopicContractTest {
                     "action-record.v1 /type merge_branch",
                     "audit-record.v1 /action_type merge_branch",
                     "snapshot.v1 /action_type merge_branch",
+                    // issue 15: a file read for the rules (CODEOWNERS, .github/repostream.yml)
+                    "action-record.v1 /type read_file",
+                    "audit-record.v1 /action_type read_file",
+                    "snapshot.v1 /action_type read_file",
                     "audit-record.v1 /outcome read",
                     "github-event.v1 /source enrichment",
                     "github-event.v1 /source backfill");
