@@ -827,8 +827,8 @@ public final class ActionProcessor {
 
     /**
      * The audit of an action that is not to be sent after all: its effect is on GitHub already
-     * (applied, with {@code appliedNote}), or its handler refuses the target as it is now
-     * (failed); empty when the mutation is to be sent.
+     * (applied, with {@code appliedNote}), or its handler refuses the target as it is now (failed);
+     * empty when the mutation is to be sent.
      */
     private <G> Optional<AuditRecord> settled(
             ActionRecord action,

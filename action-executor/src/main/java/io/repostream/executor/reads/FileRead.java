@@ -84,15 +84,15 @@ public final class FileRead implements ReadHandler<FileReads> {
 
     @Override
     public GitHubResult<Conditional> read(FileReads github, ActionRecord action, String etag) {
-        GitHubResult<Conditional> read = github.file(action.repo(), path(action), ref(action), etag);
+        GitHubResult<Conditional> read =
+                github.file(action.repo(), path(action), ref(action), etag);
         Conditional answer = read.value();
         if (answer.notModified() || answer.body() == null || !answer.body().isObject()) {
             return read;
         }
         ObjectNode body = ((ObjectNode) answer.body()).deepCopy();
         text(body).ifPresent(text -> body.put("text", text));
-        return new GitHubResult<>(
-                new Conditional(body, answer.etag(), false), read.response());
+        return new GitHubResult<>(new Conditional(body, answer.etag(), false), read.response());
     }
 
     /** The decoded content of a file GitHub sent in base64, when it is UTF-8. */

@@ -33,7 +33,14 @@ class FileReadTest {
 
     static Stream<String> pathsRefused() {
         return Stream.of(
-                "", "/etc/passwd", "../secrets", "docs/../../x", "./a", "a//b", "dir/", "a\\b",
+                "",
+                "/etc/passwd",
+                "../secrets",
+                "docs/../../x",
+                "./a",
+                "a//b",
+                "dir/",
+                "a\\b",
                 "a\nb");
     }
 

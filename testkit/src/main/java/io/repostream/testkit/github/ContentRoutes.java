@@ -40,10 +40,10 @@ final class ContentRoutes {
         String sha = blobSha(bytes);
         String name = path.substring(path.lastIndexOf('/') + 1);
         String encodedPath = encodePath(path);
-        String url = json.repoUrl(repo) + "/contents/" + encodedPath + "?ref=" + GitHubJson.encode(ref);
+        String url =
+                json.repoUrl(repo) + "/contents/" + encodedPath + "?ref=" + GitHubJson.encode(ref);
         String gitUrl = json.repoUrl(repo) + "/git/blobs/" + sha;
-        String htmlUrl =
-                json.htmlUrl(repo) + "/blob/" + GitHubJson.encode(ref) + "/" + encodedPath;
+        String htmlUrl = json.htmlUrl(repo) + "/blob/" + GitHubJson.encode(ref) + "/" + encodedPath;
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("type", "file");
         body.put("encoding", "base64");

@@ -566,7 +566,8 @@ public final class GitHubSimulator implements AutoCloseable {
      * The write is a change of the path (region 0) for merges. Returns the commit's SHA.
      */
     public String putFile(String repo, String branch, String path, String text) {
-        return push(repo, branch, "Update " + path, java.util.Set.of(), java.util.Map.of(path, text));
+        return push(
+                repo, branch, "Update " + path, java.util.Set.of(), java.util.Map.of(path, text));
     }
 
     /** Creates {@code branch} at {@code sha} (a SHA or another branch's name). */

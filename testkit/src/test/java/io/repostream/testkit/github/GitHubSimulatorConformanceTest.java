@@ -302,7 +302,9 @@ class GitHubSimulatorConformanceTest {
                                 http.get(
                                         REPO + "/contents/.github/CODEOWNERS?ref=feature/a",
                                         "If-None-Match",
-                                        http.get(REPO + "/contents/.github/CODEOWNERS?ref=feature/a")
+                                        http.get(
+                                                        REPO
+                                                                + "/contents/.github/CODEOWNERS?ref=feature/a")
                                                 .header("ETag"))),
                 step(
                         "GET /repos/{owner}/{repo}/contents/{path}",

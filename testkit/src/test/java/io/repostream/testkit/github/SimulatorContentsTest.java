@@ -69,13 +69,13 @@ class SimulatorContentsTest {
         assertThat(http.get(CONTENTS + "repostream.yml?ref=no-such-branch").status())
                 .isEqualTo(404);
         String sha = simulator.branchSha("octo/widgets", "feature");
-        assertThat(decoded(http.get(CONTENTS + "repostream.yml?ref=" + sha))).isEqualTo("sla: {}\n");
+        assertThat(decoded(http.get(CONTENTS + "repostream.yml?ref=" + sha)))
+                .isEqualTo("sla: {}\n");
 
-        int pull = simulator.openPullRequest("octo/widgets", "Add config", "octo", "feature", "main");
+        int pull =
+                simulator.openPullRequest("octo/widgets", "Add config", "octo", "feature", "main");
         http.get("/repos/octo/widgets/pulls/" + pull);
-        assertThat(
-                        http.put("/repos/octo/widgets/pulls/" + pull + "/merge", "{}")
-                                .status())
+        assertThat(http.put("/repos/octo/widgets/pulls/" + pull + "/merge", "{}").status())
                 .isEqualTo(200);
         assertThat(decoded(http.get(CONTENTS + "repostream.yml"))).isEqualTo("sla: {}\n");
     }
