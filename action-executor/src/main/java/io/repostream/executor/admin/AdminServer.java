@@ -241,14 +241,15 @@ public final class AdminServer implements AutoCloseable {
         String repo = request.hasNonNull("repo") ? request.get("repo").asText() : null;
         boolean preview = request.path("dry_run").asBoolean(false);
         String requestedBy = requestedBy(request);
-        java.util.concurrent.CompletionStage<List<RollbackResult>> results;
+        java.util.concurrent.CompletionStage<List<RollbackResult>> rolledBack;
         try {
-            results = executor.rollbackAllLater(producedBy, repo, from, to, preview, requestedBy);
+            rolledBack =
+                    executor.rollbackAllLater(producedBy, repo, from, to, preview, requestedBy);
         } catch (RuntimeException e) {
             fail(ctx, e);
             return;
         }
-        Future.fromCompletionStage(results, vertx.getOrCreateContext())
+        Future.fromCompletionStage(rolledBack, vertx.getOrCreateContext())
                 .onSuccess(results -> json(ctx, 200, summary(results)))
                 .onFailure(e -> fail(ctx, e));
     }

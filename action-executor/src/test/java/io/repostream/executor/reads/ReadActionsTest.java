@@ -240,7 +240,7 @@ class ReadActionsTest {
         ActionRecord first = fileOn(repo, "main", "repostream.yml");
         ActionRecord second = fileOn(repo, "main", "repostream.yml");
         ActionRecord afterChange = fileOn(repo, "main", "repostream.yml");
-        double cachedBefore = readCount(ReadMetrics.Result.CACHED);
+        double cachedBefore = readCount(ActionType.READ_FILE, ReadMetrics.Result.CACHED);
 
         topics.send(first);
         topics.awaitAudit(first.actionId(), AuditOutcome.READ, WAIT);
@@ -254,7 +254,8 @@ class ReadActionsTest {
         assertThat(again.githubStatus()).isEqualTo(304);
         assertThat(cached.path("from_cache").asBoolean()).isTrue();
         assertThat(cached.path("result").path("text").asText()).isEqualTo("sla: {}\n");
-        assertThat(readCount(ReadMetrics.Result.CACHED)).isEqualTo(cachedBefore + 1);
+        assertThat(readCount(ActionType.READ_FILE, ReadMetrics.Result.CACHED))
+                .isEqualTo(cachedBefore + 1);
         JsonNode fresh = resultOf(afterChange).payload().path("enrichment");
         assertThat(changed.githubStatus()).isEqualTo(200);
         assertThat(fresh.path("from_cache").asBoolean()).isFalse();
@@ -374,6 +375,10 @@ class ReadActionsTest {
     }
 
     private static double readCount(ReadMetrics.Result result) {
+        return readCount(ActionType.READ_COLLABORATOR_PERMISSION, result);
+    }
+
+    private static double readCount(ActionType type, ReadMetrics.Result result) {
         String line =
                 executor.metrics()
                         .scrape()
@@ -381,6 +386,8 @@ class ReadActionsTest {
                         .filter(
                                 l ->
                                         l.startsWith("repostream_executor_reads_total{")
+                                                && l.contains(
+                                                        "read_type=\"" + type.wireName() + "\"")
                                                 && l.contains("result=\"" + result.label + "\""))
                         .findFirst()
                         .orElseThrow();
