@@ -41,6 +41,7 @@ const OPERATIONS = [
   "GET /repos/{owner}/{repo}/events",
   "GET /repos/{owner}/{repo}/labels",
   "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+  "GET /repos/{owner}/{repo}/contents/{path}",
   "GET /repos/{owner}/{repo}/issues",
   "POST /repos/{owner}/{repo}/issues",
   "GET /repos/{owner}/{repo}/issues/{issue_number}",

@@ -10,6 +10,7 @@ import io.repostream.executor.ledger.TopicTail;
 import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.reads.EnrichmentWriter;
 import io.repostream.executor.reads.ReadBacklog;
+import io.repostream.executor.rollback.RollbackResult;
 import io.repostream.executor.rollback.RollbackService;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -209,6 +211,27 @@ public final class ActionExecutor implements AutoCloseable {
 
     public RollbackService rollbacks() {
         return rollbacks;
+    }
+
+    /**
+     * Rolls back one action on the action workers; a GitHub limit it meets is waited for on a
+     * timer, not in a worker ({@link RollbackService#rollbackLater}).
+     */
+    public CompletionStage<RollbackResult> rollbackLater(
+            String actionId, boolean preview, String requestedBy) {
+        return rollbacks.rollbackLater(actionId, preview, requestedBy, workers, timers);
+    }
+
+    /** A bulk rollback as {@link #rollbackLater}, one action after another. */
+    public CompletionStage<List<RollbackResult>> rollbackAllLater(
+            String producedBy,
+            String repo,
+            Instant from,
+            Instant to,
+            boolean preview,
+            String requestedBy) {
+        return rollbacks.rollbackAllLater(
+                producedBy, repo, from, to, preview, requestedBy, workers, timers);
     }
 
     /**

@@ -178,7 +178,7 @@ public final class ActionProcessor {
      * reads the target again, looks for the effect (as after a crash), and sends the mutation.
      */
     private DeferredStep deferredStep(ActionRecord action, MutationDeferred d) {
-        metrics.writeDeferred(d.paced ? "pacing" : "rate_limit");
+        metrics.writeDeferred(d.reason);
         LOG.debug(
                 "{} {} ({}): {}",
                 action.type().wireName(),
@@ -474,34 +474,21 @@ public final class ActionProcessor {
         }
         Optional<Snapshot> earlier = ledger.snapshot(action.actionId());
         TargetState before = earlier.map(Snapshot::before).orElse(current);
-        Optional<TargetState> effect =
-                handler.existingEffect(firstAsks, action, before, current, earlier.isPresent());
-        if (effect.isPresent()) {
-            String note =
-                    earlier.isPresent()
-                            ? "found applied by an earlier attempt; nothing sent again"
-                            : "already in the wanted state; nothing sent";
-            return audit(
-                    action,
-                    AuditOutcome.APPLIED,
-                    before,
-                    effect.get(),
-                    null,
-                    readRateLimit,
-                    note,
-                    started);
-        }
-        Optional<String> refusal = handler.refusal(current, action);
-        if (refusal.isPresent()) {
-            return audit(
-                    action,
-                    AuditOutcome.FAILED,
-                    before,
-                    null,
-                    null,
-                    readRateLimit,
-                    refusal.get(),
-                    started);
+        Optional<AuditRecord> settled =
+                settled(
+                        action,
+                        handler,
+                        firstAsks,
+                        before,
+                        current,
+                        earlier.isPresent(),
+                        readRateLimit,
+                        earlier.isPresent()
+                                ? "found applied by an earlier attempt; nothing sent again"
+                                : "already in the wanted state; nothing sent",
+                        started);
+        if (settled.isPresent()) {
+            return settled.get();
         }
         if (earlier.isEmpty()) {
             writer.write(
@@ -519,15 +506,7 @@ public final class ActionProcessor {
             ready.add(new Ready(action, before, current));
             return null;
         }
-        return mutate(
-                action,
-                handler,
-                github,
-                deferring ? firstAsks : github,
-                before,
-                current,
-                started,
-                0);
+        return mutate(action, handler, deferring ? firstAsks : github, before, current, started, 0);
     }
 
     /** An action whose snapshot is written and whose mutation is to be sent with others. */
@@ -583,7 +562,6 @@ public final class ActionProcessor {
                                         mutate(
                                                 together,
                                                 handler,
-                                                github,
                                                 sends,
                                                 latest.current(),
                                                 latest.current(),
@@ -602,7 +580,7 @@ public final class ActionProcessor {
         try {
             sent = send.get();
         } catch (MutationDeferred d) {
-            metrics.writeDeferred(d.paced ? "pacing" : "rate_limit");
+            metrics.writeDeferred(d.reason);
             throw new DeferredStep(
                     d.getMessage(), d.until, () -> sendTogether(ready, started, d.rest, earlier));
         }
@@ -712,14 +690,14 @@ public final class ActionProcessor {
      * older) snapshot. Through a client that defers rate limits ({@code sends}), a mutation that
      * may not go yet (its installation's next write slot, a rate limit GitHub answered it with:
      * GitHub did not apply it then) throws {@link MutationDeferred}, whose rest reads the target
-     * again, looks for the effect and sends it then.
+     * again, looks for the effect and sends it then; so does the read of the after-state that
+     * follows a mutation GitHub took.
      *
      * @param rateLimited how often GitHub refused this action's mutation with a rate limit so far
      */
     private <G> AuditRecord mutate(
             ActionRecord action,
             ActionHandler<G> handler,
-            G github,
             G sends,
             TargetState before,
             TargetState current,
@@ -745,23 +723,49 @@ public final class ActionProcessor {
                                 + " times; not sent again",
                         started);
             }
-            throw new MutationDeferred(
+            throw later(
                     e,
-                    () ->
-                            guarded(
-                                    action,
-                                    started,
-                                    () ->
-                                            resume(
-                                                    action, handler, github, sends, before, started,
-                                                    limits)));
+                    action,
+                    started,
+                    () -> resume(action, handler, sends, before, started, limits));
         }
-        GitHubResponse response = mutation.response();
-        TargetState after =
-                mutation.after() != null ? mutation.after() : handler.read(github, action).value();
+        return applied(action, handler, sends, before, mutation, started);
+    }
+
+    /**
+     * The audit of a mutation GitHub took, with the after-state it answered or, when it answered
+     * none, read now. A read that meets a rate limit waits in the lane, not in the worker: the
+     * mutation is on GitHub, so only the read and the audit are left for when it is over.
+     */
+    private <G> AuditRecord applied(
+            ActionRecord action,
+            ActionHandler<G> handler,
+            G sends,
+            TargetState before,
+            Mutation mutation,
+            Instant started) {
+        TargetState after = mutation.after();
+        if (after == null) {
+            try {
+                after = handler.read(sends, action).value();
+            } catch (RateLimitedException e) {
+                throw new MutationDeferred(
+                        e,
+                        "read_after_write",
+                        () ->
+                                guarded(
+                                        action,
+                                        started,
+                                        () ->
+                                                applied(
+                                                        action, handler, sends, before, mutation,
+                                                        started)));
+            }
+        }
         if (mutation.commentId() != null) {
             after = after.withCommentId(mutation.commentId());
         }
+        GitHubResponse response = mutation.response();
         return audit(
                 action,
                 AuditOutcome.APPLIED,
@@ -773,11 +777,20 @@ public final class ActionProcessor {
                 started);
     }
 
+    /** {@code rest} of the action (from reading its target again) for when {@code e} is over. */
+    private MutationDeferred later(
+            RateLimitedException e,
+            ActionRecord action,
+            Instant started,
+            Supplier<AuditRecord> rest) {
+        return new MutationDeferred(
+                e, e.paced() ? "pacing" : "rate_limit", () -> guarded(action, started, rest));
+    }
+
     /** The rest of an action whose mutation was deferred after its snapshot was written. */
     private <G> AuditRecord resume(
             ActionRecord action,
             ActionHandler<G> handler,
-            G github,
             G sends,
             TargetState before,
             Instant started,
@@ -787,44 +800,72 @@ public final class ActionProcessor {
             read = handler.read(sends, action);
         } catch (RateLimitedException e) {
             int limits = rateLimited + (e.paced() ? 0 : 1);
-            throw new MutationDeferred(
+            throw later(
                     e,
-                    () ->
-                            guarded(
-                                    action,
-                                    started,
-                                    () ->
-                                            resume(
-                                                    action, handler, github, sends, before, started,
-                                                    limits)));
+                    action,
+                    started,
+                    () -> resume(action, handler, sends, before, started, limits));
         }
         TargetState current = read.value();
         // a handler that sends more than one request may have sent some before it had to wait
-        Optional<TargetState> effect = handler.existingEffect(sends, action, before, current, true);
+        Optional<AuditRecord> settled =
+                settled(
+                        action,
+                        handler,
+                        sends,
+                        before,
+                        current,
+                        true,
+                        rateLimit(read.response()),
+                        "found applied when its deferred mutation was due; nothing sent again",
+                        started);
+        if (settled.isPresent()) {
+            return settled.get();
+        }
+        return mutate(action, handler, sends, before, current, started, rateLimited);
+    }
+
+    /**
+     * The audit of an action that is not to be sent after all: its effect is on GitHub already
+     * (applied, with {@code appliedNote}), or its handler refuses the target as it is now (failed);
+     * empty when the mutation is to be sent.
+     */
+    private <G> Optional<AuditRecord> settled(
+            ActionRecord action,
+            ActionHandler<G> handler,
+            G asks,
+            TargetState before,
+            TargetState current,
+            boolean earlierAttempt,
+            RateLimit readRateLimit,
+            String appliedNote,
+            Instant started) {
+        Optional<TargetState> effect =
+                handler.existingEffect(asks, action, before, current, earlierAttempt);
         if (effect.isPresent()) {
-            return audit(
-                    action,
-                    AuditOutcome.APPLIED,
-                    before,
-                    effect.get(),
-                    null,
-                    rateLimit(read.response()),
-                    "found applied when its deferred mutation was due; nothing sent again",
-                    started);
+            return Optional.of(
+                    audit(
+                            action,
+                            AuditOutcome.APPLIED,
+                            before,
+                            effect.get(),
+                            null,
+                            readRateLimit,
+                            appliedNote,
+                            started));
         }
-        Optional<String> refusal = handler.refusal(current, action);
-        if (refusal.isPresent()) {
-            return audit(
-                    action,
-                    AuditOutcome.FAILED,
-                    before,
-                    null,
-                    null,
-                    rateLimit(read.response()),
-                    refusal.get(),
-                    started);
-        }
-        return mutate(action, handler, github, sends, before, current, started, rateLimited);
+        return handler.refusal(current, action)
+                .map(
+                        refusal ->
+                                audit(
+                                        action,
+                                        AuditOutcome.FAILED,
+                                        before,
+                                        null,
+                                        null,
+                                        readRateLimit,
+                                        refusal,
+                                        started));
     }
 
     /**
@@ -835,13 +876,16 @@ public final class ActionProcessor {
         private static final long serialVersionUID = 1L;
 
         private final Instant until;
-        private final boolean paced;
+
+        /** What waits: pacing, rate_limit (the mutation), read_after_write. */
+        private final String reason;
+
         private final transient Supplier<AuditRecord> rest;
 
-        MutationDeferred(RateLimitedException why, Supplier<AuditRecord> rest) {
+        MutationDeferred(RateLimitedException why, String reason, Supplier<AuditRecord> rest) {
             super(why.getMessage(), null, false, false);
             this.until = why.until();
-            this.paced = why.paced();
+            this.reason = reason;
             this.rest = rest;
         }
     }

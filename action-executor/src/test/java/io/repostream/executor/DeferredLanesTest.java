@@ -431,6 +431,77 @@ class DeferredLanesTest {
                 .containsExactly(post + " " + status, post + " 200");
     }
 
+    @Test
+    void aRollbackWaitingOnARateLimitLeavesTheOnlyWorkerToAnotherInstallation() throws Exception {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        github.installApp(APP_ID, 4101, repos.a());
+        github.installApp(APP_ID, 4102, repos.b());
+        String token = "admin-" + UUID.randomUUID();
+        ExecutorConfig config =
+                ExecutorConfig.forGitHubApp(
+                                kafka.bootstrapServers(), github.baseUrl(), APP_ID, privateKeyPem)
+                        .withGroupId("lanes-" + UUID.randomUUID())
+                        .withoutPacing()
+                        .withMaxConcurrentRequests(1)
+                        .withRetries(2, Duration.ofMillis(10), Duration.ofMinutes(1))
+                        .withAdmin(0, token);
+        ActionRecord undone = labelOn(repos.a(), 4101L, "undo-me");
+        ActionRecord other = labelOn(repos.b(), 4102L, "sla-breached");
+        try (ActionExecutor executor = ActionExecutor.start(config)) {
+            await().atMost(WAIT).until(executor::ready);
+            topics.send(undone);
+            topics.awaitAudit(undone.actionId(), AuditOutcome.APPLIED, WAIT);
+            // the rollback's DELETE of the label is answered 429, Retry-After 3 s
+            github.limitNext(429, 3, "/issues/" + undone.target() + "/labels/undo-me");
+            java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> rollback =
+                    java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return io.repostream.executor.support.AdminApi.send(
+                                            executor.adminPort(),
+                                            "POST",
+                                            "/rollback/actions/" + undone.actionId(),
+                                            token,
+                                            null);
+                                } catch (java.io.IOException | InterruptedException e) {
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    executor.metrics()
+                                            .scrape()
+                                            .contains(
+                                                    "repostream_executor_writes_deferred_total"
+                                                            + "{reason=\"rollback\"} 1.0"));
+            Instant sent = Instant.now();
+            topics.send(other);
+
+            AuditRecord otherApplied =
+                    topics.awaitAudit(other.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(Duration.between(sent, otherApplied.finishedAt()))
+                    .isLessThan(Duration.ofSeconds(2));
+            // nothing waits out the limit in a thread: the rollback waits on a timer
+            assertThat(executor.metrics().scrape())
+                    .contains("repostream_executor_github_rate_limit_waits 0.0");
+            java.net.http.HttpResponse<String> answer = rollback.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("ROLLED_BACK");
+            AuditRecord rolledBack =
+                    topics.awaitAudit(undone.actionId(), AuditOutcome.ROLLED_BACK, WAIT);
+            assertThat(otherApplied.finishedAt()).isBefore(rolledBack.finishedAt());
+        }
+        assertThat(github.issue(repos.a(), (int) undone.target()).labels())
+                .doesNotContain("undo-me");
+        String delete =
+                "DELETE /repos/" + repos.a() + "/issues/" + undone.target() + "/labels/undo-me";
+        assertThat(github.requests())
+                .filteredOn(r -> r.startsWith(delete))
+                .containsExactly(delete + " 429", delete + " 200");
+    }
+
     private static ActionRecord labelOn(String repo, long installation, String label) {
         int issue = github.createIssue(repo, label, "", "alice");
         return Actions.builder(ActionType.ADD_LABELS, repo, issue, Actions.names("labels", label))

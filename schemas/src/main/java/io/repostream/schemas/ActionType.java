@@ -57,9 +57,10 @@ public enum ActionType implements WireEnum {
      */
     MERGE_BRANCH("merge_branch", true, Targets.REFS),
     /**
-     * A read: the file {@code params.path} at {@code params.ref} (optional: the default branch)
-     * ({@code GET /repos/{owner}/{repo}/contents/{path}?ref=}), the ref its typed target; its
-     * result is GitHub's content object plus {@code text}, the decoded content.
+     * A read: the file {@code params.path} on the branch of the typed target ({@code
+     * refs/heads/<branch>}), or at {@code params.ref} (a branch, tag or SHA) when given ({@code GET
+     * /repos/{owner}/{repo}/contents/{path}?ref=}). The result is GitHub's content object with the
+     * decoded UTF-8 text beside it; a missing file is a failed read with status 404.
      */
     READ_FILE("read_file", false, Targets.REFS);
 

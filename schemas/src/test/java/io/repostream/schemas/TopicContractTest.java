@@ -101,7 +101,7 @@ class TopicContractTest {
                     "action-record.v1 /type merge_branch",
                     "audit-record.v1 /action_type merge_branch",
                     "snapshot.v1 /action_type merge_branch",
-                    // the routing rule's CODEOWNERS reads (issue 17; COMMON.md: exec15's too)
+                    // issue 15: a file read for the rules (CODEOWNERS, .github/repostream.yml)
                     "action-record.v1 /type read_file",
                     "audit-record.v1 /action_type read_file",
                     "snapshot.v1 /action_type read_file",

@@ -9,6 +9,7 @@ import io.repostream.executor.metrics.ExecutorMetrics;
 import io.repostream.executor.rollback.RollbackResult;
 import io.repostream.schemas.json.Json;
 import io.repostream.schemas.topics.Topics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -198,7 +199,10 @@ public final class AdminServer implements AutoCloseable {
             }
             requestedBy = requestedBy(request);
         }
-        vertx.executeBlocking(() -> executor.rollbacks().rollback(id, preview, requestedBy))
+        // on the action workers, waiting for a GitHub limit on a timer rather than in a thread
+        Future.fromCompletionStage(
+                        executor.rollbackLater(id, preview, requestedBy),
+                        vertx.getOrCreateContext())
                 .onSuccess(
                         result ->
                                 json(
@@ -237,11 +241,15 @@ public final class AdminServer implements AutoCloseable {
         String repo = request.hasNonNull("repo") ? request.get("repo").asText() : null;
         boolean preview = request.path("dry_run").asBoolean(false);
         String requestedBy = requestedBy(request);
-        vertx.executeBlocking(
-                        () ->
-                                executor.rollbacks()
-                                        .rollbackAll(
-                                                producedBy, repo, from, to, preview, requestedBy))
+        java.util.concurrent.CompletionStage<List<RollbackResult>> rolledBack;
+        try {
+            rolledBack =
+                    executor.rollbackAllLater(producedBy, repo, from, to, preview, requestedBy);
+        } catch (RuntimeException e) {
+            fail(ctx, e);
+            return;
+        }
+        Future.fromCompletionStage(rolledBack, vertx.getOrCreateContext())
                 .onSuccess(results -> json(ctx, 200, summary(results)))
                 .onFailure(e -> fail(ctx, e));
     }

@@ -21,6 +21,7 @@ public record AppPermission(String name, String level) {
             new AppPermission("pull_requests", "write");
     public static final AppPermission ACTIONS_WRITE = new AppPermission("actions", "write");
     public static final AppPermission CONTENTS_WRITE = new AppPermission("contents", "write");
+    public static final AppPermission CONTENTS_READ = new AppPermission("contents", "read");
     public static final AppPermission METADATA_READ = new AppPermission("metadata", "read");
     public static final AppPermission CHECKS_WRITE = new AppPermission("checks", "write");
     public static final AppPermission STATUSES_WRITE = new AppPermission("statuses", "write");

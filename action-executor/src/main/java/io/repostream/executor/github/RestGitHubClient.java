@@ -63,6 +63,14 @@ public final class RestGitHubClient implements GitHubClient {
         return view;
     }
 
+    @Override
+    public GitHubClient deferringRateLimitsUntilAWrite() {
+        RestGitHubClient view =
+                new RestGitHubClient(http.deferringRateLimitsUntilAWrite(), credentials, gate);
+        view.tokenLogin = tokenLogin;
+        return view;
+    }
+
     /** With the token or the GitHub App of {@code config}. */
     public RestGitHubClient(ExecutorConfig config, RequestGate gate, ExecutorMetrics metrics) {
         this(config, gate, metrics, transport(config));
@@ -148,6 +156,30 @@ public final class RestGitHubClient implements GitHubClient {
                                         + encode(username)
                                         + "/permission")
                         .ifNoneMatch(etag);
+        return conditional(request);
+    }
+
+    @Override
+    public GitHubResult<Conditional> file(String repo, String path, String ref, String etag) {
+        StringBuilder url = new StringBuilder("/repos/").append(repo).append("/contents");
+        for (String segment : path.split("/", -1)) {
+            url.append('/').append(encode(segment));
+        }
+        if (ref != null) {
+            url.append("?ref=").append(encode(ref));
+        }
+        GitHubRequest request =
+                GitHubRequest.read(
+                                "read_file",
+                                repo,
+                                repo + ":" + path + (ref == null ? "" : "@" + ref),
+                                url.toString())
+                        .ifNoneMatch(etag);
+        return conditional(request);
+    }
+
+    /** Sends a conditional read: a 304 comes back as "not modified", without a body. */
+    private GitHubResult<Conditional> conditional(GitHubRequest request) {
         GitHubAnswer answer = http.send(request);
         boolean notModified = request.notModified(answer);
         return new GitHubResult<>(

@@ -1,6 +1,5 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.AppPermission;
 import io.repostream.executor.github.GitHubResult;
 import io.repostream.executor.github.GitRefs;
 import io.repostream.schemas.ActionRecord;
@@ -13,36 +12,16 @@ import java.util.Optional;
  * {@code create_ref}: the branch of the typed target at {@code params.sha} ({@code POST
  * /repos/{owner}/{repo}/git/refs}). Undo deletes it, unless it moved since.
  */
-public final class CreateRefHandler implements ActionHandler<GitRefs> {
+public final class CreateRefHandler extends RefHandler {
     @Override
     public ActionType type() {
         return ActionType.CREATE_REF;
     }
 
     @Override
-    public AppPermission permission() {
-        return AppPermission.CONTENTS_WRITE;
-    }
-
-    @Override
     public void validate(ActionRecord action) {
         RefTargets.branch(action);
         RefTargets.sha(action, "sha");
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, String repo, long target) {
-        throw new IllegalStateException("a ref is read by its name, not by number " + target);
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, ActionRecord action) {
-        return github.ref(action.repo(), RefTargets.branch(action));
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, AuditRecord applied) {
-        return github.ref(applied.repo(), RefTargets.ref(applied.typedTarget(), applied.repo()));
     }
 
     @Override
@@ -69,9 +48,7 @@ public final class CreateRefHandler implements ActionHandler<GitRefs> {
             TargetState before,
             TargetState current,
             boolean earlierAttempt) {
-        return RefTargets.at(current, Params.text(action, "sha"))
-                ? Optional.of(current)
-                : Optional.empty();
+        return atParamSha(action, current);
     }
 
     @Override
@@ -80,12 +57,6 @@ public final class CreateRefHandler implements ActionHandler<GitRefs> {
         GitHubResult<Void> created =
                 github.createRef(action.repo(), RefTargets.branch(action), sha);
         return Mutation.answered(RefTargets.present(sha), created.response());
-    }
-
-    @Override
-    public UndoPlan<GitRefs> planUndo(
-            String repo, long target, TargetState before, TargetState after, TargetState current) {
-        throw new IllegalStateException("a ref is undone by its name, not by number " + target);
     }
 
     @Override

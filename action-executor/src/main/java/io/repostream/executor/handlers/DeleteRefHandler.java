@@ -1,6 +1,5 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.AppPermission;
 import io.repostream.executor.github.GitHubResult;
 import io.repostream.executor.github.GitRefs;
 import io.repostream.schemas.ActionRecord;
@@ -13,35 +12,15 @@ import java.util.Optional;
  * {@code delete_ref}: deletes the branch of the typed target ({@code DELETE
  * /repos/{owner}/{repo}/git/refs/{ref}}). Undo recreates it at the SHA the snapshot recorded.
  */
-public final class DeleteRefHandler implements ActionHandler<GitRefs> {
+public final class DeleteRefHandler extends RefHandler {
     @Override
     public ActionType type() {
         return ActionType.DELETE_REF;
     }
 
     @Override
-    public AppPermission permission() {
-        return AppPermission.CONTENTS_WRITE;
-    }
-
-    @Override
     public void validate(ActionRecord action) {
         RefTargets.branch(action);
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, String repo, long target) {
-        throw new IllegalStateException("a ref is read by its name, not by number " + target);
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, ActionRecord action) {
-        return github.ref(action.repo(), RefTargets.branch(action));
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, AuditRecord applied) {
-        return github.ref(applied.repo(), RefTargets.ref(applied.typedTarget(), applied.repo()));
     }
 
     @Override
@@ -63,12 +42,6 @@ public final class DeleteRefHandler implements ActionHandler<GitRefs> {
     public Mutation apply(GitRefs github, ActionRecord action, TargetState before) {
         GitHubResult<Void> deleted = github.deleteRef(action.repo(), RefTargets.branch(action));
         return Mutation.answered(GitRefs.absent(), deleted.response());
-    }
-
-    @Override
-    public UndoPlan<GitRefs> planUndo(
-            String repo, long target, TargetState before, TargetState after, TargetState current) {
-        throw new IllegalStateException("a ref is undone by its name, not by number " + target);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.AppPermission;
 import io.repostream.executor.github.GitHubResult;
 import io.repostream.executor.github.GitRefs;
 import io.repostream.schemas.ActionRecord;
@@ -17,15 +16,10 @@ import java.util.Optional;
  * refs/heads/repostream/queue/} branch to the SHA it had; on any other branch a merge is
  * irreversible.
  */
-public final class MergeBranchHandler implements ActionHandler<GitRefs> {
+public final class MergeBranchHandler extends RefHandler {
     @Override
     public ActionType type() {
         return ActionType.MERGE_BRANCH;
-    }
-
-    @Override
-    public AppPermission permission() {
-        return AppPermission.CONTENTS_WRITE;
     }
 
     @Override
@@ -33,21 +27,6 @@ public final class MergeBranchHandler implements ActionHandler<GitRefs> {
         RefTargets.branch(action);
         Params.text(action, "head");
         Params.optionalText(action, "commit_message", null);
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, String repo, long target) {
-        throw new IllegalStateException("a ref is read by its name, not by number " + target);
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, ActionRecord action) {
-        return github.ref(action.repo(), RefTargets.branch(action));
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, AuditRecord applied) {
-        return github.ref(applied.repo(), RefTargets.ref(applied.typedTarget(), applied.repo()));
     }
 
     /** The SHA of the merge is GitHub's to choose: the ref is known to move, not where to. */
@@ -58,12 +37,7 @@ public final class MergeBranchHandler implements ActionHandler<GitRefs> {
 
     @Override
     public Optional<String> refusal(TargetState current, ActionRecord action) {
-        if (!RefTargets.present(current)) {
-            return Optional.of(
-                    RefTargets.name(action.repo(), RefTargets.branch(action))
-                            + " does not exist; nothing to merge into");
-        }
-        return Optional.empty();
+        return unlessPresent(action, current, "nothing to merge into");
     }
 
     /** After a crash, a ref that moved since the snapshot took the merge. */
@@ -94,12 +68,6 @@ public final class MergeBranchHandler implements ActionHandler<GitRefs> {
                         before.headSha());
         TargetState after = merged.value() == null ? before : RefTargets.present(merged.value());
         return Mutation.answered(after, merged.response());
-    }
-
-    @Override
-    public UndoPlan<GitRefs> planUndo(
-            String repo, long target, TargetState before, TargetState after, TargetState current) {
-        throw new IllegalStateException("a ref is undone by its name, not by number " + target);
     }
 
     @Override

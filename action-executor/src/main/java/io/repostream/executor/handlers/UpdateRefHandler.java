@@ -1,6 +1,5 @@
 package io.repostream.executor.handlers;
 
-import io.repostream.executor.github.AppPermission;
 import io.repostream.executor.github.GitHubResult;
 import io.repostream.executor.github.GitRefs;
 import io.repostream.schemas.ActionRecord;
@@ -16,15 +15,10 @@ import java.util.Optional;
  * a branch outside {@code refs/heads/repostream/} is a landing on a base branch (what the merge
  * queue does): others build on it at once, so it is irreversible and says so.
  */
-public final class UpdateRefHandler implements ActionHandler<GitRefs> {
+public final class UpdateRefHandler extends RefHandler {
     @Override
     public ActionType type() {
         return ActionType.UPDATE_REF;
-    }
-
-    @Override
-    public AppPermission permission() {
-        return AppPermission.CONTENTS_WRITE;
     }
 
     @Override
@@ -46,33 +40,13 @@ public final class UpdateRefHandler implements ActionHandler<GitRefs> {
     }
 
     @Override
-    public GitHubResult<TargetState> read(GitRefs github, String repo, long target) {
-        throw new IllegalStateException("a ref is read by its name, not by number " + target);
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, ActionRecord action) {
-        return github.ref(action.repo(), RefTargets.branch(action));
-    }
-
-    @Override
-    public GitHubResult<TargetState> read(GitRefs github, AuditRecord applied) {
-        return github.ref(applied.repo(), RefTargets.ref(applied.typedTarget(), applied.repo()));
-    }
-
-    @Override
     public TargetState intended(TargetState before, ActionRecord action) {
         return RefTargets.present(Params.text(action, "sha"));
     }
 
     @Override
     public Optional<String> refusal(TargetState current, ActionRecord action) {
-        if (!RefTargets.present(current)) {
-            return Optional.of(
-                    RefTargets.name(action.repo(), RefTargets.branch(action))
-                            + " does not exist; nothing to update");
-        }
-        return Optional.empty();
+        return unlessPresent(action, current, "nothing to update");
     }
 
     @Override
@@ -82,9 +56,7 @@ public final class UpdateRefHandler implements ActionHandler<GitRefs> {
             TargetState before,
             TargetState current,
             boolean earlierAttempt) {
-        return RefTargets.at(current, Params.text(action, "sha"))
-                ? Optional.of(current)
-                : Optional.empty();
+        return atParamSha(action, current);
     }
 
     @Override
@@ -93,12 +65,6 @@ public final class UpdateRefHandler implements ActionHandler<GitRefs> {
         GitHubResult<Void> updated =
                 github.updateRef(action.repo(), RefTargets.branch(action), sha, force(action));
         return Mutation.answered(RefTargets.present(sha), updated.response());
-    }
-
-    @Override
-    public UndoPlan<GitRefs> planUndo(
-            String repo, long target, TargetState before, TargetState after, TargetState current) {
-        throw new IllegalStateException("a ref is undone by its name, not by number " + target);
     }
 
     @Override

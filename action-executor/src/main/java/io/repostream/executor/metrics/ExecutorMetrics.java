@@ -165,11 +165,15 @@ public final class ExecutorMetrics {
                                 "Mutations sent back to their lane with a due time instead of"
                                         + " waiting in a worker: pacing (the installation's next"
                                         + " write slot), rate_limit (GitHub refused the mutation"
-                                        + " with a rate limit)")
+                                        + " with a rate limit), read_after_write (the read of the"
+                                        + " after-state met a rate limit), rollback (a rollback's"
+                                        + " requests met a rate limit or their write slot)")
                         .labelNames("reason")
                         .register(registry);
         counter.initLabelValues("pacing");
         counter.initLabelValues("rate_limit");
+        counter.initLabelValues("read_after_write");
+        counter.initLabelValues("rollback");
         return counter;
     }
 

@@ -3,6 +3,7 @@ package io.repostream.executor.rollback;
 import io.repostream.executor.github.GitHubClient;
 import io.repostream.executor.github.GitHubException;
 import io.repostream.executor.github.GitHubResponse;
+import io.repostream.executor.github.RateLimitedException;
 import io.repostream.executor.handlers.ActionHandler;
 import io.repostream.executor.handlers.Handlers;
 import io.repostream.executor.handlers.UndoPlan;
@@ -19,8 +20,17 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * what its action changed, and only if that is still as the action left it; otherwise it reports a
  * conflict and leaves the newer change alone. Every rollback is audited; asking twice sends nothing
  * the second time.
+ *
+ * <p>{@link #rollback} waits out a rate limit in the caller's thread (the CLI). {@link
+ * #rollbackLater} (the admin API) runs on the executor's workers and waits on a timer instead: a
+ * rate limit or write slot met before the rollback changed anything sends it again from its start
+ * when the wait is over (read, plan, restore), and one met by the read after its restore reads
+ * again then; meanwhile its worker goes on with other installations' actions.
  */
 public final class RollbackService {
     private static final Logger LOG = LoggerFactory.getLogger(RollbackService.class);
@@ -39,6 +55,10 @@ public final class RollbackService {
     private final RecordWriter writer;
     private final ExecutorMetrics metrics;
     private final Clock clock;
+
+    /** The rollbacks run by {@link #rollbackLater} and not finished, by action id. */
+    private final Map<String, CompletableFuture<RollbackResult>> inFlight =
+            new ConcurrentHashMap<>();
 
     public RollbackService(
             GitHubClient github,
@@ -72,6 +92,119 @@ public final class RollbackService {
      */
     public synchronized RollbackResult rollback(
             String actionId, boolean preview, String requestedBy) {
+        return attempt(actionId, preview, requestedBy, github, github);
+    }
+
+    /**
+     * Rolls back one action for {@code requestedBy} on {@code workers}, without a thread waiting
+     * for a GitHub limit: the rollback waits on {@code timers} and goes on on {@code workers}. A
+     * second request for the same action runs after the first has finished.
+     *
+     * @return the result, when the rollback is audited (or failed to be)
+     */
+    public CompletionStage<RollbackResult> rollbackLater(
+            String actionId,
+            boolean preview,
+            String requestedBy,
+            Executor workers,
+            ScheduledExecutorService timers) {
+        CompletableFuture<RollbackResult> result = new CompletableFuture<>();
+        CompletableFuture<RollbackResult> earlier = inFlight.put(actionId, result);
+        result.whenComplete((r, e) -> inFlight.remove(actionId, result));
+        Supplier<RollbackResult> attempt =
+                new Supplier<>() {
+                    @Override
+                    public RollbackResult get() {
+                        try {
+                            return attempt(
+                                    actionId,
+                                    preview,
+                                    requestedBy,
+                                    github.deferringRateLimitsUntilAWrite(),
+                                    github.deferringRateLimits());
+                        } catch (RateLimitedException e) {
+                            // nothing changed yet: all of it again when the wait is over
+                            throw new RollbackDeferred(e, this);
+                        }
+                    }
+                };
+        Runnable start = () -> runLater(attempt, result, workers, timers, null);
+        if (earlier == null) {
+            start.run();
+        } else {
+            earlier.whenComplete((r, e) -> start.run());
+        }
+        return result;
+    }
+
+    /** Runs {@code step} on {@code workers} when {@code at} comes (null: now). */
+    private void runLater(
+            Supplier<RollbackResult> step,
+            CompletableFuture<RollbackResult> result,
+            Executor workers,
+            ScheduledExecutorService timers,
+            Instant at) {
+        Runnable run =
+                () -> {
+                    try {
+                        RollbackResult done;
+                        synchronized (this) {
+                            done = step.get();
+                        }
+                        result.complete(done);
+                    } catch (RollbackDeferred d) {
+                        metrics.writeDeferred("rollback");
+                        LOG.info("rollback waits until {}: {}", d.until, d.getMessage());
+                        runLater(d.rest, result, workers, timers, d.until);
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                };
+        try {
+            if (at == null) {
+                workers.execute(run);
+            } else {
+                long delay = Math.max(0, at.toEpochMilli() - clock.millis());
+                timers.schedule(
+                        () -> {
+                            try {
+                                workers.execute(run);
+                            } catch (RejectedExecutionException e) {
+                                result.completeExceptionally(e);
+                            }
+                        },
+                        delay,
+                        TimeUnit.MILLISECONDS);
+            }
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(e); // the executor is stopping
+        }
+    }
+
+    /** The rest of a rollback that must wait for a GitHub limit, for when it is over. */
+    private static final class RollbackDeferred extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final Instant until;
+        private final transient Supplier<RollbackResult> rest;
+
+        RollbackDeferred(RateLimitedException why, Supplier<RollbackResult> rest) {
+            super(why.getMessage(), null, false, false);
+            this.until = why.until();
+            this.rest = rest;
+        }
+    }
+
+    /**
+     * One try at rolling back: {@code asks} reads the target and sends the restore, {@code
+     * afterwards} reads the target after it.
+     */
+    private RollbackResult attempt(
+            String actionId,
+            boolean preview,
+            String requestedBy,
+            GitHubClient asks,
+            GitHubClient afterwards) {
         Optional<AuditRecord> appliedAudit = ledger.applied(actionId);
         if (appliedAudit.isEmpty()) {
             return new RollbackResult(
@@ -98,13 +231,20 @@ public final class RollbackService {
                     "no snapshot of " + ref + " for action " + actionId);
         }
         return undo(
-                handlers.of(applied.actionType()), github, applied, before, preview, requestedBy);
+                handlers.of(applied.actionType()),
+                asks,
+                afterwards,
+                applied,
+                before,
+                preview,
+                requestedBy);
     }
 
     /** Undoes {@code applied} through its handler's own part of GitHub. */
     private <G> RollbackResult undo(
             ActionHandler<G> handler,
             G github,
+            G afterwards,
             AuditRecord applied,
             TargetState before,
             boolean preview,
@@ -132,7 +272,8 @@ public final class RollbackService {
             return new RollbackResult(actionId, ref, previewStatus(plan), plan.description());
         }
         if (plan instanceof UndoPlan.Restore<G> restore) {
-            return restore(applied, handler, github, restore, current, started, requestedBy);
+            return restore(
+                    applied, handler, github, afterwards, restore, current, started, requestedBy);
         }
         if (plan instanceof UndoPlan.NothingToUndo) {
             return finish(
@@ -188,12 +329,7 @@ public final class RollbackService {
             Instant to,
             boolean preview,
             String requestedBy) {
-        if (producedBy == null || producedBy.isBlank()) {
-            throw new IllegalArgumentException("a bulk rollback needs the rule (produced_by)");
-        }
-        List<AuditRecord> matching =
-                new ArrayList<>(ledger.appliedMatching(producedBy, repo, from, to));
-        java.util.Collections.reverse(matching);
+        List<AuditRecord> matching = newestFirst(producedBy, repo, from, to);
         List<RollbackResult> results = new ArrayList<>();
         for (AuditRecord applied : matching) {
             results.add(rollback(applied.actionId(), preview, requestedBy));
@@ -201,10 +337,58 @@ public final class RollbackService {
         return results;
     }
 
+    /**
+     * {@link #rollbackAll(String, String, Instant, Instant, boolean, String)} through {@link
+     * #rollbackLater}, one action after another, newest first.
+     */
+    public CompletionStage<List<RollbackResult>> rollbackAllLater(
+            String producedBy,
+            String repo,
+            Instant from,
+            Instant to,
+            boolean preview,
+            String requestedBy,
+            Executor workers,
+            ScheduledExecutorService timers) {
+        List<AuditRecord> matching = newestFirst(producedBy, repo, from, to);
+        CompletionStage<List<RollbackResult>> results =
+                CompletableFuture.<List<RollbackResult>>completedFuture(new ArrayList<>());
+        for (AuditRecord applied : matching) {
+            results =
+                    results.thenCompose(
+                            list ->
+                                    rollbackLater(
+                                                    applied.actionId(),
+                                                    preview,
+                                                    requestedBy,
+                                                    workers,
+                                                    timers)
+                                            .thenApply(
+                                                    r -> {
+                                                        list.add(r);
+                                                        return list;
+                                                    }));
+        }
+        return results;
+    }
+
+    /** The applied actions a bulk rollback undoes, newest first so that stacked ones unwind. */
+    private List<AuditRecord> newestFirst(
+            String producedBy, String repo, Instant from, Instant to) {
+        if (producedBy == null || producedBy.isBlank()) {
+            throw new IllegalArgumentException("a bulk rollback needs the rule (produced_by)");
+        }
+        List<AuditRecord> matching =
+                new ArrayList<>(ledger.appliedMatching(producedBy, repo, from, to));
+        java.util.Collections.reverse(matching);
+        return matching;
+    }
+
     private <G> RollbackResult restore(
             AuditRecord applied,
             ActionHandler<G> handler,
             G github,
+            G afterwards,
             UndoPlan.Restore<G> plan,
             TargetState current,
             Instant started,
@@ -229,7 +413,38 @@ public final class RollbackService {
                     started,
                     requestedBy);
         }
-        TargetState after = handler.read(github, applied).value();
+        return restored(
+                applied, handler, afterwards, plan, current, response, started, requestedBy);
+    }
+
+    /** Reads the target after its restore and audits the rollback. */
+    private <G> RollbackResult restored(
+            AuditRecord applied,
+            ActionHandler<G> handler,
+            G github,
+            UndoPlan.Restore<G> plan,
+            TargetState current,
+            GitHubResponse response,
+            Instant started,
+            String requestedBy) {
+        TargetState after;
+        try {
+            after = handler.read(github, applied).value();
+        } catch (RateLimitedException e) {
+            // the restore is on GitHub: only the read and the audit are left
+            throw new RollbackDeferred(
+                    e,
+                    () ->
+                            restored(
+                                    applied,
+                                    handler,
+                                    github,
+                                    plan,
+                                    current,
+                                    response,
+                                    started,
+                                    requestedBy));
+        }
         AuditRecord audit =
                 audit(
                         applied,

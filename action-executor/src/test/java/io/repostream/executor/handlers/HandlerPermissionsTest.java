@@ -52,7 +52,9 @@ class HandlerPermissionsTest {
                 Arguments.of(ActionType.MERGE_BRANCH, "contents: write"),
                 // as GitHub's docs list the collaborators endpoints ("List repository
                 // collaborators": metadata: read); this one not yet checked in the data file
-                Arguments.of(ActionType.READ_COLLABORATOR_PERMISSION, "metadata: read"));
+                Arguments.of(ActionType.READ_COLLABORATOR_PERMISSION, "metadata: read"),
+                // "Contents" lists GET /repos/{owner}/{repo}/contents/{path} (read)
+                Arguments.of(ActionType.READ_FILE, "contents: read"));
     }
 
     @ParameterizedTest(name = "{0} needs {1}")

@@ -16,6 +16,7 @@ import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.TypedTarget;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.junit.KafkaAndGitHub;
@@ -86,6 +87,19 @@ class ReadActionsTest {
                         issue,
                         Actions.params().put("username", username))
                 .id(RULE + ":" + repo + "#" + issue + ":" + UUID.randomUUID())
+                .producedBy(RULE)
+                .build();
+    }
+
+    private static ActionRecord fileOn(String repo, String branch, String path) {
+        TypedTarget ref = TypedTarget.ref("refs/heads/" + branch);
+        return Actions.builder(
+                        ActionType.READ_FILE,
+                        repo,
+                        ref.legacyTarget(),
+                        Actions.params().put("path", path))
+                .on(ref)
+                .id(RULE + ":" + repo + ":" + path + ":" + UUID.randomUUID())
                 .producedBy(RULE)
                 .build();
     }
@@ -193,6 +207,83 @@ class ReadActionsTest {
     }
 
     @Test
+    void aFileReadComesBackWithGitHubsContentObjectAndItsTextDecoded() {
+        String repo = newRepo();
+        github.createBranch(repo, "release", "main");
+        String text = "* @acme/core\n" + "docs/ @acme/writers # ü\n".repeat(8);
+        github.putFile(repo, "release", ".github/CODEOWNERS", text);
+        ActionRecord read = fileOn(repo, "release", ".github/CODEOWNERS");
+
+        topics.send(read);
+
+        AuditRecord audit = topics.awaitAudit(read.actionId(), AuditOutcome.READ, WAIT);
+        GitHubEvent result = resultOf(read);
+        JsonNode file = result.payload().path("enrichment").path("result");
+        assertThat(result.type()).isEqualTo("read_file");
+        assertThat(result.key()).isEqualTo(repo);
+        assertThat(audit.githubStatus()).isEqualTo(200);
+        assertThat(file.path("type").asText()).isEqualTo("file");
+        assertThat(file.path("path").asText()).isEqualTo(".github/CODEOWNERS");
+        assertThat(file.path("encoding").asText()).isEqualTo("base64");
+        assertThat(file.path("content").asText()).contains("\n");
+        assertThat(file.path("sha").asText()).hasSize(40);
+        assertThat(file.path("text").asText()).isEqualTo(text);
+        assertThat(github.requests())
+                .anyMatch(r -> r.contains("/contents/.github/CODEOWNERS?ref=release"));
+        assertThat(topics.snapshots(read.actionId())).isEmpty();
+    }
+
+    @Test
+    void aSecondFileReadIsServedFromTheETagAndAChangedFileReadAgain() {
+        String repo = newRepo();
+        github.putFile(repo, "main", "repostream.yml", "sla: {}\n");
+        ActionRecord first = fileOn(repo, "main", "repostream.yml");
+        ActionRecord second = fileOn(repo, "main", "repostream.yml");
+        ActionRecord afterChange = fileOn(repo, "main", "repostream.yml");
+        double cachedBefore = readCount(ActionType.READ_FILE, ReadMetrics.Result.CACHED);
+
+        topics.send(first);
+        topics.awaitAudit(first.actionId(), AuditOutcome.READ, WAIT);
+        topics.send(second);
+        AuditRecord again = topics.awaitAudit(second.actionId(), AuditOutcome.READ, WAIT);
+        github.putFile(repo, "main", "repostream.yml", "sla: {first_response: PT4H}\n");
+        topics.send(afterChange);
+        AuditRecord changed = topics.awaitAudit(afterChange.actionId(), AuditOutcome.READ, WAIT);
+
+        JsonNode cached = resultOf(second).payload().path("enrichment");
+        assertThat(again.githubStatus()).isEqualTo(304);
+        assertThat(cached.path("from_cache").asBoolean()).isTrue();
+        assertThat(cached.path("result").path("text").asText()).isEqualTo("sla: {}\n");
+        assertThat(readCount(ActionType.READ_FILE, ReadMetrics.Result.CACHED))
+                .isEqualTo(cachedBefore + 1);
+        JsonNode fresh = resultOf(afterChange).payload().path("enrichment");
+        assertThat(changed.githubStatus()).isEqualTo(200);
+        assertThat(fresh.path("from_cache").asBoolean()).isFalse();
+        assertThat(fresh.path("result").path("text").asText())
+                .isEqualTo("sla: {first_response: PT4H}\n");
+    }
+
+    @Test
+    void aMissingFileIsAFailedReadWithGitHubs404AndABadPathIsNeverSent() {
+        String repo = newRepo();
+        ActionRecord missing = fileOn(repo, "main", ".github/CODEOWNERS");
+        ActionRecord outside = fileOn(repo, "main", "../secrets");
+
+        topics.send(missing);
+        topics.send(outside);
+
+        AuditRecord notFound = topics.awaitAudit(missing.actionId(), AuditOutcome.FAILED, WAIT);
+        AuditRecord refused = topics.awaitAudit(outside.actionId(), AuditOutcome.FAILED, WAIT);
+        JsonNode e = resultOf(missing).payload().path("enrichment");
+        assertThat(notFound.githubStatus()).isEqualTo(404);
+        assertThat(e.path("outcome").asText()).isEqualTo("failed");
+        assertThat(e.path("status").asInt()).isEqualTo(404);
+        assertThat(e.has("result")).isFalse();
+        assertThat(refused.error()).startsWith("invalid read: params.path");
+        assertThat(github.requests()).noneMatch(r -> r.contains("secrets"));
+    }
+
+    @Test
     void aReadReplayedAfterARestartIsNotReadOrWrittenAgain() {
         String repo = newRepo();
         int issue = github.createIssue(repo, "Hi", "", "alice");
@@ -284,6 +375,10 @@ class ReadActionsTest {
     }
 
     private static double readCount(ReadMetrics.Result result) {
+        return readCount(ActionType.READ_COLLABORATOR_PERMISSION, result);
+    }
+
+    private static double readCount(ActionType type, ReadMetrics.Result result) {
         String line =
                 executor.metrics()
                         .scrape()
@@ -291,6 +386,8 @@ class ReadActionsTest {
                         .filter(
                                 l ->
                                         l.startsWith("repostream_executor_reads_total{")
+                                                && l.contains(
+                                                        "read_type=\"" + type.wireName() + "\"")
                                                 && l.contains("result=\"" + result.label + "\""))
                         .findFirst()
                         .orElseThrow();

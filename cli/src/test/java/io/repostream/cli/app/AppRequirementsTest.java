@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repostream.executor.github.AppPermission;
 import io.repostream.executor.handlers.Handlers;
+import io.repostream.flink.rules.ActionPriority;
 import io.repostream.flink.rules.Rule;
 import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionType;
@@ -97,6 +98,27 @@ class AppRequirementsTest {
         List<String> events = new java.util.ArrayList<>();
         manifest.path("default_events").forEach(e -> events.add(e.asText()));
         assertThat(events).containsExactlyElementsOf(needs.events().keySet());
+    }
+
+    @Test
+    void aRuleThatReadsFilesNeedsContentsToReadAndNoEventForItsResults() {
+        Rule<?> codeowners =
+                Rule.builder("codeowners", "codeowners@1", Rules.ITEM_EVENTS)
+                        .function(() -> null)
+                        .policySection("codeowners")
+                        .events("issues", "read_file")
+                        .emits(ActionPriority.ROUTINE, ActionType.READ_FILE)
+                        .build();
+
+        AppRequirements needs =
+                AppRequirements.of(List.of(codeowners), WebhookEventPermissions.load());
+
+        assertThat(levels(needs))
+                .containsEntry("contents", "read")
+                .containsEntry("metadata", "read");
+        assertThat(needs.permissions().get("contents").neededBy())
+                .containsExactly("codeowners: read_file");
+        assertThat(needs.events().keySet()).containsExactly("issues");
     }
 
     private static Map<String, String> levels(AppRequirements needs) {

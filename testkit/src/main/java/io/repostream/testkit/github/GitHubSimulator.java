@@ -531,6 +531,20 @@ public final class GitHubSimulator implements AutoCloseable {
      * Returns the commit's SHA.
      */
     public String commit(String repo, String branch, String message, String... changes) {
+        java.util.Set<SimulatedGit.Change> set = new java.util.LinkedHashSet<>();
+        for (String change : changes) {
+            set.add(SimulatedGit.Change.parse(change));
+        }
+        return push(repo, branch, message, set, java.util.Map.of());
+    }
+
+    /** One commit on {@code branch} (which must exist), its head's child, as a push would. */
+    private String push(
+            String repo,
+            String branch,
+            String message,
+            java.util.Set<SimulatedGit.Change> changes,
+            java.util.Map<String, String> files) {
         synchronized (state) {
             SimulatedRepo r = state.seededRepo(repo);
             String ref = "refs/heads/" + branch;
@@ -538,14 +552,22 @@ public final class GitHubSimulator implements AutoCloseable {
             if (head == null) {
                 throw new IllegalArgumentException("no branch " + branch + " in " + repo);
             }
-            java.util.Set<SimulatedGit.Change> set = new java.util.LinkedHashSet<>();
-            for (String change : changes) {
-                set.add(SimulatedGit.Change.parse(change));
-            }
-            String sha = r.git.commit(List.of(head), set, message, r.owner, state.now()).sha();
+            String sha =
+                    r.git.commit(List.of(head), changes, files, message, r.owner, state.now())
+                            .sha();
             git.moveRef(r, ref, sha, r.owner);
             return sha;
         }
+    }
+
+    /**
+     * Writes {@code path} with {@code text} on {@code branch} (which must exist), as a push of one
+     * commit would: what {@code GET /repos/{owner}/{repo}/contents/{path}} answers from then on.
+     * The write is a change of the path (region 0) for merges. Returns the commit's SHA.
+     */
+    public String putFile(String repo, String branch, String path, String text) {
+        return push(
+                repo, branch, "Update " + path, java.util.Set.of(), java.util.Map.of(path, text));
     }
 
     /** Creates {@code branch} at {@code sha} (a SHA or another branch's name). */

@@ -248,6 +248,7 @@ final class PullRoutes {
                                     .commit(
                                             List.of(base),
                                             repo.git.changesSince(pull.headSha, base),
+                                            repo.git.filesSince(pull.headSha, base),
                                             title != null
                                                     ? title
                                                     : issue.title + " (#" + issue.number + ")",
@@ -263,6 +264,7 @@ final class PullRoutes {
                                         .commit(
                                                 List.of(tip),
                                                 c.changes(),
+                                                c.files(),
                                                 c.message(),
                                                 c.author(),
                                                 now)

@@ -30,16 +30,18 @@ final class RouteTable {
         }
 
         /**
-         * A git ref in the path ({@code heads/feature/x}) holds slashes, which a Vert.x path
-         * parameter does not match: such routes are matched by this regular expression, whose named
-         * groups are the path parameters; null for the other routes.
+         * A git ref ({@code heads/feature/x}) or a file's path ({@code .github/CODEOWNERS}) in the
+         * path holds slashes, which a Vert.x path parameter does not match: such routes are matched
+         * by this regular expression, whose named groups are the path parameters; null for the
+         * other routes.
          */
         String vertxRegex() {
-            if (!template.contains("{ref}")) {
+            if (!template.contains("{ref}") && !template.contains("{path}")) {
                 return null;
             }
             return "^"
                     + template.replace("{ref}", "(?<ref>.+)")
+                            .replace("{path}", "(?<path>.+)")
                             .replaceAll("\\{([a-z]+)}", "(?<$1>[^/]+)")
                     + "$";
         }

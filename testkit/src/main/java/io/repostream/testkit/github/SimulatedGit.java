@@ -20,8 +20,9 @@ import java.util.TreeMap;
 /**
  * Just enough of git to be honest about merges: commits with parents and the paths they change (a
  * region per path, so that two changes of one file may or may not overlap), and refs. Two sides
- * conflict when, since their merge base, both changed the same region of the same path. Mutable;
- * guarded by the simulator's lock.
+ * conflict when, since their merge base, both changed the same region of the same path. A commit
+ * may also write whole files (their text): a file at a commit is what the last commit among its
+ * ancestors that wrote it wrote. Mutable; guarded by the simulator's lock.
  */
 final class SimulatedGit {
     /** One changed region of a file; two changes conflict when path and region are equal. */
@@ -37,12 +38,14 @@ final class SimulatedGit {
     }
 
     /**
+     * @param files the files the commit writes, path to text
      * @param seq the order commits were made in, for replaying them in order
      */
     record Commit(
             String sha,
             List<String> parents,
             Set<Change> changes,
+            Map<String, String> files,
             String message,
             String author,
             Instant date,
@@ -57,15 +60,38 @@ final class SimulatedGit {
 
     Commit commit(
             List<String> parents, Set<Change> changes, String message, String author, Instant at) {
+        return commit(parents, changes, Map.of(), message, author, at);
+    }
+
+    /** A commit that also writes {@code files} (path to text), each a change of its path. */
+    Commit commit(
+            List<String> parents,
+            Set<Change> changes,
+            Map<String, String> files,
+            String message,
+            String author,
+            Instant at) {
         for (String parent : parents) {
             if (!commits.containsKey(parent)) {
                 throw new IllegalArgumentException("no commit " + parent);
             }
         }
         long n = ++seq;
-        String sha = sha1(String.join(",", parents) + "|" + changes + "|" + message + "|" + n);
+        Set<Change> all = new LinkedHashSet<>(changes);
+        files.keySet().forEach(path -> all.add(new Change(path, 0)));
+        String written = files.isEmpty() ? "" : files + "|";
+        String sha =
+                sha1(String.join(",", parents) + "|" + all + "|" + written + message + "|" + n);
         Commit commit =
-                new Commit(sha, List.copyOf(parents), Set.copyOf(changes), message, author, at, n);
+                new Commit(
+                        sha,
+                        List.copyOf(parents),
+                        Set.copyOf(all),
+                        Map.copyOf(files),
+                        message,
+                        author,
+                        at,
+                        n);
         commits.put(sha, commit);
         return commit;
     }
@@ -131,6 +157,25 @@ final class SimulatedGit {
         Set<Change> changes = new LinkedHashSet<>();
         only(head, base).forEach(c -> changes.addAll(c.changes()));
         return changes;
+    }
+
+    /** The files {@code head} wrote since its merge base with {@code base}, the last write kept. */
+    Map<String, String> filesSince(String head, String base) {
+        Map<String, String> files = new TreeMap<>();
+        only(head, base).forEach(c -> files.putAll(c.files()));
+        return files;
+    }
+
+    /** The text of {@code path} at commit {@code sha}: the last write among its ancestors. */
+    Optional<String> file(String sha, String path) {
+        Commit last = null;
+        for (String ancestor : ancestry(sha)) {
+            Commit c = commits.get(ancestor);
+            if (c.files().containsKey(path) && (last == null || c.seq() > last.seq())) {
+                last = c;
+            }
+        }
+        return last == null ? Optional.empty() : Optional.of(last.files().get(path));
     }
 
     /** The regions both sides changed since their merge base; empty when they merge cleanly. */

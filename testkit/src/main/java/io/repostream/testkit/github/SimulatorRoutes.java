@@ -27,6 +27,7 @@ final class SimulatorRoutes {
         AppRoutes app = new AppRoutes(state, json);
         HookRoutes hooks = new HookRoutes(state, json, new HookSender());
         CollaboratorRoutes collaborators = new CollaboratorRoutes(state, json);
+        ContentRoutes contents = new ContentRoutes(state, json);
         String repo = "/repos/{owner}/{repo}";
         String issue = repo + "/issues/{issue_number}";
         String comment = repo + "/issues/comments/{comment_id}";
@@ -42,6 +43,7 @@ final class SimulatorRoutes {
                 .get(repo + "/events", repos::events)
                 .get(repo + "/labels", labels::listForRepo)
                 .get(repo + "/collaborators/{username}/permission", collaborators::permission)
+                .get(repo + "/contents/{path}", contents::get)
                 .get(comment, comments::get)
                 .patch(comment, comments::update)
                 .delete(comment, comments::delete)

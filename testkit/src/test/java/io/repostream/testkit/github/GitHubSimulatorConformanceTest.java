@@ -104,6 +104,7 @@ class GitHubSimulatorConformanceTest {
         simulator.createBranch("octo/widgets", "conflicting", "main");
         conflictingSha = simulator.commit("octo/widgets", "conflicting", "Also a", "src/a.java");
         mainSha = simulator.commit("octo/widgets", "main", "Change b", "src/b.java");
+        simulator.putFile("octo/widgets", "feature/a", ".github/CODEOWNERS", "* @octo/core\n");
         manifestCode = manifestCode();
     }
 
@@ -290,6 +291,25 @@ class GitHubSimulatorConformanceTest {
                         "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
                         404,
                         () -> http.get(REPO + "/collaborators/nobody-known/permission")),
+                step(
+                        "GET /repos/{owner}/{repo}/contents/{path}",
+                        200,
+                        () -> http.get(REPO + "/contents/.github/CODEOWNERS?ref=feature/a")),
+                step(
+                        "GET /repos/{owner}/{repo}/contents/{path}",
+                        304,
+                        () ->
+                                http.get(
+                                        REPO + "/contents/.github/CODEOWNERS?ref=feature/a",
+                                        "If-None-Match",
+                                        http.get(
+                                                        REPO
+                                                                + "/contents/.github/CODEOWNERS?ref=feature/a")
+                                                .header("ETag"))),
+                step(
+                        "GET /repos/{owner}/{repo}/contents/{path}",
+                        404,
+                        () -> http.get(REPO + "/contents/.github/CODEOWNERS")),
                 step(
                         "GET /repos/{owner}/{repo}/issues",
                         200,
