@@ -158,7 +158,9 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
                 ZoneId.of(timeZone);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(
-                        "merge_queue.branches.time_zone '" + timeZone + "' is not a known time zone",
+                        "merge_queue.branches.time_zone '"
+                                + timeZone
+                                + "' is not a known time zone",
                         e);
             }
             windows = Require.list(windows);
@@ -166,7 +168,9 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
             priorityLabel = priorityLabel == null ? DEFAULT_PRIORITY_LABEL : priorityLabel;
             if (priorityLabel.isBlank()) {
                 throw new IllegalArgumentException(
-                        "merge_queue.branches.priority_label of '" + pattern + "' must not be blank");
+                        "merge_queue.branches.priority_label of '"
+                                + pattern
+                                + "' must not be blank");
             }
             flakeReruns = flakeReruns == null ? Boolean.TRUE : flakeReruns;
         }
@@ -175,7 +179,12 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
             int v = value == null ? otherwise : value;
             if (v < 1) {
                 throw new IllegalArgumentException(
-                        "merge_queue.branches." + field + " of '" + pattern + "' must be >= 1, got " + v);
+                        "merge_queue.branches."
+                                + field
+                                + " of '"
+                                + pattern
+                                + "' must be >= 1, got "
+                                + v);
             }
             return v;
         }

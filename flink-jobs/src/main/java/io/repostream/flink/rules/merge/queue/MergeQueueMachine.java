@@ -33,22 +33,22 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The merge queue of one repository and base branch, as a deterministic state machine: each
- * {@link QueueInput}, applied at a given time, changes its {@link QueueState} and yields the
- * {@link QueueStep}s for the executor and {@link QueueNotice}s for the queue-state topic. Plain
- * Java, so that the rule's Flink function only keeps the state, feeds inputs and emits steps.
+ * The merge queue of one repository and base branch, as a deterministic state machine: each {@link
+ * QueueInput}, applied at a given time, changes its {@link QueueState} and yields the {@link
+ * QueueStep}s for the executor and {@link QueueNotice}s for the queue-state topic. Plain Java, so
+ * that the rule's Flink function only keeps the state, feeds inputs and emits steps.
  *
  * <p>How a pull request lands, as bors and Tide do: a candidate is built on a build branch ({@code
  * repostream/build/<base>/<n>}: a ref at the base's head, then each pull request merged into it),
- * then published as {@code repostream/queue/<base>/<n>} in one push, so CI runs once per
- * candidate; when the required checks pass, the base is fast-forwarded to it (merge method) or
- * each pull request is merged with its pinned head (squash, rebase). Up to {@code ci_budget}
- * candidates are tested at once, each built on the one before; a candidate that fails takes those
- * after it down. A failed candidate of several pull requests is split in two halves, tested in
- * turn: when the first half lands, the second is known to fail on the new base and is split again
- * without being tested whole, so a culprit among n is found in about log2(n) candidates and
- * confirmed alone before it leaves. With {@code flakeAware}, a candidate that failed only on checks
- * the CI classifier calls flaky, transient or dependency is rerun once first.
+ * then published as {@code repostream/queue/<base>/<n>} in one push, so CI runs once per candidate;
+ * when the required checks pass, the base is fast-forwarded to it (merge method) or each pull
+ * request is merged with its pinned head (squash, rebase). Up to {@code ci_budget} candidates are
+ * tested at once, each built on the one before; a candidate that fails takes those after it down. A
+ * failed candidate of several pull requests is split in two halves, tested in turn: when the first
+ * half lands, the second is known to fail on the new base and is split again without being tested
+ * whole, so a culprit among n is found in about log2(n) candidates and confirmed alone before it
+ * leaves. With {@code flakeAware}, a candidate that failed only on checks the CI classifier calls
+ * flaky, transient or dependency is rerun once first.
  */
 public final class MergeQueueMachine {
     /** The branch candidates are built on, without CI. */
@@ -213,17 +213,26 @@ public final class MergeQueueMachine {
         now = at;
         steps = new ArrayList<>();
         notices = new ArrayList<>();
-        switch (input) {
-            case Eligible e -> eligible(e);
-            case Ineligible e -> remove(e.pull(), "no longer eligible: " + e.reason(), false);
-            case HeadPushed e -> headPushed(e);
-            case Command e -> command(e);
-            case CheckReported e -> checkReported(e);
-            case StepOutcome e -> outcome(e);
-            case BasePushed e -> basePushed(e.sha());
-            case Pause e -> pause(e.reason(), false);
-            case Resume e -> resume();
-            case Tick e -> {}
+        if (input instanceof Eligible e) {
+            eligible(e);
+        } else if (input instanceof Ineligible e) {
+            remove(e.pull(), "no longer eligible: " + e.reason(), false);
+        } else if (input instanceof HeadPushed e) {
+            headPushed(e);
+        } else if (input instanceof Command e) {
+            command(e);
+        } else if (input instanceof CheckReported e) {
+            checkReported(e);
+        } else if (input instanceof StepOutcome e) {
+            outcome(e);
+        } else if (input instanceof BasePushed e) {
+            basePushed(e.sha());
+        } else if (input instanceof Pause e) {
+            pause(e.reason(), false);
+        } else if (input instanceof Resume) {
+            resume();
+        } else if (!(input instanceof Tick)) {
+            throw new IllegalArgumentException("unknown queue input " + input);
         }
         advance();
         return new Transition(List.copyOf(steps), List.copyOf(notices));
@@ -390,6 +399,10 @@ public final class MergeQueueMachine {
                         : (e.failureClass() == null ? FailureClass.PERMANENT : e.failureClass());
         c.checks.put(e.check(), new CheckEntry(e.check(), e.success(), cls, e.runId()));
         judge(c);
+        if (c.phase == Phase.FAILED) {
+            // those stacked on it hold its pull requests too: no use testing them further
+            takeDownFrom(candidates.indexOf(c) + 1, null);
+        }
     }
 
     /** Decides a candidate under test when its checks say enough. */
@@ -835,7 +848,10 @@ public final class MergeQueueMachine {
         split(members, "candidate " + c.number + " failed: " + c.failure);
     }
 
-    /** Splits a failed group in two halves, tested in turn; the second is suspect if the first lands. */
+    /**
+     * Splits a failed group in two halves, tested in turn; the second is suspect if the first
+     * lands.
+     */
     private void split(List<Pull> members, String why) {
         int half = (members.size() + 1) / 2;
         int first = nextGroup++;
@@ -927,7 +943,11 @@ public final class MergeQueueMachine {
     private void deleteRef(String key, String branch) {
         steps.add(
                 new QueueStep(
-                        key, ActionType.DELETE_REF, TargetKind.REF, "refs/heads/" + branch, Map.of()));
+                        key,
+                        ActionType.DELETE_REF,
+                        TargetKind.REF,
+                        "refs/heads/" + branch,
+                        Map.of()));
     }
 
     private void comment(int number, String body) {

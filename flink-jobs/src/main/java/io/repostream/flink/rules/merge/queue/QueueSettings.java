@@ -195,7 +195,9 @@ public record QueueSettings(
         return open(now) ? null : "outside the merge windows (" + zone + ")";
     }
 
-    /** Landing is allowed on {@code days} from {@code from} (inclusive) to {@code to} (exclusive). */
+    /**
+     * Landing is allowed on {@code days} from {@code from} (inclusive) to {@code to} (exclusive).
+     */
     public record Window(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
         public Window {
             days = Set.copyOf(days);

@@ -3,16 +3,16 @@ package io.repostream.flink.rules.merge.queue;
 import java.util.List;
 
 /**
- * The queue of one base branch as it is kept between inputs (in keyed state), written and read
- * by {@link QueueStateCodec}. Times are epoch milliseconds.
+ * The queue of one base branch as it is kept between inputs (in keyed state), written and read by
+ * {@link QueueStateCodec}. Times are epoch milliseconds.
  *
- * @param baseSha where the base branch is, as far as the queue knows (null: unknown, e.g. after
- *     a landing was refused because the base moved, until the next push of the base is seen)
+ * @param baseSha where the base branch is, as far as the queue knows (null: unknown, e.g. after a
+ *     landing was refused because the base moved, until the next push of the base is seen)
  * @param pauseReason why the queue is paused (null: it is not)
- * @param pausedByTimeout the pause came from a candidate without checks, and ends by itself when
- *     a check arrives
- * @param pulls the pull requests the queue knows: waiting, in a candidate, or out of the queue
- *     but still eligible (until {@code /merge})
+ * @param pausedByTimeout the pause came from a candidate without checks, and ends by itself when a
+ *     check arrives
+ * @param pulls the pull requests the queue knows: waiting, in a candidate, or out of the queue but
+ *     still eligible (until {@code /merge})
  * @param candidates the candidates being built, tested or landed, oldest (next to land) first
  */
 public record QueueState(

@@ -11,9 +11,9 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class QueueSettingsTest {
     private static final MergeQueue.Branch MAIN =
@@ -26,7 +26,9 @@ class QueueSettingsTest {
                     .timeZone("Europe/Berlin")
                     .windows(
                             new MergeQueue.Window(
-                                    List.of(DayOfWeek.MONDAY), LocalTime.of(9, 0), LocalTime.of(17, 0)))
+                                    List.of(DayOfWeek.MONDAY),
+                                    LocalTime.of(9, 0),
+                                    LocalTime.of(17, 0)))
                     .freezes(
                             new MergeQueue.Freeze(
                                     Instant.parse("2026-12-07T10:00:00Z"),

@@ -34,10 +34,13 @@ final class QueueWorld {
     Instant now = Instant.parse("2026-12-07T10:00:00Z");
     final Set<Integer> broken = new HashSet<>();
     final List<Set<Integer>> brokenPairs = new ArrayList<>();
+
     /** Pull requests whose merge into a candidate conflicts (409). */
     final Set<Integer> conflicting = new HashSet<>();
+
     /** Which runs (0, 1, 2... in the order they started) flake. */
     IntPredicate flaky = run -> false;
+
     /** Whether CI reports at all (false: runs stay silent). */
     boolean ciReports = true;
 
