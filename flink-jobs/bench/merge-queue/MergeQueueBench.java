@@ -554,7 +554,7 @@ public final class MergeQueueBench {
                     landedSet.size(),
                     leftForGood,
                     landedSet.size() / days,
-                    inWeek / Duration.between(first, weekEnd).toSeconds() * 86400.0,
+                    inWeek * 86400.0 / Duration.between(first, weekEnd).toSeconds(),
                     percentile(hours, 0.50),
                     percentile(hours, 0.95),
                     github == null ? 0 : runsStarted(),

@@ -619,8 +619,53 @@ public final class MergeQueueMachine {
                 land(front);
                 return true;
             }
+            if (front.phase == Phase.TESTING && mayLand() && landThroughPassed()) {
+                return true;
+            }
         }
         return startNext();
+    }
+
+    /**
+     * A stacked candidate that passed while those under it are still under test (or being rerun
+     * after a flaky failure) tested their pull requests too: its tree holds them all. They land
+     * together at once, by fast-forwarding the base to it, without waiting for the runs under it.
+     */
+    private boolean landThroughPassed() {
+        int passed = -1;
+        for (int i = 1; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            if (c.phase == Phase.PASSED && c.pendingKey == null) {
+                passed = i;
+            } else if (c.phase != Phase.TESTING) {
+                break;
+            }
+        }
+        if (passed < 0) {
+            return false;
+        }
+        Candidate through = candidates.get(passed);
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < passed; i++) {
+            Candidate under = candidates.get(0);
+            all.addAll(under.pulls);
+            candidates.remove(0);
+            deleteRefs(under);
+        }
+        all.addAll(through.pulls);
+        through.pulls.clear();
+        through.pulls.addAll(all);
+        notices.add(
+                new QueueNotice(
+                        Kind.CANDIDATE,
+                        0,
+                        "candidate "
+                                + through.number
+                                + " passed with those under it still running: "
+                                + all
+                                + " land together"));
+        land(through);
+        return true;
     }
 
     private boolean mayLand() {

@@ -188,6 +188,20 @@ class MergeQueueMachineTest {
     }
 
     @Test
+    void aStackedCandidateThatPassesWhileTheOneUnderItIsRerunLandsBothAtOnce() {
+        QueueWorld world = new QueueWorld(SETTINGS.withBatching(2, 2));
+        world.flaky = run -> run == 0;
+        world.eligible(1, 2, 3, 4);
+        world.settle();
+        assertThat(world.steps(ActionType.RERUN_FAILED_JOBS)).hasSize(1);
+        assertThat(world.steps(ActionType.UPDATE_REF)).hasSize(1);
+        assertThat(world.baseHistory).containsExactly(Set.of(1, 2, 3, 4));
+        assertThat(world.landed).containsExactly(1, 2, 3, 4);
+        assertThat(world.refs).containsOnlyKeys("refs/heads/main");
+        assertThat(world.machine.state().candidates()).isEmpty();
+    }
+
+    @Test
     void withoutTheFlakeRuleAFlakyFailureIsBisected() {
         QueueWorld world = new QueueWorld(SETTINGS.withBatching(4, 1).withFlakeAware(false));
         world.flaky = run -> run == 0;
