@@ -79,9 +79,10 @@ public final class MergeQueueBench {
         System.out.println(
                 "| strategy | landed | left for good | landed/day | landed/day in the week |"
                         + " p50 eligible→landed | p95 | CI runs | runs per landed PR |"
-                        + " max runs at once | candidates | reruns | broken landings | wall s |");
+                        + " max runs at once | candidates | reruns | broken landings |"
+                        + " sound PRs sent out | wall s |");
         System.out.println(
-                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Result r : results) {
             System.out.println(r.row());
         }
@@ -156,6 +157,7 @@ public final class MergeQueueBench {
             int candidates,
             int reruns,
             int brokenLandings,
+            int innocentEvictions,
             double wallSeconds) {
         double runsPerLanded() {
             return landed == 0 ? Double.NaN : (double) ciRuns / landed;
@@ -164,7 +166,7 @@ public final class MergeQueueBench {
         String row() {
             return String.format(
                     "| %s (batch %d, budget %d) | %d | %d | %.1f | %.1f | %.1f h | %.1f h | %d |"
-                            + " %.3f | %d | %d | %d | %d | %.0f |",
+                            + " %.3f | %d | %d | %d | %d | %d | %.0f |",
                     name,
                     settings.batchSize(),
                     settings.ciBudget(),
@@ -180,6 +182,7 @@ public final class MergeQueueBench {
                     candidates,
                     reruns,
                     brokenLandings,
+                    innocentEvictions,
                     wallSeconds);
         }
     }
@@ -216,6 +219,7 @@ public final class MergeQueueBench {
         int candidates;
         int reruns;
         int brokenLandings;
+        int innocentEvictions;
         final Set<Integer> brokenNumbers = new HashSet<>();
         final List<Set<Integer>> pairNumbers = new ArrayList<>();
 
@@ -344,6 +348,7 @@ public final class MergeQueueBench {
                     int number = notice.pull();
                     // the author looks: a pull request that is not broken itself is queued again
                     if (!brokenNumbers.contains(number) && !clashesWithLanded(number)) {
+                        innocentEvictions++;
                         timers.add(new Object[] {now.plus(REQUEUE_AFTER), "requeue", number});
                     }
                 }
@@ -562,6 +567,7 @@ public final class MergeQueueBench {
                     candidates,
                     reruns,
                     brokenLandings,
+                    innocentEvictions,
                     (System.currentTimeMillis() - wallStart) / 1000.0);
         }
 
