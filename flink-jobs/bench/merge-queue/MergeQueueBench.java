@@ -208,7 +208,12 @@ public final class MergeQueueBench {
         final Map<String, Set<Integer>> refContent = new HashMap<>(); // ref -> PR numbers
         final Map<String, Set<Integer>> shaContent = new HashMap<>();
         final PriorityQueue<Object[]> timers =
-                new PriorityQueue<>((a, b) -> ((Instant) a[0]).compareTo((Instant) b[0]));
+                new PriorityQueue<>(
+                        (a, b) ->
+                                a[0].equals(b[0])
+                                        ? Long.compare((Long) a[3], (Long) b[3])
+                                        : ((Instant) a[0]).compareTo((Instant) b[0]));
+        long timerSeq; // ties in time fire in the order they were set
         final Deque<QueueStep> steps = new ArrayDeque<>();
         final Map<String, Integer> completedSeen = new HashMap<>();
         final Map<String, String> queueShas = new HashMap<>(); // candidate branch -> its SHA
@@ -243,7 +248,7 @@ public final class MergeQueueBench {
                 api = github.baseUrl() + "/repos/" + REPO;
                 apply(new QueueInput.BasePushed(github.branchSha(REPO, "main")));
                 for (int i = 0; i < work.arrivals.size(); i++) {
-                    timers.add(new Object[] {work.arrivals.get(i), "arrive", i});
+                    timers.add(new Object[] {work.arrivals.get(i), "arrive", i, timerSeq++});
                 }
                 loop(wallStart);
             } finally {
@@ -349,7 +354,7 @@ public final class MergeQueueBench {
                     // the author looks: a pull request that is not broken itself is queued again
                     if (!brokenNumbers.contains(number) && !clashesWithLanded(number)) {
                         innocentEvictions++;
-                        timers.add(new Object[] {now.plus(REQUEUE_AFTER), "requeue", number});
+                        timers.add(new Object[] {now.plus(REQUEUE_AFTER), "requeue", number, timerSeq++});
                     }
                 }
                 default -> {}
@@ -463,7 +468,7 @@ public final class MergeQueueBench {
             running.merge(sha, 1, Integer::sum);
             active++;
             maxActive = Math.max(maxActive, active);
-            timers.add(new Object[] {now.plus(CI_TIME), "ci", sha});
+            timers.add(new Object[] {now.plus(CI_TIME), "ci", sha, timerSeq++});
         }
 
         /** A run is due: reads its newest check from the simulator and classifies a failure. */
