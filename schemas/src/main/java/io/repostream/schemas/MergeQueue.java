@@ -2,7 +2,13 @@ package io.repostream.schemas;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.repostream.schemas.RepoPolicy.Mode;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -68,6 +74,17 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
      * @param coverage a coverage check and its threshold; absent: coverage is not a condition
      * @param maxChangedLines most lines added plus deleted; absent: no size limit
      * @param mergeMethod merge, squash or rebase (default merge)
+     * @param batchSize the queue: most pull requests tested together in one candidate (default 8)
+     * @param ciBudget the queue: most candidates under test at once, each one CI run (default 4)
+     * @param checkTimeout the queue: how long a candidate may wait for its first check before the
+     *     queue pauses and says so (default 1 h)
+     * @param timeZone the queue: the IANA zone of {@code windows} (default UTC)
+     * @param windows the queue: when pull requests may land (default none: always)
+     * @param freezes the queue: when they may not, whatever the windows say (default none)
+     * @param priorityLabel the queue: the label that puts a pull request in the emergency lane, as
+     *     {@code /merge --priority} does (default {@code merge/priority})
+     * @param flakeReruns the queue: rerun once a candidate that failed only on checks the CI
+     *     classifier calls flaky or transient, before bisecting it (default true)
      */
     public record Branch(
             String pattern,
@@ -77,11 +94,23 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
             List<String> blockingLabels,
             Coverage coverage,
             Integer maxChangedLines,
-            MergeMethod mergeMethod) {
+            MergeMethod mergeMethod,
+            Integer batchSize,
+            Integer ciBudget,
+            @JsonDeserialize(using = PolicyDuration.Deserializer.class) Duration checkTimeout,
+            String timeZone,
+            List<Window> windows,
+            List<Freeze> freezes,
+            String priorityLabel,
+            Boolean flakeReruns) {
         public static final String DEFAULT_LABEL = "automerge";
         public static final List<String> DEFAULT_BLOCKING_LABELS =
                 List.of("do-not-merge/*", "hold");
         public static final int DEFAULT_MIN_APPROVALS = 1;
+        public static final int DEFAULT_BATCH_SIZE = 8;
+        public static final int DEFAULT_CI_BUDGET = 4;
+        public static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofHours(1);
+        public static final String DEFAULT_PRIORITY_LABEL = "merge/priority";
 
         public Branch {
             Require.text(pattern, "merge_queue.branches.pattern");
@@ -114,6 +143,50 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
                                 + maxChangedLines);
             }
             mergeMethod = mergeMethod == null ? MergeMethod.MERGE : mergeMethod;
+            batchSize = atLeastOne(batchSize, DEFAULT_BATCH_SIZE, "batch_size", pattern);
+            ciBudget = atLeastOne(ciBudget, DEFAULT_CI_BUDGET, "ci_budget", pattern);
+            checkTimeout = checkTimeout == null ? DEFAULT_CHECK_TIMEOUT : checkTimeout;
+            if (checkTimeout.isZero() || checkTimeout.isNegative()) {
+                throw new IllegalArgumentException(
+                        "merge_queue.branches.check_timeout of '"
+                                + pattern
+                                + "' must be longer than zero, got "
+                                + checkTimeout);
+            }
+            timeZone = timeZone == null ? "UTC" : timeZone;
+            try {
+                ZoneId.of(timeZone);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        "merge_queue.branches.time_zone '"
+                                + timeZone
+                                + "' is not a known time zone",
+                        e);
+            }
+            windows = Require.list(windows);
+            freezes = Require.list(freezes);
+            priorityLabel = priorityLabel == null ? DEFAULT_PRIORITY_LABEL : priorityLabel;
+            if (priorityLabel.isBlank()) {
+                throw new IllegalArgumentException(
+                        "merge_queue.branches.priority_label of '"
+                                + pattern
+                                + "' must not be blank");
+            }
+            flakeReruns = flakeReruns == null ? Boolean.TRUE : flakeReruns;
+        }
+
+        private static int atLeastOne(Integer value, int otherwise, String field, String pattern) {
+            int v = value == null ? otherwise : value;
+            if (v < 1) {
+                throw new IllegalArgumentException(
+                        "merge_queue.branches."
+                                + field
+                                + " of '"
+                                + pattern
+                                + "' must be >= 1, got "
+                                + v);
+            }
+            return v;
         }
 
         /** Every default, for base branches {@code pattern}. */
@@ -136,6 +209,14 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
         private Coverage coverage;
         private Integer maxChangedLines;
         private MergeMethod mergeMethod;
+        private Integer batchSize;
+        private Integer ciBudget;
+        private Duration checkTimeout;
+        private String timeZone;
+        private List<Window> windows;
+        private List<Freeze> freezes;
+        private String priorityLabel;
+        private Boolean flakeReruns;
 
         private BranchBuilder(String pattern) {
             this.pattern = pattern;
@@ -176,6 +257,46 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
             return this;
         }
 
+        public BranchBuilder batchSize(Integer n) {
+            this.batchSize = n;
+            return this;
+        }
+
+        public BranchBuilder ciBudget(Integer n) {
+            this.ciBudget = n;
+            return this;
+        }
+
+        public BranchBuilder checkTimeout(Duration timeout) {
+            this.checkTimeout = timeout;
+            return this;
+        }
+
+        public BranchBuilder timeZone(String zone) {
+            this.timeZone = zone;
+            return this;
+        }
+
+        public BranchBuilder windows(Window... windows) {
+            this.windows = List.of(windows);
+            return this;
+        }
+
+        public BranchBuilder freezes(Freeze... freezes) {
+            this.freezes = List.of(freezes);
+            return this;
+        }
+
+        public BranchBuilder priorityLabel(String label) {
+            this.priorityLabel = label;
+            return this;
+        }
+
+        public BranchBuilder flakeReruns(Boolean on) {
+            this.flakeReruns = on;
+            return this;
+        }
+
         public Branch build() {
             return new Branch(
                     pattern,
@@ -185,7 +306,46 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
                     blockingLabels,
                     coverage,
                     maxChangedLines,
-                    mergeMethod);
+                    mergeMethod,
+                    batchSize,
+                    ciBudget,
+                    checkTimeout,
+                    timeZone,
+                    windows,
+                    freezes,
+                    priorityLabel,
+                    flakeReruns);
+        }
+    }
+
+    /**
+     * When the queue may land pull requests: on {@code days}, from {@code from} (inclusive) to
+     * {@code to} (exclusive), local time in the branch's {@code time_zone}.
+     */
+    public record Window(List<DayOfWeek> days, LocalTime from, LocalTime to) {
+        public Window {
+            days = days == null ? List.of(DayOfWeek.values()) : List.copyOf(days);
+            if (from == null || to == null || !from.isBefore(to)) {
+                throw new IllegalArgumentException(
+                        "merge_queue.branches.windows: from must be before to, got "
+                                + from
+                                + " and "
+                                + to);
+            }
+        }
+    }
+
+    /** A merge freeze: nothing lands from {@code from} (inclusive) until {@code until}. */
+    public record Freeze(Instant from, Instant until, String reason) {
+        public Freeze {
+            if (from == null || until == null || !from.isBefore(until)) {
+                throw new IllegalArgumentException(
+                        "merge_queue.branches.freezes: from must be before until, got "
+                                + from
+                                + " and "
+                                + until);
+            }
+            reason = reason == null ? "" : reason;
         }
     }
 

@@ -8,6 +8,10 @@ import io.repostream.schemas.MergeQueue.Coverage;
 import io.repostream.schemas.MergeQueue.MergeMethod;
 import io.repostream.schemas.RepoPolicy.Mode;
 import io.repostream.schemas.json.Json;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,11 +111,70 @@ class MergeQueueSectionTest {
                 "coverage without check | {\"pattern\":\"main\",\"coverage\":{\"threshold\":70}} | coverage.check",
                 "coverage above 100 | {\"pattern\":\"main\",\"coverage\":{\"check\":\"c\",\"threshold\":101}} | threshold",
                 "unknown merge method | {\"pattern\":\"main\",\"merge_method\":\"octopus\"} | octopus",
+                "zero batch size | {\"pattern\":\"main\",\"batch_size\":0} | batch_size",
+                "zero ci budget | {\"pattern\":\"main\",\"ci_budget\":0} | ci_budget",
+                "zero check timeout | {\"pattern\":\"main\",\"check_timeout\":\"PT0S\"} | check_timeout",
+                "unknown time zone | {\"pattern\":\"main\",\"time_zone\":\"Mars/Olympus\"} | time_zone",
+                "window ending first | {\"pattern\":\"main\",\"windows\":[{\"from\":\"17:00\",\"to\":\"09:00\"}]} | windows",
+                "freeze ending first | {\"pattern\":\"main\",\"freezes\":[{\"from\":\"2026-12-24T00:00:00Z\",\"until\":\"2026-12-20T00:00:00Z\"}]} | freezes",
+                "blank priority label | {\"pattern\":\"main\",\"priority_label\":\" \"} | priority_label",
             })
     void aBranchThatCannotWorkIsRefusedWithTheFieldNamed(String name, String branch, String field) {
         String json = "{\"repo\":\"o/r\",\"merge_queue\":{\"branches\":[" + branch + "]}}";
         assertThatThrownBy(() -> Json.mapper().readValue(json, RepoPolicy.class))
                 .hasMessageContaining(field);
+    }
+
+    @Test
+    void theQueueSettingsOfABranchHaveTheirDefaultsAndAreReadAndWrittenBack() throws Exception {
+        Branch defaults = Branch.of("main");
+        assertThat(defaults.batchSize()).isEqualTo(8);
+        assertThat(defaults.ciBudget()).isEqualTo(4);
+        assertThat(defaults.checkTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(defaults.timeZone()).isEqualTo("UTC");
+        assertThat(defaults.windows()).isEmpty();
+        assertThat(defaults.freezes()).isEmpty();
+        assertThat(defaults.priorityLabel()).isEqualTo("merge/priority");
+        assertThat(defaults.flakeReruns()).isTrue();
+
+        String json =
+                """
+                {"repo": "o/r", "merge_queue": {"branches": [
+                  {"pattern": "main", "required_checks": ["build"], "batch_size": 5, "ci_budget": 2,
+                   "check_timeout": "45m", "time_zone": "Europe/Berlin",
+                   "windows": [{"days": ["MONDAY", "TUESDAY"], "from": "09:00", "to": "17:30"}],
+                   "freezes": [{"from": "2026-12-20T00:00:00Z", "until": "2027-01-04T00:00:00Z",
+                                "reason": "holidays"}],
+                   "priority_label": "hotfix", "flake_reruns": false}]}}
+                """;
+        RepoPolicy policy = Json.mapper().readValue(json, RepoPolicy.class);
+
+        assertThat(policy.mergeQueue().branches().get(0))
+                .isEqualTo(
+                        Branch.builder("main")
+                                .requiredChecks("build")
+                                .batchSize(5)
+                                .ciBudget(2)
+                                .checkTimeout(Duration.ofMinutes(45))
+                                .timeZone("Europe/Berlin")
+                                .windows(
+                                        new MergeQueue.Window(
+                                                List.of(DayOfWeek.MONDAY, DayOfWeek.TUESDAY),
+                                                LocalTime.of(9, 0),
+                                                LocalTime.of(17, 30)))
+                                .freezes(
+                                        new MergeQueue.Freeze(
+                                                Instant.parse("2026-12-20T00:00:00Z"),
+                                                Instant.parse("2027-01-04T00:00:00Z"),
+                                                "holidays"))
+                                .priorityLabel("hotfix")
+                                .flakeReruns(false)
+                                .build());
+        assertThat(
+                        Json.mapper()
+                                .readValue(
+                                        Json.mapper().writeValueAsString(policy), RepoPolicy.class))
+                .isEqualTo(policy);
     }
 
     @Test
