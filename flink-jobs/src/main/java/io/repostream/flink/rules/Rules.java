@@ -74,14 +74,21 @@ public final class Rules {
                             "/comment/user/login",
                             "/comment/user/type",
                             "/review/user/login",
-                            "/review/user/type")
+                            "/review/user/type",
+                            // who acknowledges an incident (issue 17)
+                            "/comment/author_association",
+                            "/review/author_association",
+                            "/sender/login",
+                            "/sender/type")
                     .signals(SlaDeadlineFunction.SIGNALS)
                     .policySection("sla")
                     .emits(
                             ActionPriority.SLA_BREACH,
                             ActionType.ADD_LABELS,
                             ActionType.CREATE_COMMENT,
-                            ActionType.ADD_ASSIGNEES)
+                            ActionType.ADD_ASSIGNEES,
+                            ActionType.NOTIFY_SLACK,
+                            ActionType.PAGERDUTY_EVENT)
                     .build();
 
     /**
