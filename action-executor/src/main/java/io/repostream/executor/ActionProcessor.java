@@ -15,6 +15,7 @@ import io.repostream.executor.ledger.Ledger;
 import io.repostream.executor.ledger.RecordWriteException;
 import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.notify.NotificationProcessor;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.reads.ReadProcessor;
 import io.repostream.schemas.ActionMetadata;
@@ -72,6 +73,7 @@ public final class ActionProcessor {
     private final KilledRules killedRules;
     private final Clock clock;
     private final ReadProcessor reads;
+    private final NotificationProcessor notifications;
 
     /** Why the kill switch of a rule is on, by its producer ({@code produced_by} w/o version). */
     @FunctionalInterface
@@ -120,6 +122,37 @@ public final class ActionProcessor {
             KilledRules killedRules,
             Clock clock,
             ReadProcessor reads) {
+        this(
+                github,
+                handlers,
+                ledger,
+                policies,
+                writer,
+                metrics,
+                killSwitch,
+                killedRules,
+                clock,
+                reads,
+                null);
+    }
+
+    /**
+     * @param notifications delivers notification actions ({@link
+     *     io.repostream.schemas.ActionType#notification()}); null: they are audited failed
+     */
+    public ActionProcessor(
+            GitHubClient github,
+            Handlers handlers,
+            Ledger ledger,
+            PolicyStore policies,
+            RecordWriter writer,
+            ExecutorMetrics metrics,
+            BooleanSupplier killSwitch,
+            KilledRules killedRules,
+            Clock clock,
+            ReadProcessor reads,
+            NotificationProcessor notifications) {
+        this.notifications = notifications;
         this.killedRules = killedRules;
         this.reads = reads;
         this.github = github;
@@ -320,6 +353,9 @@ public final class ActionProcessor {
                             + action.targetRef(),
                     started);
         }
+        if (action.type().notification()) {
+            return guarded(action, started, () -> deliverNotification(action, policy, started));
+        }
         ActionHandler<? super GitHubClient> handler = handlers.of(action.type());
         if (action.installationId() != null) {
             github.installationOf(action.repo(), action.installationId());
@@ -361,6 +397,30 @@ public final class ActionProcessor {
                                 policy,
                                 started,
                                 ready));
+    }
+
+    /**
+     * Delivers a notification (Slack, PagerDuty): at least once, not through GitHub, so neither
+     * GitHub's permissions nor its pacing apply. A rate limit of the service holds the action in
+     * its lane ({@link RateLimitedException}).
+     */
+    private AuditRecord deliverNotification(
+            ActionRecord action, RepoPolicy policy, Instant started) {
+        if (notifications == null) {
+            return audit(
+                    action,
+                    AuditOutcome.FAILED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    "this executor delivers no notifications: " + action.targetRef(),
+                    started);
+        }
+        NotificationProcessor.Outcome o =
+                notifications.deliver(action, action.dryRun() || policy.dryRun());
+        return audit(
+                action, o.outcome(), o.before(), o.after(), o.status(), null, o.error(), started);
     }
 
     /**

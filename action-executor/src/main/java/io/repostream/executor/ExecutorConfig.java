@@ -1,5 +1,6 @@
 package io.repostream.executor;
 
+import io.repostream.executor.notify.NotificationSettings;
 import io.repostream.schemas.topics.KafkaClientProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param adminTlsCertFile PEM certificate (chain) the admin API serves TLS with; null for plain
  *     HTTP. Given together with {@code adminTlsKeyFile}
  * @param adminTlsKeyFile PEM private key (PKCS#8 or PKCS#1) of {@code adminTlsCertFile}
+ * @param notifications where Slack and PagerDuty notifications go, with their secrets (masked in
+ *     {@link #toString()}); {@link NotificationSettings#NONE} when none are configured
  */
 public record ExecutorConfig(
         String bootstrapServers,
@@ -67,7 +70,8 @@ public record ExecutorConfig(
         Map<String, String> kafkaProperties,
         int contentCreationsPerHour,
         Path adminTlsCertFile,
-        Path adminTlsKeyFile) {
+        Path adminTlsKeyFile,
+        NotificationSettings notifications) {
 
     /** Shorter admin tokens are refused: the token guards rollbacks and the kill switch. */
     public static final int MIN_ADMIN_TOKEN_LENGTH = 32;
@@ -80,6 +84,7 @@ public record ExecutorConfig(
         requireText(groupId, "consumer group id");
         requireText(githubApiUrl, "GitHub API URL");
         adminHost = adminHost == null || adminHost.isBlank() ? DEFAULT_ADMIN_HOST : adminHost;
+        notifications = notifications == null ? NotificationSettings.NONE : notifications;
         kafkaProperties = KafkaClientProperties.check(kafkaProperties, "Kafka properties");
         if (githubApp == null) {
             requireText(githubToken, "GitHub token");
@@ -147,7 +152,13 @@ public record ExecutorConfig(
                 Map.of(),
                 500,
                 null,
-                null);
+                null,
+                NotificationSettings.NONE);
+    }
+
+    /** The same config delivering notifications with {@code settings}. */
+    public ExecutorConfig withNotifications(NotificationSettings settings) {
+        return copy(b -> b.notifications = settings);
     }
 
     /** The same config with the admin API bound to {@code host} (e.g. {@code 0.0.0.0} in a pod). */
@@ -323,6 +334,8 @@ public record ExecutorConfig(
                         : "cert " + adminTlsCertFile + ", key " + adminTlsKeyFile)
                 + ", kafkaProperties="
                 + KafkaClientProperties.describe(kafkaProperties)
+                + ", notifications="
+                + notifications
                 + "]";
     }
 
@@ -368,6 +381,7 @@ public record ExecutorConfig(
         int contentCreationsPerHour;
         Path adminTlsCertFile;
         Path adminTlsKeyFile;
+        NotificationSettings notifications;
 
         Copy(ExecutorConfig config) {
             bootstrapServers = config.bootstrapServers;
@@ -392,6 +406,7 @@ public record ExecutorConfig(
             contentCreationsPerHour = config.contentCreationsPerHour;
             adminTlsCertFile = config.adminTlsCertFile;
             adminTlsKeyFile = config.adminTlsKeyFile;
+            notifications = config.notifications;
         }
 
         ExecutorConfig build() {
@@ -417,7 +432,8 @@ public record ExecutorConfig(
                     kafkaProperties,
                     contentCreationsPerHour,
                     adminTlsCertFile,
-                    adminTlsKeyFile);
+                    adminTlsKeyFile,
+                    notifications);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.repostream.executor.ledger.Ledger;
 import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.ledger.TopicTail;
 import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.notify.NotificationSettings;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.rollback.RollbackResult;
 import io.repostream.executor.rollback.RollbackService;
@@ -218,7 +219,35 @@ public final class ExecutorMain implements Runnable {
                                     "REPOSTREAM_EXECUTOR_INSTANCE_ID",
                                     instanceId,
                                     consumer.instanceId()))
-                    .withKafkaProperties(kafka.properties(path(kafkaFile.propertiesFile())));
+                    .withKafkaProperties(kafka.properties(path(kafkaFile.propertiesFile())))
+                    .withNotifications(notifications(file.notificationsOrEmpty()));
+        }
+
+        /**
+         * Slack and PagerDuty from the settings file; the bot token from its file or {@code
+         * SLACK_BOT_TOKEN} (none: Slack notifications fail, audited), each routing key from its
+         * file.
+         */
+        static NotificationSettings notifications(ExecutorSettings.Notifications n) {
+            String envToken = System.getenv("SLACK_BOT_TOKEN");
+            String slackToken =
+                    n.slackTokenFile() != null || (envToken != null && !envToken.isBlank())
+                            ? secret(path(n.slackTokenFile()), "SLACK_BOT_TOKEN", "Slack bot token")
+                            : null;
+            java.util.Map<String, String> keys = new java.util.TreeMap<>();
+            if (n.pagerdutyRoutingKeyFiles() != null) {
+                n.pagerdutyRoutingKeyFiles()
+                        .forEach(
+                                (name, file) ->
+                                        keys.put(
+                                                name,
+                                                secret(
+                                                        path(file),
+                                                        "PAGERDUTY_ROUTING_KEY",
+                                                        "PagerDuty routing key '" + name + "'")));
+            }
+            return new NotificationSettings(
+                    n.slackApiUrl(), slackToken, n.pagerdutyEventsUrl(), keys, null);
         }
     }
 

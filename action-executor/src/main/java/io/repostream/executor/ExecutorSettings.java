@@ -16,9 +16,11 @@ record ExecutorSettings(
         Consumer consumer,
         Admin admin,
         Pacing pacing,
-        Boolean killSwitch) {
+        Boolean killSwitch,
+        Notifications notifications) {
 
-    static final ExecutorSettings NONE = new ExecutorSettings(null, null, null, null, null, null);
+    static final ExecutorSettings NONE =
+            new ExecutorSettings(null, null, null, null, null, null, null);
 
     record Kafka(String bootstrapServers, String propertiesFile) {}
 
@@ -33,6 +35,20 @@ record ExecutorSettings(
             Duration writeSpacing,
             Integer contentCreationsPerMinute,
             Integer contentCreationsPerHour) {}
+
+    /**
+     * Slack and PagerDuty: URLs, and the files holding the bot token and the routing keys (by the
+     * names policies use; the keys themselves never appear in a policy or an action).
+     */
+    record Notifications(
+            String slackApiUrl,
+            String slackTokenFile,
+            String pagerdutyEventsUrl,
+            java.util.Map<String, String> pagerdutyRoutingKeyFiles) {}
+
+    Notifications notificationsOrEmpty() {
+        return notifications == null ? new Notifications(null, null, null, null) : notifications;
+    }
 
     Kafka kafkaOrEmpty() {
         return kafka == null ? new Kafka(null, null) : kafka;

@@ -9,6 +9,7 @@ import io.repostream.executor.ledger.Ledger;
 import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.ledger.TopicTail;
 import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.notify.NotificationProcessor;
 import io.repostream.executor.policy.PolicyStore;
 import io.repostream.executor.reads.EnrichmentWriter;
 import io.repostream.executor.reads.ReadBacklog;
@@ -47,6 +48,7 @@ public final class ExecutorWiring {
     final ReadBacklog readBacklog = new ReadBacklog(Clock.systemUTC());
     final EnrichmentWriter enrichment;
     final ReadProcessor reads;
+    final NotificationProcessor notifications;
     final ActionProcessor processor;
     final RollbackService rollbacks;
 
@@ -56,8 +58,8 @@ public final class ExecutorWiring {
                 () -> (int) control.rules().values().stream().filter(c -> c.killSwitch()).count());
         // every refusal series exists at 0 from the start, so its alert can see the first one
         for (ActionType type : ActionType.values()) {
-            if (type.read()) {
-                continue;
+            if (type.read() || type.notification()) {
+                continue; // no GitHub permission
             }
             metrics.permissionRefusalsKnown(type, handlers.of(type).permission().toString());
         }
@@ -83,6 +85,9 @@ public final class ExecutorWiring {
                         new ReadMetrics(metrics.registry(), readBacklog),
                         control::killSwitchOn,
                         Clock.systemUTC());
+        this.notifications =
+                new NotificationProcessor(
+                        config.notifications(), ledger, writer, metrics, Clock.systemUTC());
         this.processor =
                 new ActionProcessor(
                         github,
@@ -98,9 +103,17 @@ public final class ExecutorWiring {
                             return killed.map(c -> why(c));
                         },
                         Clock.systemUTC(),
-                        reads);
+                        reads,
+                        notifications);
         this.rollbacks =
-                new RollbackService(github, handlers, ledger, writer, metrics, Clock.systemUTC());
+                new RollbackService(
+                        github,
+                        handlers,
+                        ledger,
+                        writer,
+                        metrics,
+                        Clock.systemUTC(),
+                        notifications);
     }
 
     /** Why a switch is on, for the audit records: the reason, who and when. */

@@ -120,6 +120,40 @@ class ExecutorSettingsFileTest {
     }
 
     @Test
+    void theNotificationsSectionReadsTheSlackTokenAndRoutingKeysFromTheirFilesAndMasksThem()
+            throws Exception {
+        Path slackToken = file("slack-token", "xoxb-from-file-secret\n");
+        Path routingKey = file("team-oncall", "0123456789abcdef0123456789abcdef");
+        ExecutorConfig config =
+                configOf(
+                        "run",
+                        "--config",
+                        settings(
+                                        "notifications:\n"
+                                                + "  slack_api_url: https://slack.example.com/api/\n"
+                                                + "  slack_token_file: "
+                                                + slackToken
+                                                + "\n"
+                                                + "  pagerduty_events_url: https://pd.example.com\n"
+                                                + "  pagerduty_routing_key_files:\n"
+                                                + "    team-oncall: "
+                                                + routingKey
+                                                + "\n")
+                                .toString());
+
+        assertThat(config.notifications().slackApiUrl()).isEqualTo("https://slack.example.com/api");
+        assertThat(config.notifications().slackToken()).isEqualTo("xoxb-from-file-secret");
+        assertThat(config.notifications().pagerDutyEventsUrl()).isEqualTo("https://pd.example.com");
+        assertThat(config.notifications().routingKeys())
+                .containsExactly(
+                        java.util.Map.entry("team-oncall", "0123456789abcdef0123456789abcdef"));
+        assertThat(config.toString())
+                .contains("team-oncall")
+                .doesNotContain("xoxb-from-file-secret")
+                .doesNotContain("0123456789abcdef0123456789abcdef");
+    }
+
+    @Test
     void withoutAFileTheDefaultsHold() throws Exception {
         Path token = file("github-token", "ghp_test");
         ExecutorConfig config =

@@ -62,7 +62,25 @@ public enum ActionType implements WireEnum {
      * /repos/{owner}/{repo}/contents/{path}?ref=}). The result is GitHub's content object with the
      * decoded UTF-8 text beside it; a missing file is a failed read with status 404.
      */
-    READ_FILE("read_file", false, Targets.REFS);
+    READ_FILE("read_file", false, Targets.REFS),
+    /**
+     * A notification in a Slack channel ({@code chat.postMessage}), its typed target the
+     * notification's dedup key; params {@code channel} (a channel's name or id) and {@code text}.
+     * Delivered at least once: a retry, or a later notification with the same dedup key to the same
+     * channel, edits the message already posted ({@code chat.update}) instead of posting another.
+     * Undo edits the message to say it was withdrawn; that people saw it cannot be undone.
+     */
+    NOTIFY_SLACK("notify_slack", true, Targets.NOTIFICATIONS),
+    /**
+     * A PagerDuty Events API v2 event ({@code POST /v2/enqueue}) whose {@code dedup_key} is the
+     * typed target's id; params {@code routing_key} (the <em>name</em> of a routing key in the
+     * executor's settings, never the key), {@code event_action} ({@code trigger}, {@code
+     * acknowledge}, {@code resolve}), and for a trigger {@code summary} and {@code severity}
+     * ({@code critical}, {@code error}, {@code warning}, {@code info}). Delivered at least once:
+     * PagerDuty dedups by key. Undo of a trigger resolves the alert; a page already sent cannot be
+     * taken back.
+     */
+    PAGERDUTY_EVENT("pagerduty_event", true, Targets.NOTIFICATIONS);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {
@@ -72,6 +90,7 @@ public enum ActionType implements WireEnum {
         static final List<TargetKind> RUNS = List.of(TargetKind.WORKFLOW_RUN);
         static final List<TargetKind> COMMITS = List.of(TargetKind.COMMIT);
         static final List<TargetKind> REFS = List.of(TargetKind.REF);
+        static final List<TargetKind> NOTIFICATIONS = List.of(TargetKind.NOTIFICATION);
     }
 
     private final String wire;
@@ -97,6 +116,14 @@ public enum ActionType implements WireEnum {
      */
     public boolean read() {
         return wire.startsWith("read_");
+    }
+
+    /**
+     * Whether the type notifies people outside GitHub (Slack, PagerDuty): delivered at least once
+     * and made idempotent by its dedup key (ARCHITECTURE.md rule 3), not sent to GitHub.
+     */
+    public boolean notification() {
+        return targetKinds.equals(Targets.NOTIFICATIONS);
     }
 
     /** False for actions GitHub cannot undo (a merge, a cancelled run) and for reads. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.DayOfWeek;
@@ -453,6 +454,11 @@ public record RepoPolicy(
      * @param escalateTo logins assigned to an issue or pull request when a deadline is breached
      *     (with {@code add_assignees} enabled); empty: no escalation
      * @param calendar business hours, for SLA clocks that run in working time only
+     * @param escalationLevels the ordered escalation levels of a breach's incident (Slack channel,
+     *     PagerDuty routing key name, wait); a policy file writes them as objects among {@code
+     *     escalate_to}'s logins (one place), and the record keeps them here, written as {@code
+     *     escalation_levels}, so that readers of the released schema (strings in {@code
+     *     escalate_to}) still read what is written now (ARCHITECTURE.md rule 9); empty: no incident
      */
     public record Sla(
             Mode mode,
@@ -462,7 +468,8 @@ public record RepoPolicy(
             Double warnFraction,
             Boolean businessHoursOnly,
             List<String> escalateTo,
-            BusinessCalendar calendar) {
+            BusinessCalendar calendar,
+            List<EscalationLevel> escalationLevels) {
 
         public static final double DEFAULT_WARN_FRACTION = 0.8;
 
@@ -486,6 +493,7 @@ public record RepoPolicy(
                 }
             }
             calendar = calendar == null ? BusinessCalendar.always() : calendar;
+            escalationLevels = Require.list(escalationLevels);
         }
 
         /** On, with every default. */
@@ -511,7 +519,8 @@ public record RepoPolicy(
                     .warnFraction(warnFraction)
                     .businessHoursOnly(businessHoursOnly)
                     .escalateTo(escalateTo)
-                    .calendar(calendar);
+                    .calendar(calendar)
+                    .escalationLevels(escalationLevels);
         }
 
         static Map<String, SlaTarget> defaultTargets() {
@@ -546,6 +555,7 @@ public record RepoPolicy(
         private Boolean businessHoursOnly;
         private List<String> escalateTo;
         private BusinessCalendar calendar;
+        private List<EscalationLevel> escalationLevels;
 
         private SlaBuilder() {}
 
@@ -589,6 +599,11 @@ public record RepoPolicy(
             return this;
         }
 
+        public SlaBuilder escalationLevels(List<EscalationLevel> levels) {
+            this.escalationLevels = levels;
+            return this;
+        }
+
         public Sla build() {
             return new Sla(
                     mode,
@@ -598,7 +613,60 @@ public record RepoPolicy(
                     warnFraction,
                     businessHoursOnly,
                     escalateTo,
-                    calendar);
+                    calendar,
+                    escalationLevels);
+        }
+    }
+
+    /**
+     * One level of an SLA incident's escalation: who is told, and how long they have to acknowledge
+     * (a maintainer's comment or label) before the next level is told too.
+     *
+     * @param slackChannel the Slack channel posted to ({@code #sla-oncall} or an id), or null
+     * @param pagerdutyRoutingKey the <em>name</em> of a PagerDuty routing key in the executor's
+     *     settings (never the key itself), or null
+     * @param waitFor how long the level has before the next one ({@code wait} in a policy); {@link
+     *     #DEFAULT_WAIT} when absent
+     */
+    public record EscalationLevel(
+            String slackChannel,
+            String pagerdutyRoutingKey,
+            @JsonProperty("wait") @JsonDeserialize(using = PolicyDuration.Deserializer.class)
+                    Duration waitFor) {
+
+        public static final Duration DEFAULT_WAIT = Duration.ofMinutes(15);
+
+        public EscalationLevel {
+            if (slackChannel == null && pagerdutyRoutingKey == null) {
+                throw new IllegalArgumentException(
+                        "sla.escalate_to: a level names a slack_channel, a pagerduty_routing_key"
+                                + " or both");
+            }
+            if (slackChannel != null
+                    && !slackChannel.matches("#?[a-z0-9][a-z0-9._-]{0,79}|[CG][A-Z0-9]{8,}")) {
+                throw new IllegalArgumentException(
+                        "sla.escalate_to: '"
+                                + slackChannel
+                                + "' is not a Slack channel name (#name) or id");
+            }
+            if (pagerdutyRoutingKey != null) {
+                if (!pagerdutyRoutingKey.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+                    throw new IllegalArgumentException(
+                            "sla.escalate_to: pagerduty_routing_key names a routing key in the"
+                                    + " executor's settings (letters, digits, . _ -)");
+                }
+                if (pagerdutyRoutingKey.matches("[A-Za-z0-9]{32}")) {
+                    // never echo it: it may be a secret pasted by mistake
+                    throw new IllegalArgumentException(
+                            "sla.escalate_to: pagerduty_routing_key looks like a routing key"
+                                    + " itself; a policy names the key (e.g. team-oncall), the"
+                                    + " executor's settings hold it");
+                }
+            }
+            waitFor =
+                    waitFor == null
+                            ? DEFAULT_WAIT
+                            : Require.positive(waitFor, "sla.escalate_to wait");
         }
     }
 
@@ -839,6 +907,7 @@ public record RepoPolicy(
             ObjectNode ci = section(tree, "ci", sectioned);
             moveInto(tree, "triage_label", triage, "label");
             moveInto(tree, "calendar", sla, "calendar");
+            moveLevels(sla);
             moveInto(tree, "failure_patterns", ci, "failure_patterns");
             moveInto(tree, "retry", ci, "retry");
             moveInto(tree, "ci_risk", ci, "risk");
@@ -878,6 +947,36 @@ public record RepoPolicy(
                 section.put("mode", Mode.OFF.wireName());
             }
             return section;
+        }
+
+        /**
+         * Moves the escalation levels a policy file writes among {@code sla.escalate_to}'s logins
+         * (objects) into {@code escalation_levels}, after any already there, in their order.
+         */
+        private static void moveLevels(ObjectNode sla) {
+            if (sla == null || !(sla.get("escalate_to") instanceof ArrayNode given)) {
+                return;
+            }
+            ArrayNode logins = sla.arrayNode();
+            ArrayNode levels = sla.arrayNode();
+            if (sla.get("escalation_levels") instanceof ArrayNode written) {
+                levels.addAll(written);
+            } else if (sla.has("escalation_levels")) {
+                return; // not a list: binding reports it
+            }
+            boolean moved = false;
+            for (JsonNode item : given) {
+                if (item.isObject()) {
+                    levels.add(item);
+                    moved = true;
+                } else {
+                    logins.add(item);
+                }
+            }
+            if (moved) {
+                sla.set("escalate_to", logins);
+                sla.set("escalation_levels", levels);
+            }
         }
 
         private static void moveInto(

@@ -35,7 +35,10 @@ class EnabledActionsDefaultTest {
                     ActionType.CREATE_REF,
                     ActionType.UPDATE_REF,
                     ActionType.DELETE_REF,
-                    ActionType.MERGE_BRANCH);
+                    ActionType.MERGE_BRANCH,
+                    // SLA escalation (issue 17): only where a policy names them
+                    ActionType.NOTIFY_SLACK,
+                    ActionType.PAGERDUTY_EVENT);
 
     /** Reads change nothing on GitHub: {@code enabled_actions} names mutations only. */
     private static final Set<ActionType> READS =

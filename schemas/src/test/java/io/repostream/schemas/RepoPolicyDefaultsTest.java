@@ -122,6 +122,8 @@ class RepoPolicyDefaultsTest {
                 "warn_fraction": 0.5,
                 "business_hours_only": true,
                 "escalate_to": ["octo-lead"],
+                "escalation_levels": [{"slack_channel": "#sla-oncall",
+                  "pagerduty_routing_key": "team-oncall", "wait": "PT30M"}],
                 "calendar": {
                   "time_zone": "Europe/Berlin",
                   "working_days": ["MONDAY", "FRIDAY"],
@@ -165,7 +167,9 @@ class RepoPolicyDefaultsTest {
                 "default_priority": "P1",
                 "warn_fraction": 0.5,
                 "business_hours_only": true,
-                "escalate_to": ["octo-lead"]
+                "escalate_to": ["octo-lead"],
+                "escalation_levels": [{"slack_channel": "#sla-oncall",
+                  "pagerduty_routing_key": "team-oncall", "wait": "PT30M"}]
               },
               "calendar": {
                 "time_zone": "Europe/Berlin",

@@ -172,6 +172,12 @@ final class SampleRecords {
                                 .warnFraction(0.8)
                                 .businessHoursOnly(true)
                                 .escalateTo(List.of("octo-lead"))
+                                .escalationLevels(
+                                        List.of(
+                                                new RepoPolicy.EscalationLevel(
+                                                        "#sla-oncall",
+                                                        "team-oncall",
+                                                        Duration.ofMinutes(30))))
                                 .calendar(
                                         new RepoPolicy.BusinessCalendar(
                                                 "Europe/Berlin",

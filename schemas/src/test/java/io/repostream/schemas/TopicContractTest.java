@@ -105,6 +105,18 @@ class TopicContractTest {
                     "action-record.v1 /type read_file",
                     "audit-record.v1 /action_type read_file",
                     "snapshot.v1 /action_type read_file",
+                    // SLA escalation (issue 17): notifications as actions
+                    "repo-policy.v1 /enabled_actions/* notify_slack",
+                    "repo-policy.v1 /enabled_actions/* pagerduty_event",
+                    "action-record.v1 /type notify_slack",
+                    "audit-record.v1 /action_type notify_slack",
+                    "snapshot.v1 /action_type notify_slack",
+                    "action-record.v1 /type pagerduty_event",
+                    "audit-record.v1 /action_type pagerduty_event",
+                    "snapshot.v1 /action_type pagerduty_event",
+                    "audit-record.v1 /before/kind notification",
+                    "audit-record.v1 /after/kind notification",
+                    "snapshot.v1 /before/kind notification",
                     "audit-record.v1 /outcome read",
                     "github-event.v1 /source enrichment",
                     "github-event.v1 /source backfill");

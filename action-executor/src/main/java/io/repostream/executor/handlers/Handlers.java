@@ -46,7 +46,8 @@ public final class Handlers {
                                 new DeleteRefHandler(),
                                 new MergeBranchHandler()));
         for (ActionType type : ActionType.values()) {
-            if (!type.read()) { // reads have read handlers (ReadProcessor)
+            // reads have read handlers (ReadProcessor); notifications go to NotificationProcessor
+            if (!type.read() && !type.notification()) {
                 handlers.of(type);
             }
         }

@@ -1,8 +1,10 @@
 package io.repostream.executor.ledger;
 
+import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.Snapshot;
+import io.repostream.schemas.TypedTarget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,6 +38,12 @@ public final class Ledger {
     private final Map<String, List<AuditRecord>> audits = new ConcurrentHashMap<>();
     private final Set<String> auditIds = ConcurrentHashMap.newKeySet();
 
+    /**
+     * The latest applied notification per type and dedup key: where a later notification with the
+     * same key finds the Slack message to edit (ARCHITECTURE.md rule 3).
+     */
+    private final Map<String, AuditRecord> latestNotifications = new ConcurrentHashMap<>();
+
     public void add(Snapshot snapshot) {
         snapshots.put(snapshot.actionId(), snapshot);
     }
@@ -46,6 +54,28 @@ public final class Ledger {
             return;
         }
         audits.computeIfAbsent(audit.actionId(), id -> new CopyOnWriteArrayList<>()).add(audit);
+        if (audit.actionType().notification()
+                && (audit.outcome() == AuditOutcome.APPLIED
+                        || audit.outcome() == AuditOutcome.ROLLED_BACK)
+                && audit.after() != null) {
+            latestNotifications.merge(
+                    notificationKey(audit.actionType(), audit.typedTarget()),
+                    audit,
+                    (old, now) -> now.finishedAt().isBefore(old.finishedAt()) ? old : now);
+        }
+    }
+
+    /**
+     * The latest applied (or rolled back) notification of {@code type} with the dedup key of {@code
+     * target}, whose after-state records what was delivered (the Slack message's channel and {@code
+     * ts}).
+     */
+    public Optional<AuditRecord> latestNotification(ActionType type, TypedTarget target) {
+        return Optional.ofNullable(latestNotifications.get(notificationKey(type, target)));
+    }
+
+    private static String notificationKey(ActionType type, TypedTarget target) {
+        return type.wireName() + " " + target.id();
     }
 
     /** Takes back an audit record that Kafka refused, so that the action is tried again. */

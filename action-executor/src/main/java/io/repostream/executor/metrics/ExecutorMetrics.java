@@ -177,6 +177,35 @@ public final class ExecutorMetrics {
         return counter;
     }
 
+    private final Counter notifications =
+            Counter.builder()
+                    .name("repostream_executor_notifications_total")
+                    .help(
+                            "Notification deliveries by service (slack, pagerduty) and outcome:"
+                                    + " posted, updated (a Slack message edited in place),"
+                                    + " trigger/acknowledge/resolve (a PagerDuty event),"
+                                    + " retried (rate limit, 5xx, no answer; held and tried"
+                                    + " again), failed (refused, or given up on)")
+                    .labelNames("service", "outcome")
+                    .register(registry);
+
+    /** A notification delivered, retried or failed. */
+    public void notification(String service, String outcome) {
+        notifications.labelValues(service, outcome).inc();
+    }
+
+    public double notifications(String service, String outcome) {
+        return notifications.labelValues(service, outcome).get();
+    }
+
+    /** Exports the failure and retry series at 0, so that their alert sees the first one. */
+    public void notificationsKnown() {
+        for (String service : new String[] {"slack", "pagerduty"}) {
+            notifications.initLabelValues(service, "failed");
+            notifications.initLabelValues(service, "retried");
+        }
+    }
+
     public void action(ActionType type, String repo, AuditOutcome outcome) {
         actions.labelValues(type.wireName(), repo, outcome.wireName()).inc();
     }

@@ -10,6 +10,7 @@ import io.repostream.executor.handlers.UndoPlan;
 import io.repostream.executor.ledger.Ledger;
 import io.repostream.executor.ledger.RecordWriter;
 import io.repostream.executor.metrics.ExecutorMetrics;
+import io.repostream.executor.notify.NotificationProcessor;
 import io.repostream.executor.rollback.RollbackResult.Status;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
@@ -55,6 +56,7 @@ public final class RollbackService {
     private final RecordWriter writer;
     private final ExecutorMetrics metrics;
     private final Clock clock;
+    private final NotificationProcessor notifications;
 
     /** The rollbacks run by {@link #rollbackLater} and not finished, by action id. */
     private final Map<String, CompletableFuture<RollbackResult>> inFlight =
@@ -67,6 +69,21 @@ public final class RollbackService {
             RecordWriter writer,
             ExecutorMetrics metrics,
             Clock clock) {
+        this(github, handlers, ledger, writer, metrics, clock, null);
+    }
+
+    /**
+     * @param notifications undoes notifications; null: their rollback fails, saying so
+     */
+    public RollbackService(
+            GitHubClient github,
+            Handlers handlers,
+            Ledger ledger,
+            RecordWriter writer,
+            ExecutorMetrics metrics,
+            Clock clock,
+            NotificationProcessor notifications) {
+        this.notifications = notifications;
         this.github = github;
         this.handlers = handlers;
         this.ledger = ledger;
@@ -219,6 +236,9 @@ public final class RollbackService {
             return new RollbackResult(
                     actionId, ref, Status.ALREADY_ROLLED_BACK, "rolled back before; nothing sent");
         }
+        if (applied.actionType().notification()) {
+            return undoNotification(applied, preview, requestedBy);
+        }
         TargetState before =
                 applied.before() != null
                         ? applied.before()
@@ -238,6 +258,60 @@ public final class RollbackService {
                 before,
                 preview,
                 requestedBy);
+    }
+
+    /**
+     * Undoes a Slack or PagerDuty notification (not GitHub): see {@link
+     * NotificationProcessor#undo}.
+     */
+    private RollbackResult undoNotification(
+            AuditRecord applied, boolean preview, String requestedBy) {
+        Instant started = clock.instant();
+        String ref = applied.repo() + " notification " + applied.typedTarget().id();
+        if (notifications == null) {
+            return new RollbackResult(
+                    applied.actionId(),
+                    ref,
+                    Status.FAILED,
+                    "this executor delivers no notifications");
+        }
+        NotificationProcessor.Undo undo = notifications.undo(applied, preview);
+        if (preview) {
+            return new RollbackResult(
+                    applied.actionId(),
+                    ref,
+                    undo.irreversible() ? Status.IRREVERSIBLE : Status.PREVIEW,
+                    undo.description());
+        }
+        Status status =
+                undo.done()
+                        ? Status.ROLLED_BACK
+                        : undo.irreversible() ? Status.IRREVERSIBLE : Status.FAILED;
+        AuditOutcome outcome =
+                switch (status) {
+                    case ROLLED_BACK -> AuditOutcome.ROLLED_BACK;
+                    case FAILED -> AuditOutcome.FAILED;
+                    default -> AuditOutcome.ROLLBACK_CONFLICT;
+                };
+        writer.write(
+                audit(
+                        applied,
+                        outcome,
+                        applied.after(),
+                        undo.after(),
+                        undo.status(),
+                        null,
+                        undo.description(),
+                        started,
+                        requestedBy));
+        metrics.rollback(applied.actionType(), outcome);
+        LOG.info(
+                "rollback of {} on {}: {} - {}",
+                applied.actionId(),
+                ref,
+                status,
+                undo.description());
+        return new RollbackResult(applied.actionId(), ref, status, undo.description());
     }
 
     /** Undoes {@code applied} through its handler's own part of GitHub. */

@@ -84,6 +84,9 @@ public final class AppRequirements {
         for (Rule<?> rule : rules) {
             names.add(rule.name());
             for (ActionType type : rule.actions().keySet()) {
+                if (type.notification()) {
+                    continue; // Slack and PagerDuty: no GitHub permission
+                }
                 AppPermission permission;
                 if (type.read()) {
                     permission = reads.get(type);

@@ -108,7 +108,12 @@ public final class Rules {
                             "/comment/user/login",
                             "/comment/user/type",
                             "/review/user/login",
-                            "/review/user/type")
+                            "/review/user/type",
+                            // who acknowledges an incident (issue 17)
+                            "/comment/author_association",
+                            "/review/author_association",
+                            "/sender/login",
+                            "/sender/type")
                     .signals(SlaDeadlineFunction.SIGNALS)
                     .policySection("sla")
                     .command(PriorityCommand.PRIORITY)
@@ -116,7 +121,9 @@ public final class Rules {
                             ActionPriority.SLA_BREACH,
                             ActionType.ADD_LABELS,
                             ActionType.CREATE_COMMENT,
-                            ActionType.ADD_ASSIGNEES)
+                            ActionType.ADD_ASSIGNEES,
+                            ActionType.NOTIFY_SLACK,
+                            ActionType.PAGERDUTY_EVENT)
                     // what /priority removes: a person's command, not a breach
                     .emits(ActionPriority.ROUTINE, ActionType.REMOVE_LABEL)
                     .build();

@@ -108,7 +108,11 @@ class RuleFieldsTest {
                                                                 "/pull_request/milestone/title",
                                                                 "/issue/draft",
                                                                 "/pull_request/draft",
-                                                                "/label/name"))
+                                                                "/label/name",
+                                                                // the SLA rule: who
+                                                                // acknowledges an incident
+                                                                "/comment/author_association",
+                                                                "/review/author_association"))
                                                 .toList())));
     }
 
@@ -121,7 +125,7 @@ class RuleFieldsTest {
 
         assertThat(forTriage.payload().path("comment").isMissingNode()).isTrue();
         assertThat(forSla.payload().at("/comment/user/login").asText()).isEqualTo("bob");
-        assertThat(forSla.payload().has("sender")).isFalse();
+        assertThat(forSla.payload().at("/comment/body").isMissingNode()).isTrue();
     }
 
     @Test

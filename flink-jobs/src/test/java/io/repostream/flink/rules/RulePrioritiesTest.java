@@ -22,6 +22,9 @@ class RulePrioritiesTest {
                 Arguments.of("sla-monitor@1", ActionType.ADD_LABELS, ActionPriority.SLA_BREACH),
                 Arguments.of("sla-monitor@1", ActionType.CREATE_COMMENT, ActionPriority.SLA_BREACH),
                 Arguments.of("sla-monitor@1", ActionType.ADD_ASSIGNEES, ActionPriority.SLA_BREACH),
+                Arguments.of("sla-monitor@1", ActionType.NOTIFY_SLACK, ActionPriority.SLA_BREACH),
+                Arguments.of(
+                        "sla-monitor@1", ActionType.PAGERDUTY_EVENT, ActionPriority.SLA_BREACH),
                 Arguments.of("ci-retry@1", ActionType.RERUN_FAILED_JOBS, ActionPriority.RERUN),
                 Arguments.of("ci-classifier@1", ActionType.CREATE_COMMENT, ActionPriority.ROUTINE),
                 Arguments.of("ci-classifier@1", ActionType.ADD_LABELS, ActionPriority.ROUTINE),

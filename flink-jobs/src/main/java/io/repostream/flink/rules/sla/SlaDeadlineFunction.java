@@ -7,12 +7,14 @@ import io.repostream.flink.metrics.OpenItemsGauge;
 import io.repostream.flink.rules.Accounts;
 import io.repostream.flink.rules.GitHubPayloads;
 import io.repostream.flink.rules.PolicyAwareFunction;
+import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -102,6 +104,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
 
     private transient ValueState<SlaState> items;
     private transient ValueState<Long> ended;
+    private transient ValueState<SlaIncident> incidents;
     private transient BusinessClocks clocks;
 
     /**
@@ -133,6 +136,10 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         ValueStateDescriptor<Long> end = new ValueStateDescriptor<>("sla-ended", Types.LONG);
         end.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
         ended = getRuntimeContext().getState(end);
+        ValueStateDescriptor<SlaIncident> incident =
+                new ValueStateDescriptor<>("sla-incident", JsonTypeInfo.of(SlaIncident.class));
+        incident.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
+        incidents = getRuntimeContext().getState(incident);
         clocks = new BusinessClocks();
     }
 
@@ -156,6 +163,9 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                     "pull_request.unlabeled" -> {
                 if (state != null) {
                     reprioritise(state, event, ctx);
+                    if (action.equals("labeled")) {
+                        maybeAcknowledge(state, event, event.payload().path("sender"), ctx, out);
+                    }
                 }
             }
             case "issue_comment.created",
@@ -163,12 +173,30 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                     "pull_request_review_comment.created" -> {
                 if (state != null && state.firstResponseAt() == null) {
                     maybeFirstResponse(state, event, ctx);
+                    SlaState now = items.value();
+                    SlaIncident incident = incidents.value();
+                    if (now.firstResponseAt() != null
+                            && incident != null
+                            && incident.kind().equals("response")) {
+                        resolve(now, "answered", event.occurredAt(), ctx, out);
+                        return;
+                    }
+                }
+                if (state != null) {
+                    JsonNode by =
+                            "pull_request_review".equals(event.type())
+                                    ? event.payload().path("review")
+                                    : event.payload().path("comment");
+                    if (MAINTAINERS.contains(by.path("author_association").asText(""))) {
+                        maybeAcknowledge(state, event, by.path("user"), ctx, out);
+                    }
                 }
             }
             case "issues.closed", "issues.deleted", "issues.transferred", "pull_request.closed" -> {
                 if (state == null) {
                     remember(event, ctx); // its opening may still be on its way
                 } else if (!event.occurredAt().isBefore(state.openedAt())) {
+                    resolve(state, "closed", event.occurredAt(), ctx, out);
                     end(state, event, ctx);
                     remember(event, ctx);
                 }
@@ -198,6 +226,17 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             return;
         }
         RepoPolicy policy = policy(ctx, state.repo());
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            SlaIncident incident = incidents.value();
+            if (incident != null
+                    && incident.nextAt() != null
+                    && incident.nextAt().toEpochMilli() == timestamp) {
+                escalate(state, policy, incident, ctx, out);
+                if (!state.timers().contains(timestamp)) {
+                    return; // an escalation's timer only
+                }
+            }
+        }
         SlaDeadlines due = deadlines(policy, state);
         Instant now = Instant.ofEpochMilli(timestamp);
         boolean responseOpen = state.firstResponseAt() == null;
@@ -219,6 +258,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                     due.responseDue(),
                     !state.resolutionBreached(),
                     out);
+            openIncident(state, policy, "response", due.responseDue(), ctx, out);
         }
         boolean resolutionWarned = state.resolutionWarned();
         if (!resolutionWarned && reached(due.resolutionWarn(), now)) {
@@ -237,6 +277,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                     due.resolutionDue(),
                     !responseBreached,
                     out);
+            openIncident(state, policy, "resolution", due.resolutionDue(), ctx, out);
         }
         SlaState next =
                 state.withFlags(
@@ -503,6 +544,255 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                             due,
                             policy));
         }
+    }
+
+    // ---- escalation (issue 17) --------------------------------------------------------------
+
+    /** Who may acknowledge an incident with a comment or review ({@code author_association}). */
+    private static final java.util.Set<String> MAINTAINERS =
+            java.util.Set.of("OWNER", "MEMBER", "COLLABORATOR");
+
+    /**
+     * Opens the item's incident at a breach, when the policy has escalation levels and none is open
+     * (an open response incident goes on through a later resolution breach), and tells level 0.
+     */
+    private void openIncident(
+            SlaState state,
+            RepoPolicy policy,
+            String kind,
+            Instant due,
+            OnTimerContext ctx,
+            Collector<ActionRecord> out)
+            throws Exception {
+        if (policy.sla().escalationLevels().isEmpty() || incidents.value() != null) {
+            return;
+        }
+        SlaIncident incident = new SlaIncident(kind, state.priority(), due, 0, null, null);
+        incidents.update(tell(state, policy, incident, 0, due, ctx, out));
+    }
+
+    /** The next level, when the current one was neither acknowledged nor resolved in its wait. */
+    private void escalate(
+            SlaState state,
+            RepoPolicy policy,
+            SlaIncident incident,
+            OnTimerContext ctx,
+            Collector<ActionRecord> out)
+            throws Exception {
+        int next = incident.level() + 1;
+        if (next >= policy.sla().escalationLevels().size()) {
+            incidents.update(incident.escalated(incident.level(), null));
+            return; // the policy lost levels since: the last one stays told
+        }
+        incidents.update(tell(state, policy, incident, next, incident.nextAt(), ctx, out));
+    }
+
+    /** Tells escalation level {@code level} at {@code at} and arms the next level's timer. */
+    private SlaIncident tell(
+            SlaState state,
+            RepoPolicy policy,
+            SlaIncident incident,
+            int level,
+            Instant at,
+            OnTimerContext ctx,
+            Collector<ActionRecord> out) {
+        List<RepoPolicy.EscalationLevel> levels = policy.sla().escalationLevels();
+        RepoPolicy.EscalationLevel told = levels.get(level);
+        String stem = life(state) + ":" + incident.kind() + "-incident:L" + level;
+        String reason =
+                String.format(
+                        Locale.ROOT,
+                        "%s %s missed its %s target (due %s): escalation level %d of %d",
+                        state.ref(),
+                        incident.priority(),
+                        incident.kind(),
+                        incident.openedAt(),
+                        level + 1,
+                        levels.size());
+        String text =
+                String.format(
+                        Locale.ROOT,
+                        "[%s] %s missed its %s target (due %s). Escalation level %d of %d:"
+                                + " acknowledge with a comment or a label on the %s.",
+                        incident.priority(),
+                        state.ref(),
+                        incident.kind(),
+                        incident.openedAt(),
+                        level + 1,
+                        levels.size(),
+                        state.pullRequest() ? "pull request" : "issue");
+        if (told.slackChannel() != null) {
+            out.collect(
+                    slack(stem + ":slack", state, incident, level, told, text, reason, at, policy));
+        }
+        if (told.pagerdutyRoutingKey() != null) {
+            ObjectNode params = JsonNodeFactory.instance.objectNode();
+            params.put("routing_key", told.pagerdutyRoutingKey())
+                    .put("event_action", "trigger")
+                    .put("summary", text)
+                    .put("severity", SlaIncident.severity(incident.priority()))
+                    .put("source", state.ref());
+            out.collect(
+                    action(
+                                    stem + ":pagerduty",
+                                    state,
+                                    ActionType.PAGERDUTY_EVENT,
+                                    params,
+                                    reason,
+                                    at,
+                                    policy)
+                            .withTypedTarget(
+                                    TypedTarget.notification(incidentKey(state, incident))));
+        }
+        Instant next = level + 1 < levels.size() ? at.plus(told.waitFor()) : null;
+        if (next != null) {
+            ctx.timerService().registerEventTimeTimer(next.toEpochMilli());
+        }
+        return incident.escalated(level, next);
+    }
+
+    /**
+     * A maintainer's comment, review or label on an item with an open incident acknowledges it: no
+     * further level is told, and the levels told hear it (PagerDuty acknowledge, the Slack message
+     * edited).
+     */
+    private void maybeAcknowledge(
+            SlaState state,
+            GitHubEvent event,
+            JsonNode user,
+            ReadOnlyContext ctx,
+            Collector<ActionRecord> out)
+            throws Exception {
+        SlaIncident incident = incidents.value();
+        if (incident == null || incident.acknowledgedBy() != null) {
+            return;
+        }
+        String login = user.path("login").asText("").toLowerCase(Locale.ROOT);
+        RepoPolicy policy = policy(ctx, state.repo());
+        if (login.isEmpty() || Accounts.isBot(user) || Accounts.ignored(policy, login)) {
+            return;
+        }
+        if (incident.nextAt() != null) {
+            ctx.timerService().deleteEventTimeTimer(incident.nextAt().toEpochMilli());
+        }
+        follow(
+                state,
+                policy,
+                incident,
+                "acknowledge",
+                "acknowledged by @" + login,
+                event.occurredAt(),
+                out);
+        incidents.update(incident.acknowledged(login));
+    }
+
+    /** The item got its response or ended: the incident resolves at every level told. */
+    private void resolve(
+            SlaState state,
+            String why,
+            Instant at,
+            ReadOnlyContext ctx,
+            Collector<ActionRecord> out)
+            throws Exception {
+        SlaIncident incident = incidents.value();
+        if (incident == null) {
+            return;
+        }
+        if (incident.nextAt() != null) {
+            ctx.timerService().deleteEventTimeTimer(incident.nextAt().toEpochMilli());
+        }
+        follow(
+                state,
+                policy(ctx, state.repo()),
+                incident,
+                "resolve",
+                "resolved (" + why + ")",
+                at,
+                out);
+        incidents.clear();
+    }
+
+    /** Tells every level told so far what became of the incident. */
+    private void follow(
+            SlaState state,
+            RepoPolicy policy,
+            SlaIncident incident,
+            String eventAction,
+            String what,
+            Instant at,
+            Collector<ActionRecord> out) {
+        List<RepoPolicy.EscalationLevel> levels = policy.sla().escalationLevels();
+        String reason = state.ref() + " " + incident.kind() + " incident " + what;
+        String text =
+                String.format(
+                        Locale.ROOT,
+                        "[%s] %s missed its %s target (due %s): %s at %s.",
+                        incident.priority(),
+                        state.ref(),
+                        incident.kind(),
+                        incident.openedAt(),
+                        what,
+                        at);
+        for (int i = 0; i <= incident.level() && i < levels.size(); i++) {
+            RepoPolicy.EscalationLevel told = levels.get(i);
+            String stem =
+                    life(state) + ":" + incident.kind() + "-incident:L" + i + ":" + eventAction;
+            if (told.slackChannel() != null) {
+                out.collect(
+                        slack(stem + ":slack", state, incident, i, told, text, reason, at, policy));
+            }
+            if (told.pagerdutyRoutingKey() != null) {
+                ObjectNode params = JsonNodeFactory.instance.objectNode();
+                params.put("routing_key", told.pagerdutyRoutingKey())
+                        .put("event_action", eventAction);
+                out.collect(
+                        action(
+                                        stem + ":pagerduty",
+                                        state,
+                                        ActionType.PAGERDUTY_EVENT,
+                                        params,
+                                        reason,
+                                        at,
+                                        policy)
+                                .withTypedTarget(
+                                        TypedTarget.notification(incidentKey(state, incident))));
+            }
+        }
+    }
+
+    /**
+     * A Slack message of a level; its dedup key is the incident's and the level's, so that what
+     * follows (acknowledged, resolved) edits the message the level was told with.
+     */
+    private static ActionRecord slack(
+            String id,
+            SlaState state,
+            SlaIncident incident,
+            int level,
+            RepoPolicy.EscalationLevel told,
+            String text,
+            String reason,
+            Instant at,
+            RepoPolicy policy) {
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
+        params.put("channel", told.slackChannel()).put("text", text);
+        return action(id, state, ActionType.NOTIFY_SLACK, params, reason, at, policy)
+                .withTypedTarget(
+                        TypedTarget.notification(incidentKey(state, incident) + "/L" + level));
+    }
+
+    /**
+     * The incident's dedup key: the item, its life and the breach, e.g. {@code
+     * sla:octo/widgets#7@2026-03-02T09:00:00Z:response}; PagerDuty folds every trigger of one
+     * routing key with it into one alert.
+     */
+    static String incidentKey(SlaState state, SlaIncident incident) {
+        return "sla:"
+                + state.ref()
+                + "@"
+                + state.openedAt().truncatedTo(ChronoUnit.MILLIS)
+                + ":"
+                + incident.kind();
     }
 
     /** The item's deadlines under {@code policy}, with the repository's cached business clock. */
