@@ -261,7 +261,10 @@ class PartitionPipelineTest {
                 1, "acme/a#1", Instant.now().plusSeconds(600), () -> null, step(applied, "a1"));
         pipeline.dispatch(2, "acme/a#1", step(applied, "a1-after"));
         pipeline.dispatch(3, "acme/c#3", step(applied, "c3"));
+        // b2 and c3 run on different lanes, so c3 may be done before b2: stop only once both are
+        // (the fresh-clone CI of 2026-12-07 stopped between them and lost b2)
         awaitApplied(applied, "c3");
+        awaitApplied(applied, "b2");
         assertThat(pipeline.heldSummary().count()).isEqualTo(1);
 
         pipeline.stop();
