@@ -21,8 +21,12 @@ class AppRequirementsTest {
     void theTriageRuleAloneNeedsIssuesToWriteAndTheIssuesEvent() {
         AppRequirements needs = AppRequirements.forSections(List.of("triage"));
 
+        // pull requests to write: the triage rule's /cc requests reviewers
         assertThat(levels(needs))
-                .containsExactly(Map.entry("issues", "write"), Map.entry("metadata", "read"));
+                .containsExactly(
+                        Map.entry("issues", "write"),
+                        Map.entry("metadata", "read"),
+                        Map.entry("pull_requests", "write"));
         assertThat(needs.events().keySet()).containsExactly("issues");
         assertThat(needs.permissions().get("issues").neededBy())
                 .contains("triage-label: add_labels", "triage-label: event issues");
@@ -35,8 +39,8 @@ class AppRequirementsTest {
         Handlers handlers = Handlers.standard();
         for (Rule<?> rule : Rules.REGISTERED) {
             for (ActionType type : rule.actions().keySet()) {
-                if (type.read()) {
-                    continue;
+                if (type.read() || type.notification()) {
+                    continue; // a notification goes to Slack or PagerDuty, not to GitHub
                 }
                 AppPermission permission = handlers.of(type).permission();
                 assertThat(permission.grantedBy(granted))
