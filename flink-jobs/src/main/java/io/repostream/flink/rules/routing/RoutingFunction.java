@@ -121,36 +121,31 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         final Set<String> dropped = new LinkedHashSet<>();
 
         Person person(String login) throws Exception {
-            String key = RoutingState.person(login);
-            Person p = people.get(key);
-            if (p == null) {
-                String json = state.get(key);
-                p = json == null ? new Person() : RoutingState.read(json, Person.class);
-                people.put(key, p);
-            }
-            return p;
+            return load(people, RoutingState.person(login), Person.class, Person::new);
         }
 
         Repo repo(String repo) throws Exception {
-            String key = RoutingState.repo(repo);
-            Repo r = repos.get(key);
-            if (r == null) {
-                String json = state.get(key);
-                r = json == null ? new Repo() : RoutingState.read(json, Repo.class);
-                repos.put(key, r);
-            }
-            return r;
+            return load(repos, RoutingState.repo(repo), Repo.class, Repo::new);
         }
 
         Item item(String ref) throws Exception {
-            String key = RoutingState.item(ref);
-            Item i = items.get(key);
-            if (i == null) {
+            return load(items, RoutingState.item(ref), Item.class, Item::new);
+        }
+
+        /** The entry under {@code key}: read from state once per record, then from the cache. */
+        private <T> T load(
+                Map<String, T> cache,
+                String key,
+                Class<T> type,
+                java.util.function.Supplier<T> fresh)
+                throws Exception {
+            T value = cache.get(key);
+            if (value == null) {
                 String json = state.get(key);
-                i = json == null ? new Item() : RoutingState.read(json, Item.class);
-                items.put(key, i);
+                value = json == null ? fresh.get() : RoutingState.read(json, type);
+                cache.put(key, value);
             }
-            return i;
+            return value;
         }
 
         void drop(String ref) {
