@@ -240,6 +240,7 @@ public final class LatencyBench {
                 idleCpuPerSecond,
                 loadBefore);
         hops(scenario, posted, applied, Map.of());
+        slots(applied);
     }
 
     private void burst() throws Exception {
@@ -460,14 +461,14 @@ public final class LatencyBench {
         List<Double> lateBreach = new ArrayList<>();
         List<Double> lateTriage = new ArrayList<>();
         List<Double> aheadBreach = new ArrayList<>();
+        List<Double> aheadTriage = new ArrayList<>();
         int early = 0;
         for (Slot s : slots) {
             double late = Duration.between(s.slot(), applied.get(s.mutation())).toMillis() / 1000.0;
             early += late < 0 ? 1 : 0;
             (s.breach() ? lateBreach : lateTriage).add(late);
-            if (s.breach()) {
-                aheadBreach.add(Duration.between(s.released(), s.slot()).toMillis() / 1000.0);
-            }
+            (s.breach() ? aheadBreach : aheadTriage)
+                    .add(Duration.between(s.released(), s.slot()).toMillis() / 1000.0);
         }
         // the order GitHub saw against the order of the slots
         List<Slot> bySlot = new ArrayList<>(slots);
@@ -480,16 +481,19 @@ public final class LatencyBench {
             }
         }
         log(
-                "burst: slots of %d labels read back from %s: applied before their slot: %d;"
+                "%s: slots of %d labels read back from %s: applied before their slot: %d;"
                         + " applied in another order than their slots: %d pairs; slot → applied"
-                        + " (s): triage %s; breaches %s; breach labels released → slot (s): %s",
+                        + " (s): triage %s; breaches %s; labels released → slot (s): breaches %s;"
+                        + " triage %s",
+                scenario,
                 slots.size(),
                 Topics.ACTIONS.name(),
                 early,
                 outOfOrder,
                 percentiles(lateTriage),
                 percentiles(lateBreach),
-                percentiles(aheadBreach));
+                percentiles(aheadBreach),
+                percentiles(aheadTriage));
     }
 
     private double lastApplied(
