@@ -6,6 +6,7 @@ import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 
 /**
@@ -25,6 +26,16 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * two hours old). So the generator also looks at how late the newest record it read was read: when
  * it had been written more than {@code idleness} before (a backlog), a silence counts as caught up
  * only after {@link #BACKLOG_END}, which is the end of the backlog rather than a stall.
+ *
+ * <p>Flink's source operator makes one generator for the whole reader and one per split (Kafka
+ * partition), and sends the reader-wide one's watermarks straight to the output, beside the minimum
+ * of the splits'. The Kafka reader gives every record to its split's generator, so the reader-wide
+ * one never reads anything; had it taken that silence for a caught-up source, event time would
+ * follow the wall clock ten seconds after every start, past every deadline of a backlog not read
+ * yet (the flink-jobs bench: thousands of SLA breach labels on a backlog two hours old). So a
+ * generator follows the wall clock without having read a record only when it is a split's ({@link
+ * Supplier}): a partition with nothing to read. The reader-wide one follows what it reads, if
+ * anything.
  */
 public final class CaughtUpWatermarks<T> implements WatermarkGenerator<T> {
     private final long outOfOrdernessMs;
@@ -39,6 +50,8 @@ public final class CaughtUpWatermarks<T> implements WatermarkGenerator<T> {
 
     private final LongSupplier clock;
     private final ToLongFunction<T> writtenAt;
+    private final boolean unreadFollowsClock;
+    private boolean read;
     private long maxTimestamp = Long.MIN_VALUE;
     private long lastEventAt;
     private boolean readingBacklog;
@@ -54,10 +67,25 @@ public final class CaughtUpWatermarks<T> implements WatermarkGenerator<T> {
             Duration idleness,
             LongSupplier clock,
             ToLongFunction<T> writtenAt) {
+        this(outOfOrderness, idleness, clock, writtenAt, true);
+    }
+
+    /**
+     * @param unreadFollowsClock whether the wall clock counts before the first record is read: for
+     *     a split's generator (a partition with nothing to read is caught up), not for the
+     *     reader-wide one, which a split-aware reader never gives a record
+     */
+    CaughtUpWatermarks(
+            Duration outOfOrderness,
+            Duration idleness,
+            LongSupplier clock,
+            ToLongFunction<T> writtenAt,
+            boolean unreadFollowsClock) {
         this.outOfOrdernessMs = outOfOrderness.toMillis();
         this.idlenessMs = idleness.toMillis();
         this.clock = clock;
         this.writtenAt = writtenAt;
+        this.unreadFollowsClock = unreadFollowsClock;
         this.lastEventAt = clock.getAsLong();
     }
 
@@ -65,6 +93,7 @@ public final class CaughtUpWatermarks<T> implements WatermarkGenerator<T> {
     public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
         maxTimestamp = Math.max(maxTimestamp, eventTimestamp);
         lastEventAt = clock.getAsLong();
+        read = true;
         long written = writtenAt.applyAsLong(event);
         if (written != Long.MIN_VALUE) {
             readingBacklog = lastEventAt - written > idlenessMs;
@@ -79,7 +108,9 @@ public final class CaughtUpWatermarks<T> implements WatermarkGenerator<T> {
                         ? Long.MIN_VALUE
                         : maxTimestamp - outOfOrdernessMs - 1;
         long silent = now - lastEventAt;
-        if (silent >= idlenessMs && (!readingBacklog || silent >= BACKLOG_END.toMillis())) {
+        if ((read || unreadFollowsClock)
+                && silent >= idlenessMs
+                && (!readingBacklog || silent >= BACKLOG_END.toMillis())) {
             candidate = Math.max(candidate, now - outOfOrdernessMs - 1);
         }
         if (candidate > emitted) {
@@ -87,6 +118,39 @@ public final class CaughtUpWatermarks<T> implements WatermarkGenerator<T> {
             output.emitWatermark(new Watermark(candidate));
         }
     }
+
+    /**
+     * Makes a source operator's generators: the first one it is asked for is the reader-wide one
+     * (Flink creates it with the reader's output, before any split's, which the reader's output
+     * creates), the others are the splits'. A copy of the strategy is deserialized for each source
+     * subtask, so the count starts again in each; it is not serialized.
+     */
+    public static final class Supplier<T> implements WatermarkGeneratorSupplier<T> {
+        private static final long serialVersionUID = 1L;
+
+        private final Duration outOfOrderness;
+        private final Duration idleness;
+        private final SerializableWrittenAt<T> writtenAt;
+        private transient int created;
+
+        public Supplier(
+                Duration outOfOrderness, Duration idleness, SerializableWrittenAt<T> writtenAt) {
+            this.outOfOrderness = outOfOrderness;
+            this.idleness = idleness;
+            this.writtenAt = writtenAt;
+        }
+
+        @Override
+        public synchronized WatermarkGenerator<T> createWatermarkGenerator(Context context) {
+            boolean readerWide = created++ == 0;
+            return new CaughtUpWatermarks<>(
+                    outOfOrderness, idleness, new WallClock(), writtenAt, !readerWide);
+        }
+    }
+
+    /** When a record was written; serializable so that the strategy can travel. */
+    @FunctionalInterface
+    public interface SerializableWrittenAt<T> extends ToLongFunction<T>, Serializable {}
 
     /** The wall clock, serializable so the strategy can travel to the task managers. */
     public static final class WallClock implements LongSupplier, Serializable {

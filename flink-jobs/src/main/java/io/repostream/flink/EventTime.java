@@ -19,12 +19,10 @@ public final class EventTime {
     public static WatermarkStrategy<GitHubEvent> events(
             Duration outOfOrderness, Duration idleness) {
         return WatermarkStrategy.<GitHubEvent>forGenerator(
-                        ctx ->
-                                new CaughtUpWatermarks<GitHubEvent>(
-                                        outOfOrderness,
-                                        idleness,
-                                        new CaughtUpWatermarks.WallClock(),
-                                        event -> event.receivedAt().toEpochMilli()))
+                        new CaughtUpWatermarks.Supplier<GitHubEvent>(
+                                outOfOrderness,
+                                idleness,
+                                event -> event.receivedAt().toEpochMilli()))
                 .withTimestampAssigner((event, kafkaTime) -> event.occurredAt().toEpochMilli());
     }
 
@@ -36,15 +34,13 @@ public final class EventTime {
     public static WatermarkStrategy<Object> eventsOrDeadLetters(
             Duration outOfOrderness, Duration idleness) {
         return WatermarkStrategy.<Object>forGenerator(
-                        ctx ->
-                                new CaughtUpWatermarks<Object>(
-                                        outOfOrderness,
-                                        idleness,
-                                        new CaughtUpWatermarks.WallClock(),
-                                        record ->
-                                                record instanceof GitHubEvent event
-                                                        ? event.receivedAt().toEpochMilli()
-                                                        : Long.MIN_VALUE))
+                        new CaughtUpWatermarks.Supplier<Object>(
+                                outOfOrderness,
+                                idleness,
+                                record ->
+                                        record instanceof GitHubEvent event
+                                                ? event.receivedAt().toEpochMilli()
+                                                : Long.MIN_VALUE))
                 .withTimestampAssigner(
                         (record, kafkaTime) ->
                                 record instanceof GitHubEvent event

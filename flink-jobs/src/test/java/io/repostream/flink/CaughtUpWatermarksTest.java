@@ -106,4 +106,43 @@ class CaughtUpWatermarksTest {
 
         assertThat(watermarks).containsExactly(clock.get() - 30_000 - 1);
     }
+
+    @Test
+    void theReaderWideGeneratorFollowsNoClockWhileItHasReadNothing() {
+        CaughtUpWatermarks<String> readerWide =
+                new CaughtUpWatermarks<>(
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(10),
+                        clock::get,
+                        record -> clock.get(),
+                        false);
+        clock.addAndGet(Duration.ofMinutes(10).toMillis());
+        readerWide.onPeriodicEmit(output);
+        assertThat(watermarks).as("nothing read, ten minutes on").isEmpty();
+
+        readerWide.onEvent("a", 500_000, output);
+        clock.addAndGet(10_000);
+        readerWide.onPeriodicEmit(output);
+        assertThat(watermarks).as("read, then quiet").containsExactly(clock.get() - 30_000 - 1);
+    }
+
+    @Test
+    void theSuppliersFirstGeneratorIsTheReaderWideOneAndTheRestAreSplits() throws Exception {
+        CaughtUpWatermarks.Supplier<String> supplier =
+                new CaughtUpWatermarks.Supplier<>(
+                        Duration.ofSeconds(30), Duration.ofMillis(1), record -> Long.MIN_VALUE);
+        // as Flink ships it to each source subtask: a serialized copy, whose count starts at 0
+        supplier = org.apache.flink.util.InstantiationUtil.clone(supplier);
+        var readerWide = supplier.createWatermarkGenerator(null);
+        var split = supplier.createWatermarkGenerator(null);
+        Thread.sleep(5);
+        readerWide.onPeriodicEmit(output);
+        assertThat(watermarks).as("the reader-wide generator, nothing read").isEmpty();
+        split.onPeriodicEmit(output);
+        assertThat(watermarks).as("a split with nothing to read is caught up").hasSize(1);
+
+        var copy = org.apache.flink.util.InstantiationUtil.clone(supplier);
+        copy.createWatermarkGenerator(null).onPeriodicEmit(output);
+        assertThat(watermarks).as("another subtask's reader-wide generator").hasSize(1);
+    }
 }

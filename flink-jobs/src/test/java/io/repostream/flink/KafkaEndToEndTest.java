@@ -239,6 +239,63 @@ class KafkaEndToEndTest {
                 .isLessThan(Duration.ofSeconds(20));
     }
 
+    /**
+     * A job started on a backlog two hours old must decide its deadlines on the backlog's event
+     * time, however long the backlog takes to read. Flink's source has a reader-wide watermark
+     * generator beside one per Kafka partition; the Kafka reader gives every record to a
+     * partition's generator, so the reader-wide one never sees a record. When it took that silence
+     * for a caught-up source, it moved event time to the wall clock ten seconds after the start,
+     * past every deadline of the backlog, before the answers to them were read (the flink-jobs
+     * bench: thousands of SLA breach labels on a backlog two hours old). Here the answer is read
+     * after that moment: no breach may be written.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aBacklogsDeadlinesWaitForItsAnswersThoughTheyAreReadLongAfterTheStart() throws Exception {
+        Sla sla =
+                Sla.builder()
+                        .targets(
+                                Map.of(
+                                        "P0",
+                                        new SlaTarget(Duration.ofMinutes(20), Duration.ofDays(2))))
+                        .warnFraction(0.0)
+                        .businessHoursOnly(false)
+                        .build();
+        send(
+                Topics.CONFIG,
+                REPO,
+                RepoPolicy.builder(REPO).actionBudgetPerHour(300).sla(sla).updatedAt(NOW).build());
+        Instant opened = Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS);
+        send(Topics.EVENTS, REPO, Events.issue("opened", REPO, 300, List.of("P0"), opened));
+        job = startJob();
+        // the reader reads the opening, then nothing for longer than the idleness (10 s)
+        Thread.sleep(25_000);
+        send(
+                Topics.EVENTS,
+                REPO,
+                Events.comment(REPO, 300, "maintainer", "User", opened.plusSeconds(300)));
+        // read after the answer (one key, one partition): its triage label says the answer is read
+        send(
+                Topics.EVENTS,
+                REPO,
+                Events.issue("opened", REPO, 301, List.of(), opened.plusSeconds(360)));
+        String triage301 = "\"triage-label@1:" + REPO + "#301\"";
+        List<String> actions = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, String> reader = actionsReader()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (actions.stream().noneMatch(a -> a.contains(triage301))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : reader.poll(Duration.ofMillis(500))) {
+                    actions.add(r.value());
+                }
+            }
+        }
+        assertThat(actions).as("the triage label of #301").anyMatch(a -> a.contains(triage301));
+        assertThat(actions)
+                .as("a breach of #300, answered 5 minutes after it was opened")
+                .noneMatch(a -> a.contains("#300@") && a.contains("breach"));
+    }
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aJobStartedWithoutStateFollowsThePolicyPublishedBeforeItsGroupsCommittedOffset()
