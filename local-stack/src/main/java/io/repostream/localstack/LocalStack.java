@@ -8,6 +8,7 @@ import io.repostream.executor.ExecutorConfig;
 import io.repostream.executor.notify.NotificationSettings;
 import io.repostream.flink.JobConfig;
 import io.repostream.flink.RepostreamJob;
+import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
@@ -28,6 +29,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -233,6 +238,17 @@ public final class LocalStack implements AutoCloseable {
 
     public GitHubSimulator github() {
         return github;
+    }
+
+    /** Writes {@code policy} to github.config.v1, as the policy command does. */
+    public void publishPolicy(RepoPolicy policy) throws Exception {
+        try (var producer =
+                new KafkaProducer<String, byte[]>(
+                        kafka.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            byte[] value =
+                    Topics.CONFIG.valueSerde().serializer().serialize(Topics.CONFIG.name(), policy);
+            producer.send(new ProducerRecord<>(Topics.CONFIG.name(), policy.repo(), value)).get();
+        }
     }
 
     /** The Slack the executor posts to (its bot token is the simulator's default). */

@@ -10,7 +10,6 @@ import io.repostream.schemas.RepoPolicy.EscalationLevel;
 import io.repostream.schemas.RepoPolicy.Sla;
 import io.repostream.schemas.RepoPolicy.SlaTarget;
 import io.repostream.schemas.json.Json;
-import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.fixtures.WebhookExamples;
 import io.repostream.testkit.github.CommentView;
 import io.repostream.testkit.notify.PagerDutySimulator;
@@ -51,7 +50,7 @@ class SlaEscalationEndToEndTest {
             SlackSimulator slack = stack.slack();
             slack.createChannel("sla-oncall");
             WebhookReplayer hooks = new WebhookReplayer(stack.webhookUrl(), stack.webhookSecret());
-            publishPolicy(stack, policy());
+            stack.publishPolicy(policy());
 
             // the job reads the policy beside the events: an issue opened before it arrived has
             // the default targets (minutes), so issues are opened until one is told in Slack
@@ -160,22 +159,6 @@ class SlaEscalationEndToEndTest {
         return stack.github().comments(REPO, issue).stream()
                 .filter(c -> c.body().startsWith("### SLA incident report"))
                 .findFirst();
-    }
-
-    /** Writes {@code policy} to github.config.v1, as the policy command does. */
-    private static void publishPolicy(LocalStack stack, RepoPolicy policy) throws Exception {
-        try (var producer =
-                new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
-                        stack.kafka().producerProps(),
-                        new org.apache.kafka.common.serialization.StringSerializer(),
-                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            byte[] value =
-                    Topics.CONFIG.valueSerde().serializer().serialize(Topics.CONFIG.name(), policy);
-            producer.send(
-                            new org.apache.kafka.clients.producer.ProducerRecord<>(
-                                    Topics.CONFIG.name(), policy.repo(), value))
-                    .get();
-        }
     }
 
     /** {@code issues.opened} of {@code issue}, labelled P0, now, delivered signed. */

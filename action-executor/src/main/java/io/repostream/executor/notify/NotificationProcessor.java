@@ -239,23 +239,20 @@ public final class NotificationProcessor {
             NotifyHttp.Answer answer,
             String what,
             java.util.function.Supplier<Outcome> onDelivered) {
-        switch (answer.kind()) {
+        return switch (answer.kind()) {
             case RETRY -> throw retry(action, what, answer);
-            case REFUSED -> {
-                return failed(
-                        action,
-                        before,
-                        answer.status(),
-                        what
-                                + " for "
-                                + action.targetRef()
-                                + " was refused: "
-                                + mask(answer.why()));
-            }
-            default -> {
-                return onDelivered.get();
-            }
-        }
+            case REFUSED ->
+                    failed(
+                            action,
+                            before,
+                            answer.status(),
+                            what
+                                    + " for "
+                                    + action.targetRef()
+                                    + " was refused: "
+                                    + mask(answer.why()));
+            case OK -> onDelivered.get();
+        };
     }
 
     private static boolean isSlackMessage(TargetState state) {

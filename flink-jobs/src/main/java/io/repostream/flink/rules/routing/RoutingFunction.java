@@ -390,19 +390,7 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
                 Item item = s.item(ref);
                 item.author = GitHubPayloads.author(event);
                 if (!item.routed) {
-                    route(
-                            event,
-                            out,
-                            s,
-                            repo,
-                            routing,
-                            policy,
-                            ref,
-                            number,
-                            item,
-                            labels,
-                            false,
-                            List.of());
+                    route(event, out, s, repo, routing, policy, ref, number, item, labels, false);
                 }
             }
             default -> {}
@@ -462,8 +450,7 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
                             number,
                             item,
                             triaged(labels.get(), policy),
-                            true,
-                            List.of());
+                            true);
                 }
             }
             default -> {}
@@ -627,6 +614,27 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
 
     // ---------------------------------------------------------------- choosing
 
+    /** The first choice for an item: nobody is being replaced. */
+    private void route(
+            GitHubEvent event,
+            Collector<ActionRecord> out,
+            Loaded s,
+            Repo repo,
+            Routing routing,
+            RepoPolicy policy,
+            String ref,
+            long number,
+            Item item,
+            List<String> labels,
+            boolean review)
+            throws Exception {
+        route(event, out, s, repo, routing, policy, ref, number, item, labels, review, List.of());
+    }
+
+    /**
+     * Chooses the best candidate for {@code ref}, passing over {@code replacing} (the holders a
+     * reassignment hands it on from; empty for a first choice).
+     */
     private void route(
             GitHubEvent event,
             Collector<ActionRecord> out,

@@ -39,7 +39,7 @@ public record IncidentReport(
         md.append(
                 String.format(
                         Locale.ROOT,
-                        "### SLA incident report: %s (%s, %s target)%n%n",
+                        "### SLA incident report: %s (%s, %s target)\n\n",
                         item,
                         incident.priority(),
                         incident.kind()));

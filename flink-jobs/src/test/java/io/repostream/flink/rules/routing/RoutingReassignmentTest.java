@@ -156,7 +156,7 @@ class RoutingReassignmentTest {
 
     /** The watermark reaches {@code at}; the SLA rule's warnings so far go to the routing rule. */
     private void warnings(Instant at) throws Exception {
-        sla.processWatermark(at.toEpochMilli());
+        sla.watermark(at.toEpochMilli());
         RuleHarness.forward(sla, SlaDeadlineFunction.WARNINGS, routing);
     }
 
