@@ -32,7 +32,9 @@ public record Snapshot(
         Require.present(before, "before");
     }
 
-    /** The snapshot of {@code action}'s target as it was {@code before}, taken at {@code takenAt}. */
+    /**
+     * The snapshot of {@code action}'s target as it was {@code before}, taken at {@code takenAt}.
+     */
     public static Snapshot of(ActionRecord action, Instant takenAt, TargetState before) {
         return new Snapshot(
                 action.actionId(),

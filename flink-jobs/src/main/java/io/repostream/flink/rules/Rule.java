@@ -46,8 +46,8 @@ public final class Rule<IN> {
     private final List<AlsoReads> alsoReads;
 
     /**
-     * Events another rule (registered before) writes to its side output {@code output}, unioned into
-     * this rule's keyed input.
+     * Events another rule (registered before) writes to its side output {@code output}, unioned
+     * into this rule's keyed input.
      *
      * @param fromRule uid of the rule that writes them
      */
@@ -79,7 +79,9 @@ public final class Rule<IN> {
         this.alsoReads = List.copyOf(b.alsoReads);
         if (!alsoReads.isEmpty() && !(input instanceof RuleInput.Events)) {
             throw new IllegalArgumentException(
-                    "rule " + uid + ": only a rule over GitHub events also reads other rules' events");
+                    "rule "
+                            + uid
+                            + ": only a rule over GitHub events also reads other rules' events");
         }
         if (!learnsFrom.isEmpty() && !(input instanceof RuleInput.Events)) {
             throw new IllegalArgumentException(

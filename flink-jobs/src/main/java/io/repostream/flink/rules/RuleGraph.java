@@ -85,7 +85,10 @@ public final class RuleGraph {
                 own = own.union(audits.of(rule));
             }
             for (Rule.AlsoReads also : rule.alsoReads()) {
-                own = own.union(from(rule, also.fromRule(), also.output().getId()).getSideOutput(also.output()));
+                own =
+                        own.union(
+                                from(rule, also.fromRule(), also.output().getId())
+                                        .getSideOutput(also.output()));
             }
             if (own != kept) {
                 return (KeyedStream<IN, String>) own.keyBy(e.key(), Types.STRING);

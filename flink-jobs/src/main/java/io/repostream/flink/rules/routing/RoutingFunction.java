@@ -7,11 +7,11 @@ import io.repostream.flink.rules.Accounts;
 import io.repostream.flink.rules.GitHubPayloads;
 import io.repostream.flink.rules.PolicyAwareFunction;
 import io.repostream.flink.rules.routing.RoutingScores.Score;
-import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.flink.rules.routing.RoutingState.Item;
 import io.repostream.flink.rules.routing.RoutingState.Person;
 import io.repostream.flink.rules.routing.RoutingState.Repo;
 import io.repostream.flink.rules.routing.RoutingState.Weight;
+import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.EventSource;
@@ -819,8 +819,8 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
     }
 
     /**
-     * After the choice of a reassignment: the silent holders lose the issue (a pull request's review
-     * request stays: there is no action to withdraw one) and a comment says why.
+     * After the choice of a reassignment: the silent holders lose the issue (a pull request's
+     * review request stays: there is no action to withdraw one) and a comment says why.
      */
     private void handOver(
             GitHubEvent event,
@@ -849,7 +849,14 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
             ObjectNode params = JsonNodeFactory.instance.objectNode();
             replacing.forEach(params.putArray("assignees")::add);
             out.collect(
-                    action(stem + ":unassign", event, number, ActionType.REMOVE_ASSIGNEES, params, reason, policy));
+                    action(
+                            stem + ":unassign",
+                            event,
+                            number,
+                            ActionType.REMOVE_ASSIGNEES,
+                            params,
+                            reason,
+                            policy));
         }
         String due = event.payload().path(SlaDeadlineFunction.WARNING_FIELD).path("due").asText();
         ObjectNode comment = JsonNodeFactory.instance.objectNode();
@@ -868,7 +875,15 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
                         + chosen
                         + (review ? " is asked to review it" : " takes it over")
                         + ". (Handed on once; reply here if that is wrong.)");
-        out.collect(action(stem + ":comment", event, number, ActionType.CREATE_COMMENT, comment, reason, policy));
+        out.collect(
+                action(
+                        stem + ":comment",
+                        event,
+                        number,
+                        ActionType.CREATE_COMMENT,
+                        comment,
+                        reason,
+                        policy));
         if (policy.routing().mode() != Mode.SHADOW && !policy.dryRun() && !review) {
             for (String login : replacing) {
                 Person p = s.person(login);

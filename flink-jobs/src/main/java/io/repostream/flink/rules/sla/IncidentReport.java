@@ -16,11 +16,7 @@ import java.util.Locale;
  * @param levels how many escalation levels the policy has
  */
 public record IncidentReport(
-        String item,
-        SlaIncident incident,
-        Instant resolvedAt,
-        String resolvedBecause,
-        int levels) {
+        String item, SlaIncident incident, Instant resolvedAt, String resolvedBecause, int levels) {
 
     /** From the breach to the acknowledgement; null when nobody acknowledged it. */
     public Duration timeToAcknowledge() {

@@ -683,9 +683,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                                 "level %d of %d told:%s%s",
                                 level + 1,
                                 levels.size(),
-                                told.slackChannel() == null
-                                        ? ""
-                                        : " Slack " + told.slackChannel(),
+                                told.slackChannel() == null ? "" : " Slack " + told.slackChannel(),
                                 told.pagerdutyRoutingKey() == null
                                         ? ""
                                         : " PagerDuty "
@@ -696,8 +694,8 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     }
 
     /**
-     * Deletes both timers of a level's due time (deleting a fired or absent timer is a no-op), unless
-     * a deadline of {@code state} falls on the same instant and shares them.
+     * Deletes both timers of a level's due time (deleting a fired or absent timer is a no-op),
+     * unless a deadline of {@code state} falls on the same instant and shares them.
      */
     private static void cancel(ReadOnlyContext ctx, Instant at, SlaState state) {
         if (at != null && !state.timers().contains(at.toEpochMilli())) {
@@ -759,11 +757,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 state,
                 policy,
                 new IncidentReport(
-                        state.ref(),
-                        incident,
-                        at,
-                        why,
-                        policy.sla().escalationLevels().size()),
+                        state.ref(), incident, at, why, policy.sla().escalationLevels().size()),
                 ctx,
                 out);
     }

@@ -11,7 +11,6 @@ import io.repostream.flink.rules.RuleHarness;
 import io.repostream.flink.rules.Rules;
 import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.schemas.ActionRecord;
-import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Sla;
@@ -31,9 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Reassignment at an SLA warning (issue 17, {@code routing.reassign_on_sla_warning}): the SLA
- * rule's own warnings (its side output, as the job unions them into the routing rule's input)
- * reach the routing rule; an item whose chosen holder has not answered on it goes, once, to the
- * next best candidate, with a comment. Both rules run in their harnesses as the job runs them.
+ * rule's own warnings (its side output, as the job unions them into the routing rule's input) reach
+ * the routing rule; an item whose chosen holder has not answered on it goes, once, to the next best
+ * candidate, with a comment. Both rules run in their harnesses as the job runs them.
  */
 class RoutingReassignmentTest {
     private static final List<String> BUG = List.of("bug");
@@ -105,8 +104,7 @@ class RoutingReassignmentTest {
             assertThat(choice.reason())
                     .startsWith("reassignment of " + REPO + "#7 (no answer from @bob by the SLA")
                     .contains("@alice");
-            assertThat(choice.evidence())
-                    .contains("skipped @bob: holds it and has not answered");
+            assertThat(choice.evidence()).contains("skipped @bob: holds it and has not answered");
             assertThat(choice.createdAt()).isEqualTo(minute(26));
         }
     }
@@ -135,9 +133,7 @@ class RoutingReassignmentTest {
                         .routing(
                                 Routing.builder()
                                         .candidates(
-                                                List.of(
-                                                        Candidate.of("alice"),
-                                                        Candidate.of("bob")))
+                                                List.of(Candidate.of("alice"), Candidate.of("bob")))
                                         .codeowners(false)
                                         .reassignOnSlaWarning(reassign)
                                         .build())
