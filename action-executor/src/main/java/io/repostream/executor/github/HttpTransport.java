@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Sends a {@link GitHubRequest} through the executor's one HTTP path ({@link JsonHttp}) to the
- * configured API and reads the answer:
- * status, rate-limit headers, JSON body and the next page. It never sends a request twice by
- * itself: the {@link RequestGate} decides every retry, after looking whether a write took effect.
+ * configured API and reads the answer: status, rate-limit headers, JSON body and the next page. It
+ * never sends a request twice by itself: the {@link RequestGate} decides every retry, after looking
+ * whether a write took effect.
  */
 public final class HttpTransport implements GitHubHttp {
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
@@ -74,12 +74,7 @@ public final class HttpTransport implements GitHubHttp {
         if (response.status() >= 300) {
             String message = messageOf(response.body());
             throw new GitHubException(
-                    what(request)
-                            + ": GitHub answered "
-                            + response.status()
-                            + " ("
-                            + message
-                            + ")",
+                    what(request) + ": GitHub answered " + response.status() + " (" + message + ")",
                     response.status(),
                     seen,
                     null,

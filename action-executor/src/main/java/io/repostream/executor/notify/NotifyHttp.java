@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * How the notification services' answers are read: a JSON POST sent through the executor's one
- * HTTP path ({@link JsonHttp}, GitHub's too), its answer sorted into delivered, refused for good,
- * or to be tried again (429 with its {@code Retry-After}, 5xx, no answer).
- * Nothing secret is put into an {@link Answer}: a refusal names the service's error code only.
+ * How the notification services' answers are read: a JSON POST sent through the executor's one HTTP
+ * path ({@link JsonHttp}, GitHub's too), its answer sorted into delivered, refused for good, or to
+ * be tried again (429 with its {@code Retry-After}, 5xx, no answer). Nothing secret is put into an
+ * {@link Answer}: a refusal names the service's error code only.
  */
 final class NotifyHttp {
     static final ObjectMapper JSON = new ObjectMapper();
