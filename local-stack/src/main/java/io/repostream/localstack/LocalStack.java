@@ -29,12 +29,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +54,8 @@ public final class LocalStack implements AutoCloseable {
     public static final long GITHUB_APP_ID = 4_242;
 
     /**
-     * The PagerDuty routing key name the executor knows ({@code pagerduty_routing_key} in a policy's
-     * escalation levels); its key is an integration of {@link #pagerDuty()}.
+     * The PagerDuty routing key name the executor knows ({@code pagerduty_routing_key} in a
+     * policy's escalation levels); its key is an integration of {@link #pagerDuty()}.
      */
     public static final String PAGERDUTY_KEY_NAME = "team-oncall";
 
