@@ -141,3 +141,27 @@ Kafka credentials for a secured cluster: an existing Secret holding a Kafka clie
     defaultMode: 0440
 {{- end -}}
 {{- end -}}
+
+{{/*
+Slack and PagerDuty secrets of the executor: one existing Secret, its keys mounted read-only as
+files in this directory; the executor's settings file (executor-configmap.yaml) names them.
+*/}}
+{{- define "repostream.notificationsDir" -}}/etc/repostream/notifications{{- end -}}
+
+{{/* The executor's settings file: where notifications go and the files of their secrets. */}}
+{{- define "repostream.executorConfig" -}}
+{{- $n := .Values.executor.notifications -}}
+{{- $dir := include "repostream.notificationsDir" . -}}
+notifications:
+  slack_api_url: {{ $n.slackApiUrl | quote }}
+  pagerduty_events_url: {{ $n.pagerdutyEventsUrl | quote }}
+  {{- with $n.slackTokenKey }}
+  slack_token_file: {{ printf "%s/%s" $dir . | quote }}
+  {{- end }}
+  {{- with $n.pagerdutyRoutingKeys }}
+  pagerduty_routing_key_files:
+    {{- range $name, $key := . }}
+    {{ $name | quote }}: {{ printf "%s/%s" $dir $key | quote }}
+    {{- end }}
+  {{- end }}
+{{- end -}}

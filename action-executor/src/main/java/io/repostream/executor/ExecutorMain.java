@@ -497,6 +497,16 @@ public final class ExecutorMain implements Runnable {
     }
 
     /** Reads a secret from a file, or else from an environment variable; never from argv. */
+    /**
+     * Slack and PagerDuty as the executor configures them from the settings file {@code
+     * configFile}, their secrets read from the files it names (the chart's tests load the rendered
+     * file with it, as the pod would).
+     */
+    public static NotificationSettings notificationSettings(Path configFile) {
+        return Connection.notifications(
+                SettingsBinding.read(configFile, ExecutorSettings.class).notificationsOrEmpty());
+    }
+
     static String secret(Path file, String envVar, String what) {
         if (file != null) {
             try {

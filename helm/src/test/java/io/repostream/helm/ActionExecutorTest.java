@@ -2,13 +2,21 @@ package io.repostream.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.repostream.executor.ExecutorMain;
+import io.repostream.executor.notify.NotificationSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -119,6 +127,76 @@ class ActionExecutorTest {
                             assertThat(item.getKey()).isEqualTo("private-key.pem");
                             assertThat(keyFile).endsWith("/" + item.getPath());
                         });
+    }
+
+    @Test
+    void readsTheSlackTokenAndPagerDutyKeysFromTheNotificationsSecretAsThePodWould(
+            @TempDir Path root) throws IOException {
+        Manifests manifests = Chart.render(ValueSet.PRODUCTION);
+        var pod = manifests.one(Deployment.class, NAME).getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        var mount =
+                container.getVolumeMounts().stream()
+                        .filter(m -> m.getName().equals("notification-secrets"))
+                        .findFirst()
+                        .orElseThrow();
+        var secret =
+                pod.getVolumes().stream()
+                        .filter(v -> v.getName().equals(mount.getName()))
+                        .findFirst()
+                        .orElseThrow()
+                        .getSecret();
+        assertThat(mount.getReadOnly()).isTrue();
+        assertThat(secret.getSecretName()).isEqualTo("platform-notifications");
+        assertThat(secret.getItems())
+                .extracting(KeyToPath::getKey)
+                .containsExactlyInAnyOrder(
+                        "slack-bot-token", "pagerduty-eng-managers", "pagerduty-team-oncall");
+
+        // what the kubelet mounts, under a temporary root: the settings file and the secret's keys
+        String mounts = "/etc/repostream/";
+        String relocated = root + mounts;
+        Path config = Path.of(env(container, "REPOSTREAM_CONFIG").replace(mounts, relocated));
+        String yaml =
+                manifests
+                        .one(ConfigMap.class, NAME)
+                        .getData()
+                        .get(config.getFileName().toString())
+                        .replace(mounts, relocated);
+        assertThat(yaml).doesNotContain("secret-of");
+        write(config, yaml);
+        for (KeyToPath item : secret.getItems()) {
+            write(
+                    Path.of(mount.getMountPath().replace(mounts, relocated), item.getPath()),
+                    "secret-of-" + item.getKey() + "\n");
+        }
+
+        NotificationSettings settings = ExecutorMain.notificationSettings(config);
+
+        assertThat(settings.slackToken()).isEqualTo("secret-of-slack-bot-token");
+        assertThat(settings.slackApiUrl()).isEqualTo("https://slack.com/api");
+        assertThat(settings.pagerDutyEventsUrl()).isEqualTo("https://events.pagerduty.com");
+        assertThat(settings.routingKeys())
+                .containsOnly(
+                        Map.entry("team-oncall", "secret-of-pagerduty-team-oncall"),
+                        Map.entry("eng-managers", "secret-of-pagerduty-eng-managers"));
+    }
+
+    @Test
+    void withoutANotificationsSecretTheExecutorHasNoSettingsFileNorMount() {
+        Manifests manifests = Chart.render(ValueSet.DEFAULTS);
+        Container container = container(manifests);
+
+        assertThat(container.getEnv()).noneMatch(e -> e.getName().equals("REPOSTREAM_CONFIG"));
+        assertThat(container.getVolumeMounts())
+                .noneMatch(m -> m.getName().equals("notification-secrets"));
+        assertThat(manifests.of(ConfigMap.class))
+                .noneMatch(c -> c.getMetadata().getName().endsWith(NAME));
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
     }
 
     @Test

@@ -5,11 +5,15 @@ import io.repostream.bridge.IngestBridge;
 import io.repostream.bridge.PollConfig;
 import io.repostream.executor.ActionExecutor;
 import io.repostream.executor.ExecutorConfig;
+import io.repostream.executor.notify.NotificationSettings;
 import io.repostream.flink.JobConfig;
 import io.repostream.flink.RepostreamJob;
+import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.topics.Topics;
 import io.repostream.testkit.github.GitHubSimulator;
 import io.repostream.testkit.kafka.EmbeddedKafkaBroker;
+import io.repostream.testkit.notify.PagerDutySimulator;
+import io.repostream.testkit.notify.SlackSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,9 +27,14 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +53,19 @@ public final class LocalStack implements AutoCloseable {
      */
     public static final long GITHUB_APP_ID = 4_242;
 
+    /**
+     * The PagerDuty routing key name the executor knows ({@code pagerduty_routing_key} in a
+     * policy's escalation levels); its key is an integration of {@link #pagerDuty()}.
+     */
+    public static final String PAGERDUTY_KEY_NAME = "team-oncall";
+
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Path workDir;
     private final String webhookSecret;
     private EmbeddedKafkaBroker kafka;
     private GitHubSimulator github;
+    private SlackSimulator slack;
+    private PagerDutySimulator pagerDuty;
     private IngestBridge bridge;
     private final List<String> polledRepos;
     private final boolean asGitHubApp;
@@ -150,9 +167,27 @@ public final class LocalStack implements AutoCloseable {
         started.push(() -> flinkJob.cancel().get());
         LOG.info("Flink job {} submitted to a local MiniCluster", flinkJob.getJobID());
 
+        // Slack and PagerDuty, simulated like GitHub: the executor's notifications go there
+        slack = remember(SlackSimulator.start());
+        pagerDuty = remember(PagerDutySimulator.start());
+        String routingKey = randomHex(16);
+        pagerDuty.addIntegration(routingKey);
+        NotificationSettings notifications =
+                new NotificationSettings(
+                        slack.baseUrl(),
+                        SlackSimulator.DEFAULT_TOKEN,
+                        pagerDuty.baseUrl(),
+                        Map.of(PAGERDUTY_KEY_NAME, routingKey),
+                        null);
+
         // the admin API on loopback (the executor's default host), so that the demo's console can
         // preview and undo; its token lives only in this process
-        executor = remember(ActionExecutor.start(executorConfig(token).withAdmin(0, adminToken)));
+        executor =
+                remember(
+                        ActionExecutor.start(
+                                executorConfig(token)
+                                        .withAdmin(0, adminToken)
+                                        .withNotifications(notifications)));
         LOG.info(
                 "action executor started{}, admin API at {}",
                 asGitHubApp ? " as GitHub App " + GITHUB_APP_ID : "",
@@ -203,6 +238,27 @@ public final class LocalStack implements AutoCloseable {
 
     public GitHubSimulator github() {
         return github;
+    }
+
+    /** Writes {@code policy} to github.config.v1, as the policy command does. */
+    public void publishPolicy(RepoPolicy policy) throws Exception {
+        try (var producer =
+                new KafkaProducer<String, byte[]>(
+                        kafka.producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+            byte[] value =
+                    Topics.CONFIG.valueSerde().serializer().serialize(Topics.CONFIG.name(), policy);
+            producer.send(new ProducerRecord<>(Topics.CONFIG.name(), policy.repo(), value)).get();
+        }
+    }
+
+    /** The Slack the executor posts to (its bot token is the simulator's default). */
+    public SlackSimulator slack() {
+        return slack;
+    }
+
+    /** The PagerDuty the executor sends events to; {@link #PAGERDUTY_KEY_NAME} is its key. */
+    public PagerDutySimulator pagerDuty() {
+        return pagerDuty;
     }
 
     /** The bridge's webhook endpoint, as GitHub would be configured with it. */

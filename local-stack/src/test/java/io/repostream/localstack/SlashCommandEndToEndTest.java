@@ -47,8 +47,7 @@ class SlashCommandEndToEndTest {
             WebhookReplayer hooks = new WebhookReplayer(stack.webhookUrl(), stack.webhookSecret());
 
             // slash commands are off unless the repo's policy has a commands section
-            publishPolicy(
-                    stack,
+            stack.publishPolicy(
                     RepoPolicy.builder(REPO)
                             .commands(RepoPolicy.Commands.on())
                             .updatedAt(Instant.now())
@@ -107,22 +106,6 @@ class SlashCommandEndToEndTest {
                             .filter(a -> a.outcome() == AuditOutcome.READ)
                             .toList();
             assertThat(reads).hasSize(enrichments.size());
-        }
-    }
-
-    /** Writes {@code policy} to github.config.v1, as the policy command does. */
-    private static void publishPolicy(LocalStack stack, RepoPolicy policy) throws Exception {
-        try (var producer =
-                new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
-                        stack.kafka().producerProps(),
-                        new org.apache.kafka.common.serialization.StringSerializer(),
-                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            byte[] value =
-                    Topics.CONFIG.valueSerde().serializer().serialize(Topics.CONFIG.name(), policy);
-            producer.send(
-                            new org.apache.kafka.clients.producer.ProducerRecord<>(
-                                    Topics.CONFIG.name(), policy.repo(), value))
-                    .get();
         }
     }
 

@@ -459,6 +459,9 @@ public record RepoPolicy(
      *     escalate_to}'s logins (one place), and the record keeps them here, written as {@code
      *     escalation_levels}, so that readers of the released schema (strings in {@code
      *     escalate_to}) still read what is written now (ARCHITECTURE.md rule 9); empty: no incident
+     * @param incidentReportComment whether a resolved incident's report (timeline, time to
+     *     acknowledge, time to resolve) is also posted as a comment on its item; it is always on
+     *     {@code github.metrics.v1} (default false)
      */
     public record Sla(
             Mode mode,
@@ -469,7 +472,8 @@ public record RepoPolicy(
             Boolean businessHoursOnly,
             List<String> escalateTo,
             BusinessCalendar calendar,
-            List<EscalationLevel> escalationLevels) {
+            List<EscalationLevel> escalationLevels,
+            Boolean incidentReportComment) {
 
         public static final double DEFAULT_WARN_FRACTION = 0.8;
 
@@ -494,6 +498,7 @@ public record RepoPolicy(
             }
             calendar = calendar == null ? BusinessCalendar.always() : calendar;
             escalationLevels = Require.list(escalationLevels);
+            incidentReportComment = incidentReportComment != null && incidentReportComment;
         }
 
         /** On, with every default. */
@@ -520,7 +525,8 @@ public record RepoPolicy(
                     .businessHoursOnly(businessHoursOnly)
                     .escalateTo(escalateTo)
                     .calendar(calendar)
-                    .escalationLevels(escalationLevels);
+                    .escalationLevels(escalationLevels)
+                    .incidentReportComment(incidentReportComment);
         }
 
         static Map<String, SlaTarget> defaultTargets() {
@@ -556,6 +562,7 @@ public record RepoPolicy(
         private List<String> escalateTo;
         private BusinessCalendar calendar;
         private List<EscalationLevel> escalationLevels;
+        private Boolean incidentReportComment;
 
         private SlaBuilder() {}
 
@@ -604,6 +611,11 @@ public record RepoPolicy(
             return this;
         }
 
+        public SlaBuilder incidentReportComment(Boolean incidentReportComment) {
+            this.incidentReportComment = incidentReportComment;
+            return this;
+        }
+
         public Sla build() {
             return new Sla(
                     mode,
@@ -614,7 +626,8 @@ public record RepoPolicy(
                     businessHoursOnly,
                     escalateTo,
                     calendar,
-                    escalationLevels);
+                    escalationLevels,
+                    incidentReportComment);
         }
     }
 

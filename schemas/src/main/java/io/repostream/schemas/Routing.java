@@ -28,6 +28,9 @@ import java.util.Set;
  * @param codeowners the users of the default branch's {@code CODEOWNERS} are candidates too
  *     (default true)
  * @param expertiseHalfLife how fast past work stops counting as expertise (default 90 days)
+ * @param reassignOnSlaWarning when the SLA rule warns that an item's deadline nears and the person
+ *     the rule chose has not answered on it yet, hand the item once to the next best candidate,
+ *     with a comment (default false)
  */
 public record Routing(
         Mode mode,
@@ -37,7 +40,8 @@ public record Routing(
         Boolean assignIssues,
         Boolean requestReviewers,
         Boolean codeowners,
-        @JsonDeserialize(using = PolicyDuration.Deserializer.class) Duration expertiseHalfLife) {
+        @JsonDeserialize(using = PolicyDuration.Deserializer.class) Duration expertiseHalfLife,
+        Boolean reassignOnSlaWarning) {
 
     public static final int DEFAULT_MAX_OPEN_ASSIGNMENTS = 5;
 
@@ -65,16 +69,17 @@ public record Routing(
                 expertiseHalfLife == null
                         ? Duration.ofDays(90)
                         : Require.positive(expertiseHalfLife, "routing.expertise_half_life");
+        reassignOnSlaWarning = reassignOnSlaWarning != null && reassignOnSlaWarning;
     }
 
     /** On, with every default (and no candidate but those of CODEOWNERS). */
     public static Routing defaults() {
-        return new Routing(null, null, null, null, null, null, null, null);
+        return new Routing(null, null, null, null, null, null, null, null, null);
     }
 
     /** The section absent: the rule is off. */
     public static Routing off() {
-        return new Routing(Mode.OFF, null, null, null, null, null, null, null);
+        return new Routing(Mode.OFF, null, null, null, null, null, null, null, null);
     }
 
     public static Builder builder() {
@@ -90,7 +95,8 @@ public record Routing(
                 .assignIssues(assignIssues)
                 .requestReviewers(requestReviewers)
                 .codeowners(codeowners)
-                .expertiseHalfLife(expertiseHalfLife);
+                .expertiseHalfLife(expertiseHalfLife)
+                .reassignOnSlaWarning(reassignOnSlaWarning);
     }
 
     /** The same section with {@code mode}. */
@@ -210,6 +216,7 @@ public record Routing(
         private Boolean requestReviewers;
         private Boolean codeowners;
         private Duration expertiseHalfLife;
+        private Boolean reassignOnSlaWarning;
 
         private Builder() {}
 
@@ -253,6 +260,11 @@ public record Routing(
             return this;
         }
 
+        public Builder reassignOnSlaWarning(Boolean reassignOnSlaWarning) {
+            this.reassignOnSlaWarning = reassignOnSlaWarning;
+            return this;
+        }
+
         public Routing build() {
             return new Routing(
                     mode,
@@ -262,7 +274,8 @@ public record Routing(
                     assignIssues,
                     requestReviewers,
                     codeowners,
-                    expertiseHalfLife);
+                    expertiseHalfLife,
+                    reassignOnSlaWarning);
         }
     }
 }

@@ -32,6 +32,21 @@ public record Snapshot(
         Require.present(before, "before");
     }
 
+    /**
+     * The snapshot of {@code action}'s target as it was {@code before}, taken at {@code takenAt}.
+     */
+    public static Snapshot of(ActionRecord action, Instant takenAt, TargetState before) {
+        return new Snapshot(
+                action.actionId(),
+                action.repo(),
+                action.target(),
+                action.typedTarget(),
+                action.type(),
+                action.producedBy(),
+                takenAt,
+                before);
+    }
+
     /** A snapshot without a typed target, as every one was before {@code typed_target}. */
     public Snapshot(
             String actionId,

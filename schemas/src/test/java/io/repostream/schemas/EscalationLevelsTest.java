@@ -55,6 +55,20 @@ class EscalationLevelsTest {
     }
 
     @Test
+    void anIncidentsReportIsACommentOnlyWhenTheSectionSaysSo() {
+        RepoPolicy asked =
+                decode(
+                        "{\"repo\": \"octo-org/a\", \"policy_version\": 2,"
+                                + " \"sla\": {\"incident_report_comment\": true}}");
+
+        assertThat(decode(WITH_LEVELS).sla().incidentReportComment()).isFalse();
+        assertThat(asked.sla().incidentReportComment()).isTrue();
+        JsonNode written = Topics.CONFIG.valueCodec().toTree(asked);
+        assertThat(RELEASED.validate(written)).as(written.toString()).isEmpty();
+        assertThat(decode(written.toString())).isEqualTo(asked);
+    }
+
+    @Test
     void thePreviousReleasesRecordLoadsWithoutLevels() {
         RepoPolicy policy = decode(RepoPolicyCompatibilityTest.WRITTEN_BY_THE_PREVIOUS_RELEASE);
 

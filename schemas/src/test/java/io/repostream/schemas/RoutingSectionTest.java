@@ -36,6 +36,19 @@ class RoutingSectionTest {
         assertThat(routing.codeowners()).isTrue();
         assertThat(routing.expertiseHalfLife()).isEqualTo(Duration.ofDays(90));
         assertThat(routing.candidates()).isEmpty();
+        assertThat(routing.reassignOnSlaWarning()).isFalse();
+    }
+
+    @Test
+    void reassignsAtAnSlaWarningOnlyWhenTheSectionSaysSo() throws Exception {
+        String json = "{\"repo\":\"o/r\",\"routing\":{\"reassign_on_sla_warning\":true}}";
+        RepoPolicy policy = Json.mapper().readValue(json, RepoPolicy.class);
+
+        assertThat(policy.routing().reassignOnSlaWarning()).isTrue();
+        // and it survives the topic's round trip
+        RepoPolicy again =
+                Json.mapper().readValue(Json.mapper().writeValueAsString(policy), RepoPolicy.class);
+        assertThat(again.routing().reassignOnSlaWarning()).isTrue();
     }
 
     @Test

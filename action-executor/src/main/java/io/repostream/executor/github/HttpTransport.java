@@ -1,92 +1,81 @@
 package io.repostream.executor.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.executor.http.JsonHttp;
 import io.repostream.schemas.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sends a {@link GitHubRequest} over {@link HttpClient} to the configured API and reads the answer:
- * status, rate-limit headers, JSON body and the next page. It never sends a request twice by
- * itself: the {@link RequestGate} decides every retry, after looking whether a write took effect.
+ * Sends a {@link GitHubRequest} through the executor's one HTTP path ({@link JsonHttp}) to the
+ * configured API and reads the answer: status, rate-limit headers, JSON body and the next page. It
+ * never sends a request twice by itself: the {@link RequestGate} decides every retry, after looking
+ * whether a write took effect.
  */
 public final class HttpTransport implements GitHubHttp {
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
-    private final HttpClient http;
+    private final JsonHttp http;
     private final String baseUrl;
-    private final Duration timeout;
 
     public HttpTransport(HttpClient http, String baseUrl, Duration timeout) {
-        this.http = http;
+        this.http = new JsonHttp(http, timeout);
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.timeout = timeout;
     }
 
     /**
      * An HTTP client that follows redirects (GitHub's 301 for a renamed repo) within the timeout.
      */
     public static HttpClient client(Duration timeout) {
-        return HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        return JsonHttp.client(timeout);
     }
 
     @Override
     public GitHubAnswer send(GitHubRequest request) {
-        HttpRequest.Builder builder =
-                HttpRequest.newBuilder(URI.create(baseUrl + request.path()))
-                        .timeout(timeout)
-                        .header("Accept", "application/vnd.github+json")
-                        .header("X-GitHub-Api-Version", "2022-11-28")
-                        .method(
-                                request.method(),
-                                request.body() == null
-                                        ? HttpRequest.BodyPublishers.noBody()
-                                        : HttpRequest.BodyPublishers.ofString(
-                                                request.body().toString()));
-        if (request.body() != null) {
-            builder.header("Content-Type", "application/json");
-        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/vnd.github+json");
+        headers.put("X-GitHub-Api-Version", "2022-11-28");
         if (request.authorization() != null) {
-            builder.header("Authorization", request.authorization());
+            headers.put("Authorization", request.authorization());
         }
         if (request.ifNoneMatch() != null) {
-            builder.header("If-None-Match", request.ifNoneMatch());
+            headers.put("If-None-Match", request.ifNoneMatch());
         }
-        HttpResponse<String> response;
+        JsonHttp.Exchange response;
         try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+            response =
+                    http.send(
+                            request.method(),
+                            URI.create(baseUrl + request.path()),
+                            headers,
+                            request.body());
+        } catch (JsonHttp.NoAnswer e) {
             throw new GitHubException(
-                    what(request) + ": got no answer (" + e.getMessage() + ")", 0, null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubException(what(request) + ": interrupted", 0, null, e);
+                    what(request)
+                            + (e.interrupted()
+                                    ? ": interrupted"
+                                    : ": got no answer (" + e.getCause().getMessage() + ")"),
+                    0,
+                    null,
+                    e.getCause());
         }
-        GitHubResponse seen = GitHubResponse.of(response.statusCode(), response.headers().map());
-        String etag = response.headers().firstValue("etag").orElse(null);
-        if (response.statusCode() == 304 && request.ifNoneMatch() != null) {
+        GitHubResponse seen = GitHubResponse.of(response.status(), response.headers().map());
+        String etag = response.header("etag").orElse(null);
+        if (response.status() == 304 && request.ifNoneMatch() != null) {
             // the caller's copy is current: an answer (free of GitHub's quota), not a failure
             return new GitHubAnswer(seen, null, null, etag != null ? etag : request.ifNoneMatch());
         }
-        if (response.statusCode() >= 300) {
+        if (response.status() >= 300) {
             String message = messageOf(response.body());
             throw new GitHubException(
-                    what(request)
-                            + ": GitHub answered "
-                            + response.statusCode()
-                            + " ("
-                            + message
-                            + ")",
-                    response.statusCode(),
+                    what(request) + ": GitHub answered " + response.status() + " (" + message + ")",
+                    response.status(),
                     seen,
                     null,
                     GitHubException.isSecondaryLimitMessage(message));
@@ -94,7 +83,7 @@ public final class HttpTransport implements GitHubHttp {
         return new GitHubAnswer(
                 seen,
                 json(response.body(), request, seen),
-                response.headers().firstValue("link").map(this::nextPage).orElse(null),
+                response.header("link").map(this::nextPage).orElse(null),
                 etag);
     }
 

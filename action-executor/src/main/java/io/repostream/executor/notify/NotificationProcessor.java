@@ -193,21 +193,16 @@ public final class NotificationProcessor {
         }
         if (recorded != null) {
             NotifyHttp.Answer updated = slack.update(recorded.stateReason(), recorded.name(), text);
-            if (updated.kind() == NotifyHttp.Kind.OK) {
-                return delivered(action, "updated", before, recorded, updated.status());
-            }
-            if (updated.kind() == NotifyHttp.Kind.RETRY) {
-                throw retry(action, "Slack chat.update", updated);
-            }
-            if (!"message_not_found".equals(updated.why())) {
-                return failed(
+            boolean gone =
+                    updated.kind() == NotifyHttp.Kind.REFUSED
+                            && "message_not_found".equals(updated.why());
+            if (!gone) {
+                return settle(
                         action,
                         before,
-                        updated.status(),
-                        "Slack refused chat.update of the message for "
-                                + action.targetRef()
-                                + ": "
-                                + mask(updated.why()));
+                        updated,
+                        "Slack chat.update of the message",
+                        () -> delivered(action, "updated", before, recorded, updated.status()));
             }
             // somebody deleted the message: post it again, at least once
             LOG.info(
@@ -216,27 +211,48 @@ public final class NotificationProcessor {
                     updated.why());
         }
         NotifyHttp.Answer posted = slack.postMessage(channel, text);
-        if (posted.kind() == NotifyHttp.Kind.RETRY) {
-            throw retry(action, "Slack chat.postMessage", posted);
-        }
-        if (posted.kind() == NotifyHttp.Kind.REFUSED) {
-            return failed(
-                    action,
-                    before,
-                    posted.status(),
-                    "Slack refused chat.postMessage to "
-                            + channel
-                            + " for "
-                            + action.targetRef()
-                            + ": "
-                            + mask(posted.why()));
-        }
-        TargetState message =
-                slackMessage(
-                        posted.body().path("channel").asText(), posted.body().path("ts").asText());
-        // recorded before anything else, so that a retry edits this message instead of posting
-        writer.write(snapshot(action, message));
-        return delivered(action, "posted", before, message, posted.status());
+        return settle(
+                action,
+                before,
+                posted,
+                "Slack chat.postMessage to " + channel,
+                () -> {
+                    TargetState message =
+                            slackMessage(
+                                    posted.body().path("channel").asText(),
+                                    posted.body().path("ts").asText());
+                    // recorded before anything else, so that a retry edits this message
+                    // instead of posting
+                    writer.write(snapshot(action, message));
+                    return delivered(action, "posted", before, message, posted.status());
+                });
+    }
+
+    /**
+     * Every delivery's answer, one way: delivered runs {@code onDelivered}; a refusal for good is
+     * audited failed, naming {@code what} and the target; a rate limit, 5xx or no answer is thrown
+     * as a retry ({@link #retry}).
+     */
+    private Outcome settle(
+            ActionRecord action,
+            TargetState before,
+            NotifyHttp.Answer answer,
+            String what,
+            java.util.function.Supplier<Outcome> onDelivered) {
+        return switch (answer.kind()) {
+            case RETRY -> throw retry(action, what, answer);
+            case REFUSED ->
+                    failed(
+                            action,
+                            before,
+                            answer.status(),
+                            what
+                                    + " for "
+                                    + action.targetRef()
+                                    + " was refused: "
+                                    + mask(answer.why()));
+            case OK -> onDelivered.get();
+        };
     }
 
     private static boolean isSlackMessage(TargetState state) {
@@ -300,24 +316,12 @@ public final class NotificationProcessor {
                         source == null ? "repostream" : source,
                         text(action.params(), "severity"),
                         action.repo());
-        if (answer.kind() == NotifyHttp.Kind.RETRY) {
-            throw retry(action, "PagerDuty " + eventAction, answer);
-        }
-        if (answer.kind() == NotifyHttp.Kind.REFUSED) {
-            return failed(
-                    action,
-                    before,
-                    answer.status(),
-                    "PagerDuty refused the "
-                            + eventAction
-                            + " event for "
-                            + action.targetRef()
-                            + " (routing key '"
-                            + name
-                            + "'): "
-                            + mask(answer.why()));
-        }
-        return delivered(action, eventAction, before, after, answer.status());
+        return settle(
+                action,
+                before,
+                answer,
+                "PagerDuty " + eventAction + " (routing key '" + name + "')",
+                () -> delivered(action, eventAction, before, after, answer.status()));
     }
 
     /**
@@ -381,15 +385,7 @@ public final class NotificationProcessor {
             if (preview) {
                 return new Undo(false, false, plan, null, null);
             }
-            NotifyHttp.Answer a = slack.update(after.stateReason(), after.name(), WITHDRAWN);
-            return a.kind() == NotifyHttp.Kind.OK
-                    ? new Undo(true, false, plan, after, a.status())
-                    : new Undo(
-                            false,
-                            false,
-                            plan + " failed: " + mask(a.why()),
-                            null,
-                            a.status() == 0 ? null : a.status());
+            return undone(plan, slack.update(after.stateReason(), after.name(), WITHDRAWN), after);
         }
         if (applied.actionType() == ActionType.PAGERDUTY_EVENT
                 && after != null
@@ -412,22 +408,11 @@ public final class NotificationProcessor {
                         null,
                         null);
             }
-            NotifyHttp.Answer a =
+            return undone(
+                    plan,
                     pagerDuty.enqueue(
-                            key, "resolve", after.name(), null, null, null, applied.repo());
-            return a.kind() == NotifyHttp.Kind.OK
-                    ? new Undo(
-                            true,
-                            false,
-                            plan,
-                            alert("resolve", after.stateReason(), after.name()),
-                            a.status())
-                    : new Undo(
-                            false,
-                            false,
-                            plan + " failed: " + mask(a.why()),
-                            null,
-                            a.status() == 0 ? null : a.status());
+                            key, "resolve", after.name(), null, null, null, applied.repo()),
+                    alert("resolve", after.stateReason(), after.name()));
         }
         return new Undo(
                 false,
@@ -439,6 +424,18 @@ public final class NotificationProcessor {
                         + " resolve",
                 null,
                 null);
+    }
+
+    /** What an undo sent came to: {@code after} when delivered, why not otherwise. */
+    private Undo undone(String plan, NotifyHttp.Answer answer, TargetState after) {
+        return answer.kind() == NotifyHttp.Kind.OK
+                ? new Undo(true, false, plan, after, answer.status())
+                : new Undo(
+                        false,
+                        false,
+                        plan + " failed: " + mask(answer.why()),
+                        null,
+                        answer.status() == 0 ? null : answer.status());
     }
 
     /** The text a withdrawn Slack message is edited to. */
@@ -466,15 +463,7 @@ public final class NotificationProcessor {
     }
 
     private Snapshot snapshot(ActionRecord action, TargetState before) {
-        return new Snapshot(
-                action.actionId(),
-                action.repo(),
-                action.target(),
-                action.typedTarget(),
-                action.type(),
-                action.producedBy(),
-                clock.instant(),
-                before);
+        return Snapshot.of(action, clock.instant(), before);
     }
 
     private Outcome delivered(

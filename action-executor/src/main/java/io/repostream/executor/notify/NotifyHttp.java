@@ -2,19 +2,20 @@ package io.repostream.executor.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.repostream.executor.http.JsonHttp;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The one HTTP path of the notification services: a JSON POST, its answer sorted into delivered,
- * refused for good, or to be tried again (429 with its {@code Retry-After}, 5xx, no answer).
- * Nothing secret is put into an {@link Answer}: a refusal names the service's error code only.
+ * How the notification services' answers are read: a JSON POST sent through the executor's one HTTP
+ * path ({@link JsonHttp}, GitHub's too), its answer sorted into delivered, refused for good, or to
+ * be tried again (429 with its {@code Retry-After}, 5xx, no answer). Nothing secret is put into an
+ * {@link Answer}: a refusal names the service's error code only.
  */
 final class NotifyHttp {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -35,42 +36,30 @@ final class NotifyHttp {
      */
     record Answer(Kind kind, int status, JsonNode body, String why, Instant retryAt) {}
 
-    private final HttpClient client;
-    private final Duration timeout;
+    private final JsonHttp http;
     private final Clock clock;
 
     NotifyHttp(Duration timeout, Clock clock) {
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
-        this.timeout = timeout;
+        this.http = new JsonHttp(JsonHttp.client(timeout), timeout);
         this.clock = clock;
     }
 
     /** POSTs {@code body}; {@code bearer} (a secret) goes only into the Authorization header. */
     Answer post(String url, String bearer, JsonNode body) {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(url))
-                        .timeout(timeout)
-                        .header("Content-Type", "application/json; charset=utf-8")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        Map<String, String> headers = new LinkedHashMap<>();
+        // Slack warns (missing_charset) about a JSON body without its charset
+        headers.put("Content-Type", "application/json; charset=utf-8");
         if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
+            headers.put("Authorization", "Bearer " + bearer);
         }
-        HttpResponse<String> response;
+        JsonHttp.Exchange response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+            response = http.send("POST", URI.create(url), headers, body);
+        } catch (JsonHttp.NoAnswer e) {
             return new Answer(
-                    Kind.RETRY,
-                    0,
-                    null,
-                    "no answer from " + hostOf(url) + ": " + e.getClass().getSimpleName(),
-                    clock.instant().plus(DEFAULT_RETRY));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(
-                    Kind.RETRY, 0, null, "interrupted", clock.instant().plus(DEFAULT_RETRY));
+                    Kind.RETRY, 0, null, e.getMessage(), clock.instant().plus(DEFAULT_RETRY));
         }
-        int status = response.statusCode();
+        int status = response.status();
         JsonNode json;
         try {
             json = response.body().isEmpty() ? null : JSON.readTree(response.body());
@@ -99,9 +88,8 @@ final class NotifyHttp {
         return new Answer(Kind.OK, status, json, null, null);
     }
 
-    private static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers()
-                .firstValue("Retry-After")
+    private static Duration retryAfter(JsonHttp.Exchange response) {
+        return response.header("Retry-After")
                 .map(
                         v -> {
                             try {
@@ -111,9 +99,5 @@ final class NotifyHttp {
                             }
                         })
                 .orElse(DEFAULT_RETRY);
-    }
-
-    private static String hostOf(String url) {
-        return URI.create(url).getHost();
     }
 }

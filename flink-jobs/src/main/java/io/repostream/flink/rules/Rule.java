@@ -3,6 +3,7 @@ package io.repostream.flink.rules;
 import io.repostream.flink.rules.commands.SlashCommand;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import java.util.ArrayList;
@@ -42,6 +43,20 @@ public final class Rule<IN> {
     private final List<SlashCommand> commands;
     private final Map<ActionType, ActionPriority> actions;
     private final Set<ActionType> learnsFrom;
+    private final List<AlsoReads> alsoReads;
+
+    /**
+     * Events another rule (registered before) writes to its side output {@code output}, unioned
+     * into this rule's keyed input.
+     *
+     * @param fromRule uid of the rule that writes them
+     */
+    public record AlsoReads(String fromRule, OutputTag<GitHubEvent> output) {
+        public AlsoReads {
+            Objects.requireNonNull(fromRule, "fromRule");
+            Objects.requireNonNull(output, "output");
+        }
+    }
 
     private Rule(Builder<IN> b) {
         this.uid = Objects.requireNonNull(b.uid, "uid");
@@ -61,6 +76,13 @@ public final class Rule<IN> {
         this.commands = List.copyOf(b.commands.values());
         this.actions = Map.copyOf(b.actions);
         this.learnsFrom = Set.copyOf(b.learnsFrom);
+        this.alsoReads = List.copyOf(b.alsoReads);
+        if (!alsoReads.isEmpty() && !(input instanceof RuleInput.Events)) {
+            throw new IllegalArgumentException(
+                    "rule "
+                            + uid
+                            + ": only a rule over GitHub events also reads other rules' events");
+        }
         if (!learnsFrom.isEmpty() && !(input instanceof RuleInput.Events)) {
             throw new IllegalArgumentException(
                     "rule "
@@ -206,6 +228,11 @@ public final class Rule<IN> {
         return learnsFrom;
     }
 
+    /** Other rules' events unioned into this rule's keyed input ({@link Builder#alsoReads}). */
+    public List<AlsoReads> alsoReads() {
+        return alsoReads;
+    }
+
     /** Whether the rule receives the audit records of its own actions. */
     public boolean learnsFromItsAudits() {
         return !learnsFrom.isEmpty();
@@ -230,6 +257,7 @@ public final class Rule<IN> {
         private final Map<String, SlashCommand> commands = new LinkedHashMap<>();
         private final Map<ActionType, ActionPriority> actions = new LinkedHashMap<>();
         private final Set<ActionType> learnsFrom = new LinkedHashSet<>();
+        private final List<AlsoReads> alsoReads = new ArrayList<>();
 
         private Builder(String uid, String producedBy, RuleInput<IN> input) {
             this.uid = uid;
@@ -304,6 +332,16 @@ public final class Rule<IN> {
                 throw new IllegalArgumentException(
                         "rule " + uid + " learns from its audits but emits no action yet");
             }
+            return this;
+        }
+
+        /**
+         * The rule also reads the internal events that rule {@code fromRule} (registered before it)
+         * writes to {@code output}, keyed like its other events: a rule's input from another rule
+         * is declared here, not read from a metric.
+         */
+        public Builder<IN> alsoReads(String fromRule, OutputTag<GitHubEvent> output) {
+            alsoReads.add(new AlsoReads(fromRule, output));
             return this;
         }
 

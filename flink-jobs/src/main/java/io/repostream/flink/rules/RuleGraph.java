@@ -79,10 +79,19 @@ public final class RuleGraph {
             DataStream<GitHubEvent> kept =
                     filtered.computeIfAbsent(
                             e.name(), name -> events.filter(e.filter()).name(name));
+            DataStream<GitHubEvent> own = kept;
             if (audits != null && rule.learnsFromItsAudits()) {
                 // its own keyed input: the shared filter's events and the rule's audit events
-                return (KeyedStream<IN, String>)
-                        kept.union(audits.of(rule)).keyBy(e.key(), Types.STRING);
+                own = own.union(audits.of(rule));
+            }
+            for (Rule.AlsoReads also : rule.alsoReads()) {
+                own =
+                        own.union(
+                                from(rule, also.fromRule(), also.output().getId())
+                                        .getSideOutput(also.output()));
+            }
+            if (own != kept) {
+                return (KeyedStream<IN, String>) own.keyBy(e.key(), Types.STRING);
             }
             return (KeyedStream<IN, String>)
                     eventInputs.computeIfAbsent(
@@ -92,17 +101,24 @@ public final class RuleGraph {
     }
 
     private <IN> KeyedStream<IN, String> consumed(Rule<IN> rule, RuleInput.Consumes<IN> c) {
-        SingleOutputStreamOperator<ActionRecord> from = built.get(c.fromRule());
+        return from(rule, c.fromRule(), c.output().getId())
+                .getSideOutput(c.output())
+                .keyBy(c.key(), Types.STRING);
+    }
+
+    /** The operator of rule {@code uid}, which {@code rule} reads output {@code output} of. */
+    private SingleOutputStreamOperator<ActionRecord> from(Rule<?> rule, String uid, String output) {
+        SingleOutputStreamOperator<ActionRecord> from = built.get(uid);
         if (from == null) {
             throw new IllegalArgumentException(
                     rule
                             + " consumes output "
-                            + c.output().getId()
+                            + output
                             + " of rule "
-                            + c.fromRule()
+                            + uid
                             + ", which is not in the job before it");
         }
-        return from.getSideOutput(c.output()).keyBy(c.key(), Types.STRING);
+        return from;
     }
 
     /** Every added rule's actions; null before the first rule. */

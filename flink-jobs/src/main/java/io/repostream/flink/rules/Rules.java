@@ -115,6 +115,8 @@ public final class Rules {
                             "/sender/login",
                             "/sender/type")
                     .signals(SlaDeadlineFunction.SIGNALS)
+                    // warnings, for the routing rule's reassignment (issue 17)
+                    .output(SlaDeadlineFunction.WARNINGS)
                     .policySection("sla")
                     .command(PriorityCommand.PRIORITY)
                     .emits(
@@ -430,12 +432,17 @@ public final class Rules {
                             "/commits/modified",
                             "/commits/removed",
                             "/enrichment")
+                    // the SLA rule's warnings: reassign when the one chosen has not answered
+                    .alsoReads(SLA.uid(), SlaDeadlineFunction.WARNINGS)
+                    .fields("/sla_warning/due")
                     .policySection("routing")
                     .emits(
                             ActionPriority.ROUTINE,
                             RoutingFunction.FILE_READ,
                             ActionType.ADD_ASSIGNEES,
-                            ActionType.REQUEST_REVIEWERS)
+                            ActionType.REQUEST_REVIEWERS,
+                            ActionType.REMOVE_ASSIGNEES,
+                            ActionType.CREATE_COMMENT)
                     .build();
 
     /** Every rule the job runs, in build order. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.repostream.flink.rules.ci.CiFailure;
+import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.AuditRecord;
@@ -99,6 +100,27 @@ class RuleGraphTest {
                             assertThat(edge.getSourceId()).isEqualTo(classifier.getId());
                             assertThat(edge.getOutputTag()).isEqualTo(CiFailure.TAG);
                         });
+    }
+
+    @Test
+    void theRoutingRuleReadsTheSlaRulesWarningsOverAnEdgeOfTheGraphBesideItsEvents() {
+        RuleGraph rules = rules().add(Rules.SLA).add(Rules.ROUTING);
+        rules.actions().print();
+        StreamGraph graph = env.getStreamGraph();
+
+        StreamNode routing = node(graph, "routing");
+        StreamNode sla = node(graph, "sla-monitor");
+        assertThat(routing.getInEdges())
+                .anySatisfy(
+                        edge -> {
+                            assertThat(edge.getSourceId()).isEqualTo(sla.getId());
+                            assertThat(edge.getOutputTag()).isEqualTo(SlaDeadlineFunction.WARNINGS);
+                        })
+                .anySatisfy(edge -> assertThat(edge.getSourceId()).isNotEqualTo(sla.getId()));
+        assertThatThrownBy(() -> rules().add(Rules.ROUTING))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sla-warnings")
+                .hasMessageContaining("sla-monitor");
     }
 
     @Test

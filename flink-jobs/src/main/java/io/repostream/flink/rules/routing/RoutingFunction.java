@@ -11,6 +11,7 @@ import io.repostream.flink.rules.routing.RoutingState.Item;
 import io.repostream.flink.rules.routing.RoutingState.Person;
 import io.repostream.flink.rules.routing.RoutingState.Repo;
 import io.repostream.flink.rules.routing.RoutingState.Weight;
+import io.repostream.flink.rules.sla.SlaDeadlineFunction;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.EventSource;
@@ -94,6 +95,7 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
     private transient Counter noCandidate;
     private transient Counter codeownersReads;
     private transient Counter codeownersInvalidLines;
+    private transient Counter reassignments;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -111,6 +113,7 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         noCandidate = metrics.counter("routingNoCandidate");
         codeownersReads = metrics.counter("routingCodeownersReads");
         codeownersInvalidLines = metrics.counter("routingCodeownersInvalidLines");
+        reassignments = metrics.counter("routingReassignments");
     }
 
     /** The people, repositories and items one event touches, written back together. */
@@ -180,6 +183,11 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         String branch = event.payload().path("repository").path("default_branch").asText("");
         if (!branch.isEmpty()) {
             repo.defaultBranch = branch;
+        }
+        if (SlaDeadlineFunction.WARNING_TYPE.equals(event.type())) {
+            onSlaWarning(event, out, s, repo, routing, policy);
+            s.save();
+            return;
         }
         if (event.source() == EventSource.ENRICHMENT) {
             onRead(event, out, s, repo, routing);
@@ -606,6 +614,7 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
 
     // ---------------------------------------------------------------- choosing
 
+    /** The first choice for an item: nobody is being replaced. */
     private void route(
             GitHubEvent event,
             Collector<ActionRecord> out,
@@ -619,6 +628,27 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
             List<String> labels,
             boolean review)
             throws Exception {
+        route(event, out, s, repo, routing, policy, ref, number, item, labels, review, List.of());
+    }
+
+    /**
+     * Chooses the best candidate for {@code ref}, passing over {@code replacing} (the holders a
+     * reassignment hands it on from; empty for a first choice).
+     */
+    private void route(
+            GitHubEvent event,
+            Collector<ActionRecord> out,
+            Loaded s,
+            Repo repo,
+            Routing routing,
+            RepoPolicy policy,
+            String ref,
+            long number,
+            Item item,
+            List<String> labels,
+            boolean review,
+            List<String> replacing)
+            throws Exception {
         Set<String> owners =
                 routing.codeowners() && repo.codeowners != null
                         ? Codeowners.parse(repo.codeowners).users()
@@ -630,7 +660,9 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         List<String> skipped = new ArrayList<>();
         Map<String, Person> people = new HashMap<>();
         for (String login : candidates) {
-            if (login.equals(item.author)) {
+            if (replacing.contains(login)) {
+                skipped.add("@" + login + ": holds it and has not answered");
+            } else if (login.equals(item.author)) {
                 skippedAuthor.inc();
                 skipped.add("@" + login + ": the author");
             } else if (!person(login, "", policy)) {
@@ -682,9 +714,14 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
         skipped.forEach(why -> evidence.add("skipped " + why));
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.putArray(review ? "reviewers" : "assignees").add(best.login());
+        boolean reassign = !replacing.isEmpty();
         String reason =
-                (review ? "review of " : "assignment of ")
+                (reassign ? "re" : "")
+                        + (review ? "review of " : "assignment of ")
                         + ref
+                        + (reassign
+                                ? " (no answer from " + mentions(replacing) + " by the SLA warning)"
+                                : "")
                         + ": "
                         + best.explain(routing.weights())
                         + ", best of "
@@ -692,7 +729,12 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
                         + (owners.contains(best.login()) ? " (a code owner)" : "");
         out.collect(
                 new ActionRecord(
-                        RULE + ":" + ref + (review ? ":review@" : ":assign@") + event.occurredAt(),
+                        RULE
+                                + ":"
+                                + ref
+                                + (reassign ? ":reassign" : "")
+                                + (review ? ":review@" : ":assign@")
+                                + event.occurredAt(),
                         event.repo(),
                         number,
                         review ? ActionType.REQUEST_REVIEWERS : ActionType.ADD_ASSIGNEES,
@@ -709,6 +751,10 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
                         policy.dryRun()));
         (review ? reviewRequests : assignments).inc();
         item.routed = true;
+        item.labels = new ArrayList<>(labels);
+        if (reassign) {
+            handOver(event, out, s, policy, ref, number, item, review, replacing, best.login());
+        }
         if (routing.mode() != Mode.SHADOW && !policy.dryRun()) {
             // counted now: the assigned/review_requested event that follows adds nothing more
             Person p = s.person(best.login());
@@ -720,6 +766,162 @@ public final class RoutingFunction extends PolicyAwareFunction<GitHubEvent, Acti
                 item.holders.add(best.login());
             }
         }
+    }
+
+    // ---------------------------------------------------------------- SLA warnings
+
+    /**
+     * The SLA rule warns that an item's deadline nears ({@link SlaDeadlineFunction#WARNINGS}): with
+     * {@code reassign_on_sla_warning}, an item this rule chose someone for, whose holders have not
+     * answered on it since (no comment, no review), goes to the next best candidate, once, with a
+     * comment. Anyone who answered, or an item the rule never routed, keeps things as they are.
+     */
+    private void onSlaWarning(
+            GitHubEvent event,
+            Collector<ActionRecord> out,
+            Loaded s,
+            Repo repo,
+            Routing routing,
+            RepoPolicy policy)
+            throws Exception {
+        if (!routing.reassignOnSlaWarning()) {
+            return;
+        }
+        boolean review = event.payload().has("pull_request");
+        long number =
+                event.payload().path(review ? "pull_request" : "issue").path("number").asLong();
+        String ref = event.repo() + "#" + number;
+        if (!state.contains(RoutingState.item(ref))) {
+            return; // never seen open by the rule, or closed since
+        }
+        Item item = s.item(ref);
+        if (!item.routed || item.reassigned || item.holders.isEmpty()) {
+            return;
+        }
+        List<String> silent = new ArrayList<>();
+        for (String login : item.holders) {
+            if (s.person(login).waiting.containsKey(ref)) {
+                silent.add(login);
+            }
+        }
+        if (silent.size() < item.holders.size()) {
+            return; // someone who holds it has answered: they are on it
+        }
+        item.reassigned = true; // once, whether or not someone else can take it
+        reassignments.inc();
+        LOG.info(
+                "{}: {}: SLA {} warning and no answer from {}: handing it on",
+                RULE,
+                ref,
+                event.action(),
+                mentions(silent));
+        route(event, out, s, repo, routing, policy, ref, number, item, item.labels, review, silent);
+    }
+
+    /**
+     * After the choice of a reassignment: the silent holders lose the issue (a pull request's
+     * review request stays: there is no action to withdraw one) and a comment says why.
+     */
+    private void handOver(
+            GitHubEvent event,
+            Collector<ActionRecord> out,
+            Loaded s,
+            RepoPolicy policy,
+            String ref,
+            long number,
+            Item item,
+            boolean review,
+            List<String> replacing,
+            String chosen)
+            throws Exception {
+        String stem = RULE + ":" + ref + ":reassign@" + event.occurredAt();
+        String reason =
+                "reassignment of "
+                        + ref
+                        + ": no answer from "
+                        + mentions(replacing)
+                        + " by the SLA "
+                        + event.action()
+                        + " warning; @"
+                        + chosen
+                        + " takes it";
+        if (!review) {
+            ObjectNode params = JsonNodeFactory.instance.objectNode();
+            replacing.forEach(params.putArray("assignees")::add);
+            out.collect(
+                    action(
+                            stem + ":unassign",
+                            event,
+                            number,
+                            ActionType.REMOVE_ASSIGNEES,
+                            params,
+                            reason,
+                            policy));
+        }
+        String due = event.payload().path(SlaDeadlineFunction.WARNING_FIELD).path("due").asText();
+        ObjectNode comment = JsonNodeFactory.instance.objectNode();
+        comment.put(
+                "body",
+                "The "
+                        + event.action()
+                        + " target of this "
+                        + (review ? "pull request" : "issue")
+                        + " is due "
+                        + due
+                        + " and "
+                        + mentions(replacing)
+                        + (replacing.size() == 1 ? " has" : " have")
+                        + " not answered yet, so @"
+                        + chosen
+                        + (review ? " is asked to review it" : " takes it over")
+                        + ". (Handed on once; reply here if that is wrong.)");
+        out.collect(
+                action(
+                        stem + ":comment",
+                        event,
+                        number,
+                        ActionType.CREATE_COMMENT,
+                        comment,
+                        reason,
+                        policy));
+        if (policy.routing().mode() != Mode.SHADOW && !policy.dryRun() && !review) {
+            for (String login : replacing) {
+                Person p = s.person(login);
+                p.open.remove(ref);
+                p.waiting.remove(ref);
+                item.holders.remove(login);
+            }
+        }
+    }
+
+    private static ActionRecord action(
+            String id,
+            GitHubEvent cause,
+            long number,
+            ActionType type,
+            ObjectNode params,
+            String reason,
+            RepoPolicy policy) {
+        return new ActionRecord(
+                id,
+                cause.repo(),
+                number,
+                type,
+                params,
+                reason,
+                List.of("event " + cause.eventId() + ": " + cause.qualifiedType()),
+                1.0,
+                RULE,
+                List.of(cause.eventId()),
+                cause.installationId(),
+                cause.occurredAt(),
+                null,
+                null,
+                policy.dryRun());
+    }
+
+    private static String mentions(List<String> logins) {
+        return String.join(", ", logins.stream().map(l -> "@" + l).toList());
     }
 
     /** Choices made so far, for tests. */

@@ -110,6 +110,12 @@ final class RoutingState {
 
         /** Who holds it: its assignees, or reviewers asked. */
         public List<String> holders = new ArrayList<>();
+
+        /** The labels it was routed with (what a reassignment scores expertise by). */
+        public List<String> labels = new ArrayList<>();
+
+        /** Whether it was handed on at an SLA warning (that happens once). */
+        public boolean reassigned;
     }
 
     static String write(Object value) {

@@ -11,6 +11,7 @@ import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
@@ -77,6 +78,20 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
     /** SLA signals for the analytics windows: warnings, breaches, items closed in time or late. */
     public static final OutputTag<RepoMetrics> SIGNALS =
             new OutputTag<>("sla-signals", WireTypes.REPO_METRICS);
+
+    /**
+     * A warning that an item's deadline nears, as an internal event ({@code source: enrichment},
+     * type {@link #WARNING_TYPE}) for the rules that declare it as an input (routing reassigns on
+     * it); never written to a topic.
+     */
+    public static final OutputTag<GitHubEvent> WARNINGS =
+            new OutputTag<>("sla-warnings", WireTypes.GITHUB_EVENT);
+
+    /** The {@link GitHubEvent#type()} of a {@link #WARNINGS warning}; no webhook has this name. */
+    public static final String WARNING_TYPE = "sla_warning";
+
+    /** The payload field of a warning: {@code kind}, {@code priority}, {@code due}. */
+    public static final String WARNING_FIELD = "sla_warning";
 
     /** Garbage collection for items whose end we never see; not a business rule. */
     private static final Duration STATE_RETENTION = Duration.ofDays(400);
@@ -226,15 +241,16 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             return;
         }
         RepoPolicy policy = policy(ctx, state.repo());
-        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            SlaIncident incident = incidents.value();
-            if (incident != null
-                    && incident.nextAt() != null
-                    && incident.nextAt().toEpochMilli() == timestamp) {
-                escalate(state, policy, incident, ctx, out);
-                if (!state.timers().contains(timestamp)) {
-                    return; // an escalation's timer only
-                }
+        // a level is due like a deadline: on event time, or on the wall clock while live (a
+        // processing-time recheck comes after the level's time, hence "at or before")
+        SlaIncident incident = incidents.value();
+        if (incident != null
+                && incident.nextAt() != null
+                && incident.nextAt().toEpochMilli() <= timestamp) {
+            escalate(state, policy, incident, ctx, out);
+            if (incident.nextAt().toEpochMilli() == timestamp
+                    && !state.timers().contains(timestamp)) {
+                return; // an escalation's timer only
             }
         }
         SlaDeadlines due = deadlines(policy, state);
@@ -245,6 +261,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         if (responseOpen && !responseWarned && reached(due.responseWarn(), now)) {
             responseWarned = true;
             ctx.output(SIGNALS, signal(state, "sla_warnings", "response", now));
+            ctx.output(WARNINGS, warning(state, "response", due.responseWarn(), due.responseDue()));
         }
         boolean responseBreached = state.responseBreached();
         if (responseOpen && !responseBreached && reached(due.responseDue(), now)) {
@@ -264,6 +281,9 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         if (!resolutionWarned && reached(due.resolutionWarn(), now)) {
             resolutionWarned = true;
             ctx.output(SIGNALS, signal(state, "sla_warnings", "resolution", now));
+            ctx.output(
+                    WARNINGS,
+                    warning(state, "resolution", due.resolutionWarn(), due.resolutionDue()));
         }
         boolean resolutionBreached = state.resolutionBreached();
         if (!resolutionBreached && reached(due.resolutionDue(), now)) {
@@ -567,7 +587,9 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         if (policy.sla().escalationLevels().isEmpty() || incidents.value() != null) {
             return;
         }
-        SlaIncident incident = new SlaIncident(kind, state.priority(), due, 0, null, null);
+        SlaIncident incident =
+                new SlaIncident(kind, state.priority(), due)
+                        .with(due, kind + " target missed: incident opened");
         incidents.update(tell(state, policy, incident, 0, due, ctx, out));
     }
 
@@ -579,6 +601,8 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
             OnTimerContext ctx,
             Collector<ActionRecord> out)
             throws Exception {
+        // settled by whichever of its two timers fired first: the other one goes
+        cancel(ctx, incident.nextAt(), state);
         int next = incident.level() + 1;
         if (next >= policy.sla().escalationLevels().size()) {
             incidents.update(incident.escalated(incident.level(), null));
@@ -646,9 +670,38 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         }
         Instant next = level + 1 < levels.size() ? at.plus(told.waitFor()) : null;
         if (next != null) {
+            // both clocks, as a deadline's: event time decides in a replay, the wall clock
+            // while the stream is live (not ~30 s late, when the watermark passes)
             ctx.timerService().registerEventTimeTimer(next.toEpochMilli());
+            ctx.timerService().registerProcessingTimeTimer(next.toEpochMilli());
         }
-        return incident.escalated(level, next);
+        return incident.escalated(level, next)
+                .with(
+                        at,
+                        String.format(
+                                Locale.ROOT,
+                                "level %d of %d told:%s%s",
+                                level + 1,
+                                levels.size(),
+                                told.slackChannel() == null ? "" : " Slack " + told.slackChannel(),
+                                told.pagerdutyRoutingKey() == null
+                                        ? ""
+                                        : " PagerDuty "
+                                                + told.pagerdutyRoutingKey()
+                                                + " ("
+                                                + SlaIncident.severity(incident.priority())
+                                                + ")"));
+    }
+
+    /**
+     * Deletes both timers of a level's due time (deleting a fired or absent timer is a no-op),
+     * unless a deadline of {@code state} falls on the same instant and shares them.
+     */
+    private static void cancel(ReadOnlyContext ctx, Instant at, SlaState state) {
+        if (at != null && !state.timers().contains(at.toEpochMilli())) {
+            ctx.timerService().deleteEventTimeTimer(at.toEpochMilli());
+            ctx.timerService().deleteProcessingTimeTimer(at.toEpochMilli());
+        }
     }
 
     /**
@@ -672,9 +725,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         if (login.isEmpty() || Accounts.isBot(user) || Accounts.ignored(policy, login)) {
             return;
         }
-        if (incident.nextAt() != null) {
-            ctx.timerService().deleteEventTimeTimer(incident.nextAt().toEpochMilli());
-        }
+        cancel(ctx, incident.nextAt(), state);
         follow(
                 state,
                 policy,
@@ -683,7 +734,7 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 "acknowledged by @" + login,
                 event.occurredAt(),
                 out);
-        incidents.update(incident.acknowledged(login));
+        incidents.update(incident.acknowledged(login, event.occurredAt()));
     }
 
     /** The item got its response or ended: the incident resolves at every level told. */
@@ -698,18 +749,77 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
         if (incident == null) {
             return;
         }
-        if (incident.nextAt() != null) {
-            ctx.timerService().deleteEventTimeTimer(incident.nextAt().toEpochMilli());
-        }
-        follow(
-                state,
-                policy(ctx, state.repo()),
-                incident,
-                "resolve",
-                "resolved (" + why + ")",
-                at,
-                out);
+        cancel(ctx, incident.nextAt(), state);
+        RepoPolicy policy = policy(ctx, state.repo());
+        follow(state, policy, incident, "resolve", "resolved (" + why + ")", at, out);
         incidents.clear();
+        report(
+                state,
+                policy,
+                new IncidentReport(
+                        state.ref(), incident, at, why, policy.sla().escalationLevels().size()),
+                ctx,
+                out);
+    }
+
+    /** Metric of a resolved incident's report on {@code github.metrics.v1}, for dashboards. */
+    public static final String INCIDENT_REPORT_METRIC = "sla_incident_report";
+
+    /**
+     * A resolved incident's report: always on the metrics topic (metric {@link
+     * #INCIDENT_REPORT_METRIC}, the Markdown in label {@code report}, the value the seconds to
+     * resolve), and as a comment on the item when the policy's {@code incident_report_comment} says
+     * so.
+     */
+    private void report(
+            SlaState state,
+            RepoPolicy policy,
+            IncidentReport report,
+            ReadOnlyContext ctx,
+            Collector<ActionRecord> out) {
+        String markdown = report.markdown();
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        labels.put("item", state.ref());
+        labels.put("kind", report.incident().kind());
+        labels.put("priority", report.incident().priority());
+        labels.put("resolved", report.resolvedBecause());
+        labels.put("time_to_resolve_s", String.valueOf(report.timeToResolve().getSeconds()));
+        if (report.timeToAcknowledge() != null) {
+            labels.put("acknowledged_by", report.incident().acknowledgedBy());
+            labels.put(
+                    "time_to_acknowledge_s",
+                    String.valueOf(report.timeToAcknowledge().getSeconds()));
+        }
+        labels.put("report", markdown);
+        Instant opened = report.incident().openedAt();
+        Instant resolved = report.resolvedAt().isBefore(opened) ? opened : report.resolvedAt();
+        ctx.output(
+                SIGNALS,
+                new RepoMetrics(
+                        state.repo(),
+                        INCIDENT_REPORT_METRIC,
+                        labels,
+                        report.timeToResolve().getSeconds(),
+                        opened,
+                        resolved));
+        if (policy.sla().incidentReportComment()) {
+            ObjectNode comment = JsonNodeFactory.instance.objectNode();
+            comment.put("body", markdown);
+            out.collect(
+                    action(
+                            life(state) + ":" + report.incident().kind() + "-incident:report",
+                            state,
+                            ActionType.CREATE_COMMENT,
+                            comment,
+                            state.ref()
+                                    + " "
+                                    + report.incident().kind()
+                                    + " incident resolved ("
+                                    + report.resolvedBecause()
+                                    + "): its report",
+                            report.resolvedAt(),
+                            policy));
+        }
     }
 
     /** Tells every level told so far what became of the incident. */
@@ -829,6 +939,31 @@ public final class SlaDeadlineFunction extends PolicyAwareFunction<GitHubEvent, 
                 null,
                 null,
                 policy.dryRun());
+    }
+
+    /**
+     * The warning of {@code kind} that fell due at {@code at}, as an internal event of the item's
+     * repository and installation; its id names the item's life, so a replay repeats it.
+     */
+    static GitHubEvent warning(SlaState state, String kind, Instant at, Instant due) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.putObject(WARNING_FIELD)
+                .put("kind", kind)
+                .put("priority", state.priority())
+                .put("due", due.toString());
+        payload.putObject(state.pullRequest() ? "pull_request" : "issue")
+                .put("number", state.number());
+        return new GitHubEvent(
+                life(state) + ":" + kind + "-warning",
+                EventSource.ENRICHMENT,
+                WARNING_TYPE,
+                kind,
+                state.repo(),
+                null,
+                state.installationId(),
+                at,
+                at,
+                payload);
     }
 
     private static RepoMetrics signal(SlaState state, String metric, String kind, Instant at) {

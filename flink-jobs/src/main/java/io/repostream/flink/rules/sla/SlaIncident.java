@@ -1,11 +1,14 @@
 package io.repostream.flink.rules.sla;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The open incident of an item whose SLA was breached, while its escalation runs; cleared when it
  * resolves (the item's response or end). Kept in its own keyed state, beside {@link SlaState}, so
- * that state written before escalation existed restores unchanged.
+ * that state written before escalation existed restores unchanged. Stored as JSON: fields are only
+ * added, and one absent from older state reads as null (empty for the timeline).
  *
  * @param kind the breach that opened it: {@code response} or {@code resolution}
  * @param priority the item's priority then, which sets the PagerDuty severity
@@ -14,6 +17,8 @@ import java.time.Instant;
  * @param nextAt when the next level is told unless acknowledged (an event-time timer); null when
  *     acknowledged or at the last level
  * @param acknowledgedBy who acknowledged it (a maintainer's comment or label); null until then
+ * @param acknowledgedAt when (event time); null until then
+ * @param timeline what happened to it so far, in order, for its report ({@link IncidentReport})
  */
 public record SlaIncident(
         String kind,
@@ -21,14 +26,37 @@ public record SlaIncident(
         Instant openedAt,
         int level,
         Instant nextAt,
-        String acknowledgedBy) {
+        String acknowledgedBy,
+        Instant acknowledgedAt,
+        List<Step> timeline) {
 
-    SlaIncident escalated(int to, Instant next) {
-        return new SlaIncident(kind, priority, openedAt, to, next, acknowledgedBy);
+    /** One line of an incident's timeline: when (event time) and what. */
+    public record Step(Instant at, String what) {}
+
+    public SlaIncident {
+        timeline = timeline == null ? List.of() : List.copyOf(timeline);
     }
 
-    SlaIncident acknowledged(String by) {
-        return new SlaIncident(kind, priority, openedAt, level, null, by);
+    SlaIncident(String kind, String priority, Instant openedAt) {
+        this(kind, priority, openedAt, 0, null, null, null, List.of());
+    }
+
+    SlaIncident escalated(int to, Instant next) {
+        return new SlaIncident(
+                kind, priority, openedAt, to, next, acknowledgedBy, acknowledgedAt, timeline);
+    }
+
+    SlaIncident acknowledged(String by, Instant at) {
+        return new SlaIncident(kind, priority, openedAt, level, null, by, at, timeline)
+                .with(at, "acknowledged by @" + by);
+    }
+
+    /** The same incident with {@code what} happened at {@code at} added to its timeline. */
+    SlaIncident with(Instant at, String what) {
+        List<Step> steps = new ArrayList<>(timeline);
+        steps.add(new Step(at, what));
+        return new SlaIncident(
+                kind, priority, openedAt, level, nextAt, acknowledgedBy, acknowledgedAt, steps);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.EscalationLevel;
 import io.repostream.schemas.RepoPolicy.Sla;
@@ -195,6 +196,157 @@ class SlaEscalationTest {
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
+    @Test
+    void aLiveStreamTellsTheNextLevelOnTheWallClockNotWhenTheWatermarkPasses() throws Exception {
+        live(T0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        live(DUE);
+        assertThat(notifications()).hasSize(1);
+        Instant next = DUE.plus(Duration.ofMinutes(15));
+
+        live(next.minusMillis(1));
+        assertThat(notifications()).hasSize(1);
+        // the wall clock reaches the level's time; the watermark is 30 s behind, as a caught-up
+        // source's is
+        live(next);
+
+        List<ActionRecord> told = notifications();
+        assertThat(told)
+                .extracting(ActionRecord::type)
+                .containsExactly(
+                        ActionType.NOTIFY_SLACK,
+                        ActionType.NOTIFY_SLACK,
+                        ActionType.PAGERDUTY_EVENT);
+        assertThat(told.get(2).createdAt()).isEqualTo(next);
+        // settled once: the watermark passing the level's time tells nobody again
+        watermark(next.plusSeconds(60));
+        assertThat(notifications()).hasSize(3);
+    }
+
+    @Test
+    void aLevelDueWhileTheJobIsAFewMinutesBehindIsToldOnceItHasCaughtUp() throws Exception {
+        live(T0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        live(DUE);
+        Instant next = DUE.plus(Duration.ofMinutes(15));
+        // at the level's time the job is 2 min behind (a burst it has not read yet)
+        watermark(next.minus(Duration.ofMinutes(2)));
+        harness.setProcessingTime(next.toEpochMilli());
+        assertThat(notifications()).hasSize(1);
+
+        watermark(next.minusSeconds(25));
+        harness.setProcessingTime(next.plusSeconds(5).toEpochMilli());
+
+        assertThat(notifications()).hasSize(3);
+        assertThat(notifications().get(1).createdAt()).isEqualTo(next);
+    }
+
+    @Test
+    void aReplayStillTellsLevelsOnEventTime() throws Exception {
+        // a day-old backlog: the wall clock is far past every level, the watermark is not
+        harness.setProcessingTime(T0.plus(Duration.ofDays(1)).toEpochMilli());
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        watermark(DUE);
+        harness.setProcessingTime(T0.plus(Duration.ofDays(1)).plusSeconds(1).toEpochMilli());
+        assertThat(notifications()).hasSize(1);
+
+        send(labeledBy(7, "P1", "maintainer", "User", DUE.plus(Duration.ofMinutes(5))));
+        watermark(DUE.plus(Duration.ofHours(2)));
+
+        assertThat(notifications()).hasSize(2); // told, then acknowledged: no second level
+    }
+
+    @Test
+    void closingALiveIncidentsItemLeavesNoTimerOfEitherKind() throws Exception {
+        live(T0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        live(DUE);
+        assertThat(notifications()).hasSize(1);
+
+        send(Events.issue("closed", REPO, 7, List.of("P1"), DUE.plus(Duration.ofMinutes(3))));
+
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(KeyedStates.entries(harness, "sla-item", "sla-incident")).isZero();
+    }
+
+    @Test
+    void aResolvedIncidentsReportGoesOnTheMetricsTopicAndAsACommentWhereThePolicySaysSo()
+            throws Exception {
+        harness.processBroadcastElement(
+                twoLevels().toBuilder()
+                        .sla(twoLevels().sla().toBuilder().incidentReportComment(true).build())
+                        .updatedAt(T0.plusSeconds(1))
+                        .build(),
+                0);
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        watermark(DUE.plus(Duration.ofMinutes(15)));
+        send(labeledBy(7, "P1", "maintainer", "User", DUE.plus(Duration.ofMinutes(20))));
+
+        send(Events.comment(REPO, 7, "helper", "User", DUE.plus(Duration.ofMinutes(25))));
+
+        RepoMetrics report = reportSignal();
+        assertThat(report.repo()).isEqualTo(REPO);
+        assertThat(report.value()).isEqualTo(1500);
+        assertThat(report.labels())
+                .containsEntry("item", REPO + "#7")
+                .containsEntry("kind", "response")
+                .containsEntry("priority", "P1")
+                .containsEntry("resolved", "answered")
+                .containsEntry("acknowledged_by", "maintainer")
+                .containsEntry("time_to_acknowledge_s", "1200")
+                .containsEntry("time_to_resolve_s", "1500");
+        assertThat(report.labels().get("report"))
+                .startsWith("### SLA incident report: octo-org/widgets#7 (P1, response target)")
+                .contains(
+                        "| acknowledged | 2026-03-02T09:50:00Z by @maintainer, after 20m |",
+                        "| resolved | 2026-03-02T09:55:00Z (answered), after 25m |",
+                        "| levels told | 2 of 2 |",
+                        "- 2026-03-02T09:30:00Z: response target missed: incident opened\n"
+                                + "- 2026-03-02T09:30:00Z: level 1 of 2 told: Slack #sla-oncall\n"
+                                + "- 2026-03-02T09:45:00Z: level 2 of 2 told: Slack #eng-leads"
+                                + " PagerDuty team-oncall (error)\n"
+                                + "- 2026-03-02T09:50:00Z: acknowledged by @maintainer\n"
+                                + "- 2026-03-02T09:55:00Z: resolved (answered)\n");
+        assertThat(harness.extractOutputValues())
+                .filteredOn(a -> a.type() == ActionType.CREATE_COMMENT)
+                .filteredOn(a -> a.actionId().endsWith(":response-incident:report"))
+                .singleElement()
+                .satisfies(
+                        a ->
+                                assertThat(a.params().get("body").asText())
+                                        .isEqualTo(report.labels().get("report")));
+    }
+
+    @Test
+    void anUnacknowledgedIncidentsReportSaysSoAndIsNoCommentByDefault() throws Exception {
+        send(Events.issue("opened", REPO, 7, List.of("P1"), T0));
+        watermark(DUE);
+
+        send(Events.issue("closed", REPO, 7, List.of("P1"), DUE.plus(Duration.ofMinutes(3))));
+
+        RepoMetrics report = reportSignal();
+        assertThat(report.labels())
+                .containsEntry("resolved", "closed")
+                .containsEntry("time_to_resolve_s", "180")
+                .doesNotContainKeys("acknowledged_by", "time_to_acknowledge_s");
+        assertThat(report.labels().get("report"))
+                .contains("| acknowledged | not acknowledged |", "| levels told | 1 of 2 |");
+        assertThat(harness.extractOutputValues())
+                .noneMatch(a -> a.actionId().endsWith("-incident:report"));
+    }
+
+    private RepoMetrics reportSignal() {
+        var signals = harness.getSideOutput(SlaDeadlineFunction.SIGNALS);
+        assertThat(signals).isNotNull();
+        List<RepoMetrics> reports =
+                signals.stream()
+                        .map(r -> r.getValue())
+                        .filter(m -> m.metric().equals(SlaDeadlineFunction.INCIDENT_REPORT_METRIC))
+                        .toList();
+        assertThat(reports).hasSize(1);
+        return reports.get(0);
+    }
+
     static Stream<Arguments> severities() {
         return Stream.of(
                 Arguments.of("P0", "critical"),
@@ -256,5 +408,14 @@ class SlaEscalationTest {
 
     private void watermark(Instant at) throws Exception {
         harness.watermark(at.toEpochMilli());
+    }
+
+    /**
+     * A live stream at {@code now}: the watermark 30 s behind the wall clock, as a caught-up
+     * source's is.
+     */
+    private void live(Instant now) throws Exception {
+        watermark(now.minusSeconds(30));
+        harness.setProcessingTime(now.toEpochMilli());
     }
 }
