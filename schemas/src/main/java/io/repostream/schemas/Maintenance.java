@@ -26,10 +26,11 @@ import java.util.regex.Pattern;
  * @param timeZone the IANA zone whose local hours the profile and the windows are in ({@code UTC})
  * @param holidays local dates whose activity is not learned and on which no window is planned
  * @param cadence a window each {@code daily} (default) or {@code weekly}
- * @param window {@code learned} (default: the lowest-impact hour of the day or week), or a fixed
- *     local start: {@code 03:00} (daily) or {@code sunday 03:00} (weekly)
- * @param halfLife after how long an hour's past activity counts half (default 28 days): the
- *     profile is exponentially weighted, so it follows a team's habits
+ * @param window the hours a window may start at: {@code learned} (default: any), {@code 03:00}
+ *     (that local time: daily, each day's; weekly, the lowest-impact day's), or {@code sunday
+ *     03:00} (that day and time only: a daily cadence then has a window on that day only)
+ * @param halfLife after how long an hour's past activity counts half (default 28 days): the profile
+ *     is exponentially weighted, so it follows a team's habits
  * @param weights the weight of each kind of activity in an hour's impact
  * @param deleteMergedBranches the task that deletes branches whose pull requests were merged
  */
@@ -62,7 +63,7 @@ public record Maintenance(
         cadence = cadence == null ? Cadence.DAILY : cadence;
         window = window == null ? LEARNED : window.strip();
         if (!window.equals(LEARNED)) {
-            fixed(window, cadence); // refuses what it cannot read
+            fixed(window); // refuses what it cannot read
         }
         halfLife =
                 halfLife == null
@@ -95,15 +96,15 @@ public record Maintenance(
 
     /** The fixed window, or null when the window is learned. */
     public FixedWindow fixedWindow() {
-        return window.equals(LEARNED) ? null : fixed(window, cadence);
+        return window.equals(LEARNED) ? null : fixed(window);
     }
 
-    private static FixedWindow fixed(String window, Cadence cadence) {
+    private static FixedWindow fixed(String window) {
         Matcher m = FIXED.matcher(window);
         if (!m.matches()) {
             throw new IllegalArgumentException(
-                    "maintenance.window must be 'learned', a local time (03:00) or, weekly, a day"
-                            + " and a time (sunday 03:00); got '"
+                    "maintenance.window must be 'learned', a local time (03:00) or a day and a"
+                            + " time (sunday 03:00); got '"
                             + window
                             + "'");
         }
@@ -127,14 +128,6 @@ public record Maintenance(
                 throw new IllegalArgumentException(
                         "maintenance.window: '" + m.group(1) + "' is not a day of the week", e);
             }
-        }
-        if ((day == null) != (cadence == Cadence.DAILY)) {
-            throw new IllegalArgumentException(
-                    "maintenance.window: a daily cadence takes a time (03:00), a weekly one a day"
-                            + " and a time (sunday 03:00); got '"
-                            + window
-                            + "' with cadence "
-                            + cadence.wireName());
         }
         return new FixedWindow(day, start);
     }
@@ -201,13 +194,10 @@ public record Maintenance(
     public record Weights(
             Double activePeople, Double workflowRuns, Double prMerges, Double issueActivity) {
         public Weights {
-            activePeople =
-                    fraction(activePeople, 0.4, "maintenance.weights.active_people");
-            workflowRuns =
-                    fraction(workflowRuns, 0.3, "maintenance.weights.workflow_runs");
+            activePeople = fraction(activePeople, 0.4, "maintenance.weights.active_people");
+            workflowRuns = fraction(workflowRuns, 0.3, "maintenance.weights.workflow_runs");
             prMerges = fraction(prMerges, 0.2, "maintenance.weights.pr_merges");
-            issueActivity =
-                    fraction(issueActivity, 0.1, "maintenance.weights.issue_activity");
+            issueActivity = fraction(issueActivity, 0.1, "maintenance.weights.issue_activity");
             if (activePeople + workflowRuns + prMerges + issueActivity <= 0) {
                 throw new IllegalArgumentException(
                         "maintenance.weights: at least one weight must be above 0");
@@ -220,10 +210,10 @@ public record Maintenance(
     }
 
     /**
-     * {@code delete_merged_branches:}: branches of this repository whose pull request was merged
-     * at least {@code after} ago are deleted in a window (the executor's undo recreates the branch
-     * at the SHA it had). Never the default branch, a branch an open pull request is from or into,
-     * a branch pushed to after its merge, nor one {@code keep} names.
+     * {@code delete_merged_branches:}: branches of this repository whose pull request was merged at
+     * least {@code after} ago are deleted in a window (the executor's undo recreates the branch at
+     * the SHA it had). Never the default branch, a branch an open pull request is from or into, a
+     * branch pushed to after its merge, nor one {@code keep} names.
      *
      * @param enabled off unless true
      * @param after how long after the merge (default 7 days)

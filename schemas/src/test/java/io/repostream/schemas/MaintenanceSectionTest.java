@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A section given as {@code maintenance: {}} learns a daily window in UTC with the design's weights
- * and enables no task (whether it is on: {@link CommandsSectionTest}); a fixed window matches its
- * cadence.
+ * and enables no task (whether it is on: {@link CommandsSectionTest}); a fixed window is a local
+ * time on a whole hour, with a day or not.
  */
 class MaintenanceSectionTest {
     private static Maintenance read(String section) throws Exception {
@@ -54,9 +54,6 @@ class MaintenanceSectionTest {
             delimiter = '|',
             value = {
                 "unknown zone | {\"time_zone\": \"Mars/Olympus\"} | maintenance.time_zone",
-                "a day with a daily cadence | {\"window\": \"sunday 03:00\"} | daily cadence",
-                "no day with a weekly cadence | {\"cadence\": \"weekly\", \"window\": \"03:00\"} |"
-                        + " weekly one",
                 "not on a whole hour | {\"window\": \"03:30\"} | whole hour",
                 "not a day | {\"cadence\": \"weekly\", \"window\": \"someday 03:00\"} | day of the"
                         + " week",

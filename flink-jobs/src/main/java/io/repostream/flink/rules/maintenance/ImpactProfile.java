@@ -20,8 +20,8 @@ import java.util.Set;
  * online from its own events: per hour of the week an exponentially weighted average of each kind
  * of activity (distinct active people, workflow runs, merges, issue activity) over the weeks seen.
  *
- * <p>The hour being counted is folded in when event time moves past it; hours without any event
- * are folded in as zero activity (a quiet hour is what the profile is for), up to {@link #MAX_GAP}
+ * <p>The hour being counted is folded in when event time moves past it; hours without any event are
+ * folded in as zero activity (a quiet hour is what the profile is for), up to {@link #MAX_GAP}
  * after the last event. Hours on the policy's holidays are not learned. An event of an hour already
  * folded in (late beyond the hour) is not counted ({@link #add} says so). Local hours follow the
  * zone's offsets: a day that springs forward has no 02:00, one that falls back counts 01:00 twice,
@@ -72,17 +72,12 @@ public final class ImpactProfile {
     }
 
     /**
-     * Counts activity at event time {@code at}: {@code person} (null for none: a bot, or nobody),
-     * a completed workflow run, a merge, issue activity. False when {@code at} is in an hour
-     * already folded in (the event came late): nothing is counted.
+     * Counts activity at event time {@code at}: {@code person} (null for none: a bot, or nobody), a
+     * completed workflow run, a merge, issue activity. False when {@code at} is in an hour already
+     * folded in (the event came late): nothing is counted.
      */
     public boolean add(
-            long at,
-            String person,
-            boolean run,
-            boolean merge,
-            boolean issue,
-            Maintenance m) {
+            long at, String person, boolean run, boolean merge, boolean issue, Maintenance m) {
         long hour = hourOf(at, m.zone()).toInstant().toEpochMilli();
         if (hourStart >= 0 && hour < hourStart) {
             return false;
@@ -183,9 +178,7 @@ public final class ImpactProfile {
      */
     public double[] scores(Maintenance.Weights w) {
         double[][] kinds = {people, runs, merges, issues};
-        double[] weights = {
-            w.activePeople(), w.workflowRuns(), w.prMerges(), w.issueActivity()
-        };
+        double[] weights = {w.activePeople(), w.workflowRuns(), w.prMerges(), w.issueActivity()};
         double total = 0;
         for (int k = 0; k < kinds.length; k++) {
             total += max(kinds[k]) > 0 ? weights[k] : 0;

@@ -105,7 +105,8 @@ public final class MaintenanceFunction extends PolicyAwareFunction<GitHubEvent, 
         profile = value("maintenance-profile", PROFILE_RETENTION);
         plan = value("maintenance-plan", PROFILE_RETENTION);
         defaultBranch = value("maintenance-default-branch", PROFILE_RETENTION);
-        ValueStateDescriptor<Long> i = new ValueStateDescriptor<>("maintenance-installation", Types.LONG);
+        ValueStateDescriptor<Long> i =
+                new ValueStateDescriptor<>("maintenance-installation", Types.LONG);
         i.enableTimeToLive(StateTtlConfig.newBuilder(PROFILE_RETENTION).build());
         installation = getRuntimeContext().getValueState(i);
         MapStateDescriptor<String, String> m =
@@ -315,7 +316,8 @@ public final class MaintenanceFunction extends PolicyAwareFunction<GitHubEvent, 
     }
 
     /** Plans the window of the period from {@code from}, or a look at the next period. */
-    private void plan(ImpactProfile prof, Maintenance m, long from, String repo, ReadOnlyContext ctx)
+    private void plan(
+            ImpactProfile prof, Maintenance m, long from, String repo, ReadOnlyContext ctx)
             throws Exception {
         Window window = WindowPlanner.choose(prof, m, from);
         Plan next;
@@ -420,8 +422,7 @@ public final class MaintenanceFunction extends PolicyAwareFunction<GitHubEvent, 
             if (b.mergedAt() > cutoff || proposed >= task.maxPerWindow()) {
                 continue;
             }
-            out.collect(
-                    deleteBranch(repo, name, b, task, policy, window, installation.value()));
+            out.collect(deleteBranch(repo, name, b, task, policy, window, installation.value()));
             branchDeletes.inc();
             proposed++;
             MergedBranch again = b.proposedOnce();
@@ -443,8 +444,8 @@ public final class MaintenanceFunction extends PolicyAwareFunction<GitHubEvent, 
 
     /**
      * One id per branch, head and window: a replay of the window proposes the same action, and a
-     * later window a new one (the executor never applies an id again once it has a decision, a
-     * dry run or an expiry included, so an id without the window would stay refused for good).
+     * later window a new one (the executor never applies an id again once it has a decision, a dry
+     * run or an expiry included, so an id without the window would stay refused for good).
      */
     private static String actionId(String repo, String branch, MergedBranch b, Window window) {
         return RULE

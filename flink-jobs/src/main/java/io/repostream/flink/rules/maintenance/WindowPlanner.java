@@ -20,8 +20,8 @@ import java.util.Locale;
  * Monday) that contains the earliest allowed start, the whole local hour with the lowest impact
  * ({@link ImpactProfile#scores}), the earliest of equals; or the policy's fixed window. Holidays
  * have no window. When the period's quietest hour (or its fixed window) has passed already (a
- * repository seen first in the afternoon), the window is the next period's: never a busier hour
- * for want of time.
+ * repository seen first in the afternoon), the window is the next period's: never a busier hour for
+ * want of time.
  */
 public final class WindowPlanner {
     /** How long a window lasts: the profile's unit. */
@@ -121,7 +121,11 @@ public final class WindowPlanner {
                     0,
                     List.of(
                             "window: " + when,
-                            "fixed window " + m.window() + " of " + period + "; profile still learning"));
+                            "fixed window "
+                                    + m.window()
+                                    + " of "
+                                    + period
+                                    + "; profile still learning"));
         }
         double score = scores[how];
         double[] sorted = scores.clone();

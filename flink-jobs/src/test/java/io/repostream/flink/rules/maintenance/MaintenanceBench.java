@@ -54,8 +54,8 @@ class MaintenanceBench {
     private static final int CRON_HOUR = 2;
 
     /**
-     * A team: its zone, and its expected counts per local hour (people, runs, merges, issue
-     * events) as functions of the local time.
+     * A team: its zone, and its expected counts per local hour (people, runs, merges, issue events)
+     * as functions of the local time.
      */
     private record Team(
             String name,
@@ -168,8 +168,7 @@ class MaintenanceBench {
                                     String.format(Locale.ROOT, "%040x", branch),
                                     at(h, random));
                     // merged by the merge queue's bot: the truth counts no person for it either
-                    ((com.fasterxml.jackson.databind.node.ObjectNode)
-                                    merge.payload().get("sender"))
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) merge.payload().get("sender"))
                             .put("login", "merge-queue[bot]")
                             .put("type", "Bot");
                     events.add(merge);

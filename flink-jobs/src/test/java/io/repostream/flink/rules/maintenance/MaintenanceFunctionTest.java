@@ -110,10 +110,7 @@ class MaintenanceFunctionTest {
                 Arguments.of(
                         "deleted in the same push GitHub reports: left alone",
                         FIXED,
-                        List.of(
-                                MERGED,
-                                pushDeleting("fix-login", at(1, 9, 0)),
-                                until(10)),
+                        List.of(MERGED, pushDeleting("fix-login", at(1, 9, 0)), until(10)),
                         List.of()),
                 Arguments.of(
                         "created again after our deletion (the undo): not deleted again",
@@ -392,8 +389,7 @@ class MaintenanceFunctionTest {
                 profile.add(r.getValue());
             }
         }
-        assertThat(windows)
-                .containsExactly(at(7, 4, 0), at(8, 4, 0), at(9, 4, 0));
+        assertThat(windows).containsExactly(at(7, 4, 0), at(8, 4, 0), at(9, 4, 0));
         assertThat(profile).hasSize(168);
         assertThat(profile)
                 .filteredOn(p -> p.labels().get("hour_of_week").endsWith("-04"))
@@ -436,8 +432,8 @@ class MaintenanceFunctionTest {
     }
 
     /**
-     * Events in order of event time, each after the watermark has reached just before it (what
-     * came before is in), so a window due before an event runs before the event is read.
+     * Events in order of event time, each after the watermark has reached just before it (what came
+     * before is in), so a window due before an event runs before the event is read.
      */
     private void run(List<Object> steps) throws Exception {
         for (Object step : steps) {

@@ -45,7 +45,8 @@ final class RepoEvents {
             String base,
             boolean merged,
             Instant at) {
-        ObjectNode p = Events.example("pull_request", action.equals("closed") ? "closed" : "opened");
+        ObjectNode p =
+                Events.example("pull_request", action.equals("closed") ? "closed" : "opened");
         p.put("action", action);
         ObjectNode pr = (ObjectNode) p.get("pull_request");
         pr.put("number", number);

@@ -105,6 +105,18 @@ class WindowPlannerTest {
                         local(BERLIN, 2026, 3, 16, 0),
                         "2026-03-18T03:00:00Z"),
                 Arguments.of(
+                        "weekly at 03:00: the 03:00 of the quietest day",
+                        berlin.toBuilder().cadence(Cadence.WEEKLY).window("03:00").build(),
+                        MARCH_2,
+                        2,
+                        (ToIntFunction<ZonedDateTime>)
+                                h ->
+                                        h.getHour() != 3
+                                                ? 3
+                                                : h.getDayOfWeek() == DayOfWeek.THURSDAY ? 0 : 1,
+                        local(BERLIN, 2026, 3, 16, 0),
+                        "2026-03-19T02:00:00Z"),
+                Arguments.of(
                         "a team whose quiet hour moved from 04:00 to 22:00 six weeks ago",
                         berlin,
                         MARCH_2,
@@ -134,10 +146,7 @@ class WindowPlannerTest {
                         "2026-03-10T03:00:00Z"),
                 Arguments.of(
                         "a fixed weekly window on the day clocks go forward",
-                        berlin.toBuilder()
-                                .cadence(Cadence.WEEKLY)
-                                .window("sunday 03:00")
-                                .build(),
+                        berlin.toBuilder().cadence(Cadence.WEEKLY).window("sunday 03:00").build(),
                         MARCH_2,
                         3,
                         quietAt(4),
@@ -160,8 +169,7 @@ class WindowPlannerTest {
                         ? learnedDays(m, from, 6, people)
                         : learnedDays(m, from, weeks * 7, people);
 
-        WindowPlanner.Window window =
-                WindowPlanner.choose(profile, m, earliest.toEpochMilli());
+        WindowPlanner.Window window = WindowPlanner.choose(profile, m, earliest.toEpochMilli());
 
         assertThat(window == null ? null : Instant.ofEpochMilli(window.start()).toString())
                 .isEqualTo(expected);
@@ -181,8 +189,7 @@ class WindowPlannerTest {
         ImpactProfile profile = learnedDays(m, MARCH_2, 14, people);
 
         WindowPlanner.Window window =
-                WindowPlanner.choose(
-                        profile, m, local(BERLIN, 2026, 3, 16, 0).toEpochMilli());
+                WindowPlanner.choose(profile, m, local(BERLIN, 2026, 3, 16, 0).toEpochMilli());
 
         assertThat(Instant.ofEpochMilli(window.start()).toString()).isEqualTo(expected);
     }
@@ -201,8 +208,7 @@ class WindowPlannerTest {
         ImpactProfile profile = learnedDays(m, MARCH_2, 14, quietAt(4));
 
         WindowPlanner.Window window =
-                WindowPlanner.choose(
-                        profile, m, local(BERLIN, 2026, 3, 16, 0).toEpochMilli());
+                WindowPlanner.choose(profile, m, local(BERLIN, 2026, 3, 16, 0).toEpochMilli());
 
         assertThat(window.score()).isZero();
         assertThat(window.rank()).isEqualTo(1);
