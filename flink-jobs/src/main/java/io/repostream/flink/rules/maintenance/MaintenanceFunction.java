@@ -108,7 +108,7 @@ public final class MaintenanceFunction extends PolicyAwareFunction<GitHubEvent, 
         ValueStateDescriptor<Long> i =
                 new ValueStateDescriptor<>("maintenance-installation", Types.LONG);
         i.enableTimeToLive(StateTtlConfig.newBuilder(PROFILE_RETENTION).build());
-        installation = getRuntimeContext().getValueState(i);
+        installation = getRuntimeContext().getState(i);
         MapStateDescriptor<String, String> m =
                 new MapStateDescriptor<>("maintenance-merged-branches", Types.STRING, Types.STRING);
         m.enableTimeToLive(StateTtlConfig.newBuilder(STATE_RETENTION).build());
@@ -131,7 +131,7 @@ public final class MaintenanceFunction extends PolicyAwareFunction<GitHubEvent, 
     private ValueState<String> value(String name, Duration ttl) {
         ValueStateDescriptor<String> d = new ValueStateDescriptor<>(name, Types.STRING);
         d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-        return getRuntimeContext().getValueState(d);
+        return getRuntimeContext().getState(d);
     }
 
     /**

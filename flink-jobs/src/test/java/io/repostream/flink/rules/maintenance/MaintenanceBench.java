@@ -281,11 +281,11 @@ class MaintenanceBench {
                 long t = e.occurredAt().toEpochMilli();
                 if (t - 1 > watermark) {
                     watermark = t - 1;
-                    harness.processWatermark(watermark);
+                    harness.watermark(watermark);
                 }
                 harness.processElement(e, t);
             }
-            harness.processWatermark(events.get(events.size() - 1).occurredAt().toEpochMilli());
+            harness.watermark(events.get(events.size() - 1).occurredAt().toEpochMilli());
             var signals = harness.getSideOutput(MaintenanceFunction.SIGNALS);
             for (StreamRecord<RepoMetrics> r : signals) {
                 if (r.getValue().metric().equals(MaintenanceFunction.WINDOWS_METRIC)) {

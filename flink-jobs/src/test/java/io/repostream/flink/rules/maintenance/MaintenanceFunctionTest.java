@@ -452,7 +452,7 @@ class MaintenanceFunctionTest {
     private void watermark(long at) throws Exception {
         if (at > watermark) {
             watermark = at;
-            harness.processWatermark(at);
+            harness.watermark(at);
         }
     }
 
