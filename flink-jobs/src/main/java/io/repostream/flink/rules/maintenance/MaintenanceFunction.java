@@ -319,6 +319,14 @@ public final class MaintenanceFunction extends PolicyAwareFunction<GitHubEvent, 
     private void plan(
             ImpactProfile prof, Maintenance m, long from, String repo, ReadOnlyContext ctx)
             throws Exception {
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            // the end of a bounded input: every timer set now would fire at once, and set the
+            // next, without end
+            plan.clear();
+            due.remove(repo);
+            LOG.info("{}: {} end of input: no further maintenance window", RULE, repo);
+            return;
+        }
         Window window = WindowPlanner.choose(prof, m, from);
         Plan next;
         if (window == null) {

@@ -206,6 +206,13 @@ class MaintenanceBench {
                     deletedLow += d;
                 }
             }
+            java.util.TreeMap<Integer, Integer> windowHours = new java.util.TreeMap<>();
+            for (long w : windows) {
+                if (impact.containsKey(w)) {
+                    windowHours.merge(
+                            Instant.ofEpochMilli(w).atZone(zone).getHour(), 1, Integer::sum);
+                }
+            }
             int cron = 0;
             int cronLow = 0;
             for (Hour h : evaluated) {
@@ -225,7 +232,8 @@ class MaintenanceBench {
                             Locale.ROOT,
                             "%-24s %-17s learned windows in lowest quarter %2d/%2d (%5.1f%%),"
                                     + " their deletions %3d/%3d; cron %2d/%2d (%5.1f%%); q25 impact"
-                                    + " %.3f; %d events%n    assumptions: %s%n",
+                                    + " %.3f; %d events%n    window local hour: count %s%n"
+                                    + "    assumptions: %s%n",
                             team.name(),
                             team.zone(),
                             learnedLow,
@@ -238,6 +246,7 @@ class MaintenanceBench {
                             100.0 * cronLow / Math.max(1, cron),
                             q25,
                             events.size(),
+                            windowHours,
                             team.assumptions()));
         }
         report.append(

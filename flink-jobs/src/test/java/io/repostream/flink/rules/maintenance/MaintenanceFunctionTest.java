@@ -345,6 +345,19 @@ class MaintenanceFunctionTest {
         assertThat(KeyedStates.entries(harness, STATES)).isZero();
     }
 
+    /** A bounded input ends with the last watermark: the window then due runs, and no other. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void theEndOfABoundedInputPlansNoFurtherWindow() throws Exception {
+        harness = harness(policy(FIXED));
+        run(List.of(MERGED));
+
+        harness.watermark(Long.MAX_VALUE);
+
+        assertThat(deletions(harness.extractOutputValues())).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     /**
      * Two weeks of a team in UTC: three people comment every hour, and CI runs, except at 04:00,
      * when only a bot comments. The profile is ready after a week (a look each midnight until
