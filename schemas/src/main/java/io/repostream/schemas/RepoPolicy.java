@@ -67,6 +67,8 @@ import java.util.Set;
  *     present, in both forms
  * @param completion the completion rule's section ({@link Completion}): off unless present, in both
  *     forms
+ * @param maintenance the maintenance rule's section ({@link Maintenance}: quiet-hour windows and
+ *     their tasks): off unless present, in both forms
  */
 @JsonDeserialize(using = RepoPolicy.Reader.class)
 public record RepoPolicy(
@@ -83,7 +85,8 @@ public record RepoPolicy(
         MergeQueue mergeQueue,
         Lifecycle lifecycle,
         Routing routing,
-        Completion completion) {
+        Completion completion,
+        Maintenance maintenance) {
 
     public static final String DEFAULT_TRIAGE_LABEL = Triage.DEFAULT_LABEL;
     public static final int DEFAULT_ACTION_BUDGET_PER_HOUR = 300;
@@ -119,6 +122,7 @@ public record RepoPolicy(
         lifecycle = lifecycle == null ? Lifecycle.off() : lifecycle;
         routing = routing == null ? Routing.off() : routing;
         completion = completion == null ? Completion.off() : completion;
+        maintenance = maintenance == null ? Maintenance.off() : maintenance;
     }
 
     /**
@@ -153,7 +157,8 @@ public record RepoPolicy(
                 .mergeQueue(mergeQueue)
                 .lifecycle(lifecycle)
                 .routing(routing)
-                .completion(completion);
+                .completion(completion)
+                .maintenance(maintenance);
     }
 
     /**
@@ -171,6 +176,7 @@ public record RepoPolicy(
             case "lifecycle" -> lifecycle.mode();
             case "routing" -> routing.mode();
             case "completion" -> completion.mode();
+            case "maintenance" -> maintenance.mode();
             default -> Mode.OFF;
         };
     }
@@ -289,6 +295,7 @@ public record RepoPolicy(
         private Lifecycle lifecycle;
         private Routing routing;
         private Completion completion;
+        private Maintenance maintenance;
 
         private Builder(String repo) {
             this.repo = repo;
@@ -359,6 +366,11 @@ public record RepoPolicy(
             return this;
         }
 
+        public Builder maintenance(Maintenance maintenance) {
+            this.maintenance = maintenance;
+            return this;
+        }
+
         public RepoPolicy build() {
             return new RepoPolicy(
                     repo,
@@ -374,7 +386,8 @@ public record RepoPolicy(
                     mergeQueue,
                     lifecycle,
                     routing,
-                    completion);
+                    completion,
+                    maintenance);
         }
     }
 
@@ -891,7 +904,8 @@ public record RepoPolicy(
             MergeQueue mergeQueue,
             Lifecycle lifecycle,
             Routing routing,
-            Completion completion) {}
+            Completion completion,
+            Maintenance maintenance) {}
 
     /**
      * Reads both forms: moves the flat fields of the first form into their sections (a section's
@@ -940,7 +954,8 @@ public record RepoPolicy(
                         w.mergeQueue(),
                         w.lifecycle(),
                         w.routing(),
-                        w.completion());
+                        w.completion(),
+                        w.maintenance());
             } catch (IllegalArgumentException | NullPointerException e) {
                 throw ValueInstantiationException.from(
                         p, e.getMessage(), ctxt.constructType(RepoPolicy.class), e);

@@ -28,7 +28,8 @@ class CommandsSectionTest {
             })
     void theSectionOfAFeatureAddedAfterSectionsDecides(String name, String json, String mode)
             throws Exception {
-        for (String section : List.of("commands", "lifecycle", "routing", "completion")) {
+        for (String section :
+                List.of("commands", "lifecycle", "routing", "completion", "maintenance")) {
             RepoPolicy policy =
                     json == null
                             ? RepoPolicy.defaults("o/r")

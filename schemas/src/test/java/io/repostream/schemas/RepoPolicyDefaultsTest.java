@@ -94,6 +94,32 @@ class RepoPolicyDefaultsTest {
             """
                     .strip();
 
+    /** The maintenance section with every field set, in both samples. */
+    private static final String MAINTENANCE =
+            """
+            {
+              "mode": "shadow",
+              "time_zone": "Europe/Berlin",
+              "holidays": ["2026-12-24"],
+              "cadence": "weekly",
+              "window": "sunday 03:00",
+              "half_life": "P14D",
+              "weights": {
+                "active_people": 0.5,
+                "workflow_runs": 0.2,
+                "pr_merges": 0.1,
+                "issue_activity": 0.2
+              },
+              "delete_merged_branches": {
+                "enabled": true,
+                "after": "P3D",
+                "keep": ["stable/*"],
+                "max_per_window": 5
+              }
+            }
+            """
+                    .strip();
+
     /** A sectioned policy that sets every field to something other than its default. */
     static final String EVERY_SECTION_FIELD_SET =
             """
@@ -114,6 +140,7 @@ class RepoPolicyDefaultsTest {
               "lifecycle": LIFECYCLE,
               "routing": ROUTING,
               "completion": COMPLETION,
+              "maintenance": MAINTENANCE,
               "sla": {
                 "mode": "shadow",
                 "targets": {"P0": {"first_response": "PT10M", "resolution": "PT8H"}},
@@ -142,7 +169,8 @@ class RepoPolicyDefaultsTest {
             """
                     .replace("LIFECYCLE", LIFECYCLE)
                     .replace("ROUTING", ROUTING)
-                    .replace("COMPLETION", COMPLETION);
+                    .replace("COMPLETION", COMPLETION)
+                    .replace("MAINTENANCE", MAINTENANCE);
 
     /** A flat policy (as written before sections) that sets every field to a non-default. */
     static final String EVERY_FIELD_SET =
@@ -158,6 +186,7 @@ class RepoPolicyDefaultsTest {
               "lifecycle": LIFECYCLE,
               "routing": ROUTING,
               "completion": COMPLETION,
+              "maintenance": MAINTENANCE,
               "enabled_actions": ["add_labels", "merge_pull_request"],
               "dry_run": true,
               "action_budget_per_hour": 120,
@@ -187,7 +216,8 @@ class RepoPolicyDefaultsTest {
             """
                     .replace("LIFECYCLE", LIFECYCLE)
                     .replace("ROUTING", ROUTING)
-                    .replace("COMPLETION", COMPLETION);
+                    .replace("COMPLETION", COMPLETION)
+                    .replace("MAINTENANCE", MAINTENANCE);
 
     private static final JsonNode SCHEMA = Topics.CONFIG.valueCodec().schema().document();
 
@@ -201,7 +231,8 @@ class RepoPolicyDefaultsTest {
                     "merge_queue", MergeQueue.off(),
                     "lifecycle", Lifecycle.off(),
                     "routing", Routing.off(),
-                    "completion", Completion.off());
+                    "completion", Completion.off(),
+                    "maintenance", Maintenance.off());
 
     /**
      * Sections off by default in every form (those of features that came after sections): their
@@ -218,6 +249,8 @@ class RepoPolicyDefaultsTest {
                     "routing.mode",
                     RepoPolicy.Mode.ON,
                     "completion.mode",
+                    RepoPolicy.Mode.ON,
+                    "maintenance.mode",
                     RepoPolicy.Mode.ON);
 
     static Stream<String> fieldsWithDefaults() {
@@ -291,6 +324,7 @@ class RepoPolicyDefaultsTest {
                                 .lifecycle(Lifecycle.defaults())
                                 .routing(Routing.defaults())
                                 .completion(Completion.defaults())
+                                .maintenance(Maintenance.defaults())
                                 .build());
     }
 

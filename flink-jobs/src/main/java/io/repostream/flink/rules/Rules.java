@@ -15,6 +15,8 @@ import io.repostream.flink.rules.completion.CompletionEvents;
 import io.repostream.flink.rules.completion.CompletionFunction;
 import io.repostream.flink.rules.lifecycle.LifecycleCommands;
 import io.repostream.flink.rules.lifecycle.LifecycleFunction;
+import io.repostream.flink.rules.maintenance.MaintenanceEvents;
+import io.repostream.flink.rules.maintenance.MaintenanceFunction;
 import io.repostream.flink.rules.merge.MergeEligibilityFunction;
 import io.repostream.flink.rules.merge.MergeEvents;
 import io.repostream.flink.rules.routing.RoutingEvents;
@@ -445,6 +447,42 @@ public final class Rules {
                             ActionType.CREATE_COMMENT)
                     .build();
 
+    /** A repository's activity and what says which branches may go, keyed by repository. */
+    public static final RuleInput<GitHubEvent> MAINTENANCE_EVENTS =
+            RuleInput.events(
+                    "maintenance-events",
+                    new MaintenanceEvents(),
+                    new MaintenanceEvents.Key(),
+                    "owner/repo");
+
+    /**
+     * Learns each repository's quietest hours and runs the enabled maintenance tasks in them
+     * (section {@code maintenance:}, off unless present; each task off unless enabled).
+     */
+    public static final Rule<GitHubEvent> MAINTENANCE =
+            Rule.builder("maintenance", MaintenanceFunction.RULE, MAINTENANCE_EVENTS)
+                    .function(MaintenanceFunction::new)
+                    .events(MaintenanceEvents.TYPES.toArray(String[]::new))
+                    .fields(
+                            "/sender/login",
+                            "/sender/type",
+                            "/repository/default_branch",
+                            "/pull_request/number",
+                            "/pull_request/state",
+                            "/pull_request/merged",
+                            "/pull_request/head/ref",
+                            "/pull_request/head/sha",
+                            "/pull_request/head/repo/full_name",
+                            "/pull_request/base/ref",
+                            "/ref",
+                            "/ref_type",
+                            "/after",
+                            "/deleted")
+                    .signals(MaintenanceFunction.SIGNALS)
+                    .policySection("maintenance")
+                    .emits(ActionPriority.ROUTINE, ActionType.DELETE_REF)
+                    .build();
+
     /** Every rule the job runs, in build order. */
     public static final List<Rule<?>> REGISTERED =
             List.of(
@@ -456,7 +494,8 @@ public final class Rules {
                     SLASH_COMMANDS,
                     MERGE_ELIGIBILITY,
                     ROUTING,
-                    COMPLETION);
+                    COMPLETION,
+                    MAINTENANCE);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and

@@ -70,7 +70,9 @@ class JobGraphUidsTest {
                     // events
                     "routing",
                     // the completion rule (issue 18): new, it follows work from its next event
-                    "completion");
+                    "completion",
+                    // the maintenance rule (issue 18): new, it learns from its next event
+                    "maintenance");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {

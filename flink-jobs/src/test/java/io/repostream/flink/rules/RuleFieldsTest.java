@@ -74,7 +74,8 @@ class RuleFieldsTest {
         // and the lifecycle rule: assignees, milestone, draft, the label of a label change;
         // and the routing rule: people of assignments, reviews and pushes, a push's files, the
         // repository's default branch;
-        // and the completion rule: links and paths of pushes and pull requests, checks' verdicts
+        // and the completion rule: links and paths of pushes and pull requests, checks' verdicts;
+        // and the maintenance rule: a merged pull request's head repository, a ref's type
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
@@ -97,7 +98,16 @@ class RuleFieldsTest {
                                                                                 .stream()),
                                                                 // the completion rule: pushes'
                                                                 // commits, PR text, checks
-                                                                Rules.COMPLETION.fields().stream()),
+                                                                java.util.stream.Stream.concat(
+                                                                        Rules.COMPLETION
+                                                                                .fields()
+                                                                                .stream(),
+                                                                        // the maintenance rule:
+                                                                        // whose branch a merged
+                                                                        // pull request's is
+                                                                        Rules.MAINTENANCE
+                                                                                .fields()
+                                                                                .stream())),
                                                         java.util.stream.Stream.of(
                                                                 "/comment/id",
                                                                 "/comment/body",
