@@ -342,8 +342,17 @@ public final class RollbackService {
             return new RollbackResult(actionId, ref, previewStatus(plan), plan.description());
         }
         if (plan instanceof UndoPlan.Restore<G> restore) {
-            return restore(
-                    applied, handler, github, afterwards, restore, current, started, requestedBy);
+            return restoreFrom(
+                    0,
+                    null,
+                    applied,
+                    handler,
+                    github,
+                    afterwards,
+                    restore,
+                    current,
+                    started,
+                    requestedBy);
         }
         if (plan instanceof UndoPlan.NothingToUndo) {
             return finish(
@@ -452,19 +461,6 @@ public final class RollbackService {
                 new ArrayList<>(ledger.appliedMatching(producedBy, repo, from, to));
         java.util.Collections.reverse(matching);
         return matching;
-    }
-
-    private <G> RollbackResult restore(
-            AuditRecord applied,
-            ActionHandler<G> handler,
-            G github,
-            G afterwards,
-            UndoPlan.Restore<G> plan,
-            TargetState current,
-            Instant started,
-            String requestedBy) {
-        return restoreFrom(
-                0, null, applied, handler, github, afterwards, plan, current, started, requestedBy);
     }
 
     /**
