@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -355,22 +356,19 @@ public final class ActionExecutor implements AutoCloseable {
                 }
                 ActionRecord action = decode(record);
                 long offset = record.offset();
-                if (action != null && labels.joins(offset, action)) {
-                    continue;
-                }
-                labels.flush();
                 if (action == null) {
                     pipeline.skip(offset);
                     continue;
                 }
-                if (labels.opens(offset, action)) {
+                if (labels.takes(offset, action)) {
                     continue;
                 }
                 dispatch(pipeline, partition, offset, action);
             }
             // whatever stopped the loop, the actions taken in are handed over (a halted pipeline
-            // leaves them for the retry), so that none is skipped past
-            labels.flush();
+            // leaves them for the retry), so that none is skipped past; before anything of this
+            // partition is committed, which happens on this thread after this method
+            labels.flushAll();
         }
     }
 
@@ -403,15 +401,21 @@ public final class ActionExecutor implements AutoCloseable {
     }
 
     /**
-     * {@code add_labels} actions for one item that are due and next to each other in their
-     * partition (so nothing else of their lane comes between them): they go to their lane as one
-     * step, which sends their labels in one request ({@link ActionProcessor#processTogether}).
+     * {@code add_labels} actions for one item that are due, read in one poll of their partition:
+     * they go to their lane as one step, which sends their labels in one request ({@link
+     * ActionProcessor#processTogether}), whatever actions of other targets lie between them. An
+     * action of another kind on the same item (a label removed, a comment) closes the item's group
+     * first, so that the item's actions keep their order; the other lanes' actions are handed over
+     * as they come, and the groups at the end of the poll. The group's offsets stay unfinished
+     * until all of it is applied, so that the committed offset stays below its lowest.
      */
     private final class Coalesced {
         private final PartitionPipeline pipeline;
-        private final List<Long> offsets = new ArrayList<>();
-        private final List<ActionRecord> actions = new ArrayList<>();
-        private String lane;
+
+        /** The open groups, by lane, in the order they were opened. */
+        private final Map<String, Group> open = new LinkedHashMap<>();
+
+        private record Group(List<Long> offsets, List<ActionRecord> actions) {}
 
         Coalesced(PartitionPipeline pipeline) {
             this.pipeline = pipeline;
@@ -422,50 +426,49 @@ public final class ActionExecutor implements AutoCloseable {
                     && (action.notBefore() == null || !action.notBefore().isAfter(Instant.now()));
         }
 
-        /** Takes the action in when it is the next one of the group open; else false. */
-        boolean joins(long offset, ActionRecord action) {
-            if (actions.isEmpty()
-                    || !coalescable(action)
-                    || offsets.get(offsets.size() - 1) != offset - 1
-                    || !lane.equals(laneOf(action))) {
-                return false;
-            }
-            offsets.add(offset);
-            actions.add(action);
-            return true;
-        }
-
-        /** Opens a group with the action when it may start one; else false. */
-        boolean opens(long offset, ActionRecord action) {
+        /**
+         * Takes the action into its lane's group when it may join one (or open one); else hands its
+         * lane's open group over, so that the action can follow it, and returns false.
+         */
+        boolean takes(long offset, ActionRecord action) {
+            String lane = laneOf(action);
             if (!coalescable(action)) {
+                flush(lane);
                 return false;
             }
-            offsets.add(offset);
-            actions.add(action);
-            lane = laneOf(action);
+            Group group =
+                    open.computeIfAbsent(
+                            lane, l -> new Group(new ArrayList<>(), new ArrayList<>()));
+            group.offsets().add(offset);
+            group.actions().add(action);
             return true;
         }
 
-        /** Hands the group over, as one step when it has more than one action. */
-        void flush() {
-            if (actions.isEmpty()) {
+        /** Hands every open group over. */
+        void flushAll() {
+            for (String lane : List.copyOf(open.keySet())) {
+                flush(lane);
+            }
+        }
+
+        /** Hands the lane's open group over, as one step when it has more than one action. */
+        private void flush(String lane) {
+            Group group = open.remove(lane);
+            if (group == null) {
                 return;
             }
+            List<ActionRecord> actions = List.copyOf(group.actions());
             if (actions.size() == 1) {
-                dispatch(pipeline, pipeline.partition(), offsets.get(0), actions.get(0));
-            } else {
-                List<ActionRecord> group = List.copyOf(actions);
-                ActionRecord first = group.get(0);
-                pipeline.dispatch(
-                        List.copyOf(offsets),
-                        lane,
-                        null,
-                        () -> processor.limitedUntil(first).orElse(null),
-                        () -> processor.processTogether(group));
+                dispatch(pipeline, pipeline.partition(), group.offsets().get(0), actions.get(0));
+                return;
             }
-            offsets.clear();
-            actions.clear();
-            lane = null;
+            ActionRecord first = actions.get(0);
+            pipeline.dispatch(
+                    List.copyOf(group.offsets()),
+                    lane,
+                    null,
+                    () -> processor.limitedUntil(first).orElse(null),
+                    () -> processor.processTogether(actions));
         }
     }
 

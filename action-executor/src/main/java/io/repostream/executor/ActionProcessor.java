@@ -84,59 +84,10 @@ public final class ActionProcessor {
         KilledRules NONE = producer -> Optional.empty();
     }
 
-    public ActionProcessor(
-            GitHubClient github,
-            Handlers handlers,
-            Ledger ledger,
-            PolicyStore policies,
-            RecordWriter writer,
-            ExecutorMetrics metrics,
-            BooleanSupplier killSwitch,
-            Clock clock) {
-        this(
-                github,
-                handlers,
-                ledger,
-                policies,
-                writer,
-                metrics,
-                killSwitch,
-                KilledRules.NONE,
-                clock,
-                null);
-    }
-
     /**
      * @param killedRules why a rule's kill switch is on
      * @param reads performs read actions ({@link io.repostream.schemas.ActionType#read()}); null: a
      *     read action is audited failed
-     */
-    public ActionProcessor(
-            GitHubClient github,
-            Handlers handlers,
-            Ledger ledger,
-            PolicyStore policies,
-            RecordWriter writer,
-            ExecutorMetrics metrics,
-            BooleanSupplier killSwitch,
-            KilledRules killedRules,
-            Clock clock,
-            ReadProcessor reads) {
-        this(
-                github,
-                handlers,
-                ledger,
-                policies,
-                writer,
-                metrics,
-                killSwitch,
-                killedRules,
-                clock,
-                reads,
-                null);
-    }
-
-    /**
      * @param notifications delivers notification actions ({@link
      *     io.repostream.schemas.ActionType#notification()}); null: they are audited failed
      */

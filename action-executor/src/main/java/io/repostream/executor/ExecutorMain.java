@@ -13,6 +13,7 @@ import io.repostream.executor.rollback.RollbackResult;
 import io.repostream.executor.rollback.RollbackService;
 import io.repostream.serviceconfig.ExitCodes;
 import io.repostream.serviceconfig.KafkaOptions;
+import io.repostream.serviceconfig.OptionPrecedence;
 import io.repostream.serviceconfig.ServiceCommandLine;
 import io.repostream.serviceconfig.SettingsBinding;
 import java.io.IOException;
@@ -111,12 +112,7 @@ public final class ExecutorMain implements Runnable {
          * default.
          */
         <T> T pick(String option, String env, T parsed, T fromFile) {
-            boolean given =
-                    command.commandLine().getParseResult().hasMatchedOption(option)
-                            || (env != null
-                                    && System.getenv(env) != null
-                                    && !System.getenv(env).isBlank());
-            return given || fromFile == null ? parsed : fromFile;
+            return new OptionPrecedence(command).pick(option, env, parsed, fromFile);
         }
 
         private static Path path(String file) {

@@ -150,9 +150,11 @@ final class PartitionPipeline {
     }
 
     /**
-     * Hands the actions at {@code offsets} (consecutive, of one lane, in order) to the lane as one
-     * step, which applies them together (labels coalesced into one request): they are finished, or
-     * left for the retry, together, and held under the first one's offset.
+     * Hands the actions at {@code offsets} (of one lane, ascending; other lanes' actions may lie
+     * between them, and may have been handed over before them) to the lane as one step, which
+     * applies them together (labels coalesced into one request): they are finished, or left for the
+     * retry, together, and held under the first one's offset, so that {@link #committable()} stays
+     * below the lowest of them until then.
      */
     void dispatch(
             List<Long> offsets,
@@ -168,7 +170,7 @@ final class PartitionPipeline {
                 unfinished.add(o);
                 readAt.put(o, now);
             }
-            next = offsets.get(offsets.size() - 1) + 1;
+            next = Math.max(next, offsets.get(offsets.size() - 1) + 1);
             // a halted pipeline holds nothing more: the action is left for the retry at once
             due = notBefore == null || halted ? null : hold(offset, notBefore);
         }
@@ -262,7 +264,7 @@ final class PartitionPipeline {
 
     /** A record with nothing to apply (unreadable): it is finished as soon as it is seen. */
     synchronized void skip(long offset) {
-        next = offset + 1;
+        next = Math.max(next, offset + 1);
     }
 
     /** Pauses the whole partition until {@code until}, e.g. after Kafka refused a write. */

@@ -9,6 +9,7 @@ import io.repostream.executor.support.ExecutorConfigs;
 import io.repostream.executor.support.KafkaTopics;
 import io.repostream.executor.support.Policies;
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
 import io.repostream.schemas.AuditOutcome;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.testkit.github.GitHubSimulator;
@@ -103,6 +104,75 @@ class CoalescedLabelsTest {
 
             assertThat(undone.status()).isEqualTo(RollbackResult.Status.ROLLED_BACK);
             assertThat(github.labels(repo, issue)).containsExactlyInAnyOrder("bug", "p1", "p2");
+        }
+    }
+
+    @Test
+    void labelActionsForOneIssueBecomeOneRequestWhateverOtherTargetsActionsLieBetweenThem() {
+        String repo = "acme/interleaved-" + UUID.randomUUID().toString().substring(0, 8);
+        github.createRepo(repo);
+        topics.send(Policies.everyActionType(repo, 1000));
+        int x = github.createIssue(repo, "Crash on start", "", "alice");
+        int y = github.createIssue(repo, "Slow build", "", "bob");
+        ActionRecord bug = Actions.addLabels(repo, x, "bug");
+        ActionRecord p1 = Actions.addLabels(repo, y, "p1");
+        ActionRecord crash = Actions.addLabels(repo, x, "crash");
+        ActionRecord comment =
+                Actions.of(
+                        ActionType.CREATE_COMMENT,
+                        repo,
+                        y,
+                        Actions.params().put("body", "Looking into it"));
+        ActionRecord triage = Actions.addLabels(repo, x, "triage");
+        List<ActionRecord> actions = List.of(bug, p1, crash, comment, triage);
+        // one partition (one repo), written before the executor reads them
+        actions.forEach(topics::send);
+
+        try (ActionExecutor executor =
+                ActionExecutor.start(
+                        ExecutorConfigs.forSimulator(
+                                kafka, github, "interleaved-" + UUID.randomUUID()))) {
+            for (ActionRecord action : actions) {
+                topics.awaitAudit(action.actionId(), AuditOutcome.APPLIED, WAIT);
+            }
+            String postX = "POST /repos/" + repo + "/issues/" + x + "/labels";
+            assertThat(github.requests()).filteredOn(r -> r.startsWith(postX)).hasSize(1);
+            assertThat(github.labels(repo, x)).containsExactlyInAnyOrder("bug", "crash", "triage");
+            assertThat(github.labels(repo, y)).containsExactly("p1");
+            assertThat(topics.audits(crash.actionId()).get(0).error())
+                    .contains(bug.actionId())
+                    .contains(triage.actionId());
+        }
+    }
+
+    @Test
+    void anotherActionOnTheSameItemBetweenTwoLabelActionsKeepsThemApartAndInOrder() {
+        String repo = "acme/apart-" + UUID.randomUUID().toString().substring(0, 8);
+        github.createRepo(repo);
+        topics.send(Policies.everyActionType(repo, 1000));
+        int x = github.createIssue(repo, "Crash on start", "", "alice");
+        ActionRecord add = Actions.addLabels(repo, x, "needs-info");
+        ActionRecord remove =
+                Actions.of(
+                        ActionType.REMOVE_LABEL,
+                        repo,
+                        x,
+                        Actions.params().put("label", "needs-info"));
+        ActionRecord bug = Actions.addLabels(repo, x, "bug");
+        List<ActionRecord> actions = List.of(add, remove, bug);
+        actions.forEach(topics::send);
+
+        try (ActionExecutor executor =
+                ActionExecutor.start(
+                        ExecutorConfigs.forSimulator(
+                                kafka, github, "apart-" + UUID.randomUUID()))) {
+            for (ActionRecord action : actions) {
+                topics.awaitAudit(action.actionId(), AuditOutcome.APPLIED, WAIT);
+            }
+            // the label added first was removed by the action after it, before bug was added
+            assertThat(github.labels(repo, x)).containsExactly("bug");
+            String post = "POST /repos/" + repo + "/issues/" + x + "/labels";
+            assertThat(github.requests()).filteredOn(r -> r.startsWith(post)).hasSize(2);
         }
     }
 }

@@ -502,6 +502,73 @@ class DeferredLanesTest {
                 .containsExactly(delete + " 429", delete + " 200");
     }
 
+    @Test
+    void anUndoOfSeveralRequestsLimitedAfterItsFirstLeavesTheOnlyWorkerAndSendsOnlyTheRest()
+            throws Exception {
+        SamePartition repos = SamePartition.pick();
+        repos.create();
+        github.installApp(APP_ID, 4103, repos.a());
+        github.installApp(APP_ID, 4104, repos.b());
+        ExecutorConfig config =
+                ExecutorConfig.forGitHubApp(
+                                kafka.bootstrapServers(), github.baseUrl(), APP_ID, privateKeyPem)
+                        .withGroupId("lanes-" + UUID.randomUUID())
+                        .withoutPacing()
+                        .withMaxConcurrentRequests(1)
+                        .withRetries(2, Duration.ofMillis(10), Duration.ofMinutes(1));
+        int issue = github.createIssue(repos.a(), "two labels", "", "alice");
+        ActionRecord undone =
+                Actions.builder(
+                                ActionType.ADD_LABELS,
+                                repos.a(),
+                                issue,
+                                Actions.names("labels", "undo-a", "undo-b"))
+                        .installationId(4103L)
+                        .build();
+        ActionRecord other = labelOn(repos.b(), 4104L, "sla-breached");
+        try (ActionExecutor executor = ActionExecutor.start(config)) {
+            await().atMost(WAIT).until(executor::ready);
+            topics.send(undone);
+            topics.awaitAudit(undone.actionId(), AuditOutcome.APPLIED, WAIT);
+            // the undo's first DELETE goes through; its second is answered 429, Retry-After 3 s
+            github.limitNext(429, 3, "/issues/" + issue + "/labels/undo-b");
+            java.util.concurrent.CompletableFuture<io.repostream.executor.rollback.RollbackResult>
+                    rollback =
+                            executor.rollbackLater(undone.actionId(), false, "alice")
+                                    .toCompletableFuture();
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    executor.metrics()
+                                            .scrape()
+                                            .contains(
+                                                    "repostream_executor_writes_deferred_total"
+                                                            + "{reason=\"rollback\"} 1.0"));
+            Instant sent = Instant.now();
+            topics.send(other);
+
+            AuditRecord otherApplied =
+                    topics.awaitAudit(other.actionId(), AuditOutcome.APPLIED, WAIT);
+            assertThat(Duration.between(sent, otherApplied.finishedAt()))
+                    .isLessThan(Duration.ofSeconds(2));
+            assertThat(executor.metrics().scrape())
+                    .contains("repostream_executor_github_rate_limit_waits 0.0");
+            assertThat(rollback.get(30, TimeUnit.SECONDS).status())
+                    .isEqualTo(io.repostream.executor.rollback.RollbackResult.Status.ROLLED_BACK);
+            AuditRecord rolledBack =
+                    topics.awaitAudit(undone.actionId(), AuditOutcome.ROLLED_BACK, WAIT);
+            assertThat(otherApplied.finishedAt()).isBefore(rolledBack.finishedAt());
+            assertThat(rolledBack.after().labels()).doesNotContain("undo-a", "undo-b");
+        }
+        assertThat(github.issue(repos.a(), issue).labels()).doesNotContain("undo-a", "undo-b");
+        String delete = "DELETE /repos/" + repos.a() + "/issues/" + issue + "/labels/";
+        // the first request is not sent again when the rest is
+        assertThat(github.requests())
+                .filteredOn(r -> r.startsWith(delete))
+                .containsExactly(
+                        delete + "undo-a 200", delete + "undo-b 429", delete + "undo-b 200");
+    }
+
     private static ActionRecord labelOn(String repo, long installation, String label) {
         int issue = github.createIssue(repo, label, "", "alice");
         return Actions.builder(ActionType.ADD_LABELS, repo, issue, Actions.names("labels", label))

@@ -108,7 +108,10 @@ class DispatcherTest {
                                 writer,
                                 metrics,
                                 () -> false,
-                                Clock.systemUTC());
+                                ActionProcessor.KilledRules.NONE,
+                                Clock.systemUTC(),
+                                null,
+                                null);
 
                 AuditRecord broken = processor.process(Actions.addLabels("acme/bugs", 1, "bug"));
                 assertThat(broken.outcome()).isEqualTo(AuditOutcome.FAILED);

@@ -418,4 +418,23 @@ class PartitionPipelineTest {
         }
         assertThat(started).hasValue(count);
     }
+
+    @Test
+    void aStepOfOffsetsWithOtherLanesBetweenThemKeepsTheCommittableOffsetBelowItsLowest()
+            throws Exception {
+        CompletableFuture<Object> together = new CompletableFuture<>();
+        // other targets' actions at 1, 3 and 5 are handed over before the step of 0, 2 and 4
+        for (long offset : new long[] {1, 3, 5}) {
+            pipeline.dispatch(
+                    offset, "acme/widgets#" + offset, PartitionPipelineTest::acknowledged);
+        }
+        pipeline.dispatch(List.of(0L, 2L, 4L), "acme/widgets#7", null, () -> null, () -> together);
+
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> pipeline.inFlight() == 3);
+        assertThat(pipeline.committable()).isZero();
+
+        together.complete("audits");
+        assertThat(pipeline.awaitIdle(WAIT)).isTrue();
+        assertThat(pipeline.committable()).isEqualTo(6);
+    }
 }

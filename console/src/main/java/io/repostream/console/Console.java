@@ -65,27 +65,28 @@ public final class Console implements AutoCloseable {
                         config.port());
             }
             HttpServer server =
-                    new ConsoleServer(
-                                    vertx,
-                                    queries,
-                                    metrics,
+                    ConsoleServer.builder(vertx, queries, metrics)
+                            .undoThrough(
                                     config.executorAdminUrl() == null
                                             ? null
                                             : new ExecutorAdmin(
                                                     URI.create(config.executorAdminUrl()),
-                                                    config.executorAdminToken()),
-                                    new ConsoleAudit(database.dataSource(), Clock.systemUTC()),
+                                                    config.executorAdminToken()))
+                            .audit(new ConsoleAudit(database.dataSource(), Clock.systemUTC()))
+                            .signIn(
                                     config.signIn() == null
                                             ? null
                                             : new GitHubSignIn(config.signIn()),
-                                    config.sessionTimeout(),
+                                    config.sessionTimeout())
+                            .sessions(
                                     new PostgresSessionStore(
                                             vertx,
                                             database.dataSource(),
                                             Clock.systemUTC(),
-                                            metrics::sessions),
-                                    new ApiTokens(database.dataSource(), Clock.systemUTC()),
-                                    lag)
+                                            metrics::sessions))
+                            .tokens(new ApiTokens(database.dataSource(), Clock.systemUTC()))
+                            .lag(lag)
+                            .build()
                             .listen(config.host(), config.port())
                             .await(30, TimeUnit.SECONDS);
             TopicIndexer indexer =

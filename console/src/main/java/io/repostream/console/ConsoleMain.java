@@ -3,7 +3,9 @@ package io.repostream.console;
 import io.repostream.console.web.GitHubSignIn;
 import io.repostream.serviceconfig.ExitCodes;
 import io.repostream.serviceconfig.KafkaOptions;
+import io.repostream.serviceconfig.OptionPrecedence;
 import io.repostream.serviceconfig.ServiceCommandLine;
+import io.repostream.serviceconfig.SettingsBinding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code repostream-console}: indexes the topics into PostgreSQL and serves the pages until
@@ -36,6 +39,19 @@ import picocli.CommandLine.Option;
 public final class ConsoleMain implements Callable<Integer> {
     /** {@code --bootstrap-servers}, {@code --kafka-properties-file}: as every service has them. */
     @Mixin KafkaOptions kafka = new KafkaOptions();
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = {"-c", "--config"},
+            defaultValue = "${env:REPOSTREAM_CONFIG}",
+            paramLabel = "FILE",
+            description =
+                    "YAML settings file (env REPOSTREAM_CONFIG): an option or its environment"
+                            + " variable wins over the file, the file over the default; an unknown"
+                            + " key is refused by name; no secrets in it (their *_file keys, or"
+                            + " the environment)")
+    Path configFile;
 
     @Option(
             names = "--database-url",
@@ -175,25 +191,91 @@ public final class ConsoleMain implements Callable<Integer> {
         return ServiceCommandLine.of(new ConsoleMain());
     }
 
-    /** The configuration the options describe. */
+    /** The configuration the options, their environment variables and the settings file give. */
     ConsoleConfig config() {
+        ConsoleSettings file =
+                configFile == null
+                        ? ConsoleSettings.NONE
+                        : SettingsBinding.read(configFile, ConsoleSettings.class);
+        OptionPrecedence given = new OptionPrecedence(spec);
+        ConsoleSettings.Database db = file.database();
+        ConsoleSettings.Web web = file.web();
+        ConsoleSettings.Executor admin = file.executor();
+        String adminUrl =
+                given.pick(
+                        "--executor-admin-url",
+                        "REPOSTREAM_EXECUTOR_ADMIN_URL",
+                        executorAdminUrl,
+                        admin.adminUrl());
+        Path adminTokenFile =
+                given.pick(
+                        "--executor-admin-token-file",
+                        "REPOSTREAM_ADMIN_TOKEN",
+                        executorAdminTokenFile,
+                        path(admin.adminTokenFile()));
         return new ConsoleConfig(
-                        kafka.bootstrapServers(),
-                        kafka.properties(),
-                        databaseUrl,
-                        databaseUser,
-                        password(),
-                        host,
-                        port,
-                        githubWebUrl)
-                .withExecutorAdmin(executorAdminUrl, executorAdminUrl == null ? null : adminToken())
-                .withSignIn(signIn(), sessionTimeout);
+                        kafka.bootstrapServers(file.kafka().bootstrapServers()),
+                        kafka.properties(path(file.kafka().propertiesFile())),
+                        given.pick(
+                                "--database-url",
+                                "REPOSTREAM_CONSOLE_DATABASE_URL",
+                                databaseUrl,
+                                db.url()),
+                        given.pick(
+                                "--database-user",
+                                "REPOSTREAM_CONSOLE_DATABASE_USER",
+                                databaseUser,
+                                db.user()),
+                        secret(
+                                given.pick(
+                                        "--database-password-file",
+                                        "REPOSTREAM_CONSOLE_DATABASE_PASSWORD",
+                                        databasePasswordFile,
+                                        path(db.passwordFile())),
+                                "REPOSTREAM_CONSOLE_DATABASE_PASSWORD",
+                                "the database password"),
+                        given.pick("--host", "REPOSTREAM_CONSOLE_HOST", host, web.host()),
+                        given.pick("--port", "REPOSTREAM_CONSOLE_PORT", port, web.port()),
+                        githubWebUrl(given, file))
+                .withExecutorAdmin(
+                        adminUrl,
+                        adminUrl == null
+                                ? null
+                                : secret(
+                                        adminTokenFile,
+                                        "REPOSTREAM_ADMIN_TOKEN",
+                                        "the executor's admin token"))
+                .withSignIn(
+                        signIn(given, file),
+                        given.pick(
+                                "--session-timeout",
+                                "REPOSTREAM_CONSOLE_SESSION_TIMEOUT",
+                                sessionTimeout,
+                                file.signIn().sessionTimeout()));
+    }
+
+    private String githubWebUrl(OptionPrecedence given, ConsoleSettings file) {
+        return given.pick(
+                "--github-web-url",
+                "REPOSTREAM_GITHUB_WEB_URL",
+                githubWebUrl,
+                file.github().webUrl());
     }
 
     /** GitHub sign-in, or null with an explicit --no-sign-in; neither or both is refused. */
-    private GitHubSignIn.Settings signIn() {
-        boolean github = githubClientId != null && !githubClientId.isBlank();
-        if (github == noSignIn) {
+    private GitHubSignIn.Settings signIn(OptionPrecedence given, ConsoleSettings file) {
+        ConsoleSettings.SignIn s = file.signIn();
+        String clientId =
+                given.pick(
+                        "--github-client-id",
+                        "REPOSTREAM_GITHUB_CLIENT_ID",
+                        githubClientId,
+                        s.clientId());
+        boolean local =
+                Boolean.TRUE.equals(
+                        given.pick("--no-sign-in", null, noSignIn ? true : null, s.disabled()));
+        boolean github = clientId != null && !clientId.isBlank();
+        if (github == local) {
             throw new IllegalArgumentException(
                     github
                             ? "--no-sign-in and --github-client-id exclude each other"
@@ -205,21 +287,37 @@ public final class ConsoleMain implements Callable<Integer> {
             return null;
         }
         return new GitHubSignIn.Settings(
-                githubClientId,
+                clientId,
                 secret(
-                        githubClientSecretFile,
+                        given.pick(
+                                "--github-client-secret-file",
+                                "REPOSTREAM_GITHUB_CLIENT_SECRET",
+                                githubClientSecretFile,
+                                path(s.clientSecretFile())),
                         "REPOSTREAM_GITHUB_CLIENT_SECRET",
                         "the GitHub OAuth client secret"),
-                githubWebUrl,
-                githubApiUrl,
-                publicUrl,
-                signInRepo,
-                githubOAuthScope);
+                githubWebUrl(given, file),
+                given.pick(
+                        "--github-api-url",
+                        "REPOSTREAM_GITHUB_API_URL",
+                        githubApiUrl,
+                        file.github().apiUrl()),
+                given.pick(
+                        "--public-url",
+                        "REPOSTREAM_CONSOLE_PUBLIC_URL",
+                        publicUrl,
+                        file.web().publicUrl()),
+                given.pick(
+                        "--sign-in-repo", "REPOSTREAM_CONSOLE_SIGN_IN_REPO", signInRepo, s.repo()),
+                given.pick(
+                        "--github-oauth-scope",
+                        "REPOSTREAM_GITHUB_OAUTH_SCOPE",
+                        githubOAuthScope,
+                        s.oauthScope()));
     }
 
-    private String adminToken() {
-        return secret(
-                executorAdminTokenFile, "REPOSTREAM_ADMIN_TOKEN", "the executor's admin token");
+    private static Path path(String file) {
+        return file == null ? null : Path.of(file);
     }
 
     /** A secret from its file, else from its environment variable; never from argv. */
@@ -254,17 +352,5 @@ public final class ConsoleMain implements Callable<Integer> {
         running.set(Console.start(config));
         stop.await();
         return ExitCodes.OK;
-    }
-
-    private String password() {
-        if (databasePasswordFile == null) {
-            return System.getenv("REPOSTREAM_CONSOLE_DATABASE_PASSWORD");
-        }
-        try {
-            return Files.readString(databasePasswordFile, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    "cannot read the database password file " + databasePasswordFile);
-        }
     }
 }

@@ -91,12 +91,27 @@ class MonitoringTest {
                         "RepostreamWriteQueueStalled",
                         "RepostreamActionsDropped",
                         "RepostreamConsoleIndexerStalled",
+                        "RepostreamConsoleSkippedRecords",
+                        "RepostreamConsoleUndoFailing",
+                        "RepostreamConsoleSignInsFailing",
                         "RepostreamDeferredActionStuck",
                         "RepostreamDeferredActionOld");
         assertThat(exprByAlert.get("RepostreamConsoleIndexerStalled"))
                 .contains("repostream_console_indexer_lag_records) > 0")
                 .contains("repostream_console_last_indexed_timestamp_seconds)) > 600")
                 .contains("min(repostream_console_indexer_running) == 0");
+        assertThat(exprByAlert.get("RepostreamConsoleSkippedRecords"))
+                .isEqualTo(
+                        "sum(increase(repostream_console_skipped_records_total{reason=\"invalid\"}[15m]))"
+                                + " > 0");
+        assertThat(exprByAlert.get("RepostreamConsoleUndoFailing"))
+                .isEqualTo(
+                        "sum(increase(repostream_console_undo_requests_total{status=\"error\"}[15m]))"
+                                + " > 0");
+        assertThat(exprByAlert.get("RepostreamConsoleSignInsFailing"))
+                .isEqualTo(
+                        "sum(increase(repostream_console_sign_ins_total{outcome=\"error\"}[15m]))"
+                                + " > 0");
         assertThat(exprByAlert.get("RepostreamDeferredActionOld"))
                 .isEqualTo("max(repostream_executor_deferred_oldest_seconds) > 7200");
         assertThat(exprByAlert.get("RepostreamWriteQueueStalled"))

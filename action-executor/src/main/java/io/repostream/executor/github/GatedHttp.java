@@ -1,8 +1,6 @@
 package io.repostream.executor.github;
 
-import io.repostream.executor.github.RequestGate.Kind;
 import io.repostream.schemas.RateLimit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends each request through the {@link RequestGate} of its budget (the installation, or the one
@@ -16,60 +14,42 @@ final class GatedHttp implements GitHubHttp {
     private final GitHubHttp next;
     private final boolean deferRateLimits;
 
-    /** Set once a write was answered, when deferring only until then; else null. */
-    private final AtomicBoolean wrote;
-
     GatedHttp(RequestGate gate, Credentials credentials, GitHubHttp next) {
-        this(gate, credentials, next, false, null);
+        this(gate, credentials, next, false);
     }
 
     private GatedHttp(
-            RequestGate gate,
-            Credentials credentials,
-            GitHubHttp next,
-            boolean deferRateLimits,
-            AtomicBoolean wrote) {
+            RequestGate gate, Credentials credentials, GitHubHttp next, boolean deferRateLimits) {
         this.gate = gate;
         this.credentials = credentials;
         this.next = next;
         this.deferRateLimits = deferRateLimits;
-        this.wrote = wrote;
     }
 
     @Override
     public GitHubHttp deferringRateLimits() {
-        return new GatedHttp(gate, credentials, next, true, null);
-    }
-
-    @Override
-    public GitHubHttp deferringRateLimitsUntilAWrite() {
-        return new GatedHttp(gate, credentials, next, true, new AtomicBoolean());
+        return new GatedHttp(gate, credentials, next, true);
     }
 
     @Override
     public GitHubAnswer send(GitHubRequest request) {
         String budget = credentials.budget(request.repo());
-        GitHubAnswer answer =
-                gate.send(
-                        budget,
-                        request.kind(),
-                        request.ref(),
-                        () -> {
-                            try {
-                                GitHubAnswer a = next.send(request);
-                                observed(budget, a.response());
-                                return a;
-                            } catch (GitHubException e) {
-                                e.response().ifPresent(r -> observed(budget, r));
-                                throw e;
-                            }
-                        },
-                        request.tookEffect(),
-                        deferRateLimits && (wrote == null || !wrote.get()));
-        if (wrote != null && request.kind() != Kind.READ) {
-            wrote.set(true);
-        }
-        return answer;
+        return gate.send(
+                budget,
+                request.kind(),
+                request.ref(),
+                () -> {
+                    try {
+                        GitHubAnswer a = next.send(request);
+                        observed(budget, a.response());
+                        return a;
+                    } catch (GitHubException e) {
+                        e.response().ifPresent(r -> observed(budget, r));
+                        throw e;
+                    }
+                },
+                request.tookEffect(),
+                deferRateLimits);
     }
 
     private void observed(String budget, GitHubResponse response) {

@@ -58,13 +58,4 @@ public interface GitHubClient
     default GitHubClient deferringRateLimits() {
         return this;
     }
-
-    /**
-     * A new client like {@link #deferringRateLimits()} until one of its writes gets an answer, and
-     * waiting out rate limits from then on: for requests that are sent again from their start when
-     * they must wait (a rollback), which is harmless only while none of them changed anything.
-     */
-    default GitHubClient deferringRateLimitsUntilAWrite() {
-        return this;
-    }
 }

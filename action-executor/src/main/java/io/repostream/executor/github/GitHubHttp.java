@@ -26,15 +26,6 @@ public interface GitHubHttp {
     }
 
     /**
-     * A new path like {@link #deferringRateLimits()} until a write of it gets an answer, and then
-     * one that waits: for a sequence of requests that may be sent again from its start only while
-     * it has changed nothing.
-     */
-    default GitHubHttp deferringRateLimitsUntilAWrite() {
-        return this;
-    }
-
-    /**
      * The executor's stack: gate (pacing, retries, rate limits) around metrics around credentials
      * around the transport, so that each retry is timed and authenticated on its own.
      */

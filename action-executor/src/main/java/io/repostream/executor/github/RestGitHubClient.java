@@ -63,14 +63,6 @@ public final class RestGitHubClient implements GitHubClient {
         return view;
     }
 
-    @Override
-    public GitHubClient deferringRateLimitsUntilAWrite() {
-        RestGitHubClient view =
-                new RestGitHubClient(http.deferringRateLimitsUntilAWrite(), credentials, gate);
-        view.tokenLogin = tokenLogin;
-        return view;
-    }
-
     /** With the token or the GitHub App of {@code config}. */
     public RestGitHubClient(ExecutorConfig config, RequestGate gate, ExecutorMetrics metrics) {
         this(config, gate, metrics, transport(config));

@@ -34,6 +34,11 @@ public final class AddLabelsHandler extends NameSetHandler<Labels> {
     }
 
     @Override
+    List<List<String>> removalRequests(List<String> names) {
+        return names.stream().map(List::of).toList();
+    }
+
+    @Override
     GitHubResult<List<String>> remove(Labels github, String repo, long target, List<String> names) {
         GitHubResult<List<String>> left = new GitHubResult<>(null, null);
         for (String label : names) {

@@ -1,12 +1,14 @@
 package io.repostream.executor.handlers;
 
 import io.repostream.executor.github.AppPermission;
+import io.repostream.executor.github.GitHubResponse;
 import io.repostream.executor.github.GitHubResult;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.TargetState;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Adds names to, or removes names from, one set of a target: labels, assignees or requested
@@ -60,6 +62,14 @@ abstract class NameSetHandler<G> implements ActionHandler<G> {
      */
     abstract GitHubResult<List<String>> remove(
             G github, String repo, long target, List<String> names);
+
+    /**
+     * The names {@link #remove} sends in one request each: all in one by default; labels one by
+     * one, since GitHub removes one label per request.
+     */
+    List<List<String>> removalRequests(List<String> names) {
+        return List.of(names);
+    }
 
     @Override
     public void validate(ActionRecord action) {
@@ -136,9 +146,13 @@ abstract class NameSetHandler<G> implements ActionHandler<G> {
                             + current(current));
         }
         if (adds) {
+            List<Function<G, GitHubResponse>> steps =
+                    removalRequests(changed).stream()
+                            .<Function<G, GitHubResponse>>map(
+                                    names -> gh -> remove(gh, repo, target, names).response())
+                            .toList();
             return new UndoPlan.Restore<>(
-                    "remove " + noun + " " + changed + " from " + repo + "#" + target,
-                    gh -> remove(gh, repo, target, changed).response());
+                    "remove " + noun + " " + changed + " from " + repo + "#" + target, steps);
         }
         return new UndoPlan.Restore<>(
                 "add " + noun + " " + changed + " back to " + repo + "#" + target,

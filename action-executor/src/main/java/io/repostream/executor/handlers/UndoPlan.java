@@ -1,6 +1,7 @@
 package io.repostream.executor.handlers;
 
 import io.repostream.executor.github.GitHubResponse;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -14,12 +15,26 @@ public sealed interface UndoPlan<G> {
     String description();
 
     /**
-     * Send these requests to restore the part of the target the action changed.
+     * Send these requests, in order, to restore the part of the target the action changed.
      *
-     * @param steps sends them and returns GitHub's answer to the last
+     * @param steps each sends one request and returns GitHub's answer to it: a rollback that must
+     *     wait for a GitHub limit between two of them goes on with the one that waited, and does
+     *     not send again what was sent
      */
-    record Restore<G>(String description, Function<G, GitHubResponse> steps)
-            implements UndoPlan<G> {}
+    record Restore<G>(String description, List<Function<G, GitHubResponse>> steps)
+            implements UndoPlan<G> {
+        public Restore {
+            if (steps.isEmpty()) {
+                throw new IllegalArgumentException("a restore sends at least one request");
+            }
+            steps = List.copyOf(steps);
+        }
+
+        /** A restore of one request. */
+        public Restore(String description, Function<G, GitHubResponse> step) {
+            this(description, List.of(step));
+        }
+    }
 
     /** The target changed since the action; the change is left alone. */
     record Conflict<G>(String description) implements UndoPlan<G> {}

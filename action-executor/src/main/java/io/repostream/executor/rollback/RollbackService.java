@@ -133,12 +133,8 @@ public final class RollbackService {
                     @Override
                     public RollbackResult get() {
                         try {
-                            return attempt(
-                                    actionId,
-                                    preview,
-                                    requestedBy,
-                                    github.deferringRateLimitsUntilAWrite(),
-                                    github.deferringRateLimits());
+                            GitHubClient deferring = github.deferringRateLimits();
+                            return attempt(actionId, preview, requestedBy, deferring, deferring);
                         } catch (RateLimitedException e) {
                             // nothing changed yet: all of it again when the wait is over
                             throw new RollbackDeferred(e, this);
@@ -346,8 +342,17 @@ public final class RollbackService {
             return new RollbackResult(actionId, ref, previewStatus(plan), plan.description());
         }
         if (plan instanceof UndoPlan.Restore<G> restore) {
-            return restore(
-                    applied, handler, github, afterwards, restore, current, started, requestedBy);
+            return restoreFrom(
+                    0,
+                    null,
+                    applied,
+                    handler,
+                    github,
+                    afterwards,
+                    restore,
+                    current,
+                    started,
+                    requestedBy);
         }
         if (plan instanceof UndoPlan.NothingToUndo) {
             return finish(
@@ -458,7 +463,17 @@ public final class RollbackService {
         return matching;
     }
 
-    private <G> RollbackResult restore(
+    /**
+     * Sends the restore's requests from step {@code from} on. A rate limit or write slot that one
+     * of them must wait for (through a client that defers them: GitHub did not apply that request)
+     * defers the rollback with the requests left, this one first, so that no worker waits and
+     * nothing sent is sent again.
+     *
+     * @param response GitHub's answer to the step before {@code from}, if any
+     */
+    private <G> RollbackResult restoreFrom(
+            int from,
+            GitHubResponse response,
             AuditRecord applied,
             ActionHandler<G> handler,
             G github,
@@ -467,9 +482,31 @@ public final class RollbackService {
             TargetState current,
             Instant started,
             String requestedBy) {
-        GitHubResponse response;
+        int step = from;
         try {
-            response = plan.steps().apply(github);
+            for (; step < plan.steps().size(); step++) {
+                response = plan.steps().get(step).apply(github);
+            }
+        } catch (RateLimitedException e) {
+            if (step == 0) {
+                throw e; // nothing changed yet: the whole rollback again, target read included
+            }
+            int next = step;
+            GitHubResponse sent = response;
+            throw new RollbackDeferred(
+                    e,
+                    () ->
+                            restoreFrom(
+                                    next,
+                                    sent,
+                                    applied,
+                                    handler,
+                                    github,
+                                    afterwards,
+                                    plan,
+                                    current,
+                                    started,
+                                    requestedBy));
         } catch (GitHubException e) {
             // gone or refused: somebody changed the target under us, which is a conflict
             Status status =

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.console.ConsoleMetrics;
 import io.repostream.console.query.ActionQueries;
-import io.repostream.console.undo.ConsoleAudit;
+import io.repostream.console.undo.AuditedUndo;
 import io.repostream.console.undo.ExecutorAdmin;
 import io.repostream.console.undo.UndoResult;
 import io.repostream.console.web.BulkUndo;
@@ -15,7 +15,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,25 +35,22 @@ public final class ScriptApi {
     private final Vertx vertx;
     private final ApiTokens tokens;
     private final ActionQueries queries;
-    private final ExecutorAdmin executor;
-    private final ConsoleAudit audit;
+    private final AuditedUndo undo;
     private final ConsoleMetrics metrics;
 
     /**
-     * @param executor the executor's admin API (null: every undo answers 503)
+     * @param undo undo through the executor's admin API (null: every undo answers 503)
      */
     public ScriptApi(
             Vertx vertx,
             ApiTokens tokens,
             ActionQueries queries,
-            ExecutorAdmin executor,
-            ConsoleAudit audit,
+            AuditedUndo undo,
             ConsoleMetrics metrics) {
         this.vertx = vertx;
         this.tokens = tokens;
         this.queries = queries;
-        this.executor = executor;
-        this.audit = audit;
+        this.undo = undo;
         this.metrics = metrics;
     }
 
@@ -143,22 +139,8 @@ public final class ScriptApi {
                             if (detail.isEmpty()) {
                                 return null;
                             }
-                            String item = detail.get().summary().item();
-                            UndoResult result;
-                            try {
-                                result = executor.rollback(id, preview, requestedBy(holder));
-                            } catch (ExecutorAdmin.ExecutorUnavailable e) {
-                                if (!preview) {
-                                    record(holder, "undo", id, item, "error", e.getMessage());
-                                    metrics.undo("one", "error");
-                                }
-                                throw e;
-                            }
-                            if (!preview) {
-                                record(holder, "undo", id, item, result.status(), result.detail());
-                                metrics.undo("one", result.status());
-                            }
-                            return result;
+                            return undo.one(
+                                    id, detail.get().summary().item(), preview, asker(holder));
                         },
                         false)
                 .onSuccess(
@@ -199,46 +181,7 @@ public final class ScriptApi {
             return;
         }
         boolean preview = dryRun(ctx);
-        vertx.executeBlocking(
-                        () -> {
-                            List<UndoResult> results;
-                            try {
-                                results =
-                                        executor.rollbackAll(
-                                                request.producedBy(),
-                                                request.repo(),
-                                                request.from(),
-                                                request.to(),
-                                                preview,
-                                                requestedBy(holder));
-                            } catch (ExecutorAdmin.ExecutorUnavailable e) {
-                                if (!preview) {
-                                    record(
-                                            holder,
-                                            "undo_rule",
-                                            null,
-                                            request.describe(),
-                                            "error",
-                                            e.getMessage());
-                                    metrics.undo("rule", "error");
-                                }
-                                throw e;
-                            }
-                            if (!preview) {
-                                for (UndoResult r : results) {
-                                    record(
-                                            holder,
-                                            "undo_rule",
-                                            r.actionId(),
-                                            r.target() + " (" + request.describe() + ")",
-                                            r.status(),
-                                            r.detail());
-                                    metrics.undo("rule", r.status());
-                                }
-                            }
-                            return results;
-                        },
-                        false)
+        vertx.executeBlocking(() -> undo.rule(request, preview, asker(holder)), false)
                 .onSuccess(
                         results -> {
                             if (results.isEmpty()) {
@@ -262,27 +205,13 @@ public final class ScriptApi {
                 .onFailure(e -> failed(ctx, e));
     }
 
-    /** The audit of the undo by the token's owner, naming the token (never its secret). */
-    private void record(
-            ApiTokens.Holder holder,
-            String what,
-            String actionId,
-            String subject,
-            String outcome,
-            String detail)
-            throws java.sql.SQLException {
-        audit.record(
+    /** The token's owner, recorded with the token's name (never its secret). */
+    private static AuditedUndo.Asker asker(ApiTokens.Holder holder) {
+        return new AuditedUndo.Asker(
                 holder.owner(),
                 holder.role().wireName(),
-                what,
-                actionId,
-                subject,
-                outcome,
-                (detail == null ? "" : detail + " ") + "(API token '" + holder.name() + "')");
-    }
-
-    private static String requestedBy(ApiTokens.Holder holder) {
-        return holder.owner() + " (API token " + holder.name() + ")";
+                holder.owner() + " (API token " + holder.name() + ")",
+                "(API token '" + holder.name() + "')");
     }
 
     /** The HTTP status of one result: 409 when the executor left the target alone. */
@@ -309,7 +238,7 @@ public final class ScriptApi {
     }
 
     private boolean noExecutor(RoutingContext ctx) {
-        if (executor != null) {
+        if (undo != null) {
             return false;
         }
         error(

@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * Writes one batch of records and the offsets after them in one transaction: a crash leaves either
  * both or neither, so a restart neither loses nor double-counts. Every write is an upsert keyed by
  * the record's own id, so reading the same records again leaves the same rows.
+ *
+ * <p>Several consoles (replicas) may index into one database, each reading every record: their
+ * batches take turns ({@link #INDEX_LOCK}, a transaction-scoped advisory lock, so two batches never
+ * interleave or deadlock), the stored offsets only move forward (a replica behind does not take
+ * them back), and each row ends as the newest record of its key makes it, whichever replica writes
+ * it last.
  */
 final class IndexWriter {
     private static final Logger LOG = LoggerFactory.getLogger(IndexWriter.class);
@@ -101,8 +107,15 @@ final class IndexWriter {
     private static final String UPSERT_OFFSET =
             """
             INSERT INTO indexer_offsets (topic, partition, next_offset) VALUES (?, ?, ?)
-            ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset
+            ON CONFLICT (topic, partition) DO UPDATE
+                SET next_offset = GREATEST(indexer_offsets.next_offset, EXCLUDED.next_offset)
             """;
+
+    /**
+     * The key of the PostgreSQL advisory lock every batch takes for its transaction ("repostre" in
+     * ASCII): the batches of several consoles on one database take turns.
+     */
+    static final long INDEX_LOCK = 0x7265706f73747265L;
 
     /**
      * Recomputes the listed actions' summary rows from the tables: the same rows whatever order the
@@ -193,12 +206,15 @@ final class IndexWriter {
         Map<String, Integer> counts = new HashMap<>();
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement actions = c.prepareStatement(UPSERT_ACTION);
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)");
+                    PreparedStatement actions = c.prepareStatement(UPSERT_ACTION);
                     PreparedStatement audits = c.prepareStatement(UPSERT_AUDIT);
                     PreparedStatement snapshots = c.prepareStatement(UPSERT_SNAPSHOT);
                     PreparedStatement events = c.prepareStatement(UPSERT_EVENT);
                     PreparedStatement offsets = c.prepareStatement(UPSERT_OFFSET);
                     PreparedStatement refresh = c.prepareStatement(REFRESH_SUMMARY)) {
+                lock.setLong(1, INDEX_LOCK);
+                lock.execute();
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
                     String actionId =

@@ -10,6 +10,7 @@ import io.repostream.console.query.ActionDetail;
 import io.repostream.console.query.ActionFilter;
 import io.repostream.console.query.ActionQueries;
 import io.repostream.console.system.ConsumerLag;
+import io.repostream.console.undo.AuditedUndo;
 import io.repostream.console.undo.ConsoleAudit;
 import io.repostream.console.undo.ExecutorAdmin;
 import io.repostream.console.undo.UndoResult;
@@ -75,6 +76,10 @@ public final class ConsoleServer {
     private final ApiTokens tokens;
     private final ConsumerLag lag;
     private final ScriptApi scriptApi;
+
+    /** Undo through the executor, recorded; null without the executor's admin API. */
+    private final AuditedUndo undo;
+
     private SessionHandler sessionHandler;
     private final Pages pages = new Pages();
     private final Assets assets = Assets.fromWebJars();
@@ -82,39 +87,98 @@ public final class ConsoleServer {
             Arrays.stream(ActionType.values()).map(WireEnum::wireName).toList();
     private final List<String> outcomes = outcomes();
 
+    private ConsoleServer(Builder b) {
+        this.vertx = b.vertx;
+        this.queries = b.queries;
+        this.metrics = b.metrics;
+        this.executor = b.executor;
+        this.audit = b.audit;
+        this.signIn = b.signIn;
+        this.sessionTimeout = b.sessionTimeout;
+        this.sessions = b.sessions;
+        this.tokens = b.tokens;
+        this.lag = b.lag;
+        this.undo = executor == null ? null : new AuditedUndo(executor, audit, metrics);
+        this.scriptApi = new ScriptApi(vertx, tokens, queries, undo, metrics);
+    }
+
     /**
-     * @param executor the executor's admin API, through which every undo goes (null: the console
-     *     shows, but cannot undo)
-     * @param audit the console's record of who did what
-     * @param signIn GitHub sign-in; null for the local/demo mode, where everybody who reaches the
-     *     port is {@link Person#LOCAL_LOGIN} with every right
-     * @param sessionTimeout how long a session lives without a request
-     * @param sessions where sessions live (PostgreSQL, shared by the replicas)
-     * @param tokens the personal API tokens of the scripts' API ({@link ScriptApi})
-     * @param lag the consumer groups' lag per topic, for the System page
+     * A console server showing what {@code queries} reads, in the local/demo mode (no sign-in:
+     * everybody who reaches the port is {@link Person#LOCAL_LOGIN} with every right) and without
+     * undo until told otherwise.
      */
-    public ConsoleServer(
-            Vertx vertx,
-            ActionQueries queries,
-            ConsoleMetrics metrics,
-            ExecutorAdmin executor,
-            ConsoleAudit audit,
-            GitHubSignIn signIn,
-            Duration sessionTimeout,
-            SessionStore sessions,
-            ApiTokens tokens,
-            ConsumerLag lag) {
-        this.vertx = vertx;
-        this.queries = queries;
-        this.metrics = metrics;
-        this.executor = executor;
-        this.audit = audit;
-        this.signIn = signIn;
-        this.sessionTimeout = sessionTimeout;
-        this.sessions = sessions;
-        this.tokens = tokens;
-        this.lag = lag;
-        this.scriptApi = new ScriptApi(vertx, tokens, queries, executor, audit, metrics);
+    public static Builder builder(Vertx vertx, ActionQueries queries, ConsoleMetrics metrics) {
+        return new Builder(vertx, queries, metrics);
+    }
+
+    /** The parts of a {@link ConsoleServer}, each named where it is given. */
+    public static final class Builder {
+        private final Vertx vertx;
+        private final ActionQueries queries;
+        private final ConsoleMetrics metrics;
+        private ExecutorAdmin executor;
+        private ConsoleAudit audit;
+        private GitHubSignIn signIn;
+        private Duration sessionTimeout = Duration.ofHours(8);
+        private SessionStore sessions;
+        private ApiTokens tokens;
+        private ConsumerLag lag;
+
+        private Builder(Vertx vertx, ActionQueries queries, ConsoleMetrics metrics) {
+            this.vertx = Objects.requireNonNull(vertx);
+            this.queries = Objects.requireNonNull(queries);
+            this.metrics = Objects.requireNonNull(metrics);
+        }
+
+        /**
+         * Undo and the kill switch through the executor's admin API (null: the console shows, but
+         * cannot undo).
+         */
+        public Builder undoThrough(ExecutorAdmin executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /** The console's record of who did what (required). */
+        public Builder audit(ConsoleAudit audit) {
+            this.audit = Objects.requireNonNull(audit);
+            return this;
+        }
+
+        /** GitHub sign-in (null: the local/demo mode), sessions living {@code timeout} idle. */
+        public Builder signIn(GitHubSignIn signIn, Duration timeout) {
+            this.signIn = signIn;
+            this.sessionTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** Where sessions live (PostgreSQL, shared by the replicas); default: in this process. */
+        public Builder sessions(SessionStore sessions) {
+            this.sessions = Objects.requireNonNull(sessions);
+            return this;
+        }
+
+        /** The personal API tokens of the scripts' API ({@link ScriptApi}; required). */
+        public Builder tokens(ApiTokens tokens) {
+            this.tokens = Objects.requireNonNull(tokens);
+            return this;
+        }
+
+        /** The consumer groups' lag per topic, for the System page (none: it says so). */
+        public Builder lag(ConsumerLag lag) {
+            this.lag = Objects.requireNonNull(lag);
+            return this;
+        }
+
+        /** The server; the audit and the API tokens are required. */
+        public ConsoleServer build() {
+            Objects.requireNonNull(audit, "audit");
+            Objects.requireNonNull(tokens, "tokens");
+            if (sessions == null) {
+                sessions = io.vertx.ext.web.sstore.LocalSessionStore.create(vertx);
+            }
+            return new ConsoleServer(this);
+        }
     }
 
     /** Listens on {@code host}:{@code port} (0 for any free port). */
@@ -260,10 +324,14 @@ public final class ConsoleServer {
         };
     }
 
-    /** How the executor's audit names the person asking: {@code octocat (console)}. */
-    private static String asker(RoutingContext ctx) {
+    /**
+     * The person asking, as {@code console_audit} records them and as the executor's audit names
+     * them: {@code octocat (console)}.
+     */
+    private static AuditedUndo.Asker asker(RoutingContext ctx) {
         Person person = ctx.get(PERSON);
-        return person.login() + " (console)";
+        return new AuditedUndo.Asker(
+                person.login(), person.role().wireName(), person.login() + " (console)", null);
     }
 
     private PageChrome chrome(RoutingContext ctx) {
@@ -510,8 +578,11 @@ public final class ConsoleServer {
                 d ->
                         vertx.executeBlocking(
                                         () ->
-                                                executor.rollback(
-                                                        d.summary().actionId(), true, asker(ctx)),
+                                                undo.one(
+                                                        d.summary().actionId(),
+                                                        d.summary().item(),
+                                                        true,
+                                                        asker(ctx)),
                                         false)
                                 .onSuccess(
                                         preview ->
@@ -539,33 +610,7 @@ public final class ConsoleServer {
                 d -> {
                     String id = d.summary().actionId();
                     vertx.executeBlocking(
-                                    () -> {
-                                        UndoResult result;
-                                        try {
-                                            result = executor.rollback(id, false, asker(ctx));
-                                        } catch (ExecutorAdmin.ExecutorUnavailable e) {
-                                            audit.record(
-                                                    person.login(),
-                                                    person.role().wireName(),
-                                                    "undo",
-                                                    id,
-                                                    d.summary().item(),
-                                                    "error",
-                                                    e.getMessage());
-                                            metrics.undo("one", "error");
-                                            throw e;
-                                        }
-                                        audit.record(
-                                                person.login(),
-                                                person.role().wireName(),
-                                                "undo",
-                                                id,
-                                                d.summary().item(),
-                                                result.status(),
-                                                result.detail());
-                                        metrics.undo("one", result.status());
-                                        return result;
-                                    },
+                                    () -> undo.one(id, d.summary().item(), false, asker(ctx)),
                                     false)
                             .onSuccess(
                                     result ->
@@ -610,49 +655,7 @@ public final class ConsoleServer {
             renderBulk(ctx, request, null, true);
             return;
         }
-        Person person = ctx.get(PERSON);
-        vertx.executeBlocking(
-                        () -> {
-                            List<UndoResult> results;
-                            try {
-                                results =
-                                        executor.rollbackAll(
-                                                request.producedBy(),
-                                                request.repo(),
-                                                request.from(),
-                                                request.to(),
-                                                preview,
-                                                asker(ctx));
-                            } catch (ExecutorAdmin.ExecutorUnavailable e) {
-                                if (!preview) {
-                                    audit.record(
-                                            person.login(),
-                                            person.role().wireName(),
-                                            "undo_rule",
-                                            null,
-                                            request.describe(),
-                                            "error",
-                                            e.getMessage());
-                                    metrics.undo("rule", "error");
-                                }
-                                throw e;
-                            }
-                            if (!preview) {
-                                for (UndoResult r : results) {
-                                    audit.record(
-                                            person.login(),
-                                            person.role().wireName(),
-                                            "undo_rule",
-                                            r.actionId(),
-                                            r.target() + " (" + request.describe() + ")",
-                                            r.status(),
-                                            r.detail());
-                                    metrics.undo("rule", r.status());
-                                }
-                            }
-                            return results;
-                        },
-                        false)
+        vertx.executeBlocking(() -> undo.rule(request, preview, asker(ctx)), false)
                 .onSuccess(results -> renderBulk(ctx, request, results, preview))
                 .onFailure(e -> executorFailed(ctx, e));
     }
@@ -698,7 +701,10 @@ public final class ConsoleServer {
 
     /** The kill switch as the executor shows it (or why it cannot be read), and the indexer. */
     private void systemPage(RoutingContext ctx) {
-        Future<List<ConsumerLag.Row>> lagRows = vertx.executeBlocking(lag::read, false);
+        Future<List<ConsumerLag.Row>> lagRows =
+                lag == null
+                        ? Future.failedFuture("this console reads no consumer lag")
+                        : vertx.executeBlocking(lag::read, false);
         Future<ExecutorAdmin.KillSwitch> killSwitch =
                 executor == null
                         ? Future.failedFuture(

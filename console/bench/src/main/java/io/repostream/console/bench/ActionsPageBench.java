@@ -41,10 +41,17 @@ public final class ActionsPageBench {
             Vertx vertx = Vertx.vertx();
             try {
                 HttpServer server =
-                        new ConsoleServer(
+                        ConsoleServer.builder(
                                         vertx,
                                         new ActionQueries(db.dataSource(), "https://github.com"),
                                         new ConsoleMetrics())
+                                .audit(
+                                        new io.repostream.console.undo.ConsoleAudit(
+                                                db.dataSource(), java.time.Clock.systemUTC()))
+                                .tokens(
+                                        new io.repostream.console.api.ApiTokens(
+                                                db.dataSource(), java.time.Clock.systemUTC()))
+                                .build()
                                 .listen("127.0.0.1", 0)
                                 .await(30, TimeUnit.SECONDS);
                 measure("http://127.0.0.1:" + server.actualPort(), requests);
