@@ -70,7 +70,11 @@ class JobGraphUidsTest {
                     // events
                     "routing",
                     // the completion rule (issue 18): new, it follows work from its next event
-                    "completion");
+                    "completion",
+                    // the in-repo configuration (issue 20): new, it reads a repository's file at
+                    // its next push or installation; its sink writes github.config.v1
+                    "repo-config",
+                    "github-config-sink");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {
@@ -112,6 +116,7 @@ class JobGraphUidsTest {
                         new CollectingSink<>())
                 .withDeadLetters(new CollectingSink<>())
                 .withDropAudits(new CollectingSink<>())
+                .withPolicyWrites(new CollectingSink<>())
                 .withPredictions(
                         new RepostreamJob.PredictionIo(
                                 unread(ModelVersion.class),
