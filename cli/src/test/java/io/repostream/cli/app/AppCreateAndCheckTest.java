@@ -106,6 +106,10 @@ class AppCreateAndCheckTest {
                                 file.toString(),
                                 "--key-out",
                                 dir.resolve("app.pem").toString(),
+                                "--k8s-secret-out",
+                                dir.resolve("secrets.yaml").toString(),
+                                "--k8s-namespace",
+                                "repostream",
                                 "--timeout",
                                 "60s"));
         args.addAll(List.of(endpoints()));
@@ -142,6 +146,26 @@ class AppCreateAndCheckTest {
         assertThat(app.privateKey()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         assertThat(AppPrivateKey.fromPem(app.privateKey()).getModulus().bitLength())
                 .isEqualTo(2048);
+        // the Secrets the chart reads, as kubectl would apply them
+        Path secrets = dir.resolve("secrets.yaml");
+        assertThat(Files.getPosixFilePermissions(secrets))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        List<com.fasterxml.jackson.databind.JsonNode> docs = new java.util.ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+                .readValues(secrets.toFile())
+                .forEachRemaining(d -> docs.add((com.fasterxml.jackson.databind.JsonNode) d));
+        assertThat(docs).extracting(d -> d.path("kind").asText()).containsOnly("Secret");
+        assertThat(docs)
+                .extracting(d -> d.path("metadata").path("name").asText())
+                .containsExactly("repostream-github", "repostream-webhook");
+        assertThat(docs.get(0).path("metadata").path("namespace").asText())
+                .isEqualTo("repostream");
+        assertThat(docs.get(0).path("stringData").path("private-key.pem").asText())
+                .isEqualTo(app.privateKey());
+        assertThat(docs.get(1).path("stringData").path("secret").asText())
+                .isEqualTo(app.webhookSecret());
         assertThat(done.out() + done.err())
                 .contains("Created GitHub App repostream-acme")
                 .doesNotContain(app.webhookSecret())

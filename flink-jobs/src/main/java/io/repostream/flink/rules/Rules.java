@@ -461,6 +461,7 @@ public final class Rules {
                             "push",
                             "installation",
                             "installation_repositories",
+                            "pull_request",
                             RepoConfigFunction.FILE_READ.wireName())
                     .fields(
                             "/ref",
@@ -471,10 +472,16 @@ public final class Rules {
                             "/installation/account/login",
                             "/repositories/full_name",
                             "/repositories_added/full_name",
+                            "/pull_request/number",
+                            "/pull_request/head/sha",
+                            "/pull_request/base/ref",
                             "/enrichment")
                     .output(RepoConfigFunction.POLICIES)
                     .alwaysOn()
-                    .emits(ActionPriority.ROUTINE, RepoConfigFunction.FILE_READ)
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            RepoConfigFunction.FILE_READ,
+                            RepoConfigFunction.CHECK_RUN)
                     .build();
 
     /** Every rule the job runs, in build order. */

@@ -188,6 +188,104 @@ public final class PolicyDocuments {
         }
     }
 
+    /** One problem of a policy file, at the line (from 1) it is about. */
+    public record Problem(int line, String message) {}
+
+    private static final java.util.regex.Pattern LINE =
+            java.util.regex.Pattern.compile("\\bline (\\d+)\\b");
+
+    /**
+     * The problems an error of {@link #policy} or {@link #parse} describes (a schema's several
+     * violations apart), each at the line of {@code text} it is about: the line a YAML mistake
+     * names, else the line of the most specific field the message names, else line 1.
+     */
+    public static List<Problem> problems(String text, String error) {
+        Map<String, Integer> lines = fieldLines(text);
+        List<Problem> problems = new java.util.ArrayList<>();
+        for (String part : error.split("; (?=\\$)")) {
+            problems.add(new Problem(lineOf(part, lines), part));
+        }
+        return problems;
+    }
+
+    private static int lineOf(String message, Map<String, Integer> lines) {
+        java.util.regex.Matcher m = LINE.matcher(message);
+        if (m.find()) {
+            return Integer.parseInt(m.group(1));
+        }
+        int best = -1;
+        int line = 1;
+        for (Map.Entry<String, Integer> e : lines.entrySet()) {
+            String path = e.getKey();
+            String last = path.substring(path.lastIndexOf('.') + 1);
+            int score;
+            if (message.contains("$." + path)) {
+                score = 2000 + path.length();
+            } else if (message.contains(path) && path.contains(".")) {
+                score = 1000 + path.length();
+            } else if (message.contains("\"" + last + "\"")
+                    || message.contains("'" + last + "'")
+                    || java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(last) + "\\b")
+                            .matcher(message)
+                            .find()) {
+                score = path.length();
+            } else {
+                continue;
+            }
+            if (score > best) {
+                best = score;
+                line = e.getValue();
+            }
+        }
+        return line;
+    }
+
+    /** The line (from 1) of every mapping key of {@code text}, by its dotted path ({@code sla.mode}). */
+    static Map<String, Integer> fieldLines(String text) {
+        Map<String, Integer> lines = new java.util.LinkedHashMap<>();
+        java.util.Deque<String> path = new java.util.ArrayDeque<>();
+        java.util.Deque<Boolean> inObject = new java.util.ArrayDeque<>();
+        String pendingName = null;
+        try (com.fasterxml.jackson.core.JsonParser p = YAML.getFactory().createParser(text)) {
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                switch (t) {
+                    case FIELD_NAME -> {
+                        String prefix = String.join(".", reversed(path));
+                        String name = p.currentName();
+                        String full = prefix.isEmpty() ? name : prefix + "." + name;
+                        lines.putIfAbsent(full, p.currentTokenLocation().getLineNr());
+                        pendingName = name;
+                    }
+                    case START_OBJECT, START_ARRAY -> {
+                        boolean named = Boolean.TRUE.equals(inObject.peek()) && pendingName != null;
+                        path.push(named ? pendingName : "");
+                        inObject.push(t == com.fasterxml.jackson.core.JsonToken.START_OBJECT);
+                        pendingName = null;
+                    }
+                    case END_OBJECT, END_ARRAY -> {
+                        path.pop();
+                        inObject.pop();
+                    }
+                    default -> pendingName = null;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not YAML: the parser's own message names the line
+        }
+        return lines;
+    }
+
+    private static List<String> reversed(java.util.Deque<String> path) {
+        List<String> parts = new java.util.ArrayList<>();
+        path.descendingIterator().forEachRemaining(s -> {
+            if (!s.isEmpty()) {
+                parts.add(s);
+            }
+        });
+        return parts;
+    }
+
     /** A policy as YAML, in the fields a file would use. */
     public static String toYaml(RepoPolicy policy) {
         try {

@@ -32,6 +32,9 @@ final class SimulatedChecks {
         String externalId;
         Instant startedAt;
         Instant completedAt;
+        /** Annotations as GitHub returns them; each write appends to them. */
+        final java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> annotations =
+                new java.util.ArrayList<>();
 
         CheckRun(long id, String headSha, String app) {
             this.id = id;

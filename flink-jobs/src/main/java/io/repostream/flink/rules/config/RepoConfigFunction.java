@@ -60,8 +60,18 @@ public final class RepoConfigFunction
     public static final OutputTag<RepoPolicy> POLICIES =
             new OutputTag<>("repo-config-policies", JsonTypeInfo.of(RepoPolicy.class));
 
-    /** One answer of a read: {@code outcome} as the executor wrote it, GitHub's status. */
-    public record Answer(String outcome, Integer status, String text, String error) {
+    /** The check run on a pull request that changes the file. */
+    public static final String CHECK_NAME = "repostream/config";
+
+    /** The check run's action type (App mode; the executor writes a commit status with a token). */
+    public static final ActionType CHECK_RUN = ActionType.CREATE_CHECK_RUN;
+
+    /**
+     * One answer of a read: {@code outcome} as the executor wrote it, GitHub's status, the file's
+     * text and its blob SHA.
+     */
+    public record Answer(
+            String outcome, Integer status, String text, String error, String blobSha) {
         boolean read() {
             return "read".equals(outcome) && text != null;
         }
@@ -79,14 +89,27 @@ public final class RepoConfigFunction
      * @param cause the event that asked, for the log
      */
     public record Pending(
-            String ownRead, String defaultsRead, String cause, Answer own, Answer defaults) {
+            String ownRead,
+            String defaultsRead,
+            String cause,
+            Answer own,
+            Answer defaults,
+            Long pull,
+            String headSha) {
         Pending with(String actionId, Answer answer) {
             return new Pending(
                     ownRead,
                     defaultsRead,
                     cause,
                     actionId.equals(ownRead) ? answer : own,
-                    actionId.equals(defaultsRead) ? answer : defaults);
+                    actionId.equals(defaultsRead) ? answer : defaults,
+                    pull,
+                    headSha);
+        }
+
+        /** Whether these are the reads of a pull request's check ({@code own} its head's file). */
+        boolean check() {
+            return pull != null;
         }
     }
 
@@ -101,6 +124,7 @@ public final class RepoConfigFunction
     private transient Counter absent;
     private transient Counter readFailed;
     private transient Counter narrowed;
+    private transient Counter checked;
 
     /** The ceilings from the job's parameters ({@link PolicyCeilings#of}). */
     public RepoConfigFunction() {
@@ -137,17 +161,19 @@ public final class RepoConfigFunction
         absent = metrics.counter("repoConfigAbsent");
         readFailed = metrics.counter("repoConfigReadFailed");
         narrowed = metrics.counter("repoConfigNarrowed");
+        checked = metrics.counter("repoConfigChecksPassed");
     }
 
     @Override
     public void processElement(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
         if (event.source() == EventSource.ENRICHMENT) {
-            onAnswer(event, ctx);
+            onAnswer(event, ctx, out);
             return;
         }
         switch (event.type()) {
             case "push" -> onPush(event, out);
+            case "pull_request" -> onPull(event, out);
             case "installation" -> {
                 if ("created".equals(event.action())) {
                     onInstalled(event, "repositories", out);
@@ -229,7 +255,8 @@ public final class RepoConfigFunction
         String ownRead = base + ":own";
         String defaultsRead = base + ":defaults";
         String defaultsRepo = RepoConfigFile.defaultsRepo(repo);
-        pending.put(repo, new Pending(ownRead, defaultsRead, cause.eventId(), null, null));
+        pending.put(
+                repo, new Pending(ownRead, defaultsRead, cause.eventId(), null, null, null, null));
         out.collect(read(cause, ownRead, repo, ref, "the policy of " + repo));
         out.collect(
                 read(
@@ -241,18 +268,74 @@ public final class RepoConfigFunction
         requested.inc(2);
     }
 
+    /**
+     * A pull request opened or pushed to: its head's file and its base's, to see whether it
+     * changes the file (their blob SHAs differ) and if so to check it.
+     */
+    private void onPull(GitHubEvent event, Collector<ActionRecord> out) throws Exception {
+        String action = event.action();
+        if (!"opened".equals(action) && !"synchronize".equals(action) && !"reopened".equals(action)) {
+            return;
+        }
+        JsonNode pr = event.payload().path("pull_request");
+        long number = pr.path("number").asLong();
+        String sha = pr.path("head").path("sha").asText("");
+        String base = pr.path("base").path("ref").asText("");
+        if (number <= 0 || sha.length() != 40 || base.isEmpty()) {
+            return;
+        }
+        String repo = event.repo();
+        String id = RULE + ":" + repo + "#" + number + ":" + sha;
+        String headRead = id + ":head";
+        String baseRead = id + ":base";
+        pending.put(
+                repo + "#" + number,
+                new Pending(headRead, baseRead, event.eventId(), null, null, number, sha));
+        out.collect(
+                read(
+                        event,
+                        headRead,
+                        repo,
+                        "refs/pull/" + number + "/head",
+                        sha,
+                        "the file of " + repo + "#" + number));
+        out.collect(
+                read(
+                        event,
+                        baseRead,
+                        repo,
+                        "refs/heads/" + base,
+                        null,
+                        "the file " + repo + "#" + number + " would change"));
+        requested.inc(2);
+    }
+
     private static ActionRecord read(
             GitHubEvent cause, String id, String repo, String ref, String what) {
+        return read(cause, id, repo, ref, null, what);
+    }
+
+    /** A read of the file on {@code ref}, or at commit {@code sha} when given. */
+    private static ActionRecord read(
+            GitHubEvent cause, String id, String repo, String ref, String sha, String what) {
+        var params = JsonNodeFactory.instance.objectNode().put("path", RepoConfigFile.PATH);
+        if (sha != null) {
+            params.put("ref", sha);
+        }
         return new ActionRecord(
                         id,
                         repo,
                         1,
                         FILE_READ,
-                        JsonNodeFactory.instance.objectNode().put("path", RepoConfigFile.PATH),
+                        params,
                         what
                                 + ": read "
                                 + RepoConfigFile.PATH
-                                + (DEFAULT_BRANCH.equals(ref) ? " on the default branch" : " on " + ref),
+                                + (sha != null
+                                        ? " at " + sha
+                                        : DEFAULT_BRANCH.equals(ref)
+                                                ? " on the default branch"
+                                                : " on " + ref),
                         List.of("event " + cause.eventId() + ": " + cause.qualifiedType()),
                         1.0,
                         PRODUCED_BY,
@@ -265,7 +348,8 @@ public final class RepoConfigFunction
                 .withTypedTarget(TypedTarget.ref(ref));
     }
 
-    private void onAnswer(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
+    private void onAnswer(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
         JsonNode e = event.payload().path("enrichment");
         String id = e.path("action_id").asText();
         String repo = null;
@@ -284,19 +368,132 @@ public final class RepoConfigFunction
         }
         JsonNode status = e.path("status");
         JsonNode text = e.path("result").path("text");
+        JsonNode blob = e.path("result").path("sha");
         Answer answer =
                 new Answer(
                         e.path("outcome").asText(),
                         status.canConvertToInt() ? status.asInt() : null,
                         text.isTextual() ? text.asText() : null,
-                        e.path("error").isTextual() ? e.path("error").asText() : null);
+                        e.path("error").isTextual() ? e.path("error").asText() : null,
+                        blob.isTextual() ? blob.asText() : null);
         Pending now = waiting.with(id, answer);
         if (now.own() == null || now.defaults() == null) {
             pending.put(repo, now);
             return;
         }
         pending.remove(repo);
+        if (now.check()) {
+            check(event, repo.substring(0, repo.indexOf('#')), now, out);
+            return;
+        }
         resolve(repo, now, event, ctx);
+    }
+
+    /**
+     * The check run of a pull request whose head's file differs from its base's: success with
+     * what the ceilings would cut, or failure with an annotation at each error's line.
+     */
+    private void check(GitHubEvent last, String repo, Pending reads, Collector<ActionRecord> out) {
+        Answer head = reads.own();
+        Answer base = reads.defaults();
+        boolean headHas = head.read();
+        boolean baseHas = base.read();
+        if (!headHas && !head.missing() || !baseHas && !base.missing()) {
+            readFailed.inc();
+            LOG.warn(
+                    "{}: {}#{}: no check of {} (cause {}): {}",
+                    RULE,
+                    repo,
+                    reads.pull(),
+                    RepoConfigFile.PATH,
+                    reads.cause(),
+                    !headHas && !head.missing() ? describe(repo, head) : describe(repo, base));
+            return;
+        }
+        if (!headHas && !baseHas
+                || headHas && baseHas && java.util.Objects.equals(head.blobSha(), base.blobSha())) {
+            return; // the pull request does not change the file
+        }
+        String conclusion;
+        String title;
+        StringBuilder summary = new StringBuilder();
+        List<com.fasterxml.jackson.databind.node.ObjectNode> annotations = new ArrayList<>();
+        if (!headHas) {
+            conclusion = "neutral";
+            title = "Removes " + RepoConfigFile.PATH;
+            summary.append("Once merged, the policy in force stays as it is (a repository without")
+                    .append(" the file keeps its policy).");
+        } else {
+            RepoConfigFile.Outcome outcome =
+                    RepoConfigFile.resolve(repo, head.text(), null, ceilings, last.occurredAt());
+            if (outcome instanceof RepoConfigFile.Invalid bad) {
+                conclusion = "failure";
+                title = "Not a valid repostream policy";
+                summary.append("Once merged, this file would change nothing: ")
+                        .append("the policy in force stays.\n\n");
+                var problems =
+                        io.repostream.schemas.policy.PolicyDocuments.problems(
+                                head.text(), bad.error());
+                for (var problem : problems) {
+                    summary.append("- line ")
+                            .append(problem.line())
+                            .append(": ")
+                            .append(problem.message())
+                            .append('\n');
+                    if (annotations.size() < 50) {
+                        annotations.add(
+                                JsonNodeFactory.instance
+                                        .objectNode()
+                                        .put("path", RepoConfigFile.PATH)
+                                        .put("start_line", problem.line())
+                                        .put("end_line", problem.line())
+                                        .put("annotation_level", "failure")
+                                        .put("message", problem.message()));
+                    }
+                }
+            } else {
+                RepoConfigFile.Valid valid = (RepoConfigFile.Valid) outcome;
+                conclusion = "success";
+                title = "A valid repostream policy";
+                summary.append("Checked as `policy check` checks it (without the owner's")
+                        .append(" defaults, which are laid under it once merged).");
+                if (!valid.narrowed().isEmpty()) {
+                    summary.append("\n\nThe central ceilings will cut back:\n");
+                    valid.narrowed().forEach(c -> summary.append("- ").append(c).append('\n'));
+                }
+            }
+        }
+        var params =
+                JsonNodeFactory.instance
+                        .objectNode()
+                        .put("name", CHECK_NAME)
+                        .put("status", "completed")
+                        .put("conclusion", conclusion)
+                        .put("title", title)
+                        .put("summary", summary.toString())
+                        .put("pull_number", reads.pull());
+        if (!annotations.isEmpty()) {
+            params.putArray("annotations").addAll(annotations);
+        }
+        (conclusion.equals("failure") ? invalid : checked).inc();
+        out.collect(
+                new ActionRecord(
+                                RULE + ":" + repo + "#" + reads.pull() + ":" + reads.headSha() + ":check",
+                                repo,
+                                1,
+                                CHECK_RUN,
+                                params,
+                                title + ": " + repo + "#" + reads.pull() + " changes " + RepoConfigFile.PATH,
+                                List.of("event " + reads.cause()),
+                                1.0,
+                                PRODUCED_BY,
+                                List.of(reads.cause()),
+                                last.installationId(),
+                                last.occurredAt(),
+                                null,
+                                null,
+                                false)
+                        .withTypedTarget(TypedTarget.commit(reads.headSha())));
     }
 
     private void resolve(String repo, Pending answers, GitHubEvent last, ReadOnlyContext ctx)

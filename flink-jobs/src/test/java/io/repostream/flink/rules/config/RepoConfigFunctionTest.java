@@ -211,7 +211,93 @@ class RepoConfigFunctionTest {
                 .containsExactly("octo/widgets", "octo/.github", "octo/.github", "octo/.github");
     }
 
+    @Test
+    void checksAPullRequestThatChangesTheFileWithAnAnnotationAtEachErrorsLine() throws Exception {
+        String head = "b".repeat(40);
+        harness.processElement(pull(REPO, 7, head, "main"), T0.toEpochMilli());
+        List<ActionRecord> reads = actions();
+        assertThat(reads).hasSize(2);
+        assertThat(reads.get(0).params().path("ref").asText()).isEqualTo(head);
+        assertThat(reads.get(1).typedTarget()).isEqualTo(TypedTarget.ref("refs/heads/main"));
+
+        Instant at = T0.plusSeconds(1);
+        harness.processElement(
+                answer(
+                        reads.get(0),
+                        at,
+                        200,
+                        "policy_version: 2\ntriage:\n  label: x\nsla:\n  mode: sometimes\n"),
+                at.toEpochMilli());
+        harness.processElement(answer(reads.get(1), at, 200, "triage: {}\n"), at.toEpochMilli());
+
+        List<ActionRecord> checks = actions();
+        assertThat(checks).hasSize(1);
+        ActionRecord check = checks.get(0);
+        assertThat(check.type()).isEqualTo(ActionType.CREATE_CHECK_RUN);
+        assertThat(check.typedTarget()).isEqualTo(TypedTarget.commit(head));
+        assertThat(check.params().path("name").asText()).isEqualTo("repostream/config");
+        assertThat(check.params().path("conclusion").asText()).isEqualTo("failure");
+        assertThat(check.params().path("pull_number").asLong()).isEqualTo(7);
+        var annotation = check.params().path("annotations").get(0);
+        assertThat(annotation.path("path").asText()).isEqualTo(PATH);
+        assertThat(annotation.path("start_line").asInt()).isEqualTo(5);
+        assertThat(annotation.path("annotation_level").asText()).isEqualTo("failure");
+        assertThat(annotation.path("message").asText()).contains("mode");
+        assertThat(policies()).isEmpty();
+    }
+
+    @Test
+    void passesAPullRequestWithAValidFileAndSaysWhatTheCeilingsWouldCut() throws Exception {
+        String head = "c".repeat(40);
+        harness.processElement(pull(REPO, 8, head, "main"), T0.toEpochMilli());
+        List<ActionRecord> reads = actions();
+
+        Instant at = T0.plusSeconds(1);
+        harness.processElement(
+                answer(reads.get(0), at, 200, "action_budget_per_hour: 900\n"), at.toEpochMilli());
+        harness.processElement(answer(reads.get(1), at, 404, null), at.toEpochMilli());
+
+        ActionRecord check = actions().get(0);
+        assertThat(check.params().path("conclusion").asText()).isEqualTo("success");
+        assertThat(check.params().path("summary").asText()).contains("lowered to the ceiling 100");
+        assertThat(check.params().has("annotations")).isFalse();
+    }
+
+    @Test
+    void leavesAPullRequestThatDoesNotChangeTheFileUnchecked() throws Exception {
+        harness.processElement(pull(REPO, 9, "d".repeat(40), "main"), T0.toEpochMilli());
+        List<ActionRecord> reads = actions();
+
+        Instant at = T0.plusSeconds(1);
+        harness.processElement(answer(reads.get(0), at, 200, "triage: {}\n"), at.toEpochMilli());
+        harness.processElement(answer(reads.get(1), at, 200, "triage: {}\n"), at.toEpochMilli());
+
+        assertThat(actions()).isEmpty();
+        assertNothingWaitsFor(reads.toArray(ActionRecord[]::new));
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    static GitHubEvent pull(String repo, long number, String head, String base) {
+        ObjectNode p = JsonNodeFactory.instance.objectNode();
+        p.put("action", "synchronize");
+        ObjectNode pr = p.putObject("pull_request");
+        pr.put("number", number).put("state", "open");
+        pr.putObject("head").put("sha", head).put("ref", "feature");
+        pr.putObject("base").put("ref", base);
+        p.putObject("repository").put("full_name", repo).put("default_branch", base);
+        return new GitHubEvent(
+                "pull-" + number + "-" + head,
+                EventSource.WEBHOOK,
+                "pull_request",
+                "synchronize",
+                repo,
+                null,
+                42L,
+                T0,
+                T0,
+                p);
+    }
 
     private void answerBoth(List<ActionRecord> reads, String own, String defaults)
             throws Exception {
@@ -315,6 +401,8 @@ class RepoConfigFunctionTest {
                     "content",
                     Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)));
             result.put("text", text);
+            // the blob's SHA: the same text, the same blob
+            result.put("sha", String.format("%040x", text.hashCode() & 0xffffffffL));
         } else {
             e.put("error", status == 404 ? "Not Found" : "Resource not accessible by integration");
         }
