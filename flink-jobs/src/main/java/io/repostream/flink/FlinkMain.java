@@ -1,8 +1,6 @@
 package io.repostream.flink;
 
 import io.repostream.flink.rules.config.PolicyCeilings;
-import org.apache.flink.util.ParameterTool;
-
 import io.repostream.schemas.topics.KafkaClientProperties;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
 
 /**
  * Entry point of the Flink application. Options come from {@code --name value} arguments, else from
@@ -50,15 +49,20 @@ public final class FlinkMain {
             Map.ofEntries(
                     Map.entry("bootstrap-servers", "REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS"),
                     Map.entry("group-id", "REPOSTREAM_FLINK_GROUP_ID"),
-                    Map.entry("transactional-id-prefix", "REPOSTREAM_FLINK_TRANSACTIONAL_ID_PREFIX"),
+                    Map.entry(
+                            "transactional-id-prefix", "REPOSTREAM_FLINK_TRANSACTIONAL_ID_PREFIX"),
                     Map.entry("checkpoint-interval", "REPOSTREAM_FLINK_CHECKPOINT_INTERVAL"),
                     Map.entry("parallelism", "REPOSTREAM_FLINK_PARALLELISM"),
                     Map.entry("max-out-of-orderness", "REPOSTREAM_FLINK_MAX_OUT_OF_ORDERNESS"),
                     Map.entry("source-idleness", "REPOSTREAM_FLINK_SOURCE_IDLENESS"),
                     Map.entry("kafka-properties-file", KafkaClientProperties.ENV_FILE),
                     Map.entry("local-checkpoint-dir", "REPOSTREAM_FLINK_LOCAL_CHECKPOINT_DIR"),
-                    Map.entry("repo-config-enabled-actions", "REPOSTREAM_REPO_CONFIG_ENABLED_ACTIONS"),
-                    Map.entry("repo-config-max-action-budget", "REPOSTREAM_REPO_CONFIG_MAX_ACTION_BUDGET"),
+                    Map.entry(
+                            "repo-config-enabled-actions",
+                            "REPOSTREAM_REPO_CONFIG_ENABLED_ACTIONS"),
+                    Map.entry(
+                            "repo-config-max-action-budget",
+                            "REPOSTREAM_REPO_CONFIG_MAX_ACTION_BUDGET"),
                     Map.entry("repo-config-dry-run", "REPOSTREAM_REPO_CONFIG_DRY_RUN"));
 
     /** The options that set the in-repo configuration's ceilings, and their job parameters. */

@@ -25,8 +25,8 @@ import java.util.Optional;
  * wrapped as GitHub wraps it, {@code encoding}) with {@code text} beside it: the content decoded as
  * UTF-8. A file that is not UTF-8, or too large for GitHub to send its content ({@code encoding:
  * none}), comes without {@code text}; a directory comes back as GitHub lists it. A missing file (or
- * ref) is GitHub's 404, which the rule reads as "no such file". The target {@link
- * #DEFAULT_BRANCH} reads the repository's default branch without knowing its name.
+ * ref) is GitHub's 404, which the rule reads as "no such file". The target {@link #DEFAULT_BRANCH}
+ * reads the repository's default branch without knowing its name.
  *
  * <p>Permission: {@code contents: read}, under which GitHub's "Permissions required for GitHub
  * Apps" lists {@code GET /repos/{owner}/{repo}/contents/{path}}.
@@ -40,6 +40,7 @@ public final class FileRead implements ReadHandler<FileReads> {
      * without {@code ref}, and GitHub reads the default branch.
      */
     public static final String DEFAULT_BRANCH = "refs/heads/HEAD";
+
     private static final String TAG = "refs/tags/";
 
     @Override

@@ -142,7 +142,8 @@ public final class AppRequirements {
      * "All GitHub Apps receive this event by default. You cannot manually subscribe to this
      * event."), so they are not in the manifest's list.
      */
-    static final Set<String> SENT_TO_EVERY_APP = Set.of("installation", "installation_repositories");
+    static final Set<String> SENT_TO_EVERY_APP =
+            Set.of("installation", "installation_repositories");
 
     /** A read result the executor writes back as an event: nothing to subscribe to. */
     private static boolean isEnrichment(String event) {

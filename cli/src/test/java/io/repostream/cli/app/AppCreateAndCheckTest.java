@@ -160,8 +160,7 @@ class AppCreateAndCheckTest {
         assertThat(docs)
                 .extracting(d -> d.path("metadata").path("name").asText())
                 .containsExactly("repostream-github", "repostream-webhook");
-        assertThat(docs.get(0).path("metadata").path("namespace").asText())
-                .isEqualTo("repostream");
+        assertThat(docs.get(0).path("metadata").path("namespace").asText()).isEqualTo("repostream");
         assertThat(docs.get(0).path("stringData").path("private-key.pem").asText())
                 .isEqualTo(app.privateKey());
         assertThat(docs.get(1).path("stringData").path("secret").asText())

@@ -146,7 +146,9 @@ public final class Rule<IN> {
         return new PolicySectionGate<>(producedBy, policySection, function);
     }
 
-    /** Whether the rule runs for every repository, without a policy section ({@link #ALWAYS_ON}). */
+    /**
+     * Whether the rule runs for every repository, without a policy section ({@link #ALWAYS_ON}).
+     */
     public boolean alwaysOn() {
         return ALWAYS_ON.equals(policySection);
     }

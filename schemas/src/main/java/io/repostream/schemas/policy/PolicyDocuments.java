@@ -225,7 +225,8 @@ public final class PolicyDocuments {
                 score = 1000 + path.length();
             } else if (message.contains("\"" + last + "\"")
                     || message.contains("'" + last + "'")
-                    || java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(last) + "\\b")
+                    || java.util.regex.Pattern.compile(
+                                    "\\b" + java.util.regex.Pattern.quote(last) + "\\b")
                             .matcher(message)
                             .find()) {
                 score = path.length();
@@ -240,7 +241,10 @@ public final class PolicyDocuments {
         return line;
     }
 
-    /** The line (from 1) of every mapping key of {@code text}, by its dotted path ({@code sla.mode}). */
+    /**
+     * The line (from 1) of every mapping key of {@code text}, by its dotted path ({@code
+     * sla.mode}).
+     */
     static Map<String, Integer> fieldLines(String text) {
         Map<String, Integer> lines = new java.util.LinkedHashMap<>();
         java.util.Deque<String> path = new java.util.ArrayDeque<>();
@@ -278,11 +282,13 @@ public final class PolicyDocuments {
 
     private static List<String> reversed(java.util.Deque<String> path) {
         List<String> parts = new java.util.ArrayList<>();
-        path.descendingIterator().forEachRemaining(s -> {
-            if (!s.isEmpty()) {
-                parts.add(s);
-            }
-        });
+        path.descendingIterator()
+                .forEachRemaining(
+                        s -> {
+                            if (!s.isEmpty()) {
+                                parts.add(s);
+                            }
+                        });
         return parts;
     }
 

@@ -299,8 +299,7 @@ final class CheckRoutes {
             annotation.put("end_line", a.path("end_line").asInt());
             annotation.put("annotation_level", level);
             annotation.put("message", message);
-            annotation.put(
-                    "title", a.path("title").isTextual() ? a.path("title").asText() : null);
+            annotation.put("title", a.path("title").isTextual() ? a.path("title").asText() : null);
             kept.add(annotation);
         }
         return kept;

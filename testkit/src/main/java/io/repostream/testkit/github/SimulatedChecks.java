@@ -32,6 +32,7 @@ final class SimulatedChecks {
         String externalId;
         Instant startedAt;
         Instant completedAt;
+
         /** Annotations as GitHub returns them; each write appends to them. */
         final java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> annotations =
                 new java.util.ArrayList<>();

@@ -27,7 +27,8 @@ public record PolicyCeilings(
     public static final String ENABLED_ACTIONS = "repostream.repo-config.ceiling.enabled-actions";
 
     /** Job parameter: the largest action budget per hour. */
-    public static final String MAX_ACTION_BUDGET = "repostream.repo-config.ceiling.max-action-budget-per-hour";
+    public static final String MAX_ACTION_BUDGET =
+            "repostream.repo-config.ceiling.max-action-budget-per-hour";
 
     /** Job parameter: {@code true} to run every in-repo policy as a dry run. */
     public static final String DRY_RUN = "repostream.repo-config.ceiling.dry-run";

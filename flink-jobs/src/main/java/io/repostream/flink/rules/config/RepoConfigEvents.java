@@ -17,7 +17,8 @@ public final class RepoConfigEvents implements FilterFunction<GitHubEvent> {
     private static final long serialVersionUID = 1L;
 
     /** The webhook event types the rule reads. */
-    public static final Set<String> TYPES = Set.of("push", "installation", "installation_repositories", "pull_request");
+    public static final Set<String> TYPES =
+            Set.of("push", "installation", "installation_repositories", "pull_request");
 
     @Override
     public boolean filter(GitHubEvent event) {

@@ -14,7 +14,9 @@ import java.util.Locale;
  * check} ({@link PolicyDocuments}), and narrowed by the job's {@link PolicyCeilings}.
  */
 public final class RepoConfigFile {
-    /** Where a repository keeps its policy, and an organization its defaults (in {@code .github}). */
+    /**
+     * Where a repository keeps its policy, and an organization its defaults (in {@code .github}).
+     */
     public static final String PATH = ".github/repostream.yml";
 
     /** The repository of an owner's defaults. */
@@ -31,7 +33,9 @@ public final class RepoConfigFile {
      */
     public record Valid(RepoPolicy policy, List<String> narrowed) implements Outcome {}
 
-    /** @param error one line a person can act on, naming the file */
+    /**
+     * @param error one line a person can act on, naming the file
+     */
     public record Invalid(String error) implements Outcome {}
 
     /** The repository that holds {@code repo}'s owner's defaults. */

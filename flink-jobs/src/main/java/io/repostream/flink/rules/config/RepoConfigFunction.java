@@ -269,12 +269,14 @@ public final class RepoConfigFunction
     }
 
     /**
-     * A pull request opened or pushed to: its head's file and its base's, to see whether it
-     * changes the file (their blob SHAs differ) and if so to check it.
+     * A pull request opened or pushed to: its head's file and its base's, to see whether it changes
+     * the file (their blob SHAs differ) and if so to check it.
      */
     private void onPull(GitHubEvent event, Collector<ActionRecord> out) throws Exception {
         String action = event.action();
-        if (!"opened".equals(action) && !"synchronize".equals(action) && !"reopened".equals(action)) {
+        if (!"opened".equals(action)
+                && !"synchronize".equals(action)
+                && !"reopened".equals(action)) {
             return;
         }
         JsonNode pr = event.payload().path("pull_request");
@@ -390,8 +392,8 @@ public final class RepoConfigFunction
     }
 
     /**
-     * The check run of a pull request whose head's file differs from its base's: success with
-     * what the ceilings would cut, or failure with an annotation at each error's line.
+     * The check run of a pull request whose head's file differs from its base's: success with what
+     * the ceilings would cut, or failure with an annotation at each error's line.
      */
     private void check(GitHubEvent last, String repo, Pending reads, Collector<ActionRecord> out) {
         Answer head = reads.own();
@@ -478,12 +480,25 @@ public final class RepoConfigFunction
         (conclusion.equals("failure") ? invalid : checked).inc();
         out.collect(
                 new ActionRecord(
-                                RULE + ":" + repo + "#" + reads.pull() + ":" + reads.headSha() + ":check",
+                                RULE
+                                        + ":"
+                                        + repo
+                                        + "#"
+                                        + reads.pull()
+                                        + ":"
+                                        + reads.headSha()
+                                        + ":check",
                                 repo,
                                 1,
                                 CHECK_RUN,
                                 params,
-                                title + ": " + repo + "#" + reads.pull() + " changes " + RepoConfigFile.PATH,
+                                title
+                                        + ": "
+                                        + repo
+                                        + "#"
+                                        + reads.pull()
+                                        + " changes "
+                                        + RepoConfigFile.PATH,
                                 List.of("event " + reads.cause()),
                                 1.0,
                                 PRODUCED_BY,
@@ -555,7 +570,12 @@ public final class RepoConfigFunction
                     valid.narrowed());
         }
         written.inc();
-        LOG.info("{}: {}'s policy written from {} (cause {})", RULE, repo, RepoConfigFile.PATH, answers.cause());
+        LOG.info(
+                "{}: {}'s policy written from {} (cause {})",
+                RULE,
+                repo,
+                RepoConfigFile.PATH,
+                answers.cause());
         ctx.output(POLICIES, valid.policy());
     }
 

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The in-repo configuration as the job runs it ({@link RuleHarness}: keyed by owner, reading only
- * the fields it declares): a push or an installation asks for the repository's file and its
- * owner's defaults, and the answers make the policy written to {@code github.config.v1}.
+ * the fields it declares): a push or an installation asks for the repository's file and its owner's
+ * defaults, and the answers make the policy written to {@code github.config.v1}.
  */
 class RepoConfigFunctionTest {
     private static final String REPO = "octo/widgets";
@@ -40,7 +40,10 @@ class RepoConfigFunctionTest {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
     private static final PolicyCeilings CEILINGS =
             new PolicyCeilings(
-                    Set.of(ActionType.ADD_LABELS, ActionType.CREATE_COMMENT, ActionType.CLOSE_ISSUE),
+                    Set.of(
+                            ActionType.ADD_LABELS,
+                            ActionType.CREATE_COMMENT,
+                            ActionType.CLOSE_ISSUE),
                     100,
                     false);
 
@@ -124,7 +127,8 @@ class RepoConfigFunctionTest {
                 Arguments.of("an unknown field", 200, "triage_lable: oops\n"),
                 Arguments.of("a value out of range", 200, "action_budget_per_hour: -1\n"),
                 Arguments.of("another repository's policy", 200, "repo: octo/other\n"),
-                Arguments.of("a pattern that is not RE2", 200, "failure_patterns: {flaky: ['(']}\n"),
+                Arguments.of(
+                        "a pattern that is not RE2", 200, "failure_patterns: {flaky: ['(']}\n"),
                 Arguments.of("no file", 404, null),
                 Arguments.of("a read GitHub refused", 403, null));
     }
@@ -173,7 +177,9 @@ class RepoConfigFunctionTest {
 
     @Test
     void readsTheFilesOfEveryRepositoryInstalledOnTheirDefaultBranches() throws Exception {
-        harness.processElement(installation("created", "repositories", "Octo/Widgets", "octo/gadgets"), T0.toEpochMilli());
+        harness.processElement(
+                installation("created", "repositories", "Octo/Widgets", "octo/gadgets"),
+                T0.toEpochMilli());
 
         List<ActionRecord> reads = actions();
         assertThat(reads)
