@@ -277,7 +277,7 @@ class ReadActionsTest {
         assertThat(e.path("result").path("text").asText()).isEqualTo("triage: {}\n");
         assertThat(github.requests())
                 .anyMatch(r -> r.contains(repo + "/contents/.github/repostream.yml 200"))
-                .noneMatch(r -> r.contains("repostream.yml?ref="));
+                .noneMatch(r -> r.contains(repo + "/contents/.github/repostream.yml?ref="));
     }
 
     @Test

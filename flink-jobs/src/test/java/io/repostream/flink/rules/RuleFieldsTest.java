@@ -74,7 +74,8 @@ class RuleFieldsTest {
         // and the lifecycle rule: assignees, milestone, draft, the label of a label change;
         // and the routing rule: people of assignments, reviews and pushes, a push's files, the
         // repository's default branch;
-        // and the completion rule: links and paths of pushes and pull requests, checks' verdicts
+        // and the completion rule: links and paths of pushes and pull requests, checks' verdicts;
+        // and the in-repo configuration: installations' account and repositories
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
@@ -96,8 +97,16 @@ class RuleFieldsTest {
                                                                                 .fields()
                                                                                 .stream()),
                                                                 // the completion rule: pushes'
-                                                                // commits, PR text, checks
-                                                                Rules.COMPLETION.fields().stream()),
+                                                                // commits, PR text, checks; the
+                                                                // in-repo configuration:
+                                                                // installations' repositories
+                                                                java.util.stream.Stream.concat(
+                                                                        Rules.COMPLETION
+                                                                                .fields()
+                                                                                .stream(),
+                                                                        Rules.REPO_CONFIG
+                                                                                .fields()
+                                                                                .stream())),
                                                         java.util.stream.Stream.of(
                                                                 "/comment/id",
                                                                 "/comment/body",
