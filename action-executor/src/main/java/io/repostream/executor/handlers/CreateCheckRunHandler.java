@@ -16,8 +16,8 @@ import java.util.Optional;
  * pull_number} names the pull request it is about, for people and logs; {@code annotations} (at
  * most 50: path, start_line, end_line, annotation_level, message) mark lines of files. GitHub lets
  * only Apps create check runs: an executor that authenticates with a token writes a commit status
- * instead (which has no annotations) (context the name, state from status and conclusion,
- * description the title cut to 140 characters), and its audit shows it (the state after is of kind
+ * instead (context the name, state from status and conclusion, description the title cut to 140
+ * characters; a status has no annotations), and its audit shows it (the state after is of kind
  * {@code commit_status}). Undo writes a new check run (or status): the one before again, or one
  * that says it was superseded.
  */

@@ -249,7 +249,8 @@ class AppCreateAndCheckTest {
                 .containsPattern(
                         "MISSING +actions: write +needed by .*ci-retry: rerun_failed_jobs.*\\(granted: read\\)")
                 .containsPattern(
-                        "MISSING +checks: read +needed by ci-failure-classifier: event check_run.*\\(not granted\\)")
+                        "MISSING +checks: write +needed by ci-failure-classifier: event check_run,"
+                                + " repo-config: create_check_run \\(not granted\\)")
                 .containsPattern(
                         "MISSING +event check_run +needed by ci-failure-classifier \\(not subscribed\\)")
                 .containsPattern(
