@@ -95,4 +95,65 @@ class CheckRunAsAppTest {
             }
         }
     }
+
+    @Test
+    void writesEachAnnotationOfTheCheckRunAtItsLine(
+            EmbeddedKafkaBroker kafka, GitHubSimulator github) {
+        String repo = "acme/annotated";
+        github.removeLimits();
+        github.createRepo(repo);
+        AppKeys keys = AppKeys.generate();
+        github.registerApp(APP_ID + 1, keys.publicKey());
+        github.installApp(
+                APP_ID + 1,
+                424_201,
+                Map.of("checks", "write", "contents", "read", "metadata", "read"),
+                repo);
+        String sha = github.branchSha(repo, "main");
+        var params =
+                Actions.params()
+                        .put("name", "repostream/config")
+                        .put("status", "completed")
+                        .put("conclusion", "failure")
+                        .put("title", "Not a valid repostream policy")
+                        .put("summary", "- line 5: sla.mode");
+        params.putArray("annotations")
+                .addObject()
+                .put("path", ".github/repostream.yml")
+                .put("start_line", 5)
+                .put("end_line", 5)
+                .put("annotation_level", "failure")
+                .put("message", "$.sla.mode: does not have a value in the enumeration");
+        ActionRecord check =
+                Actions.builder(
+                                ActionType.CREATE_CHECK_RUN,
+                                repo,
+                                TypedTarget.commit(sha).legacyTarget(),
+                                params)
+                        .on(TypedTarget.commit(sha))
+                        .build();
+        try (KafkaTopics topics = new KafkaTopics(kafka)) {
+            topics.send(Policies.everyActionType(repo, 1000));
+            ExecutorConfig config =
+                    ExecutorConfig.forGitHubApp(
+                                    kafka.bootstrapServers(),
+                                    github.baseUrl(),
+                                    APP_ID + 1,
+                                    keys.privateKeyPem())
+                            .withGroupId("check-run-annotations")
+                            .withoutPacing();
+            try (ActionExecutor executor = ActionExecutor.start(config)) {
+                topics.send(check);
+                AuditRecord audit = topics.awaitAudit(check.actionId(), a -> true, WAIT);
+
+                assertThat(audit.outcome())
+                        .as(String.valueOf(audit.error()))
+                        .isEqualTo(AuditOutcome.APPLIED);
+                assertThat(github.checkRunAnnotations(repo, sha, "repostream/config"))
+                        .containsExactly(
+                                ".github/repostream.yml:5-5 failure: $.sla.mode: does not have a"
+                                        + " value in the enumeration");
+            }
+        }
+    }
 }

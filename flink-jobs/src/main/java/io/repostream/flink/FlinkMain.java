@@ -1,5 +1,6 @@
 package io.repostream.flink;
 
+import io.repostream.flink.rules.config.PolicyCeilings;
 import io.repostream.schemas.topics.KafkaClientProperties;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
 
 /**
  * Entry point of the Flink application. Options come from {@code --name value} arguments, else from
@@ -32,20 +34,43 @@ public final class FlinkMain {
                                                     (security.protocol, sasl.*, ssl.*) for every source
                                                     and sink (env REPOSTREAM_KAFKA_PROPERTIES_FILE)
               --local-checkpoint-dir <path>         run with local RocksDB + checkpoints in <path> (demo)
+              --repo-config-enabled-actions <types> the action types a repository's .github/repostream.yml
+                                                    may enable, comma-separated (env
+                                                    REPOSTREAM_REPO_CONFIG_ENABLED_ACTIONS; default: the
+                                                    types a policy enables by default)
+              --repo-config-max-action-budget <n>   the most action_budget_per_hour such a file may set
+                                                    (env REPOSTREAM_REPO_CONFIG_MAX_ACTION_BUDGET; default 300)
+              --repo-config-dry-run <true|false>    run every in-repo policy as a dry run
+                                                    (env REPOSTREAM_REPO_CONFIG_DRY_RUN; default false)
               --help                                print this and exit
             """;
 
     private static final Map<String, String> ENV_NAMES =
+            Map.ofEntries(
+                    Map.entry("bootstrap-servers", "REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS"),
+                    Map.entry("group-id", "REPOSTREAM_FLINK_GROUP_ID"),
+                    Map.entry(
+                            "transactional-id-prefix", "REPOSTREAM_FLINK_TRANSACTIONAL_ID_PREFIX"),
+                    Map.entry("checkpoint-interval", "REPOSTREAM_FLINK_CHECKPOINT_INTERVAL"),
+                    Map.entry("parallelism", "REPOSTREAM_FLINK_PARALLELISM"),
+                    Map.entry("max-out-of-orderness", "REPOSTREAM_FLINK_MAX_OUT_OF_ORDERNESS"),
+                    Map.entry("source-idleness", "REPOSTREAM_FLINK_SOURCE_IDLENESS"),
+                    Map.entry("kafka-properties-file", KafkaClientProperties.ENV_FILE),
+                    Map.entry("local-checkpoint-dir", "REPOSTREAM_FLINK_LOCAL_CHECKPOINT_DIR"),
+                    Map.entry(
+                            "repo-config-enabled-actions",
+                            "REPOSTREAM_REPO_CONFIG_ENABLED_ACTIONS"),
+                    Map.entry(
+                            "repo-config-max-action-budget",
+                            "REPOSTREAM_REPO_CONFIG_MAX_ACTION_BUDGET"),
+                    Map.entry("repo-config-dry-run", "REPOSTREAM_REPO_CONFIG_DRY_RUN"));
+
+    /** The options that set the in-repo configuration's ceilings, and their job parameters. */
+    private static final Map<String, String> CEILING_PARAMETERS =
             Map.of(
-                    "bootstrap-servers", "REPOSTREAM_KAFKA_BOOTSTRAP_SERVERS",
-                    "group-id", "REPOSTREAM_FLINK_GROUP_ID",
-                    "transactional-id-prefix", "REPOSTREAM_FLINK_TRANSACTIONAL_ID_PREFIX",
-                    "checkpoint-interval", "REPOSTREAM_FLINK_CHECKPOINT_INTERVAL",
-                    "parallelism", "REPOSTREAM_FLINK_PARALLELISM",
-                    "max-out-of-orderness", "REPOSTREAM_FLINK_MAX_OUT_OF_ORDERNESS",
-                    "source-idleness", "REPOSTREAM_FLINK_SOURCE_IDLENESS",
-                    "kafka-properties-file", KafkaClientProperties.ENV_FILE,
-                    "local-checkpoint-dir", "REPOSTREAM_FLINK_LOCAL_CHECKPOINT_DIR");
+                    "repo-config-enabled-actions", PolicyCeilings.ENABLED_ACTIONS,
+                    "repo-config-max-action-budget", PolicyCeilings.MAX_ACTION_BUDGET,
+                    "repo-config-dry-run", PolicyCeilings.DRY_RUN);
 
     private FlinkMain() {}
 
@@ -56,9 +81,11 @@ public final class FlinkMain {
         }
         Map<String, String> options;
         JobConfig config;
+        Map<String, String> ceilings;
         try {
             options = options(args, System.getenv());
             config = jobConfig(options);
+            ceilings = ceilingParameters(options);
         } catch (IllegalArgumentException e) {
             usageError(System.err, e.getMessage());
             System.exit(2);
@@ -72,6 +99,7 @@ public final class FlinkMain {
                                 RepostreamJob.localConfiguration(
                                         Path.of(localDir), config.checkpointInterval()));
         env.setParallelism(config.parallelism());
+        env.getConfig().setGlobalJobParameters(ParameterTool.fromMap(ceilings));
         env.enableCheckpointing(
                 config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         RepostreamJob.fromKafka(config).build(env);
@@ -99,6 +127,28 @@ public final class FlinkMain {
             options.put(arg.substring(2), args[++i]);
         }
         return options;
+    }
+
+    /**
+     * The job parameters of the in-repo configuration's ceilings ({@link PolicyCeilings}), checked.
+     *
+     * @throws IllegalArgumentException naming the option that is wrong
+     */
+    static Map<String, String> ceilingParameters(Map<String, String> options) {
+        Map<String, String> parameters = new HashMap<>();
+        CEILING_PARAMETERS.forEach(
+                (option, parameter) -> {
+                    String value = options.get(option);
+                    if (value != null) {
+                        parameters.put(parameter, value);
+                    }
+                });
+        try {
+            PolicyCeilings.of(parameters);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a repo-config ceiling: " + e.getMessage());
+        }
+        return parameters;
     }
 
     static JobConfig jobConfig(Map<String, String> options) {

@@ -24,6 +24,7 @@ import io.repostream.flink.rules.Rule;
 import io.repostream.flink.rules.RuleFields;
 import io.repostream.flink.rules.RuleGraph;
 import io.repostream.flink.rules.Rules;
+import io.repostream.flink.rules.config.RepoConfigFunction;
 import io.repostream.flink.serialization.EventOrDeadLetter;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
@@ -80,6 +81,7 @@ public final class RepostreamJob {
     private int eventCountBuckets;
     private Sink<DeadLetter> deadLetters;
     private Sink<AuditRecord> dropAudits;
+    private Sink<RepoPolicy> policyWrites;
     private Duration writeSpacing = InstallationRateGovernor.DEFAULT_WRITE_SPACING;
     private Duration writeHorizon = InstallationRateGovernor.DEFAULT_HORIZON;
 
@@ -181,6 +183,17 @@ public final class RepostreamJob {
                         dropAudits);
         job.writeSpacing = writeSpacing;
         job.writeHorizon = writeHorizon;
+        job.policyWrites = policyWrites;
+        return job;
+    }
+
+    /**
+     * The same job writing the policies it makes from repositories' {@code .github/repostream.yml}
+     * ({@link Rules#REPO_CONFIG}) to {@code sink}, exactly once; without it they are not written.
+     */
+    public RepostreamJob withPolicyWrites(Sink<RepoPolicy> sink) {
+        RepostreamJob job = copy();
+        job.policyWrites = Objects.requireNonNull(sink, "sink");
         return job;
     }
 
@@ -255,6 +268,8 @@ public final class RepostreamJob {
                                 config, Topics.EVENTS_DLQ, KafkaConnectors::deadLetterKey))
                 .withDropAudits(
                         KafkaConnectors.exactlyOnceSink(config, Topics.AUDIT, AuditRecord::repo))
+                .withPolicyWrites(
+                        KafkaConnectors.exactlyOnceSink(config, Topics.CONFIG, RepoPolicy::repo))
                 .withPredictions(
                         new PredictionIo(
                                 PredictionPipeline.modelSource(config),
@@ -329,6 +344,12 @@ public final class RepostreamJob {
         RuleGraph rules = new RuleGraph(githubEvents, repoPolicies, feedback);
         for (Rule<?> rule : Rules.REGISTERED) {
             rules.add(rule);
+        }
+        if (policyWrites != null) {
+            rules.sideOutput(Rules.REPO_CONFIG.uid(), RepoConfigFunction.POLICIES)
+                    .sinkTo(policyWrites)
+                    .uid("github-config-sink")
+                    .name("github-config");
         }
 
         DataStream<ActionRecord> proposed = rules.actions();

@@ -95,7 +95,8 @@ class MonitoringTest {
                         "RepostreamConsoleUndoFailing",
                         "RepostreamConsoleSignInsFailing",
                         "RepostreamDeferredActionStuck",
-                        "RepostreamDeferredActionOld");
+                        "RepostreamDeferredActionOld",
+                        "RepostreamRepoConfigNotApplied");
         assertThat(exprByAlert.get("RepostreamConsoleIndexerStalled"))
                 .contains("repostream_console_indexer_lag_records) > 0")
                 .contains("repostream_console_last_indexed_timestamp_seconds)) > 600")
@@ -119,6 +120,9 @@ class MonitoringTest {
                         "max(flink_taskmanager_job_task_operator_writeQueueOldestWaitSeconds)"
                                 + " > 900");
         assertThat(exprByAlert.get("RepostreamGitHubQuotaNearlyExhausted")).endsWith("< 500");
+        assertThat(exprByAlert.get("RepostreamRepoConfigNotApplied"))
+                .contains("operator_repoConfigReadFailed[1h]")
+                .contains("operator_repoConfigInvalid[1h]");
         assertThat(exprByAlert.get("RepostreamSlaBreachRateHigh"))
                 .contains("kind_repostream_sla_breaches")
                 .contains("met_repostream_sla_items_closed{met=\"true\"}")

@@ -31,8 +31,10 @@ public enum ActionType implements WireEnum {
     /**
      * A check run on a commit ({@code POST /repos/{owner}/{repo}/check-runs}), its head SHA the
      * typed target; params {@code name}, {@code status}, {@code conclusion}, {@code title}, {@code
-     * summary} (Markdown) and optionally {@code pull_number}. Only GitHub Apps may create check
-     * runs: with a token the executor writes a commit status of the same name instead.
+     * summary} (Markdown) and optionally {@code pull_number} and {@code annotations} (at most 50:
+     * {@code path}, {@code start_line}, {@code end_line}, {@code annotation_level}, {@code
+     * message}). Only GitHub Apps may create check runs: with a token the executor writes a commit
+     * status of the same name instead.
      */
     CREATE_CHECK_RUN("create_check_run", true, Targets.COMMITS),
     /**
@@ -60,7 +62,9 @@ public enum ActionType implements WireEnum {
      * A read: the file {@code params.path} on the branch of the typed target ({@code
      * refs/heads/<branch>}), or at {@code params.ref} (a branch, tag or SHA) when given ({@code GET
      * /repos/{owner}/{repo}/contents/{path}?ref=}). The result is GitHub's content object with the
-     * decoded UTF-8 text beside it; a missing file is a failed read with status 404.
+     * decoded UTF-8 text beside it; a missing file is a failed read with status 404. The target
+     * {@code refs/heads/HEAD} (no branch can be named HEAD) reads the default branch, whatever its
+     * name.
      */
     READ_FILE("read_file", false, Targets.REFS),
     /**

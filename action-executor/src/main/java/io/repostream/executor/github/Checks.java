@@ -1,6 +1,7 @@
 package io.repostream.executor.github;
 
 import io.repostream.schemas.TargetState;
+import java.util.List;
 
 /**
  * Check runs and commit statuses on a commit. Their state is a {@link TargetState} of kind {@code
@@ -13,14 +14,45 @@ public interface Checks {
     String CHECK_RUN = "check_run";
     String COMMIT_STATUS = "commit_status";
 
-    /** What a check run says. */
+    /**
+     * What a check run says.
+     *
+     * @param annotations marks on lines of files ({@code output.annotations}), at most {@link
+     *     #MAX_ANNOTATIONS}
+     */
     record CheckRun(
             String name,
             String status,
             String conclusion,
             String title,
             String summary,
-            String detailsUrl) {}
+            String detailsUrl,
+            List<Annotation> annotations) {
+        public CheckRun {
+            annotations = annotations == null ? List.of() : List.copyOf(annotations);
+        }
+
+        /** A check run without annotations. */
+        public CheckRun(
+                String name,
+                String status,
+                String conclusion,
+                String title,
+                String summary,
+                String detailsUrl) {
+            this(name, status, conclusion, title, summary, detailsUrl, List.of());
+        }
+    }
+
+    /** GitHub takes at most 50 annotations a request ("a maximum of 50 per API request"). */
+    int MAX_ANNOTATIONS = 50;
+
+    /**
+     * A mark on lines {@code startLine..endLine} (from 1) of the file {@code path}.
+     *
+     * @param level {@code notice}, {@code warning} or {@code failure}
+     */
+    record Annotation(String path, int startLine, int endLine, String level, String message) {}
 
     /**
      * Whether the client may write check runs: GitHub lets only GitHub Apps do so (a token gets 403

@@ -663,7 +663,20 @@ public final class RestGitHubClient implements GitHubClient {
         if (run.detailsUrl() != null) {
             body.put("details_url", run.detailsUrl());
         }
-        body.putObject("output").put("title", run.title()).put("summary", run.summary());
+        ObjectNode output =
+                body.putObject("output").put("title", run.title()).put("summary", run.summary());
+        if (!run.annotations().isEmpty()) {
+            var annotations = output.putArray("annotations");
+            for (Checks.Annotation a : run.annotations()) {
+                annotations
+                        .addObject()
+                        .put("path", a.path())
+                        .put("start_line", a.startLine())
+                        .put("end_line", a.endLine())
+                        .put("annotation_level", a.level())
+                        .put("message", a.message());
+            }
+        }
         GitHubAnswer answer =
                 http.send(
                         GitHubRequest.write(

@@ -13,11 +13,13 @@ import java.util.Optional;
  * {@code create_check_run}: a check run on the commit of the typed target ({@code POST
  * /repos/{owner}/{repo}/check-runs}) with {@code params.name}, {@code status}, {@code conclusion}
  * (when completed), {@code title}, {@code summary} and optionally {@code details_url}; {@code
- * pull_number} names the pull request it is about, for people and logs. GitHub lets only Apps
- * create check runs: an executor that authenticates with a token writes a commit status instead
- * (context the name, state from status and conclusion, description the title cut to 140
- * characters), and its audit shows it (the state after is of kind {@code commit_status}). Undo
- * writes a new check run (or status): the one before again, or one that says it was superseded.
+ * pull_number} names the pull request it is about, for people and logs; {@code annotations} (at
+ * most 50: path, start_line, end_line, annotation_level, message) mark lines of files. GitHub lets
+ * only Apps create check runs: an executor that authenticates with a token writes a commit status
+ * instead (context the name, state from status and conclusion, description the title cut to 140
+ * characters; a status has no annotations), and its audit shows it (the state after is of kind
+ * {@code commit_status}). Undo writes a new check run (or status): the one before again, or one
+ * that says it was superseded.
  */
 public final class CreateCheckRunHandler implements ActionHandler<Checks> {
     @Override
@@ -55,6 +57,53 @@ public final class CreateCheckRunHandler implements ActionHandler<Checks> {
         if (pull != null && !pull.isNull() && !(pull.canConvertToLong() && pull.asLong() > 0)) {
             throw Params.invalid(action, "params.pull_number must be a positive number");
         }
+        annotations(action);
+    }
+
+    private static final java.util.Set<String> LEVELS =
+            java.util.Set.of("notice", "warning", "failure");
+
+    /**
+     * {@code params.annotations}: a list of {@code {path, start_line, end_line, annotation_level,
+     * message}}, at most {@link Checks#MAX_ANNOTATIONS} (GitHub's limit a request).
+     */
+    static java.util.List<Checks.Annotation> annotations(ActionRecord action) {
+        var given = action.params().get("annotations");
+        if (given == null || given.isNull()) {
+            return java.util.List.of();
+        }
+        if (!given.isArray() || given.size() > Checks.MAX_ANNOTATIONS) {
+            throw Params.invalid(
+                    action,
+                    "params.annotations must be a list of at most "
+                            + Checks.MAX_ANNOTATIONS
+                            + " annotations");
+        }
+        java.util.List<Checks.Annotation> list = new java.util.ArrayList<>();
+        for (var a : given) {
+            String path = a.path("path").asText("");
+            int start = a.path("start_line").asInt(0);
+            int end = a.path("end_line").asInt(0);
+            String level = a.path("annotation_level").asText("");
+            String message = a.path("message").asText("");
+            if (path.isEmpty() || start < 1 || end < start || message.isEmpty()) {
+                throw Params.invalid(
+                        action,
+                        "params.annotations: each needs path, start_line >= 1, end_line >="
+                                + " start_line and message, got "
+                                + a);
+            }
+            if (!LEVELS.contains(level)) {
+                throw Params.invalid(
+                        action,
+                        "params.annotations: annotation_level must be notice, warning or"
+                                + " failure, got '"
+                                + level
+                                + "'");
+            }
+            list.add(new Checks.Annotation(path, start, end, level, message));
+        }
+        return list;
     }
 
     @Override
@@ -127,7 +176,8 @@ public final class CreateCheckRunHandler implements ActionHandler<Checks> {
                                         conclusion,
                                         title,
                                         Params.text(action, "summary"),
-                                        detailsUrl))
+                                        detailsUrl,
+                                        annotations(action)))
                         : github.createCommitStatus(
                                 action.repo(),
                                 sha,

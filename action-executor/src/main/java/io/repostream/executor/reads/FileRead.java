@@ -25,13 +25,22 @@ import java.util.Optional;
  * wrapped as GitHub wraps it, {@code encoding}) with {@code text} beside it: the content decoded as
  * UTF-8. A file that is not UTF-8, or too large for GitHub to send its content ({@code encoding:
  * none}), comes without {@code text}; a directory comes back as GitHub lists it. A missing file (or
- * ref) is GitHub's 404, which the rule reads as "no such file".
+ * ref) is GitHub's 404, which the rule reads as "no such file". The target {@link #DEFAULT_BRANCH}
+ * reads the repository's default branch without knowing its name.
  *
  * <p>Permission: {@code contents: read}, under which GitHub's "Permissions required for GitHub
  * Apps" lists {@code GET /repos/{owner}/{repo}/contents/{path}}.
  */
 public final class FileRead implements ReadHandler<FileReads> {
     private static final String BRANCH = "refs/heads/";
+
+    /**
+     * The target that means "the repository's default branch", whatever it is called: git refuses
+     * {@code HEAD} as a branch's name, so no real branch is mistaken for it. The request then goes
+     * without {@code ref}, and GitHub reads the default branch.
+     */
+    public static final String DEFAULT_BRANCH = "refs/heads/HEAD";
+
     private static final String TAG = "refs/tags/";
 
     @Override
@@ -79,7 +88,11 @@ public final class FileRead implements ReadHandler<FileReads> {
 
     @Override
     public String resource(ActionRecord action) {
-        return action.repo() + "/contents/" + path(action) + "?ref=" + ref(action);
+        String ref = ref(action);
+        return action.repo()
+                + "/contents/"
+                + path(action)
+                + (ref == null ? " (default branch)" : "?ref=" + ref);
     }
 
     @Override
@@ -126,13 +139,19 @@ public final class FileRead implements ReadHandler<FileReads> {
         return action.params().path("path").asText();
     }
 
-    /** {@code params.ref}, else the branch (or tag) the typed target names. */
+    /**
+     * {@code params.ref}, else the branch (or tag) the typed target names; null (the default
+     * branch) for {@link #DEFAULT_BRANCH}.
+     */
     private static String ref(ActionRecord action) {
         JsonNode ref = action.params().get("ref");
         if (ref != null && ref.isTextual()) {
             return ref.asText();
         }
         String name = action.typedTarget().id();
+        if (name.equals(DEFAULT_BRANCH)) {
+            return null;
+        }
         if (name.startsWith(BRANCH)) {
             return name.substring(BRANCH.length());
         }

@@ -264,6 +264,23 @@ class ReadActionsTest {
     }
 
     @Test
+    void aFileReadOnTheDefaultBranchTargetAsksWithoutARefAndGitHubReadsTheDefaultBranch() {
+        String repo = newRepo();
+        github.putFile(repo, "main", ".github/repostream.yml", "triage: {}\n");
+        ActionRecord read = fileOn(repo, "HEAD", ".github/repostream.yml");
+        assertThat(read.typedTarget().id()).isEqualTo(FileRead.DEFAULT_BRANCH);
+
+        topics.send(read);
+        topics.awaitAudit(read.actionId(), AuditOutcome.READ, WAIT);
+
+        JsonNode e = resultOf(read).payload().path("enrichment");
+        assertThat(e.path("result").path("text").asText()).isEqualTo("triage: {}\n");
+        assertThat(github.requests())
+                .anyMatch(r -> r.contains(repo + "/contents/.github/repostream.yml 200"))
+                .noneMatch(r -> r.contains(repo + "/contents/.github/repostream.yml?ref="));
+    }
+
+    @Test
     void aMissingFileIsAFailedReadWithGitHubs404AndABadPathIsNeverSent() {
         String repo = newRepo();
         ActionRecord missing = fileOn(repo, "main", ".github/CODEOWNERS");

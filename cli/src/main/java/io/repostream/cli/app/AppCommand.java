@@ -177,7 +177,27 @@ public final class AppCommand implements Callable<Integer> {
                                 + " --github-app-key-file)")
         Path keyOut;
 
-        @Option(names = "--force", description = "replace --out (and --key-out) if it exists")
+        @Option(
+                names = "--k8s-secret-out",
+                description =
+                        "also write the Kubernetes Secrets the chart reads (<fullname>-github with"
+                                + " private-key.pem, <fullname>-webhook with secret), mode 600,"
+                                + " for kubectl apply -f")
+        Path k8sSecretOut;
+
+        @Option(
+                names = "--k8s-fullname",
+                defaultValue = "repostream",
+                description =
+                        "the chart's full name, the Secrets' prefix (default ${DEFAULT-VALUE})")
+        String k8sFullname;
+
+        @Option(names = "--k8s-namespace", description = "the Secrets' namespace (default: none)")
+        String k8sNamespace;
+
+        @Option(
+                names = "--force",
+                description = "replace --out (and --key-out, --k8s-secret-out) if it exists")
         boolean force;
 
         @Option(
@@ -195,7 +215,14 @@ public final class AppCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter stdout = spec.commandLine().getOut();
-            for (Path file : keyOut == null ? List.of(out) : List.of(out, keyOut)) {
+            List<Path> written = new java.util.ArrayList<>(List.of(out));
+            if (keyOut != null) {
+                written.add(keyOut);
+            }
+            if (k8sSecretOut != null) {
+                written.add(k8sSecretOut);
+            }
+            for (Path file : written) {
                 if (!force && java.nio.file.Files.exists(file)) {
                     throw new IllegalArgumentException(file + " exists; --force replaces it");
                 }
@@ -238,6 +265,20 @@ public final class AppCommand implements Callable<Integer> {
             if (keyOut != null) {
                 credentials.writePrivateKey(keyOut, force);
                 stdout.println("The private key alone (PEM, mode 600): " + keyOut);
+            }
+            if (k8sSecretOut != null) {
+                KubernetesSecrets.write(
+                        k8sSecretOut, k8sFullname, k8sNamespace, credentials, force);
+                stdout.println(
+                        "The Kubernetes Secrets "
+                                + k8sFullname
+                                + "-github and "
+                                + k8sFullname
+                                + "-webhook (mode 600): "
+                                + k8sSecretOut
+                                + "; kubectl apply -f it, then install the chart with"
+                                + " github.auth=app, github.app.id="
+                                + credentials.appId());
             }
             stdout.println(
                     "Created GitHub App "

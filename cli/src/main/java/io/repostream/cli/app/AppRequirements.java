@@ -24,8 +24,10 @@ import java.util.TreeSet;
  * declares ({@code ActionHandler#permission()}, or {@code ReadHandler#permission()} for a read);
  * each webhook event a rule reads ({@link Rule#events()}) must be subscribed to, which needs the
  * permission GitHub names for it ({@link WebhookEventPermissions}). Events a rule reads that are
- * the executor's read results (enrichment, {@code source: enrichment}) need no subscription. GitHub
- * gives every App {@code metadata: read}.
+ * the executor's read results (enrichment, {@code source: enrichment}) need no subscription, nor do
+ * {@code installation} and {@code installation_repositories}, which GitHub sends every App. GitHub
+ * gives every App {@code metadata: read}. A rule without a policy section ({@code Rule#alwaysOn()},
+ * the in-repo configuration) is needed whatever rules are chosen.
  */
 public final class AppRequirements {
     /** A permission at a level, and who needs it ({@code triage-label: add_labels}). */
@@ -55,7 +57,9 @@ public final class AppRequirements {
      */
     public static AppRequirements forSections(Collection<String> sections) {
         Set<String> known = new LinkedHashSet<>();
-        Rules.REGISTERED.forEach(r -> known.add(r.policySection()));
+        Rules.REGISTERED.stream()
+                .filter(r -> !r.alwaysOn())
+                .forEach(r -> known.add(r.policySection()));
         for (String s : sections) {
             if (!known.contains(s)) {
                 throw new IllegalArgumentException(
@@ -64,7 +68,11 @@ public final class AppRequirements {
         }
         List<Rule<?>> enabled =
                 Rules.REGISTERED.stream()
-                        .filter(r -> sections.isEmpty() || sections.contains(r.policySection()))
+                        .filter(
+                                r ->
+                                        r.alwaysOn()
+                                                || sections.isEmpty()
+                                                || sections.contains(r.policySection()))
                         .toList();
         return of(enabled, WebhookEventPermissions.load());
     }
@@ -104,7 +112,7 @@ public final class AppRequirements {
                 need(permissions, permission, rule.name() + ": " + type.wireName());
             }
             for (String event : rule.events()) {
-                if (isEnrichment(event)) {
+                if (isEnrichment(event) || SENT_TO_EVERY_APP.contains(event)) {
                     continue;
                 }
                 AppPermission permission =
@@ -128,6 +136,14 @@ public final class AppRequirements {
         }
         return new AppRequirements(permissions, events, List.copyOf(names));
     }
+
+    /**
+     * Events GitHub sends every App without a subscription or a permission (GitHub's webhook docs:
+     * "All GitHub Apps receive this event by default. You cannot manually subscribe to this
+     * event."), so they are not in the manifest's list.
+     */
+    static final Set<String> SENT_TO_EVERY_APP =
+            Set.of("installation", "installation_repositories");
 
     /** A read result the executor writes back as an event: nothing to subscribe to. */
     private static boolean isEnrichment(String event) {

@@ -106,6 +106,10 @@ class AppCreateAndCheckTest {
                                 file.toString(),
                                 "--key-out",
                                 dir.resolve("app.pem").toString(),
+                                "--k8s-secret-out",
+                                dir.resolve("secrets.yaml").toString(),
+                                "--k8s-namespace",
+                                "repostream",
                                 "--timeout",
                                 "60s"));
         args.addAll(List.of(endpoints()));
@@ -142,6 +146,25 @@ class AppCreateAndCheckTest {
         assertThat(app.privateKey()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         assertThat(AppPrivateKey.fromPem(app.privateKey()).getModulus().bitLength())
                 .isEqualTo(2048);
+        // the Secrets the chart reads, as kubectl would apply them
+        Path secrets = dir.resolve("secrets.yaml");
+        assertThat(Files.getPosixFilePermissions(secrets))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        List<com.fasterxml.jackson.databind.JsonNode> docs = new java.util.ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+                .readValues(secrets.toFile())
+                .forEachRemaining(d -> docs.add((com.fasterxml.jackson.databind.JsonNode) d));
+        assertThat(docs).extracting(d -> d.path("kind").asText()).containsOnly("Secret");
+        assertThat(docs)
+                .extracting(d -> d.path("metadata").path("name").asText())
+                .containsExactly("repostream-github", "repostream-webhook");
+        assertThat(docs.get(0).path("metadata").path("namespace").asText()).isEqualTo("repostream");
+        assertThat(docs.get(0).path("stringData").path("private-key.pem").asText())
+                .isEqualTo(app.privateKey());
+        assertThat(docs.get(1).path("stringData").path("secret").asText())
+                .isEqualTo(app.webhookSecret());
         assertThat(done.out() + done.err())
                 .contains("Created GitHub App repostream-acme")
                 .doesNotContain(app.webhookSecret())
@@ -226,7 +249,8 @@ class AppCreateAndCheckTest {
                 .containsPattern(
                         "MISSING +actions: write +needed by .*ci-retry: rerun_failed_jobs.*\\(granted: read\\)")
                 .containsPattern(
-                        "MISSING +checks: read +needed by ci-failure-classifier: event check_run.*\\(not granted\\)")
+                        "MISSING +checks: write +needed by ci-failure-classifier: event check_run,"
+                                + " repo-config: create_check_run \\(not granted\\)")
                 .containsPattern(
                         "MISSING +event check_run +needed by ci-failure-classifier \\(not subscribed\\)")
                 .containsPattern(

@@ -21,13 +21,21 @@ class AppRequirementsTest {
     void theTriageRuleAloneNeedsIssuesToWriteAndTheIssuesEvent() {
         AppRequirements needs = AppRequirements.forSections(List.of("triage"));
 
-        // pull requests to write: the triage rule's /cc requests reviewers
+        // pull requests to write: the triage rule's /cc requests reviewers; contents to read,
+        // checks to write, pushes and pull requests: the in-repo configuration, which every App
+        // runs
         assertThat(levels(needs))
                 .containsExactly(
+                        Map.entry("checks", "write"),
+                        Map.entry("contents", "read"),
                         Map.entry("issues", "write"),
                         Map.entry("metadata", "read"),
                         Map.entry("pull_requests", "write"));
-        assertThat(needs.events().keySet()).containsExactly("issues");
+        assertThat(needs.events().keySet()).containsExactly("issues", "pull_request", "push");
+        assertThat(needs.permissions().get("checks").neededBy())
+                .containsExactly("repo-config: create_check_run");
+        assertThat(needs.permissions().get("contents").neededBy())
+                .containsExactly("repo-config: event push", "repo-config: read_file");
         assertThat(needs.permissions().get("issues").neededBy())
                 .contains("triage-label: add_labels", "triage-label: event issues");
     }
@@ -51,7 +59,10 @@ class AppRequirementsTest {
                 boolean enrichment =
                         java.util.Arrays.stream(ActionType.values())
                                 .anyMatch(t -> t.read() && t.wireName().equals(event));
-                assertThat(enrichment || needs.events().containsKey(event))
+                assertThat(
+                                enrichment
+                                        || AppRequirements.SENT_TO_EVERY_APP.contains(event)
+                                        || needs.events().containsKey(event))
                         .as("%s reads %s", rule.name(), event)
                         .isTrue();
             }

@@ -30,6 +30,12 @@ public final class Rule<IN> {
     public interface FunctionFactory<IN>
             extends Supplier<KeyedBroadcastProcessFunction<String, IN, RepoPolicy, ActionRecord>> {}
 
+    /**
+     * The {@link #policySection()} of a rule that runs for every repository whatever its policy
+     * says ({@link Builder#alwaysOn()}): the in-repo configuration, which is how a policy is made.
+     */
+    public static final String ALWAYS_ON = "(always on)";
+
     private final String uid;
     private final String name;
     private final String producedBy;
@@ -156,7 +162,17 @@ public final class Rule<IN> {
     /** {@code function} (an instance a test keeps) run as {@link #newFunction()} runs it. */
     public KeyedBroadcastProcessFunction<String, IN, RepoPolicy, ActionRecord> gated(
             KeyedBroadcastProcessFunction<String, IN, RepoPolicy, ActionRecord> function) {
+        if (alwaysOn()) {
+            return function;
+        }
         return new PolicySectionGate<>(producedBy, policySection, function);
+    }
+
+    /**
+     * Whether the rule runs for every repository, without a policy section ({@link #ALWAYS_ON}).
+     */
+    public boolean alwaysOn() {
+        return ALWAYS_ON.equals(policySection);
     }
 
     /** The webhook event types ({@code issues}, {@code workflow_run}, ...) the rule reads. */
@@ -299,6 +315,15 @@ public final class Rule<IN> {
 
         public Builder<IN> policySection(String section) {
             this.policySection = section;
+            return this;
+        }
+
+        /**
+         * The rule has no policy section and runs for every repository: only for what makes
+         * policies (the in-repo configuration), never for a rule that acts on items.
+         */
+        public Builder<IN> alwaysOn() {
+            this.policySection = ALWAYS_ON;
             return this;
         }
 

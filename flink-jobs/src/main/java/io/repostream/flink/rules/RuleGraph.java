@@ -121,6 +121,15 @@ public final class RuleGraph {
         return from;
     }
 
+    /** The records the added rule {@code uid} writes to its side output {@code tag}. */
+    public <T> DataStream<T> sideOutput(String uid, org.apache.flink.util.OutputTag<T> tag) {
+        SingleOutputStreamOperator<ActionRecord> operator = built.get(uid);
+        if (operator == null) {
+            throw new IllegalArgumentException("no rule " + uid + " in the job");
+        }
+        return operator.getSideOutput(tag);
+    }
+
     /** Every added rule's actions; null before the first rule. */
     public DataStream<ActionRecord> actions() {
         return actions;

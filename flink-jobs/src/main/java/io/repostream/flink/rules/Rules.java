@@ -13,6 +13,8 @@ import io.repostream.flink.rules.commands.LabelCommands;
 import io.repostream.flink.rules.commands.SlashCommandFunction;
 import io.repostream.flink.rules.completion.CompletionEvents;
 import io.repostream.flink.rules.completion.CompletionFunction;
+import io.repostream.flink.rules.config.RepoConfigEvents;
+import io.repostream.flink.rules.config.RepoConfigFunction;
 import io.repostream.flink.rules.lifecycle.LifecycleCommands;
 import io.repostream.flink.rules.lifecycle.LifecycleFunction;
 import io.repostream.flink.rules.maintenance.MaintenanceEvents;
@@ -483,6 +485,50 @@ public final class Rules {
                     .emits(ActionPriority.ROUTINE, ActionType.DELETE_REF)
                     .build();
 
+    /**
+     * Policies from the repositories' own {@code .github/repostream.yml} (over the owner's defaults
+     * in its {@code .github} repository), read with {@code read_file} on a push that changes the
+     * file and on installation, checked as {@code policy check} checks a file, narrowed by the
+     * job's ceilings and written to {@code github.config.v1}. Runs for every repository: it is how
+     * a repository's policy is made, so it has no policy section.
+     */
+    public static final Rule<GitHubEvent> REPO_CONFIG =
+            Rule.builder(
+                            RepoConfigFunction.RULE,
+                            RepoConfigFunction.PRODUCED_BY,
+                            RuleInput.events(
+                                    "repo-config-events",
+                                    new RepoConfigEvents(),
+                                    new RepoConfigEvents.Key(),
+                                    "owner:<login>"))
+                    .function(RepoConfigFunction::new)
+                    .events(
+                            "push",
+                            "installation",
+                            "installation_repositories",
+                            "pull_request",
+                            RepoConfigFunction.FILE_READ.wireName())
+                    .fields(
+                            "/ref",
+                            "/repository/default_branch",
+                            "/commits/added",
+                            "/commits/modified",
+                            "/commits/removed",
+                            "/installation/account/login",
+                            "/repositories/full_name",
+                            "/repositories_added/full_name",
+                            "/pull_request/number",
+                            "/pull_request/head/sha",
+                            "/pull_request/base/ref",
+                            "/enrichment")
+                    .output(RepoConfigFunction.POLICIES)
+                    .alwaysOn()
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            RepoConfigFunction.FILE_READ,
+                            RepoConfigFunction.CHECK_RUN)
+                    .build();
+
     /** Every rule the job runs, in build order. */
     public static final List<Rule<?>> REGISTERED =
             List.of(
@@ -495,7 +541,8 @@ public final class Rules {
                     MERGE_ELIGIBILITY,
                     ROUTING,
                     COMPLETION,
-                    MAINTENANCE);
+                    MAINTENANCE,
+                    REPO_CONFIG);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and

@@ -72,7 +72,11 @@ class JobGraphUidsTest {
                     // the completion rule (issue 18): new, it follows work from its next event
                     "completion",
                     // the maintenance rule (issue 18): new, it learns from its next event
-                    "maintenance");
+                    "maintenance",
+                    // the in-repo configuration (issue 20): new, it reads a repository's file at
+                    // its next push or installation; its sink writes github.config.v1
+                    "repo-config",
+                    "github-config-sink");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {
@@ -114,6 +118,7 @@ class JobGraphUidsTest {
                         new CollectingSink<>())
                 .withDeadLetters(new CollectingSink<>())
                 .withDropAudits(new CollectingSink<>())
+                .withPolicyWrites(new CollectingSink<>())
                 .withPredictions(
                         new RepostreamJob.PredictionIo(
                                 unread(ModelVersion.class),

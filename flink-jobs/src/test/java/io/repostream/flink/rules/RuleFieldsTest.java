@@ -76,6 +76,7 @@ class RuleFieldsTest {
         // repository's default branch;
         // and the completion rule: links and paths of pushes and pull requests, checks' verdicts;
         // and the maintenance rule: a merged pull request's head repository, a ref's type
+        // and the in-repo configuration: installations' account and repositories
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
@@ -97,7 +98,9 @@ class RuleFieldsTest {
                                                                                 .fields()
                                                                                 .stream()),
                                                                 // the completion rule: pushes'
-                                                                // commits, PR text, checks
+                                                                // commits, PR text, checks; the
+                                                                // in-repo configuration:
+                                                                // installations' repositories
                                                                 java.util.stream.Stream.concat(
                                                                         Rules.COMPLETION
                                                                                 .fields()
@@ -105,9 +108,16 @@ class RuleFieldsTest {
                                                                         // the maintenance rule:
                                                                         // whose branch a merged
                                                                         // pull request's is
-                                                                        Rules.MAINTENANCE
-                                                                                .fields()
-                                                                                .stream())),
+                                                                        java.util.stream.Stream
+                                                                                .concat(
+                                                                                        Rules
+                                                                                                .MAINTENANCE
+                                                                                                .fields()
+                                                                                                .stream(),
+                                                                                        Rules
+                                                                                                .REPO_CONFIG
+                                                                                                .fields()
+                                                                                                .stream()))),
                                                         java.util.stream.Stream.of(
                                                                 "/comment/id",
                                                                 "/comment/body",

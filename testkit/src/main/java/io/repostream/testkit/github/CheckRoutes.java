@@ -251,7 +251,70 @@ final class CheckRoutes {
             run.title = RequestBodies.requiredText(output, "title", "CheckRun");
             run.summary = RequestBodies.requiredText(output, "summary", "CheckRun");
             run.text = RequestBodies.optionalText(output, "text", "CheckRun");
+            run.annotations.addAll(annotations(output.path("annotations")));
         }
+    }
+
+    /** GitHub's limit of annotations per request ("a maximum of 50 per API request"). */
+    static final int MAX_ANNOTATIONS = 50;
+
+    static final Set<String> ANNOTATION_LEVELS = Set.of("notice", "warning", "failure");
+
+    /**
+     * {@code output.annotations}, checked as GitHub checks them: path, start_line, end_line,
+     * annotation_level (notice, warning, failure) and message required, at most 50 a request.
+     */
+    private static List<ObjectNode> annotations(JsonNode given) {
+        if (given.isMissingNode() || given.isNull()) {
+            return List.of();
+        }
+        if (!given.isArray()) {
+            throw ApiError.validation("CheckRun", "annotations", "invalid");
+        }
+        if (given.size() > MAX_ANNOTATIONS) {
+            throw ApiError.unprocessable(
+                    "Only "
+                            + MAX_ANNOTATIONS
+                            + " annotations are allowed per request; to add more, update the"
+                            + " check run");
+        }
+        List<ObjectNode> kept = new java.util.ArrayList<>();
+        for (JsonNode a : given) {
+            String path = RequestBodies.requiredText(a, "path", "CheckRun");
+            String level = RequestBodies.requiredText(a, "annotation_level", "CheckRun");
+            String message = RequestBodies.requiredText(a, "message", "CheckRun");
+            if (!ANNOTATION_LEVELS.contains(level)) {
+                throw ApiError.validation("CheckRun", "annotation_level", "invalid");
+            }
+            if (!a.path("start_line").canConvertToInt() || a.path("start_line").asInt() < 1) {
+                throw ApiError.validation("CheckRun", "start_line", "missing_field");
+            }
+            if (!a.path("end_line").canConvertToInt()
+                    || a.path("end_line").asInt() < a.path("start_line").asInt()) {
+                throw ApiError.validation("CheckRun", "end_line", "missing_field");
+            }
+            ObjectNode annotation = JsonNodeFactory.instance.objectNode();
+            annotation.put("path", path);
+            annotation.put("start_line", a.path("start_line").asInt());
+            annotation.put("end_line", a.path("end_line").asInt());
+            annotation.put("annotation_level", level);
+            annotation.put("message", message);
+            annotation.put("title", a.path("title").isTextual() ? a.path("title").asText() : null);
+            kept.add(annotation);
+        }
+        return kept;
+    }
+
+    /** {@code GET .../check-runs/{check_run_id}/annotations}. */
+    ApiResponse listAnnotations(ApiRequest request) {
+        SimulatedRepo repo = state.repo(request.owner(), request.repo());
+        SimulatedChecks.CheckRun run = repo.checkRuns.get(request.number("check_run_id"));
+        if (run == null) {
+            throw ApiError.notFound();
+        }
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        run.annotations.forEach(a -> list.add(a.deepCopy()));
+        return ApiResponse.ok(list);
     }
 
     private ObjectNode status(SimulatedRepo repo, SimulatedChecks.Status status) {
@@ -288,7 +351,7 @@ final class CheckRoutes {
         output.put("title", run.title);
         output.put("summary", run.summary);
         output.put("text", run.text);
-        output.put("annotations_count", 0);
+        output.put("annotations_count", run.annotations.size());
         output.put("annotations_url", url + "/annotations");
         body.put("name", run.name);
         body.putObject("check_suite").put("id", 1L + Math.abs(run.headSha.hashCode()));

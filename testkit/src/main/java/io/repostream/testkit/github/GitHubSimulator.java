@@ -640,6 +640,36 @@ public final class GitHubSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The annotations of the latest check run named {@code name} on {@code sha}, as {@code
+     * path:start_line-end_line level: message} lines; empty when there is no such run.
+     */
+    public List<String> checkRunAnnotations(String repo, String sha, String name) {
+        synchronized (state) {
+            SimulatedRepo r = state.seededRepo(repo);
+            return r.checkRuns.values().stream()
+                    .filter(c -> c.headSha.equals(sha) && name.equals(c.name))
+                    .reduce((first, second) -> second)
+                    .map(
+                            c ->
+                                    c.annotations.stream()
+                                            .map(
+                                                    a ->
+                                                            a.path("path").asText()
+                                                                    + ":"
+                                                                    + a.path("start_line").asInt()
+                                                                    + "-"
+                                                                    + a.path("end_line").asInt()
+                                                                    + " "
+                                                                    + a.path("annotation_level")
+                                                                            .asText()
+                                                                    + ": "
+                                                                    + a.path("message").asText())
+                                            .toList())
+                    .orElse(List.of());
+        }
+    }
+
     /** Every status and check run written on {@code sha}, as {@code status:ctx=state} lines. */
     public List<String> commitChecks(String repo, String sha) {
         synchronized (state) {

@@ -33,6 +33,10 @@ final class SimulatedChecks {
         Instant startedAt;
         Instant completedAt;
 
+        /** Annotations as GitHub returns them; each write appends to them. */
+        final java.util.List<com.fasterxml.jackson.databind.node.ObjectNode> annotations =
+                new java.util.ArrayList<>();
+
         CheckRun(long id, String headSha, String app) {
             this.id = id;
             this.headSha = headSha;

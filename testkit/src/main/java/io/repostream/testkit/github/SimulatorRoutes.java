@@ -77,6 +77,7 @@ final class SimulatorRoutes {
                 .get(repo + "/commits/{ref}/status", checks::combinedStatus)
                 .post(repo + "/check-runs", checks::createCheckRun)
                 .patch(repo + "/check-runs/{check_run_id}", checks::updateCheckRun)
+                .get(repo + "/check-runs/{check_run_id}/annotations", checks::listAnnotations)
                 .get(repo + "/commits/{ref}/check-runs", checks::listForRef)
                 .get(repo + "/actions/runs", actions::list)
                 .get(run, actions::get)
