@@ -92,7 +92,8 @@ class MonitoringTest {
                         "RepostreamActionsDropped",
                         "RepostreamConsoleIndexerStalled",
                         "RepostreamDeferredActionStuck",
-                        "RepostreamDeferredActionOld");
+                        "RepostreamDeferredActionOld",
+                        "RepostreamCiJobLogsMissing");
         assertThat(exprByAlert.get("RepostreamConsoleIndexerStalled"))
                 .contains("repostream_console_indexer_lag_records) > 0")
                 .contains("repostream_console_last_indexed_timestamp_seconds)) > 600")
@@ -104,6 +105,8 @@ class MonitoringTest {
                         "max(flink_taskmanager_job_task_operator_writeQueueOldestWaitSeconds)"
                                 + " > 900");
         assertThat(exprByAlert.get("RepostreamGitHubQuotaNearlyExhausted")).endsWith("< 500");
+        assertThat(exprByAlert.get("RepostreamCiJobLogsMissing"))
+                .contains("flink_taskmanager_job_task_operator_jobLogsMissing[30m]");
         assertThat(exprByAlert.get("RepostreamSlaBreachRateHigh"))
                 .contains("kind_repostream_sla_breaches")
                 .contains("met_repostream_sla_items_closed{met=\"true\"}")

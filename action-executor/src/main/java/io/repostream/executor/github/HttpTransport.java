@@ -1,12 +1,19 @@
 package io.repostream.executor.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.schemas.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +29,9 @@ public final class HttpTransport implements GitHubHttp {
     private final HttpClient http;
     private final String baseUrl;
     private final Duration timeout;
+
+    /** For downloads: GitHub's redirect is followed here, not by the client (see below). */
+    private volatile HttpClient noRedirects;
 
     public HttpTransport(HttpClient http, String baseUrl, Duration timeout) {
         this.http = http;
@@ -63,7 +73,8 @@ public final class HttpTransport implements GitHubHttp {
         }
         HttpResponse<String> response;
         try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpClient client = request.download() == null ? http : noRedirects();
+            response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new GitHubException(
                     what(request) + ": got no answer (" + e.getMessage() + ")", 0, null, e);
@@ -76,6 +87,9 @@ public final class HttpTransport implements GitHubHttp {
         if (response.statusCode() == 304 && request.ifNoneMatch() != null) {
             // the caller's copy is current: an answer (free of GitHub's quota), not a failure
             return new GitHubAnswer(seen, null, null, etag != null ? etag : request.ifNoneMatch());
+        }
+        if (request.download() != null) {
+            return download(request, response, seen);
         }
         if (response.statusCode() >= 300) {
             String message = messageOf(response.body());
@@ -96,6 +110,146 @@ public final class HttpTransport implements GitHubHttp {
                 json(response.body(), request, seen),
                 response.headers().firstValue("link").map(this::nextPage).orElse(null),
                 etag);
+    }
+
+    /**
+     * GitHub's answer to a download: a redirect to a signed URL on another host, which is fetched
+     * here without the request's {@code Authorization} (the client would forward it), or the file
+     * itself. Only the last {@code maxBytes} are kept, so a huge log costs its transfer, not
+     * memory.
+     */
+    private GitHubAnswer download(
+            GitHubRequest request, HttpResponse<String> answer, GitHubResponse seen) {
+        int status = answer.statusCode();
+        if (status >= 200 && status < 300) {
+            byte[] bytes =
+                    answer.body() == null
+                            ? new byte[0]
+                            : answer.body().getBytes(StandardCharsets.UTF_8);
+            return downloaded(seen, tail(bytes, request.download().maxBytes()), bytes.length);
+        }
+        String location = answer.headers().firstValue("location").orElse(null);
+        if (status < 300 || status >= 400 || location == null) {
+            String message = messageOf(answer.body());
+            throw new GitHubException(
+                    what(request) + ": GitHub answered " + status + " (" + message + ")",
+                    status,
+                    seen,
+                    null,
+                    GitHubException.isSecondaryLimitMessage(message));
+        }
+        URI file = URI.create(baseUrl).resolve(location);
+        HttpRequest get =
+                HttpRequest.newBuilder(file).timeout(timeout).header("Accept", "*/*").GET().build();
+        HttpResponse<InputStream> fetched;
+        try {
+            fetched = http.send(get, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            // the signed URL is a credential for a minute: never in a message
+            throw new GitHubException(
+                    what(request) + ": the download GitHub redirected to got no answer",
+                    0,
+                    null,
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GitHubException(what(request) + ": interrupted", 0, null, e);
+        }
+        try (InputStream in = fetched.body()) {
+            if (fetched.statusCode() >= 300) {
+                throw new GitHubException(
+                        what(request)
+                                + ": the download GitHub redirected to answered "
+                                + fetched.statusCode(),
+                        fetched.statusCode(),
+                        seen,
+                        null);
+            }
+            Tail tail = Tail.of(in, request.download().maxBytes());
+            return downloaded(seen, tail.bytes(), tail.total());
+        } catch (IOException e) {
+            throw new GitHubException(
+                    what(request)
+                            + ": the download broke off ("
+                            + e.getClass().getSimpleName()
+                            + ")",
+                    0,
+                    null,
+                    e);
+        }
+    }
+
+    private static GitHubAnswer downloaded(GitHubResponse seen, byte[] kept, long total) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        // a cut through a multi-byte character, or a file that is not UTF-8, reads as U+FFFD
+        String text;
+        try {
+            text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                            .decode(ByteBuffer.wrap(kept))
+                            .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("a replacing decoder does not fail", e);
+        }
+        body.put("text", text);
+        body.put("bytes", total);
+        body.put("truncated", total > kept.length);
+        return new GitHubAnswer(seen, body, null, null);
+    }
+
+    private static byte[] tail(byte[] bytes, int max) {
+        if (bytes.length <= max) {
+            return bytes;
+        }
+        byte[] kept = new byte[max];
+        System.arraycopy(bytes, bytes.length - max, kept, 0, max);
+        return kept;
+    }
+
+    /** The last bytes of a stream, read through a ring buffer. */
+    record Tail(byte[] bytes, long total) {
+        static Tail of(InputStream in, int max) throws IOException {
+            byte[] ring = new byte[max];
+            byte[] chunk = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                for (int off = 0; off < n; ) {
+                    int at = (int) (total % max);
+                    int len = Math.min(n - off, max - at);
+                    System.arraycopy(chunk, off, ring, at, len);
+                    off += len;
+                    total += len;
+                }
+            }
+            if (total <= max) {
+                byte[] kept = new byte[(int) total];
+                System.arraycopy(ring, 0, kept, 0, (int) total);
+                return new Tail(kept, total);
+            }
+            int start = (int) (total % max);
+            byte[] kept = new byte[max];
+            System.arraycopy(ring, start, kept, 0, max - start);
+            System.arraycopy(ring, 0, kept, max - start, start);
+            return new Tail(kept, total);
+        }
+    }
+
+    private HttpClient noRedirects() {
+        HttpClient c = noRedirects;
+        if (c == null) {
+            HttpClient.Builder b =
+                    HttpClient.newBuilder()
+                            .connectTimeout(http.connectTimeout().orElse(timeout))
+                            .followRedirects(HttpClient.Redirect.NEVER);
+            http.proxy().ifPresent(b::proxy);
+            c = b.build();
+            noRedirects = c;
+        }
+        return c;
     }
 
     private static String what(GitHubRequest request) {
