@@ -86,6 +86,7 @@ class SimulatorJobLogsTest {
 
     @Test
     void aSignedUrlExpiresAfterAMinuteAndAWrongSignatureIsRefused() throws Exception {
+        simulator.freezeTime();
         simulator.setJobLog(REPO, jobId, LOG);
         String location = location();
 

@@ -239,7 +239,7 @@ class CiJobLogsTest {
     private List<RepoMetrics> signals(String name) {
         return harness.getSideOutput(CiFailureClassifierFunction.SIGNALS).stream()
                 .map(StreamRecord::getValue)
-                .filter(m -> m.name().equals(name))
+                .filter(m -> m.metric().equals(name))
                 .toList();
     }
 
