@@ -41,7 +41,7 @@ public final class FailureClusters {
                     // a path keeps its last part: the file says more than where it was checked out
                     new Replacement("(?:[\\w.~-]*/)+([\\w.-]+)", " $1 "),
                     new Replacement("\"[^\"]{0,200}\"|'[^']{0,200}'", " <str> "),
-                    new Replacement("\\d+(?:\\.\\d+)*", " <n> "));
+                    new Replacement("\\d+(?:\\.\\d+)*", "<n>"));
 
     private static final Pattern WORD = Pattern.compile("[^a-z<>_]+");
 

@@ -9,7 +9,6 @@ import io.repostream.schemas.RepoPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
@@ -38,7 +37,8 @@ public final class CiRulesHarness implements AutoCloseable {
 
     /** Event time reaches {@code timestamp} in the classifier: its timers fire. */
     public void processWatermark(long timestamp) throws Exception {
-        classifier.processWatermark(new Watermark(timestamp));
+        // both inputs: the broadcast side would otherwise hold event time back
+        classifier.watermark(timestamp);
         forward();
         collect();
     }
