@@ -50,10 +50,14 @@ public final class SecretRedactor {
     private static final Pattern BEARER =
             Pattern.compile("(?i)(\\bbearer\\s+)([A-Za-z0-9._~+/=-]{8,})");
 
-    /** {@code password=x}, {@code "client_secret": "x"}, {@code AWS_SECRET_ACCESS_KEY: x}. */
+    /**
+     * {@code password=x}, {@code "client_secret": "x"}, {@code AWS_SECRET_ACCESS_KEY: x}: the
+     * keyword anywhere in a name (no prefix is matched, which would backtrack over every long word
+     * of a line).
+     */
     private static final Pattern ASSIGNED =
             Pattern.compile(
-                    "(?i)(\\b[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|"
+                    "(?i)((?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|"
                             + "private[_-]?key|credentials?)[\"']?\\s*[:=]\\s*)"
                             + "(\"[^\"]*\"|'[^']*'|[^\\s,;&]+)");
 
