@@ -71,6 +71,7 @@ const OPERATIONS = [
   "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs",
   "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel",
   "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
   "GET /repos/{owner}/{repo}/installation",
   "POST /app/installations/{installation_id}/access_tokens",
   "GET /app",

@@ -96,7 +96,8 @@ class MonitoringTest {
                         "RepostreamConsoleSignInsFailing",
                         "RepostreamDeferredActionStuck",
                         "RepostreamDeferredActionOld",
-                        "RepostreamRepoConfigNotApplied");
+                        "RepostreamRepoConfigNotApplied",
+                        "RepostreamCiJobLogsMissing");
         assertThat(exprByAlert.get("RepostreamConsoleIndexerStalled"))
                 .contains("repostream_console_indexer_lag_records) > 0")
                 .contains("repostream_console_last_indexed_timestamp_seconds)) > 600")
@@ -123,6 +124,8 @@ class MonitoringTest {
         assertThat(exprByAlert.get("RepostreamRepoConfigNotApplied"))
                 .contains("operator_repoConfigReadFailed[1h]")
                 .contains("operator_repoConfigInvalid[1h]");
+        assertThat(exprByAlert.get("RepostreamCiJobLogsMissing"))
+                .contains("flink_taskmanager_job_task_operator_jobLogsMissing[30m]");
         assertThat(exprByAlert.get("RepostreamSlaBreachRateHigh"))
                 .contains("kind_repostream_sla_breaches")
                 .contains("met_repostream_sla_items_closed{met=\"true\"}")

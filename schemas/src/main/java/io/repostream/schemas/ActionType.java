@@ -84,7 +84,16 @@ public enum ActionType implements WireEnum {
      * PagerDuty dedups by key. Undo of a trigger resolves the alert; a page already sent cannot be
      * taken back.
      */
-    PAGERDUTY_EVENT("pagerduty_event", true, Targets.NOTIFICATIONS);
+    PAGERDUTY_EVENT("pagerduty_event", true, Targets.NOTIFICATIONS),
+    /**
+     * A read: the log of the job {@code params.job_id} of the workflow run that is the typed target
+     * ({@code GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs}, which answers with a redirect
+     * to the log's download URL). The executor keeps the log's tail, cuts out the failing step's
+     * error lines and the failed tests' names, redacts anything that looks like a secret, and
+     * writes that excerpt (never the whole log) back; a log GitHub no longer keeps is a failed read
+     * with status 404 or 410.
+     */
+    READ_JOB_LOG("read_job_log", false, Targets.RUNS);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {

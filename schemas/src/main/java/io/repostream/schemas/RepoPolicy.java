@@ -752,14 +752,28 @@ public record RepoPolicy(
      * @param retry how failed CI is re-run
      * @param risk how CI success predictions turn into risk levels, and whether high risk labels
      *     the pull request
+     * @param readLogs whether the classifier reads a failed job's log (a {@code read_job_log} read
+     *     action) and classifies its error lines; default false, as the GitHub App then needs
+     *     {@code actions: read}, which installations made before have not granted
+     * @param logWait how long a completed failed run waits for the logs of its failed jobs before
+     *     it is classified without the missing ones; default two minutes
      */
     public record Ci(
-            Mode mode, Map<String, List<String>> failurePatterns, Retry retry, CiRisk risk) {
+            Mode mode,
+            Map<String, List<String>> failurePatterns,
+            Retry retry,
+            CiRisk risk,
+            Boolean readLogs,
+            @JsonDeserialize(using = PolicyDuration.Deserializer.class) Duration logWait) {
+        public static final Duration DEFAULT_LOG_WAIT = Duration.ofMinutes(2);
+
         public Ci {
             mode = mode == null ? Mode.ON : mode;
             failurePatterns = Require.map(failurePatterns);
             retry = retry == null ? Retry.defaults() : retry;
             risk = risk == null ? CiRisk.defaults() : risk;
+            readLogs = readLogs == null ? Boolean.FALSE : readLogs;
+            logWait = logWait == null ? DEFAULT_LOG_WAIT : Require.positive(logWait, "ci.log_wait");
         }
 
         /** On, with every default. */
@@ -781,7 +795,9 @@ public record RepoPolicy(
                     .mode(mode)
                     .failurePatterns(failurePatterns)
                     .retry(retry)
-                    .risk(risk);
+                    .risk(risk)
+                    .readLogs(readLogs)
+                    .logWait(logWait);
         }
     }
 
@@ -791,6 +807,8 @@ public record RepoPolicy(
         private Map<String, List<String>> failurePatterns;
         private Retry retry;
         private CiRisk risk;
+        private Boolean readLogs;
+        private Duration logWait;
 
         private CiBuilder() {}
 
@@ -814,8 +832,18 @@ public record RepoPolicy(
             return this;
         }
 
+        public CiBuilder readLogs(Boolean readLogs) {
+            this.readLogs = readLogs;
+            return this;
+        }
+
+        public CiBuilder logWait(Duration logWait) {
+            this.logWait = logWait;
+            return this;
+        }
+
         public Ci build() {
-            return new Ci(mode, failurePatterns, retry, risk);
+            return new Ci(mode, failurePatterns, retry, risk, readLogs, logWait);
         }
     }
 

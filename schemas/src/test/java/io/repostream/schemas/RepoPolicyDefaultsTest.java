@@ -163,7 +163,9 @@ class RepoPolicyDefaultsTest {
                 "mode": "shadow",
                 "failure_patterns": {"transient": ["(?i)timed out"]},
                 "retry": {"max_attempts": 4, "base_delay": "PT30S", "max_delay": "PT10M"},
-                "risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
+                "risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true},
+                "read_logs": true,
+                "log_wait": "PT5M"
               }
             }
             """
@@ -211,7 +213,8 @@ class RepoPolicyDefaultsTest {
               "failure_patterns": {"transient": ["(?i)timed out"]},
               "retry": {"max_attempts": 4, "base_delay": "PT30S", "max_delay": "PT10M"},
               "updated_at": "2026-11-21T10:15:30Z",
-              "ci_risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true}
+              "ci_risk": {"medium": 0.2, "high": 0.6, "critical": 0.9, "label_high_risk": true},
+              "ci": {"read_logs": true, "log_wait": "PT5M"}
             }
             """
                     .replace("LIFECYCLE", LIFECYCLE)

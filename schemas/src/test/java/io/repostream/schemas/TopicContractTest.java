@@ -117,6 +117,10 @@ class TopicContractTest {
                     "audit-record.v1 /before/kind notification",
                     "audit-record.v1 /after/kind notification",
                     "snapshot.v1 /before/kind notification",
+                    // issue 21: a job's log read for the CI failure classifier
+                    "action-record.v1 /type read_job_log",
+                    "audit-record.v1 /action_type read_job_log",
+                    "snapshot.v1 /action_type read_job_log",
                     "audit-record.v1 /outcome read",
                     "github-event.v1 /source enrichment",
                     "github-event.v1 /source backfill");

@@ -20,6 +20,7 @@ public record AppPermission(String name, String level) {
     public static final AppPermission PULL_REQUESTS_WRITE =
             new AppPermission("pull_requests", "write");
     public static final AppPermission ACTIONS_WRITE = new AppPermission("actions", "write");
+    public static final AppPermission ACTIONS_READ = new AppPermission("actions", "read");
     public static final AppPermission CONTENTS_WRITE = new AppPermission("contents", "write");
     public static final AppPermission CONTENTS_READ = new AppPermission("contents", "read");
     public static final AppPermission METADATA_READ = new AppPermission("metadata", "read");

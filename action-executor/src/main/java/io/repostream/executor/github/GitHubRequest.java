@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  *     Supplier)}); null for a request that is harmless to repeat
  * @param ifNoneMatch for a conditional read, the ETag of the answer the caller holds: GitHub then
  *     answers 304 when nothing changed, which comes back as an answer, not an error; else null
+ * @param download for a read GitHub answers with a redirect to a file (a job's log): how much of
+ *     the file to bring back; else null
  */
 public record GitHubRequest(
         String operation,
@@ -34,7 +36,49 @@ public record GitHubRequest(
         String ref,
         String authorization,
         Supplier<Optional<GitHubAnswer>> tookEffect,
-        String ifNoneMatch) {
+        String ifNoneMatch,
+        Download download) {
+
+    /**
+     * A file GitHub redirects to (a job's log: {@code 302} to a short-lived signed URL on another
+     * host). The transport follows the redirect itself, <em>without</em> the request's credentials
+     * (the URL is signed; GitHub's token must not reach the storage host), reads the file as text
+     * and keeps its last {@code maxBytes}: the answer's body is {@code text}, {@code bytes} (the
+     * file's whole size) and {@code truncated}. The signed URL itself is never in the answer.
+     */
+    public record Download(int maxBytes) {
+        public Download {
+            if (maxBytes < 1) {
+                throw new IllegalArgumentException("a download keeps at least one byte");
+            }
+        }
+    }
+
+    /** A request that is not a download. */
+    public GitHubRequest(
+            String operation,
+            Kind kind,
+            String method,
+            String path,
+            JsonNode body,
+            String repo,
+            String ref,
+            String authorization,
+            Supplier<Optional<GitHubAnswer>> tookEffect,
+            String ifNoneMatch) {
+        this(
+                operation,
+                kind,
+                method,
+                path,
+                body,
+                repo,
+                ref,
+                authorization,
+                tookEffect,
+                ifNoneMatch,
+                null);
+    }
 
     /** A request that is not conditional. */
     public GitHubRequest(
@@ -79,7 +123,8 @@ public record GitHubRequest(
                 ref,
                 authorization,
                 tookEffect,
-                ifNoneMatch);
+                ifNoneMatch,
+                download);
     }
 
     /** This request with its own {@code Authorization} value instead of the repo's credentials. */
@@ -94,7 +139,8 @@ public record GitHubRequest(
                 ref,
                 authorization,
                 tookEffect,
-                ifNoneMatch);
+                ifNoneMatch,
+                download);
     }
 
     /** The same request for another path (the next page). */
@@ -109,7 +155,8 @@ public record GitHubRequest(
                 ref,
                 authorization,
                 tookEffect,
-                ifNoneMatch);
+                ifNoneMatch,
+                download);
     }
 
     /**
@@ -118,7 +165,36 @@ public record GitHubRequest(
      */
     public GitHubRequest ifNoneMatch(String etag) {
         return new GitHubRequest(
-                operation, kind, method, path, body, repo, ref, authorization, tookEffect, etag);
+                operation,
+                kind,
+                method,
+                path,
+                body,
+                repo,
+                ref,
+                authorization,
+                tookEffect,
+                etag,
+                download);
+    }
+
+    /**
+     * This read of a file GitHub redirects to, keeping the last {@code maxBytes} of it (see {@link
+     * Download}).
+     */
+    public GitHubRequest downloading(int maxBytes) {
+        return new GitHubRequest(
+                operation,
+                kind,
+                method,
+                path,
+                body,
+                repo,
+                ref,
+                authorization,
+                tookEffect,
+                ifNoneMatch,
+                new Download(maxBytes));
     }
 
     /** Whether GitHub answered that the caller's copy ({@link #ifNoneMatch}) is current. */

@@ -170,6 +170,19 @@ public final class RestGitHubClient implements GitHubClient {
         return conditional(request);
     }
 
+    @Override
+    public GitHubResult<JsonNode> jobLog(String repo, long jobId, int maxBytes) {
+        GitHubRequest request =
+                GitHubRequest.read(
+                                "read_job_log",
+                                repo,
+                                repo + " job " + jobId,
+                                "/repos/" + repo + "/actions/jobs/" + jobId + "/logs")
+                        .downloading(maxBytes);
+        GitHubAnswer answer = http.send(request);
+        return new GitHubResult<>(answer.body(), answer.response());
+    }
+
     /** Sends a conditional read: a 304 comes back as "not modified", without a body. */
     private GitHubResult<Conditional> conditional(GitHubRequest request) {
         GitHubAnswer answer = http.send(request);

@@ -57,7 +57,10 @@ class HandlerPermissionsTest {
                 // collaborators": metadata: read); this one not yet checked in the data file
                 Arguments.of(ActionType.READ_COLLABORATOR_PERMISSION, "metadata: read"),
                 // "Contents" lists GET /repos/{owner}/{repo}/contents/{path} (read)
-                Arguments.of(ActionType.READ_FILE, "contents: read"));
+                Arguments.of(ActionType.READ_FILE, "contents: read"),
+                // GitHub's REST reference for workflow jobs: "GitHub Apps must have the
+                // actions:read permission to use this endpoint"
+                Arguments.of(ActionType.READ_JOB_LOG, "actions: read"));
     }
 
     @ParameterizedTest(name = "{0} needs {1}")

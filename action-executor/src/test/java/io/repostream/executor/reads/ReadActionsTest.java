@@ -104,6 +104,18 @@ class ReadActionsTest {
                 .build();
     }
 
+    private static ActionRecord logOf(String repo, long runId, long jobId) {
+        return Actions.builder(
+                        ActionType.READ_JOB_LOG,
+                        repo,
+                        runId,
+                        Actions.params().put("job_id", jobId).put("workflow", "CI"))
+                .on(TypedTarget.workflowRun(runId))
+                .id("ci-classifier@1:" + repo + ":job-" + jobId + ":" + UUID.randomUUID())
+                .producedBy("ci-classifier@1")
+                .build();
+    }
+
     /** Every enrichment event of {@code repo} so far (read_committed). */
     private static List<GitHubEvent> results(String repo, int atLeast) {
         return kafka.consume(Topics.EVENTS, Math.max(1, atLeast), WAIT).stream()
@@ -298,6 +310,80 @@ class ReadActionsTest {
         assertThat(e.has("result")).isFalse();
         assertThat(refused.error()).startsWith("invalid read: params.path");
         assertThat(github.requests()).noneMatch(r -> r.contains("secrets"));
+    }
+
+    @Test
+    void aJobLogComesBackAsTheFailingStepsErrorLinesWithSecretsMaskedNeverAsTheLog() {
+        String repo = newRepo();
+        long run = github.createWorkflowRun(repo, 7, "b".repeat(40), "completed", "failure");
+        long job = github.addJob(repo, run, "test", "completed", "failure");
+        String token = "ghp_" + "A1b2C3d4E5".repeat(4);
+        String log =
+                String.join(
+                        "\n",
+                        "2026-12-07T10:00:00.0000000Z ##[group]Run actions/checkout@v4",
+                        "2026-12-07T10:00:00.1000000Z ##[endgroup]",
+                        "2026-12-07T10:00:01.0000000Z ##[group]Run mvn -B verify",
+                        "2026-12-07T10:00:01.1000000Z mvn -B verify",
+                        "2026-12-07T10:00:01.2000000Z ##[endgroup]",
+                        "2026-12-07T10:00:02.0000000Z [INFO] Building widgets 1.0",
+                        "2026-12-07T10:00:02.5000000Z [INFO] cloning https://bot:"
+                                + token
+                                + "@github.com/acme/widgets",
+                        "2026-12-07T10:00:03.0000000Z [ERROR] com.acme.WidgetTest.spins  Time"
+                                + " elapsed: 0.2 s  <<< FAILURE!",
+                        "2026-12-07T10:00:03.1000000Z java.lang.AssertionError: expected 3 but"
+                                + " was 2 (token="
+                                + token
+                                + ")",
+                        "2026-12-07T10:00:04.0000000Z ##[error]Process completed with exit code"
+                                + " 1.",
+                        "2026-12-07T10:00:05.0000000Z Post job cleanup.");
+        github.setJobLog(repo, job, log);
+        ActionRecord read = logOf(repo, run, job);
+
+        topics.send(read);
+
+        AuditRecord audit = topics.awaitAudit(read.actionId(), AuditOutcome.READ, WAIT);
+        GitHubEvent result = resultOf(read);
+        JsonNode excerpt = result.payload().path("enrichment").path("result");
+        assertThat(result.type()).isEqualTo("read_job_log");
+        assertThat(audit.githubStatus()).isEqualTo(302);
+        assertThat(excerpt.path("job_id").asLong()).isEqualTo(job);
+        assertThat(excerpt.path("step").asText()).isEqualTo("mvn -B verify");
+        assertThat(excerpt.path("excerpt").asText())
+                .contains("com.acme.WidgetTest.spins")
+                .contains("expected 3 but was 2")
+                .contains("##[error]Process completed with exit code 1.")
+                .doesNotContain("Building widgets")
+                .doesNotContain("Post job cleanup");
+        assertThat(excerpt.path("failed_tests").get(0).asText())
+                .isEqualTo("com.acme.WidgetTest.spins");
+        assertThat(excerpt.path("bytes").asLong()).isEqualTo(log.length());
+        assertThat(excerpt.path("truncated").asBoolean()).isFalse();
+        // no secret anywhere in what reached Kafka, and no signed download URL either
+        String written =
+                new String(
+                        Topics.EVENTS.valueCodec().encode(result),
+                        java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(written).doesNotContain(token).doesNotContain("urlSignature");
+        assertThat(excerpt.path("redactions").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(topics.snapshots(read.actionId())).isEmpty();
+    }
+
+    @Test
+    void aJobWithoutALogIsAFailedReadWithGitHubs404() {
+        String repo = newRepo();
+        long run = github.createWorkflowRun(repo, 7, "c".repeat(40), "completed", "failure");
+        long job = github.addJob(repo, run, "test", "completed", "failure");
+        ActionRecord read = logOf(repo, run, job);
+
+        topics.send(read);
+
+        AuditRecord failed = topics.awaitAudit(read.actionId(), AuditOutcome.FAILED, WAIT);
+        assertThat(failed.githubStatus()).isEqualTo(404);
+        assertThat(resultOf(read).payload().path("enrichment").path("status").asInt())
+                .isEqualTo(404);
     }
 
     @Test

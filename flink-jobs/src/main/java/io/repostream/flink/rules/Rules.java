@@ -142,9 +142,16 @@ public final class Rules {
             Rule.builder("ci-retry-planner", CiFailureClassifierFunction.RULE, CI_COMPLETIONS)
                     .name("ci-failure-classifier")
                     .function(CiFailureClassifierFunction::new)
-                    .events("workflow_run", "workflow_job", "check_run")
+                    .events(
+                            "workflow_run",
+                            "workflow_job",
+                            "check_run",
+                            CiFailureClassifierFunction.LOG_READ.wireName())
                     .fields(
                             "/workflow_run/id",
+                            "/workflow_run/head_branch",
+                            "/workflow_job/id",
+                            "/enrichment",
                             "/workflow_run/name",
                             "/workflow_run/head_sha",
                             "/workflow_run/conclusion",
@@ -166,7 +173,11 @@ public final class Rules {
                     .output(CiFailure.TAG)
                     .signals(CiFailureClassifierFunction.SIGNALS)
                     .policySection("ci")
-                    .emits(ActionPriority.ROUTINE, ActionType.CREATE_COMMENT, ActionType.ADD_LABELS)
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.CREATE_COMMENT,
+                            ActionType.ADD_LABELS,
+                            CiFailureClassifierFunction.LOG_READ)
                     .build();
 
     /** Re-runs what the classifier found worth re-running: reads its failed runs, no events. */

@@ -132,7 +132,12 @@ class RuleFieldsTest {
                                                                 // the SLA rule: who
                                                                 // acknowledges an incident
                                                                 "/comment/author_association",
-                                                                "/review/author_association"))
+                                                                "/review/author_association",
+                                                                // the CI classifier reading logs:
+                                                                // the job to read, the branch
+                                                                // of flaky tests
+                                                                "/workflow_job/id",
+                                                                "/workflow_run/head_branch"))
                                                 .toList())));
     }
 

@@ -3,7 +3,10 @@ package io.repostream.testkit.github;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 
 /** GitHub Actions workflow runs: list, get, re-run (all or failed jobs), cancel, jobs. */
@@ -107,6 +110,50 @@ final class ActionsRoutes {
         ArrayNode items = body.putArray("jobs");
         page.items.forEach(j -> items.add(json.job(repo, run, j)));
         return page.respond(ApiResponse.ok(body), json.api(), request);
+    }
+
+    /** How long a signed log URL works: GitHub's "This link expires after 1 minute". */
+    static final Duration LOG_LINK_LIFETIME = Duration.ofMinutes(1);
+
+    /** The path below the simulator's root where signed job-log URLs point (not GitHub's API). */
+    static final String LOG_DOWNLOADS = "/_simulator/job-logs/";
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * {@code GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs}: 302 to a signed URL that serves
+     * the job's log as plain text for a minute, as GitHub answers ("Look for {@code Location:} in
+     * the response header to find the URL for the download"). 404 for an unknown job, or a job
+     * without a log yet.
+     */
+    ApiResponse jobLogs(ApiRequest request) {
+        SimulatedRepo repo = state.repo(request.owner(), request.repo());
+        long jobId = request.number("job_id");
+        SimulatedJob job =
+                repo.runs.values().stream()
+                        .flatMap(r -> r.jobs.stream())
+                        .filter(j -> j.id == jobId)
+                        .findFirst()
+                        .orElseThrow(ApiError::notFound);
+        if (job.log == null) {
+            throw ApiError.notFound();
+        }
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        String signature = HexFormat.of().formatHex(bytes);
+        state.jobLogDownloads.put(
+                signature,
+                new SimulatedGitHub.JobLogDownload(job.log, state.now().plus(LOG_LINK_LIFETIME)));
+        return ApiResponse.of(302, null)
+                .header(
+                        "Location",
+                        json.api()
+                                + LOG_DOWNLOADS
+                                + jobId
+                                + "?urlExpires="
+                                + state.now().plus(LOG_LINK_LIFETIME)
+                                + "&urlSignature="
+                                + signature);
     }
 
     private void newAttempt(SimulatedWorkflowRun run, List<SimulatedJob> jobs) {

@@ -126,6 +126,7 @@ public final class GitHubSimulator implements AutoCloseable {
         GitChanges git = new GitChanges(state);
         SimulatedCi ci = new SimulatedCi(state, new CheckRoutes(state, json));
         git.onPush(ci::pushed);
+        mountJobLogDownloads(router, state);
         mount(router, SimulatorRoutes.declare(state, json, changes, limiter, git), pipeline);
         GitHubSimulator simulator =
                 new GitHubSimulator(
@@ -137,6 +138,48 @@ public final class GitHubSimulator implements AutoCloseable {
                 baseUrl,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return simulator;
+    }
+
+    /**
+     * The signed URLs GitHub's job-log route redirects to (on GitHub, another host): plain text, no
+     * credentials needed. A request that brings an {@code Authorization} header anyway is refused
+     * (403), so that a client leaking its GitHub token to the storage host fails a test; an unknown
+     * or expired signature is a 403 too, as a storage service answers.
+     */
+    private static void mountJobLogDownloads(Router router, SimulatedGitHub state) {
+        router.get(ActionsRoutes.LOG_DOWNLOADS + ":job_id")
+                .handler(
+                        ctx -> {
+                            String signature = ctx.request().getParam("urlSignature");
+                            SimulatedGitHub.JobLogDownload download;
+                            Instant now;
+                            synchronized (state) {
+                                download =
+                                        signature == null
+                                                ? null
+                                                : state.jobLogDownloads.get(signature);
+                                now = state.now();
+                            }
+                            String refusal = null;
+                            if (ctx.request().getHeader("Authorization") != null) {
+                                refusal = "credentials sent to a signed URL";
+                            } else if (download == null) {
+                                refusal = "signature does not match";
+                            } else if (!now.isBefore(download.expiresAt())) {
+                                refusal = "signed URL expired";
+                            }
+                            if (refusal != null) {
+                                ctx.response()
+                                        .setStatusCode(403)
+                                        .putHeader("Content-Type", "text/plain")
+                                        .end(refusal);
+                                return;
+                            }
+                            ctx.response()
+                                    .setStatusCode(200)
+                                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                                    .end(download.log());
+                        });
     }
 
     private static void mount(Router router, RouteTable table, RequestPipeline pipeline) {
@@ -505,6 +548,26 @@ public final class GitHubSimulator implements AutoCloseable {
                     new SimulatedJob(state.nextId(), name, status, conclusion, state.now());
             runOf(repo, runId).jobs.add(job);
             return job.id;
+        }
+    }
+
+    /**
+     * Sets the log GitHub serves for job {@code jobId} of {@code repo} ({@code GET
+     * .../actions/jobs/{job_id}/logs}, a redirect to a signed URL that works for a minute of the
+     * simulator's clock).
+     */
+    public void setJobLog(String repo, long jobId, String log) {
+        synchronized (state) {
+            state.seededRepo(repo).runs.values().stream()
+                            .flatMap(r -> r.jobs.stream())
+                            .filter(j -> j.id == jobId)
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "no job " + repo + "#job/" + jobId))
+                            .log =
+                    log;
         }
     }
 

@@ -88,6 +88,12 @@ final class SimulatedGitHub {
         return ++lastId;
     }
 
+    /** Signed job-log download URLs handed out: signature to the log, usable until it expires. */
+    final Map<String, JobLogDownload> jobLogDownloads = new HashMap<>();
+
+    /** What a signed job-log URL serves, and until when. */
+    record JobLogDownload(String log, Instant expiresAt) {}
+
     SimulatedUser user(String login) {
         return users.computeIfAbsent(
                 login.toLowerCase(Locale.ROOT), k -> new SimulatedUser(login, nextId()));

@@ -12,6 +12,9 @@ final class SimulatedJob {
     Instant startedAt;
     Instant completedAt;
 
+    /** The job's log as GitHub serves it for download; null until a test sets it. */
+    String log;
+
     SimulatedJob(long id, String name, String status, String conclusion, Instant now) {
         this.id = id;
         this.name = name;

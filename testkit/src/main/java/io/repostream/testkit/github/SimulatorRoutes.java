@@ -85,6 +85,7 @@ final class SimulatorRoutes {
                 .post(run + "/rerun-failed-jobs", actions::rerunFailedJobs)
                 .post(run + "/cancel", actions::cancel)
                 .get(run + "/jobs", actions::jobs)
+                .get(repo + "/actions/jobs/{job_id}/logs", actions::jobLogs)
                 .get(repoHook, hooks::listForRepo)
                 .post(repoHook + "/{delivery_id}/attempts", hooks::redeliverForRepo)
                 .get(orgHook, hooks::listForOrg)

@@ -33,6 +33,7 @@ class GitHubSimulatorConformanceTest {
     private GitHubSimulator simulator;
     private SimulatorHttp http;
     private long runId;
+    private long lintJobId;
     private long commentId;
     private String appJwt;
     private long hookId;
@@ -62,7 +63,9 @@ class GitHubSimulatorConformanceTest {
         runId =
                 simulator.createWorkflowRun(
                         "octo/widgets", 7, "a".repeat(40), "completed", "failure");
-        simulator.addJob("octo/widgets", runId, "lint", "completed", "success");
+        long lint = simulator.addJob("octo/widgets", runId, "lint", "completed", "success");
+        simulator.setJobLog("octo/widgets", lint, "lint passed\n");
+        lintJobId = lint;
         http = new SimulatorHttp(simulator.baseUrl(), GitHubSimulator.DEFAULT_TOKEN);
         java.security.KeyPair app = AppKeys.generate();
         simulator.registerApp(77, app.getPublic());
@@ -519,6 +522,10 @@ class GitHubSimulatorConformanceTest {
                         "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
                         200,
                         () -> http.get(run + "/jobs")),
+                step(
+                        "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs",
+                        302,
+                        () -> http.get(REPO + "/actions/jobs/" + lintJobId + "/logs")),
                 step(
                         "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs",
                         201,

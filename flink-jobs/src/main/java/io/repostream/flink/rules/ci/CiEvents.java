@@ -1,17 +1,29 @@
 package io.repostream.flink.rules.ci;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.repostream.schemas.ActionType;
+import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.java.functions.KeySelector;
 
-/** Completed CI work (workflow runs and jobs, check runs), keyed by repository and workflow. */
+/**
+ * Completed CI work (workflow runs and jobs, check runs) and the job logs the classifier asked for
+ * ({@code read_job_log} results), keyed by repository and workflow.
+ */
 public final class CiEvents implements FilterFunction<GitHubEvent> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public boolean filter(GitHubEvent event) {
-        if (event.repo() == null || !"completed".equals(event.action())) {
+        if (event.repo() == null) {
+            return false;
+        }
+        if (event.source() == EventSource.ENRICHMENT) {
+            // a job's log the classifier asked for, read or not
+            return ActionType.READ_JOB_LOG.wireName().equals(event.type());
+        }
+        if (!"completed".equals(event.action())) {
             return false;
         }
         return switch (event.type()) {
@@ -45,6 +57,8 @@ public final class CiEvents implements FilterFunction<GitHubEvent> {
         return switch (event.type()) {
             case "workflow_run" -> p.path("workflow_run").path("name").asText("unknown");
             case "workflow_job" -> p.path("workflow_job").path("workflow_name").asText("unknown");
+            case "read_job_log" ->
+                    p.path("enrichment").path("params").path("workflow").asText("unknown");
             default -> "check:" + p.path("check_run").path("name").asText("unknown");
         };
     }

@@ -17,6 +17,11 @@ import org.apache.flink.util.OutputTag;
  *     else matched)
  * @param text what the failure says: conclusion, failed jobs and steps
  * @param eventId the {@code workflow_run} event that reported it
+ * @param signature what decided the class: a built-in signature's name ({@code network}, {@code
+ *     test-failure}, ...), {@code repo:<class>} for the repository's own pattern, {@code
+ *     flaky-tests}, {@code flaky-workflow}; null when nothing did
+ * @param cluster for an unknown failure whose job logs were read, the cluster of like failures
+ *     ({@link FailureClusters}); else null
  */
 public record CiFailure(
         String repo,
@@ -27,11 +32,38 @@ public record CiFailure(
         String text,
         String eventId,
         Long installationId,
-        Instant occurredAt) {
+        Instant occurredAt,
+        String signature,
+        String cluster) {
 
     /** The classifier's side output of failed runs. */
     public static final OutputTag<CiFailure> TAG =
             new OutputTag<>("ci-failures", JsonTypeInfo.of(CiFailure.class));
+
+    /** A failure classified without a signature or cluster, as before logs were read. */
+    public CiFailure(
+            String repo,
+            String workflow,
+            long runId,
+            int attempt,
+            FailureClass failureClass,
+            String text,
+            String eventId,
+            Long installationId,
+            Instant occurredAt) {
+        this(
+                repo,
+                workflow,
+                runId,
+                attempt,
+                failureClass,
+                text,
+                eventId,
+                installationId,
+                occurredAt,
+                null,
+                null);
+    }
 
     public CiFailure {
         Objects.requireNonNull(repo, "repo");

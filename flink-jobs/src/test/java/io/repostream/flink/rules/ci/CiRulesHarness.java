@@ -22,6 +22,7 @@ public final class CiRulesHarness implements AutoCloseable {
     public final KeyedBroadcastOperatorTestHarness<String, CiFailure, RepoPolicy, ActionRecord>
             retry;
     private final List<ActionRecord> actions = new ArrayList<>();
+    private final List<CiFailure> failures = new ArrayList<>();
 
     public CiRulesHarness() throws Exception {
         classifier = RuleHarness.of(Rules.CI_CLASSIFIER);
@@ -30,7 +31,15 @@ public final class CiRulesHarness implements AutoCloseable {
 
     public void processElement(GitHubEvent event, long timestamp) throws Exception {
         classifier.processElement(event, timestamp);
-        RuleHarness.forward(classifier, CiFailure.TAG, retry);
+        forward();
+        collect();
+    }
+
+    /** Event time reaches {@code timestamp} in the classifier: its timers fire. */
+    public void processWatermark(long timestamp) throws Exception {
+        // both inputs: the broadcast side would otherwise hold event time back
+        classifier.watermark(timestamp);
+        forward();
         collect();
     }
 
@@ -43,6 +52,22 @@ public final class CiRulesHarness implements AutoCloseable {
     /** Both rules' actions so far, in the order they came. */
     public List<ActionRecord> extractOutputValues() {
         return List.copyOf(actions);
+    }
+
+    /** The classifier's failed runs so far, as the re-run rule received them. */
+    public List<CiFailure> failures() {
+        return List.copyOf(failures);
+    }
+
+    private void forward() throws Exception {
+        var records = classifier.getSideOutput(CiFailure.TAG);
+        if (records == null) {
+            return;
+        }
+        for (var record = records.poll(); record != null; record = records.poll()) {
+            failures.add(record.getValue());
+            retry.processElement(record);
+        }
     }
 
     /** The classifier's CI signals. */

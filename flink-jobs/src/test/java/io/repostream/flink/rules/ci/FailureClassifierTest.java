@@ -56,15 +56,69 @@ class FailureClassifierTest {
                         "job test: failure\nstep Run unit tests failed",
                         FailureClass.PERMANENT),
                 Arguments.of(
+                        "failure", "job deploy: failure\nstep Upload failed", FailureClass.UNKNOWN),
+                // signatures of the error lines cut from job logs (issue 21)
+                Arguments.of(
                         "failure",
-                        "job deploy: failure\nstep Upload failed",
-                        FailureClass.UNKNOWN));
+                        "##[error]Process completed with exit code 137.",
+                        FailureClass.TRANSIENT),
+                Arguments.of(
+                        "failure",
+                        "c++: fatal error: Killed signal terminated program cc1plus",
+                        FailureClass.TRANSIENT),
+                Arguments.of(
+                        "failure",
+                        "error: RPC failed; curl 56 GnuTLS recv error (-54): Error in the pull"
+                                + " function.",
+                        FailureClass.TRANSIENT),
+                Arguments.of("failure", "npm ERR! network read ECONNRESET", FailureClass.TRANSIENT),
+                Arguments.of(
+                        "failure",
+                        "The hosted runner: GitHub Actions 12 lost communication with the"
+                                + " server.",
+                        FailureClass.TRANSIENT),
+                Arguments.of(
+                        "failure",
+                        "toomanyrequests: You have reached your pull rate limit",
+                        FailureClass.TRANSIENT),
+                Arguments.of(
+                        "failure",
+                        "[ERROR] Could not transfer artifact org.x:y:pom:1.0 from/to central"
+                                + " (https://repo.maven.apache.org/maven2): status code: 502",
+                        FailureClass.DEPENDENCY),
+                Arguments.of(
+                        "failure",
+                        "ERROR: HTTP error 503 while getting https://files.pythonhosted.org/x.whl",
+                        FailureClass.DEPENDENCY),
+                Arguments.of(
+                        "failure",
+                        "[ERROR] Failed to execute goal on project w: Could not resolve dependencies"
+                                + " for project a:w:jar:1.0: Could not find artifact a:b:jar:9.9 in"
+                                + " central",
+                        FailureClass.PERMANENT),
+                Arguments.of(
+                        "failure",
+                        "npm ERR! code ETARGET\nnpm ERR! notarget No matching version found for"
+                                + " left-pad@^9.0.0.",
+                        FailureClass.PERMANENT),
+                Arguments.of("failure", "error[E0308]: mismatched types", FailureClass.PERMANENT),
+                Arguments.of("failure", "--- FAIL: TestSpin (0.01s)", FailureClass.PERMANENT));
     }
 
     @ParameterizedTest(name = "[{index}] {1} -> {2}")
     @MethodSource("failures")
     void classifiesTypicalFailureOutput(String conclusion, String text, FailureClass expected) {
         assertThat(classifier.classify("o/r", conclusion, text, Map.of())).isEqualTo(expected);
+    }
+
+    @Test
+    void namesTheSignatureThatDecided() {
+        assertThat(classifier.explain("o/r", "failure", "read ECONNRESET", Map.of()))
+                .isEqualTo(new FailureClassifier.Verdict(FailureClass.TRANSIENT, "network"));
+        assertThat(classifier.explain("o/r", "failure", "x", Map.of("permanent", List.of("^x$"))))
+                .isEqualTo(new FailureClassifier.Verdict(FailureClass.PERMANENT, "repo:permanent"));
+        assertThat(classifier.explain("o/r", "failure", "nothing known", Map.of()).signature())
+                .isNull();
     }
 
     @Test
@@ -120,8 +174,7 @@ class FailureClassifierTest {
             shipped.classify("octo-org/widgets", "failure", text, repoPatterns);
         }
 
-        int patterns =
-                1 + FailureClassifier.DEFAULT_PATTERNS.values().stream().mapToInt(List::size).sum();
+        int patterns = 1 + FailureClassifier.DEFAULT_SIGNATURES.size();
         assertThat(first).isEqualTo(patterns);
         assertThat(shipped.compilations()).as("compiled again per failure").isEqualTo(first);
     }
