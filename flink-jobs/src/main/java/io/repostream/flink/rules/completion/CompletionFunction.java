@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p>An issue closed on GitHub (its {@code issues.closed} event) is forgotten and not acted on
  * until reopened; one this rule closed is forgotten at once (the executor's undo reopens it, and
  * the rule does not close it again for the same work). Polled pushes without their commit list are
- * counted and logged: completing them with the compare API (a read action) is left for later.
+ * counted and logged: completing them with the compare API (a read action) is left for later. A
+ * decision timer reads only the issues decided at its time (an index by time), not every trail of
+ * the repository.
  */
 public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
     private static final long serialVersionUID = 1L;
@@ -100,6 +102,12 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
     /** Issues seen closed on GitHub, to when. */
     private transient MapState<String, Long> closedIssues;
 
+    /**
+     * Decision time (event time, epoch ms) to the issues decided then, space-separated: the index
+     * that lets a timer touch only its own issues instead of reading every trail of the repository.
+     */
+    private transient MapState<Long, String> due;
+
     private transient Counter links;
     private transient Counter linksIgnored;
     private transient Counter closed;
@@ -117,6 +125,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         bases = map("completion-bases", Types.STRING, Types.LONG);
         features = map("completion-features", Types.STRING, Types.BOOLEAN);
         closedIssues = map("completion-closed", Types.STRING, Types.LONG);
+        due = map("completion-due", Types.LONG, Types.STRING);
         var metrics = getRuntimeContext().getMetricGroup();
         links = metrics.counter("completionLinks");
         linksIgnored = metrics.counter("completionLinksIgnored");
@@ -141,8 +150,8 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             case "pull_request" -> onPullRequest(event, c, ctx, out);
             case "push" -> onPush(event, c, ctx, out);
             case "check_suite", "status", "workflow_run" -> onCheck(event, ctx, out);
-            case "issues" -> onIssue(event, c);
-            case "issue_comment" -> onComment(event);
+            case "issues" -> onIssue(event, c, ctx);
+            case "issue_comment" -> onComment(event, ctx);
             default -> {}
         }
     }
@@ -177,7 +186,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                 if (!now.contains(ref)) { // the link was edited out
                     IssueTrail trail = load(ref);
                     if (trail != null) {
-                        store(trail.without(workId));
+                        store(trail.without(workId), ctx);
                     }
                 }
             }
@@ -354,7 +363,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         }
     }
 
-    private void onIssue(GitHubEvent event, Completion c) throws Exception {
+    private void onIssue(GitHubEvent event, Completion c, ReadOnlyContext ctx) throws Exception {
         OptionalRef ref = OptionalRef.of(event);
         if (ref == null) {
             return;
@@ -362,12 +371,12 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         switch (event.action() == null ? "" : event.action()) {
             case "closed" -> {
                 closedIssues.put(ref.ref, event.occurredAt().toEpochMilli());
-                forget(ref.ref);
+                forget(ref.ref, ctx);
             }
             case "reopened" -> closedIssues.remove(ref.ref);
             case "deleted", "transferred" -> {
                 closedIssues.remove(ref.ref);
-                forget(ref.ref);
+                forget(ref.ref, ctx);
             }
             default -> {
                 Optional<List<String>> labels = GitHubPayloads.knownLabels(event);
@@ -383,7 +392,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         }
     }
 
-    private void onComment(GitHubEvent event) throws Exception {
+    private void onComment(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
         JsonNode p = event.payload();
         if (!"created".equals(event.action()) || p.path("issue").has("pull_request")) {
             return;
@@ -412,23 +421,41 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                                 + Instant.ofEpochMilli(at)
                                 + " (comment "
                                 + comment.path("id").asText("?")
-                                + ")"));
+                                + ")"),
+                ctx);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionRecord> out)
             throws Exception {
         Completion c = policy(ctx, ctx.getCurrentKey()).completion();
-        List<IssueTrail> due = new ArrayList<>();
-        for (Map.Entry<String, String> e : trails.entries()) {
-            IssueTrail trail = IssueTrail.fromJson(e.getValue());
-            if (trail.decideAt() != null && trail.decideAt() == timestamp) {
-                due.add(trail);
-            }
-        }
-        for (IssueTrail trail : due) {
+        for (IssueTrail trail : dueAt(timestamp)) {
             decide(trail.withDecided(IssueTrail.DECIDED), c, ctx, out, trail.decided() == null);
         }
+    }
+
+    /** The trails to decide at {@code timestamp}, taken out of the index. */
+    private List<IssueTrail> dueAt(long timestamp) throws Exception {
+        List<IssueTrail> found = new ArrayList<>();
+        String refs = due.get(timestamp);
+        if (refs == null) {
+            // a timer of state written before the index: the old scan
+            for (Map.Entry<String, String> e : trails.entries()) {
+                IssueTrail trail = IssueTrail.fromJson(e.getValue());
+                if (trail.decideAt() != null && trail.decideAt() == timestamp) {
+                    found.add(trail);
+                }
+            }
+            return found;
+        }
+        due.remove(timestamp);
+        for (String ref : refs.split(" ")) {
+            IssueTrail trail = load(ref);
+            if (trail != null && trail.decideAt() != null && trail.decideAt() == timestamp) {
+                found.add(trail);
+            }
+        }
+        return found;
     }
 
     /**
@@ -438,7 +465,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
     private void save(IssueTrail trail, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
         if (trail.decided() == null) {
-            store(trail);
+            store(trail, ctx);
             return;
         }
         decide(trail, policy(ctx, ctx.getCurrentKey()).completion(), ctx, out, false);
@@ -456,7 +483,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             boolean first)
             throws Exception {
         if (closedIssues.contains(trail.ref())) {
-            forget(trail.ref());
+            forget(trail.ref(), ctx);
             return;
         }
         Assessment a = Assessment.of(trail, c, features.contains(trail.ref()));
@@ -470,7 +497,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             ObjectNode params =
                     JsonNodeFactory.instance.objectNode().put("state_reason", "completed");
             out.collect(action(trail, a, ActionType.CLOSE_ISSUE, params, at, policy));
-            forget(trail.ref());
+            forget(trail.ref(), ctx);
             return;
         }
         if (a.reaches(c.suggestAt()) && trail.suggestedAt() == null) {
@@ -486,7 +513,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             out.collect(action(trail, a, ActionType.ADD_LABELS, labels, at, policy));
             out.collect(
                     action(trail, a, ActionType.CREATE_COMMENT, suggestComment(a, c), at, policy));
-            store(trail.withSuggestedAt(at.toEpochMilli()));
+            store(trail.withSuggestedAt(at.toEpochMilli()), ctx);
             return;
         }
         if (first && !a.reaches(c.suggestAt())) {
@@ -499,7 +526,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                     c.suggestAt(),
                     String.join("; ", a.lines()));
         }
-        store(trail);
+        store(trail, ctx);
     }
 
     /** The trail of the issue {@code link} names, new if need be; null when it is closed. */
@@ -538,11 +565,32 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             return trail;
         }
         if (trail.decideAt() != null) {
-            ctx.timerService().deleteEventTimeTimer(trail.decideAt());
+            unschedule(trail.ref(), trail.decideAt(), ctx);
         }
         ctx.timerService().registerEventTimeTimer(decideAt);
+        String others = due.get(decideAt);
+        due.put(decideAt, others == null ? trail.ref() : others + " " + trail.ref());
         // a new landing: decided anew at its time
         return trail.withDecideAt(decideAt).withDecided(null);
+    }
+
+    /**
+     * Takes {@code ref} out of the decisions at {@code at}; the timer goes when no other issue is
+     * decided then (issues that one merge links land, and are decided, at the same time).
+     */
+    private void unschedule(String ref, long at, ReadOnlyContext ctx) throws Exception {
+        String refs = due.get(at);
+        if (refs == null) {
+            return; // fired already, or state written before the index
+        }
+        List<String> rest = new ArrayList<>(List.of(refs.split(" ")));
+        rest.remove(ref);
+        if (rest.isEmpty()) {
+            due.remove(at);
+            ctx.timerService().deleteEventTimeTimer(at);
+        } else {
+            due.put(at, String.join(" ", rest));
+        }
     }
 
     /** The links this rule follows; others (another owner's repository) logged and counted. */
@@ -595,21 +643,24 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
     }
 
     /** Saves the trail; one with no work, or only abandoned work, is forgotten. */
-    private void store(IssueTrail trail) throws Exception {
+    private void store(IssueTrail trail, ReadOnlyContext ctx) throws Exception {
         if (trail.works().stream().allMatch(Work::abandoned)) {
-            forget(trail.ref());
+            forget(trail.ref(), ctx);
             return;
         }
         trails.put(trail.ref(), trail.toJson());
     }
 
-    /** Drops the issue's trail and its commits' entries. */
-    private void forget(String ref) throws Exception {
+    /** Drops the issue's trail, its commits' entries and its pending decision. */
+    private void forget(String ref, ReadOnlyContext ctx) throws Exception {
         IssueTrail trail = load(ref);
         trails.remove(ref);
         features.remove(ref);
         if (trail == null) {
             return;
+        }
+        if (trail.decideAt() != null) {
+            unschedule(ref, trail.decideAt(), ctx);
         }
         for (Work w : trail.works()) {
             if (w.sha() == null) {

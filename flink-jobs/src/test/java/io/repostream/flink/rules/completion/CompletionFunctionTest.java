@@ -472,6 +472,75 @@ class CompletionFunctionTest {
     }
 
     @Test
+    void moreWorkOnOneOfTwoIssuesOfAMergeLeavesTheOtherIssuesDecisionInPlace() throws Exception {
+        harness = harness(policy(REPO, ON));
+        String secondSha = "d00d00d00d00d00d00d00d00d00d00d00d00d00d";
+
+        run(
+                work(
+                        "Fixes #12, fixes #13",
+                        CODE_AND_TEST,
+                        checkSuite(MERGE_SHA, "success", 15),
+                        push("fix-more", "b2b2b2b", "More on the login", CODE_AND_TEST, 16),
+                        pullRequest(
+                                "closed",
+                                35,
+                                "More",
+                                "Fixes #12",
+                                "fix-more",
+                                "main",
+                                true,
+                                secondSha,
+                                20),
+                        checkSuite(secondSha, "success", 25),
+                        new Watermark(51)));
+
+        // both issues land at minute 10 (decided at 40); #12 lands again at 20 (decided at 50)
+        assertThat(harness.extractOutputValues())
+                .extracting(
+                        a ->
+                                a.target()
+                                        + " "
+                                        + a.type().wireName()
+                                        + "@"
+                                        + Duration.between(Events.T0, a.createdAt()).toMinutes())
+                .containsExactly(
+                        "13 create_comment@40",
+                        "13 close_issue@40",
+                        "12 create_comment@50",
+                        "12 close_issue@50");
+        assertThat(KeyedStates.entries(harness, "completion-trails", "completion-due")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aDecisionReadsOnlyTheTrailsDueThen() throws Exception {
+        harness = harness(policy(REPO, ON));
+
+        run(work("Fixes #12", CODE_AND_TEST, checkSuite(MERGE_SHA, "success", 15)));
+
+        assertThat(KeyedStates.entries(harness, "completion-due")).isEqualTo(1);
+        run(List.of(DECIDED));
+        assertThat(written(harness.extractOutputValues())).isEqualTo(CLOSED);
+        assertThat(KeyedStates.entries(harness, "completion-due")).isZero();
+    }
+
+    @Test
+    void aClosedIssueTakesItsPendingDecisionAndTimerWithIt() throws Exception {
+        harness = harness(policy(REPO, ON));
+
+        run(
+                work(
+                        "Fixes #12",
+                        CODE_AND_TEST,
+                        checkSuite(MERGE_SHA, "success", 15),
+                        issue("closed", 12, List.of(), 20)));
+
+        assertThat(KeyedStates.entries(harness, "completion-trails", "completion-due")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void abandonedWorkIsForgotten() throws Exception {
         harness = harness(policy(REPO, ON));
 
