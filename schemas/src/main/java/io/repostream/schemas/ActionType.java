@@ -80,7 +80,15 @@ public enum ActionType implements WireEnum {
      * PagerDuty dedups by key. Undo of a trigger resolves the alert; a page already sent cannot be
      * taken back.
      */
-    PAGERDUTY_EVENT("pagerduty_event", true, Targets.NOTIFICATIONS);
+    PAGERDUTY_EVENT("pagerduty_event", true, Targets.NOTIFICATIONS),
+    /**
+     * A read: the commits and changed files between {@code params.base} and {@code params.head}
+     * (SHAs, branches or tags; {@code GET /repos/{owner}/{repo}/compare/{base}...{head}}), asked
+     * for the branch of the typed target ({@code refs/heads/<branch>}), e.g. to complete a polled
+     * push that came without its commit list. The result is GitHub's comparison without the
+     * patches; unknown commits are a failed read with status 404.
+     */
+    READ_COMPARE("read_compare", false, Targets.REFS);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {

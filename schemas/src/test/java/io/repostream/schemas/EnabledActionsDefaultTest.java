@@ -42,7 +42,10 @@ class EnabledActionsDefaultTest {
 
     /** Reads change nothing on GitHub: {@code enabled_actions} names mutations only. */
     private static final Set<ActionType> READS =
-            EnumSet.of(ActionType.READ_COLLABORATOR_PERMISSION, ActionType.READ_FILE);
+            EnumSet.of(
+                    ActionType.READ_COLLABORATOR_PERMISSION,
+                    ActionType.READ_FILE,
+                    ActionType.READ_COMPARE);
 
     @Test
     void everyActionTypeIsEitherOnByDefaultOrOnlyWhenAPolicyNamesIt() {

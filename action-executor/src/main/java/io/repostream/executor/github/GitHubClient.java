@@ -20,6 +20,7 @@ public interface GitHubClient
                 Runs,
                 CollaboratorReads,
                 FileReads,
+                CompareReads,
                 GitRefs,
                 Checks {
 

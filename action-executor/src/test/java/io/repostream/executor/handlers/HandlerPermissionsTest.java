@@ -57,7 +57,9 @@ class HandlerPermissionsTest {
                 // collaborators": metadata: read); this one not yet checked in the data file
                 Arguments.of(ActionType.READ_COLLABORATOR_PERMISSION, "metadata: read"),
                 // "Contents" lists GET /repos/{owner}/{repo}/contents/{path} (read)
-                Arguments.of(ActionType.READ_FILE, "contents: read"));
+                Arguments.of(ActionType.READ_FILE, "contents: read"),
+                // the compare endpoint is one of the commits endpoints, read under "Contents"
+                Arguments.of(ActionType.READ_COMPARE, "contents: read"));
     }
 
     @ParameterizedTest(name = "{0} needs {1}")

@@ -1,6 +1,7 @@
 package io.repostream.flink.rules.completion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.rules.GitHubPayloads;
@@ -10,8 +11,10 @@ import io.repostream.flink.rules.completion.IssueTrail.Work;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.Completion;
+import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,10 +55,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An issue closed on GitHub (its {@code issues.closed} event) is forgotten and not acted on
  * until reopened; one this rule closed is forgotten at once (the executor's undo reopens it, and
- * the rule does not close it again for the same work). Polled pushes without their commit list are
- * counted and logged: completing them with the compare API (a read action) is left for later. A
- * decision timer reads only the issues decided at its time (an index by time), not every trail of
- * the repository.
+ * the rule does not close it again for the same work). A polled push without its commit list is
+ * completed with the compare API: the rule asks for {@code read_compare} of its {@code
+ * before...after} and reads the answer's commits and files as the push's. A decision timer reads
+ * only the issues decided at its time (an index by time), not every trail of the repository.
  */
 public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
     private static final long serialVersionUID = 1L;
@@ -74,6 +77,12 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                             + "reproduces|an issue|a problem|see(ing)? (it|this|the))\\b"
                             + "|\\b(does not|doesn'?t|did not|didn'?t) (fix|resolve)\\b",
                     Pattern.CASE_INSENSITIVE);
+
+    /** The read that completes a polled push. */
+    public static final ActionType COMPARE = ActionType.READ_COMPARE;
+
+    /** A {@code before} or {@code after} that names no commit (a new or deleted branch). */
+    private static final Pattern NO_COMMIT = Pattern.compile("0{40}");
 
     private static final Set<String> MAINLINES = Set.of("main", "master");
     private static final Set<String> MAINTAINERS = Set.of("OWNER", "MEMBER", "COLLABORATOR");
@@ -108,12 +117,20 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
      */
     private transient MapState<Long, String> due;
 
+    /**
+     * Comparison reads asked for polled pushes, by action id, to {@code <branch> <event time of the
+     * push>}: what the answer completes.
+     */
+    private transient MapState<String, String> compares;
+
     private transient Counter links;
     private transient Counter linksIgnored;
     private transient Counter closed;
     private transient Counter suggested;
     private transient Counter leftAlone;
     private transient Counter pushesWithoutCommits;
+    private transient Counter pushesCompleted;
+    private transient Counter comparesFailed;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -126,6 +143,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         features = map("completion-features", Types.STRING, Types.BOOLEAN);
         closedIssues = map("completion-closed", Types.STRING, Types.LONG);
         due = map("completion-due", Types.LONG, Types.STRING);
+        compares = map("completion-compares", Types.STRING, Types.STRING);
         var metrics = getRuntimeContext().getMetricGroup();
         links = metrics.counter("completionLinks");
         linksIgnored = metrics.counter("completionLinksIgnored");
@@ -133,6 +151,8 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         suggested = metrics.counter("completionSuggested");
         leftAlone = metrics.counter("completionLeftAlone");
         pushesWithoutCommits = metrics.counter("completionPushesWithoutCommits");
+        pushesCompleted = metrics.counter("completionPushesCompleted");
+        comparesFailed = metrics.counter("completionComparesFailed");
     }
 
     private <K, V> MapState<K, V> map(
@@ -146,6 +166,12 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
     public void processElement(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
         Completion c = policy(ctx, event.repo()).completion();
+        if (event.source() == EventSource.ENRICHMENT) {
+            if (COMPARE.wireName().equals(event.type())) {
+                onCompare(event, c, ctx, out);
+            }
+            return;
+        }
         switch (event.type()) {
             case "pull_request" -> onPullRequest(event, c, ctx, out);
             case "push" -> onPush(event, c, ctx, out);
@@ -261,15 +287,39 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         JsonNode commits = p.path("commits");
         if (!commits.isArray()) {
             pushesWithoutCommits.inc();
-            LOG.info(
-                    "{}: push to {} of {} ({}) has no commit list (a polled push): its links and"
-                            + " paths are not read",
-                    RULE,
-                    branch,
-                    event.repo(),
-                    event.eventId());
+            askToCompare(event, branch, out);
             return;
         }
+        pushed(event, branch, commits, p.path("after").asText(null), c, ctx, out);
+    }
+
+    /**
+     * The commits of a push to {@code branch} (webhook-shaped: {@code id}, {@code message}, {@code
+     * added}/{@code modified}/{@code removed}), ending at {@code after}, at the event time of
+     * {@code cause}.
+     */
+    private void pushed(
+            GitHubEvent cause,
+            String branch,
+            JsonNode commits,
+            String after,
+            Completion c,
+            ReadOnlyContext ctx,
+            Collector<ActionRecord> out)
+            throws Exception {
+        pushed(cause, branch, commits, after, cause.occurredAt().toEpochMilli(), c, ctx, out);
+    }
+
+    private void pushed(
+            GitHubEvent cause,
+            String branch,
+            JsonNode commits,
+            String after,
+            long at,
+            Completion c,
+            ReadOnlyContext ctx,
+            Collector<ActionRecord> out)
+            throws Exception {
         boolean tests = false;
         boolean docs = false;
         for (JsonNode commit : commits) {
@@ -288,8 +338,6 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         if (!pushCounts(c, branch)) {
             return; // work in progress: its pull request's merge is what lands
         }
-        String after = p.path("after").asText(null);
-        long at = event.occurredAt().toEpochMilli();
         for (JsonNode commit : commits) {
             String id = commit.path("id").asText("");
             if (id.isEmpty()) {
@@ -297,10 +345,10 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             }
             List<Link> found =
                     followed(
-                            event,
-                            ClosingLinks.inText(commit.path("message").asText(""), event.repo()));
+                            cause,
+                            ClosingLinks.inText(commit.path("message").asText(""), cause.repo()));
             for (Link link : found) {
-                IssueTrail trail = trail(link, event);
+                IssueTrail trail = trail(link, cause);
                 if (trail == null) {
                     continue;
                 }
@@ -316,10 +364,132 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                                 null,
                                 tests,
                                 docs,
-                                causes(trail.work(id), event));
+                                causes(trail.work(id), cause));
                 save(landed(trail.with(work), after, at, c, ctx), ctx, out);
             }
         }
+    }
+
+    /**
+     * A polled push came without its commit list: asks GitHub to compare its {@code before} and
+     * {@code after} ({@code read_compare}), whose answer completes it ({@link #onCompare}). A new
+     * branch ({@code before} all zeros) is compared with the repository's default branch.
+     */
+    private void askToCompare(GitHubEvent event, String branch, Collector<ActionRecord> out)
+            throws Exception {
+        JsonNode p = event.payload();
+        String before = p.path("before").asText("");
+        String after = p.path("after").asText("");
+        if (NO_COMMIT.matcher(before).matches()) {
+            before = p.path("repository").path("default_branch").asText("");
+        }
+        if (before.isEmpty() || after.isEmpty() || NO_COMMIT.matcher(after).matches()) {
+            LOG.info(
+                    "{}: push to {} of {} ({}) has no commit list and nothing to compare it by"
+                            + " (before '{}', after '{}'): its links and paths are not read",
+                    RULE,
+                    branch,
+                    event.repo(),
+                    event.eventId(),
+                    before,
+                    after);
+            return;
+        }
+        String id = RULE + ":" + event.repo() + ":compare:" + branch + ":" + before + "..." + after;
+        compares.put(id, branch + " " + event.occurredAt().toEpochMilli());
+        LOG.info(
+                "{}: push to {} of {} ({}) has no commit list (a polled push): comparing {}...{}",
+                RULE,
+                branch,
+                event.repo(),
+                event.eventId(),
+                before,
+                after);
+        TypedTarget ref = TypedTarget.ref("refs/heads/" + branch);
+        out.collect(
+                new ActionRecord(
+                                id,
+                                event.repo(),
+                                ref.legacyTarget(),
+                                COMPARE,
+                                JsonNodeFactory.instance
+                                        .objectNode()
+                                        .put("base", before)
+                                        .put("head", after),
+                                "the push to "
+                                        + branch
+                                        + " of "
+                                        + event.repo()
+                                        + " came without its commits: read them to find the"
+                                        + " issues they close",
+                                List.of("event " + event.eventId() + ": push without commits"),
+                                1.0,
+                                RULE,
+                                List.of(event.eventId()),
+                                event.installationId(),
+                                event.occurredAt(),
+                                null,
+                                null,
+                                false)
+                        .withTypedTarget(ref));
+    }
+
+    /** The answer to {@link #askToCompare}: the push's commits and changed files. */
+    private void onCompare(
+            GitHubEvent event, Completion c, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        JsonNode e = event.payload().path("enrichment");
+        if (!RULE.equals(e.path("requested_by").asText())) {
+            return;
+        }
+        String id = e.path("action_id").asText();
+        String asked = compares.get(id);
+        if (asked == null) {
+            LOG.info("{}: {}: no comparison waits for {}", RULE, event.repo(), id);
+            return;
+        }
+        compares.remove(id);
+        String branch = asked.substring(0, asked.lastIndexOf(' '));
+        long at = Long.parseLong(asked.substring(asked.lastIndexOf(' ') + 1));
+        JsonNode result = e.path("result");
+        if (!"read".equals(e.path("outcome").asText()) || !result.path("commits").isArray()) {
+            comparesFailed.inc();
+            LOG.warn(
+                    "{}: comparing the polled push to {} of {} did not succeed ({} {} {}): its"
+                            + " links and paths are not read",
+                    RULE,
+                    branch,
+                    event.repo(),
+                    e.path("outcome").asText(),
+                    e.path("status").asText(""),
+                    e.path("error").asText(""));
+            return;
+        }
+        int listed = result.path("commits").size();
+        if (result.path("total_commits").asInt(listed) > listed) {
+            LOG.info(
+                    "{}: the polled push to {} of {} has {} commits; GitHub listed the newest {}:"
+                            + " the others' links are not read",
+                    RULE,
+                    branch,
+                    event.repo(),
+                    result.path("total_commits").asInt(),
+                    listed);
+        }
+        // webhook-shaped commits; the comparison's files are the whole push's, put on the last
+        ArrayNode commits = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode commit : result.path("commits")) {
+            commits.addObject()
+                    .put("id", commit.path("sha").asText(""))
+                    .put("message", commit.path("message").asText(""));
+        }
+        if (!commits.isEmpty()) {
+            ArrayNode modified =
+                    ((ObjectNode) commits.get(commits.size() - 1)).putArray("modified");
+            result.path("files").forEach(f -> modified.add(f.path("filename").asText("")));
+        }
+        pushesCompleted.inc();
+        pushed(event, branch, commits, e.path("params").path("head").asText(null), at, c, ctx, out);
     }
 
     private void onCheck(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
@@ -439,7 +609,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         List<IssueTrail> found = new ArrayList<>();
         String refs = due.get(timestamp);
         if (refs == null) {
-            // a timer of state written before the index: the old scan
+            // a timer of state written before the index (or of no issue any more): the old scan
             for (Map.Entry<String, String> e : trails.entries()) {
                 IssueTrail trail = IssueTrail.fromJson(e.getValue());
                 if (trail.decideAt() != null && trail.decideAt() == timestamp) {

@@ -18,10 +18,12 @@ import io.repostream.flink.KeyedStates;
 import io.repostream.flink.rules.RuleHarness;
 import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
 import io.repostream.schemas.Completion;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Mode;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -348,10 +350,10 @@ class CompletionFunctionTest {
                         work("Fixes #12", CODE_ONLY, checkSuite(MERGE_SHA, "success", 15), DECIDED),
                         CLOSED),
                 Arguments.of(
-                        "a polled push without its commit list is left alone",
+                        "a polled push without its commit list is compared, nothing decided yet",
                         ON,
                         List.of(WorkEvents.polledPush("main", "b2b2b2b", 10), DECIDED),
-                        NOTHING));
+                        List.of("read_compare(b2b2b2b)@10")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -541,6 +543,75 @@ class CompletionFunctionTest {
     }
 
     @Test
+    void aPolledPushIsCompletedWithTheComparisonAndItsFixLandsOnTheDefaultBranch()
+            throws Exception {
+        harness = harness(policy(REPO, ON));
+        String before = "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0";
+        String head = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2";
+        run(List.of(WorkEvents.polledPush("main", before, head, 10)));
+        ActionRecord read = harness.extractOutputValues().get(0);
+
+        run(
+                List.of(
+                        WorkEvents.compared(
+                                read,
+                                "read",
+                                List.of("a1a1a1a", "Refactor", head, "Fix the login\n\nFixes #12"),
+                                List.of("src/login.js", "test/login.test.js"),
+                                11),
+                        checkSuite(head, "success", 15),
+                        DECIDED));
+
+        assertThat(read.type()).isEqualTo(ActionType.READ_COMPARE);
+        assertThat(read.typedTarget()).isEqualTo(TypedTarget.ref("refs/heads/main"));
+        assertThat(read.params().path("head").asText()).isEqualTo(head);
+        assertThat(read.params().path("base").asText()).isEqualTo(before);
+        assertThat(written(harness.extractOutputValues()))
+                .containsExactly(
+                        "read_compare(" + head + ")@10",
+                        "create_comment(close)@40",
+                        "close_issue(completed)@40");
+        assertThat(harness.extractOutputValues().get(2).evidence())
+                .contains("[x] tests_touched: commit b2b2b2b (main) changed tests");
+        assertThat(
+                        KeyedStates.entries(
+                                harness,
+                                "completion-compares",
+                                "completion-trails",
+                                "completion-due"))
+                .isZero();
+    }
+
+    @Test
+    void aPolledPushThatMadeABranchIsComparedWithTheDefaultBranch() throws Exception {
+        harness = harness(policy(REPO, ON));
+
+        run(List.of(WorkEvents.polledPush("main", "b2b2b2b", 10)));
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        read -> {
+                            assertThat(read.params().path("base").asText()).isEqualTo("master");
+                            assertThat(read.params().path("head").asText()).isEqualTo("b2b2b2b");
+                        });
+    }
+
+    @Test
+    void aFailedComparisonLeavesThePushUnreadAndIsForgotten() throws Exception {
+        harness = harness(policy(REPO, ON));
+        run(List.of(WorkEvents.polledPush("main", "b2b2b2b", 10)));
+        ActionRecord read = harness.extractOutputValues().get(0);
+
+        run(List.of(WorkEvents.compared(read, "failed", null, null, 11), DECIDED));
+
+        assertThat(harness.extractOutputValues()).containsExactly(read);
+        assertThat(KeyedStates.entries(harness, "completion-compares", "completion-trails"))
+                .isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void abandonedWorkIsForgotten() throws Exception {
         harness = harness(policy(REPO, ON));
 
@@ -594,6 +665,7 @@ class CompletionFunctionTest {
                     switch (a.type()) {
                         case ADD_LABELS -> a.params().path("labels").get(0).asText();
                         case CLOSE_ISSUE -> a.params().path("state_reason").asText();
+                        case READ_COMPARE -> a.params().path("head").asText();
                         case CREATE_COMMENT ->
                                 a.params().path("body").asText().startsWith("Closing")
                                         ? "close"
