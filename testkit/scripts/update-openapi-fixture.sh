@@ -97,6 +97,7 @@ const OPERATIONS = [
   "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
   "GET /repos/{owner}/{repo}/branches/{branch}/protection",
   "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
 ];
 
 const DROPPED = new Set(["description", "example", "examples", "externalDocs", "summary"]);

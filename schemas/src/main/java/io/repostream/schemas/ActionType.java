@@ -93,7 +93,16 @@ public enum ActionType implements WireEnum {
      * writes that excerpt (never the whole log) back; a log GitHub no longer keeps is a failed read
      * with status 404 or 410.
      */
-    READ_JOB_LOG("read_job_log", false, Targets.RUNS);
+    READ_JOB_LOG("read_job_log", false, Targets.RUNS),
+
+    /**
+     * A read: the commits and changed files between {@code params.base} and {@code params.head}
+     * (SHAs, branches or tags; {@code GET /repos/{owner}/{repo}/compare/{base}...{head}}), asked
+     * for the branch of the typed target ({@code refs/heads/<branch>}), e.g. to complete a polled
+     * push that came without its commit list. The result is GitHub's comparison without the
+     * patches; unknown commits are a failed read with status 404.
+     */
+    READ_COMPARE("read_compare", false, Targets.REFS);
 
     /** The kinds of target a type acts on; the first is what a record without one means. */
     private static final class Targets {

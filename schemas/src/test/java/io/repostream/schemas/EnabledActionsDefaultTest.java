@@ -45,7 +45,8 @@ class EnabledActionsDefaultTest {
             EnumSet.of(
                     ActionType.READ_COLLABORATOR_PERMISSION,
                     ActionType.READ_FILE,
-                    ActionType.READ_JOB_LOG);
+                    ActionType.READ_JOB_LOG),
+                    ActionType.READ_COMPARE);
 
     @Test
     void everyActionTypeIsEitherOnByDefaultOrOnlyWhenAPolicyNamesIt() {

@@ -114,6 +114,10 @@ class TopicContractTest {
                     "action-record.v1 /type pagerduty_event",
                     "audit-record.v1 /action_type pagerduty_event",
                     "snapshot.v1 /action_type pagerduty_event",
+                    // issue 18: the compare read of the completion rule
+                    "action-record.v1 /type read_compare",
+                    "audit-record.v1 /action_type read_compare",
+                    "snapshot.v1 /action_type read_compare",
                     "audit-record.v1 /before/kind notification",
                     "audit-record.v1 /after/kind notification",
                     "snapshot.v1 /before/kind notification",

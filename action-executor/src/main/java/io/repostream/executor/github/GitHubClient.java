@@ -21,6 +21,7 @@ public interface GitHubClient
                 CollaboratorReads,
                 FileReads,
                 JobLogs,
+                CompareReads,
                 GitRefs,
                 Checks {
 

@@ -183,6 +183,31 @@ public final class RestGitHubClient implements GitHubClient {
         return new GitHubResult<>(answer.body(), answer.response());
     }
 
+    @Override
+    public GitHubResult<Conditional> compare(String repo, String base, String head, String etag) {
+        String basehead = segments(base) + "..." + segments(head);
+        GitHubRequest request =
+                GitHubRequest.read(
+                                "read_compare",
+                                repo,
+                                repo + ":" + base + "..." + head,
+                                "/repos/" + repo + "/compare/" + basehead)
+                        .ifNoneMatch(etag);
+        return conditional(request);
+    }
+
+    /** A branch with slashes ({@code release/1.0}) keeps them; each segment is encoded. */
+    private static String segments(String name) {
+        StringBuilder out = new StringBuilder();
+        for (String segment : name.split("/", -1)) {
+            if (out.length() > 0) {
+                out.append('/');
+            }
+            out.append(encode(segment));
+        }
+        return out.toString();
+    }
+
     /** Sends a conditional read: a 304 comes back as "not modified", without a body. */
     private GitHubResult<Conditional> conditional(GitHubRequest request) {
         GitHubAnswer answer = http.send(request);

@@ -90,7 +90,7 @@ public final class ReadProcessor {
 
     /** Every read this executor performs. */
     public static List<ReadHandler<? super GitHubClient>> standardHandlers() {
-        return List.of(new CollaboratorPermissionRead(), new FileRead(), new JobLogRead());
+        return List.of(new CollaboratorPermissionRead(), new FileRead(), new JobLogRead(), new CompareRead());
     }
 
     /**

@@ -116,6 +116,19 @@ class ReadActionsTest {
                 .build();
     }
 
+    private static ActionRecord compareOn(String repo, String branch, String base, String head) {
+        TypedTarget ref = TypedTarget.ref("refs/heads/" + branch);
+        return Actions.builder(
+                        ActionType.READ_COMPARE,
+                        repo,
+                        ref.legacyTarget(),
+                        Actions.params().put("base", base).put("head", head))
+                .on(ref)
+                .id("completion@1:" + repo + ":compare:" + UUID.randomUUID())
+                .producedBy("completion@1")
+                .build();
+    }
+
     /** Every enrichment event of {@code repo} so far (read_committed). */
     private static List<GitHubEvent> results(String repo, int atLeast) {
         return kafka.consume(Topics.EVENTS, Math.max(1, atLeast), WAIT).stream()
@@ -290,6 +303,70 @@ class ReadActionsTest {
         assertThat(github.requests())
                 .anyMatch(r -> r.contains(repo + "/contents/.github/repostream.yml 200"))
                 .noneMatch(r -> r.contains(repo + "/contents/.github/repostream.yml?ref="));
+    }
+
+    @Test
+    void aComparisonComesBackWithItsCommitsAndFilesAndASecondIsServedFromTheETag() {
+        String repo = newRepo();
+        String base = github.branchSha(repo, "main");
+        github.createBranch(repo, "release/1.0", "main");
+        String fix = github.commit(repo, "release/1.0", "Fix the login\n\nFixes #12", "src/a.js");
+        github.commit(repo, "release/1.0", "Test it", "test/a.test.js");
+        String head = github.branchSha(repo, "release/1.0");
+        ActionRecord first = compareOn(repo, "release/1.0", base, head);
+        ActionRecord second = compareOn(repo, "release/1.0", base, head);
+        ActionRecord backwards = compareOn(repo, "main", head, "main");
+        double cachedBefore = readCount(ActionType.READ_COMPARE, ReadMetrics.Result.CACHED);
+
+        topics.send(first);
+        AuditRecord read = topics.awaitAudit(first.actionId(), AuditOutcome.READ, WAIT);
+        topics.send(second);
+        AuditRecord again = topics.awaitAudit(second.actionId(), AuditOutcome.READ, WAIT);
+        topics.send(backwards);
+        topics.awaitAudit(backwards.actionId(), AuditOutcome.READ, WAIT);
+
+        GitHubEvent result = resultOf(first);
+        JsonNode comparison = result.payload().path("enrichment").path("result");
+        assertThat(result.type()).isEqualTo("read_compare");
+        assertThat(read.githubStatus()).isEqualTo(200);
+        assertThat(comparison.path("status").asText()).isEqualTo("ahead");
+        assertThat(comparison.path("ahead_by").asInt()).isEqualTo(2);
+        assertThat(comparison.path("commits").get(0).path("sha").asText()).isEqualTo(fix);
+        assertThat(comparison.path("commits").get(0).path("message").asText())
+                .isEqualTo("Fix the login\n\nFixes #12");
+        assertThat(comparison.path("files").findValuesAsText("filename"))
+                .containsExactlyInAnyOrder("src/a.js", "test/a.test.js");
+        assertThat(comparison.path("files").findValues("patch")).isEmpty();
+        assertThat(again.githubStatus()).isEqualTo(304);
+        assertThat(resultOf(second).payload().path("enrichment").path("from_cache").asBoolean())
+                .isTrue();
+        assertThat(readCount(ActionType.READ_COMPARE, ReadMetrics.Result.CACHED))
+                .isEqualTo(cachedBefore + 1);
+        assertThat(
+                        resultOf(backwards)
+                                .payload()
+                                .path("enrichment")
+                                .path("result")
+                                .path("status")
+                                .asText())
+                .isEqualTo("behind");
+        assertThat(github.requests()).anyMatch(r -> r.contains("/compare/" + base + "..." + head));
+        assertThat(topics.snapshots(first.actionId())).isEmpty();
+    }
+
+    @Test
+    void aComparisonOfAnUnknownCommitIsAFailedReadWithGitHubs404() {
+        String repo = newRepo();
+        ActionRecord unknown =
+                compareOn(repo, "main", "main", "0000000000000000000000000000000000000001");
+
+        topics.send(unknown);
+
+        AuditRecord failed = topics.awaitAudit(unknown.actionId(), AuditOutcome.FAILED, WAIT);
+        JsonNode e = resultOf(unknown).payload().path("enrichment");
+        assertThat(failed.githubStatus()).isEqualTo(404);
+        assertThat(e.path("status").asInt()).isEqualTo(404);
+        assertThat(e.has("result")).isFalse();
     }
 
     @Test

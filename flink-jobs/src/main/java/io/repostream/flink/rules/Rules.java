@@ -348,7 +348,8 @@ public final class Rules {
 
     /**
      * Closes issues whose linked work has landed, with the evidence, or labels them as likely done
-     * (section {@code completion:}, off unless present).
+     * (section {@code completion:}, off unless present); completes polled pushes with {@code
+     * read_compare}.
      */
     public static final Rule<GitHubEvent> COMPLETION =
             Rule.builder("completion", CompletionFunction.RULE, COMPLETION_EVENTS)
@@ -364,8 +365,10 @@ public final class Rules {
                             "/pull_request/head/ref",
                             "/pull_request/base/ref",
                             "/ref",
+                            "/before",
                             "/after",
                             "/deleted",
+                            "/repository/default_branch",
                             "/commits/id",
                             "/commits/message",
                             "/commits/added",
@@ -383,13 +386,15 @@ public final class Rules {
                             "/comment/id",
                             "/comment/body",
                             "/comment/author_association",
-                            "/comment/user/login")
+                            "/comment/user/login",
+                            "/enrichment")
                     .policySection("completion")
                     .emits(
                             ActionPriority.ROUTINE,
                             ActionType.ADD_LABELS,
                             ActionType.CREATE_COMMENT,
-                            ActionType.CLOSE_ISSUE)
+                            ActionType.CLOSE_ISSUE,
+                            CompletionFunction.COMPARE)
                     .build();
 
     /**

@@ -44,6 +44,7 @@ class RulePrioritiesTest {
                 Arguments.of("completion@1", ActionType.ADD_LABELS, ActionPriority.ROUTINE),
                 Arguments.of("completion@1", ActionType.CREATE_COMMENT, ActionPriority.ROUTINE),
                 Arguments.of("maintenance@1", ActionType.DELETE_REF, ActionPriority.ROUTINE),
+                Arguments.of("completion@1", ActionType.READ_COMPARE, ActionPriority.ROUTINE),
                 // a version the registry does not list yet: the rule's name decides
                 Arguments.of("sla-monitor@2", ActionType.CREATE_COMMENT, ActionPriority.SLA_BREACH),
                 // producers the job does not know: re-runs before everything else

@@ -30,18 +30,21 @@ final class RouteTable {
         }
 
         /**
-         * A git ref ({@code heads/feature/x}) or a file's path ({@code .github/CODEOWNERS}) in the
-         * path holds slashes, which a Vert.x path parameter does not match: such routes are matched
-         * by this regular expression, whose named groups are the path parameters; null for the
-         * other routes.
+         * A git ref ({@code heads/feature/x}), a file's path ({@code .github/CODEOWNERS}) or a
+         * comparison ({@code main...release/1.0}) in the path holds slashes, which a Vert.x path
+         * parameter does not match: such routes are matched by this regular expression, whose named
+         * groups are the path parameters; null for the other routes.
          */
         String vertxRegex() {
-            if (!template.contains("{ref}") && !template.contains("{path}")) {
+            if (!template.contains("{ref}")
+                    && !template.contains("{path}")
+                    && !template.contains("{basehead}")) {
                 return null;
             }
             return "^"
                     + template.replace("{ref}", "(?<ref>.+)")
                             .replace("{path}", "(?<path>.+)")
+                            .replace("{basehead}", "(?<basehead>.+)")
                             .replaceAll("\\{([a-z]+)}", "(?<$1>[^/]+)")
                     + "$";
         }

@@ -28,6 +28,7 @@ final class SimulatorRoutes {
         HookRoutes hooks = new HookRoutes(state, json, new HookSender());
         CollaboratorRoutes collaborators = new CollaboratorRoutes(state, json);
         ContentRoutes contents = new ContentRoutes(state, json);
+        CompareRoutes compare = new CompareRoutes(state, json, git);
         String repo = "/repos/{owner}/{repo}";
         String issue = repo + "/issues/{issue_number}";
         String comment = repo + "/issues/comments/{comment_id}";
@@ -44,6 +45,7 @@ final class SimulatorRoutes {
                 .get(repo + "/labels", labels::listForRepo)
                 .get(repo + "/collaborators/{username}/permission", collaborators::permission)
                 .get(repo + "/contents/{path}", contents::get)
+                .get(repo + "/compare/{basehead}", compare::compare)
                 .get(comment, comments::get)
                 .patch(comment, comments::update)
                 .delete(comment, comments::delete)

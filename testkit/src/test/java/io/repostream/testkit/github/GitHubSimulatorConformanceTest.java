@@ -314,6 +314,18 @@ class GitHubSimulatorConformanceTest {
                         404,
                         () -> http.get(REPO + "/contents/.github/CODEOWNERS")),
                 step(
+                        "GET /repos/{owner}/{repo}/compare/{basehead}",
+                        200,
+                        () -> http.get(REPO + "/compare/main...feature/a")),
+                step(
+                        "GET /repos/{owner}/{repo}/compare/{basehead}",
+                        404,
+                        () -> http.get(REPO + "/compare/main...no-such-branch")),
+                step(
+                        "GET /repos/{owner}/{repo}/compare/{basehead}",
+                        404,
+                        () -> http.get(REPO + "/compare/main")),
+                step(
                         "GET /repos/{owner}/{repo}/issues",
                         200,
                         () -> http.get(REPO + "/issues?state=all&per_page=1")),

@@ -9,7 +9,9 @@ import org.apache.flink.api.java.functions.KeySelector;
  * The events the completion rule reads, keyed by repository: a pull request or a pushed commit
  * links to issues by number, and a check suite, commit status or workflow run names only its
  * commit, so the rule finds the issues of a pull request or a commit in its own keyed state, which
- * therefore holds the repository (one entry per issue that open or recent work links to).
+ * therefore holds the repository (one entry per issue that open or recent work links to). The
+ * answers to its comparison reads ({@code read_compare}, {@code source: enrichment}) are keyed by
+ * the same repository.
  */
 public final class CompletionEvents implements FilterFunction<GitHubEvent> {
     private static final long serialVersionUID = 1L;
@@ -23,7 +25,8 @@ public final class CompletionEvents implements FilterFunction<GitHubEvent> {
                     "status",
                     "workflow_run",
                     "issues",
-                    "issue_comment");
+                    "issue_comment",
+                    CompletionFunction.COMPARE.wireName());
 
     @Override
     public boolean filter(GitHubEvent event) {

@@ -1,6 +1,7 @@
 package io.repostream.flink.rules.completion;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.rules.GitHubPayloads;
@@ -10,8 +11,10 @@ import io.repostream.flink.rules.completion.IssueTrail.Work;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
 import io.repostream.schemas.Completion;
+import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,8 +55,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An issue closed on GitHub (its {@code issues.closed} event) is forgotten and not acted on
  * until reopened; one this rule closed is forgotten at once (the executor's undo reopens it, and
- * the rule does not close it again for the same work). Polled pushes without their commit list are
- * counted and logged: completing them with the compare API (a read action) is left for later.
+ * the rule does not close it again for the same work). A polled push without its commit list is
+ * completed with the compare API: the rule asks for {@code read_compare} of its {@code
+ * before...after} and reads the answer's commits and files as the push's. A decision timer reads
+ * only the issues decided at its time (an index by time), not every trail of the repository.
  */
 public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, ActionRecord> {
     private static final long serialVersionUID = 1L;
@@ -72,6 +77,12 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                             + "reproduces|an issue|a problem|see(ing)? (it|this|the))\\b"
                             + "|\\b(does not|doesn'?t|did not|didn'?t) (fix|resolve)\\b",
                     Pattern.CASE_INSENSITIVE);
+
+    /** The read that completes a polled push. */
+    public static final ActionType COMPARE = ActionType.READ_COMPARE;
+
+    /** A {@code before} or {@code after} that names no commit (a new or deleted branch). */
+    private static final Pattern NO_COMMIT = Pattern.compile("0{40}");
 
     private static final Set<String> MAINLINES = Set.of("main", "master");
     private static final Set<String> MAINTAINERS = Set.of("OWNER", "MEMBER", "COLLABORATOR");
@@ -100,12 +111,26 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
     /** Issues seen closed on GitHub, to when. */
     private transient MapState<String, Long> closedIssues;
 
+    /**
+     * Decision time (event time, epoch ms) to the issues decided then, space-separated: the index
+     * that lets a timer touch only its own issues instead of reading every trail of the repository.
+     */
+    private transient MapState<Long, String> due;
+
+    /**
+     * Comparison reads asked for polled pushes, by action id, to {@code <branch> <event time of the
+     * push>}: what the answer completes.
+     */
+    private transient MapState<String, String> compares;
+
     private transient Counter links;
     private transient Counter linksIgnored;
     private transient Counter closed;
     private transient Counter suggested;
     private transient Counter leftAlone;
     private transient Counter pushesWithoutCommits;
+    private transient Counter pushesCompleted;
+    private transient Counter comparesFailed;
 
     @Override
     public void open(OpenContext openContext) throws Exception {
@@ -117,6 +142,8 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         bases = map("completion-bases", Types.STRING, Types.LONG);
         features = map("completion-features", Types.STRING, Types.BOOLEAN);
         closedIssues = map("completion-closed", Types.STRING, Types.LONG);
+        due = map("completion-due", Types.LONG, Types.STRING);
+        compares = map("completion-compares", Types.STRING, Types.STRING);
         var metrics = getRuntimeContext().getMetricGroup();
         links = metrics.counter("completionLinks");
         linksIgnored = metrics.counter("completionLinksIgnored");
@@ -124,6 +151,8 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         suggested = metrics.counter("completionSuggested");
         leftAlone = metrics.counter("completionLeftAlone");
         pushesWithoutCommits = metrics.counter("completionPushesWithoutCommits");
+        pushesCompleted = metrics.counter("completionPushesCompleted");
+        comparesFailed = metrics.counter("completionComparesFailed");
     }
 
     private <K, V> MapState<K, V> map(
@@ -137,12 +166,18 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
     public void processElement(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
         Completion c = policy(ctx, event.repo()).completion();
+        if (event.source() == EventSource.ENRICHMENT) {
+            if (COMPARE.wireName().equals(event.type())) {
+                onCompare(event, c, ctx, out);
+            }
+            return;
+        }
         switch (event.type()) {
             case "pull_request" -> onPullRequest(event, c, ctx, out);
             case "push" -> onPush(event, c, ctx, out);
             case "check_suite", "status", "workflow_run" -> onCheck(event, ctx, out);
-            case "issues" -> onIssue(event, c);
-            case "issue_comment" -> onComment(event);
+            case "issues" -> onIssue(event, c, ctx);
+            case "issue_comment" -> onComment(event, ctx);
             default -> {}
         }
     }
@@ -177,7 +212,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                 if (!now.contains(ref)) { // the link was edited out
                     IssueTrail trail = load(ref);
                     if (trail != null) {
-                        store(trail.without(workId));
+                        store(trail.without(workId), ctx);
                     }
                 }
             }
@@ -252,15 +287,39 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         JsonNode commits = p.path("commits");
         if (!commits.isArray()) {
             pushesWithoutCommits.inc();
-            LOG.info(
-                    "{}: push to {} of {} ({}) has no commit list (a polled push): its links and"
-                            + " paths are not read",
-                    RULE,
-                    branch,
-                    event.repo(),
-                    event.eventId());
+            askToCompare(event, branch, out);
             return;
         }
+        pushed(event, branch, commits, p.path("after").asText(null), c, ctx, out);
+    }
+
+    /**
+     * The commits of a push to {@code branch} (webhook-shaped: {@code id}, {@code message}, {@code
+     * added}/{@code modified}/{@code removed}), ending at {@code after}, at the event time of
+     * {@code cause}.
+     */
+    private void pushed(
+            GitHubEvent cause,
+            String branch,
+            JsonNode commits,
+            String after,
+            Completion c,
+            ReadOnlyContext ctx,
+            Collector<ActionRecord> out)
+            throws Exception {
+        pushed(cause, branch, commits, after, cause.occurredAt().toEpochMilli(), c, ctx, out);
+    }
+
+    private void pushed(
+            GitHubEvent cause,
+            String branch,
+            JsonNode commits,
+            String after,
+            long at,
+            Completion c,
+            ReadOnlyContext ctx,
+            Collector<ActionRecord> out)
+            throws Exception {
         boolean tests = false;
         boolean docs = false;
         for (JsonNode commit : commits) {
@@ -279,8 +338,6 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         if (!pushCounts(c, branch)) {
             return; // work in progress: its pull request's merge is what lands
         }
-        String after = p.path("after").asText(null);
-        long at = event.occurredAt().toEpochMilli();
         for (JsonNode commit : commits) {
             String id = commit.path("id").asText("");
             if (id.isEmpty()) {
@@ -288,10 +345,10 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             }
             List<Link> found =
                     followed(
-                            event,
-                            ClosingLinks.inText(commit.path("message").asText(""), event.repo()));
+                            cause,
+                            ClosingLinks.inText(commit.path("message").asText(""), cause.repo()));
             for (Link link : found) {
-                IssueTrail trail = trail(link, event);
+                IssueTrail trail = trail(link, cause);
                 if (trail == null) {
                     continue;
                 }
@@ -307,10 +364,132 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                                 null,
                                 tests,
                                 docs,
-                                causes(trail.work(id), event));
+                                causes(trail.work(id), cause));
                 save(landed(trail.with(work), after, at, c, ctx), ctx, out);
             }
         }
+    }
+
+    /**
+     * A polled push came without its commit list: asks GitHub to compare its {@code before} and
+     * {@code after} ({@code read_compare}), whose answer completes it ({@link #onCompare}). A new
+     * branch ({@code before} all zeros) is compared with the repository's default branch.
+     */
+    private void askToCompare(GitHubEvent event, String branch, Collector<ActionRecord> out)
+            throws Exception {
+        JsonNode p = event.payload();
+        String before = p.path("before").asText("");
+        String after = p.path("after").asText("");
+        if (NO_COMMIT.matcher(before).matches()) {
+            before = p.path("repository").path("default_branch").asText("");
+        }
+        if (before.isEmpty() || after.isEmpty() || NO_COMMIT.matcher(after).matches()) {
+            LOG.info(
+                    "{}: push to {} of {} ({}) has no commit list and nothing to compare it by"
+                            + " (before '{}', after '{}'): its links and paths are not read",
+                    RULE,
+                    branch,
+                    event.repo(),
+                    event.eventId(),
+                    before,
+                    after);
+            return;
+        }
+        String id = RULE + ":" + event.repo() + ":compare:" + branch + ":" + before + "..." + after;
+        compares.put(id, branch + " " + event.occurredAt().toEpochMilli());
+        LOG.info(
+                "{}: push to {} of {} ({}) has no commit list (a polled push): comparing {}...{}",
+                RULE,
+                branch,
+                event.repo(),
+                event.eventId(),
+                before,
+                after);
+        TypedTarget ref = TypedTarget.ref("refs/heads/" + branch);
+        out.collect(
+                new ActionRecord(
+                                id,
+                                event.repo(),
+                                ref.legacyTarget(),
+                                COMPARE,
+                                JsonNodeFactory.instance
+                                        .objectNode()
+                                        .put("base", before)
+                                        .put("head", after),
+                                "the push to "
+                                        + branch
+                                        + " of "
+                                        + event.repo()
+                                        + " came without its commits: read them to find the"
+                                        + " issues they close",
+                                List.of("event " + event.eventId() + ": push without commits"),
+                                1.0,
+                                RULE,
+                                List.of(event.eventId()),
+                                event.installationId(),
+                                event.occurredAt(),
+                                null,
+                                null,
+                                false)
+                        .withTypedTarget(ref));
+    }
+
+    /** The answer to {@link #askToCompare}: the push's commits and changed files. */
+    private void onCompare(
+            GitHubEvent event, Completion c, ReadOnlyContext ctx, Collector<ActionRecord> out)
+            throws Exception {
+        JsonNode e = event.payload().path("enrichment");
+        if (!RULE.equals(e.path("requested_by").asText())) {
+            return;
+        }
+        String id = e.path("action_id").asText();
+        String asked = compares.get(id);
+        if (asked == null) {
+            LOG.info("{}: {}: no comparison waits for {}", RULE, event.repo(), id);
+            return;
+        }
+        compares.remove(id);
+        String branch = asked.substring(0, asked.lastIndexOf(' '));
+        long at = Long.parseLong(asked.substring(asked.lastIndexOf(' ') + 1));
+        JsonNode result = e.path("result");
+        if (!"read".equals(e.path("outcome").asText()) || !result.path("commits").isArray()) {
+            comparesFailed.inc();
+            LOG.warn(
+                    "{}: comparing the polled push to {} of {} did not succeed ({} {} {}): its"
+                            + " links and paths are not read",
+                    RULE,
+                    branch,
+                    event.repo(),
+                    e.path("outcome").asText(),
+                    e.path("status").asText(""),
+                    e.path("error").asText(""));
+            return;
+        }
+        int listed = result.path("commits").size();
+        if (result.path("total_commits").asInt(listed) > listed) {
+            LOG.info(
+                    "{}: the polled push to {} of {} has {} commits; GitHub listed the newest {}:"
+                            + " the others' links are not read",
+                    RULE,
+                    branch,
+                    event.repo(),
+                    result.path("total_commits").asInt(),
+                    listed);
+        }
+        // webhook-shaped commits; the comparison's files are the whole push's, put on the last
+        ArrayNode commits = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode commit : result.path("commits")) {
+            commits.addObject()
+                    .put("id", commit.path("sha").asText(""))
+                    .put("message", commit.path("message").asText(""));
+        }
+        if (!commits.isEmpty()) {
+            ArrayNode modified =
+                    ((ObjectNode) commits.get(commits.size() - 1)).putArray("modified");
+            result.path("files").forEach(f -> modified.add(f.path("filename").asText("")));
+        }
+        pushesCompleted.inc();
+        pushed(event, branch, commits, e.path("params").path("head").asText(null), at, c, ctx, out);
     }
 
     private void onCheck(GitHubEvent event, ReadOnlyContext ctx, Collector<ActionRecord> out)
@@ -354,7 +533,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         }
     }
 
-    private void onIssue(GitHubEvent event, Completion c) throws Exception {
+    private void onIssue(GitHubEvent event, Completion c, ReadOnlyContext ctx) throws Exception {
         OptionalRef ref = OptionalRef.of(event);
         if (ref == null) {
             return;
@@ -362,12 +541,12 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         switch (event.action() == null ? "" : event.action()) {
             case "closed" -> {
                 closedIssues.put(ref.ref, event.occurredAt().toEpochMilli());
-                forget(ref.ref);
+                forget(ref.ref, ctx);
             }
             case "reopened" -> closedIssues.remove(ref.ref);
             case "deleted", "transferred" -> {
                 closedIssues.remove(ref.ref);
-                forget(ref.ref);
+                forget(ref.ref, ctx);
             }
             default -> {
                 Optional<List<String>> labels = GitHubPayloads.knownLabels(event);
@@ -383,7 +562,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
         }
     }
 
-    private void onComment(GitHubEvent event) throws Exception {
+    private void onComment(GitHubEvent event, ReadOnlyContext ctx) throws Exception {
         JsonNode p = event.payload();
         if (!"created".equals(event.action()) || p.path("issue").has("pull_request")) {
             return;
@@ -412,23 +591,41 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                                 + Instant.ofEpochMilli(at)
                                 + " (comment "
                                 + comment.path("id").asText("?")
-                                + ")"));
+                                + ")"),
+                ctx);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ActionRecord> out)
             throws Exception {
         Completion c = policy(ctx, ctx.getCurrentKey()).completion();
-        List<IssueTrail> due = new ArrayList<>();
-        for (Map.Entry<String, String> e : trails.entries()) {
-            IssueTrail trail = IssueTrail.fromJson(e.getValue());
-            if (trail.decideAt() != null && trail.decideAt() == timestamp) {
-                due.add(trail);
-            }
-        }
-        for (IssueTrail trail : due) {
+        for (IssueTrail trail : dueAt(timestamp)) {
             decide(trail.withDecided(IssueTrail.DECIDED), c, ctx, out, trail.decided() == null);
         }
+    }
+
+    /** The trails to decide at {@code timestamp}, taken out of the index. */
+    private List<IssueTrail> dueAt(long timestamp) throws Exception {
+        List<IssueTrail> found = new ArrayList<>();
+        String refs = due.get(timestamp);
+        if (refs == null) {
+            // a timer of state written before the index (or of no issue any more): the old scan
+            for (Map.Entry<String, String> e : trails.entries()) {
+                IssueTrail trail = IssueTrail.fromJson(e.getValue());
+                if (trail.decideAt() != null && trail.decideAt() == timestamp) {
+                    found.add(trail);
+                }
+            }
+            return found;
+        }
+        due.remove(timestamp);
+        for (String ref : refs.split(" ")) {
+            IssueTrail trail = load(ref);
+            if (trail != null && trail.decideAt() != null && trail.decideAt() == timestamp) {
+                found.add(trail);
+            }
+        }
+        return found;
     }
 
     /**
@@ -438,7 +635,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
     private void save(IssueTrail trail, ReadOnlyContext ctx, Collector<ActionRecord> out)
             throws Exception {
         if (trail.decided() == null) {
-            store(trail);
+            store(trail, ctx);
             return;
         }
         decide(trail, policy(ctx, ctx.getCurrentKey()).completion(), ctx, out, false);
@@ -456,7 +653,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             boolean first)
             throws Exception {
         if (closedIssues.contains(trail.ref())) {
-            forget(trail.ref());
+            forget(trail.ref(), ctx);
             return;
         }
         Assessment a = Assessment.of(trail, c, features.contains(trail.ref()));
@@ -470,7 +667,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             ObjectNode params =
                     JsonNodeFactory.instance.objectNode().put("state_reason", "completed");
             out.collect(action(trail, a, ActionType.CLOSE_ISSUE, params, at, policy));
-            forget(trail.ref());
+            forget(trail.ref(), ctx);
             return;
         }
         if (a.reaches(c.suggestAt()) && trail.suggestedAt() == null) {
@@ -486,7 +683,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             out.collect(action(trail, a, ActionType.ADD_LABELS, labels, at, policy));
             out.collect(
                     action(trail, a, ActionType.CREATE_COMMENT, suggestComment(a, c), at, policy));
-            store(trail.withSuggestedAt(at.toEpochMilli()));
+            store(trail.withSuggestedAt(at.toEpochMilli()), ctx);
             return;
         }
         if (first && !a.reaches(c.suggestAt())) {
@@ -499,7 +696,7 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
                     c.suggestAt(),
                     String.join("; ", a.lines()));
         }
-        store(trail);
+        store(trail, ctx);
     }
 
     /** The trail of the issue {@code link} names, new if need be; null when it is closed. */
@@ -538,11 +735,32 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
             return trail;
         }
         if (trail.decideAt() != null) {
-            ctx.timerService().deleteEventTimeTimer(trail.decideAt());
+            unschedule(trail.ref(), trail.decideAt(), ctx);
         }
         ctx.timerService().registerEventTimeTimer(decideAt);
+        String others = due.get(decideAt);
+        due.put(decideAt, others == null ? trail.ref() : others + " " + trail.ref());
         // a new landing: decided anew at its time
         return trail.withDecideAt(decideAt).withDecided(null);
+    }
+
+    /**
+     * Takes {@code ref} out of the decisions at {@code at}; the timer goes when no other issue is
+     * decided then (issues that one merge links land, and are decided, at the same time).
+     */
+    private void unschedule(String ref, long at, ReadOnlyContext ctx) throws Exception {
+        String refs = due.get(at);
+        if (refs == null) {
+            return; // fired already, or state written before the index
+        }
+        List<String> rest = new ArrayList<>(List.of(refs.split(" ")));
+        rest.remove(ref);
+        if (rest.isEmpty()) {
+            due.remove(at);
+            ctx.timerService().deleteEventTimeTimer(at);
+        } else {
+            due.put(at, String.join(" ", rest));
+        }
     }
 
     /** The links this rule follows; others (another owner's repository) logged and counted. */
@@ -595,21 +813,24 @@ public final class CompletionFunction extends PolicyAwareFunction<GitHubEvent, A
     }
 
     /** Saves the trail; one with no work, or only abandoned work, is forgotten. */
-    private void store(IssueTrail trail) throws Exception {
+    private void store(IssueTrail trail, ReadOnlyContext ctx) throws Exception {
         if (trail.works().stream().allMatch(Work::abandoned)) {
-            forget(trail.ref());
+            forget(trail.ref(), ctx);
             return;
         }
         trails.put(trail.ref(), trail.toJson());
     }
 
-    /** Drops the issue's trail and its commits' entries. */
-    private void forget(String ref) throws Exception {
+    /** Drops the issue's trail, its commits' entries and its pending decision. */
+    private void forget(String ref, ReadOnlyContext ctx) throws Exception {
         IssueTrail trail = load(ref);
         trails.remove(ref);
         features.remove(ref);
         if (trail == null) {
             return;
+        }
+        if (trail.decideAt() != null) {
+            unschedule(ref, trail.decideAt(), ctx);
         }
         for (Work w : trail.works()) {
             if (w.sha() == null) {

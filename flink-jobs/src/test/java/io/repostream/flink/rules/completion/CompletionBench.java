@@ -67,9 +67,11 @@ class CompletionBench {
 
         Set<Long> closed = new HashSet<>();
         Set<Long> suggested = new HashSet<>();
+        Map<Long, List<String>> closeEvidence = new HashMap<>();
         for (ActionRecord a : harness.extractOutputValues()) {
             if (a.type() == ActionType.CLOSE_ISSUE) {
                 closed.add(a.target());
+                closeEvidence.put(a.target(), a.evidence());
             } else if (a.type() == ActionType.ADD_LABELS) {
                 suggested.add(a.target());
             }
@@ -129,6 +131,18 @@ class CompletionBench {
                                                 e.getValue()[0],
                                                 e.getValue()[1],
                                                 e.getValue()[2])));
+        report.append("false closes (issue, kind, the close's evidence):\n");
+        for (Case c : cases) {
+            if (!c.done() && closed.contains(c.issue())) {
+                report.append(
+                        String.format(
+                                Locale.ROOT,
+                                "#%d | %s | %s%n",
+                                c.issue(),
+                                c.kind(),
+                                String.join("; ", closeEvidence.get(c.issue()))));
+            }
+        }
         Path file = Path.of(System.getProperty("bench.out", "target/completion-bench.txt"));
         Files.writeString(file, report.toString());
         System.out.print(report);

@@ -18,10 +18,12 @@ import io.repostream.flink.KeyedStates;
 import io.repostream.flink.rules.RuleHarness;
 import io.repostream.flink.rules.Rules;
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.ActionType;
 import io.repostream.schemas.Completion;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Mode;
+import io.repostream.schemas.TypedTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -348,10 +350,10 @@ class CompletionFunctionTest {
                         work("Fixes #12", CODE_ONLY, checkSuite(MERGE_SHA, "success", 15), DECIDED),
                         CLOSED),
                 Arguments.of(
-                        "a polled push without its commit list is left alone",
+                        "a polled push without its commit list is compared, nothing decided yet",
                         ON,
                         List.of(WorkEvents.polledPush("main", "b2b2b2b", 10), DECIDED),
-                        NOTHING));
+                        List.of("read_compare(b2b2b2b)@10")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -472,6 +474,144 @@ class CompletionFunctionTest {
     }
 
     @Test
+    void moreWorkOnOneOfTwoIssuesOfAMergeLeavesTheOtherIssuesDecisionInPlace() throws Exception {
+        harness = harness(policy(REPO, ON));
+        String secondSha = "d00d00d00d00d00d00d00d00d00d00d00d00d00d";
+
+        run(
+                work(
+                        "Fixes #12, fixes #13",
+                        CODE_AND_TEST,
+                        checkSuite(MERGE_SHA, "success", 15),
+                        push("fix-more", "b2b2b2b", "More on the login", CODE_AND_TEST, 16),
+                        pullRequest(
+                                "closed",
+                                35,
+                                "More",
+                                "Fixes #12",
+                                "fix-more",
+                                "main",
+                                true,
+                                secondSha,
+                                20),
+                        checkSuite(secondSha, "success", 25),
+                        new Watermark(51)));
+
+        // both issues land at minute 10 (decided at 40); #12 lands again at 20 (decided at 50)
+        assertThat(harness.extractOutputValues())
+                .extracting(
+                        a ->
+                                a.target()
+                                        + " "
+                                        + a.type().wireName()
+                                        + "@"
+                                        + Duration.between(Events.T0, a.createdAt()).toMinutes())
+                .containsExactly(
+                        "13 create_comment@40",
+                        "13 close_issue@40",
+                        "12 create_comment@50",
+                        "12 close_issue@50");
+        assertThat(KeyedStates.entries(harness, "completion-trails", "completion-due")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aDecisionReadsOnlyTheTrailsDueThen() throws Exception {
+        harness = harness(policy(REPO, ON));
+
+        run(work("Fixes #12", CODE_AND_TEST, checkSuite(MERGE_SHA, "success", 15)));
+
+        assertThat(KeyedStates.entries(harness, "completion-due")).isEqualTo(1);
+        run(List.of(DECIDED));
+        assertThat(written(harness.extractOutputValues())).isEqualTo(CLOSED);
+        assertThat(KeyedStates.entries(harness, "completion-due")).isZero();
+    }
+
+    @Test
+    void aClosedIssueTakesItsPendingDecisionAndTimerWithIt() throws Exception {
+        harness = harness(policy(REPO, ON));
+
+        run(
+                work(
+                        "Fixes #12",
+                        CODE_AND_TEST,
+                        checkSuite(MERGE_SHA, "success", 15),
+                        issue("closed", 12, List.of(), 20)));
+
+        assertThat(KeyedStates.entries(harness, "completion-trails", "completion-due")).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void aPolledPushIsCompletedWithTheComparisonAndItsFixLandsOnTheDefaultBranch()
+            throws Exception {
+        harness = harness(policy(REPO, ON));
+        String before = "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0";
+        String head = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2";
+        run(List.of(WorkEvents.polledPush("main", before, head, 10)));
+        ActionRecord read = harness.extractOutputValues().get(0);
+
+        run(
+                List.of(
+                        WorkEvents.compared(
+                                read,
+                                "read",
+                                List.of("a1a1a1a", "Refactor", head, "Fix the login\n\nFixes #12"),
+                                List.of("src/login.js", "test/login.test.js"),
+                                11),
+                        checkSuite(head, "success", 15),
+                        DECIDED));
+
+        assertThat(read.type()).isEqualTo(ActionType.READ_COMPARE);
+        assertThat(read.typedTarget()).isEqualTo(TypedTarget.ref("refs/heads/main"));
+        assertThat(read.params().path("head").asText()).isEqualTo(head);
+        assertThat(read.params().path("base").asText()).isEqualTo(before);
+        assertThat(written(harness.extractOutputValues()))
+                .containsExactly(
+                        "read_compare(" + head + ")@10",
+                        "create_comment(close)@40",
+                        "close_issue(completed)@40");
+        assertThat(harness.extractOutputValues().get(2).evidence())
+                .contains("[x] tests_touched: commit b2b2b2b (main) changed tests");
+        assertThat(
+                        KeyedStates.entries(
+                                harness,
+                                "completion-compares",
+                                "completion-trails",
+                                "completion-due"))
+                .isZero();
+    }
+
+    @Test
+    void aPolledPushThatMadeABranchIsComparedWithTheDefaultBranch() throws Exception {
+        harness = harness(policy(REPO, ON));
+
+        run(List.of(WorkEvents.polledPush("main", "b2b2b2b", 10)));
+
+        assertThat(harness.extractOutputValues())
+                .singleElement()
+                .satisfies(
+                        read -> {
+                            assertThat(read.params().path("base").asText()).isEqualTo("master");
+                            assertThat(read.params().path("head").asText()).isEqualTo("b2b2b2b");
+                        });
+    }
+
+    @Test
+    void aFailedComparisonLeavesThePushUnreadAndIsForgotten() throws Exception {
+        harness = harness(policy(REPO, ON));
+        run(List.of(WorkEvents.polledPush("main", "b2b2b2b", 10)));
+        ActionRecord read = harness.extractOutputValues().get(0);
+
+        run(List.of(WorkEvents.compared(read, "failed", null, null, 11), DECIDED));
+
+        assertThat(harness.extractOutputValues()).containsExactly(read);
+        assertThat(KeyedStates.entries(harness, "completion-compares", "completion-trails"))
+                .isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void abandonedWorkIsForgotten() throws Exception {
         harness = harness(policy(REPO, ON));
 
@@ -525,6 +665,7 @@ class CompletionFunctionTest {
                     switch (a.type()) {
                         case ADD_LABELS -> a.params().path("labels").get(0).asText();
                         case CLOSE_ISSUE -> a.params().path("state_reason").asText();
+                        case READ_COMPARE -> a.params().path("head").asText();
                         case CREATE_COMMENT ->
                                 a.params().path("body").asText().startsWith("Closing")
                                         ? "close"

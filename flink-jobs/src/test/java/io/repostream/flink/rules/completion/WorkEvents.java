@@ -3,6 +3,7 @@ package io.repostream.flink.rules.completion;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.repostream.flink.Events;
+import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.json.Json;
@@ -93,10 +94,21 @@ final class WorkEvents {
         return event("push", null, p, at, "push-" + branch + "-" + sha);
     }
 
-    /** A push as a poller writes it: no commit list. */
+    /**
+     * A push as a poller writes it: no commit list; {@code before} as in the example (all zeros: a
+     * new branch).
+     */
     static GitHubEvent polledPush(String branch, String sha, double at) {
+        return polledPush(branch, null, sha, at);
+    }
+
+    /** A push as a poller writes it, from {@code before} (when not null) to {@code sha}. */
+    static GitHubEvent polledPush(String branch, String before, String sha, double at) {
         ObjectNode p = pushExample();
         p.put("ref", "refs/heads/" + branch);
+        if (before != null) {
+            p.put("before", before);
+        }
         p.put("after", sha);
         p.remove("commits");
         p.remove("head_commit");
@@ -148,6 +160,53 @@ final class WorkEvents {
         comment.put("author_association", association);
         ((ObjectNode) comment.get("user")).put("login", "octo-maintainer");
         return event("issue_comment", "created", p, at, "comment-" + number + "-" + at);
+    }
+
+    /**
+     * The executor's answer to {@code read}, a {@code read_compare}: with {@code outcome} read, the
+     * comparison of GitHub's shape as the executor keeps it, {@code commits} as sha, message pairs
+     * and {@code files} changed.
+     */
+    static GitHubEvent compared(
+            ActionRecord read,
+            String outcome,
+            List<String> commits,
+            List<String> files,
+            double at) {
+        ObjectNode payload = Json.mapper().createObjectNode();
+        ObjectNode e = payload.putObject("enrichment");
+        e.put("read", read.type().wireName());
+        e.put("action_id", read.actionId());
+        e.put("requested_by", read.producedBy());
+        e.set("params", read.params());
+        e.put("outcome", outcome);
+        if ("read".equals(outcome)) {
+            e.put("status", 200);
+            ObjectNode result = e.putObject("result");
+            result.put("status", "ahead");
+            result.put("total_commits", commits.size() / 2);
+            ArrayNode list = result.putArray("commits");
+            for (int i = 0; i < commits.size(); i += 2) {
+                list.addObject().put("sha", commits.get(i)).put("message", commits.get(i + 1));
+            }
+            ArrayNode changed = result.putArray("files");
+            files.forEach(f -> changed.addObject().put("filename", f).put("status", "modified"));
+        } else {
+            e.put("status", 404);
+            e.put("error", "Not Found");
+        }
+        Instant when = minute(at);
+        return new GitHubEvent(
+                "enrichment:" + read.actionId(),
+                EventSource.ENRICHMENT,
+                read.type().wireName(),
+                outcome,
+                read.repo(),
+                null,
+                read.installationId(),
+                when,
+                when,
+                payload);
     }
 
     private static ObjectNode pushExample() {
