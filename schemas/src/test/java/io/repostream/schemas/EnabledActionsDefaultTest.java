@@ -45,7 +45,7 @@ class EnabledActionsDefaultTest {
             EnumSet.of(
                     ActionType.READ_COLLABORATOR_PERMISSION,
                     ActionType.READ_FILE,
-                    ActionType.READ_JOB_LOG),
+                    ActionType.READ_JOB_LOG,
                     ActionType.READ_COMPARE);
 
     @Test

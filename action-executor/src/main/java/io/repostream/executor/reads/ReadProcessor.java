@@ -90,7 +90,11 @@ public final class ReadProcessor {
 
     /** Every read this executor performs. */
     public static List<ReadHandler<? super GitHubClient>> standardHandlers() {
-        return List.of(new CollaboratorPermissionRead(), new FileRead(), new JobLogRead(), new CompareRead());
+        return List.of(
+                new CollaboratorPermissionRead(),
+                new FileRead(),
+                new JobLogRead(),
+                new CompareRead());
     }
 
     /**

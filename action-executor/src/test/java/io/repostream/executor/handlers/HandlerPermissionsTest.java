@@ -60,7 +60,7 @@ class HandlerPermissionsTest {
                 Arguments.of(ActionType.READ_FILE, "contents: read"),
                 // GitHub's REST reference for workflow jobs: "GitHub Apps must have the
                 // actions:read permission to use this endpoint"
-                Arguments.of(ActionType.READ_JOB_LOG, "actions: read")),
+                Arguments.of(ActionType.READ_JOB_LOG, "actions: read"),
                 // the compare endpoint is one of the commits endpoints, read under "Contents"
                 Arguments.of(ActionType.READ_COMPARE, "contents: read"));
     }
