@@ -75,6 +75,7 @@ class WorkerConcurrencyTest {
                                 kafka, github, "workers-" + UUID.randomUUID()))) {
             await().atMost(Duration.ofSeconds(30)).until(executor::ready);
             github.setResponseDelay(ANSWER_DELAY);
+            github.resetMaxConcurrentRequests();
             try {
                 topics.sendAll(actions);
                 topics.awaitAudited(
@@ -84,6 +85,8 @@ class WorkerConcurrencyTest {
                 github.setResponseDelay(Duration.ZERO);
             }
         }
+        // the simulator held a request of every target at once: each had a worker
+        assertThat(github.maxConcurrentRequests()).isGreaterThanOrEqualTo(TARGETS);
         List<Instant> applied =
                 github.timedMutations().stream()
                         .filter(m -> m.mutation().startsWith(repo + "#"))
