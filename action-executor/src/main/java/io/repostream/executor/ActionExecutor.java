@@ -87,12 +87,6 @@ public final class ActionExecutor implements AutoCloseable {
     /** Poll timeout while a partition waits for its backlog, so that it resumes promptly. */
     private static final Duration BACKED_UP_POLL = Duration.ofMillis(10);
 
-    /**
-     * Actions applied at once: each takes one worker from its read to its audit, and one GitHub
-     * request at a time, so more workers than requests allowed in flight would only queue.
-     */
-    private static final int MAX_WORKERS = 32;
-
     private final ExecutorConfig config;
     private final ExecutorMetrics metrics;
     private final Ledger ledger;
@@ -123,7 +117,11 @@ public final class ActionExecutor implements AutoCloseable {
 
     private ActionExecutor(ExecutorConfig config, ExecutorWiring wiring) {
         this.config = config;
-        this.workers = workers(Math.min(MAX_WORKERS, config.maxConcurrentRequests()));
+        // actions applied at once: each blocks its worker on GitHub's answers and the snapshot's
+        // ack, one request at a time, so as many workers as requests may be in flight (GitHub:
+        // 100);
+        // a fixed 32 capped 100 installations under their pacing at ~32 actions/s (issue 15)
+        this.workers = workers(config.maxConcurrentRequests());
         this.timers = timers();
         this.metrics = wiring.metrics;
         this.ledger = wiring.ledger;
