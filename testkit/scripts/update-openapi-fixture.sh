@@ -94,6 +94,7 @@ const OPERATIONS = [
   "GET /repos/{owner}/{repo}/commits/{ref}/status",
   "POST /repos/{owner}/{repo}/check-runs",
   "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
   "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
   "GET /repos/{owner}/{repo}/branches/{branch}/protection",
   "GET /repos/{owner}/{repo}/rules/branches/{branch}",

@@ -65,7 +65,8 @@ class RepoPolicyDefaultsTest {
               "assign_issues": false,
               "request_reviewers": false,
               "codeowners": false,
-              "expertise_half_life": "30d"
+              "expertise_half_life": "30d",
+              "reassign_on_sla_warning": true
             }
             """
                     .strip();
@@ -151,6 +152,7 @@ class RepoPolicyDefaultsTest {
                 "escalate_to": ["octo-lead"],
                 "escalation_levels": [{"slack_channel": "#sla-oncall",
                   "pagerduty_routing_key": "team-oncall", "wait": "PT30M"}],
+                "incident_report_comment": true,
                 "calendar": {
                   "time_zone": "Europe/Berlin",
                   "working_days": ["MONDAY", "FRIDAY"],
@@ -200,7 +202,8 @@ class RepoPolicyDefaultsTest {
                 "business_hours_only": true,
                 "escalate_to": ["octo-lead"],
                 "escalation_levels": [{"slack_channel": "#sla-oncall",
-                  "pagerduty_routing_key": "team-oncall", "wait": "PT30M"}]
+                  "pagerduty_routing_key": "team-oncall", "wait": "PT30M"}],
+                "incident_report_comment": true
               },
               "calendar": {
                 "time_zone": "Europe/Berlin",

@@ -681,6 +681,10 @@ class GitHubSimulatorConformanceTest {
                                                         + "{\"title\":\"Ready\","
                                                         + "\"summary\":\"All green\"}}")),
                 step(
+                        "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+                        200,
+                        () -> http.get(REPO + "/check-runs/" + lastCheckRunId() + "/annotations")),
+                step(
                         "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
                         200,
                         () -> http.get(REPO + "/commits/" + featureSha + "/check-runs")),
