@@ -24,6 +24,7 @@ import io.repostream.flink.rules.Rule;
 import io.repostream.flink.rules.RuleFields;
 import io.repostream.flink.rules.RuleGraph;
 import io.repostream.flink.rules.Rules;
+import io.repostream.flink.rules.merge.MergeQueueFunction;
 import io.repostream.flink.serialization.EventOrDeadLetter;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
@@ -31,6 +32,7 @@ import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.MergeQueueState;
 import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.Prediction;
 import io.repostream.schemas.RepoMetrics;
@@ -80,6 +82,7 @@ public final class RepostreamJob {
     private int eventCountBuckets;
     private Sink<DeadLetter> deadLetters;
     private Sink<AuditRecord> dropAudits;
+    private Sink<MergeQueueState> mergeQueueStates;
     private Duration writeSpacing = InstallationRateGovernor.DEFAULT_WRITE_SPACING;
     private Duration writeHorizon = InstallationRateGovernor.DEFAULT_HORIZON;
 
@@ -181,6 +184,7 @@ public final class RepostreamJob {
                         dropAudits);
         job.writeSpacing = writeSpacing;
         job.writeHorizon = writeHorizon;
+        job.mergeQueueStates = mergeQueueStates;
         return job;
     }
 
@@ -241,6 +245,16 @@ public final class RepostreamJob {
         return job;
     }
 
+    /**
+     * The same job writing each merge queue's state after every change ({@link
+     * MergeQueueFunction#STATES}) to {@code sink}, exactly once.
+     */
+    public RepostreamJob withMergeQueueStates(Sink<MergeQueueState> sink) {
+        RepostreamJob job = copy();
+        job.mergeQueueStates = Objects.requireNonNull(sink, "sink");
+        return job;
+    }
+
     /** Reads and writes the repostream topics: {@code read_committed} in, exactly once out. */
     public static RepostreamJob fromKafka(JobConfig config) {
         return new RepostreamJob(
@@ -255,6 +269,9 @@ public final class RepostreamJob {
                                 config, Topics.EVENTS_DLQ, KafkaConnectors::deadLetterKey))
                 .withDropAudits(
                         KafkaConnectors.exactlyOnceSink(config, Topics.AUDIT, AuditRecord::repo))
+                .withMergeQueueStates(
+                        KafkaConnectors.exactlyOnceSink(
+                                config, Topics.MERGE_QUEUE, MergeQueueState::key))
                 .withPredictions(
                         new PredictionIo(
                                 PredictionPipeline.modelSource(config),
@@ -329,6 +346,13 @@ public final class RepostreamJob {
         RuleGraph rules = new RuleGraph(githubEvents, repoPolicies, feedback);
         for (Rule<?> rule : Rules.REGISTERED) {
             rules.add(rule);
+        }
+
+        if (mergeQueueStates != null) {
+            rules.sideOutput(Rules.MERGE_QUEUE, MergeQueueFunction.STATES)
+                    .sinkTo(mergeQueueStates)
+                    .uid("github-mergequeue-sink")
+                    .name("github-mergequeue");
         }
 
         DataStream<ActionRecord> proposed = rules.actions();

@@ -3,6 +3,7 @@ package io.repostream.flink.rules;
 import io.repostream.flink.rules.commands.SlashCommand;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoMetrics;
 import io.repostream.schemas.RepoPolicy;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ public final class Rule<IN> {
     private final List<SlashCommand> commands;
     private final Map<ActionType, ActionPriority> actions;
     private final Set<ActionType> learnsFrom;
+    private final String alsoReadsFrom;
+    private final OutputTag<GitHubEvent> alsoReads;
 
     private Rule(Builder<IN> b) {
         this.uid = Objects.requireNonNull(b.uid, "uid");
@@ -61,6 +64,12 @@ public final class Rule<IN> {
         this.commands = List.copyOf(b.commands.values());
         this.actions = Map.copyOf(b.actions);
         this.learnsFrom = Set.copyOf(b.learnsFrom);
+        this.alsoReadsFrom = b.alsoReadsFrom;
+        this.alsoReads = b.alsoReads;
+        if (alsoReads != null && !(input instanceof RuleInput.Events)) {
+            throw new IllegalArgumentException(
+                    "rule " + uid + ": only a rule over GitHub events also reads another's events");
+        }
         if (!learnsFrom.isEmpty() && !(input instanceof RuleInput.Events)) {
             throw new IllegalArgumentException(
                     "rule "
@@ -211,6 +220,23 @@ public final class Rule<IN> {
         return !learnsFrom.isEmpty();
     }
 
+    /**
+     * The uid of the rule whose side output of internal events ({@link #alsoReads()}) this rule
+     * reads beside its own events; null when it reads none.
+     */
+    public String alsoReadsFrom() {
+        return alsoReadsFrom;
+    }
+
+    /**
+     * A side output of internal events ({@code source: enrichment}) of the rule {@link
+     * #alsoReadsFrom()}, unioned into this rule's keyed input after its filter and keyed by its key
+     * selector (as its audit events are); null when it reads none.
+     */
+    public OutputTag<GitHubEvent> alsoReads() {
+        return alsoReads;
+    }
+
     @Override
     public String toString() {
         return "rule " + uid + " (" + producedBy + ")";
@@ -230,6 +256,8 @@ public final class Rule<IN> {
         private final Map<String, SlashCommand> commands = new LinkedHashMap<>();
         private final Map<ActionType, ActionPriority> actions = new LinkedHashMap<>();
         private final Set<ActionType> learnsFrom = new LinkedHashSet<>();
+        private String alsoReadsFrom;
+        private OutputTag<GitHubEvent> alsoReads;
 
         private Builder(String uid, String producedBy, RuleInput<IN> input) {
             this.uid = uid;
@@ -304,6 +332,17 @@ public final class Rule<IN> {
                 throw new IllegalArgumentException(
                         "rule " + uid + " learns from its audits but emits no action yet");
             }
+            return this;
+        }
+
+        /**
+         * Beside its events, the rule reads the internal events rule {@code fromRule} (registered
+         * before it) writes to its side output {@code output}: a verdict another rule keeps, say,
+         * without this rule keeping the same state again.
+         */
+        public Builder<IN> alsoReads(String fromRule, OutputTag<GitHubEvent> output) {
+            this.alsoReadsFrom = Objects.requireNonNull(fromRule, "fromRule");
+            this.alsoReads = Objects.requireNonNull(output, "output");
             return this;
         }
 

@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The rules' part of the job graph, one {@link #add rule} at a time: each rule's input (filtered
@@ -79,10 +80,26 @@ public final class RuleGraph {
             DataStream<GitHubEvent> kept =
                     filtered.computeIfAbsent(
                             e.name(), name -> events.filter(e.filter()).name(name));
+            DataStream<GitHubEvent> own = kept;
             if (audits != null && rule.learnsFromItsAudits()) {
                 // its own keyed input: the shared filter's events and the rule's audit events
-                return (KeyedStream<IN, String>)
-                        kept.union(audits.of(rule)).keyBy(e.key(), Types.STRING);
+                own = own.union(audits.of(rule));
+            }
+            if (rule.alsoReads() != null) {
+                SingleOutputStreamOperator<ActionRecord> from = built.get(rule.alsoReadsFrom());
+                if (from == null) {
+                    throw new IllegalArgumentException(
+                            rule
+                                    + " also reads output "
+                                    + rule.alsoReads().getId()
+                                    + " of rule "
+                                    + rule.alsoReadsFrom()
+                                    + ", which is not in the job before it");
+                }
+                own = own.union(from.getSideOutput(rule.alsoReads()));
+            }
+            if (own != kept) {
+                return (KeyedStream<IN, String>) own.keyBy(e.key(), Types.STRING);
             }
             return (KeyedStream<IN, String>)
                     eventInputs.computeIfAbsent(
@@ -103,6 +120,15 @@ public final class RuleGraph {
                             + ", which is not in the job before it");
         }
         return from.getSideOutput(c.output()).keyBy(c.key(), Types.STRING);
+    }
+
+    /** What the added rule {@code rule} writes to its side output {@code tag}. */
+    public <T> DataStream<T> sideOutput(Rule<?> rule, OutputTag<T> tag) {
+        SingleOutputStreamOperator<ActionRecord> operator = built.get(rule.uid());
+        if (operator == null) {
+            throw new IllegalArgumentException(rule + " is not in the job");
+        }
+        return operator.getSideOutput(tag);
     }
 
     /** Every added rule's actions; null before the first rule. */

@@ -70,7 +70,10 @@ class JobGraphUidsTest {
                     // events
                     "routing",
                     // the completion rule (issue 18): new, it follows work from its next event
-                    "completion");
+                    "completion",
+                    // the merge queue (issue 16): new, each queue starts empty; its states' sink
+                    "merge-queue",
+                    "github-mergequeue-sink");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {
@@ -112,6 +115,7 @@ class JobGraphUidsTest {
                         new CollectingSink<>())
                 .withDeadLetters(new CollectingSink<>())
                 .withDropAudits(new CollectingSink<>())
+                .withMergeQueueStates(new CollectingSink<>())
                 .withPredictions(
                         new RepostreamJob.PredictionIo(
                                 unread(ModelVersion.class),

@@ -74,7 +74,8 @@ class RuleFieldsTest {
         // and the lifecycle rule: assignees, milestone, draft, the label of a label change;
         // and the routing rule: people of assignments, reviews and pushes, a push's files, the
         // repository's default branch;
-        // and the completion rule: links and paths of pushes and pull requests, checks' verdicts
+        // and the completion rule: links and paths of pushes and pull requests, checks' verdicts;
+        // and the merge queue: the base's pushes, CI on candidate branches, its steps' audits
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
@@ -97,7 +98,15 @@ class RuleFieldsTest {
                                                                                 .stream()),
                                                                 // the completion rule: pushes'
                                                                 // commits, PR text, checks
-                                                                Rules.COMPLETION.fields().stream()),
+                                                                // and the merge queue: pushes,
+                                                                // checks on candidate branches
+                                                                java.util.stream.Stream.concat(
+                                                                        Rules.COMPLETION
+                                                                                .fields()
+                                                                                .stream(),
+                                                                        Rules.MERGE_QUEUE
+                                                                                .fields()
+                                                                                .stream())),
                                                         java.util.stream.Stream.of(
                                                                 "/comment/id",
                                                                 "/comment/body",
