@@ -269,9 +269,6 @@ public final class RepostreamJob {
                                 config, Topics.EVENTS_DLQ, KafkaConnectors::deadLetterKey))
                 .withDropAudits(
                         KafkaConnectors.exactlyOnceSink(config, Topics.AUDIT, AuditRecord::repo))
-                .withMergeQueueStates(
-                        KafkaConnectors.exactlyOnceSink(
-                                config, Topics.MERGE_QUEUE, MergeQueueState::key))
                 .withPredictions(
                         new PredictionIo(
                                 PredictionPipeline.modelSource(config),
