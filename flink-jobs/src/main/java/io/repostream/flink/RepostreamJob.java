@@ -25,6 +25,7 @@ import io.repostream.flink.rules.RuleFields;
 import io.repostream.flink.rules.RuleGraph;
 import io.repostream.flink.rules.Rules;
 import io.repostream.flink.rules.config.RepoConfigFunction;
+import io.repostream.flink.rules.merge.MergeQueueFunction;
 import io.repostream.flink.serialization.EventOrDeadLetter;
 import io.repostream.flink.serialization.JsonTypeInfo;
 import io.repostream.flink.serialization.WireTypes;
@@ -32,6 +33,7 @@ import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.MergeQueueState;
 import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.Prediction;
 import io.repostream.schemas.RepoMetrics;
@@ -82,6 +84,7 @@ public final class RepostreamJob {
     private Sink<DeadLetter> deadLetters;
     private Sink<AuditRecord> dropAudits;
     private Sink<RepoPolicy> policyWrites;
+    private Sink<MergeQueueState> mergeQueueStates;
     private Duration writeSpacing = InstallationRateGovernor.DEFAULT_WRITE_SPACING;
     private Duration writeHorizon = InstallationRateGovernor.DEFAULT_HORIZON;
 
@@ -184,6 +187,7 @@ public final class RepostreamJob {
         job.writeSpacing = writeSpacing;
         job.writeHorizon = writeHorizon;
         job.policyWrites = policyWrites;
+        job.mergeQueueStates = mergeQueueStates;
         return job;
     }
 
@@ -251,6 +255,16 @@ public final class RepostreamJob {
     public RepostreamJob withDropAudits(Sink<AuditRecord> sink) {
         RepostreamJob job = copy();
         job.dropAudits = Objects.requireNonNull(sink, "sink");
+        return job;
+    }
+
+    /**
+     * The same job writing each merge queue's state after every change ({@link
+     * MergeQueueFunction#STATES}) to {@code sink}, exactly once.
+     */
+    public RepostreamJob withMergeQueueStates(Sink<MergeQueueState> sink) {
+        RepostreamJob job = copy();
+        job.mergeQueueStates = Objects.requireNonNull(sink, "sink");
         return job;
     }
 
@@ -350,6 +364,13 @@ public final class RepostreamJob {
                     .sinkTo(policyWrites)
                     .uid("github-config-sink")
                     .name("github-config");
+        }
+
+        if (mergeQueueStates != null) {
+            rules.sideOutput(Rules.MERGE_QUEUE, MergeQueueFunction.STATES)
+                    .sinkTo(mergeQueueStates)
+                    .uid("github-mergequeue-sink")
+                    .name("github-mergequeue");
         }
 
         DataStream<ActionRecord> proposed = rules.actions();

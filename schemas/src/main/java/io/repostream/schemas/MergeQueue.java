@@ -85,6 +85,9 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
      *     {@code /merge --priority} does (default {@code merge/priority})
      * @param flakeReruns the queue: rerun once a candidate that failed only on checks the CI
      *     classifier calls flaky or transient, before bisecting it (default true)
+     * @param queue whether eligible pull requests go through the queue (tested in batches on
+     *     candidate branches before they land) rather than being merged one at a time as each
+     *     becomes eligible (default false); the queue needs at least one required check
      */
     public record Branch(
             String pattern,
@@ -102,7 +105,8 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
             List<Window> windows,
             List<Freeze> freezes,
             String priorityLabel,
-            Boolean flakeReruns) {
+            Boolean flakeReruns,
+            Boolean queue) {
         public static final String DEFAULT_LABEL = "automerge";
         public static final List<String> DEFAULT_BLOCKING_LABELS =
                 List.of("do-not-merge/*", "hold");
@@ -173,6 +177,14 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
                                 + "' must not be blank");
             }
             flakeReruns = flakeReruns == null ? Boolean.TRUE : flakeReruns;
+            queue = queue == null ? Boolean.FALSE : queue;
+            if (queue && requiredChecks.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "merge_queue.branches of '"
+                                + pattern
+                                + "': the queue needs at least one required check (without one a"
+                                + " candidate could never be told to pass)");
+            }
         }
 
         private static int atLeastOne(Integer value, int otherwise, String field, String pattern) {
@@ -217,6 +229,7 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
         private List<Freeze> freezes;
         private String priorityLabel;
         private Boolean flakeReruns;
+        private Boolean queue;
 
         private BranchBuilder(String pattern) {
             this.pattern = pattern;
@@ -297,6 +310,11 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
             return this;
         }
 
+        public BranchBuilder queue(Boolean on) {
+            this.queue = on;
+            return this;
+        }
+
         public Branch build() {
             return new Branch(
                     pattern,
@@ -314,7 +332,8 @@ public record MergeQueue(Mode mode, List<Branch> branches) {
                     windows,
                     freezes,
                     priorityLabel,
-                    flakeReruns);
+                    flakeReruns,
+                    queue);
         }
     }
 

@@ -118,6 +118,7 @@ class MergeQueueSectionTest {
                 "window ending first | {\"pattern\":\"main\",\"windows\":[{\"from\":\"17:00\",\"to\":\"09:00\"}]} | windows",
                 "freeze ending first | {\"pattern\":\"main\",\"freezes\":[{\"from\":\"2026-12-24T00:00:00Z\",\"until\":\"2026-12-20T00:00:00Z\"}]} | freezes",
                 "blank priority label | {\"pattern\":\"main\",\"priority_label\":\" \"} | priority_label",
+                "a queue without a required check | {\"pattern\":\"main\",\"queue\":true} | required check",
             })
     void aBranchThatCannotWorkIsRefusedWithTheFieldNamed(String name, String branch, String field) {
         String json = "{\"repo\":\"o/r\",\"merge_queue\":{\"branches\":[" + branch + "]}}";
@@ -136,6 +137,7 @@ class MergeQueueSectionTest {
         assertThat(defaults.freezes()).isEmpty();
         assertThat(defaults.priorityLabel()).isEqualTo("merge/priority");
         assertThat(defaults.flakeReruns()).isTrue();
+        assertThat(defaults.queue()).isFalse();
 
         String json =
                 """
@@ -145,7 +147,7 @@ class MergeQueueSectionTest {
                    "windows": [{"days": ["MONDAY", "TUESDAY"], "from": "09:00", "to": "17:30"}],
                    "freezes": [{"from": "2026-12-20T00:00:00Z", "until": "2027-01-04T00:00:00Z",
                                 "reason": "holidays"}],
-                   "priority_label": "hotfix", "flake_reruns": false}]}}
+                   "priority_label": "hotfix", "flake_reruns": false, "queue": true}]}}
                 """;
         RepoPolicy policy = Json.mapper().readValue(json, RepoPolicy.class);
 
@@ -169,6 +171,7 @@ class MergeQueueSectionTest {
                                                 "holidays"))
                                 .priorityLabel("hotfix")
                                 .flakeReruns(false)
+                                .queue(true)
                                 .build());
         assertThat(
                         Json.mapper()

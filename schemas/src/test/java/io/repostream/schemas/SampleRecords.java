@@ -277,4 +277,37 @@ final class SampleRecords {
                 "{\"action\":",
                 T0);
     }
+
+    static MergeQueueState mergeQueue() {
+        return new MergeQueueState(
+                "octo-org/hello-world",
+                "main",
+                "a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0",
+                null,
+                java.util.List.of(
+                        new MergeQueueState.PullRequest(
+                                12,
+                                "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+                                "normal",
+                                "testing",
+                                0,
+                                false,
+                                T0),
+                        new MergeQueueState.PullRequest(
+                                14,
+                                "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+                                "emergency",
+                                "waiting",
+                                1,
+                                false,
+                                T0.plusSeconds(30))),
+                java.util.List.of(
+                        new MergeQueueState.Candidate(
+                                3,
+                                "testing",
+                                java.util.List.of(12L),
+                                "b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1")),
+                java.util.List.of(new MergeQueueState.Change("queued", 14, "emergency")),
+                T0.plusSeconds(30));
+    }
 }

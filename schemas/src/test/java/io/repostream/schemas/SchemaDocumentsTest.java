@@ -36,17 +36,18 @@ class SchemaDocumentsTest {
             assertThat(names.add(topic.name())).as(topic.name()).isTrue();
             assertThat(topic.name()).startsWith("github.").endsWith(".v1");
         }
-        assertThat(names).hasSize(11);
+        assertThat(names).hasSize(12);
     }
 
     @Test
-    void onlySnapshotsConfigControlAndModelsAreCompacted() {
+    void onlySnapshotsConfigControlModelsAndMergeQueuesAreCompacted() {
         assertThat(Topics.all().stream().filter(Topic::compacted).map(Topic::name))
                 .containsExactlyInAnyOrder(
                         "github.snapshots.v1",
                         "github.config.v1",
                         "github.control.v1",
-                        "github.models.v1");
+                        "github.models.v1",
+                        "github.mergequeue.v1");
         assertThat(Topics.CONFIG.configs()).containsEntry("cleanup.policy", "compact");
         assertThat(Topics.EVENTS.configs()).containsEntry("cleanup.policy", "delete");
     }

@@ -33,7 +33,8 @@ class TopicRecordsTest {
                 Arguments.of(Topics.PREDICTIONS, SampleRecords.prediction()),
                 Arguments.of(Topics.TRAINING_EXAMPLES, SampleRecords.trainingExample()),
                 Arguments.of(Topics.MODELS, SampleRecords.model()),
-                Arguments.of(Topics.METRICS, SampleRecords.metrics()));
+                Arguments.of(Topics.METRICS, SampleRecords.metrics()),
+                Arguments.of(Topics.MERGE_QUEUE, SampleRecords.mergeQueue()));
     }
 
     @ParameterizedTest(name = "{0}")

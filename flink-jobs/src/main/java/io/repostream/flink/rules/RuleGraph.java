@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.OutputTag;
 
 /**
  * The rules' part of the job graph, one {@link #add rule} at a time: each rule's input (filtered
@@ -128,6 +129,11 @@ public final class RuleGraph {
             throw new IllegalArgumentException("no rule " + uid + " in the job");
         }
         return operator.getSideOutput(tag);
+    }
+
+    /** What the added rule {@code rule} writes to its side output {@code tag}. */
+    public <T> DataStream<T> sideOutput(Rule<?> rule, OutputTag<T> tag) {
+        return sideOutput(rule.uid(), tag);
     }
 
     /** Every added rule's actions; null before the first rule. */

@@ -19,8 +19,11 @@ import io.repostream.flink.rules.lifecycle.LifecycleCommands;
 import io.repostream.flink.rules.lifecycle.LifecycleFunction;
 import io.repostream.flink.rules.maintenance.MaintenanceEvents;
 import io.repostream.flink.rules.maintenance.MaintenanceFunction;
+import io.repostream.flink.rules.merge.MergeCommands;
 import io.repostream.flink.rules.merge.MergeEligibilityFunction;
 import io.repostream.flink.rules.merge.MergeEvents;
+import io.repostream.flink.rules.merge.MergeQueueEvents;
+import io.repostream.flink.rules.merge.MergeQueueFunction;
 import io.repostream.flink.rules.routing.RoutingEvents;
 import io.repostream.flink.rules.routing.RoutingFunction;
 import io.repostream.flink.rules.sla.PriorityCommand;
@@ -330,6 +333,7 @@ public final class Rules {
                             "/audit/error",
                             "/audit/target")
                     .output(MergeEligibilityFunction.ELIGIBILITY)
+                    .output(MergeEligibilityFunction.QUEUE_EVENTS)
                     .policySection("merge_queue")
                     .emits(
                             ActionPriority.ROUTINE,
@@ -545,6 +549,81 @@ public final class Rules {
                             RepoConfigFunction.CHECK_RUN)
                     .build();
 
+    /**
+     * Pull requests, pushes and what CI said on candidate branches, keyed by repository and base
+     * branch.
+     */
+    public static final RuleInput<GitHubEvent> MERGE_QUEUE_EVENTS =
+            RuleInput.events(
+                    "merge-queue-events",
+                    new MergeQueueEvents(),
+                    new MergeQueueEvents.Key(),
+                    "owner/repo|base");
+
+    /**
+     * The merge queue of each base branch whose {@code merge_queue:} entry says {@code queue:
+     * true}: candidates tested in batches, bisected when they fail, rerun once when they fail only
+     * on flaky or transient checks, landed when green.
+     */
+    public static final Rule<GitHubEvent> MERGE_QUEUE =
+            Rule.builder("merge-queue", MergeQueueFunction.RULE, MERGE_QUEUE_EVENTS)
+                    .function(MergeQueueFunction::new)
+                    .events(MergeQueueEvents.TYPES.toArray(String[]::new))
+                    .fields(
+                            "/pull_request/number",
+                            "/pull_request/base/ref",
+                            "/pull_request/base/sha",
+                            "/pull_request/head/sha",
+                            "/pull_request/merged",
+                            "/ref",
+                            "/after",
+                            "/deleted",
+                            "/check_run/name",
+                            "/check_run/head_sha",
+                            "/check_run/status",
+                            "/check_run/conclusion",
+                            "/check_run/output/title",
+                            "/check_run/output/summary",
+                            "/check_run/check_suite/head_branch",
+                            "/sha",
+                            "/state",
+                            "/context",
+                            "/description",
+                            "/branches/name",
+                            "/workflow_run/id",
+                            "/workflow_run/name",
+                            "/workflow_run/head_sha",
+                            "/workflow_run/head_branch",
+                            "/workflow_run/status",
+                            "/workflow_run/conclusion",
+                            // the audit records of its steps (AuditFeedback)
+                            "/audit/action_id",
+                            "/audit/action_type",
+                            "/audit/outcome",
+                            "/audit/github_status",
+                            "/audit/after/head_sha")
+                    .alsoReads(MERGE_ELIGIBILITY.uid(), MergeEligibilityFunction.QUEUE_EVENTS)
+                    .output(MergeQueueFunction.STATES)
+                    .policySection("merge_queue")
+                    .command(MergeCommands.MERGE, MergeCommands.HOLD, MergeCommands.UNHOLD)
+                    .emits(
+                            ActionPriority.ROUTINE,
+                            ActionType.ADD_LABELS,
+                            ActionType.REMOVE_LABEL,
+                            ActionType.CREATE_REF,
+                            ActionType.MERGE_BRANCH,
+                            ActionType.UPDATE_REF,
+                            ActionType.DELETE_REF,
+                            ActionType.MERGE_PULL_REQUEST,
+                            ActionType.CREATE_COMMENT)
+                    .emits(ActionPriority.RERUN, ActionType.RERUN_FAILED_JOBS)
+                    .learnsFromItsAudits(
+                            ActionType.CREATE_REF,
+                            ActionType.MERGE_BRANCH,
+                            ActionType.UPDATE_REF,
+                            ActionType.MERGE_PULL_REQUEST)
+                    .build();
+
     /** Every rule the job runs, in build order. */
     public static final List<Rule<?>> REGISTERED =
             List.of(
@@ -558,7 +637,8 @@ public final class Rules {
                     ROUTING,
                     COMPLETION,
                     MAINTENANCE,
-                    REPO_CONFIG);
+                    REPO_CONFIG,
+                    MERGE_QUEUE);
 
     /**
      * The predictor's actions ({@link CiSuccessPredictor#PRODUCED_BY}): it reads built features and

@@ -76,7 +76,10 @@ class JobGraphUidsTest {
                     // the in-repo configuration (issue 20): new, it reads a repository's file at
                     // its next push or installation; its sink writes github.config.v1
                     "repo-config",
-                    "github-config-sink");
+                    "github-config-sink",
+                    // the merge queue (issue 16): new, each queue starts empty; its states' sink
+                    "merge-queue",
+                    "github-mergequeue-sink");
 
     @Test
     void theWholeJobKeepsTheOperatorUidsOfTheReleasedJob() {
@@ -119,6 +122,7 @@ class JobGraphUidsTest {
                 .withDeadLetters(new CollectingSink<>())
                 .withDropAudits(new CollectingSink<>())
                 .withPolicyWrites(new CollectingSink<>())
+                .withMergeQueueStates(new CollectingSink<>())
                 .withPredictions(
                         new RepostreamJob.PredictionIo(
                                 unread(ModelVersion.class),

@@ -77,6 +77,7 @@ class RuleFieldsTest {
         // and the completion rule: links and paths of pushes and pull requests, checks' verdicts;
         // and the maintenance rule: a merged pull request's head repository, a ref's type
         // and the in-repo configuration: installations' account and repositories
+        // and the merge queue: the base's pushes, CI on candidate branches, its steps' audits
         assertThat(RuleFields.KEPT)
                 .isEqualTo(
                         PayloadProjection.union(
@@ -100,7 +101,9 @@ class RuleFieldsTest {
                                                                 // the completion rule: pushes'
                                                                 // commits, PR text, checks; the
                                                                 // in-repo configuration:
-                                                                // installations' repositories
+                                                                // installations' repositories;
+                                                                // the merge queue: pushes,
+                                                                // checks on candidate branches
                                                                 java.util.stream.Stream.concat(
                                                                         Rules.COMPLETION
                                                                                 .fields()
@@ -109,15 +112,18 @@ class RuleFieldsTest {
                                                                         // whose branch a merged
                                                                         // pull request's is
                                                                         java.util.stream.Stream
-                                                                                .concat(
+                                                                                .<Rule<?>>of(
                                                                                         Rules
-                                                                                                .MAINTENANCE
-                                                                                                .fields()
-                                                                                                .stream(),
+                                                                                                .MAINTENANCE,
                                                                                         Rules
-                                                                                                .REPO_CONFIG
-                                                                                                .fields()
-                                                                                                .stream()))),
+                                                                                                .REPO_CONFIG,
+                                                                                        Rules
+                                                                                                .MERGE_QUEUE)
+                                                                                .flatMap(
+                                                                                        r ->
+                                                                                                r
+                                                                                                        .fields()
+                                                                                                        .stream()))),
                                                         java.util.stream.Stream.of(
                                                                 "/comment/id",
                                                                 "/comment/body",

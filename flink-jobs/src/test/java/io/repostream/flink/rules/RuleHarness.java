@@ -1,13 +1,18 @@
 package io.repostream.flink.rules;
 
 import io.repostream.schemas.ActionRecord;
+import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.RepoPolicy;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.util.Collector;
@@ -50,11 +55,55 @@ public final class RuleHarness {
                     throws Exception {
         RuleFields projection = RuleFields.declaredBy(rule);
         KeySelector<GitHubEvent, String> key = rule.input().key();
+        // another rule's internal events reach the rule as that rule wrote them, unprojected
+        boolean alsoReads = rule.alsoReads() != null;
+        Before<GitHubEvent> asInJob =
+                event ->
+                        alsoReads
+                                        && event.source() == EventSource.ENRICHMENT
+                                        && !AuditFeedback.isAudit(event)
+                                ? event
+                                : projection.map(event);
         return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                new AsDeclared<>(rule, gated, projection::map),
-                event -> key.getKey(projection.map(event)),
+                new AsDeclared<>(rule, gated, asInJob),
+                event -> key.getKey(asInJob.apply(event)),
                 Types.STRING,
                 Policies.DESCRIPTOR);
+    }
+
+    /**
+     * A harness of a new instance of {@code rule}'s function with its keyed state in RocksDB, as in
+     * production, restored from {@code snapshot} when it is not null.
+     */
+    public static KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
+            onRocksDb(Rule<GitHubEvent> rule, OperatorSubtaskState snapshot) throws Exception {
+        RuleFields projection = RuleFields.declaredBy(rule);
+        KeySelector<GitHubEvent, String> key = rule.input().key();
+        boolean alsoReads = rule.alsoReads() != null;
+        Before<GitHubEvent> asInJob =
+                event ->
+                        alsoReads
+                                        && event.source() == EventSource.ENRICHMENT
+                                        && !AuditFeedback.isAudit(event)
+                                ? event
+                                : projection.map(event);
+        KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord> harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                new AsDeclared<>(rule, rule.newFunction(), asInJob),
+                                List.of(Policies.DESCRIPTOR)),
+                        (KeySelector<GitHubEvent, String>)
+                                event -> key.getKey(asInJob.apply(event)),
+                        Types.STRING,
+                        1,
+                        1,
+                        0);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
+        harness.open();
+        return harness;
     }
 
     /** A harness of a rule that reads another rule's output ({@link RuleInput#consumes}). */

@@ -5,6 +5,7 @@ import io.repostream.schemas.AuditRecord;
 import io.repostream.schemas.DeadLetter;
 import io.repostream.schemas.ExecutorControl;
 import io.repostream.schemas.GitHubEvent;
+import io.repostream.schemas.MergeQueueState;
 import io.repostream.schemas.ModelVersion;
 import io.repostream.schemas.Prediction;
 import io.repostream.schemas.RepoMetrics;
@@ -18,11 +19,11 @@ import java.util.List;
 /**
  * Every topic repostream reads or writes. Who writes what: the ingest bridge writes {@link #EVENTS}
  * and {@link #EVENTS_DLQ}; the Flink job reads events, {@link #CONFIG}, {@link #AUDIT} and {@link
- * #MODELS}, and writes {@link #ACTIONS}, {@link #PREDICTIONS}, {@link #TRAINING_EXAMPLES} and
- * {@link #METRICS}; the action executor reads actions, policies and {@link #CONTROL}, writes {@link
- * #SNAPSHOTS} and audit records (and reads both back to know what it applied), and its policy and
- * kill-switch commands write {@link #CONFIG} and {@link #CONTROL}; ml-training reads training
- * examples and models and writes models.
+ * #MODELS}, and writes {@link #ACTIONS}, {@link #PREDICTIONS}, {@link #TRAINING_EXAMPLES}, {@link
+ * #METRICS} and {@link #MERGE_QUEUE}; the action executor reads actions, policies and {@link
+ * #CONTROL}, writes {@link #SNAPSHOTS} and audit records (and reads both back to know what it
+ * applied), and its policy and kill-switch commands write {@link #CONFIG} and {@link #CONTROL};
+ * ml-training reads training examples and models and writes models.
  */
 public final class Topics {
     private Topics() {}
@@ -96,6 +97,17 @@ public final class Topics {
             Topic.keyedByString(
                     "github.metrics.v1", codec(RepoMetrics.class, "repo-metrics.v1"), 3, false);
 
+    /**
+     * Each merge queue's state after a change, compacted by {@code <repo>|<base>}. Written by Flink
+     * (rule {@code merge-queue@1}); for dashboards and the console.
+     */
+    public static final Topic<String, MergeQueueState> MERGE_QUEUE =
+            Topic.keyedByString(
+                    "github.mergequeue.v1",
+                    codec(MergeQueueState.class, "merge-queue-state.v1"),
+                    3,
+                    true);
+
     public static List<Topic<String, ?>> all() {
         return List.of(
                 EVENTS,
@@ -108,7 +120,8 @@ public final class Topics {
                 PREDICTIONS,
                 TRAINING_EXAMPLES,
                 MODELS,
-                METRICS);
+                METRICS,
+                MERGE_QUEUE);
     }
 
     private static <V> JsonCodec<V> codec(Class<V> type, String schema) {

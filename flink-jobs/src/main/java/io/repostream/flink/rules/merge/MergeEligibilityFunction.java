@@ -9,8 +9,10 @@ import io.repostream.flink.rules.PolicyAwareFunction;
 import io.repostream.flink.rules.merge.CheckReports.Report;
 import io.repostream.flink.rules.merge.Eligibility.Verdict;
 import io.repostream.flink.rules.merge.PullRequestState.Review;
+import io.repostream.flink.serialization.WireTypes;
 import io.repostream.schemas.ActionRecord;
 import io.repostream.schemas.ActionType;
+import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.MergeEligibility;
 import io.repostream.schemas.MergeQueue;
@@ -67,6 +69,17 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
     /** Every change of a pull request's verdict, for the queue-state topic. */
     public static final OutputTag<MergeEligibility> ELIGIBILITY =
             new OutputTag<>("merge-eligibility") {};
+
+    /**
+     * Every change of the verdict of a pull request whose base branch has {@code queue: true}, as
+     * an internal event ({@link #QUEUE_EVENT}) for the merge queue rule, which reads it beside its
+     * own events ({@code Rule.Builder#alsoReads}).
+     */
+    public static final OutputTag<GitHubEvent> QUEUE_EVENTS =
+            new OutputTag<>("merge-eligibility-for-the-queue", WireTypes.GITHUB_EVENT);
+
+    /** The type of the events on {@link #QUEUE_EVENTS}; no GitHub webhook has this name. */
+    public static final String QUEUE_EVENT = "merge_eligibility";
 
     /** Garbage collection of pull requests whose close never arrives; not a business rule. */
     private static final Duration PR_RETENTION = Duration.ofDays(30);
@@ -405,6 +418,9 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
                         verdict.eligible(),
                         verdict.reasons(),
                         event.occurredAt()));
+        if (branch.queue()) {
+            ctx.output(QUEUE_EVENTS, queueEvent(event, pr, verdict, branch));
+        }
         if (verdict.eligible() && !wasEligible) {
             becameEligible.inc();
         }
@@ -412,6 +428,7 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
         pr.eligible = verdict.eligible();
         pr.labelled = labelled;
         if (verdict.eligible()
+                && !branch.queue()
                 && !pr.headSha.equals(pr.mergeRequestedSha)
                 && !pr.headSha.equals(pr.mergeRefusedSha)) {
             pr.mergeRequestedSha = pr.headSha;
@@ -419,6 +436,47 @@ public final class MergeEligibilityFunction extends PolicyAwareFunction<GitHubEv
             out.collect(merge(event, pr, branch, policy));
         }
         pulls.put(pr.number, MergeStateCodec.write(pr));
+    }
+
+    /**
+     * The verdict as the queue reads it: {@code base}, {@code pull_request.number}, {@code
+     * head_sha}, {@code eligible}, {@code emergency} (it carries the branch's {@code
+     * priority_label}) and {@code reasons}; its id names the pull request, head and verdict, so the
+     * same verdict read again is the same event.
+     */
+    static GitHubEvent queueEvent(
+            GitHubEvent cause, PullRequestState pr, Verdict verdict, MergeQueue.Branch branch) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.put("base", pr.base);
+        payload.putObject("pull_request").put("number", pr.number);
+        payload.put("head_sha", pr.headSha);
+        payload.put("eligible", verdict.eligible());
+        payload.put(
+                "emergency",
+                pr.labels != null
+                        && pr.labels.stream()
+                                .anyMatch(l -> l.equalsIgnoreCase(branch.priorityLabel())));
+        var reasons = payload.putArray("reasons");
+        verdict.reasons().forEach(reasons::add);
+        return new GitHubEvent(
+                RULE
+                        + ":"
+                        + cause.repo()
+                        + "#"
+                        + pr.number
+                        + ":"
+                        + pr.headSha
+                        + ":"
+                        + cause.eventId(),
+                EventSource.ENRICHMENT,
+                QUEUE_EVENT,
+                verdict.eligible() ? "eligible" : "ineligible",
+                cause.repo(),
+                null,
+                pr.installationId == null ? cause.installationId() : pr.installationId,
+                cause.occurredAt(),
+                cause.receivedAt(),
+                payload);
     }
 
     private static ActionRecord checkRun(

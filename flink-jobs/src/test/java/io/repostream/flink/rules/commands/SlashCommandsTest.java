@@ -14,6 +14,7 @@ import io.repostream.schemas.ActionType;
 import io.repostream.schemas.EventSource;
 import io.repostream.schemas.GitHubEvent;
 import io.repostream.schemas.Lifecycle;
+import io.repostream.schemas.MergeQueue;
 import io.repostream.schemas.RepoPolicy;
 import io.repostream.schemas.RepoPolicy.Mode;
 import java.util.List;
@@ -39,18 +40,24 @@ class SlashCommandsTest {
     private static final int ISSUE = 12;
     private static final String ITEM = REPO + "#" + ISSUE;
 
+    private static final MergeQueue MERGE_QUEUE =
+            MergeQueue.on(
+                    MergeQueue.Branch.builder("main").requiredChecks("build").queue(true).build());
+
     private KeyedBroadcastOperatorTestHarness<String, GitHubEvent, RepoPolicy, ActionRecord>
             harness;
 
     @BeforeEach
     void open() throws Exception {
         harness = RuleHarness.of(Rules.SLASH_COMMANDS);
-        // the rules whose commands are tested are on: triage (by default), SLA and lifecycle
+        // the rules whose commands are tested are on: triage (by default), SLA, lifecycle and
+        // the merge rules
         harness.processBroadcastElement(
                 RepoPolicy.builder(REPO)
                         .commands(RepoPolicy.Commands.on())
                         .sla(RepoPolicy.Sla.defaults())
                         .lifecycle(Lifecycle.defaults())
+                        .mergeQueue(MERGE_QUEUE)
                         .build(),
                 0);
     }
@@ -542,6 +549,50 @@ class SlashCommandsTest {
                 Arguments.of(false, carol, none, "/close", "read", List.of(reply)),
                 Arguments.of(false, carol, none, "/close wontfix", "triage", List.of(reply)),
                 Arguments.of(false, author, none, "/close duplicate", "read", List.of(reply)),
+                // /merge: write; /hold: triage or the author; /unhold: triage; pull requests
+                Arguments.of(
+                        true,
+                        carol,
+                        none,
+                        "/merge",
+                        "write",
+                        List.of("add_labels merge-queue@1 {\"labels\":[\"automerge\"]}")),
+                Arguments.of(
+                        true,
+                        carol,
+                        List.of("automerge"),
+                        "/merge --priority",
+                        "maintain",
+                        List.of("add_labels merge-queue@1 {\"labels\":[\"merge/priority\"]}")),
+                Arguments.of(true, carol, List.of("AutoMerge"), "/merge", "admin", none),
+                Arguments.of(true, carol, none, "/merge", "triage", List.of(reply)),
+                Arguments.of(true, author, none, "/merge", "read", List.of(reply)),
+                Arguments.of(false, carol, none, "/merge", "write", List.of(reply)),
+                Arguments.of(true, carol, none, "/merge now", "write", List.of(reply)),
+                Arguments.of(
+                        true,
+                        carol,
+                        none,
+                        "/hold",
+                        "triage",
+                        List.of("add_labels merge-queue@1 {\"labels\":[\"hold\"]}")),
+                Arguments.of(
+                        true,
+                        author,
+                        none,
+                        "/hold",
+                        "read",
+                        List.of("add_labels merge-queue@1 {\"labels\":[\"hold\"]}")),
+                Arguments.of(true, carol, none, "/hold", "read", List.of(reply)),
+                Arguments.of(
+                        true,
+                        carol,
+                        List.of("hold"),
+                        "/unhold",
+                        "triage",
+                        List.of("remove_label merge-queue@1 {\"label\":\"hold\"}")),
+                Arguments.of(true, carol, none, "/unhold", "triage", none),
+                Arguments.of(true, author, List.of("hold"), "/unhold", "read", List.of(reply)),
                 // /help: anyone, even when the permission could not be read
                 Arguments.of(
                         false,
@@ -614,6 +665,7 @@ class SlashCommandsTest {
             case "sla" -> policy.sla(RepoPolicy.Sla.off());
             case "lifecycle" -> policy.lifecycle(null);
             case "ci" -> policy.ci(RepoPolicy.Ci.off());
+            case "merge_queue" -> policy.mergeQueue(MergeQueue.off());
             default -> throw new AssertionError("a section the test does not know: " + section);
         }
         harness.processBroadcastElement(policy.build(), 0);
