@@ -118,6 +118,19 @@ public final class ConsoleMetrics {
                     .labelNames("outcome")
                     .register(registry);
 
+    /**
+     * The series the chart's alerts select exist from the start at 0, so that an alert's first
+     * increase is seen and a check of the exported names finds them.
+     */
+    public ConsoleMetrics() {
+        for (var topic : io.repostream.console.index.TopicIndexer.TOPICS) {
+            skipped.initLabelValues(topic.name(), "invalid");
+        }
+        undos.initLabelValues("one", "error");
+        undos.initLabelValues("rule", "error");
+        signIns.initLabelValues("error");
+    }
+
     public void undo(String kind, String status) {
         undos.labelValues(kind, status).inc();
     }

@@ -58,8 +58,20 @@ public final class DemoRun {
 
         List<GitHubEvent> events =
                 values(stack.kafka().consume(Topics.EVENTS, deliveries.size(), timeout));
-        List<AuditRecord> audits = values(stack.kafka().consume(Topics.AUDIT, 1, timeout));
-        List<ActionRecord> actions = values(stack.kafka().consume(Topics.ACTIONS, 1, timeout));
+        // the mutations the rules proposed: reads (a rule asking GitHub for a file, say) are
+        // actions too, and may come first
+        List<ActionRecord> actions =
+                until(stack, Topics.ACTIONS, timeout, a -> !a.type().read()).stream()
+                        .filter(a -> !a.type().read())
+                        .toList();
+        java.util.Set<String> ids =
+                actions.stream()
+                        .map(ActionRecord::actionId)
+                        .collect(java.util.stream.Collectors.toSet());
+        List<AuditRecord> audits =
+                until(stack, Topics.AUDIT, timeout, a -> ids.contains(a.actionId())).stream()
+                        .filter(a -> ids.contains(a.actionId()))
+                        .toList();
         List<Snapshot> snapshots = values(stack.kafka().consume(Topics.SNAPSHOTS, 1, timeout));
         return new DemoOutcome(
                 repo,
@@ -70,6 +82,26 @@ public final class DemoRun {
                 snapshots,
                 audits,
                 List.copyOf(stack.github().mutations()));
+    }
+
+    /**
+     * The records of {@code topic} read until one matches {@code wanted}, at most {@code timeout}.
+     */
+    private static <V> List<V> until(
+            LocalStack stack,
+            io.repostream.schemas.topics.Topic<String, V> topic,
+            Duration timeout,
+            java.util.function.Predicate<V> wanted) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int atLeast = 1;
+        while (true) {
+            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            List<V> read = values(stack.kafka().consume(topic, atLeast, left));
+            if (read.stream().anyMatch(wanted)) {
+                return read;
+            }
+            atLeast = read.size() + 1;
+        }
     }
 
     private static <V> List<V> values(List<ConsumerRecord<String, V>> records) {
